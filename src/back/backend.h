@@ -1,0 +1,37 @@
+/*
+ * backend.h - the table of output formats.
+ *
+ * A backend turns a finished document (and the theme) into bytes in
+ * memory; the CLI alone writes files.  Each backend lives in its own
+ * folder under src/back/ and sees only the model, the theme and its own
+ * library.  To add a format, write its render function and add one row to
+ * the table in backends.c: nothing else changes.
+ */
+#ifndef MC_BACKEND_H
+#define MC_BACKEND_H
+
+#include "../model/model.h"
+#include "../theme/theme.h"
+#include "../util/buf.h"
+#include "../util/diag.h"
+
+/* Render `doc` into `out`.  Returns 0 on success, -1 on failure (after
+ * reporting through `diag`).  Must not touch any file or global state. */
+typedef int (*mc_render_fn)(const mc_doc *doc, const mc_theme *theme,
+                            mc_buf *out, mc_diag *diag);
+
+typedef struct mc_backend {
+	const char *name;    /* "-t" name, e.g. "pdf" */
+	const char *ext;     /* output file extension, without the dot */
+	const char *summary; /* one line for --help */
+	mc_render_fn render; /* NULL: not available in this build yet */
+} mc_backend;
+
+/* The table, ended by a row whose name is NULL. */
+extern const mc_backend mc_backends[];
+
+/* Look a backend up by name or by file extension; NULL if unknown. */
+const mc_backend *mc_backend_by_name(const char *name);
+const mc_backend *mc_backend_by_ext(const char *ext);
+
+#endif

@@ -1,0 +1,33 @@
+/* backends.c - the one table of output formats; see backend.h. */
+#include "backend.h"
+
+#include <string.h>
+#include <strings.h>
+
+int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+
+const mc_backend mc_backends[] = {
+	{"json", "json", "the document model as JSON (debugging, tests)",
+	 mc_render_json},
+	{"pdf", "pdf", "print-ready PDF handout (libharu)", NULL},
+	{"epub", "epub", "EPUB 3 book (libzip)", NULL},
+	{"docx", "docx", "fillable worksheet DOCX (libzip)", NULL},
+	{NULL, NULL, NULL, NULL},
+};
+
+const mc_backend *mc_backend_by_name(const char *name)
+{
+	for (const mc_backend *b = mc_backends; b->name; b++)
+		if (strcasecmp(b->name, name) == 0)
+			return b;
+	return NULL;
+}
+
+const mc_backend *mc_backend_by_ext(const char *ext)
+{
+	for (const mc_backend *b = mc_backends; b->name; b++)
+		if (strcasecmp(b->ext, ext) == 0)
+			return b;
+	return NULL;
+}

@@ -1,0 +1,29 @@
+/*
+ * arena.h - a bump allocator: one per document, freed in one call.
+ *
+ * Allocation never returns NULL: on exhaustion of memory the process
+ * prints "mentorconv: out of memory" and exits with status 1 (the CLI
+ * writes outputs atomically, so no half-written file is left behind).
+ */
+#ifndef MC_ARENA_H
+#define MC_ARENA_H
+
+#include <stddef.h>
+
+typedef struct mc_arena mc_arena;
+
+mc_arena *mc_arena_new(void);
+void mc_arena_free(mc_arena *a);
+/* n bytes, zeroed, aligned for any object. */
+void *mc_arena_alloc(mc_arena *a, size_t n);
+/* Copy of n bytes of s plus a terminating NUL. */
+char *mc_arena_strndup(mc_arena *a, const char *s, size_t n);
+/* Total bytes reserved from the system (for `make bench`). */
+size_t mc_arena_bytes(const mc_arena *a);
+
+/* malloc/realloc that never return NULL (same exit as above). */
+void *mc_xmalloc(size_t n);
+void *mc_xcalloc(size_t n, size_t m);
+void *mc_xrealloc(void *p, size_t n);
+
+#endif

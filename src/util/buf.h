@@ -1,0 +1,30 @@
+/*
+ * buf.h - a growable byte buffer.  Outputs are rendered into one in
+ * memory and written to disk by the CLI only when complete.
+ */
+#ifndef MC_BUF_H
+#define MC_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct mc_buf {
+	char *data; /* NUL-terminated when non-NULL */
+	size_t len, cap;
+} mc_buf;
+
+#define MC_BUF_INIT {NULL, 0, 0}
+
+void mc_buf_grow(mc_buf *b, size_t extra);
+void mc_buf_put(mc_buf *b, const void *p, size_t n);
+void mc_buf_puts(mc_buf *b, const char *s);
+void mc_buf_putc(mc_buf *b, char c);
+void mc_buf_printf(mc_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap);
+void mc_buf_clear(mc_buf *b);
+void mc_buf_free(mc_buf *b);
+/* Hand the data to the caller (who frees it) and reset the buffer. */
+char *mc_buf_detach(mc_buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,76 @@
+/* diag.c - diagnostics; see diag.h. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void mc_diag_init(mc_diag *d, FILE *out, const char *file)
+{
+	memset(d, 0, sizeof *d);
+	d->out = out;
+	d->file = file ? file : "<input>";
+}
+
+static void emit(mc_diag *d, const char *file, bool error, uint32_t line,
+                 uint32_t col, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	char full[1400];
+	if (line)
+		snprintf(full, sizeof full, "%s:%u:%u: %s: %s", file,
+		         (unsigned)line, (unsigned)(col ? col : 1),
+		         error ? "error" : "warning", msg);
+	else
+		snprintf(full, sizeof full, "%s: %s: %s", file,
+		         error ? "error" : "warning", msg);
+	if (error) {
+		if (d->nerrors == 0)
+			snprintf(d->first_error, sizeof d->first_error, "%s",
+			         full);
+		d->nerrors++;
+	} else {
+		d->nwarnings++;
+	}
+	if (d->out && (error || !d->quiet || d->strict))
+		fprintf(d->out, "%s\n", full);
+}
+
+void mc_warn(mc_diag *d, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, d->file, d->strict, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void mc_error(mc_diag *d, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, d->file, true, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void mc_error_at(mc_diag *d, const char *file, uint32_t line, uint32_t col,
+                 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, file, true, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void mc_warn_at(mc_diag *d, const char *file, uint32_t line, uint32_t col,
+                const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, file, d->strict, line, col, fmt, ap);
+	va_end(ap);
+}
+
+bool mc_diag_failed(const mc_diag *d)
+{
+	return d->nerrors > 0;
+}
