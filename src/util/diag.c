@@ -25,9 +25,13 @@ static void emit(mc_diag *d, const char *file, bool error, uint32_t line,
 		snprintf(full, sizeof full, "%s: %s: %s", file,
 		         error ? "error" : "warning", msg);
 	if (error) {
-		if (d->nerrors == 0)
-			snprintf(d->first_error, sizeof d->first_error, "%s",
-			         full);
+		if (d->nerrors == 0) {
+			size_t n = strlen(full);
+			if (n >= sizeof d->first_error)
+				n = sizeof d->first_error - 1;
+			memcpy(d->first_error, full, n);
+			d->first_error[n] = '\0';
+		}
 		d->nerrors++;
 	} else {
 		d->nwarnings++;

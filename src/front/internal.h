@@ -1,0 +1,159 @@
+/*
+ * internal.h - state shared by the front-end's files (private to
+ * src/front/).
+ *
+ * The pipeline, one parse at a time, all state in one mc_fe:
+ *   1. source.c   decode the bytes (BOM, UTF-8 repair, line ends), split off
+ *                 the front matter, and pre-pass the body: Liquid resolved,
+ *                 kramdown HTML blocks (`markdown="1"` containers and raw
+ *                 HTML blocks) cut out and replaced by marker comments,
+ *                 kramdown IALs replaced by sentinels.  A line map leads
+ *                 back from the pre-passed text to the source.
+ *   2. meta.c     front matter, _config.yml and _data/course.yml (libyaml).
+ *   3. markdown.c the pre-passed text through cmark-gfm, into the model;
+ *                 markers become containers or raw HTML.
+ *   4. html.c     raw HTML through gumbo, into the model.
+ *   5. rules.c    the kramdown and course rules on the model: IALs, callout
+ *                 titles, worksheet prompts, attributions, blanks, figures,
+ *                 heading ids, image paths, numbering, unsafe URLs.
+ */
+#ifndef MC_FRONT_INTERNAL_H
+#define MC_FRONT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/model.h"
+#include "../util/buf.h"
+#include "../util/diag.h"
+#include "front.h"
+
+/* Sentinels: Unicode noncharacters, never valid in interchanged text, so
+ * the decoder replaces any found in the input and these are unambiguous.
+ *   MARK  (U+FDD0) inside an HTML comment: a marker from the pre-pass:
+ *         "<!--" MARK 'o' N "-->" opens container N, 'c' N closes it,
+ *         'r' N stands for raw HTML chunk N.
+ *   IAL_OPEN N IAL_CLOSE (U+FDD1 digits U+FDD2) in text: kramdown IAL N. */
+#define MC_MARK "\xEF\xB7\x90"
+#define MC_IAL_OPEN "\xEF\xB7\x91"
+#define MC_IAL_CLOSE "\xEF\xB7\x92"
+#define MC_SENTINEL_LEN 3
+
+/* Deepest nesting of containers/HTML elements followed; deeper content is
+ * flattened into its parent with a warning. */
+#define MC_MAX_DEPTH 200
+
+typedef struct mc_attr {
+	const char *name, *value; /* value "" for a bare attribute */
+} mc_attr;
+
+/* A parsed start tag (of the pre-pass's HTML or an IAL). */
+typedef struct mc_attrs {
+	mc_attr *v;
+	size_t n;
+} mc_attrs;
+
+/* A `markdown="1"` HTML element whose content is Markdown. */
+typedef struct mc_container {
+	const char *tag;   /* lower-case element name */
+	mc_attrs attrs;    /* without the markdown attribute */
+	uint32_t line, col;
+} mc_container;
+
+/* A raw HTML block cut out by the pre-pass. */
+typedef struct mc_chunk {
+	const char *text;
+	size_t len;
+	uint32_t line, col; /* where it starts in the source */
+} mc_chunk;
+
+/* A kramdown inline attribute list, `{: ...}` or `{#id}`. */
+typedef struct mc_ial {
+	const char *text; /* as written, braces included (for code) */
+	mc_attrs attrs;
+	uint32_t line, col;
+	bool used;
+} mc_ial;
+
+typedef struct mc_fe {
+	mc_doc *doc;
+	mc_diag *diag;
+	const mc_front_opts *opts;
+	const char *dir;  /* directory of the input (absolute) */
+	const char *root; /* site root (absolute), never NULL after setup */
+
+	/* 1. decoded source */
+	char *src;        /* whole decoded input (malloc'd) */
+	size_t srclen;
+	char *liquid_body; /* body with Liquid resolved (malloc'd), or NULL */
+	const char *body; /* after the front matter */
+	size_t bodylen;
+	uint32_t body_line; /* source line of body[0] */
+
+	/* pre-pass output */
+	mc_buf md;           /* the text cmark sees */
+	uint32_t *map_line;  /* md line (0-based) -> source line */
+	uint32_t *map_col;   /* md line -> source column of its first byte */
+	size_t nmap, capmap;
+	mc_container *conts;
+	size_t nconts, capconts;
+	mc_chunk *chunks;
+	size_t nchunks, capchunks;
+	mc_ial *ials;
+	size_t nials, capials;
+
+	/* rules */
+	int answers, footnotes;
+} mc_fe;
+
+/* source.c */
+int mc_fe_decode(mc_fe *fe, const char *data, size_t len);
+int mc_fe_split_front_matter(mc_fe *fe, const char **fm, size_t *fmlen,
+                             uint32_t *fm_line);
+int mc_fe_prepass(mc_fe *fe);
+/* Source position of a 1-based line/column of the pre-passed text. */
+void mc_fe_map(const mc_fe *fe, int mdline, int mdcol, uint32_t *line,
+               uint32_t *col);
+/* Parse attributes of an HTML start tag or an IAL body into the doc's
+ * arena.  Accepts straight and curly quotes around values. */
+void mc_fe_parse_attrs(mc_fe *fe, const char *s, size_t n, mc_attrs *out);
+const char *mc_attr_get(const mc_attrs *a, const char *name);
+bool mc_has_class(const char *classes, const char *cls);
+
+/* meta.c */
+int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
+                       uint32_t line);
+int mc_fe_site(mc_fe *fe);
+/* Resolve Liquid output tags ({{ site.baseurl }}, ...) in the body. */
+int mc_fe_liquid(mc_fe *fe);
+
+/* markdown.c */
+int mc_fe_markdown(mc_fe *fe);
+
+/* html.c: parse HTML and append what it holds to `parent` — as blocks
+ * when parent holds blocks, else as inlines.  `line` is the source line of
+ * the HTML's first byte.  `from_md` says the HTML was rendered from a
+ * Markdown paragraph (newlines then mean soft breaks). */
+int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
+               mc_node *parent, bool from_md);
+/* Turn an <iframe> src (and title) into an MC_EMBED node. */
+mc_node *mc_fe_embed(mc_fe *fe, const char *src, const char *title,
+                     uint32_t line, uint32_t col);
+/* Make a callout or other node for a container element; NULL if the
+ * element is transparent (its content goes to the parent). */
+mc_node *mc_fe_container_node(mc_fe *fe, const char *tag,
+                              const mc_attrs *attrs, uint32_t line,
+                              uint32_t col);
+
+/* rules.c */
+int mc_fe_rules(mc_fe *fe);
+/* Apply IAL attributes to a node (id, classes, target, ...). */
+void mc_fe_apply_attrs(mc_fe *fe, mc_node *n, const mc_attrs *a);
+/* Append text to parent, merging with a preceding MC_TEXT. */
+mc_node *mc_fe_text(mc_fe *fe, mc_node *parent, const char *s, size_t n,
+                    uint32_t line, uint32_t col);
+/* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */
+bool mc_url_unsafe(const char *url, bool image);
+
+#endif

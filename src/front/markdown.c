@@ -1,0 +1,532 @@
+/*
+ * markdown.c - the pre-passed text through cmark-gfm into the model (step
+ * 3 of internal.h).
+ *
+ * cmark-gfm's extension node types (table, strikethrough, tasklist) are
+ * run-time values, so they are told apart by their type strings.  The
+ * pre-pass's marker comments arrive as HTML blocks: an open marker starts a
+ * model container that takes the following blocks until its close marker.
+ * A paragraph, heading or table cell holding raw inline HTML is rendered
+ * back to HTML by cmark and read by the HTML parser as a whole, so that
+ * tags opened and closed around Markdown text (`<sup>1</sup>`, `<a ...>`,
+ * an `<iframe>` inside a paragraph) nest as a browser would nest them.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include "internal.h"
+
+/* cmark-gfm keeps its extension registry in a process-wide table that
+ * must be filled once before any parse; pthread_once makes that safe when
+ * documents are converted on several threads. */
+static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
+static void register_ext(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+typedef struct frame {
+	mc_node *node;
+	cmark_node *cm; /* cmark node that opened it; NULL for a container */
+	long cont;      /* container index for marker frames, else -1 */
+	bool closed;    /* close marker seen while inner frames were open */
+} frame;
+
+typedef struct walker {
+	mc_fe *fe;
+	frame *st;
+	size_t n, cap;
+	cmark_llist *exts;
+	bool warned_depth;
+} walker;
+
+static void push(walker *w, mc_node *node, cmark_node *cm, long cont)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->st = mc_xrealloc(w->st, w->cap * sizeof(frame));
+	}
+	w->st[w->n].node = node;
+	w->st[w->n].cm = cm;
+	w->st[w->n].cont = cont;
+	w->st[w->n].closed = false;
+	w->n++;
+}
+
+static mc_node *top(walker *w)
+{
+	return w->st[w->n - 1].node;
+}
+
+static void pop_closed(walker *w)
+{
+	while (w->n > 1 && w->st[w->n - 1].closed)
+		w->n--;
+}
+
+static const char *type_str(cmark_node *n)
+{
+	const char *s = cmark_node_get_type_string(n);
+	return s ? s : "";
+}
+
+static void pos(walker *w, cmark_node *n, uint32_t *line, uint32_t *col)
+{
+	int l = cmark_node_get_start_line(n);
+	int c = cmark_node_get_start_column(n);
+	cmark_node *p = n;
+	while (l <= 0 && (p = cmark_node_parent(p)) != NULL) {
+		l = cmark_node_get_start_line(p);
+		c = 0;
+	}
+	mc_fe_map(w->fe, l, c, line, col);
+}
+
+/* Whether any inline below n is raw HTML. */
+static bool has_raw_html(cmark_node *n)
+{
+	cmark_node *c = cmark_node_first_child(n);
+	while (c) {
+		cmark_node_type t = cmark_node_get_type(c);
+		if (t == CMARK_NODE_HTML_INLINE)
+			return true;
+		cmark_node *d = cmark_node_first_child(c);
+		if (d) {
+			c = d;
+			continue;
+		}
+		while (c && c != n && !cmark_node_next(c))
+			c = cmark_node_parent(c);
+		if (!c || c == n)
+			break;
+		c = cmark_node_next(c);
+	}
+	return false;
+}
+
+/* Text of an IAL sentinel put back as written (inside code). */
+static const char *restore_ials(mc_fe *fe, const char *s)
+{
+	if (!strstr(s, MC_IAL_OPEN))
+		return mc_strdup(fe->doc, s);
+	mc_buf b = MC_BUF_INIT;
+	const char *p = s;
+	const char *q;
+	while ((q = strstr(p, MC_IAL_OPEN)) != NULL) {
+		mc_buf_put(&b, p, (size_t)(q - p));
+		char *e;
+		unsigned long idx = strtoul(q + MC_SENTINEL_LEN, &e, 10);
+		if (strncmp(e, MC_IAL_CLOSE, MC_SENTINEL_LEN) == 0 &&
+		    idx < fe->nials) {
+			mc_buf_puts(&b, fe->ials[idx].text);
+			fe->ials[idx].used = true;
+			p = e + MC_SENTINEL_LEN;
+		} else {
+			mc_buf_put(&b, q, MC_SENTINEL_LEN);
+			p = q + MC_SENTINEL_LEN;
+		}
+	}
+	mc_buf_puts(&b, p);
+	const char *r = mc_strdup(fe->doc, b.data ? b.data : "");
+	mc_buf_free(&b);
+	return r;
+}
+
+/* The children of n rendered as HTML, into b. */
+static void render_children(walker *w, cmark_node *n, mc_buf *b)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c;
+	     c = cmark_node_next(c)) {
+		char *h = cmark_render_html(c, CMARK_OPT_UNSAFE, w->exts);
+		if (h) {
+			mc_buf_puts(b, h);
+			free(h);
+		}
+	}
+}
+
+/* Text of the inlines under n (for image alt text). */
+static void plain(cmark_node *n, mc_buf *b)
+{
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node_type t = cmark_node_get_type(c);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			mc_buf_puts(b, cmark_node_get_literal(c));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			mc_buf_putc(b, ' ');
+	}
+	cmark_iter_free(it);
+}
+
+static long find_cont(walker *w, long idx)
+{
+	for (size_t i = w->n; i-- > 1;)
+		if (w->st[i].cont == idx)
+			return (long)i;
+	return -1;
+}
+
+/* An HTML block's literal: markers (which cmark may have run together
+ * with other HTML lines) and raw HTML between them. */
+static void html_block(walker *w, const char *lit, uint32_t line)
+{
+	mc_fe *fe = w->fe;
+	const char *p = lit;
+	const char *m;
+	while (*p) {
+		m = strstr(p, "<!--" MC_MARK);
+		const char *seg_end = m ? m : p + strlen(p);
+		/* raw HTML before the marker (comments alone are dropped) */
+		const char *s = p;
+		while (s < seg_end && (*s == ' ' || *s == '\t' || *s == '\n'))
+			s++;
+		if (s < seg_end)
+			mc_fe_html(fe, s, (size_t)(seg_end - s), line, top(w),
+			           false);
+		if (!m)
+			break;
+		for (const char *c = p; c < m; c++)
+			line += (*c == '\n');
+		const char *k = m + 4 + MC_SENTINEL_LEN;
+		char kind = *k;
+		char *e;
+		long idx = strtol(k + 1, &e, 10);
+		const char *after = strstr(e, "-->");
+		p = after ? after + 3 : e;
+		if (kind == 'r' && idx >= 0 && (size_t)idx < fe->nchunks) {
+			const mc_chunk *c = &fe->chunks[idx];
+			mc_fe_html(fe, c->text, c->len, c->line, top(w), false);
+		} else if (kind == 'o' && idx >= 0 && (size_t)idx < fe->nconts) {
+			const mc_container *c = &fe->conts[idx];
+			mc_node *parent = top(w);
+			mc_node *n = NULL;
+			if (mc_node_is_block(parent->type) ||
+			    parent->type == MC_DOCUMENT ||
+			    parent->type == MC_ITEM ||
+			    parent->type == MC_BLOCKQUOTE ||
+			    parent->type == MC_TABLE_CELL ||
+			    parent->type == MC_FOOTNOTE_DEF)
+				n = mc_fe_container_node(fe, c->tag, &c->attrs,
+				                         c->line, c->col);
+			if (n) {
+				mc_node_append(parent, n);
+				push(w, n, NULL, idx);
+			} else {
+				push(w, parent, NULL, idx); /* transparent */
+			}
+		} else if (kind == 'c') {
+			long i = find_cont(w, idx);
+			if (i == (long)w->n - 1) {
+				w->n--;
+				pop_closed(w);
+			} else if (i > 0) {
+				w->st[i].closed = true;
+			}
+		}
+		while (*p == '\n')
+			p++, line++;
+	}
+}
+
+/* ENTER of a cmark node: returns true if its children must be skipped. */
+static bool enter(walker *w, cmark_node *cm)
+{
+	mc_fe *fe = w->fe;
+	mc_doc *doc = fe->doc;
+	cmark_node_type t = cmark_node_get_type(cm);
+	const char *ts = type_str(cm);
+	uint32_t line, col;
+	pos(w, cm, &line, &col);
+	if (t == CMARK_NODE_DOCUMENT || w->n == 0) {
+		push(w, doc->root, cm, -1);
+		return false;
+	}
+	mc_node *parent = top(w);
+	mc_node *n = NULL;
+
+	if (w->n > 4 * MC_MAX_DEPTH + 64 &&
+	    cmark_node_first_child(cm) != NULL) {
+		/* absurd nesting: keep the text, flatten the structure */
+		if (!w->warned_depth)
+			mc_warn(fe->diag, line, col,
+			        "nesting deeper than %d levels is flattened",
+			        4 * MC_MAX_DEPTH + 64);
+		w->warned_depth = true;
+		if (mc_node_is_inline(parent->type) ||
+		    parent->type == MC_PARAGRAPH || parent->type == MC_HEADING) {
+			push(w, parent, cm, -1);
+			return false;
+		}
+		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING) {
+			n = mc_node_new(doc, MC_PARAGRAPH, line, col);
+			mc_node_append(parent, n);
+			push(w, n, cm, -1);
+			return false;
+		}
+		push(w, parent, cm, -1);
+		return false;
+	}
+
+	switch (t) {
+	case CMARK_NODE_BLOCK_QUOTE:
+		n = mc_node_new(doc, MC_BLOCKQUOTE, line, col);
+		break;
+	case CMARK_NODE_LIST:
+		n = mc_node_new(doc, MC_LIST, line, col);
+		n->as.list.ordered = cmark_node_get_list_type(cm) ==
+		                     CMARK_ORDERED_LIST;
+		n->as.list.start = n->as.list.ordered ?
+		                   cmark_node_get_list_start(cm) : 1;
+		n->as.list.tight = cmark_node_get_list_tight(cm) != 0;
+		break;
+	case CMARK_NODE_ITEM:
+		n = mc_node_new(doc, MC_ITEM, line, col);
+		if (strcmp(ts, "tasklist") == 0)
+			n->as.item.task =
+				cmark_gfm_extensions_get_tasklist_item_checked(cm)
+					? MC_TASK_DONE
+					: MC_TASK_OPEN;
+		break;
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		n = mc_node_new(doc, MC_FOOTNOTE_DEF, line, col);
+		n->as.footnote.label = mc_strdup(doc, cmark_node_get_literal(cm)
+		                                      ? cmark_node_get_literal(cm)
+		                                      : "");
+		/* definitions always go to the end of the document */
+		mc_node_append(doc->root, n);
+		push(w, n, cm, -1);
+		return false;
+	case CMARK_NODE_CODE_BLOCK: {
+		n = mc_node_new(doc, MC_CODE_BLOCK, line, col);
+		const char *info = cmark_node_get_fence_info(cm);
+		n->as.code.info = mc_strdup(doc, info ? info : "");
+		n->as.code.text = restore_ials(fe, cmark_node_get_literal(cm)
+		                                   ? cmark_node_get_literal(cm)
+		                                   : "");
+		mc_node_append(parent, n);
+		return true;
+	}
+	case CMARK_NODE_HTML_BLOCK: {
+		uint32_t l, c;
+		mc_fe_map(fe, cmark_node_get_start_line(cm), 1, &l, &c);
+		const char *lit = cmark_node_get_literal(cm);
+		html_block(w, lit ? lit : "", l);
+		return true;
+	}
+	case CMARK_NODE_THEMATIC_BREAK:
+		mc_node_append(parent, mc_node_new(doc, MC_THEMATIC_BREAK, line,
+		                                   col));
+		return true;
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+		if (has_raw_html(cm)) {
+			mc_buf b = MC_BUF_INIT;
+			render_children(w, cm, &b);
+			mc_node *into = parent;
+			if (t == CMARK_NODE_HEADING) {
+				n = mc_node_new(doc, MC_HEADING, line, col);
+				n->as.heading.level = cmark_node_get_heading_level(cm);
+				mc_node_append(parent, n);
+				into = n;
+			} else if (!mc_can_contain(parent->type, MC_PARAGRAPH)) {
+				into = parent; /* a cell's paragraph: inlines */
+			}
+			mc_fe_html(fe, b.data ? b.data : "", b.len, line, into,
+			           true);
+			mc_buf_free(&b);
+			return true;
+		}
+		if (t == CMARK_NODE_HEADING) {
+			n = mc_node_new(doc, MC_HEADING, line, col);
+			n->as.heading.level = cmark_node_get_heading_level(cm);
+		} else if (parent->type == MC_PARAGRAPH) {
+			push(w, parent, cm, -1); /* table cell paragraph */
+			return false;
+		} else {
+			n = mc_node_new(doc, MC_PARAGRAPH, line, col);
+		}
+		break;
+	case CMARK_NODE_TEXT:
+		mc_fe_text(fe, parent, cmark_node_get_literal(cm),
+		           strlen(cmark_node_get_literal(cm)), line, col);
+		return true;
+	case CMARK_NODE_SOFTBREAK:
+		mc_node_append(parent, mc_node_new(doc, MC_SOFTBREAK, line, col));
+		return true;
+	case CMARK_NODE_LINEBREAK:
+		mc_node_append(parent, mc_node_new(doc, MC_LINEBREAK, line, col));
+		return true;
+	case CMARK_NODE_CODE:
+		n = mc_node_new(doc, MC_CODE, line, col);
+		n->as.text.text = restore_ials(fe, cmark_node_get_literal(cm));
+		mc_node_append(parent, n);
+		return true;
+	case CMARK_NODE_HTML_INLINE:
+		return true; /* not reached: such paragraphs go to html.c */
+	case CMARK_NODE_EMPH:
+		n = mc_node_new(doc, MC_EMPH, line, col);
+		break;
+	case CMARK_NODE_STRONG:
+		n = mc_node_new(doc, MC_STRONG, line, col);
+		break;
+	case CMARK_NODE_LINK: {
+		n = mc_node_new(doc, MC_LINK, line, col);
+		const char *u = cmark_node_get_url(cm);
+		const char *ti = cmark_node_get_title(cm);
+		n->as.link.url = mc_strdup(doc, u ? u : "");
+		n->as.link.title = ti && *ti ? mc_strdup(doc, ti) : NULL;
+		break;
+	}
+	case CMARK_NODE_IMAGE: {
+		n = mc_node_new(doc, MC_IMAGE, line, col);
+		const char *u = cmark_node_get_url(cm);
+		const char *ti = cmark_node_get_title(cm);
+		mc_buf b = MC_BUF_INIT;
+		plain(cm, &b);
+		n->as.image.src = mc_strdup(doc, u ? u : "");
+		n->as.image.title = ti && *ti ? mc_strdup(doc, ti) : NULL;
+		n->as.image.alt = mc_strdup(doc, b.data ? b.data : "");
+		mc_buf_free(&b);
+		mc_node_append(parent, n);
+		return true;
+	}
+	case CMARK_NODE_FOOTNOTE_REFERENCE:
+		n = mc_node_new(doc, MC_FOOTNOTE_REF, line, col);
+		n->as.footnote.label = mc_strdup(doc, cmark_node_get_literal(cm)
+		                                      ? cmark_node_get_literal(cm)
+		                                      : "");
+		mc_node_append(parent, n);
+		return true;
+	default:
+		break;
+	}
+	if (!n) {
+		/* extension nodes */
+		if (strcmp(ts, "table") == 0) {
+			n = mc_node_new(doc, MC_TABLE, line, col);
+			int nc = cmark_gfm_extensions_get_table_columns(cm);
+			uint8_t *al = cmark_gfm_extensions_get_table_alignments(cm);
+			n->as.table.ncols = nc;
+			n->as.table.aligns = mc_arena_alloc(
+				doc->arena, (size_t)(nc > 0 ? nc : 1) *
+				                    sizeof(mc_align));
+			for (int i = 0; i < nc && al; i++)
+				n->as.table.aligns[i] =
+					al[i] == 'l' ? MC_ALIGN_LEFT
+					: al[i] == 'c' ? MC_ALIGN_CENTER
+					: al[i] == 'r' ? MC_ALIGN_RIGHT
+					               : MC_ALIGN_NONE;
+		} else if (strcmp(ts, "table_header") == 0 ||
+		           strcmp(ts, "table_row") == 0) {
+			n = mc_node_new(doc, MC_TABLE_ROW, line, col);
+			n->as.row.header =
+				cmark_gfm_extensions_get_table_row_is_header(cm) != 0;
+		} else if (strcmp(ts, "table_cell") == 0) {
+			n = mc_node_new(doc, MC_TABLE_CELL, line, col);
+			mc_node *row = parent;
+			n->as.cell.header = row->type == MC_TABLE_ROW &&
+			                    row->as.row.header;
+			int i = 0;
+			for (mc_node *s = row->first; s; s = s->next)
+				i++;
+			mc_node *table = row->parent;
+			if (table && table->type == MC_TABLE &&
+			    table->as.table.aligns && i < table->as.table.ncols)
+				n->as.cell.align = table->as.table.aligns[i];
+			mc_node_append(parent, n);
+			push(w, n, cm, -1);
+			mc_node *para = mc_node_new(doc, MC_PARAGRAPH, line, col);
+			mc_node_append(n, para);
+			if (has_raw_html(cm)) {
+				mc_buf b = MC_BUF_INIT;
+				render_children(w, cm, &b);
+				mc_fe_html(fe, b.data ? b.data : "", b.len, line,
+				           para, true);
+				mc_buf_free(&b);
+				w->n--;
+				return true;
+			}
+			push(w, para, cm, -1);
+			return false;
+		} else if (strcmp(ts, "strikethrough") == 0) {
+			n = mc_node_new(doc, MC_STRIKE, line, col);
+		} else {
+			/* unknown node: keep its content in the parent */
+			push(w, parent, cm, -1);
+			return false;
+		}
+	}
+	if (!mc_can_contain(parent->type, n->type)) {
+		/* e.g. a block inside an inline-only container: keep going
+		 * with the content flattened into the parent */
+		push(w, parent, cm, -1);
+		return false;
+	}
+	mc_node_append(parent, n);
+	push(w, n, cm, -1);
+	return false;
+}
+
+static void leave(walker *w, cmark_node *cm)
+{
+	size_t i = w->n;
+	while (i > 1 && w->st[i - 1].cm != cm)
+		i--;
+	if (i <= 1)
+		return; /* a node whose content was handled on entry */
+	/* containers opened inside cm and not closed there end with it */
+	while (w->n > 1 && w->st[w->n - 1].cm != cm)
+		w->n--;
+	while (w->n > 1 && w->st[w->n - 1].cm == cm)
+		w->n--;
+	pop_closed(w);
+}
+
+int mc_fe_markdown(mc_fe *fe)
+{
+	pthread_once(&ext_once, register_ext);
+	cmark_parser *parser = cmark_parser_new(
+		CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE |
+		CMARK_OPT_SOURCEPOS);
+	static const char *const names[] = {"table", "strikethrough",
+	                                    "autolink", "tasklist"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(names[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(parser, e);
+	}
+	cmark_parser_feed(parser, fe->md.data ? fe->md.data : "", fe->md.len);
+	cmark_node *root = cmark_parser_finish(parser);
+	if (!root) {
+		cmark_parser_free(parser);
+		mc_error(fe->diag, 0, 0, "Markdown parser failed");
+		return -1;
+	}
+	walker w = {fe, NULL, 0, 0, cmark_parser_get_syntax_extensions(parser),
+	            false};
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *cm = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER) {
+			if (enter(&w, cm) && cmark_node_first_child(cm))
+				cmark_iter_reset(it, cm, CMARK_EVENT_EXIT);
+		} else if (ev == CMARK_EVENT_EXIT) {
+			leave(&w, cm);
+		}
+	}
+	cmark_iter_free(it);
+	free(w.st);
+	cmark_node_free(root);
+	cmark_parser_free(parser);
+	return 0;
+}

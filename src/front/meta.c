@@ -1,0 +1,472 @@
+/*
+ * meta.c - metadata (step 2 of internal.h): the YAML front matter, the
+ * site's _config.yml and _data/course.yml, and Liquid output tags.
+ *
+ * YAML is read with libyaml's document loader.  Aliases are never
+ * followed (only scalars and sequences of scalars are read), so an alias
+ * bomb costs nothing.  A file that is not valid YAML is an error with the
+ * parser's file:line:col.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+/* Limit for site files read from the site root. */
+#define MC_MAX_SITE_FILE (4u * 1024 * 1024)
+
+static int load_yaml(mc_fe *fe, const char *file, const char *text,
+                     size_t len, uint32_t line0, yaml_document_t *doc)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser)) {
+		mc_error_at(fe->diag, file, 0, 0, "cannot start YAML parser");
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, doc)) {
+		const char *what = parser.problem ? parser.problem : "bad YAML";
+		mc_error_at(fe->diag, file,
+		            line0 + (uint32_t)parser.problem_mark.line,
+		            (uint32_t)parser.problem_mark.column + 1,
+		            "invalid YAML: %s%s%s", what,
+		            parser.context ? " " : "",
+		            parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	yaml_parser_delete(&parser);
+	return 0;
+}
+
+static const char *scalar(mc_fe *fe, yaml_node_t *n)
+{
+	if (!n || n->type != YAML_SCALAR_NODE)
+		return NULL;
+	return mc_strndup(fe->doc, (const char *)n->data.scalar.value,
+	                  n->data.scalar.length);
+}
+
+/* Scalars of a sequence (or a space/comma separated scalar) as a list. */
+static const char **string_list(mc_fe *fe, yaml_document_t *d,
+                                yaml_node_t *n, size_t *count)
+{
+	*count = 0;
+	if (!n)
+		return NULL;
+	if (n->type == YAML_SEQUENCE_NODE) {
+		size_t k = (size_t)(n->data.sequence.items.top -
+		                    n->data.sequence.items.start);
+		const char **v = mc_arena_alloc(fe->doc->arena,
+		                                 (k + 1) * sizeof(char *));
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++) {
+			const char *s = scalar(fe, yaml_document_get_node(d, *it));
+			if (s)
+				v[(*count)++] = s;
+		}
+		return v;
+	}
+	if (n->type == YAML_SCALAR_NODE) {
+		const char *s = scalar(fe, n);
+		size_t k = 1;
+		for (const char *c = s; *c; c++)
+			k += (*c == ' ' || *c == ',');
+		const char **v = mc_arena_alloc(fe->doc->arena,
+		                                (k + 1) * sizeof(char *));
+		const char *p = s;
+		while (*p) {
+			while (*p == ' ' || *p == ',')
+				p++;
+			const char *w = p;
+			while (*p && *p != ' ' && *p != ',')
+				p++;
+			if (p > w)
+				v[(*count)++] = mc_strndup(fe->doc, w,
+				                           (size_t)(p - w));
+		}
+		return v;
+	}
+	return NULL;
+}
+
+typedef struct kv_iter {
+	yaml_document_t *d;
+	yaml_node_pair_t *p, *end;
+} kv_iter;
+
+static bool kv_next(kv_iter *it, yaml_node_t **k, yaml_node_t **v)
+{
+	if (!it->p || it->p >= it->end)
+		return false;
+	*k = yaml_document_get_node(it->d, it->p->key);
+	*v = yaml_document_get_node(it->d, it->p->value);
+	it->p++;
+	return true;
+}
+
+static bool kv_start(kv_iter *it, yaml_document_t *d)
+{
+	yaml_node_t *root = yaml_document_get_root_node(d);
+	it->d = d;
+	it->p = it->end = NULL;
+	if (!root || root->type != YAML_MAPPING_NODE)
+		return false;
+	it->p = root->data.mapping.pairs.start;
+	it->end = root->data.mapping.pairs.top;
+	return true;
+}
+
+static bool key_is(yaml_node_t *k, const char *s)
+{
+	return k && k->type == YAML_SCALAR_NODE &&
+	       k->data.scalar.length == strlen(s) &&
+	       memcmp(k->data.scalar.value, s, k->data.scalar.length) == 0;
+}
+
+int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
+                       uint32_t line)
+{
+	const char *file = fe->diag->file;
+	yaml_document_t d;
+	if (load_yaml(fe, file, yaml, len, line, &d) != 0)
+		return -1;
+	mc_meta *m = &fe->doc->meta;
+	kv_iter it;
+	yaml_node_t *root = yaml_document_get_root_node(&d);
+	if (root && !kv_start(&it, &d)) {
+		if (!(root->type == YAML_SCALAR_NODE &&
+		      root->data.scalar.length == 0)) {
+			mc_error(fe->diag, line + (uint32_t)root->start_mark.line,
+			         (uint32_t)root->start_mark.column + 1,
+			         "front matter must be a mapping of keys to "
+			         "values");
+			yaml_document_delete(&d);
+			return -1;
+		}
+	}
+	size_t cap = 0;
+	yaml_node_t *k, *v;
+	while (root && kv_next(&it, &k, &v)) {
+		uint32_t kl = line + (uint32_t)k->start_mark.line;
+		uint32_t kc = (uint32_t)k->start_mark.column + 1;
+		const char *key = scalar(fe, k);
+		if (!key) {
+			mc_warn(fe->diag, kl, kc, "front matter key is not a "
+			                          "string; ignored");
+			continue;
+		}
+		/* duplicate keys: the last one wins, as in Jekyll */
+		for (kv_iter j = {&d, root->data.mapping.pairs.start,
+		                  it.p - 1};
+		     j.p < j.end; j.p++) {
+			if (key_is(yaml_document_get_node(&d, j.p->key), key)) {
+				mc_warn(fe->diag, kl, kc,
+				        "duplicate front matter key '%s'", key);
+				break;
+			}
+		}
+		if (strcmp(key, "title") == 0) {
+			const char *s = scalar(fe, v);
+			if (s)
+				m->title = s;
+			else
+				mc_warn(fe->diag, kl, kc, "title is not text");
+		} else if (strcmp(key, "tags") == 0 ||
+		           strcmp(key, "categories") == 0) {
+			if (strcmp(key, "tags") == 0)
+				m->tags = string_list(fe, &d, v, &m->ntags);
+		} else if (strcmp(key, "permalink") == 0) {
+			m->permalink = scalar(fe, v);
+		} else if (strcmp(key, "lang") == 0 ||
+		           strcmp(key, "language") == 0) {
+			const char *s = scalar(fe, v);
+			if (s && *s)
+				m->lang = s;
+		} else {
+			const char *s = scalar(fe, v);
+			if (!s)
+				continue;
+			if (m->nextra == cap) {
+				cap = cap ? cap * 2 : 8;
+				mc_pair *nv = mc_arena_alloc(fe->doc->arena,
+				                             cap * sizeof(mc_pair));
+				if (m->nextra)
+					memcpy(nv, m->extra,
+					       m->nextra * sizeof(mc_pair));
+				m->extra = nv;
+			}
+			m->extra[m->nextra].key = key;
+			m->extra[m->nextra].value = s;
+			m->nextra++;
+		}
+	}
+	yaml_document_delete(&d);
+	return 0;
+}
+
+/* Read a small file inside the site root; NULL (no error) if absent. */
+static char *read_site_file(mc_fe *fe, const char *rel, size_t *len)
+{
+	size_t n = strlen(fe->root) + strlen(rel) + 2;
+	char *path = mc_xmalloc(n);
+	snprintf(path, n, "%s/%s", fe->root, rel);
+	char *real = realpath(path, NULL);
+	free(path);
+	if (!real)
+		return NULL;
+	size_t rl = strlen(fe->root);
+	if (strncmp(real, fe->root, rl) != 0 ||
+	    (real[rl] != '/' && rl > 1)) {
+		mc_warn(fe->diag, 0, 0, "%s points outside the site root; "
+		                        "not read", rel);
+		free(real);
+		return NULL;
+	}
+	FILE *f = fopen(real, "rb");
+	free(real);
+	if (!f)
+		return NULL;
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)MC_MAX_SITE_FILE) {
+		fclose(f);
+		mc_warn(fe->diag, 0, 0, "%s is not a regular file of at most "
+		                        "4 MiB; not read", rel);
+		return NULL;
+	}
+	char *buf = mc_xmalloc((size_t)st.st_size + 1);
+	size_t got = fread(buf, 1, (size_t)st.st_size, f);
+	fclose(f);
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+int mc_fe_site(mc_fe *fe)
+{
+	mc_meta *m = &fe->doc->meta;
+	size_t len;
+	char *text = read_site_file(fe, "_config.yml", &len);
+	int rc = 0;
+	if (text) {
+		yaml_document_t d;
+		char *name = mc_xmalloc(strlen(fe->root) + 16);
+		sprintf(name, "%s/_config.yml", fe->root);
+		if (load_yaml(fe, name, text, len, 1, &d) == 0) {
+			kv_iter it;
+			yaml_node_t *k, *v;
+			kv_start(&it, &d);
+			while (kv_next(&it, &k, &v)) {
+				if (key_is(k, "title"))
+					m->site.title = scalar(fe, v);
+				else if (key_is(k, "description"))
+					m->site.description = scalar(fe, v);
+				else if (key_is(k, "baseurl"))
+					m->site.baseurl = scalar(fe, v);
+				else if (key_is(k, "url"))
+					m->site.url = scalar(fe, v);
+				else if (key_is(k, "lang") && !m->lang)
+					m->lang = scalar(fe, v);
+			}
+			yaml_document_delete(&d);
+		} else {
+			rc = -1;
+		}
+		free(name);
+		free(text);
+	}
+	text = read_site_file(fe, "_data/course.yml", &len);
+	if (text) {
+		yaml_document_t d;
+		char *name = mc_xmalloc(strlen(fe->root) + 24);
+		sprintf(name, "%s/_data/course.yml", fe->root);
+		if (load_yaml(fe, name, text, len, 1, &d) == 0) {
+			kv_iter it;
+			yaml_node_t *k, *v;
+			kv_start(&it, &d);
+			while (kv_next(&it, &k, &v)) {
+				if (key_is(k, "title"))
+					m->course.title = scalar(fe, v);
+				else if (key_is(k, "description"))
+					m->course.description = scalar(fe, v);
+				else if (key_is(k, "modules"))
+					m->course.modules = string_list(
+						fe, &d, v, &m->course.nmodules);
+			}
+			yaml_document_delete(&d);
+		} else {
+			rc = -1;
+		}
+		free(name);
+		free(text);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Liquid                                                            */
+
+static const char *trim(const char *s, const char *e, const char **te)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*te = e;
+	return s;
+}
+
+static bool word_is(const char *s, const char *e, const char *w)
+{
+	return (size_t)(e - s) == strlen(w) && memcmp(s, w, (size_t)(e - s)) == 0;
+}
+
+/* Value of a Liquid variable, or NULL if unknown. */
+static const char *liquid_var(mc_fe *fe, const char *s, const char *e)
+{
+	const mc_meta *m = &fe->doc->meta;
+	if (word_is(s, e, "site.baseurl"))
+		return m->site.baseurl ? m->site.baseurl : "";
+	if (word_is(s, e, "site.url"))
+		return m->site.url ? m->site.url : "";
+	if (word_is(s, e, "site.title"))
+		return m->site.title ? m->site.title : "";
+	if (word_is(s, e, "site.description"))
+		return m->site.description ? m->site.description : "";
+	if (word_is(s, e, "page.title"))
+		return m->title ? m->title : "";
+	if (word_is(s, e, "page.permalink"))
+		return m->permalink ? m->permalink : "";
+	if ((size_t)(e - s) > 5 && memcmp(s, "page.", 5) == 0)
+		for (size_t i = 0; i < m->nextra; i++)
+			if (word_is(s + 5, e, m->extra[i].key))
+				return m->extra[i].value;
+	return NULL;
+}
+
+/* Append `v` to out; a value ending in '/' before a '/' in the text
+ * (baseurl "/" then "/img/...") does not double the slash. */
+static void put_value(mc_buf *out, const char *v, const char *after,
+                      const char *end)
+{
+	size_t n = strlen(v);
+	if (n && v[n - 1] == '/' && after < end && *after == '/')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] != '\n')
+			mc_buf_putc(out, v[i]);
+}
+
+int mc_fe_liquid(mc_fe *fe)
+{
+	const char *s = fe->body, *end = fe->body + fe->bodylen;
+	if (!memchr(s, '{', fe->bodylen))
+		return 0;
+	mc_buf out = MC_BUF_INIT;
+	mc_buf_grow(&out, fe->bodylen + 16);
+	uint32_t line = fe->body_line;
+	const char *p = s, *copied = s;
+	bool raw = false;
+	while (p < end) {
+		if (*p == '\n') {
+			line++;
+			p++;
+			continue;
+		}
+		if (*p != '{' || p + 1 >= end || (p[1] != '{' && p[1] != '%')) {
+			p++;
+			continue;
+		}
+		bool output = p[1] == '{';
+		const char *close = NULL;
+		for (const char *q = p + 2; q + 1 < end && *q != '\n'; q++)
+			if (q[0] == (output ? '}' : '%') && q[1] == '}') {
+				close = q;
+				break;
+			}
+		if (!close) {
+			p++;
+			continue;
+		}
+		const char *ie, *is = trim(p + 2, close, &ie);
+		if (!output && is < ie && *is == '-')
+			is++;
+		if (!output && ie > is && ie[-1] == '-')
+			ie--;
+		is = trim(is, ie, &ie);
+		if (raw) {
+			if (!output && word_is(is, ie, "endraw")) {
+				mc_buf_put(&out, copied, (size_t)(p - copied));
+				raw = false;
+				p = copied = close + 2;
+				continue;
+			}
+			p = close + 2;
+			continue;
+		}
+		mc_buf_put(&out, copied, (size_t)(p - copied));
+		uint32_t col = 1;
+		for (const char *c = p; c > s && c[-1] != '\n'; c--)
+			col++;
+		if (output) {
+			/* expression, then filters we understand */
+			const char *bar = memchr(is, '|', (size_t)(ie - is));
+			const char *ve, *vs = trim(is, bar ? bar : ie, &ve);
+			const char *val = NULL;
+			if (ve - vs >= 2 && (*vs == '"' || *vs == '\'') &&
+			    ve[-1] == *vs)
+				val = mc_strndup(fe->doc, vs + 1,
+				                 (size_t)(ve - vs - 2));
+			else
+				val = liquid_var(fe, vs, ve);
+			if (val && bar) {
+				const char *fe2, *fs = trim(bar + 1, ie, &fe2);
+				if (word_is(fs, fe2, "relative_url") ||
+				    word_is(fs, fe2, "absolute_url")) {
+					const char *b = fe->doc->meta.site.baseurl;
+					mc_buf tmp = MC_BUF_INIT;
+					if (b && *b && strcmp(b, "/") != 0)
+						mc_buf_puts(&tmp, b);
+					if (*val != '/')
+						mc_buf_putc(&tmp, '/');
+					mc_buf_puts(&tmp, val);
+					val = mc_strdup(fe->doc, tmp.data);
+					mc_buf_free(&tmp);
+				}
+			}
+			if (val) {
+				put_value(&out, val, close + 2, end);
+			} else {
+				mc_warn(fe->diag, line, col,
+				        "unknown Liquid value '{{ %.*s }}' left out",
+				        (int)(ie - is), is);
+			}
+		} else {
+			const char *we = is;
+			while (we < ie && *we != ' ')
+				we++;
+			if (word_is(is, we, "raw"))
+				raw = true;
+			else if (!word_is(is, we, "endraw") &&
+			         !word_is(is, we, "comment") &&
+			         !word_is(is, we, "endcomment"))
+				mc_warn(fe->diag, line, col,
+				        "Liquid tag '{%% %.*s %%}' is not "
+				        "supported; left out",
+				        (int)(we - is), is);
+		}
+		p = copied = close + 2;
+	}
+	mc_buf_put(&out, copied, (size_t)(end - copied));
+	size_t off = (size_t)(fe->body - fe->src);
+	(void)off;
+	free(fe->liquid_body);
+	fe->liquid_body = mc_buf_detach(&out, &fe->bodylen);
+	fe->body = fe->liquid_body;
+	return 0;
+}

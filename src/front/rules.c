@@ -1,0 +1,844 @@
+/*
+ * rules.c - kramdown and course rules applied to the built model (step 5
+ * of internal.h).  Each pass is a loop over the tree; none recurses.
+ *
+ *   merge_text      adjacent text nodes become one (cmark splits text at
+ *                   smart punctuation; done once here, in linear time)
+ *   ials            `{: ...}` sentinels: on the span before them, on the
+ *                   heading or paragraph they end, or (alone in a
+ *                   paragraph) on the block before them
+ *   unsafe_links    javascript:/vbscript:/data: links lose their link
+ *   blanks          runs of 3+ underscores become inline blanks
+ *   figures         a paragraph holding only an image becomes a figure (an
+ *                   image, a line break and text: a figure with a caption)
+ *   attributions    "<br/><br/>-- Name" ending a blockquote
+ *   callout titles  a heading opening a callout becomes its title
+ *   worksheets      list items in activity callouts ending in "...", "…",
+ *                   "?" or ":" become prompts with answer fields
+ *   ids             unique heading ids, kramdown style
+ *   images          src resolved to a file inside the site root
+ *   numbering       answer fields and footnotes numbered in order
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+mc_node *mc_fe_text(mc_fe *fe, mc_node *parent, const char *s, size_t n,
+                    uint32_t line, uint32_t col)
+{
+	if (n == 0)
+		return NULL;
+	mc_node *t = mc_node_new(fe->doc, MC_TEXT, line, col);
+	t->as.text.text = mc_strndup(fe->doc, s, n);
+	mc_node_append(parent, t);
+	return t;
+}
+
+/* Pre-order successor of n within root. */
+static mc_node *next_node(mc_node *n, const mc_node *root)
+{
+	if (n->first)
+		return n->first;
+	while (n && n != root) {
+		if (n->next)
+			return n->next;
+		n = n->parent;
+	}
+	return NULL;
+}
+
+/* Successor skipping n's subtree. */
+static mc_node *skip_node(mc_node *n, const mc_node *root)
+{
+	while (n && n != root) {
+		if (n->next)
+			return n->next;
+		n = n->parent;
+	}
+	return NULL;
+}
+
+typedef struct nodes {
+	mc_node **v;
+	size_t n, cap;
+} nodes;
+
+static void nodes_push(nodes *a, mc_node *n)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = mc_xrealloc(a->v, a->cap * sizeof(mc_node *));
+	}
+	a->v[a->n++] = n;
+}
+
+/* Every node of the given type, in document order. */
+static void collect(mc_node *root, mc_node_type t, nodes *out)
+{
+	out->n = 0;
+	for (mc_node *n = root; n; n = next_node(n, root))
+		if (n->type == t)
+			nodes_push(out, n);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void merge_text(mc_fe *fe)
+{
+	mc_node *root = fe->doc->root;
+	mc_buf b = MC_BUF_INIT;
+	for (mc_node *n = root; n; n = next_node(n, root)) {
+		if (n->type != MC_TEXT || !n->next || n->next->type != MC_TEXT)
+			continue;
+		mc_buf_clear(&b);
+		mc_buf_puts(&b, n->as.text.text);
+		while (n->next && n->next->type == MC_TEXT) {
+			mc_buf_puts(&b, n->next->as.text.text);
+			mc_node_unlink(n->next);
+		}
+		n->as.text.text = mc_strndup(fe->doc, b.data, b.len);
+	}
+	mc_buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- */
+/* IALs                                                              */
+
+static void add_answer(mc_fe *fe, mc_node *after, const mc_attrs *a)
+{
+	mc_node *ans = mc_node_new(fe->doc, MC_ANSWER, after->line, 0);
+	const char *type = a ? mc_attr_get(a, "type") : NULL;
+	const char *lines = a ? mc_attr_get(a, "lines") : NULL;
+	ans->as.answer.kind = MC_ANSWER_LINES;
+	ans->as.answer.lines = fe->opts->answer_lines > 0
+	                       ? fe->opts->answer_lines : 3;
+	if (type && strcasecmp(type, "line") == 0)
+		ans->as.answer.kind = MC_ANSWER_LINE, ans->as.answer.lines = 1;
+	else if (type && strcasecmp(type, "checkbox") == 0)
+		ans->as.answer.kind = MC_ANSWER_CHECKBOX,
+		ans->as.answer.lines = 0;
+	if (lines && ans->as.answer.kind == MC_ANSWER_LINES) {
+		long v = strtol(lines, NULL, 10);
+		if (v >= 1 && v <= 100)
+			ans->as.answer.lines = (int)v;
+		else
+			mc_warn(fe->diag, after->line, 0,
+			        "answer lines=\"%s\" is not a number from 1 to "
+			        "100; using %d",
+			        lines, ans->as.answer.lines);
+		if (ans->as.answer.lines == 1)
+			ans->as.answer.kind = MC_ANSWER_LINE;
+	}
+	const char *label = mc_node_plain_text(fe->doc, after);
+	ans->as.answer.label = label ? label : "";
+	mc_node_insert_after(after, ans);
+}
+
+void mc_fe_apply_attrs(mc_fe *fe, mc_node *n, const mc_attrs *a)
+{
+	mc_doc *doc = fe->doc;
+	for (size_t i = 0; i < a->n; i++) {
+		const char *k = a->v[i].name, *v = a->v[i].value;
+		if (strcmp(k, "id") == 0 && *v) {
+			n->id = v;
+		} else if (strcmp(k, "class") == 0 && *v) {
+			if (n->classes) {
+				size_t x = strlen(n->classes), y = strlen(v);
+				char *m = mc_arena_alloc(doc->arena, x + y + 2);
+				memcpy(m, n->classes, x);
+				m[x] = ' ';
+				memcpy(m + x + 1, v, y + 1);
+				n->classes = m;
+			} else {
+				n->classes = v;
+			}
+		} else if (strcmp(k, "target") == 0 && n->type == MC_LINK) {
+			n->as.link.target = v;
+		} else if (strcmp(k, "title") == 0 && n->type == MC_LINK) {
+			n->as.link.title = v;
+		} else if ((strcmp(k, "width") == 0 || strcmp(k, "height") == 0) &&
+		           (n->type == MC_IMAGE || n->type == MC_FIGURE)) {
+			long px = strtol(v, NULL, 10);
+			if (px > 0 && px < 100000) {
+				if (k[0] == 'w')
+					n->as.image.width = (int)px;
+				else
+					n->as.image.height = (int)px;
+			}
+		}
+	}
+	if (n->type == MC_PARAGRAPH && mc_has_class(n->classes, "answer"))
+		add_answer(fe, n, a);
+}
+
+static bool blank_str(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+static bool is_span(const mc_node *n)
+{
+	return n && mc_node_is_inline(n->type) && n->type != MC_TEXT &&
+	       n->type != MC_SOFTBREAK && n->type != MC_LINEBREAK;
+}
+
+/* Handle the first IAL sentinel in text node t.  Returns false when t
+ * holds no (more) sentinels. */
+static bool one_ial(mc_fe *fe, mc_node *t)
+{
+	const char *s = t->as.text.text;
+	const char *o = strstr(s, MC_IAL_OPEN);
+	if (!o)
+		return false;
+	char *e;
+	unsigned long idx = strtoul(o + MC_SENTINEL_LEN, &e, 10);
+	const char *after = e;
+	if (strncmp(e, MC_IAL_CLOSE, MC_SENTINEL_LEN) == 0)
+		after = e + MC_SENTINEL_LEN;
+	mc_ial *ial = idx < fe->nials ? &fe->ials[idx] : NULL;
+	size_t before_len = (size_t)(o - s);
+	bool before_blank = blank_str(s, before_len);
+	bool after_blank = blank_str(after, strlen(after));
+	mc_node *parent = t->parent;
+	mc_node *target = NULL;
+	mc_node *drop_para = NULL;
+
+	if (ial && ial->attrs.n == 0) {
+		target = NULL; /* extensions, ALDs: nothing to apply */
+	} else if (before_len == 0 && is_span(t->prev)) {
+		target = t->prev;
+	} else if (after_blank && !t->next) {
+		if (parent->type == MC_PARAGRAPH && before_blank && !t->prev) {
+			/* a block IAL alone in its paragraph */
+			target = parent->prev ? parent->prev : parent->next;
+			drop_para = parent;
+		} else if (parent->type == MC_PARAGRAPH ||
+		           parent->type == MC_HEADING ||
+		           parent->type == MC_CALLOUT_TITLE) {
+			target = parent;
+		} else if (mc_node_is_inline(parent->type)) {
+			target = parent; /* inside emphasis or a link */
+		}
+	} else if (ial) {
+		mc_warn(fe->diag, ial->line, ial->col,
+		        "attribute list %s is not after an element; ignored",
+		        ial->text);
+	}
+	if (ial)
+		ial->used = true;
+
+	/* remove the sentinel from the text */
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_put(&b, s, before_len);
+	if (after_blank && !t->next)
+		while (b.len && (b.data[b.len - 1] == ' ' ||
+		                 b.data[b.len - 1] == '\t'))
+			b.data[--b.len] = '\0';
+	else
+		mc_buf_puts(&b, after);
+	t->as.text.text = mc_strndup(fe->doc, b.data ? b.data : "", b.len);
+	mc_buf_free(&b);
+	mc_node *prev = t->prev;
+	if (!*t->as.text.text) {
+		mc_node_unlink(t);
+		/* "text\n{: .x}": the soft break before it goes too */
+		if (prev && !prev->next && (prev->type == MC_SOFTBREAK ||
+		                            prev->type == MC_LINEBREAK))
+			mc_node_unlink(prev);
+	}
+	if (drop_para && !drop_para->first)
+		mc_node_unlink(drop_para);
+	if (target && ial)
+		mc_fe_apply_attrs(fe, target, &ial->attrs);
+	return *t->as.text.text && t->parent;
+}
+
+static void ials(mc_fe *fe)
+{
+	if (!fe->nials)
+		return;
+	nodes all = {0};
+	collect(fe->doc->root, MC_TEXT, &all);
+	for (size_t i = 0; i < all.n; i++)
+		while (all.v[i]->parent && one_ial(fe, all.v[i]))
+			;
+	free(all.v);
+	/* sentinels left in attribute values (image alt, link titles...) */
+	for (size_t i = 0; i < fe->nials; i++)
+		if (!fe->ials[i].used && fe->ials[i].attrs.n)
+			mc_warn(fe->diag, fe->ials[i].line, fe->ials[i].col,
+			        "attribute list %s was not applied",
+			        fe->ials[i].text);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void move_children_before(mc_node *from, mc_node *before)
+{
+	while (from->first) {
+		mc_node *c = from->first;
+		mc_node_unlink(c);
+		mc_node_insert_before(before, c);
+	}
+}
+
+static void unsafe_links(mc_fe *fe)
+{
+	nodes links = {0};
+	collect(fe->doc->root, MC_LINK, &links);
+	for (size_t i = 0; i < links.n; i++) {
+		mc_node *l = links.v[i];
+		if (!mc_url_unsafe(l->as.link.url, false))
+			continue;
+		mc_warn(fe->diag, l->line, l->col,
+		        "dropped link to an unsafe URL (%.20s...)",
+		        l->as.link.url);
+		move_children_before(l, l);
+		mc_node_unlink(l);
+	}
+	free(links.v);
+	nodes imgs = {0};
+	collect(fe->doc->root, MC_IMAGE, &imgs);
+	for (size_t i = 0; i < imgs.n; i++) {
+		mc_node *im = imgs.v[i];
+		if (!mc_url_unsafe(im->as.image.src, true))
+			continue;
+		mc_warn(fe->diag, im->line, im->col,
+		        "dropped image with an unsafe URL; its alt text is kept");
+		const char *alt = im->as.image.alt;
+		if (alt && *alt) {
+			mc_node *t = mc_node_new(fe->doc, MC_TEXT, im->line, 0);
+			t->as.text.text = alt;
+			mc_node_insert_before(im, t);
+		}
+		mc_node_unlink(im);
+	}
+	free(imgs.v);
+}
+
+static void blanks(mc_fe *fe)
+{
+	nodes all = {0};
+	collect(fe->doc->root, MC_TEXT, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		mc_node *t = all.v[i];
+		const char *s = t->as.text.text;
+		const char *u = strstr(s, "___");
+		if (!u)
+			continue;
+		/* split: text, blank, text, blank, ... */
+		const char *p = s;
+		while ((u = strstr(p, "___")) != NULL) {
+			const char *e = u;
+			while (*e == '_')
+				e++;
+			if (u > p) {
+				mc_node *x = mc_node_new(fe->doc, MC_TEXT, t->line, 0);
+				x->as.text.text = mc_strndup(fe->doc, p,
+				                             (size_t)(u - p));
+				mc_node_insert_before(t, x);
+			}
+			mc_node *bl = mc_node_new(fe->doc, MC_BLANK, t->line, 0);
+			bl->as.blank.width = (int)(e - u);
+			mc_node_insert_before(t, bl);
+			p = e;
+		}
+		if (*p)
+			t->as.text.text = p;
+		else
+			mc_node_unlink(t);
+	}
+	free(all.v);
+}
+
+static bool ws_text(const mc_node *n)
+{
+	return n->type == MC_TEXT && blank_str(n->as.text.text,
+	                                       strlen(n->as.text.text));
+}
+
+static void figures(mc_fe *fe)
+{
+	nodes paras = {0};
+	collect(fe->doc->root, MC_PARAGRAPH, &paras);
+	for (size_t i = 0; i < paras.n; i++) {
+		mc_node *p = paras.v[i];
+		mc_node *c = p->first;
+		while (c && ws_text(c))
+			c = c->next;
+		if (!c)
+			continue;
+		mc_node *img = NULL, *link = NULL;
+		if (c->type == MC_IMAGE) {
+			img = c;
+		} else if (c->type == MC_LINK && c->first &&
+		           c->first == c->last && c->first->type == MC_IMAGE) {
+			img = c->first;
+			link = c;
+		}
+		if (!img)
+			continue;
+		mc_node *rest = c->next;
+		while (rest && ws_text(rest))
+			rest = rest->next;
+		mc_node *cap_start = NULL;
+		if (rest) {
+			if (rest->type != MC_LINEBREAK)
+				continue;
+			cap_start = rest->next;
+			while (cap_start && (ws_text(cap_start) ||
+			                     cap_start->type == MC_LINEBREAK ||
+			                     cap_start->type == MC_SOFTBREAK))
+				cap_start = cap_start->next;
+		}
+		mc_node *fig = mc_node_new(fe->doc, MC_FIGURE, p->line, p->col);
+		fig->as.image = img->as.image;
+		if (link)
+			fig->as.image.href = link->as.link.url;
+		fig->id = img->id;
+		fig->classes = img->classes;
+		if (cap_start) {
+			mc_node *cap = mc_node_new(fe->doc, MC_CAPTION,
+			                           cap_start->line, 0);
+			while (cap_start) {
+				mc_node *nx = cap_start->next;
+				mc_node_unlink(cap_start);
+				mc_node_append(cap, cap_start);
+				cap_start = nx;
+			}
+			mc_node_append(fig, cap);
+		}
+		if (!mc_can_contain(p->parent->type, MC_FIGURE))
+			continue;
+		mc_node_insert_before(p, fig);
+		mc_node_unlink(p);
+	}
+	free(paras.v);
+}
+
+/* ---------------------------------------------------------------- */
+/* attributions                                                      */
+
+/* Length of a dash that opens an attribution at s, or 0. */
+static size_t dash_len(const char *s)
+{
+	if (strncmp(s, "\xE2\x80\x94", 3) == 0 || /* em dash */
+	    strncmp(s, "\xE2\x80\x93", 3) == 0 || /* en dash */
+	    strncmp(s, "\xE2\x80\x95", 3) == 0)   /* horizontal bar */
+		return 3;
+	if (strncmp(s, "--", 2) == 0)
+		return s[2] == '-' ? 3 : 2;
+	return 0;
+}
+
+static bool after_break(const mc_node *t)
+{
+	const mc_node *p = t->prev;
+	while (p && ws_text(p))
+		p = p->prev;
+	return !p || p->type == MC_LINEBREAK || p->type == MC_SOFTBREAK;
+}
+
+static void attributions(mc_fe *fe)
+{
+	nodes qs = {0};
+	collect(fe->doc->root, MC_BLOCKQUOTE, &qs);
+	for (size_t i = 0; i < qs.n; i++) {
+		mc_node *q = qs.v[i];
+		mc_node *p = q->last;
+		if (!p || p->type != MC_PARAGRAPH)
+			continue;
+		mc_node *best = NULL;
+		size_t best_off = 0, best_dash = 0;
+		for (mc_node *c = p->first; c; c = c->next) {
+			if (c->type != MC_TEXT)
+				continue;
+			const char *s = c->as.text.text;
+			const char *t = s;
+			while (*t == ' ' || *t == '\t')
+				t++;
+			size_t d;
+			if (after_break(c) && (d = dash_len(t)) != 0 &&
+			    (c->prev || q->first != p)) {
+				best = c, best_off = (size_t)(t - s), best_dash = d;
+			}
+			/* a closing quote right before the dash */
+			for (const char *u = s; *u; u++) {
+				size_t ql = 0;
+				if (strncmp(u, "\xE2\x80\x9D", 3) == 0)
+					ql = 3;
+				else if (*u == '"')
+					ql = 1;
+				if (!ql)
+					continue;
+				const char *v = u + ql;
+				while (*v == ' ')
+					v++;
+				if ((d = dash_len(v)) != 0 && v[d] &&
+				    strlen(v + d) < 300)
+					best = c, best_off = (size_t)(v - s),
+					best_dash = d;
+			}
+		}
+		if (!best)
+			continue;
+		const char *s = best->as.text.text;
+		const char *rest = s + best_off + best_dash;
+		while (*rest == ' ' || strncmp(rest, "\xC2\xA0", 2) == 0)
+			rest += (*rest == ' ') ? 1 : 2;
+		mc_node *att = mc_node_new(fe->doc, MC_ATTRIBUTION, best->line, 0);
+		if (*rest) {
+			mc_node *t = mc_node_new(fe->doc, MC_TEXT, best->line, 0);
+			t->as.text.text = rest;
+			mc_node_append(att, t);
+		}
+		while (best->next) {
+			mc_node *nx = best->next;
+			mc_node_unlink(nx);
+			mc_node_append(att, nx);
+		}
+		if (!att->first)
+			continue;
+		/* what stays: the text before the dash, without the breaks */
+		size_t keep = best_off;
+		while (keep && (s[keep - 1] == ' ' || s[keep - 1] == '\t'))
+			keep--;
+		if (keep)
+			best->as.text.text = mc_strndup(fe->doc, s, keep);
+		else
+			mc_node_unlink(best);
+		while (p->last && (p->last->type == MC_LINEBREAK ||
+		                   p->last->type == MC_SOFTBREAK ||
+		                   ws_text(p->last)))
+			mc_node_unlink(p->last);
+		if (!p->first)
+			mc_node_unlink(p);
+		mc_node_append(q, att);
+	}
+	free(qs.v);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void callout_titles(mc_fe *fe)
+{
+	nodes cs = {0};
+	collect(fe->doc->root, MC_CALLOUT, &cs);
+	for (size_t i = 0; i < cs.n; i++) {
+		mc_node *c = cs.v[i];
+		mc_node *h = c->first;
+		if (!h || h->type != MC_HEADING)
+			continue;
+		mc_node *t = mc_node_new(fe->doc, MC_CALLOUT_TITLE, h->line,
+		                         h->col);
+		t->id = h->id;
+		t->classes = h->classes;
+		while (h->first) {
+			mc_node *k = h->first;
+			mc_node_unlink(k);
+			mc_node_append(t, k);
+		}
+		mc_node_insert_before(h, t);
+		mc_node_unlink(h);
+	}
+	free(cs.v);
+}
+
+static bool prompt_text(const char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+		n--;
+	if (n >= 3 && strncmp(s + n - 3, "...", 3) == 0)
+		return true;
+	if (n >= 3 && strncmp(s + n - 3, "\xE2\x80\xA6", 3) == 0)
+		return true;
+	return n && (s[n - 1] == '?' || s[n - 1] == ':');
+}
+
+static void worksheets(mc_fe *fe)
+{
+	nodes cs = {0};
+	collect(fe->doc->root, MC_CALLOUT, &cs);
+	for (size_t i = 0; i < cs.n; i++) {
+		mc_node *c = cs.v[i];
+		if (c->as.callout.kind != MC_CALLOUT_ACTIVITY)
+			continue;
+		for (mc_node *n = c->first; n;) {
+			if (n->type == MC_CALLOUT) {
+				n = skip_node(n, c); /* its own rules */
+				continue;
+			}
+			if (n->type == MC_ITEM && n->as.item.task == MC_TASK_NONE &&
+			    !n->as.item.prompt && n->first &&
+			    n->first == n->last && n->first->type == MC_PARAGRAPH) {
+				const char *text = mc_node_plain_text(fe->doc,
+				                                      n->first);
+				if (text && prompt_text(text)) {
+					n->as.item.prompt = true;
+					add_answer(fe, n->first, NULL);
+					n = skip_node(n, c);
+					continue;
+				}
+			}
+			n = next_node(n, c);
+		}
+	}
+	free(cs.v);
+}
+
+/* ---------------------------------------------------------------- */
+/* ids                                                               */
+
+typedef struct idset {
+	const char **v;
+	size_t cap, n;
+} idset;
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static bool idset_has(const idset *s, const char *id)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = hash(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->v[i])
+			return false;
+		if (strcmp(s->v[i], id) == 0)
+			return true;
+	}
+}
+
+static void idset_add(idset *s, const char *id)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		const char **nv = mc_xcalloc(ncap, sizeof(char *));
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->v[i])
+				continue;
+			size_t j = hash(s->v[i]) & (ncap - 1);
+			while (nv[j])
+				j = (j + 1) & (ncap - 1);
+			nv[j] = s->v[i];
+		}
+		free(s->v);
+		s->v = nv;
+		s->cap = ncap;
+	}
+	size_t j = hash(id) & (s->cap - 1);
+	while (s->v[j]) {
+		if (strcmp(s->v[j], id) == 0)
+			return;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->v[j] = id;
+	s->n++;
+}
+
+/* kramdown's automatic header id: ASCII letters, digits, '-' and '_'
+ * kept, spaces to '-', lower case, leading non-letters dropped. */
+static const char *slug(mc_fe *fe, const char *text)
+{
+	size_t n = strlen(text);
+	char *s = mc_arena_alloc(fe->doc->arena, (n < 80 ? n : 80) + 16);
+	size_t k = 0;
+	bool letter = false;
+	for (const char *p = text; *p && k < 80; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isalpha(c))
+			letter = true;
+		if (!letter)
+			continue;
+		if (isalnum(c) || c == '-' || c == '_')
+			s[k++] = (char)tolower(c);
+		else if (c == ' ' && k && s[k - 1] != '-')
+			s[k++] = '-';
+	}
+	while (k && s[k - 1] == '-')
+		k--;
+	s[k] = '\0';
+	if (!k)
+		strcpy(s, "section");
+	return s;
+}
+
+static void ids(mc_fe *fe)
+{
+	mc_node *root = fe->doc->root;
+	idset set = {0};
+	/* explicit ids first: they win */
+	for (mc_node *n = root; n; n = next_node(n, root)) {
+		if (!n->id)
+			continue;
+		if (idset_has(&set, n->id)) {
+			mc_warn(fe->diag, n->line, n->col,
+			        "id \"%s\" is used twice; the second is renamed",
+			        n->id);
+			n->id = NULL; /* renamed below if a heading */
+			continue;
+		}
+		idset_add(&set, n->id);
+	}
+	for (mc_node *n = root; n; n = next_node(n, root)) {
+		if ((n->type != MC_HEADING && n->type != MC_CALLOUT_TITLE) ||
+		    n->id)
+			continue;
+		const char *base = slug(fe, mc_node_plain_text(fe->doc, n));
+		const char *id = base;
+		char buf[128];
+		for (int k = 1; idset_has(&set, id); k++) {
+			snprintf(buf, sizeof buf, "%s-%d", base, k);
+			id = buf;
+		}
+		n->id = mc_strdup(fe->doc, id);
+		idset_add(&set, n->id);
+	}
+	free(set.v);
+}
+
+/* ---------------------------------------------------------------- */
+/* images                                                            */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* A path inside the root for src, or NULL (with a warning if local). */
+static const char *resolve_image(mc_fe *fe, const mc_node *n,
+                                 const char *src)
+{
+	if (!*src)
+		return NULL;
+	/* remote: any scheme, or protocol-relative */
+	const char *c = src;
+	while (isalnum((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	if ((*c == ':' && c > src) || strncmp(src, "//", 2) == 0)
+		return NULL;
+	/* decode %XX, drop ?query and #fragment */
+	size_t n0 = strcspn(src, "?#");
+	char *rel = mc_xmalloc(n0 + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n0; i++) {
+		if (src[i] == '%' && i + 2 < n0 + 1 && hexval(src[i + 1]) >= 0 &&
+		    hexval(src[i + 2]) >= 0) {
+			rel[k++] = (char)(hexval(src[i + 1]) * 16 +
+			                  hexval(src[i + 2]));
+			i += 2;
+		} else {
+			rel[k++] = src[i];
+		}
+	}
+	rel[k] = '\0';
+	const char *base = rel[0] == '/' ? fe->root : fe->dir;
+	size_t len = strlen(base) + strlen(rel) + 2;
+	char *path = mc_xmalloc(len);
+	snprintf(path, len, "%s/%s", base, rel[0] == '/' ? rel + 1 : rel);
+	char *real = realpath(path, NULL);
+	if (!real && rel[0] != '/') {
+		/* Jekyll pages live at their permalink: try the site root */
+		snprintf(path, len + strlen(fe->root), "%s", "");
+		free(path);
+		len = strlen(fe->root) + strlen(rel) + 2;
+		path = mc_xmalloc(len);
+		snprintf(path, len, "%s/%s", fe->root, rel);
+		real = realpath(path, NULL);
+	}
+	const char *result = NULL;
+	size_t rl = strlen(fe->root);
+	struct stat st;
+	if (!real) {
+		mc_warn(fe->diag, n->line, n->col,
+		        "image not found: %s (its alt text is used)", src);
+	} else if (strncmp(real, fe->root, rl) != 0 ||
+	           (real[rl] != '/' && strcmp(fe->root, "/") != 0)) {
+		mc_warn(fe->diag, n->line, n->col,
+		        "image %s is outside the site root %s; not read", src,
+		        fe->root);
+	} else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+		mc_warn(fe->diag, n->line, n->col,
+		        "image %s is not a regular file; not read", src);
+	} else {
+		result = mc_strdup(fe->doc, real);
+	}
+	free(real);
+	free(path);
+	free(rel);
+	return result;
+}
+
+static void images(mc_fe *fe)
+{
+	mc_node *root = fe->doc->root;
+	for (mc_node *n = root; n; n = next_node(n, root))
+		if (n->type == MC_IMAGE || n->type == MC_FIGURE)
+			n->as.image.path = resolve_image(fe, n, n->as.image.src);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void numbering(mc_fe *fe)
+{
+	mc_node *root = fe->doc->root;
+	int answers = 0, notes = 0;
+	nodes defs = {0};
+	collect(root, MC_FOOTNOTE_DEF, &defs);
+	for (mc_node *n = root; n; n = next_node(n, root)) {
+		if (n->type == MC_ANSWER) {
+			n->as.answer.number = ++answers;
+		} else if (n->type == MC_FOOTNOTE_REF) {
+			for (size_t i = 0; i < defs.n; i++) {
+				if (strcmp(defs.v[i]->as.footnote.label,
+				           n->as.footnote.label) != 0)
+					continue;
+				if (!defs.v[i]->as.footnote.number)
+					defs.v[i]->as.footnote.number = ++notes;
+				n->as.footnote.number =
+					defs.v[i]->as.footnote.number;
+			}
+		}
+	}
+	/* definitions in order of first reference */
+	for (size_t i = 0; i < defs.n; i++)
+		if (!defs.v[i]->as.footnote.number)
+			defs.v[i]->as.footnote.number = ++notes;
+	free(defs.v);
+}
+
+int mc_fe_rules(mc_fe *fe)
+{
+	merge_text(fe);
+	ials(fe);
+	merge_text(fe);
+	unsafe_links(fe);
+	blanks(fe);
+	figures(fe);
+	attributions(fe);
+	callout_titles(fe);
+	worksheets(fe);
+	ids(fe);
+	images(fe);
+	numbering(fe);
+	return 0;
+}

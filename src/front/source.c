@@ -1,0 +1,973 @@
+/*
+ * source.c - bytes in, pre-passed Markdown out (step 1 of internal.h).
+ *
+ * Why a pre-pass: kramdown reads a `markdown="1"` HTML element's content
+ * as Markdown and a raw HTML block up to its matching end tag, blank lines
+ * included; CommonMark ends any HTML block at the first blank line.  So
+ * before cmark sees the text, each such element is cut out here by
+ * matching tags, and replaced by a one-line HTML comment marker (a type-2
+ * HTML block, which needs no blank line around it and interrupts a
+ * paragraph).  markdown.c turns the markers back into containers, and
+ * raw chunks go to the HTML parser whole.  IALs become sentinels so that
+ * cmark's emphasis and smart-quote rules cannot tear them apart.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* ---------------------------------------------------------------- */
+/* decoding                                                          */
+
+static void put_utf8(mc_buf *b, uint32_t c)
+{
+	char s[4];
+	size_t n;
+	if (c < 0x80) {
+		s[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		s[0] = (char)(0xC0 | (c >> 6));
+		s[1] = (char)(0x80 | (c & 0x3F));
+		n = 2;
+	} else if (c < 0x10000) {
+		s[0] = (char)(0xE0 | (c >> 12));
+		s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		s[2] = (char)(0x80 | (c & 0x3F));
+		n = 3;
+	} else {
+		s[0] = (char)(0xF0 | (c >> 18));
+		s[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		s[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		s[3] = (char)(0x80 | (c & 0x3F));
+		n = 4;
+	}
+	mc_buf_put(b, s, n);
+}
+
+/* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static size_t utf8_valid(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v, min;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, v = c & 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, v = c & 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, v = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* UTF-16 (with a BOM) to UTF-8; bad surrogates become U+FFFD. */
+static void from_utf16(mc_buf *out, const unsigned char *p, size_t n, bool le)
+{
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t u = le ? (uint32_t)(p[i] | p[i + 1] << 8)
+		                : (uint32_t)(p[i] << 8 | p[i + 1]);
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			uint32_t l = le ? (uint32_t)(p[i + 2] | p[i + 3] << 8)
+			                : (uint32_t)(p[i + 2] << 8 | p[i + 3]);
+			if (l >= 0xDC00 && l <= 0xDFFF) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (l - 0xDC00);
+				i += 2;
+			} else {
+				u = 0xFFFD;
+			}
+		} else if (u >= 0xD800 && u <= 0xDFFF) {
+			u = 0xFFFD;
+		}
+		put_utf8(out, u);
+	}
+}
+
+int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	mc_buf tmp = MC_BUF_INIT;
+	if (len > MC_MAX_INPUT) {
+		mc_error(fe->diag, 0, 0,
+		         "input is %zu bytes; the limit is %u MiB", len,
+		         MC_MAX_INPUT / (1024 * 1024));
+		return -1;
+	}
+	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+	                 (p[0] == 0xFE && p[1] == 0xFF))) {
+		from_utf16(&tmp, p + 2, len - 2, p[0] == 0xFF);
+		mc_warn(fe->diag, 1, 1, "input is UTF-16; read it as such "
+		                        "(UTF-8 is preferred)");
+		p = (const unsigned char *)(tmp.data ? tmp.data : "");
+		len = tmp.len;
+	}
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		p += 3, len -= 3;
+
+	mc_buf out = MC_BUF_INIT;
+	mc_buf_grow(&out, len + 1);
+	uint32_t line = 1;
+	bool warned_utf8 = false, warned_nul = false;
+	size_t i = 0;
+	while (i < len) {
+		/* fast path: a run of plain ASCII */
+		size_t j = i;
+		while (j < len && p[j] >= 0x20 && p[j] < 0x80)
+			j++;
+		if (j > i) {
+			mc_buf_put(&out, p + i, j - i);
+			i = j;
+			continue;
+		}
+		unsigned char c = p[i];
+		if (c == '\r') {
+			mc_buf_putc(&out, '\n');
+			line++;
+			i += (i + 1 < len && p[i + 1] == '\n') ? 2 : 1;
+			continue;
+		}
+		if (c == '\n') {
+			mc_buf_putc(&out, '\n');
+			line++;
+			i++;
+			continue;
+		}
+		if (c == 0) {
+			if (!warned_nul)
+				mc_warn(fe->diag, line, 0,
+				        "NUL byte in input replaced by U+FFFD");
+			warned_nul = true;
+			put_utf8(&out, 0xFFFD);
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_valid(p + i, len - i, &cp);
+		if (n == 0) {
+			if (!warned_utf8)
+				mc_warn(fe->diag, line, 0,
+				        "invalid UTF-8 replaced by U+FFFD");
+			warned_utf8 = true;
+			put_utf8(&out, 0xFFFD);
+			i++;
+			continue;
+		}
+		if (cp >= 0xFDD0 && cp <= 0xFDEF)
+			put_utf8(&out, 0xFFFD); /* our sentinels: never input */
+		else
+			mc_buf_put(&out, p + i, n);
+		i += n;
+	}
+	mc_buf_free(&tmp);
+	fe->src = mc_buf_detach(&out, &fe->srclen);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* front matter                                                      */
+
+/* Length of the line at s (without its newline). */
+static size_t line_len(const char *s, const char *end)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	return nl ? (size_t)(nl - s) : (size_t)(end - s);
+}
+
+static bool is_fence_line(const char *s, size_t n, const char *mark)
+{
+	if (n < 3 || memcmp(s, mark, 3) != 0)
+		return false;
+	for (size_t i = 3; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+int mc_fe_split_front_matter(mc_fe *fe, const char **fm, size_t *fmlen,
+                             uint32_t *fm_line)
+{
+	const char *s = fe->src, *end = fe->src + fe->srclen;
+	*fm = NULL;
+	*fmlen = 0;
+	*fm_line = 0;
+	fe->body = s;
+	fe->bodylen = fe->srclen;
+	fe->body_line = 1;
+	size_t n = line_len(s, end);
+	if (!is_fence_line(s, n, "---"))
+		return 0;
+	const char *p = s + n + (s + n < end);
+	uint32_t line = 2;
+	while (p < end) {
+		size_t m = line_len(p, end);
+		if (is_fence_line(p, m, "---") || is_fence_line(p, m, "...")) {
+			*fm = s + n + 1;
+			*fmlen = (size_t)(p - *fm);
+			*fm_line = 2;
+			const char *b = p + m + (p + m < end);
+			fe->body = b;
+			fe->bodylen = (size_t)(end - b);
+			fe->body_line = line + 1;
+			return 0;
+		}
+		p += m + (p + m < end);
+		line++;
+	}
+	mc_error(fe->diag, 1, 1,
+	         "front matter opened with '---' is never closed (add a "
+	         "'---' line after it)");
+	return -1;
+}
+
+/* ---------------------------------------------------------------- */
+/* attributes                                                        */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Curly quotes used by word processors around IAL values. */
+static size_t curly_quote(const char *s, const char *end)
+{
+	if (end - s >= 3 && (unsigned char)s[0] == 0xE2 &&
+	    (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] >= 0x98 && (unsigned char)s[2] <= 0x9F))
+		return 3;
+	return 0;
+}
+
+void mc_fe_parse_attrs(mc_fe *fe, const char *s, size_t n, mc_attrs *out)
+{
+	const char *p = s, *end = s + n;
+	size_t cap = 0;
+	out->v = NULL;
+	out->n = 0;
+	mc_attr tmp[64];
+	size_t cnt = 0;
+	while (p < end && cnt < 64) {
+		while (p < end && (is_space(*p) || *p == '/'))
+			p++;
+		if (p >= end)
+			break;
+		const char *name = p, *name_end;
+		const char *val = "", *val_end = NULL;
+		if (*p == '.' || *p == '#') {
+			/* IAL shorthand: .class / #id */
+			char kind = *p++;
+			const char *v = p;
+			while (p < end && !is_space(*p))
+				p++;
+			tmp[cnt].name = kind == '.' ? "class" : "id";
+			tmp[cnt].value = mc_strndup(fe->doc, v, (size_t)(p - v));
+			cnt++;
+			continue;
+		}
+		while (p < end && !is_space(*p) && *p != '=' && *p != '>')
+			p++;
+		name_end = p;
+		while (p < end && is_space(*p))
+			p++;
+		if (p < end && *p == '=') {
+			p++;
+			while (p < end && is_space(*p))
+				p++;
+			size_t q;
+			if (p < end && (*p == '"' || *p == '\'')) {
+				char quote = *p++;
+				val = p;
+				while (p < end && *p != quote &&
+				       !curly_quote(p, end))
+					p++;
+				val_end = p;
+				if (p < end)
+					p += (*p == quote) ? 1 : curly_quote(p, end);
+			} else if ((q = curly_quote(p, end)) != 0) {
+				p += q;
+				val = p;
+				while (p < end && !curly_quote(p, end) &&
+				       *p != '"')
+					p++;
+				val_end = p;
+				if (p < end)
+					p += (*p == '"') ? 1 : curly_quote(p, end);
+			} else {
+				val = p;
+				while (p < end && !is_space(*p) && *p != '>')
+					p++;
+				val_end = p;
+			}
+		} else if (p < end && *p == '>') {
+			p++;
+		}
+		if (name_end == name)
+			continue;
+		char *nm = (char *)mc_strndup(fe->doc, name,
+		                              (size_t)(name_end - name));
+		for (char *c = nm; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		tmp[cnt].name = nm;
+		tmp[cnt].value = val_end ? mc_strndup(fe->doc, val,
+		                                      (size_t)(val_end - val))
+		                         : "";
+		cnt++;
+	}
+	(void)cap;
+	if (!cnt)
+		return;
+	/* merge repeated class attributes (".a .b") into one */
+	out->v = mc_arena_alloc(fe->doc->arena, cnt * sizeof(mc_attr));
+	for (size_t i = 0; i < cnt; i++) {
+		if (strcmp(tmp[i].name, "class") == 0) {
+			size_t k;
+			for (k = 0; k < out->n; k++)
+				if (strcmp(out->v[k].name, "class") == 0)
+					break;
+			if (k < out->n) {
+				size_t a = strlen(out->v[k].value);
+				size_t b = strlen(tmp[i].value);
+				char *m = mc_arena_alloc(fe->doc->arena, a + b + 2);
+				memcpy(m, out->v[k].value, a);
+				m[a] = ' ';
+				memcpy(m + a + 1, tmp[i].value, b + 1);
+				out->v[k].value = m;
+				continue;
+			}
+		}
+		out->v[out->n++] = tmp[i];
+	}
+}
+
+const char *mc_attr_get(const mc_attrs *a, const char *name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].name, name) == 0)
+			return a->v[i].value;
+	return NULL;
+}
+
+bool mc_has_class(const char *classes, const char *cls)
+{
+	if (!classes)
+		return false;
+	size_t n = strlen(cls);
+	const char *p = classes;
+	while (*p) {
+		while (*p && is_space(*p))
+			p++;
+		const char *w = p;
+		while (*p && !is_space(*p))
+			p++;
+		if ((size_t)(p - w) == n && strncasecmp(w, cls, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- */
+/* pre-pass                                                          */
+
+static void map_push(mc_fe *fe, uint32_t line, uint32_t col)
+{
+	if (fe->nmap == fe->capmap) {
+		fe->capmap = fe->capmap ? fe->capmap * 2 : 256;
+		fe->map_line = mc_xrealloc(fe->map_line,
+		                           fe->capmap * sizeof(uint32_t));
+		fe->map_col = mc_xrealloc(fe->map_col,
+		                          fe->capmap * sizeof(uint32_t));
+	}
+	fe->map_line[fe->nmap] = line;
+	fe->map_col[fe->nmap] = col;
+	fe->nmap++;
+}
+
+void mc_fe_map(const mc_fe *fe, int mdline, int mdcol, uint32_t *line,
+               uint32_t *col)
+{
+	if (mdline < 1 || fe->nmap == 0) {
+		*line = fe->body_line;
+		*col = 0;
+		return;
+	}
+	size_t i = (size_t)mdline - 1;
+	if (i >= fe->nmap)
+		i = fe->nmap - 1;
+	*line = fe->map_line[i];
+	*col = mdcol > 0 ? fe->map_col[i] + (uint32_t)mdcol - 1 : 0;
+}
+
+/* Emit one line of pre-passed text. */
+static void emit_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                      uint32_t col)
+{
+	mc_buf_put(&fe->md, s, n);
+	mc_buf_putc(&fe->md, '\n');
+	map_push(fe, line, col);
+}
+
+static void emit_marker(mc_fe *fe, char kind, size_t idx, uint32_t line,
+                        uint32_t col)
+{
+	mc_buf_printf(&fe->md, "<!--" MC_MARK "%c%zu-->\n", kind, idx);
+	map_push(fe, line, col);
+}
+
+/* HTML elements that start a block (kramdown's list, plus HTML5). */
+static const char *const block_tags[] = {
+	"address", "article", "aside", "audio", "blockquote", "body",
+	"canvas", "center", "dd", "details", "dialog", "dir", "div", "dl",
+	"dt", "embed", "fieldset", "figcaption", "figure", "footer", "form",
+	"h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
+	"iframe", "legend", "li", "main", "menu", "nav", "noscript", "object",
+	"ol", "p", "pre", "script", "section", "style", "summary", "table",
+	"tbody", "td", "template", "textarea", "tfoot", "th", "thead", "tr",
+	"ul", "video", NULL};
+
+static const char *const void_tags[] = {
+	"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+	"meta", "param", "source", "track", "wbr", NULL};
+
+/* Elements whose content is text up to the end tag, not markup. */
+static const char *const rawtext_tags[] = {
+	"script", "style", "textarea", "iframe", "xmp", "noscript", "title",
+	NULL};
+
+static bool in_list(const char *const *list, const char *s, size_t n)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && strncasecmp(list[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+typedef struct tag {
+	const char *name;  /* points into the text */
+	size_t namelen;
+	const char *attrs; /* between the name and '>' */
+	size_t attrslen;
+	const char *end;   /* just after '>' */
+	bool closing, self_closing;
+} tag;
+
+/* Parse an HTML tag at p ('<').  Quoted values may hold '>' and may run
+ * over lines (at most 64 KiB).  Returns false if it is not a tag. */
+static bool parse_tag(const char *p, const char *end, tag *t)
+{
+	memset(t, 0, sizeof *t);
+	if (p >= end || *p != '<')
+		return false;
+	const char *q = p + 1;
+	if (q < end && *q == '/') {
+		t->closing = true;
+		q++;
+	}
+	if (q >= end || !isalpha((unsigned char)*q))
+		return false;
+	t->name = q;
+	while (q < end && (isalnum((unsigned char)*q) || *q == '-'))
+		q++;
+	t->namelen = (size_t)(q - t->name);
+	if (q < end && !is_space(*q) && *q != '>' && *q != '/')
+		return false;
+	t->attrs = q;
+	const char *limit = end - q > 65536 ? q + 65536 : end;
+	char quote = 0;
+	for (; q < limit; q++) {
+		if (quote) {
+			if (*q == quote)
+				quote = 0;
+			continue;
+		}
+		if (*q == '"' || *q == '\'') {
+			if (q > t->attrs && q[-1] == '=')
+				quote = *q;
+			continue;
+		}
+		if (*q == '>') {
+			t->attrslen = (size_t)(q - t->attrs);
+			t->self_closing = q > t->attrs && q[-1] == '/';
+			t->end = q + 1;
+			return true;
+		}
+		if (*q == '<')
+			return false;
+	}
+	return false;
+}
+
+static bool name_is(const tag *t, const char *s, size_t n)
+{
+	return t->namelen == n && strncasecmp(t->name, s, n) == 0;
+}
+
+/* Find the end of the element whose start tag is t: just past its
+ * matching end tag, counting nested elements of the same name and
+ * skipping comments.  NULL if never closed. */
+static const char *element_end(const tag *t, const char *end)
+{
+	if (t->self_closing || in_list(void_tags, t->name, t->namelen))
+		return t->end;
+	bool raw = in_list(rawtext_tags, t->name, t->namelen);
+	int depth = 1;
+	const char *p = t->end;
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		if (!lt)
+			return NULL;
+		if (!raw && end - lt >= 4 && memcmp(lt, "<!--", 4) == 0) {
+			const char *c = lt + 4;
+			const char *e = NULL;
+			while (c + 3 <= end) {
+				const char *m = memchr(c, '-', (size_t)(end - c));
+				if (!m || m + 3 > end)
+					break;
+				if (memcmp(m, "-->", 3) == 0) {
+					e = m + 3;
+					break;
+				}
+				c = m + 1;
+			}
+			if (!e)
+				return NULL;
+			p = e;
+			continue;
+		}
+		tag u;
+		if (parse_tag(lt, end, &u) && name_is(&u, t->name, t->namelen)) {
+			if (u.closing) {
+				if (--depth == 0)
+					return u.end;
+			} else if (!raw && !u.self_closing) {
+				depth++;
+			}
+			p = u.end;
+			continue;
+		}
+		p = lt + 1;
+	}
+	return NULL;
+}
+
+static size_t add_ial(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                      uint32_t col)
+{
+	if (fe->nials == fe->capials) {
+		fe->capials = fe->capials ? fe->capials * 2 : 32;
+		fe->ials = mc_xrealloc(fe->ials, fe->capials * sizeof(mc_ial));
+	}
+	mc_ial *ial = &fe->ials[fe->nials];
+	memset(ial, 0, sizeof *ial);
+	ial->text = mc_strndup(fe->doc, s, n);
+	ial->line = line;
+	ial->col = col;
+	/* body: after "{:" or "{", before "}" */
+	const char *b = s + 1, *e = s + n - 1;
+	if (b < e && *b == ':')
+		b++;
+	if (b < e && *b == ':') /* {::extension} - no attributes */
+		b = e;
+	else if (b < e) {
+		/* an ALD "{:name: attrs}" defines, applies nothing */
+		const char *c = b;
+		while (c < e && (isalnum((unsigned char)*c) || *c == '_' ||
+		                 *c == '-'))
+			c++;
+		if (c > b && c < e && *c == ':')
+			b = e;
+	}
+	mc_fe_parse_attrs(fe, b, (size_t)(e - b), &ial->attrs);
+	return fe->nials++;
+}
+
+/* End of an IAL starting at s ("{:" / "{#" / "{."), or NULL. */
+static const char *ial_end(const char *s, const char *end)
+{
+	const char *p = s + 1;
+	char quote = 0;
+	for (; p < end && *p != '\n'; p++) {
+		size_t q;
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			quote = *p;
+			continue;
+		}
+		if ((q = curly_quote(p, end)) != 0) {
+			p += q - 1;
+			continue;
+		}
+		if (*p == '}')
+			return p + 1;
+		if (*p == '{')
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Copy a line of Markdown text, replacing IALs by sentinels outside code
+ * spans.  `heading` allows kramdown's "{#id}" header ids at the end. */
+static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                           uint32_t col)
+{
+	const char *p = s, *end = s + n, *copied = s;
+	bool heading = false;
+	{
+		const char *h = s;
+		while (h < end && *h == ' ')
+			h++;
+		heading = h < end && *h == '#';
+	}
+	size_t start = fe->md.len;
+	while (p < end) {
+		if (*p == '`') {
+			const char *r = p;
+			while (r < end && *r == '`')
+				r++;
+			size_t k = (size_t)(r - p);
+			/* find a closing run of exactly k backticks */
+			const char *q = r;
+			const char *close = NULL;
+			while (q < end) {
+				if (*q == '`') {
+					const char *w = q;
+					while (w < end && *w == '`')
+						w++;
+					if ((size_t)(w - q) == k) {
+						close = w;
+						break;
+					}
+					q = w;
+				} else {
+					q++;
+				}
+			}
+			p = close ? close : r;
+			continue;
+		}
+		if (*p == '\\' && p + 1 < end) {
+			p += 2;
+			continue;
+		}
+		if (*p == '{' && p + 1 < end &&
+		    (p[1] == ':' || (heading && (p[1] == '#' || p[1] == '.')))) {
+			const char *e = ial_end(p, end);
+			if (e) {
+				size_t idx = add_ial(fe, p, (size_t)(e - p), line,
+				                     col + (uint32_t)(p - s));
+				mc_buf_put(&fe->md, copied, (size_t)(p - copied));
+				mc_buf_printf(&fe->md, MC_IAL_OPEN "%zu" MC_IAL_CLOSE,
+				              idx);
+				p = copied = e;
+				continue;
+			}
+		}
+		p++;
+	}
+	mc_buf_put(&fe->md, copied, (size_t)(end - copied));
+	(void)start;
+	mc_buf_putc(&fe->md, '\n');
+	map_push(fe, line, col);
+}
+
+static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                        uint32_t col)
+{
+	if (fe->nchunks == fe->capchunks) {
+		fe->capchunks = fe->capchunks ? fe->capchunks * 2 : 32;
+		fe->chunks = mc_xrealloc(fe->chunks,
+		                         fe->capchunks * sizeof(mc_chunk));
+	}
+	mc_chunk *c = &fe->chunks[fe->nchunks];
+	c->text = s;
+	c->len = n;
+	c->line = line;
+	c->col = col;
+	return fe->nchunks++;
+}
+
+static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
+                            uint32_t col)
+{
+	if (fe->nconts == fe->capconts) {
+		fe->capconts = fe->capconts ? fe->capconts * 2 : 16;
+		fe->conts = mc_xrealloc(fe->conts,
+		                        fe->capconts * sizeof(mc_container));
+	}
+	mc_container *c = &fe->conts[fe->nconts];
+	char *name = (char *)mc_strndup(fe->doc, t->name, t->namelen);
+	for (char *q = name; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	c->tag = name;
+	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
+	c->line = line;
+	c->col = col;
+	return fe->nconts++;
+}
+
+static bool markdown_attr(mc_fe *fe, const tag *t)
+{
+	mc_attrs a;
+	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
+	const char *v = mc_attr_get(&a, "markdown");
+	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "block") == 0 ||
+	             strcasecmp(v, "span") == 0);
+}
+
+/* Count newlines in [a, b). */
+static uint32_t count_nl(const char *a, const char *b)
+{
+	uint32_t n = 0;
+	while (a < b) {
+		const char *q = memchr(a, '\n', (size_t)(b - a));
+		if (!q)
+			break;
+		n++;
+		a = q + 1;
+	}
+	return n;
+}
+
+typedef struct open_cont {
+	size_t idx;
+	const char *tag; /* lower-case */
+	size_t taglen;
+} open_cont;
+
+/* Fenced code state: the fence char and length, 0 when outside. */
+typedef struct fence {
+	char ch;
+	size_t len;
+} fence;
+
+static bool fence_line(const char *s, size_t n, fence *f)
+{
+	size_t i = 0;
+	while (i < n && i < 16 && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || (s[i] != '`' && s[i] != '~'))
+		return false;
+	char ch = s[i];
+	size_t k = i;
+	while (k < n && s[k] == ch)
+		k++;
+	if (k - i < 3)
+		return false;
+	if (f->ch == 0) {
+		if (ch == '`' && memchr(s + k, '`', n - k))
+			return false; /* "```a`" is not a fence */
+		f->ch = ch;
+		f->len = k - i;
+		return true;
+	}
+	if (ch != f->ch || k - i < f->len)
+		return false;
+	while (k < n && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	if (k != n)
+		return false;
+	f->ch = 0;
+	return true;
+}
+
+int mc_fe_prepass(mc_fe *fe)
+{
+	const char *s = fe->body, *end = fe->body + fe->bodylen;
+	uint32_t line = fe->body_line;
+	open_cont stack[MC_MAX_DEPTH];
+	size_t depth = 0;
+	fence f = {0, 0};
+	bool warned_depth = false;
+
+	mc_buf_grow(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
+	const char *p = s;
+	uint32_t col = 1; /* column of p in its source line */
+	while (p < end) {
+		size_t n = line_len(p, end);
+		const char *eol = p + n;
+		const char *next = eol < end ? eol + 1 : end;
+
+		if (f.ch) {
+			fence_line(p, n, &f);
+			emit_line(fe, p, n, line, col);
+			p = next, line++, col = 1;
+			continue;
+		}
+		if (fence_line(p, n, &f)) {
+			emit_line(fe, p, n, line, col);
+			p = next, line++, col = 1;
+			continue;
+		}
+		/* an HTML tag at the start of the line (<= 3 spaces in) */
+		const char *q = p;
+		while (q < eol && q - p < 4 && *q == ' ')
+			q++;
+		tag t;
+		if (q - p < 4 && q < eol && *q == '<' && parse_tag(q, end, &t)) {
+			uint32_t tcol = col + (uint32_t)(q - p);
+			if (t.closing && depth &&
+			    name_is(&t, stack[depth - 1].tag,
+			            stack[depth - 1].taglen)) {
+				emit_marker(fe, 'c', stack[depth - 1].idx, line,
+				            tcol);
+				depth--;
+				/* the rest of the line goes on as a line */
+				const char *r = t.end;
+				while (r < eol && (*r == ' ' || *r == '\t'))
+					r++;
+				if (r < eol) {
+					col += (uint32_t)(r - p);
+					p = r;
+				} else {
+					p = next, line++, col = 1;
+				}
+				continue;
+			}
+			if (!t.closing &&
+			    in_list(block_tags, t.name, t.namelen)) {
+				if (markdown_attr(fe, &t) &&
+				    !in_list(void_tags, t.name, t.namelen) &&
+				    !in_list(rawtext_tags, t.name, t.namelen) &&
+				    !t.self_closing) {
+					if (depth == MC_MAX_DEPTH) {
+						if (!warned_depth)
+							mc_warn(fe->diag, line, tcol,
+							        "HTML nested deeper than %d "
+							        "levels; inner elements are "
+							        "flattened",
+							        MC_MAX_DEPTH);
+						warned_depth = true;
+					} else {
+						size_t idx = add_container(fe, &t, line,
+						                           tcol);
+						emit_marker(fe, 'o', idx, line, tcol);
+						stack[depth].idx = idx;
+						stack[depth].tag = fe->conts[idx].tag;
+						stack[depth].taglen =
+							strlen(fe->conts[idx].tag);
+						depth++;
+					}
+					line += count_nl(p, t.end);
+					const char *tl = t.end;
+					/* column of t.end within its line */
+					const char *ls = tl;
+					while (ls > s && ls[-1] != '\n')
+						ls--;
+					col = (ls == p ? col : 1) +
+					      (uint32_t)(tl - (ls == p ? p : ls));
+					p = tl;
+					const char *e2 = p + line_len(p, end);
+					const char *r = p;
+					while (r < e2 && (*r == ' ' || *r == '\t'))
+						r++;
+					if (r == e2) {
+						p = e2 < end ? e2 + 1 : end;
+						line++, col = 1;
+					}
+					continue;
+				}
+				/* a raw HTML block: up to its matching end tag,
+				 * then to the end of that line */
+				const char *e = element_end(&t, end);
+				if (!e) {
+					mc_warn(fe->diag, line, tcol,
+					        "<%.*s> is never closed; it ends at "
+					        "the next blank line",
+					        (int)t.namelen, t.name);
+					e = q;
+					while (e < end) {
+						size_t m = line_len(e, end);
+						const char *w = e;
+						while (w < e + m && (*w == ' ' || *w == '\t'))
+							w++;
+						if (w == e + m && e != q)
+							break;
+						e = e + m + (e + m < end);
+					}
+				}
+				const char *le = e + line_len(e, end);
+				size_t idx = add_chunk(fe, q, (size_t)(le - q), line,
+				                       tcol);
+				emit_marker(fe, 'r', idx, line, tcol);
+				line += count_nl(p, le) + (le < end);
+				p = le < end ? le + 1 : end;
+				col = 1;
+				continue;
+			}
+		}
+		/* a closing tag of the open container later in the line */
+		if (depth) {
+			const open_cont *oc = &stack[depth - 1];
+			const char *h = p;
+			const char *found = NULL;
+			int opens = 0;
+			while (h < eol) {
+				const char *lt = memchr(h, '<', (size_t)(eol - h));
+				if (!lt)
+					break;
+				tag u;
+				if (parse_tag(lt, eol, &u) &&
+				    name_is(&u, oc->tag, oc->taglen)) {
+					if (!u.closing) {
+						opens++;
+					} else if (opens-- == 0) {
+						found = lt;
+						break;
+					}
+					h = u.end;
+					continue;
+				}
+				h = lt + 1;
+			}
+			if (found) {
+				tag u;
+				parse_tag(found, eol, &u);
+				if (found > p)
+					emit_text_line(fe, p, (size_t)(found - p),
+					               line, col);
+				emit_marker(fe, 'c', oc->idx, line,
+				            col + (uint32_t)(found - p));
+				depth--;
+				const char *r = u.end;
+				while (r < eol && (*r == ' ' || *r == '\t'))
+					r++;
+				if (r < eol) {
+					col += (uint32_t)(r - p);
+					p = r;
+				} else {
+					p = next, line++, col = 1;
+				}
+				continue;
+			}
+		}
+		emit_text_line(fe, p, n, line, col);
+		p = next, line++, col = 1;
+	}
+	while (depth) {
+		const mc_container *c = &fe->conts[stack[depth - 1].idx];
+		mc_warn(fe->diag, c->line, c->col,
+		        "<%s markdown=\"1\"> is never closed", c->tag);
+		emit_marker(fe, 'c', stack[depth - 1].idx, line, 1);
+		depth--;
+	}
+	return 0;
+}
