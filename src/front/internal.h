@@ -29,16 +29,17 @@
 #include "../util/diag.h"
 #include "front.h"
 
-/* Sentinels: Unicode noncharacters, never valid in interchanged text, so
- * the decoder replaces any found in the input and these are unambiguous.
- *   MARK  (U+FDD0) inside an HTML comment: a marker from the pre-pass:
+/* Sentinels: private-use code points of plane 16 (U+10FFF0..U+10FFF2),
+ * which the decoder replaces wherever they occur in the input, so these
+ * are unambiguous; unlike noncharacters, the HTML parser keeps them.
+ *   MARK  (U+10FFF0) inside an HTML comment: a marker from the pre-pass:
  *         "<!--" MARK 'o' N "-->" opens container N, 'c' N closes it,
  *         'r' N stands for raw HTML chunk N.
- *   IAL_OPEN N IAL_CLOSE (U+FDD1 digits U+FDD2) in text: kramdown IAL N. */
-#define MC_MARK "\xEF\xB7\x90"
-#define MC_IAL_OPEN "\xEF\xB7\x91"
-#define MC_IAL_CLOSE "\xEF\xB7\x92"
-#define MC_SENTINEL_LEN 3
+ *   IAL_OPEN N IAL_CLOSE (U+10FFF1 digits U+10FFF2) in text: IAL N. */
+#define MC_MARK "\xF4\x8F\xBF\xB0"
+#define MC_IAL_OPEN "\xF4\x8F\xBF\xB1"
+#define MC_IAL_CLOSE "\xF4\x8F\xBF\xB2"
+#define MC_SENTINEL_LEN 4
 
 /* Deepest nesting of containers/HTML elements followed; deeper content is
  * flattened into its parent with a warning. */

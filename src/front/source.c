@@ -169,7 +169,7 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 			i++;
 			continue;
 		}
-		if (cp >= 0xFDD0 && cp <= 0xFDEF)
+		if (cp >= 0x10FFF0 && cp <= 0x10FFF2)
 			put_utf8(&out, 0xFFFD); /* our sentinels: never input */
 		else
 			mc_buf_put(&out, p + i, n);
@@ -904,13 +904,28 @@ int mc_fe_prepass(mc_fe *fe)
 						e = e + m + (e + m < end);
 					}
 				}
-				const char *le = e + line_len(e, end);
-				size_t idx = add_chunk(fe, q, (size_t)(le - q), line,
+				size_t idx = add_chunk(fe, q, (size_t)(e - q), line,
 				                       tcol);
 				emit_marker(fe, 'r', idx, line, tcol);
-				line += count_nl(p, le) + (le < end);
-				p = le < end ? le + 1 : end;
-				col = 1;
+				/* the rest of the line (a closing tag of the
+				 * container, another element) goes on as a line */
+				line += count_nl(p, e);
+				const char *ls = e;
+				while (ls > s && ls[-1] != '\n')
+					ls--;
+				col = (ls == p ? col : 1) +
+				      (uint32_t)(e - (ls == p ? p : ls));
+				const char *le = e + line_len(e, end);
+				const char *r = e;
+				while (r < le && (*r == ' ' || *r == '\t'))
+					r++;
+				if (r < le) {
+					col += (uint32_t)(r - e);
+					p = r;
+				} else {
+					p = le < end ? le + 1 : end;
+					line++, col = 1;
+				}
 				continue;
 			}
 		}

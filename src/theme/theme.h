@@ -1,20 +1,114 @@
 /*
  * theme.h - themes: page, fonts, colours, callout looks, answer fields.
  *
- * A theme is YAML (styles/*.yaml) read with libyaml.  The default theme is
+ * A theme is YAML (styles/NAME.yaml) read with libyaml.  The default theme is
  * styles/default.yaml, embedded into the binary at build time: it is the
  * one source of truth for every default.  A user theme is laid over the
  * default, so it need only name what it changes.  Unknown keys and bad
  * values are errors reported as file:line:col.
  *
- * (Struct fields are filled in by the theme module; see below.)
+ * Units: every length is in PostScript points (1/72 in), as a double.  In
+ * YAML a length is written with a unit: `72pt`, `25mm`, `2.5cm`, `1in`
+ * (a bare 0 is allowed); font sizes may also be a bare number of points.
+ * Colours are 0xRRGGBB (written "#rrggbb" in YAML).  Strings are UTF-8,
+ * never NULL, owned by the theme and freed by mc_theme_free().
+ *
+ * A loaded theme is never modified: backends only read it, so one theme
+ * may be shared by several threads.
  */
 #ifndef MC_THEME_H
 #define MC_THEME_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/model.h"
 #include "../util/diag.h"
 
+/* Number of `colorhighlight colorN` variants a theme styles (N = 1..3). */
+#define MC_THEME_HIGHLIGHTS 3
+
+/* How one kind of callout box looks. */
+typedef struct mc_callout_style {
+	const char *label;   /* heading printed on the box ("Activity"), or
+	                        "" for none */
+	uint32_t background; /* box fill */
+	uint32_t rule;       /* the box's left rule / border, and label colour */
+} mc_callout_style;
+
 typedef struct mc_theme mc_theme;
+
+struct mc_theme {
+	struct {
+		const char *size;   /* "letter", "legal", "a3", "a4", "a5", or
+		                       "custom" when width/height were given */
+		bool landscape;     /* width > height */
+		double width;       /* of the sheet, orientation applied */
+		double height;
+		struct {
+			double top, right, bottom, left;
+		} margins;          /* text area = sheet less these */
+	} page;
+
+	struct {
+		const char *body;     /* fontconfig family names */
+		const char *heading;
+		const char *mono;
+		const char **fallback; /* tried in order for missing glyphs */
+		size_t nfallback;      /* may be 0 (fallback is then non-NULL
+		                          but empty) */
+	} fonts;
+
+	struct {
+		double body;       /* running text */
+		double small;      /* captions, footnotes, header/footer */
+		double code;       /* code blocks and inline code */
+		double heading[6]; /* h1..h6: heading[level - 1] */
+		double title;      /* the document title */
+	} sizes;
+
+	double line_height; /* baseline distance as a multiple of font size */
+
+	struct {
+		uint32_t text;
+		uint32_t muted;                   /* captions, attributions */
+		uint32_t link;
+		uint32_t rule;                    /* thematic breaks */
+		uint32_t code_background;
+		uint32_t table_border;
+		uint32_t table_header_background;
+		uint32_t quote_rule;              /* blockquote left rule */
+	} colors;
+
+	/* Indexed by mc_callout_kind, for every kind before
+	 * MC_CALLOUT_HIGHLIGHT (YAML key: mc_callout_kind_name()). */
+	mc_callout_style callouts[MC_CALLOUT_HIGHLIGHT];
+	/* MC_CALLOUT_HIGHLIGHT variants 1..3 (YAML: highlight1..highlight3),
+	 * at index variant - 1. */
+	mc_callout_style highlights[MC_THEME_HIGHLIGHTS];
+
+	/* Worksheet answer fields (MC_ANSWER). */
+	struct {
+		int lines;           /* suggested lines for a prompt's answer */
+		double line_spacing; /* distance between writing lines */
+		uint32_t rule;       /* colour of the writing lines */
+		const char *placeholder; /* hint in fillable fields, may be "" */
+	} answer;
+
+	/* Embedded videos / interactives / collections (MC_EMBED). */
+	struct {
+		double qr_size;  /* side of the printed QR code */
+		const char *label[MC_EMBED_KIND__MAX]; /* by mc_embed_kind
+		                                          ("Video", ...) */
+	} embed;
+
+	/* Running header and footer templates, may be "".  Placeholders:
+	 * {title} the document title, {page} the page number, {pages} the
+	 * page count.  Any other {word} is rejected when the theme loads. */
+	const char *header;
+	const char *footer;
+};
 
 /* Load the default theme, then lay `name_or_file` over it: NULL for the
  * default alone, a file path (anything containing '/' or ending in
@@ -22,5 +116,37 @@ typedef struct mc_theme mc_theme;
  * Returns 0 and sets *out, or -1 after reporting through diag. */
 int mc_theme_load(const char *name_or_file, mc_theme **out, mc_diag *diag);
 void mc_theme_free(mc_theme *t);
+
+/* Same as mc_theme_load(), but with `base` (len bytes of YAML, named
+ * `base_file` in messages) in place of the embedded default.  The base must
+ * set every key.  For tests and tools. */
+int mc_theme_load_with_base(const char *base, size_t len,
+                            const char *base_file, const char *name_or_file,
+                            mc_theme **out, mc_diag *diag);
+
+/* A theme name NAME is looked up as NAME.yaml in, in order:
+ *   1. the `styles` folder next to the running binary (so ./mentorconv in
+ *      the source tree finds ./styles/a4.yaml);
+ *   2. MC_STYLEDIR, the installed styles folder (set by the Makefile from
+ *      PREFIX).
+ * An unknown name is an error that lists both places. */
+
+/* Theme files larger than this are refused. */
+#define MC_THEME_MAX_BYTES (1024L * 1024L)
+
+/* ---- accessors ---- */
+
+/* The look of a callout.  `variant` is used only for MC_CALLOUT_HIGHLIGHT
+ * (1..3; anything else means 1).  An out-of-range kind gives the info
+ * style.  Never NULL. */
+const mc_callout_style *mc_theme_callout(const mc_theme *t,
+                                         mc_callout_kind kind, int variant);
+/* Font size of a heading; level is clamped to 1..6. */
+double mc_theme_heading_size(const mc_theme *t, int level);
+/* Label of an embed kind ("Video", ...); "" for an out-of-range kind. */
+const char *mc_theme_embed_label(const mc_theme *t, mc_embed_kind kind);
+/* Size of the text area (page less margins), in points. */
+double mc_theme_text_width(const mc_theme *t);
+double mc_theme_text_height(const mc_theme *t);
 
 #endif

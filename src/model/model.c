@@ -1,0 +1,641 @@
+/* model.c - the document model: building, rules, walking; see model.h.
+ *
+ * Nothing here recurses over the tree: documents may nest 100,000 deep,
+ * so every walk is the constant-stack iterator or an explicit loop. */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/buf.h"
+
+/* ---- building ---- */
+
+mc_doc *mc_doc_new(void)
+{
+	mc_arena *a = mc_arena_new();
+	if (!a)
+		return NULL;
+	mc_doc *doc = mc_arena_alloc(a, sizeof *doc);
+	doc->arena = a;
+	doc->meta.title = "";
+	doc->meta.lang = "en";
+	doc->meta.source = "";
+	doc->root = mc_node_new(doc, MC_DOCUMENT, 1, 0);
+	return doc;
+}
+
+void mc_doc_free(mc_doc *doc)
+{
+	if (doc)
+		mc_arena_free(doc->arena); /* the doc itself lives in it */
+}
+
+mc_node *mc_node_new(mc_doc *doc, mc_node_type type, uint32_t line,
+                     uint32_t col)
+{
+	mc_node *n = mc_arena_alloc(doc->arena, sizeof *n);
+	n->type = type;
+	n->line = line;
+	n->col = col;
+	switch (type) {
+	case MC_LIST:
+		n->as.list.start = 1;
+		break;
+	case MC_TABLE_CELL:
+		n->as.cell.colspan = 1;
+		n->as.cell.rowspan = 1;
+		break;
+	case MC_EMBED:
+		n->as.embed.start = -1;
+		n->as.embed.end = -1;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+const char *mc_strdup(mc_doc *doc, const char *s)
+{
+	if (!s)
+		return NULL;
+	return mc_arena_strndup(doc->arena, s, strlen(s));
+}
+
+const char *mc_strndup(mc_doc *doc, const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	return mc_arena_strndup(doc->arena, s, n);
+}
+
+void mc_node_unlink(mc_node *node)
+{
+	if (!node)
+		return;
+	if (node->prev)
+		node->prev->next = node->next;
+	else if (node->parent)
+		node->parent->first = node->next;
+	if (node->next)
+		node->next->prev = node->prev;
+	else if (node->parent)
+		node->parent->last = node->prev;
+	node->parent = node->prev = node->next = NULL;
+}
+
+void mc_node_append(mc_node *parent, mc_node *child)
+{
+	if (!parent || !child || parent == child)
+		return;
+	mc_node_unlink(child);
+	child->parent = parent;
+	child->prev = parent->last;
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+}
+
+void mc_node_prepend(mc_node *parent, mc_node *child)
+{
+	if (!parent || !child || parent == child)
+		return;
+	mc_node_unlink(child);
+	child->parent = parent;
+	child->next = parent->first;
+	if (parent->first)
+		parent->first->prev = child;
+	else
+		parent->last = child;
+	parent->first = child;
+}
+
+void mc_node_insert_before(mc_node *sibling, mc_node *node)
+{
+	if (!sibling || !node || sibling == node)
+		return;
+	mc_node_unlink(node);
+	node->parent = sibling->parent;
+	node->prev = sibling->prev;
+	node->next = sibling;
+	if (sibling->prev)
+		sibling->prev->next = node;
+	else if (sibling->parent)
+		sibling->parent->first = node;
+	sibling->prev = node;
+}
+
+void mc_node_insert_after(mc_node *sibling, mc_node *node)
+{
+	if (!sibling || !node || sibling == node)
+		return;
+	mc_node_unlink(node);
+	node->parent = sibling->parent;
+	node->next = sibling->next;
+	node->prev = sibling;
+	if (sibling->next)
+		sibling->next->prev = node;
+	else if (sibling->parent)
+		sibling->parent->last = node;
+	sibling->next = node;
+}
+
+/* ---- rules ---- */
+
+bool mc_node_is_block(mc_node_type t)
+{
+	return t >= MC_HEADING && t <= MC_FOOTNOTE_DEF;
+}
+
+bool mc_node_is_inline(mc_node_type t)
+{
+	return t >= MC_TEXT && t <= MC_FOOTNOTE_REF;
+}
+
+/* A block that may stand where model.h writes "blocks" (footnote bodies
+ * only as children of the document). */
+static bool is_flow_block(mc_node_type t)
+{
+	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF;
+}
+
+bool mc_can_contain(mc_node_type parent, mc_node_type child)
+{
+	if ((unsigned)parent >= MC_NODE_TYPE__MAX ||
+	    (unsigned)child >= MC_NODE_TYPE__MAX)
+		return false;
+	switch (parent) {
+	case MC_DOCUMENT:
+		return mc_node_is_block(child); /* footnote defs included */
+	case MC_ITEM:
+	case MC_TABLE_CELL:
+	case MC_FOOTNOTE_DEF:
+		return is_flow_block(child);
+	case MC_BLOCKQUOTE:
+		return is_flow_block(child) || child == MC_ATTRIBUTION;
+	case MC_CALLOUT:
+		return is_flow_block(child) || child == MC_CALLOUT_TITLE;
+	case MC_DETAILS:
+		return is_flow_block(child) || child == MC_SUMMARY;
+	case MC_LIST:
+		return child == MC_ITEM;
+	case MC_TABLE:
+		return child == MC_TABLE_ROW;
+	case MC_TABLE_ROW:
+		return child == MC_TABLE_CELL;
+	case MC_FIGURE:
+	case MC_EMBED:
+		return child == MC_CAPTION;
+	case MC_HEADING:
+	case MC_PARAGRAPH:
+	case MC_CALLOUT_TITLE:
+	case MC_SUMMARY:
+	case MC_ATTRIBUTION:
+	case MC_CAPTION:
+	case MC_EMPH:
+	case MC_STRONG:
+	case MC_STRIKE:
+	case MC_SUP:
+	case MC_SUB:
+	case MC_LINK:
+		return mc_node_is_inline(child);
+	default:
+		/* code blocks, breaks, answers, text, code, images, blanks,
+		 * footnote references: leaves */
+		return false;
+	}
+}
+
+/* Whether a node of this type may have children (gets an EXIT event). */
+static bool is_container(mc_node_type t)
+{
+	switch (t) {
+	case MC_CODE_BLOCK:
+	case MC_THEMATIC_BREAK:
+	case MC_ANSWER:
+	case MC_TEXT:
+	case MC_CODE:
+	case MC_IMAGE:
+	case MC_LINEBREAK:
+	case MC_SOFTBREAK:
+	case MC_BLANK:
+	case MC_FOOTNOTE_REF:
+		return false;
+	default:
+		return (unsigned)t < MC_NODE_TYPE__MAX;
+	}
+}
+
+/* ---- names ---- */
+
+static const char *const type_names[MC_NODE_TYPE__MAX] = {
+	[MC_DOCUMENT] = "document",
+	[MC_HEADING] = "heading",
+	[MC_PARAGRAPH] = "paragraph",
+	[MC_LIST] = "list",
+	[MC_ITEM] = "item",
+	[MC_BLOCKQUOTE] = "blockquote",
+	[MC_CODE_BLOCK] = "code_block",
+	[MC_THEMATIC_BREAK] = "thematic_break",
+	[MC_TABLE] = "table",
+	[MC_FIGURE] = "figure",
+	[MC_CALLOUT] = "callout",
+	[MC_EMBED] = "embed",
+	[MC_DETAILS] = "details",
+	[MC_ANSWER] = "answer",
+	[MC_FOOTNOTE_DEF] = "footnote_def",
+	[MC_TABLE_ROW] = "table_row",
+	[MC_TABLE_CELL] = "table_cell",
+	[MC_CALLOUT_TITLE] = "callout_title",
+	[MC_SUMMARY] = "summary",
+	[MC_ATTRIBUTION] = "attribution",
+	[MC_CAPTION] = "caption",
+	[MC_TEXT] = "text",
+	[MC_CODE] = "code",
+	[MC_EMPH] = "emph",
+	[MC_STRONG] = "strong",
+	[MC_STRIKE] = "strike",
+	[MC_SUP] = "sup",
+	[MC_SUB] = "sub",
+	[MC_LINK] = "link",
+	[MC_IMAGE] = "image",
+	[MC_LINEBREAK] = "linebreak",
+	[MC_SOFTBREAK] = "softbreak",
+	[MC_BLANK] = "blank",
+	[MC_FOOTNOTE_REF] = "footnote_ref",
+};
+
+const char *mc_node_type_name(mc_node_type t)
+{
+	if ((unsigned)t >= MC_NODE_TYPE__MAX || !type_names[t])
+		return "invalid";
+	return type_names[t];
+}
+
+const char *mc_callout_kind_name(mc_callout_kind k)
+{
+	static const char *const names[MC_CALLOUT_KIND__MAX] = {
+		[MC_CALLOUT_ACTIVITY] = "activity",
+		[MC_CALLOUT_VIDEOS] = "videos",
+		[MC_CALLOUT_CASE_STUDY] = "case_study",
+		[MC_CALLOUT_OBJECTIVES] = "objectives",
+		[MC_CALLOUT_INFO] = "info",
+		[MC_CALLOUT_HIGHLIGHT] = "highlight",
+	};
+	if ((unsigned)k >= MC_CALLOUT_KIND__MAX)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_embed_kind_name(mc_embed_kind k)
+{
+	static const char *const names[MC_EMBED_KIND__MAX] = {
+		[MC_EMBED_VIDEO] = "video",
+		[MC_EMBED_INTERACTIVE] = "interactive",
+		[MC_EMBED_COLLECTION] = "collection",
+	};
+	if ((unsigned)k >= MC_EMBED_KIND__MAX)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_answer_kind_name(mc_answer_kind k)
+{
+	static const char *const names[MC_ANSWER_KIND__MAX] = {
+		[MC_ANSWER_LINE] = "line",
+		[MC_ANSWER_LINES] = "lines",
+		[MC_ANSWER_CHECKBOX] = "checkbox",
+	};
+	if ((unsigned)k >= MC_ANSWER_KIND__MAX)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_align_name(mc_align a)
+{
+	switch (a) {
+	case MC_ALIGN_NONE:
+		return "none";
+	case MC_ALIGN_LEFT:
+		return "left";
+	case MC_ALIGN_CENTER:
+		return "center";
+	case MC_ALIGN_RIGHT:
+		return "right";
+	}
+	return "invalid";
+}
+
+/* ---- walking ---- */
+
+void mc_iter_init(mc_iter *it, mc_node *root)
+{
+	it->root = root;
+	it->cur = NULL;
+	it->ev = root ? MC_EVENT_NONE : MC_EVENT_DONE;
+}
+
+mc_event mc_iter_next(mc_iter *it)
+{
+	switch (it->ev) {
+	case MC_EVENT_DONE:
+		it->cur = NULL;
+		return MC_EVENT_DONE;
+	case MC_EVENT_NONE:
+		it->cur = it->root;
+		it->ev = MC_EVENT_ENTER;
+		return it->ev;
+	case MC_EVENT_ENTER:
+		if (is_container(it->cur->type)) {
+			if (it->cur->first) {
+				it->cur = it->cur->first;
+				it->ev = MC_EVENT_ENTER;
+			} else {
+				it->ev = MC_EVENT_EXIT;
+			}
+			return it->ev;
+		}
+		break; /* a leaf: move on as if it had been exited */
+	case MC_EVENT_EXIT:
+		break;
+	}
+	if (it->cur == it->root) {
+		it->cur = NULL;
+		it->ev = MC_EVENT_DONE;
+	} else if (it->cur->next) {
+		it->cur = it->cur->next;
+		it->ev = MC_EVENT_ENTER;
+	} else {
+		it->cur = it->cur->parent;
+		it->ev = MC_EVENT_EXIT;
+	}
+	return it->ev;
+}
+
+/* ---- plain text ---- */
+
+const char *mc_node_plain_text(mc_doc *doc, const mc_node *node)
+{
+	if (!node)
+		return mc_strdup(doc, "");
+	mc_buf b = MC_BUF_INIT;
+	mc_iter it;
+	mc_iter_init(&it, (mc_node *)node);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev != MC_EVENT_ENTER)
+			continue;
+		const mc_node *n = it.cur;
+		switch (n->type) {
+		case MC_TEXT:
+		case MC_CODE:
+			if (n->as.text.text)
+				mc_buf_puts(&b, n->as.text.text);
+			break;
+		case MC_SOFTBREAK:
+			mc_buf_putc(&b, ' ');
+			break;
+		case MC_LINEBREAK:
+			mc_buf_putc(&b, '\n');
+			break;
+		case MC_BLANK:
+			mc_buf_puts(&b, "____");
+			break;
+		default:
+			/* keep the words of consecutive blocks apart */
+			if (n != node && mc_node_is_block(n->type) && b.len &&
+			    b.data[b.len - 1] != ' ' && b.data[b.len - 1] != '\n')
+				mc_buf_putc(&b, ' ');
+			break;
+		}
+	}
+	const char *s = mc_strndup(doc, b.data ? b.data : "", b.len);
+	mc_buf_free(&b);
+	return s;
+}
+
+/* ---- validation ---- */
+
+static int bad(char *err, size_t errsz, const mc_node *n, const char *fmt,
+               const char *a, const char *b)
+{
+	if (err && errsz) {
+		char msg[256];
+		snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+		snprintf(err, errsz, "%s node at line %u: %s",
+		         mc_node_type_name(n->type), (unsigned)n->line, msg);
+	}
+	return -1;
+}
+
+/* Headings by id, then in document order. */
+static int cmp_heading(const void *a, const void *b)
+{
+	const mc_node *x = *(const mc_node *const *)a;
+	const mc_node *y = *(const mc_node *const *)b;
+	int c = strcmp(x->id, y->id);
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* The strings model.h promises are never NULL, for one node; the name of
+ * the first missing one, or NULL. */
+static const char *missing_string(const mc_node *n)
+{
+	switch (n->type) {
+	case MC_HEADING:
+		return n->id ? NULL : "id";
+	case MC_CODE_BLOCK:
+		if (!n->as.code.info)
+			return "info";
+		return n->as.code.text ? NULL : "text";
+	case MC_FIGURE:
+	case MC_IMAGE:
+		if (!n->as.image.src)
+			return "src";
+		return n->as.image.alt ? NULL : "alt";
+	case MC_EMBED:
+		if (!n->as.embed.provider)
+			return "provider";
+		if (!n->as.embed.url)
+			return "url";
+		if (!n->as.embed.watch_url)
+			return "watch_url";
+		return n->as.embed.short_url ? NULL : "short_url";
+	case MC_ANSWER:
+		return n->as.answer.label ? NULL : "label";
+	case MC_LINK:
+		return n->as.link.url ? NULL : "url";
+	case MC_TEXT:
+	case MC_CODE:
+		return n->as.text.text ? NULL : "text";
+	case MC_FOOTNOTE_DEF:
+	case MC_FOOTNOTE_REF:
+		return n->as.footnote.label ? NULL : "label";
+	default:
+		return NULL;
+	}
+}
+
+/* One node's own fields and its place among its siblings (links already
+ * checked).  0 if fine. */
+static int check_node(const mc_node *n, char *err, size_t errsz)
+{
+	const mc_node *p = n->parent;
+	const char *tn = mc_node_type_name(n->type);
+
+	if ((unsigned)n->type >= MC_NODE_TYPE__MAX)
+		return bad(err, errsz, n, "unknown node type", NULL, NULL);
+	if (p && !mc_can_contain(p->type, n->type))
+		return bad(err, errsz, n, "a %s may not hold a %s",
+		           mc_node_type_name(p->type), tn);
+	if (!p && n->type != MC_DOCUMENT)
+		return bad(err, errsz, n, "the root is not a document", NULL,
+		           NULL);
+	const char *miss = missing_string(n);
+	if (miss)
+		return bad(err, errsz, n, "%s is NULL", miss, NULL);
+
+	switch (n->type) {
+	case MC_HEADING:
+		if (n->as.heading.level < 1 || n->as.heading.level > 6)
+			return bad(err, errsz, n, "level is not 1..6", NULL,
+			           NULL);
+		break;
+	case MC_TABLE_CELL:
+		if (n->as.cell.colspan < 1 || n->as.cell.rowspan < 1)
+			return bad(err, errsz, n, "span below 1", NULL, NULL);
+		break;
+	case MC_ATTRIBUTION:
+		if (n->next)
+			return bad(err, errsz, n, "not the last child of its %s",
+			           mc_node_type_name(p->type), NULL);
+		break;
+	case MC_CALLOUT_TITLE:
+	case MC_SUMMARY:
+		if (n->prev)
+			return bad(err, errsz, n, "not the first child of its %s",
+			           mc_node_type_name(p->type), NULL);
+		break;
+	case MC_CAPTION:
+		if (n->prev || n->next)
+			return bad(err, errsz, n, "not the only child of its %s",
+			           mc_node_type_name(p->type), NULL);
+		break;
+	case MC_FOOTNOTE_DEF:
+		if (n->next && n->next->type != MC_FOOTNOTE_DEF)
+			return bad(err, errsz, n,
+			           "footnote bodies must end the document", NULL,
+			           NULL);
+		break;
+	case MC_DETAILS:
+		if (!n->first || n->first->type != MC_SUMMARY)
+			return bad(err, errsz, n, "does not start with a summary",
+			           NULL, NULL);
+		break;
+	case MC_ITEM:
+		if (n->as.item.prompt &&
+		    (!n->last || n->last->type != MC_ANSWER))
+			return bad(err, errsz, n,
+			           "a prompt item does not end with an answer",
+			           NULL, NULL);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int mc_doc_validate(const mc_doc *doc, char *err, size_t errsz)
+{
+	if (err && errsz)
+		err[0] = '\0';
+	if (!doc || !doc->root) {
+		if (err && errsz)
+			snprintf(err, errsz, "document has no root");
+		return -1;
+	}
+	const mc_node *root = doc->root;
+	if (root->parent || root->prev || root->next)
+		return bad(err, errsz, root, "the root has a parent or siblings",
+		           NULL, NULL);
+
+	/* Walk by hand rather than with mc_iter so that every link is checked
+	 * before it is followed: a broken tree cannot send us in circles. */
+	const mc_node **heads = NULL;
+	size_t nheads = 0, capheads = 0;
+	int rc = 0;
+	const mc_node *n = root;
+	for (;;) {
+		/* entering n; its parent and prev links are verified */
+		if ((rc = check_node(n, err, errsz)) != 0)
+			goto out;
+		if (n->type == MC_HEADING) {
+			if (nheads == capheads) {
+				capheads = capheads ? capheads * 2 : 64;
+				heads = mc_xrealloc(heads,
+				                    capheads * sizeof *heads);
+			}
+			heads[nheads++] = n;
+		}
+		if ((n->first == NULL) != (n->last == NULL)) {
+			rc = bad(err, errsz, n, "first and last disagree", NULL,
+			         NULL);
+			goto out;
+		}
+		if (n->first) {
+			const mc_node *c = n->first;
+			if (c->parent != n || c->prev) {
+				rc = bad(err, errsz, c,
+				         "bad parent or prev link of a first child",
+				         NULL, NULL);
+				goto out;
+			}
+			n = c;
+			continue;
+		}
+		/* n is done: climb to the next unvisited sibling */
+		for (;;) {
+			if (n == root)
+				goto out;
+			const mc_node *s = n->next;
+			if (s) {
+				if (s->prev != n || s->parent != n->parent) {
+					rc = bad(err, errsz, s,
+					         "bad prev or parent link", NULL,
+					         NULL);
+					goto out;
+				}
+				n = s;
+				break;
+			}
+			if (n->parent->last != n) {
+				rc = bad(err, errsz, n->parent,
+				         "last does not name its last child",
+				         NULL, NULL);
+				goto out;
+			}
+			n = n->parent;
+		}
+	}
+out:
+	if (rc == 0 && nheads > 1) {
+		/* report the later of the first duplicate pair found */
+		qsort(heads, nheads, sizeof *heads, cmp_heading);
+		for (size_t i = 1; i < nheads; i++) {
+			if (strcmp(heads[i - 1]->id, heads[i]->id) == 0) {
+				rc = bad(err, errsz, heads[i],
+				         "id '%s' is not unique", heads[i]->id,
+				         NULL);
+				break;
+			}
+		}
+	}
+	free(heads);
+	return rc;
+}
