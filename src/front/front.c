@@ -46,6 +46,8 @@ static void fe_free(mc_fe *fe)
 	free(fe->conts);
 	free(fe->chunks);
 	free(fe->ials);
+	free(fe->cut_off);
+	free(fe->cut_line);
 }
 
 int mc_front_parse_buffer(const char *data, size_t len, const char *name,
@@ -110,6 +112,7 @@ int mc_front_parse_buffer(const char *data, size_t len, const char *name,
 		rc = mc_fe_prepass(&fe);
 	if (rc == 0)
 		rc = mc_fe_markdown(&fe);
+	mc_buf_free(&fe.md); /* the model holds copies of all it needs */
 	if (rc == 0)
 		rc = mc_fe_rules(&fe);
 	fe_free(&fe);

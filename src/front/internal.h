@@ -103,6 +103,13 @@ typedef struct mc_fe {
 	size_t nchunks, capchunks;
 	mc_ial *ials;
 	size_t nials, capials;
+	/* where the Markdown may be cut into independently parsed pieces
+	 * (top level, after a blank line, before a line that cannot continue
+	 * a list or quote): byte offsets into md and their md line numbers */
+	size_t *cut_off;
+	uint32_t *cut_line;
+	size_t ncuts, capcuts;
+	bool has_refdefs; /* link or footnote definitions: never cut */
 
 	/* rules */
 	int answers, footnotes;

@@ -11,9 +11,11 @@
  * tags opened and closed around Markdown text (`<sup>1</sup>`, `<a ...>`,
  * an `<iframe>` inside a paragraph) nest as a browser would nest them.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -42,6 +44,7 @@ typedef struct walker {
 	size_t n, cap;
 	cmark_llist *exts;
 	bool warned_depth;
+	int line_off; /* md line of the parsed piece's first line, minus 1 */
 } walker;
 
 static void push(walker *w, mc_node *node, cmark_node *cm, long cont)
@@ -83,7 +86,7 @@ static void pos(walker *w, cmark_node *n, uint32_t *line, uint32_t *col)
 		l = cmark_node_get_start_line(p);
 		c = 0;
 	}
-	mc_fe_map(w->fe, l, c, line, col);
+	mc_fe_map(w->fe, l + w->line_off, c, line, col);
 }
 
 /* Whether any inline below n is raw HTML. */
@@ -106,6 +109,103 @@ static bool has_raw_html(cmark_node *n)
 		c = cmark_node_next(c);
 	}
 	return false;
+}
+
+/* Inline HTML the walker handles itself, without the HTML parser: the
+ * tags most Markdown authors mix into text, when every one is closed
+ * among the same siblings it was opened in (so the nesting is plain). */
+typedef enum itag { IT_NONE = 0, IT_BR, IT_B, IT_I, IT_SUP, IT_SUB, IT_S,
+                    IT_SPAN, IT_A, IT_COMMENT } itag;
+
+typedef struct itok {
+	itag tag;
+	bool closing;
+	const char *attrs; /* after the name */
+	size_t attrslen;
+} itok;
+
+static itag itag_of(const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		itag tag;
+	} tab[] = {{"br", IT_BR},     {"b", IT_B},       {"strong", IT_B},
+	           {"i", IT_I},       {"em", IT_I},      {"cite", IT_I},
+	           {"sup", IT_SUP},   {"sub", IT_SUB},   {"s", IT_S},
+	           {"del", IT_S},     {"strike", IT_S},  {"span", IT_SPAN},
+	           {"u", IT_SPAN},    {"small", IT_SPAN}, {"mark", IT_SPAN},
+	           {"a", IT_A}};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+		if (strlen(tab[i].name) == n && strncasecmp(tab[i].name, s, n) == 0)
+			return tab[i].tag;
+	return IT_NONE;
+}
+
+/* Read one html_inline literal; IT_NONE if it is not a plain tag. */
+static itok read_tag(const char *lit)
+{
+	itok t = {IT_NONE, false, NULL, 0};
+	if (strncmp(lit, "<!--", 4) == 0) {
+		t.tag = IT_COMMENT;
+		return t;
+	}
+	if (*lit != '<')
+		return t;
+	const char *p = lit + 1;
+	if (*p == '/') {
+		t.closing = true;
+		p++;
+	}
+	const char *name = p;
+	while (isalnum((unsigned char)*p))
+		p++;
+	t.tag = itag_of(name, (size_t)(p - name));
+	t.attrs = p;
+	t.attrslen = strlen(p);
+	if (t.attrslen && p[t.attrslen - 1] == '>')
+		t.attrslen--;
+	if (t.attrslen && p[t.attrslen - 1] == '/')
+		t.attrslen--;
+	/* event handlers and other risky attributes: leave to html.c,
+	 * which warns about them */
+	for (const char *q = p; q < p + t.attrslen; q++)
+		if ((*q == 'o' || *q == 'O') && (q[1] == 'n' || q[1] == 'N') &&
+		    q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n'))
+			t.tag = IT_NONE;
+	if (t.closing && t.attrslen && strspn(p, " \t\n>") != strlen(p))
+		t.tag = IT_NONE;
+	return t;
+}
+
+/* Whether all inline HTML under n is plain (see itag). */
+static bool simple_inline_html(cmark_node *n)
+{
+	itag stack[32];
+	size_t depth = 0;
+	for (cmark_node *c = cmark_node_first_child(n); c;
+	     c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		if (t == CMARK_NODE_HTML_INLINE) {
+			itok k = read_tag(cmark_node_get_literal(c));
+			if (k.tag == IT_NONE)
+				return false;
+			if (k.tag == IT_COMMENT || k.tag == IT_BR)
+				continue;
+			if (k.closing) {
+				if (!depth || stack[depth - 1] != k.tag)
+					return false;
+				depth--;
+			} else {
+				if (depth == 32)
+					return false;
+				stack[depth++] = k.tag;
+			}
+		} else if (cmark_node_first_child(c) &&
+		           !simple_inline_html(c)) {
+			return false;
+		}
+	}
+	return depth == 0;
 }
 
 /* Text of an IAL sentinel put back as written (inside code). */
@@ -317,7 +417,8 @@ static bool enter(walker *w, cmark_node *cm)
 	}
 	case CMARK_NODE_HTML_BLOCK: {
 		uint32_t l, c;
-		mc_fe_map(fe, cmark_node_get_start_line(cm), 1, &l, &c);
+		mc_fe_map(fe, cmark_node_get_start_line(cm) + w->line_off, 1, &l,
+		          &c);
 		const char *lit = cmark_node_get_literal(cm);
 		html_block(w, lit ? lit : "", l);
 		return true;
@@ -328,7 +429,7 @@ static bool enter(walker *w, cmark_node *cm)
 		return true;
 	case CMARK_NODE_PARAGRAPH:
 	case CMARK_NODE_HEADING:
-		if (has_raw_html(cm)) {
+		if (has_raw_html(cm) && !simple_inline_html(cm)) {
 			mc_buf b = MC_BUF_INIT;
 			render_children(w, cm, &b);
 			mc_node *into = parent;
@@ -370,8 +471,50 @@ static bool enter(walker *w, cmark_node *cm)
 		n->as.text.text = restore_ials(fe, cmark_node_get_literal(cm));
 		mc_node_append(parent, n);
 		return true;
-	case CMARK_NODE_HTML_INLINE:
-		return true; /* not reached: such paragraphs go to html.c */
+	case CMARK_NODE_HTML_INLINE: {
+		/* plain inline tags (simple_inline_html said so) */
+		itok k = read_tag(cmark_node_get_literal(cm));
+		if (k.tag == IT_COMMENT || k.tag == IT_NONE)
+			return true;
+		if (k.tag == IT_BR) {
+			mc_node_append(parent,
+			               mc_node_new(doc, MC_LINEBREAK, line, col));
+			return true;
+		}
+		if (k.closing) {
+			if (w->n > 1 && w->st[w->n - 1].cont == -2)
+				w->n--;
+			return true;
+		}
+		mc_node_type nt = k.tag == IT_B ? MC_STRONG
+		                  : k.tag == IT_I ? MC_EMPH
+		                  : k.tag == IT_SUP ? MC_SUP
+		                  : k.tag == IT_SUB ? MC_SUB
+		                  : k.tag == IT_S ? MC_STRIKE
+		                  : k.tag == IT_A ? MC_LINK : MC_TEXT;
+		if (nt == MC_TEXT) {
+			push(w, parent, NULL, -2); /* a span: transparent */
+			return true;
+		}
+		n = mc_node_new(doc, nt, line, col);
+		if (nt == MC_LINK) {
+			mc_attrs a;
+			mc_fe_parse_attrs(fe, k.attrs, k.attrslen, &a);
+			const char *href = mc_attr_get(&a, "href");
+			const char *title = mc_attr_get(&a, "title");
+			const char *target = mc_attr_get(&a, "target");
+			if (!href) {
+				push(w, parent, NULL, -2); /* an anchor */
+				return true;
+			}
+			n->as.link.url = href;
+			n->as.link.title = title && *title ? title : NULL;
+			n->as.link.target = target && *target ? target : NULL;
+		}
+		mc_node_append(parent, n);
+		push(w, n, NULL, -2);
+		return true;
+	}
 	case CMARK_NODE_EMPH:
 		n = mc_node_new(doc, MC_EMPH, line, col);
 		break;
@@ -446,7 +589,7 @@ static bool enter(walker *w, cmark_node *cm)
 			push(w, n, cm, -1);
 			mc_node *para = mc_node_new(doc, MC_PARAGRAPH, line, col);
 			mc_node_append(n, para);
-			if (has_raw_html(cm)) {
+			if (has_raw_html(cm) && !simple_inline_html(cm)) {
 				mc_buf b = MC_BUF_INIT;
 				render_children(w, cm, &b);
 				mc_fe_html(fe, b.data ? b.data : "", b.len, line,
@@ -491,9 +634,9 @@ static void leave(walker *w, cmark_node *cm)
 	pop_closed(w);
 }
 
-int mc_fe_markdown(mc_fe *fe)
+/* Parse md[from, to) (starting at md line line_off + 1) into the model. */
+static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
 {
-	pthread_once(&ext_once, register_ext);
 	cmark_parser *parser = cmark_parser_new(
 		CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE |
 		CMARK_OPT_SOURCEPOS);
@@ -504,7 +647,7 @@ int mc_fe_markdown(mc_fe *fe)
 		if (e)
 			cmark_parser_attach_syntax_extension(parser, e);
 	}
-	cmark_parser_feed(parser, fe->md.data ? fe->md.data : "", fe->md.len);
+	cmark_parser_feed(parser, fe->md.data + from, to - from);
 	cmark_node *root = cmark_parser_finish(parser);
 	if (!root) {
 		cmark_parser_free(parser);
@@ -512,7 +655,7 @@ int mc_fe_markdown(mc_fe *fe)
 		return -1;
 	}
 	walker w = {fe, NULL, 0, 0, cmark_parser_get_syntax_extensions(parser),
-	            false};
+	            false, line_off};
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -529,4 +672,27 @@ int mc_fe_markdown(mc_fe *fe)
 	cmark_node_free(root);
 	cmark_parser_free(parser);
 	return 0;
+}
+
+int mc_fe_markdown(mc_fe *fe)
+{
+	pthread_once(&ext_once, register_ext);
+	if (!fe->md.data)
+		return 0;
+	/* Big documents are parsed in pieces cut where no Markdown block
+	 * can span the cut: the same tree, a fraction of the memory, and a
+	 * tree still in cache while it is converted. */
+	size_t from = 0;
+	int line = 0;
+	if (!fe->has_refdefs) {
+		for (size_t i = 0; i < fe->ncuts; i++) {
+			if (fe->cut_off[i] - from < 256 * 1024)
+				continue;
+			if (parse_piece(fe, from, fe->cut_off[i], line) != 0)
+				return -1;
+			from = fe->cut_off[i];
+			line = (int)fe->cut_line[i] - 1;
+		}
+	}
+	return parse_piece(fe, from, fe->md.len, line);
 }

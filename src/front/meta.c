@@ -463,10 +463,10 @@ int mc_fe_liquid(mc_fe *fe)
 		p = copied = close + 2;
 	}
 	mc_buf_put(&out, copied, (size_t)(end - copied));
-	size_t off = (size_t)(fe->body - fe->src);
-	(void)off;
 	free(fe->liquid_body);
 	fe->liquid_body = mc_buf_detach(&out, &fe->bodylen);
 	fe->body = fe->liquid_body;
+	free(fe->src); /* the front matter was read before this */
+	fe->src = NULL;
 	return 0;
 }

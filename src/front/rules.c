@@ -77,33 +77,21 @@ static void nodes_push(nodes *a, mc_node *n)
 	a->v[a->n++] = n;
 }
 
-/* Every node of the given type, in document order. */
-static void collect(mc_node *root, mc_node_type t, nodes *out)
-{
-	out->n = 0;
-	for (mc_node *n = root; n; n = next_node(n, root))
-		if (n->type == t)
-			nodes_push(out, n);
-}
 
 /* ---------------------------------------------------------------- */
 
-static void merge_text(mc_fe *fe)
+/* Merge the text nodes following t into t. */
+static void merge_after(mc_fe *fe, mc_node *t, mc_buf *b)
 {
-	mc_node *root = fe->doc->root;
-	mc_buf b = MC_BUF_INIT;
-	for (mc_node *n = root; n; n = next_node(n, root)) {
-		if (n->type != MC_TEXT || !n->next || n->next->type != MC_TEXT)
-			continue;
-		mc_buf_clear(&b);
-		mc_buf_puts(&b, n->as.text.text);
-		while (n->next && n->next->type == MC_TEXT) {
-			mc_buf_puts(&b, n->next->as.text.text);
-			mc_node_unlink(n->next);
-		}
-		n->as.text.text = mc_strndup(fe->doc, b.data, b.len);
+	if (!t->next || t->next->type != MC_TEXT)
+		return;
+	mc_buf_clear(b);
+	mc_buf_puts(b, t->as.text.text);
+	while (t->next && t->next->type == MC_TEXT) {
+		mc_buf_puts(b, t->next->as.text.text);
+		mc_node_unlink(t->next);
 	}
-	mc_buf_free(&b);
+	t->as.text.text = mc_strndup(fe->doc, b->data, b->len);
 }
 
 /* ---------------------------------------------------------------- */
@@ -261,17 +249,11 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	return *t->as.text.text && t->parent;
 }
 
-static void ials(mc_fe *fe)
+static void ials(mc_fe *fe, nodes *texts)
 {
-	if (!fe->nials)
-		return;
-	nodes all = {0};
-	collect(fe->doc->root, MC_TEXT, &all);
-	for (size_t i = 0; i < all.n; i++)
-		while (all.v[i]->parent && one_ial(fe, all.v[i]))
+	for (size_t i = 0; i < texts->n; i++)
+		while (texts->v[i]->parent && one_ial(fe, texts->v[i]))
 			;
-	free(all.v);
-	/* sentinels left in attribute values (image alt, link titles...) */
 	for (size_t i = 0; i < fe->nials; i++)
 		if (!fe->ials[i].used && fe->ials[i].attrs.n)
 			mc_warn(fe->diag, fe->ials[i].line, fe->ials[i].col,
@@ -290,12 +272,10 @@ static void move_children_before(mc_node *from, mc_node *before)
 	}
 }
 
-static void unsafe_links(mc_fe *fe)
+static void unsafe_links(mc_fe *fe, nodes *links, nodes *imgs)
 {
-	nodes links = {0};
-	collect(fe->doc->root, MC_LINK, &links);
-	for (size_t i = 0; i < links.n; i++) {
-		mc_node *l = links.v[i];
+	for (size_t i = 0; i < links->n; i++) {
+		mc_node *l = links->v[i];
 		if (!mc_url_unsafe(l->as.link.url, false))
 			continue;
 		mc_warn(fe->diag, l->line, l->col,
@@ -304,11 +284,8 @@ static void unsafe_links(mc_fe *fe)
 		move_children_before(l, l);
 		mc_node_unlink(l);
 	}
-	free(links.v);
-	nodes imgs = {0};
-	collect(fe->doc->root, MC_IMAGE, &imgs);
-	for (size_t i = 0; i < imgs.n; i++) {
-		mc_node *im = imgs.v[i];
+	for (size_t i = 0; i < imgs->n; i++) {
+		mc_node *im = imgs->v[i];
 		if (!mc_url_unsafe(im->as.image.src, true))
 			continue;
 		mc_warn(fe->diag, im->line, im->col,
@@ -320,16 +297,16 @@ static void unsafe_links(mc_fe *fe)
 			mc_node_insert_before(im, t);
 		}
 		mc_node_unlink(im);
+		imgs->v[i] = NULL;
 	}
-	free(imgs.v);
 }
 
-static void blanks(mc_fe *fe)
+static void blanks(mc_fe *fe, nodes *all)
 {
-	nodes all = {0};
-	collect(fe->doc->root, MC_TEXT, &all);
-	for (size_t i = 0; i < all.n; i++) {
-		mc_node *t = all.v[i];
+	for (size_t i = 0; i < all->n; i++) {
+		mc_node *t = all->v[i];
+		if (!t->parent)
+			continue;
 		const char *s = t->as.text.text;
 		const char *u = strstr(s, "___");
 		if (!u)
@@ -356,7 +333,6 @@ static void blanks(mc_fe *fe)
 		else
 			mc_node_unlink(t);
 	}
-	free(all.v);
 }
 
 static bool ws_text(const mc_node *n)
@@ -365,12 +341,10 @@ static bool ws_text(const mc_node *n)
 	                                       strlen(n->as.text.text));
 }
 
-static void figures(mc_fe *fe)
+static void figures(mc_fe *fe, const nodes *paras)
 {
-	nodes paras = {0};
-	collect(fe->doc->root, MC_PARAGRAPH, &paras);
-	for (size_t i = 0; i < paras.n; i++) {
-		mc_node *p = paras.v[i];
+	for (size_t i = 0; i < paras->n; i++) {
+		mc_node *p = paras->v[i];
 		mc_node *c = p->first;
 		while (c && ws_text(c))
 			c = c->next;
@@ -421,7 +395,6 @@ static void figures(mc_fe *fe)
 		mc_node_insert_before(p, fig);
 		mc_node_unlink(p);
 	}
-	free(paras.v);
 }
 
 /* ---------------------------------------------------------------- */
@@ -447,12 +420,10 @@ static bool after_break(const mc_node *t)
 	return !p || p->type == MC_LINEBREAK || p->type == MC_SOFTBREAK;
 }
 
-static void attributions(mc_fe *fe)
+static void attributions(mc_fe *fe, const nodes *qs)
 {
-	nodes qs = {0};
-	collect(fe->doc->root, MC_BLOCKQUOTE, &qs);
-	for (size_t i = 0; i < qs.n; i++) {
-		mc_node *q = qs.v[i];
+	for (size_t i = 0; i < qs->n; i++) {
+		mc_node *q = qs->v[i];
 		mc_node *p = q->last;
 		if (!p || p->type != MC_PARAGRAPH)
 			continue;
@@ -523,17 +494,14 @@ static void attributions(mc_fe *fe)
 			mc_node_unlink(p);
 		mc_node_append(q, att);
 	}
-	free(qs.v);
 }
 
 /* ---------------------------------------------------------------- */
 
-static void callout_titles(mc_fe *fe)
+static void callout_titles(mc_fe *fe, const nodes *cs)
 {
-	nodes cs = {0};
-	collect(fe->doc->root, MC_CALLOUT, &cs);
-	for (size_t i = 0; i < cs.n; i++) {
-		mc_node *c = cs.v[i];
+	for (size_t i = 0; i < cs->n; i++) {
+		mc_node *c = cs->v[i];
 		mc_node *h = c->first;
 		if (!h || h->type != MC_HEADING)
 			continue;
@@ -549,7 +517,6 @@ static void callout_titles(mc_fe *fe)
 		mc_node_insert_before(h, t);
 		mc_node_unlink(h);
 	}
-	free(cs.v);
 }
 
 static bool prompt_text(const char *s)
@@ -564,12 +531,10 @@ static bool prompt_text(const char *s)
 	return n && (s[n - 1] == '?' || s[n - 1] == ':');
 }
 
-static void worksheets(mc_fe *fe)
+static void worksheets(mc_fe *fe, const nodes *cs)
 {
-	nodes cs = {0};
-	collect(fe->doc->root, MC_CALLOUT, &cs);
-	for (size_t i = 0; i < cs.n; i++) {
-		mc_node *c = cs.v[i];
+	for (size_t i = 0; i < cs->n; i++) {
+		mc_node *c = cs->v[i];
 		if (c->as.callout.kind != MC_CALLOUT_ACTIVITY)
 			continue;
 		for (mc_node *n = c->first; n;) {
@@ -592,14 +557,20 @@ static void worksheets(mc_fe *fe)
 			n = next_node(n, c);
 		}
 	}
-	free(cs.v);
 }
 
 /* ---------------------------------------------------------------- */
 /* ids                                                               */
 
+/* A hash set of ids; each entry also counts the suffixes tried for it,
+ * so n equal headings cost n probes, not n*n. */
+typedef struct idslot {
+	const char *id;
+	int next; /* next suffix to try for this base */
+} idslot;
+
 typedef struct idset {
-	const char **v;
+	idslot *v;
 	size_t cap, n;
 } idset;
 
@@ -611,28 +582,28 @@ static size_t hash(const char *s)
 	return h;
 }
 
-static bool idset_has(const idset *s, const char *id)
+static idslot *idset_find(const idset *s, const char *id)
 {
 	if (!s->cap)
-		return false;
+		return NULL;
 	for (size_t i = hash(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->v[i])
-			return false;
-		if (strcmp(s->v[i], id) == 0)
-			return true;
+		if (!s->v[i].id)
+			return NULL;
+		if (strcmp(s->v[i].id, id) == 0)
+			return &s->v[i];
 	}
 }
 
-static void idset_add(idset *s, const char *id)
+static idslot *idset_add(idset *s, const char *id)
 {
 	if ((s->n + 1) * 2 > s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 64;
-		const char **nv = mc_xcalloc(ncap, sizeof(char *));
+		idslot *nv = mc_xcalloc(ncap, sizeof(idslot));
 		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->v[i])
+			if (!s->v[i].id)
 				continue;
-			size_t j = hash(s->v[i]) & (ncap - 1);
-			while (nv[j])
+			size_t j = hash(s->v[i].id) & (ncap - 1);
+			while (nv[j].id)
 				j = (j + 1) & (ncap - 1);
 			nv[j] = s->v[i];
 		}
@@ -641,13 +612,15 @@ static void idset_add(idset *s, const char *id)
 		s->cap = ncap;
 	}
 	size_t j = hash(id) & (s->cap - 1);
-	while (s->v[j]) {
-		if (strcmp(s->v[j], id) == 0)
-			return;
+	while (s->v[j].id) {
+		if (strcmp(s->v[j].id, id) == 0)
+			return &s->v[j];
 		j = (j + 1) & (s->cap - 1);
 	}
-	s->v[j] = id;
+	s->v[j].id = id;
+	s->v[j].next = 1;
 	s->n++;
+	return &s->v[j];
 }
 
 /* kramdown's automatic header id: ASCII letters, digits, '-' and '_'
@@ -677,38 +650,73 @@ static const char *slug(mc_fe *fe, const char *text)
 	return s;
 }
 
-static void ids(mc_fe *fe)
+/* Unique ids (explicit ones first, they win) and numbering of answer
+ * fields and footnotes, in one walk plus work on what it found. */
+static void ids_and_numbers(mc_fe *fe)
 {
 	mc_node *root = fe->doc->root;
 	idset set = {0};
-	/* explicit ids first: they win */
+	nodes named = {0}, defs = {0}, refs = {0};
+	int answers = 0, notes = 0;
 	for (mc_node *n = root; n; n = next_node(n, root)) {
-		if (!n->id)
-			continue;
-		if (idset_has(&set, n->id)) {
-			mc_warn(fe->diag, n->line, n->col,
-			        "id \"%s\" is used twice; the second is renamed",
-			        n->id);
-			n->id = NULL; /* renamed below if a heading */
-			continue;
+		if (n->id) {
+			if (idset_find(&set, n->id)) {
+				mc_warn(fe->diag, n->line, n->col,
+				        "id \"%s\" is used twice; the second is "
+				        "renamed", n->id);
+				n->id = NULL;
+			} else {
+				idset_add(&set, n->id);
+			}
 		}
-		idset_add(&set, n->id);
+		if ((n->type == MC_HEADING || n->type == MC_CALLOUT_TITLE) &&
+		    !n->id)
+			nodes_push(&named, n);
+		else if (n->type == MC_ANSWER)
+			n->as.answer.number = ++answers;
+		else if (n->type == MC_FOOTNOTE_DEF)
+			nodes_push(&defs, n);
+		else if (n->type == MC_FOOTNOTE_REF)
+			nodes_push(&refs, n);
 	}
-	for (mc_node *n = root; n; n = next_node(n, root)) {
-		if ((n->type != MC_HEADING && n->type != MC_CALLOUT_TITLE) ||
-		    n->id)
-			continue;
+	char buf[128];
+	for (size_t i = 0; i < named.n; i++) {
+		mc_node *n = named.v[i];
 		const char *base = slug(fe, mc_node_plain_text(fe->doc, n));
+		idslot *b = idset_find(&set, base);
 		const char *id = base;
-		char buf[128];
-		for (int k = 1; idset_has(&set, id); k++) {
-			snprintf(buf, sizeof buf, "%s-%d", base, k);
+		if (b) {
+			int k = b->next;
+			do {
+				snprintf(buf, sizeof buf, "%s-%d", base, k++);
+			} while (idset_find(&set, buf));
+			b = idset_find(&set, base);
+			b->next = k;
 			id = buf;
 		}
 		n->id = mc_strdup(fe->doc, id);
 		idset_add(&set, n->id);
 	}
+	/* footnotes: numbered in order of first reference */
+	for (size_t r = 0; r < refs.n; r++) {
+		mc_node *n = refs.v[r];
+		for (size_t i = 0; i < defs.n; i++) {
+			if (strcmp(defs.v[i]->as.footnote.label,
+			           n->as.footnote.label) != 0)
+				continue;
+			if (!defs.v[i]->as.footnote.number)
+				defs.v[i]->as.footnote.number = ++notes;
+			n->as.footnote.number = defs.v[i]->as.footnote.number;
+			break;
+		}
+	}
+	for (size_t i = 0; i < defs.n; i++)
+		if (!defs.v[i]->as.footnote.number)
+			defs.v[i]->as.footnote.number = ++notes;
 	free(set.v);
+	free(named.v);
+	free(defs.v);
+	free(refs.v);
 }
 
 /* ---------------------------------------------------------------- */
@@ -788,57 +796,59 @@ static const char *resolve_image(mc_fe *fe, const mc_node *n,
 	return result;
 }
 
-static void images(mc_fe *fe)
-{
-	mc_node *root = fe->doc->root;
-	for (mc_node *n = root; n; n = next_node(n, root))
-		if (n->type == MC_IMAGE || n->type == MC_FIGURE)
-			n->as.image.path = resolve_image(fe, n, n->as.image.src);
-}
-
-/* ---------------------------------------------------------------- */
-
-static void numbering(mc_fe *fe)
-{
-	mc_node *root = fe->doc->root;
-	int answers = 0, notes = 0;
-	nodes defs = {0};
-	collect(root, MC_FOOTNOTE_DEF, &defs);
-	for (mc_node *n = root; n; n = next_node(n, root)) {
-		if (n->type == MC_ANSWER) {
-			n->as.answer.number = ++answers;
-		} else if (n->type == MC_FOOTNOTE_REF) {
-			for (size_t i = 0; i < defs.n; i++) {
-				if (strcmp(defs.v[i]->as.footnote.label,
-				           n->as.footnote.label) != 0)
-					continue;
-				if (!defs.v[i]->as.footnote.number)
-					defs.v[i]->as.footnote.number = ++notes;
-				n->as.footnote.number =
-					defs.v[i]->as.footnote.number;
-			}
-		}
-	}
-	/* definitions in order of first reference */
-	for (size_t i = 0; i < defs.n; i++)
-		if (!defs.v[i]->as.footnote.number)
-			defs.v[i]->as.footnote.number = ++notes;
-	free(defs.v);
-}
-
 int mc_fe_rules(mc_fe *fe)
 {
-	merge_text(fe);
-	ials(fe);
-	merge_text(fe);
-	unsafe_links(fe);
-	blanks(fe);
-	figures(fe);
-	attributions(fe);
-	callout_titles(fe);
-	worksheets(fe);
-	ids(fe);
-	images(fe);
-	numbering(fe);
+	mc_node *root = fe->doc->root;
+	nodes ialt = {0}, blankt = {0}, links = {0}, imgs = {0};
+	nodes paras = {0}, quotes = {0}, callouts = {0};
+	mc_buf b = MC_BUF_INIT;
+
+	/* walk 1: text merged; what the inline rules need */
+	for (mc_node *n = root; n; n = next_node(n, root)) {
+		if (n->type == MC_TEXT) {
+			merge_after(fe, n, &b);
+			if (fe->nials && strstr(n->as.text.text, MC_IAL_OPEN))
+				nodes_push(&ialt, n);
+			if (strstr(n->as.text.text, "___"))
+				nodes_push(&blankt, n);
+		} else if (n->type == MC_LINK) {
+			nodes_push(&links, n);
+		} else if (n->type == MC_IMAGE) {
+			nodes_push(&imgs, n);
+		}
+	}
+	ials(fe, &ialt);
+	unsafe_links(fe, &links, &imgs);
+	for (size_t i = 0; i < imgs.n; i++)
+		if (imgs.v[i])
+			imgs.v[i]->as.image.path = resolve_image(
+				fe, imgs.v[i], imgs.v[i]->as.image.src);
+	blanks(fe, &blankt);
+
+	/* walk 2: the block rules */
+	for (mc_node *n = root; n; n = next_node(n, root)) {
+		if (n->type == MC_PARAGRAPH)
+			nodes_push(&paras, n);
+		else if (n->type == MC_BLOCKQUOTE)
+			nodes_push(&quotes, n);
+		else if (n->type == MC_CALLOUT)
+			nodes_push(&callouts, n);
+	}
+	figures(fe, &paras);
+	attributions(fe, &quotes);
+	callout_titles(fe, &callouts);
+	worksheets(fe, &callouts);
+
+	/* walk 3 */
+	ids_and_numbers(fe);
+
+	mc_buf_free(&b);
+	free(ialt.v);
+	free(blankt.v);
+	free(links.v);
+	free(imgs.v);
+	free(paras.v);
+	free(quotes.v);
+	free(callouts.v);
 	return 0;
 }

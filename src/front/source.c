@@ -254,6 +254,48 @@ static size_t curly_quote(const char *s, const char *end)
 	return 0;
 }
 
+/* A copy of s with the character references of HTML attribute values
+ * that appear in URLs and text decoded (&amp; &quot; &lt; &gt; &#N;). */
+static const char *decode_entities(mc_fe *fe, const char *s, size_t n)
+{
+	if (!memchr(s, '&', n))
+		return mc_strndup(fe->doc, s, n);
+	mc_buf b = MC_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		static const struct {
+			const char *ent, *ch;
+		} tab[] = {{"&amp;", "&"}, {"&quot;", "\""}, {"&lt;", "<"},
+		           {"&gt;", ">"}, {"&apos;", "'"}};
+		size_t k;
+		for (k = 0; k < sizeof tab / sizeof *tab; k++) {
+			size_t l = strlen(tab[k].ent);
+			if (i + l <= n && strncmp(s + i, tab[k].ent, l) == 0) {
+				mc_buf_puts(&b, tab[k].ch);
+				i += l - 1;
+				break;
+			}
+		}
+		if (k < sizeof tab / sizeof *tab)
+			continue;
+		if (s[i] == '&' && i + 2 < n && s[i + 1] == '#') {
+			char *e;
+			bool hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+			unsigned long cp = strtoul(s + i + 2 + hex, &e, hex ? 16 : 10);
+			if (e < s + n && *e == ';' && cp > 0 && cp < 0x110000 &&
+			    !(cp >= 0xD800 && cp <= 0xDFFF) &&
+			    !(cp >= 0x10FFF0 && cp <= 0x10FFF2)) {
+				put_utf8(&b, (uint32_t)cp);
+				i = (size_t)(e - s);
+				continue;
+			}
+		}
+		mc_buf_putc(&b, s[i]);
+	}
+	const char *r = mc_strndup(fe->doc, b.data ? b.data : "", b.len);
+	mc_buf_free(&b);
+	return r;
+}
+
 void mc_fe_parse_attrs(mc_fe *fe, const char *s, size_t n, mc_attrs *out)
 {
 	const char *p = s, *end = s + n;
@@ -324,8 +366,8 @@ void mc_fe_parse_attrs(mc_fe *fe, const char *s, size_t n, mc_attrs *out)
 		for (char *c = nm; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
 		tmp[cnt].name = nm;
-		tmp[cnt].value = val_end ? mc_strndup(fe->doc, val,
-		                                      (size_t)(val_end - val))
+		tmp[cnt].value = val_end ? decode_entities(fe, val,
+		                                           (size_t)(val_end - val))
 		                         : "";
 		cnt++;
 	}
@@ -789,6 +831,44 @@ static bool fence_line(const char *s, size_t n, fence *f)
 	return true;
 }
 
+/* Record a place where the Markdown may be cut, if the line about to be
+ * emitted (starting with c) is one; see internal.h. */
+static void maybe_cut(mc_fe *fe, const char *line, size_t n)
+{
+	const mc_buf *md = &fe->md;
+	if (md->len < 2 || md->data[md->len - 1] != '\n' ||
+	    md->data[md->len - 2] != '\n' || n == 0)
+		return;
+	unsigned char c = (unsigned char)line[0];
+	if (c == ' ' || c == '\t' || c == '>' || c == '*' || c == '-' ||
+	    c == '+' || c == '=' || c == '|' || c == ':' || isdigit(c))
+		return;
+	if (fe->ncuts && md->len - fe->cut_off[fe->ncuts - 1] < 32768)
+		return; /* pieces of at least 32 KiB */
+	if (fe->ncuts == fe->capcuts) {
+		fe->capcuts = fe->capcuts ? fe->capcuts * 2 : 64;
+		fe->cut_off = mc_xrealloc(fe->cut_off,
+		                          fe->capcuts * sizeof(size_t));
+		fe->cut_line = mc_xrealloc(fe->cut_line,
+		                           fe->capcuts * sizeof(uint32_t));
+	}
+	fe->cut_off[fe->ncuts] = md->len;
+	fe->cut_line[fe->ncuts] = (uint32_t)fe->nmap + 1;
+	fe->ncuts++;
+}
+
+/* "[label]: url" or "[^note]: text" at the start of a line. */
+static bool ref_def(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	if (i >= n || s[i] != '[')
+		return false;
+	const char *close = memchr(s + i, ']', n - i);
+	return close && close + 1 < s + n && close[1] == ':';
+}
+
 int mc_fe_prepass(mc_fe *fe)
 {
 	const char *s = fe->body, *end = fe->body + fe->bodylen;
@@ -812,6 +892,10 @@ int mc_fe_prepass(mc_fe *fe)
 			p = next, line++, col = 1;
 			continue;
 		}
+		if (depth == 0 && col == 1)
+			maybe_cut(fe, p, n);
+		if (!fe->has_refdefs && ref_def(p, n))
+			fe->has_refdefs = true;
 		if (fence_line(p, n, &f)) {
 			emit_line(fe, p, n, line, col);
 			p = next, line++, col = 1;
