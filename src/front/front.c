@@ -116,6 +116,15 @@ int mc_front_parse_buffer(const char *data, size_t len, const char *name,
 	if (rc == 0)
 		rc = mc_fe_rules(&fe);
 	fe_free(&fe);
+	if (rc == 0) {
+		/* the contract every backend relies on (model.h) */
+		char err[256];
+		if (mc_doc_validate(doc, err, sizeof err) != 0) {
+			mc_error(diag, 0, 0, "internal error, please report: %s",
+			         err);
+			rc = -1;
+		}
+	}
 	if (rc != 0 || mc_diag_failed(diag)) {
 		mc_doc_free(doc);
 		return -1;

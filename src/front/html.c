@@ -968,9 +968,70 @@ static void blocks(hctx *h, const GumboVector *kids, mc_node *parent,
 	}
 }
 
+/* Deepest element nesting in html (an estimate: void elements are not
+ * told apart).  gumbo's tree building costs time in proportion to the
+ * depth for every tag, so absurd depths are refused before parsing. */
+static size_t html_depth(const char *s, size_t n)
+{
+	size_t depth = 0, max = 0;
+	const char *end = s + n;
+	for (const char *p = s; (p = memchr(p, '<', (size_t)(end - p))) != NULL;
+	     p++) {
+		if (p + 1 >= end)
+			break;
+		if (p[1] == '/') {
+			if (depth)
+				depth--;
+		} else if (isalpha((unsigned char)p[1])) {
+			const char *q = p + 1;
+			while (q < end && isalnum((unsigned char)*q))
+				q++;
+			static const char *const voids[] = {
+				"br", "img", "hr", "input", "meta", "link",
+				"wbr", "col", "area", "base", "source", NULL};
+			bool v = false;
+			for (size_t i = 0; voids[i]; i++)
+				if (strlen(voids[i]) == (size_t)(q - p - 1) &&
+				    strncasecmp(voids[i], p + 1,
+				                (size_t)(q - p - 1)) == 0)
+					v = true;
+			if (!v && ++depth > max)
+				max = depth;
+		}
+	}
+	return max;
+}
+
 int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
                mc_node *parent, bool from_md)
 {
+	if (html_depth(html, len) > MC_MAX_DEPTH) {
+		/* keep the words, drop the markup */
+		mc_warn(fe->diag, line, 0,
+		        "HTML nested deeper than %d elements; kept as plain "
+		        "text", MC_MAX_DEPTH);
+		mc_buf b = MC_BUF_INIT;
+		bool in_tag = false;
+		for (size_t i = 0; i < len; i++) {
+			if (html[i] == '<')
+				in_tag = true;
+			else if (html[i] == '>' && in_tag)
+				in_tag = false;
+			else if (!in_tag)
+				mc_buf_putc(&b, html[i]);
+		}
+		mc_node *into = parent;
+		if (mc_can_contain(parent->type, MC_PARAGRAPH)) {
+			into = mc_node_new(fe->doc, MC_PARAGRAPH, line, 0);
+			mc_node_append(parent, into);
+		}
+		if (b.len)
+			mc_fe_text(fe, into, b.data, b.len, line, 0);
+		else if (into != parent)
+			mc_node_unlink(into);
+		mc_buf_free(&b);
+		return 0;
+	}
 	GumboOptions opts = kGumboDefaultOptions;
 	opts.max_errors = 0;
 	opts.fragment_context = GUMBO_TAG_DIV;
@@ -1222,12 +1283,11 @@ mc_node *mc_fe_container_node(mc_fe *fe, const char *tag,
 		n = mc_node_new(doc, MC_CALLOUT, line, col);
 		n->as.callout.kind = MC_CALLOUT_HIGHLIGHT;
 		n->as.callout.variant = 1;
-		for (int v = 1; v <= 3; v++) {
-			char c[8];
-			snprintf(c, sizeof c, "color%d", v);
-			if (mc_has_class(cls, c))
-				n->as.callout.variant = v;
-		}
+		static const char *const colors[] = {"color1", "color2",
+		                                     "color3"};
+		for (int v = 0; v < 3; v++)
+			if (mc_has_class(cls, colors[v]))
+				n->as.callout.variant = v + 1;
 	}
 	if (!n)
 		return NULL;
