@@ -833,6 +833,13 @@ int mc_fe_rules(mc_fe *fe)
 			nodes_push(&quotes, n);
 		else if (n->type == MC_CALLOUT)
 			nodes_push(&callouts, n);
+		else if (n->type == MC_DETAILS &&
+		         !(n->first && n->first->type == MC_SUMMARY)) {
+			/* no <summary>: what a browser shows instead */
+			mc_node *sum = mc_node_new(fe->doc, MC_SUMMARY, n->line, 0);
+			mc_fe_text(fe, sum, "Details", 7, n->line, 0);
+			mc_node_prepend(n, sum);
+		}
 	}
 	figures(fe, &paras);
 	attributions(fe, &quotes);
