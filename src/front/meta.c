@@ -30,12 +30,20 @@ static int load_yaml(mc_fe *fe, const char *file, const char *text,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, doc)) {
 		const char *what = parser.problem ? parser.problem : "bad YAML";
-		mc_error_at(fe->diag, file,
-		            line0 + (uint32_t)parser.problem_mark.line,
-		            (uint32_t)parser.problem_mark.column + 1,
-		            "invalid YAML: %s%s%s", what,
-		            parser.context ? " " : "",
-		            parser.context ? parser.context : "");
+		if (parser.context)
+			mc_error_at(fe->diag, file,
+			            line0 + (uint32_t)parser.problem_mark.line,
+			            (uint32_t)parser.problem_mark.column + 1,
+			            "invalid YAML: %s %s (which starts at line %u, "
+			            "column %u)",
+			            what, parser.context,
+			            line0 + (unsigned)parser.context_mark.line,
+			            (unsigned)parser.context_mark.column + 1);
+		else
+			mc_error_at(fe->diag, file,
+			            line0 + (uint32_t)parser.problem_mark.line,
+			            (uint32_t)parser.problem_mark.column + 1,
+			            "invalid YAML: %s", what);
 		yaml_parser_delete(&parser);
 		return -1;
 	}
