@@ -114,25 +114,30 @@ static bool is_ws(char c)
 static void put_text(hctx *h, mc_node *parent, const char *s, uint32_t line)
 {
 	mc_buf b = MC_BUF_INIT;
+	uint32_t start = line; /* line of the first word in b */
 	const char *p = s;
 	while (*p) {
 		if (is_ws(*p)) {
 			bool nl = false;
 			while (*p && is_ws(*p)) {
-				nl |= (*p == '\n');
+				if (*p == '\n') {
+					nl = true;
+					line++;
+				}
 				p++;
 			}
 			if (nl && h->from_md && !h->space) {
 				if (b.len)
 					mc_fe_text(h->fe, parent, b.data, b.len,
-					           line, 0);
+					           start, 0);
 				mc_buf_clear(&b);
 				mc_node_append(parent, mc_node_new(h->fe->doc,
 				                                   MC_SOFTBREAK,
-				                                   line, 0));
-				line++;
+				                                   line - 1, 0));
 				h->space = true;
 			} else if (!h->space) {
+				if (!b.len)
+					start = line;
 				mc_buf_putc(&b, ' ');
 				h->space = true;
 			}
@@ -141,11 +146,13 @@ static void put_text(hctx *h, mc_node *parent, const char *s, uint32_t line)
 		const char *w = p;
 		while (*p && !is_ws(*p))
 			p++;
+		if (!b.len)
+			start = line;
 		mc_buf_put(&b, w, (size_t)(p - w));
 		h->space = false;
 	}
 	if (b.len)
-		mc_fe_text(h->fe, parent, b.data, b.len, line, 0);
+		mc_fe_text(h->fe, parent, b.data, b.len, start, 0);
 	mc_buf_free(&b);
 }
 
@@ -524,44 +531,6 @@ static mc_node *para_for(hctx *h, mc_node *parent, uint32_t line)
 	return h->para;
 }
 
-/* Parse "2:54 | note" of a videotime line into the embed before it. */
-static bool videotime(hctx *h, const GumboNode *n, mc_node *parent)
-{
-	mc_node *e = parent->last;
-	while (e && e->type != MC_EMBED)
-		e = e->prev;
-	if (!e || e->as.embed.duration)
-		return false;
-	mc_doc *doc = h->fe->doc;
-	/* build the line as inlines in a caption, then split off the time */
-	mc_node *cap = mc_node_new(doc, MC_CAPTION, line_of(h, n), 0);
-	hctx sub = *h;
-	sub.space = true;
-	sub.para = NULL;
-	inlines(&sub, &n->v.element.children, cap, 1);
-	finish_inline(cap);
-	mc_node *f = cap->first;
-	if (!f || f->type != MC_TEXT)
-		return false;
-	const char *t = f->as.text.text;
-	const char *p = t;
-	while (isdigit((unsigned char)*p) || *p == ':')
-		p++;
-	if (p == t || !isdigit((unsigned char)p[-1]))
-		return false;
-	e->as.embed.duration = mc_strndup(doc, t, (size_t)(p - t));
-	while (*p == ' ' || *p == '|' || *p == '\xc2' || *p == '\xa0')
-		p++;
-	if (*p)
-		f->as.text.text = p;
-	else
-		mc_node_unlink(f);
-	finish_inline(cap);
-	if (cap->first)
-		mc_node_append(e, cap);
-	return true;
-}
-
 static int clamp_span(const char *s)
 {
 	long v = s ? strtol(s, NULL, 10) : 1;
@@ -869,10 +838,6 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 	default: {
 		/* div and other containers: a callout, a videotime line, or
 		 * transparent */
-		if (tg == GUMBO_TAG_DIV && mc_has_class(attr(n, "class"),
-		                                        "videotime") &&
-		    videotime(h, n, parent))
-			break;
 		mc_attrs as = {NULL, 0};
 		const GumboVector *av = &n->v.element.attributes;
 		if (av->length) {
@@ -887,7 +852,13 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 		}
 		const char *name = tg == GUMBO_TAG_UNKNOWN ? "div" : tag_name(n);
 		c = mc_fe_container_node(h->fe, name, &as, line, 0);
-		if (c && mc_can_contain(parent->type, c->type)) {
+		if (c && c->type == MC_PARAGRAPH &&
+		    mc_can_contain(parent->type, c->type)) {
+			mc_node_append(parent, c);
+			h->space = true;
+			inlines(h, kids, c, depth + 1);
+			finish_inline(c);
+		} else if (c && mc_can_contain(parent->type, c->type)) {
 			mc_node_append(parent, c);
 			blocks(h, kids, c, depth + 1);
 		} else {
@@ -939,10 +910,15 @@ static void blocks(hctx *h, const GumboVector *kids, mc_node *parent,
 				         line_of(h, k));
 			break;
 		case GUMBO_NODE_TEXT:
-		case GUMBO_NODE_CDATA:
-			put_text(h, para_for(h, parent, line_of(h, k)),
-			         k->v.text.text, line_of(h, k));
+		case GUMBO_NODE_CDATA: {
+			/* the paragraph starts where the words do */
+			uint32_t l = line_of(h, k);
+			for (const char *c = k->v.text.text; is_ws(*c); c++)
+				l += (*c == '\n');
+			put_text(h, para_for(h, parent, l), k->v.text.text,
+			         line_of(h, k));
 			break;
+		}
 		case GUMBO_NODE_ELEMENT:
 		case GUMBO_NODE_TEMPLATE:
 			if (depth >= MC_MAX_DEPTH) {
@@ -1032,26 +1008,34 @@ int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
 		mc_buf_free(&b);
 		return 0;
 	}
+	/* parsed as a whole document, the fragment in <body>: gumbo
+	 * 0.10's fragment mode reads uninitialised memory on tables */
 	GumboOptions opts = kGumboDefaultOptions;
 	opts.max_errors = 0;
-	opts.fragment_context = GUMBO_TAG_DIV;
-	opts.fragment_namespace = GUMBO_NAMESPACE_HTML;
 	GumboOutput *out = gumbo_parse_with_options(&opts, html, len);
 	if (!out) {
 		mc_warn(fe->diag, line, 0, "HTML could not be parsed; left out");
 		return -1;
 	}
 	hctx h = {fe, line, from_md, true, NULL};
-	const GumboNode *root = out->root;
-	const GumboVector *kids = &root->v.element.children;
-	if (mc_can_contain(parent->type, MC_PARAGRAPH)) {
-		blocks(&h, kids, parent, 0);
-		close_para(&h);
-	} else {
-		/* inline-only parent: start after what it holds */
-		h.space = !parent->last;
-		inlines(&h, kids, parent, 0);
+	/* <head> gets what came before any content that belongs in a body
+	 * (a leading <script>, <style>, <title>): through the same code, so
+	 * it is dropped with the same warnings */
+	const GumboVector *top = &out->root->v.element.children;
+	bool blocky = mc_can_contain(parent->type, MC_PARAGRAPH);
+	h.space = blocky || !parent->last;
+	for (unsigned i = 0; i < top->length; i++) {
+		const GumboNode *k = top->data[i];
+		if (k->type != GUMBO_NODE_ELEMENT)
+			continue;
+		const GumboVector *kids = &k->v.element.children;
+		if (blocky)
+			blocks(&h, kids, parent, 0);
+		else
+			inlines(&h, kids, parent, 0);
 	}
+	if (blocky)
+		close_para(&h);
 	gumbo_destroy_output(&opts, out);
 	return 0;
 }
@@ -1148,13 +1132,14 @@ mc_node *mc_fe_embed(mc_fe *fe, const char *src, const char *title,
 		return NULL;
 	}
 	mc_node *e = mc_node_new(doc, MC_EMBED, line, col);
-	const char *url = mc_strdup(doc, src);
+	e->as.embed.url = mc_strdup(doc, src);
+	/* links for people are absolute: "//host/..." is https */
+	const char *url = e->as.embed.url;
 	if (strncmp(url, "//", 2) == 0) {
 		char *u = mc_arena_alloc(doc->arena, strlen(url) + 7);
 		sprintf(u, "https:%s", url);
 		url = u;
 	}
-	e->as.embed.url = url;
 	e->as.embed.title = title && *title ? mc_strdup(doc, title) : NULL;
 	e->as.embed.kind = MC_EMBED_VIDEO;
 	const char *path;
@@ -1266,7 +1251,10 @@ mc_node *mc_fe_container_node(mc_fe *fe, const char *tag,
 	const char *cls = mc_attr_get(attrs, "class");
 	const char *id = mc_attr_get(attrs, "id");
 	mc_node *n = NULL;
-	if (strcmp(tag, "details") == 0) {
+	if (mc_has_class(cls, "videotime")) {
+		/* "2:54 | note": rules.c hands it to the embed before it */
+		n = mc_node_new(doc, MC_PARAGRAPH, line, col);
+	} else if (strcmp(tag, "details") == 0) {
 		n = mc_node_new(doc, MC_DETAILS, line, col);
 	} else if (strcmp(tag, "blockquote") == 0) {
 		n = mc_node_new(doc, MC_BLOCKQUOTE, line, col);

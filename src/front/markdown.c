@@ -45,6 +45,8 @@ typedef struct walker {
 	cmark_llist *exts;
 	bool warned_depth;
 	int line_off; /* md line of the parsed piece's first line, minus 1 */
+	int para_line; /* md line of the current paragraph/heading/cell */
+	int para_k;    /* line breaks seen in it so far */
 } walker;
 
 static void push(walker *w, mc_node *node, cmark_node *cm, long cont)
@@ -81,6 +83,14 @@ static void pos(walker *w, cmark_node *n, uint32_t *line, uint32_t *col)
 {
 	int l = cmark_node_get_start_line(n);
 	int c = cmark_node_get_start_column(n);
+	if (w->para_line > 0 &&
+	    (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) ==
+	            CMARK_NODE_TYPE_INLINE) {
+		/* cmark's inline positions are missing or off after a hard
+		 * break: count the line breaks instead */
+		mc_fe_map(w->fe, w->para_line + w->para_k, 0, line, col);
+		return;
+	}
 	cmark_node *p = n;
 	while (l <= 0 && (p = cmark_node_parent(p)) != NULL) {
 		l = cmark_node_get_start_line(p);
@@ -267,6 +277,25 @@ static void plain(cmark_node *n, mc_buf *b)
 	cmark_iter_free(it);
 }
 
+/* A footnote's label, from what cmark-gfm renders for it (its API keeps
+ * the label of neither definitions nor references): the text after
+ * `key` up to the next quote, e.g. href="#fn-LABEL". */
+static const char *footnote_label(walker *w, cmark_node *cm, const char *key)
+{
+	char *h = cmark_render_html(cm, CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES,
+	                            w->exts);
+	const char *label = "";
+	if (h) {
+		const char *p = strstr(h, key);
+		if (p) {
+			p += strlen(key);
+			label = mc_strndup(w->fe->doc, p, strcspn(p, "\""));
+		}
+		free(h);
+	}
+	return label;
+}
+
 static long find_cont(walker *w, long idx)
 {
 	for (size_t i = w->n; i-- > 1;)
@@ -345,6 +374,13 @@ static bool enter(walker *w, cmark_node *cm)
 	cmark_node_type t = cmark_node_get_type(cm);
 	const char *ts = type_str(cm);
 	uint32_t line, col;
+	if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+	    strcmp(ts, "table_cell") == 0) {
+		w->para_line = cmark_node_get_start_line(cm) + w->line_off;
+		w->para_k = 0;
+	} else if ((t & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_INLINE) {
+		w->para_line = 0;
+	}
 	pos(w, cm, &line, &col);
 	if (t == CMARK_NODE_DOCUMENT || w->n == 0) {
 		push(w, doc->root, cm, -1);
@@ -398,9 +434,7 @@ static bool enter(walker *w, cmark_node *cm)
 		break;
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
 		n = mc_node_new(doc, MC_FOOTNOTE_DEF, line, col);
-		n->as.footnote.label = mc_strdup(doc, cmark_node_get_literal(cm)
-		                                      ? cmark_node_get_literal(cm)
-		                                      : "");
+		n->as.footnote.label = footnote_label(w, cm, "id=\"fn-");
 		/* definitions always go to the end of the document */
 		mc_node_append(doc->root, n);
 		push(w, n, cm, -1);
@@ -450,7 +484,11 @@ static bool enter(walker *w, cmark_node *cm)
 			n = mc_node_new(doc, MC_HEADING, line, col);
 			n->as.heading.level = cmark_node_get_heading_level(cm);
 		} else if (parent->type == MC_PARAGRAPH) {
-			push(w, parent, cm, -1); /* table cell paragraph */
+			/* a table cell's or a videotime line's paragraph */
+			if (parent->last)
+				mc_node_append(parent, mc_node_new(doc, MC_SOFTBREAK,
+				                                   line, col));
+			push(w, parent, cm, -1);
 			return false;
 		} else {
 			n = mc_node_new(doc, MC_PARAGRAPH, line, col);
@@ -462,9 +500,11 @@ static bool enter(walker *w, cmark_node *cm)
 		return true;
 	case CMARK_NODE_SOFTBREAK:
 		mc_node_append(parent, mc_node_new(doc, MC_SOFTBREAK, line, col));
+		w->para_k++;
 		return true;
 	case CMARK_NODE_LINEBREAK:
 		mc_node_append(parent, mc_node_new(doc, MC_LINEBREAK, line, col));
+		w->para_k++;
 		return true;
 	case CMARK_NODE_CODE:
 		n = mc_node_new(doc, MC_CODE, line, col);
@@ -507,6 +547,13 @@ static bool enter(walker *w, cmark_node *cm)
 				push(w, parent, NULL, -2); /* an anchor */
 				return true;
 			}
+			if (mc_url_unsafe(href, false)) {
+				mc_warn(fe->diag, line, col,
+				        "dropped link to an unsafe URL (%.20s...)",
+				        href);
+				push(w, parent, NULL, -2); /* keep its text */
+				return true;
+			}
 			n->as.link.url = href;
 			n->as.link.title = title && *title ? title : NULL;
 			n->as.link.target = target && *target ? target : NULL;
@@ -522,19 +569,33 @@ static bool enter(walker *w, cmark_node *cm)
 		n = mc_node_new(doc, MC_STRONG, line, col);
 		break;
 	case CMARK_NODE_LINK: {
-		n = mc_node_new(doc, MC_LINK, line, col);
 		const char *u = cmark_node_get_url(cm);
+		if (mc_url_unsafe(u, false)) {
+			mc_warn(fe->diag, line, col,
+			        "dropped link to an unsafe URL (%.20s...)", u);
+			push(w, parent, cm, -1); /* keep its text */
+			return false;
+		}
+		n = mc_node_new(doc, MC_LINK, line, col);
 		const char *ti = cmark_node_get_title(cm);
 		n->as.link.url = mc_strdup(doc, u ? u : "");
 		n->as.link.title = ti && *ti ? mc_strdup(doc, ti) : NULL;
 		break;
 	}
 	case CMARK_NODE_IMAGE: {
-		n = mc_node_new(doc, MC_IMAGE, line, col);
 		const char *u = cmark_node_get_url(cm);
 		const char *ti = cmark_node_get_title(cm);
 		mc_buf b = MC_BUF_INIT;
 		plain(cm, &b);
+		if (mc_url_unsafe(u, true)) {
+			mc_warn(fe->diag, line, col, "dropped image with an unsafe "
+			                             "URL; its alt text is kept");
+			if (b.len)
+				mc_fe_text(fe, parent, b.data, b.len, line, col);
+			mc_buf_free(&b);
+			return true;
+		}
+		n = mc_node_new(doc, MC_IMAGE, line, col);
 		n->as.image.src = mc_strdup(doc, u ? u : "");
 		n->as.image.title = ti && *ti ? mc_strdup(doc, ti) : NULL;
 		n->as.image.alt = mc_strdup(doc, b.data ? b.data : "");
@@ -544,9 +605,7 @@ static bool enter(walker *w, cmark_node *cm)
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE:
 		n = mc_node_new(doc, MC_FOOTNOTE_REF, line, col);
-		n->as.footnote.label = mc_strdup(doc, cmark_node_get_literal(cm)
-		                                      ? cmark_node_get_literal(cm)
-		                                      : "");
+		n->as.footnote.label = footnote_label(w, cm, "href=\"#fn-");
 		mc_node_append(parent, n);
 		return true;
 	default:

@@ -199,6 +199,14 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 			const char *s = scalar(fe, v);
 			if (!s)
 				continue;
+			size_t i;
+			for (i = 0; i < m->nextra; i++)
+				if (strcmp(m->extra[i].key, key) == 0)
+					break;
+			if (i < m->nextra) {
+				m->extra[i].value = s; /* the last one wins */
+				continue;
+			}
 			if (m->nextra == cap) {
 				cap = cap ? cap * 2 : 8;
 				mc_pair *nv = mc_arena_alloc(fe->doc->arena,

@@ -7,7 +7,6 @@
  *   ials            `{: ...}` sentinels: on the span before them, on the
  *                   heading or paragraph they end, or (alone in a
  *                   paragraph) on the block before them
- *   unsafe_links    javascript:/vbscript:/data: links lose their link
  *   blanks          runs of 3+ underscores become inline blanks
  *   figures         a paragraph holding only an image becomes a figure (an
  *                   image, a line break and text: a figure with a caption)
@@ -88,7 +87,12 @@ static void merge_after(mc_fe *fe, mc_node *t, mc_buf *b)
 	mc_buf_clear(b);
 	mc_buf_puts(b, t->as.text.text);
 	while (t->next && t->next->type == MC_TEXT) {
-		mc_buf_puts(b, t->next->as.text.text);
+		const char *x = t->next->as.text.text;
+		/* a space on both sides of something removed (a comment,
+		 * an ignored tag) is one space */
+		if (b->len && b->data[b->len - 1] == ' ' && *x == ' ')
+			x++;
+		mc_buf_puts(b, x);
 		mc_node_unlink(t->next);
 	}
 	t->as.text.text = mc_strndup(fe->doc, b->data, b->len);
@@ -230,6 +234,8 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 		while (b.len && (b.data[b.len - 1] == ' ' ||
 		                 b.data[b.len - 1] == '\t'))
 			b.data[--b.len] = '\0';
+	else if (b.len && b.data[b.len - 1] == ' ' && *after == ' ')
+		mc_buf_puts(&b, after + 1);
 	else
 		mc_buf_puts(&b, after);
 	t->as.text.text = mc_strndup(fe->doc, b.data ? b.data : "", b.len);
@@ -262,44 +268,6 @@ static void ials(mc_fe *fe, nodes *texts)
 }
 
 /* ---------------------------------------------------------------- */
-
-static void move_children_before(mc_node *from, mc_node *before)
-{
-	while (from->first) {
-		mc_node *c = from->first;
-		mc_node_unlink(c);
-		mc_node_insert_before(before, c);
-	}
-}
-
-static void unsafe_links(mc_fe *fe, nodes *links, nodes *imgs)
-{
-	for (size_t i = 0; i < links->n; i++) {
-		mc_node *l = links->v[i];
-		if (!mc_url_unsafe(l->as.link.url, false))
-			continue;
-		mc_warn(fe->diag, l->line, l->col,
-		        "dropped link to an unsafe URL (%.20s...)",
-		        l->as.link.url);
-		move_children_before(l, l);
-		mc_node_unlink(l);
-	}
-	for (size_t i = 0; i < imgs->n; i++) {
-		mc_node *im = imgs->v[i];
-		if (!mc_url_unsafe(im->as.image.src, true))
-			continue;
-		mc_warn(fe->diag, im->line, im->col,
-		        "dropped image with an unsafe URL; its alt text is kept");
-		const char *alt = im->as.image.alt;
-		if (alt && *alt) {
-			mc_node *t = mc_node_new(fe->doc, MC_TEXT, im->line, 0);
-			t->as.text.text = alt;
-			mc_node_insert_before(im, t);
-		}
-		mc_node_unlink(im);
-		imgs->v[i] = NULL;
-	}
-}
 
 static void blanks(mc_fe *fe, nodes *all)
 {
@@ -341,10 +309,54 @@ static bool ws_text(const mc_node *n)
 	                                       strlen(n->as.text.text));
 }
 
+/* A `videotime` line ("2:54 | note") after an embed: its duration, and
+ * the note as the embed's caption.  Returns false if p is not one. */
+static bool videotime(mc_fe *fe, mc_node *p)
+{
+	if (!mc_has_class(p->classes, "videotime"))
+		return false;
+	mc_node *e = p->prev;
+	mc_node *f = p->first;
+	if (!e || e->type != MC_EMBED || e->as.embed.duration || !f ||
+	    f->type != MC_TEXT)
+		return false;
+	const char *t = f->as.text.text;
+	while (*t == ' ')
+		t++;
+	const char *q = t;
+	while (isdigit((unsigned char)*q) || *q == ':')
+		q++;
+	if (q == t || !isdigit((unsigned char)q[-1]))
+		return false;
+	e->as.embed.duration = mc_strndup(fe->doc, t, (size_t)(q - t));
+	while (*q == ' ' || *q == '|' || strncmp(q, "\xC2\xA0", 2) == 0)
+		q += (*q == '\xC2') ? 2 : 1;
+	if (*q)
+		f->as.text.text = q;
+	else
+		mc_node_unlink(f);
+	while (p->first && (p->first->type == MC_SOFTBREAK ||
+	                    p->first->type == MC_LINEBREAK))
+		mc_node_unlink(p->first);
+	if (p->first) {
+		mc_node *cap = mc_node_new(fe->doc, MC_CAPTION, p->line, 0);
+		while (p->first) {
+			mc_node *k = p->first;
+			mc_node_unlink(k);
+			mc_node_append(cap, k);
+		}
+		mc_node_append(e, cap);
+	}
+	mc_node_unlink(p);
+	return true;
+}
+
 static void figures(mc_fe *fe, const nodes *paras)
 {
 	for (size_t i = 0; i < paras->n; i++) {
 		mc_node *p = paras->v[i];
+		if (videotime(fe, p))
+			continue;
 		mc_node *c = p->first;
 		while (c && ws_text(c))
 			c = c->next;
@@ -429,6 +441,13 @@ static void attributions(mc_fe *fe, const nodes *qs)
 			continue;
 		mc_node *best = NULL;
 		size_t best_off = 0, best_dash = 0;
+		bool quoted = false;
+		if (p->first && p->first->type == MC_TEXT) {
+			const char *f = p->first->as.text.text;
+			while (*f == ' ')
+				f++;
+			quoted = strncmp(f, "\xE2\x80\x9C", 3) == 0 || *f == '"';
+		}
 		for (mc_node *c = p->first; c; c = c->next) {
 			if (c->type != MC_TEXT)
 				continue;
@@ -441,8 +460,9 @@ static void attributions(mc_fe *fe, const nodes *qs)
 			    (c->prev || q->first != p)) {
 				best = c, best_off = (size_t)(t - s), best_dash = d;
 			}
-			/* a closing quote right before the dash */
-			for (const char *u = s; *u; u++) {
+			/* a closing quote right before the dash, when the
+			 * paragraph is a quotation ("...”— Name") */
+			for (const char *u = quoted ? s : ""; *u; u++) {
 				size_t ql = 0;
 				if (strncmp(u, "\xE2\x80\x9D", 3) == 0)
 					ql = 3;
@@ -623,27 +643,29 @@ static idslot *idset_add(idset *s, const char *id)
 	return &s->v[j];
 }
 
-/* kramdown's automatic header id: ASCII letters, digits, '-' and '_'
- * kept, spaces to '-', lower case, leading non-letters dropped. */
+/* kramdown's automatic header id (basic_generate_id): leading
+ * non-letters dropped, then every character but ASCII letters, digits,
+ * spaces and '-' dropped, spaces to '-', lower case; "section" if
+ * nothing is left.  Same ids as the course's web pages, so their
+ * "#anchor" links keep working. */
 static const char *slug(mc_fe *fe, const char *text)
 {
 	size_t n = strlen(text);
-	char *s = mc_arena_alloc(fe->doc->arena, (n < 80 ? n : 80) + 16);
+	if (n > 1000)
+		n = 1000;
+	char *s = mc_arena_alloc(fe->doc->arena, n + 16);
 	size_t k = 0;
 	bool letter = false;
-	for (const char *p = text; *p && k < 80; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (isalpha(c))
-			letter = true;
-		if (!letter)
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (!letter && !isalpha(c))
 			continue;
-		if (isalnum(c) || c == '-' || c == '_')
+		letter = true;
+		if (isalnum(c) || c == '-')
 			s[k++] = (char)tolower(c);
-		else if (c == ' ' && k && s[k - 1] != '-')
+		else if (c == ' ')
 			s[k++] = '-';
 	}
-	while (k && s[k - 1] == '-')
-		k--;
 	s[k] = '\0';
 	if (!k)
 		strcpy(s, "section");
@@ -744,6 +766,16 @@ static const char *resolve_image(mc_fe *fe, const mc_node *n,
 		c++;
 	if ((*c == ':' && c > src) || strncmp(src, "//", 2) == 0)
 		return NULL;
+	/* a site-absolute path starts with the baseurl, which the file
+	 * tree does not have */
+	const char *bu = fe->doc->meta.site.baseurl;
+	if (src[0] == '/' && bu && *bu && strcmp(bu, "/") != 0) {
+		size_t bl = strlen(bu);
+		while (bl && bu[bl - 1] == '/')
+			bl--;
+		if (strncmp(src, bu, bl) == 0 && src[bl] == '/')
+			src += bl;
+	}
 	/* decode %XX, drop ?query and #fragment */
 	size_t n0 = strcspn(src, "?#");
 	char *rel = mc_xmalloc(n0 + 1);
@@ -799,7 +831,7 @@ static const char *resolve_image(mc_fe *fe, const mc_node *n,
 int mc_fe_rules(mc_fe *fe)
 {
 	mc_node *root = fe->doc->root;
-	nodes ialt = {0}, blankt = {0}, links = {0}, imgs = {0};
+	nodes ialt = {0}, blankt = {0}, imgs = {0};
 	nodes paras = {0}, quotes = {0}, callouts = {0};
 	mc_buf b = MC_BUF_INIT;
 
@@ -811,18 +843,14 @@ int mc_fe_rules(mc_fe *fe)
 				nodes_push(&ialt, n);
 			if (strstr(n->as.text.text, "___"))
 				nodes_push(&blankt, n);
-		} else if (n->type == MC_LINK) {
-			nodes_push(&links, n);
 		} else if (n->type == MC_IMAGE) {
 			nodes_push(&imgs, n);
 		}
 	}
 	ials(fe, &ialt);
-	unsafe_links(fe, &links, &imgs);
 	for (size_t i = 0; i < imgs.n; i++)
-		if (imgs.v[i])
-			imgs.v[i]->as.image.path = resolve_image(
-				fe, imgs.v[i], imgs.v[i]->as.image.src);
+		imgs.v[i]->as.image.path = resolve_image(
+			fe, imgs.v[i], imgs.v[i]->as.image.src);
 	blanks(fe, &blankt);
 
 	/* walk 2: the block rules */
@@ -852,7 +880,6 @@ int mc_fe_rules(mc_fe *fe)
 	mc_buf_free(&b);
 	free(ialt.v);
 	free(blankt.v);
-	free(links.v);
 	free(imgs.v);
 	free(paras.v);
 	free(quotes.v);

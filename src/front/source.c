@@ -124,6 +124,7 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 	mc_buf out = MC_BUF_INIT;
 	mc_buf_grow(&out, len + 1);
 	uint32_t line = 1;
+	size_t line_start = 0; /* offset in p of the current line */
 	bool warned_utf8 = false, warned_nul = false;
 	size_t i = 0;
 	while (i < len) {
@@ -141,17 +142,20 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 			mc_buf_putc(&out, '\n');
 			line++;
 			i += (i + 1 < len && p[i + 1] == '\n') ? 2 : 1;
+			line_start = i;
 			continue;
 		}
 		if (c == '\n') {
 			mc_buf_putc(&out, '\n');
 			line++;
 			i++;
+			line_start = i;
 			continue;
 		}
 		if (c == 0) {
 			if (!warned_nul)
-				mc_warn(fe->diag, line, 0,
+				mc_warn(fe->diag, line,
+				        (uint32_t)(i - line_start) + 1,
 				        "NUL byte in input replaced by U+FFFD");
 			warned_nul = true;
 			put_utf8(&out, 0xFFFD);
@@ -162,7 +166,8 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		size_t n = utf8_valid(p + i, len - i, &cp);
 		if (n == 0) {
 			if (!warned_utf8)
-				mc_warn(fe->diag, line, 0,
+				mc_warn(fe->diag, line,
+				        (uint32_t)(i - line_start) + 1,
 				        "invalid UTF-8 replaced by U+FFFD");
 			warned_utf8 = true;
 			put_utf8(&out, 0xFFFD);
@@ -188,6 +193,16 @@ static size_t line_len(const char *s, const char *end)
 {
 	const char *nl = memchr(s, '\n', (size_t)(end - s));
 	return nl ? (size_t)(nl - s) : (size_t)(end - s);
+}
+
+/* Whether s[0..n) contains the string t. */
+static bool has_str(const char *s, size_t n, const char *t)
+{
+	size_t k = strlen(t);
+	for (size_t i = 0; i + k <= n; i++)
+		if (s[i] == t[0] && memcmp(s + i, t, k) == 0)
+			return true;
+	return false;
 }
 
 static bool is_fence_line(const char *s, size_t n, const char *mark)
@@ -877,6 +892,7 @@ int mc_fe_prepass(mc_fe *fe)
 	size_t depth = 0;
 	fence f = {0, 0};
 	bool warned_depth = false;
+	bool comment = false; /* inside a multi-line <!-- --> HTML block */
 
 	mc_buf_grow(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
 	const char *p = s;
@@ -886,6 +902,15 @@ int mc_fe_prepass(mc_fe *fe)
 		const char *eol = p + n;
 		const char *next = eol < end ? eol + 1 : end;
 
+		if (comment) {
+			/* CommonMark ends the comment block at the line
+			 * holding "-->"; nothing inside is looked at */
+			if (has_str(p, n, "-->"))
+				comment = false;
+			emit_line(fe, p, n, line, col);
+			p = next, line++, col = 1;
+			continue;
+		}
 		if (f.ch) {
 			fence_line(p, n, &f);
 			emit_line(fe, p, n, line, col);
@@ -894,6 +919,18 @@ int mc_fe_prepass(mc_fe *fe)
 		}
 		if (depth == 0 && col == 1)
 			maybe_cut(fe, p, n);
+		{
+			const char *c = p;
+			while (c < eol && c - p < 4 && *c == ' ')
+				c++;
+			if (c - p < 4 && eol - c >= 4 && memcmp(c, "<!--", 4) == 0 &&
+			    !has_str(c + 4, (size_t)(eol - c - 4), "-->")) {
+				comment = true;
+				emit_line(fe, p, n, line, col);
+				p = next, line++, col = 1;
+				continue;
+			}
+		}
 		if (!fe->has_refdefs && ref_def(p, n))
 			fe->has_refdefs = true;
 		if (fence_line(p, n, &f)) {
