@@ -22,7 +22,7 @@ REL_OBJS  := $(patsubst src/%.c,build/rel/%.o,$(SRCS)) build/rel/gen/default_the
 ASAN_OBJS := $(patsubst src/%.c,build/asan/%.o,$(SRCS)) build/asan/gen/default_theme.o
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all clean check demo install bench deps
+.PHONY: all clean check check-run demo demo-run install bench deps golden FORCE
 all: mentorconv
 
 mentorconv: build/rel/main.o $(REL_OBJS)
@@ -53,7 +53,7 @@ build/gen/default_theme.c: styles/default.yaml tools/embed.sh
 	sh tools/embed.sh mc_default_theme_yaml $< > $@
 
 clean:
-	rm -rf build mentorconv
+	rm -rf build mentorconv demo-out
 
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
@@ -65,3 +65,88 @@ build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS)
 build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -Isrc -o $@ $^ $(LDLIBS)
+
+build/rel/tests/bench_front: tests/bench_front.c $(REL_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
+# Rebuild every object when the compiler flags change.  PREFIX is compiled
+# in (MC_STYLEDIR), so `make install PREFIX=...` after a plain `make` must
+# not install a binary that looks for its styles under another prefix.
+TRACK_FLAGS = $(subst ','\'',$(CC) $(ALL_CFLAGS) | $(SAN_FLAGS) | $(LDLIBS))
+build/flags: FORCE
+	@mkdir -p build
+	@f='$(TRACK_FLAGS)'; \
+	if [ "$$f" != "$$(cat $@ 2>/dev/null)" ]; then printf '%s\n' "$$f" > $@; fi
+$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o: build/flags
+FORCE:
+
+# ---- set-up, tests, demo, install, benchmark ----
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit_*.c))
+REL_UNITS  := $(patsubst tests/%.c,build/rel/tests/%,$(UNIT_SRCS))
+ASAN_UNITS := $(patsubst tests/%.c,build/asan/tests/%,$(UNIT_SRCS))
+
+DEMO_IN      := examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
+DEMO_FORMATS := json
+
+deps:
+	bash scripts/deps.sh
+
+# `make check`, `make demo` and `make bench` work on a fresh Debian machine:
+# this stamp runs scripts/deps.sh only when the compiler, pkg-config, the
+# libraries or python3 cannot be found (so no network when all is there).
+# The goal is then made by a second make, which reads pkg-config afresh.
+build/deps.stamp: scripts/deps.sh
+	@mkdir -p build
+	@if command -v $(firstword $(CC)) >/dev/null 2>&1 && \
+	    pkg-config --exists $(PKGS) 2>/dev/null && \
+	    command -v python3 >/dev/null 2>&1; then :; \
+	else bash scripts/deps.sh; fi
+	@touch $@
+
+check: build/deps.stamp
+	@$(MAKE) --no-print-directory check-run
+
+# The whole suite twice: the release build, then the ASan+UBSan build.
+check-run: mentorconv build/mentorconv-asan $(REL_UNITS) $(ASAN_UNITS)
+	@rm -f build/results.rel build/results.asan; rc=0; \
+	echo "== tests: release build"; \
+	MC_RESULTS=build/results.rel bash tests/run.sh ./mentorconv build/rel/tests || rc=1; \
+	echo "== tests: ASan+UBSan build"; \
+	MC_RESULTS=build/results.asan bash tests/run.sh build/mentorconv-asan build/asan/tests || rc=1; \
+	cat build/results.rel build/results.asan 2>/dev/null | awk \
+	  '{ p += $$1; f += $$2; s += $$3 } \
+	   END { printf "check: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }'; \
+	exit $$rc
+
+demo: build/deps.stamp
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: mentorconv
+	@mkdir -p demo-out
+	@for fmt in $(DEMO_FORMATS); do \
+	  ./mentorconv $(DEMO_IN) -t $$fmt -o demo-out/welcome.$$fmt || exit 1; \
+	  echo "demo: wrote demo-out/welcome.$$fmt (from $(DEMO_IN))"; \
+	done
+
+# Regenerate the expected JSON of every fixture that is not an error case
+# (fixtures/X.err); review the result with `git diff fixtures`.
+golden: mentorconv
+	@for md in fixtures/*.md; do \
+	  [ -e "$$md" ] || continue; b=$${md%.md}; \
+	  [ -e "$$b.err" ] && continue; \
+	  ./mentorconv "$$md" -t json -o "$$b.json" || exit 1; \
+	  echo "golden: $$b.json"; \
+	done
+
+install: mentorconv
+	install -d '$(DESTDIR)$(PREFIX)/bin' '$(DESTDIR)$(PREFIX)/share/man/man1' \
+	  '$(DESTDIR)$(PREFIX)/share/mentorconv/styles'
+	install -m 755 mentorconv '$(DESTDIR)$(PREFIX)/bin/mentorconv'
+	install -m 644 doc/mentorconv.1 '$(DESTDIR)$(PREFIX)/share/man/man1/mentorconv.1'
+	$(if $(wildcard styles/*.yaml),install -m 644 $(wildcard styles/*.yaml) \
+	  '$(DESTDIR)$(PREFIX)/share/mentorconv/styles/')
+
+bench: build/deps.stamp
+	@bash tests/bench.sh

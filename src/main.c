@@ -263,9 +263,40 @@ fail:
 	return 1;
 }
 
+/* Write b to an existing output that is not a regular file (/dev/null,
+ * a pipe, a terminal): in place, since renaming a file over it would
+ * replace the device. */
+static int write_special(const char *path, const mc_buf *b)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	if (fd < 0 || write_all(fd, b->data ? b->data : "", b->len) != 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "mentorconv: cannot write %s: %s\n", path,
+		        strerror(err));
+		return 1;
+	}
+	if (close(fd) != 0) {
+		fprintf(stderr, "mentorconv: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 /* Write b to path through a temporary file renamed into place. */
 static int write_file(const char *path, const mc_buf *b)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mentorconv: cannot write %s: it is a "
+		                "directory\n", path);
+		return 1;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_special(path, b);
+
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	const char *base = path + dirlen;
@@ -335,6 +366,12 @@ static int convert(const cli *c, const mc_backend *be)
 	if (mc_theme_load(c->style, &theme, &d) != 0 || !theme ||
 	    mc_diag_failed(&d))
 		goto done;
+
+	if (strcmp(c->input, "-") != 0 && access(c->input, R_OK) != 0) {
+		fprintf(stderr, "mentorconv: cannot open %s: %s\n", c->input,
+		        strerror(errno));
+		goto done;
+	}
 
 	mc_front_opts fo = {c->root, theme->answer.lines};
 	if (mc_front_parse_file(c->input, &fo, &d, &doc) != 0 || !doc ||

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages that building and testing mentorconv
+# need, and only those that are missing.  Safe to run again: when everything
+# is installed it touches nothing and needs no network.  `make deps` runs it;
+# `make check` and `make demo` run it only when pkg-config cannot find the
+# libraries.
+set -euo pipefail
+
+# One list: a new backend adds its packages here (libhpdf-dev, libzip-dev,
+# epubcheck, qpdf, poppler-utils, ...).  cmark-gfm (the command) is only
+# for `make bench`; valgrind and time for the tests.
+PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
+libgumbo-dev libyaml-dev cmark-gfm python3 valgrind time"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps.sh: not a Debian-like system (no dpkg-query); install the equivalents of:" >&2
+	echo "  ${PACKAGES//$'\n'/ }" >&2
+	exit 1
+fi
+
+missing=()
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps.sh: all build and test packages are installed"
+	exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		sudo=(sudo)
+	else
+		echo "deps.sh: not root and no sudo; as root run:" >&2
+		echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+# env, not export: sudo would drop an exported variable.
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
