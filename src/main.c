@@ -40,6 +40,7 @@ typedef struct cli {
 	const char *root;
 	const char *style;
 	bool strict, quiet;
+	mode_t umask; /* read once at start, before any work */
 } cli;
 
 static void usage(FILE *f)
@@ -286,7 +287,7 @@ static int write_special(const char *path, const mc_buf *b)
 }
 
 /* Write b to path through a temporary file renamed into place. */
-static int write_file(const char *path, const mc_buf *b)
+static int write_file(const char *path, const mc_buf *b, mode_t mask)
 {
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -310,8 +311,6 @@ static int write_file(const char *path, const mc_buf *b)
 		err = errno;
 		goto out;
 	}
-	mode_t mask = umask(0);
-	umask(mask);
 	if (write_all(fd, b->data ? b->data : "", b->len) != 0 ||
 	    fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0) {
 		err = errno;
@@ -381,7 +380,8 @@ static int convert(const cli *c, const mc_backend *be)
 	if (be->render(doc, theme, &out, &d) != 0 || mc_diag_failed(&d))
 		goto done;
 
-	status = c->output ? write_file(c->output, &out) : write_stdout(&out);
+	status = c->output ? write_file(c->output, &out, c->umask)
+	                   : write_stdout(&out);
 done:
 	mc_buf_free(&out);
 	mc_doc_free(doc);
@@ -393,6 +393,10 @@ done:
 int main(int argc, char **argv)
 {
 	cli c = {0};
+	/* the umask can only be read by setting it: done here, once, so
+	 * no other code ever changes process state */
+	c.umask = umask(022);
+	umask(c.umask);
 	int status = parse_args(argc, argv, &c);
 	if (status >= 0)
 		return status;

@@ -263,65 +263,61 @@ static char *read_site_file(mc_fe *fe, const char *rel, size_t *len)
 	return buf;
 }
 
+/* Load the site file `rel` (relative to the root) as YAML into d.
+ * Returns 1 if loaded, 0 if there is no such file, -1 on an error. */
+static int load_site_yaml(mc_fe *fe, const char *rel, yaml_document_t *d)
+{
+	size_t len;
+	char *text = read_site_file(fe, rel, &len);
+	if (!text)
+		return 0;
+	size_t n = strlen(fe->root) + strlen(rel) + 2;
+	char *name = mc_xmalloc(n);
+	snprintf(name, n, "%s/%s", fe->root, rel);
+	int rc = load_yaml(fe, name, text, len, 1, d) == 0 ? 1 : -1;
+	free(name);
+	free(text);
+	return rc;
+}
+
 int mc_fe_site(mc_fe *fe)
 {
 	mc_meta *m = &fe->doc->meta;
-	size_t len;
-	char *text = read_site_file(fe, "_config.yml", &len);
-	int rc = 0;
-	if (text) {
-		yaml_document_t d;
-		char *name = mc_xmalloc(strlen(fe->root) + 16);
-		sprintf(name, "%s/_config.yml", fe->root);
-		if (load_yaml(fe, name, text, len, 1, &d) == 0) {
-			kv_iter it;
-			yaml_node_t *k, *v;
-			kv_start(&it, &d);
-			while (kv_next(&it, &k, &v)) {
-				if (key_is(k, "title"))
-					m->site.title = scalar(fe, v);
-				else if (key_is(k, "description"))
-					m->site.description = scalar(fe, v);
-				else if (key_is(k, "baseurl"))
-					m->site.baseurl = scalar(fe, v);
-				else if (key_is(k, "url"))
-					m->site.url = scalar(fe, v);
-				else if (key_is(k, "lang") && !m->lang)
-					m->lang = scalar(fe, v);
-			}
-			yaml_document_delete(&d);
-		} else {
-			rc = -1;
+	yaml_document_t d;
+	kv_iter it;
+	yaml_node_t *k, *v;
+	int rc1 = load_site_yaml(fe, "_config.yml", &d);
+	if (rc1 > 0) {
+		kv_start(&it, &d);
+		while (kv_next(&it, &k, &v)) {
+			if (key_is(k, "title"))
+				m->site.title = scalar(fe, v);
+			else if (key_is(k, "description"))
+				m->site.description = scalar(fe, v);
+			else if (key_is(k, "baseurl"))
+				m->site.baseurl = scalar(fe, v);
+			else if (key_is(k, "url"))
+				m->site.url = scalar(fe, v);
+			else if (key_is(k, "lang") && !m->lang)
+				m->lang = scalar(fe, v);
 		}
-		free(name);
-		free(text);
+		yaml_document_delete(&d);
 	}
-	text = read_site_file(fe, "_data/course.yml", &len);
-	if (text) {
-		yaml_document_t d;
-		char *name = mc_xmalloc(strlen(fe->root) + 24);
-		sprintf(name, "%s/_data/course.yml", fe->root);
-		if (load_yaml(fe, name, text, len, 1, &d) == 0) {
-			kv_iter it;
-			yaml_node_t *k, *v;
-			kv_start(&it, &d);
-			while (kv_next(&it, &k, &v)) {
-				if (key_is(k, "title"))
-					m->course.title = scalar(fe, v);
-				else if (key_is(k, "description"))
-					m->course.description = scalar(fe, v);
-				else if (key_is(k, "modules"))
-					m->course.modules = string_list(
-						fe, &d, v, &m->course.nmodules);
-			}
-			yaml_document_delete(&d);
-		} else {
-			rc = -1;
+	int rc2 = load_site_yaml(fe, "_data/course.yml", &d);
+	if (rc2 > 0) {
+		kv_start(&it, &d);
+		while (kv_next(&it, &k, &v)) {
+			if (key_is(k, "title"))
+				m->course.title = scalar(fe, v);
+			else if (key_is(k, "description"))
+				m->course.description = scalar(fe, v);
+			else if (key_is(k, "modules"))
+				m->course.modules = string_list(fe, &d, v,
+				                                &m->course.nmodules);
 		}
-		free(name);
-		free(text);
+		yaml_document_delete(&d);
 	}
-	return rc;
+	return rc1 < 0 || rc2 < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- */

@@ -884,6 +884,24 @@ static bool ref_def(const char *s, size_t n)
 	return close && close + 1 < s + n && close[1] == ':';
 }
 
+/* Go on after r on the current line: with the rest of the line if it
+ * holds more than blanks (its column kept), else with the next line. */
+static void rest_of_line(const char *r, const char *eol, const char *next,
+                         const char **p, uint32_t *line, uint32_t *col)
+{
+	const char *q = r;
+	while (q < eol && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q < eol) {
+		*col += (uint32_t)(q - *p);
+		*p = q;
+	} else {
+		*p = next;
+		(*line)++;
+		*col = 1;
+	}
+}
+
 int mc_fe_prepass(mc_fe *fe)
 {
 	const char *s = fe->body, *end = fe->body + fe->bodylen;
@@ -951,16 +969,7 @@ int mc_fe_prepass(mc_fe *fe)
 				emit_marker(fe, 'c', stack[depth - 1].idx, line,
 				            tcol);
 				depth--;
-				/* the rest of the line goes on as a line */
-				const char *r = t.end;
-				while (r < eol && (*r == ' ' || *r == '\t'))
-					r++;
-				if (r < eol) {
-					col += (uint32_t)(r - p);
-					p = r;
-				} else {
-					p = next, line++, col = 1;
-				}
+				rest_of_line(t.end, eol, next, &p, &line, &col);
 				continue;
 			}
 			if (!t.closing &&
@@ -1083,15 +1092,7 @@ int mc_fe_prepass(mc_fe *fe)
 				emit_marker(fe, 'c', oc->idx, line,
 				            col + (uint32_t)(found - p));
 				depth--;
-				const char *r = u.end;
-				while (r < eol && (*r == ' ' || *r == '\t'))
-					r++;
-				if (r < eol) {
-					col += (uint32_t)(r - p);
-					p = r;
-				} else {
-					p = next, line++, col = 1;
-				}
+				rest_of_line(u.end, eol, next, &p, &line, &col);
 				continue;
 			}
 		}
