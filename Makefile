@@ -3,7 +3,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libcmark-gfm gumbo yaml-0.1
+PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig libqrencode libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -13,7 +13,7 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
 	$(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ibuild/gen
-LDLIBS  = $(PKG_LIBS) -lpthread -lm
+LDLIBS  = $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c
@@ -94,15 +94,12 @@ deps:
 	bash scripts/deps.sh
 
 # `make check`, `make demo` and `make bench` work on a fresh Debian machine:
-# this stamp runs scripts/deps.sh only when the compiler, pkg-config, the
-# libraries or python3 cannot be found (so no network when all is there).
+# this stamp runs scripts/deps.sh whenever the package list changes (it
+# installs only what is missing, and needs no network when all is there).
 # The goal is then made by a second make, which reads pkg-config afresh.
 build/deps.stamp: scripts/deps.sh
 	@mkdir -p build
-	@if command -v $(firstword $(CC)) >/dev/null 2>&1 && \
-	    pkg-config --exists $(PKGS) 2>/dev/null && \
-	    command -v python3 >/dev/null 2>&1; then :; \
-	else bash scripts/deps.sh; fi
+	@bash scripts/deps.sh
 	@touch $@
 
 check: build/deps.stamp

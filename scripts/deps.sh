@@ -6,11 +6,18 @@
 # libraries.
 set -euo pipefail
 
-# One list: a new backend adds its packages here (libhpdf-dev, libzip-dev,
-# epubcheck, qpdf, poppler-utils, ...).  cmark-gfm (the command) is only
-# for `make bench`; valgrind and time for the tests.
+# One list.  Build: the front-end's parsers; libharu, fontconfig, libhyphen
+# with US English patterns, libunibreak, libqrencode, libpng and fonts for
+# PDF; libzip for EPUB and DOCX.  Tests: the independent checkers (qpdf,
+# poppler's pdffonts/pdftotext, epubcheck on a Java runtime, python3-docx,
+# LibreOffice), valgrind and time.  cmark-gfm (the command) and pandoc are
+# only for `make bench`'s comparisons.
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
-libgumbo-dev libyaml-dev cmark-gfm python3 valgrind time"
+libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
+libhyphen-dev hyphen-en-us libunibreak-dev libqrencode-dev libpng-dev
+fonts-dejavu-core
+python3 valgrind time qpdf poppler-utils epubcheck default-jre-headless
+python3-docx libreoffice-writer-nogui cmark-gfm pandoc"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian-like system (no dpkg-query); install the equivalents of:" >&2

@@ -1,0 +1,161 @@
+/* xml.c - the shared XML writer; see xml.h. */
+#include "xml.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+void mc_xml_init(mc_xml *x, mc_buf *out)
+{
+	memset(x, 0, sizeof *x);
+	x->out = out;
+}
+
+void mc_xml_decl(mc_xml *x)
+{
+	mc_buf_puts(x->out, "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	                    "standalone=\"yes\"?>\n");
+}
+
+void mc_xml_escape(mc_buf *b, const char *s, size_t n, bool quot)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep = NULL;
+		size_t skip = 1;
+		unsigned char c = p[i];
+		if (c == '&')
+			rep = "&amp;";
+		else if (c == '<')
+			rep = "&lt;";
+		else if (c == '>')
+			rep = "&gt;";
+		else if (c == '"' && quot)
+			rep = "&quot;";
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			rep = ""; /* not allowed in XML 1.0 */
+		else if (c == 0xEF && i + 2 < n && p[i + 1] == 0xBF &&
+		         (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+			rep = ""; /* U+FFFE, U+FFFF */
+			skip = 3;
+		} else if (quot && (c == '\n' || c == '\t' || c == '\r')) {
+			rep = c == '\n' ? "&#10;" : c == '\t' ? "&#9;" : "&#13;";
+		}
+		if (!rep)
+			continue;
+		mc_buf_put(b, s + start, i - start);
+		mc_buf_puts(b, rep);
+		i += skip - 1;
+		start = i + 1;
+	}
+	mc_buf_put(b, s + start, n - start);
+}
+
+static void end_start_tag(mc_xml *x)
+{
+	if (x->open_tag) {
+		mc_buf_putc(x->out, '>');
+		x->open_tag = false;
+	}
+}
+
+void mc_xml_open(mc_xml *x, const char *name)
+{
+	end_start_tag(x);
+	if (x->depth == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 32;
+		x->stack = mc_xrealloc(x->stack, x->cap * sizeof(char *));
+	}
+	x->stack[x->depth++] = name;
+	mc_buf_putc(x->out, '<');
+	mc_buf_puts(x->out, name);
+	x->open_tag = true;
+}
+
+void mc_xml_attr(mc_xml *x, const char *name, const char *value)
+{
+	if (!x->open_tag) {
+		x->failed = true;
+		return;
+	}
+	mc_buf_putc(x->out, ' ');
+	mc_buf_puts(x->out, name);
+	mc_buf_puts(x->out, "=\"");
+	if (value)
+		mc_xml_escape(x->out, value, strlen(value), true);
+	mc_buf_putc(x->out, '"');
+}
+
+void mc_xml_attrf(mc_xml *x, const char *name, const char *fmt, ...)
+{
+	mc_buf v = MC_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	mc_buf_vprintf(&v, fmt, ap);
+	va_end(ap);
+	mc_xml_attr(x, name, v.data ? v.data : "");
+	mc_buf_free(&v);
+}
+
+void mc_xml_textn(mc_xml *x, const char *s, size_t n)
+{
+	if (!s || !n)
+		return;
+	end_start_tag(x);
+	mc_xml_escape(x->out, s, n, false);
+}
+
+void mc_xml_text(mc_xml *x, const char *s)
+{
+	if (s)
+		mc_xml_textn(x, s, strlen(s));
+}
+
+void mc_xml_raw(mc_xml *x, const char *s)
+{
+	end_start_tag(x);
+	mc_buf_puts(x->out, s);
+}
+
+void mc_xml_close(mc_xml *x)
+{
+	if (!x->depth) {
+		x->failed = true;
+		return;
+	}
+	const char *name = x->stack[--x->depth];
+	if (x->open_tag) {
+		mc_buf_puts(x->out, "/>");
+		x->open_tag = false;
+		return;
+	}
+	mc_buf_puts(x->out, "</");
+	mc_buf_puts(x->out, name);
+	mc_buf_putc(x->out, '>');
+}
+
+void mc_xml_nl(mc_xml *x)
+{
+	end_start_tag(x);
+	mc_buf_putc(x->out, '\n');
+}
+
+void mc_xml_leaf(mc_xml *x, const char *name, const char *text)
+{
+	mc_xml_open(x, name);
+	mc_xml_text(x, text);
+	mc_xml_close(x);
+}
+
+int mc_xml_finish(mc_xml *x)
+{
+	int rc = (x->depth || x->failed) ? -1 : 0;
+	free(x->stack);
+	x->stack = NULL;
+	x->depth = x->cap = 0;
+	return rc;
+}

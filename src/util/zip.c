@@ -1,0 +1,157 @@
+/* zip.c - in-memory ZIP writing with libzip; see zip.h. */
+#include "zip.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "arena.h"
+
+typedef struct entry {
+	char *name;
+	void *data;
+	size_t len;
+	bool compress;
+} entry;
+
+/* Entries are collected and handed to libzip only at the end, so the
+ * archive's order and dates are decided in one place. */
+struct mc_zip {
+	entry *v;
+	size_t n, cap;
+};
+
+mc_zip *mc_zip_new(char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	return mc_xcalloc(1, sizeof(mc_zip));
+}
+
+int mc_zip_add(mc_zip *z, const char *name, const void *data, size_t len,
+               bool compress, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < z->n; i++)
+		if (strcmp(z->v[i].name, name) == 0) {
+			snprintf(err, errsz, "zip entry %s added twice", name);
+			return -1;
+		}
+	if (z->n == z->cap) {
+		z->cap = z->cap ? z->cap * 2 : 16;
+		z->v = mc_xrealloc(z->v, z->cap * sizeof(entry));
+	}
+	entry *e = &z->v[z->n++];
+	e->name = mc_xmalloc(strlen(name) + 1);
+	strcpy(e->name, name);
+	e->data = mc_xmalloc(len ? len : 1);
+	if (len)
+		memcpy(e->data, data, len);
+	e->len = len;
+	e->compress = compress;
+	return 0;
+}
+
+void mc_zip_free(mc_zip *z)
+{
+	if (!z)
+		return;
+	for (size_t i = 0; i < z->n; i++) {
+		free(z->v[i].name);
+		free(z->v[i].data);
+	}
+	free(z->v);
+	free(z);
+}
+
+static int fail(char *err, size_t errsz, const char *what, zip_error_t *ze)
+{
+	snprintf(err, errsz, "%s: %s", what,
+	         ze ? zip_error_strerror(ze) : "failed");
+	return -1;
+}
+
+int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
+                  size_t errsz)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	int rc = -1;
+	zip_t *za = NULL;
+	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (!src) {
+		fail(err, errsz, "cannot create zip buffer", &ze);
+		goto done;
+	}
+	zip_source_keep(src); /* read it back after zip_close */
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	if (!za) {
+		fail(err, errsz, "cannot open zip archive", &ze);
+		goto done;
+	}
+	for (size_t i = 0; i < z->n; i++) {
+		entry *e = &z->v[i];
+		/* libzip frees the data when it is done with it */
+		zip_source_t *s = zip_source_buffer(za, e->data, e->len, 1);
+		if (!s) {
+			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
+			goto done;
+		}
+		e->data = NULL; /* owned by libzip now */
+		zip_int64_t idx = zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(s);
+			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
+			goto done;
+		}
+		if (zip_set_file_compression(za, (zip_uint64_t)idx,
+		                             e->compress ? ZIP_CM_DEFLATE
+		                                         : ZIP_CM_STORE,
+		                             e->compress ? 9 : 0) != 0 ||
+		    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) != 0 ||
+		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
+		                                     ZIP_OPSYS_UNIX,
+		                                     (zip_uint32_t)0100644 << 16) !=
+		            0) {
+			fail(err, errsz, "cannot set zip entry attributes",
+			     zip_get_error(za));
+			goto done;
+		}
+	}
+	if (zip_close(za) != 0) {
+		fail(err, errsz, "cannot write zip archive", zip_get_error(za));
+		zip_discard(za);
+		za = NULL;
+		goto done;
+	}
+	za = NULL;
+	if (zip_source_open(src) != 0 || zip_source_seek(src, 0, SEEK_END) != 0) {
+		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
+		goto done;
+	}
+	zip_int64_t size = zip_source_tell(src);
+	if (size < 0 || zip_source_seek(src, 0, SEEK_SET) != 0) {
+		zip_source_close(src);
+		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
+		goto done;
+	}
+	mc_buf_grow(out, (size_t)size);
+	zip_int64_t got = zip_source_read(src, out->data + out->len,
+	                                  (zip_uint64_t)size);
+	zip_source_close(src);
+	if (got != size) {
+		fail(err, errsz, "cannot read zip archive", NULL);
+		goto done;
+	}
+	out->len += (size_t)size;
+	out->data[out->len] = '\0';
+	rc = 0;
+done:
+	if (za)
+		zip_discard(za);
+	if (src)
+		zip_source_free(src);
+	zip_error_fini(&ze);
+	mc_zip_free(z);
+	return rc;
+}
