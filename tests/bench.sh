@@ -113,3 +113,13 @@ else
 fi
 row "mentorconv big.md -t json (best of 3)" "$(ms "$cli_us")" "$(mbps "$cli_us"), $cli_warn warnings"
 row "-t json per corpus page (${#pages[@]} pages)" "$(ms "$per_page_us")" "mean"
+
+# Per-format figures: tests/bench_<fmt>.sh, one per backend, run as
+# `bash tests/bench_X.sh BINARY BENCHDIR SHARED` from the repo root; each
+# prints its own rows (milliseconds per corpus page, and the same pages
+# through pandoc side by side when it is installed).
+for b in tests/bench_*.sh; do
+	[ -f "$b" ] || continue
+	echo
+	bash "$b" ./mentorconv "$B" ../shared || echo "bench: $b failed" >&2
+done

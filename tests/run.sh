@@ -12,6 +12,7 @@
 #   seed      acceptance checks on ../shared/seed/what-is-mentoring.md
 #   cli       options, exit codes, diagnostics, refusals, determinism, stdin
 #   valgrind  (not for sanitizer builds) leak and memory errors
+#   formats   tests/group_<fmt>.sh, one script per output format
 # One line per test, `PASS name` or `FAIL name` (with some detail), then
 # `N passed, N failed[, N skipped]`.  Exits 1 if anything failed.
 # With MC_RESULTS=FILE, also writes "PASSED FAILED SKIPPED" into FILE.
@@ -336,6 +337,34 @@ else
 		fi
 	done
 fi
+
+# ---- format groups: tests/group_<fmt>.sh, one per backend --------------
+# Each is run as `bash tests/group_X.sh BINARY SHARED TMPDIR SANITIZED`
+# from the repo root and prints `PASS name`, `FAIL name` (detail lines
+# after it start with a space) or `SKIP name`; any other line is shown.
+for g in tests/group_*.sh; do
+	[ -f "$g" ] || continue
+	gname=$(basename "$g" .sh)
+	gname=${gname#group_}
+	echo "# $gname"
+	mkdir -p "$T/$gname"
+	bash "$g" "$BIN" "$SHARED" "$T/$gname" "$SANITIZED" >"$T/group.out" 2>&1 </dev/null
+	grc=$?
+	seen=0
+	while IFS= read -r l; do
+		case $l in
+		"PASS "*) npass=$((npass + 1)); seen=1; echo "$l" ;;
+		"FAIL "*) nfail=$((nfail + 1)); seen=1; echo "$l" ;;
+		"SKIP "*) nskip=$((nskip + 1)); seen=1; echo "$l" ;;
+		*) echo "$l" ;;
+		esac
+	done <"$T/group.out"
+	if [ $grc -ne 0 ] && ! grep -q '^FAIL ' "$T/group.out"; then
+		fail "$gname group exited $grc without a FAIL line"
+	elif [ $seen -eq 0 ]; then
+		fail "$gname group ran no test"
+	fi
+done
 
 # ---- summary ----------------------------------------------------------
 [ -n "$RESULTS" ] && echo "$npass $nfail $nskip" >"$RESULTS"
