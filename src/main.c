@@ -377,6 +377,19 @@ static int convert(const cli *c, const mc_backend *be)
 	    mc_diag_failed(&d))
 		goto done;
 
+	/* reproducible builds: SOURCE_DATE_EPOCH dates every output */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end || v < 0) {
+			fprintf(stderr, "mentorconv: SOURCE_DATE_EPOCH=%s is not a "
+			                "number of seconds\n", sde);
+			goto done;
+		}
+		doc->meta.date = (int64_t)v;
+	}
+
 	if (be->render(doc, theme, &out, &d) != 0 || mc_diag_failed(&d))
 		goto done;
 

@@ -191,6 +191,10 @@ int mc_front_parse_file(const char *path, const mc_front_opts *opts,
 	int rc = mc_front_parse_buffer(b.data ? b.data : "", b.len,
 	                               is_stdin ? "-" : path, dir, opts, diag,
 	                               out);
+	struct stat st;
+	if (rc == 0 && !is_stdin && stat(path, &st) == 0 &&
+	    (int64_t)st.st_mtime > (*out)->meta.date)
+		(*out)->meta.date = (int64_t)st.st_mtime;
 	free(dir);
 	mc_buf_free(&b);
 	return rc;

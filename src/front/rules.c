@@ -821,6 +821,8 @@ static const char *resolve_image(mc_fe *fe, const mc_node *n,
 		        "image %s is not a regular file; not read", src);
 	} else {
 		result = mc_strdup(fe->doc, real);
+		if ((int64_t)st.st_mtime > fe->doc->meta.date)
+			fe->doc->meta.date = (int64_t)st.st_mtime;
 	}
 	free(real);
 	free(path);

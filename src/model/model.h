@@ -268,6 +268,12 @@ typedef struct mc_meta {
 	const char *lang;       /* front matter or site lang, else "en" */
 	const char *source;     /* input path as given ("-" for stdin) */
 	const char *root;       /* site root directory, NULL if none */
+	int64_t date;           /* the document's date, seconds since the
+	                           epoch: SOURCE_DATE_EPOCH when set (the CLI
+	                           sets it), else the newest modification time
+	                           of the input and the images it uses; 0 if
+	                           unknown.  Backends date their output with
+	                           this, never with the clock. */
 	mc_pair *extra;         /* other scalar front-matter keys, in order */
 	size_t nextra;
 	struct {
