@@ -147,3 +147,25 @@ install: mentorconv
 
 bench: build/deps.stamp
 	@bash tests/bench.sh
+
+# ---- fuzzing (libFuzzer, clang) ----
+# `make fuzz` builds build/fuzz/fuzz_front and runs it for FUZZ_SECONDS,
+# seeded with fixtures/ and ../shared/corpus (copied: never written).
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_SRCS    := $(SRCS)
+
+build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
+		$(FUZZ_FLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen -o $@ $^ $(LDLIBS)
+
+.PHONY: fuzz
+fuzz: build/fuzz/fuzz_front
+	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/corpus
+	@cp fixtures/*.md build/fuzz/seeds/
+	@if [ -d ../shared/corpus ]; then find ../shared/corpus -name '*.md' -exec cp {} build/fuzz/seeds/ \; ; fi
+	cd build/fuzz && ./fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-timeout=10 -rss_limit_mb=2048 corpus seeds
