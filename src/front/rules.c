@@ -701,7 +701,7 @@ static void ids_and_numbers(mc_fe *fe)
 		else if (n->type == MC_FOOTNOTE_REF)
 			nodes_push(&refs, n);
 	}
-	char buf[128];
+	mc_buf buf = MC_BUF_INIT;
 	for (size_t i = 0; i < named.n; i++) {
 		mc_node *n = named.v[i];
 		const char *base = slug(fe, mc_node_plain_text(fe->doc, n));
@@ -710,15 +710,17 @@ static void ids_and_numbers(mc_fe *fe)
 		if (b) {
 			int k = b->next;
 			do {
-				snprintf(buf, sizeof buf, "%s-%d", base, k++);
-			} while (idset_find(&set, buf));
+				mc_buf_clear(&buf);
+				mc_buf_printf(&buf, "%s-%d", base, k++);
+			} while (idset_find(&set, buf.data));
 			b = idset_find(&set, base);
 			b->next = k;
-			id = buf;
+			id = buf.data;
 		}
 		n->id = mc_strdup(fe->doc, id);
 		idset_add(&set, n->id);
 	}
+	mc_buf_free(&buf);
 	/* footnotes: numbered in order of first reference */
 	for (size_t r = 0; r < refs.n; r++) {
 		mc_node *n = refs.v[r];
