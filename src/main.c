@@ -311,8 +311,10 @@ static int write_file(const char *path, const mc_buf *b, mode_t mask)
 		err = errno;
 		goto out;
 	}
+	/* no fsync: the rename makes the output appear whole or not at all,
+	 * and a sync per file would cost more than the conversion */
 	if (write_all(fd, b->data ? b->data : "", b->len) != 0 ||
-	    fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0) {
+	    fchmod(fd, 0666 & ~mask) != 0) {
 		err = errno;
 		close(fd);
 		unlink(tmp.data);
@@ -327,17 +329,6 @@ static int write_file(const char *path, const mc_buf *b, mode_t mask)
 		err = errno;
 		unlink(tmp.data);
 		goto out;
-	}
-	/* make the rename itself durable (best effort) */
-	tmp.len = 0;
-	if (dirlen)
-		mc_buf_put(&tmp, path, dirlen);
-	else
-		mc_buf_puts(&tmp, ".");
-	int dfd = open(tmp.data, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
 	}
 out:
 	mc_buf_free(&tmp);

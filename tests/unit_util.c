@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zip.h>
 
 #include "util/xml.h"
@@ -71,9 +72,20 @@ static int make(mc_buf *out)
 static void zip_tests(void)
 {
 	mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
-	CHECK(make(&a) == 0 && make(&b) == 0, "zip: archives are written");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	CHECK(make(&a) == 0, "zip: archives are written");
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	CHECK(make(&b) == 0, "zip: archives are written in another time zone");
 	CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
-	      "zip: same entries give identical bytes");
+	      "zip: same entries give identical bytes in any time zone");
+	/* 1700000000 is 2023-11-14 22:13:20 UTC: DOS time and date */
+	const unsigned char *h = (const unsigned char *)a.data;
+	unsigned dt = h[10] | h[11] << 8, dd = h[12] | h[13] << 8;
+	CHECK(a.len > 14 && dt == (22u << 11 | 13u << 5 | 10u) &&
+	              dd == ((2023u - 1980u) << 9 | 11u << 5 | 14u),
+	      "zip: entries are dated in UTC");
 	/* the first local header: stored "mimetype", no extra field */
 	const unsigned char *p = (const unsigned char *)a.data;
 	CHECK(a.len > 38 && memcmp(p, "PK\3\4", 4) == 0 && p[8] == 0 &&

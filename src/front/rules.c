@@ -529,6 +529,7 @@ static void callout_titles(mc_fe *fe, const nodes *cs)
 		                         h->col);
 		t->id = h->id;
 		t->classes = h->classes;
+		t->as.heading.level = h->as.heading.level;
 		while (h->first) {
 			mc_node *k = h->first;
 			mc_node_unlink(k);
@@ -672,6 +673,12 @@ static const char *slug(mc_fe *fe, const char *text)
 	return s;
 }
 
+static int by_label(const void *a, const void *b)
+{
+	const mc_node *x = *(mc_node *const *)a, *y = *(mc_node *const *)b;
+	return strcmp(x->as.footnote.label, y->as.footnote.label);
+}
+
 /* Unique ids (explicit ones first, they win) and numbering of answer
  * fields and footnotes, in one walk plus work on what it found. */
 static void ids_and_numbers(mc_fe *fe)
@@ -721,19 +728,30 @@ static void ids_and_numbers(mc_fe *fe)
 		idset_add(&set, n->id);
 	}
 	mc_buf_free(&buf);
-	/* footnotes: numbered in order of first reference */
+	/* footnotes: numbered in order of first reference; definitions
+	 * found by label in a sorted copy (n log n, not refs x defs) */
+	mc_node **sorted = mc_xmalloc((defs.n ? defs.n : 1) * sizeof(mc_node *));
+	if (defs.n)
+		memcpy(sorted, defs.v, defs.n * sizeof(mc_node *));
+	qsort(sorted, defs.n, sizeof(mc_node *), by_label);
 	for (size_t r = 0; r < refs.n; r++) {
 		mc_node *n = refs.v[r];
-		for (size_t i = 0; i < defs.n; i++) {
-			if (strcmp(defs.v[i]->as.footnote.label,
-			           n->as.footnote.label) != 0)
-				continue;
-			if (!defs.v[i]->as.footnote.number)
-				defs.v[i]->as.footnote.number = ++notes;
-			n->as.footnote.number = defs.v[i]->as.footnote.number;
-			break;
-		}
+		mc_node key;
+		key.as.footnote.label = n->as.footnote.label;
+		mc_node *kp = &key;
+		mc_node **hit = defs.n ? bsearch(&kp, sorted, defs.n,
+		                                 sizeof(mc_node *), by_label)
+		                       : NULL;
+		if (!hit)
+			continue;
+		/* the first definition of a label, as cmark keeps */
+		while (hit > sorted && by_label(hit - 1, &kp) == 0)
+			hit--;
+		if (!(*hit)->as.footnote.number)
+			(*hit)->as.footnote.number = ++notes;
+		n->as.footnote.number = (*hit)->as.footnote.number;
 	}
+	free(sorted);
 	for (size_t i = 0; i < defs.n; i++)
 		if (!defs.v[i]->as.footnote.number)
 			defs.v[i]->as.footnote.number = ++notes;

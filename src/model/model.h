@@ -43,7 +43,8 @@
  *                       blocks (a Markdown table cell holds one paragraph).
  *
  *   Inline containers (hold inlines only, appear only where stated above):
- *     MC_CALLOUT_TITLE  the callout's heading (its links kept).
+ *     MC_CALLOUT_TITLE  the callout's heading (its links kept); its id and
+ *                       as.heading.level are those it was written with.
  *     MC_SUMMARY        the <summary> of a details block.
  *     MC_ATTRIBUTION    who a blockquote is quoting ("Name, Role").
  *     MC_CAPTION        the caption of a figure or the note of an embed.
@@ -181,7 +182,7 @@ struct mc_node {
 	const char *classes; /* space-separated classes from IALs/HTML, or NULL */
 	union {
 		struct {
-			int level; /* 1..6 */
+			int level; /* 1..6 (MC_HEADING, MC_CALLOUT_TITLE) */
 		} heading;
 		struct {
 			bool ordered;

@@ -74,6 +74,16 @@ static int fail(char *err, size_t errsz, const char *what, zip_error_t *ze)
 int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz)
 {
+	/* MS-DOS date and time of mtime in UTC: zip_file_set_mtime would go
+	 * through localtime, and the bytes would depend on the time zone */
+	struct tm tm;
+	if (mtime < 315532800) /* DOS dates start in 1980 */
+		mtime = 315532800;
+	gmtime_r(&mtime, &tm);
+	zip_uint16_t dtime = (zip_uint16_t)((tm.tm_hour << 11) |
+	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
+	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
+	                                    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
 	zip_error_t ze;
 	zip_error_init(&ze);
 	int rc = -1;
@@ -108,7 +118,8 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		                             e->compress ? ZIP_CM_DEFLATE
 		                                         : ZIP_CM_STORE,
 		                             e->compress ? 9 : 0) != 0 ||
-		    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) != 0 ||
+		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
+		                         0) != 0 ||
 		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
 		                                     ZIP_OPSYS_UNIX,
 		                                     (zip_uint32_t)0100644 << 16) !=

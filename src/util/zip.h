@@ -24,7 +24,8 @@ mc_zip *mc_zip_new(char *err, size_t errsz);
  * err (the archive is then unusable: free it). */
 int mc_zip_add(mc_zip *z, const char *name, const void *data, size_t len,
                bool compress, char *err, size_t errsz);
-/* Write the archive into out with every entry dated `mtime` and free the
+/* Write the archive into out with every entry dated `mtime` (as UTC;
+ * times before 1980, which ZIP cannot hold, become 1980-01-01) and free the
  * archive.  Returns 0, or -1 with a message in err. */
 int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz);

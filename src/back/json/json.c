@@ -268,6 +268,7 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 
 	switch (n->type) {
 	case MC_HEADING:
+	case MC_CALLOUT_TITLE:
 		kv_int(w, level, &f, "level", n->as.heading.level);
 		break;
 	case MC_LIST:
