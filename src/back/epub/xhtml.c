@@ -307,10 +307,13 @@ static void put_id(walk *w, const mc_node *n)
 }
 
 /* A paragraph written without <p>: the first one of an item of a tight
- * list, as HTML renderers do (unless it needs an element for its id). */
+ * list, or the only one in a table cell, as HTML renderers do (unless it
+ * needs an element for its id). */
 static bool unwrapped(const ep_ctx *c, const mc_node *n)
 {
 	const mc_node *item = n->parent;
+	if (item && item->type == MC_TABLE_CELL && item->first == n && !n->next)
+		return !info(c, n)->id; /* a cell's only paragraph */
 	return item && item->type == MC_ITEM && item->first == n &&
 	       !item->as.item.prompt && item->parent &&
 	       item->parent->type == MC_LIST && item->parent->as.list.tight &&
