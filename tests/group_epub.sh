@@ -190,6 +190,7 @@ def source_words(md):
     s = re.sub(r'\{\{.*?\}\}|\{%.*?%\}', ' ', s, flags=re.S)      # Liquid
     s = re.sub(r'\{:[^}]*\}|\{#[^}]*\}', ' ', s)                 # IALs
     s = re.sub(r'<[^>]*>', ' ', s)                               # tags
+    s = re.sub(r'^(\s*)\d+[.)](?=\s)', r'\1', s, flags=re.M)       # list numbers
     s = re.sub(r'^\s*\[[^\]]+\]:\s*\S+.*$', ' ', s, flags=re.M)   # link defs
     s = re.sub(r'\[\^[^\]]*\]:?', ' ', s)                        # footnote labels
     s = re.sub(r'\]\([^)\s]*(\s+"[^"]*")?\)', '] ', s)           # link targets
@@ -232,7 +233,7 @@ def check_words(mn, avg, pairs):
                          % (md, cov, mn, ' '.join(missing)))
     if covs:
         mean = sum(c for c, _ in covs) / len(covs)
-        print('# words: %d files, average %.2f%%, lowest %.2f%% (%s)'
+        print('# words: %d files with text, average %.2f%%, lowest %.2f%% (%s)'
               % (len(covs), mean, min(covs)[0], min(covs)[1].rsplit('/', 1)[-1]))
         if mean < avg:
             probs.append('average word coverage %.2f%% < %g%%' % (mean, avg))

@@ -16,9 +16,6 @@
 
 #include "../../util/zip.h"
 
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-
 /* The title, never empty: front matter, else the first heading, else the
  * file's name. */
 static const char *book_title(ep_ctx *c)

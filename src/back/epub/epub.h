@@ -33,6 +33,10 @@
 #define EP_NAV "nav.xhtml"
 #define EP_CSS "style.css"
 
+/* The backend's entry point (its row in src/back/backends.c). */
+int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+
 /* ---- maps (util.c) ---- */
 
 /* Open-addressing hash map with string keys (compared by content) or
