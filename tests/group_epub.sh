@@ -556,6 +556,27 @@ PYEOF
 )
 t "epub: dcterms:modified and ZIP dates from SOURCE_DATE_EPOCH, else the input's mtime" "$why"
 
+# ---- valgrind -----------------------------------------------------------------
+if [ "$SANITIZED" -eq 1 ]; then
+	echo "# valgrind (epub): not run on a sanitizer build"
+elif ! command -v valgrind >/dev/null 2>&1; then
+	skip "valgrind epub (not installed)"
+else
+	vg=("$site/_posts/2000-01-01-extras.md")
+	[ -f "$SEED" ] && vg+=("$SEED")
+	img=$(grep -l 'img/capacity' "${corpus[@]}" /dev/null 2>/dev/null | head -n 1)
+	[ -n "$img" ] && vg+=("$img")
+	why=
+	for f in "${vg[@]}"; do
+		timeout $((TMO * 5)) valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			"$BIN" "$f" -o "$T/vg.epub" >/dev/null 2>"$T/vg.err" </dev/null
+		rc=$?
+		[ $rc -ne 0 ] && why+="$f: exit $rc"$'\n'"$(grep -m 8 -E '==[0-9]+== ' "$T/vg.err")"$'\n'
+	done
+	t "valgrind epub: no memory errors or leaks (${#vg[@]} pages, images included)" "$why"
+fi
+
 # ---- epubcheck ---------------------------------------------------------------------
 if [ "$SANITIZED" -eq 1 ]; then
 	echo "# epubcheck: run on the release build only"

@@ -387,6 +387,14 @@ static void answer(walk *w, const mc_node *n)
 	mc_xml_close(x);
 }
 
+/* Seconds as m:ss or h:mm:ss. */
+static const char *clock_time(ep_ctx *c, int t)
+{
+	if (t >= 3600)
+		return ep_printf(c, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+	return ep_printf(c, "%d:%02d", t / 60, t % 60);
+}
+
 static void embed(walk *w, const mc_node *n)
 {
 	ep_ctx *c = w->c;
@@ -400,6 +408,17 @@ static void embed(walk *w, const mc_node *n)
 		mc_xml_open(x, "span");
 		mc_xml_attr(x, "class", "embed-duration");
 		ep_text(c, x, n->as.embed.duration);
+		mc_xml_close(x);
+	}
+	int st = n->as.embed.start, en = n->as.embed.end;
+	if (st > 0 || en > 0) { /* the part to watch: "1:15–3:20" */
+		mc_xml_text(x, " \xC2\xB7 ");
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class", "embed-segment");
+		mc_xml_text(x, clock_time(c, st < 0 ? 0 : st));
+		mc_xml_text(x, "\xE2\x80\x93"); /* en dash */
+		if (en > 0)
+			mc_xml_text(x, clock_time(c, en));
 		mc_xml_close(x);
 	}
 	mc_xml_close(x);
@@ -807,9 +826,10 @@ int ep_content(ep_ctx *c, mc_buf *out)
 		else if (ev == MC_EVENT_EXIT)
 			leave(&w, it.cur);
 		/* a newline after each top-level block keeps the file readable */
+		mc_node_type ty = it.cur->type;
 		if (it.cur->parent == c->doc->root &&
-		    (ev == MC_EVENT_EXIT || !x.open_tag) &&
-		    (ev == MC_EVENT_EXIT || mc_node_is_block(it.cur->type)))
+		    (ev == MC_EVENT_EXIT || ty == MC_CODE_BLOCK ||
+		     ty == MC_THEMATIC_BREAK || ty == MC_ANSWER))
 			mc_xml_nl(&x);
 	}
 	mc_xml_close(&x); /* section */
