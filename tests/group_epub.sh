@@ -352,13 +352,124 @@ Hidden text here.
 [^b]: Note B.
 EOF
 
+# A page of odd constructs: id clashes with generated ids, links inside
+# links, notes inside links, images in headings, tables without rows or
+# with late header rows, nested callouts and details, unusual URL schemes,
+# an internationalized host, answers with absurd line counts, embeds in
+# table cells, images without alt text.
+cat >"$site/_posts/2000-01-02-odd.md" <<'EOF'
+---
+title: Torture "test" & <friends>
+lang: fr_CA
+---
+# Same {#title}
+
+## Footnote id clash {#fn-1}
+
+Paragraph with an id.
+{: #para-id}
+
+See [the para](#para-id), [clash](#fn-1), [title](#title), [toc](#toc), [odd](#1:foo).
+
+### Odd id {#1:foo}
+
+Link with note inside: [text[^1]](http://example.org/a) and ![img **alt** "q"](/img/dot.png "A title") in text.
+
+<a href="http://x.org"><a href="http://y.org">nested</a></a>
+
+## ![Only an image](/img/dot.png)
+
+## [Linked heading](#para-id)
+
+###### Six
+
+<table></table>
+
+<table>
+<tr><td>body first</td></tr>
+<tr><th>header later</th></tr>
+</table>
+
+<table><thead><tr><th>A</th><th>B</th></tr></thead>
+<tr><td><ul><li>one</li><li>two<ul><li>deep</li></ul></li></ul></td><td><b>bold</b><br/>x</td></tr></table>
+
+0. zero start
+1. next
+
+-3. not a list
+
+```py {linenos="a<b>"}
+code <with> & "quotes"
+```
+
+<div class="callout info" markdown="1">
+Outer
+<div class="callout case-study" markdown="1">
+### Inner title
+Inner text
+***
+</div>
+</div>
+
+<div markdown="1" class="colorhighlight color2">
+Highlighted [link](../other.md) [file](file:///etc/passwd) [data](data:text/plain,hi) [tel](tel:+123) [ftp](ftp://host/f) [uni](https://例え.jp/パス) [sp](<http://a.b/c d>) <foo@bar.com>
+</div>
+
+<details><summary>Outer <b>bold</b></summary>
+
+<details><summary>Inner</summary>
+
+- item in inner details
+</details>
+
+</details>
+
+- list item
+  <details><summary>In list</summary>Text</details>
+
+<div class="callout activity" markdown="1">
+## Worksheet #9: All kinds
+
+* Question one?
+* [ ] a task
+* Starter...
+
+A paragraph answer.
+{: .answer lines="100"}
+
+Blank: ___ and ____________________________________________________________________________ long.
+</div>
+
+<iframe src="https://player.vimeo.com/video/12345" title="A &quot;quoted&quot; title"></iframe>
+<iframe></iframe>
+<iframe src="https://unknown.example.com/embed/x"></iframe>
+
+| <iframe src="https://www.youtube.com/embed/abc"></iframe> | cell |
+|---|---|
+| x | y |
+
+Emoji 😀, RTL שלום, CJK 漢字, ZWJ 👨‍👩‍👧, LS here, NEL here, FF here.
+
+<img src="/img/dot.png" width="50%" height="10" alt="pct">
+<img src="/img/missing.png">
+
+Undefined [^nope] ref. Sup<sup>2</sup> sub<sub>x</sub> ~~strike~~ `code`.
+
+[^1]: First note.
+
+    Second paragraph with a list:
+
+    - a
+    - b
+EOF
+
 # ---- conversions ------------------------------------------------------------
 fx=()
 for f in fixtures/*.md; do
 	[ -e "${f%.md}.err" ] && continue # expected failures: not a document
 	fx+=("$f")
 done
-all=("${corpus[@]}" "${fx[@]}" "$site/_posts/2000-01-01-extras.md")
+all=("${corpus[@]}" "${fx[@]}" "$site/_posts/2000-01-01-extras.md" "$site/_posts/2000-01-02-odd.md")
 mkdir -p "$T/out"
 declare -A epub_of=()
 why=
@@ -381,7 +492,7 @@ if [ ${#corpus[@]} -eq 0 ]; then
 	echo "# notice: $SHARED/corpus not found: only fixtures and the made-up page"
 	skip "epub corpus conversions ($SHARED/corpus not found)"
 fi
-t "epub: ${#all[@]} pages convert with exit 0 (corpus, seed, fixtures, extras)" "$why"
+t "epub: ${#all[@]} pages convert with exit 0 (corpus, seed, fixtures, made-up pages)" "$why"
 
 epubs=()
 for f in "${all[@]}"; do [ -n "${epub_of[$f]:-}" ] && epubs+=("${epub_of[$f]}"); done
@@ -517,6 +628,33 @@ PYEOF
 	t "epub extras: footnotes, internal and dangling links, spans, tasks, blanks, images, details, toc levels, alt warnings" "$why"
 fi
 
+odd=${epub_of[$site/_posts/2000-01-02-odd.md]:-}
+if [ -n "$odd" ]; then
+	why=$("$PY" - "$odd" <<'PYEOF'
+import re, sys, zipfile
+c = zipfile.ZipFile(sys.argv[1]).read('EPUB/content.xhtml').decode()
+need = [
+    (r'<h1 class="title" id="title-2">', 'the generated title id gives way to the page\'s own'),
+    (r'<a href="#title">title</a>', 'a link to the page\'s own #title'),
+    (r'<a href="#id-1-foo">odd</a>', 'a link to an id made valid'),
+    (r'<span class="link">toc</span>', 'a link to an id that is not in the text'),
+    (r'<a href="http://example.org/a">text<sup id="fnref-1">1</sup></a>', 'a note inside a link, not a link inside a link'),
+    (r'<a href="https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9">', 'the internationalized host'),
+    (r'<a href="http://a.b/c%20d">', 'a space in a URL'),
+    (r'<ol start="0">', 'a list starting at 0'),
+]
+for rx, what in need:
+    if not re.search(rx, c):
+        print('missing: ' + what)
+if re.search(r'<a [^>]*>(?:(?!</a>).)*<a ', c):
+    print('a link inside a link')
+if c.count('<div class="rule"/>') > 3 * 3 + 40:
+    print('more answer lines than the cap')
+PYEOF
+)
+	t "epub odd constructs: id clashes, nested links, note in link, IDN host, list start 0, answer cap" "$why"
+fi
+
 # ---- determinism and dates ------------------------------------------------------------
 det=("$site/_posts/2000-01-01-extras.md")
 [ -f "$SEED" ] && det+=("$SEED")
@@ -643,6 +781,6 @@ if bad:
     print('%d of %d books fail epubcheck' % (bad, len(books)))
 PYEOF
 )
-	t "epubcheck: 0 fatal, 0 errors, 0 warnings on all ${#epubs[@]} books (corpus, seed, fixtures, extras)" "$why"
+	t "epubcheck: 0 fatal, 0 errors, 0 warnings on all ${#epubs[@]} books (corpus, seed, fixtures, made-up pages)" "$why"
 fi
 exit 0

@@ -86,6 +86,14 @@ static void helper_tests(void)
 	      "href: web URL without a host dropped");
 	CHECK(streq(ep_href(&c, "http://a.org/%41%zz"), "http://a.org/%41%25zz"),
 	      "href: good escapes kept, stray % escaped");
+	CHECK(streq(ep_href(&c, "https://\xE4\xBE\x8B\xE3\x81\x88" ".jp:8080/\xE3\x83\x91"),
+	            "https://xn--r8jz45g.jp:8080/%E3%83%91"),
+	      "href: an internationalized host in punycode");
+	CHECK(streq(ep_href(&c, "http://b\xC3\xBC" "cher.example.com/"),
+	            "http://xn--bcher-kva.example.com/"),
+	      "href: punycode with basic characters");
+	CHECK(ep_href(&c, "http://b\xFF" "x.org/") == NULL,
+	      "href: a host with bad UTF-8 dropped");
 	doc->meta.site.url = "https://example.org/";
 	CHECK(streq(ep_href(&c, "/basics/intro/"),
 	            "https://example.org/basics/intro/"),

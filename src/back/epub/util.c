@@ -243,10 +243,141 @@ static bool uri_char(unsigned char ch)
 	return is_alpha(ch) || is_digit(ch) || strchr("-._~:/?#[]@!$&'()*+,;=", ch);
 }
 
+/* Next code point of valid UTF-8 at *p (before end), or -1. */
+static long next_cp(const unsigned char **p, const unsigned char *end)
+{
+	size_t k = utf8_len(*p, (size_t)(end - *p));
+	if (!k)
+		return -1;
+	long cp = k == 1 ? **p : k == 2 ? **p & 0x1f : k == 3 ? **p & 0x0f : **p & 0x07;
+	for (size_t i = 1; i < k; i++)
+		cp = (cp << 6) | ((*p)[i] & 0x3f);
+	*p += k;
+	return cp;
+}
+
+/* One label in punycode (RFC 3492), without the xn-- prefix. */
+static int punycode(mc_buf *b, const long *cp, size_t n)
+{
+	const long base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
+	long nn = 128, delta = 0, bias = 72;
+	size_t h = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cp[i] < 0x80) {
+			mc_buf_putc(b, (char)(cp[i] >= 'A' && cp[i] <= 'Z' ? cp[i] + 32 : cp[i]));
+			h++;
+		}
+	size_t basic = h;
+	if (basic)
+		mc_buf_putc(b, '-');
+	while (h < n) {
+		long m = 0x7fffffff;
+		for (size_t i = 0; i < n; i++)
+			if (cp[i] >= nn && cp[i] < m)
+				m = cp[i];
+		if ((m - nn) > (0x7fffffff - delta) / (long)(h + 1))
+			return -1;
+		delta += (m - nn) * (long)(h + 1);
+		nn = m;
+		for (size_t i = 0; i < n; i++) {
+			if (cp[i] < nn && ++delta == 0x7fffffff)
+				return -1;
+			if (cp[i] != nn)
+				continue;
+			long q = delta;
+			for (long k = base;; k += base) {
+				long t = k <= bias ? tmin : k >= bias + tmax ? tmax : k - bias;
+				if (q < t)
+					break;
+				long d = t + (q - t) % (base - t);
+				mc_buf_putc(b, (char)(d < 26 ? 'a' + d : '0' + d - 26));
+				q = (q - t) / (base - t);
+			}
+			mc_buf_putc(b, (char)(q < 26 ? 'a' + q : '0' + q - 26));
+			/* adapt the bias */
+			long dd = h == basic ? delta / damp : delta / 2;
+			dd += dd / (long)(h + 1);
+			long k = 0;
+			while (dd > ((base - tmin) * tmax) / 2) {
+				dd /= base - tmin;
+				k += base;
+			}
+			bias = k + (base - tmin + 1) * dd / (dd + skew);
+			delta = 0;
+			h++;
+		}
+		delta++;
+		nn++;
+	}
+	return 0;
+}
+
+/* A host with non-ASCII labels, each such label as xn--punycode (no
+ * Unicode normalisation: hosts in course pages are written plainly). */
+static int idna_host(mc_buf *b, const char *h, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)h, *end = p + n;
+	long *cps = mc_xmalloc((n + 1) * sizeof *cps);
+	int rc = 0;
+	while (p <= end && rc == 0) {
+		const unsigned char *dot = p;
+		while (dot < end && *dot != '.' && *dot != ':')
+			dot++;
+		size_t k = 0;
+		bool ascii = true;
+		const unsigned char *q = p;
+		while (q < dot) {
+			long cp = next_cp(&q, dot);
+			if (cp < 0) {
+				rc = -1;
+				break;
+			}
+			ascii = ascii && cp < 0x80;
+			cps[k++] = cp;
+		}
+		if (rc)
+			break;
+		if (ascii) {
+			mc_buf_put(b, p, (size_t)(dot - p));
+		} else {
+			mc_buf_puts(b, "xn--");
+			rc = punycode(b, cps, k);
+		}
+		if (dot == end)
+			break;
+		if (*dot == ':') { /* the port */
+			mc_buf_put(b, dot, (size_t)(end - dot));
+			break;
+		}
+		mc_buf_putc(b, '.');
+		p = dot + 1;
+	}
+	free(cps);
+	return rc;
+}
+
 static const char *encode_url(ep_ctx *c, const char *u)
 {
 	mc_buf b = MC_BUF_INIT;
 	bool hash = false;
+	/* an internationalized host is written in punycode: %-escapes are
+	 * not allowed there */
+	const char *host = strstr(u, "://"), *host_end = NULL;
+	if (host) {
+		host += 3;
+		host_end = host + strcspn(host, "/?#");
+		bool ascii = true;
+		for (const char *q = host; q < host_end; q++)
+			ascii = ascii && !((unsigned char)*q & 0x80);
+		if (!ascii) {
+			mc_buf_put(&b, u, (size_t)(host - u));
+			if (idna_host(&b, host, (size_t)(host_end - host)) != 0) {
+				mc_buf_free(&b);
+				return NULL;
+			}
+			u = host_end;
+		}
+	}
 	for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
 		if (*p == '%' && is_hex(p[1]) && is_hex(p[2]))
 			mc_buf_putc(&b, '%');
@@ -460,7 +591,7 @@ const char *ep_plain(ep_ctx *c, const mc_node *n)
 	}
 	char *r = mc_arena_strndup(c->arena, b.data ? b.data : "", b.len);
 	mc_buf_free(&b);
-	return ep_utf8(c, r);
+	return r;
 }
 
 const char *ep_lang(ep_ctx *c, const char *s)
