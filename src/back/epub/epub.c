@@ -64,7 +64,7 @@ static const char *identity(ep_ctx *c)
 	                 where, c->title);
 }
 
-static void container_xml(mc_buf *b)
+static int container_xml(mc_buf *b)
 {
 	mc_xml x;
 	mc_xml_init(&x, b);
@@ -80,7 +80,7 @@ static void container_xml(mc_buf *b)
 	mc_xml_close(&x);
 	mc_xml_close(&x);
 	mc_xml_nl(&x);
-	mc_xml_finish(&x);
+	return mc_xml_finish(&x);
 }
 
 static void meta(mc_xml *x, const char *property, const char *value)
@@ -119,7 +119,7 @@ static const char *summary(ep_ctx *c)
 	return r;
 }
 
-static void package_opf(ep_ctx *c, mc_buf *b)
+static int package_opf(ep_ctx *c, mc_buf *b)
 {
 	const mc_meta *m = &c->doc->meta;
 	char uuid[37], date[32];
@@ -156,7 +156,7 @@ static void package_opf(ep_ctx *c, mc_buf *b)
 	meta(&x, "dcterms:modified", date);
 	/* EPUB Accessibility 1.1 discovery metadata */
 	meta(&x, "schema:accessMode", "textual");
-	if (c->nimages || c->nimg_nodes)
+	if (c->nimg_nodes)
 		meta(&x, "schema:accessMode", "visual");
 	if (!c->nimg_noalt)
 		meta(&x, "schema:accessModeSufficient", "textual");
@@ -216,7 +216,7 @@ static void package_opf(ep_ctx *c, mc_buf *b)
 	mc_xml_nl(&x);
 	mc_xml_close(&x); /* package */
 	mc_xml_nl(&x);
-	mc_xml_finish(&x);
+	return mc_xml_finish(&x);
 }
 
 static void toc_link(ep_ctx *c, mc_xml *x, const char *id, const char *text)
@@ -378,13 +378,12 @@ int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 
 	if (ep_prepare(&c) != 0 || ep_content(&c, &content) != 0)
 		goto done;
-	if (nav_xhtml(&c, &nav) != 0) {
-		mc_error(diag, 0, 0, "EPUB: the navigation document is not "
+	if (nav_xhtml(&c, &nav) != 0 || package_opf(&c, &opf) != 0 ||
+	    container_xml(&cont) != 0) {
+		mc_error(diag, 0, 0, "EPUB: a package document is not "
 		                     "well-formed (an internal error)");
 		goto done;
 	}
-	package_opf(&c, &opf);
-	container_xml(&cont);
 	ep_css(theme, &css);
 
 	static const char mimetype[] = "application/epub+zip";

@@ -109,8 +109,8 @@ typedef struct ep_ctx {
 	ep_toc *toc;
 	size_t ntoc, captoc;
 
-	size_t nimg_nodes;  /* images and figures in the text */
-	size_t nimg_noalt;  /* ... without alt text */
+	size_t nimg_nodes;  /* images and figures shown as pictures (packaged) */
+	size_t nimg_noalt;  /* ... of which without alt text */
 	size_t nembeds, nanswers, nnotes;
 	bool failed;        /* an error was reported */
 } ep_ctx;

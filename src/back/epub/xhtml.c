@@ -219,16 +219,22 @@ int ep_prepare(ep_ctx *c)
 		}
 		case MC_IMAGE:
 		case MC_FIGURE:
-			c->nimg_nodes++;
-			if (!n->as.image.alt || !*n->as.image.alt) {
-				c->nimg_noalt++;
+		{
+			bool noalt = !n->as.image.alt || !*n->as.image.alt;
+			if (noalt)
 				mc_warn(c->diag, n->line, n->col,
 				        "image %s has no alt text (an accessibility "
 				        "problem)", n->as.image.src);
+			if (n->as.image.path &&
+			    (ep_info_of(c, n)->image = load_image(c, n)) != 0) {
+				/* only pictures in the book count for the
+				 * accessibility metadata: the others are shown
+				 * as text */
+				c->nimg_nodes++;
+				c->nimg_noalt += noalt;
 			}
-			if (n->as.image.path)
-				ep_info_of(c, n)->image = load_image(c, n);
 			break;
+		}
 		case MC_TABLE_ROW: {
 			bool head = n->as.row.header &&
 			            (!n->prev || info(c, n->prev)->thead);
