@@ -65,7 +65,9 @@ if command -v pandoc >/dev/null 2>&1; then
 	pd_us=$(((t1 - t0) / 1000 / ${#pages[@]}))
 	row "EPUB: pandoc -s PAGE -o PAGE.epub" "$(fmt_ms "$pd_us")" "mean of ${#pages[@]} pages x 1 ($nok exit 0)"
 	row "EPUB: pandoc time / mentorconv time" "" \
-		"$(awk -v a="$pd_us" -v b="$mc_us" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "n/a" }') (whole process)"
+		"$(awk -v a="$pd_us" -v b="$mc_us" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "n/a" }') (whole process, -o)"
+	row "EPUB: pandoc time / mentorconv to stdout" "" \
+		"$(awk -v a="$pd_us" -v b="$so_us" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "n/a" }') (whole process, no fsync)"
 	if [ -n "${parse_ms:-}" ]; then
 		row "EPUB: pandoc time / in-process time" "" \
 			"$(awk -v a="$pd_us" -v p="$parse_ms" -v r="$render_ms" 'BEGIN { printf "%.0fx", a / 1000 / (p + r) }')"
