@@ -469,6 +469,8 @@ for f in fixtures/*.md; do
 	[ -e "${f%.md}.err" ] && continue # expected failures: not a document
 	fx+=("$f")
 done
+demo=examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
+[ -f "$demo" ] && fx+=("$demo")
 all=("${corpus[@]}" "${fx[@]}" "$site/_posts/2000-01-01-extras.md" "$site/_posts/2000-01-02-odd.md")
 mkdir -p "$T/out"
 declare -A epub_of=()
@@ -492,7 +494,7 @@ if [ ${#corpus[@]} -eq 0 ]; then
 	echo "# notice: $SHARED/corpus not found: only fixtures and the made-up page"
 	skip "epub corpus conversions ($SHARED/corpus not found)"
 fi
-t "epub: ${#all[@]} pages convert with exit 0 (corpus, seed, fixtures, made-up pages)" "$why"
+t "epub: ${#all[@]} pages convert with exit 0 (corpus, seed, fixtures, demo, made-up pages)" "$why"
 
 epubs=()
 for f in "${all[@]}"; do [ -n "${epub_of[$f]:-}" ] && epubs+=("${epub_of[$f]}"); done
@@ -781,6 +783,6 @@ if bad:
     print('%d of %d books fail epubcheck' % (bad, len(books)))
 PYEOF
 )
-	t "epubcheck: 0 fatal, 0 errors, 0 warnings on all ${#epubs[@]} books (corpus, seed, fixtures, made-up pages)" "$why"
+	t "epubcheck: 0 fatal, 0 errors, 0 warnings on all ${#epubs[@]} books (corpus, seed, fixtures, demo, made-up pages)" "$why"
 fi
 exit 0
