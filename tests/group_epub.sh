@@ -304,6 +304,7 @@ cat >"$site/_posts/2000-01-01-extras.md" <<'EOF'
 ---
 title: Extras & <Edge> "Cases"
 lang: en-GB
+author: Ann & Bo
 ---
 Intro with a footnote[^a], another[^b] and the first again[^a].
 See [the table](#table-time), a [dangling link](#nowhere), a
@@ -611,6 +612,7 @@ need = [
     (c, r'<p class="prompt">What would you do\?</p><div class="answer', 'a worksheet prompt'),
     (c, r'lang="en-GB" xml:lang="en-GB"', 'the language'),
     (opf, r'<meta property="schema:accessMode">visual</meta>', 'accessMode visual'),
+    (opf, r'<dc:creator>Ann &amp; Bo</dc:creator>', 'dc:creator from the front matter'),
     (opf, r'<item id="img-1" href="images/img-1.png" media-type="image/png"/>', 'the image in the manifest'),
     (nav, r'<ol><li><a href="content.xhtml#title">[^<]*</a>\s*<ol><li><a href="content.xhtml#deep-heading-first">Deep heading first</a></li>\s*<li><a href="content.xhtml#table-time">Table time</a></li>\s*<li><a href="content.xhtml#top-level">Top level</a>', 'toc levels that go up past the first'),
 ]

@@ -153,6 +153,19 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 		mc_xml_nl(&x);
 		mc_xml_leaf(&x, "dc:publisher", ep_utf8(c, coll));
 	}
+	/* front matter the package has a place for */
+	static const char *const keys[][2] = {{"author", "dc:creator"},
+	                                      {"description", "dc:description"},
+	                                      {"license", "dc:rights"}};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		for (size_t i = 0; i < m->nextra; i++)
+			if (strcmp(m->extra[i].key, keys[k][0]) == 0 &&
+			    m->extra[i].value && *m->extra[i].value) {
+				mc_xml_nl(&x);
+				mc_xml_leaf(&x, keys[k][1],
+				            ep_utf8(c, m->extra[i].value));
+				break;
+			}
 	meta(&x, "dcterms:modified", date);
 	/* EPUB Accessibility 1.1 discovery metadata */
 	meta(&x, "schema:accessMode", "textual");

@@ -305,6 +305,13 @@ typedef struct walk {
 
 static const char *const hname[6] = {"h1", "h2", "h3", "h4", "h5", "h6"};
 
+/* The element name of a heading or callout title (h1..h6). */
+static const char *heading_name(const ep_ctx *c, const mc_node *n)
+{
+	int lv = info(c, n)->level;
+	return hname[lv < 1 ? 1 : lv > 6 ? 5 : lv - 1];
+}
+
 static void put_id(walk *w, const mc_node *n)
 {
 	const char *id = info(w->c, n)->id;
@@ -465,11 +472,11 @@ static void enter(walk *w, const mc_node *n)
 	case MC_DOCUMENT:
 		break;
 	case MC_HEADING:
-		mc_xml_open(x, hname[info(c, n)->level - 1]);
+		mc_xml_open(x, heading_name(c, n));
 		put_id(w, n);
 		break;
 	case MC_CALLOUT_TITLE:
-		mc_xml_open(x, hname[info(c, n)->level - 1]);
+		mc_xml_open(x, heading_name(c, n));
 		mc_xml_attr(x, "class", "callout-title");
 		put_id(w, n);
 		break;
