@@ -102,12 +102,16 @@ def text_of(el, skip_code=False):
             return
         if tag == 'img':
             parts.append(' ' + (e.get('alt') or '') + ' ')
+        sep = tag in ('sup', 'sub') or 'image-missing' in (e.get('class') or '')
+        if sep:  # the source has a tag (so a space) here
+            parts.append(' ')
         if e.text:
             parts.append(e.text)
         for ch in e:
             walk(ch)
-        if tag in ('p', 'li', 'div', 'td', 'th', 'h1', 'h2', 'h3', 'h4',
-                   'h5', 'h6', 'br', 'figcaption', 'summary', 'aside'):
+        if sep or tag in ('p', 'li', 'div', 'td', 'th', 'h1', 'h2', 'h3', 'h4',
+                          'h5', 'h6', 'br', 'figcaption', 'summary', 'aside',
+                          'figure', 'blockquote', 'pre', 'section', 'details'):
             parts.append(' ')
         if e.tail:
             parts.append(e.tail)
