@@ -1,0 +1,151 @@
+/* css.c - the book's stylesheet, made from the theme.
+ *
+ * Sizes are written in em relative to the body size, so that a reading
+ * system's own font-size setting still scales everything; colours, fonts,
+ * callout looks and the answer lines come from the theme (the one place
+ * defaults live).  Only CSS 2.1 properties that EPUB reading systems
+ * commonly support are used. */
+#include "epub.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void color(mc_buf *b, uint32_t c)
+{
+	mc_buf_printf(b, "#%06x", (unsigned)(c & 0xffffff));
+}
+
+/* A font family name as a CSS string, followed by a generic family. */
+static void family(mc_buf *b, const char *name, const char *generic)
+{
+	mc_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '"' || ch == '\\')
+			mc_buf_putc(b, '\\');
+		if (ch >= 0x20 && ch != 0x7f)
+			mc_buf_putc(b, (char)ch);
+	}
+	mc_buf_printf(b, "\", %s", generic);
+}
+
+static double em(const mc_theme *t, double pt)
+{
+	double body = t->sizes.body > 0 ? t->sizes.body : 11;
+	return pt / body;
+}
+
+void ep_css(const mc_theme *t, mc_buf *b)
+{
+	mc_buf_puts(b, "@charset \"UTF-8\";\n/* made by mentorconv from its "
+	               "theme */\nbody {\n  font-family: ");
+	family(b, t->fonts.body, "serif");
+	mc_buf_printf(b, ";\n  line-height: %.2f;\n  color: ", t->line_height);
+	color(b, t->colors.text);
+	mc_buf_puts(b, ";\n}\nh1, h2, h3, h4, h5, h6 {\n  font-family: ");
+	family(b, t->fonts.heading, "sans-serif");
+	mc_buf_puts(b, ";\n  line-height: 1.2;\n  page-break-after: avoid;\n}\n");
+	for (int i = 0; i < 6; i++)
+		mc_buf_printf(b, "h%d { font-size: %.3fem; }\n", i + 1,
+		              em(t, t->sizes.heading[i]));
+	mc_buf_printf(b, "h1.title { font-size: %.3fem; margin-bottom: 1em; }\n",
+	              em(t, t->sizes.title));
+	mc_buf_puts(b, "a { color: ");
+	color(b, t->colors.link);
+	mc_buf_puts(b, "; }\ncode, pre {\n  font-family: ");
+	family(b, t->fonts.mono, "monospace");
+	mc_buf_printf(b, ";\n  font-size: %.3fem;\n}\npre {\n  background-color: ",
+	              em(t, t->sizes.code));
+	color(b, t->colors.code_background);
+	mc_buf_puts(b, ";\n  padding: 0.5em;\n  white-space: pre-wrap;\n}\n"
+	               "hr {\n  border: 0;\n  border-top: 1px solid ");
+	color(b, t->colors.rule);
+	mc_buf_puts(b, ";\n}\nblockquote {\n  margin: 1em 0 1em 0;\n"
+	               "  padding-left: 1em;\n  border-left: 3px solid ");
+	color(b, t->colors.quote_rule);
+	mc_buf_puts(b, ";\n}\nfigure { margin: 1em 0; }\nfigure.quote blockquote "
+	               "{ margin-bottom: 0.3em; }\n"
+	               "figcaption, .attribution, .embed-note {\n  color: ");
+	color(b, t->colors.muted);
+	mc_buf_printf(b, ";\n  font-size: %.3fem;\n}\n", em(t, t->sizes.small));
+	mc_buf_puts(b, "figure.image img { max-width: 100%; height: auto; }\n"
+	               "img { max-width: 100%; }\n"
+	               ".image-missing {\n  display: inline-block;\n"
+	               "  padding: 0.3em 0.6em;\n  border: 1px dashed ");
+	color(b, t->colors.muted);
+	mc_buf_puts(b, ";\n  color: ");
+	color(b, t->colors.muted);
+	mc_buf_puts(b, ";\n}\n.image-missing.block { display: block; }\n"
+	               "table {\n  border-collapse: collapse;\n  margin: 1em 0;\n}\n"
+	               "th, td {\n  border: 1px solid ");
+	color(b, t->colors.table_border);
+	mc_buf_puts(b, ";\n  padding: 0.25em 0.5em;\n  vertical-align: top;\n}\n"
+	               "th {\n  background-color: ");
+	color(b, t->colors.table_header_background);
+	mc_buf_puts(b, ";\n}\n.align-left { text-align: left; }\n"
+	               ".align-center { text-align: center; }\n"
+	               ".align-right { text-align: right; }\n"
+	               ".callout {\n  margin: 1em 0;\n  padding: 0.5em 1em;\n"
+	               "  border-left: 4px solid;\n}\n"
+	               ".callout-label {\n  font-family: ");
+	family(b, t->fonts.heading, "sans-serif");
+	mc_buf_printf(b, ";\n  font-weight: bold;\n  font-size: %.3fem;\n"
+	                 "  text-transform: uppercase;\n  margin: 0.2em 0;\n}\n"
+	                 ".callout-title { margin-top: 0.2em; }\n",
+	              em(t, t->sizes.small));
+	for (int k = 0; k < MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS; k++) {
+		const mc_callout_style *st;
+		char sel[64];
+		if (k < MC_CALLOUT_HIGHLIGHT) {
+			st = mc_theme_callout(t, (mc_callout_kind)k, 0);
+			snprintf(sel, sizeof sel, ".callout.%s",
+			         mc_callout_kind_name((mc_callout_kind)k));
+		} else {
+			int v = k - MC_CALLOUT_HIGHLIGHT + 1;
+			st = mc_theme_callout(t, MC_CALLOUT_HIGHLIGHT, v);
+			snprintf(sel, sizeof sel, ".callout.highlight%d", v);
+		}
+		mc_buf_printf(b, "%s {\n  background-color: ", sel);
+		color(b, st->background);
+		mc_buf_puts(b, ";\n  border-left-color: ");
+		color(b, st->rule);
+		mc_buf_printf(b, ";\n}\n%s .callout-label { color: ", sel);
+		color(b, st->rule);
+		mc_buf_puts(b, "; }\n");
+	}
+	/* a video/interactive/collection card */
+	const mc_callout_style *vs = mc_theme_callout(t, MC_CALLOUT_VIDEOS, 0);
+	mc_buf_puts(b, ".embed {\n  margin: 1em 0;\n  padding: 0.5em 1em;\n"
+	               "  border: 1px solid ");
+	color(b, vs->rule);
+	mc_buf_puts(b, ";\n  background-color: #ffffff;\n}\n"
+	               ".embed p { margin: 0.2em 0; }\n"
+	               ".embed-kind {\n  font-family: ");
+	family(b, t->fonts.heading, "sans-serif");
+	mc_buf_printf(b, ";\n  font-weight: bold;\n  font-size: %.3fem;\n"
+	                 "  color: ",
+	              em(t, t->sizes.small));
+	color(b, vs->rule);
+	mc_buf_puts(b, ";\n}\n.embed-title { font-weight: bold; }\n"
+	               ".embed-link { word-wrap: break-word; }\n");
+	/* worksheets */
+	mc_buf_puts(b, "p.prompt { margin-bottom: 0.2em; }\n"
+	               ".answer { margin: 0.2em 0 1em 0; }\n"
+	               ".answer .rule {\n  height: ");
+	mc_buf_printf(b, "%.3fem", em(t, t->answer.line_spacing));
+	mc_buf_puts(b, ";\n  border-bottom: 1px solid ");
+	color(b, t->answer.rule);
+	mc_buf_puts(b, ";\n}\n.checkbox { font-size: 1.2em; }\n"
+	               "li.task { list-style-type: none; }\n"
+	               ".blank {\n  display: inline-block;\n  min-width: 4em;\n"
+	               "  border-bottom: 1px solid ");
+	color(b, t->answer.rule);
+	mc_buf_puts(b, ";\n}\n"
+	               "details > summary { font-weight: bold; }\n"
+	               ".footnotes {\n  margin-top: 2em;\n  border-top: 1px solid ");
+	color(b, t->colors.rule);
+	mc_buf_printf(b, ";\n  font-size: %.3fem;\n}\n"
+	                 ".footnote-number { font-weight: bold; margin-bottom: 0; }\n"
+	                 "nav ol { list-style-type: none; }\n",
+	              em(t, t->sizes.small));
+}

@@ -1,0 +1,160 @@
+/*
+ * epub.h - internals of the EPUB 3 backend (src/back/epub/), shared by its
+ * files and by nothing else.
+ *
+ *   epub.c   the package: mimetype, container.xml, package.opf (metadata,
+ *            accessibility properties, manifest, spine), nav.xhtml, zip
+ *   xhtml.c  the pre-pass (ids, table of contents, images, footnotes) and
+ *            the content document, one XHTML5 file per section
+ *   css.c    the stylesheet, generated from the theme
+ *   util.c   maps, UTF-8 repair, URL and id rules, SHA-1 name-based UUIDs
+ *
+ * All state of one rendering lives in an ep_ctx (no globals): two books may
+ * be made at once on two threads.  Strings are allocated in the context's
+ * own arena and freed with it; the document is only read.
+ */
+#ifndef MC_EPUB_H
+#define MC_EPUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../model/model.h"
+#include "../../theme/theme.h"
+#include "../../util/arena.h"
+#include "../../util/buf.h"
+#include "../../util/diag.h"
+#include "../../util/xml.h"
+
+/* Where the parts live inside the container (all under EPUB/). */
+#define EP_DIR "EPUB/"
+#define EP_CONTENT "content.xhtml" /* the section's content document */
+#define EP_NAV "nav.xhtml"
+#define EP_CSS "style.css"
+
+/* The backend's entry point (its row in src/back/backends.c). */
+int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+
+/* ---- maps (util.c) ---- */
+
+/* Open-addressing hash map with string keys (compared by content) or
+ * pointer keys (compared by address; only looked up, never iterated, so
+ * addresses never decide any output order). */
+typedef struct ep_map {
+	const void **keys;
+	void **vals;
+	size_t cap, n;
+	bool ptr_keys;
+} ep_map;
+
+void ep_map_init(ep_map *m, bool ptr_keys);
+void ep_map_free(ep_map *m);
+/* The value stored under key, or NULL. */
+void *ep_map_get(const ep_map *m, const void *key);
+/* Store (replacing) a value; key and value are not copied. */
+void ep_map_put(ep_map *m, const void *key, void *val);
+
+/* ---- per-node facts found by the pre-pass (xhtml.c) ---- */
+typedef struct ep_info {
+	const char *id;     /* id to write on the node's element, or NULL */
+	int level;          /* headings and callout titles: 1..6 */
+	const char *title;  /* embeds: card title */
+	bool thead;         /* table rows: part of the <thead> */
+	int image;          /* images/figures: index into ctx->images + 1,
+	                       0 if not packaged (remote, missing, unreadable) */
+	int fn;             /* footnote refs: the def's number, 0 if none */
+	int fn_seq;         /* footnote refs: 1 for the first ref of a note */
+} ep_info;
+
+typedef struct ep_image {
+	const char *path;  /* file in the site root */
+	const char *name;  /* inside EPUB/: images/img-N.ext */
+	const char *media; /* media type */
+	char *data;        /* file bytes (malloc'd) */
+	size_t len;
+} ep_image;
+
+typedef struct ep_toc {
+	int level;
+	const char *id;   /* emitted id */
+	const char *text; /* plain text, never empty */
+} ep_toc;
+
+typedef struct ep_note {
+	const mc_node *def;
+	const char *id;     /* id of the aside */
+	const char *backid; /* id of its first reference, NULL if none */
+} ep_note;
+
+typedef struct ep_ctx {
+	const mc_doc *doc;
+	const mc_theme *theme;
+	mc_diag *diag;
+	mc_arena *arena;
+
+	const char *title; /* never empty */
+	const char *lang;  /* a well-formed language tag */
+	const char *title_id;
+
+	ep_map used;    /* emitted ids (set) */
+	ep_map anchors; /* model id -> emitted id, for "#x" links */
+	ep_map info;    /* node -> ep_info */
+	ep_map notes;   /* footnote label -> ep_note */
+	ep_map imgpath; /* image path -> index + 1 (as uintptr_t) */
+
+	ep_image *images;
+	size_t nimages, capimages;
+	ep_toc *toc;
+	size_t ntoc, captoc;
+
+	size_t nimg_nodes;  /* images and figures shown as pictures (packaged) */
+	size_t nimg_noalt;  /* ... of which without alt text */
+	size_t nembeds, nanswers, nnotes;
+	bool failed;        /* an error was reported */
+} ep_ctx;
+
+/* ---- util.c ---- */
+
+/* s as valid UTF-8: s itself when it is, else a copy with every bad byte
+ * replaced by U+FFFD (in the context's arena). */
+const char *ep_utf8(ep_ctx *c, const char *s);
+/* Escaped text / attribute through the XML writer, after ep_utf8. */
+void ep_text(ep_ctx *c, mc_xml *x, const char *s);
+void ep_attr(ep_ctx *c, mc_xml *x, const char *name, const char *value);
+/* A valid XML name (NCName) made from s, unique in the book (registered in
+ * ctx->used). */
+const char *ep_unique_id(ep_ctx *c, const char *s);
+/* Where a link may point in the book: an absolute http(s)/mailto/ftp/tel
+ * URL (percent-encoded as needed), "#id" of an element in this section,
+ * or NULL when it would not resolve (relative links to other pages of the
+ * site, fragments that do not exist, other schemes). */
+const char *ep_href(ep_ctx *c, const char *url);
+/* Name-based (version 5, SHA-1) UUID of `name` in the URL namespace, as
+ * 36 characters plus NUL in out. */
+void ep_uuid5(const char *name, char out[37]);
+/* "YYYY-MM-DDThh:mm:ssZ" for t (UTC). */
+void ep_iso_date(int64_t t, char out[32]);
+/* Plain text of a subtree (text, code, image alt), whitespace collapsed,
+ * in the arena. */
+const char *ep_plain(ep_ctx *c, const mc_node *n);
+/* A well-formed BCP 47 language tag from s ("en" if s is not one). */
+const char *ep_lang(ep_ctx *c, const char *s);
+char *ep_strdup(ep_ctx *c, const char *s);
+char *ep_printf(ep_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- xhtml.c ---- */
+
+/* Pre-pass over the document: ids, TOC, images (read and packaged),
+ * footnotes.  Returns 0, or -1 after reporting through diag. */
+int ep_prepare(ep_ctx *c);
+/* The content document. Returns 0 or -1. */
+int ep_content(ep_ctx *c, mc_buf *out);
+ep_info *ep_info_of(ep_ctx *c, const mc_node *n);
+
+/* ---- css.c ---- */
+void ep_css(const mc_theme *t, mc_buf *out);
+
+#endif

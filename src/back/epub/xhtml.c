@@ -1,0 +1,860 @@
+/* xhtml.c - the EPUB content document: a pre-pass that settles ids, the
+ * table of contents, images and footnotes, then one walk over the tree
+ * that writes XHTML5 through the shared XML writer.
+ *
+ * The walk is driven by mc_iter's enter/exit events, never by recursion,
+ * so a pathologically deep tree cannot exhaust the C stack; the XML writer
+ * keeps the stack of open elements.  Every decision taken on ENTER that
+ * EXIT must know again is a pure function of the node (or is read back
+ * from the writer's stack), so the two always agree. */
+#include "epub.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Images larger than this are not packaged (their alt text is shown). */
+#define EP_IMAGE_MAX (64L * 1024 * 1024)
+/* Bounds on drawn answer lines and blank widths, whatever the input says. */
+#define EP_MAX_LINES 40
+#define EP_MAX_BLANK 40
+
+static const ep_info no_info;
+
+ep_info *ep_info_of(ep_ctx *c, const mc_node *n)
+{
+	ep_info *i = ep_map_get(&c->info, n);
+	if (!i) {
+		i = mc_arena_alloc(c->arena, sizeof *i);
+		ep_map_put(&c->info, n, i);
+	}
+	return i;
+}
+
+static const ep_info *info(const ep_ctx *c, const mc_node *n)
+{
+	const ep_info *i = ep_map_get(&c->info, n);
+	return i ? i : &no_info;
+}
+
+/* ---- images ---- */
+
+static const char *sniff(const unsigned char *p, size_t n, const char **ext)
+{
+	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return *ext = "png", "image/png";
+	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return *ext = "jpg", "image/jpeg";
+	if (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
+		return *ext = "gif", "image/gif";
+	/* SVG: XML text with an <svg root; refused when it could run script
+	 * or load something from the network (an EPUB may not) */
+	size_t k = n < 4096 ? n : 4096;
+	bool svg = false;
+	for (size_t i = 0; i + 4 <= k; i++)
+		if (memcmp(p + i, "<svg", 4) == 0) {
+			svg = true;
+			break;
+		}
+	if (!svg || memchr(p, '\0', n))
+		return NULL;
+	size_t i = 0;
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
+		i++;
+	if (i >= n || p[i] != '<')
+		return NULL;
+	static const char *const bad[] = {"<script", "<foreignObject",
+	                                  "href=\"http", "href='http",
+	                                  "url(http", "<!ENTITY", NULL};
+	for (size_t b = 0; bad[b]; b++) {
+		size_t bl = strlen(bad[b]);
+		for (size_t j = 0; j + bl <= n; j++)
+			if (memcmp(p + j, bad[b], bl) == 0)
+				return NULL;
+	}
+	return *ext = "svg", "image/svg+xml";
+}
+
+/* Read an image into the book once per path.  Returns its index + 1, or 0
+ * (after a warning) when it cannot be used. */
+static int load_image(ep_ctx *c, const mc_node *n)
+{
+	const char *path = n->as.image.path;
+	uintptr_t have = (uintptr_t)ep_map_get(&c->imgpath, path);
+	if (have)
+		return (int)have;
+	FILE *f = fopen(path, "rb");
+	const char *why = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	if (!f)
+		why = strerror(errno);
+	else if (fstat(fileno(f), &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > EP_IMAGE_MAX)
+		why = "larger than 64 MiB";
+	else {
+		data = mc_xmalloc((size_t)st.st_size + 1);
+		len = fread(data, 1, (size_t)st.st_size, f);
+		if (ferror(f) || len != (size_t)st.st_size)
+			why = "read error";
+	}
+	if (f && fclose(f) != 0 && !why)
+		why = strerror(errno);
+	const char *ext = NULL, *media = NULL;
+	if (!why && !(media = sniff((unsigned char *)data, len, &ext)))
+		why = "not a PNG, JPEG, GIF or self-contained SVG image";
+	if (why) {
+		free(data);
+		mc_warn(c->diag, n->line, n->col,
+		        "image %s cannot be packaged (%s); its alt text is shown",
+		        n->as.image.src, why);
+		return 0;
+	}
+	if (c->nimages == c->capimages) {
+		c->capimages = c->capimages ? c->capimages * 2 : 8;
+		c->images = mc_xrealloc(c->images, c->capimages * sizeof *c->images);
+	}
+	ep_image *im = &c->images[c->nimages++];
+	im->path = path;
+	im->name = ep_printf(c, "images/img-%zu.%s", c->nimages, ext);
+	im->media = media;
+	im->data = data;
+	im->len = len;
+	ep_map_put(&c->imgpath, path, (void *)(uintptr_t)c->nimages);
+	return (int)c->nimages;
+}
+
+/* ---- pre-pass ---- */
+
+static void add_toc(ep_ctx *c, int level, const char *id, const char *text)
+{
+	if (c->ntoc == c->captoc) {
+		c->captoc = c->captoc ? c->captoc * 2 : 16;
+		c->toc = mc_xrealloc(c->toc, c->captoc * sizeof *c->toc);
+	}
+	c->toc[c->ntoc++] = (ep_toc){level, id, text};
+}
+
+/* Whether the node's id can be written on an element of its own. */
+static bool takes_id(mc_node_type t)
+{
+	switch (t) {
+	case MC_DOCUMENT:
+	case MC_TEXT:
+	case MC_SOFTBREAK:
+	case MC_FOOTNOTE_DEF:
+	case MC_FOOTNOTE_REF:
+		return false;
+	default:
+		return true;
+	}
+}
+
+int ep_prepare(ep_ctx *c)
+{
+	const mc_doc *doc = c->doc;
+	/* footnote bodies, by label (the first of a label wins) */
+	size_t nref = 0, capref = 0;
+	const mc_node **refs = NULL;
+	for (mc_node *n = doc->root->first; n; n = n->next) {
+		if (n->type != MC_FOOTNOTE_DEF || !n->as.footnote.label ||
+		    ep_map_get(&c->notes, n->as.footnote.label))
+			continue;
+		ep_note *note = mc_arena_alloc(c->arena, sizeof *note);
+		note->def = n;
+		ep_map_put(&c->notes, n->as.footnote.label, note);
+	}
+
+	int last_level = 1; /* the title is the h1 */
+	const char *last_text = NULL;
+	mc_iter it;
+	mc_iter_init(&it, doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev != MC_EVENT_ENTER)
+			continue;
+		const mc_node *n = it.cur;
+		if (n->id && *n->id && takes_id(n->type)) {
+			ep_info *i = ep_info_of(c, n);
+			i->id = ep_unique_id(c, n->id);
+			if (!ep_map_get(&c->anchors, n->id))
+				ep_map_put(&c->anchors, n->id, (void *)i->id);
+		}
+		switch (n->type) {
+		case MC_HEADING:
+		case MC_CALLOUT_TITLE: {
+			ep_info *i = ep_info_of(c, n);
+			int lv;
+			if (n->type == MC_HEADING) {
+				lv = n->as.heading.level;
+				lv = lv < 1 ? 1 : lv > 6 ? 6 : lv;
+				last_level = lv;
+			} else {
+				lv = last_level < 6 ? last_level + 1 : 6;
+			}
+			i->level = lv;
+			if (!i->id)
+				i->id = ep_unique_id(c, n->type == MC_HEADING ? "section"
+				                                              : "box");
+			const char *t = ep_plain(c, n);
+			if (*t)
+				last_text = t;
+			add_toc(c, lv, i->id, *t ? t : "(untitled)");
+			break;
+		}
+		case MC_EMBED: {
+			const char *t = n->as.embed.title;
+			ep_info_of(c, n)->title = ep_utf8(
+				c, t && *t ? t : last_text ? last_text : c->title);
+			c->nembeds++;
+			break;
+		}
+		case MC_IMAGE:
+		case MC_FIGURE:
+		{
+			bool noalt = !n->as.image.alt || !*n->as.image.alt;
+			if (noalt)
+				mc_warn(c->diag, n->line, n->col,
+				        "image %s has no alt text (an accessibility "
+				        "problem)", n->as.image.src);
+			if (n->as.image.path &&
+			    (ep_info_of(c, n)->image = load_image(c, n)) != 0) {
+				/* only pictures in the book count for the
+				 * accessibility metadata: the others are shown
+				 * as text */
+				c->nimg_nodes++;
+				c->nimg_noalt += noalt;
+			}
+			break;
+		}
+		case MC_TABLE_ROW: {
+			bool head = n->as.row.header &&
+			            (!n->prev || info(c, n->prev)->thead);
+			if (head)
+				ep_info_of(c, n)->thead = true;
+			break;
+		}
+		case MC_ANSWER:
+			c->nanswers++;
+			break;
+		case MC_FOOTNOTE_REF:
+			if (n->as.footnote.label &&
+			    ep_map_get(&c->notes, n->as.footnote.label)) {
+				if (nref == capref) {
+					capref = capref ? capref * 2 : 16;
+					refs = mc_xrealloc(refs, capref * sizeof *refs);
+				}
+				refs[nref++] = n;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+
+	/* generated ids come after the document's own, which keep theirs */
+	c->title_id = ep_unique_id(c, "title");
+	int seq = 0;
+	for (mc_node *n = doc->root->first; n; n = n->next) {
+		if (n->type != MC_FOOTNOTE_DEF)
+			continue;
+		seq++;
+		ep_note *note = ep_map_get(&c->notes, n->as.footnote.label
+		                                          ? n->as.footnote.label
+		                                          : "");
+		ep_info *i = ep_info_of(c, n);
+		i->fn = n->as.footnote.number > 0 ? n->as.footnote.number : seq;
+		i->id = ep_unique_id(c, ep_printf(c, "fn-%d", i->fn));
+		if (note && note->def == n)
+			note->id = i->id;
+		c->nnotes++;
+	}
+	for (size_t k = 0; k < nref; k++) {
+		const mc_node *n = refs[k];
+		ep_note *note = ep_map_get(&c->notes, n->as.footnote.label);
+		ep_info *ndef = ep_info_of(c, note->def);
+		ep_info *i = ep_info_of(c, n);
+		i->fn = ndef->fn;
+		i->fn_seq = ++ndef->fn_seq;
+		i->id = ep_unique_id(c, i->fn_seq == 1
+		                            ? ep_printf(c, "fnref-%d", i->fn)
+		                            : ep_printf(c, "fnref-%d-%d", i->fn,
+		                                        i->fn_seq));
+		if (!note->backid)
+			note->backid = i->id;
+	}
+	free(refs);
+	return 0;
+}
+
+/* ---- the walk ---- */
+
+typedef struct walk {
+	ep_ctx *c;
+	mc_xml *x;
+	int in_link; /* open <a> elements */
+} walk;
+
+static const char *const hname[6] = {"h1", "h2", "h3", "h4", "h5", "h6"};
+
+/* The element name of a heading or callout title (h1..h6). */
+static const char *heading_name(const ep_ctx *c, const mc_node *n)
+{
+	int lv = info(c, n)->level;
+	return hname[lv < 1 ? 1 : lv > 6 ? 5 : lv - 1];
+}
+
+static void put_id(walk *w, const mc_node *n)
+{
+	const char *id = info(w->c, n)->id;
+	if (id)
+		mc_xml_attr(w->x, "id", id);
+}
+
+/* A paragraph written without <p>: the first one of an item of a tight
+ * list, or the only one in a table cell, as HTML renderers do (unless it
+ * needs an element for its id). */
+static bool unwrapped(const ep_ctx *c, const mc_node *n)
+{
+	const mc_node *item = n->parent;
+	if (item && item->type == MC_TABLE_CELL && item->first == n && !n->next)
+		return !info(c, n)->id; /* a cell's only paragraph */
+	return item && item->type == MC_ITEM && item->first == n &&
+	       !item->as.item.prompt && item->parent &&
+	       item->parent->type == MC_LIST && item->parent->as.list.tight &&
+	       !info(c, n)->id;
+}
+
+static void checkbox(walk *w, bool checked)
+{
+	mc_xml_open(w->x, "span");
+	mc_xml_attr(w->x, "class", checked ? "checkbox checked" : "checkbox");
+	mc_xml_text(w->x, checked ? "\xE2\x98\x91" : "\xE2\x98\x90"); /* ☑ ☐ */
+	mc_xml_close(w->x);
+	mc_xml_text(w->x, " ");
+}
+
+static void image(walk *w, const mc_node *n, bool block)
+{
+	ep_ctx *c = w->c;
+	const mc_image *im = &n->as.image;
+	int k = info(c, n)->image;
+	if (!k) {
+		/* remote, missing or unusable: the alt text in a frame */
+		mc_xml_open(w->x, "span");
+		mc_xml_attr(w->x, "class", block ? "image-missing block"
+		                                 : "image-missing");
+		ep_text(c, w->x, *im->alt ? im->alt : im->src);
+		mc_xml_close(w->x);
+		return;
+	}
+	mc_xml_open(w->x, "img");
+	mc_xml_attr(w->x, "src", c->images[k - 1].name);
+	ep_attr(c, w->x, "alt", im->alt);
+	if (im->title && *im->title)
+		ep_attr(c, w->x, "title", im->title);
+	if (im->width > 0)
+		mc_xml_attrf(w->x, "width", "%d", im->width);
+	if (im->height > 0 && im->width <= 0)
+		mc_xml_attrf(w->x, "height", "%d", im->height);
+	mc_xml_close(w->x);
+}
+
+static void answer(walk *w, const mc_node *n)
+{
+	ep_ctx *c = w->c;
+	mc_xml *x = w->x;
+	mc_xml_open(x, "div");
+	if (n->as.answer.kind == MC_ANSWER_CHECKBOX) {
+		mc_xml_attr(x, "class", "answer answer-checkbox");
+		put_id(w, n);
+		checkbox(w, n->as.answer.checked);
+		mc_xml_close(x);
+		return;
+	}
+	int lines = 1;
+	if (n->as.answer.kind == MC_ANSWER_LINES)
+		lines = n->as.answer.lines > 0 ? n->as.answer.lines
+		                               : c->theme->answer.lines;
+	if (lines < 1)
+		lines = 1;
+	if (lines > EP_MAX_LINES)
+		lines = EP_MAX_LINES;
+	mc_xml_attr(x, "class", lines == 1 ? "answer answer-line"
+	                                   : "answer answer-lines");
+	put_id(w, n);
+	mc_xml_attr(x, "title", "Answer space");
+	for (int i = 0; i < lines; i++) {
+		mc_xml_open(x, "div");
+		mc_xml_attr(x, "class", "rule");
+		mc_xml_close(x);
+	}
+	mc_xml_close(x);
+}
+
+/* Seconds as m:ss or h:mm:ss. */
+static const char *clock_time(ep_ctx *c, int t)
+{
+	if (t >= 3600)
+		return ep_printf(c, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+	return ep_printf(c, "%d:%02d", t / 60, t % 60);
+}
+
+static void embed(walk *w, const mc_node *n)
+{
+	ep_ctx *c = w->c;
+	mc_xml *x = w->x;
+	const char *label = mc_theme_embed_label(c->theme, n->as.embed.kind);
+	mc_xml_open(x, "p");
+	mc_xml_attr(x, "class", "embed-kind");
+	ep_text(c, x, label);
+	if (n->as.embed.duration && *n->as.embed.duration) {
+		mc_xml_text(x, *label ? " \xC2\xB7 " : ""); /* middle dot */
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class", "embed-duration");
+		ep_text(c, x, n->as.embed.duration);
+		mc_xml_close(x);
+	}
+	int st = n->as.embed.start, en = n->as.embed.end;
+	if (st > 0 || en > 0) { /* the part to watch: "1:15–3:20" */
+		mc_xml_text(x, " \xC2\xB7 ");
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class", "embed-segment");
+		mc_xml_text(x, clock_time(c, st < 0 ? 0 : st));
+		mc_xml_text(x, "\xE2\x80\x93"); /* en dash */
+		if (en > 0)
+			mc_xml_text(x, clock_time(c, en));
+		mc_xml_close(x);
+	}
+	mc_xml_close(x);
+	mc_xml_open(x, "p");
+	mc_xml_attr(x, "class", "embed-title");
+	ep_text(c, x, info(c, n)->title);
+	mc_xml_close(x);
+	const char *url = n->as.embed.watch_url && *n->as.embed.watch_url
+	                          ? n->as.embed.watch_url
+	                          : n->as.embed.url;
+	const char *href = ep_href(c, url);
+	mc_xml_open(x, "p");
+	mc_xml_attr(x, "class", "embed-link");
+	if (n->as.embed.provider && *n->as.embed.provider) {
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class", "embed-provider");
+		ep_text(c, x, n->as.embed.provider);
+		mc_xml_close(x);
+		mc_xml_text(x, ": ");
+	}
+	if (href) {
+		mc_xml_open(x, "a");
+		mc_xml_attr(x, "href", href);
+		ep_text(c, x, url);
+		mc_xml_close(x);
+	} else {
+		ep_text(c, x, url);
+	}
+	mc_xml_close(x);
+}
+
+static void enter(walk *w, const mc_node *n)
+{
+	ep_ctx *c = w->c;
+	mc_xml *x = w->x;
+	const mc_node *p = n->parent;
+	switch (n->type) {
+	case MC_DOCUMENT:
+		break;
+	case MC_HEADING:
+		mc_xml_open(x, heading_name(c, n));
+		put_id(w, n);
+		break;
+	case MC_CALLOUT_TITLE:
+		mc_xml_open(x, heading_name(c, n));
+		mc_xml_attr(x, "class", "callout-title");
+		put_id(w, n);
+		break;
+	case MC_PARAGRAPH:
+		if (!unwrapped(c, n)) {
+			mc_xml_open(x, "p");
+			if (p && p->type == MC_ITEM && p->as.item.prompt && p->first == n)
+				mc_xml_attr(x, "class", "prompt");
+			put_id(w, n);
+		}
+		if (p && p->type == MC_ITEM && p->first == n &&
+		    p->as.item.task != MC_TASK_NONE)
+			checkbox(w, p->as.item.task == MC_TASK_DONE);
+		break;
+	case MC_LIST:
+		mc_xml_open(x, n->as.list.ordered ? "ol" : "ul");
+		put_id(w, n);
+		if (n->as.list.ordered && n->as.list.start != 1)
+			mc_xml_attrf(x, "start", "%d", n->as.list.start);
+		break;
+	case MC_ITEM:
+		mc_xml_open(x, "li");
+		if (n->as.item.task != MC_TASK_NONE)
+			mc_xml_attr(x, "class", "task");
+		else if (n->as.item.prompt)
+			mc_xml_attr(x, "class", "prompt");
+		put_id(w, n);
+		if (n->as.item.task != MC_TASK_NONE &&
+		    (!n->first || n->first->type != MC_PARAGRAPH))
+			checkbox(w, n->as.item.task == MC_TASK_DONE);
+		break;
+	case MC_BLOCKQUOTE:
+		if (n->last && n->last->type == MC_ATTRIBUTION) {
+			mc_xml_open(x, "figure");
+			mc_xml_attr(x, "class", "quote");
+			put_id(w, n);
+			mc_xml_open(x, "blockquote");
+		} else {
+			mc_xml_open(x, "blockquote");
+			put_id(w, n);
+		}
+		break;
+	case MC_ATTRIBUTION:
+		mc_xml_close(x); /* the blockquote; the figure stays open */
+		mc_xml_open(x, "figcaption");
+		mc_xml_attr(x, "class", "attribution");
+		put_id(w, n);
+		mc_xml_text(x, "\xE2\x80\x94 "); /* em dash */
+		break;
+	case MC_CODE_BLOCK: {
+		mc_xml_open(x, "pre");
+		put_id(w, n);
+		mc_xml_open(x, "code");
+		const char *info_s = n->as.code.info;
+		if (info_s && *info_s) {
+			size_t k = 0;
+			while (info_s[k] && info_s[k] != ' ' && info_s[k] != '\t' &&
+			       info_s[k] != '{')
+				k++;
+			if (k)
+				ep_attr(c, x, "class",
+				        ep_printf(c, "language-%.*s", (int)k, info_s));
+		}
+		ep_text(c, x, n->as.code.text);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		break;
+	}
+	case MC_THEMATIC_BREAK:
+		mc_xml_open(x, "hr");
+		put_id(w, n);
+		mc_xml_close(x);
+		break;
+	case MC_TABLE:
+		mc_xml_open(x, "table");
+		put_id(w, n);
+		break;
+	case MC_TABLE_ROW: {
+		bool head = info(c, n)->thead;
+		if (!n->prev || info(c, n->prev)->thead != head)
+			mc_xml_open(x, head ? "thead" : "tbody");
+		mc_xml_open(x, "tr");
+		put_id(w, n);
+		break;
+	}
+	case MC_TABLE_CELL: {
+		bool head = p && info(c, p)->thead;
+		mc_xml_open(x, n->as.cell.header || head ? "th" : "td");
+		put_id(w, n);
+		if (head)
+			mc_xml_attr(x, "scope", "col");
+		if (n->as.cell.colspan > 1)
+			mc_xml_attrf(x, "colspan", "%d", n->as.cell.colspan);
+		if (n->as.cell.rowspan > 1)
+			mc_xml_attrf(x, "rowspan", "%d", n->as.cell.rowspan);
+		if (n->as.cell.align != MC_ALIGN_NONE)
+			mc_xml_attrf(x, "class", "align-%s",
+			             mc_align_name(n->as.cell.align));
+		break;
+	}
+	case MC_FIGURE: {
+		mc_xml_open(x, "figure");
+		mc_xml_attr(x, "class", "image");
+		put_id(w, n);
+		const char *href = w->in_link ? NULL : ep_href(c, n->as.image.href);
+		if (href) {
+			mc_xml_open(x, "a");
+			mc_xml_attr(x, "href", href);
+		}
+		image(w, n, true);
+		if (href)
+			mc_xml_close(x);
+		break;
+	}
+	case MC_CAPTION:
+		if (p && p->type == MC_EMBED) {
+			mc_xml_open(x, "p");
+			mc_xml_attr(x, "class", "embed-note");
+		} else {
+			mc_xml_open(x, "figcaption");
+		}
+		put_id(w, n);
+		break;
+	case MC_CALLOUT: {
+		mc_callout_kind k = n->as.callout.kind;
+		const mc_callout_style *st =
+			mc_theme_callout(c->theme, k, n->as.callout.variant);
+		mc_xml_open(x, "aside");
+		if (k == MC_CALLOUT_HIGHLIGHT) {
+			int v = n->as.callout.variant;
+			v = v < 1 || v > MC_THEME_HIGHLIGHTS ? 1 : v;
+			mc_xml_attrf(x, "class", "callout highlight highlight%d", v);
+		} else if ((unsigned)k < MC_CALLOUT_KIND__MAX) {
+			mc_xml_attrf(x, "class", "callout %s", mc_callout_kind_name(k));
+		} else {
+			mc_xml_attr(x, "class", "callout info");
+		}
+		put_id(w, n);
+		if (st->label && *st->label) {
+			mc_xml_open(x, "p");
+			mc_xml_attr(x, "class", "callout-label");
+			ep_text(c, x, st->label);
+			mc_xml_close(x);
+		}
+		break;
+	}
+	case MC_EMBED:
+		mc_xml_open(x, "div");
+		mc_xml_attrf(x, "class", "embed embed-%s",
+		             (unsigned)n->as.embed.kind < MC_EMBED_KIND__MAX
+		                     ? mc_embed_kind_name(n->as.embed.kind)
+		                     : "video");
+		put_id(w, n);
+		embed(w, n);
+		break;
+	case MC_DETAILS:
+		mc_xml_open(x, "details");
+		mc_xml_attr(x, "open", "open"); /* a book shows it all */
+		put_id(w, n);
+		break;
+	case MC_SUMMARY:
+		mc_xml_open(x, "summary");
+		put_id(w, n);
+		break;
+	case MC_ANSWER:
+		answer(w, n);
+		break;
+	case MC_FOOTNOTE_DEF: {
+		if (!n->prev || n->prev->type != MC_FOOTNOTE_DEF) {
+			mc_xml_open(x, "section");
+			mc_xml_attr(x, "class", "footnotes");
+		}
+		const ep_info *i = info(c, n);
+		mc_xml_open(x, "aside");
+		mc_xml_attr(x, "epub:type", "footnote");
+		mc_xml_attr(x, "class", "footnote");
+		mc_xml_attr(x, "id", i->id);
+		ep_note *note = n->as.footnote.label
+		                        ? ep_map_get(&c->notes, n->as.footnote.label)
+		                        : NULL;
+		mc_xml_open(x, "p");
+		mc_xml_attr(x, "class", "footnote-number");
+		if (note && note->def == n && note->backid) {
+			mc_xml_open(x, "a");
+			mc_xml_attrf(x, "href", "#%s", note->backid);
+			mc_xml_attrf(x, "title", "Back to the text");
+			mc_xml_attrf(x, "role", "doc-backlink");
+			mc_xml_text(x, ep_printf(c, "%d", i->fn));
+			mc_xml_close(x);
+		} else {
+			mc_xml_text(x, ep_printf(c, "%d", i->fn));
+		}
+		mc_xml_close(x);
+		break;
+	}
+	case MC_TEXT:
+		ep_text(c, x, n->as.text.text);
+		break;
+	case MC_CODE:
+		mc_xml_open(x, "code");
+		put_id(w, n);
+		ep_text(c, x, n->as.text.text);
+		mc_xml_close(x);
+		break;
+	case MC_EMPH:
+	case MC_STRONG:
+	case MC_STRIKE:
+	case MC_SUP:
+	case MC_SUB:
+		mc_xml_open(x, n->type == MC_EMPH     ? "em"
+		               : n->type == MC_STRONG ? "strong"
+		               : n->type == MC_STRIKE ? "s"
+		               : n->type == MC_SUP    ? "sup"
+		                                      : "sub");
+		put_id(w, n);
+		break;
+	case MC_LINK: {
+		const char *href = w->in_link ? NULL : ep_href(c, n->as.link.url);
+		if (href) {
+			mc_xml_open(x, "a");
+			mc_xml_attr(x, "href", href);
+			if (n->as.link.title && *n->as.link.title)
+				ep_attr(c, x, "title", n->as.link.title);
+			w->in_link++;
+		} else {
+			/* a link that would not resolve in the book: its text */
+			mc_xml_open(x, "span");
+			mc_xml_attr(x, "class", "link");
+		}
+		put_id(w, n);
+		break;
+	}
+	case MC_IMAGE:
+		image(w, n, false);
+		break;
+	case MC_LINEBREAK:
+		mc_xml_open(x, "br");
+		mc_xml_close(x);
+		break;
+	case MC_SOFTBREAK:
+		mc_xml_text(x, "\n");
+		break;
+	case MC_BLANK: {
+		int wd = n->as.blank.width;
+		wd = wd < 3 ? 3 : wd > EP_MAX_BLANK ? EP_MAX_BLANK : wd;
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class", "blank");
+		mc_xml_attr(x, "title", "blank");
+		for (int i = 0; i < wd; i++)
+			mc_xml_text(x, "\xC2\xA0"); /* no-break space */
+		mc_xml_close(x);
+		break;
+	}
+	case MC_FOOTNOTE_REF: {
+		const ep_info *i = info(c, n);
+		if (!i->fn) { /* no such note: the reference as written */
+			mc_xml_text(x, "[");
+			ep_text(c, x, n->as.footnote.label);
+			mc_xml_text(x, "]");
+			break;
+		}
+		ep_note *note = ep_map_get(&c->notes, n->as.footnote.label);
+		mc_xml_open(x, "sup");
+		if (w->in_link) {
+			mc_xml_attr(x, "id", i->id);
+			mc_xml_text(x, ep_printf(c, "%d", i->fn));
+		} else {
+			mc_xml_open(x, "a");
+			mc_xml_attr(x, "epub:type", "noteref");
+			mc_xml_attr(x, "role", "doc-noteref");
+			mc_xml_attr(x, "id", i->id);
+			mc_xml_attrf(x, "href", "#%s", note->id);
+			mc_xml_text(x, ep_printf(c, "%d", i->fn));
+			mc_xml_close(x);
+		}
+		mc_xml_close(x);
+		break;
+	}
+	case MC_NODE_TYPE__MAX:
+		break;
+	}
+}
+
+static void leave(walk *w, const mc_node *n)
+{
+	ep_ctx *c = w->c;
+	mc_xml *x = w->x;
+	switch (n->type) {
+	case MC_DOCUMENT:
+		break;
+	case MC_PARAGRAPH:
+		if (!unwrapped(c, n))
+			mc_xml_close(x);
+		break;
+	case MC_TABLE_ROW: {
+		mc_xml_close(x);
+		bool head = info(c, n)->thead;
+		if (!n->next || info(c, n->next)->thead != head)
+			mc_xml_close(x);
+		break;
+	}
+	case MC_LINK:
+		if (x->depth && strcmp(x->stack[x->depth - 1], "a") == 0)
+			w->in_link--;
+		mc_xml_close(x);
+		break;
+	case MC_FOOTNOTE_DEF:
+		mc_xml_close(x);
+		if (!n->next || n->next->type != MC_FOOTNOTE_DEF)
+			mc_xml_close(x);
+		break;
+	default:
+		mc_xml_close(x);
+		break;
+	}
+}
+
+int ep_content(ep_ctx *c, mc_buf *out)
+{
+	mc_xml x;
+	mc_xml_init(&x, out);
+	mc_xml_decl(&x);
+	mc_xml_raw(&x, "<!DOCTYPE html>\n");
+	mc_xml_open(&x, "html");
+	mc_xml_attr(&x, "xmlns", "http://www.w3.org/1999/xhtml");
+	mc_xml_attr(&x, "xmlns:epub", "http://www.idpf.org/2007/ops");
+	mc_xml_attr(&x, "lang", c->lang);
+	mc_xml_attr(&x, "xml:lang", c->lang);
+	mc_xml_nl(&x);
+	mc_xml_open(&x, "head");
+	mc_xml_open(&x, "title");
+	ep_text(c, &x, c->title);
+	mc_xml_close(&x);
+	mc_xml_open(&x, "link");
+	mc_xml_attr(&x, "rel", "stylesheet");
+	mc_xml_attr(&x, "type", "text/css");
+	mc_xml_attr(&x, "href", EP_CSS);
+	mc_xml_close(&x);
+	mc_xml_close(&x);
+	mc_xml_nl(&x);
+	mc_xml_open(&x, "body");
+	mc_xml_attr(&x, "epub:type", "bodymatter");
+	mc_xml_nl(&x);
+	mc_xml_open(&x, "section");
+	mc_xml_attr(&x, "class", "section");
+	mc_xml_open(&x, "h1");
+	mc_xml_attr(&x, "class", "title");
+	mc_xml_attr(&x, "id", c->title_id);
+	ep_text(c, &x, c->title);
+	mc_xml_close(&x);
+	mc_xml_nl(&x);
+
+	walk w = {c, &x, 0};
+	mc_iter it;
+	mc_iter_init(&it, c->doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev == MC_EVENT_ENTER)
+			enter(&w, it.cur);
+		else if (ev == MC_EVENT_EXIT)
+			leave(&w, it.cur);
+		/* a newline after each top-level block keeps the file readable */
+		mc_node_type ty = it.cur->type;
+		if (it.cur->parent == c->doc->root &&
+		    (ev == MC_EVENT_EXIT || ty == MC_CODE_BLOCK ||
+		     ty == MC_THEMATIC_BREAK || ty == MC_ANSWER))
+			mc_xml_nl(&x);
+	}
+	mc_xml_close(&x); /* section */
+	mc_xml_nl(&x);
+	mc_xml_close(&x); /* body */
+	mc_xml_nl(&x);
+	mc_xml_close(&x); /* html */
+	mc_xml_nl(&x);
+	if (mc_xml_finish(&x) != 0) {
+		mc_error(c->diag, 0, 0, "EPUB: the content document is not "
+		                        "well-formed (an internal error)");
+		return -1;
+	}
+	return 0;
+}
