@@ -192,14 +192,15 @@ int ep_prepare(ep_ctx *c)
 		case MC_HEADING:
 		case MC_CALLOUT_TITLE: {
 			ep_info *i = ep_info_of(c, n);
-			int lv;
-			if (n->type == MC_HEADING) {
-				lv = n->as.heading.level;
-				lv = lv < 1 ? 1 : lv > 6 ? 6 : lv;
-				last_level = lv;
-			} else {
+			/* a callout title keeps the level it was written
+			 * with; a title made some other way nests under the
+			 * last heading */
+			int lv = n->as.heading.level;
+			if (n->type == MC_CALLOUT_TITLE && lv < 1)
 				lv = last_level < 6 ? last_level + 1 : 6;
-			}
+			lv = lv < 1 ? 1 : lv > 6 ? 6 : lv;
+			if (n->type == MC_HEADING)
+				last_level = lv;
 			i->level = lv;
 			if (!i->id)
 				i->id = ep_unique_id(c, n->type == MC_HEADING ? "section"
