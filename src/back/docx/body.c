@@ -51,6 +51,7 @@ typedef struct ctx {
 	mc_task item_task;
 	bool item_pending; /* the next paragraph starts a list item */
 	bool item_prompt;
+	const char *item_label; /* a task item's text, for its control */
 	bool in_quote;
 	bool in_table;
 	const char *mark;  /* anchor id to bookmark in the next paragraph */
@@ -372,7 +373,8 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
-static void sdt_names(dx *d, const char *label, int number)
+static void sdt_names(dx *d, const char *tag, const char *label,
+                      int number)
 {
 	mc_xml *x = &d->x;
 	char fallback[32];
@@ -385,7 +387,7 @@ static void sdt_names(dx *d, const char *label, int number)
 	mc_xml_close(x);
 	mc_buf_free(&alias);
 	mc_xml_open(x, "w:tag");
-	mc_xml_attrf(x, "w:val", "answer-%d", number);
+	mc_xml_attrf(x, "w:val", "%s-%d", tag, number);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:id");
 	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
@@ -400,7 +402,8 @@ static void placeholder_run(dx *d, const char *text)
 	run(d, text, &r);
 }
 
-static void checkbox_sdt(dx *d, bool checked, const char *label, int number)
+static void checkbox_sdt(dx *d, const char *tag, bool checked,
+                         const char *label, int number)
 {
 	mc_xml *x = &d->x;
 	if (d->opts.legacy_fields) {
@@ -434,7 +437,7 @@ static void checkbox_sdt(dx *d, bool checked, const char *label, int number)
 	} else {
 		mc_xml_open(x, "w:sdt");
 		mc_xml_open(x, "w:sdtPr");
-		sdt_names(d, label, number);
+		sdt_names(d, tag, label, number);
 		mc_xml_open(x, "w14:checkbox");
 		mc_xml_open(x, "w14:checked");
 		mc_xml_attr(x, "w14:val", checked ? "1" : "0");
@@ -753,8 +756,8 @@ static void p_open(dx *d, ctx *c, const para *p)
 	}
 	c->item_pending = false;
 	if (item && c->item_task != MC_TASK_NONE)
-		checkbox_sdt(d, c->item_task == MC_TASK_DONE, NULL,
-		             10000 + d->next_field);
+		checkbox_sdt(d, "task", c->item_task == MC_TASK_DONE,
+		             c->item_label, ++d->ntasks);
 }
 
 static void p_close(dx *d)
@@ -790,7 +793,8 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	if (n->as.answer.kind == MC_ANSWER_CHECKBOX) {
 		para p = {NULL, false, ind, -1, NULL};
 		p_open(d, c, &p);
-		checkbox_sdt(d, n->as.answer.checked, n->as.answer.label,
+		checkbox_sdt(d, "answer", n->as.answer.checked,
+		             n->as.answer.label,
 		             n->as.answer.number);
 		p_close(d);
 		return;
@@ -811,7 +815,7 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	}
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
-	sdt_names(d, n->as.answer.label, n->as.answer.number);
+	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number);
 	empty(x, "w:showingPlcHdr");
 	mc_xml_open(x, "w:text");
 	if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
@@ -1273,6 +1277,10 @@ static void list(dx *d, ctx *c, const mc_node *n, int depth)
 		ic.item_lvl = lvl;
 		ic.item_task = it->as.item.task;
 		ic.item_prompt = it->as.item.prompt;
+		ic.item_label = it->as.item.task != MC_TASK_NONE
+		                        ? mc_node_plain_text((mc_doc *)d->doc,
+		                                             it->first)
+		                        : NULL;
 		ic.mark = it->id;
 		if (!it->first || it->first->type != MC_PARAGRAPH) {
 			/* the number needs a paragraph of its own */

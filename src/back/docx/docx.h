@@ -77,6 +77,7 @@ typedef struct dx {
 	size_t nmarks;
 
 	int next_field;   /* w:id of content controls, field names */
+	int ntasks;       /* task checkboxes so far */
 	int next_docpr;   /* wp:docPr ids */
 	int next_bm;      /* w:bookmarkStart ids */
 	int failed;       /* -1 once an error was reported */
