@@ -4,10 +4,14 @@
  *
  *   unit_docx                 run the checks (PASS:/FAIL: lines)
  *   unit_docx --write IN DIR  write IN as DIR/default.docx, protect.docx
- *                             and legacy.docx (for tests/group_docx.sh) */
+ *                             and legacy.docx (for tests/group_docx.sh)
+ *   unit_docx --bench FILE... mean in-process milliseconds per file of
+ *                             parse and DOCX render, and of render alone
+ *                             (best of 5; for tests/bench_docx.sh) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zip.h>
 
 #include "back/docx/docx.h"
@@ -138,10 +142,65 @@ done:
 	return rc;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int bench(int n, char **files)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "bench");
+	mc_theme *th = NULL;
+	if (mc_theme_load(NULL, &th, &d) != 0)
+		return 1;
+	mc_front_opts fo = {NULL, th->answer.lines};
+	double best_all = 1e300, best_render = 1e300;
+	for (int rep = 0; rep < 5; rep++) {
+		double all = 0, render_ms = 0;
+		for (int i = 0; i < n; i++) {
+			mc_doc *doc = NULL;
+			mc_buf out = MC_BUF_INIT;
+			mc_diag_init(&d, NULL, files[i]);
+			double t0 = now_ms();
+			if (mc_front_parse_file(files[i], &fo, &d, &doc) != 0) {
+				fprintf(stderr, "unit_docx: cannot parse %s\n",
+				        files[i]);
+				mc_theme_free(th);
+				return 1;
+			}
+			double t1 = now_ms();
+			int rc = mc_render_docx(doc, th, &out, &d);
+			double t2 = now_ms();
+			mc_buf_free(&out);
+			mc_doc_free(doc);
+			if (rc != 0) {
+				fprintf(stderr, "unit_docx: cannot render %s\n",
+				        files[i]);
+				mc_theme_free(th);
+				return 1;
+			}
+			all += t2 - t0;
+			render_ms += t2 - t1;
+		}
+		if (all < best_all)
+			best_all = all;
+		if (render_ms < best_render)
+			best_render = render_ms;
+	}
+	printf("%.3f %.3f\n", best_all / n, best_render / n);
+	mc_theme_free(th);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "--write") == 0)
 		return write_variants(argv[2], argv[3]);
+	if (argc >= 3 && strcmp(argv[1], "--bench") == 0)
+		return bench(argc - 2, argv + 2);
 
 	mc_diag d;
 	mc_diag_init(&d, stderr, "sample.md");

@@ -204,7 +204,9 @@ static int qr_png(const QRcode *qr, int scale, mc_buf *out, png_err *e)
 	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 1,
 	             PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
 	             PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_set_compression_level(png, 9);
+	/* 1-bit rows of long runs: no filter, and zlib's default level */
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+	png_set_compression_level(png, 6);
 	png_write_info(png, info);
 	size_t rowbytes = ((size_t)side + 7) / 8;
 	row = mc_xmalloc(rowbytes);
@@ -245,8 +247,9 @@ dx_media *dx_qr(dx *d, const char *text)
 	}
 	mc_buf png = MC_BUF_INIT;
 	png_err e = {{0}};
-	int rc = qr_png(qr, 8, &png, &e);
-	long side = (qr->width + 8) * 8L;
+	/* 4 pixels a module: sharp when printed at the theme's qr_size */
+	int rc = qr_png(qr, 4, &png, &e);
+	long side = (qr->width + 8) * 4L;
 	QRcode_free(qr);
 	if (rc != 0) {
 		mc_error(d->diag, 0, 0, "cannot write the QR code PNG: %s",
