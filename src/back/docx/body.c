@@ -377,7 +377,7 @@ static void sdt_names(dx *d, const char *tag, const char *label,
                       int number)
 {
 	mc_xml *x = &d->x;
-	char fallback[32];
+	char fallback[48];
 	snprintf(fallback, sizeof fallback, "Answer %d", number);
 	const char *a = label && *label ? label : fallback;
 	mc_buf alias = MC_BUF_INIT;
@@ -656,7 +656,7 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		blank(d, n);
 		break;
 	case MC_FOOTNOTE_REF: {
-		char num[16];
+		char num[32];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);
 		c.vert = 1;
 		run(d, num, &c);
@@ -1383,7 +1383,7 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 	switch (n->type) {
 	case MC_HEADING: {
 		int lv = n->as.heading.level;
-		char style[16];
+		char style[32];
 		snprintf(style, sizeof style, "Heading%d",
 		         lv < 1 ? 1 : lv > 6 ? 6 : lv);
 		ctx hc = *c;
@@ -1476,7 +1476,7 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		answer(d, c, n);
 		break;
 	case MC_FOOTNOTE_DEF: {
-		char num[16];
+		char num[32];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);
 		const mc_node *k = n->first;
 		para p = {"FootnoteText", false, -1, -1, NULL};

@@ -235,7 +235,7 @@ void dx_styles_xml(const dx *d, mc_buf *out)
 	mc_xml_close(x);
 
 	for (int lv = 1; lv <= 6; lv++) {
-		char id[16], name[16];
+		char id[32], name[32];
 		snprintf(id, sizeof id, "Heading%d", lv);
 		snprintf(name, sizeof name, "heading %d", lv);
 		style_open(x, "paragraph", id, name, "Normal", "Normal", false);
@@ -495,7 +495,7 @@ static void abstract_num(mc_xml *x, int id, bool ordered)
 		mc_xml_attrf(x, "w:ilvl", "%d", lv);
 		vall(x, "w:start", 1);
 		if (ordered) {
-			char txt[8];
+			char txt[24];
 			snprintf(txt, sizeof txt, "%%%d.", lv + 1);
 			val(x, "w:numFmt", numfmts[lv % 3]);
 			val(x, "w:lvlText", txt);
