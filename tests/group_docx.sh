@@ -88,6 +88,50 @@ else
 	fail "docx: python-docx cannot open some files" "$(cat "$T/check.out")"
 fi
 
+# every fixture through the backend too (house style: every input through
+# every backend), and a pathological nesting, under a time limit
+fx=()
+for md in fixtures/*.md; do
+	[ -e "$md" ] && [ ! -e "${md%.md}.err" ] && fx+=("$md")
+done
+fouts=()
+fbad=()
+for md in "${fx[@]}"; do
+	o="$T/fx-$(basename "${md%.md}").docx"
+	if timeout "$TMO" "$BIN" -q "$md" -o "$o" >/dev/null 2>"$T/fx.err" </dev/null &&
+		! grep -qE 'Sanitizer|runtime error' "$T/fx.err"; then
+		fouts+=("$o")
+	else
+		fbad+=("$md: $(head -n 3 "$T/fx.err")")
+	fi
+done
+if [ ${#fx[@]} -eq 0 ]; then
+	skip "docx: fixtures (none)"
+elif [ ${#fbad[@]} -ne 0 ]; then
+	fail "docx: ${#fbad[@]} of ${#fx[@]} fixtures fail to convert" "${fbad[@]}"
+elif check parts --xml-only "${fouts[@]}"; then
+	pass "docx: ${#fx[@]} fixtures convert, every XML part well-formed"
+else
+	fail "docx: fixtures' XML parts or markup leaks" "$(cat "$T/check.out")"
+fi
+
+{
+	for _ in $(seq 150); do printf '> '; done
+	echo 'deep quote'
+	echo
+	for i in $(seq 0 60); do printf '%*s- level %d\n' $((i * 2)) '' "$i"; done
+	echo
+	for _ in $(seq 100); do printf '<div class="callout info" markdown="1">\n\n'; done
+	echo 'inside ____ boxes'
+	for _ in $(seq 100); do printf '\n</div>\n'; done
+} >"$T/deep.md"
+if timeout 20 "$BIN" -q "$T/deep.md" -o "$T/deep.docx" >/dev/null 2>"$T/deep.err" </dev/null &&
+	! grep -qE 'Sanitizer|runtime error' "$T/deep.err" && check parts "$T/deep.docx"; then
+	pass "docx: pathological nesting converts to well-formed XML in time"
+else
+	fail "docx: pathological nesting" "$(head -n 5 "$T/deep.err")" "$(cat "$T/check.out")"
+fi
+
 # ---- the seed ----------------------------------------------------------
 if [ ! -f "$SEED" ]; then
 	skip "docx: seed checks (no $SEED)"
