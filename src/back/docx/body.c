@@ -863,6 +863,29 @@ static void tc_open(dx *d, long w, int span, const char *vmerge,
 	mc_xml_close(x);
 }
 
+/* Left indent of a table or card: the list level's, or the callout
+ * box's text indent; 0 at the margin. */
+static long table_indent(const dx *d, const ctx *c)
+{
+	if (d->list_level >= 0)
+		return level_indent(d->list_level);
+	if (d->callout && !c->in_table)
+		return 227;
+	return 0;
+}
+
+/* After a table or card: a paragraph of air, which also keeps two tables
+ * apart (Word would merge them).  Not at the end of a box or a cell,
+ * where it would only add an empty shaded line. */
+static void spacer(dx *d, ctx *c, const mc_node *n)
+{
+	if (!n->next && n->parent && n->parent->type != MC_DOCUMENT)
+		return;
+	para p = {NULL, false, -1, 0, NULL};
+	p_open(d, c, &p);
+	p_close(d);
+}
+
 static void table(dx *d, ctx *c, const mc_node *t, int depth)
 {
 	mc_xml *x = &d->x;
@@ -910,8 +933,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 		}
 	}
 	long width = dx_twips(mc_theme_text_width(d->theme));
-	if (d->list_level >= 0)
-		width -= level_indent(d->list_level);
+	width -= table_indent(d, c) * (d->list_level >= 0 ? 1 : 2);
 	if (width < 1440)
 		width = 1440;
 	long colw = width / ncols;
@@ -923,9 +945,9 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 	mc_xml_attrf(x, "w:w", "%ld", colw * ncols);
 	mc_xml_attr(x, "w:type", "dxa");
 	mc_xml_close(x);
-	if (d->list_level >= 0) {
+	if (table_indent(d, c) > 0) {
 		mc_xml_open(x, "w:tblInd");
-		mc_xml_attrf(x, "w:w", "%ld", level_indent(d->list_level));
+		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
 		mc_xml_attr(x, "w:type", "dxa");
 		mc_xml_close(x);
 	}
@@ -1042,12 +1064,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 	mc_xml_close(x); /* tbl */
 	free(g);
 	d->list_level = saved_level;
-	/* Word needs a paragraph between two tables */
-	if (t->next && t->next->type == MC_TABLE) {
-		para p = {"Normal", false, -1, 0, NULL};
-		p_open(d, c, &p);
-		p_close(d);
-	}
+	spacer(d, c, t);
 }
 
 static void figure(dx *d, ctx *c, const mc_node *n, int depth)
@@ -1134,8 +1151,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	                            ? n->as.embed.title
 	                            : d->last_heading;
 	long width = dx_twips(mc_theme_text_width(t));
-	if (d->list_level >= 0)
-		width -= level_indent(d->list_level);
+	width -= table_indent(d, c) * (d->list_level >= 0 ? 1 : 2);
 	long qrw = dx_twips(t->embed.qr_size) + 300;
 	if (qrw > width / 2)
 		qrw = width / 2;
@@ -1150,9 +1166,9 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	mc_xml_attrf(x, "w:w", "%ld", width);
 	mc_xml_attr(x, "w:type", "dxa");
 	mc_xml_close(x);
-	if (d->list_level >= 0) {
+	if (table_indent(d, c) > 0) {
 		mc_xml_open(x, "w:tblInd");
-		mc_xml_attrf(x, "w:w", "%ld", level_indent(d->list_level));
+		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
 		mc_xml_attr(x, "w:type", "dxa");
 		mc_xml_close(x);
 	}
@@ -1243,11 +1259,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	mc_xml_close(x); /* tr */
 	mc_xml_close(x); /* tbl */
 	d->list_level = saved_level;
-	/* a spacer: a table must not touch the next one, and the card
-	 * needs air */
-	para sp = {NULL, false, -1, 0, NULL};
-	p_open(d, c, &sp);
-	p_close(d);
+	spacer(d, c, n);
 }
 
 static void list(dx *d, ctx *c, const mc_node *n, int depth)
