@@ -145,11 +145,8 @@ static const char *mark_name(const dx *d, const char *id)
 	return m ? m->name : NULL;
 }
 
-static void bookmark(dx *d, const char *id)
+static void bookmark_named(dx *d, const char *name)
 {
-	const char *name = mark_name(d, id);
-	if (!name)
-		return;
 	int n = d->next_bm++;
 	mc_xml_open(&d->x, "w:bookmarkStart");
 	mc_xml_attrf(&d->x, "w:id", "%d", n);
@@ -158,6 +155,13 @@ static void bookmark(dx *d, const char *id)
 	mc_xml_open(&d->x, "w:bookmarkEnd");
 	mc_xml_attrf(&d->x, "w:id", "%d", n);
 	mc_xml_close(&d->x);
+}
+
+static void bookmark(dx *d, const char *id)
+{
+	const char *name = mark_name(d, id);
+	if (name)
+		bookmark_named(d, name);
 }
 
 /* ---- runs ---- */
@@ -342,7 +346,9 @@ static bool image_run(dx *d, const mc_image *im)
 	}
 	cx *= EMU_PER_PX;
 	cy *= EMU_PER_PX;
-	double maxw = mc_theme_text_width(d->theme) * EMU_PER_PT;
+	double maxw = d->max_width > 0 ? d->max_width * 635.0 /* EMU a twip */
+	                               : mc_theme_text_width(d->theme) *
+	                                         EMU_PER_PT;
 	double maxh = mc_theme_text_height(d->theme) * 0.9 * EMU_PER_PT;
 	if (maxw > 0 && cx > maxw) {
 		cy *= maxw / cx;
@@ -472,7 +478,8 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 }
 
 /* A legacy FORMTEXT field; its result is Word's five en spaces. */
-static void formtext(dx *d, int number, const char *label)
+static void formtext(dx *d, const char *prefix, int number,
+                     const char *label)
 {
 	mc_xml *x = &d->x;
 	mc_xml_open(x, "w:r");
@@ -480,7 +487,7 @@ static void formtext(dx *d, int number, const char *label)
 	mc_xml_attr(x, "w:fldCharType", "begin");
 	mc_xml_open(x, "w:ffData");
 	mc_xml_open(x, "w:name");
-	mc_xml_attrf(x, "w:val", "Answer%d", number);
+	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
 	mc_xml_close(x);
 	empty(x, "w:enabled");
 	val(x, "w:calcOnExit", "0");
@@ -527,9 +534,8 @@ static void formtext(dx *d, int number, const char *label)
 /* An inline fill-in blank: a run-level plain-text control. */
 static void blank(dx *d, const mc_node *n)
 {
-	int number = 10000 + d->next_field;
 	if (d->opts.legacy_fields) {
-		formtext(d, number, "");
+		formtext(d, "Blank", ++d->nblanks, "");
 		return;
 	}
 	mc_xml *x = &d->x;
@@ -656,10 +662,18 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		blank(d, n);
 		break;
 	case MC_FOOTNOTE_REF: {
-		char num[32];
+		char num[32], name[48];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);
+		snprintf(name, sizeof name, "fn_%d", n->as.footnote.number);
 		c.vert = 1;
-		run(d, num, &c);
+		if (!r->link) {
+			mc_xml_open(&d->x, "w:hyperlink");
+			mc_xml_attr(&d->x, "w:anchor", name);
+			run(d, num, &c);
+			mc_xml_close(&d->x);
+		} else {
+			run(d, num, &c);
+		}
 		break;
 	}
 	default:
@@ -809,7 +823,7 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	para p = {"Answer", false, ind, 160 + (lines - 1) * gap, NULL};
 	if (d->opts.legacy_fields) {
 		p_open(d, c, &p);
-		formtext(d, n->as.answer.number, n->as.answer.label);
+		formtext(d, "Answer", n->as.answer.number, n->as.answer.label);
 		p_close(d);
 		return;
 	}
@@ -1010,6 +1024,8 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 			bool th = cl->as.cell.header || r->as.row.header;
 			tc_open(d, colw * span, span,
 			        merged ? (first_row ? "restart" : "") : NULL, th);
+			long saved_max = d->max_width;
+			d->max_width = colw * span - 216; /* less the margins */
 			if (first_row) {
 				rp hr = {0};
 				hr.b = th;
@@ -1057,6 +1073,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 				empty(x, "w:p");
 			}
 			mc_xml_close(x); /* tc */
+			d->max_width = saved_max;
 			col += span;
 		}
 		mc_xml_close(x); /* tr */
@@ -1493,6 +1510,9 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		const mc_node *k = n->first;
 		para p = {"FootnoteText", false, -1, -1, NULL};
 		p_open(d, c, &p);
+		char fname[48];
+		snprintf(fname, sizeof fname, "fn_%d", n->as.footnote.number);
+		bookmark_named(d, fname);
 		rp sup = {0};
 		sup.vert = 1;
 		run(d, num, &sup);

@@ -78,6 +78,7 @@ typedef struct dx {
 
 	int next_field;   /* w:id of content controls, field names */
 	int ntasks;       /* task checkboxes so far */
+	int nblanks;      /* legacy blank fields so far */
 	int next_docpr;   /* wp:docPr ids */
 	int next_bm;      /* w:bookmarkStart ids */
 	int failed;       /* -1 once an error was reported */
@@ -86,6 +87,8 @@ typedef struct dx {
 	const mc_callout_style *callout; /* innermost callout, or NULL */
 	const char *callout_style;       /* its style id */
 	int list_level;                  /* -1 outside lists */
+	long max_width;                  /* twips an image may take (a table
+	                                    cell's), 0: the text width */
 	const char *last_heading;        /* plain text of the last heading */
 } dx;
 
