@@ -220,7 +220,9 @@ def words(avg_min, file_min, pairs):
     for md, pdf in pairs:
         try:
             src = source_words(open(md, encoding="utf-8").read())
-            txt = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"],
+            # -layout: without it pdftotext joins "self-" at a line end
+            # with the next line's "management" into one word
+            txt = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", pdf, "-"],
                                  capture_output=True, check=True).stdout
         except Exception as e:  # noqa: BLE001
             print("%s: %s" % (pdf, e))
