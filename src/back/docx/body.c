@@ -888,6 +888,26 @@ static long table_indent(const dx *d, const ctx *c)
 	return 0;
 }
 
+/* Whether the last thing written was a table: Word merges two tables
+ * with nothing between them, and wants a paragraph after a table that
+ * ends a cell. */
+static bool after_table(const dx *d)
+{
+	static const char tail[] = "</w:tbl>";
+	size_t n = sizeof tail - 1;
+	return d->doc_xml.len >= n &&
+	       memcmp(d->doc_xml.data + d->doc_xml.len - n, tail, n) == 0;
+}
+
+static void keep_tables_apart(dx *d, ctx *c)
+{
+	if (!after_table(d))
+		return;
+	para p = {NULL, false, -1, 0, NULL};
+	p_open(d, c, &p);
+	p_close(d);
+}
+
 /* After a table or card: a paragraph of air, which also keeps two tables
  * apart (Word would merge them).  Not at the end of a box or a cell,
  * where it would only add an empty shaded line. */
@@ -952,6 +972,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 		width = 1440;
 	long colw = width / ncols;
 
+	keep_tables_apart(d, c);
 	mc_xml_open(x, "w:tbl");
 	mc_xml_open(x, "w:tblPr");
 	val(x, "w:tblStyle", "TableGrid");
@@ -1035,9 +1056,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 				                         ? "right"
 				                         : NULL;
 				const mc_node *k = cl->first;
-				bool last_para = false;
 				for (; k; k = k->next) {
-					last_para = false;
 					if (mc_node_is_inline(k->type)) {
 						/* inlines straight in a cell */
 						const mc_node *e = k;
@@ -1053,21 +1072,17 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 						}
 						p_close(d);
 						k = e;
-						last_para = true;
 					} else if (k->type == MC_PARAGRAPH) {
 						para p = {"Normal", false, -1, -1, jc};
 						paragraph(d, &cc, &p, k->first, &hr,
 						          depth + 1);
-						last_para = true;
 					} else {
 						blocks(d, &cc, k, depth + 1);
 						/* blocks() walks siblings: stop */
 						break;
 					}
 				}
-				const mc_node *lastk = cl->last;
-				if (!cl->first || (!last_para && lastk &&
-				                   lastk->type == MC_TABLE))
+				if (!cl->first || after_table(d))
 					empty(x, "w:p");
 			} else {
 				empty(x, "w:p");
@@ -1177,6 +1192,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 		d->callout ? d->callout
 		           : mc_theme_callout(t, MC_CALLOUT_VIDEOS, 0);
 
+	keep_tables_apart(d, c);
 	mc_xml_open(x, "w:tbl");
 	mc_xml_open(x, "w:tblPr");
 	mc_xml_open(x, "w:tblW");
