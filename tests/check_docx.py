@@ -6,6 +6,9 @@
                                         markup in the text outside code
   check_docx.py parts --xml-only F...   the same without the markup check
                                         (fixtures show markup on purpose)
+  check_docx.py order FILE.docx...      children of pPr, rPr, sdtPr, tblPr,
+                                        tcPr, sectPr, style, lvl, settings...
+                                        in ECMA-376 order
   check_docx.py pydocx FILE.docx...     python-docx opens each file
   check_docx.py answers FILE.docx N     exactly N answer content controls,
                                         each right after a Prompt paragraph
@@ -92,6 +95,116 @@ def parts(files, leaks=True):
         return 1
     print("%d files, %d XML parts well-formed, no markup leaked" %
           (len(files), nparts))
+    return 0
+
+
+# Child order that ECMA-376 Part 1 prescribes (xsd:sequence) for the
+# containers the backend writes; Word refuses a part that breaks it.
+ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
+            "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd",
+            "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+            "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+            "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+            "textDirection", "textAlignment", "textboxTightWrap",
+            "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
+    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps",
+            "strike", "dstrike", "outline", "shadow", "emboss", "imprint",
+            "noProof", "snapToGrid", "vanish", "webHidden", "color",
+            "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+            "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+            "em", "lang", "eastAsianLayout", "specVanish", "oMath"],
+    "sdtPr": ["rPr", "alias", "tag", "id", "lock", "placeholder",
+              "temporary", "showingPlcHdr", "dataBinding", "label",
+              "tabIndex", "*"],
+    "sectPr": ["headerReference", "footerReference", "footnotePr",
+               "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
+               "lnNumType", "pgNumType", "cols", "formProt", "vAlign",
+               "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter",
+               "docGrid", "printerSettings", "sectPrChange"],
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual",
+              "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+              "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout",
+              "tblCellMar", "tblLook"],
+    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders",
+             "shd", "noWrap", "tcMar", "textDirection", "tcFitText",
+             "vAlign", "hideMark"],
+    "tbl": ["tblPr", "tblGrid", "tr"],
+    "tc": ["tcPr", "*"],
+    "pBdr": ["top", "left", "bottom", "right", "between", "bar"],
+    "tblBorders": ["top", "left", "bottom", "right", "insideH", "insideV"],
+    "style": ["name", "aliases", "basedOn", "next", "link", "autoRedefine",
+              "hidden", "uiPriority", "semiHidden", "unhideWhenUsed",
+              "qFormat", "locked", "personal", "personalCompose",
+              "personalReply", "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr",
+              "tblStylePr"],
+    "lvl": ["start", "numFmt", "lvlRestart", "pStyle", "isLgl", "suff",
+            "lvlText", "lvlPicBulletId", "legacy", "lvlJc", "pPr", "rPr"],
+    "numbering": ["numPicBullet", "abstractNum", "num", "numIdMacAtCleanup"],
+    "settings": ["writeProtection", "view", "zoom", "removePersonalInformation",
+                 "removeDateAndTime", "doNotDisplayPageBoundaries",
+                 "displayBackgroundShape", "printPostScriptOverText",
+                 "printFractionalCharacterWidth", "printFormsData",
+                 "embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts",
+                 "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
+                 "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter",
+                 "gutterAtTop", "hideSpellingErrors", "hideGrammaticalErrors",
+                 "activeWritingStyle", "proofState", "formsDesign",
+                 "attachedTemplate", "linkStyles", "stylePaneFormatFilter",
+                 "stylePaneSortMethod", "documentType", "mailMerge",
+                 "revisionView", "trackRevisions", "doNotTrackMoves",
+                 "doNotTrackFormatting", "documentProtection",
+                 "autoFormatOverride", "styleLockTheme", "styleLockQFSet",
+                 "defaultTabStop", "autoHyphenation",
+                 "consecutiveHyphenLimit", "hyphenationZone",
+                 "doNotHyphenateCaps", "showEnvelope", "summaryLength",
+                 "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders",
+                 "bookFoldRevPrinting", "bookFoldPrinting",
+                 "bookFoldPrintingSheets", "drawingGridHorizontalSpacing",
+                 "drawingGridVerticalSpacing",
+                 "displayHorizontalDrawingGridEvery",
+                 "displayVerticalDrawingGridEvery",
+                 "doNotUseMarginsForDrawingGridOrigin",
+                 "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin",
+                 "doNotShadeFormData", "noPunctuationKerning",
+                 "characterSpacingControl", "*"],
+}
+
+
+def order(files):
+    import xml.etree.ElementTree as ET
+    bad = 0
+    n = 0
+    for f in files:
+        z = zipfile.ZipFile(f)
+        for part in ("word/document.xml", "word/styles.xml",
+                     "word/numbering.xml", "word/settings.xml",
+                     "word/header1.xml", "word/footer1.xml"):
+            root = ET.fromstring(z.read(part))
+            for el in root.iter():
+                if not el.tag.startswith("{%s}" % W):
+                    continue
+                seq = ORDER.get(el.tag.split("}")[1])
+                if not seq:
+                    continue
+                n += 1
+                last = -1
+                for k in el:
+                    name = k.tag.split("}")[1] if k.tag.startswith(
+                        "{%s}" % W) else "*"
+                    pos = seq.index(name) if name in seq else (
+                        seq.index("*") if "*" in seq else -2)
+                    if pos == -2 or pos < last:
+                        print("%s: %s: <w:%s> child <%s> %s" % (
+                            f, part, el.tag.split("}")[1], name,
+                            "not allowed" if pos == -2 else "out of order"))
+                        bad += 1
+                        break
+                    last = pos
+    if bad:
+        return 1
+    print("%d containers in schema order" % n)
     return 0
 
 
@@ -265,6 +378,8 @@ def main(argv):
         if args and args[0] == "--xml-only":
             return parts(args[1:], leaks=False)
         return parts(args)
+    if cmd == "order":
+        return order(args)
     if cmd == "pydocx":
         return pydocx(args)
     if cmd == "answers":

@@ -80,6 +80,12 @@ else
 	fail "docx: XML parts or markup leaks" "$(cat "$T/check.out")"
 fi
 
+if check order "${outs[@]}"; then
+	pass "docx: children in ECMA-376 order ($(tail -n 1 "$T/check.out"))"
+else
+	fail "docx: children out of ECMA-376 order" "$(cat "$T/check.out")"
+fi
+
 if [ -z "$PYDOCX" ]; then
 	skip "docx: python-docx opens each file (python3-docx not installed)"
 elif PY=$PYDOCX check pydocx "${outs[@]}"; then
@@ -195,6 +201,11 @@ variants=()
 if [ -f "$SEED" ] && [ -x "$UNIT" ] && mkdir -p "$T/var" &&
 	"$UNIT" --write "$SEED" "$T/var" >/dev/null 2>"$T/var.err"; then
 	variants=("$T/var/legacy.docx" "$T/var/protect.docx")
+	if check order "${variants[@]}" && check parts "${variants[@]}"; then
+		pass "docx: legacy-field and protected variants well-formed, in schema order"
+	else
+		fail "docx: legacy-field or protected variant" "$(cat "$T/check.out")"
+	fi
 fi
 mkdir -p "$T/pdf" "$T/odt"
 lo() {

@@ -493,7 +493,8 @@ static void formtext(dx *d, const char *prefix, int number,
 	val(x, "w:calcOnExit", "0");
 	if (label && *label) {
 		mc_buf h = MC_BUF_INIT;
-		mc_buf_put(&h, label, utf8_cut(label, 250));
+		/* ST_FFStatusTextVal: at most 140 characters */
+		mc_buf_put(&h, label, utf8_cut(label, 138));
 		mc_xml_open(x, "w:statusText");
 		mc_xml_attr(x, "w:type", "text");
 		mc_xml_attr(x, "w:val", h.data);
