@@ -366,6 +366,17 @@ static bool image_run(dx *d, const mc_image *im)
 	return true;
 }
 
+/* A local image that is not PNG, JPEG or GIF (or cannot be read): said
+ * once where it is used; its description is printed instead. */
+static void image_unusable(dx *d, const mc_node *n)
+{
+	if (n->as.image.path)
+		mc_warn(d->diag, n->line, n->col,
+		        "image '%s' is not a PNG, JPEG or GIF file that can be "
+		        "read; its description is printed instead",
+		        n->as.image.src);
+}
+
 /* ---- worksheet fields ---- */
 
 /* At most n bytes of s, cut at a UTF-8 character boundary. */
@@ -642,6 +653,7 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		break;
 	case MC_IMAGE:
 		if (!image_run(d, &n->as.image)) {
+			image_unusable(d, n);
 			mc_buf b = MC_BUF_INIT;
 			mc_buf_printf(&b, "[%s]", *n->as.image.alt
 			                              ? n->as.image.alt
@@ -1120,6 +1132,7 @@ static void figure(dx *d, ctx *c, const mc_node *n, int depth)
 	} else {
 		/* remote or missing: the alt text in a framed paragraph */
 		mc_xml *x = &d->x;
+		image_unusable(d, n);
 		mc_xml_open(x, "w:p");
 		mc_xml_open(x, "w:pPr");
 		val(x, "w:pStyle", "Figure");

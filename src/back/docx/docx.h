@@ -19,7 +19,22 @@
 #include "../backend.h"
 #include "../../util/xml.h"
 
-/* Choices the command line may one day pass (see the README): */
+/* Choices the command line does not pass yet.  The proposed wiring, which
+ * leaves every other backend untouched: backend.h gains
+ *
+ *     typedef struct mc_render_opts { bool protect; bool legacy_fields; }
+ *             mc_render_opts;
+ *     typedef int (*mc_render_opts_fn)(const mc_doc *, const mc_theme *,
+ *                                      const mc_render_opts *, mc_buf *,
+ *                                      mc_diag *);
+ *     and in mc_backend, after `render`:
+ *     mc_render_opts_fn render_opts; (NULL: the format takes no options)
+ *
+ * main.c parses `--protect` and `--fields=content-controls|legacy` (any
+ * other value: usage error, exit 2), refuses them (exit 2) for a backend
+ * whose render_opts is NULL, and otherwise calls render_opts.  The docx
+ * row of backends.c then names mc_render_docx_opts, and mc_docx_opts
+ * below becomes a typedef of mc_render_opts. */
 typedef struct mc_docx_opts {
 	bool protect;       /* w:documentProtection w:edit="forms" */
 	bool legacy_fields; /* FORMTEXT/FORMCHECKBOX instead of content
