@@ -43,6 +43,7 @@ typedef struct para {
 	long ind_left;     /* < 0: the style's */
 	long after;        /* < 0: the style's */
 	const char *jc;    /* NULL: the style's */
+	long before;       /* > 0: space before, else the style's */
 } para;
 
 typedef struct ctx {
@@ -756,15 +757,24 @@ static void p_open(dx *d, ctx *c, const para *p)
 	}
 	bool box = d->callout && !c->in_table &&
 	           strcmp(style, d->callout_style) != 0;
-	if (box) {
+	/* the box's bar only beside paragraphs at the box's own indent:
+	 * beside list items and answers it would be broken up */
+	bool bar = box && ind_left < 0 && strcmp(style, "Answer") != 0 &&
+	           strcmp(style, "ListParagraph") != 0 &&
+	           strcmp(style, "Prompt") != 0;
+	if (bar) {
 		mc_xml_open(x, "w:pBdr");
 		border(x, "w:left", 24, 8, d->callout->rule);
 		mc_xml_close(x);
-		shade(x, d->callout->background);
 	}
-	if (p->after >= 0) {
+	if (box)
+		shade(x, d->callout->background);
+	if (p->after >= 0 || p->before > 0) {
 		mc_xml_open(x, "w:spacing");
-		mc_xml_attrf(x, "w:after", "%ld", p->after);
+		if (p->before > 0)
+			mc_xml_attrf(x, "w:before", "%ld", p->before);
+		if (p->after >= 0)
+			mc_xml_attrf(x, "w:after", "%ld", p->after);
 		mc_xml_close(x);
 	}
 	if (ind_left >= 0) {
@@ -833,7 +843,8 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	if (lines > 40)
 		lines = 40;
 	long gap = dx_twips(t->answer.line_spacing);
-	para p = {"Answer", false, ind, 160 + (lines - 1) * gap, NULL};
+	/* the room to write by hand is above the answer's rule */
+	para p = {"Answer", false, ind, -1, NULL, (lines - 1) * gap};
 	if (d->opts.legacy_fields) {
 		p_open(d, c, &p);
 		formtext(d, "Answer", n->as.answer.number, n->as.answer.label);
