@@ -52,6 +52,11 @@ for pass in 1 2 3; do
 	[ -z "$best" ] || [ "$us" -lt "$best" ] && best=$us
 done
 null_us=$((best / n))
+# what starting any process costs here, for scale
+t0=$(date +%s%N)
+for f in "${pages[@]}"; do /bin/true "$f"; done
+t1=$(date +%s%N)
+spawn_us=$(((t1 - t0) / 1000 / n))
 inproc=
 if make -s build/rel/tests/unit_docx >/dev/null 2>&1; then
 	inproc=$(build/rel/tests/unit_docx --bench "${pages[@]}" 2>/dev/null)
@@ -60,6 +65,7 @@ fi
 echo "DOCX ($n corpus pages)"
 row "mentorconv PAGE -o PAGE.docx (best of 3)" "$(ms "$mc_us")" "mean per page, whole command"
 row "mentorconv PAGE -t docx -o /dev/null" "$(ms "$null_us")" "mean per page, no file written"
+row "/bin/true PAGE (starting a process)" "$(ms "$spawn_us")" "mean, for scale"
 if [ -n "$inproc" ]; then
 	row "in process: parse + DOCX render (best of 5)" "${inproc%% *} ms" "mean per page"
 	row "in process: DOCX render alone" "${inproc##* } ms" "mean per page"
@@ -78,6 +84,10 @@ if command -v pandoc >/dev/null 2>&1; then
 	ratio() { awk -v a="$pd_us" -v b="$1" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 	row "pandoc / mentorconv (whole command, to file)" "" "$(ratio "$mc_us")"
 	row "pandoc / mentorconv (whole command, no file)" "" "$(ratio "$null_us")"
+	if [ -n "$inproc" ]; then
+		inproc_us=$(awk -v m="${inproc%% *}" 'BEGIN { printf "%d", m * 1000 }')
+		row "pandoc / mentorconv (in process)" "" "$(ratio "$inproc_us")"
+	fi
 else
 	row "pandoc" "n/a" "(not installed)"
 fi
