@@ -196,6 +196,25 @@ if ! command -v soffice >/dev/null 2>&1; then
 	skip "docx: LibreOffice converts each file (soffice not installed)"
 	exit 0
 fi
+if ! command -v valgrind >/dev/null 2>&1; then
+	skip "docx: valgrind (not installed)"
+else
+	vg=()
+	[ -f "$SEED" ] && vg+=("$SEED")
+	[ "$big" -ge 0 ] && vg+=("${osrc[$big]}")
+	for f in "${vg[@]}"; do
+		timeout $((TMO * 5)) valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			"$BIN" -q "$f" -o "$T/vg.docx" >/dev/null 2>"$T/vg.err" </dev/null
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			pass "docx: valgrind ${f#"$SHARED"/}"
+		else
+			fail "docx: valgrind ${f#"$SHARED"/} (exit $rc)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"
+		fi
+	done
+fi
+
 UNIT=build/rel/tests/unit_docx
 variants=()
 if [ -f "$SEED" ] && [ -x "$UNIT" ] && mkdir -p "$T/var" &&

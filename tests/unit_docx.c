@@ -300,6 +300,36 @@ int main(int argc, char **argv)
 	      "an undated document has no made-up date");
 	free(core);
 
+	/* an embed whose short URL is too long for any QR code: a warning,
+	 * and the card keeps its printed link */
+	{
+		mc_node *e = mc_node_new(doc, MC_EMBED, 99, 1);
+		e->as.embed.kind = MC_EMBED_VIDEO;
+		e->as.embed.provider = "Example";
+		char *u = malloc(4001);
+		for (int i = 0; i < 4000; i++)
+			u[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[
+				(i * 7 + i / 3) % 52];
+		memcpy(u, "https://e.org/", 14);
+		u[4000] = '\0';
+		e->as.embed.url = e->as.embed.watch_url = e->as.embed.short_url =
+			mc_strdup(doc, u);
+		free(u);
+		mc_node_append(doc->root, e);
+		mc_buf q = MC_BUF_INIT;
+		mc_diag qd;
+		mc_diag_init(&qd, NULL, "sample.md");
+		mc_docx_opts o = {false, false};
+		int rc = mc_render_docx_opts(doc, th, &o, &q, &qd);
+		CHECK(rc == 0 && qd.nerrors == 0 && qd.nwarnings == 1,
+		      "a URL too long for a QR code: a warning, no failure");
+		char *relx = entry(&q, "word/_rels/document.xml.rels");
+		CHECK(relx && !strstr(relx, "media/"), "... and no QR image");
+		free(relx);
+		mc_buf_free(&q);
+		mc_node_unlink(e);
+	}
+
 	mc_buf_free(&a);
 	mc_buf_free(&b);
 	mc_buf_free(&p);

@@ -1199,8 +1199,11 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	const char *qr_text = n->as.embed.short_url && *n->as.embed.short_url
 	                              ? n->as.embed.short_url
 	                              : watch;
-	dx_media *qr = qr_text && *qr_text ? dx_qr(d, qr_text) : NULL;
-	if (qr_text && *qr_text && !qr) {
+	bool qr_failed = false;
+	dx_media *qr = qr_text && *qr_text
+	                       ? dx_qr(d, qr_text, n->line, &qr_failed)
+	                       : NULL;
+	if (qr_failed) {
 		d->failed = -1;
 		return;
 	}

@@ -123,8 +123,10 @@ int dx_body(dx *d);
  * entry, or NULL (no error reported) when it is not a PNG/JPEG/GIF or
  * cannot be read. */
 dx_media *dx_image(dx *d, const char *path);
-/* A QR code PNG of text, or NULL after reporting an error. */
-dx_media *dx_qr(dx *d, const char *text);
+/* A QR code PNG of text.  NULL after a warning when text cannot be a QR
+ * code (too long), or after an error (*failed set) when the PNG cannot be
+ * written. */
+dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed);
 /* A new relationship id for an external hyperlink to url. */
 const char *dx_link_rel(dx *d, const char *url, char *rid, size_t n);
 

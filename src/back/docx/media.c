@@ -229,8 +229,9 @@ static int qr_png(const QRcode *qr, int scale, mc_buf *out, png_err *e)
 	return 0;
 }
 
-dx_media *dx_qr(dx *d, const char *text)
+dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
 {
+	*failed = false;
 	mc_buf key = MC_BUF_INIT;
 	mc_buf_printf(&key, "qr:%s", text);
 	dx_media *m = media_find(d, key.data);
@@ -240,8 +241,10 @@ dx_media *dx_qr(dx *d, const char *text)
 	}
 	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!qr) {
-		mc_error(d->diag, 0, 0, "cannot make a QR code of %s: %s", text,
-		         strerror(errno));
+		/* too long for a QR code (ERANGE), or out of memory: the card
+		 * keeps its printed link */
+		mc_warn(d->diag, line, 0, "no QR code for %.80s%s: %s", text,
+		        strlen(text) > 80 ? "..." : "", strerror(errno));
 		mc_buf_free(&key);
 		return NULL;
 	}
@@ -252,8 +255,9 @@ dx_media *dx_qr(dx *d, const char *text)
 	long side = (qr->width + 8) * 4L;
 	QRcode_free(qr);
 	if (rc != 0) {
-		mc_error(d->diag, 0, 0, "cannot write the QR code PNG: %s",
+		mc_error(d->diag, line, 0, "cannot write the QR code PNG: %s",
 		         e.msg);
+		*failed = true;
 		mc_buf_free(&png);
 		mc_buf_free(&key);
 		return NULL;
