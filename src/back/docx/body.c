@@ -1534,13 +1534,24 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		embed(d, c, n, depth);
 		break;
 	case MC_DETAILS: {
+		/* printed open: the summary is a bold lead-in, run into the
+		 * first paragraph of the body when there is one */
 		const mc_node *k = n->first;
 		if (k && k->type == MC_SUMMARY) {
-			para p = {NULL, true, -1, -1, NULL};
+			const mc_node *body = k->next;
+			bool run_in = body && body->type == MC_PARAGRAPH;
+			para p = {NULL, !run_in, -1, -1, NULL};
 			rp r = {0};
 			r.b = true;
-			paragraph(d, c, &p, k->first, &r, depth + 1);
-			k = k->next;
+			p_open(d, c, &p);
+			inlines(d, k->first, &r, depth + 1);
+			if (run_in) {
+				run(d, " \xe2\x80\x94 ", &r); /* em dash */
+				inlines(d, body->first, &none, depth + 1);
+				body = body->next;
+			}
+			p_close(d);
+			k = body;
 		}
 		blocks(d, c, k, depth + 1);
 		break;
