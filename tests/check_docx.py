@@ -43,6 +43,60 @@ def q(tag):
     return "{%s}%s" % (W, tag)
 
 
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def references(f, root, rels, names):
+    """Ids Word wants unique, and references that must resolve."""
+    bad = 0
+    relid = {}
+    for r in rels:
+        relid[r.get("Id")] = r
+        if r.get("TargetMode") != "External":
+            if "word/" + r.get("Target") not in names:
+                print("%s: relationship %s: no part %s" % (
+                    f, r.get("Id"), r.get("Target")))
+                bad += 1
+    marks = [b.get(q("name")) for b in root.iter(q("bookmarkStart"))]
+    for m in set(marks):
+        if marks.count(m) > 1:
+            print("%s: bookmark %s written %d times" % (f, m, marks.count(m)))
+            bad += 1
+        if len(m) > 40:
+            print("%s: bookmark name %s longer than 40" % (f, m))
+            bad += 1
+    for h in root.iter(q("hyperlink")):
+        a = h.get(q("anchor"))
+        rid = h.get("{%s}id" % R)
+        if a is not None and a not in marks:
+            print("%s: link to a missing bookmark %s" % (f, a))
+            bad += 1
+        if rid is not None and rid not in relid:
+            print("%s: link to a missing relationship %s" % (f, rid))
+            bad += 1
+        if a is None and rid is None:
+            print("%s: hyperlink without a target" % f)
+            bad += 1
+    for b in root.iter("{%s}blip" % A):
+        rid = b.get("{%s}embed" % R)
+        if rid not in relid:
+            print("%s: image of a missing relationship %s" % (f, rid))
+            bad += 1
+    for what, ids in (
+            ("content control id", [i.get(q("val")) for p in root.iter(q("sdtPr"))
+                                    for i in p.findall(q("id"))]),
+            ("drawing id", [d.get("id") for d in root.iter("{%s}docPr" % WP)]),
+            ("form field name", [n.get(q("val")) for p in root.iter(q("ffData"))
+                                 for n in p.findall(q("name"))])):
+        for i in set(ids):
+            if ids.count(i) > 1:
+                print("%s: %s %s used %d times" % (f, what, i, ids.count(i)))
+                bad += 1
+    return bad
+
+
 def parts(files, leaks=True):
     import xml.etree.ElementTree as ET
     bad = 0
@@ -71,11 +125,13 @@ def parts(files, leaks=True):
             except Exception as e:  # noqa: BLE001
                 print("%s: %s not well-formed: %s" % (f, n, e))
                 bad += 1
-        if not leaks:
-            continue
         try:
             root = ET.fromstring(z.read("word/document.xml"))
+            rels = ET.fromstring(z.read("word/_rels/document.xml.rels"))
         except Exception:  # noqa: BLE001
+            continue
+        bad += references(f, root, rels, names)
+        if not leaks:
             continue
         for p in root.iter(q("p")):
             st = p.find("%s/%s" % (q("pPr"), q("pStyle")))

@@ -143,7 +143,11 @@ static const char *mark_name(const dx *d, const char *id)
 	key.id = id;
 	const dx_mark *m = bsearch(&key, d->marks, d->nmarks, sizeof *d->marks,
 	                           mark_cmp);
-	return m ? m->name : NULL;
+	if (!m)
+		return NULL;
+	while (m > d->marks && strcmp(m[-1].id, id) == 0)
+		m--;
+	return m->name;
 }
 
 static void bookmark_named(dx *d, const char *name)
@@ -158,11 +162,27 @@ static void bookmark_named(dx *d, const char *name)
 	mc_xml_close(&d->x);
 }
 
+/* The bookmark of an anchor id, once: Word refuses two bookmarks of one
+ * name. */
 static void bookmark(dx *d, const char *id)
 {
-	const char *name = mark_name(d, id);
-	if (name)
-		bookmark_named(d, name);
+	if (!d->nmarks || !id)
+		return;
+	dx_mark key;
+	key.id = id;
+	dx_mark *m = bsearch(&key, d->marks, d->nmarks, sizeof *d->marks,
+	                     mark_cmp);
+	if (!m)
+		return;
+	/* ids may repeat outside headings: mark every entry of this id */
+	while (m > d->marks && strcmp(m[-1].id, id) == 0)
+		m--;
+	if (m->used)
+		return;
+	for (dx_mark *k = m; k < d->marks + d->nmarks && strcmp(k->id, id) == 0;
+	     k++)
+		k->used = true;
+	bookmark_named(d, m->name);
 }
 
 /* ---- runs ---- */
@@ -1599,6 +1619,10 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		}
 		break;
 	}
+	/* a block's own id is taken by its first paragraph, or lost: never
+	 * left for the next block */
+	if (n->id && c->mark == n->id)
+		c->mark = NULL;
 }
 
 static void blocks(dx *d, ctx *c, const mc_node *first, int depth)

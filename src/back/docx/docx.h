@@ -71,6 +71,7 @@ typedef struct dx_num {
 typedef struct dx_mark {
 	const char *id;
 	char name[48];
+	bool used;       /* its bookmark is written */
 } dx_mark;
 
 typedef struct dx {
