@@ -284,8 +284,23 @@ const char *dx_link_rel(dx *d, const char *url, char *rid, size_t n)
 	                        "schemas.openxmlformats.org/officeDocument/"
 	                        "2006/relationships/hyperlink\" Target=\"",
 	              rid);
+	/* A reader of a handout has no page to resolve a link against:
+	 * protocol-relative links get https, site-absolute ones the site's
+	 * url (from _config.yml) when it is known.  Others stay as written. */
+	mc_buf full = MC_BUF_INIT;
+	const char *site = d->doc->meta.site.url;
+	if (url[0] == '/' && url[1] == '/') {
+		mc_buf_puts(&full, "https:");
+	} else if (url[0] == '/' && site && strncmp(site, "http", 4) == 0) {
+		size_t len = strlen(site);
+		while (len && site[len - 1] == '/')
+			len--;
+		mc_buf_put(&full, site, len);
+	}
+	mc_buf_puts(&full, url);
 	mc_buf enc = MC_BUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)full.data; *p;
+	     p++) {
 		if (needs_pct(*p))
 			mc_buf_printf(&enc, "%%%02X", *p);
 		else
@@ -294,6 +309,7 @@ const char *dx_link_rel(dx *d, const char *url, char *rid, size_t n)
 	if (enc.len)
 		mc_xml_escape(&d->rels, enc.data, enc.len, true);
 	mc_buf_free(&enc);
+	mc_buf_free(&full);
 	mc_buf_puts(&d->rels, "\" TargetMode=\"External\"/>");
 	return rid;
 }
