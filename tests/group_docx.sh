@@ -160,8 +160,14 @@ else
 			fail "docx: two runs differ (seed)" "$(cmp "$T/seed1.docx" "$T/seed2.docx")"
 		fi
 	fi
-	SOURCE_DATE_EPOCH=1700000000 "$BIN" -q "$SEED" -o "$T/sde.docx" </dev/null 2>"$T/sde.err"
+	SOURCE_DATE_EPOCH=1700000000 TZ=UTC "$BIN" -q "$SEED" -o "$T/sde.docx" </dev/null 2>"$T/sde.err"
 	SOURCE_DATE_EPOCH=1600000000 "$BIN" -q "$SEED" -o "$T/sde2.docx" </dev/null 2>>"$T/sde.err"
+	SOURCE_DATE_EPOCH=1700000000 TZ=Pacific/Kiritimati "$BIN" -q "$SEED" -o "$T/sde-tz.docx" </dev/null 2>>"$T/sde.err"
+	if cmp -s "$T/sde.docx" "$T/sde-tz.docx"; then
+		pass "docx: the same bytes in another time zone"
+	else
+		fail "docx: the bytes depend on the time zone" "$(cmp "$T/sde.docx" "$T/sde-tz.docx")"
+	fi
 	if ! check core "$T/sde.docx" 2023-11-14T22:13:20Z; then
 		fail "docx: SOURCE_DATE_EPOCH dates core.xml" "$(cat "$T/check.out")" "$(cat "$T/sde.err")"
 	elif ! check core "$T/sde2.docx" 2020-09-13T12:26:40Z; then

@@ -365,6 +365,19 @@ int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
 	int64_t when = doc->meta.date;
 	if (when < ZIP_EPOCH_MIN)
 		when = ZIP_EPOCH_MIN;
+	/* libzip writes an entry's DOS date in local time: hand it the time
+	 * whose local fields are the date's UTC fields, so that the bytes do
+	 * not depend on the machine's time zone. */
+	{
+		time_t t = (time_t)when;
+		struct tm g;
+		if (gmtime_r(&t, &g)) {
+			g.tm_isdst = -1;
+			time_t local = mktime(&g);
+			if (local != (time_t)-1)
+				when = (int64_t)local;
+		}
+	}
 	mc_zip *zz = z;
 	z = NULL; /* finish frees it either way */
 	if (mc_zip_finish(zz, (time_t)when, out, err, sizeof err) != 0) {
