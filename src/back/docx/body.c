@@ -1236,9 +1236,14 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	if (qrw > width / 2)
 		qrw = width / 2;
 	long textw = width - qrw;
+	/* the card takes the colours of its box; alone, a video those of
+	 * a videos box, anything else those of an info box */
 	const mc_callout_style *cs =
 		d->callout ? d->callout
-		           : mc_theme_callout(t, MC_CALLOUT_VIDEOS, 0);
+		: mc_theme_callout(t, n->as.embed.kind == MC_EMBED_VIDEO
+		                              ? MC_CALLOUT_VIDEOS
+		                              : MC_CALLOUT_INFO,
+		                   0);
 
 	keep_tables_apart(d, c);
 	mc_xml_open(x, "w:tbl");
