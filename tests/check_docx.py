@@ -13,7 +13,9 @@
   check_docx.py answers FILE.docx N     exactly N answer content controls,
                                         each right after a Prompt paragraph
   check_docx.py core FILE.docx DATE     docProps/core.xml created/modified
-  check_docx.py odt FILE.odt N          LibreOffice's ODT has >= N fields
+  check_docx.py odt FILE.odt N [checkboxes]
+                                        LibreOffice's ODT has >= N fields
+                                        (or checkbox content controls)
   check_docx.py words AVG MIN MD PDF... the words of each Markdown source in
                                         its PDF's text (pdftotext): average
                                         and per-file minimum coverage in %
@@ -340,15 +342,22 @@ def core(f, date):
     return 0
 
 
-def odt(f, n):
+def odt(f, n, kind="fields"):
+    """Fields LibreOffice made of the answers (text inputs, content
+    controls, form-field marks), or with kind "checkboxes" its checkbox
+    content controls (loext: in LibreOffice 7.4, text: later)."""
     c = zipfile.ZipFile(f).read("content.xml").decode()
-    k = len(re.findall(
-        r"<(?:text:text-input|text:content-control|field:fieldmark-start|"
-        r"field:fieldmark)[\s/>]", c))
+    if kind == "checkboxes":
+        k = len(re.findall(r"<(?:loext|text):content-control\b[^>]*"
+                           r"checkbox=\"true\"", c))
+    else:
+        k = len(re.findall(
+            r"<(?:text:text-input|text:content-control|loext:content-control|"
+            r"field:fieldmark-start|field:fieldmark)[\s/>]", c))
     if k < n:
-        print("%s: %d field elements, expected at least %d" % (f, k, n))
+        print("%s: %d %s, expected at least %d" % (f, k, kind, n))
         return 1
-    print("LibreOffice sees %d fields" % k)
+    print("LibreOffice sees %d %s" % (k, kind))
     return 0
 
 
@@ -443,7 +452,7 @@ def main(argv):
     if cmd == "core":
         return core(args[0], args[1])
     if cmd == "odt":
-        return odt(args[0], int(args[1]))
+        return odt(args[0], int(args[1]), *args[2:3])
     if cmd == "words":
         rest = args[2:]
         return words(float(args[0]), float(args[1]),

@@ -271,11 +271,22 @@ fi
 if [ -f "$SEED" ] && [ -s "$T/seed1.docx" ]; then
 	cp "$T/seed1.docx" "$T/odt/seed.docx"
 	[ ${#variants[@]} -gt 0 ] && cp "$T/var/legacy.docx" "$T/odt/legacy.docx"
+	[ -s "$T/fx-gfm-task-list.docx" ] && cp "$T/fx-gfm-task-list.docx" "$T/odt/tasks.docx"
 	lo --convert-to odt --outdir "$T/odt" "$T/odt/"*.docx
 	if [ -s "$T/odt/seed.odt" ] && check odt "$T/odt/seed.odt" 7; then
 		pass "docx: LibreOffice sees the seed's answers as fields ($(tail -n 1 "$T/check.out"))"
 	else
 		fail "docx: LibreOffice does not see the seed's answer fields" "$(cat "$T/check.out" 2>/dev/null)"
+	fi
+	if [ ! -s "$T/odt/tasks.docx" ]; then
+		skip "docx: task checkboxes in LibreOffice (no fixtures/gfm-task-list.md)"
+	else
+		ntask=$(grep -ciE '^[[:space:]]*[-*+] \[[ x]\]' fixtures/gfm-task-list.md)
+		if [ -s "$T/odt/tasks.odt" ] && check odt "$T/odt/tasks.odt" "$ntask" checkboxes; then
+			pass "docx: LibreOffice sees task items as checkboxes ($(tail -n 1 "$T/check.out"))"
+		else
+			fail "docx: LibreOffice does not see the task checkboxes" "$(cat "$T/check.out" 2>/dev/null)"
+		fi
 	fi
 	if [ ${#variants[@]} -eq 0 ]; then
 		skip "docx: legacy form fields in LibreOffice (no $UNIT)"
