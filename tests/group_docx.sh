@@ -130,6 +130,12 @@ fi
 	for _ in $(seq 100); do printf '<div class="callout info" markdown="1">\n\n'; done
 	echo 'inside ____ boxes'
 	for _ in $(seq 100); do printf '\n</div>\n'; done
+	# a long table whose first cell spans down past its end and whose
+	# columns outnumber Word's 63
+	printf '\n<table><tr><td rowspan="100000">tall</td><td colspan="500">wide</td></tr>\n'
+	for i in $(seq 3000); do printf '<tr><td>%d</td><td>b</td></tr>\n' "$i"; done
+	printf '</table>\n'
+
 } >"$T/deep.md"
 if timeout 20 "$BIN" -q "$T/deep.md" -o "$T/deep.docx" >/dev/null 2>"$T/deep.err" </dev/null &&
 	! grep -qE 'Sanitizer|runtime error' "$T/deep.err" && check parts "$T/deep.docx"; then

@@ -889,11 +889,75 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	mc_xml_close(x);
 }
 
-/* Table grid: which cell occupies each slot. */
-typedef struct slot {
-	const mc_node *cell; /* NULL: empty */
-	int row0, col0;      /* where the cell starts */
-} slot;
+/* Table layout, row by row, keeping only one carry per column for cells
+ * that span down (memory in the number of columns, not rows x columns). */
+#define MAX_COLS 63 /* Word's limit */
+
+typedef struct carry {
+	const mc_node *cell; /* the cell spanning down from above */
+	int left;            /* rows it still covers below the current one */
+	int span;            /* its gridSpan */
+} carry;
+
+typedef struct place {
+	const mc_node *cell; /* NULL: an empty cell */
+	int span;
+	int vmerge;          /* 0 none, 1 restart, 2 continue */
+} place;
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Lay one row out on `limit` columns: a continuation where a cell above
+ * still spans down, else the row's next cell.  Updates the carries for
+ * the next row.  Returns the number of places written to pl (room for
+ * `limit`), the columns used in *used. */
+static int lay_row(const mc_node *r, int ri, int nrows, carry *cy, int limit,
+                   place *pl, int *used)
+{
+	int n = 0, col = 0;
+	const mc_node *cl = r->first;
+	while (col < limit) {
+		if (cy[col].left > 0) {
+			int span = cy[col].span;
+			pl[n++] = (place){cy[col].cell, span, 2};
+			cy[col].left--;
+			col += span;
+			continue;
+		}
+		if (!cl) {
+			/* only empty cells left, unless a cell above spans
+			 * down further right */
+			int k = col + 1;
+			while (k < limit && cy[k].left == 0)
+				k++;
+			if (k >= limit)
+				break;
+			pl[n++] = (place){NULL, 1, 0};
+			col++;
+			continue;
+		}
+		int cs = clampi(cl->as.cell.colspan, 1, limit - col);
+		for (int k = 1; k < cs; k++)
+			if (cy[col + k].left > 0) {
+				cs = k;
+				break;
+			}
+		int rs = clampi(cl->as.cell.rowspan, 1, nrows - ri);
+		pl[n++] = (place){cl, cs, rs > 1 ? 1 : 0};
+		if (rs > 1) {
+			cy[col].cell = cl;
+			cy[col].left = rs - 1;
+			cy[col].span = cs;
+		}
+		col += cs;
+		cl = cl->next;
+	}
+	*used = col;
+	return n;
+}
 
 static void tc_open(dx *d, long w, int span, const char *vmerge,
                     bool header)
@@ -964,6 +1028,43 @@ static void spacer(dx *d, ctx *c, const mc_node *n)
 	p_close(d);
 }
 
+/* The blocks of a table cell. */
+static void cell_content(dx *d, ctx *cc, const mc_node *cl, bool th,
+                         int depth)
+{
+	rp hr = {0};
+	hr.b = th;
+	const char *jc = cl->as.cell.align == MC_ALIGN_CENTER ? "center"
+	                 : cl->as.cell.align == MC_ALIGN_RIGHT ? "right"
+	                                                       : NULL;
+	for (const mc_node *k = cl->first; k; k = k->next) {
+		if (mc_node_is_inline(k->type)) {
+			/* inlines straight in a cell */
+			const mc_node *e = k;
+			while (e->next && mc_node_is_inline(e->next->type))
+				e = e->next;
+			para p = {"Normal", false, -1, -1, jc};
+			p_open(d, cc, &p);
+			for (const mc_node *q = k;; q = q->next) {
+				inline_node(d, q, &hr, depth + 1);
+				if (q == e)
+					break;
+			}
+			p_close(d);
+			k = e;
+		} else if (k->type == MC_PARAGRAPH) {
+			para p = {"Normal", false, -1, -1, jc};
+			paragraph(d, cc, &p, k->first, &hr, depth + 1);
+		} else {
+			blocks(d, cc, k, depth + 1);
+			break; /* blocks() walked the remaining siblings */
+		}
+	}
+	/* a cell holds a paragraph, and ends with one after a table */
+	if (!cl->first || after_table(d))
+		empty(&d->x, "w:p");
+}
+
 static void table(dx *d, ctx *c, const mc_node *t, int depth)
 {
 	mc_xml *x = &d->x;
@@ -972,43 +1073,17 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 		nrows++;
 	if (!nrows)
 		return;
+	carry cy[MAX_COLS];
+	place pl[MAX_COLS];
 	/* columns: the model's width, or more if the spans need it */
-	int ncols = t->as.table.ncols > 0 ? t->as.table.ncols : 1;
-	for (const mc_node *r = t->first; r; r = r->next) {
-		int w = 0;
-		for (const mc_node *cl = r->first; cl; cl = cl->next)
-			w += cl->as.cell.colspan > 0 ? cl->as.cell.colspan : 1;
-		if (w > ncols)
-			ncols = w;
-	}
-	if (ncols > 63)
-		ncols = 63; /* Word's limit */
-	slot *g = mc_xcalloc((size_t)nrows * (size_t)ncols, sizeof *g);
+	int ncols = clampi(t->as.table.ncols, 1, MAX_COLS);
+	memset(cy, 0, sizeof cy);
 	int ri = 0;
 	for (const mc_node *r = t->first; r; r = r->next, ri++) {
-		int col = 0;
-		for (const mc_node *cl = r->first; cl; cl = cl->next) {
-			while (col < ncols && g[ri * ncols + col].cell)
-				col++;
-			if (col >= ncols)
-				break;
-			int cs = cl->as.cell.colspan > 0 ? cl->as.cell.colspan : 1;
-			int rs = cl->as.cell.rowspan > 0 ? cl->as.cell.rowspan : 1;
-			if (col + cs > ncols)
-				cs = ncols - col;
-			if (ri + rs > nrows)
-				rs = nrows - ri;
-			for (int a = 0; a < rs; a++)
-				for (int b = 0; b < cs; b++) {
-					slot *s = &g[(ri + a) * ncols + col + b];
-					if (s->cell)
-						continue;
-					s->cell = cl;
-					s->row0 = ri;
-					s->col0 = col;
-				}
-			col += cs;
-		}
+		int used;
+		lay_row(r, ri, nrows, cy, MAX_COLS, pl, &used);
+		if (used > ncols)
+			ncols = used;
 	}
 	long width = dx_twips(mc_theme_text_width(d->theme));
 	width -= table_indent(d, c) * (d->list_level >= 0 ? 1 : 2);
@@ -1056,10 +1131,12 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 	int saved_level = d->list_level;
 	d->list_level = -1;
 	bool leading_header = true;
+	memset(cy, 0, sizeof cy);
 	ri = 0;
 	for (const mc_node *r = t->first; r; r = r->next, ri++) {
 		mc_xml_nl(x);
 		mc_xml_open(x, "w:tr");
+		/* only a table's leading header rows repeat on each page */
 		bool hdr = r->as.row.header && leading_header;
 		if (!r->as.row.header)
 			leading_header = false;
@@ -1068,77 +1145,33 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 			empty(x, "w:tblHeader");
 			mc_xml_close(x);
 		}
-		for (int col = 0; col < ncols;) {
-			slot *s = &g[ri * ncols + col];
-			if (!s->cell) {
-				tc_open(d, colw, 1, NULL, false);
-				empty(x, "w:p");
-				mc_xml_close(x);
-				col++;
-				continue;
-			}
-			int span = 1;
-			while (col + span < ncols &&
-			       g[ri * ncols + col + span].cell == s->cell)
-				span++;
-			const mc_node *cl = s->cell;
-			bool first_row = s->row0 == ri;
-			bool merged = (ri + 1 < nrows &&
-			               g[(ri + 1) * ncols + col].cell == cl) ||
-			              !first_row;
-			bool th = cl->as.cell.header || r->as.row.header;
-			tc_open(d, colw * span, span,
-			        merged ? (first_row ? "restart" : "") : NULL, th);
+		int used;
+		int n = lay_row(r, ri, nrows, cy, ncols, pl, &used);
+		for (int i = 0; i < n; i++) {
+			const mc_node *cl = pl[i].cell;
+			bool th = cl && (cl->as.cell.header || r->as.row.header);
+			tc_open(d, colw * pl[i].span, pl[i].span,
+			        pl[i].vmerge == 1   ? "restart"
+			        : pl[i].vmerge == 2 ? ""
+			                            : NULL,
+			        th);
 			long saved_max = d->max_width;
-			d->max_width = colw * span - 216; /* less the margins */
-			if (first_row) {
-				rp hr = {0};
-				hr.b = th;
-				const char *jc = cl->as.cell.align == MC_ALIGN_CENTER
-				                         ? "center"
-				                 : cl->as.cell.align == MC_ALIGN_RIGHT
-				                         ? "right"
-				                         : NULL;
-				const mc_node *k = cl->first;
-				for (; k; k = k->next) {
-					if (mc_node_is_inline(k->type)) {
-						/* inlines straight in a cell */
-						const mc_node *e = k;
-						while (e->next &&
-						       mc_node_is_inline(e->next->type))
-							e = e->next;
-						para p = {"Normal", false, -1, -1, jc};
-						p_open(d, &cc, &p);
-						for (const mc_node *q = k;; q = q->next) {
-							inline_node(d, q, &hr, depth + 1);
-							if (q == e)
-								break;
-						}
-						p_close(d);
-						k = e;
-					} else if (k->type == MC_PARAGRAPH) {
-						para p = {"Normal", false, -1, -1, jc};
-						paragraph(d, &cc, &p, k->first, &hr,
-						          depth + 1);
-					} else {
-						blocks(d, &cc, k, depth + 1);
-						/* blocks() walks siblings: stop */
-						break;
-					}
-				}
-				if (!cl->first || after_table(d))
-					empty(x, "w:p");
-			} else {
+			d->max_width = colw * pl[i].span - 216; /* less margins */
+			if (cl && pl[i].vmerge != 2)
+				cell_content(d, &cc, cl, th, depth);
+			else
 				empty(x, "w:p");
-			}
-			mc_xml_close(x); /* tc */
 			d->max_width = saved_max;
-			col += span;
+			mc_xml_close(x); /* tc */
+		}
+		for (; used < ncols; used++) {
+			tc_open(d, colw, 1, NULL, false);
+			empty(x, "w:p");
+			mc_xml_close(x);
 		}
 		mc_xml_close(x); /* tr */
 	}
 	mc_xml_close(x); /* tbl */
-	free(g);
 	d->list_level = saved_level;
 	spacer(d, c, t);
 }
