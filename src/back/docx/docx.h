@@ -108,9 +108,9 @@ typedef struct dx {
 	const char *last_heading;        /* plain text of the last heading */
 } dx;
 
-/* styles.c */
-void dx_styles_xml(const dx *d, mc_buf *out);
-void dx_numbering_xml(const dx *d, mc_buf *out);
+/* styles.c: 0, or -1 if the XML came out unbalanced (a bug) */
+int dx_styles_xml(const dx *d, mc_buf *out);
+int dx_numbering_xml(const dx *d, mc_buf *out);
 /* The style id of a callout kind ("CalloutActivity", "Highlight2"). */
 const char *dx_callout_style_id(mc_callout_kind kind, int variant);
 /* Twentieths of a point from points. */

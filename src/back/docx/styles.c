@@ -184,7 +184,7 @@ static void callout_style(mc_xml *x, const mc_theme *t, mc_callout_kind k,
 	mc_xml_close(x);
 }
 
-void dx_styles_xml(const dx *d, mc_buf *out)
+int dx_styles_xml(const dx *d, mc_buf *out)
 {
 	const mc_theme *t = d->theme;
 	long line = lround(t->line_height * 240.0);
@@ -475,7 +475,7 @@ void dx_styles_xml(const dx *d, mc_buf *out)
 
 	mc_xml_nl(x);
 	mc_xml_close(x); /* w:styles */
-	mc_xml_finish(x);
+	return mc_xml_finish(x);
 }
 
 /* Bullets by level, cycling: Unicode characters in the body font. */
@@ -512,7 +512,7 @@ static void abstract_num(mc_xml *x, int id, bool ordered)
 	mc_xml_close(x);
 }
 
-void dx_numbering_xml(const dx *d, mc_buf *out)
+int dx_numbering_xml(const dx *d, mc_buf *out)
 {
 	mc_xml xw, *x = &xw;
 	mc_xml_init(x, out);
@@ -537,5 +537,5 @@ void dx_numbering_xml(const dx *d, mc_buf *out)
 	}
 	mc_xml_nl(x);
 	mc_xml_close(x);
-	mc_xml_finish(x);
+	return mc_xml_finish(x);
 }
