@@ -999,12 +999,16 @@ static long table_indent(const dx *d, const ctx *c)
 /* Whether the last thing written was a table: Word merges two tables
  * with nothing between them, and wants a paragraph after a table that
  * ends a cell. */
-static bool after_table(const dx *d)
+static bool written_last(const dx *d, const char *tail)
 {
-	static const char tail[] = "</w:tbl>";
-	size_t n = sizeof tail - 1;
+	size_t n = strlen(tail);
 	return d->doc_xml.len >= n &&
 	       memcmp(d->doc_xml.data + d->doc_xml.len - n, tail, n) == 0;
+}
+
+static bool after_table(const dx *d)
+{
+	return written_last(d, "</w:tbl>");
 }
 
 static void keep_tables_apart(dx *d, ctx *c)
@@ -1060,8 +1064,9 @@ static void cell_content(dx *d, ctx *cc, const mc_node *cl, bool th,
 			break; /* blocks() walked the remaining siblings */
 		}
 	}
-	/* a cell holds a paragraph, and ends with one after a table */
-	if (!cl->first || after_table(d))
+	/* a cell holds a paragraph, and Word wants it to end with one, not
+	 * with a table or an answer's block-level control */
+	if (!cl->first || after_table(d) || written_last(d, "</w:sdt>"))
 		empty(&d->x, "w:p");
 }
 
