@@ -118,6 +118,24 @@ def parts(files, leaks=True):
         if names and names[0] != "[Content_Types].xml":
             print("%s: first entry is %s" % (f, names[0]))
             bad += 1
+        try:
+            ct = ET.fromstring(z.read("[Content_Types].xml"))
+            CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+            dflt = {e.get("Extension").lower() for e in ct.iter(CT + "Default")}
+            over = {e.get("PartName") for e in ct.iter(CT + "Override")}
+            for n in names:
+                if n == "[Content_Types].xml":
+                    continue
+                if "/" + n not in over and n.rsplit(".", 1)[-1].lower() not in dflt:
+                    print("%s: part %s has no content type" % (f, n))
+                    bad += 1
+            for o in over:
+                if o[1:] not in names:
+                    print("%s: content type for a missing part %s" % (f, o))
+                    bad += 1
+        except Exception as e:  # noqa: BLE001
+            print("%s: [Content_Types].xml: %s" % (f, e))
+            bad += 1
         for n in names:
             if not (n.endswith(".xml") or n.endswith(".rels")):
                 continue
@@ -151,8 +169,9 @@ def parts(files, leaks=True):
                     bad += 1
     if bad:
         return 1
-    print("%d files, %d XML parts well-formed, no markup leaked" %
-          (len(files), nparts))
+    print("%d files, %d XML parts well-formed, content types and "
+          "references complete%s" % (len(files), nparts,
+                                     ", no markup leaked" if leaks else ""))
     return 0
 
 
