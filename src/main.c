@@ -40,6 +40,8 @@ typedef struct cli {
 	const char *root;
 	const char *style;
 	bool strict, quiet;
+	bool render_opts_given; /* --protect or --fields was given */
+	mc_render_opts ropts;
 	mode_t umask; /* read once at start, before any work */
 } cli;
 
@@ -61,6 +63,11 @@ static void usage(FILE *f)
 	      "      --style NAME|FILE  theme: an installed style name or a\n"
 	      "                       YAML file\n"
 	      "      --strict         treat warnings as errors\n"
+	      "      --protect        DOCX: only the answer fields can be edited\n"
+	      "      --fields KIND    DOCX answer fields: content-controls\n"
+	      "                       (default; Word 2010+, LibreOffice 7.4+) or\n"
+	      "                       legacy (FORMTEXT/FORMCHECKBOX form fields,\n"
+	      "                       for older word processors)\n"
 	      "  -q, --quiet          do not print warnings\n"
 	      "  -h, --help           show this help and exit\n"
 	      "      --version        show the version and exit\n"
@@ -100,7 +107,14 @@ static bool is_short(int opt, const char *arg)
 /* Parse argv into c.  Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, cli *c)
 {
-	enum { OPT_ROOT = 256, OPT_STYLE, OPT_STRICT, OPT_VERSION };
+	enum {
+		OPT_ROOT = 256,
+		OPT_STYLE,
+		OPT_STRICT,
+		OPT_VERSION,
+		OPT_PROTECT,
+		OPT_FIELDS
+	};
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 't'},
@@ -110,6 +124,8 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
+		{"protect", no_argument, NULL, OPT_PROTECT},
+		{"fields", required_argument, NULL, OPT_FIELDS},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
@@ -131,6 +147,20 @@ static int parse_args(int argc, char **argv, cli *c)
 			break;
 		case OPT_STRICT:
 			c->strict = true;
+			break;
+		case OPT_PROTECT:
+			c->ropts.protect = true;
+			c->render_opts_given = true;
+			break;
+		case OPT_FIELDS:
+			if (strcmp(optarg, "legacy") == 0)
+				c->ropts.legacy_fields = true;
+			else if (strcmp(optarg, "content-controls") == 0)
+				c->ropts.legacy_fields = false;
+			else
+				return usage_error("--fields takes 'content-controls' "
+				                   "or 'legacy', not '%s'", optarg);
+			c->render_opts_given = true;
 			break;
 		case 'q':
 			c->quiet = true;
@@ -215,6 +245,11 @@ static const mc_backend *pick_backend(const cli *c, int *status)
 		        "mentorconv: format '%s' is not available in this build "
 		        "yet\nTry 'mentorconv --help'.\n",
 		        b->name);
+		return NULL;
+	}
+	if (c->render_opts_given && !b->render_opts) {
+		*status = usage_error("--protect and --fields are for DOCX, not "
+		                      "for '%s'", b->name);
 		return NULL;
 	}
 	return b;
@@ -381,7 +416,10 @@ static int convert(const cli *c, const mc_backend *be)
 		doc->meta.date = (int64_t)v;
 	}
 
-	if (be->render(doc, theme, &out, &d) != 0 || mc_diag_failed(&d))
+	int rrc = be->render_opts ? be->render_opts(doc, theme, &c->ropts, &out,
+	                                            &d)
+	                          : be->render(doc, theme, &out, &d);
+	if (rrc != 0 || mc_diag_failed(&d))
 		goto done;
 
 	status = c->output ? write_file(c->output, &out, c->umask)

@@ -10,6 +10,8 @@
 #ifndef MC_BACKEND_H
 #define MC_BACKEND_H
 
+#include <stdbool.h>
+
 #include "../model/model.h"
 #include "../theme/theme.h"
 #include "../util/buf.h"
@@ -20,11 +22,23 @@
 typedef int (*mc_render_fn)(const mc_doc *doc, const mc_theme *theme,
                             mc_buf *out, mc_diag *diag);
 
+/* Choices from the command line that only some formats take. */
+typedef struct mc_render_opts {
+	bool protect;       /* --protect: only the answer fields editable */
+	bool legacy_fields; /* --fields=legacy: FORMTEXT/FORMCHECKBOX fields
+	                       instead of content controls */
+} mc_render_opts;
+
+typedef int (*mc_render_opts_fn)(const mc_doc *doc, const mc_theme *theme,
+                                 const mc_render_opts *opts, mc_buf *out,
+                                 mc_diag *diag);
+
 typedef struct mc_backend {
 	const char *name;    /* "-t" name, e.g. "pdf" */
 	const char *ext;     /* output file extension, without the dot */
 	const char *summary; /* one line for --help */
 	mc_render_fn render; /* NULL: not available in this build yet */
+	mc_render_opts_fn render_opts; /* NULL: the format takes no options */
 } mc_backend;
 
 /* The table, ended by a row whose name is NULL. */

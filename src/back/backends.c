@@ -8,14 +8,20 @@ int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
 int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
+int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
+                        const mc_render_opts *opts, mc_buf *out,
+                        mc_diag *diag);
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
-	 mc_render_json},
-	{"pdf", "pdf", "print-ready PDF handout (libharu)", NULL},
-	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub},
-	{"docx", "docx", "fillable worksheet DOCX (libzip)", NULL},
-	{NULL, NULL, NULL, NULL},
+	 mc_render_json, NULL},
+	{"pdf", "pdf", "print-ready PDF handout (libharu)", NULL, NULL},
+	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL},
+	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
+	 mc_render_docx_opts},
+	{NULL, NULL, NULL, NULL, NULL},
 };
 
 const mc_backend *mc_backend_by_name(const char *name)

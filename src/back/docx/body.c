@@ -1,0 +1,1751 @@
+/* body.c - word/document.xml: the model's blocks and inlines as
+ * WordprocessingML.
+ *
+ * One recursive walk over the tree.  Paragraph properties are written in
+ * the order ECMA-376 Part 1, 17.3.1.26 prescribes (pStyle, keepNext,
+ * numPr, pBdr, shd, spacing, ind, jc), run properties in 17.3.2.28 order
+ * (rStyle, rFonts, b, i, caps, strike, color, sz, vertAlign), content
+ * control properties in 17.5.2.38 order (alias, tag, id, showingPlcHdr,
+ * then the type), because Word refuses a part that breaks the sequence.
+ *
+ * Worksheet fields: a prompt's MC_ANSWER becomes a block-level plain-text
+ * content control (w:sdt with w:text w:multiLine="1"), which LibreOffice
+ * 7.4 imports as an input field and Word as a fillable control; a
+ * checkbox becomes a w14:checkbox control; an inline blank an inline
+ * plain-text control.  With opts.legacy_fields they are FORMTEXT and
+ * FORMCHECKBOX fields instead, for readers older than Word 2010. */
+#include "docx.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper than this, a subtree is printed as its plain text: Word cannot
+ * show hundreds of nested boxes, and the walk stays bounded. */
+#define MAX_NEST 300
+#define EMU_PER_PX 9525L
+#define EMU_PER_PT 12700L
+
+/* Run properties inherited by inlines. */
+typedef struct rp {
+	bool b, i, strike, code, link, placeholder;
+	int vert;      /* 0, 1 superscript, 2 subscript */
+	double size;   /* points, 0: the style's */
+	uint32_t color;
+	bool has_color;
+} rp;
+
+/* Paragraph properties of one paragraph. */
+typedef struct para {
+	const char *style; /* NULL: the context's default */
+	bool keep_next;
+	long ind_left;     /* < 0: the style's */
+	long after;        /* < 0: the style's */
+	const char *jc;    /* NULL: the style's */
+	long before;       /* > 0: space before, else the style's */
+} para;
+
+typedef struct ctx {
+	int item_num;      /* numId for the pending item paragraph, 0 none */
+	int item_lvl;
+	mc_task item_task;
+	bool item_pending; /* the next paragraph starts a list item */
+	bool item_prompt;
+	const char *item_label; /* a task item's text, for its control */
+	bool in_quote;
+	bool in_table;
+	const char *mark;  /* anchor id to bookmark in the next paragraph */
+} ctx;
+
+static void blocks(dx *d, ctx *c, const mc_node *first, int depth);
+static void inlines(dx *d, const mc_node *first, const rp *r, int depth);
+
+/* ---- small writers ---- */
+
+static void val(mc_xml *x, const char *el, const char *v)
+{
+	mc_xml_open(x, el);
+	mc_xml_attr(x, "w:val", v);
+	mc_xml_close(x);
+}
+
+static void empty(mc_xml *x, const char *el)
+{
+	mc_xml_open(x, el);
+	mc_xml_close(x);
+}
+
+static void border(mc_xml *x, const char *side, int sz, int space,
+                   uint32_t color)
+{
+	mc_xml_open(x, side);
+	mc_xml_attr(x, "w:val", "single");
+	mc_xml_attrf(x, "w:sz", "%d", sz);
+	mc_xml_attrf(x, "w:space", "%d", space);
+	mc_xml_attrf(x, "w:color", "%06X", (unsigned)(color & 0xFFFFFF));
+	mc_xml_close(x);
+}
+
+static void shade(mc_xml *x, uint32_t fill)
+{
+	mc_xml_open(x, "w:shd");
+	mc_xml_attr(x, "w:val", "clear");
+	mc_xml_attr(x, "w:color", "auto");
+	mc_xml_attrf(x, "w:fill", "%06X", (unsigned)(fill & 0xFFFFFF));
+	mc_xml_close(x);
+}
+
+/* Bookmark names: Word wants at most 40 characters, letters, digits and
+ * '_', starting with a letter.  Made unique with the mark's index. */
+static int mark_cmp(const void *a, const void *b)
+{
+	return strcmp(((const dx_mark *)a)->id, ((const dx_mark *)b)->id);
+}
+
+static void collect_marks(dx *d)
+{
+	size_t n = 0;
+	mc_iter it;
+	mc_iter_init(&it, d->doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE)
+		if (ev == MC_EVENT_ENTER && it.cur->id && *it.cur->id)
+			n++;
+	d->marks = n ? mc_xcalloc(n, sizeof *d->marks) : NULL;
+	mc_iter_init(&it, d->doc->root);
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev != MC_EVENT_ENTER || !it.cur->id || !*it.cur->id)
+			continue;
+		dx_mark *m = &d->marks[d->nmarks];
+		m->id = it.cur->id;
+		size_t k = 0;
+		m->name[k++] = 'm';
+		for (const char *p = m->id; *p && k < 30; p++) {
+			char ch = *p;
+			bool ok = (ch >= 'a' && ch <= 'z') ||
+			          (ch >= 'A' && ch <= 'Z') ||
+			          (ch >= '0' && ch <= '9');
+			m->name[k++] = ok ? ch : '_';
+		}
+		snprintf(m->name + k, sizeof m->name - k, "_%zu", d->nmarks);
+		d->nmarks++;
+	}
+	if (d->nmarks > 1)
+		qsort(d->marks, d->nmarks, sizeof *d->marks, mark_cmp);
+}
+
+static const char *mark_name(const dx *d, const char *id)
+{
+	if (!d->nmarks || !id)
+		return NULL;
+	dx_mark key;
+	key.id = id;
+	const dx_mark *m = bsearch(&key, d->marks, d->nmarks, sizeof *d->marks,
+	                           mark_cmp);
+	if (!m)
+		return NULL;
+	while (m > d->marks && strcmp(m[-1].id, id) == 0)
+		m--;
+	return m->name;
+}
+
+static void bookmark_named(dx *d, const char *name)
+{
+	int n = d->next_bm++;
+	mc_xml_open(&d->x, "w:bookmarkStart");
+	mc_xml_attrf(&d->x, "w:id", "%d", n);
+	mc_xml_attr(&d->x, "w:name", name);
+	mc_xml_close(&d->x);
+	mc_xml_open(&d->x, "w:bookmarkEnd");
+	mc_xml_attrf(&d->x, "w:id", "%d", n);
+	mc_xml_close(&d->x);
+}
+
+/* The bookmark of an anchor id, once: Word refuses two bookmarks of one
+ * name. */
+static void bookmark(dx *d, const char *id)
+{
+	if (!d->nmarks || !id)
+		return;
+	dx_mark key;
+	key.id = id;
+	dx_mark *m = bsearch(&key, d->marks, d->nmarks, sizeof *d->marks,
+	                     mark_cmp);
+	if (!m)
+		return;
+	/* ids may repeat outside headings: mark every entry of this id */
+	while (m > d->marks && strcmp(m[-1].id, id) == 0)
+		m--;
+	if (m->used)
+		return;
+	for (dx_mark *k = m; k < d->marks + d->nmarks && strcmp(k->id, id) == 0;
+	     k++)
+		k->used = true;
+	bookmark_named(d, m->name);
+}
+
+/* ---- runs ---- */
+
+static void rpr(dx *d, const rp *r)
+{
+	mc_xml *x = &d->x;
+	if (!r || !(r->b || r->i || r->strike || r->code || r->link ||
+	            r->placeholder || r->vert || r->size > 0 || r->has_color))
+		return;
+	mc_xml_open(x, "w:rPr");
+	if (r->placeholder)
+		val(x, "w:rStyle", "PlaceholderText");
+	else if (r->link)
+		val(x, "w:rStyle", "Hyperlink");
+	else if (r->code)
+		val(x, "w:rStyle", "VerbatimChar");
+	if (r->code && (r->link || r->placeholder)) {
+		mc_xml_open(x, "w:rFonts");
+		mc_xml_attr(x, "w:ascii", d->theme->fonts.mono);
+		mc_xml_attr(x, "w:hAnsi", d->theme->fonts.mono);
+		mc_xml_close(x);
+	}
+	if (r->b) {
+		empty(x, "w:b");
+		empty(x, "w:bCs");
+	}
+	if (r->i) {
+		empty(x, "w:i");
+		empty(x, "w:iCs");
+	}
+	if (r->strike)
+		empty(x, "w:strike");
+	if (r->has_color) {
+		mc_xml_open(x, "w:color");
+		mc_xml_attrf(x, "w:val", "%06X",
+		             (unsigned)(r->color & 0xFFFFFF));
+		mc_xml_close(x);
+	}
+	if (r->size > 0) {
+		long hp = lround(r->size * 2);
+		mc_xml_open(x, "w:sz");
+		mc_xml_attrf(x, "w:val", "%ld", hp);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:szCs");
+		mc_xml_attrf(x, "w:val", "%ld", hp);
+		mc_xml_close(x);
+	}
+	if (r->vert)
+		val(x, "w:vertAlign", r->vert == 1 ? "superscript" : "subscript");
+	mc_xml_close(x);
+}
+
+/* A run of text; tabs and newlines become w:tab and w:br. */
+static void run(dx *d, const char *s, const rp *r)
+{
+	if (!s || !*s)
+		return;
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "w:r");
+	rpr(d, r);
+	const char *p = s;
+	while (*p) {
+		size_t n = strcspn(p, "\t\n");
+		if (n) {
+			mc_xml_open(x, "w:t");
+			mc_xml_attr(x, "xml:space", "preserve");
+			mc_xml_textn(x, p, n);
+			mc_xml_close(x);
+		}
+		p += n;
+		if (*p == '\t')
+			empty(x, "w:tab");
+		else if (*p == '\n')
+			empty(x, "w:br");
+		if (*p)
+			p++;
+	}
+	mc_xml_close(x);
+}
+
+/* ---- drawings ---- */
+
+static void drawing(dx *d, const dx_media *m, long cx, long cy,
+                    const char *descr)
+{
+	mc_xml *x = &d->x;
+	int id = d->next_docpr++;
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:drawing");
+	mc_xml_open(x, "wp:inline");
+	mc_xml_attr(x, "distT", "0");
+	mc_xml_attr(x, "distB", "0");
+	mc_xml_attr(x, "distL", "0");
+	mc_xml_attr(x, "distR", "0");
+	mc_xml_open(x, "wp:extent");
+	mc_xml_attrf(x, "cx", "%ld", cx);
+	mc_xml_attrf(x, "cy", "%ld", cy);
+	mc_xml_close(x);
+	mc_xml_open(x, "wp:effectExtent");
+	mc_xml_attr(x, "l", "0");
+	mc_xml_attr(x, "t", "0");
+	mc_xml_attr(x, "r", "0");
+	mc_xml_attr(x, "b", "0");
+	mc_xml_close(x);
+	mc_xml_open(x, "wp:docPr");
+	mc_xml_attrf(x, "id", "%d", id);
+	mc_xml_attrf(x, "name", "Picture %d", id);
+	mc_xml_attr(x, "descr", descr ? descr : "");
+	mc_xml_close(x);
+	mc_xml_open(x, "wp:cNvGraphicFramePr");
+	mc_xml_open(x, "a:graphicFrameLocks");
+	mc_xml_attr(x, "noChangeAspect", "1");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "a:graphic");
+	mc_xml_open(x, "a:graphicData");
+	mc_xml_attr(x, "uri",
+	            "http://schemas.openxmlformats.org/drawingml/2006/picture");
+	mc_xml_open(x, "pic:pic");
+	mc_xml_open(x, "pic:nvPicPr");
+	mc_xml_open(x, "pic:cNvPr");
+	mc_xml_attrf(x, "id", "%d", id);
+	mc_xml_attr(x, "name", m->name);
+	mc_xml_attr(x, "descr", descr ? descr : "");
+	mc_xml_close(x);
+	mc_xml_open(x, "pic:cNvPicPr");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "pic:blipFill");
+	mc_xml_open(x, "a:blip");
+	mc_xml_attr(x, "r:embed", m->rid);
+	mc_xml_close(x);
+	mc_xml_open(x, "a:stretch");
+	empty(x, "a:fillRect");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "pic:spPr");
+	mc_xml_open(x, "a:xfrm");
+	mc_xml_open(x, "a:off");
+	mc_xml_attr(x, "x", "0");
+	mc_xml_attr(x, "y", "0");
+	mc_xml_close(x);
+	mc_xml_open(x, "a:ext");
+	mc_xml_attrf(x, "cx", "%ld", cx);
+	mc_xml_attrf(x, "cy", "%ld", cy);
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "a:prstGeom");
+	mc_xml_attr(x, "prst", "rect");
+	empty(x, "a:avLst");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x); /* pic:pic */
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x); /* wp:inline */
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+/* An image at its true aspect ratio: the requested CSS width (or height),
+ * else its natural size at 96 dpi, no wider than the text area. */
+static bool image_run(dx *d, const mc_image *im)
+{
+	if (!im->path)
+		return false;
+	dx_media *m = dx_image(d, im->path);
+	if (!m)
+		return false;
+	double w = (double)m->px_w, h = (double)m->px_h;
+	double cx, cy;
+	if (im->width > 0) {
+		cx = im->width;
+		cy = cx * h / w;
+	} else if (im->height > 0) {
+		cy = im->height;
+		cx = cy * w / h;
+	} else {
+		cx = w;
+		cy = h;
+	}
+	cx *= EMU_PER_PX;
+	cy *= EMU_PER_PX;
+	double maxw = d->max_width > 0 ? d->max_width * 635.0 /* EMU a twip */
+	                               : mc_theme_text_width(d->theme) *
+	                                         EMU_PER_PT;
+	double maxh = mc_theme_text_height(d->theme) * 0.9 * EMU_PER_PT;
+	if (maxw > 0 && cx > maxw) {
+		cy *= maxw / cx;
+		cx = maxw;
+	}
+	if (maxh > 0 && cy > maxh) {
+		cx *= maxh / cy;
+		cy = maxh;
+	}
+	if (cx < 1)
+		cx = 1;
+	if (cy < 1)
+		cy = 1;
+	drawing(d, m, lround(cx), lround(cy), im->alt);
+	return true;
+}
+
+/* A local image that is not PNG, JPEG or GIF (or cannot be read): said
+ * once where it is used; its description is printed instead. */
+static void image_unusable(dx *d, const mc_node *n)
+{
+	if (n->as.image.path)
+		mc_warn(d->diag, n->line, n->col,
+		        "image '%s' is not a PNG, JPEG or GIF file that can be "
+		        "read; its description is printed instead",
+		        n->as.image.src);
+}
+
+/* ---- worksheet fields ---- */
+
+/* At most n bytes of s, cut at a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	size_t len = strlen(s);
+	if (len <= n)
+		return len;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+static void sdt_names(dx *d, const char *tag, const char *label,
+                      int number)
+{
+	mc_xml *x = &d->x;
+	char fallback[48];
+	snprintf(fallback, sizeof fallback, "Answer %d", number);
+	const char *a = label && *label ? label : fallback;
+	mc_buf alias = MC_BUF_INIT;
+	mc_buf_put(&alias, a, utf8_cut(a, 64));
+	mc_xml_open(x, "w:alias");
+	mc_xml_attr(x, "w:val", alias.data);
+	mc_xml_close(x);
+	mc_buf_free(&alias);
+	mc_xml_open(x, "w:tag");
+	mc_xml_attrf(x, "w:val", "%s-%d", tag, number);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:id");
+	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
+	mc_xml_close(x);
+}
+
+/* The runs of a content control's placeholder text. */
+static void placeholder_run(dx *d, const char *text)
+{
+	rp r = {0};
+	r.placeholder = true;
+	run(d, text, &r);
+}
+
+static void checkbox_sdt(dx *d, const char *tag, bool checked,
+                         const char *label, int number)
+{
+	mc_xml *x = &d->x;
+	if (d->opts.legacy_fields) {
+		mc_xml_open(x, "w:r");
+		mc_xml_open(x, "w:fldChar");
+		mc_xml_attr(x, "w:fldCharType", "begin");
+		mc_xml_open(x, "w:ffData");
+		mc_xml_open(x, "w:name");
+		mc_xml_attrf(x, "w:val", "Check%d", number);
+		mc_xml_close(x);
+		empty(x, "w:enabled");
+		val(x, "w:calcOnExit", "0");
+		mc_xml_open(x, "w:checkBox");
+		empty(x, "w:sizeAuto");
+		val(x, "w:default", checked ? "1" : "0");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:r");
+		mc_xml_open(x, "w:instrText");
+		mc_xml_attr(x, "xml:space", "preserve");
+		mc_xml_text(x, " FORMCHECKBOX ");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:r");
+		mc_xml_open(x, "w:fldChar");
+		mc_xml_attr(x, "w:fldCharType", "end");
+		mc_xml_close(x);
+		mc_xml_close(x);
+	} else {
+		mc_xml_open(x, "w:sdt");
+		mc_xml_open(x, "w:sdtPr");
+		sdt_names(d, tag, label, number);
+		mc_xml_open(x, "w14:checkbox");
+		mc_xml_open(x, "w14:checked");
+		mc_xml_attr(x, "w14:val", checked ? "1" : "0");
+		mc_xml_close(x);
+		mc_xml_open(x, "w14:checkedState");
+		mc_xml_attr(x, "w14:val", "2612");
+		mc_xml_attr(x, "w14:font", "MS Gothic");
+		mc_xml_close(x);
+		mc_xml_open(x, "w14:uncheckedState");
+		mc_xml_attr(x, "w14:val", "2610");
+		mc_xml_attr(x, "w14:font", "MS Gothic");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_close(x); /* sdtPr */
+		mc_xml_open(x, "w:sdtContent");
+		mc_xml_open(x, "w:r");
+		mc_xml_open(x, "w:rPr");
+		mc_xml_open(x, "w:rFonts");
+		mc_xml_attr(x, "w:ascii", "MS Gothic");
+		mc_xml_attr(x, "w:eastAsia", "MS Gothic");
+		mc_xml_attr(x, "w:hAnsi", "MS Gothic");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:t");
+		mc_xml_text(x, checked ? "\xe2\x98\x92" : "\xe2\x98\x90");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_close(x);
+	}
+	run(d, " ", NULL);
+}
+
+/* A legacy FORMTEXT field; its result is Word's five en spaces. */
+static void formtext(dx *d, const char *prefix, int number,
+                     const char *label)
+{
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:fldChar");
+	mc_xml_attr(x, "w:fldCharType", "begin");
+	mc_xml_open(x, "w:ffData");
+	mc_xml_open(x, "w:name");
+	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
+	mc_xml_close(x);
+	empty(x, "w:enabled");
+	val(x, "w:calcOnExit", "0");
+	if (label && *label) {
+		mc_buf h = MC_BUF_INIT;
+		/* ST_FFStatusTextVal: at most 140 characters */
+		mc_buf_put(&h, label, utf8_cut(label, 138));
+		mc_xml_open(x, "w:statusText");
+		mc_xml_attr(x, "w:type", "text");
+		mc_xml_attr(x, "w:val", h.data);
+		mc_xml_close(x);
+		mc_buf_free(&h);
+	}
+	empty(x, "w:textInput");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:instrText");
+	mc_xml_attr(x, "xml:space", "preserve");
+	mc_xml_text(x, " FORMTEXT ");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:fldChar");
+	mc_xml_attr(x, "w:fldCharType", "separate");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:rPr");
+	empty(x, "w:noProof");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:t");
+	mc_xml_text(x, "\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82"
+	               "\xe2\x80\x82");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:fldChar");
+	mc_xml_attr(x, "w:fldCharType", "end");
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+/* An inline fill-in blank: a run-level plain-text control. */
+static void blank(dx *d, const mc_node *n)
+{
+	if (d->opts.legacy_fields) {
+		formtext(d, "Blank", ++d->nblanks, "");
+		return;
+	}
+	mc_xml *x = &d->x;
+	int w = n->as.blank.width;
+	if (w < 5)
+		w = 5;
+	if (w > 40)
+		w = 40;
+	char under[48];
+	memset(under, '_', (size_t)w);
+	under[w] = '\0';
+	mc_xml_open(x, "w:sdt");
+	mc_xml_open(x, "w:sdtPr");
+	mc_xml_open(x, "w:alias");
+	mc_xml_attr(x, "w:val", "Blank");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tag");
+	mc_xml_attrf(x, "w:val", "blank-%d", d->next_field);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:id");
+	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
+	mc_xml_close(x);
+	empty(x, "w:showingPlcHdr");
+	empty(x, "w:text");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:sdtContent");
+	placeholder_run(d, under);
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+/* ---- inlines ---- */
+
+static bool is_internal(const char *url)
+{
+	return url && url[0] == '#';
+}
+
+static void link(dx *d, const mc_node *n, const rp *r, int depth)
+{
+	mc_xml *x = &d->x;
+	const char *url = n->as.link.url;
+	if (r->link || !url || !*url) { /* Word links cannot nest */
+		inlines(d, n->first, r, depth + 1);
+		return;
+	}
+	rp lr = *r;
+	lr.link = true;
+	if (is_internal(url)) {
+		const char *name = mark_name(d, url + 1);
+		if (!name) {
+			inlines(d, n->first, r, depth + 1);
+			return;
+		}
+		mc_xml_open(x, "w:hyperlink");
+		mc_xml_attr(x, "w:anchor", name);
+	} else {
+		char rid[24];
+		dx_link_rel(d, url, rid, sizeof rid);
+		mc_xml_open(x, "w:hyperlink");
+		mc_xml_attr(x, "r:id", rid);
+	}
+	if (n->as.link.title && *n->as.link.title)
+		mc_xml_attr(x, "w:tooltip", n->as.link.title);
+	mc_xml_attr(x, "w:history", "1");
+	inlines(d, n->first, &lr, depth + 1);
+	mc_xml_close(x);
+}
+
+static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
+{
+	rp c = *r;
+	switch (n->type) {
+	case MC_TEXT:
+		run(d, n->as.text.text, r);
+		break;
+	case MC_CODE:
+		c.code = true;
+		run(d, n->as.text.text, &c);
+		break;
+	case MC_EMPH:
+		c.i = true;
+		inlines(d, n->first, &c, depth + 1);
+		break;
+	case MC_STRONG:
+		c.b = true;
+		inlines(d, n->first, &c, depth + 1);
+		break;
+	case MC_STRIKE:
+		c.strike = true;
+		inlines(d, n->first, &c, depth + 1);
+		break;
+	case MC_SUP:
+		c.vert = 1;
+		inlines(d, n->first, &c, depth + 1);
+		break;
+	case MC_SUB:
+		c.vert = 2;
+		inlines(d, n->first, &c, depth + 1);
+		break;
+	case MC_LINK:
+		link(d, n, r, depth);
+		break;
+	case MC_IMAGE:
+		if (!image_run(d, &n->as.image)) {
+			image_unusable(d, n);
+			mc_buf b = MC_BUF_INIT;
+			mc_buf_printf(&b, "[%s]", *n->as.image.alt
+			                              ? n->as.image.alt
+			                              : "image");
+			c.i = true;
+			run(d, b.data, &c);
+			mc_buf_free(&b);
+		}
+		break;
+	case MC_LINEBREAK:
+		mc_xml_open(&d->x, "w:r");
+		empty(&d->x, "w:br");
+		mc_xml_close(&d->x);
+		break;
+	case MC_SOFTBREAK:
+		run(d, " ", r);
+		break;
+	case MC_BLANK:
+		blank(d, n);
+		break;
+	case MC_FOOTNOTE_REF: {
+		char num[32], name[48];
+		snprintf(num, sizeof num, "%d", n->as.footnote.number);
+		snprintf(name, sizeof name, "fn_%d", n->as.footnote.number);
+		c.vert = 1;
+		if (!r->link) {
+			mc_xml_open(&d->x, "w:hyperlink");
+			mc_xml_attr(&d->x, "w:anchor", name);
+			run(d, num, &c);
+			mc_xml_close(&d->x);
+		} else {
+			run(d, num, &c);
+		}
+		break;
+	}
+	default:
+		/* an inline container or a block where inlines were expected:
+		 * keep its words */
+		if (n->first)
+			inlines(d, n->first, r, depth + 1);
+		break;
+	}
+}
+
+static void inlines(dx *d, const mc_node *first, const rp *r, int depth)
+{
+	if (depth > MAX_NEST) {
+		for (const mc_node *n = first; n; n = n->next)
+			run(d, mc_node_plain_text((mc_doc *)d->doc, n), r);
+		return;
+	}
+	for (const mc_node *n = first; n; n = n->next)
+		inline_node(d, n, r, depth);
+}
+
+/* ---- paragraphs ---- */
+
+static long level_indent(int lvl)
+{
+	return 720L * (lvl + 1);
+}
+
+/* Open <w:p> with its properties, the list number or checkbox of a
+ * pending item and a pending bookmark. */
+static void p_open(dx *d, ctx *c, const para *p)
+{
+	mc_xml *x = &d->x;
+	const char *style = p->style;
+	bool item = c->item_pending;
+	bool in_list = d->list_level >= 0;
+	long ind_left = p->ind_left;
+	if (!style) {
+		if (item && c->item_prompt)
+			style = "Prompt";
+		else if (in_list)
+			style = "ListParagraph";
+		else if (c->in_quote)
+			style = "Quote";
+		else if (d->callout && !c->in_table)
+			style = d->callout_style;
+		else
+			style = "Normal";
+	}
+	if (in_list && ind_left < 0 && !(item && c->item_task == MC_TASK_NONE))
+		ind_left = level_indent(d->list_level);
+	mc_xml_open(x, "w:p");
+	mc_xml_open(x, "w:pPr");
+	val(x, "w:pStyle", style);
+	if (p->keep_next)
+		empty(x, "w:keepNext");
+	if (item && c->item_task == MC_TASK_NONE && c->item_num > 0) {
+		mc_xml_open(x, "w:numPr");
+		mc_xml_open(x, "w:ilvl");
+		mc_xml_attrf(x, "w:val", "%d", c->item_lvl);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:numId");
+		mc_xml_attrf(x, "w:val", "%d", c->item_num);
+		mc_xml_close(x);
+		mc_xml_close(x);
+	}
+	bool box = d->callout && !c->in_table &&
+	           strcmp(style, d->callout_style) != 0;
+	/* the box's bar only beside paragraphs at the box's own indent:
+	 * beside list items and answers it would be broken up */
+	bool bar = box && ind_left < 0 && strcmp(style, "Answer") != 0 &&
+	           strcmp(style, "ListParagraph") != 0 &&
+	           strcmp(style, "Prompt") != 0;
+	if (bar) {
+		mc_xml_open(x, "w:pBdr");
+		border(x, "w:left", 24, 8, d->callout->rule);
+		mc_xml_close(x);
+	}
+	if (box)
+		shade(x, d->callout->background);
+	if (p->after >= 0 || p->before > 0) {
+		mc_xml_open(x, "w:spacing");
+		if (p->before > 0)
+			mc_xml_attrf(x, "w:before", "%ld", p->before);
+		if (p->after >= 0)
+			mc_xml_attrf(x, "w:after", "%ld", p->after);
+		mc_xml_close(x);
+	}
+	if (ind_left >= 0) {
+		mc_xml_open(x, "w:ind");
+		mc_xml_attrf(x, "w:left", "%ld", ind_left);
+		if (item && c->item_num > 0 && c->item_task == MC_TASK_NONE)
+			mc_xml_attr(x, "w:hanging", "360");
+		mc_xml_close(x);
+	}
+	if (p->jc)
+		val(x, "w:jc", p->jc);
+	mc_xml_close(x); /* pPr */
+	if (c->mark) {
+		bookmark(d, c->mark);
+		c->mark = NULL;
+	}
+	c->item_pending = false;
+	if (item && c->item_task != MC_TASK_NONE)
+		checkbox_sdt(d, "task", c->item_task == MC_TASK_DONE,
+		             c->item_label, ++d->ntasks);
+}
+
+static void p_close(dx *d)
+{
+	mc_xml_close(&d->x);
+}
+
+/* A paragraph of a node's inlines. */
+static void paragraph(dx *d, ctx *c, const para *p, const mc_node *first,
+                      const rp *r, int depth)
+{
+	p_open(d, c, p);
+	inlines(d, first, r, depth);
+	p_close(d);
+}
+
+static void text_para(dx *d, ctx *c, const char *style, const char *text,
+                      const rp *r)
+{
+	para p = {style, false, -1, -1, NULL};
+	p_open(d, c, &p);
+	run(d, text, r);
+	p_close(d);
+}
+
+/* ---- blocks ---- */
+
+static void answer(dx *d, ctx *c, const mc_node *n)
+{
+	mc_xml *x = &d->x;
+	const mc_theme *t = d->theme;
+	long ind = d->list_level >= 0 ? level_indent(d->list_level) : -1;
+	if (n->as.answer.kind == MC_ANSWER_CHECKBOX) {
+		para p = {NULL, false, ind, -1, NULL};
+		p_open(d, c, &p);
+		checkbox_sdt(d, "answer", n->as.answer.checked,
+		             n->as.answer.label,
+		             n->as.answer.number);
+		p_close(d);
+		return;
+	}
+	int lines = n->as.answer.kind == MC_ANSWER_LINES ? n->as.answer.lines
+	                                                 : 1;
+	if (lines < 1)
+		lines = 1;
+	if (lines > 40)
+		lines = 40;
+	long gap = dx_twips(t->answer.line_spacing);
+	/* the room to write by hand is above the answer's rule */
+	para p = {"Answer", false, ind, -1, NULL, (lines - 1) * gap};
+	if (d->opts.legacy_fields) {
+		p_open(d, c, &p);
+		formtext(d, "Answer", n->as.answer.number, n->as.answer.label);
+		p_close(d);
+		return;
+	}
+	mc_xml_open(x, "w:sdt");
+	mc_xml_open(x, "w:sdtPr");
+	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number);
+	empty(x, "w:showingPlcHdr");
+	mc_xml_open(x, "w:text");
+	if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
+		mc_xml_attr(x, "w:multiLine", "1");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:sdtContent");
+	p_open(d, c, &p);
+	placeholder_run(d, *t->answer.placeholder ? t->answer.placeholder
+	                                          : " ");
+	p_close(d);
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+/* Table layout, row by row, keeping only one carry per column for cells
+ * that span down (memory in the number of columns, not rows x columns). */
+#define MAX_COLS 63 /* Word's limit */
+
+typedef struct carry {
+	const mc_node *cell; /* the cell spanning down from above */
+	int left;            /* rows it still covers below the current one */
+	int span;            /* its gridSpan */
+} carry;
+
+typedef struct place {
+	const mc_node *cell; /* NULL: an empty cell */
+	int span;
+	int vmerge;          /* 0 none, 1 restart, 2 continue */
+} place;
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Lay one row out on `limit` columns: a continuation where a cell above
+ * still spans down, else the row's next cell.  Updates the carries for
+ * the next row.  Returns the number of places written to pl (room for
+ * `limit`), the columns used in *used. */
+static int lay_row(const mc_node *r, int ri, int nrows, carry *cy, int limit,
+                   place *pl, int *used)
+{
+	int n = 0, col = 0;
+	const mc_node *cl = r->first;
+	while (col < limit) {
+		if (cy[col].left > 0) {
+			int span = cy[col].span;
+			pl[n++] = (place){cy[col].cell, span, 2};
+			cy[col].left--;
+			col += span;
+			continue;
+		}
+		if (!cl) {
+			/* only empty cells left, unless a cell above spans
+			 * down further right */
+			int k = col + 1;
+			while (k < limit && cy[k].left == 0)
+				k++;
+			if (k >= limit)
+				break;
+			pl[n++] = (place){NULL, 1, 0};
+			col++;
+			continue;
+		}
+		int cs = clampi(cl->as.cell.colspan, 1, limit - col);
+		for (int k = 1; k < cs; k++)
+			if (cy[col + k].left > 0) {
+				cs = k;
+				break;
+			}
+		int rs = clampi(cl->as.cell.rowspan, 1, nrows - ri);
+		pl[n++] = (place){cl, cs, rs > 1 ? 1 : 0};
+		if (rs > 1) {
+			cy[col].cell = cl;
+			cy[col].left = rs - 1;
+			cy[col].span = cs;
+		}
+		col += cs;
+		cl = cl->next;
+	}
+	*used = col;
+	return n;
+}
+
+static void tc_open(dx *d, long w, int span, const char *vmerge,
+                    bool header)
+{
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "w:tc");
+	mc_xml_open(x, "w:tcPr");
+	mc_xml_open(x, "w:tcW");
+	mc_xml_attrf(x, "w:w", "%ld", w);
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	if (span > 1) {
+		mc_xml_open(x, "w:gridSpan");
+		mc_xml_attrf(x, "w:val", "%d", span);
+		mc_xml_close(x);
+	}
+	if (vmerge) {
+		mc_xml_open(x, "w:vMerge");
+		if (*vmerge)
+			mc_xml_attr(x, "w:val", vmerge);
+		mc_xml_close(x);
+	}
+	if (header)
+		shade(x, d->theme->colors.table_header_background);
+	mc_xml_close(x);
+}
+
+/* Left indent of a table or card: the list level's, or the callout
+ * box's text indent; 0 at the margin. */
+static long table_indent(const dx *d, const ctx *c)
+{
+	if (d->list_level >= 0)
+		return level_indent(d->list_level);
+	if (d->callout && !c->in_table)
+		return 227;
+	return 0;
+}
+
+/* Whether the last thing written was a table: Word merges two tables
+ * with nothing between them, and wants a paragraph after a table that
+ * ends a cell. */
+static bool written_last(const dx *d, const char *tail)
+{
+	size_t n = strlen(tail);
+	return d->doc_xml.len >= n &&
+	       memcmp(d->doc_xml.data + d->doc_xml.len - n, tail, n) == 0;
+}
+
+static bool after_table(const dx *d)
+{
+	return written_last(d, "</w:tbl>");
+}
+
+static void keep_tables_apart(dx *d, ctx *c)
+{
+	if (!after_table(d))
+		return;
+	para p = {NULL, false, -1, 0, NULL};
+	p_open(d, c, &p);
+	p_close(d);
+}
+
+/* After a table or card: a paragraph of air, which also keeps two tables
+ * apart (Word would merge them).  Not at the end of a box or a cell,
+ * where it would only add an empty shaded line. */
+static void spacer(dx *d, ctx *c, const mc_node *n)
+{
+	if (!n->next && n->parent && n->parent->type != MC_DOCUMENT)
+		return;
+	para p = {NULL, false, -1, 0, NULL};
+	p_open(d, c, &p);
+	p_close(d);
+}
+
+/* The blocks of a table cell. */
+static void cell_content(dx *d, ctx *cc, const mc_node *cl, bool th,
+                         int depth)
+{
+	rp hr = {0};
+	hr.b = th;
+	const char *jc = cl->as.cell.align == MC_ALIGN_CENTER ? "center"
+	                 : cl->as.cell.align == MC_ALIGN_RIGHT ? "right"
+	                                                       : NULL;
+	for (const mc_node *k = cl->first; k; k = k->next) {
+		if (mc_node_is_inline(k->type)) {
+			/* inlines straight in a cell */
+			const mc_node *e = k;
+			while (e->next && mc_node_is_inline(e->next->type))
+				e = e->next;
+			para p = {"Normal", false, -1, -1, jc};
+			p_open(d, cc, &p);
+			for (const mc_node *q = k;; q = q->next) {
+				inline_node(d, q, &hr, depth + 1);
+				if (q == e)
+					break;
+			}
+			p_close(d);
+			k = e;
+		} else if (k->type == MC_PARAGRAPH) {
+			para p = {"Normal", false, -1, -1, jc};
+			paragraph(d, cc, &p, k->first, &hr, depth + 1);
+		} else {
+			blocks(d, cc, k, depth + 1);
+			break; /* blocks() walked the remaining siblings */
+		}
+	}
+	/* a cell holds a paragraph, and Word wants it to end with one, not
+	 * with a table or an answer's block-level control */
+	if (!cl->first || after_table(d) || written_last(d, "</w:sdt>"))
+		empty(&d->x, "w:p");
+}
+
+static void table(dx *d, ctx *c, const mc_node *t, int depth)
+{
+	mc_xml *x = &d->x;
+	int nrows = 0;
+	for (const mc_node *r = t->first; r; r = r->next)
+		nrows++;
+	if (!nrows)
+		return;
+	carry cy[MAX_COLS];
+	place pl[MAX_COLS];
+	/* columns: the model's width, or more if the spans need it */
+	int ncols = clampi(t->as.table.ncols, 1, MAX_COLS);
+	memset(cy, 0, sizeof cy);
+	int ri = 0;
+	for (const mc_node *r = t->first; r; r = r->next, ri++) {
+		int used;
+		lay_row(r, ri, nrows, cy, MAX_COLS, pl, &used);
+		if (used > ncols)
+			ncols = used;
+	}
+	long width = dx_twips(mc_theme_text_width(d->theme));
+	width -= table_indent(d, c) * (d->list_level >= 0 ? 1 : 2);
+	if (width < 1440)
+		width = 1440;
+	long colw = width / ncols;
+
+	keep_tables_apart(d, c);
+	mc_xml_open(x, "w:tbl");
+	mc_xml_open(x, "w:tblPr");
+	val(x, "w:tblStyle", "TableGrid");
+	mc_xml_open(x, "w:tblW");
+	mc_xml_attrf(x, "w:w", "%ld", colw * ncols);
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	if (table_indent(d, c) > 0) {
+		mc_xml_open(x, "w:tblInd");
+		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
+		mc_xml_attr(x, "w:type", "dxa");
+		mc_xml_close(x);
+	}
+	mc_xml_open(x, "w:tblLook");
+	mc_xml_attr(x, "w:val", "04A0");
+	mc_xml_attr(x, "w:firstRow", "1");
+	mc_xml_attr(x, "w:lastRow", "0");
+	mc_xml_attr(x, "w:firstColumn", "0");
+	mc_xml_attr(x, "w:lastColumn", "0");
+	mc_xml_attr(x, "w:noHBand", "1");
+	mc_xml_attr(x, "w:noVBand", "1");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tblGrid");
+	for (int i = 0; i < ncols; i++) {
+		mc_xml_open(x, "w:gridCol");
+		mc_xml_attrf(x, "w:w", "%ld", colw);
+		mc_xml_close(x);
+	}
+	mc_xml_close(x);
+
+	ctx cc = *c;
+	cc.in_table = true;
+	cc.in_quote = false;
+	cc.item_pending = false;
+	cc.mark = NULL;
+	int saved_level = d->list_level;
+	d->list_level = -1;
+	bool leading_header = true;
+	memset(cy, 0, sizeof cy);
+	ri = 0;
+	for (const mc_node *r = t->first; r; r = r->next, ri++) {
+		mc_xml_nl(x);
+		mc_xml_open(x, "w:tr");
+		/* only a table's leading header rows repeat on each page */
+		bool hdr = r->as.row.header && leading_header;
+		if (!r->as.row.header)
+			leading_header = false;
+		if (hdr) {
+			mc_xml_open(x, "w:trPr");
+			empty(x, "w:tblHeader");
+			mc_xml_close(x);
+		}
+		int used;
+		int n = lay_row(r, ri, nrows, cy, ncols, pl, &used);
+		for (int i = 0; i < n; i++) {
+			const mc_node *cl = pl[i].cell;
+			bool th = cl && (cl->as.cell.header || r->as.row.header);
+			tc_open(d, colw * pl[i].span, pl[i].span,
+			        pl[i].vmerge == 1   ? "restart"
+			        : pl[i].vmerge == 2 ? ""
+			                            : NULL,
+			        th);
+			long saved_max = d->max_width;
+			d->max_width = colw * pl[i].span - 216; /* less margins */
+			if (cl && pl[i].vmerge != 2)
+				cell_content(d, &cc, cl, th, depth);
+			else
+				empty(x, "w:p");
+			d->max_width = saved_max;
+			mc_xml_close(x); /* tc */
+		}
+		for (; used < ncols; used++) {
+			tc_open(d, colw, 1, NULL, false);
+			empty(x, "w:p");
+			mc_xml_close(x);
+		}
+		mc_xml_close(x); /* tr */
+	}
+	mc_xml_close(x); /* tbl */
+	d->list_level = saved_level;
+	spacer(d, c, t);
+}
+
+static void figure(dx *d, ctx *c, const mc_node *n, int depth)
+{
+	const mc_image *im = &n->as.image;
+	para p = {"Figure", true, -1, -1, NULL};
+	if (im->path && dx_image(d, im->path)) {
+		p_open(d, c, &p);
+		if (im->href && *im->href) {
+			char rid[24];
+			dx_link_rel(d, im->href, rid, sizeof rid);
+			mc_xml_open(&d->x, "w:hyperlink");
+			mc_xml_attr(&d->x, "r:id", rid);
+			image_run(d, im);
+			mc_xml_close(&d->x);
+		} else {
+			image_run(d, im);
+		}
+		p_close(d);
+	} else {
+		/* remote or missing: the alt text in a framed paragraph */
+		mc_xml *x = &d->x;
+		image_unusable(d, n);
+		mc_xml_open(x, "w:p");
+		mc_xml_open(x, "w:pPr");
+		val(x, "w:pStyle", "Figure");
+		mc_xml_open(x, "w:pBdr");
+		border(x, "w:top", 4, 4, d->theme->colors.rule);
+		border(x, "w:left", 4, 4, d->theme->colors.rule);
+		border(x, "w:bottom", 4, 4, d->theme->colors.rule);
+		border(x, "w:right", 4, 4, d->theme->colors.rule);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		if (c->mark) {
+			bookmark(d, c->mark);
+			c->mark = NULL;
+		}
+		rp r = {0};
+		r.i = true;
+		run(d, "Image: ", &r);
+		r.i = false;
+		run(d, *im->alt ? im->alt : "(no description)", &r);
+		const char *url = im->href && *im->href ? im->href : im->src;
+		if (url && *url && strncmp(url, "data:", 5) != 0) {
+			run(d, " ", NULL);
+			char rid[24];
+			dx_link_rel(d, url, rid, sizeof rid);
+			mc_xml_open(x, "w:hyperlink");
+			mc_xml_attr(x, "r:id", rid);
+			rp lr = {0};
+			lr.link = true;
+			mc_buf b = MC_BUF_INIT;
+			mc_buf_printf(&b, "(%s)", url);
+			run(d, b.data, &lr);
+			mc_buf_free(&b);
+			mc_xml_close(x);
+		}
+		p_close(d);
+	}
+	for (const mc_node *k = n->first; k; k = k->next)
+		if (k->type == MC_CAPTION) {
+			para cp = {"Caption", false, -1, -1, NULL};
+			rp r = {0};
+			paragraph(d, c, &cp, k->first, &r, depth + 1);
+		}
+}
+
+/* An embed as a card: kind, duration, title, watch URL, QR code. */
+static void embed(dx *d, ctx *c, const mc_node *n, int depth)
+{
+	mc_xml *x = &d->x;
+	const mc_theme *t = d->theme;
+	const char *watch = n->as.embed.watch_url && *n->as.embed.watch_url
+	                            ? n->as.embed.watch_url
+	                            : n->as.embed.url;
+	const char *qr_text = n->as.embed.short_url && *n->as.embed.short_url
+	                              ? n->as.embed.short_url
+	                              : watch;
+	bool qr_failed = false;
+	dx_media *qr = qr_text && *qr_text
+	                       ? dx_qr(d, qr_text, n->line, &qr_failed)
+	                       : NULL;
+	if (qr_failed) {
+		d->failed = -1;
+		return;
+	}
+	const char *title = n->as.embed.title && *n->as.embed.title
+	                            ? n->as.embed.title
+	                            : d->last_heading;
+	long width = dx_twips(mc_theme_text_width(t));
+	width -= table_indent(d, c) * (d->list_level >= 0 ? 1 : 2);
+	long qrw = dx_twips(t->embed.qr_size) + 300;
+	if (qrw > width / 2)
+		qrw = width / 2;
+	long textw = width - qrw;
+	/* the card takes the colours of its box; alone, a video those of
+	 * a videos box, anything else those of an info box */
+	const mc_callout_style *cs =
+		d->callout ? d->callout
+		: mc_theme_callout(t, n->as.embed.kind == MC_EMBED_VIDEO
+		                              ? MC_CALLOUT_VIDEOS
+		                              : MC_CALLOUT_INFO,
+		                   0);
+
+	keep_tables_apart(d, c);
+	mc_xml_open(x, "w:tbl");
+	mc_xml_open(x, "w:tblPr");
+	mc_xml_open(x, "w:tblW");
+	mc_xml_attrf(x, "w:w", "%ld", width);
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	if (table_indent(d, c) > 0) {
+		mc_xml_open(x, "w:tblInd");
+		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
+		mc_xml_attr(x, "w:type", "dxa");
+		mc_xml_close(x);
+	}
+	mc_xml_open(x, "w:tblBorders");
+	border(x, "w:top", 8, 0, cs->rule);
+	border(x, "w:left", 8, 0, cs->rule);
+	border(x, "w:bottom", 8, 0, cs->rule);
+	border(x, "w:right", 8, 0, cs->rule);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tblLayout");
+	mc_xml_attr(x, "w:type", "fixed");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tblGrid");
+	mc_xml_open(x, "w:gridCol");
+	mc_xml_attrf(x, "w:w", "%ld", textw);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:gridCol");
+	mc_xml_attrf(x, "w:w", "%ld", qrw);
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tr");
+	mc_xml_open(x, "w:trPr");
+	empty(x, "w:cantSplit");
+	mc_xml_close(x);
+
+	ctx cc = *c;
+	cc.in_table = true;
+	cc.in_quote = false;
+	int saved_level = d->list_level;
+	d->list_level = -1;
+
+	tc_open(d, textw, 1, NULL, false);
+	para p = {"EmbedCard", false, -1, -1, NULL};
+	p_open(d, &cc, &p);
+	rp lab = {0};
+	lab.b = true;
+	lab.has_color = true;
+	lab.color = cs->rule;
+	run(d, mc_theme_embed_label(t, n->as.embed.kind), &lab);
+	if (n->as.embed.provider && *n->as.embed.provider) {
+		run(d, " \xc2\xb7 ", NULL);
+		run(d, n->as.embed.provider, NULL);
+	}
+	if (n->as.embed.duration && *n->as.embed.duration) {
+		run(d, " \xc2\xb7 ", NULL);
+		run(d, n->as.embed.duration, NULL);
+	}
+	p_close(d);
+	if (title && *title) {
+		rp b = {0};
+		b.b = true;
+		text_para(d, &cc, "EmbedCard", title, &b);
+	}
+	for (const mc_node *k = n->first; k; k = k->next)
+		if (k->type == MC_CAPTION) {
+			rp r = {0};
+			r.i = true;
+			paragraph(d, &cc, &p, k->first, &r, depth + 1);
+		}
+	if (watch && *watch) {
+		p_open(d, &cc, &p);
+		char rid[24];
+		dx_link_rel(d, watch, rid, sizeof rid);
+		mc_xml_open(x, "w:hyperlink");
+		mc_xml_attr(x, "r:id", rid);
+		mc_xml_attr(x, "w:history", "1");
+		rp lr = {0};
+		lr.link = true;
+		run(d, watch, &lr);
+		mc_xml_close(x);
+		p_close(d);
+	}
+	mc_xml_close(x); /* tc */
+
+	tc_open(d, qrw, 1, NULL, false);
+	para qp = {"EmbedCard", false, -1, 0, "center"};
+	p_open(d, &cc, &qp);
+	if (qr) {
+		long emu = lround(t->embed.qr_size * EMU_PER_PT);
+		mc_buf alt = MC_BUF_INIT;
+		mc_buf_printf(&alt, "QR code for %s", qr_text);
+		drawing(d, qr, emu, emu, alt.data);
+		mc_buf_free(&alt);
+	}
+	p_close(d);
+	mc_xml_close(x); /* tc */
+	mc_xml_close(x); /* tr */
+	mc_xml_close(x); /* tbl */
+	d->list_level = saved_level;
+	spacer(d, c, n);
+}
+
+static void list(dx *d, ctx *c, const mc_node *n, int depth)
+{
+	int lvl = d->list_level + 1;
+	if (lvl > 8)
+		lvl = 8;
+	if (d->nnums == d->capnums) {
+		d->capnums = d->capnums ? d->capnums * 2 : 16;
+		d->nums = mc_xrealloc(d->nums, d->capnums * sizeof *d->nums);
+	}
+	dx_num *num = &d->nums[d->nnums++];
+	num->ordered = n->as.list.ordered;
+	num->level = lvl;
+	num->start = n->as.list.start;
+	int num_id = (int)d->nnums;
+	int saved = d->list_level;
+	d->list_level = lvl;
+	for (const mc_node *it = n->first; it; it = it->next) {
+		if (it->type != MC_ITEM) {
+			blocks(d, c, it, depth + 1);
+			continue;
+		}
+		ctx ic = *c;
+		ic.item_pending = true;
+		ic.item_num = num_id;
+		ic.item_lvl = lvl;
+		ic.item_task = it->as.item.task;
+		ic.item_prompt = it->as.item.prompt;
+		ic.item_label = it->as.item.task != MC_TASK_NONE
+		                        ? mc_node_plain_text((mc_doc *)d->doc,
+		                                             it->first)
+		                        : NULL;
+		ic.mark = it->id;
+		if (!it->first || it->first->type != MC_PARAGRAPH) {
+			/* the number needs a paragraph of its own */
+			para p = {NULL, false, -1, -1, NULL};
+			p_open(d, &ic, &p);
+			p_close(d);
+		}
+		ic.in_quote = false;
+		blocks(d, &ic, it->first, depth + 1);
+		c->mark = NULL;
+	}
+	d->list_level = saved;
+}
+
+static void callout(dx *d, ctx *c, const mc_node *n, int depth)
+{
+	const mc_callout_style *saved = d->callout;
+	const char *saved_style = d->callout_style;
+	const mc_callout_style *cs = mc_theme_callout(
+		d->theme, n->as.callout.kind, n->as.callout.variant);
+	d->callout = cs;
+	d->callout_style =
+		dx_callout_style_id(n->as.callout.kind, n->as.callout.variant);
+	ctx cc = *c;
+	cc.in_table = false;
+	cc.in_quote = false;
+	int saved_level = d->list_level;
+	d->list_level = -1;
+	if (cs->label && *cs->label) {
+		para p = {NULL, true, -1, 0, NULL};
+		p_open(d, &cc, &p);
+		mc_xml_open(&d->x, "w:r");
+		mc_xml_open(&d->x, "w:rPr");
+		val(&d->x, "w:rStyle", "CalloutLabel");
+		mc_xml_open(&d->x, "w:color");
+		mc_xml_attrf(&d->x, "w:val", "%06X",
+		             (unsigned)(cs->rule & 0xFFFFFF));
+		mc_xml_close(&d->x);
+		mc_xml_close(&d->x);
+		mc_xml_open(&d->x, "w:t");
+		mc_xml_text(&d->x, cs->label);
+		mc_xml_close(&d->x);
+		mc_xml_close(&d->x);
+		p_close(d);
+	}
+	const mc_node *k = n->first;
+	if (k && k->type == MC_CALLOUT_TITLE) {
+		para p = {NULL, true, -1, -1, NULL};
+		cc.mark = k->id;
+		rp r = {0};
+		r.b = true;
+		r.size = mc_theme_heading_size(d->theme, 4);
+		paragraph(d, &cc, &p, k->first, &r, depth + 1);
+		d->last_heading = mc_node_plain_text((mc_doc *)d->doc, k);
+		k = k->next;
+	}
+	blocks(d, &cc, k, depth + 1);
+	d->list_level = saved_level;
+	d->callout = saved;
+	d->callout_style = saved_style;
+}
+
+static void code_block(dx *d, ctx *c, const mc_node *n)
+{
+	const char *s = n->as.code.text ? n->as.code.text : "";
+	para p = {"Code", false, -1, -1, NULL};
+	if (d->list_level >= 0)
+		p.ind_left = level_indent(d->list_level);
+	if (!*s) {
+		p_open(d, c, &p);
+		p_close(d);
+		return;
+	}
+	while (*s) {
+		size_t len = strcspn(s, "\n");
+		p_open(d, c, &p);
+		if (len) {
+			mc_buf line = MC_BUF_INIT;
+			mc_buf_put(&line, s, len);
+			run(d, line.data, NULL);
+			mc_buf_free(&line);
+		}
+		p_close(d);
+		s += len;
+		if (*s == '\n')
+			s++;
+	}
+}
+
+static void block(dx *d, ctx *c, const mc_node *n, int depth)
+{
+	if (depth > MAX_NEST) {
+		const char *s = mc_node_plain_text((mc_doc *)d->doc, n);
+		text_para(d, c, NULL, s, NULL);
+		return;
+	}
+	if (n->id && !c->mark && n->type != MC_LIST)
+		c->mark = n->id;
+	rp none = {0};
+	switch (n->type) {
+	case MC_HEADING: {
+		int lv = n->as.heading.level;
+		char style[32];
+		snprintf(style, sizeof style, "Heading%d",
+		         lv < 1 ? 1 : lv > 6 ? 6 : lv);
+		ctx hc = *c;
+		para p = {style, false, -1, -1, NULL};
+		if (d->list_level >= 0 || c->in_table) {
+			p.style = NULL; /* keep the box/list look */
+			none.b = true;
+			none.size = mc_theme_heading_size(d->theme, lv);
+		}
+		paragraph(d, &hc, &p, n->first, &none, depth + 1);
+		c->mark = hc.mark;
+		c->item_pending = hc.item_pending;
+		d->last_heading = mc_node_plain_text((mc_doc *)d->doc, n);
+		break;
+	}
+	case MC_PARAGRAPH: {
+		para p = {NULL, false, -1, -1, NULL};
+		paragraph(d, c, &p, n->first, &none, depth + 1);
+		break;
+	}
+	case MC_LIST:
+		list(d, c, n, depth);
+		break;
+	case MC_ITEM:
+		blocks(d, c, n->first, depth + 1);
+		break;
+	case MC_BLOCKQUOTE: {
+		ctx qc = *c;
+		qc.in_quote = true;
+		const mc_node *k;
+		for (k = n->first; k; k = k->next) {
+			if (k->type == MC_ATTRIBUTION) {
+				para p = {"Attribution", false, -1, -1, NULL};
+				p_open(d, &qc, &p);
+				run(d, "\xe2\x80\x94 ", NULL);
+				inlines(d, k->first, &none, depth + 1);
+				p_close(d);
+			} else {
+				block(d, &qc, k, depth + 1);
+			}
+		}
+		c->mark = qc.mark;
+		c->item_pending = qc.item_pending;
+		break;
+	}
+	case MC_CODE_BLOCK:
+		code_block(d, c, n);
+		break;
+	case MC_THEMATIC_BREAK: {
+		para p = {"HorizontalRule", false, -1, -1, NULL};
+		p_open(d, c, &p);
+		p_close(d);
+		break;
+	}
+	case MC_TABLE:
+		if (c->item_pending || c->mark) {
+			para p = {NULL, false, -1, 0, NULL};
+			p_open(d, c, &p);
+			p_close(d);
+		}
+		table(d, c, n, depth);
+		break;
+	case MC_FIGURE:
+		figure(d, c, n, depth);
+		break;
+	case MC_CALLOUT:
+		callout(d, c, n, depth);
+		break;
+	case MC_EMBED:
+		if (c->item_pending || c->mark) {
+			para p = {NULL, false, -1, 0, NULL};
+			p_open(d, c, &p);
+			p_close(d);
+		}
+		embed(d, c, n, depth);
+		break;
+	case MC_DETAILS: {
+		/* printed open: the summary is a bold lead-in, run into the
+		 * first paragraph of the body when there is one */
+		const mc_node *k = n->first;
+		if (k && k->type == MC_SUMMARY) {
+			const mc_node *body = k->next;
+			bool run_in = body && body->type == MC_PARAGRAPH;
+			para p = {NULL, !run_in, -1, -1, NULL};
+			rp r = {0};
+			r.b = true;
+			p_open(d, c, &p);
+			inlines(d, k->first, &r, depth + 1);
+			if (run_in) {
+				run(d, " \xe2\x80\x94 ", &r); /* em dash */
+				inlines(d, body->first, &none, depth + 1);
+				body = body->next;
+			}
+			p_close(d);
+			k = body;
+		}
+		blocks(d, c, k, depth + 1);
+		break;
+	}
+	case MC_ANSWER:
+		answer(d, c, n);
+		break;
+	case MC_FOOTNOTE_DEF: {
+		char num[32];
+		snprintf(num, sizeof num, "%d", n->as.footnote.number);
+		const mc_node *k = n->first;
+		para p = {"FootnoteText", false, -1, -1, NULL};
+		p_open(d, c, &p);
+		char fname[48];
+		snprintf(fname, sizeof fname, "fn_%d", n->as.footnote.number);
+		bookmark_named(d, fname);
+		rp sup = {0};
+		sup.vert = 1;
+		run(d, num, &sup);
+		run(d, " ", NULL);
+		if (k && k->type == MC_PARAGRAPH) {
+			inlines(d, k->first, &none, depth + 1);
+			k = k->next;
+		}
+		p_close(d);
+		for (; k; k = k->next) {
+			if (k->type == MC_PARAGRAPH) {
+				paragraph(d, c, &p, k->first, &none, depth + 1);
+			} else {
+				block(d, c, k, depth + 1);
+			}
+		}
+		break;
+	}
+	default:
+		/* inline containers or inlines where blocks were expected */
+		if (mc_node_is_inline(n->type) || n->first) {
+			para p = {NULL, false, -1, -1, NULL};
+			p_open(d, c, &p);
+			if (mc_node_is_inline(n->type))
+				inline_node(d, n, &none, depth + 1);
+			else
+				inlines(d, n->first, &none, depth + 1);
+			p_close(d);
+		}
+		break;
+	}
+	/* a block's own id is taken by its first paragraph, or lost: never
+	 * left for the next block */
+	if (n->id && c->mark == n->id)
+		c->mark = NULL;
+}
+
+static void blocks(dx *d, ctx *c, const mc_node *first, int depth)
+{
+	bool notes = false;
+	for (const mc_node *n = first; n && d->failed == 0; n = n->next) {
+		if (n->type == MC_FOOTNOTE_DEF && !notes &&
+		    n->parent == d->doc->root) {
+			notes = true;
+			para p = {"HorizontalRule", false, -1, -1, NULL};
+			p_open(d, c, &p);
+			p_close(d);
+		}
+		block(d, c, n, depth);
+	}
+}
+
+int dx_body(dx *d)
+{
+	mc_xml *x = &d->x;
+	const mc_theme *t = d->theme;
+	collect_marks(d);
+	mc_xml_init(x, &d->doc_xml);
+	mc_xml_decl(x);
+	mc_xml_open(x, "w:document");
+	mc_xml_attr(x, "xmlns:wpc", "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas");
+	mc_xml_attr(x, "xmlns:mc", "http://schemas.openxmlformats.org/markup-compatibility/2006");
+	mc_xml_attr(x, "xmlns:r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+	mc_xml_attr(x, "xmlns:wp", "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing");
+	mc_xml_attr(x, "xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+	mc_xml_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
+	mc_xml_attr(x, "xmlns:w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main");
+	mc_xml_attr(x, "xmlns:w14", "http://schemas.microsoft.com/office/word/2010/wordml");
+	mc_xml_attr(x, "mc:Ignorable", "w14 wpc");
+	mc_xml_open(x, "w:body");
+
+	ctx c = {0};
+	d->list_level = -1;
+	if (d->doc->meta.title && *d->doc->meta.title) {
+		mc_xml_nl(x);
+		text_para(d, &c, "Title", d->doc->meta.title, NULL);
+	}
+	blocks(d, &c, d->doc->root->first, 0);
+	if (d->failed)
+		return -1;
+
+	mc_xml_nl(x);
+	mc_xml_open(x, "w:sectPr");
+	mc_xml_open(x, "w:headerReference");
+	mc_xml_attr(x, "w:type", "default");
+	mc_xml_attr(x, "r:id", "rId5");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:footerReference");
+	mc_xml_attr(x, "w:type", "default");
+	mc_xml_attr(x, "r:id", "rId6");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:pgSz");
+	mc_xml_attrf(x, "w:w", "%ld", dx_twips(t->page.width));
+	mc_xml_attrf(x, "w:h", "%ld", dx_twips(t->page.height));
+	if (t->page.landscape)
+		mc_xml_attr(x, "w:orient", "landscape");
+	mc_xml_close(x);
+	long top = dx_twips(t->page.margins.top);
+	long bottom = dx_twips(t->page.margins.bottom);
+	mc_xml_open(x, "w:pgMar");
+	mc_xml_attrf(x, "w:top", "%ld", top);
+	mc_xml_attrf(x, "w:right", "%ld", dx_twips(t->page.margins.right));
+	mc_xml_attrf(x, "w:bottom", "%ld", bottom);
+	mc_xml_attrf(x, "w:left", "%ld", dx_twips(t->page.margins.left));
+	mc_xml_attrf(x, "w:header", "%ld", top / 2);
+	mc_xml_attrf(x, "w:footer", "%ld", bottom / 2);
+	mc_xml_attr(x, "w:gutter", "0");
+	mc_xml_close(x);
+	mc_xml_close(x); /* sectPr */
+	mc_xml_close(x); /* body */
+	mc_xml_close(x); /* document */
+	if (mc_xml_finish(x) != 0) {
+		mc_error(d->diag, 0, 0, "internal error: unbalanced "
+		                        "word/document.xml");
+		return -1;
+	}
+	return 0;
+}

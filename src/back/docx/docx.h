@@ -1,0 +1,115 @@
+/*
+ * docx.h - the DOCX backend: public entry points and its private state.
+ *
+ * A fillable worksheet in Office Open XML (ECMA-376, WordprocessingML).
+ * The render is split by concern:
+ *   docx.c    the package: parts, relationships, properties, zip
+ *   styles.c  styles.xml and numbering.xml, generated from the theme
+ *   body.c    word/document.xml: the model's blocks and inlines
+ *   media.c   image sizes (PNG, JPEG, GIF) and the QR code PNG
+ * All state lives in one dx struct per render: no globals.
+ */
+#ifndef MC_DOCX_H
+#define MC_DOCX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../backend.h"
+#include "../../util/xml.h"
+
+/* The command line's --protect and --fields (backend.h). */
+typedef mc_render_opts mc_docx_opts;
+
+/* Render with explicit options; mc_render_docx() uses the defaults
+ * (content controls, no protection).  Returns 0, or -1 after mc_error. */
+int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
+                        const mc_docx_opts *opts, mc_buf *out,
+                        mc_diag *diag);
+int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+
+/* ---- private to src/back/docx/ ---- */
+
+/* One file in word/media/. */
+typedef struct dx_media {
+	const char *key;  /* image path or "qr:URL" (dedup key, malloc'd) */
+	char name[32];    /* "image3.png" */
+	char rid[16];     /* "rId12" */
+	mc_buf data;
+	long px_w, px_h;  /* natural size in pixels */
+} dx_media;
+
+/* One w:num instance: each list gets its own, so numbers restart. */
+typedef struct dx_num {
+	bool ordered;
+	int level; /* ilvl of the list */
+	int start;
+} dx_num;
+
+/* A bookmark for an anchor id. */
+typedef struct dx_mark {
+	const char *id;
+	char name[48];
+	bool used;       /* its bookmark is written */
+} dx_mark;
+
+typedef struct dx {
+	const mc_doc *doc;
+	const mc_theme *theme;
+	mc_diag *diag;
+	mc_docx_opts opts;
+
+	mc_xml x;      /* word/document.xml being written */
+	mc_buf doc_xml;
+	mc_buf rels;   /* extra <Relationship> rows (links, images) */
+	int next_rid;
+
+	dx_media *media;
+	size_t nmedia, capmedia;
+	dx_num *nums;
+	size_t nnums, capnums;
+	dx_mark *marks;
+	size_t nmarks;
+
+	int next_field;   /* w:id of content controls, field names */
+	int ntasks;       /* task checkboxes so far */
+	int nblanks;      /* legacy blank fields so far */
+	int next_docpr;   /* wp:docPr ids */
+	int next_bm;      /* w:bookmarkStart ids */
+	int failed;       /* -1 once an error was reported */
+
+	/* rendering context */
+	const mc_callout_style *callout; /* innermost callout, or NULL */
+	const char *callout_style;       /* its style id */
+	int list_level;                  /* -1 outside lists */
+	long max_width;                  /* twips an image may take (a table
+	                                    cell's), 0: the text width */
+	const char *last_heading;        /* plain text of the last heading */
+} dx;
+
+/* styles.c: 0, or -1 if the XML came out unbalanced (a bug) */
+int dx_styles_xml(const dx *d, mc_buf *out);
+int dx_numbering_xml(const dx *d, mc_buf *out);
+/* The style id of a callout kind ("CalloutActivity", "Highlight2"). */
+const char *dx_callout_style_id(mc_callout_kind kind, int variant);
+/* Twentieths of a point from points. */
+long dx_twips(double pt);
+
+/* body.c */
+int dx_body(dx *d);
+
+/* media.c */
+/* Read the image at path: its natural size and bytes.  Returns the media
+ * entry, or NULL (no error reported) when it is not a PNG/JPEG/GIF or
+ * cannot be read. */
+dx_media *dx_image(dx *d, const char *path);
+/* A QR code PNG of text.  NULL after a warning when text cannot be a QR
+ * code (too long), or after an error (*failed set) when the PNG cannot be
+ * written. */
+dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed);
+/* A new relationship id for an external hyperlink to url. */
+const char *dx_link_rel(dx *d, const char *url, char *rid, size_t n);
+
+#endif

@@ -1,0 +1,315 @@
+/* media.c - images for word/media/: natural sizes read from PNG, JPEG and
+ * GIF headers, and the QR code of an embed's short URL drawn as a PNG in
+ * memory (libqrencode + libpng).  Also the relationship rows for media
+ * and external hyperlinks, which share one id sequence. */
+#include "docx.h"
+
+#include <errno.h>
+#include <png.h>
+#include <qrencode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Images larger than this are not embedded (alt text instead). */
+#define MAX_IMAGE_BYTES (64L * 1024 * 1024)
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	       (unsigned long)p[2] << 8 | p[3];
+}
+
+/* Natural size and file extension of image bytes; 0 if not understood. */
+static int sniff(const unsigned char *p, size_t n, long *w, long *h,
+                 const char **ext)
+{
+	if (n >= 24 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0 &&
+	    memcmp(p + 12, "IHDR", 4) == 0) {
+		*w = (long)be32(p + 16);
+		*h = (long)be32(p + 20);
+		*ext = "png";
+		return *w > 0 && *h > 0;
+	}
+	if (n >= 10 && (memcmp(p, "GIF87a", 6) == 0 ||
+	                memcmp(p, "GIF89a", 6) == 0)) {
+		*w = p[6] | p[7] << 8;
+		*h = p[8] | p[9] << 8;
+		*ext = "gif";
+		return *w > 0 && *h > 0;
+	}
+	if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8) {
+		size_t i = 2;
+		while (i + 9 < n) {
+			if (p[i] != 0xFF) {
+				i++;
+				continue;
+			}
+			unsigned m = p[i + 1];
+			if (m == 0xFF) {
+				i++;
+				continue;
+			}
+			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+				i += 2;
+				continue;
+			}
+			unsigned len = be16(p + i + 2);
+			/* SOF0..SOF15 but DHT (C4), JPG (C8), DAC (CC) */
+			if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
+			    m != 0xCC) {
+				*h = (long)be16(p + i + 5);
+				*w = (long)be16(p + i + 7);
+				*ext = "jpeg";
+				return *w > 0 && *h > 0;
+			}
+			if (len < 2)
+				return 0;
+			i += 2 + len;
+		}
+	}
+	return 0;
+}
+
+static dx_media *media_add(dx *d, const char *key)
+{
+	if (d->nmedia == d->capmedia) {
+		d->capmedia = d->capmedia ? d->capmedia * 2 : 8;
+		d->media = mc_xrealloc(d->media,
+		                       d->capmedia * sizeof *d->media);
+	}
+	dx_media *m = &d->media[d->nmedia++];
+	memset(m, 0, sizeof *m);
+	size_t n = strlen(key);
+	char *k = mc_xmalloc(n + 1);
+	memcpy(k, key, n + 1);
+	m->key = k;
+	return m;
+}
+
+static dx_media *media_find(dx *d, const char *key)
+{
+	for (size_t i = 0; i < d->nmedia; i++)
+		if (strcmp(d->media[i].key, key) == 0)
+			return &d->media[i];
+	return NULL;
+}
+
+static void media_rel(dx *d, dx_media *m, const char *ext)
+{
+	snprintf(m->name, sizeof m->name, "image%zu.%s", d->nmedia, ext);
+	snprintf(m->rid, sizeof m->rid, "rId%d", d->next_rid++);
+	mc_buf_printf(&d->rels,
+	              "<Relationship Id=\"%s\" Type=\"http://schemas."
+	              "openxmlformats.org/officeDocument/2006/relationships/"
+	              "image\" Target=\"media/%s\"/>",
+	              m->rid, m->name);
+}
+
+dx_media *dx_image(dx *d, const char *path)
+{
+	dx_media *m = media_find(d, path);
+	if (m)
+		return m->px_w > 0 ? m : NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	mc_buf b = MC_BUF_INIT;
+	struct stat st;
+	int ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	         st.st_size > 0 && st.st_size <= MAX_IMAGE_BYTES;
+	if (ok) {
+		mc_buf_grow(&b, (size_t)st.st_size);
+		size_t got = fread(b.data, 1, (size_t)st.st_size, f);
+		ok = got == (size_t)st.st_size && !ferror(f);
+		b.len = got;
+	}
+	if (fclose(f) != 0)
+		ok = 0;
+	long w = 0, h = 0;
+	const char *ext = NULL;
+	if (!ok || !sniff((const unsigned char *)b.data, b.len, &w, &h, &ext)) {
+		mc_buf_free(&b);
+		return NULL;
+	}
+	m = media_add(d, path);
+	m->data = b;
+	m->px_w = w;
+	m->px_h = h;
+	media_rel(d, m, ext);
+	return m;
+}
+
+/* ---- QR code ---- */
+
+static void png_put(png_structp png, png_bytep data, size_t len)
+{
+	mc_buf_put((mc_buf *)png_get_io_ptr(png), data, len);
+}
+
+static void png_noflush(png_structp png)
+{
+	(void)png;
+}
+
+typedef struct png_err {
+	char msg[200];
+} png_err;
+
+static void png_on_error(png_structp png, png_const_charp msg)
+{
+	png_err *e = png_get_error_ptr(png);
+	snprintf(e->msg, sizeof e->msg, "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static void png_on_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/* 1-bit greyscale PNG of the QR modules, `scale` pixels each, with the
+ * 4-module quiet zone the standard asks for.  Returns 0 or -1 (msg set). */
+static int qr_png(const QRcode *qr, int scale, mc_buf *out, png_err *e)
+{
+	const int quiet = 4;
+	int side = (qr->width + 2 * quiet) * scale;
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, e,
+	                                          png_on_error, png_on_warning);
+	if (!png) {
+		snprintf(e->msg, sizeof e->msg, "libpng: out of memory");
+		return -1;
+	}
+	png_infop info = png_create_info_struct(png);
+	/* volatile: read after a longjmp back into this frame */
+	unsigned char *volatile row = NULL;
+	if (!info) {
+		png_destroy_write_struct(&png, NULL);
+		snprintf(e->msg, sizeof e->msg, "libpng: out of memory");
+		return -1;
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		free(row);
+		return -1;
+	}
+	png_set_write_fn(png, out, png_put, png_noflush);
+	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 1,
+	             PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+	             PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	/* 1-bit rows of long runs: no filter, and zlib's default level */
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+	png_set_compression_level(png, 6);
+	png_write_info(png, info);
+	size_t rowbytes = ((size_t)side + 7) / 8;
+	row = mc_xmalloc(rowbytes);
+	for (int y = 0; y < side; y++) {
+		int my = y / scale - quiet;
+		memset(row, 0xFF, rowbytes); /* white */
+		for (int xx = 0; xx < side; xx++) {
+			int mx = xx / scale - quiet;
+			if (mx < 0 || my < 0 || mx >= qr->width ||
+			    my >= qr->width)
+				continue;
+			if (qr->data[my * qr->width + mx] & 1)
+				row[xx / 8] &= (unsigned char)~(0x80 >> (xx % 8));
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	return 0;
+}
+
+dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
+{
+	*failed = false;
+	mc_buf key = MC_BUF_INIT;
+	mc_buf_printf(&key, "qr:%s", text);
+	dx_media *m = media_find(d, key.data);
+	if (m) {
+		mc_buf_free(&key);
+		return m;
+	}
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!qr) {
+		/* too long for a QR code (ERANGE), or out of memory: the card
+		 * keeps its printed link */
+		mc_warn(d->diag, line, 0, "no QR code for %.80s%s: %s", text,
+		        strlen(text) > 80 ? "..." : "", strerror(errno));
+		mc_buf_free(&key);
+		return NULL;
+	}
+	mc_buf png = MC_BUF_INIT;
+	png_err e = {{0}};
+	/* 4 pixels a module: sharp when printed at the theme's qr_size */
+	int rc = qr_png(qr, 4, &png, &e);
+	long side = (qr->width + 8) * 4L;
+	QRcode_free(qr);
+	if (rc != 0) {
+		mc_error(d->diag, line, 0, "cannot write the QR code PNG: %s",
+		         e.msg);
+		*failed = true;
+		mc_buf_free(&png);
+		mc_buf_free(&key);
+		return NULL;
+	}
+	m = media_add(d, key.data);
+	mc_buf_free(&key);
+	m->data = png;
+	m->px_w = m->px_h = side;
+	media_rel(d, m, "png");
+	return m;
+}
+
+/* URL bytes a relationship target should not hold raw: controls, space,
+ * non-ASCII and the characters RFC 3986 never allows. */
+static int needs_pct(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c) != NULL;
+}
+
+const char *dx_link_rel(dx *d, const char *url, char *rid, size_t n)
+{
+	snprintf(rid, n, "rId%d", d->next_rid++);
+	mc_buf_printf(&d->rels, "<Relationship Id=\"%s\" Type=\"http://"
+	                        "schemas.openxmlformats.org/officeDocument/"
+	                        "2006/relationships/hyperlink\" Target=\"",
+	              rid);
+	/* A reader of a handout has no page to resolve a link against:
+	 * protocol-relative links get https, site-absolute ones the site's
+	 * url (from _config.yml) when it is known.  Others stay as written. */
+	mc_buf full = MC_BUF_INIT;
+	const char *site = d->doc->meta.site.url;
+	if (url[0] == '/' && url[1] == '/') {
+		mc_buf_puts(&full, "https:");
+	} else if (url[0] == '/' && site && strncmp(site, "http", 4) == 0) {
+		size_t len = strlen(site);
+		while (len && site[len - 1] == '/')
+			len--;
+		mc_buf_put(&full, site, len);
+	}
+	mc_buf_puts(&full, url);
+	mc_buf enc = MC_BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)full.data; *p;
+	     p++) {
+		if (needs_pct(*p))
+			mc_buf_printf(&enc, "%%%02X", *p);
+		else
+			mc_buf_putc(&enc, (char)*p);
+	}
+	if (enc.len)
+		mc_xml_escape(&d->rels, enc.data, enc.len, true);
+	mc_buf_free(&enc);
+	mc_buf_free(&full);
+	mc_buf_puts(&d->rels, "\" TargetMode=\"External\"/>");
+	return rid;
+}

@@ -1,0 +1,541 @@
+/* styles.c - word/styles.xml and word/numbering.xml from the theme.
+ *
+ * Real named styles a Word user recognises and can restyle (Title,
+ * Heading 1-6, Normal, Quote, List Paragraph, Hyperlink, Caption, Code,
+ * one style per callout kind, Prompt, Answer...), so that changing the
+ * look of a handout is a matter of editing styles, not every paragraph.
+ * Element order inside w:style, w:pPr and w:rPr follows ECMA-376 Part 1
+ * (17.7.4.17, 17.3.1.26, 17.3.2.28): Word rejects a part that breaks it. */
+#include "docx.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+long dx_twips(double pt)
+{
+	return lround(pt * 20.0);
+}
+
+/* Font size in half-points, as w:sz wants it. */
+static long half_pt(double pt)
+{
+	long v = lround(pt * 2.0);
+	return v < 2 ? 2 : v;
+}
+
+static void color_attr(mc_xml *x, const char *el, uint32_t c)
+{
+	mc_xml_open(x, el);
+	mc_xml_attrf(x, "w:val", "%06X", (unsigned)(c & 0xFFFFFF));
+	mc_xml_close(x);
+}
+
+static void val(mc_xml *x, const char *el, const char *v)
+{
+	mc_xml_open(x, el);
+	mc_xml_attr(x, "w:val", v);
+	mc_xml_close(x);
+}
+
+static void vall(mc_xml *x, const char *el, long v)
+{
+	mc_xml_open(x, el);
+	mc_xml_attrf(x, "w:val", "%ld", v);
+	mc_xml_close(x);
+}
+
+static void empty(mc_xml *x, const char *el)
+{
+	mc_xml_open(x, el);
+	mc_xml_close(x);
+}
+
+static void fonts(mc_xml *x, const char *family)
+{
+	mc_xml_open(x, "w:rFonts");
+	mc_xml_attr(x, "w:ascii", family);
+	mc_xml_attr(x, "w:hAnsi", family);
+	mc_xml_attr(x, "w:eastAsia", family);
+	mc_xml_attr(x, "w:cs", family);
+	mc_xml_close(x);
+}
+
+static void size(mc_xml *x, double pt)
+{
+	vall(x, "w:sz", half_pt(pt));
+	vall(x, "w:szCs", half_pt(pt));
+}
+
+static void border(mc_xml *x, const char *side, const char *kind, int sz,
+                   int space, uint32_t color)
+{
+	mc_xml_open(x, side);
+	mc_xml_attr(x, "w:val", kind);
+	mc_xml_attrf(x, "w:sz", "%d", sz);
+	mc_xml_attrf(x, "w:space", "%d", space);
+	mc_xml_attrf(x, "w:color", "%06X", (unsigned)(color & 0xFFFFFF));
+	mc_xml_close(x);
+}
+
+static void shade(mc_xml *x, uint32_t fill)
+{
+	mc_xml_open(x, "w:shd");
+	mc_xml_attr(x, "w:val", "clear");
+	mc_xml_attr(x, "w:color", "auto");
+	mc_xml_attrf(x, "w:fill", "%06X", (unsigned)(fill & 0xFFFFFF));
+	mc_xml_close(x);
+}
+
+static void spacing(mc_xml *x, long before, long after, long line,
+                    const char *rule)
+{
+	mc_xml_open(x, "w:spacing");
+	if (before >= 0)
+		mc_xml_attrf(x, "w:before", "%ld", before);
+	if (after >= 0)
+		mc_xml_attrf(x, "w:after", "%ld", after);
+	if (line > 0) {
+		mc_xml_attrf(x, "w:line", "%ld", line);
+		mc_xml_attr(x, "w:lineRule", rule);
+	}
+	mc_xml_close(x);
+}
+
+static void ind(mc_xml *x, long left, long right, long hanging)
+{
+	mc_xml_open(x, "w:ind");
+	mc_xml_attrf(x, "w:left", "%ld", left);
+	if (right)
+		mc_xml_attrf(x, "w:right", "%ld", right);
+	if (hanging)
+		mc_xml_attrf(x, "w:hanging", "%ld", hanging);
+	mc_xml_close(x);
+}
+
+/* <w:style> header: type, id, name, basedOn, next, uiPriority, qFormat. */
+static void style_open(mc_xml *x, const char *type, const char *id,
+                       const char *name, const char *based,
+                       const char *next, bool dflt)
+{
+	mc_xml_nl(x);
+	mc_xml_open(x, "w:style");
+	mc_xml_attr(x, "w:type", type);
+	if (dflt)
+		mc_xml_attr(x, "w:default", "1");
+	mc_xml_attr(x, "w:styleId", id);
+	val(x, "w:name", name);
+	if (based)
+		val(x, "w:basedOn", based);
+	if (next)
+		val(x, "w:next", next);
+	empty(x, "w:qFormat");
+}
+
+const char *dx_callout_style_id(mc_callout_kind kind, int variant)
+{
+	switch (kind) {
+	case MC_CALLOUT_ACTIVITY: return "CalloutActivity";
+	case MC_CALLOUT_VIDEOS: return "CalloutVideos";
+	case MC_CALLOUT_CASE_STUDY: return "CalloutCaseStudy";
+	case MC_CALLOUT_OBJECTIVES: return "CalloutObjectives";
+	case MC_CALLOUT_HIGHLIGHT:
+		return variant == 2 ? "CalloutHighlight2"
+		       : variant == 3 ? "CalloutHighlight3"
+		                      : "CalloutHighlight1";
+	default: return "CalloutInfo";
+	}
+}
+
+static const char *callout_style_name(mc_callout_kind kind, int variant)
+{
+	switch (kind) {
+	case MC_CALLOUT_ACTIVITY: return "Callout Activity";
+	case MC_CALLOUT_VIDEOS: return "Callout Videos";
+	case MC_CALLOUT_CASE_STUDY: return "Callout Case Study";
+	case MC_CALLOUT_OBJECTIVES: return "Callout Objectives";
+	case MC_CALLOUT_HIGHLIGHT:
+		return variant == 2 ? "Callout Highlight 2"
+		       : variant == 3 ? "Callout Highlight 3"
+		                      : "Callout Highlight 1";
+	default: return "Callout Info";
+	}
+}
+
+static void callout_style(mc_xml *x, const mc_theme *t, mc_callout_kind k,
+                          int variant)
+{
+	const mc_callout_style *cs = mc_theme_callout(t, k, variant);
+	style_open(x, "paragraph", dx_callout_style_id(k, variant),
+	           callout_style_name(k, variant), "Normal", NULL, false);
+	mc_xml_open(x, "w:pPr");
+	mc_xml_open(x, "w:pBdr");
+	border(x, "w:top", "single", 4, 6, cs->background);
+	border(x, "w:left", "single", 24, 8, cs->rule);
+	border(x, "w:bottom", "single", 4, 6, cs->background);
+	border(x, "w:right", "single", 4, 8, cs->background);
+	mc_xml_close(x);
+	shade(x, cs->background);
+	spacing(x, 0, 120, -1, NULL);
+	ind(x, 227, 227, 0);
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+int dx_styles_xml(const dx *d, mc_buf *out)
+{
+	const mc_theme *t = d->theme;
+	long line = lround(t->line_height * 240.0);
+	mc_xml xw, *x = &xw;
+	mc_xml_init(x, out);
+	mc_xml_decl(x);
+	mc_xml_open(x, "w:styles");
+	mc_xml_attr(x, "xmlns:w", W_NS);
+
+	/* defaults */
+	mc_xml_nl(x);
+	mc_xml_open(x, "w:docDefaults");
+	mc_xml_open(x, "w:rPrDefault");
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.body);
+	size(x, t->sizes.body);
+	mc_xml_open(x, "w:lang");
+	mc_xml_attr(x, "w:val", d->doc->meta.lang && *d->doc->meta.lang
+	                                ? d->doc->meta.lang
+	                                : "en");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:pPrDefault");
+	mc_xml_open(x, "w:pPr");
+	spacing(x, 0, 160, line, "auto");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Normal", "Normal", NULL, NULL, true);
+	mc_xml_open(x, "w:rPr");
+	color_attr(x, "w:color", t->colors.text);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Title", "Title", "Normal", "Normal", false);
+	mc_xml_open(x, "w:pPr");
+	empty(x, "w:keepNext");
+	spacing(x, 0, 240, 240, "auto");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.heading);
+	empty(x, "w:b");
+	empty(x, "w:bCs");
+	size(x, t->sizes.title);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	for (int lv = 1; lv <= 6; lv++) {
+		char id[32], name[32];
+		snprintf(id, sizeof id, "Heading%d", lv);
+		snprintf(name, sizeof name, "heading %d", lv);
+		style_open(x, "paragraph", id, name, "Normal", "Normal", false);
+		mc_xml_open(x, "w:pPr");
+		empty(x, "w:keepNext");
+		empty(x, "w:keepLines");
+		spacing(x, lv <= 2 ? 360 : 240, 120, 240, "auto");
+		vall(x, "w:outlineLvl", lv - 1);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:rPr");
+		fonts(x, t->fonts.heading);
+		empty(x, "w:b");
+		empty(x, "w:bCs");
+		size(x, mc_theme_heading_size(t, lv));
+		mc_xml_close(x);
+		mc_xml_close(x);
+	}
+
+	style_open(x, "paragraph", "Quote", "Quote", "Normal", "Normal", false);
+	mc_xml_open(x, "w:pPr");
+	mc_xml_open(x, "w:pBdr");
+	border(x, "w:left", "single", 18, 10, t->colors.quote_rule);
+	mc_xml_close(x);
+	ind(x, 454, 454, 0);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	empty(x, "w:i");
+	empty(x, "w:iCs");
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Attribution", "Attribution", "Quote",
+	           "Normal", false);
+	mc_xml_open(x, "w:pPr");
+	val(x, "w:jc", "right");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	mc_xml_open(x, "w:i");
+	mc_xml_attr(x, "w:val", "0");
+	mc_xml_close(x);
+	color_attr(x, "w:color", t->colors.muted);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "ListParagraph", "List Paragraph", "Normal",
+	           NULL, false);
+	mc_xml_open(x, "w:pPr");
+	spacing(x, -1, 60, -1, NULL);
+	ind(x, 720, 0, 0);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Caption", "caption", "Normal", "Normal",
+	           false);
+	mc_xml_open(x, "w:pPr");
+	val(x, "w:jc", "center");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	empty(x, "w:i");
+	empty(x, "w:iCs");
+	color_attr(x, "w:color", t->colors.muted);
+	size(x, t->sizes.small);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Figure", "Figure", "Normal", "Caption",
+	           false);
+	mc_xml_open(x, "w:pPr");
+	empty(x, "w:keepNext");
+	val(x, "w:jc", "center");
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Code", "Code", "Normal", "Code", false);
+	mc_xml_open(x, "w:pPr");
+	shade(x, t->colors.code_background);
+	spacing(x, 0, 0, 240, "auto");
+	ind(x, 113, 113, 0);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.mono);
+	empty(x, "w:noProof");
+	size(x, t->sizes.code);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "character", "VerbatimChar", "Verbatim Char", NULL, NULL,
+	           false);
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.mono);
+	empty(x, "w:noProof");
+	size(x, t->sizes.code);
+	shade(x, t->colors.code_background);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "character", "Hyperlink", "Hyperlink", NULL, NULL,
+	           false);
+	mc_xml_open(x, "w:rPr");
+	color_attr(x, "w:color", t->colors.link);
+	val(x, "w:u", "single");
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "character", "PlaceholderText", "Placeholder Text", NULL,
+	           NULL, false);
+	mc_xml_open(x, "w:rPr");
+	color_attr(x, "w:color", 0x808080);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "character", "CalloutLabel", "Callout Label", NULL, NULL,
+	           false);
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.heading);
+	empty(x, "w:b");
+	empty(x, "w:bCs");
+	empty(x, "w:caps");
+	size(x, t->sizes.small);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	for (int k = 0; k < MC_CALLOUT_HIGHLIGHT; k++)
+		callout_style(x, t, (mc_callout_kind)k, 0);
+	for (int v = 1; v <= MC_THEME_HIGHLIGHTS; v++)
+		callout_style(x, t, MC_CALLOUT_HIGHLIGHT, v);
+
+	style_open(x, "paragraph", "CalloutTitle", "Callout Title", "Normal",
+	           "Normal", false);
+	mc_xml_open(x, "w:pPr");
+	empty(x, "w:keepNext");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.heading);
+	empty(x, "w:b");
+	empty(x, "w:bCs");
+	size(x, mc_theme_heading_size(t, 4));
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Prompt", "Prompt", "ListParagraph",
+	           "Answer", false);
+	mc_xml_open(x, "w:pPr");
+	empty(x, "w:keepNext");
+	spacing(x, 120, 60, -1, NULL);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	long gap = dx_twips(t->answer.line_spacing);
+	style_open(x, "paragraph", "Answer", "Answer", "Normal", "Normal",
+	           false);
+	mc_xml_open(x, "w:pPr");
+	mc_xml_open(x, "w:pBdr");
+	border(x, "w:bottom", "single", 6, 1, t->answer.rule);
+	mc_xml_close(x);
+	spacing(x, 0, 160, gap > 0 ? gap : 454, "atLeast");
+	ind(x, 720, 0, 0);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "EmbedCard", "Embed Card", "Normal", NULL,
+	           false);
+	mc_xml_open(x, "w:pPr");
+	spacing(x, 0, 60, -1, NULL);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "FootnoteText", "footnote text", "Normal",
+	           NULL, false);
+	mc_xml_open(x, "w:pPr");
+	spacing(x, 0, 60, 240, "auto");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	size(x, t->sizes.small);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Header", "header", "Normal", NULL, false);
+	mc_xml_open(x, "w:pPr");
+	spacing(x, 0, 0, 240, "auto");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	color_attr(x, "w:color", t->colors.muted);
+	size(x, t->sizes.small);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "Footer", "footer", "Header", NULL, false);
+	mc_xml_open(x, "w:pPr");
+	val(x, "w:jc", "center");
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "paragraph", "HorizontalRule", "Horizontal Rule",
+	           "Normal", "Normal", false);
+	mc_xml_open(x, "w:pPr");
+	mc_xml_open(x, "w:pBdr");
+	border(x, "w:bottom", "single", 6, 1, t->colors.rule);
+	mc_xml_close(x);
+	spacing(x, 0, 240, -1, NULL);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	style_open(x, "table", "TableGrid", "Table Grid", NULL, NULL, false);
+	mc_xml_open(x, "w:pPr");
+	spacing(x, 0, 0, -1, NULL);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tblPr");
+	mc_xml_open(x, "w:tblBorders");
+	border(x, "w:top", "single", 4, 0, t->colors.table_border);
+	border(x, "w:left", "single", 4, 0, t->colors.table_border);
+	border(x, "w:bottom", "single", 4, 0, t->colors.table_border);
+	border(x, "w:right", "single", 4, 0, t->colors.table_border);
+	border(x, "w:insideH", "single", 4, 0, t->colors.table_border);
+	border(x, "w:insideV", "single", 4, 0, t->colors.table_border);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:tblCellMar");
+	mc_xml_open(x, "w:top");
+	mc_xml_attr(x, "w:w", "57");
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:left");
+	mc_xml_attr(x, "w:w", "108");
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:bottom");
+	mc_xml_attr(x, "w:w", "57");
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	mc_xml_open(x, "w:right");
+	mc_xml_attr(x, "w:w", "108");
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	mc_xml_nl(x);
+	mc_xml_close(x); /* w:styles */
+	return mc_xml_finish(x);
+}
+
+/* Bullets by level, cycling: Unicode characters in the body font. */
+static const char *const bullets[] = {"\xe2\x80\xa2", "\xe2\x97\xa6",
+                                      "\xe2\x96\xaa"};
+static const char *const numfmts[] = {"decimal", "lowerLetter",
+                                      "lowerRoman"};
+
+static void abstract_num(mc_xml *x, int id, bool ordered)
+{
+	mc_xml_nl(x);
+	mc_xml_open(x, "w:abstractNum");
+	mc_xml_attrf(x, "w:abstractNumId", "%d", id);
+	val(x, "w:multiLevelType", "hybridMultilevel");
+	for (int lv = 0; lv < 9; lv++) {
+		mc_xml_open(x, "w:lvl");
+		mc_xml_attrf(x, "w:ilvl", "%d", lv);
+		vall(x, "w:start", 1);
+		if (ordered) {
+			char txt[24];
+			snprintf(txt, sizeof txt, "%%%d.", lv + 1);
+			val(x, "w:numFmt", numfmts[lv % 3]);
+			val(x, "w:lvlText", txt);
+		} else {
+			val(x, "w:numFmt", "bullet");
+			val(x, "w:lvlText", bullets[lv % 3]);
+		}
+		val(x, "w:lvlJc", "left");
+		mc_xml_open(x, "w:pPr");
+		ind(x, 720L * (lv + 1), 0, 360);
+		mc_xml_close(x);
+		mc_xml_close(x);
+	}
+	mc_xml_close(x);
+}
+
+int dx_numbering_xml(const dx *d, mc_buf *out)
+{
+	mc_xml xw, *x = &xw;
+	mc_xml_init(x, out);
+	mc_xml_decl(x);
+	mc_xml_open(x, "w:numbering");
+	mc_xml_attr(x, "xmlns:w", W_NS);
+	abstract_num(x, 0, false);
+	abstract_num(x, 1, true);
+	for (size_t i = 0; i < d->nnums; i++) {
+		const dx_num *n = &d->nums[i];
+		mc_xml_nl(x);
+		mc_xml_open(x, "w:num");
+		mc_xml_attrf(x, "w:numId", "%zu", i + 1);
+		vall(x, "w:abstractNumId", n->ordered ? 1 : 0);
+		if (n->ordered) {
+			mc_xml_open(x, "w:lvlOverride");
+			mc_xml_attrf(x, "w:ilvl", "%d", n->level);
+			vall(x, "w:startOverride", n->start);
+			mc_xml_close(x);
+		}
+		mc_xml_close(x);
+	}
+	mc_xml_nl(x);
+	mc_xml_close(x);
+	return mc_xml_finish(x);
+}

@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# group_docx.sh BINARY SHARED TMPDIR SANITIZED - the DOCX backend's tests.
+#
+# Run by tests/run.sh from the repo root.  Prints PASS/FAIL/SKIP lines
+# (details after a FAIL start with a space).  Checks: every corpus page and
+# the seed convert; every XML part is well-formed and no markup leaks
+# (tests/check_docx.py); python-docx opens each file; the seed holds 7
+# answer controls; two runs are byte-identical; SOURCE_DATE_EPOCH dates
+# core.xml.  On the release build only (SANITIZED=0), LibreOffice converts
+# every file to PDF in one run (the words of each source must be in its
+# PDF) and the seed, plus its legacy-field variant, to ODT (LibreOffice
+# must see the answer fields as fields).
+set -u
+BIN=$1 SHARED=$2 T=$3 SANITIZED=$4
+PY=${PYTHON:-python3}
+SEED=$SHARED/seed/what-is-mentoring.md
+TMO=${MC_TEST_TIMEOUT:-60}
+
+pass() { echo "PASS $1"; }
+skip() { echo "SKIP $1"; }
+fail() {
+	echo "FAIL $1"
+	shift
+	for d in "$@"; do
+		[ -n "$d" ] && printf '%s\n' "$d" | head -n 12 | sed 's/^/ /'
+	done
+	return 0
+}
+check() { "$PY" tests/check_docx.py "$@" >"$T/check.out" 2>&1; }
+
+# A python that has python-docx (Debian's python3-docx is for /usr/bin).
+PYDOCX=
+for p in "$PY" python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import docx' 2>/dev/null; then
+		PYDOCX=$p
+		break
+	fi
+done
+
+# ---- the inputs --------------------------------------------------------
+srcs=()
+if [ -d "$SHARED/corpus" ]; then
+	while IFS= read -r f; do srcs+=("$f"); done < <(find "$SHARED/corpus" -name '*.md' -type f | sort)
+fi
+[ -f "$SEED" ] && srcs+=("$SEED")
+# and the bundled example page, which needs nothing from ../shared
+DEMO=examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
+[ -f "$DEMO" ] && srcs+=("$DEMO")
+
+mkdir -p "$T/out"
+outs=()
+osrc=() # the source of each output, index for index
+bad=()
+i=0
+for f in "${srcs[@]}"; do
+	i=$((i + 1))
+	o="$T/out/$(printf '%03d' $i)-$(basename "${f%.md}").docx"
+	if timeout "$TMO" "$BIN" -q "$f" -o "$o" >"$T/conv.out" 2>"$T/conv.err" </dev/null &&
+		[ -s "$o" ] && ! grep -qE 'Sanitizer|runtime error' "$T/conv.err"; then
+		outs+=("$o")
+		osrc+=("$f")
+	else
+		bad+=("$f: exit $? $(head -n 3 "$T/conv.err")")
+	fi
+done
+if [ ${#bad[@]} -eq 0 ]; then
+	pass "docx: ${#srcs[@]} pages convert with exit 0"
+else
+	fail "docx: ${#bad[@]} of ${#srcs[@]} pages fail to convert" "${bad[@]}"
+fi
+
+if [ ${#outs[@]} -eq 0 ]; then
+	fail "docx: no output to check"
+	exit 0
+fi
+
+if check parts "${outs[@]}"; then
+	pass "docx: every XML part well-formed, no raw markup ($(tail -n 1 "$T/check.out"))"
+else
+	fail "docx: XML parts or markup leaks" "$(cat "$T/check.out")"
+fi
+
+if check order "${outs[@]}"; then
+	pass "docx: children in ECMA-376 order ($(tail -n 1 "$T/check.out"))"
+else
+	fail "docx: children out of ECMA-376 order" "$(cat "$T/check.out")"
+fi
+
+if [ -z "$PYDOCX" ]; then
+	skip "docx: python-docx opens each file (python3-docx not installed)"
+elif PY=$PYDOCX check pydocx "${outs[@]}"; then
+	pass "docx: python-docx opens each file"
+else
+	fail "docx: python-docx cannot open some files" "$(cat "$T/check.out")"
+fi
+
+# every fixture through the backend too (house style: every input through
+# every backend), and a pathological nesting, under a time limit
+fx=()
+for md in fixtures/*.md; do
+	[ -e "$md" ] && [ ! -e "${md%.md}.err" ] && fx+=("$md")
+done
+fouts=()
+fbad=()
+for md in "${fx[@]}"; do
+	o="$T/fx-$(basename "${md%.md}").docx"
+	if timeout "$TMO" "$BIN" -q "$md" -o "$o" >/dev/null 2>"$T/fx.err" </dev/null &&
+		! grep -qE 'Sanitizer|runtime error' "$T/fx.err"; then
+		fouts+=("$o")
+	else
+		fbad+=("$md: $(head -n 3 "$T/fx.err")")
+	fi
+done
+if [ ${#fx[@]} -eq 0 ]; then
+	skip "docx: fixtures (none)"
+elif [ ${#fbad[@]} -ne 0 ]; then
+	fail "docx: ${#fbad[@]} of ${#fx[@]} fixtures fail to convert" "${fbad[@]}"
+elif check parts --xml-only "${fouts[@]}"; then
+	pass "docx: ${#fx[@]} fixtures convert, every XML part well-formed"
+else
+	fail "docx: fixtures' XML parts or markup leaks" "$(cat "$T/check.out")"
+fi
+
+{
+	for _ in $(seq 150); do printf '> '; done
+	echo 'deep quote'
+	echo
+	for i in $(seq 0 60); do printf '%*s- level %d\n' $((i * 2)) '' "$i"; done
+	echo
+	for _ in $(seq 100); do printf '<div class="callout info" markdown="1">\n\n'; done
+	echo 'inside ____ boxes'
+	for _ in $(seq 100); do printf '\n</div>\n'; done
+	# a long table whose first cell spans down past its end and whose
+	# columns outnumber Word's 63
+	printf '\n<table><tr><td rowspan="100000">tall</td><td colspan="500">wide</td></tr>\n'
+	for i in $(seq 3000); do printf '<tr><td>%d</td><td>b</td></tr>\n' "$i"; done
+	printf '</table>\n'
+
+} >"$T/deep.md"
+if timeout 20 "$BIN" -q "$T/deep.md" -o "$T/deep.docx" >/dev/null 2>"$T/deep.err" </dev/null &&
+	! grep -qE 'Sanitizer|runtime error' "$T/deep.err" && check parts "$T/deep.docx"; then
+	pass "docx: pathological nesting converts to well-formed XML in time"
+else
+	fail "docx: pathological nesting" "$(head -n 5 "$T/deep.err")" "$(cat "$T/check.out")"
+fi
+
+# ---- the seed ----------------------------------------------------------
+if [ ! -f "$SEED" ]; then
+	skip "docx: seed checks (no $SEED)"
+else
+	"$BIN" -q "$SEED" -o "$T/seed1.docx" </dev/null 2>"$T/seed.err"
+	rc1=$?
+	"$BIN" -q "$SEED" -o "$T/seed2.docx" </dev/null 2>>"$T/seed.err"
+	rc2=$?
+	if [ $rc1 -ne 0 ] || [ $rc2 -ne 0 ]; then
+		fail "docx: seed converts" "$(cat "$T/seed.err")"
+	else
+		if check answers "$T/seed1.docx" 7; then
+			pass "docx: seed has 7 answer content controls, one after each prompt"
+		else
+			fail "docx: seed answer content controls" "$(cat "$T/check.out")"
+		fi
+		if cmp -s "$T/seed1.docx" "$T/seed2.docx"; then
+			pass "docx: two runs give byte-identical files (seed)"
+		else
+			fail "docx: two runs differ (seed)" "$(cmp "$T/seed1.docx" "$T/seed2.docx")"
+		fi
+	fi
+	SOURCE_DATE_EPOCH=1700000000 TZ=UTC "$BIN" -q "$SEED" -o "$T/sde.docx" </dev/null 2>"$T/sde.err"
+	SOURCE_DATE_EPOCH=1600000000 "$BIN" -q "$SEED" -o "$T/sde2.docx" </dev/null 2>>"$T/sde.err"
+	SOURCE_DATE_EPOCH=1700000000 TZ=Pacific/Kiritimati "$BIN" -q "$SEED" -o "$T/sde-tz.docx" </dev/null 2>>"$T/sde.err"
+	if cmp -s "$T/sde.docx" "$T/sde-tz.docx"; then
+		pass "docx: the same bytes in another time zone"
+	else
+		fail "docx: the bytes depend on the time zone" "$(cmp "$T/sde.docx" "$T/sde-tz.docx")"
+	fi
+	if ! check core "$T/sde.docx" 2023-11-14T22:13:20Z; then
+		fail "docx: SOURCE_DATE_EPOCH dates core.xml" "$(cat "$T/check.out")" "$(cat "$T/sde.err")"
+	elif ! check core "$T/sde2.docx" 2020-09-13T12:26:40Z; then
+		fail "docx: SOURCE_DATE_EPOCH dates core.xml" "$(cat "$T/check.out")"
+	else
+		pass "docx: SOURCE_DATE_EPOCH dates core.xml"
+	fi
+fi
+
+# a corpus page with images and tables: determinism with media
+big=-1 bigsz=0
+for k in "${!outs[@]}"; do
+	sz=$(stat -c %s "${outs[$k]}")
+	[ "$sz" -gt "$bigsz" ] && big=$k bigsz=$sz
+done
+if [ "$big" -ge 0 ]; then
+	src=${osrc[$big]}
+	if "$BIN" -q "$src" -o "$T/again.docx" </dev/null 2>/dev/null &&
+		cmp -s "${outs[$big]}" "$T/again.docx"; then
+		pass "docx: two runs give byte-identical files (${src#"$SHARED"/}, the largest output)"
+	else
+		fail "docx: two runs differ (${src#"$SHARED"/})"
+	fi
+fi
+
+# ---- LibreOffice (release build only: slow, and not about our memory) ---
+if [ "$SANITIZED" != 0 ]; then
+	echo "# docx: LibreOffice checks run on the release build only"
+	exit 0
+fi
+if ! command -v soffice >/dev/null 2>&1; then
+	skip "docx: LibreOffice converts each file (soffice not installed)"
+	exit 0
+fi
+if ! command -v valgrind >/dev/null 2>&1; then
+	skip "docx: valgrind (not installed)"
+else
+	vg=()
+	[ -f "$SEED" ] && vg+=("$SEED")
+	[ "$big" -ge 0 ] && vg+=("${osrc[$big]}")
+	for f in "${vg[@]}"; do
+		timeout $((TMO * 5)) valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			"$BIN" -q "$f" -o "$T/vg.docx" >/dev/null 2>"$T/vg.err" </dev/null
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			pass "docx: valgrind ${f#"$SHARED"/}"
+		else
+			fail "docx: valgrind ${f#"$SHARED"/} (exit $rc)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"
+		fi
+	done
+fi
+
+UNIT=build/rel/tests/unit_docx
+variants=()
+if [ -f "$SEED" ] && [ -x "$UNIT" ] && mkdir -p "$T/var" &&
+	"$UNIT" --write "$SEED" "$T/var" >/dev/null 2>"$T/var.err"; then
+	variants=("$T/var/legacy.docx" "$T/var/protect.docx")
+	if check order "${variants[@]}" && check parts "${variants[@]}"; then
+		pass "docx: legacy-field and protected variants well-formed, in schema order"
+	else
+		fail "docx: legacy-field or protected variant" "$(cat "$T/check.out")"
+	fi
+fi
+mkdir -p "$T/pdf" "$T/odt"
+lo() {
+	timeout 300 soffice -env:UserInstallation="file://$(cd "$T" && pwd)/lo" --headless \
+		--norestore "$@" >>"$T/lo.out" 2>&1 </dev/null
+}
+lo --convert-to pdf --outdir "$T/pdf" "${outs[@]}" "${variants[@]}"
+missing=()
+for o in "${outs[@]}"; do
+	b=$(basename "${o%.docx}")
+	[ -s "$T/pdf/$b.pdf" ] || missing+=("$o")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	pass "docx: LibreOffice converts all ${#outs[@]} files to PDF"
+else
+	fail "docx: LibreOffice could not convert ${#missing[@]} files" "${missing[@]}" "$(tail -n 5 "$T/lo.out")"
+fi
+
+pairs=()
+for k in "${!outs[@]}"; do
+	b=$(basename "${outs[$k]%.docx}")
+	[ -s "$T/pdf/$b.pdf" ] && pairs+=("${osrc[$k]}" "$T/pdf/$b.pdf")
+done
+if [ ${#pairs[@]} -gt 0 ] && check words 99 97 "${pairs[@]}"; then
+	pass "docx: words of each source in its PDF ($(tail -n 1 "$T/check.out"))"
+else
+	fail "docx: words missing from the PDFs" "$(cat "$T/check.out")"
+fi
+# the checker must be able to fail: the seed's words are not in another page
+if [ -f "$SEED" ] && [ ${#pairs[@]} -ge 4 ] && [ "${pairs[0]}" != "$SEED" ]; then
+	if check words 99 97 "$SEED" "${pairs[1]}"; then
+		fail "docx: the word checker accepts a wrong PDF"
+	else
+		pass "docx: the word checker rejects a wrong PDF"
+	fi
+fi
+
+if [ -f "$SEED" ] && [ -s "$T/seed1.docx" ]; then
+	cp "$T/seed1.docx" "$T/odt/seed.docx"
+	[ ${#variants[@]} -gt 0 ] && cp "$T/var/legacy.docx" "$T/odt/legacy.docx"
+	[ -s "$T/fx-gfm-task-list.docx" ] && cp "$T/fx-gfm-task-list.docx" "$T/odt/tasks.docx"
+	lo --convert-to odt --outdir "$T/odt" "$T/odt/"*.docx
+	if [ -s "$T/odt/seed.odt" ] && check odt "$T/odt/seed.odt" 7; then
+		pass "docx: LibreOffice sees the seed's answers as fields ($(tail -n 1 "$T/check.out"))"
+	else
+		fail "docx: LibreOffice does not see the seed's answer fields" "$(cat "$T/check.out" 2>/dev/null)"
+	fi
+	if [ ! -s "$T/odt/tasks.docx" ]; then
+		skip "docx: task checkboxes in LibreOffice (no fixtures/gfm-task-list.md)"
+	else
+		ntask=$(grep -ciE '^[[:space:]]*[-*+] \[[ x]\]' fixtures/gfm-task-list.md)
+		if [ -s "$T/odt/tasks.odt" ] && check odt "$T/odt/tasks.odt" "$ntask" checkboxes; then
+			pass "docx: LibreOffice sees task items as checkboxes ($(tail -n 1 "$T/check.out"))"
+		else
+			fail "docx: LibreOffice does not see the task checkboxes" "$(cat "$T/check.out" 2>/dev/null)"
+		fi
+	fi
+	if [ ${#variants[@]} -eq 0 ]; then
+		skip "docx: legacy form fields in LibreOffice (no $UNIT)"
+	elif [ -s "$T/odt/legacy.odt" ] && check odt "$T/odt/legacy.odt" 7; then
+		pass "docx: LibreOffice sees the legacy FORMTEXT fields ($(tail -n 1 "$T/check.out"))"
+	else
+		fail "docx: LibreOffice does not see the legacy fields" "$(cat "$T/check.out" 2>/dev/null)"
+	fi
+fi
+exit 0
