@@ -199,6 +199,30 @@ if [ "$big" -ge 0 ]; then
 	fi
 fi
 
+# ---- the command line's --protect and --fields ------------------------
+DEMO=examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
+if "$BIN" "$DEMO" -o "$T/cli-p.docx" --protect --fields=legacy 2>/dev/null &&
+	unzip -p "$T/cli-p.docx" word/settings.xml | grep -q 'w:documentProtection w:edit="forms"' &&
+	unzip -p "$T/cli-p.docx" word/document.xml | grep -q 'FORMTEXT' &&
+	! unzip -p "$T/cli-p.docx" word/document.xml | grep -q '<w:sdt>'; then
+	pass "docx: --protect --fields=legacy protect the form and write legacy fields"
+else
+	fail "docx: --protect --fields=legacy"
+fi
+if "$BIN" "$DEMO" -o "$T/cli-d.docx" 2>/dev/null &&
+	! unzip -p "$T/cli-d.docx" word/settings.xml | grep -q documentProtection &&
+	unzip -p "$T/cli-d.docx" word/document.xml | grep -q '<w:sdt>'; then
+	pass "docx: by default no protection and content controls"
+else
+	fail "docx: default fields and protection"
+fi
+"$BIN" "$DEMO" -o "$T/cli.epub" --protect >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 2 ]; then pass "docx: --protect for another format is a usage error"; else fail "docx: --protect for epub exited $rc, not 2"; fi
+"$BIN" "$DEMO" -o "$T/cli-x.docx" --fields=bogus >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e "$T/cli-x.docx" ]; then pass "docx: a bad --fields value is a usage error"; else fail "docx: --fields=bogus exited $rc"; fi
+
 # ---- LibreOffice (release build only: slow, and not about our memory) ---
 if [ "$SANITIZED" != 0 ]; then
 	echo "# docx: LibreOffice checks run on the release build only"
@@ -302,4 +326,5 @@ if [ -f "$SEED" ] && [ -s "$T/seed1.docx" ]; then
 		fail "docx: LibreOffice does not see the legacy fields" "$(cat "$T/check.out" 2>/dev/null)"
 	fi
 fi
+
 exit 0
