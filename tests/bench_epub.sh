@@ -7,7 +7,7 @@
 # ratio.  Prints figures and judges nothing.
 set -u
 BIN=$1 B=$2 SHARED=$3
-out=$B/epub
+out=$(cd "$B" && pwd)/epub
 mkdir -p "$out"
 pages=()
 if [ -d "$SHARED/corpus" ]; then
