@@ -6,11 +6,14 @@
 
 int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                  mc_diag *diag);
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
 	 mc_render_json},
-	{"pdf", "pdf", "print-ready PDF handout (libharu)", NULL},
+	{"pdf", "pdf", "print-ready PDF handout (libharu)",
+	 mc_render_pdf},
 	{"epub", "epub", "EPUB 3 book (libzip)", NULL},
 	{"docx", "docx", "fillable worksheet DOCX (libzip)", NULL},
 	{NULL, NULL, NULL, NULL},
