@@ -15,6 +15,8 @@
  */
 #include "pdf_int.h"
 
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -292,6 +294,49 @@ int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 	return want;
 }
 
+/* libharu 2.3.0 gives UTF-8 fonts a ToUnicode CMap made of `cidrange`
+ * operators, which are not allowed there (poppler warns and guesses).  Its
+ * codes are the characters' UTF-16 values, so the right map is the
+ * identity: write that instead, as bfranges within one high byte each. */
+static void fix_tounicode(pdf_ctx *c, HPDF_Font font)
+{
+	HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+	if (!tu || !tu->stream) {
+		HPDF_ResetError(c->pdf);
+		c->err = 0;
+		return;
+	}
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n"
+	                "12 dict begin\nbegincmap\n"
+	                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+	                "/Supplement 0 >> def\n"
+	                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	                "1 begincodespacerange\n<0000> <FFFF>\n"
+	                "endcodespacerange\n");
+	int hi[256], n = 0;
+	for (int h = 0; h < 256; h++)
+		if (h < 0xD8 || h > 0xDF)
+			hi[n++] = h;
+	for (int i = 0; i < n; i += 100) {
+		int k = n - i < 100 ? n - i : 100;
+		mc_buf_printf(&b, "%d beginbfrange\n", k);
+		for (int j = i; j < i + k; j++)
+			mc_buf_printf(&b, "<%02X00> <%02XFF> <%02X00>\n", hi[j],
+			              hi[j], hi[j]);
+		mc_buf_puts(&b, "endbfrange\n");
+	}
+	mc_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource "
+	                "pop\nend\nend\n");
+	HPDF_MemStream_FreeData(tu->stream);
+	if (HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.data,
+	                      (HPDF_UINT)b.len) != HPDF_OK) {
+		HPDF_ResetError(c->pdf);
+		c->err = 0;
+	}
+	mc_buf_free(&b);
+}
+
 HPDF_Font pdf_font_handle(pdf_ctx *c, int f)
 {
 	pdf_font *pf = &c->fonts.f[f];
@@ -332,6 +377,7 @@ HPDF_Font pdf_font_handle(pdf_ctx *c, int f)
 		}
 		return pf->font;
 	}
+	fix_tounicode(c, font);
 	pf->font = font;
 	return font;
 }

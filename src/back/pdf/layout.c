@@ -252,7 +252,8 @@ static pdf_para_opts para_opts(pdf_ctx *c, double x0, double x1)
 	o.width = x1 - x0;
 	if (o.width < 2 * em(c))
 		o.width = 2 * em(c);
-	o.align = PA_JUSTIFY;
+	/* narrow measures (table cells) look better ragged */
+	o.align = c->in_cell && o.width < 24 * em(c) ? PA_LEFT : PA_JUSTIFY;
 	o.leading = c->th->line_height;
 	o.hyphenate = true;
 	return o;
@@ -313,7 +314,8 @@ static void paragraph(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_para *p = pdf_para_new(c);
 	inlines(c, p, n, st);
 	pdf_para_opts o = para_opts(c, x0, x1);
-	o.align = align;
+	if (align != PA_JUSTIFY || o.align == PA_JUSTIFY)
+		o.align = align;
 	para_out(c, p, &o);
 	pdf_para_free(p);
 	pdf_space(c, after);

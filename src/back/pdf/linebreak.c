@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 enum { SEG_TEXT, SEG_GAP, SEG_NEWLINE };
 
@@ -161,7 +162,11 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
 				double r;
 				if (L < lw) {
 					double y = Y - a->ty;
-					r = y > 0 ? (lw - L) / y : tolerance;
+					/* no glue: only a line (nearly) filled
+					 * by pieces of one long word is fine */
+					r = y > 0 ? (lw - L) / y
+					    : L > lw * 0.85 ? tolerance
+					                    : INFINITY;
 				} else if (L > lw) {
 					double z = Z - a->tz;
 					r = z > 0 ? (lw - L) / z : -INFINITY;
@@ -828,18 +833,18 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 			L += I.k[b].w;
 		double r = 0;
 		bool last_line = li == nb - 1;
-		if (o->align == PA_JUSTIFY && !last_line) {
+		if (L > lw && Z > 0) {
+			r = (lw - L) / Z; /* any line that is too full shrinks */
+		} else if (o->align == PA_JUSTIFY && !last_line) {
 			if (L < lw && Y > 0)
 				r = (lw - L) / Y;
-			else if (L > lw && Z > 0)
-				r = (lw - L) / Z;
 			if (r > 3)
 				r = 3; /* very loose: leave it ragged */
 			if (r < -1)
 				r = -1;
 		}
 		double shift = 0;
-		double natural = L;
+		double natural = r < 0 ? L + r * Z : L;
 		if (o->align == PA_RIGHT)
 			shift = lw - natural;
 		else if (o->align == PA_CENTER)
