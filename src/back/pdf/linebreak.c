@@ -620,6 +620,13 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			b->lw = 0.8f;
 			b->color = ms->color;
 			b->layer = 1;
+			pdf_op *fo = pdf_op_add(c, OP_CHECKBOX);
+			fo->x = o->marker_x;
+			fo->y = base - s;
+			fo->w = s;
+			fo->h = s;
+			fo->ref = ++c->ntasks;
+			fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
 			if (o->marker_checked) {
 				pdf_op *t = pdf_op_add(c, OP_TEXT);
 				t->font = (int16_t)pdf_font_for(c, PF_BODY, 0x2713);

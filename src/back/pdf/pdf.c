@@ -172,7 +172,7 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	while (i < n) {
 		uint32_t cp;
 		size_t l = pdf_utf8_next(s + i, n - i, &cp);
-		double gw = pdf_glyph_width(c, pdf_font_for(c, PF_HEAD, cp), cp) *
+		double gw = pdf_glyph_width(c, pdf_font_for(c, PF_BODY, cp), cp) *
 		            size;
 		if (w + gw > x1 - x0 - size) {
 			cut = i;
@@ -190,12 +190,12 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 		uint32_t cp;
 		size_t l = pdf_utf8_next(s + i, cut - i, &cp);
 		/* one op per run of the same face */
-		int f = pdf_font_for(c, PF_HEAD, cp);
+		int f = pdf_font_for(c, PF_BODY, cp);
 		size_t j = i + l;
 		while (j < cut) {
 			uint32_t cp2;
 			size_t l2 = pdf_utf8_next(s + j, cut - j, &cp2);
-			if (pdf_font_for(c, PF_HEAD, cp2) != f)
+			if (pdf_font_for(c, PF_BODY, cp2) != f)
 				break;
 			j += l2;
 		}
@@ -217,7 +217,7 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 		memcpy(tmp, "\xE2\x80\xA6", 4);
 		pdf_op o = {0};
 		o.kind = OP_TEXT;
-		o.font = (int16_t)pdf_font_for(c, PF_HEAD, 0x2026);
+		o.font = (int16_t)pdf_font_for(c, PF_BODY, 0x2026);
 		o.size = (float)size;
 		o.color = c->th->colors.muted;
 		o.x = x;

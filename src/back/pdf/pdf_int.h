@@ -94,7 +94,8 @@ typedef struct pdf_op {
 	double x, y, w, h;
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
 	uint32_t len;
-	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: checked */
+	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
+	                     bit 1 a task-list item (ref counts those) */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */
@@ -208,6 +209,8 @@ typedef struct pdf_ctx {
 	int face_mod;            /* PF_BOLD inside table header cells */
 	int heading_level;       /* of the latest heading, for outlines */
 	bool fields;             /* make fillable fields */
+	void *form;              /* fields.c's state, NULL until a field */
+	int ntasks;              /* task-list checkboxes so far */
 	int nfields;
 	int depth_warned;
 } pdf_ctx;
