@@ -98,6 +98,12 @@ def markup(out, src):
         txt = f.read()
     with open(src, encoding="utf-8") as f:
         raw = f.read()
+    # the running header repeats the title on every page
+    m = re.search(r"^title:\s*(.*)$", raw.split("\n---", 1)[0], re.M)
+    if m:
+        title = m.group(1).strip().strip("'\"")
+        txt = "\n".join(l for l in txt.split("\n") if l.strip() != title)
+        raw += "\n" + title
     bad = [m for m in ("{:", "markdown=", "<div", "{{", "target=") if m in txt]
     if "\ufffd" in txt:
         bad.append("U+FFFD")
