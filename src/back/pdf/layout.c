@@ -1034,7 +1034,7 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	if (url && *url) {
 		p = pdf_para_new(c);
 		st = body_style(c);
-		st.face = PF_MONO;
+		st.face = PF_BODY;
 		st.size = (float)th->sizes.small;
 		st.color = th->colors.link;
 		st.link = pdf_link_add(c, url);
@@ -1457,7 +1457,7 @@ static void title_block(pdf_ctx *c)
 	if (over && *over) {
 		pdf_para *p = pdf_para_new(c);
 		pdf_style st = body_style(c);
-		st.face = PF_HEAD;
+		st.face = PF_BODY;
 		st.size = (float)c->th->sizes.small;
 		st.color = c->th->colors.muted;
 		add_plain(p, &st, over);
