@@ -378,11 +378,13 @@ static void frame_close(pdf_ctx *c, pdf_frame *f)
 		c->frame = f->parent;
 }
 
-/* A spacer that belongs to the current frame and is kept at page tops. */
-static void pad(pdf_ctx *c, double h)
+/* A spacer that belongs to the current frame and is kept at page tops.
+ * Callers make an opening pad keep with what follows. */
+static pdf_slice *pad(pdf_ctx *c, double h)
 {
 	pdf_slice *s = pdf_slice_end(c, c->nops, h);
 	s->discard = false;
+	return s;
 }
 
 /* ---- blocks ---- */
@@ -518,7 +520,7 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	flush_marker(c, x0, x1);
 	pdf_frame *f = frame_open(c, FR_CODE, x0, x1,
 	                          c->th->colors.code_background, true, 0);
-	pad(c, pady);
+	pad(c, pady)->keep_next = true;
 	double size = c->th->sizes.code;
 	double lh = size * 1.35;
 	double avail = x1 - x0 - 2 * padx;
@@ -744,7 +746,7 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		pdf_frame *f = frame_open(c, FR_CARD, x0, x1,
 		                          c->th->colors.code_background, true,
 		                          c->th->colors.table_border);
-		pad(c, em(c) * 0.5);
+		pad(c, em(c) * 0.5)->keep_next = true;
 		pdf_para *p = pdf_para_new(c);
 		pdf_style st = body_style(c);
 		st.face |= PF_ITALIC;
@@ -859,7 +861,7 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_frame *f = frame_open(c, FR_CALLOUT, x0, x1, cs->background, true,
 	                          cs->rule);
 	double ix0 = x0 + em(c) * 1.1, ix1 = x1 - em(c) * 0.9;
-	pad(c, em(c) * 0.6);
+	pad(c, em(c) * 0.6)->keep_next = true;
 	if (n->id)
 		anchor(c, n->id, 0, NULL);
 	if (cs->label && *cs->label) {
