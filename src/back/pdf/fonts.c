@@ -98,8 +98,8 @@ static void take(pdf_font *f, FcPattern *p)
 /* Match a family with a weight and slant.  Returns the matched pattern
  * (caller destroys) or NULL; *exact tells whether the family is the one
  * asked for (not a substitute). */
-static FcPattern *match(const char *family, bool bold, bool italic,
-                        bool *exact)
+static FcPattern *match(FcConfig *cfg, const char *family, bool bold,
+                        bool italic, bool *exact)
 {
 	FcPattern *pat = FcPatternCreate();
 	if (!pat)
@@ -110,10 +110,10 @@ static FcPattern *match(const char *family, bool bold, bool italic,
 	FcPatternAddInteger(pat, FC_SLANT,
 	                    italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
 	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
-	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcConfigSubstitute(cfg, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	FcResult res;
-	FcPattern *m = FcFontMatch(NULL, pat, &res);
+	FcPattern *m = FcFontMatch(cfg, pat, &res);
 	FcPatternDestroy(pat);
 	if (!m)
 		return NULL;
@@ -134,7 +134,10 @@ int pdf_fonts_init(pdf_ctx *c)
 {
 	pdf_fonts *F = &c->fonts;
 	memset(F, 0, sizeof *F);
-	if (!FcInit()) {
+	/* a configuration of our own, not fontconfig's global one: freed
+	 * with the conversion, shared with nobody */
+	F->cfg = FcInitLoadConfigAndFonts();
+	if (!F->cfg) {
 		mc_error(c->diag, 0, 0, "fontconfig could not be initialised");
 		return -1;
 	}
@@ -143,8 +146,8 @@ int pdf_fonts_init(pdf_ctx *c)
 	for (int g = 0; g < 3; g++) {
 		for (int s = 0; s < 4; s++) {
 			bool exact = false;
-			FcPattern *m = match(fam[g], s & PF_BOLD, s & PF_ITALIC,
-			                     &exact);
+			FcPattern *m = match(F->cfg, fam[g], s & PF_BOLD,
+			                     s & PF_ITALIC, &exact);
 			if (!m) {
 				if (s == 0) {
 					mc_error(c->diag, 0, 0,
@@ -185,6 +188,9 @@ void pdf_fonts_free(pdf_ctx *c)
 			FcCharSetDestroy(F->f[i].cs);
 	}
 	F->n = 0;
+	if (F->cfg)
+		FcConfigDestroy(F->cfg);
+	F->cfg = NULL;
 }
 
 /* Add a fallback face unless its file is already there; returns its
@@ -212,8 +218,8 @@ static void theme_fallbacks(pdf_ctx *c)
 	F->theme_fallbacks_done = true;
 	for (size_t i = 0; i < c->th->fonts.nfallback; i++) {
 		bool exact = false;
-		FcPattern *m = match(c->th->fonts.fallback[i], false, false,
-		                     &exact);
+		FcPattern *m = match(F->cfg, c->th->fonts.fallback[i], false,
+		                     false, &exact);
 		if (!m)
 			continue;
 		if (exact)
@@ -234,10 +240,10 @@ static int search(pdf_ctx *c, uint32_t cp)
 	FcPatternAddCharSet(pat, FC_CHARSET, cs);
 	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
 	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
-	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcConfigSubstitute(c->fonts.cfg, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	FcResult res;
-	FcFontSet *set = FcFontSort(NULL, pat, FcFalse, NULL, &res);
+	FcFontSet *set = FcFontSort(c->fonts.cfg, pat, FcFalse, NULL, &res);
 	if (set) {
 		for (int i = 0; i < set->nfont && found < 0; i++) {
 			FcPattern *m = set->fonts[i];

@@ -61,13 +61,21 @@ static seg *add_seg(pdf_para *p, uint8_t kind, const pdf_style *st)
 	return s;
 }
 
+/* Field by field: the struct's padding is not initialised. */
+static bool same_style(const pdf_style *a, const pdf_style *b)
+{
+	return a->face == b->face && a->size == b->size &&
+	       a->color == b->color && a->link == b->link &&
+	       a->rise == b->rise && a->strike == b->strike &&
+	       a->underline == b->underline;
+}
+
 void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
 	seg *last = p->nsegs ? &p->segs[p->nsegs - 1] : NULL;
-	if (!last || last->kind != SEG_TEXT ||
-	    memcmp(&last->st, st, sizeof *st) != 0)
+	if (!last || last->kind != SEG_TEXT || !same_style(&last->st, st))
 		last = add_seg(p, SEG_TEXT, st);
 	/* tabs, line ends and other controls print as spaces */
 	for (size_t i = 0; i < n; i++) {

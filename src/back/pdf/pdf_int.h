@@ -60,6 +60,7 @@ typedef struct pdf_font {
 } pdf_font;
 
 typedef struct pdf_fonts {
+	FcConfig *cfg;    /* this conversion's own fontconfig set-up */
 	pdf_font f[PF_MAX];
 	int n;            /* faces in f[] (PF_NBASE + fallbacks) */
 	int nfallback;    /* fallback faces resolved so far, from PF_NBASE */
