@@ -881,6 +881,7 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	const mc_node *k = n->first;
 	if (k && k->type == MC_CALLOUT_TITLE) {
 		const char *t = plain(c, k);
+		c->last_heading = t; /* the nearest heading, for embeds */
 		int lvl = c->heading_level + 1;
 		anchor(c, k->id, lvl > 6 ? 6 : lvl, t);
 		pdf_style st = body_style(c);
