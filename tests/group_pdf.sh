@@ -294,6 +294,39 @@ pdftotext "$T/long.pdf" - 2>/dev/null | grep -q "↪" || why="$why; no continuat
 [ -z "$why" ] && pass "long URLs, words and code lines stay inside the text block" ||
 	fail "long URLs, words and code lines stay inside the text block" "$why"
 
+# spans, in-document links, characters the body face lacks
+cat >"$T/site/spans.md" <<'MD'
+---
+title: Spans
+---
+
+## Plan {#plan}
+
+<table>
+<tr><th colspan="2">Morning and afternoon</th><th>Evening</th></tr>
+<tr><td rowspan="2">Warm-up spanning two rows</td><td>Session one</td><td>Review</td></tr>
+<tr><td>Session two</td><td>Rest</td></tr>
+</table>
+
+Go back to [the plan](#plan). Arrows → ✓ ★ ≠ and “quotes” — dashes … café.
+MD
+conv "$T/site/spans.md" "$T/spans.pdf" -q
+why=""
+[ $RC -ne 0 ] && why="exit $RC: $(head -n 3 "$T/err")"
+txt=$(pdftotext "$T/spans.pdf" - 2>/dev/null)
+for w in "Morning and afternoon" "Warm-up spanning" "Session two" "Rest" "→ ✓ ★ ≠" "“quotes” — dashes … café"; do
+	grep -qF "$w" <<<"$txt" || why="$why; '$w' missing"
+done
+pdftotext -bbox "$T/spans.pdf" "$T/spans.html" 2>/dev/null
+out=$("$PY" "$CHECK" bbox "$T/spans.html" --margins 72,72,72,72) || why="$why$out"
+qpdf --qdf --object-streams=disable "$T/spans.pdf" "$T/spans-qdf.pdf" 2>/dev/null
+grep -aq "/Subtype /Link" "$T/spans-qdf.pdf" && grep -aq "/Dest " "$T/spans-qdf.pdf" ||
+	why="$why; no link annotation with a destination for #plan"
+nfonts=$(pdffonts "$T/spans.pdf" 2>/dev/null | awk 'NR > 2' | wc -l)
+[ "$nfonts" -lt 3 ] && why="$why; no fallback face embedded for ✓ ★ ($nfonts fonts)"
+[ -z "$why" ] && pass "colspan/rowspan tables, #anchor links, fallback glyphs" ||
+	fail "colspan/rowspan tables, #anchor links, fallback glyphs" "$why"
+
 # the a4 theme: page size and margins
 if [ -f styles/a4.yaml ] && [ -f "$SEED" ]; then
 	conv "$SEED" "$T/a4.pdf" -q --style styles/a4.yaml
