@@ -344,7 +344,8 @@ if [ "$SANITIZED" != 1 ]; then
 	"$PY" -c 'import sys; sys.stdout.write("> " * 100000 + "deep\n")' >"$T/site/deepq.md"
 	"$PY" -c 'import sys; sys.stdout.write("".join("  " * i + "- item\n" for i in range(3000)))' >"$T/site/deepl.md"
 	"$PY" -c 'import sys; sys.stdout.write("*a " * 20000 + "x" + " b*" * 20000 + "\n")' >"$T/site/deepe.md"
-	for d in deepq deepl deepe; do
+	"$PY" -c 'import sys; sys.stdout.write("<div class=\"callout activity\" markdown=\"1\">\n\n" * 80 + "deep text\n" + "\n</div>\n" * 80)' >"$T/site/deepc.md"
+	for d in deepq deepl deepe deepc; do
 		start=$(date +%s%N)
 		conv "$T/site/$d.md" "$T/$d.pdf" -q
 		ms=$((($(date +%s%N) - start) / 1000000))
@@ -352,6 +353,10 @@ if [ "$SANITIZED" != 1 ]; then
 		[ $RC -ne 0 ] && why="exit $RC: $(tail -n 3 "$T/err")"
 		[ -z "$why" ] && ! qpdf --check "$T/$d.pdf" >/dev/null 2>&1 && why="qpdf --check fails"
 		[ -z "$why" ] && [ $ms -gt 20000 ] && why="took $ms ms"
+		if [ -z "$why" ]; then
+			pdftotext -bbox "$T/$d.pdf" "$T/$d.html" 2>/dev/null
+			why=$("$PY" "$CHECK" bbox "$T/$d.html" --margins 72,72,72,72)
+		fi
 		[ -z "$why" ] && pass "pathological nesting ($d.md) converts in $ms ms" ||
 			fail "pathological nesting ($d.md)" "$why"
 	done

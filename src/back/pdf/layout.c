@@ -121,6 +121,14 @@ static double em(pdf_ctx *c)
 	return c->th->sizes.body;
 }
 
+/* An indent of `want`, or none when it would leave the text narrower
+ * than a usable measure (deeply nested boxes stop moving inwards, so no
+ * text is ever pushed out of the text block). */
+static double room(pdf_ctx *c, double x0, double x1, double want)
+{
+	return x1 - x0 - want >= 14 * em(c) ? want : 0;
+}
+
 /* ---- inline content into a paragraph ---- */
 
 static void add_plain(pdf_para *p, const pdf_style *st, const char *s)
@@ -475,7 +483,11 @@ static const char *bullet(int level)
 static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
                  int depth, int *list_level)
 {
-	double indent = em(c) * 1.7;
+	double indent = room(c, x0, x1, em(c) * 1.7);
+	if (indent <= 0)
+		indent = em(c) * 0.9; /* narrow: markers just hang in front */
+	if (x1 - x0 - indent < 4 * em(c))
+		indent = 0;
 	int num = n->as.list.start;
 	bool ordered = n->as.list.ordered;
 	int lvl = *list_level;
@@ -860,7 +872,8 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_space(c, em(c) * 0.3);
 	pdf_frame *f = frame_open(c, FR_CALLOUT, x0, x1, cs->background, true,
 	                          cs->rule);
-	double ix0 = x0 + em(c) * 1.1, ix1 = x1 - em(c) * 0.9;
+	double in = room(c, x0, x1, em(c) * 2);
+	double ix0 = x0 + in * 0.55, ix1 = x1 - in * 0.45;
 	pad(c, em(c) * 0.6)->keep_next = true;
 	if (n->id)
 		anchor(c, n->id, 0, NULL);
@@ -921,7 +934,8 @@ static void blockquote(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	flush_marker(c, x0, x1);
 	pdf_frame *f = frame_open(c, FR_QUOTE, x0, x1, 0, false,
 	                          c->th->colors.quote_rule);
-	double ix0 = x0 + em(c) * 1.2, ix1 = x1 - em(c) * 1.2;
+	double in = room(c, x0, x1, em(c) * 2.4);
+	double ix0 = x0 + in / 2, ix1 = x1 - in / 2;
 	for (const mc_node *k = n->first; k; k = k->next) {
 		if (k->type == MC_ATTRIBUTION) {
 			keep_prev(c);
@@ -971,9 +985,10 @@ static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			continue;
 		}
 		if (depth >= MAX_NEST)
-			flat(c, k, x0 + em(c), x1);
+			flat(c, k, x0 + room(c, x0, x1, em(c)), x1);
 		else
-			block(c, k, x0 + em(c), x1, depth + 1);
+			block(c, k, x0 + room(c, x0, x1, em(c)), x1,
+			      depth + 1);
 	}
 	pdf_space(c, em(c) * 0.6);
 }
@@ -987,7 +1002,8 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	const char *url = n->as.embed.short_url && *n->as.embed.short_url
 	                          ? n->as.embed.short_url
 	                          : n->as.embed.url;
-	bool has_qr = url && *url;
+	/* no room beside the text (absurd nesting): no QR code */
+	bool has_qr = url && *url && x1 - x0 - qr - 3 * padw >= 8 * em(c);
 	double tx0 = x0 + padw;
 	double tx1 = x1 - padw - (has_qr ? qr + padw : 0);
 	const mc_callout_style *cs =
