@@ -213,6 +213,17 @@ EOF
 	fi
 fi
 
+# print-only: a theme with answer.fields: false makes no form
+if [ -f "$SEED" ]; then
+	printf 'answer:\n  fields: false\n' >"$T/print.yaml"
+	conv "$SEED" "$T/print.pdf" -q --style "$T/print.yaml"
+	why=""
+	[ $RC -ne 0 ] && why="exit $RC: $(head -n 3 "$T/err")"
+	grep -aq "/AcroForm" "$T/print.pdf" && why="$why; the PDF still has an /AcroForm"
+	[ -z "$why" ] && pass "answer.fields: false gives a print-only PDF" ||
+		fail "answer.fields: false gives a print-only PDF" "$why"
+fi
+
 # ---- determinism, dates -------------------------------------------------
 for f in "$SEED" "${ok[2]:-}"; do
 	[ -n "$f" ] && [ -f "$f" ] || continue

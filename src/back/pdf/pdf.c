@@ -495,7 +495,7 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 	c->doc = doc;
 	c->th = theme;
 	c->diag = diag;
-	c->fields = true;
+	c->fields = theme->answer.fields;
 	c->arena = mc_arena_new();
 	int rc = -1;
 
