@@ -397,9 +397,28 @@ static bool is_alpha(uint32_t cp)
 	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
 
+#define HYPH_DICT "/usr/share/hyphen/hyph_en_US.dic"
+
+/* The patterns, loaded the first time a paragraph needs them (loading
+ * takes longer than setting a short page: most paragraphs set well without
+ * hyphenation, as in TeX's first pass). */
+static void *hyph_dict(pdf_ctx *c)
+{
+	if (!c->hyph_tried) {
+		c->hyph_tried = true;
+		c->hyph = hnj_hyphen_load(HYPH_DICT);
+		if (!c->hyph)
+			mc_warn(c->diag, 0, 0,
+			        "no hyphenation patterns at %s (package "
+			        "hyphen-en-us); words will not be hyphenated",
+			        HYPH_DICT);
+	}
+	return c->hyph;
+}
+
 static void hyphenate(pdf_ctx *c, wch *w, size_t n)
 {
-	if (!c->hyph)
+	if (!hyph_dict(c))
 		return;
 	size_t i = 0;
 	while (i < n) {
@@ -505,7 +524,8 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 	}
 }
 
-static void build_items(pdf_para *P, const pdf_para_opts *o, items *I)
+static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
+                        bool hyph)
 {
 	pdf_ctx *c = P->c;
 	size_t tl = P->text.len;
@@ -519,7 +539,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I)
 		const seg *s = &P->segs[si];
 		double size = eff_size(&s->st);
 		if (s->kind == SEG_GAP || s->kind == SEG_NEWLINE) {
-			emit_word(c, I, word, nw, width, o->hyphenate);
+			emit_word(c, I, word, nw, width, hyph);
 			nw = 0;
 			if (s->kind == SEG_GAP) {
 				pitem p = {IT_GAP, s->st.face, s, s->off, 0,
@@ -542,7 +562,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I)
 			uint32_t cp;
 			size_t l = pdf_utf8_next(P->text.data + i, end - i, &cp);
 			if (cp == ' ') {
-				emit_word(c, I, word, nw, width, o->hyphenate);
+				emit_word(c, I, word, nw, width, hyph);
 				nw = 0;
 				/* one glue per run of spaces */
 				if (!(I->n && I->k[I->n - 1].type == KP_GLUE)) {
@@ -581,7 +601,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I)
 			i += l;
 		}
 	}
-	emit_word(c, I, word, nw, width, o->hyphenate);
+	emit_word(c, I, word, nw, width, hyph);
 	free(word);
 	free(brks);
 	/* remove trailing glue, then end the paragraph */
@@ -800,11 +820,22 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 {
 	pdf_ctx *c = P->c;
 	items I = {0};
-	build_items(P, o, &I);
+	bool justify = o->align == PA_JUSTIFY;
+	/* first pass without hyphenation, with a tight tolerance */
+	build_items(P, o, &I, o->hyphenate && !justify);
 	size_t *brk = mc_xmalloc((I.n + 1) * sizeof *brk);
 	int nb = -1;
-	if (o->align == PA_JUSTIFY) {
-		nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent, 2.0, brk);
+	if (justify) {
+		nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent, 1.0, brk);
+		if (nb < 0 && o->hyphenate) {
+			/* second pass: with hyphenation points */
+			I.n = 0;
+			build_items(P, o, &I, true);
+			brk = mc_xrealloc(brk, (I.n + 1) * sizeof *brk);
+		}
+		if (nb < 0)
+			nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent,
+			                  2.0, brk);
 		if (nb < 0)
 			nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent,
 			                  8.0, brk);

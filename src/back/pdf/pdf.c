@@ -17,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#define HYPH_DICT "/usr/share/hyphen/hyph_en_US.dic"
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 {
@@ -511,12 +510,6 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 	if (pdf_fonts_init(c))
 		goto out;
 	init_linebreak();
-	c->hyph = hnj_hyphen_load(HYPH_DICT);
-	if (!c->hyph)
-		mc_warn(diag, 0, 0,
-		        "no hyphenation patterns at %s (package hyphen-en-us); "
-		        "words will not be hyphenated",
-		        HYPH_DICT);
 
 	/* geometry: header and footer bands inside the text block */
 	c->pw = theme->page.width;

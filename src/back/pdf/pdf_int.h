@@ -173,7 +173,8 @@ typedef struct pdf_ctx {
 	int nerr;
 
 	pdf_fonts fonts;
-	void *hyph; /* HyphenDict *, NULL if the patterns are missing */
+	void *hyph; /* HyphenDict *, loaded on first need (NULL before) */
+	bool hyph_tried; /* a load was attempted (it may have failed) */
 
 	/* geometry of the text block */
 	double pw, ph;          /* page */
