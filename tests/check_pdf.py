@@ -6,6 +6,8 @@
                                              percentage, exits 1 below --min
   check_pdf.py markup OUT.txt SOURCE.md      no raw markup, no U+FFFD, no
                                              more '?' than the source has
+  check_pdf.py headings OUT.html             no page but the last ends
+                                             with a heading
   check_pdf.py bbox OUT.html [--margins T,R,B,L]
                                              every word box of `pdftotext
                                              -bbox` inside the text block
@@ -141,6 +143,32 @@ def bbox(out, margins):
     return 0
 
 
+def headings(out, bottom_margin=72.0, band=24.0, body=11.0):
+    """No page but the last ends with a heading: the lowest line of the
+    body (above the footer band) is not set larger than the body text."""
+    with open(out, encoding="utf-8", errors="replace") as f:
+        doc = f.read()
+    pages = list(re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', doc, re.S))
+    bad = []
+    for n, pm in enumerate(pages[:-1], 1):
+        ph = float(pm.group(2))
+        words = []
+        for wm in re.finditer(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', pm.group(3)):
+            y0, y1 = float(wm.group(2)), float(wm.group(4))
+            if y0 < ph - bottom_margin - band:
+                words.append((y1, y1 - y0, wm.group(5)))
+        if not words:
+            continue
+        low = max(w[0] for w in words)
+        line = [w for w in words if abs(w[0] - low) < 2]
+        if max(w[1] for w in line) > body * 1.45:
+            bad.append("page %d ends with %r" % (n, " ".join(w[2] for w in line)))
+    if bad:
+        print(" " + "; ".join(bad[:5]))
+        return 1
+    return 0
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__)
@@ -158,6 +186,8 @@ def main(argv):
         if "--margins" in argv:
             m = tuple(float(x) for x in argv[argv.index("--margins") + 1].split(","))
         return bbox(argv[2], m)
+    if cmd == "headings":
+        return headings(argv[2])
     print(__doc__)
     return 2
 

@@ -160,6 +160,14 @@ done
 [ ${#bad[@]} -eq 0 ] && pass "every word box inside the text block (letter, 1in margins)" ||
 	fail "every word box inside the text block" "${bad[@]}"
 
+bad=()
+for f in "${ok[@]}"; do
+	o=$(oname "$f")
+	out=$("$PY" "$CHECK" headings "$o.html") || bad+=("$f:$out")
+done
+[ ${#bad[@]} -eq 0 ] && pass "no page ends with a heading" ||
+	fail "no page ends with a heading" "${bad[@]}"
+
 # ---- the seed -----------------------------------------------------------
 if [ -f "$SEED" ]; then
 	o=$(oname "$SEED")
