@@ -381,5 +381,17 @@ if [ "$SANITIZED" != 1 ]; then
 	done
 fi
 
-# the line breaker's own unit test runs with the other unit programs
+# memory: the seed's PDF under valgrind (release build only)
+if [ "$SANITIZED" != 1 ] && [ -f "$SEED" ]; then
+	if command -v valgrind >/dev/null 2>&1; then
+		timeout $((TMO * 5)) valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			"$BIN" -q "$SEED" -o "$T/vg.pdf" >/dev/null 2>"$T/vg.err" </dev/null
+		rc=$?
+		[ $rc -eq 0 ] && pass "valgrind: the seed's PDF (no errors, no leaks)" ||
+			fail "valgrind: the seed's PDF (exit $rc)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"
+	else
+		skip "valgrind: the seed's PDF (valgrind not installed)"
+	fi
+fi
 exit 0
