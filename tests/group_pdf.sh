@@ -290,6 +290,21 @@ fi
 [ -z "$why" ] && pass "a long table breaks between rows and repeats its header row" ||
 	fail "a long table breaks between rows and repeats its header row" "$why"
 
+# a row taller than a page: printed cell by cell, nothing off the page
+"$PY" -c '
+print("---\ntitle: Tall row\n---\n")
+print("| Topic | Notes |"); print("|---|---|")
+print("| Tall | " + " ".join("word%d" % i for i in range(2500)) + " |")
+print("| Short | fine |")' >"$T/site/tall.md"
+conv "$T/site/tall.md" "$T/tall.pdf" -q
+why=""
+[ $RC -ne 0 ] && why="exit $RC: $(head -n 3 "$T/err")"
+pdftotext -bbox "$T/tall.pdf" "$T/tall.html" 2>/dev/null
+out=$("$PY" "$CHECK" bbox "$T/tall.html" --margins 72,72,72,72) || why="$why$out"
+pdftotext "$T/tall.pdf" - 2>/dev/null | grep -q "word2499" || why="$why; the end of the tall cell is missing"
+[ -z "$why" ] && pass "a table row taller than a page stays on the pages" ||
+	fail "a table row taller than a page stays on the pages" "$why"
+
 # a missing image: alt text in a frame and a warning
 printf -- '---\ntitle: Images\n---\n\n![A ladder of participation](/img/nope.png)\n\n![Remote diagram](https://example.org/x.png)\n' >"$T/site/img.md"
 conv "$T/site/img.md" "$T/img.pdf"

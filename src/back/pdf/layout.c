@@ -1314,6 +1314,25 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	c->nslices = save_slices;
 	c->nlinks = save_links;
 
+	/* a row taller than a page cannot be kept whole: print the table
+	 * as a list of its cells instead, which breaks line by line */
+	double maxrow = 0;
+	for (int r = 0; r < nrows; r++)
+		if (rowh[r] > maxrow)
+			maxrow = rowh[r];
+	if (maxrow > (c->bottom - c->top) * 0.9) {
+		mc_warn(c->diag, n->line, n->col,
+		        "a table row is taller than a page; the table is "
+		        "printed cell by cell");
+		for (size_t i = 0; i < ncells; i++) {
+			if (i > 0 && cells[i].row != cells[i - 1].row)
+				thematic_break(c, x0, x1);
+			cell_content(c, &cells[i], x0, x1, depth);
+			pdf_space(c, em(c) * 0.4);
+		}
+		goto done;
+	}
+
 	/* pass 2: one slice per row */
 	long save_header = c->table_header;
 	c->table_header = -1;
@@ -1371,6 +1390,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		}
 	}
 	c->table_header = save_header;
+done:
 	free(rowh);
 	free(colx);
 	free(wid);
