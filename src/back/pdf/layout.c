@@ -803,7 +803,8 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			l->h = h;
 			l->ref = pdf_link_add(c, im->href);
 		}
-		pdf_slice_end(c, op0, h);
+		pdf_slice *s = pdf_slice_end(c, op0, h);
+		s->minh = h * 0.45;
 	}
 	caption(c, cap, x0, x1);
 	pdf_space(c, em(c) * 0.8);
@@ -1635,6 +1636,25 @@ static void new_page(pdf_ctx *c)
 	pg->place0 = c->nplaces;
 }
 
+/* Scale the image of slice i down to height h, keeping it centred. */
+static void shrink(pdf_ctx *c, size_t i, double h)
+{
+	pdf_slice *s = &c->slices[i];
+	double k = h / s->h;
+	for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+		pdf_op *o = &c->ops[q];
+		if (o->kind != OP_IMAGE && o->kind != OP_LINK)
+			continue;
+		double w = o->w * k;
+		o->x += (o->w - w) / 2;
+		o->w = w;
+		o->h *= k;
+		o->y *= k;
+	}
+	s->h = h;
+	s->minh = 0;
+}
+
 int pdf_paginate(pdf_ctx *c)
 {
 	const double eps = 0.01;
@@ -1663,6 +1683,20 @@ int pdf_paginate(pdf_ctx *c)
 			y += s->h;
 			i++;
 			continue;
+		}
+		/* an image may shrink to fill the page (its caption, kept with
+		 * it, must still fit) rather than leave a hole */
+		if (s->minh > 0 && first != (size_t)-1) {
+			double chain = 0;
+			for (size_t j = i + 1; j < c->nslices &&
+			                       c->slices[j - 1].keep_next;
+			     j++)
+				chain += c->slices[j].h;
+			double room = c->bottom - y - chain;
+			if (room >= s->minh && room < s->h) {
+				shrink(c, i, room);
+				continue; /* it fits now */
+			}
 		}
 		/* a break before i: go back over keep-with-next links */
 		size_t b = i;

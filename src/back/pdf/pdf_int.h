@@ -129,6 +129,8 @@ typedef struct pdf_slice {
 	bool pagebreak_before; /* not used by the model today */
 	long header;        /* table rows: slice index of the header row to
 	                       repeat on a new page, or -1 */
+	double minh;        /* > 0: an image that may be scaled down to this
+	                       height to fill the rest of a page */
 } pdf_slice;
 
 /* A slice placed on a page. */
