@@ -655,7 +655,9 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			fo->h = s;
 			fo->ref = ++c->ntasks;
 			fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
-			if (o->marker_checked) {
+			/* with form fields the tick is the field's own
+			 * appearance (so it can be cleared on screen) */
+			if (o->marker_checked && !c->fields) {
 				pdf_op *t = pdf_op_add(c, OP_TEXT);
 				t->font = (int16_t)pdf_font_for(c, PF_BODY, 0x2713);
 				t->size = (float)(s * 1.1);
