@@ -88,7 +88,7 @@ REL_UNITS  := $(patsubst tests/%.c,build/rel/tests/%,$(UNIT_SRCS))
 ASAN_UNITS := $(patsubst tests/%.c,build/asan/tests/%,$(UNIT_SRCS))
 
 DEMO_IN      := examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
-DEMO_FORMATS := json epub docx
+DEMO_FORMATS := json pdf epub docx
 
 deps:
 	bash scripts/deps.sh

@@ -40,7 +40,7 @@ typedef struct cli {
 	const char *root;
 	const char *style;
 	bool strict, quiet;
-	bool render_opts_given; /* --protect or --fields was given */
+	unsigned ropts_given; /* MC_ROPT_* options given */
 	mc_render_opts ropts;
 	mode_t umask; /* read once at start, before any work */
 } cli;
@@ -63,6 +63,7 @@ static void usage(FILE *f)
 	      "      --style NAME|FILE  theme: an installed style name or a\n"
 	      "                       YAML file\n"
 	      "      --strict         treat warnings as errors\n"
+	      "      --no-fields      PDF: print-only, no fillable form fields\n"
 	      "      --protect        DOCX: only the answer fields can be edited\n"
 	      "      --fields KIND    DOCX answer fields: content-controls\n"
 	      "                       (default; Word 2010+, LibreOffice 7.4+) or\n"
@@ -113,7 +114,8 @@ static int parse_args(int argc, char **argv, cli *c)
 		OPT_STRICT,
 		OPT_VERSION,
 		OPT_PROTECT,
-		OPT_FIELDS
+		OPT_FIELDS,
+		OPT_NO_FIELDS
 	};
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -126,6 +128,7 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"protect", no_argument, NULL, OPT_PROTECT},
 		{"fields", required_argument, NULL, OPT_FIELDS},
+		{"no-fields", no_argument, NULL, OPT_NO_FIELDS},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
@@ -150,7 +153,11 @@ static int parse_args(int argc, char **argv, cli *c)
 			break;
 		case OPT_PROTECT:
 			c->ropts.protect = true;
-			c->render_opts_given = true;
+			c->ropts_given |= MC_ROPT_PROTECT;
+			break;
+		case OPT_NO_FIELDS:
+			c->ropts.no_fields = true;
+			c->ropts_given |= MC_ROPT_NO_FIELDS;
 			break;
 		case OPT_FIELDS:
 			if (strcmp(optarg, "legacy") == 0)
@@ -160,7 +167,7 @@ static int parse_args(int argc, char **argv, cli *c)
 			else
 				return usage_error("--fields takes 'content-controls' "
 				                   "or 'legacy', not '%s'", optarg);
-			c->render_opts_given = true;
+			c->ropts_given |= MC_ROPT_FIELDS;
 			break;
 		case 'q':
 			c->quiet = true;
@@ -247,11 +254,19 @@ static const mc_backend *pick_backend(const cli *c, int *status)
 		        b->name);
 		return NULL;
 	}
-	if (c->render_opts_given && !b->render_opts) {
-		*status = usage_error("--protect and --fields are for DOCX, not "
-		                      "for '%s'", b->name);
-		return NULL;
-	}
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {{MC_ROPT_PROTECT, "--protect"},
+	             {MC_ROPT_FIELDS, "--fields"},
+	             {MC_ROPT_NO_FIELDS, "--no-fields"}};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if ((c->ropts_given & names[i].bit) &&
+		    !(b->options & names[i].bit)) {
+			*status = usage_error("%s is not an option of the '%s' "
+			                      "format", names[i].name, b->name);
+			return NULL;
+		}
 	return b;
 }
 

@@ -524,6 +524,8 @@ static const struct bad {
 	const char *text;  /* in the message */
 } bad[] = {
 	{"absurd_size.yaml", "2:7", "sizes.h1: 5000 is out of range"},
+	{"bad_bool.yaml", "2:11",
+	 "answer.fields: expected true or false, got \"maybe\""},
 	{"bad_callout_kind.yaml", "2:3",
 	 "unknown key \"warning\" in callouts (allowed: activity, videos, "
 	 "case_study, objectives, info, highlight1, highlight2, highlight3)"},

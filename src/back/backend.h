@@ -24,10 +24,18 @@ typedef int (*mc_render_fn)(const mc_doc *doc, const mc_theme *theme,
 
 /* Choices from the command line that only some formats take. */
 typedef struct mc_render_opts {
-	bool protect;       /* --protect: only the answer fields editable */
-	bool legacy_fields; /* --fields=legacy: FORMTEXT/FORMCHECKBOX fields
-	                       instead of content controls */
+	bool protect;       /* DOCX --protect: only the answer fields editable */
+	bool legacy_fields; /* DOCX --fields=legacy: FORMTEXT/FORMCHECKBOX
+	                       fields instead of content controls */
+	bool no_fields;     /* PDF --no-fields: print-only, no form fields */
 } mc_render_opts;
+
+/* Which of those a format takes (mc_backend.options). */
+enum {
+	MC_ROPT_PROTECT = 1 << 0,
+	MC_ROPT_FIELDS = 1 << 1,
+	MC_ROPT_NO_FIELDS = 1 << 2
+};
 
 typedef int (*mc_render_opts_fn)(const mc_doc *doc, const mc_theme *theme,
                                  const mc_render_opts *opts, mc_buf *out,
@@ -39,6 +47,7 @@ typedef struct mc_backend {
 	const char *summary; /* one line for --help */
 	mc_render_fn render; /* NULL: not available in this build yet */
 	mc_render_opts_fn render_opts; /* NULL: the format takes no options */
+	unsigned options;    /* MC_ROPT_* it takes (others are refused) */
 } mc_backend;
 
 /* The table, ended by a row whose name is NULL. */

@@ -6,6 +6,11 @@
 
 int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                  mc_diag *diag);
+int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
+                       const mc_render_opts *opts, mc_buf *out,
+                       mc_diag *diag);
 int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
 int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
@@ -16,12 +21,13 @@ int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
-	 mc_render_json, NULL},
-	{"pdf", "pdf", "print-ready PDF handout (libharu)", NULL, NULL},
-	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL},
+	 mc_render_json, NULL, 0},
+	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
+	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS},
+	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0},
 	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
-	 mc_render_docx_opts},
-	{NULL, NULL, NULL, NULL, NULL},
+	 mc_render_docx_opts, MC_ROPT_PROTECT | MC_ROPT_FIELDS},
+	{NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 const mc_backend *mc_backend_by_name(const char *name)

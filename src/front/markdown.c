@@ -47,7 +47,47 @@ typedef struct walker {
 	int line_off; /* md line of the parsed piece's first line, minus 1 */
 	int para_line; /* md line of the current paragraph/heading/cell */
 	int para_k;    /* line breaks seen in it so far */
+	mc_node *into; /* where the parsed document's blocks go */
 } walker;
+
+static int parse_text(mc_fe *fe, const char *text, size_t len, int line_off,
+                      mc_node *into);
+
+/* kramdown's span-level elements: a line that starts with one of them
+ * starts a paragraph of Markdown, where CommonMark would see an HTML
+ * block (`<img ...>` alone on a line, then `_Source: ..._`). */
+static bool starts_with_span_tag(const char *s)
+{
+	static const char *const span[] = {
+		"a", "abbr", "b", "big", "br", "cite", "code", "em", "i", "img",
+		"kbd", "mark", "q", "s", "small", "span", "strike", "strong",
+		"sub", "sup", "u", NULL};
+	if (*s != '<')
+		return false;
+	const char *p = s + 1;
+	const char *e = p;
+	while (isalnum((unsigned char)*e))
+		e++;
+	if (e == p || !(*e == ' ' || *e == '>' || *e == '/' || *e == '\n'))
+		return false;
+	for (size_t i = 0; span[i]; i++)
+		if (strlen(span[i]) == (size_t)(e - p) &&
+		    strncasecmp(span[i], p, (size_t)(e - p)) == 0)
+			return true;
+	return false;
+}
+
+/* Remove the MARK put before a re-parsed span-level HTML line. */
+static void strip_mark(mc_node *n)
+{
+	while (n && n->type != MC_TEXT)
+		n = n->first;
+	if (!n || strncmp(n->as.text.text, MC_MARK, MC_SENTINEL_LEN) != 0)
+		return;
+	n->as.text.text += MC_SENTINEL_LEN;
+	if (!*n->as.text.text)
+		mc_node_unlink(n);
+}
 
 static void push(walker *w, mc_node *node, cmark_node *cm, long cont)
 {
@@ -383,7 +423,7 @@ static bool enter(walker *w, cmark_node *cm)
 	}
 	pos(w, cm, &line, &col);
 	if (t == CMARK_NODE_DOCUMENT || w->n == 0) {
-		push(w, doc->root, cm, -1);
+		push(w, w->into, cm, -1);
 		return false;
 	}
 	mc_node *parent = top(w);
@@ -454,6 +494,21 @@ static bool enter(walker *w, cmark_node *cm)
 		mc_fe_map(fe, cmark_node_get_start_line(cm) + w->line_off, 1, &l,
 		          &c);
 		const char *lit = cmark_node_get_literal(cm);
+		if (lit && starts_with_span_tag(lit) &&
+		    !strstr(lit, "<!--" MC_MARK)) {
+			/* Markdown after all: parse it again as a paragraph,
+			 * kept from being an HTML block by a leading MARK */
+			mc_buf b = MC_BUF_INIT;
+			mc_buf_puts(&b, MC_MARK);
+			mc_buf_puts(&b, lit);
+			mc_node *before = parent->last;
+			parse_text(fe, b.data, b.len,
+			           cmark_node_get_start_line(cm) + w->line_off - 1,
+			           parent);
+			mc_buf_free(&b);
+			strip_mark(before ? before->next : parent->first);
+			return true;
+		}
 		html_block(w, lit ? lit : "", l);
 		return true;
 	}
@@ -693,8 +748,9 @@ static void leave(walker *w, cmark_node *cm)
 	pop_closed(w);
 }
 
-/* Parse md[from, to) (starting at md line line_off + 1) into the model. */
-static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
+/* Parse text (its first line is md line line_off + 1) into `into`. */
+static int parse_text(mc_fe *fe, const char *text, size_t len, int line_off,
+                      mc_node *into)
 {
 	cmark_parser *parser = cmark_parser_new(
 		CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE |
@@ -706,7 +762,7 @@ static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
 		if (e)
 			cmark_parser_attach_syntax_extension(parser, e);
 	}
-	cmark_parser_feed(parser, fe->md.data + from, to - from);
+	cmark_parser_feed(parser, text, len);
 	cmark_node *root = cmark_parser_finish(parser);
 	if (!root) {
 		cmark_parser_free(parser);
@@ -714,7 +770,7 @@ static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
 		return -1;
 	}
 	walker w = {fe, NULL, 0, 0, cmark_parser_get_syntax_extensions(parser),
-	            false, line_off};
+	            false, line_off, 0, 0, into};
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -731,6 +787,13 @@ static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
 	cmark_node_free(root);
 	cmark_parser_free(parser);
 	return 0;
+}
+
+/* Parse md[from, to) (its first line is md line line_off + 1). */
+static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
+{
+	return parse_text(fe, fe->md.data + from, to - from, line_off,
+	                  fe->doc->root);
 }
 
 int mc_fe_markdown(mc_fe *fe)

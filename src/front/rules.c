@@ -373,7 +373,7 @@ static void figures(mc_fe *fe, const nodes *paras)
 		if (!img)
 			continue;
 		mc_node *rest = c->next;
-		while (rest && ws_text(rest))
+		while (rest && (ws_text(rest) || rest->type == MC_SOFTBREAK))
 			rest = rest->next;
 		mc_node *cap_start = NULL;
 		if (rest) {

@@ -54,7 +54,8 @@ typedef enum ftype {
 	T_FAMILY,      /* a non-empty font family name */
 	T_FAMILIES,    /* a list of family names */
 	T_TEXT,        /* any string, "" allowed */
-	T_TEMPLATE     /* a string with {title} {page} {pages} */
+	T_TEMPLATE,    /* a string with {title} {page} {pages} */
+	T_BOOL         /* true or false (also yes / no) */
 } ftype;
 
 typedef struct field {
@@ -277,6 +278,7 @@ static void build_schema(loader *L)
 	add(L, "answer", "rule", NULL, T_COLOR, OFF(answer.rule), 0, 0);
 	add(L, "answer", "placeholder", NULL, T_TEXT, OFF(answer.placeholder),
 	    0, 0);
+	add(L, "answer", "fields", NULL, T_BOOL, OFF(answer.fields), 0, 0);
 
 	add(L, "embed", "qr_size", NULL, T_LENGTH, OFF(embed.qr_size),
 	    10 * PT_PER_MM, 100 * PT_PER_MM);
@@ -623,6 +625,8 @@ static const char *type_desc(ftype type)
 		return "text";
 	case T_TEMPLATE:
 		return "a text template";
+	case T_BOOL:
+		return "true or false";
 	}
 	return "a value";
 }
@@ -774,6 +778,17 @@ static void set_field(loader *L, int i, const yaml_node_t *v)
 	case T_TEXT:
 		if (set_string(L, SLOT(L, f, const char *), s))
 			return;
+		break;
+	case T_BOOL:
+		if (!strcmp(s, "true") || !strcmp(s, "yes"))
+			*SLOT(L, f, bool) = true;
+		else if (!strcmp(s, "false") || !strcmp(s, "no"))
+			*SLOT(L, f, bool) = false;
+		else {
+			node_error(L, v, "%s: expected true or false, got \"%s\"",
+			           path, s);
+			return;
+		}
 		break;
 	case T_FAMILIES:
 		break; /* handled above */

@@ -94,6 +94,8 @@ struct mc_theme {
 		double line_spacing; /* distance between writing lines */
 		uint32_t rule;       /* colour of the writing lines */
 		const char *placeholder; /* hint in fillable fields, may be "" */
+		bool fields;         /* fillable form fields over the lines
+		                        (PDF); false: print-only */
 	} answer;
 
 	/* Embedded videos / interactives / collections (MC_EMBED). */

@@ -1,0 +1,237 @@
+/*
+ * fields.c - fillable AcroForm fields over the ruled answer lines.
+ *
+ * libharu 2.3.0 has no form-field API, so this file builds the objects on
+ * libharu's exported object layer (HPDF_Dict_*, HPDF_Array_*, the xref):
+ * one merged field/widget dictionary per answer, in the page's /Annots and
+ * in the catalog's /AcroForm /Fields, each with an appearance stream so
+ * viewers that do not regenerate appearances still show it.
+ *
+ *   text fields  /FT /Tx, multi-line (Ff bit 13) when the answer has more
+ *                than one line, named answer_N (N = the answer's number,
+ *                unique in the document), the prompt as tooltip (/TU);
+ *   checkboxes   /FT /Btn with /Yes and /Off appearances drawn as paths
+ *                (no font needed), /V and /AS from the task state.
+ *
+ * Variable text needs a default appearance font: the standard /Helv
+ * (Helvetica, which every viewer has; PDF forms use it by convention) in
+ * the form's /DR only.  It is the one font that is not embedded; no page
+ * content and no appearance stream uses it (the empty fields' appearances
+ * draw no text), so every font a page shows is embedded.
+ *
+ * All of it is kept in this one file so that a libharu with a form API
+ * can replace it.
+ */
+#include "pdf_int.h"
+
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct form {
+	HPDF_Array fields;
+	HPDF_Dict helv;
+} form;
+
+static bool failed(pdf_ctx *c)
+{
+	return c->err != 0;
+}
+
+/* An indirect dictionary. */
+static HPDF_Dict new_dict(pdf_ctx *c)
+{
+	HPDF_Doc pdf = c->pdf;
+	HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+	if (!d)
+		return NULL;
+	if (HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
+		return NULL;
+	return d;
+}
+
+static form *get_form(pdf_ctx *c)
+{
+	if (c->form)
+		return c->form;
+	HPDF_Doc pdf = c->pdf;
+	form *f = mc_arena_alloc(c->arena, sizeof *f);
+	HPDF_Dict acro = new_dict(c);
+	HPDF_Dict helv = new_dict(c);
+	HPDF_Array fields = HPDF_Array_New(pdf->mmgr);
+	HPDF_Dict dr = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict fonts = HPDF_Dict_New(pdf->mmgr);
+	if (!acro || !helv || !fields || !dr || !fonts)
+		return NULL;
+	HPDF_Dict_AddName(helv, "Type", "Font");
+	HPDF_Dict_AddName(helv, "Subtype", "Type1");
+	HPDF_Dict_AddName(helv, "BaseFont", "Helvetica");
+	HPDF_Dict_AddName(helv, "Encoding", "WinAnsiEncoding");
+	HPDF_Dict_Add(fonts, "Helv", helv);
+	HPDF_Dict_Add(dr, "Font", fonts);
+	HPDF_Dict_Add(acro, "Fields", fields);
+	HPDF_Dict_Add(acro, "DR", dr);
+	HPDF_Dict_Add(acro, "DA",
+	              HPDF_String_New(pdf->mmgr, "/Helv 0 Tf 0 g", NULL));
+	HPDF_Dict_Add(pdf->catalog, "AcroForm", acro);
+	if (failed(c))
+		return NULL;
+	f->fields = fields;
+	f->helv = helv;
+	c->form = f;
+	return f;
+}
+
+/* The page's /Annots array, made if missing. */
+static HPDF_Array annots(pdf_ctx *c, HPDF_Page page)
+{
+	HPDF_STATUS before = c->err;
+	HPDF_Array a = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
+	if (a)
+		return a;
+	if (!before && c->err) { /* a missing key may count as an error */
+		HPDF_ResetError(c->pdf);
+		c->err = 0;
+	}
+	a = HPDF_Array_New(c->pdf->mmgr);
+	if (!a || HPDF_Dict_Add(page, "Annots", a) != HPDF_OK)
+		return NULL;
+	return a;
+}
+
+/* A form XObject of size w x h drawing `ops` (may be ""). */
+static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
+                            bool with_font)
+{
+	HPDF_Doc pdf = c->pdf;
+	HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+	if (!s)
+		return NULL;
+	HPDF_Dict_AddName(s, "Type", "XObject");
+	HPDF_Dict_AddName(s, "Subtype", "Form");
+	HPDF_Box box = {0, 0, (HPDF_REAL)w, (HPDF_REAL)h};
+	HPDF_Dict_Add(s, "BBox", HPDF_Box_Array_New(pdf->mmgr, box));
+	HPDF_Dict res = HPDF_Dict_New(pdf->mmgr);
+	if (!res)
+		return NULL;
+	if (with_font && c->form) {
+		HPDF_Dict fonts = HPDF_Dict_New(pdf->mmgr);
+		if (!fonts)
+			return NULL;
+		HPDF_Dict_Add(fonts, "Helv", ((form *)c->form)->helv);
+		HPDF_Dict_Add(res, "Font", fonts);
+	}
+	HPDF_Dict_Add(s, "Resources", res);
+	if (*ops && HPDF_Stream_WriteStr(s->stream, ops) != HPDF_OK)
+		return NULL;
+	return s;
+}
+
+/* Common entries of a field widget; NULL on failure. */
+static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
+                        double y0, const char *ft, const char *prefix)
+{
+	HPDF_Doc pdf = c->pdf;
+	form *f = get_form(c);
+	if (!f)
+		return NULL;
+	HPDF_Dict w = new_dict(c);
+	HPDF_Array an = annots(c, page);
+	if (!w || !an)
+		return NULL;
+	HPDF_Box r = {(HPDF_REAL)op->x, (HPDF_REAL)(c->ph - (y0 + op->y + op->h)),
+	              (HPDF_REAL)(op->x + op->w),
+	              (HPDF_REAL)(c->ph - (y0 + op->y))};
+	char name[48];
+	snprintf(name, sizeof name, "%s_%d", prefix, op->ref);
+	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+	HPDF_Dict_AddName(w, "Type", "Annot");
+	HPDF_Dict_AddName(w, "Subtype", "Widget");
+	HPDF_Dict_AddName(w, "FT", ft);
+	HPDF_Dict_Add(w, "T", HPDF_String_New(pdf->mmgr, name, NULL));
+	if (op->text && *op->text)
+		HPDF_Dict_Add(w, "TU", HPDF_String_New(pdf->mmgr, op->text, utf8));
+	HPDF_Dict_Add(w, "Rect", HPDF_Box_Array_New(pdf->mmgr, r));
+	HPDF_Dict_AddNumber(w, "F", 4); /* print */
+	HPDF_Dict_Add(w, "P", page);
+	HPDF_Array border = HPDF_Array_New(pdf->mmgr);
+	if (!border)
+		return NULL;
+	HPDF_Array_AddNumber(border, 0);
+	HPDF_Array_AddNumber(border, 0);
+	HPDF_Array_AddNumber(border, 0);
+	HPDF_Dict_Add(w, "Border", border);
+	HPDF_Array_Add(an, w);
+	HPDF_Array_Add(f->fields, w);
+	return failed(c) ? NULL : w;
+}
+
+int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
+{
+	HPDF_Doc pdf = c->pdf;
+	HPDF_Dict w = widget(c, page, op, y0, "Tx", "answer");
+	if (!w)
+		return -1;
+	bool multi = op->aux > 1;
+	if (multi)
+		HPDF_Dict_AddNumber(w, "Ff", 4096);
+	/* text about the size of the body, on the writing lines */
+	char da[64];
+	snprintf(da, sizeof da, "/Helv %d Tf 0 g",
+	         (int)(c->th->sizes.body + 0.5));
+	HPDF_Dict_Add(w, "DA", HPDF_String_New(pdf->mmgr, da, NULL));
+	HPDF_Dict_Add(w, "V", HPDF_String_New(pdf->mmgr, "", NULL));
+	HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict n = appearance(c, op->w, op->h, "/Tx BMC EMC\n", false);
+	if (!ap || !n)
+		return -1;
+	HPDF_Dict_Add(ap, "N", n);
+	HPDF_Dict_Add(w, "AP", ap);
+	c->nfields++;
+	return failed(c) ? -1 : 0;
+}
+
+int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
+                       double y0)
+{
+	HPDF_Doc pdf = c->pdf;
+	HPDF_Dict w = widget(c, page, op, y0, "Btn",
+	                     (op->aux & 2) ? "task" : "check");
+	if (!w)
+		return -1;
+	const char *state = (op->aux & 1) ? "Yes" : "Off";
+	HPDF_Dict_AddName(w, "V", state);
+	HPDF_Dict_AddName(w, "AS", state);
+	/* a tick drawn as a path, in the box's coordinates */
+	char tick[256];
+	double s = op->w;
+	/* the C locale is not consulted: whole hundredths, as integers */
+	int a = (int)(s * 20), b = (int)(s * 45), d = (int)(s * 40),
+	    e = (int)(s * 20), g = (int)(s * 82), h = (int)(s * 80),
+	    lw = (int)(s * 12);
+	snprintf(tick, sizeof tick,
+	         "q 0 g 0 G %d.%02d w 1 J 1 j %d.%02d %d.%02d m %d.%02d "
+	         "%d.%02d l %d.%02d %d.%02d l S Q\n",
+	         lw / 100, lw % 100, a / 100, a % 100, b / 100, b % 100,
+	         d / 100, d % 100, e / 100, e % 100, g / 100, g % 100, h / 100,
+	         h % 100);
+	HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict states = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict yes = appearance(c, op->w, op->h, tick, false);
+	HPDF_Dict off = appearance(c, op->w, op->h, "", false);
+	if (!ap || !states || !yes || !off)
+		return -1;
+	HPDF_Dict_Add(states, "Yes", yes);
+	HPDF_Dict_Add(states, "Off", off);
+	HPDF_Dict_Add(ap, "N", states);
+	HPDF_Dict_Add(w, "AP", ap);
+	c->nfields++;
+	return failed(c) ? -1 : 0;
+}
+
+int pdf_fields_finish(pdf_ctx *c)
+{
+	return failed(c) ? -1 : 0;
+}

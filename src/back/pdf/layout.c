@@ -1,0 +1,1719 @@
+/*
+ * layout.c - the model into slices, and slices onto pages.
+ *
+ * Every block becomes one or more slices (see pdf_int.h).  Containers
+ * (callouts, quotations, code) open a *frame*; the slices made while it is
+ * open belong to it, and when the slices are packed onto pages each frame
+ * is drawn around its slices on each page, so a box split across pages is
+ * closed at the foot of one page and reopened at the head of the next.
+ *
+ * Nesting: block containers recurse, but only MAX_NEST levels deep; below
+ * that the rest of the subtree is walked with the model's iterator and its
+ * paragraphs are set at the deepest indent, so no input can exhaust the
+ * stack.  Inline nesting is walked with the iterator and a bounded stack of
+ * styles.
+ */
+#include "pdf_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NEST 24
+#define MAX_STYLE 48
+#define CSS_PX 0.75 /* points per CSS pixel */
+
+/* ---- ops, slices, links ---- */
+
+pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
+{
+	PDF_GROW(c->ops, c->nops, c->capops);
+	pdf_op *o = &c->ops[c->nops++];
+	memset(o, 0, sizeof *o);
+	o->kind = (uint8_t)kind;
+	o->font = -1;
+	return o;
+}
+
+size_t pdf_slice_begin(pdf_ctx *c)
+{
+	return c->nops;
+}
+
+pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
+{
+	PDF_GROW(c->slices, c->nslices, c->capslices);
+	pdf_slice *s = &c->slices[c->nslices++];
+	memset(s, 0, sizeof *s);
+	s->h = h;
+	s->op0 = op0;
+	s->nops = c->nops - op0;
+	s->frame = c->in_cell ? NULL : c->frame;
+	s->header = c->table_header;
+	return s;
+}
+
+void pdf_space(pdf_ctx *c, double h)
+{
+	if (c->nslices == 0 && !c->frame)
+		return;
+	bool keep = c->nslices && c->slices[c->nslices - 1].keep_next;
+	pdf_slice *s = pdf_slice_end(c, c->nops, h);
+	s->discard = true;
+	s->keep_next = keep;
+}
+
+int pdf_link_add(pdf_ctx *c, const char *url)
+{
+	PDF_GROW(c->links, c->nlinks, c->caplinks);
+	c->links[c->nlinks].url = url;
+	return (int)c->nlinks++;
+}
+
+/* Keep what comes next with the last block laid out (and the spacing
+ * after it). */
+static void keep_prev(pdf_ctx *c)
+{
+	for (size_t i = c->nslices; i-- > 0;) {
+		c->slices[i].keep_next = true;
+		if (!c->slices[i].discard)
+			break;
+	}
+}
+
+/* Merge slices [s0, nslices) into one, their ops shifted down.  Returns
+ * the merged slice (NULL if there were none). */
+static pdf_slice *collapse(pdf_ctx *c, size_t s0)
+{
+	if (c->nslices <= s0)
+		return NULL;
+	double y = 0;
+	size_t op0 = c->slices[s0].op0;
+	for (size_t i = s0; i < c->nslices; i++) {
+		pdf_slice *s = &c->slices[i];
+		for (size_t k = s->op0; k < s->op0 + s->nops; k++)
+			c->ops[k].y += y;
+		y += s->h;
+	}
+	pdf_slice keep = c->slices[s0];
+	c->nslices = s0;
+	pdf_slice *m = pdf_slice_end(c, op0, y);
+	m->frame = keep.frame;
+	m->header = keep.header;
+	return m;
+}
+
+/* ---- styles ---- */
+
+static pdf_style body_style(pdf_ctx *c)
+{
+	pdf_style st = {0};
+	st.face = PF_BODY | c->face_mod;
+	st.size = (float)c->th->sizes.body;
+	st.color = c->th->colors.text;
+	st.link = -1;
+	return st;
+}
+
+static double em(pdf_ctx *c)
+{
+	return c->th->sizes.body;
+}
+
+/* An indent of `want`, or none when it would leave the text narrower
+ * than a usable measure (deeply nested boxes stop moving inwards, so no
+ * text is ever pushed out of the text block). */
+static double room(pdf_ctx *c, double x0, double x1, double want)
+{
+	return x1 - x0 - want >= 14 * em(c) ? want : 0;
+}
+
+/* ---- inline content into a paragraph ---- */
+
+static void add_plain(pdf_para *p, const pdf_style *st, const char *s)
+{
+	pdf_para_text(p, st, s, strlen(s));
+}
+
+static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
+                    pdf_style base)
+{
+	pdf_style stack[MAX_STYLE];
+	int depth = 0, over = 0;
+	stack[0] = base;
+	mc_iter it;
+	mc_iter_init(&it, (mc_node *)container);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		const mc_node *n = it.cur;
+		if (n == container)
+			continue;
+		pdf_style *cur = &stack[depth];
+		if (ev == MC_EVENT_EXIT) {
+			if (over)
+				over--;
+			else if (depth > 0)
+				depth--;
+			continue;
+		}
+		pdf_style st = *cur;
+		bool push = true;
+		switch (n->type) {
+		case MC_TEXT:
+			push = false;
+			add_plain(p, cur, n->as.text.text);
+			break;
+		case MC_CODE: {
+			push = false;
+			pdf_style cs = *cur;
+			cs.face = PF_MONO | (cur->face & PF_BOLD);
+			cs.size = (float)(cur->size * c->th->sizes.code /
+			                  c->th->sizes.body);
+			add_plain(p, &cs, n->as.text.text);
+			break;
+		}
+		case MC_EMPH:
+			st.face ^= PF_ITALIC;
+			break;
+		case MC_STRONG:
+			st.face |= PF_BOLD;
+			break;
+		case MC_STRIKE:
+			st.strike = true;
+			break;
+		case MC_SUP:
+			st.rise = 1;
+			break;
+		case MC_SUB:
+			st.rise = -1;
+			break;
+		case MC_LINK: {
+			const char *url = n->as.link.url;
+			if (url && *url) {
+				st.link = pdf_link_add(c, url);
+				st.color = c->th->colors.link;
+			}
+			break;
+		}
+		case MC_IMAGE: {
+			push = false;
+			pdf_style is = *cur;
+			is.face |= PF_ITALIC;
+			is.color = c->th->colors.muted;
+			const char *alt = n->as.image.alt;
+			add_plain(p, &is, "[");
+			add_plain(p, &is, *alt ? alt : "image");
+			add_plain(p, &is, "]");
+			break;
+		}
+		case MC_LINEBREAK:
+			push = false;
+			pdf_para_newline(p);
+			break;
+		case MC_SOFTBREAK:
+			push = false;
+			add_plain(p, cur, " ");
+			break;
+		case MC_BLANK: {
+			push = false;
+			double w = n->as.blank.width * cur->size * 0.45;
+			if (w < 3 * cur->size)
+				w = 3 * cur->size;
+			if (w > 20 * cur->size)
+				w = 20 * cur->size;
+			pdf_style bs = *cur;
+			bs.underline = true;
+			bs.color = c->th->colors.text;
+			pdf_para_gap(p, &bs, w);
+			break;
+		}
+		case MC_FOOTNOTE_REF: {
+			push = false;
+			char num[16];
+			snprintf(num, sizeof num, "%d", n->as.footnote.number);
+			pdf_style fs = *cur;
+			fs.rise = 1;
+			add_plain(p, &fs, num);
+			break;
+		}
+		default:
+			break;
+		}
+		if (push && mc_node_is_inline(n->type) && n->first) {
+			/* containers get an EXIT event: push their style */
+			if (depth + 1 < MAX_STYLE)
+				stack[++depth] = st;
+			else
+				over++;
+		}
+	}
+}
+
+/* ---- paragraphs ---- */
+
+static pdf_para_opts para_opts(pdf_ctx *c, double x0, double x1)
+{
+	pdf_para_opts o;
+	memset(&o, 0, sizeof o);
+	o.x = x0;
+	o.width = x1 - x0;
+	if (o.width < 2 * em(c))
+		o.width = 2 * em(c);
+	/* narrow measures (table cells) look better ragged */
+	o.align = c->in_cell && o.width < 24 * em(c) ? PA_LEFT : PA_JUSTIFY;
+	o.leading = c->th->line_height;
+	o.hyphenate = true;
+	return o;
+}
+
+/* Lay out a paragraph, handing it any pending list marker. */
+static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
+{
+	if (c->mk_pending) {
+		o->marker = c->mk_text;
+		o->marker_style = c->mk_style;
+		o->marker_x = c->mk_x;
+		o->marker_box = c->mk_box;
+		o->marker_checked = c->mk_checked;
+		c->mk_pending = false;
+		if (pdf_para_empty(p))
+			add_plain(p, &c->mk_style, "\xC2\xA0");
+	}
+	if (pdf_para_empty(p))
+		return 0;
+	return pdf_para_layout(p, o);
+}
+
+/* A pending marker before a block that is not text: its own line. */
+static void flush_marker(pdf_ctx *c, double x0, double x1)
+{
+	if (!c->mk_pending)
+		return;
+	pdf_para *p = pdf_para_new(c);
+	pdf_para_opts o = para_opts(c, x0, x1);
+	para_out(c, p, &o);
+	pdf_para_free(p);
+}
+
+static void anchor(pdf_ctx *c, const char *id, int level, const char *title)
+{
+	if ((!id || !*id) && !title)
+		return;
+	size_t op0 = pdf_slice_begin(c);
+	if (id && *id) {
+		pdf_op *a = pdf_op_add(c, OP_ANCHOR);
+		a->text = id;
+	}
+	if (title) {
+		pdf_op *o = pdf_op_add(c, OP_OUTLINE);
+		o->text = title;
+		o->ref = level;
+	}
+	pdf_slice *s = pdf_slice_end(c, op0, 0);
+	s->keep_next = true;
+}
+
+static void paragraph(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                      pdf_style st, pdf_align align, double after)
+{
+	if (n->id)
+		anchor(c, n->id, 0, NULL);
+	pdf_para *p = pdf_para_new(c);
+	inlines(c, p, n, st);
+	pdf_para_opts o = para_opts(c, x0, x1);
+	if (align != PA_JUSTIFY || o.align == PA_JUSTIFY)
+		o.align = align;
+	para_out(c, p, &o);
+	pdf_para_free(p);
+	pdf_space(c, after);
+}
+
+static const char *plain(pdf_ctx *c, const mc_node *n)
+{
+	return mc_node_plain_text((mc_doc *)c->doc, n);
+}
+
+static void heading(pdf_ctx *c, const mc_node *n, double x0, double x1)
+{
+	int level = n->as.heading.level;
+	double size = mc_theme_heading_size(c->th, level);
+	pdf_space(c, size * 0.9);
+	c->last_heading = plain(c, n);
+	c->heading_level = level;
+	anchor(c, n->id, level, c->last_heading);
+	pdf_style st = body_style(c);
+	st.face = PF_HEAD | PF_BOLD;
+	st.size = (float)size;
+	pdf_para *p = pdf_para_new(c);
+	inlines(c, p, n, st);
+	pdf_para_opts o = para_opts(c, x0, x1);
+	o.align = PA_LEFT;
+	o.hyphenate = false;
+	o.keep_lines = true;
+	o.leading = 1.25;
+	para_out(c, p, &o);
+	pdf_para_free(p);
+	keep_prev(c);
+	pdf_space(c, size * 0.35);
+}
+
+/* ---- frames ---- */
+
+static pdf_frame *frame_open(pdf_ctx *c, frame_kind kind, double x0,
+                             double x1, uint32_t fill, bool has_fill,
+                             uint32_t rule)
+{
+	if (c->in_cell)
+		return NULL;
+	pdf_frame *f = mc_arena_alloc(c->arena, sizeof *f);
+	f->parent = c->frame;
+	f->kind = kind;
+	f->depth = c->frame ? c->frame->depth + 1 : 0;
+	f->x0 = x0;
+	f->x1 = x1;
+	f->fill = fill;
+	f->has_fill = has_fill;
+	f->rule = rule;
+	f->page = -1;
+	c->frame = f;
+	return f;
+}
+
+static void frame_close(pdf_ctx *c, pdf_frame *f)
+{
+	if (f)
+		c->frame = f->parent;
+}
+
+/* A spacer that belongs to the current frame and is kept at page tops.
+ * Callers make an opening pad keep with what follows. */
+static pdf_slice *pad(pdf_ctx *c, double h)
+{
+	pdf_slice *s = pdf_slice_end(c, c->nops, h);
+	s->discard = false;
+	return s;
+}
+
+/* ---- blocks ---- */
+
+static void blocks(pdf_ctx *c, const mc_node *parent, double x0, double x1,
+                   int depth);
+static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                  int depth);
+
+/* Below MAX_NEST: the text of every block of the subtree, flat. */
+static void flat(pdf_ctx *c, const mc_node *root, double x0, double x1)
+{
+	if (!c->depth_warned) {
+		c->depth_warned = 1;
+		mc_warn(c->diag, root->line, root->col,
+		        "blocks nested more than %d deep are printed without "
+		        "further indentation",
+		        MAX_NEST);
+	}
+	mc_iter it;
+	mc_iter_init(&it, (mc_node *)root);
+	mc_event ev;
+	const mc_node *skip = NULL;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		const mc_node *n = it.cur;
+		if (skip) {
+			if (n == skip && ev == MC_EVENT_EXIT)
+				skip = NULL;
+			continue;
+		}
+		if (ev != MC_EVENT_ENTER)
+			continue;
+		switch (n->type) {
+		case MC_PARAGRAPH:
+		case MC_HEADING:
+		case MC_CALLOUT_TITLE:
+		case MC_SUMMARY:
+		case MC_ATTRIBUTION:
+		case MC_CAPTION:
+			paragraph(c, n, x0, x1, body_style(c), PA_JUSTIFY,
+			          em(c) * 0.4);
+			if (n->first)
+				skip = n;
+			break;
+		case MC_CODE_BLOCK:
+		case MC_THEMATIC_BREAK:
+		case MC_ANSWER:
+		case MC_EMBED:
+		case MC_FIGURE:
+			block(c, n, x0, x1, MAX_NEST);
+			if (n->first)
+				skip = n;
+			break;
+		case MC_TABLE: {
+			pdf_para *p = pdf_para_new(c);
+			pdf_style st = body_style(c);
+			add_plain(p, &st, plain(c, n));
+			pdf_para_opts o = para_opts(c, x0, x1);
+			para_out(c, p, &o);
+			pdf_para_free(p);
+			skip = n;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static void blocks(pdf_ctx *c, const mc_node *parent, double x0, double x1,
+                   int depth)
+{
+	for (const mc_node *n = parent->first; n; n = n->next) {
+		if (depth >= MAX_NEST)
+			flat(c, n, x0, x1);
+		else
+			block(c, n, x0, x1, depth + 1);
+	}
+}
+
+static const char *bullet(int level)
+{
+	static const char *const b[3] = {"\xE2\x80\xA2", "\xE2\x97\xA6",
+	                                 "\xE2\x96\xAA"};
+	return b[level % 3];
+}
+
+static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                 int depth, int *list_level)
+{
+	double indent = room(c, x0, x1, em(c) * 1.7);
+	if (indent <= 0)
+		indent = em(c) * 0.9; /* narrow: markers just hang in front */
+	if (x1 - x0 - indent < 4 * em(c))
+		indent = 0;
+	int num = n->as.list.start;
+	bool ordered = n->as.list.ordered;
+	int lvl = *list_level;
+	(*list_level)++;
+	/* widest number, for right-aligned numbers */
+	for (const mc_node *it = n->first; it; it = it->next, num++) {
+		flush_marker(c, x0, x1);
+		char buf[24];
+		pdf_style ms = body_style(c);
+		if (ordered) {
+			snprintf(buf, sizeof buf, "%d.", num);
+		} else {
+			snprintf(buf, sizeof buf, "%s", bullet(lvl));
+			ms.color = c->th->colors.muted;
+		}
+		double mw = pdf_text_width(c, PF_BODY, buf, strlen(buf)) *
+		            ms.size;
+		c->mk_pending = true;
+		c->mk_box = it->as.item.task != MC_TASK_NONE;
+		c->mk_checked = it->as.item.task == MC_TASK_DONE;
+		c->mk_text = mc_arena_strndup(c->arena, buf, strlen(buf));
+		c->mk_style = ms;
+		c->mk_x = c->mk_box ? x0 + indent - ms.size * 1.2
+		                    : x0 + indent - mw - em(c) * 0.45;
+		if (c->mk_x < x0)
+			c->mk_x = x0;
+		if (depth >= MAX_NEST)
+			flat(c, it, x0 + indent, x1);
+		else
+			blocks(c, it, x0 + indent, x1, depth + 1);
+		flush_marker(c, x0 + indent, x1);
+		if (!n->as.list.tight)
+			pdf_space(c, em(c) * 0.3);
+	}
+	(*list_level)--;
+	pdf_space(c, em(c) * 0.5);
+}
+
+static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
+{
+	double padx = em(c) * 0.6, pady = em(c) * 0.4;
+	flush_marker(c, x0, x1);
+	pdf_frame *f = frame_open(c, FR_CODE, x0, x1,
+	                          c->th->colors.code_background, true, 0);
+	pad(c, pady)->keep_next = true;
+	double size = c->th->sizes.code;
+	double lh = size * 1.35;
+	double avail = x1 - x0 - 2 * padx;
+	const char *mark = "\xE2\x86\xAA"; /* ↪ */
+	int mark_face = pdf_font_for(c, PF_MONO, 0x21AA);
+	double markw = pdf_glyph_width(c, mark_face, 0x21AA) * size +
+	               size * 0.4;
+	const char *t = n->as.code.text;
+	size_t tl = strlen(t);
+	if (tl && t[tl - 1] == '\n')
+		tl--;
+	size_t s0 = c->nslices;
+	size_t i = 0;
+	mc_buf line = MC_BUF_INIT;
+	while (i <= tl) {
+		/* one source line, tabs expanded */
+		size_t j = i;
+		while (j < tl && t[j] != '\n')
+			j++;
+		mc_buf_clear(&line);
+		size_t colm = 0;
+		for (size_t k = i; k < j; k++) {
+			if (t[k] == '\t') {
+				do {
+					mc_buf_putc(&line, ' ');
+					colm++;
+				} while (colm % 4);
+			} else {
+				unsigned char ch = (unsigned char)t[k];
+				mc_buf_putc(&line, ch < 0x20 ? ' ' : (char)ch);
+				if ((ch & 0xC0) != 0x80)
+					colm++;
+			}
+		}
+		/* wrap it into visual lines */
+		size_t k = 0, ln = line.len;
+		bool cont = false;
+		do {
+			size_t op0 = pdf_slice_begin(c);
+			double x = x0 + padx;
+			double lim = avail;
+			if (cont) {
+				pdf_op *m = pdf_op_add(c, OP_TEXT);
+				m->font = (int16_t)mark_face;
+				m->size = (float)size;
+				m->x = x;
+				m->y = lh * 0.75;
+				m->color = c->th->colors.muted;
+				m->text = mark;
+				m->len = 3;
+				m->layer = 2;
+				x += markw;
+				lim -= markw;
+			}
+			double used = 0;
+			size_t runstart = k;
+			int runface = -1;
+			double runx = x;
+			while (k < ln) {
+				uint32_t cp;
+				size_t l = pdf_utf8_next(line.data + k, ln - k,
+				                         &cp);
+				if (cp > 0xFFFF)
+					cp = 0xFFFD;
+				int fc = pdf_font_for(c, PF_MONO, cp);
+				double w = pdf_glyph_width(c, fc, cp) * size;
+				if (used + w > lim && k > runstart + 0 &&
+				    used > 0)
+					break;
+				if (fc != runface) {
+					if (runface >= 0 && k > runstart) {
+						pdf_op *o = pdf_op_add(c, OP_TEXT);
+						o->font = (int16_t)runface;
+						o->size = (float)size;
+						o->x = runx;
+						o->y = lh * 0.75;
+						o->color = c->th->colors.text;
+						o->text = mc_arena_strndup(
+							c->arena,
+							line.data + runstart,
+							k - runstart);
+						o->len = (uint32_t)(k - runstart);
+						o->layer = 2;
+					}
+					runface = fc;
+					runstart = k;
+					runx = x + used;
+				}
+				used += w;
+				k += l;
+			}
+			if (runface >= 0 && k > runstart) {
+				pdf_op *o = pdf_op_add(c, OP_TEXT);
+				o->font = (int16_t)runface;
+				o->size = (float)size;
+				o->x = runx;
+				o->y = lh * 0.75;
+				o->color = c->th->colors.text;
+				o->text = mc_arena_strndup(
+					c->arena, line.data + runstart,
+					k - runstart);
+				o->len = (uint32_t)(k - runstart);
+				o->layer = 2;
+			}
+			pdf_slice_end(c, op0, lh);
+			cont = true;
+		} while (k < ln);
+		i = j + 1;
+	}
+	mc_buf_free(&line);
+	size_t nl = c->nslices - s0;
+	if (nl >= 2)
+		c->slices[s0].keep_next = true;
+	if (nl >= 3)
+		c->slices[c->nslices - 2].keep_next = true;
+	pad(c, pady);
+	frame_close(c, f);
+	pdf_space(c, em(c) * 0.7);
+}
+
+static void thematic_break(pdf_ctx *c, double x0, double x1)
+{
+	flush_marker(c, x0, x1);
+	size_t op0 = pdf_slice_begin(c);
+	pdf_op *l = pdf_op_add(c, OP_LINE);
+	double w = (x1 - x0) * 0.4;
+	l->x = x0 + (x1 - x0 - w) / 2;
+	l->y = em(c) * 0.75;
+	l->w = w;
+	l->lw = 0.8f;
+	l->color = c->th->colors.rule;
+	l->layer = 1;
+	pdf_slice_end(c, op0, em(c) * 1.5);
+}
+
+/* Read a whole (small) file; NULL on failure. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	unsigned char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= (64u << 20)) {
+				free(buf);
+				fclose(f);
+				return NULL; /* absurd image */
+			}
+			cap = cap ? cap * 2 : 65536;
+			buf = mc_xrealloc(buf, cap);
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad || n == 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Load an image into the PDF; its index or -1. */
+static int load_image(pdf_ctx *c, const char *path)
+{
+	size_t len = 0;
+	unsigned char *buf = slurp(path, &len);
+	if (!buf)
+		return -1;
+	HPDF_Image img = NULL;
+	if (len > 8 && !memcmp(buf, "\x89PNG", 4))
+		img = HPDF_LoadPngImageFromMem(c->pdf, buf, (HPDF_UINT)len);
+	else if (len > 3 && buf[0] == 0xFF && buf[1] == 0xD8)
+		img = HPDF_LoadJpegImageFromMem(c->pdf, buf, (HPDF_UINT)len);
+	free(buf);
+	if (!img) {
+		HPDF_ResetError(c->pdf);
+		c->err = 0;
+		return -1;
+	}
+	PDF_GROW(c->images, c->nimages, c->capimages);
+	c->images[c->nimages].img = img;
+	return (int)c->nimages++;
+}
+
+static void caption(pdf_ctx *c, const mc_node *cap, double x0, double x1)
+{
+	if (!cap)
+		return;
+	keep_prev(c);
+	pdf_style st = body_style(c);
+	st.size = (float)c->th->sizes.small;
+	st.color = c->th->colors.muted;
+	st.face |= PF_ITALIC;
+	pdf_space(c, em(c) * 0.2);
+	paragraph(c, cap, x0, x1, st, PA_CENTER, 0);
+}
+
+static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
+{
+	flush_marker(c, x0, x1);
+	if (n->id)
+		anchor(c, n->id, 0, NULL);
+	const mc_image *im = &n->as.image;
+	const mc_node *cap = NULL;
+	for (const mc_node *k = n->first; k; k = k->next)
+		if (k->type == MC_CAPTION)
+			cap = k;
+	int idx = im->path ? load_image(c, im->path) : -1;
+	double avail = x1 - x0;
+	if (idx < 0) {
+		mc_warn(c->diag, n->line, n->col,
+		        "image \"%s\" is %s; printing its alternative text",
+		        im->src,
+		        im->path ? "not a readable PNG or JPEG file"
+		                 : "remote or missing");
+		pdf_frame *f = frame_open(c, FR_CARD, x0, x1,
+		                          c->th->colors.code_background, true,
+		                          c->th->colors.table_border);
+		pad(c, em(c) * 0.5)->keep_next = true;
+		pdf_para *p = pdf_para_new(c);
+		pdf_style st = body_style(c);
+		st.face |= PF_ITALIC;
+		st.color = c->th->colors.muted;
+		add_plain(p, &st, "Image: ");
+		add_plain(p, &st, *im->alt ? im->alt : im->src);
+		pdf_para_opts o = para_opts(c, x0 + em(c), x1 - em(c));
+		o.align = PA_CENTER;
+		para_out(c, p, &o);
+		pdf_para_free(p);
+		pad(c, em(c) * 0.5);
+		frame_close(c, f);
+	} else {
+		HPDF_Image img = c->images[idx].img;
+		double iw = HPDF_Image_GetWidth(img);
+		double ih = HPDF_Image_GetHeight(img);
+		if (iw < 1)
+			iw = 1;
+		if (ih < 1)
+			ih = 1;
+		double w = im->width > 0 ? im->width * CSS_PX : avail;
+		if (w > avail)
+			w = avail;
+		double h = w * ih / iw;
+		double maxh = (c->bottom - c->top) * 0.7;
+		if (h > maxh) {
+			h = maxh;
+			w = h * iw / ih;
+		}
+		size_t op0 = pdf_slice_begin(c);
+		pdf_op *o = pdf_op_add(c, OP_IMAGE);
+		o->x = x0 + (avail - w) / 2;
+		o->y = 0;
+		o->w = w;
+		o->h = h;
+		o->ref = idx;
+		o->layer = 1;
+		if (im->href && *im->href) {
+			pdf_op *l = pdf_op_add(c, OP_LINK);
+			l->x = x0 + (avail - w) / 2;
+			l->w = w;
+			l->h = h;
+			l->ref = pdf_link_add(c, im->href);
+		}
+		pdf_slice *s = pdf_slice_end(c, op0, h);
+		s->minh = h * 0.45;
+	}
+	caption(c, cap, x0, x1);
+	pdf_space(c, em(c) * 0.8);
+}
+
+static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
+{
+	flush_marker(c, x0, x1);
+	keep_prev(c);
+	const mc_theme *th = c->th;
+	size_t op0 = pdf_slice_begin(c);
+	if (n->as.answer.kind == MC_ANSWER_CHECKBOX) {
+		double s = em(c) * 0.9;
+		pdf_op *b = pdf_op_add(c, OP_STROKE);
+		b->x = x0;
+		b->y = em(c) * 0.3;
+		b->w = s;
+		b->h = s;
+		b->lw = 0.8f;
+		b->color = th->colors.text;
+		b->layer = 1;
+		pdf_op *f = pdf_op_add(c, OP_CHECKBOX);
+		f->x = x0;
+		f->y = em(c) * 0.3;
+		f->w = s;
+		f->h = s;
+		f->ref = n->as.answer.number;
+		f->aux = n->as.answer.checked;
+		f->text = n->as.answer.label;
+		pdf_slice_end(c, op0, em(c) * 1.6);
+	} else {
+		int lines = n->as.answer.kind == MC_ANSWER_LINE ? 1
+		            : n->as.answer.lines > 0 ? n->as.answer.lines
+		                                     : th->answer.lines;
+		if (lines > 40)
+			lines = 40;
+		double sp = th->answer.line_spacing;
+		for (int k = 1; k <= lines; k++) {
+			pdf_op *l = pdf_op_add(c, OP_LINE);
+			l->x = x0;
+			l->y = k * sp;
+			l->w = x1 - x0;
+			l->lw = 0.5f;
+			l->color = th->answer.rule;
+			l->layer = 1;
+		}
+		pdf_op *f = pdf_op_add(c, OP_FIELD);
+		f->x = x0;
+		f->y = 0;
+		f->w = x1 - x0;
+		f->h = lines * sp + 2;
+		f->ref = n->as.answer.number;
+		f->aux = (uint32_t)lines;
+		f->text = n->as.answer.label;
+		pdf_slice_end(c, op0, lines * sp + em(c) * 0.4);
+	}
+	pdf_space(c, em(c) * 0.4);
+}
+
+static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                    int depth)
+{
+	flush_marker(c, x0, x1);
+	const mc_callout_style *cs =
+		mc_theme_callout(c->th, n->as.callout.kind, n->as.callout.variant);
+	pdf_space(c, em(c) * 0.3);
+	pdf_frame *f = frame_open(c, FR_CALLOUT, x0, x1, cs->background, true,
+	                          cs->rule);
+	double in = room(c, x0, x1, em(c) * 2);
+	double ix0 = x0 + in * 0.55, ix1 = x1 - in * 0.45;
+	pad(c, em(c) * 0.6)->keep_next = true;
+	if (n->id)
+		anchor(c, n->id, 0, NULL);
+	if (cs->label && *cs->label) {
+		pdf_para *p = pdf_para_new(c);
+		pdf_style st = body_style(c);
+		st.face = PF_HEAD | PF_BOLD;
+		st.size = (float)c->th->sizes.small;
+		st.color = cs->rule;
+		add_plain(p, &st, cs->label);
+		pdf_para_opts o = para_opts(c, ix0, ix1);
+		o.align = PA_LEFT;
+		o.keep_lines = true;
+		para_out(c, p, &o);
+		pdf_para_free(p);
+		keep_prev(c);
+	}
+	const mc_node *k = n->first;
+	if (k && k->type == MC_CALLOUT_TITLE) {
+		const char *t = plain(c, k);
+		c->last_heading = t; /* the nearest heading, for embeds */
+		int lvl = c->heading_level + 1;
+		anchor(c, k->id, lvl > 6 ? 6 : lvl, t);
+		pdf_style st = body_style(c);
+		st.face = PF_HEAD | PF_BOLD;
+		st.size = (float)mc_theme_heading_size(c->th, 4);
+		pdf_para *p = pdf_para_new(c);
+		inlines(c, p, k, st);
+		pdf_para_opts o = para_opts(c, ix0, ix1);
+		o.align = PA_LEFT;
+		o.hyphenate = false;
+		o.keep_lines = true;
+		o.leading = 1.25;
+		para_out(c, p, &o);
+		pdf_para_free(p);
+		keep_prev(c);
+		pdf_space(c, em(c) * 0.4);
+		k = k->next;
+	}
+	for (; k; k = k->next) {
+		if (depth >= MAX_NEST)
+			flat(c, k, ix0, ix1);
+		else
+			block(c, k, ix0, ix1, depth + 1);
+	}
+	/* drop the trailing block spacing: the pad closes the box */
+	while (c->nslices && c->slices[c->nslices - 1].discard &&
+	       c->slices[c->nslices - 1].frame == f)
+		c->nslices--;
+	pad(c, em(c) * 0.6);
+	frame_close(c, f);
+	pdf_space(c, em(c) * 0.9);
+}
+
+static void blockquote(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                       int depth)
+{
+	flush_marker(c, x0, x1);
+	pdf_frame *f = frame_open(c, FR_QUOTE, x0, x1, 0, false,
+	                          c->th->colors.quote_rule);
+	double in = room(c, x0, x1, em(c) * 2.4);
+	double ix0 = x0 + in / 2, ix1 = x1 - in / 2;
+	for (const mc_node *k = n->first; k; k = k->next) {
+		if (k->type == MC_ATTRIBUTION) {
+			keep_prev(c);
+			pdf_style st = body_style(c);
+			st.face |= PF_ITALIC;
+			st.color = c->th->colors.muted;
+			pdf_para *p = pdf_para_new(c);
+			add_plain(p, &st, "\xE2\x80\x94\xC2\xA0"); /* — */
+			inlines(c, p, k, st);
+			pdf_para_opts o = para_opts(c, ix0, ix1);
+			o.align = PA_RIGHT;
+			o.hyphenate = false;
+			para_out(c, p, &o);
+			pdf_para_free(p);
+			continue;
+		}
+		if (depth >= MAX_NEST)
+			flat(c, k, ix0, ix1);
+		else
+			block(c, k, ix0, ix1, depth + 1);
+	}
+	while (c->nslices && c->slices[c->nslices - 1].discard &&
+	       c->slices[c->nslices - 1].frame == f)
+		c->nslices--;
+	frame_close(c, f);
+	pdf_space(c, em(c) * 0.9);
+}
+
+static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                    int depth)
+{
+	flush_marker(c, x0, x1);
+	for (const mc_node *k = n->first; k; k = k->next) {
+		if (k->type == MC_SUMMARY) {
+			pdf_style st = body_style(c);
+			st.face = PF_HEAD | PF_BOLD;
+			pdf_para *p = pdf_para_new(c);
+			add_plain(p, &st, "\xE2\x96\xB8\xC2\xA0"); /* ▸ */
+			inlines(c, p, k, st);
+			pdf_para_opts o = para_opts(c, x0, x1);
+			o.align = PA_LEFT;
+			o.keep_lines = true;
+			para_out(c, p, &o);
+			pdf_para_free(p);
+			keep_prev(c);
+			pdf_space(c, em(c) * 0.3);
+			continue;
+		}
+		if (depth >= MAX_NEST)
+			flat(c, k, x0 + room(c, x0, x1, em(c)), x1);
+		else
+			block(c, k, x0 + room(c, x0, x1, em(c)), x1,
+			      depth + 1);
+	}
+	pdf_space(c, em(c) * 0.6);
+}
+
+static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
+{
+	flush_marker(c, x0, x1);
+	const mc_theme *th = c->th;
+	double padw = em(c) * 0.8;
+	double qr = th->embed.qr_size;
+	const char *url = n->as.embed.short_url && *n->as.embed.short_url
+	                          ? n->as.embed.short_url
+	                          : n->as.embed.url;
+	/* no room beside the text (absurd nesting): no QR code */
+	bool has_qr = url && *url && x1 - x0 - qr - 3 * padw >= 8 * em(c);
+	double tx0 = x0 + padw;
+	double tx1 = x1 - padw - (has_qr ? qr + padw : 0);
+	const mc_callout_style *cs =
+		mc_theme_callout(th, MC_CALLOUT_VIDEOS, 0);
+	size_t s0 = c->nslices;
+	bool save_cell = c->in_cell;
+	c->in_cell = true; /* no frames inside the card */
+	pdf_para_opts o = para_opts(c, tx0, tx1);
+	o.align = PA_LEFT;
+	o.hyphenate = false;
+
+	/* kind · duration */
+	pdf_para *p = pdf_para_new(c);
+	pdf_style st = body_style(c);
+	st.face = PF_HEAD | PF_BOLD;
+	st.size = (float)th->sizes.small;
+	st.color = cs->rule;
+	add_plain(p, &st, mc_theme_embed_label(th, n->as.embed.kind));
+	if (n->as.embed.duration && *n->as.embed.duration) {
+		add_plain(p, &st, " \xC2\xB7 ");
+		add_plain(p, &st, n->as.embed.duration);
+	}
+	para_out(c, p, &o);
+	pdf_para_free(p);
+
+	/* title */
+	const char *title = n->as.embed.title && *n->as.embed.title
+	                            ? n->as.embed.title
+	                    : c->last_heading ? c->last_heading
+	                                      : c->doc->meta.title;
+	if (title && *title) {
+		p = pdf_para_new(c);
+		st = body_style(c);
+		st.face = PF_HEAD | PF_BOLD;
+		add_plain(p, &st, title);
+		para_out(c, p, &o);
+		pdf_para_free(p);
+	}
+	/* provider, URL */
+	p = pdf_para_new(c);
+	st = body_style(c);
+	st.size = (float)th->sizes.small;
+	st.color = th->colors.muted;
+	add_plain(p, &st, n->as.embed.provider ? n->as.embed.provider : "");
+	para_out(c, p, &o);
+	pdf_para_free(p);
+	if (url && *url) {
+		p = pdf_para_new(c);
+		st = body_style(c);
+		st.face = PF_BODY;
+		st.size = (float)th->sizes.small;
+		st.color = th->colors.link;
+		st.link = pdf_link_add(c, url);
+		add_plain(p, &st, url);
+		para_out(c, p, &o);
+		pdf_para_free(p);
+	}
+	for (const mc_node *k = n->first; k; k = k->next)
+		if (k->type == MC_CAPTION) {
+			pdf_style cst = body_style(c);
+			cst.size = (float)th->sizes.small;
+			cst.face |= PF_ITALIC;
+			paragraph(c, k, tx0, tx1, cst, PA_LEFT, 0);
+		}
+	c->in_cell = save_cell;
+	/* pad top and bottom, and take the QR code's height */
+	pdf_slice *m = collapse(c, s0);
+	double th_ = m ? m->h : 0;
+	double h = (has_qr && qr > th_ ? qr : th_) + 2 * padw;
+	size_t op0 = m ? m->op0 : c->nops;
+	if (m)
+		for (size_t k = m->op0; k < c->nops; k++)
+			c->ops[k].y += padw;
+	c->nslices = s0;
+	if (!c->frame || c->in_cell) {
+		/* a card of its own (inside a callout the box is there) */
+		pdf_op *bg = pdf_op_add(c, OP_FILL);
+		bg->x = x0;
+		bg->y = 0;
+		bg->w = x1 - x0;
+		bg->h = h;
+		bg->color = cs->background;
+		bg->layer = 0;
+		pdf_op *bd = pdf_op_add(c, OP_FILL);
+		bd->x = x0;
+		bd->y = 0;
+		bd->w = 3;
+		bd->h = h;
+		bd->color = cs->rule;
+		bd->layer = 0;
+	}
+	if (has_qr) {
+		double qx = x1 - padw - qr, qy = padw;
+		pdf_op *wbg = pdf_op_add(c, OP_FILL);
+		wbg->x = qx;
+		wbg->y = qy;
+		wbg->w = qr;
+		wbg->h = qr;
+		wbg->color = 0xFFFFFF;
+		wbg->layer = 0;
+		if (pdf_qr(c, url, qx, qy, qr) == 0) {
+			pdf_op *l = pdf_op_add(c, OP_LINK);
+			l->x = qx;
+			l->y = qy;
+			l->w = qr;
+			l->h = qr;
+			l->ref = pdf_link_add(c, url);
+		}
+	}
+	pdf_slice_end(c, op0, h);
+	pdf_space(c, em(c) * 0.8);
+}
+
+/* ---- tables ---- */
+
+typedef struct tcell {
+	const mc_node *n;
+	int row, col, cs, rs;
+	double minw, maxw;
+	double h;
+} tcell;
+
+/* Minimum (longest word) and maximum (one line) widths of a cell. */
+static void measure_cell(pdf_ctx *c, tcell *t)
+{
+	const char *s = plain(c, t->n);
+	int face = PF_BODY | (t->n->as.cell.header ? PF_BOLD : 0);
+	double size = c->th->sizes.body, word = 0, line = 0, best = 0;
+	size_t n = strlen(s), i = 0;
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t l = i < n ? pdf_utf8_next(s + i, n - i, &cp) : 1;
+		if (i == n || cp == ' ' || cp == '\n') {
+			if (word > best)
+				best = word;
+			word = 0;
+			if (cp == '\n') {
+				if (line > t->maxw)
+					t->maxw = line;
+				line = 0;
+			} else {
+				line += size * 0.3;
+			}
+		} else {
+			double w = pdf_glyph_width(c, pdf_font_for(c, face, cp),
+			                           cp) *
+			           size;
+			word += w;
+			line += w;
+		}
+		i += l;
+	}
+	if (line > t->maxw)
+		t->maxw = line;
+	/* long words (URLs) may break: do not let them claim the page */
+	t->minw = best > size * 12 ? size * 12 : best;
+}
+
+static void cell_content(pdf_ctx *c, const tcell *t, double x0, double x1,
+                         int depth)
+{
+	c->face_mod = t->n->as.cell.header ? PF_BOLD : 0;
+	bool save = c->in_cell;
+	c->in_cell = true;
+	for (const mc_node *k = t->n->first; k; k = k->next) {
+		if (depth >= MAX_NEST)
+			flat(c, k, x0, x1);
+		else
+			block(c, k, x0, x1, depth + 1);
+	}
+	/* no trailing spacing */
+	while (c->nslices && c->slices[c->nslices - 1].discard)
+		c->nslices--;
+	c->in_cell = save;
+	c->face_mod = 0;
+}
+
+static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                  int depth)
+{
+	flush_marker(c, x0, x1);
+	int ncols = n->as.table.ncols;
+	int nrows = 0;
+	for (const mc_node *r = n->first; r; r = r->next)
+		nrows++;
+	if (ncols <= 0 || nrows == 0)
+		return;
+	if (ncols > 64)
+		ncols = 64;
+	/* place the cells on the grid */
+	size_t ncells = 0, capcells = 0;
+	tcell *cells = NULL;
+	unsigned char *occ = mc_xcalloc((size_t)nrows * (size_t)ncols, 1);
+	int ri = 0;
+	for (const mc_node *r = n->first; r; r = r->next, ri++) {
+		int col = 0;
+		for (const mc_node *k = r->first; k; k = k->next) {
+			while (col < ncols && occ[(size_t)ri * ncols + col])
+				col++;
+			if (col >= ncols)
+				break;
+			int cs = k->as.cell.colspan, rs = k->as.cell.rowspan;
+			if (cs < 1)
+				cs = 1;
+			if (rs < 1)
+				rs = 1;
+			if (col + cs > ncols)
+				cs = ncols - col;
+			if (ri + rs > nrows)
+				rs = nrows - ri;
+			for (int y = ri; y < ri + rs; y++)
+				for (int x = col; x < col + cs; x++)
+					occ[(size_t)y * ncols + x] = 1;
+			PDF_GROW(cells, ncells, capcells);
+			tcell *t = &cells[ncells++];
+			memset(t, 0, sizeof *t);
+			t->n = k;
+			t->row = ri;
+			t->col = col;
+			t->cs = cs;
+			t->rs = rs;
+			measure_cell(c, t);
+			col += cs;
+		}
+	}
+	free(occ);
+	/* column widths from min/max content widths */
+	double padc = em(c) * 0.45;
+	double *minw = mc_xcalloc((size_t)ncols, sizeof *minw);
+	double *maxw = mc_xcalloc((size_t)ncols, sizeof *maxw);
+	double *wid = mc_xcalloc((size_t)ncols, sizeof *wid);
+	for (size_t i = 0; i < ncells; i++) {
+		tcell *t = &cells[i];
+		if (t->cs != 1)
+			continue;
+		if (t->minw + 2 * padc > minw[t->col])
+			minw[t->col] = t->minw + 2 * padc;
+		if (t->maxw + 2 * padc > maxw[t->col])
+			maxw[t->col] = t->maxw + 2 * padc;
+	}
+	for (size_t i = 0; i < ncells; i++) { /* spanning cells */
+		tcell *t = &cells[i];
+		if (t->cs == 1)
+			continue;
+		double smin = 0, smax = 0;
+		for (int x = t->col; x < t->col + t->cs; x++) {
+			smin += minw[x];
+			smax += maxw[x];
+		}
+		if (t->minw + 2 * padc > smin)
+			for (int x = t->col; x < t->col + t->cs; x++)
+				minw[x] += (t->minw + 2 * padc - smin) / t->cs;
+		if (t->maxw + 2 * padc > smax)
+			for (int x = t->col; x < t->col + t->cs; x++)
+				maxw[x] += (t->maxw + 2 * padc - smax) / t->cs;
+	}
+	double avail = x1 - x0, smin = 0, smax = 0;
+	for (int x = 0; x < ncols; x++) {
+		if (minw[x] < 2 * padc + em(c))
+			minw[x] = 2 * padc + em(c);
+		if (maxw[x] < minw[x])
+			maxw[x] = minw[x];
+		smin += minw[x];
+		smax += maxw[x];
+	}
+	for (int x = 0; x < ncols; x++) {
+		if (smax <= avail)
+			wid[x] = maxw[x] * avail / smax; /* fill the width */
+		else if (smin >= avail)
+			wid[x] = minw[x] * avail / smin;
+		else
+			wid[x] = minw[x] + (maxw[x] - minw[x]) *
+			                           (avail - smin) / (smax - smin);
+	}
+	double *colx = mc_xcalloc((size_t)ncols + 1, sizeof *colx);
+	colx[0] = x0;
+	for (int x = 0; x < ncols; x++)
+		colx[x + 1] = colx[x] + wid[x];
+
+	/* pass 1: cell heights */
+	double *rowh = mc_xcalloc((size_t)nrows, sizeof *rowh);
+	size_t save_ops = c->nops, save_slices = c->nslices;
+	size_t save_links = c->nlinks;
+	for (size_t i = 0; i < ncells; i++) {
+		tcell *t = &cells[i];
+		size_t s0 = c->nslices;
+		cell_content(c, t, colx[t->col] + padc,
+		             colx[t->col + t->cs] - padc, depth);
+		double h = 0;
+		for (size_t k = s0; k < c->nslices; k++)
+			h += c->slices[k].h;
+		t->h = h + 2 * padc * 0.8;
+		c->nslices = s0;
+		if (t->rs == 1 && t->h > rowh[t->row])
+			rowh[t->row] = t->h;
+	}
+	for (size_t i = 0; i < ncells; i++) {
+		tcell *t = &cells[i];
+		if (t->rs == 1)
+			continue;
+		double sum = 0;
+		for (int y = t->row; y < t->row + t->rs; y++)
+			sum += rowh[y];
+		if (t->h > sum)
+			rowh[t->row + t->rs - 1] += t->h - sum;
+	}
+	c->nops = save_ops;
+	c->nslices = save_slices;
+	c->nlinks = save_links;
+
+	/* a row taller than a page cannot be kept whole: print the table
+	 * as a list of its cells instead, which breaks line by line */
+	double maxrow = 0;
+	for (int r = 0; r < nrows; r++)
+		if (rowh[r] > maxrow)
+			maxrow = rowh[r];
+	if (maxrow > (c->bottom - c->top) * 0.9) {
+		mc_warn(c->diag, n->line, n->col,
+		        "a table row is taller than a page; the table is "
+		        "printed cell by cell");
+		for (size_t i = 0; i < ncells; i++) {
+			if (i > 0 && cells[i].row != cells[i - 1].row)
+				thematic_break(c, x0, x1);
+			cell_content(c, &cells[i], x0, x1, depth);
+			pdf_space(c, em(c) * 0.4);
+		}
+		goto done;
+	}
+
+	/* pass 2: one slice per row */
+	long save_header = c->table_header;
+	c->table_header = -1;
+	size_t ci = 0;
+	for (int r = 0; r < nrows; r++) {
+		size_t op0 = pdf_slice_begin(c);
+		bool header_row = false;
+		for (; ci < ncells && cells[ci].row == r; ci++) {
+			tcell *t = &cells[ci];
+			double h = 0;
+			for (int y = r; y < r + t->rs; y++)
+				h += rowh[y];
+			double cx0 = colx[t->col], cx1 = colx[t->col + t->cs];
+			if (t->n->as.cell.header) {
+				pdf_op *bg = pdf_op_add(c, OP_FILL);
+				bg->x = cx0;
+				bg->y = 0;
+				bg->w = cx1 - cx0;
+				bg->h = h;
+				bg->color = c->th->colors.table_header_background;
+				bg->layer = 0;
+			}
+			if (t->n->parent && t->n->parent->as.row.header)
+				header_row = true;
+			pdf_op *bd = pdf_op_add(c, OP_STROKE);
+			bd->x = cx0;
+			bd->y = 0;
+			bd->w = cx1 - cx0;
+			bd->h = h;
+			bd->lw = 0.6f;
+			bd->color = c->th->colors.table_border;
+			bd->layer = 1;
+			size_t s0 = c->nslices;
+			size_t cop0 = c->nops;
+			cell_content(c, t, cx0 + padc, cx1 - padc, depth);
+			double y = padc * 0.8;
+			for (size_t k = s0; k < c->nslices; k++) {
+				pdf_slice *s = &c->slices[k];
+				for (size_t q = s->op0; q < s->op0 + s->nops; q++)
+					c->ops[q].y += y;
+				y += s->h;
+			}
+			(void)cop0;
+			c->nslices = s0;
+		}
+		pdf_slice *s = pdf_slice_end(c, op0, rowh[r]);
+		/* rows spanned by a cell stay together */
+		for (size_t k = 0; k < ncells; k++)
+			if (cells[k].row <= r && cells[k].row + cells[k].rs - 1 > r)
+				s->keep_next = true;
+		if (header_row && r == 0) {
+			s->header = -1;
+			s->keep_next = true;
+			c->table_header = (long)(c->nslices - 1);
+		}
+	}
+	c->table_header = save_header;
+done:
+	free(rowh);
+	free(colx);
+	free(wid);
+	free(minw);
+	free(maxw);
+	free(cells);
+	pdf_space(c, em(c) * 0.8);
+}
+
+/* ---- dispatch ---- */
+
+static int list_level_of(const mc_node *n)
+{
+	int lvl = 0;
+	for (const mc_node *p = n->parent; p && lvl < 100; p = p->parent)
+		if (p->type == MC_LIST)
+			lvl++;
+	return lvl;
+}
+
+static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                  int depth)
+{
+	switch (n->type) {
+	case MC_HEADING:
+		flush_marker(c, x0, x1);
+		heading(c, n, x0, x1);
+		break;
+	case MC_PARAGRAPH:
+		paragraph(c, n, x0, x1, body_style(c), PA_JUSTIFY,
+		          em(c) * 0.6);
+		break;
+	case MC_LIST: {
+		int lvl = list_level_of(n);
+		list(c, n, x0, x1, depth, &lvl);
+		break;
+	}
+	case MC_ITEM: /* only inside lists */
+		blocks(c, n, x0, x1, depth);
+		break;
+	case MC_BLOCKQUOTE:
+		blockquote(c, n, x0, x1, depth);
+		break;
+	case MC_CODE_BLOCK:
+		code_block(c, n, x0, x1);
+		break;
+	case MC_THEMATIC_BREAK:
+		thematic_break(c, x0, x1);
+		break;
+	case MC_TABLE:
+		if (c->in_cell && depth >= MAX_NEST / 2)
+			flat(c, n, x0, x1);
+		else
+			table(c, n, x0, x1, depth);
+		break;
+	case MC_FIGURE:
+		figure(c, n, x0, x1);
+		break;
+	case MC_CALLOUT:
+		if (c->in_cell)
+			blocks(c, n, x0, x1, depth);
+		else
+			callout(c, n, x0, x1, depth);
+		break;
+	case MC_EMBED:
+		embed(c, n, x0, x1);
+		break;
+	case MC_DETAILS:
+		details(c, n, x0, x1, depth);
+		break;
+	case MC_ANSWER:
+		answer(c, n, x0, x1);
+		break;
+	case MC_FOOTNOTE_DEF: {
+		char num[24];
+		snprintf(num, sizeof num, "%d.", n->as.footnote.number);
+		pdf_style ms = body_style(c);
+		ms.size = (float)c->th->sizes.small;
+		c->mk_pending = true;
+		c->mk_box = false;
+		c->mk_text = mc_arena_strndup(c->arena, num, strlen(num));
+		c->mk_style = ms;
+		c->mk_x = x0;
+		blocks(c, n, x0 + em(c) * 1.6, x1, depth);
+		flush_marker(c, x0, x1);
+		break;
+	}
+	case MC_CALLOUT_TITLE:
+	case MC_SUMMARY:
+	case MC_CAPTION:
+	case MC_ATTRIBUTION:
+		paragraph(c, n, x0, x1, body_style(c), PA_LEFT, em(c) * 0.4);
+		break;
+	default:
+		break;
+	}
+}
+
+static void title_block(pdf_ctx *c)
+{
+	const mc_meta *m = &c->doc->meta;
+	const char *over = m->course.title ? m->course.title : m->site.title;
+	if (over && *over) {
+		pdf_para *p = pdf_para_new(c);
+		pdf_style st = body_style(c);
+		st.face = PF_BODY;
+		st.size = (float)c->th->sizes.small;
+		st.color = c->th->colors.muted;
+		add_plain(p, &st, over);
+		pdf_para_opts o = para_opts(c, c->left, c->right);
+		o.align = PA_LEFT;
+		o.keep_lines = true;
+		para_out(c, p, &o);
+		pdf_para_free(p);
+		keep_prev(c);
+	}
+	if (m->title && *m->title) {
+		anchor(c, NULL, 1, m->title);
+		pdf_para *p = pdf_para_new(c);
+		pdf_style st = body_style(c);
+		st.face = PF_HEAD | PF_BOLD;
+		st.size = (float)c->th->sizes.title;
+		add_plain(p, &st, m->title);
+		pdf_para_opts o = para_opts(c, c->left, c->right);
+		o.align = PA_LEFT;
+		o.hyphenate = false;
+		o.keep_lines = true;
+		o.leading = 1.2;
+		para_out(c, p, &o);
+		pdf_para_free(p);
+		size_t op0 = pdf_slice_begin(c);
+		pdf_op *l = pdf_op_add(c, OP_LINE);
+		l->x = c->left;
+		l->y = em(c) * 0.6;
+		l->w = c->right - c->left;
+		l->lw = 1.2f;
+		l->color = c->th->colors.rule;
+		l->layer = 1;
+		pdf_slice_end(c, op0, em(c) * 1.6);
+	}
+}
+
+int pdf_layout(pdf_ctx *c)
+{
+	c->table_header = -1;
+	title_block(c);
+	const mc_node *root = c->doc->root;
+	bool notes = false;
+	for (const mc_node *n = root->first; n; n = n->next) {
+		if (n->type == MC_FOOTNOTE_DEF && !notes) {
+			notes = true;
+			thematic_break(c, c->left, c->right);
+		}
+		block(c, n, c->left, c->right, 1);
+	}
+	flush_marker(c, c->left, c->right);
+	return 0;
+}
+
+/* ---- pages ---- */
+
+static void place(pdf_ctx *c, size_t slice, double y)
+{
+	PDF_GROW(c->places, c->nplaces, c->capplaces);
+	c->places[c->nplaces].slice = slice;
+	c->places[c->nplaces].y = y;
+	c->nplaces++;
+}
+
+static void deco(pdf_ctx *c, op_kind k, double x, double y, double w,
+                 double h, uint32_t color, float lw)
+{
+	PDF_GROW(c->deco, c->ndeco, c->capdeco);
+	pdf_op *o = &c->deco[c->ndeco++];
+	memset(o, 0, sizeof *o);
+	o->kind = (uint8_t)k;
+	o->x = x;
+	o->y = y;
+	o->w = w;
+	o->h = h;
+	o->color = color;
+	o->lw = lw;
+	o->font = -1;
+}
+
+/* Close the page being built: draw its frames. */
+static void finish_page(pdf_ctx *c)
+{
+	pdf_page *pg = &c->pages[c->npages - 1];
+	pg->nplace = c->nplaces - pg->place0;
+	pg->deco0 = c->ndeco;
+	int pno = (int)c->npages - 1;
+	pdf_frame *touched[MAX_NEST * 2 + 8];
+	int nt = 0;
+	for (size_t i = pg->place0; i < c->nplaces; i++) {
+		const pdf_slice *s = &c->slices[c->places[i].slice];
+		double y = c->places[i].y;
+		for (pdf_frame *f = s->frame; f; f = f->parent) {
+			if (f->page != pno) {
+				f->page = pno;
+				f->top = y;
+				f->bottom = y + s->h;
+				if (nt < (int)(sizeof touched / sizeof *touched))
+					touched[nt++] = f;
+			} else {
+				if (y < f->top)
+					f->top = y;
+				if (y + s->h > f->bottom)
+					f->bottom = y + s->h;
+			}
+		}
+	}
+	/* outer frames first */
+	for (int d = 0; d <= MAX_NEST * 2; d++) {
+		for (int i = 0; i < nt; i++) {
+			pdf_frame *f = touched[i];
+			if (f->depth != d)
+				continue;
+			double h = f->bottom - f->top;
+			if (h <= 0)
+				continue;
+			if (f->has_fill)
+				deco(c, OP_FILL, f->x0, f->top, f->x1 - f->x0, h,
+				     f->fill, 0);
+			if (f->kind == FR_CALLOUT || f->kind == FR_QUOTE)
+				deco(c, OP_FILL, f->x0, f->top,
+				     f->kind == FR_CALLOUT ? 3.5 : 2.5, h,
+				     f->rule, 0);
+			if (f->kind == FR_CARD)
+				deco(c, OP_STROKE, f->x0, f->top, f->x1 - f->x0,
+				     h, f->rule, 0.6f);
+		}
+	}
+	pg->ndeco = c->ndeco - pg->deco0;
+}
+
+static void new_page(pdf_ctx *c)
+{
+	PDF_GROW(c->pages, c->npages, c->cappages);
+	pdf_page *pg = &c->pages[c->npages++];
+	memset(pg, 0, sizeof *pg);
+	pg->place0 = c->nplaces;
+}
+
+/* Scale the image of slice i down to height h, keeping it centred. */
+static void shrink(pdf_ctx *c, size_t i, double h)
+{
+	pdf_slice *s = &c->slices[i];
+	double k = h / s->h;
+	for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+		pdf_op *o = &c->ops[q];
+		if (o->kind != OP_IMAGE && o->kind != OP_LINK)
+			continue;
+		double w = o->w * k;
+		o->x += (o->w - w) / 2;
+		o->w = w;
+		o->h *= k;
+		o->y *= k;
+	}
+	s->h = h;
+	s->minh = 0;
+}
+
+int pdf_paginate(pdf_ctx *c)
+{
+	const double eps = 0.01;
+	new_page(c);
+	double y = c->top;
+	size_t first = (size_t)-1; /* first real slice on this page */
+	size_t i = 0;
+	while (i < c->nslices) {
+		const pdf_slice *s = &c->slices[i];
+		if (first == (size_t)-1 && s->discard) {
+			i++;
+			continue;
+		}
+		if (first == (size_t)-1 && s->header >= 0 &&
+		    (size_t)s->header < i && c->npages > 1) {
+			const pdf_slice *hs = &c->slices[s->header];
+			/* is the header on this page already?  It is not:
+			 * this is the page's first slice. */
+			place(c, (size_t)s->header, y);
+			y += hs->h;
+		}
+		if (first == (size_t)-1 || y + s->h <= c->bottom + eps) {
+			if (first == (size_t)-1)
+				first = i;
+			place(c, i, y);
+			y += s->h;
+			i++;
+			continue;
+		}
+		/* an image may shrink to fill the page (its caption, kept with
+		 * it, must still fit) rather than leave a hole */
+		if (s->minh > 0 && first != (size_t)-1) {
+			double chain = 0;
+			for (size_t j = i + 1; j < c->nslices &&
+			                       c->slices[j - 1].keep_next;
+			     j++)
+				chain += c->slices[j].h;
+			double room = c->bottom - y - chain;
+			if (room >= s->minh && room < s->h) {
+				shrink(c, i, room);
+				continue; /* it fits now */
+			}
+		}
+		/* a break before i: go back over keep-with-next links */
+		size_t b = i;
+		while (b > first && c->slices[b - 1].keep_next)
+			b--;
+		if (b <= first)
+			b = i; /* the whole page is one chain: break anyway */
+		while (c->nplaces > c->pages[c->npages - 1].place0 &&
+		       c->places[c->nplaces - 1].slice >= b &&
+		       c->places[c->nplaces - 1].slice < i)
+			c->nplaces--;
+		finish_page(c);
+		new_page(c);
+		y = c->top;
+		first = (size_t)-1;
+		i = b;
+	}
+	finish_page(c);
+	return 0;
+}

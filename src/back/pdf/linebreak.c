@@ -1,0 +1,926 @@
+/*
+ * linebreak.c - paragraphs into lines: Knuth-Plass total-fit line breaking
+ * over boxes, glue and penalties, with hyphenation points from libhyphen,
+ * break opportunities from libunibreak (UAX #14: after dashes, slashes...)
+ * and, for a word wider than the line (a long URL), a break allowed after
+ * any character, so no glyph ever runs past the text block.
+ *
+ * A paragraph is text with style changes (pdf_para_text), fixed gaps
+ * (inline blanks) and forced line ends.  pdf_para_layout() turns it into
+ * one slice per line holding its text ops, link rectangles and rules.
+ */
+#include "pdf_int.h"
+
+#include <hyphen.h>
+#include <linebreak.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+enum { SEG_TEXT, SEG_GAP, SEG_NEWLINE };
+
+typedef struct seg {
+	uint32_t off, len; /* into text */
+	uint8_t kind;
+	double gapw;
+	pdf_style st;
+} seg;
+
+struct pdf_para {
+	pdf_ctx *c;
+	mc_buf text;
+	seg *segs;
+	size_t nsegs, capsegs;
+};
+
+pdf_para *pdf_para_new(pdf_ctx *c)
+{
+	pdf_para *p = mc_xcalloc(1, sizeof *p);
+	p->c = c;
+	return p;
+}
+
+void pdf_para_free(pdf_para *p)
+{
+	if (!p)
+		return;
+	mc_buf_free(&p->text);
+	free(p->segs);
+	free(p);
+}
+
+static seg *add_seg(pdf_para *p, uint8_t kind, const pdf_style *st)
+{
+	PDF_GROW(p->segs, p->nsegs, p->capsegs);
+	seg *s = &p->segs[p->nsegs++];
+	memset(s, 0, sizeof *s);
+	s->kind = kind;
+	s->st = *st;
+	s->off = (uint32_t)p->text.len;
+	return s;
+}
+
+/* Field by field: the struct's padding is not initialised. */
+static bool same_style(const pdf_style *a, const pdf_style *b)
+{
+	return a->face == b->face && a->size == b->size &&
+	       a->color == b->color && a->link == b->link &&
+	       a->rise == b->rise && a->strike == b->strike &&
+	       a->underline == b->underline;
+}
+
+void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	seg *last = p->nsegs ? &p->segs[p->nsegs - 1] : NULL;
+	if (!last || last->kind != SEG_TEXT || !same_style(&last->st, st))
+		last = add_seg(p, SEG_TEXT, st);
+	/* tabs, line ends and other controls print as spaces */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		mc_buf_putc(&p->text, ch < 0x20 || ch == 0x7F ? ' ' : (char)ch);
+	}
+	last->len = (uint32_t)(p->text.len - last->off);
+}
+
+void pdf_para_gap(pdf_para *p, const pdf_style *st, double w)
+{
+	seg *s = add_seg(p, SEG_GAP, st);
+	s->gapw = w;
+	mc_buf_puts(&p->text, "\xEF\xBF\xBC"); /* U+FFFC for libunibreak */
+	s->len = 3;
+}
+
+void pdf_para_newline(pdf_para *p)
+{
+	pdf_style st = {0};
+	if (p->nsegs)
+		st = p->segs[p->nsegs - 1].st;
+	seg *s = add_seg(p, SEG_NEWLINE, &st);
+	mc_buf_putc(&p->text, '\n');
+	s->len = 1;
+}
+
+bool pdf_para_empty(const pdf_para *p)
+{
+	for (size_t i = 0; i < p->nsegs; i++) {
+		if (p->segs[i].kind == SEG_GAP)
+			return false;
+		if (p->segs[i].kind != SEG_TEXT)
+			continue;
+		for (uint32_t j = 0; j < p->segs[i].len; j++)
+			if (p->text.data[p->segs[i].off + j] != ' ')
+				return false;
+	}
+	return true;
+}
+
+/* ---- Knuth-Plass ---- */
+
+typedef struct kp_node {
+	size_t pos;
+	int line, fit;
+	double tw, ty, tz; /* sums at the start of the next line */
+	double dem;
+	long prev;
+} kp_node;
+
+static double line_width(double width, double first, int line)
+{
+	return line == 0 ? width - first : width;
+}
+
+int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
+                 double tolerance, size_t *brk)
+{
+	kp_node *nodes = NULL;
+	size_t nnodes = 0, capnodes = 0;
+	long *active = NULL, *next_active = NULL;
+	size_t nactive = 0, capactive = 0;
+	double W = 0, Y = 0, Z = 0;
+	int result = -1;
+
+	PDF_GROW(nodes, nnodes, capnodes);
+	nodes[nnodes++] = (kp_node){0, 0, 1, 0, 0, 0, 0, -1};
+	capactive = 64;
+	active = mc_xmalloc(capactive * sizeof *active);
+	next_active = mc_xmalloc(capactive * sizeof *next_active);
+	active[nactive++] = 0;
+
+	for (size_t b = 0; b < n; b++) {
+		const kp_item *x = &it[b];
+		bool legal = false;
+		if (x->type == KP_PENALTY)
+			legal = x->penalty < KP_INF;
+		else if (x->type == KP_GLUE)
+			legal = b > 0 && it[b - 1].type == KP_BOX;
+		if (legal) {
+			double best[4] = {INFINITY, INFINITY, INFINITY,
+			                  INFINITY};
+			long bestfrom[4] = {-1, -1, -1, -1};
+			size_t nn = 0;
+			for (size_t ai = 0; ai < nactive; ai++) {
+				kp_node *a = &nodes[active[ai]];
+				double L = W - a->tw;
+				if (x->type == KP_PENALTY)
+					L += x->w;
+				double lw = line_width(width, first, a->line);
+				double r;
+				if (L < lw) {
+					double y = Y - a->ty;
+					/* no glue: only a line (nearly) filled
+					 * by pieces of one long word is fine */
+					r = y > 0 ? (lw - L) / y
+					    : L > lw * 0.85 ? tolerance
+					                    : INFINITY;
+				} else if (L > lw) {
+					double z = Z - a->tz;
+					r = z > 0 ? (lw - L) / z : -INFINITY;
+				} else {
+					r = 0;
+				}
+				bool forced = x->type == KP_PENALTY &&
+				              x->penalty <= -KP_INF;
+				bool keep = !(r < -1 || forced);
+				if (keep) {
+					PDF_GROW(next_active, nn, capactive);
+					next_active[nn++] = active[ai];
+				}
+				if (r >= -1 && r <= tolerance) {
+					double bad = 100 * pow(fabs(r), 3);
+					double p = x->type == KP_PENALTY
+					                   ? x->penalty
+					                   : 0;
+					double d;
+					if (p >= 0)
+						d = (1 + bad + p) * (1 + bad + p);
+					else if (p > -KP_INF)
+						d = (1 + bad) * (1 + bad) - p * p;
+					else
+						d = (1 + bad) * (1 + bad);
+					if (x->type == KP_PENALTY && x->flagged &&
+					    a->pos > 0 &&
+					    it[a->pos].type == KP_PENALTY &&
+					    it[a->pos].flagged)
+						d += 3000;
+					int fit = r < -0.5 ? 0
+					          : r <= 0.5 ? 1
+					          : r <= 1 ? 2
+					                   : 3;
+					if (abs(fit - a->fit) > 1)
+						d += 3000;
+					d += a->dem;
+					if (d < best[fit]) {
+						best[fit] = d;
+						bestfrom[fit] = active[ai];
+					}
+				}
+				/* capactive may have grown: keep both sized */
+				if (nn >= capactive - 1) {
+					capactive *= 2;
+					next_active = mc_xrealloc(
+						next_active,
+						capactive * sizeof *next_active);
+				}
+			}
+			active = mc_xrealloc(active,
+			                     capactive * sizeof *active);
+			memcpy(active, next_active, nn * sizeof *active);
+			nactive = nn;
+			/* sums after the break: skip glue up to the next box */
+			double tw = W, ty = Y, tz = Z;
+			for (size_t i = b; i < n; i++) {
+				if (it[i].type == KP_BOX)
+					break;
+				if (it[i].type == KP_GLUE) {
+					tw += it[i].w;
+					ty += it[i].stretch;
+					tz += it[i].shrink;
+				} else if (it[i].penalty <= -KP_INF && i > b) {
+					break;
+				}
+			}
+			for (int f = 0; f < 4; f++) {
+				if (bestfrom[f] < 0)
+					continue;
+				PDF_GROW(nodes, nnodes, capnodes);
+				kp_node *from = &nodes[bestfrom[f]];
+				nodes[nnodes] = (kp_node){b, from->line + 1, f,
+				                          tw, ty, tz, best[f],
+				                          bestfrom[f]};
+				if (nactive + 1 >= capactive) {
+					capactive *= 2;
+					active = mc_xrealloc(
+						active, capactive * sizeof *active);
+					next_active = mc_xrealloc(
+						next_active,
+						capactive * sizeof *next_active);
+				}
+				active[nactive++] = (long)nnodes;
+				nnodes++;
+			}
+			if (nactive == 0)
+				goto out; /* nothing feasible */
+		}
+		if (x->type == KP_BOX) {
+			W += x->w;
+		} else if (x->type == KP_GLUE) {
+			W += x->w;
+			Y += x->stretch;
+			Z += x->shrink;
+		}
+	}
+	/* the best active node that ends at the last item */
+	long best = -1;
+	for (size_t ai = 0; ai < nactive; ai++) {
+		kp_node *a = &nodes[active[ai]];
+		if (a->pos == n - 1 && (best < 0 || a->dem < nodes[best].dem))
+			best = active[ai];
+	}
+	if (best < 0)
+		goto out;
+	int nl = nodes[best].line;
+	for (long k = best; k > 0; k = nodes[k].prev)
+		brk[--nl] = nodes[k].pos;
+	result = nodes[best].line;
+out:
+	free(nodes);
+	free(active);
+	free(next_active);
+	return result;
+}
+
+/* First fit: used when no breaking is feasible within the tolerance. */
+static int greedy_break(const kp_item *it, size_t n, double width,
+                        double first, size_t *brk)
+{
+	int nb = 0;
+	double L = 0;
+	size_t last_legal = (size_t)-1;
+	size_t start = 0;
+	int line = 0;
+	for (size_t i = 0; i < n; i++) {
+		const kp_item *x = &it[i];
+		bool legal = (x->type == KP_PENALTY && x->penalty < KP_INF) ||
+		             (x->type == KP_GLUE && i > 0 &&
+		              it[i - 1].type == KP_BOX);
+		double lw = line_width(width, first, line);
+		if (legal) {
+			double extra = x->type == KP_PENALTY ? x->w : 0;
+			if (L + extra > lw && last_legal != (size_t)-1 &&
+			    last_legal >= start) {
+				brk[nb++] = last_legal;
+				line++;
+				/* restart after last_legal */
+				i = last_legal;
+				L = 0;
+				last_legal = (size_t)-1;
+				while (i + 1 < n && it[i + 1].type != KP_BOX &&
+				       !(it[i + 1].type == KP_PENALTY &&
+				         it[i + 1].penalty <= -KP_INF))
+					i++;
+				start = i + 1;
+				continue;
+			}
+			last_legal = i;
+			if (x->type == KP_PENALTY && x->penalty <= -KP_INF) {
+				brk[nb++] = i;
+				line++;
+				L = 0;
+				last_legal = (size_t)-1;
+				while (i + 1 < n && it[i + 1].type != KP_BOX &&
+				       !(it[i + 1].type == KP_PENALTY &&
+				         it[i + 1].penalty <= -KP_INF))
+					i++;
+				start = i + 1;
+				continue;
+			}
+		}
+		if (x->type != KP_PENALTY)
+			L += x->w;
+	}
+	if (nb == 0 || brk[nb - 1] != n - 1)
+		brk[nb++] = n - 1;
+	return nb;
+}
+
+/* ---- from text to items ---- */
+
+enum { IT_TEXT, IT_GAP, IT_SPACE, IT_HYPHEN, IT_OTHER };
+
+typedef struct pitem {
+	uint8_t what;
+	int face;
+	const seg *s;   /* style */
+	uint32_t off, len;
+	double w;       /* IT_GAP / text width */
+} pitem;
+
+typedef struct items {
+	kp_item *k;
+	pitem *p;
+	size_t n, cap;
+} items;
+
+static void push(items *I, kp_item k, pitem p)
+{
+	if (I->n >= I->cap) {
+		I->cap = I->cap ? I->cap * 2 : 128;
+		I->k = mc_xrealloc(I->k, I->cap * sizeof *I->k);
+		I->p = mc_xrealloc(I->p, I->cap * sizeof *I->p);
+	}
+	I->k[I->n] = k;
+	I->p[I->n] = p;
+	I->n++;
+}
+
+static double eff_size(const pdf_style *st)
+{
+	return st->rise ? st->size * 0.7 : st->size;
+}
+
+/* One character of a word. */
+typedef struct wch {
+	uint32_t off, len;
+	uint32_t cp;
+	const seg *s;
+	int face;
+	double w;
+	uint8_t brk; /* break allowed after: 0 no, 1 unibreak, 2 hyphen,
+	                3 URL punctuation, 4 emergency */
+} wch;
+
+static bool is_alpha(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+#define HYPH_DICT "/usr/share/hyphen/hyph_en_US.dic"
+
+/* The patterns, loaded the first time a paragraph needs them (loading
+ * takes longer than setting a short page: most paragraphs set well without
+ * hyphenation, as in TeX's first pass). */
+static void *hyph_dict(pdf_ctx *c)
+{
+	if (!c->hyph_tried) {
+		c->hyph_tried = true;
+		c->hyph = hnj_hyphen_load(HYPH_DICT);
+		if (!c->hyph)
+			mc_warn(c->diag, 0, 0,
+			        "no hyphenation patterns at %s (package "
+			        "hyphen-en-us); words will not be hyphenated",
+			        HYPH_DICT);
+	}
+	return c->hyph;
+}
+
+static void hyphenate(pdf_ctx *c, wch *w, size_t n)
+{
+	if (!hyph_dict(c))
+		return;
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && !is_alpha(w[i].cp))
+			i++;
+		size_t j = i;
+		while (j < n && is_alpha(w[j].cp))
+			j++;
+		size_t len = j - i;
+		if (len >= 6 && len < 64) {
+			char word[64], hy[70];
+			for (size_t k = 0; k < len; k++) {
+				uint32_t ch = w[i + k].cp;
+				word[k] = (char)(ch >= 'A' && ch <= 'Z'
+				                         ? ch + 32
+				                         : ch);
+			}
+			word[len] = '\0';
+			char **rep = NULL;
+			int *pos = NULL, *cut = NULL;
+			if (hnj_hyphen_hyphenate2(c->hyph, word, (int)len, hy,
+			                          NULL, &rep, &pos, &cut) == 0) {
+				for (size_t k = 1; k + 3 < len; k++)
+					if ((hy[k] & 1) && w[i + k].s == w[i].s &&
+					    w[i + k + 1].s == w[i].s)
+						w[i + k].brk = 2;
+			}
+			if (rep) {
+				for (size_t k = 0; k < len; k++)
+					free(rep[k]);
+				free(rep);
+			}
+			free(pos);
+			free(cut);
+		}
+		i = j;
+	}
+}
+
+/* Emit the boxes and penalties of one word. */
+static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
+                      bool hyph)
+{
+	if (n == 0)
+		return;
+	double total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += w[i].w;
+	if (hyph)
+		hyphenate(c, w, n);
+	if (total > width * 0.5) {
+		/* a long word, most likely a URL: allow breaks after its
+		 * punctuation, and after any character when still too long */
+		for (size_t i = 0; i + 1 < n; i++) {
+			uint32_t ch = w[i].cp;
+			if (ch == '/' || ch == '.' || ch == '-' || ch == '_' ||
+			    ch == '?' || ch == '&' || ch == '=' || ch == '#' ||
+			    ch == ',' || ch == ';' || ch == ':')
+				w[i].brk = w[i].brk ? w[i].brk : 3;
+		}
+		if (total > width * 0.9)
+			for (size_t i = 0; i + 1 < n; i++)
+				if (!w[i].brk)
+					w[i].brk = 4;
+	}
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		double bw = 0;
+		while (j < n) {
+			bw += w[j].w;
+			j++;
+			if (w[j - 1].brk || j == n || w[j].s != w[i].s ||
+			    w[j].face != w[i].face ||
+			    w[j].off != w[j - 1].off + w[j - 1].len)
+				break;
+		}
+		uint32_t end = w[j - 1].off + w[j - 1].len;
+		pitem p = {IT_TEXT, w[i].face, w[i].s, w[i].off,
+		           end - w[i].off, bw};
+		push(I, (kp_item){KP_BOX, false, bw, 0, 0, 0}, p);
+		if (j < n && w[j - 1].brk) {
+			uint8_t b = w[j - 1].brk;
+			const seg *s = w[j - 1].s;
+			if (b == 2) {
+				double hw = pdf_glyph_width(c, w[j - 1].face,
+				                            '-') *
+				            eff_size(&s->st);
+				pitem hp = {IT_HYPHEN, w[j - 1].face, s, 0, 0,
+				            hw};
+				push(I, (kp_item){KP_PENALTY, true, hw, 0, 0,
+				                  50},
+				     hp);
+			} else {
+				double pen = b == 1 ? 10 : b == 3 ? 40 : 900;
+				pitem op = {IT_OTHER, 0, s, 0, 0, 0};
+				push(I, (kp_item){KP_PENALTY, false, 0, 0, 0,
+				                  pen},
+				     op);
+			}
+		}
+		i = j;
+	}
+}
+
+static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
+                        bool hyph)
+{
+	pdf_ctx *c = P->c;
+	size_t tl = P->text.len;
+	char *brks = mc_xmalloc(tl + 1);
+	set_linebreaks_utf8((const utf8_t *)P->text.data, tl, "en", brks);
+	wch *word = NULL;
+	size_t nw = 0, capw = 0;
+	double width = o->width;
+
+	for (size_t si = 0; si < P->nsegs; si++) {
+		const seg *s = &P->segs[si];
+		double size = eff_size(&s->st);
+		if (s->kind == SEG_GAP || s->kind == SEG_NEWLINE) {
+			emit_word(c, I, word, nw, width, hyph);
+			nw = 0;
+			if (s->kind == SEG_GAP) {
+				pitem p = {IT_GAP, s->st.face, s, s->off, 0,
+				           s->gapw};
+				push(I, (kp_item){KP_BOX, false, s->gapw, 0, 0,
+				                  0},
+				     p);
+			} else {
+				pitem z = {IT_OTHER, 0, s, 0, 0, 0};
+				push(I, (kp_item){KP_GLUE, false, 0, 1e6, 0, 0},
+				     z);
+				push(I, (kp_item){KP_PENALTY, false, 0, 0, 0,
+				                  -KP_INF},
+				     z);
+			}
+			continue;
+		}
+		size_t i = s->off, end = s->off + s->len;
+		while (i < end) {
+			uint32_t cp;
+			size_t l = pdf_utf8_next(P->text.data + i, end - i, &cp);
+			if (cp == ' ') {
+				emit_word(c, I, word, nw, width, hyph);
+				nw = 0;
+				/* one glue per run of spaces */
+				if (!(I->n && I->k[I->n - 1].type == KP_GLUE)) {
+					int f = pdf_font_for(c, s->st.face, ' ');
+					double sw = pdf_glyph_width(c, f, ' ') *
+					            size;
+					bool mono = (s->st.face & ~3) == PF_MONO;
+					pitem p = {IT_SPACE, f, s, (uint32_t)i, 1,
+					           sw};
+					push(I,
+					     (kp_item){KP_GLUE, false, sw,
+					               mono ? sw * 0.2 : sw * 0.6,
+					               mono ? 0 : sw * 0.33, 0},
+					     p);
+				}
+				i += l;
+				continue;
+			}
+			if (cp > 0xFFFF)
+				cp = 0xFFFD; /* libharu's UTF-8 is BMP only */
+			PDF_GROW(word, nw, capw);
+			int f = pdf_font_for(c, s->st.face, cp);
+			wch *w = &word[nw++];
+			w->off = (uint32_t)i;
+			w->len = (uint32_t)l;
+			w->cp = cp;
+			w->s = s;
+			w->face = f;
+			w->w = pdf_glyph_width(c, f, cp) * size;
+			size_t last = i + l - 1;
+			w->brk = 0;
+			if (brks[last] == LINEBREAK_ALLOWBREAK && last + 1 < tl &&
+			    P->text.data[last + 1] != ' ' &&
+			    P->text.data[last + 1] != '\n')
+				w->brk = 1;
+			i += l;
+		}
+	}
+	emit_word(c, I, word, nw, width, hyph);
+	free(word);
+	free(brks);
+	/* remove trailing glue, then end the paragraph */
+	while (I->n && I->k[I->n - 1].type == KP_GLUE)
+		I->n--;
+	pitem z = {IT_OTHER, 0, P->nsegs ? &P->segs[0] : NULL, 0, 0, 0};
+	push(I, (kp_item){KP_PENALTY, false, 0, 0, 0, KP_INF}, z);
+	push(I, (kp_item){KP_GLUE, false, 0, 1e6, 0, 0}, z);
+	push(I, (kp_item){KP_PENALTY, false, 0, 0, 0, -KP_INF}, z);
+}
+
+/* ---- lines into slices ---- */
+
+typedef struct frag {
+	double x, w;
+	const pitem *p;
+} frag;
+
+static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
+                      frag *fr, size_t nf, bool first, bool last_line,
+                      int nline, int nlines, pdf_slice **out)
+{
+	(void)last_line;
+	double maxsize = 0;
+	for (size_t i = 0; i < nf; i++)
+		if (fr[i].p->s && fr[i].p->s->st.size > maxsize)
+			maxsize = fr[i].p->s->st.size;
+	if (maxsize <= 0)
+		maxsize = o->marker_style.size > 0 ? o->marker_style.size
+		                                   : c->th->sizes.body;
+	double H = maxsize * o->leading;
+	double base = (H - maxsize) / 2 + 0.8 * maxsize;
+	size_t op0 = pdf_slice_begin(c);
+
+	if (first && (o->marker || o->marker_box)) {
+		const pdf_style *ms = &o->marker_style;
+		if (o->marker_box) {
+			double s = ms->size * 0.75;
+			pdf_op *b = pdf_op_add(c, OP_STROKE);
+			b->x = o->marker_x;
+			b->y = base - s;
+			b->w = s;
+			b->h = s;
+			b->lw = 0.8f;
+			b->color = ms->color;
+			b->layer = 1;
+			pdf_op *fo = pdf_op_add(c, OP_CHECKBOX);
+			fo->x = o->marker_x;
+			fo->y = base - s;
+			fo->w = s;
+			fo->h = s;
+			fo->ref = ++c->ntasks;
+			fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
+			/* with form fields the tick is the field's own
+			 * appearance (so it can be cleared on screen) */
+			if (o->marker_checked && !c->fields) {
+				pdf_op *t = pdf_op_add(c, OP_TEXT);
+				t->font = (int16_t)pdf_font_for(c, PF_BODY, 0x2713);
+				t->size = (float)(s * 1.1);
+				t->x = o->marker_x + s * 0.08;
+				t->y = base - s * 0.1;
+				t->color = ms->color;
+				t->text = "\xE2\x9C\x93";
+				t->len = 3;
+				t->layer = 2;
+			}
+		} else {
+			/* each character in a face that has it */
+			const char *m = o->marker;
+			size_t mn = strlen(m), i = 0;
+			double x = o->marker_x;
+			while (i < mn) {
+				uint32_t cp;
+				size_t l = pdf_utf8_next(m + i, mn - i, &cp);
+				int f = pdf_font_for(c, ms->face, cp);
+				pdf_op *t = pdf_op_add(c, OP_TEXT);
+				t->font = (int16_t)f;
+				t->size = ms->size;
+				t->x = x;
+				t->y = base;
+				t->color = ms->color;
+				t->text = mc_arena_strndup(c->arena, m + i, l);
+				t->len = (uint32_t)l;
+				t->layer = 2;
+				x += pdf_glyph_width(c, f, cp) * ms->size;
+				i += l;
+			}
+		}
+	}
+
+	/* text: merge neighbouring fragments of the same face and style */
+	size_t i = 0;
+	while (i < nf) {
+		const pitem *p = fr[i].p;
+		if (p->what == IT_SPACE || p->what == IT_OTHER) {
+			i++;
+			continue;
+		}
+		const pdf_style *st = &p->s->st;
+		double size = eff_size(st);
+		double dy = st->rise > 0 ? -0.33 * st->size
+		            : st->rise < 0 ? 0.15 * st->size
+		                           : 0;
+		if (p->what == IT_GAP) {
+			if (st->underline) {
+				pdf_op *l = pdf_op_add(c, OP_LINE);
+				l->x = fr[i].x;
+				l->y = base + 1.5;
+				l->w = fr[i].w;
+				l->lw = 0.6f;
+				l->color = st->color;
+				l->layer = 1;
+			}
+			i++;
+			continue;
+		}
+		/* gather a run */
+		size_t j = i;
+		size_t len = 0;
+		char *txt;
+		mc_buf tmp = MC_BUF_INIT;
+		double w = 0;
+		while (j < nf) {
+			const pitem *q = fr[j].p;
+			if (q->what == IT_TEXT && q->s == p->s &&
+			    q->face == p->face) {
+				mc_buf_put(&tmp, P->text.data + q->off, q->len);
+				w = fr[j].x + fr[j].w - fr[i].x;
+				j++;
+				continue;
+			}
+			if (q->what == IT_HYPHEN && q->s == p->s) {
+				mc_buf_putc(&tmp, '-');
+				w = fr[j].x + fr[j].w - fr[i].x;
+				j++;
+			}
+			break;
+		}
+		len = tmp.len;
+		/* characters beyond the BMP were measured as U+FFFD */
+		txt = mc_arena_strndup(c->arena, tmp.data ? tmp.data : "", len);
+		mc_buf_free(&tmp);
+		for (size_t k = 0; k < len;) {
+			uint32_t cp;
+			size_t l = pdf_utf8_next(txt + k, len - k, &cp);
+			if (l == 4)
+				memcpy(txt + k, "\xEF\xBF\xBD ", 4);
+			k += l;
+		}
+		pdf_op *t = pdf_op_add(c, OP_TEXT);
+		t->font = (int16_t)p->face;
+		t->size = (float)size;
+		t->x = fr[i].x;
+		t->y = base + dy;
+		t->color = st->color;
+		t->text = txt;
+		t->len = (uint32_t)len;
+		t->layer = 2;
+		if (st->strike) {
+			pdf_op *l = pdf_op_add(c, OP_LINE);
+			l->x = fr[i].x;
+			l->y = base + dy - size * 0.3;
+			l->w = w;
+			l->lw = (float)(size * 0.06);
+			l->color = st->color;
+			l->layer = 2;
+		}
+		if (st->underline) {
+			pdf_op *l = pdf_op_add(c, OP_LINE);
+			l->x = fr[i].x;
+			l->y = base + 1.5;
+			l->w = w;
+			l->lw = 0.6f;
+			l->color = st->color;
+			l->layer = 2;
+		}
+		i = j;
+	}
+
+	/* link rectangles, one per run of the same link */
+	i = 0;
+	while (i < nf) {
+		const pitem *p = fr[i].p;
+		int link = p->s && p->what != IT_OTHER ? p->s->st.link : -1;
+		if (link < 0 || p->what == IT_SPACE) {
+			i++;
+			continue;
+		}
+		size_t j = i + 1, endj = i;
+		while (j < nf) {
+			const pitem *q = fr[j].p;
+			int ql = q->s && q->what != IT_OTHER ? q->s->st.link : -1;
+			if (ql != link && q->what != IT_SPACE &&
+			    q->what != IT_OTHER)
+				break;
+			if (ql == link && q->what != IT_SPACE)
+				endj = j;
+			j++;
+		}
+		pdf_op *l = pdf_op_add(c, OP_LINK);
+		l->x = fr[i].x;
+		l->y = base - maxsize * 0.85;
+		l->w = fr[endj].x + fr[endj].w - fr[i].x;
+		l->h = maxsize * 1.1;
+		l->ref = link;
+		i = endj + 1;
+	}
+
+	pdf_slice *s = pdf_slice_end(c, op0, H);
+	s->keep_next = o->keep_lines || (nlines >= 2 && nline == 0) ||
+	               (nlines >= 3 && nline == nlines - 2);
+	if (nline == nlines - 1)
+		s->keep_next = false;
+	*out = s;
+}
+
+int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
+{
+	pdf_ctx *c = P->c;
+	items I = {0};
+	bool justify = o->align == PA_JUSTIFY;
+	/* first pass without hyphenation, with a tight tolerance */
+	build_items(P, o, &I, o->hyphenate && !justify);
+	size_t *brk = mc_xmalloc((I.n + 1) * sizeof *brk);
+	int nb = -1;
+	if (justify) {
+		nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent, 1.0, brk);
+		if (nb < 0 && o->hyphenate) {
+			/* second pass: with hyphenation points */
+			I.n = 0;
+			build_items(P, o, &I, true);
+			brk = mc_xrealloc(brk, (I.n + 1) * sizeof *brk);
+		}
+		if (nb < 0)
+			nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent,
+			                  2.0, brk);
+		if (nb < 0)
+			nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent,
+			                  8.0, brk);
+	}
+	if (nb < 0)
+		nb = greedy_break(I.k, I.n, o->width, o->first_indent, brk);
+
+	/* a paragraph ending in a hard line break has an empty last line */
+	if (nb >= 2) {
+		bool empty = true;
+		for (size_t k = brk[nb - 2] + 1; k < brk[nb - 1]; k++)
+			if (I.k[k].type == KP_BOX)
+				empty = false;
+		if (empty)
+			nb--;
+	}
+	frag *fr = mc_xmalloc((I.n + 1) * sizeof *fr);
+	size_t start = 0;
+	int nlines = 0;
+	pdf_slice *last = NULL;
+	for (int li = 0; li < nb; li++) {
+		size_t b = brk[li];
+		/* skip glue and penalties at the start of a line */
+		while (start < b && I.k[start].type != KP_BOX)
+			start++;
+		double lw = line_width(o->width, o->first_indent, li);
+		double x0 = o->x + (li == 0 ? o->first_indent : 0);
+		/* natural width, stretch and shrink */
+		double L = 0, Y = 0, Z = 0;
+		for (size_t k = start; k < b; k++) {
+			if (I.k[k].type == KP_PENALTY)
+				continue;
+			L += I.k[k].w;
+			if (I.k[k].type == KP_GLUE) {
+				Y += I.k[k].stretch;
+				Z += I.k[k].shrink;
+			}
+		}
+		bool hy = I.k[b].type == KP_PENALTY && I.p[b].what == IT_HYPHEN;
+		if (hy)
+			L += I.k[b].w;
+		double r = 0;
+		bool last_line = li == nb - 1;
+		if (L > lw && Z > 0) {
+			r = (lw - L) / Z; /* any line that is too full shrinks */
+		} else if (o->align == PA_JUSTIFY && !last_line) {
+			if (L < lw && Y > 0)
+				r = (lw - L) / Y;
+			if (r > 3)
+				r = 3; /* very loose: leave it ragged */
+			if (r < -1)
+				r = -1;
+		}
+		double shift = 0;
+		double natural = r < 0 ? L + r * Z : L;
+		if (o->align == PA_RIGHT)
+			shift = lw - natural;
+		else if (o->align == PA_CENTER)
+			shift = (lw - natural) / 2;
+		if (shift < 0)
+			shift = 0;
+		size_t nf = 0;
+		double x = x0 + shift;
+		for (size_t k = start; k < b; k++) {
+			const kp_item *it = &I.k[k];
+			if (it->type == KP_PENALTY)
+				continue;
+			double w = it->w;
+			if (it->type == KP_GLUE)
+				w += r > 0 ? r * it->stretch : r * it->shrink;
+			fr[nf++] = (frag){x, w, &I.p[k]};
+			x += w;
+		}
+		if (hy)
+			fr[nf++] = (frag){x, I.k[b].w, &I.p[b]};
+		emit_line(c, P, o, fr, nf, li == 0, last_line, li, nb, &last);
+		nlines++;
+		start = b + 1;
+	}
+	(void)last;
+	free(fr);
+	free(brk);
+	free(I.k);
+	free(I.p);
+	return nlines;
+}

@@ -1,0 +1,576 @@
+/*
+ * pdf.c - the PDF backend's entry point and its libharu output: pages,
+ * running header and footer ("Page N of M", known after pagination),
+ * text, rules, images, link annotations, the outline and document info.
+ *
+ * Output is deterministic: the info dates come from doc->meta.date (the
+ * CLI's SOURCE_DATE_EPOCH, else the input's modification time), never from
+ * the clock; libharu writes no /ID for an unencrypted file, and its font
+ * subset tags are sequential.  Numbers are written by libharu itself, which
+ * does not use the C locale.
+ */
+#include "pdf_int.h"
+#include "../backend.h"
+
+#include <hyphen.h>
+#include <linebreak.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+
+static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
+{
+	pdf_ctx *c = user;
+	if (!c->err) {
+		c->err = err;
+		c->err_detail = detail;
+	}
+	c->nerr++;
+}
+
+static void rgb(uint32_t col, double *r, double *g, double *b)
+{
+	*r = ((col >> 16) & 0xFF) / 255.0;
+	*g = ((col >> 8) & 0xFF) / 255.0;
+	*b = (col & 0xFF) / 255.0;
+}
+
+static void set_fill(HPDF_Page pg, uint32_t col)
+{
+	double r, g, b;
+	rgb(col, &r, &g, &b);
+	HPDF_Page_SetRGBFill(pg, (HPDF_REAL)r, (HPDF_REAL)g, (HPDF_REAL)b);
+}
+
+static void set_stroke(HPDF_Page pg, uint32_t col)
+{
+	double r, g, b;
+	rgb(col, &r, &g, &b);
+	HPDF_Page_SetRGBStroke(pg, (HPDF_REAL)r, (HPDF_REAL)g, (HPDF_REAL)b);
+}
+
+/* ---- anchors (in-document link targets) ---- */
+
+typedef struct anchor_pos {
+	const char *id;
+	size_t page;
+	double y;
+} anchor_pos;
+
+static int cmp_anchor(const void *a, const void *b)
+{
+	return strcmp(((const anchor_pos *)a)->id, ((const anchor_pos *)b)->id);
+}
+
+/* ---- drawing one op ---- */
+
+static void draw_shape(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0)
+{
+	double ph = c->ph;
+	switch (o->kind) {
+	case OP_FILL:
+		set_fill(pg, o->color);
+		HPDF_Page_Rectangle(pg, (HPDF_REAL)o->x,
+		                    (HPDF_REAL)(ph - (y0 + o->y + o->h)),
+		                    (HPDF_REAL)o->w, (HPDF_REAL)o->h);
+		HPDF_Page_Fill(pg);
+		break;
+	case OP_STROKE:
+		set_stroke(pg, o->color);
+		HPDF_Page_SetLineWidth(pg, o->lw);
+		HPDF_Page_Rectangle(pg, (HPDF_REAL)o->x,
+		                    (HPDF_REAL)(ph - (y0 + o->y + o->h)),
+		                    (HPDF_REAL)o->w, (HPDF_REAL)o->h);
+		HPDF_Page_Stroke(pg);
+		break;
+	case OP_LINE:
+		set_stroke(pg, o->color);
+		HPDF_Page_SetLineWidth(pg, o->lw);
+		HPDF_Page_MoveTo(pg, (HPDF_REAL)o->x,
+		                 (HPDF_REAL)(ph - (y0 + o->y)));
+		HPDF_Page_LineTo(pg, (HPDF_REAL)(o->x + o->w),
+		                 (HPDF_REAL)(ph - (y0 + o->y + o->h)));
+		HPDF_Page_Stroke(pg);
+		break;
+	case OP_IMAGE:
+		if (o->ref >= 0 && (size_t)o->ref < c->nimages)
+			HPDF_Page_DrawImage(pg, c->images[o->ref].img,
+			                    (HPDF_REAL)o->x,
+			                    (HPDF_REAL)(ph - (y0 + o->y + o->h)),
+			                    (HPDF_REAL)o->w, (HPDF_REAL)o->h);
+		break;
+	default:
+		break;
+	}
+}
+
+typedef struct text_state {
+	HPDF_Font font;
+	float size;
+	uint32_t color;
+	bool color_set;
+} text_state;
+
+static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
+                      text_state *ts)
+{
+	HPDF_Font f = pdf_font_handle(c, o->font);
+	if (!f || !o->text || !o->len)
+		return;
+	if (f != ts->font || o->size != ts->size) {
+		HPDF_Page_SetFontAndSize(pg, f, o->size);
+		ts->font = f;
+		ts->size = o->size;
+	}
+	if (!ts->color_set || ts->color != o->color) {
+		set_fill(pg, o->color);
+		ts->color = o->color;
+		ts->color_set = true;
+	}
+	HPDF_Page_TextOut(pg, (HPDF_REAL)o->x,
+	                  (HPDF_REAL)(c->ph - (y0 + o->y)), o->text);
+}
+
+/* Text of a header/footer template with {title} {page} {pages}. */
+static void expand(mc_buf *b, const char *tpl, const char *title, size_t page,
+                   size_t pages)
+{
+	mc_buf_clear(b);
+	for (const char *p = tpl; *p; p++) {
+		if (*p == '{') {
+			if (!strncmp(p, "{title}", 7)) {
+				mc_buf_puts(b, title);
+				p += 6;
+				continue;
+			}
+			if (!strncmp(p, "{pages}", 7)) {
+				mc_buf_printf(b, "%zu", pages);
+				p += 6;
+				continue;
+			}
+			if (!strncmp(p, "{page}", 6)) {
+				mc_buf_printf(b, "%zu", page);
+				p += 5;
+				continue;
+			}
+		}
+		mc_buf_putc(b, *p);
+	}
+}
+
+/* A line of plain text in the body font, each character in a face that
+ * has it; align: 0 left, 1 centre, 2 right within [x0, x1]. */
+static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
+                      double x1, double base, int align, text_state *ts)
+{
+	double size = c->th->sizes.small;
+	size_t n = strlen(s);
+	/* fit: cut the text (with an ellipsis) if wider than the band */
+	double w = 0;
+	size_t i = 0, cut = n;
+	while (i < n) {
+		uint32_t cp;
+		size_t l = pdf_utf8_next(s + i, n - i, &cp);
+		double gw = pdf_glyph_width(c, pdf_font_for(c, PF_BODY, cp), cp) *
+		            size;
+		if (w + gw > x1 - x0 - size) {
+			cut = i;
+			break;
+		}
+		w += gw;
+		i += l;
+	}
+	double x = align == 1 ? x0 + (x1 - x0 - w) / 2
+	           : align == 2 ? x1 - w
+	                        : x0;
+	i = 0;
+	char tmp[8];
+	while (i < cut) {
+		uint32_t cp;
+		size_t l = pdf_utf8_next(s + i, cut - i, &cp);
+		/* one op per run of the same face */
+		int f = pdf_font_for(c, PF_BODY, cp);
+		size_t j = i + l;
+		while (j < cut) {
+			uint32_t cp2;
+			size_t l2 = pdf_utf8_next(s + j, cut - j, &cp2);
+			if (pdf_font_for(c, PF_BODY, cp2) != f)
+				break;
+			j += l2;
+		}
+		pdf_op o = {0};
+		o.kind = OP_TEXT;
+		o.font = (int16_t)f;
+		o.size = (float)size;
+		o.color = c->th->colors.muted;
+		o.x = x;
+		o.y = base;
+		char *run = mc_arena_strndup(c->arena, s + i, j - i);
+		o.text = run;
+		o.len = (uint32_t)(j - i);
+		draw_text(c, pg, &o, 0, ts);
+		x += pdf_text_width(c, f, s + i, j - i) * size;
+		i = j;
+	}
+	if (cut < n) {
+		memcpy(tmp, "\xE2\x80\xA6", 4);
+		pdf_op o = {0};
+		o.kind = OP_TEXT;
+		o.font = (int16_t)pdf_font_for(c, PF_BODY, 0x2026);
+		o.size = (float)size;
+		o.color = c->th->colors.muted;
+		o.x = x;
+		o.y = base;
+		o.text = mc_arena_strndup(c->arena, tmp, 3);
+		o.len = 3;
+		draw_text(c, pg, &o, 0, ts);
+	}
+}
+
+static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
+                             double y)
+{
+	HPDF_Destination d = HPDF_Page_CreateDestination(pages[page]);
+	if (d) {
+		double top = c->ph - y + 4;
+		if (top > c->ph)
+			top = c->ph;
+		HPDF_Destination_SetFitH(d, (HPDF_REAL)top);
+	}
+	return d;
+}
+
+static int write_pages(pdf_ctx *c)
+{
+	const mc_theme *th = c->th;
+	HPDF_Page *pages = mc_xcalloc(c->npages, sizeof *pages);
+	anchor_pos *anchors = NULL;
+	size_t nanchors = 0, capanchors = 0;
+	mc_buf band = MC_BUF_INIT;
+	int rc = -1;
+	for (size_t p = 0; p < c->npages; p++) {
+		pages[p] = HPDF_AddPage(c->pdf);
+		if (!pages[p])
+			goto out;
+		HPDF_Page_SetWidth(pages[p], (HPDF_REAL)c->pw);
+		HPDF_Page_SetHeight(pages[p], (HPDF_REAL)c->ph);
+	}
+	/* where every anchor landed */
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
+			const pdf_slice *s = &c->slices[c->places[k].slice];
+			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+				const pdf_op *o = &c->ops[q];
+				if (o->kind != OP_ANCHOR)
+					continue;
+				PDF_GROW(anchors, nanchors, capanchors);
+				anchors[nanchors++] = (anchor_pos){
+					o->text, p, c->places[k].y + o->y};
+			}
+		}
+	}
+	if (nanchors)
+		qsort(anchors, nanchors, sizeof *anchors, cmp_anchor);
+
+	HPDF_Outline ostack[8];
+	int olevel[8];
+	int nost = 0;
+	HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
+
+	const char *title = c->doc->meta.title ? c->doc->meta.title : "";
+	for (size_t p = 0; p < c->npages; p++) {
+		HPDF_Page pg = pages[p];
+		const pdf_page *P = &c->pages[p];
+		/* frames, then each layer of the slices' ops */
+		for (size_t k = P->deco0; k < P->deco0 + P->ndeco; k++)
+			draw_shape(c, pg, &c->deco[k], 0);
+		for (int layer = 0; layer <= 2; layer++) {
+			for (size_t k = P->place0; k < P->place0 + P->nplace;
+			     k++) {
+				const pdf_slice *s =
+					&c->slices[c->places[k].slice];
+				double y0 = c->places[k].y;
+				for (size_t q = s->op0; q < s->op0 + s->nops;
+				     q++) {
+					const pdf_op *o = &c->ops[q];
+					if (o->layer == layer &&
+					    o->kind != OP_TEXT)
+						draw_shape(c, pg, o, y0);
+				}
+			}
+		}
+		text_state ts = {0};
+		HPDF_Page_BeginText(pg);
+		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
+			const pdf_slice *s = &c->slices[c->places[k].slice];
+			double y0 = c->places[k].y;
+			for (size_t q = s->op0; q < s->op0 + s->nops; q++)
+				if (c->ops[q].kind == OP_TEXT)
+					draw_text(c, pg, &c->ops[q], y0, &ts);
+		}
+		/* running header and footer, inside the text block */
+		double bandsize = th->sizes.small;
+		if (*th->header) {
+			expand(&band, th->header, title, p + 1, c->npages);
+			if (p > 0 || strcmp(band.data ? band.data : "", title))
+				band_text(c, pg, band.data ? band.data : "",
+				          c->left, c->right,
+				          th->page.margins.top + bandsize * 0.95,
+				          1, &ts);
+		}
+		if (*th->footer) {
+			expand(&band, th->footer, title, p + 1, c->npages);
+			band_text(c, pg, band.data ? band.data : "", c->left,
+			          c->right,
+			          c->ph - th->page.margins.bottom -
+			                  bandsize * 0.3,
+			          1, &ts);
+		}
+		HPDF_Page_EndText(pg);
+		/* rules of the header and footer bands */
+		if (*th->header && p > 0) {
+			pdf_op l = {0};
+			l.kind = OP_LINE;
+			l.x = c->left;
+			l.y = th->page.margins.top + bandsize * 1.5;
+			l.w = c->right - c->left;
+			l.lw = 0.4f;
+			l.color = th->colors.rule;
+			draw_shape(c, pg, &l, 0);
+		}
+		/* annotations, outline entries, fields */
+		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
+			const pdf_slice *s = &c->slices[c->places[k].slice];
+			double y0 = c->places[k].y;
+			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+				const pdf_op *o = &c->ops[q];
+				if (o->kind == OP_LINK && o->ref >= 0 &&
+				    (size_t)o->ref < c->nlinks) {
+					const char *url = c->links[o->ref].url;
+					HPDF_Rect r = {
+						(HPDF_REAL)o->x,
+						(HPDF_REAL)(c->ph -
+						            (y0 + o->y + o->h)),
+						(HPDF_REAL)(o->x + o->w),
+						(HPDF_REAL)(c->ph - (y0 + o->y))};
+					HPDF_Annotation a = NULL;
+					if (url[0] == '#') {
+						anchor_pos key = {url + 1, 0, 0};
+						anchor_pos *hit =
+							nanchors ? bsearch(
+								   &key, anchors,
+								   nanchors,
+								   sizeof *anchors,
+								   cmp_anchor)
+							         : NULL;
+						if (hit) {
+							HPDF_Destination d = dest(
+								c, pages,
+								hit->page, hit->y);
+							if (d)
+								a = HPDF_Page_CreateLinkAnnot(
+									pg, r, d);
+						}
+					} else if (strncmp(url, "javascript:",
+					                   11)) {
+						a = HPDF_Page_CreateURILinkAnnot(
+							pg, r, url);
+					}
+					if (a)
+						HPDF_LinkAnnot_SetBorderStyle(
+							a, 0, 0, 0);
+				} else if (o->kind == OP_OUTLINE) {
+					int lvl = o->ref < 1 ? 1 : o->ref;
+					while (nost > 0 &&
+					       olevel[nost - 1] >= lvl)
+						nost--;
+					HPDF_Outline parent =
+						nost ? ostack[nost - 1] : NULL;
+					HPDF_Outline ol = HPDF_CreateOutline(
+						c->pdf, parent, o->text, utf8);
+					if (!ol)
+						goto out;
+					HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+					HPDF_Destination d =
+						dest(c, pages, p, y0 + o->y);
+					if (d)
+						HPDF_Outline_SetDestination(ol, d);
+					if (nost < 8) {
+						ostack[nost] = ol;
+						olevel[nost] = lvl;
+						nost++;
+					}
+				} else if (o->kind == OP_FIELD && c->fields) {
+					if (pdf_field_text(c, pg, o, y0))
+						goto out;
+				} else if (o->kind == OP_CHECKBOX &&
+				           c->fields) {
+					if (pdf_field_checkbox(c, pg, o, y0))
+						goto out;
+				}
+			}
+		}
+		if (c->err)
+			goto out;
+	}
+	rc = c->err ? -1 : 0;
+out:
+	mc_buf_free(&band);
+	free(anchors);
+	free(pages);
+	return rc;
+}
+
+static void set_info(pdf_ctx *c)
+{
+	const mc_meta *m = &c->doc->meta;
+	HPDF_SetCurrentEncoder(c->pdf, "UTF-8");
+	if (m->title && *m->title)
+		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_TITLE, m->title);
+	const char *subj = m->course.title ? m->course.title : m->site.title;
+	if (subj && *subj)
+		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_SUBJECT, subj);
+	if (m->ntags) {
+		mc_buf k = MC_BUF_INIT;
+		for (size_t i = 0; i < m->ntags; i++) {
+			if (i)
+				mc_buf_puts(&k, ", ");
+			mc_buf_puts(&k, m->tags[i]);
+		}
+		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_KEYWORDS, k.data);
+		mc_buf_free(&k);
+	}
+	HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, "mentorconv " MC_VERSION);
+	if (m->date > 0) {
+		time_t t = (time_t)m->date;
+		struct tm tm;
+		if (gmtime_r(&t, &tm)) {
+			HPDF_Date d;
+			memset(&d, 0, sizeof d);
+			d.year = tm.tm_year + 1900;
+			d.month = tm.tm_mon + 1;
+			d.day = tm.tm_mday;
+			d.hour = tm.tm_hour;
+			d.minutes = tm.tm_min;
+			d.seconds = tm.tm_sec;
+			d.ind = 'Z';
+			HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, d);
+			HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, d);
+		}
+	}
+}
+
+static int save(pdf_ctx *c, mc_buf *out)
+{
+	if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
+		return -1;
+	HPDF_ResetStream(c->pdf);
+	for (;;) {
+		HPDF_BYTE buf[65536];
+		HPDF_UINT32 n = sizeof buf;
+		HPDF_STATUS st = HPDF_ReadFromStream(c->pdf, buf, &n);
+		if (n > 0)
+			mc_buf_put(out, buf, n);
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK)
+			return -1;
+	}
+	HPDF_ResetError(c->pdf);
+	c->err = 0;
+	return 0;
+}
+
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                  mc_diag *diag);
+int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
+                       const mc_render_opts *opts, mc_buf *out,
+                       mc_diag *diag);
+
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                  mc_diag *diag)
+{
+	return mc_render_pdf_opts(doc, theme, NULL, out, diag);
+}
+
+/* opts->no_fields (--no-fields) or the theme's answer.fields: false give
+ * a print-only PDF (ruled lines, no form fields). */
+int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
+                       const mc_render_opts *opts, mc_buf *out,
+                       mc_diag *diag)
+{
+	pdf_ctx ctx;
+	pdf_ctx *c = &ctx;
+	memset(c, 0, sizeof *c);
+	c->doc = doc;
+	c->th = theme;
+	c->diag = diag;
+	c->fields = theme->answer.fields && !(opts && opts->no_fields);
+	c->arena = mc_arena_new();
+	int rc = -1;
+
+	c->pdf = HPDF_New(on_error, c);
+	if (!c->pdf) {
+		mc_error(diag, 0, 0, "libharu could not start a PDF");
+		goto out;
+	}
+	if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK ||
+	    HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK)
+		goto fail;
+	HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	if (pdf_fonts_init(c))
+		goto out;
+	init_linebreak();
+
+	/* geometry: header and footer bands inside the text block */
+	c->pw = theme->page.width;
+	c->ph = theme->page.height;
+	c->left = theme->page.margins.left;
+	c->right = c->pw - theme->page.margins.right;
+	c->band = theme->sizes.small * 2.6;
+	c->top = theme->page.margins.top + (*theme->header ? c->band : 0);
+	c->bottom = c->ph - theme->page.margins.bottom -
+	            (*theme->footer ? c->band : 0);
+	if (c->bottom - c->top < theme->sizes.body * 6 ||
+	    c->right - c->left < theme->sizes.body * 6) {
+		mc_error(diag, 0, 0, "the theme's margins leave no room for text");
+		goto out;
+	}
+
+	if (pdf_layout(c) || pdf_paginate(c))
+		goto fail;
+	if (c->err)
+		goto fail;
+	set_info(c);
+	if (write_pages(c))
+		goto fail;
+	if (c->fields && pdf_fields_finish(c))
+		goto fail;
+	if (c->err)
+		goto fail;
+	if (save(c, out))
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	mc_error(diag, 0, 0, "PDF output failed (libharu error 0x%04X, "
+	         "detail %u)", (unsigned)c->err, (unsigned)c->err_detail);
+	rc = -1;
+out:
+	if (c->hyph)
+		hnj_hyphen_free(c->hyph);
+	pdf_fonts_free(c);
+	if (c->pdf)
+		HPDF_Free(c->pdf);
+	free(c->ops);
+	free(c->slices);
+	free(c->places);
+	free(c->deco);
+	free(c->pages);
+	free(c->links);
+	free(c->images);
+	mc_arena_free(c->arena);
+	return rc;
+}

@@ -1,0 +1,324 @@
+/*
+ * pdf_int.h - private interfaces of the PDF backend (src/back/pdf/).
+ *
+ * The backend works in three steps, all inside one `pdf_ctx`:
+ *
+ *   1. layout.c walks the model and turns every block into *slices*:
+ *      unbreakable horizontal strips (a line of text, a table row, a video
+ *      card) holding drawing *ops* placed relative to the slice's top.
+ *      Paragraph lines come from linebreak.c (total-fit line breaking);
+ *      glyph widths and font choice come from fonts.c.
+ *   2. layout.c then packs the slices onto pages, honouring keep-with-next
+ *      links (headings, widows and orphans), dropping spacing at page tops,
+ *      repeating table header rows and drawing the boxes of callouts,
+ *      quotations and code blocks around the slices of each page.
+ *   3. pdf.c writes the pages with libharu, now that the page count is
+ *      known ("Page N of M"): text, rules, images, QR codes (qr.c), link
+ *      annotations, the outline, document info, and the fillable fields
+ *      (fields.c).
+ *
+ * No global state: everything hangs off the pdf_ctx on the render call's
+ * stack.  Coordinates in ops are PDF points, x from the page's left edge,
+ * y downwards from the slice's top (flipped when written).
+ */
+#ifndef MC_PDF_INT_H
+#define MC_PDF_INT_H
+
+#include <fontconfig/fontconfig.h>
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../model/model.h"
+#include "../../theme/theme.h"
+#include "../../util/arena.h"
+#include "../../util/buf.h"
+#include "../../util/diag.h"
+
+/* ---- fonts (fonts.c) ---- */
+
+/* The twelve styled faces the theme names, then fallbacks as found. */
+enum {
+	PF_BODY = 0, /* + PF_BOLD / PF_ITALIC */
+	PF_HEAD = 4,
+	PF_MONO = 8,
+	PF_NBASE = 12
+};
+#define PF_BOLD 1
+#define PF_ITALIC 2
+#define PF_MAX 40
+#define PF_WCACHE 0x3000 /* widths cached for code points below this */
+
+typedef struct pdf_font {
+	char *path;        /* font file; NULL if the face was not found */
+	int index;         /* face index in a collection */
+	FcCharSet *cs;     /* the face's coverage (owned) */
+	HPDF_Font font;    /* loaded on first use; NULL until then */
+	bool failed;       /* libharu could not load it */
+	float *wcache;     /* advance widths / 1000 em, -1 = unknown */
+} pdf_font;
+
+typedef struct pdf_fonts {
+	FcConfig *cfg;    /* this conversion's own fontconfig set-up */
+	pdf_font f[PF_MAX];
+	int n;            /* faces in f[] (PF_NBASE + fallbacks) */
+	int nfallback;    /* fallback faces resolved so far, from PF_NBASE */
+	bool theme_fallbacks_done;
+	/* code points already known to have no face at all */
+	uint32_t nohave[64];
+	int nnohave;
+} pdf_fonts;
+
+/* ---- drawing ops ---- */
+
+typedef enum op_kind {
+	OP_TEXT,      /* text at (x, y = baseline), font, size, colour */
+	OP_FILL,      /* filled rectangle (x, y = top, w, h) */
+	OP_STROKE,    /* stroked rectangle, line width lw */
+	OP_LINE,      /* line from (x, y) to (x + w, y + h), width lw */
+	OP_IMAGE,     /* image `ref` in (x, y = top, w, h) */
+	OP_LINK,      /* link annotation over (x, y, w, h) to link `ref` */
+	OP_ANCHOR,    /* destination named text (an id) at y */
+	OP_OUTLINE,   /* outline entry: level `ref`, title text, at y */
+	OP_FIELD,     /* fillable field over (x, y, w, h): answer `ref` */
+	OP_CHECKBOX   /* fillable checkbox over (x, y, w, h): answer `ref` */
+} op_kind;
+
+typedef struct pdf_op {
+	uint8_t kind;
+	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
+	int16_t font;    /* OP_TEXT */
+	int ref;         /* image, link, outline level, field number */
+	float size, lw;
+	uint32_t color;
+	double x, y, w, h;
+	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
+	uint32_t len;
+	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
+	                     bit 1 a task-list item (ref counts those) */
+} pdf_op;
+
+/* ---- frames: boxes drawn around runs of slices ---- */
+
+typedef enum frame_kind {
+	FR_CALLOUT, /* tinted box with a rule on its left */
+	FR_QUOTE,   /* rule on the left only */
+	FR_CODE,    /* tinted box */
+	FR_CARD     /* tinted, outlined box (embeds) */
+} frame_kind;
+
+typedef struct pdf_frame {
+	struct pdf_frame *parent;
+	frame_kind kind;
+	int depth;
+	double x0, x1;      /* horizontal extent */
+	uint32_t fill, rule;
+	bool has_fill;
+	/* packing state: extent on the page being built */
+	int page;
+	double top, bottom;
+} pdf_frame;
+
+typedef struct pdf_slice {
+	double h;           /* height */
+	size_t op0, nops;   /* ops[op0 .. op0 + nops) */
+	pdf_frame *frame;   /* innermost frame, or NULL */
+	bool keep_next;     /* no page break between this and the next */
+	bool discard;       /* vertical space, dropped at the top of a page */
+	bool pagebreak_before; /* not used by the model today */
+	long header;        /* table rows: slice index of the header row to
+	                       repeat on a new page, or -1 */
+	double minh;        /* > 0: an image that may be scaled down to this
+	                       height to fill the rest of a page */
+} pdf_slice;
+
+/* A slice placed on a page. */
+typedef struct pdf_place {
+	size_t slice;
+	double y; /* top, from the top of the page */
+} pdf_place;
+
+typedef struct pdf_page {
+	size_t place0, nplace; /* into ctx->places */
+	size_t deco0, ndeco;   /* page-level ops (frame boxes) into ctx->deco */
+} pdf_page;
+
+typedef struct pdf_link {
+	const char *url; /* external URL, or "#id" for an anchor */
+} pdf_link;
+
+typedef struct pdf_image {
+	HPDF_Image img;
+} pdf_image;
+
+/* The look of inline text. */
+typedef struct pdf_style {
+	int face;      /* PF_BODY, PF_HEAD or PF_MONO, plus PF_BOLD/PF_ITALIC */
+	float size;
+	uint32_t color;
+	int link;      /* into ctx->links, or -1 */
+	int8_t rise;   /* -1 subscript, 1 superscript */
+	bool strike, underline;
+} pdf_style;
+
+/* ---- the backend's state ---- */
+
+typedef struct pdf_ctx {
+	const mc_doc *doc;
+	const mc_theme *th;
+	mc_diag *diag;
+	mc_arena *arena;
+	HPDF_Doc pdf;
+	/* libharu errors, recorded by the error handler */
+	HPDF_STATUS err, err_detail;
+	int nerr;
+
+	pdf_fonts fonts;
+	void *hyph; /* HyphenDict *, loaded on first need (NULL before) */
+	bool hyph_tried; /* a load was attempted (it may have failed) */
+
+	/* geometry of the text block */
+	double pw, ph;          /* page */
+	double left, right;     /* text block x range */
+	double top, bottom;     /* body y range (from the page top), after
+	                           header and footer bands */
+	double band;            /* height of the header/footer band */
+
+	pdf_op *ops;
+	size_t nops, capops;
+	pdf_slice *slices;
+	size_t nslices, capslices;
+	pdf_place *places;
+	size_t nplaces, capplaces;
+	pdf_op *deco;
+	size_t ndeco, capdeco;
+	pdf_page *pages;
+	size_t npages, cappages;
+	pdf_link *links;
+	size_t nlinks, caplinks;
+	pdf_image *images;
+	size_t nimages, capimages;
+
+	/* layout state */
+	pdf_frame *frame;        /* current innermost frame */
+	const char *last_heading; /* plain text of the latest heading */
+	long table_header;       /* see pdf_slice.header */
+	bool in_cell;            /* laying out a table cell (no frames) */
+	/* a list marker waiting for the item's first line */
+	bool mk_pending, mk_box, mk_checked;
+	const char *mk_text;
+	pdf_style mk_style;
+	double mk_x;
+	int face_mod;            /* PF_BOLD inside table header cells */
+	int heading_level;       /* of the latest heading, for outlines */
+	bool fields;             /* make fillable fields */
+	void *form;              /* fields.c's state, NULL until a field */
+	int ntasks;              /* task-list checkboxes so far */
+	int nfields;
+	int depth_warned;
+} pdf_ctx;
+
+/* ---- fonts.c ---- */
+int pdf_fonts_init(pdf_ctx *c);
+void pdf_fonts_free(pdf_ctx *c);
+/* The face to draw code point cp in, starting from styled face `want`. */
+int pdf_font_for(pdf_ctx *c, int want, uint32_t cp);
+/* Advance width of cp in face f, in units of the font size. */
+double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp);
+/* The libharu font of face f (loading it), or NULL. */
+HPDF_Font pdf_font_handle(pdf_ctx *c, int f);
+/* Width of UTF-8 text drawn in face f (no fallback), in font-size units. */
+double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n);
+/* Decode one UTF-8 sequence; returns bytes used (>= 1). */
+size_t pdf_utf8_next(const char *s, size_t n, uint32_t *cp);
+/* Ascent and descent of the body faces, in font-size units. */
+#define PF_ASCENT 0.80
+#define PF_DESCENT 0.22
+
+/* ---- ops and slices (layout.c) ---- */
+pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);
+size_t pdf_slice_begin(pdf_ctx *c); /* returns the first op index */
+pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h);
+void pdf_space(pdf_ctx *c, double h);
+int pdf_link_add(pdf_ctx *c, const char *url);
+int pdf_layout(pdf_ctx *c);
+int pdf_paginate(pdf_ctx *c);
+
+/* ---- linebreak.c ---- */
+
+typedef enum pdf_align {
+	PA_JUSTIFY,
+	PA_LEFT,
+	PA_RIGHT,
+	PA_CENTER
+} pdf_align;
+
+
+/* A paragraph being built: text with style changes. */
+typedef struct pdf_para pdf_para;
+
+pdf_para *pdf_para_new(pdf_ctx *c);
+void pdf_para_free(pdf_para *p);
+void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s,
+                   size_t n);
+/* A fixed-width gap (an inline blank), underlined when st->underline. */
+void pdf_para_gap(pdf_para *p, const pdf_style *st, double w);
+void pdf_para_newline(pdf_para *p);
+bool pdf_para_empty(const pdf_para *p);
+
+typedef struct pdf_para_opts {
+	double x, width;       /* text block */
+	double first_indent;   /* extra indent of the first line */
+	pdf_align align;
+	double leading;        /* line height as a multiple of the size */
+	bool hyphenate;
+	/* drawn at the first line's baseline, at marker_x */
+	const char *marker;
+	pdf_style marker_style;
+	double marker_x;
+	bool marker_box; /* a checkbox instead of text */
+	bool marker_checked;
+	bool keep_lines;  /* all lines together (headings, short blocks) */
+} pdf_para_opts;
+
+/* Break the paragraph into lines and add one slice per line (widows and
+ * orphans kept with keep_next).  Returns the number of lines, -1 on error. */
+int pdf_para_layout(pdf_para *p, const pdf_para_opts *o);
+
+/* Knuth-Plass over abstract items, exposed for the unit test. */
+typedef struct kp_item {
+	uint8_t type; /* KP_BOX, KP_GLUE, KP_PENALTY */
+	bool flagged;
+	double w, stretch, shrink;
+	double penalty;
+} kp_item;
+enum { KP_BOX, KP_GLUE, KP_PENALTY };
+#define KP_INF 10000.0
+/* Chosen break indices (ascending, last = n-1) into brk (room for n).
+ * Returns the count, or -1 if no feasible breaking (callers then use a
+ * greedy fallback). */
+int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
+                 double tolerance, size_t *brk);
+
+/* ---- qr.c ---- */
+/* Draw `text` as a QR code with its top-left at (x, y) in a square of
+ * side `size` (quiet zone included) as OP_FILL ops.  Returns 0 or -1. */
+int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
+
+/* ---- fields.c ---- */
+int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
+int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
+                       double y0);
+int pdf_fields_finish(pdf_ctx *c);
+
+/* ---- misc ---- */
+#define PDF_GROW(arr, n, cap)                                             \
+	do {                                                              \
+		if ((n) >= (cap)) {                                       \
+			(cap) = (cap) ? (cap) * 2 : 64;                   \
+			(arr) = mc_xrealloc((arr), (cap) * sizeof *(arr)); \
+		}                                                         \
+	} while (0)
+
+#endif

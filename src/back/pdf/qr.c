@@ -1,0 +1,43 @@
+/*
+ * qr.c - QR codes as vector squares (libqrencode).
+ *
+ * The symbol is drawn as filled rectangles, one per run of dark modules in
+ * a row, inside a white square whose margin is the 4-module quiet zone the
+ * standard asks for, so a phone can read it from paper at any print size.
+ */
+#include "pdf_int.h"
+
+#include <qrencode.h>
+
+int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size)
+{
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q) {
+		mc_warn(c->diag, 0, 0, "could not make a QR code for %s", text);
+		return -1;
+	}
+	int w = q->width;
+	double m = size / (w + 8); /* module size, 4-module quiet zone */
+	for (int r = 0; r < w; r++) {
+		int col = 0;
+		while (col < w) {
+			if (!(q->data[r * w + col] & 1)) {
+				col++;
+				continue;
+			}
+			int end = col;
+			while (end < w && (q->data[r * w + end] & 1))
+				end++;
+			pdf_op *o = pdf_op_add(c, OP_FILL);
+			o->x = x + (4 + col) * m;
+			o->y = y + (4 + r) * m;
+			o->w = (end - col) * m;
+			o->h = m;
+			o->color = 0x000000;
+			o->layer = 1;
+			col = end;
+		}
+	}
+	QRcode_free(q);
+	return 0;
+}
