@@ -76,25 +76,6 @@ static void empty(mc_xml *x, const char *el)
 	mc_xml_close(x);
 }
 
-static void border(mc_xml *x, const char *side, int sz, int space,
-                   uint32_t color)
-{
-	mc_xml_open(x, side);
-	mc_xml_attr(x, "w:val", "single");
-	mc_xml_attrf(x, "w:sz", "%d", sz);
-	mc_xml_attrf(x, "w:space", "%d", space);
-	mc_xml_attrf(x, "w:color", "%06X", (unsigned)(color & 0xFFFFFF));
-	mc_xml_close(x);
-}
-
-static void shade(mc_xml *x, uint32_t fill)
-{
-	mc_xml_open(x, "w:shd");
-	mc_xml_attr(x, "w:val", "clear");
-	mc_xml_attr(x, "w:color", "auto");
-	mc_xml_attrf(x, "w:fill", "%06X", (unsigned)(fill & 0xFFFFFF));
-	mc_xml_close(x);
-}
 
 /* Bookmark names: Word wants at most 40 characters, letters, digits and
  * '_', starting with a letter.  Made unique with the mark's index. */
@@ -784,11 +765,11 @@ static void p_open(dx *d, ctx *c, const para *p)
 	           strcmp(style, "Prompt") != 0;
 	if (bar) {
 		mc_xml_open(x, "w:pBdr");
-		border(x, "w:left", 24, 8, d->callout->rule);
+		dx_border(x, "w:left", "single", 24, 8, d->callout->rule);
 		mc_xml_close(x);
 	}
 	if (box)
-		shade(x, d->callout->background);
+		dx_shade(x, d->callout->background);
 	if (p->after >= 0 || p->before > 0) {
 		mc_xml_open(x, "w:spacing");
 		if (p->before > 0)
@@ -981,7 +962,7 @@ static void tc_open(dx *d, long w, int span, const char *vmerge,
 		mc_xml_close(x);
 	}
 	if (header)
-		shade(x, d->theme->colors.table_header_background);
+		dx_shade(x, d->theme->colors.table_header_background);
 	mc_xml_close(x);
 }
 
@@ -1206,10 +1187,10 @@ static void figure(dx *d, ctx *c, const mc_node *n, int depth)
 		mc_xml_open(x, "w:pPr");
 		val(x, "w:pStyle", "Figure");
 		mc_xml_open(x, "w:pBdr");
-		border(x, "w:top", 4, 4, d->theme->colors.rule);
-		border(x, "w:left", 4, 4, d->theme->colors.rule);
-		border(x, "w:bottom", 4, 4, d->theme->colors.rule);
-		border(x, "w:right", 4, 4, d->theme->colors.rule);
+		dx_border(x, "w:top", "single", 4, 4, d->theme->colors.rule);
+		dx_border(x, "w:left", "single", 4, 4, d->theme->colors.rule);
+		dx_border(x, "w:bottom", "single", 4, 4, d->theme->colors.rule);
+		dx_border(x, "w:right", "single", 4, 4, d->theme->colors.rule);
 		mc_xml_close(x);
 		mc_xml_close(x);
 		if (c->mark) {
@@ -1297,10 +1278,10 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 		mc_xml_close(x);
 	}
 	mc_xml_open(x, "w:tblBorders");
-	border(x, "w:top", 8, 0, cs->rule);
-	border(x, "w:left", 8, 0, cs->rule);
-	border(x, "w:bottom", 8, 0, cs->rule);
-	border(x, "w:right", 8, 0, cs->rule);
+	dx_border(x, "w:top", "single", 8, 0, cs->rule);
+	dx_border(x, "w:left", "single", 8, 0, cs->rule);
+	dx_border(x, "w:bottom", "single", 8, 0, cs->rule);
+	dx_border(x, "w:right", "single", 8, 0, cs->rule);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tblLayout");
 	mc_xml_attr(x, "w:type", "fixed");

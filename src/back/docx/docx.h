@@ -32,6 +32,11 @@ int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 
 /* ---- private to src/back/docx/ ---- */
 
+/* A w:top/w:left/... border and a w:shd fill (styles.c; body.c too). */
+void dx_border(mc_xml *x, const char *side, const char *kind, int sz,
+               int space, uint32_t color);
+void dx_shade(mc_xml *x, uint32_t fill);
+
 /* One file in word/media/. */
 typedef struct dx_media {
 	const char *key;  /* image path or "qr:URL" (dedup key, malloc'd) */

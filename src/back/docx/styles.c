@@ -69,8 +69,8 @@ static void size(mc_xml *x, double pt)
 	vall(x, "w:szCs", half_pt(pt));
 }
 
-static void border(mc_xml *x, const char *side, const char *kind, int sz,
-                   int space, uint32_t color)
+void dx_border(mc_xml *x, const char *side, const char *kind, int sz,
+               int space, uint32_t color)
 {
 	mc_xml_open(x, side);
 	mc_xml_attr(x, "w:val", kind);
@@ -80,7 +80,7 @@ static void border(mc_xml *x, const char *side, const char *kind, int sz,
 	mc_xml_close(x);
 }
 
-static void shade(mc_xml *x, uint32_t fill)
+void dx_shade(mc_xml *x, uint32_t fill)
 {
 	mc_xml_open(x, "w:shd");
 	mc_xml_attr(x, "w:val", "clear");
@@ -172,12 +172,12 @@ static void callout_style(mc_xml *x, const mc_theme *t, mc_callout_kind k,
 	           callout_style_name(k, variant), "Normal", NULL, false);
 	mc_xml_open(x, "w:pPr");
 	mc_xml_open(x, "w:pBdr");
-	border(x, "w:top", "single", 4, 6, cs->background);
-	border(x, "w:left", "single", 24, 8, cs->rule);
-	border(x, "w:bottom", "single", 4, 6, cs->background);
-	border(x, "w:right", "single", 4, 8, cs->background);
+	dx_border(x, "w:top", "single", 4, 6, cs->background);
+	dx_border(x, "w:left", "single", 24, 8, cs->rule);
+	dx_border(x, "w:bottom", "single", 4, 6, cs->background);
+	dx_border(x, "w:right", "single", 4, 8, cs->background);
 	mc_xml_close(x);
-	shade(x, cs->background);
+	dx_shade(x, cs->background);
 	spacing(x, 0, 120, -1, NULL);
 	ind(x, 227, 227, 0);
 	mc_xml_close(x);
@@ -257,7 +257,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	style_open(x, "paragraph", "Quote", "Quote", "Normal", "Normal", false);
 	mc_xml_open(x, "w:pPr");
 	mc_xml_open(x, "w:pBdr");
-	border(x, "w:left", "single", 18, 10, t->colors.quote_rule);
+	dx_border(x, "w:left", "single", 18, 10, t->colors.quote_rule);
 	mc_xml_close(x);
 	ind(x, 454, 454, 0);
 	mc_xml_close(x);
@@ -311,7 +311,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 
 	style_open(x, "paragraph", "Code", "Code", "Normal", "Code", false);
 	mc_xml_open(x, "w:pPr");
-	shade(x, t->colors.code_background);
+	dx_shade(x, t->colors.code_background);
 	spacing(x, 0, 0, 240, "auto");
 	ind(x, 113, 113, 0);
 	mc_xml_close(x);
@@ -328,7 +328,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	fonts(x, t->fonts.mono);
 	empty(x, "w:noProof");
 	size(x, t->sizes.code);
-	shade(x, t->colors.code_background);
+	dx_shade(x, t->colors.code_background);
 	mc_xml_close(x);
 	mc_xml_close(x);
 
@@ -389,7 +389,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	           false);
 	mc_xml_open(x, "w:pPr");
 	mc_xml_open(x, "w:pBdr");
-	border(x, "w:bottom", "single", 6, 1, t->answer.rule);
+	dx_border(x, "w:bottom", "single", 6, 1, t->answer.rule);
 	mc_xml_close(x);
 	spacing(x, 0, 160, gap > 0 ? gap : 454, "atLeast");
 	ind(x, 720, 0, 0);
@@ -433,7 +433,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	           "Normal", "Normal", false);
 	mc_xml_open(x, "w:pPr");
 	mc_xml_open(x, "w:pBdr");
-	border(x, "w:bottom", "single", 6, 1, t->colors.rule);
+	dx_border(x, "w:bottom", "single", 6, 1, t->colors.rule);
 	mc_xml_close(x);
 	spacing(x, 0, 240, -1, NULL);
 	mc_xml_close(x);
@@ -445,12 +445,12 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tblPr");
 	mc_xml_open(x, "w:tblBorders");
-	border(x, "w:top", "single", 4, 0, t->colors.table_border);
-	border(x, "w:left", "single", 4, 0, t->colors.table_border);
-	border(x, "w:bottom", "single", 4, 0, t->colors.table_border);
-	border(x, "w:right", "single", 4, 0, t->colors.table_border);
-	border(x, "w:insideH", "single", 4, 0, t->colors.table_border);
-	border(x, "w:insideV", "single", 4, 0, t->colors.table_border);
+	dx_border(x, "w:top", "single", 4, 0, t->colors.table_border);
+	dx_border(x, "w:left", "single", 4, 0, t->colors.table_border);
+	dx_border(x, "w:bottom", "single", 4, 0, t->colors.table_border);
+	dx_border(x, "w:right", "single", 4, 0, t->colors.table_border);
+	dx_border(x, "w:insideH", "single", 4, 0, t->colors.table_border);
+	dx_border(x, "w:insideV", "single", 4, 0, t->colors.table_border);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tblCellMar");
 	mc_xml_open(x, "w:top");
