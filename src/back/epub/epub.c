@@ -293,16 +293,7 @@ static void toc(ep_ctx *c, mc_xml *x)
 static int nav_xhtml(ep_ctx *c, mc_buf *b)
 {
 	mc_xml x;
-	mc_xml_init(&x, b);
-	mc_xml_decl(&x);
-	mc_xml_raw(&x, "<!DOCTYPE html>\n");
-	mc_xml_open(&x, "html");
-	mc_xml_attr(&x, "xmlns", "http://www.w3.org/1999/xhtml");
-	mc_xml_attr(&x, "xmlns:epub", "http://www.idpf.org/2007/ops");
-	mc_xml_attr(&x, "lang", c->lang);
-	mc_xml_attr(&x, "xml:lang", c->lang);
-	mc_xml_nl(&x);
-	mc_xml_open(&x, "head");
+	ep_xhtml_start(c, &x, b);
 	mc_xml_leaf(&x, "title", c->title);
 	mc_xml_open(&x, "link");
 	mc_xml_attr(&x, "rel", "stylesheet");

@@ -122,6 +122,9 @@ typedef struct ep_ctx {
 const char *ep_utf8(ep_ctx *c, const char *s);
 /* Escaped text / attribute through the XML writer, after ep_utf8. */
 void ep_text(ep_ctx *c, mc_xml *x, const char *s);
+/* Start an XHTML document in out: declaration, doctype, <html> with the
+ * namespaces and language, and an open <head>. */
+void ep_xhtml_start(ep_ctx *c, mc_xml *x, mc_buf *out);
 void ep_attr(ep_ctx *c, mc_xml *x, const char *name, const char *value);
 /* A valid XML name (NCName) made from s, unique in the book (registered in
  * ctx->used). */

@@ -623,3 +623,17 @@ const char *ep_lang(ep_ctx *c, const char *s)
 	(void)i;
 	return t;
 }
+
+void ep_xhtml_start(ep_ctx *c, mc_xml *x, mc_buf *out)
+{
+	mc_xml_init(x, out);
+	mc_xml_decl(x);
+	mc_xml_raw(x, "<!DOCTYPE html>\n");
+	mc_xml_open(x, "html");
+	mc_xml_attr(x, "xmlns", "http://www.w3.org/1999/xhtml");
+	mc_xml_attr(x, "xmlns:epub", "http://www.idpf.org/2007/ops");
+	mc_xml_attr(x, "lang", c->lang);
+	mc_xml_attr(x, "xml:lang", c->lang);
+	mc_xml_nl(x);
+	mc_xml_open(x, "head");
+}

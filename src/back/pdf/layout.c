@@ -334,14 +334,11 @@ static const char *plain(pdf_ctx *c, const mc_node *n)
 	return mc_node_plain_text((mc_doc *)c->doc, n);
 }
 
-static void heading(pdf_ctx *c, const mc_node *n, double x0, double x1)
+/* A heading's (or a callout title's) lines: bold heading face, ragged
+ * right, unhyphenated, kept together and with what follows. */
+static void heading_para(pdf_ctx *c, const mc_node *n, double size,
+                         double x0, double x1)
 {
-	int level = n->as.heading.level;
-	double size = mc_theme_heading_size(c->th, level);
-	pdf_space(c, size * 0.9);
-	c->last_heading = plain(c, n);
-	c->heading_level = level;
-	anchor(c, n->id, level, c->last_heading);
 	pdf_style st = body_style(c);
 	st.face = PF_HEAD | PF_BOLD;
 	st.size = (float)size;
@@ -355,6 +352,17 @@ static void heading(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	para_out(c, p, &o);
 	pdf_para_free(p);
 	keep_prev(c);
+}
+
+static void heading(pdf_ctx *c, const mc_node *n, double x0, double x1)
+{
+	int level = n->as.heading.level;
+	double size = mc_theme_heading_size(c->th, level);
+	pdf_space(c, size * 0.9);
+	c->last_heading = plain(c, n);
+	c->heading_level = level;
+	anchor(c, n->id, level, c->last_heading);
+	heading_para(c, n, size, x0, x1);
 	pdf_space(c, size * 0.35);
 }
 
@@ -898,19 +906,7 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->last_heading = t; /* the nearest heading, for embeds */
 		int lvl = c->heading_level + 1;
 		anchor(c, k->id, lvl > 6 ? 6 : lvl, t);
-		pdf_style st = body_style(c);
-		st.face = PF_HEAD | PF_BOLD;
-		st.size = (float)mc_theme_heading_size(c->th, 4);
-		pdf_para *p = pdf_para_new(c);
-		inlines(c, p, k, st);
-		pdf_para_opts o = para_opts(c, ix0, ix1);
-		o.align = PA_LEFT;
-		o.hyphenate = false;
-		o.keep_lines = true;
-		o.leading = 1.25;
-		para_out(c, p, &o);
-		pdf_para_free(p);
-		keep_prev(c);
+		heading_para(c, k, mc_theme_heading_size(c->th, 4), ix0, ix1);
 		pdf_space(c, em(c) * 0.4);
 		k = k->next;
 	}
