@@ -117,7 +117,7 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		if (zip_set_file_compression(za, (zip_uint64_t)idx,
 		                             e->compress ? ZIP_CM_DEFLATE
 		                                         : ZIP_CM_STORE,
-		                             e->compress ? 9 : 0) != 0 ||
+		                             e->compress ? 6 : 0) != 0 ||
 		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
 		                         0) != 0 ||
 		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
