@@ -10,14 +10,14 @@ set -euo pipefail
 # with US English patterns, libunibreak, libqrencode, libpng and fonts for
 # PDF; libzip for EPUB and DOCX.  Tests: the independent checkers (qpdf,
 # poppler's pdffonts/pdftotext, zbarimg for QR codes, epubcheck on a Java
-# runtime, python3-docx, LibreOffice), valgrind and time.  cmark-gfm (the command) and pandoc are
-# only for `make bench`'s comparisons.
+# runtime, python3-docx, LibreOffice), valgrind and time.  cmark-gfm (the
+# command), pandoc and weasyprint are only for `make bench`'s comparisons.
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libhyphen-dev hyphen-en-us libunibreak-dev libqrencode-dev libpng-dev
 fonts-dejavu-core
 python3 valgrind time qpdf poppler-utils epubcheck default-jre-headless
-python3-docx libreoffice-writer-nogui zbar-tools cmark-gfm pandoc"
+python3-docx libreoffice-writer-nogui zbar-tools cmark-gfm pandoc weasyprint"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian-like system (no dpkg-query); install the equivalents of:" >&2
