@@ -992,6 +992,22 @@ static bool after_table(const dx *d)
 	return written_last(d, "</w:tbl>");
 }
 
+/* A table's w:tblW (in twips) and, inside a list or box, its w:tblInd. */
+static void table_width(dx *d, const ctx *c, long width)
+{
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "w:tblW");
+	mc_xml_attrf(x, "w:w", "%ld", width);
+	mc_xml_attr(x, "w:type", "dxa");
+	mc_xml_close(x);
+	if (table_indent(d, c) > 0) {
+		mc_xml_open(x, "w:tblInd");
+		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
+		mc_xml_attr(x, "w:type", "dxa");
+		mc_xml_close(x);
+	}
+}
+
 static void keep_tables_apart(dx *d, ctx *c)
 {
 	if (!after_table(d))
@@ -1081,16 +1097,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 	mc_xml_open(x, "w:tbl");
 	mc_xml_open(x, "w:tblPr");
 	val(x, "w:tblStyle", "TableGrid");
-	mc_xml_open(x, "w:tblW");
-	mc_xml_attrf(x, "w:w", "%ld", colw * ncols);
-	mc_xml_attr(x, "w:type", "dxa");
-	mc_xml_close(x);
-	if (table_indent(d, c) > 0) {
-		mc_xml_open(x, "w:tblInd");
-		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
-		mc_xml_attr(x, "w:type", "dxa");
-		mc_xml_close(x);
-	}
+	table_width(d, c, colw * ncols);
 	mc_xml_open(x, "w:tblLook");
 	mc_xml_attr(x, "w:val", "04A0");
 	mc_xml_attr(x, "w:firstRow", "1");
@@ -1267,16 +1274,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	keep_tables_apart(d, c);
 	mc_xml_open(x, "w:tbl");
 	mc_xml_open(x, "w:tblPr");
-	mc_xml_open(x, "w:tblW");
-	mc_xml_attrf(x, "w:w", "%ld", width);
-	mc_xml_attr(x, "w:type", "dxa");
-	mc_xml_close(x);
-	if (table_indent(d, c) > 0) {
-		mc_xml_open(x, "w:tblInd");
-		mc_xml_attrf(x, "w:w", "%ld", table_indent(d, c));
-		mc_xml_attr(x, "w:type", "dxa");
-		mc_xml_close(x);
-	}
+	table_width(d, c, width);
 	mc_xml_open(x, "w:tblBorders");
 	dx_border(x, "w:top", "single", 8, 0, cs->rule);
 	dx_border(x, "w:left", "single", 8, 0, cs->rule);
@@ -1678,7 +1676,7 @@ int dx_body(dx *d)
 	mc_xml_attr(x, "xmlns:wp", "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing");
 	mc_xml_attr(x, "xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main");
 	mc_xml_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
-	mc_xml_attr(x, "xmlns:w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main");
+	mc_xml_attr(x, "xmlns:w", W_NS);
 	mc_xml_attr(x, "xmlns:w14", "http://schemas.microsoft.com/office/word/2010/wordml");
 	mc_xml_attr(x, "mc:Ignorable", "w14 wpc");
 	mc_xml_open(x, "w:body");

@@ -13,7 +13,6 @@
 
 #include "../../util/zip.h"
 
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 #define OFFDOC_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 #define CT_WML "application/vnd.openxmlformats-officedocument.wordprocessingml."

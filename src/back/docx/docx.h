@@ -32,6 +32,9 @@ int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 
 /* ---- private to src/back/docx/ ---- */
 
+/* The WordprocessingML namespace. */
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 /* A w:top/w:left/... border and a w:shd fill (styles.c; body.c too). */
 void dx_border(mc_xml *x, const char *side, const char *kind, int sz,
                int space, uint32_t color);

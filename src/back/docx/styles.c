@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 long dx_twips(double pt)
 {
