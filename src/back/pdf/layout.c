@@ -470,14 +470,31 @@ static void flat(pdf_ctx *c, const mc_node *root, double x0, double x1)
 	}
 }
 
+/* A child block one level deeper; past MAX_NEST, its text flattened
+ * (so deep input cannot exhaust the stack). */
+static void nested(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                   int depth)
+{
+	if (depth >= MAX_NEST)
+		flat(c, n, x0, x1);
+	else
+		block(c, n, x0, x1, depth + 1);
+}
+
+/* Drop the block spacing at the end of what was laid out (of frame f
+ * only, unless f is NULL): a box's padding or a cell's edge closes it. */
+static void drop_trailing_space(pdf_ctx *c, const pdf_frame *f)
+{
+	while (c->nslices && c->slices[c->nslices - 1].discard &&
+	       (!f || c->slices[c->nslices - 1].frame == f))
+		c->nslices--;
+}
+
 static void blocks(pdf_ctx *c, const mc_node *parent, double x0, double x1,
                    int depth)
 {
 	for (const mc_node *n = parent->first; n; n = n->next) {
-		if (depth >= MAX_NEST)
-			flat(c, n, x0, x1);
-		else
-			block(c, n, x0, x1, depth + 1);
+		nested(c, n, x0, x1, depth);
 	}
 }
 
@@ -911,15 +928,10 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		k = k->next;
 	}
 	for (; k; k = k->next) {
-		if (depth >= MAX_NEST)
-			flat(c, k, ix0, ix1);
-		else
-			block(c, k, ix0, ix1, depth + 1);
+		nested(c, k, ix0, ix1, depth);
 	}
 	/* drop the trailing block spacing: the pad closes the box */
-	while (c->nslices && c->slices[c->nslices - 1].discard &&
-	       c->slices[c->nslices - 1].frame == f)
-		c->nslices--;
+	drop_trailing_space(c, f);
 	pad(c, em(c) * 0.6);
 	frame_close(c, f);
 	pdf_space(c, em(c) * 0.9);
@@ -949,14 +961,9 @@ static void blockquote(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			pdf_para_free(p);
 			continue;
 		}
-		if (depth >= MAX_NEST)
-			flat(c, k, ix0, ix1);
-		else
-			block(c, k, ix0, ix1, depth + 1);
+		nested(c, k, ix0, ix1, depth);
 	}
-	while (c->nslices && c->slices[c->nslices - 1].discard &&
-	       c->slices[c->nslices - 1].frame == f)
-		c->nslices--;
+	drop_trailing_space(c, f);
 	frame_close(c, f);
 	pdf_space(c, em(c) * 0.9);
 }
@@ -981,11 +988,7 @@ static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			pdf_space(c, em(c) * 0.3);
 			continue;
 		}
-		if (depth >= MAX_NEST)
-			flat(c, k, x0 + room(c, x0, x1, em(c)), x1);
-		else
-			block(c, k, x0 + room(c, x0, x1, em(c)), x1,
-			      depth + 1);
+		nested(c, k, x0 + room(c, x0, x1, em(c)), x1, depth);
 	}
 	pdf_space(c, em(c) * 0.6);
 }
@@ -1166,14 +1169,9 @@ static void cell_content(pdf_ctx *c, const tcell *t, double x0, double x1,
 	bool save = c->in_cell;
 	c->in_cell = true;
 	for (const mc_node *k = t->n->first; k; k = k->next) {
-		if (depth >= MAX_NEST)
-			flat(c, k, x0, x1);
-		else
-			block(c, k, x0, x1, depth + 1);
+		nested(c, k, x0, x1, depth);
 	}
-	/* no trailing spacing */
-	while (c->nslices && c->slices[c->nslices - 1].discard)
-		c->nslices--;
+	drop_trailing_space(c, NULL); /* no trailing spacing */
 	c->in_cell = save;
 	c->face_mod = 0;
 }
