@@ -16,16 +16,7 @@ PY=${PYTHON:-python3}
 SEED=$SHARED/seed/what-is-mentoring.md
 TMO=${MC_TEST_TIMEOUT:-60}
 
-pass() { echo "PASS $1"; }
-skip() { echo "SKIP $1"; }
-fail() {
-	echo "FAIL $1"
-	shift
-	for d in "$@"; do
-		[ -n "$d" ] && printf '%s\n' "$d" | head -n 12 | sed 's/^/ /'
-	done
-	return 0
-}
+. tests/lib_group.sh
 check() { "$PY" tests/check_docx.py "$@" >"$T/check.out" 2>&1; }
 
 # A python that has python-docx (Debian's python3-docx is for /usr/bin).

@@ -23,16 +23,7 @@ EPUBCHECK=${EPUBCHECK_JAR:-/usr/share/java/epubcheck.jar}
 SEED=$SHARED/seed/what-is-mentoring.md
 mkdir -p "$T"
 
-pass() { echo "PASS $1"; }
-skip() { echo "SKIP $1"; }
-fail() {
-	echo "FAIL $1"
-	shift
-	for d in "$@"; do
-		[ -n "$d" ] || continue
-		printf '%s\n' "$d" | head -n 15 | sed 's/^/ /'
-	done
-}
+. tests/lib_group.sh
 t() { if [ -z "$2" ]; then pass "$1"; else fail "$1" "$2"; fi; }
 
 # ---- the checker (python3, standard library only) ----------------------

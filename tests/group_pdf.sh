@@ -14,16 +14,7 @@ SEED=$SHARED/seed/what-is-mentoring.md
 DEMO=examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
 CHECK=tests/check_pdf.py
 
-pass() { echo "PASS $1"; }
-skip() { echo "SKIP $1"; }
-fail() {
-	echo "FAIL $1"
-	shift
-	for d in "$@"; do
-		[ -n "$d" ] || continue
-		printf '%s\n' "$d" | head -n 10 | sed 's/^/  /'
-	done
-}
+. tests/lib_group.sh
 
 for tool in qpdf pdffonts pdftotext pdfinfo; do
 	if ! command -v $tool >/dev/null 2>&1; then
