@@ -369,6 +369,12 @@ static void test_rules(void)
 		{MC_IMAGE, MC_TEXT, false},
 		{MC_BLANK, MC_TEXT, false},
 		{MC_FOOTNOTE_REF, MC_TEXT, false},
+		{MC_DOCUMENT, MC_SECTION, true},
+		{MC_SECTION, MC_SECTION, true},
+		{MC_SECTION, MC_HEADING, true},
+		{MC_SECTION, MC_FOOTNOTE_DEF, false},
+		{MC_ITEM, MC_SECTION, false},
+		{MC_CALLOUT, MC_SECTION, false},
 		{MC_NODE_TYPE__MAX, MC_TEXT, false},
 	};
 	bool all = true;
@@ -892,6 +898,19 @@ static mc_doc *full_doc(void)
 	add(doc, para, MC_SOFTBREAK, 31);
 	add(doc, para, MC_BLANK, 31)->as.blank.width = 8;
 	add(doc, para, MC_FOOTNOTE_REF, 31)->as.footnote.label = "n";
+	mc_node *part = add(doc, r, MC_SECTION, 35);
+	part->as.section.kind = MC_SECTION_PART;
+	part->as.section.source = "modules/m";
+	mc_node *ph = add(doc, part, MC_HEADING, 35);
+	ph->id = "part";
+	ph->as.heading.level = 1;
+	mc_node *ch = add(doc, part, MC_SECTION, 36);
+	ch->as.section.kind = MC_SECTION_CHAPTER;
+	ch->as.section.source = "modules/m/_posts/2000-01-01-a.md";
+	ch->as.section.url = "/modules/m/a/";
+	mc_node *chh = add(doc, ch, MC_HEADING, 36);
+	chh->id = "chapter";
+	chh->as.heading.level = 2;
 	mc_node *fd = add(doc, r, MC_FOOTNOTE_DEF, 40);
 	fd->as.footnote.label = "n";
 	fd->as.footnote.number = 1;

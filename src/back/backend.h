@@ -28,6 +28,9 @@ typedef struct mc_render_opts {
 	bool legacy_fields; /* DOCX --fields=legacy: FORMTEXT/FORMCHECKBOX
 	                       fields instead of content controls */
 	bool no_fields;     /* PDF --no-fields: print-only, no form fields */
+	void *cache;        /* the format's cache_new() result for this run,
+	                       or NULL (the backend then loads what it needs
+	                       for this document alone) */
 } mc_render_opts;
 
 /* Which of those a format takes (mc_backend.options). */
@@ -48,6 +51,15 @@ typedef struct mc_backend {
 	mc_render_fn render; /* NULL: not available in this build yet */
 	mc_render_opts_fn render_opts; /* NULL: the format takes no options */
 	unsigned options;    /* MC_ROPT_* it takes (others are refused) */
+	/* Optional (NULL if unused): what a format keeps between the
+	 * documents of one run, e.g. parsed fonts and hyphenation patterns.
+	 * cache_new() is called once per run, before any thread starts; the
+	 * cache is then shared by every thread, so it must be safe for
+	 * concurrent use (immutable, or guarded inside).  It holds nothing
+	 * that depends on one document, so output never depends on what was
+	 * converted before.  Returns NULL if it cannot be made. */
+	void *(*cache_new)(const mc_theme *theme);
+	void (*cache_free)(void *cache);
 } mc_backend;
 
 /* The table, ended by a row whose name is NULL. */

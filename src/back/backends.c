@@ -21,13 +21,14 @@ int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
-	 mc_render_json, NULL, 0},
+	 mc_render_json, NULL, 0, NULL, NULL},
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
-	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS},
-	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0},
+	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS, NULL, NULL},
+	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0, NULL,
+	 NULL},
 	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
-	 mc_render_docx_opts, MC_ROPT_PROTECT | MC_ROPT_FIELDS},
-	{NULL, NULL, NULL, NULL, NULL, 0},
+	 mc_render_docx_opts, MC_ROPT_PROTECT | MC_ROPT_FIELDS, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 const mc_backend *mc_backend_by_name(const char *name)

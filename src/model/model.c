@@ -157,10 +157,11 @@ bool mc_node_is_inline(mc_node_type t)
 }
 
 /* A block that may stand where model.h writes "blocks" (footnote bodies
- * only as children of the document). */
+ * only as children of the document, sections only in the document and in
+ * parts). */
 static bool is_flow_block(mc_node_type t)
 {
-	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF;
+	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION;
 }
 
 bool mc_can_contain(mc_node_type parent, mc_node_type child)
@@ -171,6 +172,8 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 	switch (parent) {
 	case MC_DOCUMENT:
 		return mc_node_is_block(child); /* footnote defs included */
+	case MC_SECTION:
+		return is_flow_block(child) || child == MC_SECTION;
 	case MC_ITEM:
 	case MC_TABLE_CELL:
 	case MC_FOOTNOTE_DEF:
@@ -247,6 +250,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_EMBED] = "embed",
 	[MC_DETAILS] = "details",
 	[MC_ANSWER] = "answer",
+	[MC_SECTION] = "section",
 	[MC_FOOTNOTE_DEF] = "footnote_def",
 	[MC_TABLE_ROW] = "table_row",
 	[MC_TABLE_CELL] = "table_cell",
@@ -311,6 +315,31 @@ const char *mc_answer_kind_name(mc_answer_kind k)
 		[MC_ANSWER_CHECKBOX] = "checkbox",
 	};
 	if ((unsigned)k >= MC_ANSWER_KIND__MAX)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_section_kind_name(mc_section_kind k)
+{
+	static const char *const names[] = {
+		[MC_SECTION_PART] = "part",
+		[MC_SECTION_CHAPTER] = "chapter",
+		[MC_SECTION_WORKSHEET] = "worksheet",
+	};
+	if ((unsigned)k >= sizeof names / sizeof *names)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_doc_kind_name(mc_doc_kind k)
+{
+	static const char *const names[] = {
+		[MC_DOC_PAGE] = "page",
+		[MC_DOC_MODULE] = "module",
+		[MC_DOC_COURSE] = "course",
+		[MC_DOC_WORKSHEETS] = "worksheets",
+	};
+	if ((unsigned)k >= sizeof names / sizeof *names)
 		return "invalid";
 	return names[k];
 }
@@ -532,6 +561,21 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 			return bad(err, errsz, n,
 			           "footnote bodies must end the document", NULL,
 			           NULL);
+		break;
+	case MC_SECTION:
+		if (!n->first || n->first->type != MC_HEADING)
+			return bad(err, errsz, n, "does not start with a heading",
+			           NULL, NULL);
+		if (n->as.section.kind != MC_SECTION_PART &&
+		    n->first->next && n->first->next->type == MC_SECTION)
+			return bad(err, errsz, n, "only a part holds sections",
+			           NULL, NULL);
+		if (p->type == MC_SECTION &&
+		    p->as.section.kind != MC_SECTION_PART)
+			return bad(err, errsz, n, "only a part holds sections",
+			           NULL, NULL);
+		if (!n->as.section.source)
+			return bad(err, errsz, n, "source is NULL", NULL, NULL);
 		break;
 	case MC_DETAILS:
 		if (!n->first || n->first->type != MC_SUMMARY)

@@ -34,6 +34,16 @@
  *                       `videotime` line).  Never fetched.
  *     MC_DETAILS        MC_SUMMARY first, then blocks (printed expanded).
  *     MC_ANSWER         a worksheet answer field; no children.
+ *     MC_SECTION        one input file (or module) of a document built from
+ *                       several: as.section.kind says part (a module of a
+ *                       course), chapter (a section file) or worksheet (an
+ *                       activity of a --worksheets pack).  Its first child
+ *                       is always an MC_HEADING, its title; the blocks of
+ *                       the input follow, headings demoted below it.  Only
+ *                       MC_DOCUMENT and a part hold sections.  Backends
+ *                       start each section on a new page (PDF, DOCX) or in
+ *                       its own file (EPUB).  A single-page document has
+ *                       none.
  *     MC_FOOTNOTE_DEF   a footnote body (label, number); holds blocks.  All
  *                       of them are children of MC_DOCUMENT, at its end.
  *
@@ -93,6 +103,7 @@ typedef enum mc_node_type {
 	MC_EMBED,
 	MC_DETAILS,
 	MC_ANSWER,
+	MC_SECTION,
 	MC_FOOTNOTE_DEF,
 	/* table parts */
 	MC_TABLE_ROW,
@@ -151,6 +162,20 @@ typedef enum mc_embed_kind {
 	MC_EMBED_COLLECTION,  /* raindrop.io link collections */
 	MC_EMBED_KIND__MAX
 } mc_embed_kind;
+
+typedef enum mc_section_kind {
+	MC_SECTION_PART = 0, /* a module of a course: intro, then chapters */
+	MC_SECTION_CHAPTER,  /* one section file of a module */
+	MC_SECTION_WORKSHEET /* one activity of a worksheet pack */
+} mc_section_kind;
+
+/* What a document was built from (mc_meta.kind). */
+typedef enum mc_doc_kind {
+	MC_DOC_PAGE = 0,  /* one Markdown file: no MC_SECTION nodes */
+	MC_DOC_MODULE,    /* a module: chapters (sections in file order) */
+	MC_DOC_COURSE,    /* a course: parts (modules) holding chapters */
+	MC_DOC_WORKSHEETS /* --worksheets: one worksheet section per page */
+} mc_doc_kind;
 
 typedef enum mc_answer_kind {
 	MC_ANSWER_LINE = 0, /* a single-line text field */
@@ -250,6 +275,13 @@ struct mc_node {
 			int width; /* number of underscores written */
 		} blank;
 		struct {
+			mc_section_kind kind;
+			const char *source; /* the input file (a part: the
+			                       module folder) */
+			const char *url;    /* its site URL (permalink), NULL
+			                       if unknown */
+		} section;
+		struct {
 			const char *label; /* as written in [^label] */
 			int number;        /* 1-based order of first reference */
 		} footnote;
@@ -262,7 +294,10 @@ typedef struct mc_pair {
 } mc_pair;
 
 typedef struct mc_meta {
-	const char *title;      /* front matter title, else "" */
+	mc_doc_kind kind;       /* one page, a module, a course, ... */
+	const char *title;      /* front matter title (a module: its first
+	                           section's; a course: course.yml's), else "" */
+	const char *description; /* a course's description, else NULL */
 	const char **tags;      /* ntags entries */
 	size_t ntags;
 	const char *permalink;  /* NULL if none */
@@ -275,10 +310,14 @@ typedef struct mc_meta {
 	                           of the input and the images it uses; 0 if
 	                           unknown.  Backends date their output with
 	                           this, never with the clock. */
+	const char **deps;      /* ndeps files read besides the inputs and
+	                           images (site files), for --depfile */
+	size_t ndeps;
 	mc_pair *extra;         /* other scalar front-matter keys, in order */
 	size_t nextra;
 	struct {
 		const char *title, *description, *baseurl, *url; /* or NULL */
+		const char *permalink; /* the permalink pattern, or NULL */
 	} site;                 /* from _config.yml */
 	struct {
 		const char *title, *description; /* or NULL */
@@ -326,6 +365,8 @@ const char *mc_node_type_name(mc_node_type t);
 const char *mc_callout_kind_name(mc_callout_kind k); /* "activity", ... */
 const char *mc_embed_kind_name(mc_embed_kind k);     /* "video", ... */
 const char *mc_answer_kind_name(mc_answer_kind k);   /* "line", ... */
+const char *mc_section_kind_name(mc_section_kind k); /* "part", ... */
+const char *mc_doc_kind_name(mc_doc_kind k);         /* "page", ... */
 const char *mc_align_name(mc_align a);               /* "none", ... */
 
 /* The text of a subtree with markup removed, into the doc's arena. */

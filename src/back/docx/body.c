@@ -1601,6 +1601,9 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 	case MC_ANSWER:
 		answer(d, c, n);
 		break;
+	case MC_SECTION:
+		blocks(d, c, n->first, depth + 1);
+		break;
 	case MC_FOOTNOTE_DEF: {
 		char num[32];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);

@@ -633,6 +633,10 @@ static void enter(walk *w, const mc_node *n)
 		put_id(w, n);
 		embed(w, n);
 		break;
+	case MC_SECTION:
+		mc_xml_open(x, "section");
+		put_id(w, n);
+		break;
 	case MC_DETAILS:
 		mc_xml_open(x, "details");
 		mc_xml_attr(x, "open", "open"); /* a book shows it all */

@@ -192,10 +192,12 @@ static void close_obj(jw *w, size_t level, bool first)
 	mc_buf_putc(w->out, '}');
 }
 
-/* An image path, relative to the site root when it lies under it. */
-static void kv_path(jw *w, size_t level, bool *first, const char *path)
+/* A file path (key k), relative to the site root when it lies under
+ * it. */
+static void kv_path(jw *w, size_t level, bool *first, const char *k,
+                    const char *path)
 {
-	key(w, level, first, "path");
+	key(w, level, first, k);
 	if (path && w->root && strncmp(path, w->root, w->rootlen) == 0 &&
 	    (path[w->rootlen] == '/' || path[w->rootlen] == '\0')) {
 		const char *rest = path + w->rootlen;
@@ -217,7 +219,11 @@ static void put_meta(jw *w, const mc_meta *m)
 	key(w, 1, &first, "meta");
 	mc_buf_putc(w->out, '{');
 	bool f = true;
+	if (m->kind != MC_DOC_PAGE)
+		kv_str(w, 2, &f, "kind", mc_doc_kind_name(m->kind));
 	kv_str(w, 2, &f, "title", m->title);
+	if (m->description)
+		kv_str(w, 2, &f, "description", m->description);
 	kv_strs(w, 2, &f, "tags", m->tags, m->ntags);
 	kv_str(w, 2, &f, "permalink", m->permalink);
 	kv_str(w, 2, &f, "lang", m->lang);
@@ -320,7 +326,7 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 	case MC_FIGURE:
 	case MC_IMAGE:
 		kv_str(w, level, &f, "src", n->as.image.src);
-		kv_path(w, level, &f, n->as.image.path);
+		kv_path(w, level, &f, "path", n->as.image.path);
 		kv_str(w, level, &f, "alt", n->as.image.alt);
 		kv_str(w, level, &f, "title", n->as.image.title);
 		if (n->type == MC_FIGURE)
@@ -370,6 +376,12 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 		break;
 	case MC_BLANK:
 		kv_int(w, level, &f, "width", n->as.blank.width);
+		break;
+	case MC_SECTION:
+		kv_str(w, level, &f, "kind",
+		       mc_section_kind_name(n->as.section.kind));
+		kv_path(w, level, &f, "source", n->as.section.source);
+		kv_str(w, level, &f, "url", n->as.section.url);
 		break;
 	case MC_FOOTNOTE_DEF:
 	case MC_FOOTNOTE_REF:

@@ -1456,6 +1456,9 @@ static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	case MC_DETAILS:
 		details(c, n, x0, x1, depth);
 		break;
+	case MC_SECTION:
+		blocks(c, n, x0, x1, depth);
+		break;
 	case MC_ANSWER:
 		answer(c, n, x0, x1);
 		break;
