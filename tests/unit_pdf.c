@@ -287,10 +287,183 @@ static void test_render(void)
 	mc_theme_free(theme);
 }
 
+/* ---- documents built from several inputs ---- */
+
+static mc_node *add_text(mc_doc *doc, mc_node *parent, mc_node_type type,
+                         const char *text)
+{
+	mc_node *n = mc_node_new(doc, type, 1, 0);
+	mc_node *t = mc_node_new(doc, MC_TEXT, 1, 0);
+	t->as.text.text = mc_strdup(doc, text);
+	mc_node_append(n, t);
+	mc_node_append(parent, n);
+	return n;
+}
+
+static void add_heading(mc_doc *doc, mc_node *parent, int level,
+                        const char *text)
+{
+	char id[160];
+	size_t k = 0;
+	for (const char *p = text; *p && k + 1 < sizeof id; p++)
+		id[k++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32)
+		          : (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+		                  ? *p
+		                  : '-';
+	id[k] = 0;
+	mc_node *h = add_text(doc, parent, MC_HEADING, text);
+	h->as.heading.level = level;
+	h->id = mc_strdup(doc, id);
+}
+
+static const char *LOREM =
+	"Mentors listen first, ask open questions and let the mentee set the "
+	"pace of the conversation; a good session ends with one small step "
+	"the mentee chose and a time to talk about how it went. ";
+
+static void add_paras(mc_doc *doc, mc_node *parent, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char buf[1024];
+		snprintf(buf, sizeof buf, "Paragraph %d. %s%s", i + 1, LOREM,
+		         i % 3 ? LOREM : "");
+		add_text(doc, parent, MC_PARAGRAPH, buf);
+	}
+}
+
+static mc_node *add_section(mc_doc *doc, mc_node *parent,
+                            mc_section_kind kind, int level,
+                            const char *title)
+{
+	mc_node *s = mc_node_new(doc, MC_SECTION, 1, 0);
+	s->as.section.kind = kind;
+	s->as.section.source = mc_strdup(doc, "unit.md");
+	mc_node_append(parent, s);
+	add_heading(doc, s, level, title);
+	return s;
+}
+
+/* A module (nparts 0: chapters at the top), a course (parts holding
+ * chapters), or a worksheet pack. */
+static mc_doc *build_doc(mc_doc_kind kind, int nparts, int nchap)
+{
+	mc_doc *doc = mc_doc_new();
+	if (!doc)
+		return NULL;
+	doc->meta.kind = kind;
+	doc->meta.title = mc_strdup(doc, kind == MC_DOC_COURSE
+	                                         ? "A Course on Mentoring"
+	                                         : "What is Mentoring?");
+	doc->meta.description =
+		kind == MC_DOC_COURSE ? mc_strdup(doc, "Helping library staff "
+		                                       "make connections")
+		                      : NULL;
+	doc->meta.course.title = mc_strdup(doc, "A Course on Mentoring");
+	doc->meta.lang = mc_strdup(doc, "en");
+	doc->meta.source = mc_strdup(doc, "unit");
+	doc->meta.date = 1700000000;
+	mc_node *root = doc->root;
+	char t[256];
+	if (kind == MC_DOC_WORKSHEETS) {
+		for (int w = 1; w <= nchap; w++) {
+			snprintf(t, sizeof t, "Worksheet %d", w);
+			mc_node *s = add_section(doc, root, MC_SECTION_WORKSHEET,
+			                         1, t);
+			add_paras(doc, s, w == 2 ? 14 : 2);
+		}
+		return doc;
+	}
+	int clevel = nparts ? 2 : 1;
+	for (int p = 1; p <= (nparts ? nparts : 1); p++) {
+		mc_node *parent = root;
+		if (nparts) {
+			snprintf(t, sizeof t, "Part %d: Module number %d", p, p);
+			parent = add_section(doc, root, MC_SECTION_PART, 1, t);
+			add_paras(doc, parent, 1);
+		}
+		for (int k = 1; k <= nchap; k++) {
+			snprintf(t, sizeof t, "Chapter %d.%d: %s", p, k,
+			         k == 2 ? "A rather long chapter title that "
+			                  "goes on and on so that it wraps onto a "
+			                  "second line of the contents"
+			                : "Listening");
+			mc_node *s = add_section(doc, parent,
+			                         MC_SECTION_CHAPTER, clevel, t);
+			add_paras(doc, s, 2 + (k * 5 + p * 3) % 11);
+			snprintf(t, sizeof t, "Heading in %d.%d", p, k);
+			add_heading(doc, s, clevel + 1, t);
+			add_paras(doc, s, 1 + k % 3);
+		}
+	}
+	return doc;
+}
+
+static int render_doc(mc_doc *doc, const mc_theme *theme, mc_buf *out)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "unit");
+	char err[256];
+	if (mc_doc_validate(doc, err, sizeof err)) {
+		printf("invalid document: %s\n", err);
+		return -1;
+	}
+	return mc_render_pdf(doc, theme, out, &d);
+}
+
+/* Renders of a module, a course and a worksheet pack; with
+ * MC_UNIT_PDF_DIR set, written there for tests/group_pdf.sh to read. */
+static void test_sections(void)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "theme");
+	mc_theme *theme = NULL;
+	if (mc_theme_load(NULL, &theme, &d))
+		return;
+	static const struct {
+		const char *name;
+		mc_doc_kind kind;
+		int nparts, nchap;
+	} cases[] = {
+		{"module", MC_DOC_MODULE, 0, 6},
+		{"course", MC_DOC_COURSE, 4, 5},
+		{"bigcourse", MC_DOC_COURSE, 9, 7},
+		{"worksheets", MC_DOC_WORKSHEETS, 0, 4},
+	};
+	const char *dir = getenv("MC_UNIT_PDF_DIR");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		mc_doc *doc = build_doc(cases[i].kind, cases[i].nparts,
+		                        cases[i].nchap);
+		mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
+		int ra = doc ? render_doc(doc, theme, &a) : -1;
+		int rb = doc ? render_doc(doc, theme, &b) : -1;
+		check(ra == 0 && rb == 0 && a.len > 1000,
+		      "sections: the %s renders (%zu bytes)", cases[i].name,
+		      a.len);
+		check(a.len == b.len && !memcmp(a.data, b.data, a.len),
+		      "sections: two renders of the %s are identical",
+		      cases[i].name);
+		if (dir && ra == 0) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s.pdf", dir,
+			         cases[i].name);
+			FILE *f = fopen(path, "wb");
+			bool ok = f && fwrite(a.data, 1, a.len, f) == a.len;
+			if (f && fclose(f))
+				ok = false;
+			check(ok, "sections: wrote %s", path);
+		}
+		mc_buf_free(&a);
+		mc_buf_free(&b);
+		mc_doc_free(doc);
+	}
+	mc_theme_free(theme);
+}
+
 int main(void)
 {
 	test_kp();
 	test_render();
+	test_sections();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

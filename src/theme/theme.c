@@ -287,6 +287,11 @@ static void build_schema(loader *L)
 		    T_TEXT, OFF(embed.label) + (size_t)k * sizeof(const char *),
 		    0, 0);
 
+	add(L, "toc", "title", NULL, T_TEXT, OFF(toc.title), 0, 0);
+	add(L, "toc", "leader", NULL, T_TEXT, OFF(toc.leader), 0, 0);
+	add(L, "toc", "indent", NULL, T_LENGTH, OFF(toc.indent), 0,
+	    2 * PT_PER_IN);
+
 	add(L, "header", NULL, NULL, T_TEMPLATE, OFF(header), 0, 0);
 	add(L, "footer", NULL, NULL, T_TEMPLATE, OFF(footer), 0, 0);
 }
@@ -1208,6 +1213,8 @@ void mc_theme_free(mc_theme *t)
 	free((char *)t->answer.placeholder);
 	for (int i = 0; i < MC_EMBED_KIND__MAX; i++)
 		free((char *)t->embed.label[i]);
+	free((char *)t->toc.title);
+	free((char *)t->toc.leader);
 	free((char *)t->header);
 	free((char *)t->footer);
 	free(t);

@@ -105,6 +105,14 @@ struct mc_theme {
 		                                          ("Video", ...) */
 	} embed;
 
+	/* The printed table of contents of a module or course (PDF). */
+	struct {
+		const char *title;  /* its heading, e.g. "Contents" */
+		const char *leader; /* repeated between an entry and its page
+		                       number; "" for none */
+		double indent;      /* of a course's chapters under their part */
+	} toc;
+
 	/* Running header and footer templates, may be "".  Placeholders:
 	 * {title} the document title, {page} the page number, {pages} the
 	 * page count.  Any other {word} is rejected when the theme loads. */

@@ -407,6 +407,8 @@ static pdf_slice *pad(pdf_ctx *c, double h)
 
 static void blocks(pdf_ctx *c, const mc_node *parent, double x0, double x1,
                    int depth);
+static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                    int depth);
 static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
                   int depth);
 
@@ -1395,6 +1397,51 @@ done:
 	pdf_space(c, em(c) * 0.8);
 }
 
+/* ---- sections ---- */
+
+void pdf_pagebreak(pdf_ctx *c)
+{
+	pdf_slice *s = pdf_slice_end(c, c->nops, 0);
+	s->discard = true;
+	s->pagebreak_before = true;
+}
+
+static double slices_height(const pdf_ctx *c, size_t s0, size_t s1)
+{
+	double h = 0;
+	for (size_t i = s0; i < s1; i++)
+		h += c->slices[i].h;
+	return h;
+}
+
+/* A part, chapter or worksheet: on a new page.  The first worksheet of a
+ * pack shares the first page with the title when both fit on it. */
+static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                    int depth)
+{
+	bool first_ws = c->doc->meta.kind == MC_DOC_WORKSHEETS &&
+	                c->nsections == 0;
+	c->nsections++;
+	size_t brk = c->nslices;
+	pdf_pagebreak(c);
+	const mc_node *k = n->first;
+	if (k) {
+		size_t s0 = c->nslices;
+		nested(c, k, x0, x1, depth);
+		pdf_toc_note(c, n, s0);
+		k = k->next;
+	}
+	for (; k; k = k->next)
+		nested(c, k, x0, x1, depth);
+	if (first_ws) {
+		double body = c->bottom - c->top;
+		double before = slices_height(c, 0, brk);
+		double own = slices_height(c, brk, c->nslices);
+		if (before + own <= body || own > body)
+			c->slices[brk].pagebreak_before = false;
+	}
+}
+
 /* ---- dispatch ---- */
 
 static int list_level_of(const mc_node *n)
@@ -1457,7 +1504,7 @@ static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		details(c, n, x0, x1, depth);
 		break;
 	case MC_SECTION:
-		blocks(c, n, x0, x1, depth);
+		section(c, n, x0, x1, depth);
 		break;
 	case MC_ANSWER:
 		answer(c, n, x0, x1);
@@ -1531,10 +1578,37 @@ static void title_block(pdf_ctx *c)
 	}
 }
 
+/* ---- for toc.c ---- */
+
+pdf_style pdf_body_style(pdf_ctx *c)
+{
+	return body_style(c);
+}
+
+void pdf_anchor(pdf_ctx *c, const char *id, int level, const char *title)
+{
+	anchor(c, id, level, title);
+}
+
+pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
+{
+	return collapse(c, s0);
+}
+
+void pdf_keep_prev(pdf_ctx *c)
+{
+	keep_prev(c);
+}
+
 int pdf_layout(pdf_ctx *c)
 {
 	c->table_header = -1;
-	title_block(c);
+	if (pdf_has_toc(c)) {
+		if (pdf_front_pages(c))
+			return -1;
+	} else {
+		title_block(c);
+	}
 	const mc_node *root = c->doc->root;
 	bool notes = false;
 	for (const mc_node *n = root->first; n; n = n->next) {
@@ -1661,6 +1735,16 @@ int pdf_paginate(pdf_ctx *c)
 	size_t i = 0;
 	while (i < c->nslices) {
 		const pdf_slice *s = &c->slices[i];
+		if (s->pagebreak_before) {
+			if (first != (size_t)-1) {
+				finish_page(c);
+				new_page(c);
+				y = c->top;
+				first = (size_t)-1;
+			}
+			i++;
+			continue;
+		}
 		if (first == (size_t)-1 && s->discard) {
 			i++;
 			continue;
@@ -1712,5 +1796,5 @@ int pdf_paginate(pdf_ctx *c)
 		i = b;
 	}
 	finish_page(c);
-	return 0;
+	return pdf_toc_pages(c);
 }

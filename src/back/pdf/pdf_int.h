@@ -126,7 +126,8 @@ typedef struct pdf_slice {
 	pdf_frame *frame;   /* innermost frame, or NULL */
 	bool keep_next;     /* no page break between this and the next */
 	bool discard;       /* vertical space, dropped at the top of a page */
-	bool pagebreak_before; /* not used by the model today */
+	bool pagebreak_before; /* a section starts: a new page unless this
+	                          one is still empty (an empty slice) */
 	long header;        /* table rows: slice index of the header row to
 	                       repeat on a new page, or -1 */
 	double minh;        /* > 0: an image that may be scaled down to this
@@ -161,6 +162,18 @@ typedef struct pdf_style {
 	int8_t rise;   /* -1 subscript, 1 superscript */
 	bool strike, underline;
 } pdf_style;
+
+/* One line of the printed table of contents (toc.c): a part or a
+ * chapter, and where its page number goes once the pages are known. */
+typedef struct pdf_toc_entry {
+	const mc_node *sec;   /* the MC_SECTION */
+	size_t anchor_slice;  /* slice of its heading's anchor, or (size_t)-1
+	                         until the body is laid out */
+	size_t slice;         /* the entry's own slice */
+	size_t leader_op;     /* its leader and number ops, filled in after */
+	size_t num_op;        /* pagination */
+	double text_end;      /* x where the entry's last line of text ends */
+} pdf_toc_entry;
 
 /* ---- the backend's state ---- */
 
@@ -217,6 +230,10 @@ typedef struct pdf_ctx {
 	int ntasks;              /* task-list checkboxes so far */
 	int nfields;
 	int depth_warned;
+	/* documents built from several inputs (toc.c) */
+	pdf_toc_entry *toc;      /* parts and chapters, in document order */
+	size_t ntoc;
+	size_t nsections;        /* MC_SECTION nodes laid out so far */
 } pdf_ctx;
 
 /* ---- fonts.c ---- */
@@ -244,6 +261,27 @@ void pdf_space(pdf_ctx *c, double h);
 int pdf_link_add(pdf_ctx *c, const char *url);
 int pdf_layout(pdf_ctx *c);
 int pdf_paginate(pdf_ctx *c);
+/* layout.c's helpers for toc.c */
+pdf_style pdf_body_style(pdf_ctx *c);
+void pdf_anchor(pdf_ctx *c, const char *id, int level, const char *title);
+pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0);
+void pdf_keep_prev(pdf_ctx *c);
+/* A forced page break before what comes next (a section's start). */
+void pdf_pagebreak(pdf_ctx *c);
+
+/* ---- toc.c: title page and table of contents ---- */
+/* Whether the document gets a title page and a table of contents (a
+ * module or a course). */
+bool pdf_has_toc(const pdf_ctx *c);
+/* The title page and the table of contents, page numbers left blank;
+ * each ends with a page break.  Returns 0, or -1 on error. */
+int pdf_front_pages(pdf_ctx *c);
+/* A section's heading has been laid out from slice s0 on: note where its
+ * table-of-contents entry points to. */
+void pdf_toc_note(pdf_ctx *c, const mc_node *sec, size_t s0);
+/* After pagination: the page numbers and leaders of the entries.
+ * Returns 0, or -1 on error. */
+int pdf_toc_pages(pdf_ctx *c);
 
 /* ---- linebreak.c ---- */
 
