@@ -400,6 +400,217 @@ if [ "$SANITIZED" != 1 ] && [ -f "$SEED" ]; then
 		skip "valgrind: the seed's PDF (valgrind not installed)"
 	fi
 fi
+# ---- documents built from several inputs: modules, courses, worksheets ----
+# sections.py PDF KIND TITLE (KIND module, course or worksheets) checks what
+# a reader relies on: for a module or course, a title page and a printed
+# table of contents whose page numbers are the pages the headings land on
+# (each line a link there); every part, chapter and worksheet at the top
+# of its own page; the outline nesting parts > chapters > headings; the
+# running header (TITLE) and "Page N of M" on every page.
+cat >"$T/sections.py" <<'EOF'
+import json, re, subprocess, sys
+
+pdf, kind, title = sys.argv[1], sys.argv[2], sys.argv[3]
+bad = []
+
+
+def run(*a):
+    return subprocess.run(a, capture_output=True, text=True, check=True).stdout
+
+
+def norm(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+info = json.loads(run("qpdf", "--json", "--json-key=outlines", "--json-key=pages",
+                      "--json-key=qpdf", pdf))
+pages = info["pages"]
+npages = len(pages)
+pageno = {p["object"]: p["pageposfrom1"] for p in pages}
+objs = info["qpdf"][1]
+
+flat = []  # the outline: (depth, title, page, number of kids), in order
+
+
+def walk(items, depth):
+    for o in items:
+        flat.append((depth, norm(o.get("title", "")), o.get("destpageposfrom1"),
+                     len(o.get("kids", []))))
+        walk(o.get("kids", []), depth + 1)
+
+
+walk(info["outlines"], 0)
+text = run("pdftotext", "-enc", "UTF-8", "-layout", pdf, "-").split("\f")[:npages]
+lines = [[l.strip() for l in t.split("\n") if l.strip()] for t in text]
+for i, ls in enumerate(lines, 1):
+    foot = "Page %d of %d" % (i, npages)
+    if not ls or ls[-1] != foot:
+        bad.append("page %d: last line %r, not %r" % (i, ls[-1] if ls else "", foot))
+    if i > 1 and (not ls or ls[0] != title):
+        bad.append("page %d: running header %r, not %r" % (i, ls[0] if ls else "", title))
+if norm(title) not in norm(text[0]):
+    bad.append("page 1 lacks the title")
+
+
+def starts_page(t, p, skip=1):
+    head = norm(" ".join(lines[p - 1][skip:skip + 3]))
+    return head.startswith(t[:40])
+
+
+if kind == "worksheets":
+    ws = [(t, p) for d, t, p, k in flat if d == 0][1:]  # after the title
+    if len(ws) < 2:
+        bad.append("only %d worksheets in the outline" % len(ws))
+    for i, (t, p) in enumerate(ws):
+        if i and p <= ws[i - 1][1]:
+            bad.append("worksheet %r shares page %d with the one before" % (t, p))
+        if i and not starts_page(t, p):
+            bad.append("page %d does not start with worksheet %r" % (p, t))
+    print("%d worksheets on %d pages" % (len(ws), npages))
+    if bad:
+        print("\n".join(bad[:10]))
+        sys.exit(1)
+    sys.exit(0)
+
+top = [f for f in flat if f[0] == 0]
+if not top or top[0][1] != "Contents":
+    bad.append("the outline does not start with Contents: %r" % [t[1] for t in top[:3]])
+listed = 1 if kind == "course" else 0  # deepest outline level in the contents
+want = [(d, t, p) for d, t, p, k in flat if d <= listed and t != "Contents"]
+if kind == "course":
+    for d, t, p, k in flat:
+        if d == 0 and t != "Contents" and k == 0:
+            bad.append("part %r has no chapters under it in the outline" % t)
+if not any(d == listed + 1 for d, t, p, k in flat):
+    bad.append("no chapter has headings under it in the outline")
+
+# the printed contents: page 2 up to the first part or chapter
+first_body = min((p for d, t, p in want), default=npages + 1)
+entries, cur = [], ""
+for pg in range(2, first_body):
+    for l in lines[pg - 1][1:-1]:
+        if l == "Contents":
+            continue
+        m = re.match(r"^(.*?)[\s.]*?\s(\d+)$", l)
+        if m and re.search(r"(\. ?){3}", l):
+            t = norm(re.sub(r"( ?\.)+\s*$", "", norm(cur + " " + m.group(1))))
+            entries.append((t, int(m.group(2))))
+            cur = ""
+        else:
+            cur += " " + l
+if cur.strip():
+    bad.append("contents: text without a page number: %r" % cur.strip())
+exp = [(t, p) for d, t, p in want]
+if not entries:
+    bad.append("no contents entries on pages 2..%d" % (first_body - 1))
+elif entries != exp:
+    for i in range(max(len(entries), len(exp))):
+        g = entries[i] if i < len(entries) else None
+        e = exp[i] if i < len(exp) else None
+        if g != e:
+            bad.append("contents line %d: printed %r, the heading is on %r" % (i + 1, g, e))
+            break
+for d, t, p in want:
+    if not starts_page(t, p):
+        bad.append("page %d does not start with %r" % (p, t))
+
+# each contents line links to its heading's page
+links = []
+for pg in range(2, first_body):
+    annots = objs["obj:" + pages[pg - 1]["object"]]["value"].get("/Annots", [])
+    if isinstance(annots, str):
+        annots = objs["obj:" + annots]["value"]
+    for a in annots:
+        v = objs["obj:" + a]["value"]
+        dest = v.get("/Dest")
+        if isinstance(dest, str):
+            dest = objs["obj:" + dest]["value"]
+        if v.get("/Subtype") == "/Link" and dest:
+            links.append((pg, -v["/Rect"][3], pageno.get(dest[0])))
+lp = [p for _, _, p in sorted(links)]
+if lp != [n for t, n in entries]:
+    bad.append("contents links go to pages %r, the printed numbers are %r"
+               % (lp[:12], [n for t, n in entries][:12]))
+
+print("%d contents lines on %d page(s), %d pages" % (len(entries), first_body - 2, npages))
+if bad:
+    print("\n".join(bad[:10]))
+    sys.exit(1)
+EOF
+
+# secpdf NAME PDF KIND TITLE: the checks every multi-input PDF gets
+secpdf() {
+	local name=$1 pdf=$2 kind=$3 title=$4 why out
+	why=$("$PY" "$T/sections.py" "$pdf" "$kind" "$title" 2>&1)
+	[ $? -eq 0 ] && pass "$name: pages, contents and outline ($(head -n 1 <<<"$why"))" ||
+		fail "$name: pages, contents and outline" "$why"
+	why=""
+	out=$(qpdf --check "$pdf" 2>&1) || why="qpdf exit $?"
+	grep -qi 'warning' <<<"$out" && why="$why $(grep -i -m 3 'warn' <<<"$out")"
+	pdftotext -bbox "$pdf" "$T/sec.html" 2>/dev/null
+	out=$("$PY" "$CHECK" bbox "$T/sec.html" --margins 72,72,72,72) || why="$why$out"
+	out=$("$PY" "$CHECK" headings "$T/sec.html") || why="$why$out"
+	[ -z "$why" ] && pass "$name: qpdf --check clean, words inside the text block, no page ends with a heading" ||
+		fail "$name: qpdf --check, geometry, headings" "$why"
+}
+
+# sectest NAME KIND TITLE IN [ARGS...]: convert twice, check, compare
+sectest() {
+	local name=$1 kind=$2 title=$3 in=$4
+	shift 4
+	SOURCE_DATE_EPOCH=1700000000 conv "$in" "$T/$name.pdf" -q "$@"
+	if [ $RC -ne 0 ]; then
+		fail "$name: converts" "exit $RC: $(head -n 3 "$T/err")"
+		return
+	fi
+	secpdf "$name" "$T/$name.pdf" "$kind" "$title"
+	SOURCE_DATE_EPOCH=1700000000 conv "$in" "$T/$name-2.pdf" -q "$@"
+	cmp -s "$T/$name.pdf" "$T/$name-2.pdf" && pass "$name: two runs give byte-identical PDFs" ||
+		fail "$name: two runs give byte-identical PDFs" "exit $RC; $(cmp "$T/$name.pdf" "$T/$name-2.pdf" 2>&1)"
+}
+
+# a constructed course: two modules, chapters long enough to span pages
+CS=$T/course-site
+mkdir -p "$CS/_data" "$CS/modules/alpha/_posts" "$CS/modules/beta/_posts"
+printf 'title: Test site\n' >"$CS/_config.yml"
+printf 'title: Test Course\ndescription: A course built for the tests\nmodules: [alpha, beta]\n' >"$CS/_data/course.yml"
+para() { for i in $(seq 1 "$1"); do printf 'Paragraph %d of this section. Mentors listen first, ask open questions and let the mentee set the pace; a good session ends with one small step the mentee chose and a time to talk about how it went.\n\n' "$i"; done; }
+for m in alpha beta; do
+	M=$(tr a-z A-Z <<<"${m:0:1}")${m:1}
+	{ printf -- "---\ntitle: Module %s\ntags: ['sectionHead']\npermalink: /modules/%s/\n---\n\n" "$M" "$m"; para 2; } >"$CS/modules/$m/_posts/2000-01-01-overview.md"
+	for s in 1 2 3; do
+		{
+			printf -- "---\ntitle: %s section %d\n---\n\n" "$M" "$s"
+			para $((s * 4))
+			printf '## Things to try in %s %d\n\n' "$M" "$s"
+			para 3
+			printf '<div class="callout activity" markdown="1">\n\n## Worksheet %s %d\n\nWhat would you ask?\n\n* When I was a mentee...\n* I learned...\n\n</div>\n\n' "$M" "$s"
+		} >"$CS/modules/$m/_posts/2001-0$s-01-section-$s.md"
+	done
+done
+sectest "constructed module" module "Module Alpha" "$CS/modules/alpha"
+sectest "constructed course" course "Test Course" "$CS"
+sectest "constructed worksheets" worksheets "Module Alpha" "$CS/modules/alpha" --worksheets
+
+CL=$SHARED/corpus/connectedlib
+if [ -d "$CL/modules/mentoring" ]; then
+	sectest "corpus module (mentoring)" module "Mentoring" "$CL/modules/mentoring"
+	sectest "corpus worksheets (mentoring)" worksheets "Mentoring" "$CL/modules/mentoring" --worksheets
+	if [ "$SANITIZED" != 1 ]; then
+		sectest "corpus course" course "ConnectedLib Toolkit" "$CL"
+	fi
+else
+	skip "corpus module, course and worksheets ($CL not found)"
+fi
+
+# a single page is not a section: its PDF has no contents page
+if [ -f "$SEED" ]; then
+	conv "$SEED" "$T/single.pdf" -q
+	n=$(qpdf --json --json-key=outlines "$T/single.pdf" 2>/dev/null | grep -c '"title": "Contents"')
+	[ $RC -eq 0 ] && [ "$n" = 0 ] && pass "a single page gets no title page or contents" ||
+		fail "a single page gets no title page or contents" "exit $RC, $n Contents entries"
+fi
+
 # ---- --no-fields: print-only output ----------------------------------
 DEMO=examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
 nf() { qpdf --json --json-key=acroform "$1" 2>/dev/null |
