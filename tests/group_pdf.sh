@@ -475,44 +475,59 @@ if kind == "worksheets":
 top = [f for f in flat if f[0] == 0]
 if not top or top[0][1] != "Contents":
     bad.append("the outline does not start with Contents: %r" % [t[1] for t in top[:3]])
-listed = 1 if kind == "course" else 0  # deepest outline level in the contents
-want = [(d, t, p) for d, t, p, k in flat if d <= listed and t != "Contents"]
-if kind == "course":
-    for d, t, p, k in flat:
-        if d == 0 and t != "Contents" and k == 0:
-            bad.append("part %r has no chapters under it in the outline" % t)
-if not any(d == listed + 1 for d, t, p, k in flat):
-    bad.append("no chapter has headings under it in the outline")
+first_body = next((p for d, t, p, k in top if t != "Contents"), npages + 1)
 
-# the printed contents: page 2 up to the first part or chapter
-first_body = min((p for d, t, p in want), default=npages + 1)
-entries, cur = [], ""
+# the printed contents, page 2 up to the first section: (indent, title,
+# number); a course's parts are the least indented lines
+entries, cur, ind = [], "", None
 for pg in range(2, first_body):
-    for l in lines[pg - 1][1:-1]:
-        if l == "Contents":
+    raw = [l for l in text[pg - 1].split("\n") if l.strip()][1:-1]
+    for l in raw:
+        if l.strip() == "Contents":
             continue
-        m = re.match(r"^(.*?)[\s.]*?\s(\d+)$", l)
+        if ind is None:
+            ind = len(l) - len(l.lstrip())
+        m = re.match(r"^(.*?)[\s.]*?\s(\d+)$", l.strip())
         if m and re.search(r"(\. ?){3}", l):
             t = norm(re.sub(r"( ?\.)+\s*$", "", norm(cur + " " + m.group(1))))
-            entries.append((t, int(m.group(2))))
-            cur = ""
+            entries.append((ind, t, int(m.group(2))))
+            cur, ind = "", None
         else:
-            cur += " " + l
+            cur += " " + l.strip()
 if cur.strip():
     bad.append("contents: text without a page number: %r" % cur.strip())
-exp = [(t, p) for d, t, p in want]
 if not entries:
     bad.append("no contents entries on pages 2..%d" % (first_body - 1))
-elif entries != exp:
-    for i in range(max(len(entries), len(exp))):
-        g = entries[i] if i < len(entries) else None
-        e = exp[i] if i < len(exp) else None
-        if g != e:
-            bad.append("contents line %d: printed %r, the heading is on %r" % (i + 1, g, e))
-            break
-for d, t, p in want:
-    if not starts_page(t, p):
-        bad.append("page %d does not start with %r" % (p, t))
+low = min((i for i, t, n in entries), default=0)
+
+# each line is a part or chapter in the outline, in order, nested right,
+# on the page printed; each starts its page
+j = 0
+kids = False
+for i, t, n in entries:
+    depth = 0 if kind == "module" or i == low else 1
+    while j < len(flat) and not (flat[j][0] == depth and flat[j][1] == t):
+        j += 1
+    if j == len(flat):
+        bad.append("contents line %r (page %d) is not at outline level %d" % (t, n, depth + 1))
+        break
+    d, ot, op, k = flat[j]
+    kids = kids or k > 0 and (kind == "module" or depth == 1)
+    if op != n:
+        bad.append("contents line %r says page %d, the heading is on page %s" % (t, n, op))
+    if not starts_page(t, n):
+        bad.append("page %d does not start with %r" % (n, t))
+    j += 1
+if kind == "course" and not any(i > low for i, t, n in entries):
+    bad.append("no chapter lines (indented) in a course's contents")
+if not kids:
+    bad.append("no chapter has headings under it in the outline")
+# every part or chapter in the outline is in the contents
+listed = {t for i, t, n in entries}
+for d, t, p, k in flat:
+    if d == 0 and t != "Contents" and t not in listed:
+        bad.append("outline entry %r is not in the contents" % t)
+got = [(t, n) for i, t, n in entries]
 
 # each contents line links to its heading's page
 links = []
@@ -528,9 +543,9 @@ for pg in range(2, first_body):
         if v.get("/Subtype") == "/Link" and dest:
             links.append((pg, -v["/Rect"][3], pageno.get(dest[0])))
 lp = [p for _, _, p in sorted(links)]
-if lp != [n for t, n in entries]:
+if lp != [n for t, n in got]:
     bad.append("contents links go to pages %r, the printed numbers are %r"
-               % (lp[:12], [n for t, n in entries][:12]))
+               % (lp[:12], [n for t, n in got][:12]))
 
 print("%d contents lines on %d page(s), %d pages" % (len(entries), first_body - 2, npages))
 if bad:
