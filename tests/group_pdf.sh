@@ -606,6 +606,14 @@ done
 sectest "constructed module" module "Module Alpha" "$CS/modules/alpha"
 sectest "constructed course" course "Test Course" "$CS"
 sectest "constructed worksheets" worksheets "Module Alpha" "$CS/modules/alpha" --worksheets
+if [ "$SANITIZED" != 1 ] && command -v valgrind >/dev/null 2>&1; then
+	timeout $((TMO * 5)) valgrind -q --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		"$BIN" -q "$CS" -o "$T/vg-course.pdf" >/dev/null 2>"$T/vg.err" </dev/null
+	rc=$?
+	[ $rc -eq 0 ] && pass "valgrind: the constructed course's PDF (no errors, no leaks)" ||
+		fail "valgrind: the constructed course's PDF (exit $rc)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"
+fi
 
 CL=$SHARED/corpus/connectedlib
 if [ -d "$CL/modules/mentoring" ]; then
