@@ -1414,8 +1414,10 @@ static double slices_height(const pdf_ctx *c, size_t s0, size_t s1)
 	return h;
 }
 
-/* A part, chapter or worksheet: on a new page.  The first worksheet of a
- * pack shares the first page with the title when both fit on it. */
+/* A part, chapter or worksheet: on a new page.  A part without intro
+ * blocks keeps its first chapter on its page (no page holding a heading
+ * alone); the first worksheet of a pack shares the first page with the
+ * title when both fit on it. */
 static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
                     int depth)
 {
@@ -1423,7 +1425,14 @@ static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	                c->nsections == 0;
 	c->nsections++;
 	size_t brk = c->nslices;
-	pdf_pagebreak(c);
+	const mc_node *up = n->parent;
+	bool follows_part = up && up->type == MC_SECTION && n->prev &&
+	                    n->prev == up->first &&
+	                    n->prev->type == MC_HEADING;
+	if (follows_part)
+		first_ws = false;
+	else
+		pdf_pagebreak(c);
 	const mc_node *k = n->first;
 	if (k) {
 		size_t s0 = c->nslices;
