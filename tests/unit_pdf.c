@@ -411,7 +411,7 @@ static int render_doc(mc_doc *doc, const mc_theme *theme, mc_buf *out)
 }
 
 /* Renders of a module, a course and a worksheet pack; with
- * MC_UNIT_PDF_DIR set, written there for tests/group_pdf.sh to read. */
+ * MC_UNIT_PDF_DIR set, written there to look at. */
 static void test_sections(void)
 {
 	mc_diag d;
