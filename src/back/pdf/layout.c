@@ -1594,11 +1594,6 @@ pdf_style pdf_body_style(pdf_ctx *c)
 	return body_style(c);
 }
 
-void pdf_anchor(pdf_ctx *c, const char *id, int level, const char *title)
-{
-	anchor(c, id, level, title);
-}
-
 pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
 {
 	return collapse(c, s0);

@@ -263,7 +263,6 @@ int pdf_layout(pdf_ctx *c);
 int pdf_paginate(pdf_ctx *c);
 /* layout.c's helpers for toc.c */
 pdf_style pdf_body_style(pdf_ctx *c);
-void pdf_anchor(pdf_ctx *c, const char *id, int level, const char *title);
 pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0);
 void pdf_keep_prev(pdf_ctx *c);
 /* A forced page break before what comes next (a section's start). */

@@ -210,7 +210,8 @@ int pdf_front_pages(pdf_ctx *c)
 		return -1;
 	const char *head = c->th->toc.title;
 	if (head && *head) {
-		pdf_anchor(c, NULL, 1, head);
+		/* not in the outline: its top level is the parts (or a
+		 * module's chapters) alone */
 		pdf_style st = pdf_body_style(c);
 		st.face = PF_HEAD | PF_BOLD;
 		st.size = (float)mc_theme_heading_size(c->th, 1);
