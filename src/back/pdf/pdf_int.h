@@ -327,5 +327,7 @@ int pdf_fields_finish(pdf_ctx *c);
  * truncated or not a PNG this reads.  libharu's own PNG loader is never
  * used: it aborts the process on a damaged file. */
 HPDF_Image pdf_png_image(pdf_ctx *c, const unsigned char *buf, size_t len);
+/* Whether a JPEG is whole and sane enough to embed as it is (jpeg.c). */
+bool pdf_jpeg_ok(const unsigned char *buf, size_t len);
 
 #endif
