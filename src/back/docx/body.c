@@ -61,6 +61,8 @@ typedef struct ctx {
 } ctx;
 
 static void blocks(dx *d, ctx *c, const mc_node *first, int depth);
+static void image_extent(const dx *d, const dx_media *m, const mc_image *im,
+                         long max_width, double *out_cx, double *out_cy);
 static void inlines(dx *d, const mc_node *first, const rp *r, int depth);
 
 /* ---- small writers ---- */
@@ -204,63 +206,135 @@ static size_t text_len(const mc_node *n, int depth)
 	return len;
 }
 
-/* Points of text `size` that `chars` bytes take over the text width. */
-static double text_height(const dx *d, size_t chars, double size)
+/* Points that `chars` bytes of text of `size` take on lines `width`
+ * points wide (an average glyph is about half an em). */
+static double text_height(const dx *d, size_t chars, double size,
+                          double width)
 {
-	const mc_theme *t = d->theme;
-	double per_line = mc_theme_text_width(t) / (size * 0.5);
+	double per_line = width / (size * 0.55);
 	if (per_line < 10)
 		per_line = 10;
 	double lines = ceil((double)(chars ? chars : 1) / per_line);
-	return lines * size * t->line_height;
+	return lines * size * d->theme->line_height;
 }
 
-/* A rough height of a block on the page, in points, for the page numbers
- * of the TOC's cached result (Word and LibreOffice compute the real ones
- * when they update the field). */
-static double est_height(const dx *d, const mc_node *n, int depth)
+static double est_height(const dx *d, const mc_node *n, double width,
+                         int depth);
+
+static double est_children(const dx *d, const mc_node *n, double width,
+                           int depth)
+{
+	double h = 0;
+	for (const mc_node *k = n->first; k; k = k->next)
+		h += est_height(d, k, width, depth + 1);
+	return h;
+}
+
+/* A rough height in points of a block set `width` points wide, for the
+ * page numbers of the TOC's cached result: the spacing of the styles
+ * (styles.c), the size images are shown at, a row of a table as tall as
+ * its tallest cell.  Word recomputes them when it updates the field. */
+static double est_height(const dx *d, const mc_node *n, double width,
+                         int depth)
 {
 	const mc_theme *t = d->theme;
-	double gap = t->sizes.body * 0.7;
+	double body = t->sizes.body, after = 8; /* Normal: 160 twips */
 	if (depth > MAX_NEST)
 		return 0;
 	switch (n->type) {
-	case MC_HEADING:
+	case MC_HEADING: {
+		int lv = n->as.heading.level;
 		return text_height(d, text_len(n, depth),
-		                   mc_theme_heading_size(t, n->as.heading.level)) +
-		       gap * 2;
+		                   mc_theme_heading_size(t, lv), width) +
+		       (lv <= 2 ? 18 : 12) + 6;
+	}
 	case MC_PARAGRAPH:
 	case MC_CALLOUT_TITLE:
 	case MC_SUMMARY:
 	case MC_ATTRIBUTION:
 	case MC_CAPTION:
-		return text_height(d, text_len(n, depth), t->sizes.body) + gap;
+		return text_height(d, text_len(n, depth), body, width) + after;
 	case MC_CODE_BLOCK: {
 		int lines = 1;
 		for (const char *p = n->as.code.text; p && *p; p++)
 			lines += *p == '\n';
-		return lines * t->sizes.code * 1.2 + gap;
+		return lines * t->sizes.code * 1.2 + after;
 	}
 	case MC_THEMATIC_BREAK:
-		return gap * 2;
-	case MC_FIGURE:
-		return (n->as.image.height > 0 ? n->as.image.height * 0.75
-		                               : 200) + gap;
+		return 2 * after;
+	case MC_FIGURE: {
+		const dx_media *m = n->as.image.path
+		                            ? dx_image_known(d, n->as.image.path)
+		                            : NULL;
+		double h = 2 * body * t->line_height; /* the framed alt text */
+		if (m) {
+			double cx, cy;
+			image_extent(d, m, &n->as.image, dx_twips(width), &cx,
+			             &cy);
+			h = cy / EMU_PER_PT;
+		}
+		return h + after + est_children(d, n, width, depth);
+	}
 	case MC_EMBED:
-		return t->embed.qr_size + 4 * gap;
+		return t->embed.qr_size + 2 * body * t->line_height + after;
 	case MC_ANSWER:
-		return n->as.answer.kind == MC_ANSWER_CHECKBOX
-		               ? t->sizes.body * t->line_height
-		               : (n->as.answer.kind == MC_ANSWER_LINES
-		                          ? n->as.answer.lines
-		                          : 1) * t->answer.line_spacing + gap;
-	default: {
-		double h = n->type == MC_CALLOUT ? 2 * gap : 0;
-		for (const mc_node *k = n->first; k; k = k->next)
-			h += est_height(d, k, depth + 1);
+		if (n->as.answer.kind == MC_ANSWER_CHECKBOX)
+			return body * t->line_height + after;
+		return (n->as.answer.kind == MC_ANSWER_LINES ? n->as.answer.lines
+		                                             : 1) *
+		               t->answer.line_spacing +
+		       after;
+	case MC_TABLE: {
+		double h = after;
+		int cols = n->as.table.ncols > 0 ? n->as.table.ncols : 1;
+		for (const mc_node *r = n->first; r; r = r->next) {
+			double row = 0;
+			for (const mc_node *c = r->first; c; c = c->next) {
+				int span = c->as.cell.colspan > 0
+				                   ? c->as.cell.colspan
+				                   : 1;
+				double ch = est_children(d, c,
+				                         width * span / cols - 11,
+				                         depth + 1) -
+				            after;
+				if (ch > row)
+					row = ch;
+			}
+			h += row + 6;
+		}
 		return h;
 	}
+	case MC_LIST:
+		return est_children(d, n, width - 36, depth);
+	case MC_BLOCKQUOTE:
+		return est_children(d, n, width - 45, depth);
+	case MC_CALLOUT: /* label, and 6pt of box above and below */
+		return t->sizes.small * t->line_height + 18 +
+		       est_children(d, n, width - 23, depth);
+	default:
+		return est_children(d, n, width, depth);
 	}
+}
+
+/* A block's height added to the page estimate.  A block that cannot
+ * break (an image, a card, a heading kept with two lines of what
+ * follows) moves to the next page when the rest of this one is too
+ * short, leaving that rest empty. */
+static void est_add(dx *d, const mc_node *n, int depth)
+{
+	const mc_theme *t = d->theme;
+	double page = mc_theme_text_height(t);
+	double h = est_height(d, n, mc_theme_text_width(t), depth);
+	double keep = n->type == MC_FIGURE || n->type == MC_EMBED ? h
+	              : n->type == MC_HEADING
+	                      ? h + 2 * t->sizes.body * t->line_height
+	                      : 0;
+	if (page > 0 && keep > 0 && keep <= page) {
+		double on_page = fmod(d->est_used, page);
+		if (on_page + keep > page)
+			d->est_used += page - on_page;
+	}
+	d->est_used += h;
 }
 
 static void fld_char(mc_xml *x, const char *type)
@@ -510,6 +584,17 @@ static bool image_run(dx *d, const mc_image *im)
 	dx_media *m = dx_image(d, im->path);
 	if (!m)
 		return false;
+	double cx, cy;
+	image_extent(d, m, im, d->max_width, &cx, &cy);
+	drawing(d, m, lround(cx), lround(cy), im->alt);
+	return true;
+}
+
+/* The size in EMU an image is shown at, no wider than max_width twips
+ * (0: the text width). */
+static void image_extent(const dx *d, const dx_media *m, const mc_image *im,
+                         long max_width, double *out_cx, double *out_cy)
+{
 	double w = (double)m->px_w, h = (double)m->px_h;
 	double cx, cy;
 	if (im->width > 0) {
@@ -524,9 +609,9 @@ static bool image_run(dx *d, const mc_image *im)
 	}
 	cx *= EMU_PER_PX;
 	cy *= EMU_PER_PX;
-	double maxw = d->max_width > 0 ? d->max_width * 635.0 /* EMU a twip */
-	                               : mc_theme_text_width(d->theme) *
-	                                         EMU_PER_PT;
+	double maxw = max_width > 0 ? max_width * 635.0 /* EMU a twip */
+	                            : mc_theme_text_width(d->theme) *
+	                                      EMU_PER_PT;
 	double maxh = mc_theme_text_height(d->theme) * 0.9 * EMU_PER_PT;
 	if (maxw > 0 && cx > maxw) {
 		cy *= maxw / cx;
@@ -540,8 +625,8 @@ static bool image_run(dx *d, const mc_image *im)
 		cx = 1;
 	if (cy < 1)
 		cy = 1;
-	drawing(d, m, lround(cx), lround(cy), im->alt);
-	return true;
+	*out_cx = cx;
+	*out_cy = cy;
 }
 
 /* A local image that is not PNG, JPEG or GIF (or cannot be read): said
@@ -1848,7 +1933,7 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 	}
 	if (d->want_toc && n->type != MC_SECTION && n->parent &&
 	    (n->parent->type == MC_DOCUMENT || n->parent->type == MC_SECTION))
-		d->est_used += est_height(d, n, depth);
+		est_add(d, n, depth);
 	/* a block's own id is taken by its first paragraph, or lost: never
 	 * left for the next block */
 	if (n->id && c->mark == n->id)
@@ -1870,18 +1955,35 @@ static void blocks(dx *d, ctx *c, const mc_node *first, int depth)
 	}
 }
 
-/* The TOC field into word/document.xml at byte `at` (after the title),
- * its estimated page numbers moved on by the pages it takes itself.
- * Returns 0, or -1 if its XML came out unbalanced (a bug). */
-static int splice_toc(dx *d, size_t at, double before)
+/* The height in points of the TOC field's lines, for the page estimate:
+ * the level-1/2 headings outside lists and tables, counted before they
+ * are written (toc 1 lines have 6pt before, both 3pt after). */
+static double est_toc_height(const dx *d)
 {
 	const mc_theme *t = d->theme;
-	double h = mc_theme_text_height(t);
-	double line = t->sizes.body * t->line_height + 4;
-	int shift = h > 0 ? (int)((before + line * (double)(d->ntoc + 1)) / h)
-	                  : 0;
-	for (size_t i = 0; i < d->ntoc; i++)
-		d->toc[i].page += shift;
+	double line = t->sizes.body * t->line_height + 3;
+	double h = line; /* the field's end */
+	mc_iter it;
+	mc_iter_init(&it, d->doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		const mc_node *n = it.cur;
+		if (ev != MC_EVENT_ENTER || n->type != MC_HEADING ||
+		    n->as.heading.level > DX_TOC_LEVELS)
+			continue;
+		bool boxed = false;
+		for (const mc_node *a = n->parent; a && !boxed; a = a->parent)
+			boxed = a->type == MC_ITEM || a->type == MC_TABLE_CELL;
+		if (!boxed)
+			h += line + (n->as.heading.level == 1 ? 6 : 0);
+	}
+	return h;
+}
+
+/* The TOC field into word/document.xml at byte `at` (after the title).
+ * Returns 0, or -1 if its XML came out unbalanced (a bug). */
+static int splice_toc(dx *d, size_t at)
+{
 	mc_buf toc = MC_BUF_INIT;
 	if (toc_xml(d, &toc) != 0) {
 		mc_buf_free(&toc);
@@ -1925,17 +2027,20 @@ int dx_body(dx *d)
 	if (m->title && *m->title) {
 		mc_xml_nl(x);
 		text_para(d, &c, "Title", m->title, NULL);
-		d->est_used += text_height(d, strlen(m->title), t->sizes.title);
+		d->est_used += text_height(d, strlen(m->title), t->sizes.title,
+		                           mc_theme_text_width(t));
 	}
 	if (m->kind != MC_DOC_PAGE && m->description && *m->description) {
 		mc_xml_nl(x);
 		text_para(d, &c, "Subtitle", m->description, NULL);
 		d->est_used += text_height(d, strlen(m->description),
-		                           mc_theme_heading_size(t, 3));
+		                           mc_theme_heading_size(t, 3),
+		                           mc_theme_text_width(t));
 	}
 	/* the table of contents goes here once the headings are known */
 	size_t toc_at = d->doc_xml.len;
-	double before_toc = d->est_used;
+	if (d->want_toc)
+		d->est_used += est_toc_height(d);
 	blocks(d, &c, d->doc->root->first, 0);
 	if (d->failed)
 		return -1;
@@ -1975,7 +2080,7 @@ int dx_body(dx *d)
 		                        "word/document.xml");
 		return -1;
 	}
-	if (d->want_toc && splice_toc(d, toc_at, before_toc) != 0) {
+	if (d->want_toc && splice_toc(d, toc_at) != 0) {
 		mc_error(d->diag, 0, 0, "internal error: unbalanced table of "
 		                        "contents in word/document.xml");
 		return -1;

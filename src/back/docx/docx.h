@@ -131,6 +131,8 @@ int dx_body(dx *d);
  * entry, or NULL (no error reported) when it is not a PNG/JPEG/GIF or
  * cannot be read. */
 dx_media *dx_image(dx *d, const char *path);
+/* The image at path if dx_image() has read it already, else NULL. */
+const dx_media *dx_image_known(const dx *d, const char *path);
 /* A QR code PNG of text.  NULL after a warning when text cannot be a QR
  * code (too long), or after an error (*failed set) when the PNG cannot be
  * written. */
