@@ -343,6 +343,7 @@ else
 	vg=()
 	[ -f "$SEED" ] && vg+=("$SEED")
 	[ "$big" -ge 0 ] && vg+=("${osrc[$big]}")
+	[ -s "$T/cl-module.docx" ] && vg+=("$MOD")
 	for f in "${vg[@]}"; do
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \

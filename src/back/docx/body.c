@@ -13,7 +13,15 @@
  * 7.4 imports as an input field and Word as a fillable control; a
  * checkbox becomes a w14:checkbox control; an inline blank an inline
  * plain-text control.  With opts.legacy_fields they are FORMTEXT and
- * FORMCHECKBOX fields instead, for readers older than Word 2010. */
+ * FORMCHECKBOX fields instead, for readers older than Word 2010.
+ *
+ * Documents of several inputs (MC_SECTION): each section's title paragraph
+ * has w:pageBreakBefore, except the document's first block and a part's
+ * first chapter when nothing comes between it and the part's title.  A
+ * module or course opens with its title, description and a TOC field
+ * (spliced in after the walk, once the headings are known) whose cached
+ * result links every level-1/2 heading set in a Heading style, with page
+ * numbers estimated from the model; settings.xml asks Word to update it. */
 #include "docx.h"
 
 #include <math.h>
