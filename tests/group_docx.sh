@@ -10,6 +10,14 @@
 # every file to PDF in one run (the words of each source must be in its
 # PDF) and the seed, plus its legacy-field variant, to ODT (LibreOffice
 # must see the answer fields as fields).
+# Documents of several inputs: a module, a course and a worksheet pack built
+# by unit_docx --sections, and (with ../shared) the corpus's mentoring module,
+# its whole course and the module's --worksheets pack: TOC field and its
+# entries, page breaks before sections (counted from the JSON dump of the
+# same input), internal links, answer/blank controls, a byte-identical
+# rerun; on the release build LibreOffice converts them (a page per section,
+# the sources' words in the module's and course's PDFs, the pack's fields in
+# its ODT) in the same soffice runs as the single pages.
 set -u
 BIN=$1 SHARED=$2 T=$3 SANITIZED=$4
 PY=${PYTHON:-python3}
