@@ -300,6 +300,26 @@ else
 	skip "batch: --depfile (no make)"
 fi
 
+# the example Makefile (examples/Makefile.course) on the small site
+if command -v make >/dev/null; then
+	why=""
+	ex=$T/ex
+	mf=$(cd "$(dirname "$0")/.." && pwd)/examples/Makefile.course
+	make -s -f "$mf" -C "$T" SITE="$site" OUT="$ex" MENTORCONV="$BIN" FORMATS=json >"$T/ex.out" 2>&1 ||
+		why="make failed: $(tail -n 3 "$T/ex.out")"
+	n0=$(find "$ex" -name '*.json' | wc -l)
+	[ "$n0" -ne "$npages" ] && why="$why; $n0 page outputs for $npages pages"
+	[ -f "$ex/course.epub" ] || ! has epub || why="$why; no course.epub"
+	n1=$(make -n -f "$mf" -C "$T" SITE="$site" OUT="$ex" MENTORCONV="$BIN" FORMATS=json 2>/dev/null | grep -c "$BIN")
+	sleep 1
+	touch "$site/modules/beta/_posts/2001-01-01-only.md"
+	n2=$(make -n -f "$mf" -C "$T" SITE="$site" OUT="$ex" MENTORCONV="$BIN" FORMATS=json 2>/dev/null | grep -c "$BIN")
+	[ "$n1" != 0 ] && why="$why; $n1 commands on an up-to-date tree"
+	# the page itself, the course book and beta's worksheet pack
+	[ "$n2" != 3 ] && why="$why; touching one page reruns $n2 commands, not 3"
+	if [ -z "$why" ]; then pass "batch: examples/Makefile.course converts a course and then only what changed"; else fail "batch: examples/Makefile.course" "$why"; fi
+fi
+
 # safe output
 why=""
 "$BIN" -q -d "$T/clash" -t json "$site/modules/alpha/_posts/2001-01-01-first.md" "$T/site/modules/alpha/_posts/../_posts/2001-01-01-first.md" 2>"$T/clash.err"
