@@ -417,4 +417,24 @@ fi
 "$BIN" "$DEMO" -o "$T/nf.epub" --no-fields >/dev/null 2>&1
 rc=$?
 if [ $rc -eq 2 ]; then pass "pdf: --no-fields for another format is a usage error"; else fail "pdf: --no-fields for epub exited $rc, not 2"; fi
+
+# ---- PNG kinds: every colour type and depth, tRNS, interlacing, and
+# damaged files (src/back/pdf/png.c); pixels checked through pdfimages
+if command -v pdfimages >/dev/null 2>&1; then
+	pk=$T/pngkinds
+	python3 tests/check_png.py make "$pk"
+	timeout "$TMO" "$BIN" "$pk/page.md" -o "$pk/page.pdf" 2>"$pk/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "pdf: page of PNG kinds converts (exit $rc)" "$(head -n 5 "$pk/err")"
+	else
+		n=$(grep -c 'bad-.*not a readable PNG' "$pk/err")
+		[ "$n" = 2 ] && pass "pdf: truncated and damaged PNGs: a warning each, alt text, no crash" ||
+			fail "pdf: truncated and damaged PNGs" "$(cat "$pk/err")"
+		(cd "$pk" && pdfimages page.pdf x)
+		python3 tests/check_png.py check "$pk"
+	fi
+else
+	skip "pdf: PNG kinds (no pdfimages)"
+fi
 exit 0

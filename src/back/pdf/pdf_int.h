@@ -321,4 +321,11 @@ int pdf_fields_finish(pdf_ctx *c);
 		}                                                         \
 	} while (0)
 
+/* ---- images (png.c) ---- */
+
+/* A PNG as an image XObject (see png.c), or NULL if the file is damaged,
+ * truncated or not a PNG this reads.  libharu's own PNG loader is never
+ * used: it aborts the process on a damaged file. */
+HPDF_Image pdf_png_image(pdf_ctx *c, const unsigned char *buf, size_t len);
+
 #endif
