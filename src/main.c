@@ -1,12 +1,14 @@
 /* main.c - the mentorconv command line.
  *
  *   mentorconv [options] INPUT -o OUTPUT
+ *   mentorconv [options] -d OUTDIR -t FORMAT[,FORMAT...] INPUT...
  *
- * Parses INPUT into the document model, renders it with the backend
- * chosen by -t or by OUTPUT's extension, and writes OUTPUT atomically
- * (a temporary file in the same folder, renamed into place), so a failed
- * run never leaves a half-written file.  Exit status: 0 success,
- * 1 conversion or write failure, 2 usage error. */
+ * Reads the options, picks the backends (by -t or by OUTPUT's extension)
+ * and hands the work to batch.c, which parses each INPUT (a page, a module
+ * folder or a site root) into the document model, renders it and writes
+ * every output atomically (a temporary file in the same folder, renamed
+ * into place), so a failed run never leaves a half-written file.  Exit
+ * status: 0 success, 1 conversion or write failure, 2 usage error. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "back/backend.h"
+#include "cli/cli.h"
 #include "front/front.h"
 #include "model/model.h"
 #include "theme/theme.h"
@@ -34,12 +37,17 @@
 enum { EXIT_USAGE = 2 };
 
 typedef struct cli {
-	const char *input;
+	const char **inputs;
+	size_t ninputs;
 	const char *output; /* NULL: stdout (only with -t) */
-	const char *format; /* -t, or NULL */
+	const char *format; /* -t (maybe a comma list), or NULL */
+	const char *outdir; /* -d */
 	const char *root;
 	const char *style;
-	bool strict, quiet;
+	const char *report, *depfile;
+	int jobs;           /* -j; 0: the number of cores */
+	int shard, nshards;
+	bool strict, quiet, all_modules, worksheets;
 	unsigned ropts_given; /* MC_ROPT_* options given */
 	mc_render_opts ropts;
 	mode_t umask; /* read once at start, before any work */
@@ -49,15 +57,32 @@ static void usage(FILE *f)
 {
 	fputs("Usage: mentorconv [options] INPUT -o OUTPUT\n"
 	      "       mentorconv [options] INPUT -t FORMAT [-o OUTPUT]\n"
+	      "       mentorconv [options] -d OUTDIR -t FORMAT[,...] INPUT...\n"
 	      "\n"
-	      "Convert a course Markdown page into a handout or book.  The\n"
-	      "format is taken from OUTPUT's extension unless -t is given.\n"
-	      "INPUT '-' reads standard input; OUTPUT '-' (or -t without -o)\n"
-	      "writes standard output.\n"
+	      "Convert course Markdown into handouts, books and worksheets.\n"
+	      "INPUT is a Markdown page, a module folder (holding _posts/) or\n"
+	      "a site root (holding _data/course.yml): a module or a course\n"
+	      "becomes one document.  The format is taken from OUTPUT's\n"
+	      "extension unless -t is given.  INPUT '-' reads standard input;\n"
+	      "OUTPUT '-' (or -t without -o) writes standard output.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE    write to FILE\n"
-	      "  -t, --format FORMAT  output format (see below)\n"
+	      "  -t, --format FORMAT  output format (see below); with -d, a\n"
+	      "                       comma-separated list (pdf,epub,docx)\n"
+	      "  -d, --outdir DIR     convert every INPUT into DIR, mirrored:\n"
+	      "                       DIR/<module>/<page>.<ext>, DIR/<module>.<ext>\n"
+	      "  -j, --jobs N         convert N inputs at once (default: the\n"
+	      "                       number of cores); output is the same\n"
+	      "      --report FILE    write a JSON summary of every output\n"
+	      "      --depfile FILE   write make rules: each output and the\n"
+	      "                       files it was made from\n"
+	      "      --shard I/N      convert only the I-th of N shares of the\n"
+	      "                       inputs (1 <= I <= N), for parallel CI jobs\n"
+	      "      --all-modules    a course: also the modules course.yml\n"
+	      "                       leaves out\n"
+	      "      --worksheets     only the activities, one worksheet a\n"
+	      "                       page, with a Name / Date line\n"
 	      "      --root DIR       site root (default: the nearest folder\n"
 	      "                       upward holding _config.yml)\n"
 	      "      --style NAME|FILE  theme: an installed style name or a\n"
@@ -115,7 +140,12 @@ static int parse_args(int argc, char **argv, cli *c)
 		OPT_VERSION,
 		OPT_PROTECT,
 		OPT_FIELDS,
-		OPT_NO_FIELDS
+		OPT_NO_FIELDS,
+		OPT_REPORT,
+		OPT_DEPFILE,
+		OPT_SHARD,
+		OPT_ALL_MODULES,
+		OPT_WORKSHEETS
 	};
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -129,11 +159,18 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"protect", no_argument, NULL, OPT_PROTECT},
 		{"fields", required_argument, NULL, OPT_FIELDS},
 		{"no-fields", no_argument, NULL, OPT_NO_FIELDS},
+		{"outdir", required_argument, NULL, 'd'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"report", required_argument, NULL, OPT_REPORT},
+		{"depfile", required_argument, NULL, OPT_DEPFILE},
+		{"shard", required_argument, NULL, OPT_SHARD},
+		{"all-modules", no_argument, NULL, OPT_ALL_MODULES},
+		{"worksheets", no_argument, NULL, OPT_WORKSHEETS},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
 	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, ":o:t:d:j:qh", longopts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'o':
@@ -144,6 +181,44 @@ static int parse_args(int argc, char **argv, cli *c)
 			break;
 		case OPT_ROOT:
 			c->root = optarg;
+			break;
+		case 'd':
+			if (!optarg[0])
+				return usage_error("the output folder name is "
+				                   "empty");
+			c->outdir = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 1024)
+				return usage_error("-j takes a number of jobs "
+				                   "from 1 to 1024, not '%s'",
+				                   optarg);
+			c->jobs = (int)v;
+			break;
+		}
+		case OPT_REPORT:
+			c->report = optarg;
+			break;
+		case OPT_DEPFILE:
+			c->depfile = optarg;
+			break;
+		case OPT_SHARD: {
+			int i, n, k = 0;
+			if (sscanf(optarg, "%d/%d%n", &i, &n, &k) != 2 ||
+			    optarg[k] || n < 1 || i < 1 || i > n)
+				return usage_error("--shard takes I/N with 1 <= I "
+				                   "<= N, not '%s'", optarg);
+			c->shard = i;
+			c->nshards = n;
+			break;
+		}
+		case OPT_ALL_MODULES:
+			c->all_modules = true;
+			break;
+		case OPT_WORKSHEETS:
+			c->worksheets = true;
 			break;
 		case OPT_STYLE:
 			c->style = optarg;
@@ -195,12 +270,29 @@ static int parse_args(int argc, char **argv, cli *c)
 	}
 	if (optind >= argc)
 		return usage_error("no input file");
-	if (argc - optind > 1)
-		return usage_error("unexpected argument '%s' (only one INPUT)",
-		                   argv[optind + 1]);
-	c->input = argv[optind];
-	if (!c->input[0])
-		return usage_error("the input file name is empty");
+	c->inputs = (const char **)(argv + optind);
+	c->ninputs = (size_t)(argc - optind);
+	for (size_t i = 0; i < c->ninputs; i++)
+		if (!c->inputs[i][0])
+			return usage_error("the input file name is empty");
+	if (c->outdir) {
+		if (c->output)
+			return usage_error("give -o OUTPUT or -d OUTDIR, not both");
+		if (!c->format)
+			return usage_error("-d OUTDIR needs -t FORMAT[,FORMAT...]");
+		for (size_t i = 0; i < c->ninputs; i++)
+			if (!strcmp(c->inputs[i], "-"))
+				return usage_error("-d cannot read standard input");
+		return -1;
+	}
+	if (c->ninputs > 1)
+		return usage_error("unexpected argument '%s' (several inputs "
+		                   "need -d OUTDIR)",
+		                   c->inputs[1]);
+	if (c->format && strchr(c->format, ','))
+		return usage_error("several formats need -d OUTDIR");
+	if (c->shard)
+		return usage_error("--shard needs -d OUTDIR");
 	if (c->output && !c->output[0])
 		return usage_error("the output file name is empty");
 	if (c->output && strcmp(c->output, "-") == 0)
@@ -212,13 +304,14 @@ static int parse_args(int argc, char **argv, cli *c)
 
 /* The backend for the command line, or NULL after a usage message (with
  * *status set). */
-static const mc_backend *pick_backend(const cli *c, int *status)
+static const mc_backend *pick_backend(const cli *c, const char *format,
+                                      int *status)
 {
 	const mc_backend *b;
 	const char *name;
 	*status = EXIT_USAGE;
-	if (c->format) {
-		name = c->format;
+	if (format) {
+		name = format;
 		b = mc_backend_by_name(name);
 		if (!b) {
 			usage_error("unknown format '%s'", name);
@@ -270,183 +363,6 @@ static const mc_backend *pick_backend(const cli *c, int *status)
 	return b;
 }
 
-/* Whether INPUT and OUTPUT name the same existing file. */
-static bool same_file(const char *input, const char *output)
-{
-	if (!output || strcmp(input, "-") == 0)
-		return false;
-	struct stat si, so;
-	if (stat(input, &si) != 0 || stat(output, &so) != 0)
-		return false;
-	return si.st_dev == so.st_dev && si.st_ino == so.st_ino;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int write_stdout(const mc_buf *b)
-{
-	size_t n = b->len;
-	if (n && fwrite(b->data, 1, n, stdout) != n)
-		goto fail;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		goto fail;
-	return 0;
-fail:
-	fprintf(stderr, "mentorconv: cannot write standard output: %s\n",
-	        strerror(errno));
-	return 1;
-}
-
-/* Write b to an existing output that is not a regular file (/dev/null,
- * a pipe, a terminal): in place, since renaming a file over it would
- * replace the device. */
-static int write_special(const char *path, const mc_buf *b)
-{
-	int fd = open(path, O_WRONLY | O_APPEND);
-	if (fd < 0 || write_all(fd, b->data ? b->data : "", b->len) != 0) {
-		int err = errno;
-		if (fd >= 0)
-			close(fd);
-		fprintf(stderr, "mentorconv: cannot write %s: %s\n", path,
-		        strerror(err));
-		return 1;
-	}
-	if (close(fd) != 0) {
-		fprintf(stderr, "mentorconv: cannot write %s: %s\n", path,
-		        strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
-/* Write b to path through a temporary file renamed into place. */
-static int write_file(const char *path, const mc_buf *b, mode_t mask)
-{
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "mentorconv: cannot write %s: it is a "
-		                "directory\n", path);
-		return 1;
-	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return write_special(path, b);
-
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	const char *base = path + dirlen;
-	mc_buf tmp = MC_BUF_INIT;
-	mc_buf_put(&tmp, path, dirlen);
-	mc_buf_printf(&tmp, ".%s.XXXXXX", base);
-
-	int err = 0;
-	int fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
-	/* no fsync: the rename makes the output appear whole or not at all,
-	 * and a sync per file would cost more than the conversion */
-	if (write_all(fd, b->data ? b->data : "", b->len) != 0 ||
-	    fchmod(fd, 0666 & ~mask) != 0) {
-		err = errno;
-		close(fd);
-		unlink(tmp.data);
-		goto out;
-	}
-	if (close(fd) != 0) {
-		err = errno;
-		unlink(tmp.data);
-		goto out;
-	}
-	if (rename(tmp.data, path) != 0) {
-		err = errno;
-		unlink(tmp.data);
-		goto out;
-	}
-out:
-	mc_buf_free(&tmp);
-	if (err) {
-		fprintf(stderr, "mentorconv: cannot write %s: %s\n", path,
-		        strerror(err));
-		return 1;
-	}
-	return 0;
-}
-
-static int convert(const cli *c, const mc_backend *be)
-{
-	const char *shown = strcmp(c->input, "-") == 0 ? "<stdin>" : c->input;
-	mc_diag d;
-	mc_diag_init(&d, stderr, shown);
-	d.strict = c->strict;
-	d.quiet = c->quiet;
-
-	mc_theme *theme = NULL;
-	mc_doc *doc = NULL;
-	mc_buf out = MC_BUF_INIT;
-	int status = 1;
-
-	if (mc_theme_load(c->style, &theme, &d) != 0 || !theme ||
-	    mc_diag_failed(&d))
-		goto done;
-
-	if (strcmp(c->input, "-") != 0 && access(c->input, R_OK) != 0) {
-		fprintf(stderr, "mentorconv: cannot open %s: %s\n", c->input,
-		        strerror(errno));
-		goto done;
-	}
-
-	mc_front_opts fo = {c->root, theme->answer.lines};
-	if (mc_front_parse_file(c->input, &fo, &d, &doc) != 0 || !doc ||
-	    mc_diag_failed(&d))
-		goto done;
-
-	/* reproducible builds: SOURCE_DATE_EPOCH dates every output */
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end || v < 0) {
-			fprintf(stderr, "mentorconv: SOURCE_DATE_EPOCH=%s is not a "
-			                "number of seconds\n", sde);
-			goto done;
-		}
-		doc->meta.date = (int64_t)v;
-	}
-
-	int rrc = be->render_opts ? be->render_opts(doc, theme, &c->ropts, &out,
-	                                            &d)
-	                          : be->render(doc, theme, &out, &d);
-	if (rrc != 0 || mc_diag_failed(&d))
-		goto done;
-
-	status = c->output ? write_file(c->output, &out, c->umask)
-	                   : write_stdout(&out);
-done:
-	mc_buf_free(&out);
-	mc_doc_free(doc);
-	if (theme)
-		mc_theme_free(theme);
-	return status;
-}
-
 int main(int argc, char **argv)
 {
 	cli c = {0};
@@ -457,15 +373,76 @@ int main(int argc, char **argv)
 	int status = parse_args(argc, argv, &c);
 	if (status >= 0)
 		return status;
-	const mc_backend *be = pick_backend(&c, &status);
-	if (!be)
-		return status;
-	if (same_file(c.input, c.output)) {
+
+	/* the formats: -t's list, or the output's extension */
+	const mc_backend *formats[16];
+	size_t nformats = 0;
+	char list[256];
+	snprintf(list, sizeof list, "%s", c.format ? c.format : "");
+	char *save = NULL;
+	for (char *name = c.format ? strtok_r(list, ",", &save) : NULL;
+	     c.format ? name != NULL : nformats == 0;
+	     name = c.format ? strtok_r(NULL, ",", &save) : NULL) {
+		const mc_backend *be = pick_backend(&c, name, &status);
+		if (!be)
+			return status;
+		bool dup = false;
+		for (size_t i = 0; i < nformats; i++)
+			dup = dup || formats[i] == be;
+		if (dup)
+			continue;
+		if (nformats == sizeof formats / sizeof *formats)
+			return usage_error("too many formats");
+		formats[nformats++] = be;
+		if (!c.format)
+			break;
+	}
+	if (nformats == 0)
+		return usage_error("no format in '%s'", c.format);
+	if (!c.outdir && mc_same_file(c.inputs[0], c.output)) {
 		fprintf(stderr,
 		        "mentorconv: the output %s is the input file; refusing "
 		        "to overwrite it\n",
 		        c.output);
 		return 1;
 	}
-	return convert(&c, be);
+
+	mc_run r;
+	memset(&r, 0, sizeof r);
+	r.inputs = c.inputs;
+	r.ninputs = c.ninputs;
+	r.formats = formats;
+	r.nformats = nformats;
+	r.outdir = c.outdir;
+	r.output = c.output;
+	r.style = c.style;
+	r.report = c.report;
+	r.depfile = c.depfile;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	r.jobs = c.jobs ? c.jobs : cores > 0 ? (int)cores : 1;
+	r.shard = c.shard;
+	r.nshards = c.nshards;
+	r.strict = c.strict;
+	r.quiet = c.quiet;
+	r.progress = c.outdir && !c.quiet && isatty(STDERR_FILENO);
+	r.front.root = c.root;
+	r.front.all_modules = c.all_modules;
+	r.front.worksheets = c.worksheets;
+	r.ropts = c.ropts;
+	r.umask = c.umask;
+
+	/* reproducible builds: SOURCE_DATE_EPOCH dates every output */
+	r.date = -1;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end || v < 0) {
+			fprintf(stderr, "mentorconv: SOURCE_DATE_EPOCH=%s is not a "
+			                "number of seconds\n", sde);
+			return 1;
+		}
+		r.date = (int64_t)v;
+	}
+	return mc_run_batch(&r);
 }

@@ -557,7 +557,7 @@ static const struct bad {
 	{"two_documents.yaml", "4:1", "found a second one"},
 	{"unknown_key.yaml", "2:1",
 	 "unknown key \"colours\" (allowed: page, fonts, sizes, line_height, "
-	 "colors, callouts, answer, embed, header, footer)"},
+	 "colors, callouts, answer, worksheet, embed, header, footer)"},
 	{"unknown_nested_key.yaml", "3:3",
 	 "unknown key \"margin\" in page (allowed: size, orientation, width, "
 	 "height, margins)"},

@@ -11,6 +11,7 @@
 #ifndef MC_FRONT_H
 #define MC_FRONT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../model/model.h"
@@ -20,6 +21,12 @@ typedef struct mc_front_opts {
 	const char *root; /* site root (--root); NULL: search upward */
 	int answer_lines; /* suggested lines of a prompt's answer field
 	                     (from the theme); <= 0 means 3 */
+	bool all_modules; /* a course: also the modules course.yml leaves
+	                     out (after the listed ones, by name) */
+	bool worksheets;  /* keep only the activity callouts, one worksheet
+	                     section each (mc_meta.kind MC_DOC_WORKSHEETS) */
+	const char *name_label, *date_label; /* the worksheet heading line
+	                     ("Name", "Date" when NULL) */
 } mc_front_opts;
 
 /* Largest input accepted, in bytes (a clear error beyond it). */
@@ -37,5 +44,26 @@ int mc_front_parse_file(const char *path, const mc_front_opts *opts,
 int mc_front_parse_buffer(const char *data, size_t len, const char *name,
                           const char *dir, const mc_front_opts *opts,
                           mc_diag *diag, mc_doc **out);
+
+/* What an input path is. */
+typedef enum mc_input_kind {
+	MC_INPUT_PAGE = 0, /* a Markdown file, or "-" */
+	MC_INPUT_MODULE,   /* a folder holding _posts/, or a _posts folder */
+	MC_INPUT_COURSE,   /* a site root: a folder holding _data/course.yml */
+	MC_INPUT_BAD       /* a folder that is neither (or cannot be read) */
+} mc_input_kind;
+
+mc_input_kind mc_front_input_kind(const char *path);
+
+/* Parse any input: a Markdown file, a module folder (the Markdown files of its _posts in
+ * file-name order, one MC_SECTION chapter each, titled from the first
+ * section) or a site root (the modules of _data/course.yml in order, one
+ * part each).  Headings are demoted under the section titles, ids kept
+ * unique, footnotes and answers numbered through the document, and links
+ * between the sections made internal ("#id").  With opts->worksheets,
+ * only the activity callouts are kept, one MC_SECTION worksheet each.
+ * Errors in any section are all reported; the result is then -1. */
+int mc_front_parse_path(const char *path, const mc_front_opts *opts,
+                        mc_diag *diag, mc_doc **out);
 
 #endif

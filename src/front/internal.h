@@ -154,6 +154,28 @@ mc_node *mc_fe_container_node(mc_fe *fe, const char *tag,
                               const mc_attrs *attrs, uint32_t line,
                               uint32_t col);
 
+/* ids.c: a hash set of anchor ids; each entry also counts the suffixes
+ * tried for it, so n equal headings cost n probes, not n*n. */
+typedef struct mc_idslot {
+	const char *id;
+	int next; /* next suffix to try for this base */
+} mc_idslot;
+
+typedef struct mc_idset {
+	mc_idslot *v;
+	size_t cap, n;
+} mc_idset;
+
+mc_idslot *mc_idset_find(const mc_idset *s, const char *id);
+/* Add id (not copied: it must outlive the set); the slot if present. */
+mc_idslot *mc_idset_add(mc_idset *s, const char *id);
+/* base if free, else base-N for the first free N; added to the set and
+ * copied into doc's arena. */
+const char *mc_idset_unique(mc_idset *s, mc_doc *doc, const char *base);
+void mc_idset_free(mc_idset *s);
+/* kramdown's automatic id for a heading's text, in doc's arena. */
+const char *mc_id_slug(mc_doc *doc, const char *text);
+
 /* rules.c */
 int mc_fe_rules(mc_fe *fe);
 /* Apply IAL attributes to a node (id, classes, target, ...). */

@@ -275,6 +275,14 @@ static int load_site_yaml(mc_fe *fe, const char *rel, yaml_document_t *d)
 	char *name = mc_xmalloc(n);
 	snprintf(name, n, "%s/%s", fe->root, rel);
 	int rc = load_yaml(fe, name, text, len, 1, d) == 0 ? 1 : -1;
+	/* a dependency of every output (--depfile) */
+	mc_meta *m = &fe->doc->meta;
+	const char **deps = mc_arena_alloc(fe->doc->arena,
+	                                   (m->ndeps + 1) * sizeof *deps);
+	if (m->ndeps)
+		memcpy(deps, m->deps, m->ndeps * sizeof *deps);
+	deps[m->ndeps++] = mc_strdup(fe->doc, name);
+	m->deps = deps;
 	free(name);
 	free(text);
 	return rc;
@@ -298,6 +306,8 @@ int mc_fe_site(mc_fe *fe)
 				m->site.baseurl = scalar(fe, v);
 			else if (key_is(k, "url"))
 				m->site.url = scalar(fe, v);
+			else if (key_is(k, "permalink"))
+				m->site.permalink = scalar(fe, v);
 			else if (key_is(k, "lang") && !m->lang)
 				m->lang = scalar(fe, v);
 		}

@@ -583,96 +583,6 @@ static void worksheets(mc_fe *fe, const nodes *cs)
 /* ---------------------------------------------------------------- */
 /* ids                                                               */
 
-/* A hash set of ids; each entry also counts the suffixes tried for it,
- * so n equal headings cost n probes, not n*n. */
-typedef struct idslot {
-	const char *id;
-	int next; /* next suffix to try for this base */
-} idslot;
-
-typedef struct idset {
-	idslot *v;
-	size_t cap, n;
-} idset;
-
-static size_t hash(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static idslot *idset_find(const idset *s, const char *id)
-{
-	if (!s->cap)
-		return NULL;
-	for (size_t i = hash(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->v[i].id)
-			return NULL;
-		if (strcmp(s->v[i].id, id) == 0)
-			return &s->v[i];
-	}
-}
-
-static idslot *idset_add(idset *s, const char *id)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		idslot *nv = mc_xcalloc(ncap, sizeof(idslot));
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->v[i].id)
-				continue;
-			size_t j = hash(s->v[i].id) & (ncap - 1);
-			while (nv[j].id)
-				j = (j + 1) & (ncap - 1);
-			nv[j] = s->v[i];
-		}
-		free(s->v);
-		s->v = nv;
-		s->cap = ncap;
-	}
-	size_t j = hash(id) & (s->cap - 1);
-	while (s->v[j].id) {
-		if (strcmp(s->v[j].id, id) == 0)
-			return &s->v[j];
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->v[j].id = id;
-	s->v[j].next = 1;
-	s->n++;
-	return &s->v[j];
-}
-
-/* kramdown's automatic header id (basic_generate_id): leading
- * non-letters dropped, then every character but ASCII letters, digits,
- * spaces and '-' dropped, spaces to '-', lower case; "section" if
- * nothing is left.  Same ids as the course's web pages, so their
- * "#anchor" links keep working. */
-static const char *slug(mc_fe *fe, const char *text)
-{
-	size_t n = strlen(text);
-	if (n > 1000)
-		n = 1000;
-	char *s = mc_arena_alloc(fe->doc->arena, n + 16);
-	size_t k = 0;
-	bool letter = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (!letter && !isalpha(c))
-			continue;
-		letter = true;
-		if (isalnum(c) || c == '-')
-			s[k++] = (char)tolower(c);
-		else if (c == ' ')
-			s[k++] = '-';
-	}
-	s[k] = '\0';
-	if (!k)
-		strcpy(s, "section");
-	return s;
-}
-
 static int by_label(const void *a, const void *b)
 {
 	const mc_node *x = *(mc_node *const *)a, *y = *(mc_node *const *)b;
@@ -684,18 +594,18 @@ static int by_label(const void *a, const void *b)
 static void ids_and_numbers(mc_fe *fe)
 {
 	mc_node *root = fe->doc->root;
-	idset set = {0};
+	mc_idset set = {0};
 	nodes named = {0}, defs = {0}, refs = {0};
 	int answers = 0, notes = 0;
 	for (mc_node *n = root; n; n = next_node(n, root)) {
 		if (n->id) {
-			if (idset_find(&set, n->id)) {
+			if (mc_idset_find(&set, n->id)) {
 				mc_warn(fe->diag, n->line, n->col,
 				        "id \"%s\" is used twice; the second is "
 				        "renamed", n->id);
 				n->id = NULL;
 			} else {
-				idset_add(&set, n->id);
+				mc_idset_add(&set, n->id);
 			}
 		}
 		if ((n->type == MC_HEADING || n->type == MC_CALLOUT_TITLE) &&
@@ -708,26 +618,12 @@ static void ids_and_numbers(mc_fe *fe)
 		else if (n->type == MC_FOOTNOTE_REF)
 			nodes_push(&refs, n);
 	}
-	mc_buf buf = MC_BUF_INIT;
 	for (size_t i = 0; i < named.n; i++) {
 		mc_node *n = named.v[i];
-		const char *base = slug(fe, mc_node_plain_text(fe->doc, n));
-		idslot *b = idset_find(&set, base);
-		const char *id = base;
-		if (b) {
-			int k = b->next;
-			do {
-				mc_buf_clear(&buf);
-				mc_buf_printf(&buf, "%s-%d", base, k++);
-			} while (idset_find(&set, buf.data));
-			b = idset_find(&set, base);
-			b->next = k;
-			id = buf.data;
-		}
-		n->id = mc_strdup(fe->doc, id);
-		idset_add(&set, n->id);
+		n->id = mc_idset_unique(
+			&set, fe->doc,
+			mc_id_slug(fe->doc, mc_node_plain_text(fe->doc, n)));
 	}
-	mc_buf_free(&buf);
 	/* footnotes: numbered in order of first reference; definitions
 	 * found by label in a sorted copy (n log n, not refs x defs) */
 	mc_node **sorted = mc_xmalloc((defs.n ? defs.n : 1) * sizeof(mc_node *));
@@ -755,7 +651,7 @@ static void ids_and_numbers(mc_fe *fe)
 	for (size_t i = 0; i < defs.n; i++)
 		if (!defs.v[i]->as.footnote.number)
 			defs.v[i]->as.footnote.number = ++notes;
-	free(set.v);
+	mc_idset_free(&set);
 	free(named.v);
 	free(defs.v);
 	free(refs.v);

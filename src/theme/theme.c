@@ -279,6 +279,10 @@ static void build_schema(loader *L)
 	add(L, "answer", "placeholder", NULL, T_TEXT, OFF(answer.placeholder),
 	    0, 0);
 	add(L, "answer", "fields", NULL, T_BOOL, OFF(answer.fields), 0, 0);
+	add(L, "worksheet", "name_label", NULL, T_TEXT,
+	    OFF(worksheet.name_label), 0, 0);
+	add(L, "worksheet", "date_label", NULL, T_TEXT,
+	    OFF(worksheet.date_label), 0, 0);
 
 	add(L, "embed", "qr_size", NULL, T_LENGTH, OFF(embed.qr_size),
 	    10 * PT_PER_MM, 100 * PT_PER_MM);
@@ -1206,6 +1210,8 @@ void mc_theme_free(mc_theme *t)
 	for (int i = 0; i < MC_THEME_HIGHLIGHTS; i++)
 		free((char *)t->highlights[i].label);
 	free((char *)t->answer.placeholder);
+	free((char *)t->worksheet.name_label);
+	free((char *)t->worksheet.date_label);
 	for (int i = 0; i < MC_EMBED_KIND__MAX; i++)
 		free((char *)t->embed.label[i]);
 	free((char *)t->header);

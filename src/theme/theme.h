@@ -98,6 +98,12 @@ struct mc_theme {
 		                        (PDF); false: print-only */
 	} answer;
 
+	/* --worksheets packs: the line heading each worksheet. */
+	struct {
+		const char *name_label; /* "Name" */
+		const char *date_label; /* "Date" */
+	} worksheet;
+
 	/* Embedded videos / interactives / collections (MC_EMBED). */
 	struct {
 		double qr_size;  /* side of the printed QR code */

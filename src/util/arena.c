@@ -68,6 +68,27 @@ void mc_arena_free(mc_arena *a)
 	free(a);
 }
 
+void mc_arena_absorb(mc_arena *dst, mc_arena *src)
+{
+	if (!src)
+		return;
+	if (src->head) {
+		/* src's chunks go behind dst's current one, which stays the
+		 * one allocations bump from */
+		chunk *oldest = src->head;
+		while (oldest->prev)
+			oldest = oldest->prev;
+		if (dst->head) {
+			oldest->prev = dst->head->prev;
+			dst->head->prev = src->head;
+		} else {
+			dst->head = src->head;
+		}
+		dst->total += src->total;
+	}
+	free(src);
+}
+
 static size_t hdr_size(void)
 {
 	return (sizeof(chunk) + MC_ARENA_ALIGN - 1) & ~(size_t)(MC_ARENA_ALIGN - 1);

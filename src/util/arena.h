@@ -18,6 +18,9 @@ void mc_arena_free(mc_arena *a);
 void *mc_arena_alloc(mc_arena *a, size_t n);
 /* Copy of n bytes of s plus a terminating NUL. */
 char *mc_arena_strndup(mc_arena *a, const char *s, size_t n);
+/* Move everything src holds into dst and free src: what was allocated
+ * from src lives until dst is freed. */
+void mc_arena_absorb(mc_arena *dst, mc_arena *src);
 /* Total bytes reserved from the system (for `make bench`). */
 size_t mc_arena_bytes(const mc_arena *a);
 

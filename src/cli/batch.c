@@ -1,0 +1,621 @@
+/*
+ * batch.c - converting inputs to formats, one or many, on N threads.
+ *
+ * Each input (a page, a module folder or a site root) is parsed once and
+ * rendered to every format asked for; its outputs are written through a
+ * temporary file renamed into place.  Inputs are handed to the threads one
+ * at a time; a failing input is reported and the others go on.  Messages
+ * of one input are gathered and printed together when it is done, so the
+ * messages of several threads never interleave.  Outputs never depend on
+ * the number of threads: each input is converted on its own, and the
+ * caches the backends share hold nothing that depends on a document.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../model/model.h"
+#include "../theme/theme.h"
+#include "../util/arena.h"
+#include "../util/diag.h"
+#include "cli.h"
+
+typedef struct job_out {
+	char *path;      /* NULL: standard output */
+	int status;      /* 0 written, 1 failed, -1 not attempted */
+	int warnings;    /* warnings while rendering it */
+	size_t bytes;
+	double ms;       /* render and write */
+} job_out;
+
+typedef struct job {
+	const char *input;
+	mc_input_kind kind;
+	job_out *outs;   /* one per format */
+	char *log;       /* messages, printed when done */
+	size_t loglen;
+	int warnings;    /* while parsing */
+	double parse_ms;
+	char error[512]; /* the first error, for the report */
+	char **deps;     /* files the outputs depend on */
+	size_t ndeps;
+} job;
+
+typedef struct shared {
+	const mc_run *r;
+	const mc_theme *theme;
+	void **caches; /* per format */
+	job *jobs;
+	size_t njobs, next, done;
+	pthread_mutex_t mu;
+} shared;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static char *xstrdup(const char *s)
+{
+	return strcpy(mc_xmalloc(strlen(s) + 1), s);
+}
+
+/* ---- output paths ---- */
+
+static const char *base_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* The name of a path's folder (for "a/b/c.md": "b"), or "" at the top. */
+static void parent_name(const char *real, char *out, size_t n)
+{
+	out[0] = '\0';
+	const char *s = strrchr(real, '/');
+	if (!s || s == real)
+		return;
+	const char *e = s;
+	const char *b = e - 1;
+	while (b > real && *b != '/')
+		b--;
+	if (*b == '/')
+		b++;
+	snprintf(out, n, "%.*s", (int)(e - b), b);
+}
+
+/* Where -d puts the output of `input` in format `ext`:
+ *   a page       OUTDIR/<module>/<name>.<ext>, <module> the folder above
+ *                _posts (else the page's folder)
+ *   a module     OUTDIR/<module>.<ext>
+ *   a site root  OUTDIR/<folder name>.<ext> */
+static char *out_path(const mc_run *r, const char *input, mc_input_kind k,
+                      const char *ext)
+{
+	char *real = realpath(input, NULL);
+	const char *p = real ? real : input;
+	char name[512], dir[512];
+	dir[0] = '\0';
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	char *trim = strcpy(mc_xmalloc(n + 1), p);
+	trim[n] = '\0';
+	if (k == MC_INPUT_PAGE) {
+		const char *b = base_of(trim);
+		size_t bl = strlen(b);
+		if (bl > 3 && !strcmp(b + bl - 3, ".md"))
+			bl -= 3;
+		else if (bl > 9 && !strcmp(b + bl - 9, ".markdown"))
+			bl -= 9;
+		snprintf(name, sizeof name, "%.*s", (int)bl, b);
+		parent_name(trim, dir, sizeof dir);
+		if (!strcmp(dir, "_posts")) {
+			char *up = strrchr(trim, '/');
+			if (up)
+				*up = '\0';
+			parent_name(trim, dir, sizeof dir);
+		}
+	} else {
+		if (k == MC_INPUT_MODULE && !strcmp(base_of(trim), "_posts")) {
+			char *up = strrchr(trim, '/');
+			if (up && up != trim)
+				*up = '\0';
+		}
+		snprintf(name, sizeof name, "%s", base_of(trim));
+		if (!name[0] || !strcmp(name, "."))
+			snprintf(name, sizeof name, "course");
+	}
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_puts(&b, r->outdir);
+	if (b.len && b.data[b.len - 1] != '/')
+		mc_buf_putc(&b, '/');
+	if (dir[0])
+		mc_buf_printf(&b, "%s/", dir);
+	mc_buf_printf(&b, "%s.%s", name, ext);
+	char *s = xstrdup(b.data);
+	mc_buf_free(&b);
+	free(trim);
+	free(real);
+	return s;
+}
+
+/* ---- dependencies ---- */
+
+static void add_dep(job *j, const char *path)
+{
+	for (size_t i = 0; i < j->ndeps; i++)
+		if (!strcmp(j->deps[i], path))
+			return;
+	j->deps = mc_xrealloc(j->deps, (j->ndeps + 1) * sizeof *j->deps);
+	j->deps[j->ndeps++] = xstrdup(path);
+}
+
+/* The files a document was made from: its pages (and their _posts
+ * folders, so a new section triggers a rebuild), images, site files and
+ * the theme file. */
+static void collect_deps(job *j, const mc_doc *doc, const mc_run *r)
+{
+	if (strcmp(j->input, "-") != 0 && j->kind == MC_INPUT_PAGE)
+		add_dep(j, j->input);
+	mc_iter it;
+	mc_iter_init(&it, doc->root);
+	while (mc_iter_next(&it) != MC_EVENT_DONE) {
+		const mc_node *n = it.cur;
+		if (it.ev != MC_EVENT_ENTER)
+			continue;
+		if (n->type == MC_SECTION) {
+			const char *src = n->as.section.source;
+			struct stat st;
+			if (stat(src, &st) == 0 && S_ISREG(st.st_mode)) {
+				add_dep(j, src);
+				char *d = xstrdup(src);
+				char *s = strrchr(d, '/');
+				if (s) {
+					*s = '\0';
+					add_dep(j, d);
+				}
+				free(d);
+			}
+		} else if ((n->type == MC_IMAGE || n->type == MC_FIGURE) &&
+		           n->as.image.path) {
+			add_dep(j, n->as.image.path);
+		}
+	}
+	for (size_t i = 0; i < doc->meta.ndeps; i++)
+		add_dep(j, doc->meta.deps[i]);
+	struct stat st;
+	if (r->style && stat(r->style, &st) == 0 && S_ISREG(st.st_mode))
+		add_dep(j, r->style);
+}
+
+/* A path as make reads it: spaces, '#' and '$' escaped. */
+static void put_make_path(mc_buf *b, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '#' || *p == '\\')
+			mc_buf_putc(b, '\\');
+		if (*p == '$')
+			mc_buf_putc(b, '$');
+		mc_buf_putc(b, *p);
+	}
+}
+
+static int write_depfile(const shared *s)
+{
+	const mc_run *r = s->r;
+	mc_buf b = MC_BUF_INIT;
+	char **all = NULL;
+	size_t nall = 0;
+	for (size_t i = 0; i < s->njobs; i++) {
+		const job *j = &s->jobs[i];
+		for (size_t f = 0; f < r->nformats; f++) {
+			const job_out *o = &j->outs[f];
+			if (o->status != 0 || !o->path)
+				continue;
+			put_make_path(&b, o->path);
+			mc_buf_putc(&b, ':');
+			for (size_t k = 0; k < j->ndeps; k++) {
+				mc_buf_puts(&b, " \\\n  ");
+				put_make_path(&b, j->deps[k]);
+			}
+			mc_buf_putc(&b, '\n');
+		}
+		for (size_t k = 0; k < j->ndeps; k++) {
+			bool seen = false;
+			for (size_t m = 0; m < nall && !seen; m++)
+				seen = !strcmp(all[m], j->deps[k]);
+			if (!seen) {
+				all = mc_xrealloc(all, (nall + 1) * sizeof *all);
+				all[nall++] = j->deps[k];
+			}
+		}
+	}
+	/* a rule per dependency, so a deleted file does not stop make */
+	for (size_t m = 0; m < nall; m++) {
+		mc_buf_putc(&b, '\n');
+		put_make_path(&b, all[m]);
+		mc_buf_puts(&b, ":\n");
+	}
+	free(all);
+	int rc = mc_write_file(r->depfile, &b, r->umask, stderr);
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* ---- the report ---- */
+
+static void json_str(mc_buf *b, const char *s)
+{
+	if (!s) {
+		mc_buf_puts(b, "null");
+		return;
+	}
+	mc_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			mc_buf_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			mc_buf_puts(b, "\\n");
+		else if (*p < 0x20)
+			mc_buf_printf(b, "\\u%04x", *p);
+		else
+			mc_buf_putc(b, (char)*p);
+	}
+	mc_buf_putc(b, '"');
+}
+
+static int write_report(const shared *s, double total_ms, int failed)
+{
+	const mc_run *r = s->r;
+	mc_buf b = MC_BUF_INIT;
+	size_t nok = 0, nfail = 0;
+	mc_buf_puts(&b, "{\n  \"inputs\": [");
+	for (size_t i = 0; i < s->njobs; i++) {
+		const job *j = &s->jobs[i];
+		mc_buf_puts(&b, i ? ",\n    {" : "\n    {");
+		mc_buf_puts(&b, "\"input\": ");
+		json_str(&b, j->input);
+		mc_buf_printf(&b, ", \"parse_ms\": %.2f, \"warnings\": %d,",
+		              j->parse_ms, j->warnings);
+		mc_buf_puts(&b, " \"error\": ");
+		json_str(&b, j->error[0] ? j->error : NULL);
+		mc_buf_puts(&b, ",\n     \"outputs\": [");
+		for (size_t f = 0; f < r->nformats; f++) {
+			const job_out *o = &j->outs[f];
+			const char *st = o->status == 0   ? "ok"
+			                 : o->status > 0 ? "failed"
+			                                 : "skipped";
+			if (o->status == 0)
+				nok++;
+			else
+				nfail++;
+			mc_buf_puts(&b, f ? ",\n       {" : "\n       {");
+			mc_buf_puts(&b, "\"format\": ");
+			json_str(&b, r->formats[f]->name);
+			mc_buf_puts(&b, ", \"status\": ");
+			json_str(&b, st);
+			mc_buf_puts(&b, ", \"output\": ");
+			json_str(&b, o->path ? o->path : "-");
+			mc_buf_printf(&b, ", \"warnings\": %d, \"bytes\": %zu, "
+			                  "\"ms\": %.2f}",
+			              o->warnings, o->bytes, o->ms);
+		}
+		mc_buf_puts(&b, "]}");
+	}
+	mc_buf_printf(&b, "\n  ],\n  \"jobs\": %d,\n  \"outputs_ok\": %zu,\n"
+	                  "  \"outputs_failed\": %zu,\n  \"failed\": %s,\n"
+	                  "  \"ms\": %.1f\n}\n",
+	              r->jobs, nok, nfail, failed ? "true" : "false", total_ms);
+	int rc = mc_write_file(r->report, &b, r->umask, stderr);
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* ---- one input ---- */
+
+/* Whether out is one of the files doc was made from. */
+static bool is_a_source(const job *j, const char *out)
+{
+	for (size_t i = 0; i < j->ndeps; i++)
+		if (mc_same_file(j->deps[i], out))
+			return true;
+	return mc_same_file(j->input, out);
+}
+
+static void run_job(shared *s, job *j)
+{
+	const mc_run *r = s->r;
+	FILE *log = open_memstream(&j->log, &j->loglen);
+	FILE *msg = log ? log : stderr;
+	const char *shown = strcmp(j->input, "-") == 0 ? "<stdin>" : j->input;
+	mc_diag d;
+	mc_diag_init(&d, msg, shown);
+	d.strict = r->strict;
+	d.quiet = r->quiet;
+
+	mc_front_opts fo = r->front;
+	fo.answer_lines = s->theme->answer.lines;
+	fo.name_label = s->theme->worksheet.name_label;
+	fo.date_label = s->theme->worksheet.date_label;
+	mc_doc *doc = NULL;
+	double t0 = now_ms();
+	if (strcmp(j->input, "-") != 0 && access(j->input, R_OK) != 0) {
+		fprintf(msg, "mentorconv: cannot open %s: %s\n", j->input,
+		        strerror(errno));
+		snprintf(j->error, sizeof j->error, "cannot open %s: %s",
+		         j->input, strerror(errno));
+	} else if (mc_front_parse_path(j->input, &fo, &d, &doc) != 0 ||
+	           !doc || mc_diag_failed(&d)) {
+		snprintf(j->error, sizeof j->error, "%s", d.first_error);
+		mc_doc_free(doc);
+		doc = NULL;
+	}
+	j->parse_ms = now_ms() - t0;
+	j->warnings = d.nwarnings;
+	if (doc) {
+		if (r->date >= 0)
+			doc->meta.date = r->date;
+		collect_deps(j, doc, r);
+	}
+	for (size_t f = 0; f < r->nformats && doc; f++) {
+		const mc_backend *be = r->formats[f];
+		job_out *o = &j->outs[f];
+		double t1 = now_ms();
+		int w0 = d.nwarnings, e0 = d.nerrors;
+		mc_render_opts ro = r->ropts;
+		ro.cache = s->caches[f];
+		mc_buf out = MC_BUF_INIT;
+		int rc = be->render_opts
+		                 ? be->render_opts(doc, s->theme, &ro, &out, &d)
+		                 : be->render(doc, s->theme, &out, &d);
+		o->warnings = d.nwarnings - w0;
+		if (rc != 0 || d.nerrors > e0 ||
+		    (r->strict && d.nwarnings > w0)) {
+			o->status = 1;
+			if (!j->error[0])
+				snprintf(j->error, sizeof j->error, "%s",
+				         d.first_error);
+		} else if (o->path && is_a_source(j, o->path)) {
+			fprintf(msg, "mentorconv: the output %s is an input "
+			             "file; refusing to overwrite it\n",
+			        o->path);
+			o->status = 1;
+		} else if (o->path) {
+			o->status = (r->outdir &&
+			             mc_make_parent_dirs(o->path, r->umask, msg)) ||
+			            mc_write_file(o->path, &out, r->umask, msg);
+		} else {
+			o->status = mc_write_stdout(&out);
+		}
+		if (o->status == 0)
+			o->bytes = out.len;
+		else if (!j->error[0])
+			snprintf(j->error, sizeof j->error, "cannot write %s",
+			         o->path ? o->path : "standard output");
+		mc_buf_free(&out);
+		o->ms = now_ms() - t1;
+	}
+	if (!doc)
+		for (size_t f = 0; f < r->nformats; f++)
+			j->outs[f].status = 1;
+	mc_doc_free(doc);
+	if (log)
+		fclose(log);
+}
+
+/* ---- threads ---- */
+
+static void progress(shared *s, const job *j)
+{
+	const int width = 30;
+	int fill = (int)((double)s->done * width / (double)s->njobs);
+	char bar[64];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[width] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, s->done, s->njobs,
+	        base_of(j->input));
+	fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+	shared *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		size_t i = s->next++;
+		pthread_mutex_unlock(&s->mu);
+		if (i >= s->njobs)
+			break;
+		job *j = &s->jobs[i];
+		run_job(s, j);
+		pthread_mutex_lock(&s->mu);
+		s->done++;
+		if (j->loglen) {
+			if (s->r->progress)
+				fputs("\r\033[K", stderr);
+			fwrite(j->log, 1, j->loglen, stderr);
+		}
+		if (s->r->progress)
+			progress(s, j);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct pathref {
+	const char *path;
+	size_t job;
+} pathref;
+
+static int cmp_ref(const void *a, const void *b)
+{
+	return strcmp(((const pathref *)a)->path, ((const pathref *)b)->path);
+}
+
+int mc_run_batch(const mc_run *r)
+{
+	/* this shard's inputs: every N-th of them in name order */
+	const char **inputs = mc_xmalloc((r->ninputs + 1) * sizeof *inputs);
+	size_t n = 0;
+	if (r->nshards > 0) {
+		memcpy(inputs, r->inputs, r->ninputs * sizeof *inputs);
+		qsort(inputs, r->ninputs, sizeof *inputs, cmp_str);
+		for (size_t i = 0; i < r->ninputs; i++)
+			if ((int)(i % (size_t)r->nshards) == r->shard - 1)
+				inputs[n++] = inputs[i];
+	} else {
+		memcpy(inputs, r->inputs, r->ninputs * sizeof *inputs);
+		n = r->ninputs;
+	}
+
+	mc_diag td;
+	mc_diag_init(&td, stderr, r->style ? r->style : "<theme>");
+	td.quiet = r->quiet;
+	td.strict = r->strict;
+	mc_theme *theme = NULL;
+	if (mc_theme_load(r->style, &theme, &td) != 0 || !theme ||
+	    mc_diag_failed(&td)) {
+		if (theme)
+			mc_theme_free(theme);
+		free(inputs);
+		return 1;
+	}
+
+	shared s;
+	memset(&s, 0, sizeof s);
+	s.r = r;
+	s.theme = theme;
+	s.njobs = n;
+	s.jobs = mc_xcalloc(n ? n : 1, sizeof *s.jobs);
+	s.caches = mc_xcalloc(r->nformats, sizeof *s.caches);
+	pthread_mutex_init(&s.mu, NULL);
+	int status = 0;
+
+	/* outputs decided up front: two inputs may not share one */
+	pathref *refs = mc_xmalloc((n * r->nformats + 1) * sizeof *refs);
+	size_t nrefs = 0;
+	for (size_t i = 0; i < n; i++) {
+		job *j = &s.jobs[i];
+		j->input = inputs[i];
+		j->kind = mc_front_input_kind(j->input);
+		j->outs = mc_xcalloc(r->nformats, sizeof *j->outs);
+		for (size_t f = 0; f < r->nformats; f++) {
+			job_out *o = &j->outs[f];
+			o->status = -1;
+			if (r->outdir)
+				o->path = out_path(r, j->input, j->kind,
+				                   r->formats[f]->ext);
+			else if (r->output)
+				o->path = xstrdup(r->output);
+			if (o->path) {
+				refs[nrefs].path = o->path;
+				refs[nrefs++].job = i;
+			}
+		}
+	}
+	qsort(refs, nrefs, sizeof *refs, cmp_ref);
+	for (size_t i = 1; i < nrefs; i++) {
+		if (strcmp(refs[i - 1].path, refs[i].path) == 0) {
+			fprintf(stderr, "mentorconv: %s and %s would both be "
+			                "written to %s; convert them into "
+			                "different folders\n",
+			        s.jobs[refs[i - 1].job].input,
+			        s.jobs[refs[i].job].input, refs[i].path);
+			status = 2;
+			break;
+		}
+	}
+	free(refs);
+
+	if (status == 0 && r->outdir) {
+		/* a clear error for an unusable output folder, before any
+		 * work */
+		char *probe = mc_xmalloc(strlen(r->outdir) + 4);
+		sprintf(probe, "%s/x", r->outdir);
+		struct stat st;
+		if (mc_make_parent_dirs(probe, r->umask, stderr) != 0) {
+			status = 1;
+		} else if (stat(r->outdir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		           access(r->outdir, W_OK | X_OK) != 0) {
+			fprintf(stderr, "mentorconv: cannot write into the "
+			                "output folder %s: %s\n",
+			        r->outdir, strerror(errno ? errno : EACCES));
+			status = 1;
+		}
+		free(probe);
+	}
+
+	double t0 = now_ms();
+	if (status == 0) {
+		for (size_t f = 0; f < r->nformats; f++)
+			if (r->formats[f]->cache_new)
+				s.caches[f] = r->formats[f]->cache_new(theme);
+		int nthreads = r->jobs < 1 ? 1 : r->jobs;
+		if ((size_t)nthreads > n)
+			nthreads = n ? (int)n : 1;
+		pthread_t *tids = mc_xcalloc((size_t)nthreads, sizeof *tids);
+		int started = 0;
+		for (int t = 1; t < nthreads; t++) {
+			if (pthread_create(&tids[t], NULL, worker, &s) != 0)
+				break; /* fewer threads: the work still gets done */
+			started = t;
+		}
+		worker(&s);
+		for (int t = 1; t <= started; t++)
+			pthread_join(tids[t], NULL);
+		free(tids);
+		if (r->progress && n)
+			fputs("\r\033[K", stderr);
+		for (size_t f = 0; f < r->nformats; f++)
+			if (s.caches[f] && r->formats[f]->cache_free)
+				r->formats[f]->cache_free(s.caches[f]);
+		size_t nfailed = 0;
+		for (size_t i = 0; i < n; i++) {
+			bool bad = false;
+			for (size_t f = 0; f < r->nformats; f++)
+				bad = bad || s.jobs[i].outs[f].status != 0;
+			nfailed += bad;
+		}
+		if (nfailed)
+			status = 1;
+		if (n > 1 && nfailed)
+			fprintf(stderr, "mentorconv: %zu of %zu inputs failed\n",
+			        nfailed, n);
+		if (r->depfile && write_depfile(&s) != 0)
+			status = 1;
+		if (r->report && write_report(&s, now_ms() - t0, status) != 0)
+			status = 1;
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		job *j = &s.jobs[i];
+		for (size_t f = 0; f < r->nformats; f++)
+			free(j->outs[f].path);
+		free(j->outs);
+		free(j->log);
+		for (size_t k = 0; k < j->ndeps; k++)
+			free(j->deps[k]);
+		free(j->deps);
+	}
+	pthread_mutex_destroy(&s.mu);
+	free(s.jobs);
+	free(s.caches);
+	free(inputs);
+	mc_theme_free(theme);
+	return status;
+}

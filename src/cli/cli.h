@@ -1,0 +1,58 @@
+/*
+ * cli.h - the command line's own modules: safe output (output.c) and
+ * batch conversion (batch.c).  Only main.c and these files use it.
+ */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "../back/backend.h"
+#include "../front/front.h"
+#include "../util/buf.h"
+
+/* ---- output.c ---- */
+
+/* Whether INPUT and OUTPUT name the same existing file. */
+bool mc_same_file(const char *input, const char *output);
+/* Write b to standard output; 0, or 1 after a message on stderr. */
+int mc_write_stdout(const mc_buf *b);
+/* Write b to path through a temporary file in the same folder renamed
+ * into place (an existing device or pipe is written in place).  0, or 1
+ * after a "mentorconv: cannot write ..." message on err. */
+int mc_write_file(const char *path, const mc_buf *b, mode_t mask,
+                  FILE *err);
+/* Make the folder of `path` (and its parents).  0, or 1 after a
+ * message on err. */
+int mc_make_parent_dirs(const char *path, mode_t mask, FILE *err);
+
+/* ---- batch.c ---- */
+
+/* What one run converts, from the command line. */
+typedef struct mc_run {
+	const char **inputs;  /* files, module folders or site roots */
+	size_t ninputs;
+	const mc_backend **formats; /* one or more */
+	size_t nformats;
+	const char *outdir;   /* -d: outputs mirrored under it; NULL: output */
+	const char *output;   /* -o (one input, one format); NULL: stdout */
+	const char *style;    /* --style */
+	const char *report;   /* --report FILE.json, or NULL */
+	const char *depfile;  /* --depfile FILE, or NULL */
+	int jobs;             /* -j; >= 1 */
+	int shard, nshards;   /* --shard I/N (1-based); 0/0: all */
+	bool strict, quiet;
+	bool progress;        /* a progress bar on stderr */
+	int64_t date;         /* SOURCE_DATE_EPOCH, or -1 */
+	mc_front_opts front;  /* root, all_modules, worksheets */
+	mc_render_opts ropts;
+	mode_t umask;
+} mc_run;
+
+/* Convert every input (of this shard) to every format.  Returns the exit
+ * status: 0 if all succeeded, 1 if any failed. */
+int mc_run_batch(const mc_run *r);
+
+#endif

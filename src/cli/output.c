@@ -1,0 +1,173 @@
+/* output.c - writing outputs safely; see cli.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Whether INPUT and OUTPUT name the same existing file. */
+bool mc_same_file(const char *input, const char *output)
+{
+	if (!output || strcmp(input, "-") == 0)
+		return false;
+	struct stat si, so;
+	if (stat(input, &si) != 0 || stat(output, &so) != 0)
+		return false;
+	return si.st_dev == so.st_dev && si.st_ino == so.st_ino;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int mc_write_stdout(const mc_buf *b)
+{
+	size_t n = b->len;
+	if (n && fwrite(b->data, 1, n, stdout) != n)
+		goto fail;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "mentorconv: cannot write standard output: %s\n",
+	        strerror(errno));
+	return 1;
+}
+
+/* Write b to an existing output that is not a regular file (/dev/null,
+ * a pipe, a terminal): in place, since renaming a file over it would
+ * replace the device. */
+static int write_special(const char *path, const mc_buf *b, FILE *err)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	if (fd < 0 || write_all(fd, b->data ? b->data : "", b->len) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		fprintf(err, "mentorconv: cannot write %s: %s\n", path,
+		        strerror(e));
+		return 1;
+	}
+	if (close(fd) != 0) {
+		fprintf(err, "mentorconv: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Write b to path through a temporary file renamed into place. */
+int mc_write_file(const char *path, const mc_buf *b, mode_t mask,
+                  FILE *err)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(err, "mentorconv: cannot write %s: it is a directory\n",
+		        path);
+		return 1;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_special(path, b, err);
+
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = path + dirlen;
+	mc_buf tmp = MC_BUF_INIT;
+	mc_buf_put(&tmp, path, dirlen);
+	mc_buf_printf(&tmp, ".%s.XXXXXX", base);
+
+	int e = 0;
+	int fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		e = errno;
+		goto out;
+	}
+	/* no fsync: the rename makes the output appear whole or not at all,
+	 * and a sync per file would cost more than the conversion */
+	if (write_all(fd, b->data ? b->data : "", b->len) != 0 ||
+	    fchmod(fd, 0666 & ~mask) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp.data);
+		goto out;
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		unlink(tmp.data);
+		goto out;
+	}
+	if (rename(tmp.data, path) != 0) {
+		e = errno;
+		unlink(tmp.data);
+		goto out;
+	}
+out:
+	mc_buf_free(&tmp);
+	if (e) {
+		fprintf(err, "mentorconv: cannot write %s: %s\n", path,
+		        strerror(e));
+		return 1;
+	}
+	return 0;
+}
+
+
+int mc_make_parent_dirs(const char *path, mode_t mask, FILE *err)
+{
+	char *d = strcpy(malloc(strlen(path) + 1), path);
+	if (!d) {
+		fprintf(err, "mentorconv: out of memory\n");
+		return 1;
+	}
+	char *slash = strrchr(d, '/');
+	int rc = 0;
+	if (slash && slash != d) {
+		*slash = '\0';
+		for (char *p = d + 1;; p++) {
+			if (*p != '/' && *p)
+				continue;
+			char c = *p;
+			*p = '\0';
+			struct stat st;
+			if (stat(d, &st) != 0) {
+				if (mkdir(d, 0777 & ~mask) != 0 && errno != EEXIST) {
+					fprintf(err, "mentorconv: cannot create "
+					             "folder %s: %s\n",
+					        d, strerror(errno));
+					rc = 1;
+					break;
+				}
+			} else if (!S_ISDIR(st.st_mode)) {
+				fprintf(err, "mentorconv: cannot create folder "
+				             "%s: a file is in the way\n", d);
+				rc = 1;
+				break;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	free(d);
+	return rc;
+}
