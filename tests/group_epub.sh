@@ -685,6 +685,38 @@ for n in json.load(open(sys.argv[1]))["body"]:
 	t "epub sections: two runs on the course give byte-identical books" "$why"
 fi
 
+# the made-up pages as a module (their folder holds _posts/): one file per
+# chapter, each ending with its own notes; needs no corpus
+why=
+for fmt in epub json; do
+	SOURCE_DATE_EPOCH=1700000000 conv "$site" -o "$T/sec-site.$fmt" || why+="$fmt: exit $?: $(head -n 3 "$T/stderr")"$'\n'
+	sanitizer_report && why+="$fmt: sanitizer report"$'\n'
+done
+if [ -z "$why" ]; then
+	epubs+=("$T/sec-site.epub")
+	why=$("${CHECK[@]}" sections "$T/sec-site.json" "$T/sec-site.epub" 2>&1 | grep -v '^# ')
+	why+=$("$PY" - "$T/sec-site.epub" <<'PYEOF'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+nrefs = 0
+for n in ('EPUB/c001.xhtml', 'EPUB/c002.xhtml'):
+    c = z.read(n).decode()
+    # (the second page's only reference is inside a link: no <a> there)
+    refs = re.findall(r'epub:type="noteref"[^>]*href="([^"]*)"', c)
+    nrefs += len(refs)
+    for h in refs:
+        # a note's first reference is in the file that holds the note
+        if h.startswith('#') and 'id="%s"' % h[1:] not in c:
+            print('%s: note %s not in the file' % (n, h))
+    if '<section class="footnotes">' not in c:
+        print('%s: does not end with its notes' % n)
+if nrefs < 3:
+    print('%d note references, expected 3' % nrefs)
+PYEOF
+)
+fi
+t "epub sections: the made-up pages as a module: a file per chapter, each ending with its notes" "$why"
+
 # ---- the package, without epubcheck -----------------------------------------
 why=$("${CHECK[@]}" container "${epubs[@]}" 2>&1)
 t "epub: mimetype first and stored, well-formed XHTML, unique ids, links resolve, no iframe (${#epubs[@]} books)" "$why"
