@@ -406,7 +406,7 @@ static void *hyph_dict(pdf_ctx *c)
 {
 	if (!c->hyph_tried) {
 		c->hyph_tried = true;
-		c->hyph = hnj_hyphen_load(HYPH_DICT);
+		c->hyph = pdf_fonts_hyph(c, HYPH_DICT);
 		if (!c->hyph)
 			mc_warn(c->diag, 0, 0,
 			        "no hyphenation patterns at %s (package "
