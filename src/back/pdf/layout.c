@@ -735,7 +735,7 @@ static int load_image(pdf_ctx *c, const char *path)
 		return -1;
 	HPDF_Image img = NULL;
 	if (len > 8 && !memcmp(buf, "\x89PNG", 4))
-		img = HPDF_LoadPngImageFromMem(c->pdf, buf, (HPDF_UINT)len);
+		img = pdf_image_png(c, buf, len);
 	else if (len > 3 && buf[0] == 0xFF && buf[1] == 0xD8)
 		img = HPDF_LoadJpegImageFromMem(c->pdf, buf, (HPDF_UINT)len);
 	free(buf);

@@ -342,6 +342,11 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
  * side `size` (quiet zone included) as OP_FILL ops.  Returns 0 or -1. */
 int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
+/* ---- image.c ---- */
+/* A PNG file's image XObject (see image.c), or NULL with a libharu error
+ * recorded if it cannot be read. */
+HPDF_Image pdf_image_png(pdf_ctx *c, const void *buf, size_t len);
+
 /* ---- fields.c ---- */
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
