@@ -7,8 +7,8 @@
  * fontconfig call (its configuration is shared).
  */
 #include "cache.h"
+#include "hyph.h"
 
-#include <hyphen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +49,7 @@ struct pdf_cache {
 	search_ent *searches;
 	size_t nsearches, capsearches;
 	bool hyph_tried;
-	HyphenDict *hyph;
+	pdf_hyph *hyph;
 };
 
 #define GROW(arr, n, cap)                                                  \
@@ -92,8 +92,7 @@ void pdf_cache_destroy(pdf_cache *k)
 		free(k->matches[i].family);
 	free(k->matches);
 	free(k->searches);
-	if (k->hyph)
-		hnj_hyphen_free(k->hyph);
+	pdf_hyph_free(k->hyph);
 	FcConfigDestroy(k->cfg);
 	pthread_mutex_destroy(&k->mu);
 	free(k);
@@ -294,7 +293,7 @@ void *pdf_cache_hyph(pdf_cache *k, const char *path)
 	pthread_mutex_lock(&k->mu);
 	if (!k->hyph_tried) {
 		k->hyph_tried = true;
-		k->hyph = hnj_hyphen_load(path);
+		k->hyph = pdf_hyph_load(path);
 	}
 	void *h = k->hyph;
 	pthread_mutex_unlock(&k->mu);

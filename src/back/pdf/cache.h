@@ -37,7 +37,7 @@ int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
 int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out);
 /* The parsed font file of a face, or NULL if it cannot be read. */
 const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index);
-/* The hyphenation patterns (a HyphenDict *), or NULL if missing. */
+/* The hyphenation patterns (a pdf_hyph *, hyph.h), or NULL if missing. */
 void *pdf_cache_hyph(pdf_cache *k, const char *path);
 
 #endif

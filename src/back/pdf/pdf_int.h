@@ -200,7 +200,7 @@ typedef struct pdf_ctx {
 
 	void *cache;   /* the run's pdf_cache (mc_render_opts.cache), or NULL */
 	pdf_fonts fonts;
-	void *hyph; /* HyphenDict * (the cache's), on first need (NULL before) */
+	void *hyph; /* pdf_hyph * (the cache's), on first need (NULL before) */
 	bool hyph_tried; /* a load was attempted (it may have failed) */
 
 	/* geometry of the text block */
@@ -262,7 +262,7 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 /* Build the embedded fonts (subsets, widths, ToUnicode) once every page
  * is drawn.  Returns 0 or -1. */
 int pdf_fonts_finish(pdf_ctx *c);
-/* The hyphenation patterns (HyphenDict *) from the cache, or NULL. */
+/* The hyphenation patterns (pdf_hyph *) from the cache, or NULL. */
 void *pdf_fonts_hyph(pdf_ctx *c, const char *path);
 /* Width of UTF-8 text drawn in face f (no fallback), in font-size units. */
 double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n);
