@@ -10,7 +10,7 @@
  *     data directly, so nothing is decoded or compressed.
  *   - 8-bit grey+alpha and RGBA PNGs (not interlaced) are decoded with
  *     libpng, split into the colour image and its alpha (/SMask; left
- *     out when every pixel is opaque), each filtered with the PNG Paeth
+ *     out when every pixel is opaque), each filtered with the PNG Up
  *     predictor and compressed quickly.
  *   - Anything else goes to libharu's loader, as before.
  *
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <zlib.h>
 
-/* zlib level for the re-encoded images: fast; the Paeth predictor does
+/* zlib level for the re-encoded images: fast; the row predictor does
  * most of the work on photographs and diagrams. */
 #define IMG_ZLEVEL 1
 
@@ -184,21 +184,19 @@ static void png_warn(png_structp png, png_const_charp msg)
 	(void)msg;
 }
 
-/* Append row (len bytes, bpp bytes per pixel) Paeth-filtered against
- * prev (NULL for the first row), with its filter type byte. */
-static void paeth_row(uint8_t *out, const uint8_t *row, const uint8_t *prev,
-                      size_t len, size_t bpp)
+/* Write row (len bytes) PNG-filtered against prev (NULL for the first
+ * row) with its filter type byte: "Up", which costs a subtraction per
+ * byte and compresses these images within a few percent of Paeth. */
+static void up_row(uint8_t *out, const uint8_t *row, const uint8_t *prev,
+                   size_t len)
 {
-	out[0] = 4;
-	for (size_t i = 0; i < len; i++) {
-		int a = i >= bpp ? row[i - bpp] : 0;
-		int up = prev ? prev[i] : 0;
-		int cl = prev && i >= bpp ? prev[i - bpp] : 0;
-		int p = a + up - cl;
-		int pa = abs(p - a), pb = abs(p - up), pc = abs(p - cl);
-		int pred = pa <= pb && pa <= pc ? a : pb <= pc ? up : cl;
-		out[1 + i] = (uint8_t)(row[i] - pred);
+	out[0] = 2;
+	if (!prev) {
+		memcpy(out + 1, row, len);
+		return;
 	}
+	for (size_t i = 0; i < len; i++)
+		out[1 + i] = (uint8_t)(row[i] - prev[i]);
 }
 
 static int deflate_buf(const uint8_t *in, size_t n, mc_buf *out)
@@ -253,8 +251,8 @@ static HPDF_Image split_alpha(pdf_ctx *c, const uint8_t *b, size_t n,
 			if (ar[x] != 255)
 				opaque = false;
 		}
-		paeth_row(fcol + y * (1 + w * cc), cr, cp, w * cc, cc);
-		paeth_row(falp + y * (1 + w), ar, ap, w, 1);
+		up_row(fcol + y * (1 + w * cc), cr, cp, w * cc);
+		up_row(falp + y * (1 + w), ar, ap, w);
 	}
 	if (deflate_buf(fcol, ht * (1 + w * cc), &zc) ||
 	    (!opaque && deflate_buf(falp, ht * (1 + w), &za)))
