@@ -381,8 +381,10 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 	if (slot < 0)
 		return -1;
 	pdf_emb *e = &c->fonts.emb[slot];
-	if (emb_register(c, e, pg))
+	if (emb_register(c, e, pg)) {
+		c->fonts.show_failed = true;
 		return -1;
+	}
 	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
 	char *hex = mc_xmalloc(4 * n + 1);
 	size_t k = 0, i = 0;
@@ -410,6 +412,8 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 	            HPDF_Stream_WriteStr(st, "> Tj\012") != HPDF_OK))
 		rc = -1;
 	free(hex);
+	if (rc)
+		c->fonts.show_failed = true;
 	return rc;
 }
 
@@ -569,6 +573,10 @@ out:
 
 int pdf_fonts_finish(pdf_ctx *c)
 {
+	if (c->fonts.show_failed) {
+		mc_error(c->diag, 0, 0, "text could not be written to a page");
+		return -1;
+	}
 	for (int i = 0; i < c->fonts.nemb; i++)
 		if (c->fonts.emb[i].font && emb_finish(c, &c->fonts.emb[i]))
 			return -1;

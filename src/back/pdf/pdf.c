@@ -129,8 +129,8 @@ static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
 	HPDF_TransMatrix m = HPDF_Page_GetTextMatrix(pg);
 	HPDF_Page_MoveTextPos(pg, (HPDF_REAL)o->x - m.x,
 	                      (HPDF_REAL)(c->ph - (y0 + o->y)) - m.y);
-	if (pdf_font_show(c, pg, o->font, o->size, setfont, o->text, o->len))
-		c->nerr++;
+	/* a failure is recorded: pdf_fonts_finish() then fails the render */
+	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->text, o->len);
 }
 
 /* Text of a header/footer template with {title} {page} {pages}. */

@@ -92,6 +92,8 @@ typedef struct pdf_fonts {
 	int nnohave;
 	pdf_emb emb[PF_MAX];
 	int nemb;
+	bool show_failed; /* some text could not be written (reported by
+	                     pdf_fonts_finish) */
 } pdf_fonts;
 
 /* ---- drawing ops ---- */
