@@ -12,7 +12,6 @@
 #include "pdf_int.h"
 #include "../backend.h"
 
-#include <hyphen.h>
 #include <linebreak.h>
 #include <stdlib.h>
 #include <string.h>
