@@ -12,7 +12,9 @@
  *     libpng, split into the colour image and its alpha (/SMask; left
  *     out when every pixel is opaque), each filtered with the PNG Up
  *     predictor and compressed quickly.
- *   - Anything else goes to libharu's loader, as before.
+ *   - Anything else (16 bits, interlaced, tRNS) goes to libharu's loader,
+ *     as before, once libpng has decoded it without an error (libharu
+ *     cannot recover from a libpng error: the process would abort).
  *
  * The pixels drawn are the same as libharu's in every case.
  */
@@ -56,7 +58,19 @@ static int png_scan(const uint8_t *b, size_t n, png_hdr *h)
 	h->depth = b[24];
 	h->ctype = b[25];
 	h->interlace = b[28];
-	if (!h->w || !h->h || h->w > 100000 || h->h > 100000)
+	if (!h->w || !h->h || h->w > 100000 || h->h > 100000 || b[26] ||
+	    b[27] || h->interlace > 1)
+		return -1;
+	/* the bit depths each colour type allows */
+	int d = h->depth;
+	bool okd = d == 1 || d == 2 || d == 4 || d == 8 || d == 16;
+	if (h->ctype == 2 || h->ctype == 4 || h->ctype == 6)
+		okd = d == 8 || d == 16;
+	else if (h->ctype == 3)
+		okd = okd && d <= 8;
+	else if (h->ctype != 0)
+		okd = false;
+	if (!okd)
 		return -1;
 	size_t at = 8;
 	for (;;) {
@@ -277,16 +291,41 @@ out:
 	return img;
 }
 
+/* Does libpng decode the whole file without an error?  libharu's own
+ * PNG error handler returns to libpng, which then aborts the process, so
+ * it only gets files that decode. */
+static bool png_sound(const uint8_t *b, size_t n)
+{
+	memrd m = {b, n, 8};
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL,
+	                                         png_err, png_warn);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	bool ok = false;
+	if (info && !setjmp(png_jmpbuf(png))) {
+		png_set_sig_bytes(png, 8);
+		png_set_read_fn(png, &m, png_rd);
+		png_read_png(png, info, PNG_TRANSFORM_IDENTITY, NULL);
+		ok = true;
+	}
+	png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+	return ok;
+}
+
 HPDF_Image pdf_image_png(pdf_ctx *c, const void *buf, size_t len)
 {
 	png_hdr h;
-	if (png_scan(buf, len, &h) == 0 && !h.interlace) {
+	if (png_scan(buf, len, &h))
+		return NULL; /* not a PNG we (or libpng) can read */
+	if (!h.interlace) {
 		if (h.depth <= 8 && !h.trns &&
 		    (h.ctype == 0 || h.ctype == 2 ||
-		     (h.ctype == 3 && h.nplte >= 3)))
+		     (h.ctype == 3 && h.nplte >= 3 && h.nplte <= 768 &&
+		      h.nplte % 3 == 0)))
 			return passthrough(c, buf, len, &h);
 		if (h.depth == 8 && (h.ctype == 4 || h.ctype == 6))
 			return split_alpha(c, buf, len, &h);
 	}
+	if (!png_sound(buf, len))
+		return NULL;
 	return HPDF_LoadPngImageFromMem(c->pdf, buf, (HPDF_UINT)len);
 }

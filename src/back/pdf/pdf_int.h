@@ -345,8 +345,8 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
 int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
 /* ---- image.c ---- */
-/* A PNG file's image XObject (see image.c), or NULL with a libharu error
- * recorded if it cannot be read. */
+/* A PNG file's image XObject (see image.c), or NULL if it cannot be
+ * read. */
 HPDF_Image pdf_image_png(pdf_ctx *c, const void *buf, size_t len);
 
 /* ---- fields.c ---- */
