@@ -14,7 +14,7 @@ set -euo pipefail
 # command), pandoc and weasyprint are only for `make bench`'s comparisons.
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
-libhyphen-dev hyphen-en-us libunibreak-dev libqrencode-dev libpng-dev
+libhyphen-dev hyphen-en-us libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev
 fonts-dejavu-core
 python3 valgrind time qpdf poppler-utils epubcheck default-jre-headless
 python3-docx libreoffice-writer-nogui zbar-tools cmark-gfm pandoc weasyprint"

@@ -118,8 +118,14 @@ row "-t json per corpus page (${#pages[@]} pages)" "$(ms "$per_page_us")" "mean"
 # `bash tests/bench_X.sh BINARY BENCHDIR SHARED` from the repo root; each
 # prints its own rows (milliseconds per corpus page, and the same pages
 # through pandoc side by side when it is installed).
+rm -f "$B"/pandoc_*.us
 for b in tests/bench_*.sh; do
 	[ -f "$b" ] || continue
+	[ "$b" = tests/bench_batch.sh ] && continue
 	echo
 	bash "$b" ./mentorconv "$B" ../shared || echo "bench: $b failed" >&2
 done
+# Last: many pages in one process, whole modules and courses, and the
+# 10 MB document in every format (it reads the pandoc figures above).
+echo
+bash tests/bench_batch.sh ./mentorconv "$B" ../shared || echo "bench: tests/bench_batch.sh failed" >&2

@@ -80,6 +80,7 @@ if command -v pandoc >/dev/null 2>&1; then
 	done
 	t1=$(date +%s%N)
 	pd_us=$(((t1 - t0) / 1000 / n))
+	echo "$pd_us" >"$B/pandoc_docx.us" # for bench_batch.sh
 	row "pandoc -s PAGE -o PAGE.docx (one pass)" "$(ms "$pd_us")" "mean per page"
 	ratio() { awk -v a="$pd_us" -v b="$1" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 	row "pandoc / mentorconv (whole command, to file)" "" "$(ratio "$mc_us")"

@@ -63,6 +63,7 @@ if command -v pandoc >/dev/null 2>&1; then
 	done
 	t1=$(date +%s%N)
 	pd_us=$(((t1 - t0) / 1000 / ${#pages[@]}))
+	echo "$pd_us" >"$B/pandoc_epub.us" # for bench_batch.sh
 	row "EPUB: pandoc -s PAGE -o PAGE.epub" "$(fmt_ms "$pd_us")" "mean of ${#pages[@]} pages x 1 ($nok exit 0)"
 	row "EPUB: pandoc time / mentorconv time" "" \
 		"$(awk -v a="$pd_us" -v b="$mc_us" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "n/a" }') (whole process, -o)"

@@ -42,6 +42,7 @@ if command -v pandoc >/dev/null 2>&1 && command -v weasyprint >/dev/null 2>&1; t
 			>/dev/null 2>&1 || echo "bench: pandoc failed on $f" >&2
 	done
 	pu=$((($(now) - t0) / 1000 / ${#pages[@]}))
+	echo "$pu" >"$B/pandoc_pdf.us" # for bench_batch.sh
 	row "pandoc --pdf-engine=weasyprint, mean" "$(ms $pu)" "per page"
 	row "pandoc+weasyprint time / mentorconv's" "" "$(awk -v a="$pu" -v b="$best" 'BEGIN { printf "%.1fx", b ? a / b : 0 }')"
 else

@@ -18,7 +18,28 @@
                                         (or checkbox content controls)
   check_docx.py words AVG MIN MD PDF... the words of each Markdown source in
                                         its PDF's text (pdftotext): average
-                                        and per-file minimum coverage in %
+                                        and per-file minimum coverage in %;
+                                        MD may be a folder (its .md files,
+                                        a site root: its course's modules)
+  check_docx.py toc FILE.docx MIN       a TOC \\o "1-2" \\h \\z \\u field whose
+                                        cached result links every Heading 1/2
+                                        paragraph, in order (at least MIN),
+                                        settings ask for a field update,
+                                        Heading 1/2 have outline levels
+  check_docx.py breaks FILE.docx N|MODEL.json
+                                        exactly N page breaks (or as many as
+                                        the JSON dump of the same input has
+                                        sections that start a page), each a
+                                        pageBreakBefore on a heading, none
+                                        before the first body block
+  check_docx.py links FILE.docx MODEL.json
+                                        every internal link of the JSON dump
+                                        whose id exists is a link to a
+                                        bookmark (TOC and footnotes aside)
+  check_docx.py fields FILE.docx MODEL.json
+                                        as many answer and blank content
+                                        controls as the JSON dump has answers
+                                        and blanks (prints the total)
 
 Prints one line per problem and exits 1 if there is any; prints a summary
 line and exits 0 otherwise.
@@ -245,7 +266,7 @@ ORDER = {
                  "doNotUseMarginsForDrawingGridOrigin",
                  "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin",
                  "doNotShadeFormData", "noPunctuationKerning",
-                 "characterSpacingControl", "*"],
+                 "characterSpacingControl", "updateFields", "compat", "*"],
 }
 
 
@@ -411,12 +432,35 @@ def source_words(md):
     return WORD.findall(norm(s))
 
 
+def sources(md):
+    """The Markdown files of a source: a file, a folder's .md files, or a
+    site root's course modules (_data/course.yml `modules`, in order)."""
+    import os
+    if not os.path.isdir(md):
+        return [md]
+    dirs = [md]
+    course = os.path.join(md, "_data", "course.yml")
+    if os.path.isfile(course):
+        m = re.search(r"^modules:\s*\[([^\]]*)\]", open(course).read(), re.M)
+        if m:
+            dirs = [os.path.join(md, "modules", x.strip().strip("'\""))
+                    for x in m.group(1).split(",") if x.strip()]
+    out = []
+    for d in dirs:
+        for base, _, files in sorted(os.walk(d)):
+            out += sorted(os.path.join(base, x) for x in files
+                          if x.endswith(".md"))
+    return out
+
+
 def words(avg_min, file_min, pairs):
     covs = []
     bad = 0
     for md, pdf in pairs:
         try:
-            src = source_words(open(md, encoding="utf-8").read())
+            src = []
+            for one in sources(md):
+                src += source_words(open(one, encoding="utf-8").read())
             # -layout: without it pdftotext joins "self-" at a line end
             # with the next line's "management" into one word
             txt = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", pdf, "-"],
@@ -453,6 +497,213 @@ def words(avg_min, file_min, pairs):
     return 0
 
 
+# ---- documents of several inputs ----
+
+TOC_INSTR = re.compile(r'^\s*TOC \\o "1-2" \\h \\z \\u\s*$')
+
+
+def pstyle(p):
+    st = p.find("%s/%s" % (q("pPr"), q("pStyle")))
+    return st.get(q("val")) if st is not None else None
+
+
+def ptext(p):
+    return "".join(t.text or "" for t in p.iter(q("t")))
+
+
+def toc(f, nmin):
+    import xml.etree.ElementTree as ET
+    z = zipfile.ZipFile(f)
+    root = ET.fromstring(z.read("word/document.xml"))
+    body = root.find(q("body"))
+    paras = [p for p in body.iter(q("p"))]
+    bad = 0
+    # the field: from the paragraph of its instruction to its end
+    start = None
+    for i, p in enumerate(paras):
+        if any(TOC_INSTR.match(t.text or "") for t in p.iter(q("instrText"))):
+            if start is not None:
+                print("%s: more than one TOC field" % f)
+                bad += 1
+            start = i
+    if start is None:
+        print("%s: no TOC \\o \"1-2\" \\h \\z \\u field" % f)
+        return 1
+    depth = 0
+    seen = []
+    end = None
+    for i in range(start, len(paras)):
+        for el in paras[i].iter():
+            if el.tag == q("fldChar"):
+                t = el.get(q("fldCharType"))
+                seen.append(t)
+                depth += 1 if t == "begin" else -1 if t == "end" else 0
+                if depth == 0:
+                    end = i
+                    break
+        if end is not None:
+            break
+    if end is None or seen[:2] != ["begin", "separate"]:
+        print("%s: the TOC field is not begin/separate/.../end: %s" %
+              (f, " ".join(seen[:8])))
+        return 1
+    entries = []
+    for p in paras[start:end + 1]:
+        for h in p.iter(q("hyperlink")):
+            entries.append((h.get(q("anchor")),
+                            "".join(t.text or "" for t in h.iter(q("t")))))
+    # the headings Word would list: Heading 1/2 paragraphs after the field
+    heads = []
+    for p in paras[end + 1:]:
+        if pstyle(p) in ("Heading1", "Heading2"):
+            names = [b.get(q("name")) for b in p.iter(q("bookmarkStart"))]
+            heads.append((names, ptext(p)))
+    if len(entries) != len(heads):
+        print("%s: the TOC lists %d entries, the document has %d level-1/2 "
+              "headings" % (f, len(entries), len(heads)))
+        bad += 1
+    for (anchor, text), (names, htext) in zip(entries, heads):
+        if anchor not in names:
+            print("%s: TOC entry %r links %s, not its heading %r (%s)" %
+                  (f, text, anchor, htext, " ".join(names)))
+            bad += 1
+            break
+        if not text.startswith(htext):
+            print("%s: TOC entry %r for heading %r" % (f, text, htext))
+            bad += 1
+            break
+    if len(entries) < nmin:
+        print("%s: %d TOC entries, expected at least %d" %
+              (f, len(entries), nmin))
+        bad += 1
+    settings = z.read("word/settings.xml").decode()
+    if not re.search(r'<w:updateFields w:val="(true|1)"/>', settings):
+        print("%s: settings.xml does not ask for a field update" % f)
+        bad += 1
+    styles = ET.fromstring(z.read("word/styles.xml"))
+    for st in styles.iter(q("style")):
+        sid = st.get(q("styleId"))
+        if sid in ("Heading1", "Heading2"):
+            ol = st.find("%s/%s" % (q("pPr"), q("outlineLvl")))
+            if ol is None or ol.get(q("val")) != str(int(sid[-1]) - 1):
+                print("%s: style %s has no outline level %d" %
+                      (f, sid, int(sid[-1]) - 1))
+                bad += 1
+    if bad:
+        return 1
+    print("TOC field with %d entries, each linking its heading" % len(entries))
+    return 0
+
+
+def model_nodes(path):
+    """Every node of a JSON dump (mentorconv -o X.json), with its parent
+    and previous sibling."""
+    import json
+    out = []
+
+    def walk(kids, parent):
+        prev = None
+        for k in kids:
+            out.append((k, parent, prev))
+            walk(k.get("children", []), k)
+            prev = k
+    walk(json.load(open(path, encoding="utf-8"))["body"], None)
+    return out
+
+
+def model_breaks(path):
+    """Sections that start a page: all but the document's first block and
+    a part's first chapter right after the part's title."""
+    n = 0
+    for k, parent, prev in model_nodes(path):
+        if k["type"] != "section" or prev is None:
+            continue
+        if parent is not None and parent["type"] == "section" and \
+                prev is parent["children"][0] and prev["type"] == "heading":
+            continue
+        n += 1
+    return n
+
+
+def links(f, model):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(zipfile.ZipFile(f).read("word/document.xml"))
+    marks = {b.get(q("name")) for b in root.iter(q("bookmarkStart"))}
+    got = 0
+    for p in root.iter(q("p")):
+        if pstyle(p) in ("TOC1", "TOC2"):
+            continue
+        for h in p.iter(q("hyperlink")):
+            a = h.get(q("anchor"))
+            if a and not a.startswith("fn_") and a in marks:
+                got += 1
+    nodes = model_nodes(model)
+    ids = {n.get("id") for n, _, _ in nodes if n.get("id")}
+    want = sum(1 for n, _, _ in nodes if n["type"] == "link" and
+               n.get("url", "").startswith("#") and n["url"][1:] in ids)
+    if got != want:
+        print("%s: %d links to bookmarks, the model has %d internal links"
+              % (f, got, want))
+        return 1
+    print("%d internal links, each to a bookmark" % got)
+    return 0
+
+
+def fields(f, model):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(zipfile.ZipFile(f).read("word/document.xml"))
+    tags = [t.get(q("val"), "") for p in root.iter(q("sdtPr"))
+            for t in p.findall(q("tag"))]
+    got = {k: sum(1 for t in tags if t.startswith(k + "-"))
+           for k in ("answer", "blank")}
+    nodes = model_nodes(model)
+    want = {k: sum(1 for n, _, _ in nodes if n["type"] == k)
+            for k in ("answer", "blank")}
+    if got != want or not sum(want.values()):
+        print("%s: content controls %s, the model has %s" % (f, got, want))
+        return 1
+    print("%d" % (want["answer"] + want["blank"]))
+    return 0
+
+
+def breaks(f, n):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(zipfile.ZipFile(f).read("word/document.xml"))
+    body = root.find(q("body"))
+    bad = 0
+    nbr = 0
+    first = True  # before the first body block (title, TOC)
+    for p in body.iter(q("p")):
+        st = pstyle(p)
+        brk = p.find("%s/%s" % (q("pPr"), q("pageBreakBefore"))) is not None
+        for br in p.iter(q("br")):
+            if br.get(q("type")) == "page":
+                print("%s: a w:br page break (sections use pageBreakBefore)"
+                      % f)
+                bad += 1
+        if brk:
+            nbr += 1
+            if not (st or "").startswith("Heading"):
+                print("%s: page break before a %s paragraph %r" %
+                      (f, st, ptext(p)[:60]))
+                bad += 1
+            if first:
+                print("%s: page break before the first body block %r" %
+                      (f, ptext(p)[:60]))
+                bad += 1
+        if st not in ("Title", "Subtitle", "TOC1", "TOC2") and \
+                not (st is None and p.find(q("r")) is not None and
+                     p.find("%s/%s" % (q("r"), q("fldChar"))) is not None):
+            first = False
+    if nbr != n:
+        print("%s: %d page breaks, expected %d" % (f, nbr, n))
+        bad += 1
+    if bad:
+        return 1
+    print("%d page breaks, each before a section's heading" % nbr)
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -472,6 +723,15 @@ def main(argv):
         return core(args[0], args[1])
     if cmd == "odt":
         return odt(args[0], int(args[1]), *args[2:3])
+    if cmd == "toc":
+        return toc(args[0], int(args[1]))
+    if cmd == "breaks":
+        n = args[1]
+        return breaks(args[0], int(n) if n.isdigit() else model_breaks(n))
+    if cmd == "links":
+        return links(args[0], args[1])
+    if cmd == "fields":
+        return fields(args[0], args[1])
     if cmd == "words":
         rest = args[2:]
         return words(float(args[0]), float(args[1]),

@@ -256,6 +256,19 @@ d13=$(cd "$T/b2" && find . -type f | sort | while read -r f; do cmp -s "$f" "$T/
 if [ -z "$d12$d13" ] && [ -n "$(ls "$T/b2")" ]; then pass "batch: -j 1, -j 2 and -j 3 give byte-identical files"
 else fail "batch: -j 1, -j 2 and -j 3 give byte-identical files" "$d12 $d13"; fi
 
+# the progress bar: on a terminal only, never with -q
+why=""
+# shellcheck disable=SC2086
+"$BIN" -d "$T/pb1" -t json $pages >/dev/null 2>"$T/pb1.err"
+[ -s "$T/pb1.err" ] && why="stderr is not a terminal, yet: $(head -c 200 "$T/pb1.err")"
+if command -v script >/dev/null; then
+	script -qec "\"$BIN\" -d \"$T/pb2\" -t json $(printf '%s ' $pages)" /dev/null >"$T/pb2.out" 2>&1 </dev/null
+	grep -q "\[#*\.*\] [0-9]*/$npages" "$T/pb2.out" || why="$why; no progress bar on a terminal: $(head -c 200 "$T/pb2.out" | od -c | head -n 3)"
+	script -qec "\"$BIN\" -q -d \"$T/pb3\" -t json $(printf '%s ' $pages)" /dev/null >"$T/pb3.out" 2>&1 </dev/null
+	grep -q "/$npages" "$T/pb3.out" && why="$why; a progress bar with -q"
+fi
+if [ -z "$why" ]; then pass "batch: a progress bar on a terminal only, silent with -q"; else fail "batch: progress bar" "$why"; fi
+
 # --shard: the shares are disjoint and together all the inputs
 why=""
 all=""
@@ -298,6 +311,26 @@ MK
 	if [ -z "$why" ]; then pass "batch: --depfile lets make rebuild only what changed"; else fail "batch: --depfile" "$why"; fi
 else
 	skip "batch: --depfile (no make)"
+fi
+
+# the example Makefile (examples/Makefile.course) on the small site
+if command -v make >/dev/null; then
+	why=""
+	ex=$T/ex
+	mf=$(cd "$(dirname "$0")/.." && pwd)/examples/Makefile.course
+	make -s -f "$mf" -C "$T" SITE="$site" OUT="$ex" MENTORCONV="$BIN" FORMATS=json >"$T/ex.out" 2>&1 ||
+		why="make failed: $(tail -n 3 "$T/ex.out")"
+	n0=$(find "$ex" -name '*.json' | wc -l)
+	[ "$n0" -ne "$npages" ] && why="$why; $n0 page outputs for $npages pages"
+	[ -f "$ex/course.epub" ] || ! has epub || why="$why; no course.epub"
+	n1=$(make -n -f "$mf" -C "$T" SITE="$site" OUT="$ex" MENTORCONV="$BIN" FORMATS=json 2>/dev/null | grep -c "$BIN")
+	sleep 1
+	touch "$site/modules/beta/_posts/2001-01-01-only.md"
+	n2=$(make -n -f "$mf" -C "$T" SITE="$site" OUT="$ex" MENTORCONV="$BIN" FORMATS=json 2>/dev/null | grep -c "$BIN")
+	[ "$n1" != 0 ] && why="$why; $n1 commands on an up-to-date tree"
+	# the page itself, the course book and beta's worksheet pack
+	[ "$n2" != 3 ] && why="$why; touching one page reruns $n2 commands, not 3"
+	if [ -z "$why" ]; then pass "batch: examples/Makefile.course converts a course and then only what changed"; else fail "batch: examples/Makefile.course" "$why"; fi
 fi
 
 # safe output

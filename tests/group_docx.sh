@@ -10,6 +10,14 @@
 # every file to PDF in one run (the words of each source must be in its
 # PDF) and the seed, plus its legacy-field variant, to ODT (LibreOffice
 # must see the answer fields as fields).
+# Documents of several inputs: a module, a course and a worksheet pack built
+# by unit_docx --sections, and (with ../shared) the corpus's mentoring module,
+# its whole course and the module's --worksheets pack: TOC field and its
+# entries, page breaks before sections (counted from the JSON dump of the
+# same input), internal links, answer/blank controls, a byte-identical
+# rerun; on the release build LibreOffice converts them (a page per section,
+# the sources' words in the module's and course's PDFs, the pack's fields in
+# its ODT) in the same soffice runs as the single pages.
 set -u
 BIN=$1 SHARED=$2 T=$3 SANITIZED=$4
 PY=${PYTHON:-python3}
@@ -214,6 +222,120 @@ if [ $rc -eq 2 ]; then pass "docx: --protect for another format is a usage error
 rc=$?
 if [ $rc -eq 2 ] && [ ! -e "$T/cli-x.docx" ]; then pass "docx: a bad --fields value is a usage error"; else fail "docx: --fields=bogus exited $rc"; fi
 
+# ---- documents of several inputs: sections, TOC, page breaks -----------
+# Built by hand (unit_docx --sections: a module, a course, a worksheet
+# pack), and from the corpus: a module folder, the site root (the course)
+# and the module's --worksheets pack, each checked against the JSON dump
+# of the same input.
+UNITB=build/rel/tests/unit_docx
+[ "$SANITIZED" != 0 ] && UNITB=build/asan/tests/unit_docx
+multi=() # files for LibreOffice below
+mpairs=() # source and docx for the word check
+if [ ! -x "$UNITB" ]; then
+	skip "docx: built module, course and worksheet documents (no $UNITB)"
+elif mkdir -p "$T/sec" && "$UNITB" --sections "$T/sec" >/dev/null 2>"$T/sec.err" &&
+	! grep -qE 'Sanitizer|runtime error' "$T/sec.err"; then
+	S=("$T/sec/module.docx" "$T/sec/course.docx" "$T/sec/worksheets.docx")
+	if check parts "${S[@]}" && check order "${S[@]}"; then
+		pass "docx: built module, course and worksheets well-formed, in schema order"
+	else
+		fail "docx: built module, course or worksheets" "$(cat "$T/check.out")"
+	fi
+	if ! check toc "${S[0]}" 4 || ! check toc "${S[1]}" 5; then
+		fail "docx: TOC field of the built module and course" "$(cat "$T/check.out")"
+	elif check toc "${S[2]}" 0; then
+		fail "docx: the built worksheet pack has a TOC field"
+	else
+		pass "docx: TOC field in the built module (4 entries) and course (5), none in worksheets"
+	fi
+	if check breaks "${S[0]}" 1 && check breaks "${S[1]}" 3 && check breaks "${S[2]}" 2; then
+		pass "docx: page breaks before the built documents' sections (1, 3, 2)"
+	else
+		fail "docx: page breaks of the built documents" "$(cat "$T/check.out")"
+	fi
+	if [ -n "$PYDOCX" ] && ! PY=$PYDOCX check pydocx "${S[@]}"; then
+		fail "docx: python-docx cannot open the built documents" "$(cat "$T/check.out")"
+	fi
+	multi+=("${S[@]}")
+else
+	fail "docx: unit_docx --sections" "$(head -n 5 "$T/sec.err")"
+fi
+
+CL=$SHARED/corpus/connectedlib
+MOD=$CL/modules/mentoring
+if [ ! -d "$MOD" ] || [ ! -f "$CL/_data/course.yml" ]; then
+	skip "docx: a module, the course and a worksheet pack ($CL absent)"
+else
+	# name: input and options; the JSON dump of the same next to it
+	mbad=()
+	for job in "cl-module|$MOD" "cl-course|$CL" "cl-worksheets|$MOD|--worksheets"; do
+		IFS='|' read -r name in opt <<<"$job"
+		for ext in docx json; do
+			if ! SOURCE_DATE_EPOCH=1700000000 timeout $((TMO * 3)) "$BIN" -q "$in" ${opt:+"$opt"} \
+				-o "$T/$name.$ext" >/dev/null 2>"$T/$name.err" </dev/null ||
+				grep -qE 'Sanitizer|runtime error' "$T/$name.err"; then
+				mbad+=("$name.$ext: $(head -n 3 "$T/$name.err")")
+			fi
+		done
+	done
+	R=("$T/cl-module.docx" "$T/cl-course.docx" "$T/cl-worksheets.docx")
+	if [ ${#mbad[@]} -ne 0 ]; then
+		fail "docx: a module, the course and a worksheet pack convert" "${mbad[@]}"
+	else
+		pass "docx: a module, the course and a worksheet pack convert"
+		if check parts "${R[@]}" && check order "${R[@]}"; then
+			pass "docx: module, course and worksheets well-formed, in schema order"
+		else
+			fail "docx: module, course or worksheets XML" "$(cat "$T/check.out")"
+		fi
+		if [ -n "$PYDOCX" ] && ! PY=$PYDOCX check pydocx "${R[@]}"; then
+			fail "docx: python-docx cannot open module, course or worksheets" "$(cat "$T/check.out")"
+		fi
+		nmod=$(find "$MOD" -name '*.md' | wc -l)
+		if check toc "${R[0]}" "$nmod" && m1=$(tail -n 1 "$T/check.out") &&
+			check toc "${R[1]}" 12 && m2=$(tail -n 1 "$T/check.out"); then
+			pass "docx: TOC field of the module ($m1) and the course ($m2)"
+		else
+			fail "docx: TOC field of the module or course" "$(cat "$T/check.out")"
+		fi
+		okb=1 msg=
+		for name in cl-module cl-course cl-worksheets; do
+			if check breaks "$T/$name.docx" "$T/$name.json"; then
+				msg+=" ${name#cl-}: $(tail -n 1 "$T/check.out" | cut -d' ' -f1)"
+			else
+				okb=0
+				break
+			fi
+		done
+		if [ $okb = 1 ]; then
+			pass "docx: page breaks before the sections (as in the model):$msg"
+		else
+			fail "docx: page breaks before the sections" "$(cat "$T/check.out")"
+		fi
+		if check links "${R[0]}" "$T/cl-module.json" && l1=$(tail -n 1 "$T/check.out") &&
+			check links "${R[1]}" "$T/cl-course.json"; then
+			pass "docx: internal links reach bookmarks (module: $l1; course: $(tail -n 1 "$T/check.out"))"
+		else
+			fail "docx: internal links between sections" "$(cat "$T/check.out")"
+		fi
+		if check fields "${R[2]}" "$T/cl-worksheets.json"; then
+			nfields=$(tail -n 1 "$T/check.out")
+			pass "docx: the worksheet pack has its $nfields answer and blank content controls"
+		else
+			nfields=
+			fail "docx: worksheet pack content controls" "$(cat "$T/check.out")"
+		fi
+		if SOURCE_DATE_EPOCH=1700000000 "$BIN" -q "$CL" -o "$T/cl-course2.docx" </dev/null 2>/dev/null &&
+			cmp -s "${R[1]}" "$T/cl-course2.docx"; then
+			pass "docx: two runs give byte-identical files (the course)"
+		else
+			fail "docx: two runs differ (the course)"
+		fi
+		multi+=("${R[@]}")
+		mpairs=("$MOD" "cl-module" "$CL" "cl-course")
+	fi
+fi
+
 # ---- LibreOffice (release build only: slow, and not about our memory) ---
 if [ "$SANITIZED" != 0 ]; then
 	echo "# docx: LibreOffice checks run on the release build only"
@@ -229,6 +351,7 @@ else
 	vg=()
 	[ -f "$SEED" ] && vg+=("$SEED")
 	[ "$big" -ge 0 ] && vg+=("${osrc[$big]}")
+	[ -s "$T/cl-module.docx" ] && vg+=("$MOD")
 	for f in "${vg[@]}"; do
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
@@ -258,7 +381,7 @@ lo() {
 	timeout 300 soffice -env:UserInstallation="file://$(cd "$T" && pwd)/lo" --headless \
 		--norestore "$@" >>"$T/lo.out" 2>&1 </dev/null
 }
-lo --convert-to pdf --outdir "$T/pdf" "${outs[@]}" "${variants[@]}"
+lo --convert-to pdf --outdir "$T/pdf" "${outs[@]}" "${variants[@]}" "${multi[@]}"
 missing=()
 for o in "${outs[@]}"; do
 	b=$(basename "${o%.docx}")
@@ -289,6 +412,39 @@ if [ -f "$SEED" ] && [ ${#pairs[@]} -ge 4 ] && [ "${pairs[0]}" != "$SEED" ]; the
 	fi
 fi
 
+# documents of several inputs: a PDF each, with at least one page per
+# page break; the words of the module's and the course's sources in theirs
+mmiss=()
+for o in "${multi[@]}"; do
+	p=$T/pdf/$(basename "${o%.docx}").pdf
+	nbr=$(unzip -p "$o" word/document.xml | grep -o '<w:pageBreakBefore/>' | wc -l)
+	pages=$(pdfinfo "$p" 2>/dev/null | sed -n 's/^Pages: *//p')
+	if [ ! -s "$p" ] || [ "${pages:-0}" -le "$nbr" ]; then
+		mmiss+=("$o: ${pages:-no} pages for $nbr page breaks")
+	fi
+done
+if [ ${#multi[@]} -eq 0 ]; then
+	:
+elif [ ${#mmiss[@]} -eq 0 ]; then
+	pass "docx: LibreOffice converts the ${#multi[@]} module, course and worksheet files, a page per section"
+else
+	fail "docx: LibreOffice and the documents of several inputs" "${mmiss[@]}"
+fi
+if [ ${#mpairs[@]} -gt 0 ]; then
+	wp=()
+	for ((k = 0; k < ${#mpairs[@]}; k += 2)); do
+		wp+=("${mpairs[$k]}" "$T/pdf/${mpairs[$((k + 1))]}.pdf")
+	done
+	if check words 99 97 "${wp[@]}"; then
+		pass "docx: words of the module's and the course's sources in their PDFs ($(tail -n 1 "$T/check.out"))"
+	else
+		fail "docx: words missing from the module's or course's PDF" "$(cat "$T/check.out")"
+	fi
+fi
+
+if [ -s "$T/cl-worksheets.docx" ] && [ -n "${nfields:-}" ]; then
+	cp "$T/cl-worksheets.docx" "$T/odt/worksheets.docx"
+fi
 if [ -f "$SEED" ] && [ -s "$T/seed1.docx" ]; then
 	cp "$T/seed1.docx" "$T/odt/seed.docx"
 	[ ${#variants[@]} -gt 0 ] && cp "$T/var/legacy.docx" "$T/odt/legacy.docx"
@@ -307,6 +463,13 @@ if [ -f "$SEED" ] && [ -s "$T/seed1.docx" ]; then
 			pass "docx: LibreOffice sees task items as checkboxes ($(tail -n 1 "$T/check.out"))"
 		else
 			fail "docx: LibreOffice does not see the task checkboxes" "$(cat "$T/check.out" 2>/dev/null)"
+		fi
+	fi
+	if [ -s "$T/odt/worksheets.docx" ]; then
+		if check odt "$T/odt/worksheets.odt" "$nfields"; then
+			pass "docx: LibreOffice sees the worksheet pack's $nfields fields ($(tail -n 1 "$T/check.out"))"
+		else
+			fail "docx: LibreOffice does not see the worksheet pack's fields" "$(cat "$T/check.out" 2>/dev/null)"
 		fi
 	fi
 	if [ ${#variants[@]} -eq 0 ]; then

@@ -11,6 +11,11 @@
 #     no <iframe>, no leaked markup, the words of the source in the spine;
 #   - the seed's quotation, video card and worksheet;
 #   - determinism and SOURCE_DATE_EPOCH;
+#   - documents of sections (a module folder, the course at the site root,
+#     a --worksheets pack): one spine file per section in order, each
+#     opening with its title, links across files resolve, the toc nests
+#     parts -> chapters -> headings, the words of every source are in the
+#     book, two runs give the same bytes;
 #   - on the release build only (SANITIZED=0): epubcheck on every EPUB, in
 #     two JVMs that check many books each (one JVM start-up per book would
 #     take ten seconds each).
@@ -36,6 +41,11 @@ cat >"$T/check_epub.py" <<'PYEOF'
                                        no <iframe>, no remote resources
   check_epub.py words MIN AVG (MD EPUB)...   word coverage of the spine
   check_epub.py leaks EPUB...          no raw markup in the spine's text
+  check_epub.py sections JSON EPUB     a document of sections (its JSON
+                                       dump): one spine file per section,
+                                       named c001.xhtml..., each starting
+                                       with its section's title; the toc
+                                       nests parts -> chapters -> headings
 Prints one line per problem; exit 1 if any."""
 import collections, html, re, struct, sys, zipfile
 import xml.etree.ElementTree as ET
@@ -246,6 +256,103 @@ def check_leaks(paths):
     return probs
 
 
+def json_text(node):
+    if node.get('type') in ('text', 'code'):
+        return node.get('text', '')
+    if node.get('type') in ('softbreak', 'linebreak'):
+        return ' '
+    return ''.join(json_text(c) for c in node.get('children', []))
+
+
+def check_sections(jpath, epath):
+    """The EPUB of a document of sections against its JSON dump."""
+    import json
+    probs = []
+    doc = json.load(open(jpath, encoding='utf-8'))
+    # the files the book must have, in reading order: [title words or
+    # None, the indexes of a part's chapter files, kind, top level]
+    want = []
+
+    def plan(nodes, top):
+        run = False
+        for n in nodes:
+            t = n.get('type')
+            if t == 'footnote_def':
+                run = False
+                continue
+            if t == 'section':
+                run = False
+                title = words(json_text(n['children'][0]))
+                if top and n.get('kind') == 'part':
+                    w = [title, [], 'part', True]
+                    want.append(w)
+                    rest = n['children']
+                    i = 0
+                    while i < len(rest) and rest[i].get('type') != 'section':
+                        i += 1
+                    before = len(want)
+                    plan(rest[i:], False)
+                    w[1] = [k for k in range(before, len(want)) if want[k][0] is not None]
+                else:
+                    want.append([title, [], n.get('kind'), top])
+            elif not run:
+                want.append([None, [], None, top])
+                run = True
+    plan(doc['body'], True)
+    nsec = sum(1 for w in want if w[0] is not None)
+    if not nsec:
+        return ['%s: the JSON has no sections' % jpath]
+    z = zipfile.ZipFile(epath)
+    docs, _, base, _ = spine(z)
+    lin = [d for d, l in docs if l]
+    names = ['%sc%03d.xhtml' % (base, i + 1) for i in range(len(want))]
+    if lin != names:
+        probs.append('spine has %d files %s..., expected %d (%d sections): %s...'
+                     % (len(lin), lin[:3], len(want), nsec, names[:3]))
+        return probs
+    for (title, kids, kind, top), name in zip(want, names):
+        root = ET.fromstring(z.read(name))
+        body = root.find(XH + 'body')
+        if title is None:
+            continue
+        h = next((e for e in body.iter() if re.match(r'^h[1-6]$', e.tag.replace(XH, ''))), None)
+        got = words(text_of(h)) if h is not None else None
+        if got != title:
+            probs.append('%s starts with %r, expected the section title %r' % (name, got, title))
+        sec = body.find(XH + 'section')
+        if sec is None or sec.get(EPNS + 'type') != ('part' if kind == 'part' else 'chapter'):
+            probs.append('%s: no <section epub:type=%s>' % (name, 'part' if kind == 'part' else 'chapter'))
+    # the toc: its top level lists the top-level sections' files in order,
+    # a part's entry lists its chapters' files
+    nav = ET.fromstring(z.read(base + 'nav.xhtml'))
+    toc = next(n for n in nav.iter(XH + 'nav') if n.get(EPNS + 'type') == 'toc')
+
+    def entries(ol):
+        out = []
+        for li in ol.findall(XH + 'li'):
+            a = li.find(XH + 'a')
+            sub = li.find(XH + 'ol')
+            out.append((base + a.get('href').split('#')[0], sub))
+        return out
+    top = entries(toc.find(XH + 'ol'))
+    want_top = [n for w, n in zip(want, names) if w[0] is not None and w[3]]
+    got_top = [f for f, _ in top if f in want_top]
+    if got_top != want_top:
+        probs.append('toc top level lists %s, expected %s' % (got_top[:6], want_top[:6]))
+    for w, name in zip(want, names):
+        if w[2] != 'part':
+            continue
+        ent = next((sub for f, sub in top if f == name), None)
+        wk = [names[k] for k in w[1]]
+        gk = [f for f, _ in entries(ent)] if ent is not None else []
+        gk = [f for f in gk if f != name and f in names]
+        if gk != wk:
+            probs.append('toc entry of part %s lists %s, expected its chapters %s' % (name, gk[:5], wk[:5]))
+    print('# sections: %s: %d files, %d sections, %d top-level toc entries'
+          % (epath.rsplit('/', 1)[-1], len(lin), nsec, len(top)))
+    return ['%s: %s' % (epath, p) for p in probs]
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == 'container':
@@ -256,6 +363,8 @@ def main():
         probs = check_words(mn, avg, list(zip(rest[0::2], rest[1::2])))
     elif cmd == 'leaks':
         probs = check_leaks(args)
+    elif cmd == 'sections':
+        probs = check_sections(args[0], args[1])
     elif cmd == 'mimetype':  # for the negative control
         probs = [p for p in (mimetype_problem(a) for a in args) if p]
     else:
@@ -495,6 +604,119 @@ t "epub: ${#all[@]} pages convert with exit 0 (corpus, seed, fixtures, demo, mad
 epubs=()
 for f in "${all[@]}"; do [ -n "${epub_of[$f]:-}" ] && epubs+=("${epub_of[$f]}"); done
 
+# ---- documents of sections: a module, the course, a worksheet pack ----------
+CL=$SHARED/corpus/connectedlib
+MOD=$CL/modules/mentoring
+declare -A sec_epub=() sec_json=()
+if [ ! -d "$MOD" ] || [ ! -f "$CL/_config.yml" ]; then
+	skip "epub sections: module, course and worksheet pack ($CL not found)"
+else
+	why=
+	for spec in "module|$MOD|" "course|$CL|" "worksheets|$MOD|--worksheets"; do
+		IFS='|' read -r name in opt <<<"$spec"
+		for fmt in epub json; do
+			SOURCE_DATE_EPOCH=1700000000 conv $opt "$in" -o "$T/sec-$name.$fmt"
+			rc=$?
+			if sanitizer_report; then
+				why+="$name ($fmt): sanitizer report"$'\n'"$(grep -m 5 -E 'Sanitizer|runtime error' "$T/stderr")"$'\n'
+			elif [ $rc -ne 0 ] || [ ! -s "$T/sec-$name.$fmt" ]; then
+				why+="$name ($fmt): exit $rc: $(head -n 3 "$T/stderr")"$'\n'
+			elif [ $fmt = epub ]; then
+				sec_epub[$name]=$T/sec-$name.epub
+			else
+				sec_json[$name]=$T/sec-$name.json
+			fi
+		done
+	done
+	t "epub sections: a module folder, the course and a --worksheets pack convert with exit 0" "$why"
+
+	why=
+	for name in module course worksheets; do
+		[ -n "${sec_epub[$name]:-}" ] && [ -n "${sec_json[$name]:-}" ] || continue
+		epubs+=("${sec_epub[$name]}") # for the package checks and epubcheck
+		out=$("${CHECK[@]}" sections "${sec_json[$name]}" "${sec_epub[$name]}" 2>&1)
+		grep '^# ' <<<"$out"
+		why+=$(grep -v '^# ' <<<"$out")
+	done
+	t "epub sections: one spine file per section (c001.xhtml ...) opening with its title; toc nests parts -> chapters" "$why"
+
+	# the check can fail: the module's book is not the course's
+	if [ -n "${sec_epub[module]:-}" ] && [ -n "${sec_json[course]:-}" ] &&
+		"${CHECK[@]}" sections "${sec_json[course]}" "${sec_epub[module]}" >/dev/null 2>&1; then
+		fail "epub sections: the section check rejects the module's book as the course's"
+	else
+		pass "epub sections: the section check rejects the module's book as the course's"
+	fi
+
+	# every word of every source file in the book
+	why=
+	for name in module course; do
+		[ -n "${sec_epub[$name]:-}" ] && [ -n "${sec_json[$name]:-}" ] || continue
+		pairs=()
+		while IFS= read -r src; do
+			[ -f "$src" ] && pairs+=("$src" "${sec_epub[$name]}")
+		done < <("$PY" -c '
+import json, sys
+def walk(n):
+    if n.get("type") == "section" and str(n.get("source", "")).endswith(".md"):
+        print(n["source"])
+    for c in n.get("children", []):
+        walk(c)
+for n in json.load(open(sys.argv[1]))["body"]:
+    walk(n)' "${sec_json[$name]}")
+		if [ ${#pairs[@]} -eq 0 ]; then
+			why+="$name: no section sources in its JSON"$'\n'
+			continue
+		fi
+		"${CHECK[@]}" words 97 99 "${pairs[@]}" >"$T/secwords.out" 2>&1 ||
+			why+="$name: $(grep -v '^# ' "$T/secwords.out")"$'\n'
+		echo "# $name: $((${#pairs[@]} / 2)) sources: $(grep '^# ' "$T/secwords.out" | sed 's/^# //')"
+	done
+	t "epub sections: the words of every source of the module and the course are in its book (>= 97% each)" "$why"
+
+	why=
+	if [ -n "${sec_epub[course]:-}" ]; then
+		SOURCE_DATE_EPOCH=1700000000 conv "$CL" -o "$T/sec-course2.epub" &&
+			cmp -s "$T/sec-course2.epub" "${sec_epub[course]}" ||
+			why="two runs on the course differ"
+	else
+		why="no course book"
+	fi
+	t "epub sections: two runs on the course give byte-identical books" "$why"
+fi
+
+# the made-up pages as a module (their folder holds _posts/): one file per
+# chapter, each ending with its own notes; needs no corpus
+why=
+for fmt in epub json; do
+	SOURCE_DATE_EPOCH=1700000000 conv "$site" -o "$T/sec-site.$fmt" || why+="$fmt: exit $?: $(head -n 3 "$T/stderr")"$'\n'
+	sanitizer_report && why+="$fmt: sanitizer report"$'\n'
+done
+if [ -z "$why" ]; then
+	epubs+=("$T/sec-site.epub")
+	why=$("${CHECK[@]}" sections "$T/sec-site.json" "$T/sec-site.epub" 2>&1 | grep -v '^# ')
+	why+=$("$PY" - "$T/sec-site.epub" <<'PYEOF'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+nrefs = 0
+for n in ('EPUB/c001.xhtml', 'EPUB/c002.xhtml'):
+    c = z.read(n).decode()
+    # (the second page's only reference is inside a link: no <a> there)
+    refs = re.findall(r'epub:type="noteref"[^>]*href="([^"]*)"', c)
+    nrefs += len(refs)
+    for h in refs:
+        # a note's first reference is in the file that holds the note
+        if h.startswith('#') and 'id="%s"' % h[1:] not in c:
+            print('%s: note %s not in the file' % (n, h))
+    if '<section class="footnotes">' not in c:
+        print('%s: does not end with its notes' % n)
+if nrefs < 3:
+    print('%d note references, expected 3' % nrefs)
+PYEOF
+)
+fi
+t "epub sections: the made-up pages as a module: a file per chapter, each ending with its notes" "$why"
+
 # ---- the package, without epubcheck -----------------------------------------
 why=$("${CHECK[@]}" container "${epubs[@]}" 2>&1)
 t "epub: mimetype first and stored, well-formed XHTML, unique ids, links resolve, no iframe (${#epubs[@]} books)" "$why"
@@ -703,6 +925,7 @@ else
 	[ -f "$SEED" ] && vg+=("$SEED")
 	img=$(grep -l 'img/capacity' "${corpus[@]}" /dev/null 2>/dev/null | head -n 1)
 	[ -n "$img" ] && vg+=("$img")
+	[ -d "$MOD" ] && vg+=("$MOD") # a module: one file per chapter
 	why=
 	for f in "${vg[@]}"; do
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
@@ -711,7 +934,7 @@ else
 		rc=$?
 		[ $rc -ne 0 ] && why+="$f: exit $rc"$'\n'"$(grep -m 8 -E '==[0-9]+== ' "$T/vg.err")"$'\n'
 	done
-	t "valgrind epub: no memory errors or leaks (${#vg[@]} pages, images included)" "$why"
+	t "valgrind epub: no memory errors or leaks (${#vg[@]} inputs, images and a module included)" "$why"
 fi
 
 # ---- epubcheck ---------------------------------------------------------------------
@@ -758,7 +981,7 @@ JEOF
 	fi
 	t1=$(date +%s)
 	echo "# epubcheck: ${#epubs[@]} books in $((t1 - t0)) s"
-	why=$("$PY" - "$T/ec/out" "${epubs[@]}" <<'PYEOF'
+	cat >"$T/ec/verdict.py" <<'PYEOF'
 import re, sys
 out = open(sys.argv[1], encoding='utf-8', errors='replace').read()
 books = sys.argv[2:]
@@ -779,7 +1002,12 @@ for b in books:
 if bad:
     print('%d of %d books fail epubcheck' % (bad, len(books)))
 PYEOF
-)
-	t "epubcheck: 0 fatal, 0 errors, 0 warnings on all ${#epubs[@]} books (corpus, seed, fixtures, demo, made-up pages)" "$why"
+	why=$("$PY" "$T/ec/verdict.py" "$T/ec/out" "${epubs[@]}")
+	t "epubcheck: 0 fatal, 0 errors, 0 warnings on all ${#epubs[@]} books (corpus, seed, fixtures, demo, made-up pages, sections)" "$why"
+	if [ ${#sec_epub[@]} -gt 0 ]; then
+		why=$("$PY" "$T/ec/verdict.py" "$T/ec/out" "${sec_epub[@]}")
+		[ ${#sec_epub[@]} -eq 3 ] || why+="only ${#sec_epub[@]} of 3 books made"
+		t "epubcheck: 0 fatal, 0 errors, 0 warnings on the module, the course and the worksheet pack" "$why"
+	fi
 fi
 exit 0

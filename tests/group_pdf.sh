@@ -660,4 +660,43 @@ fi
 "$BIN" "$DEMO" -o "$T/nf.epub" --no-fields >/dev/null 2>&1
 rc=$?
 if [ $rc -eq 2 ]; then pass "pdf: --no-fields for another format is a usage error"; else fail "pdf: --no-fields for epub exited $rc, not 2"; fi
+
+# ---- PNG kinds: every colour type and depth, tRNS, interlacing, and
+# damaged files (src/back/pdf/png.c); pixels checked through pdfimages
+if command -v pdfimages >/dev/null 2>&1; then
+	pk=$T/pngkinds
+	python3 tests/check_png.py make "$pk"
+	timeout "$TMO" "$BIN" "$pk/page.md" -o "$pk/page.pdf" 2>"$pk/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "pdf: page of PNG kinds converts (exit $rc)" "$(head -n 5 "$pk/err")"
+	else
+		n=$(grep -c 'bad-.*not a readable PNG' "$pk/err")
+		[ "$n" = 2 ] && pass "pdf: truncated and damaged PNGs: a warning each, alt text, no crash" ||
+			fail "pdf: truncated and damaged PNGs" "$(cat "$pk/err")"
+		(cd "$pk" && pdfimages page.pdf x)
+		python3 tests/check_png.py check "$pk"
+	fi
+else
+	skip "pdf: PNG kinds (no pdfimages)"
+fi
+
+# ---- JPEGs: damaged ones are refused before libharu copies them in ----
+jk=$T/jpegs
+mkdir -p "$jk"
+printf '\377\330\377\300\000\021\010\377\377\377\377\003\001\042\000' >"$jk/bomb.jpg"
+printf '\377\330\377\340\000\020JFIF' >"$jk/trunc.jpg"
+printf -- '---\ntitle: JPEGs\n---\n![bomb](bomb.jpg)\n\n![trunc](trunc.jpg)\n' >"$jk/page.md"
+real=$(find "$SHARED/corpus" -name '*.jpg' 2>/dev/null | head -n 1)
+[ -n "$real" ] && cp "$real" "$jk/real.jpg" && printf '\n![real](real.jpg)\n' >>"$jk/page.md"
+timeout "$TMO" "$BIN" "$jk/page.md" -o "$jk/page.pdf" 2>"$jk/err"
+rc=$?
+why=""
+[ $rc -ne 0 ] && why="exit $rc"
+[ "$(grep -c 'not a readable PNG or JPEG' "$jk/err")" = 2 ] || why="$why; warnings: $(cat "$jk/err")"
+qpdf --check "$jk/page.pdf" >"$jk/qc" 2>&1 || why="$why; qpdf: $(grep -m 3 -E 'WARNING|ERROR' "$jk/qc")"
+if [ -n "$real" ] && command -v pdfimages >/dev/null 2>&1; then
+	[ "$(pdfimages -list "$jk/page.pdf" | tail -n +3 | wc -l)" = 1 ] || why="$why; the real JPEG is not embedded"
+fi
+if [ -z "$why" ]; then pass "pdf: a JPEG bomb and a truncated JPEG: a warning each, alt text, a clean PDF"; else fail "pdf: damaged JPEGs" "$why"; fi
 exit 0

@@ -5,6 +5,9 @@
  *   unit_docx                 run the checks (PASS:/FAIL: lines)
  *   unit_docx --write IN DIR  write IN as DIR/default.docx, protect.docx
  *                             and legacy.docx (for tests/group_docx.sh)
+ *   unit_docx --sections DIR  write built documents of several sections
+ *                             as DIR/module.docx, course.docx and
+ *                             worksheets.docx (for tests/group_docx.sh)
  *   unit_docx --bench FILE... mean in-process milliseconds per file of
  *                             parse and DOCX render, and of render alone
  *                             (best of 5; for tests/bench_docx.sh) */
@@ -110,6 +113,305 @@ static int write_file(const char *path, const mc_buf *b)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
+/* ---- documents of several inputs, built by hand ---- */
+
+static mc_node *add(mc_doc *doc, mc_node *parent, mc_node_type type)
+{
+	mc_node *n = mc_node_new(doc, type, 1, 0);
+	mc_node_append(parent, n);
+	return n;
+}
+
+static void add_text(mc_doc *doc, mc_node *parent, const char *text)
+{
+	add(doc, parent, MC_TEXT)->as.text.text = mc_strdup(doc, text);
+}
+
+static mc_node *add_heading(mc_doc *doc, mc_node *parent, int level,
+                            const char *id, const char *text)
+{
+	mc_node *h = add(doc, parent, MC_HEADING);
+	h->as.heading.level = level;
+	h->id = mc_strdup(doc, id);
+	add_text(doc, h, text);
+	return h;
+}
+
+static mc_node *add_para(mc_doc *doc, mc_node *parent, const char *text)
+{
+	mc_node *p = add(doc, parent, MC_PARAGRAPH);
+	add_text(doc, p, text);
+	return p;
+}
+
+static mc_node *add_section(mc_doc *doc, mc_node *parent, mc_section_kind k,
+                            int level, const char *id, const char *title)
+{
+	mc_node *s = add(doc, parent, MC_SECTION);
+	s->as.section.kind = k;
+	s->as.section.source = mc_strdup(doc, id);
+	add_heading(doc, s, level, id, title);
+	return s;
+}
+
+/* A chapter: its title, a paragraph (linking to `link` if not NULL) and
+ * a level-`level + 1` heading. */
+static void add_chapter(mc_doc *doc, mc_node *parent, int level,
+                        const char *id, const char *title, const char *link)
+{
+	mc_node *s = add_section(doc, parent, MC_SECTION_CHAPTER, level, id,
+	                         title);
+	mc_node *p = add_para(doc, s, "Text of ");
+	add_text(doc, p, title);
+	if (link) {
+		add_text(doc, p, ", see ");
+		mc_node *l = add(doc, p, MC_LINK);
+		l->as.link.url = mc_strdup(doc, link);
+		add_text(doc, l, "the other chapter");
+	}
+	char sub[64];
+	snprintf(sub, sizeof sub, "%s-more", id);
+	add_heading(doc, s, level + 1, sub, "More");
+	add_para(doc, s, "More words.");
+}
+
+static mc_doc *new_doc(mc_doc_kind kind, const char *title,
+                       const char *description)
+{
+	mc_doc *doc = mc_doc_new();
+	doc->meta.kind = kind;
+	doc->meta.title = mc_strdup(doc, title);
+	doc->meta.description = description ? mc_strdup(doc, description)
+	                                    : NULL;
+	doc->meta.lang = "en";
+	doc->meta.source = "built";
+	doc->meta.date = 1700000000;
+	return doc;
+}
+
+/* A module: two chapters (level 1), the first linking to the second. */
+static mc_doc *module_doc(void)
+{
+	mc_doc *doc = new_doc(MC_DOC_MODULE, "Module M", NULL);
+	add_chapter(doc, doc->root, 1, "chapter-one", "Chapter One",
+	            "#chapter-two");
+	add_chapter(doc, doc->root, 1, "chapter-two", "Chapter Two",
+	            "#chapter-one");
+	return doc;
+}
+
+/* A course: part one with an introduction and two chapters, part two
+ * with none and one chapter. */
+static mc_doc *course_doc(void)
+{
+	mc_doc *doc = new_doc(MC_DOC_COURSE, "Course C",
+	                      "A course about <things> & more");
+	mc_node *p1 = add_section(doc, doc->root, MC_SECTION_PART, 1,
+	                          "part-one", "Part One");
+	add_para(doc, p1, "Introduction to part one.");
+	add_chapter(doc, p1, 2, "c-one", "C One", "#c-three");
+	add_chapter(doc, p1, 2, "c-two", "C Two", NULL);
+	mc_node *p2 = add_section(doc, doc->root, MC_SECTION_PART, 1,
+	                          "part-two", "Part Two");
+	add_chapter(doc, p2, 2, "c-three", "C Three", "#part-one");
+	return doc;
+}
+
+/* Three worksheets: heading, a name/date line of blanks, an activity with
+ * one prompt and its answer. */
+static mc_doc *worksheets_doc(void)
+{
+	mc_doc *doc = new_doc(MC_DOC_WORKSHEETS, "Worksheets W", NULL);
+	for (int i = 1; i <= 3; i++) {
+		char id[32], title[32];
+		snprintf(id, sizeof id, "sheet-%d", i);
+		snprintf(title, sizeof title, "Sheet %d", i);
+		mc_node *s = add_section(doc, doc->root, MC_SECTION_WORKSHEET,
+		                         1, id, title);
+		mc_node *p = add_para(doc, s, "Name ");
+		add(doc, p, MC_BLANK)->as.blank.width = 20;
+		add_text(doc, p, " Date ");
+		add(doc, p, MC_BLANK)->as.blank.width = 10;
+		mc_node *c = add(doc, s, MC_CALLOUT);
+		c->as.callout.kind = MC_CALLOUT_ACTIVITY;
+		mc_node *l = add(doc, c, MC_LIST);
+		mc_node *it = add(doc, l, MC_ITEM);
+		it->as.item.prompt = true;
+		add_para(doc, it, "What did you learn?");
+		mc_node *a = add(doc, it, MC_ANSWER);
+		a->as.answer.kind = MC_ANSWER_LINES;
+		a->as.answer.lines = 3;
+		a->as.answer.label = "What did you learn?";
+		a->as.answer.number = i;
+	}
+	return doc;
+}
+
+static int write_sections(const char *dir)
+{
+	mc_diag d;
+	mc_diag_init(&d, stderr, "sections");
+	mc_theme *th = NULL;
+	if (mc_theme_load(NULL, &th, &d) != 0)
+		return 1;
+	mc_doc *(*const make[])(void) = {module_doc, course_doc,
+	                                  worksheets_doc};
+	static const char *const names[] = {"module", "course", "worksheets"};
+	int rc = 0;
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		mc_doc *doc = make[i]();
+		mc_buf b = MC_BUF_INIT;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s.docx", dir, names[i]);
+		if (render(doc, th, false, false, &b) != 0 ||
+		    write_file(path, &b) != 0) {
+			fprintf(stderr, "unit_docx: cannot write %s\n", path);
+			rc = 1;
+		}
+		mc_buf_free(&b);
+		mc_doc_free(doc);
+	}
+	mc_theme_free(th);
+	return rc;
+}
+
+/* The anchors of the TOC's links, in order, joined by spaces. */
+static void toc_anchors(const char *xml, char *out, size_t n)
+{
+	out[0] = '\0';
+	const char *end = xml ? strstr(xml, "PAGEREF") : NULL;
+	const char *p = xml ? strstr(xml, "TOC \\o") : NULL;
+	const char *stop = p ? strstr(p, "w:fldCharType=\"end\"/></w:r></w:p>")
+	                     : NULL;
+	(void)end;
+	while (p && stop && (p = strstr(p, "<w:hyperlink w:anchor=\"")) &&
+	       p < stop) {
+		p += strlen("<w:hyperlink w:anchor=\"");
+		size_t k = strcspn(p, "\"");
+		size_t used = strlen(out);
+		snprintf(out + used, n - used, "%s%.*s", used ? " " : "",
+		         (int)k, p);
+	}
+}
+
+/* Every w:anchor of a link has its bookmark. */
+static bool anchors_resolve(const char *xml)
+{
+	if (!xml)
+		return false;
+	for (const char *p = xml; (p = strstr(p, "w:anchor=\""));) {
+		p += 10;
+		size_t k = strcspn(p, "\"");
+		char want[96];
+		snprintf(want, sizeof want, "w:name=\"%.*s\"", (int)k, p);
+		if (!strstr(xml, want))
+			return false;
+	}
+	return true;
+}
+
+static void check_sections(const mc_theme *th)
+{
+	char err[256];
+	mc_doc *m = module_doc(), *c = course_doc(), *w = worksheets_doc();
+	CHECK(mc_doc_validate(m, err, sizeof err) == 0 &&
+	              mc_doc_validate(c, err, sizeof err) == 0 &&
+	              mc_doc_validate(w, err, sizeof err) == 0,
+	      "built module, course and worksheet documents are valid");
+	mc_buf mb = MC_BUF_INIT, mb2 = MC_BUF_INIT, cb = MC_BUF_INIT,
+	       wb = MC_BUF_INIT;
+	CHECK(render(m, th, false, false, &mb) == 0 &&
+	              render(m, th, false, false, &mb2) == 0 &&
+	              render(c, th, false, false, &cb) == 0 &&
+	              render(w, th, false, false, &wb) == 0,
+	      "module, course and worksheets render");
+	CHECK(mb.len == mb2.len && memcmp(mb.data, mb2.data, mb.len) == 0,
+	      "a module renders byte-identically twice");
+
+	char *x = entry(&mb, "word/document.xml");
+	char *set = entry(&mb, "word/settings.xml");
+	char *sty = entry(&mb, "word/styles.xml");
+	char toc[512];
+	CHECK(count(x, "<w:instrText xml:space=\"preserve\"> TOC \\o "
+	               "&quot;1-2&quot; \\h \\z \\u </w:instrText>") == 1 ||
+	              count(x, "<w:instrText xml:space=\"preserve\"> TOC \\o "
+	                       "\"1-2\" \\h \\z \\u </w:instrText>") == 1,
+	      "module: one TOC \\o \"1-2\" \\h \\z \\u field");
+	CHECK(count(x, "w:fldCharType=\"begin\"") == 5 &&
+	              count(x, "w:fldCharType=\"separate\"") == 5 &&
+	              count(x, "w:fldCharType=\"end\"") == 5,
+	      "module: TOC and 4 PAGEREF fields, each begin/separate/end");
+	toc_anchors(x, toc, sizeof toc);
+	CHECK(strcmp(toc, "mchapter_one_0 mchapter_one_more_1 "
+	                  "mchapter_two_2 mchapter_two_more_3") == 0,
+	      "module: the TOC's cached result links chapters and their "
+	      "level-2 headings in order");
+	if (strcmp(toc, "mchapter_one_0 mchapter_one_more_1 mchapter_two_2 "
+	                "mchapter_two_more_3") != 0)
+		printf("  toc anchors: %s\n", toc);
+	CHECK(count(x, "<w:pStyle w:val=\"TOC1\"/>") == 2 &&
+	              count(x, "<w:pStyle w:val=\"TOC2\"/>") == 2,
+	      "module: TOC lines in the toc 1 / toc 2 styles");
+	CHECK(count(x, "Module M") == 1 && strstr(x, "Module M") <
+	                                           strstr(x, " TOC "),
+	      "module: the title comes before the TOC");
+	CHECK(count(x, "<w:pageBreakBefore/>") == 1 &&
+	              strstr(x, "<w:pageBreakBefore/>") <
+	                      strstr(x, "w:name=\"mchapter_two_2\""),
+	      "module: the second chapter, not the first, starts a page");
+	CHECK(anchors_resolve(x) && count(x, "w:anchor=\"mchapter_two_2\"") ==
+	                                 2,
+	      "module: links between chapters and TOC lines reach bookmarks");
+	CHECK(count(set, "<w:updateFields w:val=\"true\"/>") == 1 &&
+	              strstr(set, "updateFields") < strstr(set, "w:compat>"),
+	      "module: settings ask Word to update fields, before w:compat");
+	CHECK(count(sty, "w:styleId=\"TOC1\"") == 1 &&
+	              count(sty, "w:styleId=\"TOC2\"") == 1 &&
+	              count(sty, "<w:outlineLvl w:val=\"0\"/>") == 1 &&
+	              count(sty, "<w:outlineLvl w:val=\"1\"/>") == 1,
+	      "module: TOC styles; Heading 1 and 2 carry outline levels");
+	free(x);
+	free(set);
+	free(sty);
+
+	x = entry(&cb, "word/document.xml");
+	toc_anchors(x, toc, sizeof toc);
+	CHECK(strcmp(toc, "mpart_one_0 mc_one_1 mc_two_3 mpart_two_5 "
+	                  "mc_three_6") == 0,
+	      "course: the TOC lists parts and chapters");
+	if (strcmp(toc, "mpart_one_0 mc_one_1 mc_two_3 mpart_two_5 "
+	                "mc_three_6") != 0)
+		printf("  toc anchors: %s\n", toc);
+	CHECK(count(x, "<w:pageBreakBefore/>") == 3,
+	      "course: chapter one (after the part's intro), chapter two and "
+	      "part two start pages; part two's first chapter does not");
+	CHECK(count(x, "A course about &lt;things&gt; &amp; more") == 1 &&
+	              count(x, "<w:pStyle w:val=\"Subtitle\"/>") == 1,
+	      "course: the description under the title");
+	CHECK(anchors_resolve(x), "course: every link reaches a bookmark");
+	free(x);
+
+	x = entry(&wb, "word/document.xml");
+	set = entry(&wb, "word/settings.xml");
+	CHECK(count(x, " TOC ") == 0 && count(set, "updateFields") == 0,
+	      "worksheets: no TOC field, no field update");
+	CHECK(count(x, "<w:pageBreakBefore/>") == 2,
+	      "worksheets: each worksheet after the first starts a page");
+	CHECK(count(x, "<w:tag w:val=\"answer-") == 3 &&
+	              count(x, "<w:tag w:val=\"blank-") == 6,
+	      "worksheets: 3 answer and 6 blank content controls");
+	free(x);
+	free(set);
+
+	mc_buf_free(&mb);
+	mc_buf_free(&mb2);
+	mc_buf_free(&cb);
+	mc_buf_free(&wb);
+	mc_doc_free(m);
+	mc_doc_free(c);
+	mc_doc_free(w);
+}
+
 static int write_variants(const char *in, const char *dir)
 {
 	mc_diag d;
@@ -199,6 +501,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "--write") == 0)
 		return write_variants(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "--sections") == 0)
+		return write_sections(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "--bench") == 0)
 		return bench(argc - 2, argv + 2);
 
@@ -329,6 +633,8 @@ int main(int argc, char **argv)
 		mc_buf_free(&q);
 		mc_node_unlink(e);
 	}
+
+	check_sections(th);
 
 	mc_buf_free(&a);
 	mc_buf_free(&b);

@@ -1,11 +1,15 @@
 /* unit_epub.c - checks of the EPUB backend's helpers and of rendering
- * trees the corpus does not have (deep nesting, bad UTF-8, odd ids), and
+ * trees the corpus does not have (deep nesting, bad UTF-8, odd ids, a
+ * module, a course and a worksheet pack built here from sections),
+ * `unit_epub --write DIR`: those three books into DIR (for epubcheck), and
  * `unit_epub --bench FILE...`: the in-process time to parse and render
  * each file as EPUB (used by tests/bench_epub.sh). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <zip.h>
 
 #include "back/backend.h"
 #include "back/epub/epub.h"
@@ -169,6 +173,358 @@ static void render_tests(void)
 	mc_buf_free(&b);
 }
 
+/* ---- documents of sections ---- */
+
+/* A page whose level-1 headings start parts (a course) or chapters /
+ * worksheets (the others), and whose level-2 headings start a part's
+ * chapters (a course), as the front-end builds documents from several
+ * inputs. */
+static const char course_md[] =
+	"# Part One\n\nPart one intro with a note[^a].\n\n"
+	"## Chapter One\n\nChapter one text, see [chapter two](#chapter-two) "
+	"and [sub](#sub-one).\n\n### Sub One\n\nSub text[^b].\n\n"
+	"## Chapter Two\n\nBack to [part one](#part-one), "
+	"[chapter one](#chapter-one), note a again[^a].\n\n"
+	"# Part Two\n\nPart two intro.\n\n"
+	"## Chapter Three\n\nRefers to [sub one](#sub-one)[^c] and "
+	"[nowhere](#nowhere).\n\n#### Deep first\n\n## Chapter Four\n\n"
+	"Last words.\n\n"
+	"[^a]: Note A.\n"
+	"[^b]: Note B with [a link to chapter three](#chapter-three).\n"
+	"[^c]: Note C.\n";
+
+static mc_doc *sectioned(const char *md, mc_doc_kind kind, mc_diag *dg)
+{
+	mc_doc *doc = NULL;
+	mc_front_opts fo = {NULL, 3};
+	if (mc_front_parse_buffer(md, strlen(md), "t.md", NULL, &fo, dg, &doc) != 0)
+		return NULL;
+	size_t n = 0;
+	for (mc_node *k = doc->root->first; k; k = k->next)
+		n++;
+	mc_node **kids = calloc(n + 1, sizeof *kids);
+	n = 0;
+	for (mc_node *k = doc->root->first; k; k = k->next)
+		kids[n++] = k;
+	mc_node *defs = NULL, *part = NULL, *cur = NULL;
+	for (size_t i = 0; i < n && !defs; i++)
+		if (kids[i]->type == MC_FOOTNOTE_DEF)
+			defs = kids[i];
+	for (size_t i = 0; i < n; i++) {
+		mc_node *k = kids[i];
+		if (k->type == MC_FOOTNOTE_DEF)
+			continue;
+		mc_node_unlink(k);
+		if (k->type == MC_HEADING &&
+		    (k->as.heading.level == 1 ||
+		     (kind == MC_DOC_COURSE && k->as.heading.level == 2))) {
+			bool is_part = kind == MC_DOC_COURSE && k->as.heading.level == 1;
+			mc_node *s = mc_node_new(doc, MC_SECTION, k->line, 0);
+			s->as.section.kind = is_part ? MC_SECTION_PART
+			                     : kind == MC_DOC_WORKSHEETS ? MC_SECTION_WORKSHEET
+			                                                 : MC_SECTION_CHAPTER;
+			s->as.section.source = "t.md";
+			mc_node *into = !is_part && part ? part : doc->root;
+			if (into == doc->root && defs)
+				mc_node_insert_before(defs, s);
+			else
+				mc_node_append(into, s);
+			if (is_part)
+				part = s;
+			cur = s;
+		}
+		if (cur)
+			mc_node_append(cur, k);
+		else if (defs)
+			mc_node_insert_before(defs, k);
+		else
+			mc_node_append(doc->root, k);
+	}
+	free(kids);
+	doc->meta.kind = kind;
+	doc->meta.title = "The Course";
+	doc->meta.description = kind == MC_DOC_COURSE ? "A course about testing & <things>." : NULL;
+	char err[256];
+	if (mc_doc_validate(doc, err, sizeof err) != 0) {
+		printf("# invalid test document: %s\n", err);
+		mc_doc_free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* The entries of an EPUB in memory (names and contents, malloc'd). */
+typedef struct book {
+	char **name, **data;
+	size_t n;
+} book;
+
+static void book_free(book *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->name[i]);
+		free(b->data[i]);
+	}
+	free(b->name);
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+static int book_read(const mc_buf *epub, book *b)
+{
+	memset(b, 0, sizeof *b);
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(epub->data, epub->len, 0, &ze);
+	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+	if (!z) {
+		if (src)
+			zip_source_free(src);
+		zip_error_fini(&ze);
+		return -1;
+	}
+	zip_int64_t n = zip_get_num_entries(z, 0);
+	b->name = calloc((size_t)n + 1, sizeof *b->name);
+	b->data = calloc((size_t)n + 1, sizeof *b->data);
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		zip_file_t *f;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 ||
+		    !(f = zip_fopen_index(z, (zip_uint64_t)i, 0)))
+			break;
+		char *d = malloc(st.size + 1);
+		zip_int64_t got = zip_fread(f, d, st.size);
+		zip_fclose(f);
+		d[got > 0 ? got : 0] = '\0';
+		b->name[b->n] = strdup(st.name);
+		b->data[b->n++] = d;
+	}
+	zip_close(z);
+	zip_error_fini(&ze);
+	return b->n == (size_t)n ? 0 : -1;
+}
+
+static const char *book_get(const book *b, const char *name)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->name[i], name) == 0)
+			return b->data[i];
+	return NULL;
+}
+
+static bool has(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle);
+}
+
+/* Every href in the XHTML files that stays in the book names a file of
+ * the book and, after '#', an id in that file.  Returns the number of
+ * bad links (printing the first few). */
+static int bad_links(const book *b)
+{
+	int bad = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const char *nm = b->name[i];
+		size_t nl = strlen(nm);
+		if (nl < 6 || strcmp(nm + nl - 6, ".xhtml") != 0)
+			continue;
+		for (const char *p = b->data[i]; (p = strstr(p, "href=\"")); ) {
+			p += 6;
+			const char *e = strchr(p, '"');
+			if (!e)
+				break;
+			char *u = strndup(p, (size_t)(e - p));
+			p = e;
+			if (strchr(u, ':') && strchr(u, ':') < (strchr(u, '#') ? strchr(u, '#') : u + strlen(u))) {
+				free(u);
+				continue; /* http:, mailto: ... */
+			}
+			char *hash = strchr(u, '#');
+			if (hash)
+				*hash++ = '\0';
+			char *target = *u ? NULL : strdup(nm);
+			if (!target) {
+				target = malloc(strlen(u) + 6);
+				sprintf(target, "EPUB/%s", u);
+			}
+			const char *doc = book_get(b, target);
+			char *idattr = NULL;
+			if (hash) {
+				idattr = malloc(strlen(hash) + 8);
+				sprintf(idattr, "id=\"%s\"", hash);
+			}
+			if (!doc || (idattr && !strstr(doc, idattr))) {
+				if (bad++ < 5)
+					printf("# %s: href to %s#%s does not resolve\n", nm,
+					       target, hash ? hash : "");
+			}
+			free(idattr);
+			free(target);
+			free(u);
+		}
+	}
+	return bad;
+}
+
+static int render_doc(mc_doc *doc, mc_diag *dg, mc_buf *out)
+{
+	mc_theme *theme = NULL;
+	int rc = -1;
+	if (mc_theme_load(NULL, &theme, dg) == 0)
+		rc = mc_render_epub(doc, theme, out, dg);
+	if (theme)
+		mc_theme_free(theme);
+	return rc;
+}
+
+static void section_tests(void)
+{
+	mc_diag dg;
+	mc_diag_init(&dg, stderr, "t.md");
+	dg.quiet = true;
+	mc_doc *doc = sectioned(course_md, MC_DOC_COURSE, &dg);
+	CHECK(doc != NULL, "sections: a course document is built");
+	if (!doc)
+		return;
+	mc_buf a = MC_BUF_INIT, b2 = MC_BUF_INIT;
+	book b;
+	CHECK(render_doc(doc, &dg, &a) == 0 && render_doc(doc, &dg, &b2) == 0 &&
+	          a.len == b2.len && memcmp(a.data, b2.data, a.len) == 0,
+	      "sections: a course renders, twice the same bytes");
+	CHECK(book_read(&a, &b) == 0, "sections: the course EPUB reads back");
+	const char *opf = book_get(&b, "EPUB/package.opf");
+	const char *nav = book_get(&b, "EPUB/nav.xhtml");
+	const char *c1 = book_get(&b, "EPUB/c001.xhtml"),
+	           *c2 = book_get(&b, "EPUB/c002.xhtml"),
+	           *c3 = book_get(&b, "EPUB/c003.xhtml"),
+	           *c4 = book_get(&b, "EPUB/c004.xhtml"),
+	           *c5 = book_get(&b, "EPUB/c005.xhtml"),
+	           *c6 = book_get(&b, "EPUB/c006.xhtml");
+	CHECK(c1 && c2 && c3 && c4 && c5 && c6 && !book_get(&b, "EPUB/c007.xhtml") &&
+	          !book_get(&b, "EPUB/content.xhtml"),
+	      "sections: one file per part and chapter (6), no content.xhtml");
+	CHECK(has(opf, "<spine><itemref idref=\"c001\"/>\n<itemref idref=\"c002\"/>\n"
+	               "<itemref idref=\"c003\"/>\n<itemref idref=\"c004\"/>\n"
+	               "<itemref idref=\"c005\"/>\n<itemref idref=\"c006\"/>"
+	               "<itemref idref=\"nav\" linear=\"no\"/></spine>") &&
+	          has(opf, "<item id=\"c006\" href=\"c006.xhtml\" media-type=\"application/xhtml+xml\"/>"),
+	      "sections: manifest and spine list the files in reading order");
+	CHECK(has(c1, "<section epub:type=\"part\" class=\"part\"><h1 id=\"part-one\">Part One</h1>") &&
+	          !has(c1, "Chapter One</h2>") &&
+	          has(c2, "<section epub:type=\"chapter\" class=\"chapter\"><h2 id=\"chapter-one\">") &&
+	          has(c2, "Sub One</h3>") && !has(c2, "Chapter Two"),
+	      "sections: a part's file holds its heading and intro; a chapter's its own text");
+	CHECK(has(c1, "<title>Part One</title>") && has(c3, "<title>Chapter Two</title>"),
+	      "sections: each file titled by its section");
+	CHECK(has(c2, "href=\"c003.xhtml#chapter-two\"") && has(c2, "href=\"#sub-one\"") &&
+	          has(c3, "href=\"c001.xhtml#part-one\"") &&
+	          has(c3, "href=\"c002.xhtml#chapter-one\"") &&
+	          has(c5, "href=\"c002.xhtml#sub-one\"") &&
+	          has(c5, "<span class=\"link\">nowhere</span>"),
+	      "sections: internal links name the file that holds the id");
+	CHECK(has(c1, "id=\"fnref-1\" href=\"#fn-1\"") &&
+	          has(c1, "<section class=\"footnotes\"><aside epub:type=\"footnote\" class=\"footnote\" id=\"fn-1\"><p class=\"footnote-number\"><a href=\"#fnref-1\"") &&
+	          has(c3, "href=\"c001.xhtml#fn-1\"") &&
+	          has(c2, "id=\"fn-2\"") && has(c2, "href=\"c005.xhtml#chapter-three\"") &&
+	          has(c5, "id=\"fn-3\"") && !has(c3, "class=\"footnotes\"") &&
+	          !has(c4, "class=\"footnotes\""),
+	      "sections: each note ends the file of its first reference; other references name it");
+	CHECK(bad_links(&b) == 0, "sections: every link in the course resolves");
+	CHECK(has(nav, "<ol><li><a href=\"c001.xhtml#part-one\">Part One</a>\n"
+	               "<ol><li><a href=\"c002.xhtml#chapter-one\">Chapter One</a>\n"
+	               "<ol><li><a href=\"c002.xhtml#sub-one\">Sub One</a></li></ol></li>\n"
+	               "<li><a href=\"c003.xhtml#chapter-two\">Chapter Two</a></li></ol></li>\n"
+	               "<li><a href=\"c004.xhtml#part-two\">Part Two</a>\n"
+	               "<ol><li><a href=\"c005.xhtml#chapter-three\">Chapter Three</a>\n"
+	               "<ol><li><a href=\"c005.xhtml#deep-first\">Deep first</a></li></ol></li>\n"
+	               "<li><a href=\"c006.xhtml#chapter-four\">Chapter Four</a></li></ol></li></ol>") &&
+	          !has(nav, "<ol/>") && !has(nav, "<ol></ol>"),
+	      "sections: nav nests parts, chapters, headings; no empty list");
+	CHECK(has(nav, "epub:type=\"bodymatter\" href=\"c001.xhtml\"") &&
+	          has(nav, "<title>The Course</title>"),
+	      "sections: landmarks start at the first file; nav titled by meta.title");
+	CHECK(has(opf, "<dc:title>The Course</dc:title>") &&
+	          has(opf, "<dc:description>A course about testing &amp; &lt;things&gt;.</dc:description>") &&
+	          has(opf, "A course converted from Markdown"),
+	      "sections: dc:title, dc:description from meta.description");
+	book_free(&b);
+	mc_doc_free(doc);
+
+	/* a module (chapters) and a worksheet pack */
+	static const char *const mod_md =
+		"Loose intro[^x].\n\n# First\n\nOne [to second](#second).\n\n"
+		"## Inside\n\n# Second\n\nTwo[^x] [to inside](#inside).\n\n"
+		"[^x]: The note.\n";
+	for (int k = 0; k < 2; k++) {
+		mc_doc_kind kind = k ? MC_DOC_WORKSHEETS : MC_DOC_MODULE;
+		const char *what = k ? "worksheets" : "module";
+		char msg[160];
+		mc_buf_clear(&a);
+		doc = sectioned(mod_md, kind, &dg);
+		bool ok = doc && render_doc(doc, &dg, &a) == 0 && book_read(&a, &b) == 0;
+		snprintf(msg, sizeof msg, "sections: a %s renders", what);
+		CHECK(ok, msg);
+		if (!ok) {
+			mc_doc_free(doc);
+			continue;
+		}
+		c1 = book_get(&b, "EPUB/c001.xhtml");
+		c2 = book_get(&b, "EPUB/c002.xhtml");
+		c3 = book_get(&b, "EPUB/c003.xhtml");
+		nav = book_get(&b, "EPUB/nav.xhtml");
+		snprintf(msg, sizeof msg, "sections: %s: blocks before the first section, then one file each", what);
+		CHECK(has(c1, "<section class=\"section\"><p>Loose intro") &&
+		          has(c1, "id=\"fn-1\"") &&
+		          has(c2, k ? "class=\"worksheet\"><h1 id=\"first\">" : "class=\"chapter\"><h1 id=\"first\">") &&
+		          has(c3, "href=\"c001.xhtml#fn-1\"") && has(c3, "href=\"c002.xhtml#inside\"") &&
+		          has(c2, "href=\"c003.xhtml#second\"") &&
+		          !book_get(&b, "EPUB/c004.xhtml"),
+		      msg);
+		snprintf(msg, sizeof msg, "sections: %s: links resolve, toc flat with headings below", what);
+		CHECK(bad_links(&b) == 0 &&
+		          has(nav, "<ol><li><a href=\"c002.xhtml#first\">First</a>\n"
+		                   "<ol><li><a href=\"c002.xhtml#inside\">Inside</a></li></ol></li>\n"
+		                   "<li><a href=\"c003.xhtml#second\">Second</a></li></ol>"),
+		      msg);
+		book_free(&b);
+		mc_doc_free(doc);
+	}
+	mc_buf_free(&a);
+	mc_buf_free(&b2);
+}
+
+/* --write DIR: the three books of section_tests(), for epubcheck. */
+static int write_books(const char *dir)
+{
+	mc_diag dg;
+	mc_diag_init(&dg, stderr, "t.md");
+	dg.quiet = true;
+	static const struct {
+		mc_doc_kind kind;
+		const char *name;
+	} books[] = {{MC_DOC_COURSE, "course"}, {MC_DOC_MODULE, "module"},
+	             {MC_DOC_WORKSHEETS, "worksheets"}};
+	for (size_t i = 0; i < 3; i++) {
+		mc_doc *doc = sectioned(course_md, books[i].kind, &dg);
+		mc_buf out = MC_BUF_INIT;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s.epub", dir, books[i].name);
+		FILE *f = NULL;
+		int bad = !doc || render_doc(doc, &dg, &out) != 0 ||
+		          !(f = fopen(path, "wb")) ||
+		          fwrite(out.data, 1, out.len, f) != out.len;
+		if (f && fclose(f) != 0)
+			bad = 1;
+		mc_buf_free(&out);
+		mc_doc_free(doc);
+		if (bad) {
+			fprintf(stderr, "unit_epub: cannot write %s\n", path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -217,8 +573,11 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0)
 		return bench(argc - 2, argv + 2);
+	if (argc > 2 && strcmp(argv[1], "--write") == 0)
+		return write_books(argv[2]);
 	helper_tests();
 	render_tests();
+	section_tests();
 	fprintf(stderr, "unit_epub: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -4,13 +4,18 @@
  *
  * Prints `PASS: ...` or `FAIL: ...` per check and exits 1 if any failed.
  */
+#include "back/backend.h"
+#include "back/pdf/cache.h"
+#include "back/pdf/hyph.h"
 #include "back/pdf/pdf_int.h"
+#include "back/pdf/ttf.h"
 #include "front/front.h"
 #include "model/model.h"
 #include "theme/theme.h"
 #include "util/buf.h"
 #include "util/diag.h"
 
+#include <hyphen.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -20,6 +25,9 @@
 
 int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                   mc_diag *diag);
+int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
+                       const mc_render_opts *opts, mc_buf *out,
+                       mc_diag *diag);
 
 static int npass, nfail;
 
@@ -208,32 +216,57 @@ static const char *SRC =
 	"| a | b |\n|---|---|\n| 1 | 2 |\n\n"
 	"```\ncode block\n```\n\n- [ ] task\n- [x] done\n";
 
+/* Fallback glyphs, another font, hyphenation: a different set of fonts
+ * and glyphs from SRC's, to show that what one document loads into the
+ * run cache changes nothing in the next. */
+static const char *SRC2 =
+	"---\ntitle: Other\n---\n\n"
+	"Checks ✓ ★ ☆, arrows ⇒ ←, accents Łódź ñ, CJK 中文, and "
+	"incomprehensibilities notwithstanding *uncharacteristically* long "
+	"words that hyphenate in a narrow justified paragraph.\n\n"
+	"**Bold** and ***bold italic*** and `mono ✓`.\n";
+
 typedef struct job {
 	const mc_theme *theme;
+	const char *src;
+	void *cache;
 	mc_buf out;
 	int rc;
 } job;
 
-static int render(const mc_theme *theme, mc_buf *out)
+static int render_src(const mc_theme *theme, const char *src, void *cache,
+                      mc_buf *out)
 {
 	mc_diag d;
 	mc_diag_init(&d, NULL, "unit.md");
 	mc_doc *doc = NULL;
 	mc_front_opts fo = {NULL, 3};
-	if (mc_front_parse_buffer(SRC, strlen(SRC), "unit.md", NULL, &fo, &d,
+	if (mc_front_parse_buffer(src, strlen(src), "unit.md", NULL, &fo, &d,
 	                          &doc))
 		return -1;
 	doc->meta.date = 1700000000;
-	int rc = mc_render_pdf(doc, theme, out, &d);
+	mc_render_opts ro = {0};
+	ro.cache = cache;
+	int rc = mc_render_pdf_opts(doc, theme, &ro, out, &d);
 	mc_doc_free(doc);
 	return rc;
+}
+
+static int render(const mc_theme *theme, mc_buf *out)
+{
+	return render_src(theme, SRC, NULL, out);
 }
 
 static void *run_job(void *arg)
 {
 	job *j = arg;
-	j->rc = render(j->theme, &j->out);
+	j->rc = render_src(j->theme, j->src, j->cache, &j->out);
 	return NULL;
+}
+
+static bool same(const mc_buf *a, const mc_buf *b)
+{
+	return a->len == b->len && a->len && !memcmp(a->data, b->data, a->len);
 }
 
 static bool contains(const mc_buf *b, const char *s)
@@ -268,7 +301,8 @@ static void test_render(void)
 	                                 "checkboxes");
 
 	/* two documents at once on two threads: no shared state */
-	job j[2] = {{theme, MC_BUF_INIT, -1}, {theme, MC_BUF_INIT, -1}};
+	job j[2] = {{theme, SRC, NULL, MC_BUF_INIT, -1},
+	            {theme, SRC, NULL, MC_BUF_INIT, -1}};
 	pthread_t t[2];
 	bool started = pthread_create(&t[0], NULL, run_job, &j[0]) == 0;
 	started = pthread_create(&t[1], NULL, run_job, &j[1]) == 0 && started;
@@ -282,6 +316,45 @@ static void test_render(void)
 	      "render: two threads give the same bytes as one");
 	mc_buf_free(&j[0].out);
 	mc_buf_free(&j[1].out);
+
+	/* the run cache: the same bytes as without it, whatever was
+	 * converted before, and from two threads sharing it */
+	const mc_backend *be = mc_backend_by_name("pdf");
+	void *cache = be && be->cache_new ? be->cache_new(theme) : NULL;
+	if (check(cache != NULL, "cache: the PDF backend makes a run cache")) {
+		mc_buf a2 = MC_BUF_INIT, c1 = MC_BUF_INIT, c2 = MC_BUF_INIT,
+		       c3 = MC_BUF_INIT;
+		int r = render_src(theme, SRC2, NULL, &a2);
+		r |= render_src(theme, SRC2, cache, &c1);
+		r |= render_src(theme, SRC, cache, &c2);
+		r |= render_src(theme, SRC2, cache, &c3);
+		check(r == 0 && same(&a2, &c1) && same(&a, &c2) &&
+		              same(&a2, &c3),
+		      "cache: renders with the run cache are the bytes of "
+		      "renders without it, in any order");
+		job k[4] = {{theme, SRC, cache, MC_BUF_INIT, -1},
+		            {theme, SRC2, cache, MC_BUF_INIT, -1},
+		            {theme, SRC2, cache, MC_BUF_INIT, -1},
+		            {theme, SRC, cache, MC_BUF_INIT, -1}};
+		pthread_t tk[4];
+		bool ok = true;
+		for (int i = 0; i < 4; i++)
+			ok = pthread_create(&tk[i], NULL, run_job, &k[i]) == 0 &&
+			     ok;
+		for (int i = 0; i < 4; i++)
+			pthread_join(tk[i], NULL);
+		for (int i = 0; i < 4; i++)
+			ok = ok && k[i].rc == 0 &&
+			     same(&k[i].out, k[i].src == SRC ? &a : &a2);
+		check(ok, "cache: four threads sharing it give the same bytes");
+		for (int i = 0; i < 4; i++)
+			mc_buf_free(&k[i].out);
+		mc_buf_free(&a2);
+		mc_buf_free(&c1);
+		mc_buf_free(&c2);
+		mc_buf_free(&c3);
+		be->cache_free(cache);
+	}
 	mc_buf_free(&a);
 	mc_buf_free(&b);
 	mc_theme_free(theme);
@@ -459,11 +532,144 @@ static void test_sections(void)
 	mc_theme_free(theme);
 }
 
+/* ---- hyphenation patterns (hyph.c) against libhyphen ---- */
+
+#define HYPH_DIC "/usr/share/hyphen/hyph_en_US.dic"
+
+static void test_hyph(void)
+{
+	pdf_hyph *h = pdf_hyph_load(HYPH_DIC);
+	HyphenDict *d = hnj_hyphen_load(HYPH_DIC);
+	if (!h || !d) {
+		printf("SKIP: hyph: no %s\n", HYPH_DIC);
+		pdf_hyph_free(h);
+		if (d)
+			hnj_hyphen_free(d);
+		return;
+	}
+	static const char *words[] = {
+		"hyphenation", "mentoring", "relationships", "opportunity",
+		"community", "assessment", "incomprehensibilities", "academic",
+		"abilities", "abrupt", "uncharacteristically", "evaluation",
+		"accessibility", "development", "responsibilities", "library"};
+	int bad = 0, n = 0;
+	unsigned seed = 1;
+	for (int i = 0; i < 20000; i++) {
+		char w[48];
+		size_t len;
+		if (i < (int)(sizeof words / sizeof *words)) {
+			len = strlen(words[i]);
+			memcpy(w, words[i], len + 1);
+		} else { /* pseudo-random letter strings */
+			seed = seed * 1103515245u + 12345u;
+			len = 2 + (seed >> 16) % 40;
+			for (size_t k = 0; k < len; k++) {
+				seed = seed * 1103515245u + 12345u;
+				w[k] = "abcdefghijklmnopqrstuvwxyzaeiou"[(seed >> 16) %
+				                                         31];
+			}
+			w[len] = 0;
+		}
+		char a[64] = {0}, b[64] = {0};
+		char **rep = NULL;
+		int *pos = NULL, *cut = NULL;
+		if (hnj_hyphen_hyphenate2(d, w, (int)len, a, NULL, &rep, &pos,
+		                          &cut) ||
+		    pdf_hyph_word(h, w, len, b))
+			bad++;
+		for (size_t k = 0; k + 1 < len; k++)
+			if ((a[k] & 1) != (b[k] & 1)) {
+				bad++;
+				break;
+			}
+		if (rep) {
+			for (size_t k = 0; k < len; k++)
+				free(rep[k]);
+			free(rep);
+		}
+		free(pos);
+		free(cut);
+		n++;
+	}
+	check(bad == 0, "hyph: the same hyphenation points as libhyphen "
+	                "(%d of %d words differ)", bad, n);
+	char o[64];
+	check(pdf_hyph_word(h, "hyphenation", 11, o) == 0 && (o[1] & 1) &&
+	              !(o[0] & 1),
+	      "hyph: hy-phen-ation (%s)", o);
+	pdf_hyph_free(h);
+	hnj_hyphen_free(d);
+}
+
+/* ---- TrueType reading and subsetting (ttf.c) ---- */
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void test_ttf(void)
+{
+	pdf_cache *k = pdf_cache_create();
+	pdf_face_ref r;
+	bool exact = false;
+	if (!k || pdf_cache_match(k, "DejaVu Sans", false, false, &r, &exact) ||
+	    !exact) {
+		printf("SKIP: ttf: DejaVu Sans is not installed\n");
+		pdf_cache_destroy(k);
+		return;
+	}
+	const pdf_ttf *t = pdf_cache_ttf(k, r.path, r.index);
+	if (!check(t != NULL, "ttf: DejaVu Sans reads")) {
+		pdf_cache_destroy(k);
+		return;
+	}
+	check(pdf_cache_ttf(k, r.path, r.index) == t,
+	      "ttf: the cache reads a file once");
+	unsigned ga = pdf_ttf_glyph(t, 'A'), gx = pdf_ttf_glyph(t, 0x2192);
+	check(ga && gx && pdf_ttf_glyph(t, 0x10FFFD) == 0,
+	      "ttf: cmap finds A and an arrow, not a private-use plane "
+	      "character");
+	check(pdf_ttf_width(t, ga) == 684, "ttf: A is 684/1000 em wide (%d)",
+	      pdf_ttf_width(t, ga));
+	/* a composite glyph (À is A + grave): its components come along */
+	unsigned gc = pdf_ttf_glyph(t, 0x00C0);
+	uint16_t gids[3] = {0, (uint16_t)ga, (uint16_t)gc};
+	mc_buf f = MC_BUF_INIT;
+	bool ok = pdf_ttf_subset(t, gids, 3, &f) == 0 && f.len > 12;
+	uint32_t sum = 0;
+	unsigned nglyphs = 0;
+	if (ok) {
+		const unsigned char *u = (const unsigned char *)f.data;
+		for (size_t i = 0; i + 4 <= f.len; i += 4)
+			sum += rd32(u + i);
+		unsigned nt = (unsigned)u[4] << 8 | u[5];
+		for (unsigned i = 0; i < nt && 12 + 16 * (i + 1) <= f.len; i++)
+			if (!memcmp(u + 12 + 16 * i, "maxp", 4)) {
+				uint32_t o = rd32(u + 12 + 16 * i + 8);
+				if (o + 6 <= f.len)
+					nglyphs = (unsigned)u[o + 4] << 8 |
+					          u[o + 5];
+			}
+	}
+	check(ok && sum == 0xB1B0AFBAu,
+	      "ttf: the subset's checksum adjustment is right (%zu bytes)",
+	      f.len);
+	check(nglyphs > 3 && nglyphs < 10,
+	      "ttf: the subset holds the glyphs asked for and the "
+	      "components of composites (%u)", nglyphs);
+	mc_buf_free(&f);
+	pdf_cache_destroy(k);
+}
+
 int main(void)
 {
 	test_kp();
 	test_render();
 	test_sections();
+	test_hyph();
+	test_ttf();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

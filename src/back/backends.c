@@ -11,6 +11,8 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
                        const mc_render_opts *opts, mc_buf *out,
                        mc_diag *diag);
+void *mc_pdf_cache_new(const mc_theme *theme);
+void mc_pdf_cache_free(void *cache);
 int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
 int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
@@ -23,7 +25,8 @@ const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
 	 mc_render_json, NULL, 0, NULL, NULL},
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
-	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS, NULL, NULL},
+	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS, mc_pdf_cache_new,
+	 mc_pdf_cache_free},
 	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0, NULL,
 	 NULL},
 	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,

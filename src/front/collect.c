@@ -345,18 +345,6 @@ static int parse_posts(coll *c, const char *posts, int module)
 
 /* ---- merging ---- */
 
-static mc_node *next_node(mc_node *n, const mc_node *root)
-{
-	if (n->first)
-		return n->first;
-	while (n && n != root) {
-		if (n->next)
-			return n->next;
-		n = n->parent;
-	}
-	return NULL;
-}
-
 static int cmp_pair(const void *a, const void *b)
 {
 	return strcmp(((const idpair *)a)->from, ((const idpair *)b)->from);
@@ -391,13 +379,13 @@ static void merge_page(coll *c, page *pg, mc_node *into, int level)
 	mc_node *root = pg->doc->root;
 	int minl = 7, maxnote = 0, maxans = 0;
 	size_t nren = 0, capren = 0, caplinks = 0;
-	for (mc_node *n = root; n; n = next_node(n, root))
+	for (mc_node *n = root; n; n = mc_node_next(n, root))
 		if (n->type == MC_HEADING && n->as.heading.level < minl)
 			minl = n->as.heading.level;
 	int shift = minl <= 6 ? level - minl : 0;
 	char prefix[32];
 	snprintf(prefix, sizeof prefix, "p%zu-", (size_t)(pg - c->pages) + 1);
-	for (mc_node *n = root; n; n = next_node(n, root)) {
+	for (mc_node *n = root; n; n = mc_node_next(n, root)) {
 		if (n->type == MC_HEADING || n->type == MC_CALLOUT_TITLE) {
 			int l = n->as.heading.level + shift;
 			if (n->type == MC_HEADING && l < level)
@@ -640,7 +628,7 @@ static size_t to_worksheets(mc_doc *doc, const mc_front_opts *o)
 			notes[nn++] = k;
 		}
 		if (!is_activity(k)) {
-			k = next_node(k, root);
+			k = mc_node_next(k, root);
 			continue;
 		}
 		/* the innermost section above it titles it */
@@ -664,7 +652,7 @@ static size_t to_worksheets(mc_doc *doc, const mc_front_opts *o)
 	mc_idset ids = {0};
 	for (size_t i = 0; i < n; i++) {
 		mc_node_unlink(acts[i]);
-		for (mc_node *k = acts[i]; k; k = next_node(k, acts[i]))
+		for (mc_node *k = acts[i]; k; k = mc_node_next(k, acts[i]))
 			if (k->id)
 				mc_idset_add(&ids, k->id);
 	}
@@ -691,7 +679,7 @@ static size_t to_worksheets(mc_doc *doc, const mc_front_opts *o)
 	/* the footnotes the worksheets still refer to */
 	for (size_t i = 0; i < nn; i++) {
 		bool used = false;
-		for (mc_node *k = root; k && !used; k = next_node(k, root))
+		for (mc_node *k = root; k && !used; k = mc_node_next(k, root))
 			used = k->type == MC_FOOTNOTE_REF &&
 			       !strcmp(k->as.footnote.label,
 			               notes[i]->as.footnote.label);

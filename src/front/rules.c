@@ -38,19 +38,6 @@ mc_node *mc_fe_text(mc_fe *fe, mc_node *parent, const char *s, size_t n,
 	return t;
 }
 
-/* Pre-order successor of n within root. */
-static mc_node *next_node(mc_node *n, const mc_node *root)
-{
-	if (n->first)
-		return n->first;
-	while (n && n != root) {
-		if (n->next)
-			return n->next;
-		n = n->parent;
-	}
-	return NULL;
-}
-
 /* Successor skipping n's subtree. */
 static mc_node *skip_node(mc_node *n, const mc_node *root)
 {
@@ -575,7 +562,7 @@ static void worksheets(mc_fe *fe, const nodes *cs)
 					continue;
 				}
 			}
-			n = next_node(n, c);
+			n = mc_node_next(n, c);
 		}
 	}
 }
@@ -597,7 +584,7 @@ static void ids_and_numbers(mc_fe *fe)
 	mc_idset set = {0};
 	nodes named = {0}, defs = {0}, refs = {0};
 	int answers = 0, notes = 0;
-	for (mc_node *n = root; n; n = next_node(n, root)) {
+	for (mc_node *n = root; n; n = mc_node_next(n, root)) {
 		if (n->id) {
 			if (mc_idset_find(&set, n->id)) {
 				mc_warn(fe->diag, n->line, n->col,
@@ -754,7 +741,7 @@ int mc_fe_rules(mc_fe *fe)
 	mc_buf b = MC_BUF_INIT;
 
 	/* walk 1: text merged; what the inline rules need */
-	for (mc_node *n = root; n; n = next_node(n, root)) {
+	for (mc_node *n = root; n; n = mc_node_next(n, root)) {
 		if (n->type == MC_TEXT) {
 			merge_after(fe, n, &b);
 			if (fe->nials && strstr(n->as.text.text, MC_IAL_OPEN))
@@ -772,7 +759,7 @@ int mc_fe_rules(mc_fe *fe)
 	blanks(fe, &blankt);
 
 	/* walk 2: the block rules */
-	for (mc_node *n = root; n; n = next_node(n, root)) {
+	for (mc_node *n = root; n; n = mc_node_next(n, root)) {
 		if (n->type == MC_PARAGRAPH)
 			nodes_push(&paras, n);
 		else if (n->type == MC_BLOCKQUOTE)

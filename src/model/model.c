@@ -683,3 +683,15 @@ out:
 	free(heads);
 	return rc;
 }
+
+mc_node *mc_node_next(mc_node *n, const mc_node *root)
+{
+	if (n->first)
+		return n->first;
+	while (n && n != root) {
+		if (n->next)
+			return n->next;
+		n = n->parent;
+	}
+	return NULL;
+}

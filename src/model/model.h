@@ -394,6 +394,9 @@ typedef struct mc_iter {
 } mc_iter;
 
 void mc_iter_init(mc_iter *it, mc_node *root);
+/* The node after n in pre-order, within root's subtree (NULL after the
+ * last): for loops that may change the tree behind them. */
+mc_node *mc_node_next(mc_node *n, const mc_node *root);
 /* Next event; it->cur is the node.  MC_EVENT_DONE after the root's exit. */
 mc_event mc_iter_next(mc_iter *it);
 

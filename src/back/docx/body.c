@@ -13,7 +13,15 @@
  * 7.4 imports as an input field and Word as a fillable control; a
  * checkbox becomes a w14:checkbox control; an inline blank an inline
  * plain-text control.  With opts.legacy_fields they are FORMTEXT and
- * FORMCHECKBOX fields instead, for readers older than Word 2010. */
+ * FORMCHECKBOX fields instead, for readers older than Word 2010.
+ *
+ * Documents of several inputs (MC_SECTION): each section's title paragraph
+ * has w:pageBreakBefore, except the document's first block and a part's
+ * first chapter when nothing comes between it and the part's title.  A
+ * module or course opens with its title, description and a TOC field
+ * (spliced in after the walk, once the headings are known) whose cached
+ * result links every level-1/2 heading set in a Heading style, with page
+ * numbers estimated from the model; settings.xml asks Word to update it. */
 #include "docx.h"
 
 #include <math.h>
@@ -44,6 +52,7 @@ typedef struct para {
 	long after;        /* < 0: the style's */
 	const char *jc;    /* NULL: the style's */
 	long before;       /* > 0: space before, else the style's */
+	bool page_break;   /* starts a new page */
 } para;
 
 typedef struct ctx {
@@ -56,9 +65,12 @@ typedef struct ctx {
 	bool in_quote;
 	bool in_table;
 	const char *mark;  /* anchor id to bookmark in the next paragraph */
+	bool break_next;   /* the next paragraph starts a new page */
 } ctx;
 
 static void blocks(dx *d, ctx *c, const mc_node *first, int depth);
+static void image_extent(const dx *d, const dx_media *m, const mc_image *im,
+                         long max_width, double *out_cx, double *out_cy);
 static void inlines(dx *d, const mc_node *first, const rp *r, int depth);
 
 /* ---- small writers ---- */
@@ -164,6 +176,252 @@ static void bookmark(dx *d, const char *id)
 	     k++)
 		k->used = true;
 	bookmark_named(d, m->name);
+}
+
+/* ---- the table of contents ---- */
+
+bool dx_wants_toc(const mc_doc *doc)
+{
+	return doc->meta.kind == MC_DOC_MODULE ||
+	       doc->meta.kind == MC_DOC_COURSE;
+}
+
+/* A heading the TOC field lists, as Word would: a paragraph in a Heading
+ * style of the levels the field asks for. */
+static void toc_entry(dx *d, int level, const char *text, const char *id)
+{
+	const char *mark = mark_name(d, id);
+	if (!d->want_toc || !mark)
+		return;
+	if (d->ntoc == d->captoc) {
+		d->captoc = d->captoc ? d->captoc * 2 : 32;
+		d->toc = mc_xrealloc(d->toc, d->captoc * sizeof *d->toc);
+	}
+	double h = mc_theme_text_height(d->theme);
+	int page = d->est_page + (h > 0 ? (int)(d->est_used / h) : 0);
+	d->toc[d->ntoc++] = (dx_toc){level, text ? text : "", mark, page};
+}
+
+/* Bytes of text under a node. */
+static size_t text_len(const mc_node *n, int depth)
+{
+	if (n->type == MC_TEXT || n->type == MC_CODE)
+		return n->as.text.text ? strlen(n->as.text.text) : 0;
+	size_t len = 0;
+	if (depth < MAX_NEST)
+		for (const mc_node *k = n->first; k; k = k->next)
+			len += text_len(k, depth + 1);
+	return len;
+}
+
+/* Points that `chars` bytes of text of `size` take on lines `width`
+ * points wide (an average glyph is about half an em). */
+static double text_height(const dx *d, size_t chars, double size,
+                          double width)
+{
+	double per_line = width / (size * 0.55);
+	if (per_line < 10)
+		per_line = 10;
+	double lines = ceil((double)(chars ? chars : 1) / per_line);
+	return lines * size * d->theme->line_height;
+}
+
+static double est_height(const dx *d, const mc_node *n, double width,
+                         int depth);
+
+static double est_children(const dx *d, const mc_node *n, double width,
+                           int depth)
+{
+	double h = 0;
+	for (const mc_node *k = n->first; k; k = k->next)
+		h += est_height(d, k, width, depth + 1);
+	return h;
+}
+
+/* A rough height in points of a block set `width` points wide, for the
+ * page numbers of the TOC's cached result: the spacing of the styles
+ * (styles.c), the size images are shown at, a row of a table as tall as
+ * its tallest cell.  Word recomputes them when it updates the field. */
+static double est_height(const dx *d, const mc_node *n, double width,
+                         int depth)
+{
+	const mc_theme *t = d->theme;
+	double body = t->sizes.body, after = 8; /* Normal: 160 twips */
+	if (depth > MAX_NEST)
+		return 0;
+	switch (n->type) {
+	case MC_HEADING: {
+		int lv = n->as.heading.level;
+		return text_height(d, text_len(n, depth),
+		                   mc_theme_heading_size(t, lv), width) +
+		       (lv <= 2 ? 18 : 12) + 6;
+	}
+	case MC_PARAGRAPH:
+	case MC_CALLOUT_TITLE:
+	case MC_SUMMARY:
+	case MC_ATTRIBUTION:
+	case MC_CAPTION:
+		return text_height(d, text_len(n, depth), body, width) + after;
+	case MC_CODE_BLOCK: {
+		int lines = 1;
+		for (const char *p = n->as.code.text; p && *p; p++)
+			lines += *p == '\n';
+		return lines * t->sizes.code * 1.2 + after;
+	}
+	case MC_THEMATIC_BREAK:
+		return 2 * after;
+	case MC_FIGURE: {
+		const dx_media *m = n->as.image.path
+		                            ? dx_image_known(d, n->as.image.path)
+		                            : NULL;
+		double h = 2 * body * t->line_height; /* the framed alt text */
+		if (m) {
+			double cx, cy;
+			image_extent(d, m, &n->as.image, dx_twips(width), &cx,
+			             &cy);
+			h = cy / EMU_PER_PT;
+		}
+		return h + after + est_children(d, n, width, depth);
+	}
+	case MC_EMBED:
+		return t->embed.qr_size + 2 * body * t->line_height + after;
+	case MC_ANSWER:
+		if (n->as.answer.kind == MC_ANSWER_CHECKBOX)
+			return body * t->line_height + after;
+		return (n->as.answer.kind == MC_ANSWER_LINES ? n->as.answer.lines
+		                                             : 1) *
+		               t->answer.line_spacing +
+		       after;
+	case MC_TABLE: {
+		double h = after;
+		int cols = n->as.table.ncols > 0 ? n->as.table.ncols : 1;
+		for (const mc_node *r = n->first; r; r = r->next) {
+			double row = 0;
+			for (const mc_node *c = r->first; c; c = c->next) {
+				int span = c->as.cell.colspan > 0
+				                   ? c->as.cell.colspan
+				                   : 1;
+				double ch = est_children(d, c,
+				                         width * span / cols - 11,
+				                         depth + 1) -
+				            after;
+				if (ch > row)
+					row = ch;
+			}
+			h += row + 6;
+		}
+		return h;
+	}
+	case MC_LIST:
+		return est_children(d, n, width - 36, depth);
+	case MC_BLOCKQUOTE:
+		return est_children(d, n, width - 45, depth);
+	case MC_CALLOUT: /* label, and 6pt of box above and below */
+		return t->sizes.small * t->line_height + 18 +
+		       est_children(d, n, width - 23, depth);
+	default:
+		return est_children(d, n, width, depth);
+	}
+}
+
+/* A block's height added to the page estimate.  A block that cannot
+ * break (an image, a card, a heading kept with two lines of what
+ * follows) moves to the next page when the rest of this one is too
+ * short, leaving that rest empty. */
+static void est_add(dx *d, const mc_node *n, int depth)
+{
+	const mc_theme *t = d->theme;
+	double page = mc_theme_text_height(t);
+	double h = est_height(d, n, mc_theme_text_width(t), depth);
+	double keep = n->type == MC_FIGURE || n->type == MC_EMBED ? h
+	              : n->type == MC_HEADING
+	                      ? h + 2 * t->sizes.body * t->line_height
+	                      : 0;
+	if (page > 0 && keep > 0 && keep <= page) {
+		double on_page = fmod(d->est_used, page);
+		if (on_page + keep > page)
+			d->est_used += page - on_page;
+	}
+	d->est_used += h;
+}
+
+static void fld_char(mc_xml *x, const char *type)
+{
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:fldChar");
+	mc_xml_attr(x, "w:fldCharType", type);
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+static void instr(mc_xml *x, const char *code)
+{
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:instrText");
+	mc_xml_attr(x, "xml:space", "preserve");
+	mc_xml_text(x, code);
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
+/* The TOC field: begin and instruction in the first entry's paragraph,
+ * then one paragraph per entry (a link to the heading's bookmark, a tab
+ * and a PAGEREF field whose cached page is an estimate), the end in a
+ * paragraph of its own.  Word rebuilds it on open (w:updateFields);
+ * LibreOffice shows it as it is.  Written with its own writer into out;
+ * returns 0, or -1 if its XML came out unbalanced (a bug). */
+static int toc_xml(dx *d, mc_buf *out)
+{
+	mc_xml xw, *x = &xw;
+	mc_xml_init(x, out);
+	for (size_t i = 0; i < d->ntoc || i == 0; i++) {
+		const dx_toc *e = d->ntoc ? &d->toc[i] : NULL;
+		mc_xml_nl(x);
+		mc_xml_open(x, "w:p");
+		mc_xml_open(x, "w:pPr");
+		val(x, "w:pStyle", e && e->level > 1 ? "TOC2" : "TOC1");
+		mc_xml_close(x);
+		if (i == 0) {
+			fld_char(x, "begin");
+			instr(x, " TOC \\o \"1-2\" \\h \\z \\u ");
+			fld_char(x, "separate");
+		}
+		if (e) {
+			mc_xml_open(x, "w:hyperlink");
+			mc_xml_attr(x, "w:anchor", e->mark);
+			mc_xml_attr(x, "w:history", "1");
+			mc_xml_open(x, "w:r");
+			mc_xml_open(x, "w:t");
+			mc_xml_attr(x, "xml:space", "preserve");
+			mc_xml_text(x, e->text);
+			mc_xml_close(x);
+			mc_xml_close(x);
+			mc_xml_open(x, "w:r");
+			empty(x, "w:tab");
+			mc_xml_close(x);
+			char code[80];
+			snprintf(code, sizeof code, " PAGEREF %s \\h ", e->mark);
+			fld_char(x, "begin");
+			instr(x, code);
+			fld_char(x, "separate");
+			mc_xml_open(x, "w:r");
+			mc_xml_open(x, "w:t");
+			char num[24];
+			snprintf(num, sizeof num, "%d", e->page);
+			mc_xml_text(x, num);
+			mc_xml_close(x);
+			mc_xml_close(x);
+			fld_char(x, "end");
+			mc_xml_close(x); /* hyperlink */
+		}
+		mc_xml_close(x); /* p */
+	}
+	mc_xml_nl(x);
+	mc_xml_open(x, "w:p");
+	fld_char(x, "end");
+	mc_xml_close(x);
+	mc_xml_nl(x);
+	return mc_xml_finish(x);
 }
 
 /* ---- runs ---- */
@@ -334,6 +592,17 @@ static bool image_run(dx *d, const mc_image *im)
 	dx_media *m = dx_image(d, im->path);
 	if (!m)
 		return false;
+	double cx, cy;
+	image_extent(d, m, im, d->max_width, &cx, &cy);
+	drawing(d, m, lround(cx), lround(cy), im->alt);
+	return true;
+}
+
+/* The size in EMU an image is shown at, no wider than max_width twips
+ * (0: the text width). */
+static void image_extent(const dx *d, const dx_media *m, const mc_image *im,
+                         long max_width, double *out_cx, double *out_cy)
+{
 	double w = (double)m->px_w, h = (double)m->px_h;
 	double cx, cy;
 	if (im->width > 0) {
@@ -348,9 +617,9 @@ static bool image_run(dx *d, const mc_image *im)
 	}
 	cx *= EMU_PER_PX;
 	cy *= EMU_PER_PX;
-	double maxw = d->max_width > 0 ? d->max_width * 635.0 /* EMU a twip */
-	                               : mc_theme_text_width(d->theme) *
-	                                         EMU_PER_PT;
+	double maxw = max_width > 0 ? max_width * 635.0 /* EMU a twip */
+	                            : mc_theme_text_width(d->theme) *
+	                                      EMU_PER_PT;
 	double maxh = mc_theme_text_height(d->theme) * 0.9 * EMU_PER_PT;
 	if (maxw > 0 && cx > maxw) {
 		cy *= maxw / cx;
@@ -364,8 +633,8 @@ static bool image_run(dx *d, const mc_image *im)
 		cx = 1;
 	if (cy < 1)
 		cy = 1;
-	drawing(d, m, lround(cx), lround(cy), im->alt);
-	return true;
+	*out_cx = cx;
+	*out_cy = cy;
 }
 
 /* A local image that is not PNG, JPEG or GIF (or cannot be read): said
@@ -746,6 +1015,9 @@ static void p_open(dx *d, ctx *c, const para *p)
 	val(x, "w:pStyle", style);
 	if (p->keep_next)
 		empty(x, "w:keepNext");
+	if (p->page_break || c->break_next)
+		empty(x, "w:pageBreakBefore");
+	c->break_next = false;
 	if (item && c->item_task == MC_TASK_NONE && c->item_num > 0) {
 		mc_xml_open(x, "w:numPr");
 		mc_xml_open(x, "w:ilvl");
@@ -1508,10 +1780,17 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 			none.b = true;
 			none.size = mc_theme_heading_size(d->theme, lv);
 		}
-		paragraph(d, &hc, &p, n->first, &none, depth + 1);
+		p_open(d, &hc, &p);
+		/* its own bookmark too when a section's took the paragraph */
+		bookmark(d, n->id);
+		d->last_heading = mc_node_plain_text((mc_doc *)d->doc, n);
+		if (p.style && lv <= DX_TOC_LEVELS)
+			toc_entry(d, lv, d->last_heading, n->id);
+		inlines(d, n->first, &none, depth + 1);
+		p_close(d);
 		c->mark = hc.mark;
 		c->item_pending = hc.item_pending;
-		d->last_heading = mc_node_plain_text((mc_doc *)d->doc, n);
+		c->break_next = hc.break_next;
 		break;
 	}
 	case MC_PARAGRAPH: {
@@ -1601,9 +1880,25 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 	case MC_ANSWER:
 		answer(d, c, n);
 		break;
-	case MC_SECTION:
+	case MC_SECTION: {
+		/* a new page, but not for the document's first block (right
+		 * after the title or table of contents), nor for a part's first
+		 * chapter when the part has no introduction: never a page that
+		 * holds a title alone or nothing */
+		const mc_node *pv = n->prev;
+		bool lone_title = pv && pv->type == MC_HEADING &&
+		                  pv == n->parent->first &&
+		                  n->parent->type == MC_SECTION;
+		c->break_next = pv && !lone_title;
+		if (c->break_next) {
+			double h = mc_theme_text_height(d->theme);
+			d->est_page += 1 + (h > 0 ? (int)(d->est_used / h) : 0);
+			d->est_used = 0;
+		}
 		blocks(d, c, n->first, depth + 1);
+		c->break_next = false;
 		break;
+	}
 	case MC_FOOTNOTE_DEF: {
 		char num[32];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);
@@ -1644,6 +1939,9 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		}
 		break;
 	}
+	if (d->want_toc && n->type != MC_SECTION && n->parent &&
+	    (n->parent->type == MC_DOCUMENT || n->parent->type == MC_SECTION))
+		est_add(d, n, depth);
 	/* a block's own id is taken by its first paragraph, or lost: never
 	 * left for the next block */
 	if (n->id && c->mark == n->id)
@@ -1663,6 +1961,51 @@ static void blocks(dx *d, ctx *c, const mc_node *first, int depth)
 		}
 		block(d, c, n, depth);
 	}
+}
+
+/* The height in points of the TOC field's lines, for the page estimate:
+ * the level-1/2 headings outside lists and tables, counted before they
+ * are written (toc 1 lines have 6pt before, both 3pt after). */
+static double est_toc_height(const dx *d)
+{
+	const mc_theme *t = d->theme;
+	double line = t->sizes.body * t->line_height + 3;
+	double h = line; /* the field's end */
+	mc_iter it;
+	mc_iter_init(&it, d->doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		const mc_node *n = it.cur;
+		if (ev != MC_EVENT_ENTER || n->type != MC_HEADING ||
+		    n->as.heading.level > DX_TOC_LEVELS)
+			continue;
+		bool boxed = false;
+		for (const mc_node *a = n->parent; a && !boxed; a = a->parent)
+			boxed = a->type == MC_ITEM || a->type == MC_TABLE_CELL;
+		if (!boxed)
+			h += line + (n->as.heading.level == 1 ? 6 : 0);
+	}
+	return h;
+}
+
+/* The TOC field into word/document.xml at byte `at` (after the title).
+ * Returns 0, or -1 if its XML came out unbalanced (a bug). */
+static int splice_toc(dx *d, size_t at)
+{
+	mc_buf toc = MC_BUF_INIT;
+	if (toc_xml(d, &toc) != 0) {
+		mc_buf_free(&toc);
+		return -1;
+	}
+	mc_buf all = MC_BUF_INIT;
+	mc_buf_grow(&all, d->doc_xml.len + toc.len);
+	mc_buf_put(&all, d->doc_xml.data, at);
+	mc_buf_put(&all, toc.data, toc.len);
+	mc_buf_put(&all, d->doc_xml.data + at, d->doc_xml.len - at);
+	mc_buf_free(&toc);
+	mc_buf_free(&d->doc_xml);
+	d->doc_xml = all;
+	return 0;
 }
 
 int dx_body(dx *d)
@@ -1685,11 +2028,27 @@ int dx_body(dx *d)
 	mc_xml_open(x, "w:body");
 
 	ctx c = {0};
+	const mc_meta *m = &d->doc->meta;
 	d->list_level = -1;
-	if (d->doc->meta.title && *d->doc->meta.title) {
+	d->want_toc = dx_wants_toc(d->doc);
+	d->est_page = 1;
+	if (m->title && *m->title) {
 		mc_xml_nl(x);
-		text_para(d, &c, "Title", d->doc->meta.title, NULL);
+		text_para(d, &c, "Title", m->title, NULL);
+		d->est_used += text_height(d, strlen(m->title), t->sizes.title,
+		                           mc_theme_text_width(t));
 	}
+	if (m->kind != MC_DOC_PAGE && m->description && *m->description) {
+		mc_xml_nl(x);
+		text_para(d, &c, "Subtitle", m->description, NULL);
+		d->est_used += text_height(d, strlen(m->description),
+		                           mc_theme_heading_size(t, 3),
+		                           mc_theme_text_width(t));
+	}
+	/* the table of contents goes here once the headings are known */
+	size_t toc_at = d->doc_xml.len;
+	if (d->want_toc)
+		d->est_used += est_toc_height(d);
 	blocks(d, &c, d->doc->root->first, 0);
 	if (d->failed)
 		return -1;
@@ -1727,6 +2086,11 @@ int dx_body(dx *d)
 	if (mc_xml_finish(x) != 0) {
 		mc_error(d->diag, 0, 0, "internal error: unbalanced "
 		                        "word/document.xml");
+		return -1;
+	}
+	if (d->want_toc && splice_toc(d, toc_at) != 0) {
+		mc_error(d->diag, 0, 0, "internal error: unbalanced table of "
+		                        "contents in word/document.xml");
 		return -1;
 	}
 	return 0;

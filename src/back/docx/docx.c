@@ -173,6 +173,12 @@ static int settings(const dx *d, mc_buf *b)
 	mc_xml_open(x, "w:characterSpacingControl");
 	mc_xml_attr(x, "w:val", "doNotCompress");
 	mc_xml_close(x);
+	if (d->want_toc) {
+		/* Word refreshes the table of contents (pages) on open */
+		mc_xml_open(x, "w:updateFields");
+		mc_xml_attr(x, "w:val", "true");
+		mc_xml_close(x);
+	}
 	mc_xml_open(x, "w:compat");
 	mc_xml_open(x, "w:compatSetting");
 	mc_xml_attr(x, "w:name", "compatibilityMode");
@@ -394,6 +400,7 @@ done:
 	free(d.media);
 	free(d.nums);
 	free(d.marks);
+	free(d.toc);
 	if (d.x.stack) {
 		free(d.x.stack);
 		d.x.stack = NULL;

@@ -56,6 +56,14 @@ typedef struct dx_num {
 	int start;
 } dx_num;
 
+/* A line of the table of contents: a heading the TOC field lists. */
+typedef struct dx_toc {
+	int level;        /* 1 or 2 */
+	const char *text; /* the heading's plain text (document's arena) */
+	const char *mark; /* its bookmark's name */
+	int page;         /* estimated page (the field's cached result) */
+} dx_toc;
+
 /* A bookmark for an anchor id. */
 typedef struct dx_mark {
 	const char *id;
@@ -80,6 +88,11 @@ typedef struct dx {
 	size_t nnums, capnums;
 	dx_mark *marks;
 	size_t nmarks;
+	dx_toc *toc;      /* headings for the TOC field's cached result */
+	size_t ntoc, captoc;
+	bool want_toc;    /* a module or course: title page with a TOC */
+	int est_page;     /* page estimate: the current page, 1-based */
+	double est_used;  /* points of it filled so far */
 
 	int next_field;   /* w:id of content controls, field names */
 	int ntasks;       /* task checkboxes so far */
@@ -97,6 +110,11 @@ typedef struct dx {
 	const char *last_heading;        /* plain text of the last heading */
 } dx;
 
+/* Whether a document gets a table of contents (a module or a course). */
+bool dx_wants_toc(const mc_doc *doc);
+/* The deepest heading level the TOC field lists ("1-2"). */
+#define DX_TOC_LEVELS 2
+
 /* styles.c: 0, or -1 if the XML came out unbalanced (a bug) */
 int dx_styles_xml(const dx *d, mc_buf *out);
 int dx_numbering_xml(const dx *d, mc_buf *out);
@@ -113,6 +131,8 @@ int dx_body(dx *d);
  * entry, or NULL (no error reported) when it is not a PNG/JPEG/GIF or
  * cannot be read. */
 dx_media *dx_image(dx *d, const char *path);
+/* The image at path if dx_image() has read it already, else NULL. */
+const dx_media *dx_image_known(const dx *d, const char *path);
 /* A QR code PNG of text.  NULL after a warning when text cannot be a QR
  * code (too long), or after an error (*failed set) when the PNG cannot be
  * written. */

@@ -112,6 +112,14 @@ static void media_rel(dx *d, dx_media *m, const char *ext)
 	              m->rid, m->name);
 }
 
+const dx_media *dx_image_known(const dx *d, const char *path)
+{
+	for (size_t i = 0; i < d->nmedia; i++)
+		if (strcmp(d->media[i].key, path) == 0)
+			return d->media[i].px_w > 0 ? &d->media[i] : NULL;
+	return NULL;
+}
+
 dx_media *dx_image(dx *d, const char *path)
 {
 	dx_media *m = media_find(d, path);

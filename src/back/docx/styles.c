@@ -183,6 +183,50 @@ static void callout_style(mc_xml *x, const mc_theme *t, mc_callout_kind k,
 	mc_xml_close(x);
 }
 
+/* A document of several inputs: the description under its title
+ * (Subtitle) and the table of contents' lines (toc 1, toc 2: a dotted
+ * tab to the page number at the right margin). */
+static void contents_styles(mc_xml *x, const mc_theme *t)
+{
+	style_open(x, "paragraph", "Subtitle", "Subtitle", "Normal", "Normal",
+	           false);
+	mc_xml_open(x, "w:pPr");
+	spacing(x, 0, 360, -1, NULL);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:rPr");
+	fonts(x, t->fonts.heading);
+	color_attr(x, "w:color", t->colors.muted);
+	size(x, mc_theme_heading_size(t, 3));
+	mc_xml_close(x);
+	mc_xml_close(x);
+
+	long right = dx_twips(mc_theme_text_width(t));
+	for (int lv = 1; lv <= DX_TOC_LEVELS; lv++) {
+		char id[16], name[16];
+		snprintf(id, sizeof id, "TOC%d", lv);
+		snprintf(name, sizeof name, "toc %d", lv);
+		style_open(x, "paragraph", id, name, "Normal", "Normal", false);
+		mc_xml_open(x, "w:pPr");
+		mc_xml_open(x, "w:tabs");
+		mc_xml_open(x, "w:tab");
+		mc_xml_attr(x, "w:val", "right");
+		mc_xml_attr(x, "w:leader", "dot");
+		mc_xml_attrf(x, "w:pos", "%ld", right);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		spacing(x, lv == 1 ? 120 : 0, 60, -1, NULL);
+		ind(x, 240L * (lv - 1), 0, 0);
+		mc_xml_close(x);
+		if (lv == 1) {
+			mc_xml_open(x, "w:rPr");
+			empty(x, "w:b");
+			empty(x, "w:bCs");
+			mc_xml_close(x);
+		}
+		mc_xml_close(x);
+	}
+}
+
 int dx_styles_xml(const dx *d, mc_buf *out)
 {
 	const mc_theme *t = d->theme;
@@ -252,6 +296,9 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 		mc_xml_close(x);
 		mc_xml_close(x);
 	}
+
+	if (d->doc->meta.kind != MC_DOC_PAGE)
+		contents_styles(x, t);
 
 	style_open(x, "paragraph", "Quote", "Quote", "Normal", "Normal", false);
 	mc_xml_open(x, "w:pPr");

@@ -1,8 +1,10 @@
-/* epub.c - the EPUB 3 backend: the package around the content document.
+/* epub.c - the EPUB 3 backend: the package around the content documents.
  *
  * The container holds, in this order: `mimetype` (stored, first),
- * META-INF/container.xml, EPUB/package.opf, EPUB/nav.xhtml,
- * EPUB/content.xhtml, EPUB/style.css and the images.  Everything is a
+ * META-INF/container.xml, EPUB/package.opf, EPUB/nav.xhtml, the content
+ * documents (EPUB/content.xhtml for a single page; EPUB/c001.xhtml ...,
+ * one per section, for a module, a course or a worksheet pack),
+ * EPUB/style.css and the images.  Everything is a
  * function of the document and the theme: the identifier is a name-based
  * UUID of the page's permalink or path, dates come from doc->meta.date
  * (SOURCE_DATE_EPOCH or the newest input), and the ZIP writer fixes order,
@@ -16,19 +18,23 @@
 
 #include "../../util/zip.h"
 
-/* The title, never empty: front matter, else the first heading, else the
- * file's name. */
+/* The title, never empty: front matter, else the first heading (a
+ * section's title counts), else the file's name. */
 static const char *book_title(ep_ctx *c)
 {
 	const char *t = c->doc->meta.title;
 	if (t && *t)
 		return ep_utf8(c, t);
-	for (mc_node *n = c->doc->root->first; n; n = n->next)
-		if (n->type == MC_HEADING) {
-			const char *h = ep_plain(c, n);
-			if (*h)
-				return h;
+	for (mc_node *n = c->doc->root->first; n; n = n->next) {
+		const mc_node *h = n->type == MC_HEADING ? n
+		                   : n->type == MC_SECTION ? n->first
+		                                           : NULL;
+		if (h && h->type == MC_HEADING) {
+			const char *p = ep_plain(c, h);
+			if (*p)
+				return p;
 		}
+	}
 	const char *src = c->doc->meta.source;
 	if (src && *src && strcmp(src, "-") != 0) {
 		const char *b = strrchr(src, '/');
@@ -54,8 +60,15 @@ static const char *identity(ep_ctx *c)
 		if (rl && strncmp(src, m->root, rl) == 0 && src[rl] == '/')
 			where = src + rl;
 		else {
-			const char *b = strrchr(src, '/');
-			where = b ? b + 1 : src;
+			/* a folder's name (a module, a site) without the
+			 * slashes it may end with */
+			size_t n = strlen(src);
+			while (n > 1 && src[n - 1] == '/')
+				n--;
+			const char *b = src + n;
+			while (b > src && b[-1] != '/')
+				b--;
+			where = ep_printf(c, "%.*s", (int)(n - (size_t)(b - src)), b);
 		}
 	}
 	return ep_printf(c, "mentorconv:%s|%s|%s",
@@ -95,7 +108,17 @@ static void meta(mc_xml *x, const char *property, const char *value)
 static const char *summary(ep_ctx *c)
 {
 	mc_buf b = MC_BUF_INIT;
-	mc_buf_puts(&b, "A course section converted from Markdown. Headings "
+	static const char *const what[] = {
+		[MC_DOC_PAGE] = "A course section",
+		[MC_DOC_MODULE] = "A course module",
+		[MC_DOC_COURSE] = "A course",
+		[MC_DOC_WORKSHEETS] = "A pack of course worksheets",
+	};
+	mc_doc_kind k = c->doc->meta.kind;
+	mc_buf_puts(&b, (unsigned)k < sizeof what / sizeof *what && c->sections
+	                        ? what[k]
+	                        : what[MC_DOC_PAGE]);
+	mc_buf_puts(&b, " converted from Markdown. Headings "
 	                "and a table of contents give structured navigation; "
 	                "the reading order follows the source.");
 	if (c->nimg_nodes) {
@@ -117,6 +140,19 @@ static const char *summary(ep_ctx *c)
 	char *r = ep_strdup(c, b.data);
 	mc_buf_free(&b);
 	return r;
+}
+
+static void item(mc_xml *x, const char *id, const char *href,
+                 const char *media, const char *props)
+{
+	mc_xml_nl(x);
+	mc_xml_open(x, "item");
+	mc_xml_attr(x, "id", id);
+	mc_xml_attr(x, "href", href);
+	mc_xml_attr(x, "media-type", media);
+	if (props)
+		mc_xml_attr(x, "properties", props);
+	mc_xml_close(x);
 }
 
 static int package_opf(ep_ctx *c, mc_buf *b)
@@ -157,7 +193,14 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	static const char *const keys[][2] = {{"author", "dc:creator"},
 	                                      {"description", "dc:description"},
 	                                      {"license", "dc:rights"}};
-	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		if (strcmp(keys[k][0], "description") == 0 && m->description &&
+		    *m->description) {
+			/* a course's own description */
+			mc_xml_nl(&x);
+			mc_xml_leaf(&x, keys[k][1], ep_utf8(c, m->description));
+			continue;
+		}
 		for (size_t i = 0; i < m->nextra; i++)
 			if (strcmp(m->extra[i].key, keys[k][0]) == 0 &&
 			    m->extra[i].value && *m->extra[i].value) {
@@ -166,6 +209,7 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 				            ep_utf8(c, m->extra[i].value));
 				break;
 			}
+	}
 	meta(&x, "dcterms:modified", date);
 	/* EPUB Accessibility 1.1 discovery metadata */
 	meta(&x, "schema:accessMode", "textual");
@@ -187,23 +231,11 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	mc_xml_nl(&x);
 
 	mc_xml_open(&x, "manifest");
-	struct {
-		const char *id, *href, *media, *props;
-	} items[] = {
-		{"nav", EP_NAV, "application/xhtml+xml", "nav"},
-		{"content", EP_CONTENT, "application/xhtml+xml", NULL},
-		{"css", EP_CSS, "text/css", NULL},
-	};
-	for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-		mc_xml_nl(&x);
-		mc_xml_open(&x, "item");
-		mc_xml_attr(&x, "id", items[i].id);
-		mc_xml_attr(&x, "href", items[i].href);
-		mc_xml_attr(&x, "media-type", items[i].media);
-		if (items[i].props)
-			mc_xml_attr(&x, "properties", items[i].props);
-		mc_xml_close(&x);
-	}
+	item(&x, "nav", EP_NAV, "application/xhtml+xml", "nav");
+	for (size_t i = 0; i < c->nfiles; i++)
+		item(&x, c->files[i].idref, c->files[i].name,
+		     "application/xhtml+xml", NULL);
+	item(&x, "css", EP_CSS, "text/css", NULL);
 	for (size_t i = 0; i < c->nimages; i++) {
 		mc_xml_nl(&x);
 		mc_xml_open(&x, "item");
@@ -216,9 +248,13 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	mc_xml_close(&x);
 	mc_xml_nl(&x);
 	mc_xml_open(&x, "spine");
-	mc_xml_open(&x, "itemref");
-	mc_xml_attr(&x, "idref", "content");
-	mc_xml_close(&x);
+	for (size_t i = 0; i < c->nfiles; i++) {
+		if (i)
+			mc_xml_nl(&x);
+		mc_xml_open(&x, "itemref");
+		mc_xml_attr(&x, "idref", c->files[i].idref);
+		mc_xml_close(&x);
+	}
 	/* in the spine so that the landmarks may point to it; outside the
 	 * reading order */
 	mc_xml_open(&x, "itemref");
@@ -232,22 +268,37 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	return mc_xml_finish(&x);
 }
 
-static void toc_link(ep_ctx *c, mc_xml *x, const char *id, const char *text)
+static void toc_link(ep_ctx *c, mc_xml *x, size_t file, const char *id,
+                     const char *text)
 {
 	mc_xml_open(x, "a");
-	mc_xml_attrf(x, "href", EP_CONTENT "#%s", id);
+	if (id)
+		mc_xml_attrf(x, "href", "%s#%s", c->files[file].name, id);
+	else
+		mc_xml_attr(x, "href", c->files[file].name);
 	ep_text(c, x, text);
 	mc_xml_close(x);
 }
 
-/* The nested table of contents: the section's title, holding its headings
- * (and worksheet titles) nested by level.  Levels may skip or go up past
- * the first one; a list item never gets a second <ol>. */
+/* The nested table of contents.  A single page: its title, holding its
+ * headings (and worksheet titles) nested by level.  A document of
+ * sections: its parts, holding their chapters, holding their headings.
+ * Levels may skip or go up past the first one; a list item never gets a
+ * second <ol>, and no <ol> is empty. */
 static void toc(ep_ctx *c, mc_xml *x)
 {
-	mc_xml_open(x, "ol");
-	mc_xml_open(x, "li");
-	toc_link(c, x, c->title_id, c->title);
+	if (c->title_id) {
+		mc_xml_open(x, "ol");
+		mc_xml_open(x, "li");
+		toc_link(c, x, 0, c->title_id, c->title);
+	} else if (!c->ntoc) { /* sections always have titles; in case */
+		mc_xml_open(x, "ol");
+		mc_xml_open(x, "li");
+		toc_link(c, x, 0, NULL, c->title);
+		mc_xml_close(x);
+		mc_xml_close(x);
+		return;
+	}
 	int *lv = mc_xcalloc(c->ntoc + 1, sizeof *lv);
 	size_t n = 0; /* open <ol><li> levels below the title */
 	for (size_t i = 0; i < c->ntoc; i++) {
@@ -273,21 +324,24 @@ static void toc(ep_ctx *c, mc_xml *x)
 				mc_xml_nl(x);
 				mc_xml_open(x, "li");
 			} else {
-				mc_xml_nl(x);
+				if (n > 0 || c->title_id)
+					mc_xml_nl(x);
 				mc_xml_open(x, "ol");
 				mc_xml_open(x, "li");
 				lv[n++] = L;
 			}
 		}
-		toc_link(c, x, c->toc[i].id, c->toc[i].text);
+		toc_link(c, x, c->toc[i].file, c->toc[i].id, c->toc[i].text);
 	}
 	for (; n > 0; n--) {
 		mc_xml_close(x);
 		mc_xml_close(x);
 	}
 	free(lv);
-	mc_xml_close(x); /* li */
-	mc_xml_close(x); /* ol */
+	if (c->title_id) {
+		mc_xml_close(x); /* li */
+		mc_xml_close(x); /* ol */
+	}
 }
 
 static int nav_xhtml(ep_ctx *c, mc_buf *b)
@@ -330,7 +384,7 @@ static int nav_xhtml(ep_ctx *c, mc_buf *b)
 	mc_xml_open(&x, "li");
 	mc_xml_open(&x, "a");
 	mc_xml_attr(&x, "epub:type", "bodymatter");
-	mc_xml_attr(&x, "href", EP_CONTENT);
+	mc_xml_attr(&x, "href", c->files[0].name);
 	ep_text(c, &x, c->title);
 	mc_xml_close(&x);
 	mc_xml_close(&x);
@@ -366,9 +420,11 @@ int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 	ep_map_init(&c.info, true);
 	ep_map_init(&c.notes, false);
 	ep_map_init(&c.imgpath, false);
+	ep_map_init(&c.idfile, false);
 
-	mc_buf content = MC_BUF_INIT, nav = MC_BUF_INIT, opf = MC_BUF_INIT,
-	       cont = MC_BUF_INIT, css = MC_BUF_INIT;
+	mc_buf nav = MC_BUF_INIT, opf = MC_BUF_INIT, cont = MC_BUF_INIT,
+	       css = MC_BUF_INIT;
+	mc_buf *content = NULL; /* one per content file */
 	mc_zip *z = NULL;
 	char err[256] = "";
 	int rc = -1;
@@ -380,8 +436,12 @@ int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 		mc_warn(diag, 1, 0, "language '%s' is not a language tag; the "
 		                    "EPUB says 'en'", doc->meta.lang);
 
-	if (ep_prepare(&c) != 0 || ep_content(&c, &content) != 0)
+	if (ep_prepare(&c) != 0)
 		goto done;
+	content = mc_xcalloc(c.nfiles, sizeof *content);
+	for (size_t i = 0; i < c.nfiles; i++)
+		if (ep_content(&c, i, &content[i]) != 0)
+			goto done;
 	if (nav_xhtml(&c, &nav) != 0 || package_opf(&c, &opf) != 0 ||
 	    container_xml(&cont) != 0) {
 		mc_error(diag, 0, 0, "EPUB: a package document is not "
@@ -399,10 +459,14 @@ int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 	    mc_zip_add(z, EP_DIR "package.opf", opf.data, opf.len, true, err,
 	               sizeof err) != 0 ||
 	    mc_zip_add(z, EP_DIR EP_NAV, nav.data, nav.len, true, err,
-	               sizeof err) != 0 ||
-	    mc_zip_add(z, EP_DIR EP_CONTENT, content.data, content.len, true,
-	               err, sizeof err) != 0 ||
-	    mc_zip_add(z, EP_DIR EP_CSS, css.data, css.len, true, err,
+	               sizeof err) != 0)
+		goto zip_failed;
+	for (size_t i = 0; i < c.nfiles; i++)
+		if (mc_zip_add(z, ep_printf(&c, EP_DIR "%s", c.files[i].name),
+		               content[i].data, content[i].len, true, err,
+		               sizeof err) != 0)
+			goto zip_failed;
+	if (mc_zip_add(z, EP_DIR EP_CSS, css.data, css.len, true, err,
 	               sizeof err) != 0)
 		goto zip_failed;
 	for (size_t i = 0; i < c.nimages; i++) {
@@ -434,7 +498,12 @@ done:
 	ep_map_free(&c.info);
 	ep_map_free(&c.notes);
 	ep_map_free(&c.imgpath);
-	mc_buf_free(&content);
+	ep_map_free(&c.idfile);
+	if (content)
+		for (size_t i = 0; i < c.nfiles; i++)
+			mc_buf_free(&content[i]);
+	free(content);
+	free(c.files);
 	mc_buf_free(&nav);
 	mc_buf_free(&opf);
 	mc_buf_free(&cont);

@@ -4,8 +4,10 @@
  *
  *   epub.c   the package: mimetype, container.xml, package.opf (metadata,
  *            accessibility properties, manifest, spine), nav.xhtml, zip
- *   xhtml.c  the pre-pass (ids, table of contents, images, footnotes) and
- *            the content document, one XHTML5 file per section
+ *   xhtml.c  the pre-pass (files, ids, table of contents, images,
+ *            footnotes) and the content documents: one XHTML5 file for a
+ *            single page, one per part, chapter or worksheet for a
+ *            document built from several inputs
  *   css.c    the stylesheet, generated from the theme
  *   util.c   maps, UTF-8 repair, URL and id rules, SHA-1 name-based UUIDs
  *
@@ -29,7 +31,7 @@
 
 /* Where the parts live inside the container (all under EPUB/). */
 #define EP_DIR "EPUB/"
-#define EP_CONTENT "content.xhtml" /* the section's content document */
+#define EP_CONTENT "content.xhtml" /* a single page's content document */
 #define EP_NAV "nav.xhtml"
 #define EP_CSS "style.css"
 
@@ -66,6 +68,8 @@ typedef struct ep_info {
 	                       0 if not packaged (remote, missing, unreadable) */
 	int fn;             /* footnote refs: the def's number, 0 if none */
 	int fn_seq;         /* footnote refs: 1 for the first ref of a note */
+	size_t file;        /* footnote refs and defs: index of the content
+	                       file that holds them */
 } ep_info;
 
 typedef struct ep_image {
@@ -77,7 +81,9 @@ typedef struct ep_image {
 } ep_image;
 
 typedef struct ep_toc {
-	int level;
+	int level;        /* nesting level: a section's title is its depth
+	                     in sections, what it holds is deeper */
+	size_t file;      /* content file holding the entry */
 	const char *id;   /* emitted id */
 	const char *text; /* plain text, never empty */
 } ep_toc;
@@ -88,6 +94,20 @@ typedef struct ep_note {
 	const char *backid; /* id of its first reference, NULL if none */
 } ep_note;
 
+/* One content document of the spine.  A single page has one: all of the
+ * document.  A document of sections has one per part (its heading and
+ * intro), chapter or worksheet, and one per run of blocks outside any
+ * section; each file ends with the notes first referenced in it. */
+typedef struct ep_file {
+	const char *name;  /* inside EPUB/: EP_CONTENT, or c001.xhtml ... */
+	const char *idref; /* its manifest id: "content", or c001 ... */
+	const char *title; /* its <title>: the section's, else the book's */
+	const mc_node *part;  /* a part whose heading and intro this file
+	                         holds (first .. last), or NULL */
+	const mc_node *first, *last; /* the sibling blocks written, in order
+	                                (NULL: none) */
+} ep_file;
+
 typedef struct ep_ctx {
 	const mc_doc *doc;
 	const mc_theme *theme;
@@ -96,13 +116,20 @@ typedef struct ep_ctx {
 
 	const char *title; /* never empty */
 	const char *lang;  /* a well-formed language tag */
-	const char *title_id;
+	const char *title_id; /* a single page's title heading, or NULL */
+	bool sections;        /* the document holds MC_SECTION: one file per
+	                         section */
+
+	ep_file *files;       /* the spine's content documents, in order */
+	size_t nfiles;
+	size_t cur_file;      /* the file being prepared or written */
 
 	ep_map used;    /* emitted ids (set) */
 	ep_map anchors; /* model id -> emitted id, for "#x" links */
 	ep_map info;    /* node -> ep_info */
 	ep_map notes;   /* footnote label -> ep_note */
 	ep_map imgpath; /* image path -> index + 1 (as uintptr_t) */
+	ep_map idfile;  /* emitted id -> index + 1 of its file (uintptr_t) */
 
 	ep_image *images;
 	size_t nimages, capimages;
@@ -130,10 +157,17 @@ void ep_attr(ep_ctx *c, mc_xml *x, const char *name, const char *value);
  * ctx->used). */
 const char *ep_unique_id(ep_ctx *c, const char *s);
 /* Where a link may point in the book: an absolute http(s)/mailto/ftp/tel
- * URL (percent-encoded as needed), "#id" of an element in this section,
- * or NULL when it would not resolve (relative links to other pages of the
- * site, fragments that do not exist, other schemes). */
+ * URL (percent-encoded as needed), "#id" of an element in the file being
+ * written or "c003.xhtml#id" of one in another, or NULL when it would not
+ * resolve (relative links to other pages of the site, fragments that do
+ * not exist, other schemes). */
 const char *ep_href(ep_ctx *c, const char *url);
+/* A reference to the element with emitted id `id` from the file being
+ * written (ctx->cur_file): "#id", or "NAME#id" when another file holds
+ * it. */
+const char *ep_id_href(ep_ctx *c, const char *id);
+/* Record which file (ctx->cur_file) holds the emitted id. */
+void ep_id_in_file(ep_ctx *c, const char *id, size_t file);
 /* Name-based (version 5, SHA-1) UUID of `name` in the URL namespace, as
  * 36 characters plus NUL in out. */
 void ep_uuid5(const char *name, char out[37]);
@@ -150,11 +184,11 @@ char *ep_printf(ep_ctx *c, const char *fmt, ...)
 
 /* ---- xhtml.c ---- */
 
-/* Pre-pass over the document: ids, TOC, images (read and packaged),
- * footnotes.  Returns 0, or -1 after reporting through diag. */
+/* Pre-pass over the document: content files, ids, TOC, images (read and
+ * packaged), footnotes.  Returns 0, or -1 after reporting through diag. */
 int ep_prepare(ep_ctx *c);
-/* The content document. Returns 0 or -1. */
-int ep_content(ep_ctx *c, mc_buf *out);
+/* Content document number `file` (< ctx->nfiles).  Returns 0 or -1. */
+int ep_content(ep_ctx *c, size_t file, mc_buf *out);
 ep_info *ep_info_of(ep_ctx *c, const mc_node *n);
 
 /* ---- css.c ---- */

@@ -230,6 +230,19 @@ const char *ep_unique_id(ep_ctx *c, const char *s)
 	return r;
 }
 
+void ep_id_in_file(ep_ctx *c, const char *id, size_t file)
+{
+	ep_map_put(&c->idfile, id, (void *)(uintptr_t)(file + 1));
+}
+
+const char *ep_id_href(ep_ctx *c, const char *id)
+{
+	uintptr_t f = (uintptr_t)ep_map_get(&c->idfile, id);
+	if (f && f - 1 != c->cur_file && f - 1 < c->nfiles)
+		return ep_printf(c, "%s#%s", c->files[f - 1].name, id);
+	return ep_printf(c, "#%s", id);
+}
+
 /* ---- URLs ---- */
 
 static bool is_hex(unsigned char ch)
@@ -405,7 +418,7 @@ const char *ep_href(ep_ctx *c, const char *url)
 		return NULL;
 	if (url[0] == '#') {
 		const char *id = ep_map_get(&c->anchors, url + 1);
-		return id ? ep_printf(c, "#%s", id) : NULL;
+		return id ? ep_id_href(c, id) : NULL;
 	}
 	if (url[0] == '/' && url[1] == '/') /* protocol-relative */
 		return encode_url(c, ep_printf(c, "https:%s", url));

@@ -1,6 +1,14 @@
-/* xhtml.c - the EPUB content document: a pre-pass that settles ids, the
- * table of contents, images and footnotes, then one walk over the tree
- * that writes XHTML5 through the shared XML writer.
+/* xhtml.c - the EPUB content documents: a pre-pass that settles the
+ * files, ids, the table of contents, images and footnotes, then one walk
+ * per file that writes XHTML5 through the shared XML writer.
+ *
+ * A single page is one file.  A document built from several inputs (it
+ * holds MC_SECTION) is split: a part's heading and intro, each chapter
+ * and each worksheet get a file of their own, named c001.xhtml, c002.xhtml
+ * ... in reading order, and so does a run of blocks outside any section.
+ * A footnote's body ends the file of its first reference (notes never
+ * referenced end the last file); links and note references to another
+ * file name it.
  *
  * The walk is driven by mc_iter's enter/exit events, never by recursion,
  * so a pathologically deep tree cannot exhaust the C stack; the XML writer
@@ -140,7 +148,97 @@ static void add_toc(ep_ctx *c, int level, const char *id, const char *text)
 		c->captoc = c->captoc ? c->captoc * 2 : 16;
 		c->toc = mc_xrealloc(c->toc, c->captoc * sizeof *c->toc);
 	}
-	c->toc[c->ntoc++] = (ep_toc){level, id, text};
+	c->toc[c->ntoc++] = (ep_toc){level, c->cur_file, id, text};
+}
+
+/* ---- files ---- */
+
+static size_t add_file(ep_ctx *c, size_t *cap, const mc_node *part,
+                       const mc_node *first, const mc_node *last,
+                       const mc_node *titled)
+{
+	if (c->nfiles == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		c->files = mc_xrealloc(c->files, *cap * sizeof *c->files);
+	}
+	size_t k = c->nfiles++;
+	ep_file *f = &c->files[k];
+	f->idref = ep_printf(c, "c%03zu", k + 1);
+	f->name = ep_printf(c, "%s.xhtml", f->idref);
+	f->part = part;
+	f->first = first;
+	f->last = last;
+	f->title = c->title;
+	if (titled && titled->first && titled->first->type == MC_HEADING) {
+		const char *t = ep_plain(c, titled->first);
+		if (*t)
+			f->title = t;
+	}
+	return k;
+}
+
+static bool loose(const mc_node *n)
+{
+	return n->type != MC_SECTION && n->type != MC_FOOTNOTE_DEF;
+}
+
+/* Files for the siblings from n on: a part (only where parts may be,
+ * `top`) gives a file for its heading and intro, then files for what
+ * follows them; any other section one file; a run of other blocks one
+ * file.  Footnote bodies are placed later.  starts maps the node where
+ * each file begins to its index + 1. */
+static void plan_files(ep_ctx *c, size_t *cap, ep_map *starts,
+                       const mc_node *n, bool top)
+{
+	while (n) {
+		if (n->type == MC_FOOTNOTE_DEF) {
+			n = n->next;
+			continue;
+		}
+		if (n->type == MC_SECTION && top &&
+		    n->as.section.kind == MC_SECTION_PART) {
+			const mc_node *k = n->first, *last = NULL;
+			for (; k && k->type != MC_SECTION; k = k->next)
+				last = k;
+			size_t f = add_file(c, cap, n, last ? n->first : NULL,
+			                    last, n);
+			ep_map_put(starts, n, (void *)(uintptr_t)(f + 1));
+			plan_files(c, cap, starts, k, false);
+			n = n->next;
+			continue;
+		}
+		if (n->type == MC_SECTION) {
+			size_t f = add_file(c, cap, NULL, n, n, n);
+			ep_map_put(starts, n, (void *)(uintptr_t)(f + 1));
+			n = n->next;
+			continue;
+		}
+		const mc_node *last = n;
+		while (last->next && loose(last->next))
+			last = last->next;
+		size_t f = add_file(c, cap, NULL, n, last, NULL);
+		ep_map_put(starts, n, (void *)(uintptr_t)(f + 1));
+		n = last->next;
+	}
+}
+
+/* The content files: one for a single page, else one per section. */
+static void make_files(ep_ctx *c, ep_map *starts)
+{
+	size_t cap = 0;
+	for (const mc_node *n = c->doc->root->first; n; n = n->next)
+		if (n->type == MC_SECTION)
+			c->sections = true;
+	if (c->sections) {
+		plan_files(c, &cap, starts, c->doc->root->first, true);
+		if (c->nfiles)
+			return;
+	}
+	c->sections = false;
+	c->files = mc_xmalloc(sizeof *c->files);
+	c->nfiles = 1;
+	c->files[0] = (ep_file){EP_CONTENT, "content", c->title, NULL,
+	                        c->doc->root->first, c->doc->root->last};
 }
 
 /* Whether the node's id can be written on an element of its own. */
@@ -173,18 +271,43 @@ int ep_prepare(ep_ctx *c)
 		ep_map_put(&c->notes, n->as.footnote.label, note);
 	}
 
+	ep_map starts, firstref;
+	ep_map_init(&starts, true);   /* node starting a file -> index + 1 */
+	ep_map_init(&firstref, false); /* note label -> file + 1 of its first
+	                                  reference */
+	make_files(c, &starts);
+
 	int last_level = 1; /* the title is the h1 */
+	int depth = 0;      /* sections around the node */
 	const char *last_text = NULL;
 	mc_iter it;
 	mc_iter_init(&it, doc->root);
 	mc_event ev;
 	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		const mc_node *n = it.cur;
+		if (n->type == MC_SECTION)
+			depth += ev == MC_EVENT_ENTER ? 1 : ev == MC_EVENT_EXIT ? -1 : 0;
 		if (ev != MC_EVENT_ENTER)
 			continue;
-		const mc_node *n = it.cur;
+		if (c->sections) {
+			uintptr_t f = (uintptr_t)ep_map_get(&starts, n);
+			if (f)
+				c->cur_file = f - 1;
+			if (n->type == MC_FOOTNOTE_DEF && n->parent == doc->root) {
+				/* the file of its first reference, else the last */
+				uintptr_t r = n->as.footnote.label
+				                      ? (uintptr_t)ep_map_get(
+				                                &firstref,
+				                                n->as.footnote.label)
+				                      : 0;
+				c->cur_file = r ? r - 1 : c->nfiles - 1;
+				ep_info_of(c, n)->file = c->cur_file;
+			}
+		}
 		if (n->id && *n->id && takes_id(n->type)) {
 			ep_info *i = ep_info_of(c, n);
 			i->id = ep_unique_id(c, n->id);
+			ep_id_in_file(c, i->id, c->cur_file);
 			if (!ep_map_get(&c->anchors, n->id))
 				ep_map_put(&c->anchors, n->id, (void *)i->id);
 		}
@@ -202,13 +325,23 @@ int ep_prepare(ep_ctx *c)
 			if (n->type == MC_HEADING)
 				last_level = lv;
 			i->level = lv;
-			if (!i->id)
+			if (!i->id) {
 				i->id = ep_unique_id(c, n->type == MC_HEADING ? "section"
 				                                              : "box");
+				ep_id_in_file(c, i->id, c->cur_file);
+			}
 			const char *t = ep_plain(c, n);
 			if (*t)
 				last_text = t;
-			add_toc(c, lv, i->id, *t ? t : "(untitled)");
+			/* in the table of contents a section's title is at its
+			 * depth, and what the section holds below it */
+			int tl = lv;
+			if (n->type == MC_HEADING && n->parent &&
+			    n->parent->type == MC_SECTION && n->parent->first == n)
+				tl = depth;
+			else if (tl <= depth)
+				tl = depth + 1;
+			add_toc(c, tl, i->id, *t ? t : "(untitled)");
 			break;
 		}
 		case MC_EMBED: {
@@ -254,6 +387,10 @@ int ep_prepare(ep_ctx *c)
 					refs = mc_xrealloc(refs, capref * sizeof *refs);
 				}
 				refs[nref++] = n;
+				ep_info_of(c, n)->file = c->cur_file;
+				if (!ep_map_get(&firstref, n->as.footnote.label))
+					ep_map_put(&firstref, n->as.footnote.label,
+					           (void *)(uintptr_t)(c->cur_file + 1));
 			}
 			break;
 		default:
@@ -261,8 +398,16 @@ int ep_prepare(ep_ctx *c)
 		}
 	}
 
-	/* generated ids come after the document's own, which keep theirs */
-	c->title_id = ep_unique_id(c, "title");
+	ep_map_free(&starts);
+	ep_map_free(&firstref);
+
+	/* generated ids come after the document's own, which keep theirs; a
+	 * document of sections has no title heading of its own (each file
+	 * starts with its section's) */
+	if (!c->sections) {
+		c->title_id = ep_unique_id(c, "title");
+		ep_id_in_file(c, c->title_id, 0);
+	}
 	int seq = 0;
 	for (mc_node *n = doc->root->first; n; n = n->next) {
 		if (n->type != MC_FOOTNOTE_DEF)
@@ -274,6 +419,7 @@ int ep_prepare(ep_ctx *c)
 		ep_info *i = ep_info_of(c, n);
 		i->fn = n->as.footnote.number > 0 ? n->as.footnote.number : seq;
 		i->id = ep_unique_id(c, ep_printf(c, "fn-%d", i->fn));
+		ep_id_in_file(c, i->id, i->file);
 		if (note && note->def == n)
 			note->id = i->id;
 		c->nnotes++;
@@ -289,6 +435,7 @@ int ep_prepare(ep_ctx *c)
 		                            ? ep_printf(c, "fnref-%d", i->fn)
 		                            : ep_printf(c, "fnref-%d-%d", i->fn,
 		                                        i->fn_seq));
+		ep_id_in_file(c, i->id, i->file);
 		if (!note->backid)
 			note->backid = i->id;
 	}
@@ -302,6 +449,8 @@ typedef struct walk {
 	ep_ctx *c;
 	mc_xml *x;
 	int in_link; /* open <a> elements */
+	bool notes;  /* footnote bodies are written one file at a time: the
+	                caller opens and closes their <section> */
 } walk;
 
 static const char *const hname[6] = {"h1", "h2", "h3", "h4", "h5", "h6"};
@@ -635,6 +784,10 @@ static void enter(walk *w, const mc_node *n)
 		break;
 	case MC_SECTION:
 		mc_xml_open(x, "section");
+		mc_xml_attr(x, "epub:type", n->as.section.kind == MC_SECTION_PART
+		                                    ? "part"
+		                                    : "chapter");
+		mc_xml_attr(x, "class", mc_section_kind_name(n->as.section.kind));
 		put_id(w, n);
 		break;
 	case MC_DETAILS:
@@ -650,7 +803,7 @@ static void enter(walk *w, const mc_node *n)
 		answer(w, n);
 		break;
 	case MC_FOOTNOTE_DEF: {
-		if (!n->prev || n->prev->type != MC_FOOTNOTE_DEF) {
+		if (!w->notes && (!n->prev || n->prev->type != MC_FOOTNOTE_DEF)) {
 			mc_xml_open(x, "section");
 			mc_xml_attr(x, "class", "footnotes");
 		}
@@ -666,7 +819,7 @@ static void enter(walk *w, const mc_node *n)
 		mc_xml_attr(x, "class", "footnote-number");
 		if (note && note->def == n && note->backid) {
 			mc_xml_open(x, "a");
-			mc_xml_attrf(x, "href", "#%s", note->backid);
+			mc_xml_attr(x, "href", ep_id_href(c, note->backid));
 			mc_xml_attrf(x, "title", "Back to the text");
 			mc_xml_attrf(x, "role", "doc-backlink");
 			mc_xml_text(x, ep_printf(c, "%d", i->fn));
@@ -753,7 +906,7 @@ static void enter(walk *w, const mc_node *n)
 			mc_xml_attr(x, "epub:type", "noteref");
 			mc_xml_attr(x, "role", "doc-noteref");
 			mc_xml_attr(x, "id", i->id);
-			mc_xml_attrf(x, "href", "#%s", note->id);
+			mc_xml_attr(x, "href", ep_id_href(c, note->id));
 			mc_xml_text(x, ep_printf(c, "%d", i->fn));
 			mc_xml_close(x);
 		}
@@ -790,7 +943,7 @@ static void leave(walk *w, const mc_node *n)
 		break;
 	case MC_FOOTNOTE_DEF:
 		mc_xml_close(x);
-		if (!n->next || n->next->type != MC_FOOTNOTE_DEF)
+		if (!w->notes && (!n->next || n->next->type != MC_FOOTNOTE_DEF))
 			mc_xml_close(x);
 		break;
 	default:
@@ -799,12 +952,34 @@ static void leave(walk *w, const mc_node *n)
 	}
 }
 
-int ep_content(ep_ctx *c, mc_buf *out)
+/* Write the subtree of n; a newline follows each block whose parent is
+ * nl_parent (and n itself), which keeps the file readable. */
+static void walk_tree(walk *w, mc_node *n, const mc_node *nl_parent)
 {
+	mc_iter it;
+	mc_iter_init(&it, n);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev == MC_EVENT_ENTER)
+			enter(w, it.cur);
+		else if (ev == MC_EVENT_EXIT)
+			leave(w, it.cur);
+		mc_node_type ty = it.cur->type;
+		if (it.cur->parent == nl_parent &&
+		    (ev == MC_EVENT_EXIT || ty == MC_CODE_BLOCK ||
+		     ty == MC_THEMATIC_BREAK || ty == MC_ANSWER))
+			mc_xml_nl(w->x);
+	}
+}
+
+int ep_content(ep_ctx *c, size_t fi, mc_buf *out)
+{
+	const ep_file *f = &c->files[fi];
+	c->cur_file = fi;
 	mc_xml x;
 	ep_xhtml_start(c, &x, out);
 	mc_xml_open(&x, "title");
-	ep_text(c, &x, c->title);
+	ep_text(c, &x, f->title);
 	mc_xml_close(&x);
 	mc_xml_open(&x, "link");
 	mc_xml_attr(&x, "rel", "stylesheet");
@@ -816,40 +991,63 @@ int ep_content(ep_ctx *c, mc_buf *out)
 	mc_xml_open(&x, "body");
 	mc_xml_attr(&x, "epub:type", "bodymatter");
 	mc_xml_nl(&x);
-	mc_xml_open(&x, "section");
-	mc_xml_attr(&x, "class", "section");
-	mc_xml_open(&x, "h1");
-	mc_xml_attr(&x, "class", "title");
-	mc_xml_attr(&x, "id", c->title_id);
-	ep_text(c, &x, c->title);
-	mc_xml_close(&x);
-	mc_xml_nl(&x);
 
-	walk w = {c, &x, 0};
-	mc_iter it;
-	mc_iter_init(&it, c->doc->root);
-	mc_event ev;
-	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
-		if (ev == MC_EVENT_ENTER)
-			enter(&w, it.cur);
-		else if (ev == MC_EVENT_EXIT)
-			leave(&w, it.cur);
-		/* a newline after each top-level block keeps the file readable */
-		mc_node_type ty = it.cur->type;
-		if (it.cur->parent == c->doc->root &&
-		    (ev == MC_EVENT_EXIT || ty == MC_CODE_BLOCK ||
-		     ty == MC_THEMATIC_BREAK || ty == MC_ANSWER))
-			mc_xml_nl(&x);
+	walk w = {c, &x, 0, c->sections};
+	bool wrapper = true; /* the file's blocks are in a <section> */
+	if (f->part) {
+		enter(&w, f->part);
+	} else if (f->first && f->first == f->last &&
+	           f->first->type == MC_SECTION) {
+		wrapper = false; /* a chapter or worksheet: its own */
+	} else {
+		mc_xml_open(&x, "section");
+		mc_xml_attr(&x, "class", "section");
 	}
-	mc_xml_close(&x); /* section */
-	mc_xml_nl(&x);
+	if (c->title_id) { /* a single page: the title heads it */
+		mc_xml_open(&x, "h1");
+		mc_xml_attr(&x, "class", "title");
+		mc_xml_attr(&x, "id", c->title_id);
+		ep_text(c, &x, c->title);
+		mc_xml_close(&x);
+		mc_xml_nl(&x);
+	}
+	for (mc_node *n = (mc_node *)f->first; n; n = n->next) {
+		bool sec = n->type == MC_SECTION;
+		walk_tree(&w, n, sec ? n : n->parent);
+		if (sec)
+			mc_xml_nl(&x);
+		if (n == f->last)
+			break;
+	}
+	if (c->sections) {
+		/* the notes first referenced in this file */
+		bool any = false;
+		for (mc_node *n = c->doc->root->first; n; n = n->next) {
+			if (n->type != MC_FOOTNOTE_DEF || info(c, n)->file != fi)
+				continue;
+			if (!any) {
+				mc_xml_open(&x, "section");
+				mc_xml_attr(&x, "class", "footnotes");
+				any = true;
+			}
+			walk_tree(&w, n, n->parent);
+		}
+		if (any) {
+			mc_xml_close(&x);
+			mc_xml_nl(&x);
+		}
+	}
+	if (wrapper) {
+		mc_xml_close(&x); /* section */
+		mc_xml_nl(&x);
+	}
 	mc_xml_close(&x); /* body */
 	mc_xml_nl(&x);
 	mc_xml_close(&x); /* html */
 	mc_xml_nl(&x);
 	if (mc_xml_finish(&x) != 0) {
-		mc_error(c->diag, 0, 0, "EPUB: the content document is not "
-		                        "well-formed (an internal error)");
+		mc_error(c->diag, 0, 0, "EPUB: the content document %s is not "
+		                        "well-formed (an internal error)", f->name);
 		return -1;
 	}
 	return 0;

@@ -1,22 +1,33 @@
 /*
  * fonts.c - TrueType faces for the PDF backend: found with fontconfig from
- * the theme's family names, embedded by libharu with UTF-8 encoding, and a
- * fallback face for every character the chosen face lacks.
+ * the theme's family names, a fallback face for every character the chosen
+ * face lacks, and each font file used embedded as a subset (Type0 font,
+ * CIDFontType2, Identity-H) of the glyphs drawn.
  *
- * A face is loaded into libharu only when a glyph of it is first measured,
- * so a document that never uses bold italic mono does not embed it.
- * Coverage comes from fontconfig's charset of each face (no glyph is ever
- * drawn from a face that lacks it, so nothing prints as a blank box).  The
- * fallback order: the regular face of the same family, the body and heading
- * faces, the theme's `fonts.fallback` families that are installed, then
- * whatever installed TrueType face fontconfig ranks best for the character.
- * libharu reads only TrueType outlines (no CFF, no colour bitmaps), so only
- * those are taken.
+ * A face's file is read (through the cache, cache.c; parsed by ttf.c) only
+ * when a glyph of it is first measured, and embedded only if text is drawn
+ * in it, so a document that never uses bold italic mono does not embed
+ * it.  Coverage comes from fontconfig's charset of each face (no glyph is
+ * ever drawn from a face that lacks it, so nothing prints as a blank box).
+ * The fallback order: the regular face of the same family, the body and
+ * heading faces, the theme's `fonts.fallback` families that are installed,
+ * then whatever installed TrueType face fontconfig ranks best for the
+ * character.  Only TrueType outlines are taken (no CFF, no colour
+ * bitmaps).
+ *
+ * Text is shown as 2-byte CIDs: each font numbers the code points drawn
+ * in the order they are first drawn (CID 0 is .notdef), and the subset's
+ * glyph i is the glyph of CID i, so the ToUnicode map gives every CID
+ * back its own character even where two characters share a glyph.
  */
 #include "pdf_int.h"
+#include "cache.h"
+#include "ttf.h"
 
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,93 +73,41 @@ size_t pdf_utf8_next(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Is this face one libharu can embed?  TrueType outlines, not colour. */
-static bool usable(FcPattern *p)
+/* Fill face f from a face fontconfig found. */
+static void take(pdf_font *f, const pdf_face_ref *r)
 {
-	FcChar8 *fmt = NULL, *file = NULL;
-	FcBool color = FcFalse;
-	if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
-		return false;
-	if (FcPatternGetString(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch &&
-	    strcmp((const char *)fmt, "TrueType") != 0)
-		return false;
-	if (FcPatternGetBool(p, FC_COLOR, 0, &color) == FcResultMatch && color)
-		return false;
-	const char *dot = strrchr((const char *)file, '.');
-	return dot && (!strcasecmp(dot, ".ttf") || !strcasecmp(dot, ".ttc"));
-}
-
-/* Fill face f from a matched pattern. */
-static void take(pdf_font *f, FcPattern *p)
-{
-	FcChar8 *file = NULL;
-	FcCharSet *cs = NULL;
-	int index = 0;
-	FcPatternGetString(p, FC_FILE, 0, &file);
-	FcPatternGetInteger(p, FC_INDEX, 0, &index);
-	f->path = mc_xmalloc(strlen((const char *)file) + 1);
-	strcpy(f->path, (const char *)file);
-	f->index = index;
-	if (FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) == FcResultMatch)
-		f->cs = FcCharSetCopy(cs);
-	else
-		f->cs = FcCharSetCreate();
-}
-
-/* Match a family with a weight and slant.  Returns the matched pattern
- * (caller destroys) or NULL; *exact tells whether the family is the one
- * asked for (not a substitute). */
-static FcPattern *match(FcConfig *cfg, const char *family, bool bold,
-                        bool italic, bool *exact)
-{
-	FcPattern *pat = FcPatternCreate();
-	if (!pat)
-		return NULL;
-	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-	FcPatternAddInteger(pat, FC_WEIGHT,
-	                    bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-	FcPatternAddInteger(pat, FC_SLANT,
-	                    italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
-	FcConfigSubstitute(cfg, pat, FcMatchPattern);
-	FcDefaultSubstitute(pat);
-	FcResult res;
-	FcPattern *m = FcFontMatch(cfg, pat, &res);
-	FcPatternDestroy(pat);
-	if (!m)
-		return NULL;
-	FcChar8 *got = NULL;
-	*exact = false;
-	for (int i = 0; FcPatternGetString(m, FC_FAMILY, i, &got) ==
-	                FcResultMatch; i++)
-		if (!strcasecmp((const char *)got, family))
-			*exact = true;
-	if (!usable(m)) {
-		FcPatternDestroy(m);
-		return NULL;
-	}
-	return m;
+	size_t l = strlen(r->path);
+	f->path = mc_xmalloc(l + 1);
+	memcpy(f->path, r->path, l + 1);
+	f->index = r->index;
+	f->cs = FcCharSetCopy(r->cs);
+	f->emb = -1;
 }
 
 int pdf_fonts_init(pdf_ctx *c)
 {
 	pdf_fonts *F = &c->fonts;
 	memset(F, 0, sizeof *F);
-	/* a configuration of our own, not fontconfig's global one: freed
-	 * with the conversion, shared with nobody */
-	F->cfg = FcInitLoadConfigAndFonts();
-	if (!F->cfg) {
+	F->cache = c->cache;
+	if (!F->cache) {
+		/* no run cache: one for this conversion alone */
+		F->own_cache = pdf_cache_create();
+		F->cache = F->own_cache;
+	}
+	if (!F->cache) {
 		mc_error(c->diag, 0, 0, "fontconfig could not be initialised");
 		return -1;
 	}
+	for (int i = 0; i < PF_MAX; i++)
+		F->f[i].emb = -1;
 	const char *fam[3] = {c->th->fonts.body, c->th->fonts.heading,
 	                      c->th->fonts.mono};
 	for (int g = 0; g < 3; g++) {
 		for (int s = 0; s < 4; s++) {
 			bool exact = false;
-			FcPattern *m = match(F->cfg, fam[g], s & PF_BOLD,
-			                     s & PF_ITALIC, &exact);
-			if (!m) {
+			pdf_face_ref r;
+			if (pdf_cache_match(F->cache, fam[g], s & PF_BOLD,
+			                    s & PF_ITALIC, &r, &exact)) {
 				if (s == 0) {
 					mc_error(c->diag, 0, 0,
 					         "no TrueType font found for "
@@ -157,12 +116,9 @@ int pdf_fonts_init(pdf_ctx *c)
 					return -1;
 				}
 				/* use the regular face for this style */
-				pdf_font *r = &F->f[g * 4];
-				pdf_font *f = &F->f[g * 4 + s];
-				f->path = mc_xmalloc(strlen(r->path) + 1);
-				strcpy(f->path, r->path);
-				f->index = r->index;
-				f->cs = FcCharSetCopy(r->cs);
+				pdf_font *rf = &F->f[g * 4];
+				pdf_face_ref rr = {rf->path, rf->index, rf->cs};
+				take(&F->f[g * 4 + s], &rr);
 				continue;
 			}
 			if (!exact && s == 0)
@@ -170,8 +126,7 @@ int pdf_fonts_init(pdf_ctx *c)
 				        "font family \"%s\" is not installed; "
 				        "using a substitute",
 				        fam[g]);
-			take(&F->f[g * 4 + s], m);
-			FcPatternDestroy(m);
+			take(&F->f[g * 4 + s], &r);
 		}
 	}
 	F->n = PF_NBASE;
@@ -188,27 +143,36 @@ void pdf_fonts_free(pdf_ctx *c)
 			FcCharSetDestroy(F->f[i].cs);
 	}
 	F->n = 0;
-	if (F->cfg)
-		FcConfigDestroy(F->cfg);
-	F->cfg = NULL;
+	for (int i = 0; i < F->nemb; i++) {
+		free(F->emb[i].cps);
+		free(F->emb[i].gids);
+		free(F->emb[i].hkey);
+		free(F->emb[i].hval);
+	}
+	F->nemb = 0;
+	/* the hyphenation patterns belong to the cache */
+	c->hyph = NULL;
+	pdf_cache_destroy(F->own_cache);
+	F->own_cache = NULL;
+	F->cache = NULL;
+}
+
+void *pdf_fonts_hyph(pdf_ctx *c, const char *path)
+{
+	return c->fonts.cache ? pdf_cache_hyph(c->fonts.cache, path) : NULL;
 }
 
 /* Add a fallback face unless its file is already there; returns its
  * index or -1. */
-static int add_face(pdf_ctx *c, FcPattern *m)
+static int add_face(pdf_ctx *c, const pdf_face_ref *r)
 {
 	pdf_fonts *F = &c->fonts;
-	FcChar8 *file = NULL;
-	int index = 0;
-	FcPatternGetString(m, FC_FILE, 0, &file);
-	FcPatternGetInteger(m, FC_INDEX, 0, &index);
 	for (int i = PF_NBASE; i < F->n; i++)
-		if (!strcmp(F->f[i].path, (const char *)file) &&
-		    F->f[i].index == index)
+		if (!strcmp(F->f[i].path, r->path) && F->f[i].index == r->index)
 			return i;
 	if (F->n >= PF_MAX)
 		return -1;
-	take(&F->f[F->n], m);
+	take(&F->f[F->n], r);
 	return F->n++;
 }
 
@@ -218,50 +182,21 @@ static void theme_fallbacks(pdf_ctx *c)
 	F->theme_fallbacks_done = true;
 	for (size_t i = 0; i < c->th->fonts.nfallback; i++) {
 		bool exact = false;
-		FcPattern *m = match(F->cfg, c->th->fonts.fallback[i], false,
-		                     false, &exact);
-		if (!m)
-			continue;
-		if (exact)
-			add_face(c, m);
-		FcPatternDestroy(m);
+		pdf_face_ref r;
+		if (!pdf_cache_match(F->cache, c->th->fonts.fallback[i], false,
+		                     false, &r, &exact) &&
+		    exact)
+			add_face(c, &r);
 	}
 }
 
 /* Any installed usable face that has cp, best ranked first. */
 static int search(pdf_ctx *c, uint32_t cp)
 {
-	FcPattern *pat = FcPatternCreate();
-	FcCharSet *cs = FcCharSetCreate();
-	int found = -1;
-	if (!pat || !cs)
-		goto out;
-	FcCharSetAddChar(cs, cp);
-	FcPatternAddCharSet(pat, FC_CHARSET, cs);
-	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
-	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
-	FcConfigSubstitute(c->fonts.cfg, pat, FcMatchPattern);
-	FcDefaultSubstitute(pat);
-	FcResult res;
-	FcFontSet *set = FcFontSort(c->fonts.cfg, pat, FcFalse, NULL, &res);
-	if (set) {
-		for (int i = 0; i < set->nfont && found < 0; i++) {
-			FcPattern *m = set->fonts[i];
-			FcCharSet *mcs = NULL;
-			if (FcPatternGetCharSet(m, FC_CHARSET, 0, &mcs) !=
-			            FcResultMatch ||
-			    !FcCharSetHasChar(mcs, cp) || !usable(m))
-				continue;
-			found = add_face(c, m);
-		}
-		FcFontSetDestroy(set);
-	}
-out:
-	if (pat)
-		FcPatternDestroy(pat);
-	if (cs)
-		FcCharSetDestroy(cs);
-	return found;
+	pdf_face_ref r;
+	if (pdf_cache_search(c->fonts.cache, cp, &r))
+		return -1;
+	return add_face(c, &r);
 }
 
 static bool has(pdf_ctx *c, int f, uint32_t cp)
@@ -300,92 +235,49 @@ int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 	return want;
 }
 
-/* libharu 2.3.0 gives UTF-8 fonts a ToUnicode CMap made of `cidrange`
- * operators, which are not allowed there (poppler warns and guesses).  Its
- * codes are the characters' UTF-16 values, so the right map is the
- * identity: write that instead, as bfranges within one high byte each. */
-static void fix_tounicode(pdf_ctx *c, HPDF_Font font)
+/* The embedding slot of a parsed file, made on first use. */
+static int emb_slot(pdf_ctx *c, const pdf_ttf *t)
 {
-	HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-	if (!tu || !tu->stream) {
-		HPDF_ResetError(c->pdf);
-		c->err = 0;
-		return;
-	}
-	mc_buf b = MC_BUF_INIT;
-	mc_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n"
-	                "12 dict begin\nbegincmap\n"
-	                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-	                "/Supplement 0 >> def\n"
-	                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-	                "1 begincodespacerange\n<0000> <FFFF>\n"
-	                "endcodespacerange\n");
-	int hi[256], n = 0;
-	for (int h = 0; h < 256; h++)
-		if (h < 0xD8 || h > 0xDF)
-			hi[n++] = h;
-	for (int i = 0; i < n; i += 100) {
-		int k = n - i < 100 ? n - i : 100;
-		mc_buf_printf(&b, "%d beginbfrange\n", k);
-		for (int j = i; j < i + k; j++)
-			mc_buf_printf(&b, "<%02X00> <%02XFF> <%02X00>\n", hi[j],
-			              hi[j], hi[j]);
-		mc_buf_puts(&b, "endbfrange\n");
-	}
-	mc_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource "
-	                "pop\nend\nend\n");
-	HPDF_MemStream_FreeData(tu->stream);
-	if (HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.data,
-	                      (HPDF_UINT)b.len) != HPDF_OK) {
-		HPDF_ResetError(c->pdf);
-		c->err = 0;
-	}
-	mc_buf_free(&b);
+	pdf_fonts *F = &c->fonts;
+	for (int i = 0; i < F->nemb; i++)
+		if (F->emb[i].ttf == t)
+			return i;
+	if (F->nemb >= PF_MAX)
+		return -1;
+	pdf_emb *e = &F->emb[F->nemb];
+	memset(e, 0, sizeof *e);
+	e->ttf = t;
+	snprintf(e->name, sizeof e->name, "F%d", F->nemb + 1);
+	return F->nemb++;
 }
 
-HPDF_Font pdf_font_handle(pdf_ctx *c, int f)
+int pdf_font_slot(pdf_ctx *c, int f)
 {
 	pdf_font *pf = &c->fonts.f[f];
-	if (pf->font || pf->failed)
-		return pf->font;
-	/* the same file may serve several styles: load it once */
-	for (int i = 0; i < c->fonts.n; i++) {
-		pdf_font *o = &c->fonts.f[i];
-		if (i != f && o->font && !strcmp(o->path, pf->path) &&
-		    o->index == pf->index) {
-			pf->font = o->font;
-			return pf->font;
+	if (pf->emb >= 0 || pf->failed)
+		return pf->emb;
+	const pdf_ttf *t = pdf_cache_ttf(c->fonts.cache, pf->path, pf->index);
+	if (t) {
+		pf->ttf = t;
+		pf->emb = emb_slot(c, t);
+		if (pf->emb >= 0)
+			return pf->emb;
+	}
+	mc_warn(c->diag, 0, 0, "could not read the font %s (not a TrueType "
+	        "font, or damaged)", pf->path);
+	pf->failed = true;
+	if (f < PF_NBASE && (f & 3)) {
+		/* a styled face: use the family's regular one */
+		int r = pdf_font_slot(c, f & ~3);
+		if (r >= 0) {
+			pf->failed = false;
+			pf->emb = r;
+			pf->ttf = c->fonts.f[f & ~3].ttf;
+			FcCharSetDestroy(pf->cs);
+			pf->cs = FcCharSetCopy(c->fonts.f[f & ~3].cs);
 		}
 	}
-	const char *name;
-	const char *dot = strrchr(pf->path, '.');
-	if (dot && !strcasecmp(dot, ".ttc"))
-		name = HPDF_LoadTTFontFromFile2(c->pdf, pf->path,
-		                                (HPDF_UINT)pf->index, HPDF_TRUE);
-	else
-		name = HPDF_LoadTTFontFromFile(c->pdf, pf->path, HPDF_TRUE);
-	HPDF_Font font = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
-	if (!font) {
-		mc_warn(c->diag, 0, 0, "could not load the font %s (libharu "
-		        "error 0x%04X)", pf->path, (unsigned)c->err);
-		HPDF_ResetError(c->pdf);
-		c->err = 0;
-		pf->failed = true;
-		if (f < PF_NBASE && (f & 3)) {
-			/* a styled face: use the family's regular one */
-			HPDF_Font r = pdf_font_handle(c, f & ~3);
-			if (r) {
-				pf->failed = false;
-				pf->font = r;
-				FcCharSetDestroy(pf->cs);
-				pf->cs = FcCharSetCopy(c->fonts.f[f & ~3].cs);
-			}
-		}
-		return pf->font;
-	}
-	fix_tounicode(c, font);
-	pf->font = font;
-	return font;
+	return pf->emb;
 }
 
 double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp)
@@ -393,13 +285,9 @@ double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp)
 	pdf_font *pf = &c->fonts.f[f];
 	if (cp < PF_WCACHE && pf->wcache && pf->wcache[cp] >= 0)
 		return pf->wcache[cp];
-	HPDF_Font font = pdf_font_handle(c, f);
 	double w = 0.5;
-	if (font) {
-		HPDF_INT u = HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)
-		                                       (cp > 0xFFFF ? 0xFFFD : cp));
-		w = u / 1000.0;
-	}
+	if (pdf_font_slot(c, f) >= 0)
+		w = pdf_ttf_width(pf->ttf, pdf_ttf_glyph(pf->ttf, cp)) / 1000.0;
 	if (cp < PF_WCACHE) {
 		if (!pf->wcache) {
 			pf->wcache = mc_xmalloc(PF_WCACHE * sizeof(float));
@@ -409,6 +297,290 @@ double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp)
 		pf->wcache[cp] = (float)w;
 	}
 	return w;
+}
+
+/* The CID of code point cp in embedded font e, assigned on first use. */
+static unsigned cid_of(pdf_emb *e, uint32_t cp)
+{
+	if ((e->n + 1) * 2 >= e->hcap) {
+		/* (re)build the hash table at twice the size */
+		size_t cap = e->hcap ? e->hcap * 2 : 256;
+		free(e->hkey);
+		free(e->hval);
+		e->hkey = mc_xmalloc(cap * sizeof *e->hkey);
+		e->hval = mc_xcalloc(cap, sizeof *e->hval);
+		e->hcap = cap;
+		for (size_t i = 1; i < e->n; i++) {
+			size_t h = (e->cps[i] * 2654435761u) & (cap - 1);
+			while (e->hval[h])
+				h = (h + 1) & (cap - 1);
+			e->hkey[h] = e->cps[i];
+			e->hval[h] = (uint16_t)i;
+		}
+	}
+	size_t h = (cp * 2654435761u) & (e->hcap - 1);
+	while (e->hval[h]) {
+		if (e->hkey[h] == cp)
+			return e->hval[h];
+		h = (h + 1) & (e->hcap - 1);
+	}
+	if (e->n >= 0xFFFF)
+		return 0; /* no CID left: .notdef */
+	if (!e->n) { /* CID 0 is .notdef */
+		e->cap = 256;
+		e->cps = mc_xmalloc(e->cap * sizeof *e->cps);
+		e->gids = mc_xmalloc(e->cap * sizeof *e->gids);
+		e->cps[0] = 0xFFFD;
+		e->gids[0] = 0;
+		e->n = 1;
+	}
+	if (e->n >= e->cap) {
+		e->cap *= 2;
+		e->cps = mc_xrealloc(e->cps, e->cap * sizeof *e->cps);
+		e->gids = mc_xrealloc(e->gids, e->cap * sizeof *e->gids);
+	}
+	unsigned cid = (unsigned)e->n++;
+	e->cps[cid] = cp;
+	e->gids[cid] = (uint16_t)pdf_ttf_glyph(e->ttf, cp);
+	e->hkey[h] = cp;
+	e->hval[h] = (uint16_t)cid;
+	return cid;
+}
+
+/* Make e's Type0 font object (filled in later) and list it in the page's
+ * resources. */
+static int emb_register(pdf_ctx *c, pdf_emb *e, HPDF_Page pg)
+{
+	if (!e->font) {
+		e->font = HPDF_Dict_New(c->pdf->mmgr);
+		if (!e->font || HPDF_Xref_Add(c->pdf->xref, e->font) != HPDF_OK)
+			return -1;
+	}
+	if (e->page == pg)
+		return 0;
+	HPDF_Dict res = HPDF_Dict_GetItem(pg, "Resources", HPDF_OCLASS_DICT);
+	if (!res)
+		return -1;
+	HPDF_Dict fonts = HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT);
+	if (!fonts) {
+		fonts = HPDF_Dict_New(c->pdf->mmgr);
+		if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
+			return -1;
+	}
+	if (!HPDF_Dict_GetItem(fonts, e->name, HPDF_OCLASS_DICT) &&
+	    HPDF_Dict_Add(fonts, e->name, e->font) != HPDF_OK)
+		return -1;
+	e->page = pg;
+	return 0;
+}
+
+int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
+                  const char *s, size_t n)
+{
+	int slot = pdf_font_slot(c, f);
+	if (slot < 0)
+		return -1;
+	pdf_emb *e = &c->fonts.emb[slot];
+	if (emb_register(c, e, pg)) {
+		c->fonts.show_failed = true;
+		return -1;
+	}
+	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
+	char *hex = mc_xmalloc(4 * n + 1);
+	size_t k = 0, i = 0;
+	while (i < n) {
+		uint32_t cp;
+		i += pdf_utf8_next(s + i, n - i, &cp);
+		unsigned cid = cid_of(e, cp);
+		static const char hd[] = "0123456789ABCDEF";
+		hex[k++] = hd[cid >> 12];
+		hex[k++] = hd[(cid >> 8) & 15];
+		hex[k++] = hd[(cid >> 4) & 15];
+		hex[k++] = hd[cid & 15];
+	}
+	int rc = 0;
+	if (setfont &&
+	    (HPDF_Stream_WriteChar(st, '/') != HPDF_OK ||
+	     HPDF_Stream_WriteStr(st, e->name) != HPDF_OK ||
+	     HPDF_Stream_WriteChar(st, ' ') != HPDF_OK ||
+	     HPDF_Stream_WriteReal(st, size) != HPDF_OK ||
+	     HPDF_Stream_WriteStr(st, " Tf\012") != HPDF_OK))
+		rc = -1;
+	if (!rc && (HPDF_Stream_WriteChar(st, '<') != HPDF_OK ||
+	            HPDF_Stream_Write(st, (const HPDF_BYTE *)hex,
+	                              (HPDF_UINT)k) != HPDF_OK ||
+	            HPDF_Stream_WriteStr(st, "> Tj\012") != HPDF_OK))
+		rc = -1;
+	free(hex);
+	if (rc)
+		c->fonts.show_failed = true;
+	return rc;
+}
+
+/* ---- the embedded fonts, once all pages are drawn ---- */
+
+/* Six capital letters naming this subset, from its glyphs. */
+static void subset_tag(const pdf_emb *e, char tag[7])
+{
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+	for (const char *p = e->ttf->psname; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	for (size_t i = 0; i < e->n; i++) {
+		h = (h ^ (e->gids[i] & 0xFF)) * 1099511628211u;
+		h = (h ^ (e->gids[i] >> 8)) * 1099511628211u;
+	}
+	for (int i = 0; i < 6; i++) {
+		tag[i] = (char)('A' + h % 26);
+		h /= 26;
+	}
+	tag[6] = 0;
+}
+
+static void tounicode(const pdf_emb *e, mc_buf *b)
+{
+	mc_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
+	               "12 dict begin\nbegincmap\n"
+	               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+	               "/Supplement 0 >> def\n"
+	               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	               "1 begincodespacerange\n<0000> <FFFF>\n"
+	               "endcodespacerange\n");
+	for (size_t i = 1; i < e->n; i += 100) {
+		size_t k = e->n - i < 100 ? e->n - i : 100;
+		mc_buf_printf(b, "%zu beginbfchar\n", k);
+		for (size_t j = i; j < i + k; j++) {
+			uint32_t cp = e->cps[j];
+			if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+				cp = 0xFFFD;
+			if (cp > 0xFFFF)
+				mc_buf_printf(b, "<%04zX> <%04X%04X>\n", j,
+				              (unsigned)(0xD800 +
+				                         ((cp - 0x10000) >> 10)),
+				              (unsigned)(0xDC00 +
+				                         ((cp - 0x10000) & 0x3FF)));
+			else
+				mc_buf_printf(b, "<%04zX> <%04X>\n", j,
+				              (unsigned)cp);
+		}
+		mc_buf_puts(b, "endbfchar\n");
+	}
+	mc_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource "
+	               "pop\nend\nend\n");
+}
+
+/* A compressed stream object holding data; NULL on failure. */
+static HPDF_Dict stream_obj(pdf_ctx *c, const void *data, size_t len)
+{
+	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+	if (!d)
+		return NULL;
+	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	if (HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
+	                      (HPDF_UINT)len) != HPDF_OK)
+		return NULL;
+	return d;
+}
+
+static int emb_finish(pdf_ctx *c, pdf_emb *e)
+{
+	const pdf_ttf *t = e->ttf;
+	HPDF_MMgr mm = c->pdf->mmgr;
+	HPDF_STATUS ret = HPDF_OK;
+	int rc = -1;
+	mc_buf ff = MC_BUF_INIT, tu = MC_BUF_INIT;
+	static const uint16_t notdef = 0;
+	if (pdf_ttf_subset(t, e->n ? e->gids : &notdef, e->n ? e->n : 1,
+	                   &ff)) {
+		mc_error(c->diag, 0, 0, "the font %s is damaged", t->psname);
+		goto out;
+	}
+	char tag[7], base[80];
+	subset_tag(e, tag);
+	snprintf(base, sizeof base, "%s+%s", tag, t->psname);
+
+	HPDF_Dict file = stream_obj(c, ff.data, ff.len);
+	if (!file)
+		goto out;
+	ret |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)ff.len);
+
+	HPDF_Dict desc = HPDF_Dict_New(mm);
+	if (!desc || HPDF_Xref_Add(c->pdf->xref, desc) != HPDF_OK)
+		goto out;
+	ret |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+	ret |= HPDF_Dict_AddName(desc, "FontName", base);
+	ret |= HPDF_Dict_AddNumber(desc, "Flags", t->flags);
+	HPDF_Array bbox = HPDF_Array_New(mm);
+	if (!bbox)
+		goto out;
+	for (int i = 0; i < 4; i++)
+		ret |= HPDF_Array_AddNumber(bbox, t->bbox[i]);
+	ret |= HPDF_Dict_Add(desc, "FontBBox", bbox);
+	ret |= HPDF_Dict_AddReal(desc, "ItalicAngle", (HPDF_REAL)t->italic);
+	ret |= HPDF_Dict_AddNumber(desc, "Ascent", t->ascent);
+	ret |= HPDF_Dict_AddNumber(desc, "Descent", t->descent);
+	ret |= HPDF_Dict_AddNumber(desc, "CapHeight", t->capheight);
+	ret |= HPDF_Dict_AddNumber(desc, "StemV", t->stemv);
+	ret |= HPDF_Dict_Add(desc, "FontFile2", file);
+
+	HPDF_Dict cid = HPDF_Dict_New(mm);
+	if (!cid || HPDF_Xref_Add(c->pdf->xref, cid) != HPDF_OK)
+		goto out;
+	ret |= HPDF_Dict_AddName(cid, "Type", "Font");
+	ret |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+	ret |= HPDF_Dict_AddName(cid, "BaseFont", base);
+	HPDF_Dict si = HPDF_Dict_New(mm);
+	if (!si)
+		goto out;
+	ret |= HPDF_Dict_Add(cid, "CIDSystemInfo", si);
+	ret |= HPDF_Dict_Add(si, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+	ret |= HPDF_Dict_Add(si, "Ordering",
+	                     HPDF_String_New(mm, "Identity", NULL));
+	ret |= HPDF_Dict_AddNumber(si, "Supplement", 0);
+	ret |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+	ret |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+	HPDF_Array w = HPDF_Array_New(mm), ws = HPDF_Array_New(mm);
+	if (!w || !ws)
+		goto out;
+	ret |= HPDF_Dict_Add(cid, "W", w);
+	ret |= HPDF_Array_AddNumber(w, 0);
+	ret |= HPDF_Array_Add(w, ws);
+	ret |= HPDF_Array_AddNumber(ws, pdf_ttf_width(t, 0));
+	for (size_t i = 1; i < e->n; i++)
+		ret |= HPDF_Array_AddNumber(ws, pdf_ttf_width(t, e->gids[i]));
+
+	tounicode(e, &tu);
+	HPDF_Dict tus = stream_obj(c, tu.data, tu.len);
+	if (!tus)
+		goto out;
+
+	HPDF_Array desc_fonts = HPDF_Array_New(mm);
+	if (!desc_fonts)
+		goto out;
+	ret |= HPDF_Dict_AddName(e->font, "Type", "Font");
+	ret |= HPDF_Dict_AddName(e->font, "Subtype", "Type0");
+	ret |= HPDF_Dict_AddName(e->font, "BaseFont", base);
+	ret |= HPDF_Dict_AddName(e->font, "Encoding", "Identity-H");
+	ret |= HPDF_Dict_Add(e->font, "DescendantFonts", desc_fonts);
+	ret |= HPDF_Array_Add(desc_fonts, cid);
+	ret |= HPDF_Dict_Add(e->font, "ToUnicode", tus);
+	if (ret == HPDF_OK)
+		rc = 0;
+out:
+	mc_buf_free(&ff);
+	mc_buf_free(&tu);
+	return rc;
+}
+
+int pdf_fonts_finish(pdf_ctx *c)
+{
+	if (c->fonts.show_failed) {
+		mc_error(c->diag, 0, 0, "text could not be written to a page");
+		return -1;
+	}
+	for (int i = 0; i < c->fonts.nemb; i++)
+		if (c->fonts.emb[i].font && emb_finish(c, &c->fonts.emb[i]))
+			return -1;
+	return 0;
 }
 
 double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n)

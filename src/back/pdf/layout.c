@@ -737,8 +737,9 @@ static int load_image(pdf_ctx *c, const char *path)
 		return -1;
 	HPDF_Image img = NULL;
 	if (len > 8 && !memcmp(buf, "\x89PNG", 4))
-		img = HPDF_LoadPngImageFromMem(c->pdf, buf, (HPDF_UINT)len);
-	else if (len > 3 && buf[0] == 0xFF && buf[1] == 0xD8)
+		img = pdf_png_image(c, buf, len); /* never libharu's: png.c */
+	else if (len > 3 && buf[0] == 0xFF && buf[1] == 0xD8 &&
+	         pdf_jpeg_ok(buf, len))
 		img = HPDF_LoadJpegImageFromMem(c->pdf, buf, (HPDF_UINT)len);
 	free(buf);
 	if (!img) {

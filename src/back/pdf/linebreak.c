@@ -1,6 +1,7 @@
 /*
  * linebreak.c - paragraphs into lines: Knuth-Plass total-fit line breaking
- * over boxes, glue and penalties, with hyphenation points from libhyphen,
+ * over boxes, glue and penalties, with hyphenation points from the
+ * hyphen package's patterns (hyph.c),
  * break opportunities from libunibreak (UAX #14: after dashes, slashes...)
  * and, for a word wider than the line (a long URL), a break allowed after
  * any character, so no glyph ever runs past the text block.
@@ -10,8 +11,8 @@
  * one slice per line holding its text ops, link rectangles and rules.
  */
 #include "pdf_int.h"
+#include "hyph.h"
 
-#include <hyphen.h>
 #include <linebreak.h>
 #include <math.h>
 #include <stdlib.h>
@@ -406,7 +407,7 @@ static void *hyph_dict(pdf_ctx *c)
 {
 	if (!c->hyph_tried) {
 		c->hyph_tried = true;
-		c->hyph = hnj_hyphen_load(HYPH_DICT);
+		c->hyph = pdf_fonts_hyph(c, HYPH_DICT);
 		if (!c->hyph)
 			mc_warn(c->diag, 0, 0,
 			        "no hyphenation patterns at %s (package "
@@ -437,22 +438,12 @@ static void hyphenate(pdf_ctx *c, wch *w, size_t n)
 				                         : ch);
 			}
 			word[len] = '\0';
-			char **rep = NULL;
-			int *pos = NULL, *cut = NULL;
-			if (hnj_hyphen_hyphenate2(c->hyph, word, (int)len, hy,
-			                          NULL, &rep, &pos, &cut) == 0) {
+			if (pdf_hyph_word(c->hyph, word, len, hy) == 0) {
 				for (size_t k = 1; k + 3 < len; k++)
 					if ((hy[k] & 1) && w[i + k].s == w[i].s &&
 					    w[i + k + 1].s == w[i].s)
 						w[i + k].brk = 2;
 			}
-			if (rep) {
-				for (size_t k = 0; k < len; k++)
-					free(rep[k]);
-				free(rep);
-			}
-			free(pos);
-			free(cut);
 		}
 		i = j;
 	}

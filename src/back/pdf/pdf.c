@@ -12,7 +12,6 @@
 #include "pdf_int.h"
 #include "../backend.h"
 
-#include <hyphen.h>
 #include <linebreak.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +105,7 @@ static void draw_shape(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0)
 }
 
 typedef struct text_state {
-	HPDF_Font font;
+	int font; /* embedded font slot, -1: none yet */
 	float size;
 	uint32_t color;
 	bool color_set;
@@ -115,21 +114,22 @@ typedef struct text_state {
 static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
                       text_state *ts)
 {
-	HPDF_Font f = pdf_font_handle(c, o->font);
-	if (!f || !o->text || !o->len)
+	int slot = pdf_font_slot(c, o->font);
+	if (slot < 0 || !o->text || !o->len)
 		return;
-	if (f != ts->font || o->size != ts->size) {
-		HPDF_Page_SetFontAndSize(pg, f, o->size);
-		ts->font = f;
-		ts->size = o->size;
-	}
+	bool setfont = slot != ts->font || o->size != ts->size;
+	ts->font = slot;
+	ts->size = o->size;
 	if (!ts->color_set || ts->color != o->color) {
 		set_fill(pg, o->color);
 		ts->color = o->color;
 		ts->color_set = true;
 	}
-	HPDF_Page_TextOut(pg, (HPDF_REAL)o->x,
-	                  (HPDF_REAL)(c->ph - (y0 + o->y)), o->text);
+	HPDF_TransMatrix m = HPDF_Page_GetTextMatrix(pg);
+	HPDF_Page_MoveTextPos(pg, (HPDF_REAL)o->x - m.x,
+	                      (HPDF_REAL)(c->ph - (y0 + o->y)) - m.y);
+	/* a failure is recorded: pdf_fonts_finish() then fails the render */
+	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->text, o->len);
 }
 
 /* Text of a header/footer template with {title} {page} {pages}. */
@@ -301,7 +301,7 @@ static int write_pages(pdf_ctx *c)
 				}
 			}
 		}
-		text_state ts = {0};
+		text_state ts = {-1, 0, 0, false};
 		HPDF_Page_BeginText(pg);
 		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
 			const pdf_slice *s = &c->slices[c->places[k].slice];
@@ -509,6 +509,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	c->diag = diag;
 	c->fields = theme->answer.fields && !(opts && opts->no_fields);
 	c->arena = mc_arena_new();
+	c->cache = opts ? opts->cache : NULL;
 	int rc = -1;
 
 	c->pdf = HPDF_New(on_error, c);
@@ -548,6 +549,8 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 		goto fail;
 	if (c->fields && pdf_fields_finish(c))
 		goto fail;
+	if (pdf_fonts_finish(c))
+		goto fail;
 	if (c->err)
 		goto fail;
 	if (save(c, out))
@@ -559,8 +562,6 @@ fail:
 	         "detail %u)", (unsigned)c->err, (unsigned)c->err_detail);
 	rc = -1;
 out:
-	if (c->hyph)
-		hnj_hyphen_free(c->hyph);
 	pdf_fonts_free(c);
 	if (c->pdf)
 		HPDF_Free(c->pdf);

@@ -50,17 +50,39 @@ enum {
 #define PF_MAX 40
 #define PF_WCACHE 0x3000 /* widths cached for code points below this */
 
+typedef struct pdf_ttf pdf_ttf;
+struct pdf_cache;
+
 typedef struct pdf_font {
 	char *path;        /* font file; NULL if the face was not found */
 	int index;         /* face index in a collection */
 	FcCharSet *cs;     /* the face's coverage (owned) */
-	HPDF_Font font;    /* loaded on first use; NULL until then */
-	bool failed;       /* libharu could not load it */
+	const pdf_ttf *ttf; /* the parsed file (the cache's), read on first
+	                       use; NULL until then */
+	int emb;           /* its slot in pdf_fonts.emb, -1 until first use */
+	bool failed;       /* the file could not be read */
 	float *wcache;     /* advance widths / 1000 em, -1 = unknown */
 } pdf_font;
 
+/* A font file embedded in this document (several styled faces may share
+ * one): the code points drawn get CIDs 1, 2, ... in the order first
+ * drawn; the embedded subset's glyph i is the glyph of CID i. */
+typedef struct pdf_emb {
+	const pdf_ttf *ttf;
+	HPDF_Dict font;     /* the Type0 font, filled in by pdf_fonts_finish */
+	char name[16];      /* its page resource name */
+	HPDF_Page page;     /* the page it was last registered with */
+	uint32_t *cps;      /* CID -> code point */
+	uint16_t *gids;     /* CID -> glyph in the font file */
+	size_t n, cap;
+	uint32_t *hkey;     /* code point -> CID: open addressing */
+	uint16_t *hval;
+	size_t hcap;
+} pdf_emb;
+
 typedef struct pdf_fonts {
-	FcConfig *cfg;    /* this conversion's own fontconfig set-up */
+	struct pdf_cache *cache; /* the run's, or own_cache */
+	struct pdf_cache *own_cache; /* made for this conversion alone */
 	pdf_font f[PF_MAX];
 	int n;            /* faces in f[] (PF_NBASE + fallbacks) */
 	int nfallback;    /* fallback faces resolved so far, from PF_NBASE */
@@ -68,6 +90,10 @@ typedef struct pdf_fonts {
 	/* code points already known to have no face at all */
 	uint32_t nohave[64];
 	int nnohave;
+	pdf_emb emb[PF_MAX];
+	int nemb;
+	bool show_failed; /* some text could not be written (reported by
+	                     pdf_fonts_finish) */
 } pdf_fonts;
 
 /* ---- drawing ops ---- */
@@ -187,8 +213,9 @@ typedef struct pdf_ctx {
 	HPDF_STATUS err, err_detail;
 	int nerr;
 
+	void *cache;   /* the run's pdf_cache (mc_render_opts.cache), or NULL */
 	pdf_fonts fonts;
-	void *hyph; /* HyphenDict *, loaded on first need (NULL before) */
+	void *hyph; /* pdf_hyph * (the cache's), on first need (NULL before) */
 	bool hyph_tried; /* a load was attempted (it may have failed) */
 
 	/* geometry of the text block */
@@ -243,8 +270,19 @@ void pdf_fonts_free(pdf_ctx *c);
 int pdf_font_for(pdf_ctx *c, int want, uint32_t cp);
 /* Advance width of cp in face f, in units of the font size. */
 double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp);
-/* The libharu font of face f (loading it), or NULL. */
-HPDF_Font pdf_font_handle(pdf_ctx *c, int f);
+/* The embedded font slot of face f (reading its file on first use), or
+ * -1 if it cannot be read (it then draws nothing). */
+int pdf_font_slot(pdf_ctx *c, int f);
+/* Show UTF-8 text in face f at the current text position of page pg
+ * (inside BT/ET): `/Fn size Tf` first when setfont, then the text as
+ * CIDs.  Returns 0, or -1 if the face cannot be read. */
+int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
+                  const char *s, size_t n);
+/* Build the embedded fonts (subsets, widths, ToUnicode) once every page
+ * is drawn.  Returns 0 or -1. */
+int pdf_fonts_finish(pdf_ctx *c);
+/* The hyphenation patterns (pdf_hyph *) from the cache, or NULL. */
+void *pdf_fonts_hyph(pdf_ctx *c, const char *path);
 /* Width of UTF-8 text drawn in face f (no fallback), in font-size units. */
 double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n);
 /* Decode one UTF-8 sequence; returns bytes used (>= 1). */
@@ -343,6 +381,7 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
  * side `size` (quiet zone included) as OP_FILL ops.  Returns 0 or -1. */
 int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
+
 /* ---- fields.c ---- */
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
@@ -357,5 +396,14 @@ int pdf_fields_finish(pdf_ctx *c);
 			(arr) = mc_xrealloc((arr), (cap) * sizeof *(arr)); \
 		}                                                         \
 	} while (0)
+
+/* ---- images (png.c) ---- */
+
+/* A PNG as an image XObject (see png.c), or NULL if the file is damaged,
+ * truncated or not a PNG this reads.  libharu's own PNG loader is never
+ * used: it aborts the process on a damaged file. */
+HPDF_Image pdf_png_image(pdf_ctx *c, const unsigned char *buf, size_t len);
+/* Whether a JPEG is whole and sane enough to embed as it is (jpeg.c). */
+bool pdf_jpeg_ok(const unsigned char *buf, size_t len);
 
 #endif

@@ -1,0 +1,314 @@
+/*
+ * cache.c - the PDF backend's run cache (see cache.h).
+ *
+ * Entries are added, never changed or removed until pdf_cache_destroy(),
+ * and each is allocated on its own, so a pointer handed out stays valid
+ * while other threads add more.  One mutex guards the lists and every
+ * fontconfig call (its configuration is shared).
+ */
+#include "cache.h"
+#include "hyph.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../theme/theme.h"
+#include "../../util/arena.h"
+
+typedef struct face {
+	char *path;
+	int index;
+	FcCharSet *cs;
+	bool parsed, ok; /* ttf read (ok: successfully) */
+	pdf_ttf ttf;
+} face;
+
+typedef struct match_ent {
+	char *family;
+	bool bold, italic, exact;
+	face *f; /* NULL: no usable face */
+} match_ent;
+
+typedef struct search_ent {
+	uint32_t cp;
+	face *f; /* NULL: none */
+} search_ent;
+
+void *mc_pdf_cache_new(const mc_theme *theme);
+void mc_pdf_cache_free(void *cache);
+
+struct pdf_cache {
+	pthread_mutex_t mu;
+	FcConfig *cfg;
+	face **faces;
+	size_t nfaces, capfaces;
+	match_ent *matches;
+	size_t nmatches, capmatches;
+	search_ent *searches;
+	size_t nsearches, capsearches;
+	bool hyph_tried;
+	pdf_hyph *hyph;
+};
+
+#define GROW(arr, n, cap)                                                  \
+	do {                                                               \
+		if ((n) >= (cap)) {                                        \
+			(cap) = (cap) ? (cap) * 2 : 16;                    \
+			(arr) = mc_xrealloc((arr), (cap) * sizeof *(arr)); \
+		}                                                          \
+	} while (0)
+
+pdf_cache *pdf_cache_create(void)
+{
+	pdf_cache *k = mc_xcalloc(1, sizeof *k);
+	/* a configuration of our own, not fontconfig's global one */
+	k->cfg = FcInitLoadConfigAndFonts();
+	if (!k->cfg || pthread_mutex_init(&k->mu, NULL)) {
+		if (k->cfg)
+			FcConfigDestroy(k->cfg);
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void pdf_cache_destroy(pdf_cache *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->nfaces; i++) {
+		face *f = k->faces[i];
+		if (f->ok)
+			pdf_ttf_close(&f->ttf);
+		if (f->cs)
+			FcCharSetDestroy(f->cs);
+		free(f->path);
+		free(f);
+	}
+	free(k->faces);
+	for (size_t i = 0; i < k->nmatches; i++)
+		free(k->matches[i].family);
+	free(k->matches);
+	free(k->searches);
+	pdf_hyph_free(k->hyph);
+	FcConfigDestroy(k->cfg);
+	pthread_mutex_destroy(&k->mu);
+	free(k);
+}
+
+/* Is this face one we can embed?  TrueType outlines, not colour. */
+static bool usable(FcPattern *p)
+{
+	FcChar8 *fmt = NULL, *file = NULL;
+	FcBool color = FcFalse;
+	if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+		return false;
+	if (FcPatternGetString(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch &&
+	    strcmp((const char *)fmt, "TrueType") != 0)
+		return false;
+	if (FcPatternGetBool(p, FC_COLOR, 0, &color) == FcResultMatch && color)
+		return false;
+	const char *dot = strrchr((const char *)file, '.');
+	return dot && (!strcasecmp(dot, ".ttf") || !strcasecmp(dot, ".ttc"));
+}
+
+/* The face record of a matched pattern (lock held). */
+static face *face_of(pdf_cache *k, FcPattern *p)
+{
+	FcChar8 *file = NULL;
+	int index = 0;
+	FcPatternGetString(p, FC_FILE, 0, &file);
+	FcPatternGetInteger(p, FC_INDEX, 0, &index);
+	for (size_t i = 0; i < k->nfaces; i++)
+		if (k->faces[i]->index == index &&
+		    !strcmp(k->faces[i]->path, (const char *)file))
+			return k->faces[i];
+	face *f = mc_xcalloc(1, sizeof *f);
+	size_t l = strlen((const char *)file);
+	f->path = mc_xmalloc(l + 1);
+	memcpy(f->path, file, l + 1);
+	f->index = index;
+	FcCharSet *cs = NULL;
+	if (FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) == FcResultMatch)
+		f->cs = FcCharSetCopy(cs);
+	else
+		f->cs = FcCharSetCreate();
+	GROW(k->faces, k->nfaces, k->capfaces);
+	k->faces[k->nfaces++] = f;
+	return f;
+}
+
+static void ref_of(const face *f, pdf_face_ref *out)
+{
+	out->path = f->path;
+	out->index = f->index;
+	out->cs = f->cs;
+}
+
+/* fontconfig's match (lock held); *exact as in pdf_cache_match. */
+static face *do_match(pdf_cache *k, const char *family, bool bold,
+                      bool italic, bool *exact)
+{
+	FcPattern *pat = FcPatternCreate();
+	if (!pat)
+		return NULL;
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcPatternAddInteger(pat, FC_WEIGHT,
+	                    bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+	FcPatternAddInteger(pat, FC_SLANT,
+	                    italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
+	FcConfigSubstitute(k->cfg, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	FcResult res;
+	FcPattern *m = FcFontMatch(k->cfg, pat, &res);
+	FcPatternDestroy(pat);
+	if (!m)
+		return NULL;
+	FcChar8 *got = NULL;
+	*exact = false;
+	for (int i = 0; FcPatternGetString(m, FC_FAMILY, i, &got) ==
+	                FcResultMatch; i++)
+		if (!strcasecmp((const char *)got, family))
+			*exact = true;
+	face *f = usable(m) ? face_of(k, m) : NULL;
+	FcPatternDestroy(m);
+	return f;
+}
+
+int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
+                    bool italic, pdf_face_ref *out, bool *exact)
+{
+	pthread_mutex_lock(&k->mu);
+	match_ent *e = NULL;
+	for (size_t i = 0; i < k->nmatches && !e; i++)
+		if (k->matches[i].bold == bold &&
+		    k->matches[i].italic == italic &&
+		    !strcmp(k->matches[i].family, family))
+			e = &k->matches[i];
+	if (!e) {
+		GROW(k->matches, k->nmatches, k->capmatches);
+		e = &k->matches[k->nmatches++];
+		memset(e, 0, sizeof *e);
+		size_t l = strlen(family);
+		e->family = mc_xmalloc(l + 1);
+		memcpy(e->family, family, l + 1);
+		e->bold = bold;
+		e->italic = italic;
+		e->f = do_match(k, family, bold, italic, &e->exact);
+	}
+	int rc = -1;
+	if (e->f) {
+		ref_of(e->f, out);
+		*exact = e->exact;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&k->mu);
+	return rc;
+}
+
+/* fontconfig's ranking of faces for cp (lock held). */
+static face *do_search(pdf_cache *k, uint32_t cp)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcCharSet *cs = FcCharSetCreate();
+	face *found = NULL;
+	if (!pat || !cs)
+		goto out;
+	FcCharSetAddChar(cs, cp);
+	FcPatternAddCharSet(pat, FC_CHARSET, cs);
+	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
+	FcConfigSubstitute(k->cfg, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	FcResult res;
+	FcFontSet *set = FcFontSort(k->cfg, pat, FcFalse, NULL, &res);
+	if (set) {
+		for (int i = 0; i < set->nfont && !found; i++) {
+			FcPattern *m = set->fonts[i];
+			FcCharSet *mcs = NULL;
+			if (FcPatternGetCharSet(m, FC_CHARSET, 0, &mcs) !=
+			            FcResultMatch ||
+			    !FcCharSetHasChar(mcs, cp) || !usable(m))
+				continue;
+			found = face_of(k, m);
+		}
+		FcFontSetDestroy(set);
+	}
+out:
+	if (pat)
+		FcPatternDestroy(pat);
+	if (cs)
+		FcCharSetDestroy(cs);
+	return found;
+}
+
+int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out)
+{
+	pthread_mutex_lock(&k->mu);
+	search_ent *e = NULL;
+	for (size_t i = 0; i < k->nsearches && !e; i++)
+		if (k->searches[i].cp == cp)
+			e = &k->searches[i];
+	if (!e) {
+		GROW(k->searches, k->nsearches, k->capsearches);
+		e = &k->searches[k->nsearches++];
+		e->cp = cp;
+		e->f = do_search(k, cp);
+	}
+	int rc = -1;
+	if (e->f) {
+		ref_of(e->f, out);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&k->mu);
+	return rc;
+}
+
+const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index)
+{
+	pthread_mutex_lock(&k->mu);
+	face *f = NULL;
+	for (size_t i = 0; i < k->nfaces && !f; i++)
+		if (k->faces[i]->index == index &&
+		    !strcmp(k->faces[i]->path, path))
+			f = k->faces[i];
+	const pdf_ttf *t = NULL;
+	if (f) {
+		if (!f->parsed) {
+			f->parsed = true;
+			f->ok = pdf_ttf_open(&f->ttf, f->path, f->index) == 0;
+		}
+		if (f->ok)
+			t = &f->ttf;
+	}
+	pthread_mutex_unlock(&k->mu);
+	return t;
+}
+
+void *pdf_cache_hyph(pdf_cache *k, const char *path)
+{
+	pthread_mutex_lock(&k->mu);
+	if (!k->hyph_tried) {
+		k->hyph_tried = true;
+		k->hyph = pdf_hyph_load(path);
+	}
+	void *h = k->hyph;
+	pthread_mutex_unlock(&k->mu);
+	return h;
+}
+
+/* The backend table's hooks (backend.h): the cache depends on nothing in
+ * the theme (fonts are matched by name as documents ask). */
+void *mc_pdf_cache_new(const mc_theme *theme)
+{
+	(void)theme;
+	return pdf_cache_create();
+}
+
+void mc_pdf_cache_free(void *cache)
+{
+	pdf_cache_destroy(cache);
+}

@@ -1,0 +1,43 @@
+/*
+ * cache.h - what the PDF backend keeps between the documents of one run:
+ * the fontconfig set-up and its answers, parsed font files and the
+ * hyphenation patterns.  Nothing in it depends on a document, and every
+ * call is safe from several threads at once (one mutex inside; what it
+ * hands out is never changed afterwards), so output never depends on
+ * what was converted before.  A conversion without a run cache makes a
+ * private one and frees it at the end.
+ */
+#ifndef MC_PDF_CACHE_H
+#define MC_PDF_CACHE_H
+
+#include <fontconfig/fontconfig.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ttf.h"
+
+typedef struct pdf_cache pdf_cache;
+
+/* A face fontconfig found: owned by the cache, valid while it lives. */
+typedef struct pdf_face_ref {
+	const char *path;
+	int index;
+	FcCharSet *cs;
+} pdf_face_ref;
+
+/* Returns NULL if fontconfig cannot be initialised. */
+pdf_cache *pdf_cache_create(void);
+void pdf_cache_destroy(pdf_cache *k);
+/* The usable (TrueType, not colour) face fontconfig matches for family
+ * with that weight and slant.  Returns 0 and fills *out (*exact: it is
+ * the family asked for, not a substitute), or -1 if there is none. */
+int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
+                    bool italic, pdf_face_ref *out, bool *exact);
+/* The best ranked usable face that has code point cp: 0 or -1. */
+int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out);
+/* The parsed font file of a face, or NULL if it cannot be read. */
+const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index);
+/* The hyphenation patterns (a pdf_hyph *, hyph.h), or NULL if missing. */
+void *pdf_cache_hyph(pdf_cache *k, const char *path);
+
+#endif

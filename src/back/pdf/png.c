@@ -1,0 +1,573 @@
+/*
+ * png.c - PNG images for the PDF, read here rather than by libharu.
+ *
+ * libharu's PNG loader keeps every image's decoded pixels in memory until
+ * the file is saved, stores soft masks uncompressed, and aborts the whole
+ * process on a damaged file (libpng's error handler is left without a
+ * jump target).  So PNGs are read here, never by libharu:
+ *
+ *   - Every chunk's CRC is checked and the image data must inflate to
+ *     exactly the rows the header promises, each row with a valid filter
+ *     type.  A truncated or damaged file is refused (the page prints the
+ *     image's alternative text) instead of embedded or crashed on.
+ *   - Opaque, non-interlaced images of 8 bits (or 1, 2, 4 bits of grey or
+ *     palette) go in as they are: a PDF reader undoes PNG's row filters
+ *     itself (FlateDecode with /Predictor 15).  No decoding, no
+ *     re-compressing.
+ *   - The rest (alpha channels, tRNS transparency, 16 bits, interlacing)
+ *     are decoded a row at a time into 8-bit colour and alpha, each
+ *     compressed as it goes (interlaced images need the whole picture
+ *     first); the alpha becomes a soft mask only if some pixel is not
+ *     opaque.
+ */
+#include "pdf_int.h"
+
+#include <hpdf_doc.h>
+#include <hpdf_image.h>
+#include <hpdf_objects.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* Images larger than this many pixels are refused (decompression bombs). */
+#define PNG_MAX_PIXELS (64u * 1024 * 1024)
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+typedef struct png_info {
+	uint32_t w, h;
+	int depth, ctype, interlace;
+	int channels;              /* samples per pixel in the file */
+	int colors;                /* colour channels out: 1 grey, 3 RGB */
+	const unsigned char *plte; /* palette, or NULL */
+	size_t nplte;              /* entries */
+	const unsigned char *trns; /* tRNS data, or NULL */
+	size_t ntrns;              /* bytes */
+	unsigned char *idat;       /* the image data, concatenated */
+	size_t nidat;
+} png_info;
+
+/* Bytes of one filtered row of `w` pixels (without the filter byte). */
+static size_t row_bytes(const png_info *pi, uint32_t w)
+{
+	return ((size_t)w * (size_t)pi->channels * (size_t)pi->depth + 7) / 8;
+}
+
+/* Adam7: pass p's first column/row and steps. */
+static const int a7[7][4] = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8},
+                             {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2},
+                             {0, 1, 1, 2}};
+
+static uint32_t pass_dim(uint32_t n, int start, int step)
+{
+	return n > (uint32_t)start ? (n - (uint32_t)start + (uint32_t)step - 1) /
+	                                     (uint32_t)step
+	                           : 0;
+}
+
+/* Read and check the chunks.  0 if the PNG is whole and of a kind this
+ * file reads; -1 otherwise. */
+static int parse(const unsigned char *b, size_t len, png_info *pi)
+{
+	memset(pi, 0, sizeof *pi);
+	if (len < 8 + 25 || memcmp(b, "\x89PNG\r\n\x1a\n", 8) != 0)
+		return -1;
+	size_t pos = 8, cap = 0;
+	bool ihdr = false, end = false;
+	while (pos + 12 <= len && !end) {
+		uint32_t n = be32(b + pos);
+		const unsigned char *type = b + pos + 4;
+		const unsigned char *data = b + pos + 8;
+		if (n > len - pos - 12)
+			return -1; /* truncated */
+		uLong crc = crc32(0L, type, (uInt)n + 4);
+		if (crc != be32(data + n))
+			return -1; /* damaged */
+		if (!ihdr && memcmp(type, "IHDR", 4) != 0)
+			return -1;
+		if (!memcmp(type, "IHDR", 4)) {
+			if (n != 13 || ihdr)
+				return -1;
+			ihdr = true;
+			pi->w = be32(data);
+			pi->h = be32(data + 4);
+			pi->depth = data[8];
+			pi->ctype = data[9];
+			pi->interlace = data[12];
+			if (data[10] != 0 || data[11] != 0 || data[12] > 1)
+				return -1;
+		} else if (!memcmp(type, "PLTE", 4)) {
+			if (n == 0 || n % 3 || n > 768)
+				return -1;
+			pi->plte = data;
+			pi->nplte = n / 3;
+		} else if (!memcmp(type, "tRNS", 4)) {
+			pi->trns = data;
+			pi->ntrns = n;
+		} else if (!memcmp(type, "IDAT", 4)) {
+			if (pi->nidat + n > cap) {
+				cap = (pi->nidat + n) * 2;
+				unsigned char *g = realloc(pi->idat, cap);
+				if (!g)
+					return -1;
+				pi->idat = g;
+			}
+			memcpy(pi->idat + pi->nidat, data, n);
+			pi->nidat += n;
+		} else if (!memcmp(type, "IEND", 4)) {
+			end = true;
+		}
+		pos += 12 + (size_t)n;
+	}
+	if (!end || !pi->nidat || !pi->w || !pi->h ||
+	    (uint64_t)pi->w * pi->h > PNG_MAX_PIXELS)
+		return -1;
+	int d = pi->depth;
+	bool low = d == 1 || d == 2 || d == 4 || d == 8;
+	switch (pi->ctype) {
+	case 0: /* grey */
+		pi->channels = pi->colors = 1;
+		if (!low && d != 16)
+			return -1;
+		if (pi->trns && pi->ntrns != 2)
+			return -1;
+		break;
+	case 2: /* RGB */
+		pi->channels = pi->colors = 3;
+		if (d != 8 && d != 16)
+			return -1;
+		if (pi->trns && pi->ntrns != 6)
+			return -1;
+		break;
+	case 3: /* palette */
+		pi->channels = 1;
+		pi->colors = 3;
+		if (!pi->plte || !low)
+			return -1;
+		if (pi->trns && pi->ntrns > pi->nplte)
+			return -1;
+		break;
+	case 4: /* grey + alpha */
+		pi->channels = 2;
+		pi->colors = 1;
+		if (d != 8 && d != 16)
+			return -1;
+		break;
+	case 6: /* RGBA */
+		pi->channels = 4;
+		pi->colors = 3;
+		if (d != 8 && d != 16)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the image can go in as it is (FlateDecode + PNG predictors). */
+static bool as_is(const png_info *pi)
+{
+	return !pi->interlace && !pi->trns && pi->depth <= 8 &&
+	       (pi->ctype == 0 || pi->ctype == 2 || pi->ctype == 3);
+}
+
+/* ---- inflating rows ---- */
+
+typedef struct rows {
+	z_stream z;
+	bool open;
+} rows;
+
+/* Inflate exactly n bytes into out; 0, or -1 if the data ends early or is
+ * damaged. */
+static int take(rows *r, unsigned char *out, size_t n)
+{
+	r->z.next_out = out;
+	r->z.avail_out = (uInt)n;
+	while (r->z.avail_out) {
+		int rc = inflate(&r->z, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			return r->z.avail_out ? -1 : 0;
+		if (rc != Z_OK)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether the stream is at its end with nothing left over. */
+static bool at_end(rows *r)
+{
+	unsigned char x;
+	r->z.next_out = &x;
+	r->z.avail_out = 1;
+	int rc = inflate(&r->z, Z_FINISH);
+	return rc == Z_STREAM_END && r->z.avail_out == 1;
+}
+
+static int paeth(int a, int b, int c)
+{
+	int p = a + b - c;
+	int pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+	if (pa <= pb && pa <= pc)
+		return a;
+	return pb <= pc ? b : c;
+}
+
+/* Undo one row's filter in place (bpp bytes a pixel, at least 1; prev
+ * the row above, all zero for the first). */
+static int unfilter(int type, unsigned char *row, const unsigned char *prev,
+                    size_t n, size_t bpp)
+{
+	switch (type) {
+	case 0:
+		return 0;
+	case 1:
+		for (size_t i = bpp; i < n; i++)
+			row[i] = (unsigned char)(row[i] + row[i - bpp]);
+		return 0;
+	case 2:
+		for (size_t i = 0; i < n; i++)
+			row[i] = (unsigned char)(row[i] + prev[i]);
+		return 0;
+	case 3:
+		for (size_t i = 0; i < n; i++) {
+			int a = i >= bpp ? row[i - bpp] : 0;
+			row[i] = (unsigned char)(row[i] + ((a + prev[i]) >> 1));
+		}
+		return 0;
+	case 4:
+		for (size_t i = 0; i < n; i++) {
+			int a = i >= bpp ? row[i - bpp] : 0;
+			int c = i >= bpp ? prev[i - bpp] : 0;
+			row[i] = (unsigned char)(row[i] + paeth(a, prev[i], c));
+		}
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Check the image data of an as-is image: whole, and every row's filter
+ * type valid. */
+static bool rows_valid(const png_info *pi)
+{
+	rows r;
+	memset(&r, 0, sizeof r);
+	if (inflateInit(&r.z) != Z_OK)
+		return false;
+	r.z.next_in = pi->idat;
+	r.z.avail_in = (uInt)pi->nidat;
+	size_t n = row_bytes(pi, pi->w) + 1;
+	unsigned char *row = malloc(n);
+	bool ok = row != NULL;
+	for (uint32_t y = 0; ok && y < pi->h; y++)
+		ok = take(&r, row, n) == 0 && row[0] <= 4;
+	ok = ok && at_end(&r);
+	free(row);
+	inflateEnd(&r.z);
+	return ok;
+}
+
+/* ---- decoding to 8-bit colour and alpha ---- */
+
+/* Sample i (of row's samples) at the image's depth. */
+static unsigned sample(const png_info *pi, const unsigned char *row,
+                       size_t i)
+{
+	switch (pi->depth) {
+	case 16:
+		return (unsigned)row[2 * i] << 8 | row[2 * i + 1];
+	case 8:
+		return row[i];
+	default: {
+		size_t bit = i * (size_t)pi->depth;
+		unsigned v = row[bit / 8] >> (8 - pi->depth - (int)(bit % 8));
+		return v & ((1u << pi->depth) - 1);
+	}
+	}
+}
+
+/* Convert one unfiltered row of w pixels to 8-bit colour (colors a pixel)
+ * and alpha; *opaque is cleared at the first transparent pixel. */
+static void convert_row(const png_info *pi, const unsigned char *row,
+                        uint32_t w, unsigned char *col, unsigned char *alpha,
+                        bool *opaque)
+{
+	unsigned maxv = (1u << pi->depth) - 1;
+	for (uint32_t x = 0; x < w; x++) {
+		size_t s = (size_t)x * (size_t)pi->channels;
+		unsigned char *c = col + (size_t)x * (size_t)pi->colors;
+		unsigned a = 255;
+		if (pi->ctype == 3) {
+			unsigned i = sample(pi, row, s);
+			if (i >= pi->nplte)
+				i = 0;
+			memcpy(c, pi->plte + 3 * i, 3);
+			if (pi->trns && i < pi->ntrns)
+				a = pi->trns[i];
+		} else {
+			unsigned v[4];
+			for (int k = 0; k < pi->channels; k++)
+				v[k] = sample(pi, row, s + (size_t)k);
+			for (int k = 0; k < pi->colors; k++)
+				c[k] = (unsigned char)(pi->depth == 16
+				                               ? v[k] >> 8
+				                               : v[k] * 255 / maxv);
+			if (pi->ctype == 4 || pi->ctype == 6) {
+				unsigned av = v[pi->channels - 1];
+				a = pi->depth == 16 ? av >> 8 : av;
+			} else if (pi->trns) {
+				bool same = true;
+				for (int k = 0; k < pi->colors; k++)
+					same = same &&
+					       v[k] == ((unsigned)pi->trns[2 * k]
+					                        << 8 |
+					                pi->trns[2 * k + 1]);
+				if (same)
+					a = 0;
+			}
+		}
+		alpha[x] = (unsigned char)a;
+		if (a != 255)
+			*opaque = false;
+	}
+}
+
+/* Compress n bytes into out (an open deflate stream). */
+static int squeeze(z_stream *z, const unsigned char *p, size_t n, mc_buf *out,
+                   int flush)
+{
+	unsigned char chunk[16384];
+	z->next_in = (unsigned char *)p;
+	z->avail_in = (uInt)n;
+	for (;;) {
+		z->next_out = chunk;
+		z->avail_out = sizeof chunk;
+		int rc = deflate(z, flush);
+		if (rc == Z_STREAM_ERROR)
+			return -1;
+		mc_buf_put(out, (const char *)chunk, sizeof chunk - z->avail_out);
+		if (flush == Z_FINISH ? rc == Z_STREAM_END : z->avail_out != 0)
+			return 0;
+	}
+}
+
+/* Decode the image into compressed colour (col) and alpha (alpha) data;
+ * *opaque tells whether every pixel was opaque. */
+static int decode(const png_info *pi, mc_buf *col, mc_buf *alpha,
+                  bool *opaque)
+{
+	size_t bpp = ((size_t)pi->channels * (size_t)pi->depth + 7) / 8;
+	size_t maxrow = row_bytes(pi, pi->w) + 1;
+	size_t cw = (size_t)pi->w * (size_t)pi->colors;
+	unsigned char *cur = calloc(1, maxrow), *prev = calloc(1, maxrow);
+	unsigned char *c_row = malloc(cw), *a_row = malloc(pi->w);
+	/* interlaced: the whole picture, put together pass by pass */
+	unsigned char *c_all = NULL, *a_all = NULL;
+	if (pi->interlace) {
+		c_all = malloc(cw * pi->h);
+		a_all = malloc((size_t)pi->w * pi->h);
+	}
+	rows r;
+	z_stream zc, za;
+	memset(&r, 0, sizeof r);
+	memset(&zc, 0, sizeof zc);
+	memset(&za, 0, sizeof za);
+	bool zi = false, zci = false, zai = false;
+	int rc = -1;
+	if (!cur || !prev || !c_row || !a_row ||
+	    (pi->interlace && (!c_all || !a_all)))
+		goto out;
+	zi = inflateInit(&r.z) == Z_OK;
+	zci = deflateInit(&zc, Z_DEFAULT_COMPRESSION) == Z_OK;
+	zai = deflateInit(&za, Z_DEFAULT_COMPRESSION) == Z_OK;
+	if (!zi || !zci || !zai)
+		goto out;
+	r.z.next_in = pi->idat;
+	r.z.avail_in = (uInt)pi->nidat;
+	*opaque = true;
+	for (int p = 0; p < (pi->interlace ? 7 : 1); p++) {
+		uint32_t pw = pi->interlace ? pass_dim(pi->w, a7[p][0], a7[p][2])
+		                            : pi->w;
+		uint32_t ph = pi->interlace ? pass_dim(pi->h, a7[p][1], a7[p][3])
+		                            : pi->h;
+		if (!pw || !ph)
+			continue;
+		size_t n = row_bytes(pi, pw);
+		memset(prev, 0, maxrow);
+		for (uint32_t y = 0; y < ph; y++) {
+			if (take(&r, cur, n + 1) != 0 ||
+			    unfilter(cur[0], cur + 1, prev + 1, n, bpp) != 0)
+				goto out;
+			convert_row(pi, cur + 1, pw, c_row, a_row, opaque);
+			if (!pi->interlace) {
+				if (squeeze(&zc, c_row, cw, col, Z_NO_FLUSH) ||
+				    squeeze(&za, a_row, pi->w, alpha, Z_NO_FLUSH))
+					goto out;
+			} else {
+				size_t yy = (size_t)a7[p][1] +
+				            (size_t)y * (size_t)a7[p][3];
+				for (uint32_t x = 0; x < pw; x++) {
+					size_t xx = (size_t)a7[p][0] +
+					            (size_t)x * (size_t)a7[p][2];
+					memcpy(c_all + yy * cw +
+					               xx * (size_t)pi->colors,
+					       c_row + (size_t)x * (size_t)pi->colors,
+					       (size_t)pi->colors);
+					a_all[yy * pi->w + xx] = a_row[x];
+				}
+			}
+			unsigned char *t = prev;
+			prev = cur;
+			cur = t;
+		}
+	}
+	if (!at_end(&r))
+		goto out;
+	if (pi->interlace &&
+	    (squeeze(&zc, c_all, cw * pi->h, col, Z_NO_FLUSH) ||
+	     squeeze(&za, a_all, (size_t)pi->w * pi->h, alpha, Z_NO_FLUSH)))
+		goto out;
+	if (squeeze(&zc, NULL, 0, col, Z_FINISH) == 0 &&
+	    squeeze(&za, NULL, 0, alpha, Z_FINISH) == 0)
+		rc = 0;
+out:
+	if (zi)
+		inflateEnd(&r.z);
+	if (zci)
+		deflateEnd(&zc);
+	if (zai)
+		deflateEnd(&za);
+	free(cur);
+	free(prev);
+	free(c_row);
+	free(a_row);
+	free(c_all);
+	free(a_all);
+	return rc;
+}
+
+/* ---- the PDF objects ---- */
+
+/* libharu drops a stream's /Filter entry unless it compresses the stream
+ * itself; data compressed here names its filter through the dictionary's
+ * write hook, which libharu calls inside the dictionary. */
+static HPDF_STATUS name_flate(HPDF_Dict d, HPDF_Stream out)
+{
+	(void)d;
+	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* A new image XObject holding `data` (already Flate-compressed), its
+ * colour space `cs` (a name) unless NULL.  NULL on failure. */
+static HPDF_Dict new_image(HPDF_Doc pdf, uint32_t w, uint32_t h, int bpc,
+                           const char *cs, const void *data, size_t len)
+{
+	HPDF_Dict img = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+	HPDF_STATUS st = img ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+	if (st == HPDF_OK) {
+		img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+		st = HPDF_Dict_AddName(img, "Type", "XObject");
+	}
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddName(img, "Subtype", "Image");
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)w);
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)h);
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(img, "BitsPerComponent", bpc);
+	if (st == HPDF_OK && cs)
+		st = HPDF_Dict_AddName(img, "ColorSpace", cs);
+	if (st == HPDF_OK)
+		st = HPDF_Stream_Write(img->stream, (const HPDF_BYTE *)data,
+		                       (HPDF_UINT)len);
+	if (st != HPDF_OK)
+		return NULL;
+	img->filter = HPDF_STREAM_FILTER_NONE; /* already compressed */
+	img->write_fn = name_flate;
+	return img;
+}
+
+/* The image as it is, with PNG predictors. */
+static HPDF_Image as_is_image(HPDF_Doc pdf, const png_info *pi)
+{
+	HPDF_MMgr mm = pdf->mmgr;
+	HPDF_Dict img = new_image(pdf, pi->w, pi->h, pi->depth,
+	                          pi->ctype == 3   ? NULL
+	                          : pi->ctype == 2 ? "DeviceRGB"
+	                                           : "DeviceGray",
+	                          pi->idat, pi->nidat);
+	HPDF_STATUS st = img ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+	if (st == HPDF_OK && pi->ctype == 3) {
+		HPDF_Array cs = HPDF_Array_New(mm);
+		st = cs ? HPDF_Dict_Add(img, "ColorSpace", cs)
+		        : HPDF_FAILD_TO_ALLOC_MEM;
+		if (st == HPDF_OK)
+			st = HPDF_Array_AddName(cs, "Indexed");
+		if (st == HPDF_OK)
+			st = HPDF_Array_AddName(cs, "DeviceRGB");
+		if (st == HPDF_OK)
+			st = HPDF_Array_AddNumber(cs, (HPDF_INT32)pi->nplte - 1);
+		if (st == HPDF_OK)
+			st = HPDF_Array_Add(
+				cs, HPDF_Binary_New(mm, (HPDF_BYTE *)pi->plte,
+			                            (HPDF_UINT)(3 * pi->nplte)));
+	}
+	HPDF_Dict parms = st == HPDF_OK ? HPDF_Dict_New(mm) : NULL;
+	if (st == HPDF_OK)
+		st = parms ? HPDF_Dict_Add(img, "DecodeParms", parms)
+		           : HPDF_FAILD_TO_ALLOC_MEM;
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(parms, "Predictor", 15);
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(parms, "Colors", pi->channels);
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(parms, "BitsPerComponent", pi->depth);
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)pi->w);
+	return st == HPDF_OK ? img : NULL;
+}
+
+/* The image decoded: 8-bit colour, and a soft mask if not opaque. */
+static HPDF_Image decoded_image(HPDF_Doc pdf, const png_info *pi)
+{
+	mc_buf col = MC_BUF_INIT, alpha = MC_BUF_INIT;
+	bool opaque = true;
+	HPDF_Dict img = NULL;
+	if (decode(pi, &col, &alpha, &opaque) == 0) {
+		img = new_image(pdf, pi->w, pi->h, 8,
+		                pi->colors == 3 ? "DeviceRGB" : "DeviceGray",
+		                col.data, col.len);
+		if (img && !opaque) {
+			HPDF_Dict mask = new_image(pdf, pi->w, pi->h, 8,
+			                           "DeviceGray", alpha.data,
+			                           alpha.len);
+			if (!mask || HPDF_Dict_Add(img, "SMask", mask) != HPDF_OK)
+				img = NULL;
+		}
+	}
+	mc_buf_free(&col);
+	mc_buf_free(&alpha);
+	return img;
+}
+
+HPDF_Image pdf_png_image(pdf_ctx *c, const unsigned char *buf, size_t len)
+{
+	png_info pi;
+	HPDF_Image img = NULL;
+	if (parse(buf, len, &pi) == 0)
+		img = as_is(&pi) ? (rows_valid(&pi) ? as_is_image(c->pdf, &pi)
+		                                    : NULL)
+		                 : decoded_image(c->pdf, &pi);
+	free(pi.idat);
+	if (!img)
+		HPDF_ResetError(c->pdf);
+	return img;
+}
