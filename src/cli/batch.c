@@ -346,6 +346,7 @@ static void run_job(shared *s, job *j)
 	fo.answer_lines = s->theme->answer.lines;
 	fo.name_label = s->theme->worksheet.name_label;
 	fo.date_label = s->theme->worksheet.date_label;
+	fo.worksheets_label = s->theme->worksheet.label;
 	mc_doc *doc = NULL;
 	double t0 = now_ms();
 	if (strcmp(j->input, "-") != 0 && access(j->input, R_OK) != 0) {

@@ -691,6 +691,18 @@ static size_t to_worksheets(mc_doc *doc, const mc_front_opts *o)
 	free(from);
 	free(notes);
 	doc->meta.kind = MC_DOC_WORKSHEETS;
+	const char *label = o->worksheets_label ? o->worksheets_label
+	                                        : "Worksheets";
+	if (*label) {
+		mc_buf t = MC_BUF_INIT;
+		if (*doc->meta.title)
+			mc_buf_printf(&t, "%s \xe2\x80\x93 %s", doc->meta.title,
+			              label); /* en dash */
+		else
+			mc_buf_puts(&t, label);
+		doc->meta.title = mc_strdup(doc, t.data);
+		mc_buf_free(&t);
+	}
 	return n;
 }
 

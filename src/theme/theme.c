@@ -283,6 +283,7 @@ static void build_schema(loader *L)
 	    OFF(worksheet.name_label), 0, 0);
 	add(L, "worksheet", "date_label", NULL, T_TEXT,
 	    OFF(worksheet.date_label), 0, 0);
+	add(L, "worksheet", "label", NULL, T_TEXT, OFF(worksheet.label), 0, 0);
 
 	add(L, "embed", "qr_size", NULL, T_LENGTH, OFF(embed.qr_size),
 	    10 * PT_PER_MM, 100 * PT_PER_MM);
@@ -1217,6 +1218,7 @@ void mc_theme_free(mc_theme *t)
 	free((char *)t->answer.placeholder);
 	free((char *)t->worksheet.name_label);
 	free((char *)t->worksheet.date_label);
+	free((char *)t->worksheet.label);
 	for (int i = 0; i < MC_EMBED_KIND__MAX; i++)
 		free((char *)t->embed.label[i]);
 	free((char *)t->toc.title);

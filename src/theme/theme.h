@@ -102,6 +102,8 @@ struct mc_theme {
 	struct {
 		const char *name_label; /* "Name" */
 		const char *date_label; /* "Date" */
+		const char *label;      /* "Worksheets": the pack's title is
+		                           "<title> - <label>" */
 	} worksheet;
 
 	/* Embedded videos / interactives / collections (MC_EMBED). */
