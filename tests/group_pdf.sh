@@ -612,7 +612,7 @@ for m in alpha beta gamma; do
 done
 sectest "constructed module" module "Module Alpha" "$CS/modules/alpha"
 sectest "constructed course" course "Test Course" "$CS"
-sectest "constructed worksheets" worksheets "Module Alpha" "$CS/modules/alpha" --worksheets
+sectest "constructed worksheets" worksheets "Module Alpha – Worksheets" "$CS/modules/alpha" --worksheets
 if [ "$SANITIZED" != 1 ] && command -v valgrind >/dev/null 2>&1; then
 	timeout $((TMO * 5)) valgrind -q --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
@@ -625,7 +625,7 @@ fi
 CL=$SHARED/corpus/connectedlib
 if [ -d "$CL/modules/mentoring" ]; then
 	sectest "corpus module (mentoring)" module "Mentoring" "$CL/modules/mentoring"
-	sectest "corpus worksheets (mentoring)" worksheets "Mentoring" "$CL/modules/mentoring" --worksheets
+	sectest "corpus worksheets (mentoring)" worksheets "Mentoring – Worksheets" "$CL/modules/mentoring" --worksheets
 	if [ "$SANITIZED" != 1 ]; then
 		sectest "corpus course" course "ConnectedLib Toolkit" "$CL"
 	fi
