@@ -364,6 +364,26 @@ n=$("$PY" -c 'import json,sys; print(sum(1 for n in json.load(open(sys.argv[1]))
 if [ $rc -eq 0 ] && [ "$n" = 12 ]; then pass "batch: the mentoring module is one document of 12 sections"
 else fail "batch: the mentoring module is one document of 12 sections" "exit $rc, $n sections"; fi
 
+# every corpus page to every format: all written; -j 2 and -j 1 alike
+fl=json
+has pdf && fl=$fl,pdf
+has epub && fl=$fl,epub
+has docx && fl=$fl,docx
+"$BIN" -q -d "$T/rc1" -t "$fl" -j 2 "$C"/modules/*/_posts/*.md 2>"$T/rc1.err"
+rc1=$?
+"$BIN" -q -d "$T/rc2" -t "$fl" -j 1 "$C"/modules/*/_posts/*.md 2>/dev/null
+rc2=$?
+n=$(ls "$C"/modules/*/_posts/*.md | wc -l)
+nf=$(printf '%s\n' "$fl" | awk -F, '{print NF}')
+got=$(find "$T/rc1" -type f | wc -l)
+why=""
+[ $rc1 -ne 0 ] || [ $rc2 -ne 0 ] && why="exit $rc1/$rc2: $(head -n 3 "$T/rc1.err")"
+[ "$got" -ne $((n * nf)) ] && why="$why; $got files for $n pages x $nf formats"
+d=$(diff -rq "$T/rc1" "$T/rc2" 2>&1 | head -n 5)
+[ -n "$d" ] && why="$why; -j 2 and -j 1 differ: $d"
+if [ -z "$why" ]; then pass "batch: every corpus page to $fl with -j 2 (files identical to -j 1)"; else fail "batch: every corpus page to $fl" "$why"; fi
+rm -rf "$T/rc1" "$T/rc2"
+
 json realcourse "$C"
 why=$("$PY" - "$T/realcourse.json" "$C/_data/course.yml" <<'PY'
 import json, re, sys
