@@ -681,6 +681,36 @@ else
 	skip "pdf: PNG kinds (no pdfimages)"
 fi
 
+# ---- a worksheet a little longer than a page is fitted onto one --------
+wf=$T/wsfit
+mkdir -p "$wf"
+{
+	printf -- '---\ntitle: Five prompts\n---\n<div class="callout activity" markdown="1">\n## Reflect\n\n'
+	for i in 1 2 3 4 5; do printf '* Prompt number %d: what did you notice...\n' "$i"; done
+	printf '</div>\n'
+} >"$wf/page.md"
+timeout "$TMO" "$BIN" -q --worksheets "$wf/page.md" -o "$wf/ws.pdf" 2>"$wf/err"
+rc=$?
+pages=$(pdfinfo "$wf/ws.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+fields=$(qpdf --json --json-key=acroform "$wf/ws.pdf" 2>/dev/null |
+	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["acroform"]["fields"]))' 2>/dev/null)
+timeout "$TMO" "$BIN" -q "$wf/page.md" -o "$wf/page.pdf" 2>/dev/null
+# the height of the first answer field, in points
+fh() { qpdf --json --json-key=acroform --json-key=qpdf "$1" 2>/dev/null | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+o = j["acroform"]["fields"][0]["object"]
+r = j["qpdf"][1]["obj:" + o]["value"]["/Rect"]
+print(round(r[3] - r[1]))' 2>/dev/null; }
+hw=$(fh "$wf/ws.pdf") hp=$(fh "$wf/page.pdf")
+# the worksheet (heading, Name/Date line, then the box) is too long for
+# the room under the title with full writing lines: they are drawn closer
+if [ $rc -eq 0 ] && [ "$pages" = 1 ] && [ "$fields" = 5 ] && [ -n "$hw" ] && [ -n "$hp" ] && [ "$hw" -lt "$hp" ]; then
+	pass "pdf: a worksheet a little over its room is fitted onto one page (answer fields ${hp}pt -> ${hw}pt high, all 5 kept)"
+else
+	fail "pdf: worksheet fitted onto one page" "exit $rc; the worksheet: $pages pages, $fields fields, field height $hw (page: $hp)"
+fi
+
 # ---- JPEGs: damaged ones are refused before libharu copies them in ----
 jk=$T/jpegs
 mkdir -p "$jk"

@@ -731,6 +731,9 @@ static unsigned char *slurp(const char *path, size_t *len)
 /* Load an image into the PDF; its index or -1. */
 static int load_image(pdf_ctx *c, const char *path)
 {
+	for (size_t i = 0; i < c->nimages; i++)
+		if (!strcmp(c->images[i].path, path))
+			return (int)i;
 	size_t len = 0;
 	unsigned char *buf = slurp(path, &len);
 	if (!buf)
@@ -749,6 +752,7 @@ static int load_image(pdf_ctx *c, const char *path)
 	}
 	PDF_GROW(c->images, c->nimages, c->capimages);
 	c->images[c->nimages].img = img;
+	c->images[c->nimages].path = path;
 	return (int)c->nimages++;
 }
 
@@ -869,7 +873,10 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		                                     : th->answer.lines;
 		if (lines > 40)
 			lines = 40;
-		double sp = th->answer.line_spacing;
+		if (c->answer_max_lines > 0 && lines > c->answer_max_lines)
+			lines = c->answer_max_lines;
+		double sp = th->answer.line_spacing *
+		            (c->answer_scale > 0 ? c->answer_scale : 1);
 		for (int k = 1; k <= lines; k++) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
 			l->x = x0;
@@ -1415,6 +1422,84 @@ static double slices_height(const pdf_ctx *c, size_t s0, size_t s1)
 	return h;
 }
 
+/* A section's heading (noted for the contents) and blocks. */
+static void section_body(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                         int depth)
+{
+	const mc_node *k = n->first;
+	if (k) {
+		size_t s0 = c->nslices;
+		nested(c, k, x0, x1, depth);
+		pdf_toc_note(c, n, s0);
+		k = k->next;
+	}
+	for (; k; k = k->next)
+		nested(c, k, x0, x1, depth);
+}
+
+/* A worksheet is printed to fit one page where it can: when it is longer
+ * than `room` it is laid out again with its writing lines closer, then
+ * fewer (at least two an answer); the first of a pack tries the room left
+ * under the title first, then a page of its own.  If nothing fits, it
+ * keeps its full lines and runs on.  The passes after the first are
+ * silent (their warnings are the first pass's). */
+static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
+                          double x1, int depth, double first_room)
+{
+	static const struct {
+		int lines;
+		double scale;
+	} tries[] = {{0, 1}, {0, 0.85}, {2, 0.85}, {2, 0.75}};
+	enum { NTRIES = sizeof tries / sizeof *tries };
+	size_t s0 = c->nslices, o0 = c->nops, l0 = c->nlinks, t0 = c->ntoc;
+	int tasks0 = c->ntasks, fields0 = c->nfields;
+	double body = c->bottom - c->top;
+	double rooms[2] = {first_room > 0 ? first_room : body, body};
+	mc_diag *d = c->diag;
+	FILE *out = d->out;
+	int nw = 0, ne = 0; /* the counts after the first pass */
+	bool done = false;
+	for (int r = 0; r < 2 && !done; r++) {
+		for (int i = 0; i < NTRIES && !done; i++) {
+			if (r == 1 && rooms[1] == rooms[0])
+				break; /* tried already */
+			if (r || i) { /* again: undo the last pass, silently */
+				c->nslices = s0;
+				c->nops = o0;
+				c->nlinks = l0;
+				c->ntoc = t0;
+				c->ntasks = tasks0;
+				c->nfields = fields0;
+				d->out = NULL;
+			}
+			c->answer_max_lines = tries[i].lines;
+			c->answer_scale = tries[i].scale;
+			section_body(c, n, x0, x1, depth);
+			if (!r && !i) {
+				nw = d->nwarnings;
+				ne = d->nerrors;
+			}
+			done = slices_height(c, s0, c->nslices) <= rooms[r];
+		}
+	}
+	if (!done) { /* runs on: with its full lines */
+		c->nslices = s0;
+		c->nops = o0;
+		c->nlinks = l0;
+		c->ntoc = t0;
+		c->ntasks = tasks0;
+		c->nfields = fields0;
+		c->answer_max_lines = 0;
+		c->answer_scale = 0;
+		section_body(c, n, x0, x1, depth);
+	}
+	c->answer_max_lines = 0;
+	c->answer_scale = 0;
+	d->out = out;
+	d->nwarnings = nw;
+	d->nerrors = ne;
+}
+
 /* A part, chapter or worksheet: on a new page.  A part without intro
  * blocks keeps its first chapter on its page (no page holding a heading
  * alone); the first worksheet of a pack shares the first page with the
@@ -1434,15 +1519,13 @@ static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		first_ws = false;
 	else
 		pdf_pagebreak(c);
-	const mc_node *k = n->first;
-	if (k) {
-		size_t s0 = c->nslices;
-		nested(c, k, x0, x1, depth);
-		pdf_toc_note(c, n, s0);
-		k = k->next;
-	}
-	for (; k; k = k->next)
-		nested(c, k, x0, x1, depth);
+	if (n->as.section.kind == MC_SECTION_WORKSHEET)
+		worksheet_fit(c, n, x0, x1, depth,
+		              first_ws ? c->bottom - c->top -
+		                                 slices_height(c, 0, brk)
+		                       : 0);
+	else
+		section_body(c, n, x0, x1, depth);
 	if (first_ws) {
 		double body = c->bottom - c->top;
 		double before = slices_height(c, 0, brk);

@@ -177,6 +177,7 @@ typedef struct pdf_link {
 
 typedef struct pdf_image {
 	HPDF_Image img;
+	const char *path; /* the file it came from: each file loaded once */
 } pdf_image;
 
 /* The look of inline text. */
@@ -261,6 +262,10 @@ typedef struct pdf_ctx {
 	pdf_toc_entry *toc;      /* parts and chapters, in document order */
 	size_t ntoc;
 	size_t nsections;        /* MC_SECTION nodes laid out so far */
+	/* a worksheet squeezed onto one page: answer lines at most this
+	 * many (0: as written) and their spacing scaled (0 means 1) */
+	int answer_max_lines;
+	double answer_scale;
 } pdf_ctx;
 
 /* ---- fonts.c ---- */
