@@ -407,7 +407,35 @@ else
 	skip "batch: course EPUB epubcheck (no epub or epubcheck)"
 fi
 
-if has pdf && command -v qpdf >/dev/null; then
+if has pdf && command -v qpdf >/dev/null && command -v pdfinfo >/dev/null; then
+	# the mentoring module's worksheet pack: one page per worksheet, with
+	# every prompt's answer field
+	"$BIN" -q --worksheets "$C/modules/mentoring" -o "$T/ws.pdf" 2>/dev/null
+	"$BIN" -q --worksheets "$C/modules/mentoring" -t json -o "$T/ws.json" 2>/dev/null
+	why=$("$PY" - "$T/ws.json" "$T/ws.pdf" <<'PY'
+import json, subprocess, sys
+d = json.load(open(sys.argv[1]))
+nws = sum(1 for n in d["body"] if n["type"] == "section")
+nans = 0
+def walk(n):
+    global nans
+    if n["type"] == "answer": nans += 1
+    for c in n.get("children", []): walk(c)
+for n in d["body"]: walk(n)
+info = subprocess.run(["pdfinfo", sys.argv[2]], capture_output=True, text=True).stdout
+pages = int([l.split()[1] for l in info.splitlines() if l.startswith("Pages:")][0])
+j = json.loads(subprocess.run(["qpdf", "--json", "--json-key=acroform", sys.argv[2]],
+                              capture_output=True, text=True).stdout)
+nf = len(j["acroform"]["fields"])
+pg = sorted({f["pageposfrom1"] for f in j["acroform"]["fields"]})
+err = []
+if pages != nws: err.append("%d pages for %d worksheets" % (pages, nws))
+if nf != nans: err.append("%d fields for %d answers" % (nf, nans))
+print("; ".join(err))
+PY
+)
+	if [ -z "$why" ]; then pass "batch: --worksheets on the mentoring module: one page per worksheet, every answer a field"; else fail "batch: --worksheets on the mentoring module" "$why"; fi
+
 	"$BIN" -q "$C" -o "$T/course.pdf" 2>/dev/null
 	why=""
 	qpdf --check "$T/course.pdf" >"$T/qc.out" 2>&1 || why="qpdf --check: $(tail -n 3 "$T/qc.out")"

@@ -59,6 +59,8 @@ void pdf_space(pdf_ctx *c, double h)
 	if (c->nslices == 0 && !c->frame)
 		return;
 	bool keep = c->nslices && c->slices[c->nslices - 1].keep_next;
+	if (c->space_scale > 0)
+		h *= c->space_scale;
 	pdf_slice *s = pdf_slice_end(c, c->nops, h);
 	s->discard = true;
 	s->keep_next = keep;
@@ -1448,8 +1450,9 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 {
 	static const struct {
 		int lines;
-		double scale;
-	} tries[] = {{0, 1}, {0, 0.85}, {2, 0.85}, {2, 0.75}};
+		double scale, space;
+	} tries[] = {{0, 1, 1}, {0, 0.85, 1}, {2, 0.85, 1}, {2, 0.75, 1},
+	             {2, 0.75, 0.5}};
 	enum { NTRIES = sizeof tries / sizeof *tries };
 	size_t s0 = c->nslices, o0 = c->nops, l0 = c->nlinks, t0 = c->ntoc;
 	int tasks0 = c->ntasks, fields0 = c->nfields;
@@ -1474,6 +1477,7 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 			}
 			c->answer_max_lines = tries[i].lines;
 			c->answer_scale = tries[i].scale;
+			c->space_scale = tries[i].space;
 			section_body(c, n, x0, x1, depth);
 			if (!r && !i) {
 				nw = d->nwarnings;
@@ -1491,10 +1495,12 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 		c->nfields = fields0;
 		c->answer_max_lines = 0;
 		c->answer_scale = 0;
+		c->space_scale = 0;
 		section_body(c, n, x0, x1, depth);
 	}
 	c->answer_max_lines = 0;
 	c->answer_scale = 0;
+	c->space_scale = 0;
 	d->out = out;
 	d->nwarnings = nw;
 	d->nerrors = ne;

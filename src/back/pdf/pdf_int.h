@@ -266,6 +266,7 @@ typedef struct pdf_ctx {
 	 * many (0: as written) and their spacing scaled (0 means 1) */
 	int answer_max_lines;
 	double answer_scale;
+	double space_scale; /* and the space between blocks (0 means 1) */
 } pdf_ctx;
 
 /* ---- fonts.c ---- */
