@@ -1439,6 +1439,29 @@ static void section_body(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		nested(c, k, x0, x1, depth);
 }
 
+/* How far layout has gone, to lay a block out again. */
+typedef struct layout_mark {
+	size_t slices, ops, links, toc;
+	int tasks, fields;
+} layout_mark;
+
+static layout_mark mark(const pdf_ctx *c)
+{
+	layout_mark m = {c->nslices, c->nops, c->nlinks, c->ntoc, c->ntasks,
+	                 c->nfields};
+	return m;
+}
+
+static void undo(pdf_ctx *c, const layout_mark *m)
+{
+	c->nslices = m->slices;
+	c->nops = m->ops;
+	c->nlinks = m->links;
+	c->ntoc = m->toc;
+	c->ntasks = m->tasks;
+	c->nfields = m->fields;
+}
+
 /* A worksheet is printed to fit one page where it can: when it is longer
  * than `room` it is laid out again with its writing lines closer, then
  * fewer (at least two an answer); the first of a pack tries the room left
@@ -1454,8 +1477,8 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 	} tries[] = {{0, 1, 1}, {0, 0.85, 1}, {2, 0.85, 1}, {2, 0.75, 1},
 	             {2, 0.75, 0.5}};
 	enum { NTRIES = sizeof tries / sizeof *tries };
-	size_t s0 = c->nslices, o0 = c->nops, l0 = c->nlinks, t0 = c->ntoc;
-	int tasks0 = c->ntasks, fields0 = c->nfields;
+	layout_mark m = mark(c);
+	size_t s0 = m.slices;
 	double body = c->bottom - c->top;
 	double rooms[2] = {first_room > 0 ? first_room : body, body};
 	mc_diag *d = c->diag;
@@ -1467,12 +1490,7 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 			if (r == 1 && rooms[1] == rooms[0])
 				break; /* tried already */
 			if (r || i) { /* again: undo the last pass, silently */
-				c->nslices = s0;
-				c->nops = o0;
-				c->nlinks = l0;
-				c->ntoc = t0;
-				c->ntasks = tasks0;
-				c->nfields = fields0;
+				undo(c, &m);
 				d->out = NULL;
 			}
 			c->answer_max_lines = tries[i].lines;
@@ -1487,12 +1505,7 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 		}
 	}
 	if (!done) { /* runs on: with its full lines */
-		c->nslices = s0;
-		c->nops = o0;
-		c->nlinks = l0;
-		c->ntoc = t0;
-		c->ntasks = tasks0;
-		c->nfields = fields0;
+		undo(c, &m);
 		c->answer_max_lines = 0;
 		c->answer_scale = 0;
 		c->space_scale = 0;
