@@ -13,9 +13,12 @@
  * same mutex as mkstemp() creates it, and unregister it after the
  * rename (or unlink), so every temporary file on disk is in the
  * registry; an output already renamed into place is whole and stays.
- * The registry belongs to main() (no global state): mc_tmpreg_stop()
- * ends the watcher (a SIGTERM sent to that thread alone, with `stopping`
- * set, so it returns instead of cleaning up) before main() returns. */
+ * A signal the parent set to be ignored (nohup's SIGHUP, SIGINT in a
+ * background job) is left alone, and stays ignored.  The registry
+ * belongs to main() (no global state): mc_tmpreg_stop() sets `stopping`
+ * (a signal that races with the end of the run then only ends the
+ * watcher: every output is whole) and cancels the watcher in sigwait()
+ * before main() returns. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,6 +36,7 @@ static void *watch(void *arg)
 		int sig = 0;
 		if (sigwait(&r->set, &sig) != 0)
 			continue;
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		pthread_mutex_lock(&r->mu);
 		if (r->stopping) {
 			pthread_mutex_unlock(&r->mu);
@@ -56,10 +60,17 @@ int mc_tmpreg_start(mc_tmpreg *r)
 	memset(r, 0, sizeof *r);
 	if (pthread_mutex_init(&r->mu, NULL) != 0)
 		return -1;
+	/* a signal the parent set to be ignored (nohup's SIGHUP, SIGINT
+	 * in a background job) stays ignored: blocking it would make it
+	 * pending, and sigwait() would act on it */
 	sigemptyset(&r->set);
-	sigaddset(&r->set, SIGINT);
-	sigaddset(&r->set, SIGTERM);
-	sigaddset(&r->set, SIGHUP);
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction sa;
+		if (sigaction(sigs[i], NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(&r->set, sigs[i]);
+	}
 	if (pthread_sigmask(SIG_BLOCK, &r->set, &r->old) != 0)
 		goto fail;
 	if (pthread_create(&r->thread, NULL, watch, r) != 0) {
@@ -80,7 +91,7 @@ void mc_tmpreg_stop(mc_tmpreg *r)
 	pthread_mutex_lock(&r->mu);
 	r->stopping = true;
 	pthread_mutex_unlock(&r->mu);
-	pthread_kill(r->thread, SIGTERM);
+	pthread_cancel(r->thread); /* sigwait() is a cancellation point */
 	pthread_join(r->thread, NULL);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->paths[i]);
