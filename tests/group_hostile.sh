@@ -117,6 +117,19 @@ for name in $cases; do
 	done
 done
 
+# limits are said, not silent: too deep nesting, too many columns
+for fmt in $formats; do
+	e=$T/out/nest-quote/nest-quote.$fmt.err
+	if grep -q 'nesting deeper than [0-9]* levels is flattened' "$e"; then
+		pass "hostile: $fmt nest-quote warns that nesting is flattened"
+	else fail "hostile: $fmt nest-quote: no warning about the nesting limit" "$(head -n 3 "$e")"; fi
+	case $fmt in pdf | docx) ;; *) continue ;; esac
+	e=$T/out/table-cols/table-cols.$fmt.err
+	if grep -q 'a table of [0-9]* columns: only the first' "$e"; then
+		pass "hostile: $fmt table-cols warns that columns are cut"
+	else fail "hostile: $fmt table-cols: no warning that columns are cut" "$(head -n 3 "$e")"; fi
+done
+
 # a whole module of them, as one document, through -d (batch)
 for fmt in $formats; do
 	case $fmt in json | epub) ;; *) continue ;; esac

@@ -1187,8 +1187,12 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		nrows++;
 	if (ncols <= 0 || nrows == 0)
 		return;
-	if (ncols > 64)
+	if (ncols > 64) {
+		mc_warn(c->diag, n->line, n->col,
+		        "a table of %d columns: only the first 64 are printed",
+		        ncols);
 		ncols = 64;
+	}
 	/* place the cells on the grid */
 	size_t ncells = 0, capcells = 0;
 	tcell *cells = NULL;
