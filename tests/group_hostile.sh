@@ -34,9 +34,11 @@ mkdir -p "$T/self"
 (
 	cd "$T/self" || exit 1
 	printf '%%PDF-1.4\n1 0 obj << /A << /S /URI /URI (javascript:alert(1)) >> >>\n%%%%EOF\n' >bad.pdf
-	mkdir -p e && printf 'application/epub+zip' >e/mimetype &&
-		printf '<html xmlns="http://www.w3.org/1999/xhtml"><a href=" JavaScript:x">x</a></html>' >e/c.xhtml &&
-		(cd e && zip -qX0 ../bad.epub mimetype && zip -qX ../bad.epub c.xhtml)
+	"$PY" -c 'import zipfile
+z = zipfile.ZipFile("bad.epub", "w")
+z.writestr("mimetype", "application/epub+zip")
+z.writestr("c.xhtml", "<html xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\" JavaScript:x\">x</a></html>")
+z.close()'
 	head -n 1 /etc/passwd >leak.json
 	printf '{"body": [{"type": "link", "href": "data:text/html,x"}]}' >bad.json
 ) >/dev/null 2>&1
@@ -86,7 +88,7 @@ conv_case() {
 	elif [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
 		why="exit $rc (crash or abort): $(tail -n 5 "$err")"
 	elif [ $rc -eq 1 ]; then
-		if ! grep -qE '(:[0-9]+:[0-9]+: error:|^mentorconv: )' "$err"; then
+		if ! grep -qE '(:[0-9]+:[0-9]+: error:|^[^ ]+: error: |^mentorconv: )' "$err"; then
 			why="exit 1 without a file:line:col: error: or mentorconv: message: $(head -n 3 "$err")"
 		elif [ -e "$out" ]; then
 			why="exit 1 but $out exists"
@@ -116,6 +118,20 @@ for name in $cases; do
 		conv_case "$name" "$in" "$fmt" "$T/out/$name" "${extra[@]}"
 	done
 done
+
+# the input size limit (256 MiB): a sparse file, so cheap to make and read
+big=$T/oversize.md
+truncate -s 257M "$big" 2>/dev/null
+if [ -f "$big" ]; then
+	for fmt in $formats; do
+		conv_case oversize "$big" "$fmt" "$T/out/oversize"
+		e=$T/out/oversize/oversize.$fmt.err
+		if grep -q 'error: input is larger than the 256 MiB limit' "$e"; then
+			pass "hostile: $fmt 257 MiB input: the size limit is the error"
+		else fail "hostile: $fmt 257 MiB input: no size-limit error" "$(head -n 3 "$e")"; fi
+	done
+	rm -f "$big"
+fi
 
 # limits are said, not silent: too deep nesting, too many columns
 for fmt in $formats; do
