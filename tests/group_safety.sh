@@ -91,7 +91,8 @@ else
 	for fmt in $formats; do
 		od=$T/st-$fmt
 		rm -rf "$od" && mkdir -p "$od"
-		timeout $((TMO * 3)) strace -f -qq -o "$T/st.$fmt.log" \
+		# LeakSanitizer cannot run under ptrace: leaks are checked elsewhere
+		ASAN_OPTIONS=exitcode=86:detect_leaks=0 timeout $((TMO * 3)) strace -f -qq -o "$T/st.$fmt.log" \
 			-e trace=%network,execve,execveat,fork,vfork,open,openat,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,link,linkat,symlink,symlinkat,chmod,fchmodat \
 			"$BIN" "$remote" -t "$fmt" -o "$od/out.$fmt" >/dev/null 2>"$T/st.err" </dev/null
 		rc=$?
@@ -264,7 +265,7 @@ if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null -e inject=wri
 		else
 			args=(-j 2 -d "$od" -t json,epub "$remote" "$T/in.md")
 		fi
-		"${DFL[@]}" strace -f -qq -o /dev/null -e trace=write -e inject=write:delay_enter=3000000 \
+		ASAN_OPTIONS=exitcode=86:detect_leaks=0 "${DFL[@]}" strace -f -qq -o /dev/null -e trace=write -e inject=write:delay_enter=3000000 \
 			"$BIN" "${args[@]}" >/dev/null 2>"$T/e" </dev/null &
 		spid=$!
 		seen=""
