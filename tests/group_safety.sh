@@ -229,7 +229,7 @@ for sig in TERM INT HUP; do
 	pid=$!
 	sleep 1
 	kill -s "$sig" "$pid" 2>/dev/null
-	wait "$pid"
+	wait "$pid" 2>/dev/null
 	rc=$?
 	why=""
 	[ $rc -eq 0 ] && why="finished before the signal (exit 0): make the page longer"
@@ -245,7 +245,7 @@ if env --ignore-signal=HUP true 2>/dev/null; then
 	pid=$!
 	sleep 1
 	kill -s HUP "$pid" 2>/dev/null
-	wait "$pid"
+	wait "$pid" 2>/dev/null
 	rc=$?
 	why=""
 	[ $rc -ne 0 ] && why="exit $rc: $(tail -n 3 "$T/e")"
