@@ -10,13 +10,15 @@ set -euo pipefail
 # with US English patterns, libunibreak, libqrencode, libpng and fonts for
 # PDF; libzip for EPUB and DOCX.  Tests: the independent checkers (qpdf,
 # poppler's pdffonts/pdftotext, zbarimg for QR codes, epubcheck on a Java
-# runtime, python3-docx, LibreOffice), valgrind and time.  cmark-gfm (the
-# command), pandoc and weasyprint are only for `make bench`'s comparisons.
+# runtime, python3-docx, LibreOffice), valgrind, time and strace (the
+# confinement and failure-safety tests).  clang and libxml2 build the
+# libFuzzer targets (`make fuzz`).  cmark-gfm (the command), pandoc and
+# weasyprint are only for `make bench`'s comparisons.
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libhyphen-dev hyphen-en-us libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev
 fonts-dejavu-core
-python3 valgrind time qpdf poppler-utils epubcheck default-jre-headless
+python3 valgrind time strace clang libxml2-dev qpdf poppler-utils epubcheck default-jre-headless
 python3-docx libreoffice-writer-nogui zbar-tools cmark-gfm pandoc weasyprint"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -444,5 +445,18 @@ int main(int argc, char **argv)
 		}
 		r.date = (int64_t)v;
 	}
-	return mc_run_batch(&r);
+	/* A file size limit (ulimit -f) must make write() fail with EFBIG,
+	 * reported and cleaned up, rather than kill the process midway. */
+	signal(SIGXFSZ, SIG_IGN);
+	/* SIGINT/SIGTERM/SIGHUP remove the temporary outputs in flight
+	 * (tmpreg.c); started before any worker thread. */
+	mc_tmpreg tmps;
+	if (mc_tmpreg_start(&tmps) != 0) {
+		fprintf(stderr, "mentorconv: cannot set up signal handling\n");
+		return 1;
+	}
+	r.tmps = &tmps;
+	int rc = mc_run_batch(&r);
+	mc_tmpreg_stop(&tmps);
+	return rc;
 }

@@ -246,7 +246,7 @@ static int write_depfile(const shared *s)
 		mc_buf_puts(&b, ":\n");
 	}
 	free(all);
-	int rc = mc_write_file(r->depfile, &b, r->umask, stderr);
+	int rc = mc_write_file(r->depfile, &b, r->umask, stderr, r->tmps);
 	mc_buf_free(&b);
 	return rc;
 }
@@ -315,9 +315,64 @@ static int write_report(const shared *s, double total_ms, int failed)
 	                  "  \"outputs_failed\": %zu,\n  \"failed\": %s,\n"
 	                  "  \"ms\": %.1f\n}\n",
 	              r->jobs, nok, nfail, failed ? "true" : "false", total_ms);
-	int rc = mc_write_file(r->report, &b, r->umask, stderr);
+	int rc = mc_write_file(r->report, &b, r->umask, stderr, r->tmps);
 	mc_buf_free(&b);
 	return rc;
+}
+
+/* ---- outputs that are inputs ---- */
+
+typedef struct file_id {
+	dev_t dev;
+	ino_t ino;
+	size_t i; /* index in r->inputs */
+} file_id;
+
+static int cmp_id(const void *a, const void *b)
+{
+	const file_id *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Whether some output of the run is one of the input files on the
+ * command line (any shard's): reported, before any work, as a refusal.
+ * One stat per input and per output (not inputs x outputs), so a batch
+ * of thousands of pages stays cheap. */
+static bool outputs_hit_inputs(const shared *s)
+{
+	const mc_run *r = s->r;
+	file_id *ids = mc_xcalloc(r->ninputs ? r->ninputs : 1, sizeof *ids);
+	size_t n = 0;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		struct stat st;
+		if (strcmp(r->inputs[i], "-") != 0 &&
+		    stat(r->inputs[i], &st) == 0 && S_ISREG(st.st_mode))
+			ids[n++] = (file_id){st.st_dev, st.st_ino, i};
+	}
+	qsort(ids, n, sizeof *ids, cmp_id);
+	bool hit = false;
+	for (size_t j = 0; j < s->njobs && n && !hit; j++) {
+		for (size_t f = 0; f < r->nformats && !hit; f++) {
+			const char *out = s->jobs[j].outs[f].path;
+			struct stat st;
+			if (!out || stat(out, &st) != 0)
+				continue;
+			file_id key = {st.st_dev, st.st_ino, 0};
+			const file_id *in = bsearch(&key, ids, n, sizeof *ids,
+			                            cmp_id);
+			if (in) {
+				fprintf(stderr, "mentorconv: the output %s is the "
+				                "input file %s; refusing to "
+				                "overwrite it\n",
+				        out, r->inputs[in->i]);
+				hit = true;
+			}
+		}
+	}
+	free(ids);
+	return hit;
 }
 
 /* ---- one input ---- */
@@ -393,7 +448,8 @@ static void run_job(shared *s, job *j)
 		} else if (o->path) {
 			o->status = (r->outdir &&
 			             mc_make_parent_dirs(o->path, r->umask, msg)) ||
-			            mc_write_file(o->path, &out, r->umask, msg);
+			            mc_write_file(o->path, &out, r->umask, msg,
+			                          r->tmps);
 		} else {
 			o->status = mc_write_stdout(&out);
 		}
@@ -542,6 +598,8 @@ int mc_run_batch(const mc_run *r)
 		}
 	}
 	free(refs);
+	if (status == 0 && outputs_hit_inputs(&s))
+		status = 1;
 
 	if (status == 0 && r->outdir) {
 		/* a clear error for an unusable output folder, before any

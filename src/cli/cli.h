@@ -5,6 +5,8 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -13,6 +15,32 @@
 #include "../front/front.h"
 #include "../util/buf.h"
 
+/* ---- tmpreg.c ---- */
+
+/* The temporary files being written, so that SIGINT, SIGTERM or SIGHUP
+ * removes them before the process ends (design: tmpreg.c).  Owned by
+ * main(); the fields are private to tmpreg.c. */
+typedef struct mc_tmpreg {
+	pthread_mutex_t mu;
+	char **paths; /* guarded by mu */
+	size_t n, cap;
+	bool stopping; /* guarded by mu */
+	bool started;
+	sigset_t set, old;
+	pthread_t thread;
+} mc_tmpreg;
+
+/* Block the signals and start the watcher thread: call before any other
+ * thread starts.  0, or -1 (then nothing was changed). */
+int mc_tmpreg_start(mc_tmpreg *r);
+/* End the watcher and restore the signal mask. */
+void mc_tmpreg_stop(mc_tmpreg *r);
+/* mkstemp(templ), the file registered (r NULL or not started: plain
+ * mkstemp).  The fd, or -1 with errno set. */
+int mc_tmpreg_mkstemp(mc_tmpreg *r, char *templ);
+/* The file at path is renamed or removed: forget it. */
+void mc_tmpreg_done(mc_tmpreg *r, const char *path);
+
 /* ---- output.c ---- */
 
 /* Whether INPUT and OUTPUT name the same existing file. */
@@ -20,10 +48,11 @@ bool mc_same_file(const char *input, const char *output);
 /* Write b to standard output; 0, or 1 after a message on stderr. */
 int mc_write_stdout(const mc_buf *b);
 /* Write b to path through a temporary file in the same folder renamed
- * into place (an existing device or pipe is written in place).  0, or 1
- * after a "mentorconv: cannot write ..." message on err. */
+ * into place (an existing device or pipe is written in place); the
+ * temporary file is registered in tmps (may be NULL) while it exists.
+ * 0, or 1 after a "mentorconv: cannot write ..." message on err. */
 int mc_write_file(const char *path, const mc_buf *b, mode_t mask,
-                  FILE *err);
+                  FILE *err, mc_tmpreg *tmps);
 /* Make the folder of `path` (and its parents).  0, or 1 after a
  * message on err. */
 int mc_make_parent_dirs(const char *path, mode_t mask, FILE *err);
@@ -49,6 +78,7 @@ typedef struct mc_run {
 	mc_front_opts front;  /* root, all_modules, worksheets */
 	mc_render_opts ropts;
 	mode_t umask;
+	mc_tmpreg *tmps;      /* temporary outputs in flight, or NULL */
 } mc_run;
 
 /* Convert every input (of this shard) to every format.  Returns the exit

@@ -78,7 +78,7 @@ static int write_special(const char *path, const mc_buf *b, FILE *err)
 
 /* Write b to path through a temporary file renamed into place. */
 int mc_write_file(const char *path, const mc_buf *b, mode_t mask,
-                  FILE *err)
+                  FILE *err, mc_tmpreg *tmps)
 {
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -97,30 +97,28 @@ int mc_write_file(const char *path, const mc_buf *b, mode_t mask,
 	mc_buf_printf(&tmp, ".%s.XXXXXX", base);
 
 	int e = 0;
-	int fd = mkstemp(tmp.data);
+	int fd = mc_tmpreg_mkstemp(tmps, tmp.data);
 	if (fd < 0) {
 		e = errno;
 		goto out;
 	}
 	/* no fsync: the rename makes the output appear whole or not at all,
-	 * and a sync per file would cost more than the conversion */
+	 * and a sync per file would cost more than the conversion.  A
+	 * failed write (disk full, EFBIG past `ulimit -f`: SIGXFSZ is
+	 * ignored) removes the partial file. */
 	if (write_all(fd, b->data ? b->data : "", b->len) != 0 ||
 	    fchmod(fd, 0666 & ~mask) != 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp.data);
-		goto out;
-	}
-	if (close(fd) != 0) {
+	} else if (close(fd) != 0) {
 		e = errno;
 		unlink(tmp.data);
-		goto out;
-	}
-	if (rename(tmp.data, path) != 0) {
+	} else if (rename(tmp.data, path) != 0) {
 		e = errno;
 		unlink(tmp.data);
-		goto out;
 	}
+	mc_tmpreg_done(tmps, tmp.data);
 out:
 	mc_buf_free(&tmp);
 	if (e) {

@@ -105,6 +105,7 @@ static const char **string_list(mc_fe *fe, yaml_document_t *d,
 typedef struct kv_iter {
 	yaml_document_t *d;
 	yaml_node_pair_t *p, *end;
+	yaml_node_pair_t *start; /* the first pair */
 } kv_iter;
 
 static bool kv_next(kv_iter *it, yaml_node_t **k, yaml_node_t **v)
@@ -121,10 +122,10 @@ static bool kv_start(kv_iter *it, yaml_document_t *d)
 {
 	yaml_node_t *root = yaml_document_get_root_node(d);
 	it->d = d;
-	it->p = it->end = NULL;
+	it->p = it->end = it->start = NULL;
 	if (!root || root->type != YAML_MAPPING_NODE)
 		return false;
-	it->p = root->data.mapping.pairs.start;
+	it->p = it->start = root->data.mapping.pairs.start;
 	it->end = root->data.mapping.pairs.top;
 	return true;
 }
@@ -134,6 +135,52 @@ static bool key_is(yaml_node_t *k, const char *s)
 	return k && k->type == YAML_SCALAR_NODE &&
 	       k->data.scalar.length == strlen(s) &&
 	       memcmp(k->data.scalar.value, s, k->data.scalar.length) == 0;
+}
+
+/* One key of the front matter, for finding duplicates by sorting. */
+typedef struct key_ref {
+	const unsigned char *s;
+	size_t len, i; /* i: the pair's position */
+} key_ref;
+
+static int cmp_key_ref(const void *a, const void *b)
+{
+	const key_ref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* For each of the root mapping's n pairs, the position of the first pair
+ * with the same (scalar) key: itself when no earlier pair has it.  n
+ * entries (free them), or NULL when n is 0.  By sorting, so a front
+ * matter of many keys costs n log n, not n^2. */
+static size_t *first_keys(yaml_document_t *d, yaml_node_pair_t *p,
+                          size_t n)
+{
+	if (n == 0)
+		return NULL;
+	size_t *first = mc_xcalloc(n, sizeof *first);
+	key_ref *r = mc_xcalloc(n, sizeof *r);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		first[i] = i;
+		yaml_node_t *k = yaml_document_get_node(d, p[i].key);
+		if (k && k->type == YAML_SCALAR_NODE)
+			r[m++] = (key_ref){k->data.scalar.value,
+			                   k->data.scalar.length, i};
+	}
+	qsort(r, m, sizeof *r, cmp_key_ref); /* equal keys by position */
+	for (size_t j = 1; j < m; j++)
+		if (r[j].len == r[j - 1].len &&
+		    memcmp(r[j].s, r[j - 1].s, r[j].len) == 0)
+			first[r[j].i] = first[r[j - 1].i];
+	free(r);
+	return first;
 }
 
 int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
@@ -159,6 +206,13 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 	}
 	size_t cap = 0;
 	yaml_node_t *k, *v;
+	/* first[i]: the first pair with pair i's key; slot[f]: where the
+	 * key of first pair f is in m->extra (SIZE_MAX: not there) */
+	size_t np = root && it.p ? (size_t)(it.end - it.p) : 0;
+	size_t *first = first_keys(&d, it.p, np);
+	size_t *slot = np ? mc_xcalloc(np, sizeof *slot) : NULL;
+	for (size_t i = 0; i < np; i++)
+		slot[i] = SIZE_MAX;
 	while (root && kv_next(&it, &k, &v)) {
 		uint32_t kl = line + (uint32_t)k->start_mark.line;
 		uint32_t kc = (uint32_t)k->start_mark.column + 1;
@@ -169,15 +223,10 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 			continue;
 		}
 		/* duplicate keys: the last one wins, as in Jekyll */
-		for (kv_iter j = {&d, root->data.mapping.pairs.start,
-		                  it.p - 1};
-		     j.p < j.end; j.p++) {
-			if (key_is(yaml_document_get_node(&d, j.p->key), key)) {
-				mc_warn(fe->diag, kl, kc,
-				        "duplicate front matter key '%s'", key);
-				break;
-			}
-		}
+		size_t pi = (size_t)(it.p - 1 - it.start);
+		if (first[pi] != pi)
+			mc_warn(fe->diag, kl, kc,
+			        "duplicate front matter key '%s'", key);
 		if (strcmp(key, "title") == 0) {
 			const char *s = scalar(fe, v);
 			if (s)
@@ -199,14 +248,12 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 			const char *s = scalar(fe, v);
 			if (!s)
 				continue;
-			size_t i;
-			for (i = 0; i < m->nextra; i++)
-				if (strcmp(m->extra[i].key, key) == 0)
-					break;
-			if (i < m->nextra) {
+			size_t i = slot[first[pi]];
+			if (i != SIZE_MAX) {
 				m->extra[i].value = s; /* the last one wins */
 				continue;
 			}
+			slot[first[pi]] = m->nextra;
 			if (m->nextra == cap) {
 				cap = cap ? cap * 2 : 8;
 				mc_pair *nv = mc_arena_alloc(fe->doc->arena,
@@ -221,6 +268,8 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 			m->nextra++;
 		}
 	}
+	free(first);
+	free(slot);
 	yaml_document_delete(&d);
 	return 0;
 }

@@ -1351,6 +1351,10 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 	place pl[MAX_COLS];
 	/* columns: the model's width, or more if the spans need it */
 	int ncols = clampi(t->as.table.ncols, 1, MAX_COLS);
+	if (t->as.table.ncols > MAX_COLS)
+		mc_warn(d->diag, t->line, t->col,
+		        "a table of %d columns: only the first %d are kept "
+		        "(Word's limit)", t->as.table.ncols, MAX_COLS);
 	memset(cy, 0, sizeof cy);
 	int ri = 0;
 	for (const mc_node *r = t->first; r; r = r->next, ri++) {

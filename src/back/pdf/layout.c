@@ -1198,8 +1198,12 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		nrows++;
 	if (ncols <= 0 || nrows == 0)
 		return;
-	if (ncols > 64)
+	if (ncols > 64) {
+		mc_warn(c->diag, n->line, n->col,
+		        "a table of %d columns: only the first 64 are printed",
+		        ncols);
 		ncols = 64;
+	}
 	/* place the cells on the grid */
 	size_t ncells = 0, capcells = 0;
 	tcell *cells = NULL;
@@ -1344,11 +1348,14 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	long save_header = c->table_header;
 	c->table_header = -1;
 	size_t ci = 0;
+	int span_end = -1; /* the last row reached by a cell placed so far */
 	for (int r = 0; r < nrows; r++) {
 		size_t op0 = pdf_slice_begin(c);
 		bool header_row = false;
 		for (; ci < ncells && cells[ci].row == r; ci++) {
 			tcell *t = &cells[ci];
+			if (t->row + t->rs - 1 > span_end)
+				span_end = t->row + t->rs - 1;
 			double h = 0;
 			for (int y = r; y < r + t->rs; y++)
 				h += rowh[y];
@@ -1386,10 +1393,11 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			c->nslices = s0;
 		}
 		pdf_slice *s = pdf_slice_end(c, op0, rowh[r]);
-		/* rows spanned by a cell stay together */
-		for (size_t k = 0; k < ncells; k++)
-			if (cells[k].row <= r && cells[k].row + cells[k].rs - 1 > r)
-				s->keep_next = true;
+		/* rows spanned by a cell stay together: cells come in row
+		 * order, so the last row any cell so far reaches says it
+		 * (a scan of every cell here was quadratic in the rows) */
+		if (span_end > r)
+			s->keep_next = true;
 		if (header_row && r == 0) {
 			s->header = -1;
 			s->keep_next = true;

@@ -1,0 +1,332 @@
+#!/usr/bin/env bash
+# group_safety.sh BINARY SHARED TMPDIR SANITIZED - what a run may touch and
+# how it fails.  Confinement: a page with remote images, iframes and video
+# converts with no network (under `unshare -rn`) and opens no socket, runs
+# no other program, and opens for writing (or renames, removes, makes)
+# nothing outside its output's folder (strace).  Failure safety: an output
+# that is an input (-o and -d), an output folder under a regular file or
+# read-only, a full device, a file size limit (ulimit -f), and SIGTERM or
+# SIGINT during a conversion or while an output is being written: exit 1
+# (or death by the signal) with a message, no partial, empty or temporary
+# output, inputs unchanged.  The hardened release binary (PIE, full RELRO,
+# BIND_NOW, stack protector, fortified calls) is checked with readelf.
+# Prints PASS/FAIL/SKIP lines (see tests/run.sh).
+set -u
+BIN=$1
+T=$3
+SAN=${4:-0}
+. "$(dirname "$0")/lib_group.sh"
+PY=${PYTHON:-python3}
+HERE=$(cd "$(dirname "$0")" && pwd)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
+TMO=${MC_TEST_TIMEOUT:-120}
+formats=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}')
+
+site=$T/site
+posts=$site/modules/h/_posts
+mkdir -p "$posts" "$site/img"
+printf 'title: Safety\nbaseurl: /\n' >"$site/_config.yml"
+cat >"$posts/2000-01-01-remote.md" <<'MD'
+---
+title: Remote things
+---
+![remote](http://127.0.0.1:9/x.png) ![remote2](https://example.invalid/y.jpg)
+
+<img src="http://127.0.0.1:9/z.png" alt="raw remote">
+
+<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" width="560" height="315"></iframe>
+
+<iframe src="http://127.0.0.1:9/frame"></iframe>
+
+<video src="http://127.0.0.1:9/v.mp4"></video>
+
+[a link](http://127.0.0.1:9/page) and *text*.
+MD
+remote=$posts/2000-01-01-remote.md
+# a page long enough to take a while in PDF (seconds, more under ASan)
+"$PY" -c 'import sys; sys.stdout.write("---\ntitle: Long\n---\n" + ("lorem ipsum dolor sit amet " * 12 + "\n") * 40000)' \
+	>"$posts/2000-01-01-long.md"
+long=$posts/2000-01-01-long.md
+sum_inputs() { (cd "$site" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
+before=$(sum_inputs)
+
+# ok_fail NAME RC ERRFILE OUT: exit 1, a mentorconv: message, no OUT, no
+# temporary file beside it; prints why not (empty: fine)
+why_fail() {
+	local rc=$1 err=$2 out=$3
+	if grep -qE 'Sanitizer|runtime error:' "$err"; then
+		echo "sanitizer report: $(grep -m 5 -E 'Sanitizer|runtime error|#[0-9] ' "$err")"
+	elif [ "$rc" -ne 1 ]; then
+		echo "exit $rc, expected 1: $(head -n 3 "$err")"
+	elif ! grep -q '^mentorconv: ' "$err"; then
+		echo "no mentorconv: message: $(head -n 3 "$err")"
+	elif [ -e "$out" ]; then
+		echo "$out exists ($(stat -c %s "$out") bytes)"
+	elif [ -d "$(dirname "$out")" ] && [ -n "$(find "$(dirname "$out")" -maxdepth 1 -name ".$(basename "$out").*")" ]; then
+		echo "a temporary file is left: $(find "$(dirname "$out")" -maxdepth 1 -name ".$(basename "$out").*")"
+	fi
+}
+t() { if [ -z "$2" ]; then pass "safety: $1"; else fail "safety: $1" "$2"; fi; }
+
+# ---- no network -------------------------------------------------------
+if command -v unshare >/dev/null 2>&1 && unshare -rn true 2>/dev/null; then
+	for fmt in $formats; do
+		rm -f "$T/net.$fmt"
+		timeout "$TMO" unshare -rn "$BIN" "$remote" -t "$fmt" -o "$T/net.$fmt" >/dev/null 2>"$T/net.err" </dev/null
+		rc=$?
+		why=""
+		[ $rc -ne 0 ] && why="exit $rc: $(head -n 3 "$T/net.err")"
+		[ -z "$why" ] && [ ! -s "$T/net.$fmt" ] && why="no output"
+		t "$fmt: remote images and iframes convert with no network (unshare -rn)" "$why"
+	done
+else
+	skip "safety: no-network run (unshare -rn not available)"
+fi
+
+# ---- strace: sockets, programs, writes ---------------------------------
+if ! command -v strace >/dev/null 2>&1 || ! strace -f -qq -o /dev/null true 2>/dev/null; then
+	skip "safety: strace checks (strace not installed or not permitted)"
+else
+	for fmt in $formats; do
+		od=$T/st-$fmt
+		rm -rf "$od" && mkdir -p "$od"
+		# LeakSanitizer cannot run under ptrace: leaks are checked elsewhere
+		ASAN_OPTIONS=exitcode=86:detect_leaks=0 timeout $((TMO * 3)) strace -f -qq -o "$T/st.$fmt.log" \
+			-e trace=%network,execve,execveat,fork,vfork,open,openat,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,link,linkat,symlink,symlinkat,chmod,fchmodat \
+			"$BIN" "$remote" -t "$fmt" -o "$od/out.$fmt" >/dev/null 2>"$T/st.err" </dev/null
+		rc=$?
+		if [ $rc -ne 0 ]; then
+			t "$fmt under strace" "exit $rc: $(head -n 3 "$T/st.err")"
+			continue
+		fi
+		why=$(grep -E '\b(socket|connect|sendto|sendmsg|bind|socketpair)\(' "$T/st.$fmt.log" | grep -v 'AF_UNIX' | head -n 3)
+		# a Unix socket would be fontconfig or a logger: none is expected either
+		[ -z "$why" ] && why=$(grep -E '\b(socket|connect)\(' "$T/st.$fmt.log" | head -n 3)
+		t "$fmt: no socket is opened (strace -e trace=%network)" "$why"
+		n=$(grep -cE '\bexecve(at)?\(' "$T/st.$fmt.log")
+		why=""
+		[ "$n" -ne 1 ] && why="$n execve calls: $(grep -E '\bexecve(at)?\(|v?fork\(' "$T/st.$fmt.log" | head -n 4)"
+		[ -z "$why" ] && grep -qE '\b(v?fork)\(' "$T/st.$fmt.log" && why="forked: $(grep -E 'fork\(' "$T/st.$fmt.log" | head -n 2)"
+		t "$fmt: nothing executed (one execve, no fork)" "$why"
+		# every write-open, creation, rename, removal: inside $od only
+		why=$("$PY" - "$T/st.$fmt.log" "$od" <<'PY'
+import re, sys, os
+log, od = sys.argv[1], os.path.realpath(sys.argv[2])
+bad = []
+for line in open(log, errors="replace"):
+    m = re.search(r"\b(open|openat|creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat|rmdir|truncate|linkat?|symlinkat?|chmod|fchmodat)\((.*)", line)
+    if not m or "= -1" in line:
+        continue
+    call, args = m.group(1), m.group(2)
+    if call in ("open", "openat") and not re.search(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC", args):
+        continue
+    for p in re.findall(r'"((?:[^"\\]|\\.)*)"', args):
+        rp = os.path.realpath(p)
+        if not (rp == od or rp.startswith(od + "/")):
+            bad.append(line.strip()[:160])
+print("\n".join(bad[:5]))
+PY
+)
+		t "$fmt: writes, renames and removals only in the output's folder" "$why"
+		left=$(find "$od" -mindepth 1 ! -name "out.$fmt")
+		t "$fmt: the output folder holds the output alone" "$left"
+	done
+fi
+
+# ---- output = input ---------------------------------------------------
+cp "$remote" "$T/in.md"
+h0=$(sha256sum <"$T/in.md")
+"$BIN" "$T/in.md" -t json -o "$T/in.md" >/dev/null 2>"$T/e" </dev/null
+rc=$?
+why=""
+[ $rc -ne 1 ] && why="exit $rc"
+[ "$(sha256sum <"$T/in.md")" != "$h0" ] && why="the input was changed"
+t "-o the input itself: refused, input unchanged" "$why"
+
+rm -rf "$T/dsame" && mkdir -p "$T/dsame/h"
+cp "$remote" "$T/dsame/h/2000-01-01-remote.json" # an input named as an output
+h0=$(sha256sum <"$T/dsame/h/2000-01-01-remote.json")
+"$BIN" -d "$T/dsame" -t json "$remote" "$T/dsame/h/2000-01-01-remote.json" >/dev/null 2>"$T/e" </dev/null
+rc=$?
+why=""
+[ $rc -ne 1 ] && why="exit $rc: $(head -n 3 "$T/e")"
+[ -z "$why" ] && ! grep -q 'refusing to overwrite' "$T/e" && why="no refusal message: $(head -n 3 "$T/e")"
+[ "$(sha256sum <"$T/dsame/h/2000-01-01-remote.json")" != "$h0" ] && why="the input was overwritten"
+t "-d batch whose output is another input: refused, input unchanged" "$why"
+
+# ---- unusable output folders --------------------------------------------
+printf 'x\n' >"$T/afile"
+"$BIN" "$remote" -t json -o "$T/afile/out.json" >/dev/null 2>"$T/e" </dev/null
+t "-o under a regular file: exit 1, message, no output" "$(why_fail $? "$T/e" "$T/afile/out.json")"
+"$BIN" -d "$T/afile/sub" -t json "$remote" >/dev/null 2>"$T/e" </dev/null
+rc=$?
+why=$(why_fail $rc "$T/e" "$T/afile/sub")
+t "-d under a regular file: exit 1, message, nothing made" "$why"
+[ "$(cat "$T/afile")" = x ] || fail "safety: the regular file in the way was changed"
+
+if [ "$(id -u)" -eq 0 ]; then
+	skip "safety: read-only output folder (running as root, which may write anyway)"
+else
+	mkdir -p "$T/ro" && chmod 555 "$T/ro"
+	"$BIN" "$remote" -t json -o "$T/ro/out.json" >/dev/null 2>"$T/e" </dev/null
+	t "-o into a read-only folder: exit 1, message, no output" "$(why_fail $? "$T/e" "$T/ro/out.json")"
+	"$BIN" -d "$T/ro" -t json "$remote" >/dev/null 2>"$T/e" </dev/null
+	rc=$?
+	why=""
+	[ $rc -ne 1 ] && why="exit $rc"
+	[ -n "$(find "$T/ro" -mindepth 1)" ] && why="wrote $(find "$T/ro" -mindepth 1 | head -n 2)"
+	t "-d into a read-only folder: exit 1, nothing written" "$why"
+	chmod 755 "$T/ro"
+fi
+
+if [ -w /dev/full ]; then
+	"$BIN" "$remote" -t json -o /dev/full >/dev/null 2>"$T/e" </dev/null
+	rc=$?
+	why=""
+	[ $rc -ne 1 ] && why="exit $rc"
+	[ -z "$why" ] && ! grep -q '^mentorconv: cannot write /dev/full' "$T/e" && why="message: $(head -n 2 "$T/e")"
+	t "-o /dev/full (a full device): exit 1, 'cannot write'" "$why"
+	"$BIN" "$remote" -t json >/dev/full 2>"$T/e" </dev/null
+	rc=$?
+	why=""
+	[ $rc -ne 1 ] && why="exit $rc"
+	[ -z "$why" ] && ! grep -q '^mentorconv: cannot write standard output' "$T/e" && why="message: $(head -n 2 "$T/e")"
+	t "standard output on a full device: exit 1, 'cannot write'" "$why"
+fi
+
+# ---- file size limit (a disk that fills up) ---------------------------------
+for fmt in $formats; do
+	od=$T/fsz-$fmt
+	rm -rf "$od" && mkdir -p "$od"
+	(ulimit -f 4 && exec "$BIN" "$long" -t "$fmt" -o "$od/out.$fmt") >/dev/null 2>"$T/e" </dev/null
+	rc=$?
+	why=$(why_fail $rc "$T/e" "$od/out.$fmt")
+	[ -z "$why" ] && ! grep -q 'cannot write.*too large' "$T/e" && why="message: $(head -n 2 "$T/e")"
+	[ -z "$why" ] && [ -n "$(find "$od" -mindepth 1)" ] && why="left: $(find "$od" -mindepth 1 | head -n 3)"
+	t "$fmt: ulimit -f 4 (4 KiB): exit 1, 'File too large', nothing left" "$why"
+done
+od=$T/fsz-d
+rm -rf "$od"
+(ulimit -f 4 && exec "$BIN" -j 2 -d "$od" -t "$(echo $formats | tr ' ' ,)" "$remote" "$long") >/dev/null 2>"$T/e" </dev/null
+rc=$?
+why=""
+[ $rc -ne 1 ] && why="exit $rc: $(tail -n 3 "$T/e")"
+[ -z "$why" ] && tmp=$(find "$od" -name '.*.??????') && [ -n "$tmp" ] && why="temporary files left: $tmp"
+[ -z "$why" ] && empty=$(find "$od" -type f -size -1) && [ -n "$empty" ] && why="empty files: $empty"
+[ -z "$why" ] && ! grep -q 'cannot write' "$T/e" && why="no 'cannot write' message: $(tail -n 3 "$T/e")"
+t "-d batch, -j 2, ulimit -f 4: exit 1, only whole outputs, no temporary file" "$why"
+
+# ---- signals ------------------------------------------------------------------
+# during the conversion: the process ends, nothing is written.  (A
+# background job starts with SIGINT ignored: env gives it back.)
+DFL=()
+env --default-signal=INT true 2>/dev/null && DFL=(env --default-signal=INT,TERM,HUP)
+for sig in TERM INT HUP; do
+	od=$T/sig-$sig
+	rm -rf "$od" && mkdir -p "$od"
+	"${DFL[@]}" "$BIN" "$long" -t pdf -o "$od/out.pdf" >/dev/null 2>"$T/e" </dev/null &
+	pid=$!
+	sleep 1
+	kill -s "$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	why=""
+	[ $rc -eq 0 ] && why="finished before the signal (exit 0): make the page longer"
+	[ -z "$why" ] && [ $rc -ne $((128 + $(kill -l "$sig"))) ] && why="exit $rc, expected death by SIG$sig: $(tail -n 3 "$T/e")"
+	[ -z "$why" ] && [ -n "$(find "$od" -mindepth 1)" ] && why="left: $(find "$od" -mindepth 1)"
+	t "SIG$sig during a PDF conversion: killed, nothing written" "$why"
+done
+# a signal ignored by the parent (nohup) stays ignored: the run completes
+if env --ignore-signal=HUP true 2>/dev/null; then
+	od=$T/sig-nohup
+	rm -rf "$od" && mkdir -p "$od"
+	env --ignore-signal=HUP "$BIN" "$long" -t pdf -o "$od/out.pdf" >/dev/null 2>"$T/e" </dev/null &
+	pid=$!
+	sleep 1
+	kill -s HUP "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	why=""
+	[ $rc -ne 0 ] && why="exit $rc: $(tail -n 3 "$T/e")"
+	[ -z "$why" ] && ! head -c 5 "$od/out.pdf" 2>/dev/null | grep -q '%PDF-' && why="no whole output"
+	t "SIGHUP ignored by the parent (nohup): still ignored, the run completes" "$why"
+fi
+# while the output is being written: each write() is held 3 s by strace,
+# the signal comes when the temporary file exists
+if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null; then
+	for mode in "TERM -o" "INT -o" "HUP -o" "TERM -d"; do
+		sig=${mode% *}
+		how=${mode#* }
+		od=$T/sigw-$sig$how
+		rm -rf "$od" && mkdir -p "$od"
+		if [ "$how" = -o ]; then
+			args=("$remote" -t pdf -o "$od/out.pdf")
+		else
+			args=(-j 2 -d "$od" -t json,epub "$remote" "$T/in.md")
+		fi
+		ASAN_OPTIONS=exitcode=86:detect_leaks=0 "${DFL[@]}" strace -f -qq -o /dev/null -e trace=write -e inject=write:delay_enter=3000000 \
+			"$BIN" "${args[@]}" >/dev/null 2>"$T/e" </dev/null &
+		spid=$!
+		seen=""
+		for _ in $(seq 300); do
+			seen=$(find "$od" -name '.*.??????' | head -n 1)
+			[ -n "$seen" ] && break
+			sleep 0.1
+		done
+		pid=$(pgrep -P "$spid" | head -n 1)
+		if [ -z "$seen" ] || [ -z "$pid" ]; then
+			kill "$spid" 2>/dev/null
+			wait "$spid" 2>/dev/null
+			fail "safety: SIG$sig while writing ($how): no temporary file appeared to interrupt"
+			continue
+		fi
+		kill -s "$sig" "$pid"
+		wait "$spid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		why=""
+		left=$(find "$od" -name '.*.??????')
+		[ -n "$left" ] && why="temporary files left: $left"
+		[ -z "$why" ] && [ -e "$seen" ] && why="$seen still exists"
+		t "SIG$sig while writing ($how): temporary files removed" "$why"
+	done
+else
+	skip "safety: signal while writing (strace with fault injection not available)"
+fi
+
+after=$(sum_inputs)
+[ "$before" = "$after" ] && pass "safety: inputs unchanged (sha256)" ||
+	fail "safety: inputs changed" "$(diff <(echo "$before") <(echo "$after") | head -n 5)"
+
+# ---- the hardened release build --------------------------------------------
+if [ "$SAN" = 1 ]; then
+	: # the sanitizer build is not hardened (and need not be)
+elif ! command -v readelf >/dev/null 2>&1; then
+	skip "safety: hardening (no readelf)"
+else
+	why=""
+	readelf -h "$BIN" | grep -q 'Type:.*DYN' || why="not a position-independent executable (Type is not DYN)"
+	t "build: PIE (ELF type DYN)" "$why"
+	why=""
+	readelf -lW "$BIN" | grep -q GNU_RELRO || why="no GNU_RELRO segment"
+	t "build: RELRO segment" "$why"
+	why=""
+	readelf -dW "$BIN" | grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' || why="no BIND_NOW (lazy binding: partial RELRO only)"
+	t "build: BIND_NOW (full RELRO)" "$why"
+	why=""
+	readelf -sW --dyn-syms "$BIN" | grep -q '__stack_chk_fail' || why="no __stack_chk_fail: no stack protector"
+	t "build: stack protector" "$why"
+	why=""
+	readelf -sW --dyn-syms "$BIN" | grep -qE '__[a-z]+_chk@' || why="no __*_chk calls: not built with _FORTIFY_SOURCE"
+	t "build: _FORTIFY_SOURCE" "$why"
+	if readelf -n "$BIN" 2>/dev/null | grep -q 'x86 feature: IBT'; then
+		pass "build: CET (IBT, SHSTK) marked"
+	elif [ "$(uname -m)" = x86_64 ]; then
+		skip "safety: build: CET not marked (a library linked in lacks it, or the compiler has no -fcf-protection)"
+	fi
+	if command -v hardening-check >/dev/null 2>&1; then
+		hardening-check "$BIN" >"$T/hc" 2>&1
+		t "build: hardening-check" "$(grep -E ': no' "$T/hc")"
+	fi
+fi
+exit 0
