@@ -132,11 +132,12 @@ out:
 
 int mc_make_parent_dirs(const char *path, mode_t mask, FILE *err)
 {
-	char *d = strcpy(malloc(strlen(path) + 1), path);
+	char *d = malloc(strlen(path) + 1);
 	if (!d) {
 		fprintf(err, "mentorconv: out of memory\n");
 		return 1;
 	}
+	strcpy(d, path);
 	char *slash = strrchr(d, '/');
 	int rc = 0;
 	if (slash && slash != d) {
