@@ -336,6 +336,28 @@ else
 			fail "$name (exit $rc)" "$(tail -n 8 "$T/vg.err")"
 		fi
 	done
+	# every corpus page and the seed to every format, in one process
+	# (batch mode, one thread): the whole corpus under valgrind
+	if [ -d "$SHARED/corpus" ]; then
+		all=()
+		while IFS= read -r f; do all+=("$f"); done < <(find "$SHARED/corpus" -name '*.md' -type f | LC_ALL=C sort)
+		[ -f "$SEED" ] && all+=("$SEED")
+		fmts=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}' | paste -sd, -)
+		timeout $((TMO * 20)) valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			"$BIN" -q -j 1 -d "$T/vgall" -t "$fmts" "${all[@]}" >/dev/null 2>"$T/vg.err" </dev/null
+		rc=$?
+		n=$(find "$T/vgall" -type f 2>/dev/null | wc -l)
+		name="valgrind: all ${#all[@]} corpus pages and the seed to $fmts in one run ($n files)"
+		if [ $rc -eq 0 ] && [ "$n" -gt 0 ]; then
+			pass "$name"
+		elif [ $rc -eq 99 ]; then
+			fail "$name (memory errors or leaks)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"
+		else
+			fail "$name (exit $rc)" "$(tail -n 8 "$T/vg.err")"
+		fi
+		rm -rf "$T/vgall"
+	fi
 fi
 
 # ---- format groups: tests/group_<fmt>.sh, one per backend --------------
