@@ -196,7 +196,8 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus-$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	  (cd build/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  (cd build/fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -timeout=20 -rss_limit_mb=2048 -artifact_prefix=$$t- -print_final_stats=1 \
 	    corpus-$$t seeds) || exit 1; \
 	done
