@@ -1761,6 +1761,17 @@ static void code_block(dx *d, ctx *c, const mc_node *n)
 	}
 }
 
+/* A list item's marker (or a pending mark) needs a paragraph to stand in
+ * before a block that cannot carry it (a table, an embed's card). */
+static void marker_para(dx *d, ctx *c)
+{
+	if (!c->item_pending && !c->mark)
+		return;
+	para p = {NULL, false, -1, 0, NULL};
+	p_open(d, c, &p);
+	p_close(d);
+}
+
 static void block(dx *d, ctx *c, const mc_node *n, int depth)
 {
 	if (depth > MAX_NEST) {
@@ -1837,11 +1848,7 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		break;
 	}
 	case MC_TABLE:
-		if (c->item_pending || c->mark) {
-			para p = {NULL, false, -1, 0, NULL};
-			p_open(d, c, &p);
-			p_close(d);
-		}
+		marker_para(d, c);
 		table(d, c, n, depth);
 		break;
 	case MC_FIGURE:
@@ -1851,11 +1858,7 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		callout(d, c, n, depth);
 		break;
 	case MC_EMBED:
-		if (c->item_pending || c->mark) {
-			para p = {NULL, false, -1, 0, NULL};
-			p_open(d, c, &p);
-			p_close(d);
-		}
+		marker_para(d, c);
 		embed(d, c, n, depth);
 		break;
 	case MC_DETAILS: {

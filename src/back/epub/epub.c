@@ -349,14 +349,7 @@ static int nav_xhtml(ep_ctx *c, mc_buf *b)
 	mc_xml x;
 	ep_xhtml_start(c, &x, b);
 	mc_xml_leaf(&x, "title", c->title);
-	mc_xml_open(&x, "link");
-	mc_xml_attr(&x, "rel", "stylesheet");
-	mc_xml_attr(&x, "type", "text/css");
-	mc_xml_attr(&x, "href", EP_CSS);
-	mc_xml_close(&x);
-	mc_xml_close(&x);
-	mc_xml_nl(&x);
-	mc_xml_open(&x, "body");
+	ep_xhtml_body(&x);
 	mc_xml_nl(&x);
 	mc_xml_open(&x, "nav");
 	mc_xml_attr(&x, "epub:type", "toc");

@@ -152,6 +152,8 @@ void ep_text(ep_ctx *c, mc_xml *x, const char *s);
 /* Start an XHTML document in out: declaration, doctype, <html> with the
  * namespaces and language, and an open <head>. */
 void ep_xhtml_start(ep_ctx *c, mc_xml *x, mc_buf *out);
+/* After the head's title: the stylesheet link, </head>, and <body> open. */
+void ep_xhtml_body(mc_xml *x);
 void ep_attr(ep_ctx *c, mc_xml *x, const char *name, const char *value);
 /* A valid XML name (NCName) made from s, unique in the book (registered in
  * ctx->used). */

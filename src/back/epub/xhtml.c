@@ -981,14 +981,7 @@ int ep_content(ep_ctx *c, size_t fi, mc_buf *out)
 	mc_xml_open(&x, "title");
 	ep_text(c, &x, f->title);
 	mc_xml_close(&x);
-	mc_xml_open(&x, "link");
-	mc_xml_attr(&x, "rel", "stylesheet");
-	mc_xml_attr(&x, "type", "text/css");
-	mc_xml_attr(&x, "href", EP_CSS);
-	mc_xml_close(&x);
-	mc_xml_close(&x);
-	mc_xml_nl(&x);
-	mc_xml_open(&x, "body");
+	ep_xhtml_body(&x);
 	mc_xml_attr(&x, "epub:type", "bodymatter");
 	mc_xml_nl(&x);
 
