@@ -303,6 +303,7 @@ MK
 	touch "$mk/site/_config.yml"
 	n1=$(cd "$mk" && make -n 2>/dev/null | grep -c mentorconv)
 	(cd "$mk" && make -s >/dev/null 2>&1)
+	sleep 1 # a newer mtime than the outputs just made, on any file system
 	touch "$mk/site/modules/alpha/_posts/2001-02-01-second.md"
 	n2=$(cd "$mk" && make -n 2>/dev/null | grep -c mentorconv)
 	[ "$n1" != 2 ] && why="$why; touching _config.yml rebuilds $n1 outputs, not 2"
