@@ -133,8 +133,14 @@ if [ -f "$big" ]; then
 	rm -f "$big"
 fi
 
-# limits are said, not silent: too deep nesting, too many columns
+# limits are said, not silent: too deep nesting, too many columns, too
+# many pixels (a PNG and a JPEG header claiming far more than 64 Mpx)
 for fmt in $formats; do
+	e=$T/out/images/images.$fmt.err
+	if [ "$fmt" = json ]; then :
+	elif [ "$(grep -cE '(huge\.png|huge\.jpg).*more than the limit of 64 megapixels' "$e")" -ge 2 ]; then
+		pass "hostile: $fmt images: the pixel limit is named for the huge PNG and JPEG"
+	else fail "hostile: $fmt images: no warning naming the pixel limit" "$(grep huge "$e" | head -n 3)"; fi
 	e=$T/out/nest-quote/nest-quote.$fmt.err
 	if grep -q 'nesting deeper than [0-9]* levels is flattened' "$e"; then
 		pass "hostile: $fmt nest-quote warns that nesting is flattened"

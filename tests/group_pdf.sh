@@ -671,7 +671,7 @@ if command -v pdfimages >/dev/null 2>&1; then
 	if [ $rc -ne 0 ]; then
 		fail "pdf: page of PNG kinds converts (exit $rc)" "$(head -n 5 "$pk/err")"
 	else
-		n=$(grep -c 'bad-.*not a readable PNG' "$pk/err")
+		n=$(grep -c 'bad-.*cannot be used (a damaged or unsupported PNG' "$pk/err")
 		[ "$n" = 2 ] && pass "pdf: truncated and damaged PNGs: a warning each, alt text, no crash" ||
 			fail "pdf: truncated and damaged PNGs" "$(cat "$pk/err")"
 		(cd "$pk" && pdfimages page.pdf x)
@@ -723,7 +723,9 @@ timeout "$TMO" "$BIN" "$jk/page.md" -o "$jk/page.pdf" 2>"$jk/err"
 rc=$?
 why=""
 [ $rc -ne 0 ] && why="exit $rc"
-[ "$(grep -c 'not a readable PNG or JPEG' "$jk/err")" = 2 ] || why="$why; warnings: $(cat "$jk/err")"
+grep -q 'bomb.jpg.*65535 x 65535 pixels, more than the limit of 64 megapixels' "$jk/err" &&
+	grep -q 'trunc.jpg.*cannot be used (a JPEG file without a frame header)' "$jk/err" ||
+	why="$why; warnings: $(cat "$jk/err")"
 qpdf --check "$jk/page.pdf" >"$jk/qc" 2>&1 || why="$why; qpdf: $(grep -m 3 -E 'WARNING|ERROR' "$jk/qc")"
 if [ -n "$real" ] && command -v pdfimages >/dev/null 2>&1; then
 	[ "$(pdfimages -list "$jk/page.pdf" | tail -n +3 | wc -l)" = 1 ] || why="$why; the real JPEG is not embedded"

@@ -1,10 +1,13 @@
-/* unit_util.c - checks of the shared XML writer and ZIP wrapper. */
+/* unit_util.c - checks of the shared XML writer, ZIP wrapper, UTF-8
+ * helpers and image header probe. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <zip.h>
 
+#include "util/image.h"
+#include "util/utf8.h"
 #include "util/xml.h"
 #include "util/zip.h"
 
@@ -130,9 +133,84 @@ static void zip_tests(void)
 	mc_buf_free(&b);
 }
 
+static void utf8_tests(void)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+	} seqs[] = {
+		{"a", 1}, {"\xC3\xA9", 2}, {"\xE2\x80\x94", 3},
+		{"\xF4\x8F\xBF\xBF", 4},       /* U+10FFFF */
+		{"\xC0\xAF", 0},                 /* overlong */
+		{"\xE0\x80\xAF", 0},            /* overlong */
+		{"\xED\xA0\x80", 0},            /* surrogate */
+		{"\xF4\x90\x80\x80", 0},       /* past U+10FFFF */
+		{"\xEF\xBF", 0},                 /* cut short */
+		{"\x80", 0}, {"\xFF", 0},
+	};
+	int ok = 1;
+	for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++)
+		ok &= mc_utf8_len((const unsigned char *)seqs[i].s,
+		                  strlen(seqs[i].s)) == seqs[i].len;
+	CHECK(ok, "utf8: valid, overlong, surrogate, too large and cut "
+	          "sequences");
+	uint32_t cp = 0;
+	CHECK(mc_utf8_decode((const unsigned char *)"\xF0\x9F\x98\x80", 4,
+	                     &cp) == 4 && cp == 0x1F600,
+	      "utf8: decodes a 4-byte character");
+	mc_buf b = MC_BUF_INIT;
+	mc_utf8_repair(&b, "a\xEF\xBF]\xC3\xA9", 6);
+	CHECK(b.len == 10 && memcmp(b.data, "a\xEF\xBF\xBD\xEF\xBF\xBD]"
+	                                    "\xC3\xA9", 10) == 0,
+	      "utf8: each invalid byte becomes U+FFFD");
+	mc_buf_clear(&b);
+	/* the XML writer too: a character cut in two is never written */
+	mc_xml_escape(&b, "x\xEF]\xF4\x8F\xBF\xB1<", 8, false);
+	CHECK(strcmp(b.data, "x\xEF\xBF\xBD]\xF4\x8F\xBF\xB1&lt;") == 0,
+	      "xml: an invalid byte is written as U+FFFD");
+	mc_buf_free(&b);
+}
+
+static void image_tests(void)
+{
+	mc_image_info in;
+	mc_image_why why;
+	static const unsigned char png[] =
+		"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0"
+		"\x08\x02\0\0\0";
+	CHECK(mc_image_probe(png, sizeof png - 1, &in, &why) == -1 &&
+	              in.kind == MC_IMAGE_PNG &&
+	              strstr(why.text, "100000 x 100000 pixels, more than the "
+	                               "limit of 64 megapixels"),
+	      "image: a PNG header over the pixel limit names the limit");
+	static const unsigned char jpg[] =
+		"\xff\xd8\xff\xe0\0\x04xx\xff\xc0\0\x11\x08\x01\x00\x02\x00"
+		"\x03\x01\x22\0\x02\x11\x01\x03\x11\x01";
+	CHECK(mc_image_probe(jpg, sizeof jpg - 1, &in, &why) == 0 &&
+	              in.kind == MC_IMAGE_JPEG && in.w == 512 && in.h == 256,
+	      "image: a JPEG's size from its frame header");
+	static const unsigned char gif[] = "GIF89a\x10\0\x08\0\0\0\0";
+	CHECK(mc_image_probe(gif, sizeof gif - 1, &in, &why) == 0 &&
+	              in.kind == MC_IMAGE_GIF && in.w == 16 && in.h == 8,
+	      "image: a GIF's size from its screen descriptor");
+	CHECK(mc_image_probe((const unsigned char *)"<html>", 6, &in, &why) ==
+	                      -1 && in.kind == 0,
+	      "image: HTML is not an image");
+	mc_buf b = MC_BUF_INIT;
+	CHECK(mc_image_read("/nonexistent/x.png", &b, &why) == -1 &&
+	              b.len == 0 && why.text[0],
+	      "image: a missing file is a reason, not a crash");
+	CHECK(mc_image_read(".", &b, &why) == -1 &&
+	              strcmp(why.text, "not a regular file") == 0,
+	      "image: a directory is refused");
+	mc_buf_free(&b);
+}
+
 int main(void)
 {
 	xml_tests();
+	utf8_tests();
+	image_tests();
 	zip_tests();
 	printf("unit_util: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "../util/utf8.h"
 
 /* ---------------------------------------------------------------- */
 /* decoding                                                          */
@@ -45,37 +46,6 @@ static void put_utf8(mc_buf *b, uint32_t c)
 		n = 4;
 	}
 	mc_buf_put(b, s, n);
-}
-
-/* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t utf8_valid(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t len;
-	uint32_t v, min;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, v = c & 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, v = c & 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, v = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
 }
 
 /* UTF-16 (with a BOM) to UTF-8; bad surrogates become U+FFFD. */
@@ -163,7 +133,7 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 			continue;
 		}
 		uint32_t cp;
-		size_t n = utf8_valid(p + i, len - i, &cp);
+		size_t n = mc_utf8_decode(p + i, len - i, &cp);
 		if (n == 0) {
 			if (!warned_utf8)
 				mc_warn(fe->diag, line,

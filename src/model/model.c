@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/utf8.h"
 
 /* ---- building ---- */
 
@@ -61,14 +62,22 @@ const char *mc_strdup(mc_doc *doc, const char *s)
 {
 	if (!s)
 		return NULL;
-	return mc_arena_strndup(doc->arena, s, strlen(s));
+	return mc_strndup(doc, s, strlen(s));
 }
 
 const char *mc_strndup(mc_doc *doc, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	return mc_arena_strndup(doc->arena, s, n);
+	if (mc_utf8_valid_prefix(s, n) == n)
+		return mc_arena_strndup(doc->arena, s, n);
+	/* cmark-gfm can cut a character in two (a long footnote label
+	 * spread over lines): the model holds valid UTF-8 only */
+	mc_buf b = MC_BUF_INIT;
+	mc_utf8_repair(&b, s, n);
+	const char *r = mc_arena_strndup(doc->arena, b.data, b.len);
+	mc_buf_free(&b);
+	return r;
 }
 
 void mc_node_unlink(mc_node *node)

@@ -343,7 +343,8 @@ void mc_doc_free(mc_doc *doc);
  * start 1, cell spans 1, embed start/end -1). */
 mc_node *mc_node_new(mc_doc *doc, mc_node_type type, uint32_t line,
                      uint32_t col);
-/* Copy a string (or n bytes of it) into the document's arena. */
+/* Copy a string (or n bytes of it) into the document's arena.  Invalid
+ * UTF-8 bytes become U+FFFD: every string in the model is valid UTF-8. */
 const char *mc_strdup(mc_doc *doc, const char *s);
 const char *mc_strndup(mc_doc *doc, const char *s, size_t n);
 

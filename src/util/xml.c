@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "utf8.h"
 
 void mc_xml_init(mc_xml *x, mc_buf *out)
 {
@@ -38,10 +39,17 @@ void mc_xml_escape(mc_buf *b, const char *s, size_t n, bool quot)
 			rep = "&quot;";
 		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			rep = ""; /* not allowed in XML 1.0 */
-		else if (c == 0xEF && i + 2 < n && p[i + 1] == 0xBF &&
-		         (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
-			rep = ""; /* U+FFFE, U+FFFF */
-			skip = 3;
+		else if (c >= 0x80) {
+			size_t k = mc_utf8_len(p + i, n - i);
+			if (!k)
+				rep = "\xEF\xBF\xBD"; /* invalid: U+FFFD */
+			else if (k == 3 && c == 0xEF && p[i + 1] == 0xBF &&
+			         (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+				rep = "", skip = 3; /* U+FFFE, U+FFFF */
+			else {
+				i += k - 1;
+				continue;
+			}
 		} else if (quot && (c == '\n' || c == '\t' || c == '\r')) {
 			rep = c == '\n' ? "&#10;" : c == '\t' ? "&#9;" : "&#13;";
 		}

@@ -49,7 +49,9 @@ void mc_xml_leaf(mc_xml *x, const char *name, const char *text);
  * Frees the stack either way. */
 int mc_xml_finish(mc_xml *x);
 
-/* Escape s into b as XML text (quot=true also escapes '"'). */
+/* Escape s into b as XML text (quot=true also escapes '"').  Characters
+ * XML 1.0 forbids are dropped and invalid UTF-8 bytes become U+FFFD, so
+ * the output is well-formed whatever s holds. */
 void mc_xml_escape(mc_buf *b, const char *s, size_t n, bool quot);
 
 #endif

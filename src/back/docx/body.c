@@ -589,7 +589,7 @@ static bool image_run(dx *d, const mc_image *im)
 {
 	if (!im->path)
 		return false;
-	dx_media *m = dx_image(d, im->path);
+	dx_media *m = dx_image(d, im->path, NULL);
 	if (!m)
 		return false;
 	double cx, cy;
@@ -641,11 +641,12 @@ static void image_extent(const dx *d, const dx_media *m, const mc_image *im,
  * once where it is used; its description is printed instead. */
 static void image_unusable(dx *d, const mc_node *n)
 {
-	if (n->as.image.path)
+	mc_image_why why;
+	if (n->as.image.path && !dx_image(d, n->as.image.path, &why))
 		mc_warn(d->diag, n->line, n->col,
-		        "image '%s' is not a PNG, JPEG or GIF file that can be "
-		        "read; its description is printed instead",
-		        n->as.image.src);
+		        "image '%s' cannot be used (%s); its description is "
+		        "printed instead",
+		        n->as.image.src, why.text);
 }
 
 /* ---- worksheet fields ---- */
@@ -1449,7 +1450,7 @@ static void figure(dx *d, ctx *c, const mc_node *n, int depth)
 {
 	const mc_image *im = &n->as.image;
 	para p = {"Figure", true, -1, -1, NULL};
-	if (im->path && dx_image(d, im->path)) {
+	if (im->path && dx_image(d, im->path, NULL)) {
 		p_open(d, c, &p);
 		if (im->href && *im->href) {
 			char rid[24];

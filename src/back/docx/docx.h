@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../backend.h"
+#include "../../util/image.h"
 #include "../../util/xml.h"
 
 /* The command line's --protect and --fields (backend.h). */
@@ -128,9 +129,9 @@ int dx_body(dx *d);
 
 /* media.c */
 /* Read the image at path: its natural size and bytes.  Returns the media
- * entry, or NULL (no error reported) when it is not a PNG/JPEG/GIF or
- * cannot be read. */
-dx_media *dx_image(dx *d, const char *path);
+ * entry, or NULL (no error reported; the reason in *why unless why is
+ * NULL) when it is not a PNG/JPEG/GIF or cannot be read. */
+dx_media *dx_image(dx *d, const char *path, mc_image_why *why);
 /* The image at path if dx_image() has read it already, else NULL. */
 const dx_media *dx_image_known(const dx *d, const char *path);
 /* A QR code PNG of text.  NULL after a warning when text cannot be a QR

@@ -1,5 +1,5 @@
-/* media.c - images for word/media/: natural sizes read from PNG, JPEG and
- * GIF headers, and the QR code of an embed's short URL drawn as a PNG in
+/* media.c - images for word/media/: read, and their natural sizes taken
+ * from their headers, by util/image.c, and the QR code of an embed's short URL drawn as a PNG in
  * memory (libqrencode + libpng).  Also the relationship rows for media
  * and external hyperlinks, which share one id sequence. */
 #include "docx.h"
@@ -10,72 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* Images larger than this are not embedded (alt text instead). */
-#define MAX_IMAGE_BYTES (64L * 1024 * 1024)
-
-static unsigned be16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static unsigned long be32(const unsigned char *p)
-{
-	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
-	       (unsigned long)p[2] << 8 | p[3];
-}
-
-/* Natural size and file extension of image bytes; 0 if not understood. */
-static int sniff(const unsigned char *p, size_t n, long *w, long *h,
-                 const char **ext)
-{
-	if (n >= 24 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0 &&
-	    memcmp(p + 12, "IHDR", 4) == 0) {
-		*w = (long)be32(p + 16);
-		*h = (long)be32(p + 20);
-		*ext = "png";
-		return *w > 0 && *h > 0;
-	}
-	if (n >= 10 && (memcmp(p, "GIF87a", 6) == 0 ||
-	                memcmp(p, "GIF89a", 6) == 0)) {
-		*w = p[6] | p[7] << 8;
-		*h = p[8] | p[9] << 8;
-		*ext = "gif";
-		return *w > 0 && *h > 0;
-	}
-	if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8) {
-		size_t i = 2;
-		while (i + 9 < n) {
-			if (p[i] != 0xFF) {
-				i++;
-				continue;
-			}
-			unsigned m = p[i + 1];
-			if (m == 0xFF) {
-				i++;
-				continue;
-			}
-			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-				i += 2;
-				continue;
-			}
-			unsigned len = be16(p + i + 2);
-			/* SOF0..SOF15 but DHT (C4), JPG (C8), DAC (CC) */
-			if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
-			    m != 0xCC) {
-				*h = (long)be16(p + i + 5);
-				*w = (long)be16(p + i + 7);
-				*ext = "jpeg";
-				return *w > 0 && *h > 0;
-			}
-			if (len < 2)
-				return 0;
-			i += 2 + len;
-		}
-	}
-	return 0;
-}
 
 static dx_media *media_add(dx *d, const char *key)
 {
@@ -120,37 +54,28 @@ const dx_media *dx_image_known(const dx *d, const char *path)
 	return NULL;
 }
 
-dx_media *dx_image(dx *d, const char *path)
+dx_media *dx_image(dx *d, const char *path, mc_image_why *why)
 {
 	dx_media *m = media_find(d, path);
 	if (m)
 		return m->px_w > 0 ? m : NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
+	mc_image_why spare;
+	if (!why)
+		why = &spare;
 	mc_buf b = MC_BUF_INIT;
-	struct stat st;
-	int ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	         st.st_size > 0 && st.st_size <= MAX_IMAGE_BYTES;
-	if (ok) {
-		mc_buf_grow(&b, (size_t)st.st_size);
-		size_t got = fread(b.data, 1, (size_t)st.st_size, f);
-		ok = got == (size_t)st.st_size && !ferror(f);
-		b.len = got;
-	}
-	if (fclose(f) != 0)
-		ok = 0;
-	long w = 0, h = 0;
-	const char *ext = NULL;
-	if (!ok || !sniff((const unsigned char *)b.data, b.len, &w, &h, &ext)) {
+	mc_image_info info;
+	if (mc_image_read(path, &b, why) != 0 ||
+	    mc_image_probe((const unsigned char *)b.data, b.len, &info,
+	                   why) != 0) {
 		mc_buf_free(&b);
 		return NULL;
 	}
 	m = media_add(d, path);
 	m->data = b;
-	m->px_w = w;
-	m->px_h = h;
-	media_rel(d, m, ext);
+	m->px_w = (long)info.w;
+	m->px_h = (long)info.h;
+	/* [Content_Types].xml names "jpeg", not "jpg" */
+	media_rel(d, m, info.kind == MC_IMAGE_JPEG ? "jpeg" : info.ext);
 	return m;
 }
 

@@ -27,6 +27,8 @@
 #include "../../util/arena.h"
 #include "../../util/buf.h"
 #include "../../util/diag.h"
+#include "../../util/image.h"
+#include "../../util/utf8.h"
 #include "../../util/xml.h"
 
 /* Where the parts live inside the container (all under EPUB/). */

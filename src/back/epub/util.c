@@ -108,66 +108,13 @@ char *ep_printf(ep_ctx *c, const char *fmt, ...)
 	return r;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
-
 const char *ep_utf8(ep_ctx *c, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k = utf8_len(p + i, n - i);
-		if (!k)
-			break;
-		i += k;
-	}
-	if (i == n)
+	size_t n = strlen(s);
+	if (mc_utf8_valid_prefix(s, n) == n)
 		return s;
 	mc_buf b = MC_BUF_INIT;
-	mc_buf_put(&b, s, i);
-	while (i < n) {
-		size_t k = utf8_len(p + i, n - i);
-		if (k) {
-			mc_buf_put(&b, s + i, k);
-			i += k;
-		} else {
-			mc_buf_puts(&b, "\xEF\xBF\xBD");
-			i++;
-		}
-	}
+	mc_utf8_repair(&b, s, n);
 	char *r = mc_arena_strndup(c->arena, b.data, b.len);
 	mc_buf_free(&b);
 	return r;
@@ -259,7 +206,7 @@ static bool uri_char(unsigned char ch)
 /* Next code point of valid UTF-8 at *p (before end), or -1. */
 static long next_cp(const unsigned char **p, const unsigned char *end)
 {
-	size_t k = utf8_len(*p, (size_t)(end - *p));
+	size_t k = mc_utf8_len(*p, (size_t)(end - *p));
 	if (!k)
 		return -1;
 	long cp = k == 1 ? **p : k == 2 ? **p & 0x1f : k == 3 ? **p & 0x0f : **p & 0x07;

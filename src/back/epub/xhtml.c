@@ -17,14 +17,10 @@
  * from the writer's stack), so the two always agree. */
 #include "epub.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-/* Images larger than this are not packaged (their alt text is shown). */
-#define EP_IMAGE_MAX (64L * 1024 * 1024)
 /* Bounds on drawn answer lines and blank widths, whatever the input says. */
 #define EP_MAX_LINES 40
 #define EP_MAX_BLANK 40
@@ -49,16 +45,11 @@ static const ep_info *info(const ep_ctx *c, const mc_node *n)
 
 /* ---- images ---- */
 
-static const char *sniff(const unsigned char *p, size_t n, const char **ext)
+/* A self-contained SVG image: XML text with an <svg root, refused when
+ * it could run script or load something from the network (an EPUB may
+ * not). */
+static bool svg_ok(const unsigned char *p, size_t n)
 {
-	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return *ext = "png", "image/png";
-	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-		return *ext = "jpg", "image/jpeg";
-	if (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
-		return *ext = "gif", "image/gif";
-	/* SVG: XML text with an <svg root; refused when it could run script
-	 * or load something from the network (an EPUB may not) */
 	size_t k = n < 4096 ? n : 4096;
 	bool svg = false;
 	for (size_t i = 0; i + 4 <= k; i++)
@@ -67,14 +58,14 @@ static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 			break;
 		}
 	if (!svg || memchr(p, '\0', n))
-		return NULL;
+		return false;
 	size_t i = 0;
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
 		i++;
 	if (i >= n || p[i] != '<')
-		return NULL;
+		return false;
 	static const char *const bad[] = {"<script", "<foreignObject",
 	                                  "href=\"http", "href='http",
 	                                  "url(http", "<!ENTITY", NULL};
@@ -82,9 +73,9 @@ static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 		size_t bl = strlen(bad[b]);
 		for (size_t j = 0; j + bl <= n; j++)
 			if (memcmp(p + j, bad[b], bl) == 0)
-				return NULL;
+				return false;
 	}
-	return *ext = "svg", "image/svg+xml";
+	return true;
 }
 
 /* Read an image into the book once per path.  Returns its index + 1, or 0
@@ -95,35 +86,28 @@ static int load_image(ep_ctx *c, const mc_node *n)
 	uintptr_t have = (uintptr_t)ep_map_get(&c->imgpath, path);
 	if (have)
 		return (int)have;
-	FILE *f = fopen(path, "rb");
-	const char *why = NULL;
-	char *data = NULL;
-	size_t len = 0;
-	struct stat st;
-	if (!f)
-		why = strerror(errno);
-	else if (fstat(fileno(f), &st) != 0)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (st.st_size > EP_IMAGE_MAX)
-		why = "larger than 64 MiB";
-	else {
-		data = mc_xmalloc((size_t)st.st_size + 1);
-		len = fread(data, 1, (size_t)st.st_size, f);
-		if (ferror(f) || len != (size_t)st.st_size)
-			why = "read error";
-	}
-	if (f && fclose(f) != 0 && !why)
-		why = strerror(errno);
+	mc_buf data = MC_BUF_INIT;
+	mc_image_why why;
+	mc_image_info inf;
 	const char *ext = NULL, *media = NULL;
-	if (!why && !(media = sniff((unsigned char *)data, len, &ext)))
-		why = "not a PNG, JPEG, GIF or self-contained SVG image";
-	if (why) {
-		free(data);
+	bool ok = mc_image_read(path, &data, &why) == 0;
+	if (ok && mc_image_probe((const unsigned char *)data.data, data.len,
+	                         &inf, &why) == 0) {
+		ext = inf.ext;
+		media = inf.media;
+	} else if (ok && !inf.kind &&
+	           svg_ok((const unsigned char *)data.data, data.len)) {
+		ext = "svg";
+		media = "image/svg+xml";
+	} else if (ok && !inf.kind) {
+		snprintf(why.text, sizeof why.text,
+		         "not a PNG, JPEG, GIF or self-contained SVG image");
+	}
+	if (!media) {
+		mc_buf_free(&data);
 		mc_warn(c->diag, n->line, n->col,
 		        "image %s cannot be packaged (%s); its alt text is shown",
-		        n->as.image.src, why);
+		        n->as.image.src, why.text);
 		return 0;
 	}
 	if (c->nimages == c->capimages) {
@@ -134,8 +118,8 @@ static int load_image(ep_ctx *c, const mc_node *n)
 	im->path = path;
 	im->name = ep_printf(c, "images/img-%zu.%s", c->nimages, ext);
 	im->media = media;
-	im->data = data;
-	im->len = len;
+	im->len = data.len;
+	im->data = mc_buf_detach(&data, NULL);
 	ep_map_put(&c->imgpath, path, (void *)(uintptr_t)c->nimages);
 	return (int)c->nimages;
 }

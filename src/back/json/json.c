@@ -9,6 +9,7 @@
  * Indentation stops growing past MAX_INDENT levels so that the output of
  * a pathologically deep tree stays linear in its size. */
 #include "../backend.h"
+#include "../../util/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,40 +33,6 @@ static void indent(jw *w, size_t level)
 		mc_buf_put(w->out, spaces, k);
 		n -= k;
 	}
-}
-
-/* Length of a valid UTF-8 sequence at s (of at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF; /* bounds of the second byte */
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0; /* no overlongs */
-		else if (c == 0xED)
-			hi = 0x9F; /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F; /* nothing past U+10FFFF */
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
 }
 
 static void put_str(jw *w, const char *str)
@@ -120,7 +87,7 @@ static void put_str(jw *w, const char *str)
 			i++;
 			continue;
 		}
-		size_t len = utf8_len(s + i, n - i);
+		size_t len = mc_utf8_len(s + i, n - i);
 		if (len == 0) {
 			mc_buf_puts(b, "\\ufffd");
 			i++;

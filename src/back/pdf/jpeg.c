@@ -12,7 +12,6 @@
 
 #include <stdint.h>
 
-#define JPEG_MAX_PIXELS (64u * 1024 * 1024)
 
 bool pdf_jpeg_ok(const unsigned char *b, size_t len)
 {
@@ -45,7 +44,7 @@ bool pdf_jpeg_ok(const unsigned char *b, size_t len)
 			uint32_t w = (uint32_t)s[3] << 8 | s[4];
 			unsigned comps = s[5];
 			if (s[0] != 8 || !w || !h ||
-			    (uint64_t)w * h > JPEG_MAX_PIXELS ||
+			    (uint64_t)w * h > MC_IMAGE_MAX_PIXELS ||
 			    (comps != 1 && comps != 3 && comps != 4))
 				return false;
 		}

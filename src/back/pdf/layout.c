@@ -697,56 +697,39 @@ static void thematic_break(pdf_ctx *c, double x0, double x1)
 	pdf_slice_end(c, op0, em(c) * 1.5);
 }
 
-/* Read a whole (small) file; NULL on failure. */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	unsigned char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= (64u << 20)) {
-				free(buf);
-				fclose(f);
-				return NULL; /* absurd image */
-			}
-			cap = cap ? cap * 2 : 65536;
-			buf = mc_xrealloc(buf, cap);
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad || n == 0) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
-/* Load an image into the PDF; its index or -1. */
-static int load_image(pdf_ctx *c, const char *path)
+/* Load an image into the PDF; its index, or -1 with the reason in why. */
+static int load_image(pdf_ctx *c, const char *path, mc_image_why *why)
 {
 	for (size_t i = 0; i < c->nimages; i++)
 		if (!strcmp(c->images[i].path, path))
 			return (int)i;
-	size_t len = 0;
-	unsigned char *buf = slurp(path, &len);
-	if (!buf)
+	mc_buf b = MC_BUF_INIT;
+	mc_image_info info;
+	if (mc_image_read(path, &b, why) != 0 ||
+	    mc_image_probe((const unsigned char *)b.data, b.len, &info,
+	                   why) != 0) {
+		mc_buf_free(&b);
 		return -1;
+	}
+	const unsigned char *buf = (const unsigned char *)b.data;
 	HPDF_Image img = NULL;
-	if (len > 8 && !memcmp(buf, "\x89PNG", 4))
-		img = pdf_png_image(c, buf, len); /* never libharu's: png.c */
-	else if (len > 3 && buf[0] == 0xFF && buf[1] == 0xD8 &&
-	         pdf_jpeg_ok(buf, len))
-		img = HPDF_LoadJpegImageFromMem(c->pdf, buf, (HPDF_UINT)len);
-	free(buf);
+	if (info.kind == MC_IMAGE_PNG) {
+		img = pdf_png_image(c, buf, b.len); /* never libharu's: png.c */
+		if (!img)
+			snprintf(why->text, sizeof why->text,
+			         "a damaged or unsupported PNG file");
+	} else if (info.kind == MC_IMAGE_JPEG) {
+		if (pdf_jpeg_ok(buf, b.len))
+			img = HPDF_LoadJpegImageFromMem(c->pdf, buf,
+			                                (HPDF_UINT)b.len);
+		if (!img)
+			snprintf(why->text, sizeof why->text,
+			         "a damaged or unsupported JPEG file");
+	} else {
+		snprintf(why->text, sizeof why->text,
+		         "a GIF, which a PDF cannot hold; only PNG and JPEG");
+	}
+	mc_buf_free(&b);
 	if (!img) {
 		HPDF_ResetError(c->pdf);
 		c->err = 0;
@@ -781,14 +764,14 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	for (const mc_node *k = n->first; k; k = k->next)
 		if (k->type == MC_CAPTION)
 			cap = k;
-	int idx = im->path ? load_image(c, im->path) : -1;
+	mc_image_why why = {"remote or missing"};
+	int idx = im->path ? load_image(c, im->path, &why) : -1;
 	double avail = x1 - x0;
 	if (idx < 0) {
 		mc_warn(c->diag, n->line, n->col,
-		        "image \"%s\" is %s; printing its alternative text",
-		        im->src,
-		        im->path ? "not a readable PNG or JPEG file"
-		                 : "remote or missing");
+		        "image \"%s\" cannot be used (%s); printing its "
+		        "alternative text",
+		        im->src, why.text);
 		pdf_frame *f = frame_open(c, FR_CARD, x0, x1,
 		                          c->th->colors.code_background, true,
 		                          c->th->colors.table_border);

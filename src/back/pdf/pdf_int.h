@@ -35,6 +35,7 @@
 #include "../../util/arena.h"
 #include "../../util/buf.h"
 #include "../../util/diag.h"
+#include "../../util/image.h"
 
 /* ---- fonts (fonts.c) ---- */
 

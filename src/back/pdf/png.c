@@ -30,9 +30,6 @@
 #include <string.h>
 #include <zlib.h>
 
-/* Images larger than this many pixels are refused (decompression bombs). */
-#define PNG_MAX_PIXELS (64u * 1024 * 1024)
-
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
@@ -125,7 +122,7 @@ static int parse(const unsigned char *b, size_t len, png_info *pi)
 		pos += 12 + (size_t)n;
 	}
 	if (!end || !pi->nidat || !pi->w || !pi->h ||
-	    (uint64_t)pi->w * pi->h > PNG_MAX_PIXELS)
+	    (uint64_t)pi->w * pi->h > MC_IMAGE_MAX_PIXELS)
 		return -1;
 	int d = pi->depth;
 	bool low = d == 1 || d == 2 || d == 4 || d == 8;

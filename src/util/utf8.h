@@ -1,0 +1,30 @@
+/*
+ * utf8.h - UTF-8 validity, shared by the front-end (which cleans its
+ * input), the XML writer and the JSON backend (which never emit an
+ * invalid sequence, whatever reaches them).
+ *
+ * Valid means the Unicode definition: no overlong forms, no surrogates
+ * (U+D800..U+DFFF), nothing past U+10FFFF.  An invalid byte is replaced
+ * by U+FFFD, one replacement per byte.
+ */
+#ifndef MC_UTF8_H
+#define MC_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Length (1..4) of the valid sequence at s (n >= 1 bytes left), or 0. */
+size_t mc_utf8_len(const unsigned char *s, size_t n);
+
+/* The same, and the code point into *cp when valid. */
+size_t mc_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Bytes of the longest valid prefix of s[0..n): n when all of it is. */
+size_t mc_utf8_valid_prefix(const char *s, size_t n);
+
+/* Append s[0..n) to b, each invalid byte replaced by U+FFFD. */
+void mc_utf8_repair(mc_buf *b, const char *s, size_t n);
+
+#endif
