@@ -842,7 +842,7 @@ if 'images/img-2' in c or len([n for n in z.namelist() if n.startswith('EPUB/ima
     print('expected exactly one packaged image')
 if not re.search(r'warning: image /img/dot.png has no alt text', err):
     print('no warning for the image without alt text; stderr: ' + err[:300])
-if not re.search(r'warning: image /img/fake.png cannot be packaged', err):
+if not re.search(r'warning: image "/img/fake.png" cannot be used', err):
     print('no warning for the unusable image')
 PYEOF
 )

@@ -336,19 +336,22 @@ else
 			fail "$name (exit $rc)" "$(tail -n 8 "$T/vg.err")"
 		fi
 	done
-	# every corpus page and the seed to every format, in one process
-	# (batch mode, one thread): the whole corpus under valgrind
+	# every corpus page, the seed and every fixture (but the expected
+	# failures) to every format, in one process (batch mode, one thread)
+	all=()
 	if [ -d "$SHARED/corpus" ]; then
-		all=()
 		while IFS= read -r f; do all+=("$f"); done < <(find "$SHARED/corpus" -name '*.md' -type f | LC_ALL=C sort)
-		[ -f "$SEED" ] && all+=("$SEED")
+	fi
+	[ -f "$SEED" ] && all+=("$SEED")
+	for f in fixtures/*.md; do [ -e "${f%.md}.err" ] || all+=("$f"); done
+	if [ ${#all[@]} -gt 0 ]; then
 		fmts=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}' | paste -sd, -)
 		timeout $((TMO * 20)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 			"$BIN" -q -j 1 -d "$T/vgall" -t "$fmts" "${all[@]}" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		n=$(find "$T/vgall" -type f 2>/dev/null | wc -l)
-		name="valgrind: all ${#all[@]} corpus pages and the seed to $fmts in one run ($n files)"
+		name="valgrind: all ${#all[@]} corpus pages, the seed and fixtures to $fmts in one run ($n files)"
 		if [ $rc -eq 0 ] && [ "$n" -gt 0 ]; then
 			pass "$name"
 		elif [ $rc -eq 99 ]; then

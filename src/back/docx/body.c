@@ -644,8 +644,8 @@ static void image_unusable(dx *d, const mc_node *n)
 	mc_image_why why;
 	if (n->as.image.path && !dx_image(d, n->as.image.path, &why))
 		mc_warn(d->diag, n->line, n->col,
-		        "image '%s' cannot be used (%s); its description is "
-		        "printed instead",
+		        "image \"%s\" cannot be used (%s); its alt text is "
+		        "shown instead",
 		        n->as.image.src, why.text);
 }
 

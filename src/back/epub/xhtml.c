@@ -106,7 +106,8 @@ static int load_image(ep_ctx *c, const mc_node *n)
 	if (!media) {
 		mc_buf_free(&data);
 		mc_warn(c->diag, n->line, n->col,
-		        "image %s cannot be packaged (%s); its alt text is shown",
+		        "image \"%s\" cannot be used (%s); its alt text is "
+		        "shown instead",
 		        n->as.image.src, why.text);
 		return 0;
 	}

@@ -769,8 +769,8 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	double avail = x1 - x0;
 	if (idx < 0) {
 		mc_warn(c->diag, n->line, n->col,
-		        "image \"%s\" cannot be used (%s); printing its "
-		        "alternative text",
+		        "image \"%s\" cannot be used (%s); its alt text is "
+		        "shown instead",
 		        im->src, why.text);
 		pdf_frame *f = frame_open(c, FR_CARD, x0, x1,
 		                          c->th->colors.code_background, true,
