@@ -154,3 +154,13 @@ int mc_image_probe(const unsigned char *p, size_t n, mc_image_info *info,
 	info->h = h;
 	return 0;
 }
+
+int mc_image_load(const char *path, mc_buf *out, mc_image_info *info,
+                  mc_image_why *why)
+{
+	memset(info, 0, sizeof *info);
+	if (mc_image_read(path, out, why) != 0)
+		return -1;
+	return mc_image_probe((const unsigned char *)out->data, out->len, info,
+	                      why);
+}

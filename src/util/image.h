@@ -53,4 +53,11 @@ int mc_image_read(const char *path, mc_buf *out, mc_image_why *why);
 int mc_image_probe(const unsigned char *p, size_t n, mc_image_info *info,
                    mc_image_why *why);
 
+/* mc_image_read() then mc_image_probe(): 0 when path is a usable image
+ * (bytes in out, kind and size in info), else -1 with why set.  When the
+ * file was read but is not a usable image its bytes stay in out (the EPUB
+ * backend then tries it as SVG); the caller frees out either way. */
+int mc_image_load(const char *path, mc_buf *out, mc_image_info *info,
+                  mc_image_why *why);
+
 #endif

@@ -90,16 +90,14 @@ static int load_image(ep_ctx *c, const mc_node *n)
 	mc_image_why why;
 	mc_image_info inf;
 	const char *ext = NULL, *media = NULL;
-	bool ok = mc_image_read(path, &data, &why) == 0;
-	if (ok && mc_image_probe((const unsigned char *)data.data, data.len,
-	                         &inf, &why) == 0) {
+	if (mc_image_load(path, &data, &inf, &why) == 0) {
 		ext = inf.ext;
 		media = inf.media;
-	} else if (ok && !inf.kind &&
+	} else if (data.len && !inf.kind &&
 	           svg_ok((const unsigned char *)data.data, data.len)) {
 		ext = "svg";
 		media = "image/svg+xml";
-	} else if (ok && !inf.kind) {
+	} else if (data.len && !inf.kind) {
 		snprintf(why.text, sizeof why.text,
 		         "not a PNG, JPEG, GIF or self-contained SVG image");
 	}

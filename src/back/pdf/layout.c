@@ -705,9 +705,7 @@ static int load_image(pdf_ctx *c, const char *path, mc_image_why *why)
 			return (int)i;
 	mc_buf b = MC_BUF_INIT;
 	mc_image_info info;
-	if (mc_image_read(path, &b, why) != 0 ||
-	    mc_image_probe((const unsigned char *)b.data, b.len, &info,
-	                   why) != 0) {
+	if (mc_image_load(path, &b, &info, why) != 0) {
 		mc_buf_free(&b);
 		return -1;
 	}
