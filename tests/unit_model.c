@@ -813,7 +813,10 @@ static void test_escape(void)
 	mc_node *p = add(doc, doc->root, MC_PARAGRAPH, 1);
 	add_text(doc, p, "q\"b\\s/\x01\x1f\n\t\x7f", 1);
 	add_text(doc, p, "ok: \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 1);
-	add_text(doc, p, "bad: \xff|\xe2\x82|\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\x80", 1);
+	/* set directly: mc_strdup would repair it (checked below), and the
+	 * JSON writer must not rely on that */
+	add(doc, p, MC_TEXT, 1)->as.text.text =
+		"bad: \xff|\xe2\x82|\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\x80";
 	doc->meta.title = "t\"\x02";
 	size_t len = 0;
 	char *got = render(doc, &len);
@@ -828,6 +831,9 @@ static void test_escape(void)
 		"\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\\ufffd|\\ufffd\"";
 	check(got && strstr(got, want_bad),
 	      "JSON replaces each invalid UTF-8 byte with \\ufffd");
+	const char *fixed = mc_strdup(doc, "a\xe2\x82|\xc0");
+	check(fixed && strcmp(fixed, "a\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd") == 0,
+	      "mc_strdup replaces each invalid UTF-8 byte with U+FFFD");
 	if (got && !strstr(got, want_bad))
 		fprintf(stderr, "%s", got);
 	check(got && strstr(got, "\"title\": \"t\\\"\\u0002\""),
