@@ -90,16 +90,18 @@ static int jpeg_size(const unsigned char *p, size_t n, uint32_t *w,
 		if (m == 0xD9 || m == 0xDA)
 			return -1; /* end or scan before any frame */
 		uint32_t len = be16(p + i + 2);
-		if (len < 2 || len > n - i - 2)
-			return -1;
 		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
 		    m != 0xCC) {
-			if (len < 7)
+			/* the size is all that is read: a frame header cut
+			 * after it still tells it (the PDF checks the rest) */
+			if (len < 7 || n - i < 9)
 				return -1;
 			*h = be16(p + i + 5);
 			*w = be16(p + i + 7);
 			return 0;
 		}
+		if (len < 2 || len > n - i - 2)
+			return -1;
 		i += 2 + len;
 	}
 	return -1;
