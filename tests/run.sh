@@ -343,6 +343,7 @@ else
 		while IFS= read -r f; do all+=("$f"); done < <(find "$SHARED/corpus" -name '*.md' -type f | LC_ALL=C sort)
 	fi
 	[ -f "$SEED" ] && all+=("$SEED")
+	ncorpus=${#all[@]}
 	for f in fixtures/*.md; do [ -e "${f%.md}.err" ] || all+=("$f"); done
 	if [ ${#all[@]} -gt 0 ]; then
 		fmts=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}' | paste -sd, -)
@@ -351,7 +352,7 @@ else
 			"$BIN" -q -j 1 -d "$T/vgall" -t "$fmts" "${all[@]}" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		n=$(find "$T/vgall" -type f 2>/dev/null | wc -l)
-		name="valgrind: all ${#all[@]} corpus pages, the seed and fixtures to $fmts in one run ($n files)"
+		name="valgrind: $ncorpus corpus pages and the seed, $((${#all[@]} - ncorpus)) fixtures, to $fmts in one run ($n files)"
 		if [ $rc -eq 0 ] && [ "$n" -gt 0 ]; then
 			pass "$name"
 		elif [ $rc -eq 99 ]; then
