@@ -21,18 +21,11 @@
 #include "front/front.h"
 #include "theme/theme.h"
 
-static int failed, passed;
+#include "unit.h"
 
-#define CHECK(cond, what)                                                  \
-	do {                                                               \
-		if (cond) {                                                \
-			printf("PASS: docx: %s\n", what);                  \
-			passed++;                                          \
-		} else {                                                   \
-			printf("FAIL: docx: %s\n", what);                  \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
+/* every line says it is about DOCX */
+#undef CHECK
+#define CHECK(cond, what) CHECK_IN("docx", cond, what)
 
 static const char sample[] =
 	"---\ntitle: Sample <sheet> & co\ntags: [a, b]\n---\n"
@@ -643,5 +636,5 @@ int main(int argc, char **argv)
 	mc_buf_free(&z);
 	mc_doc_free(doc);
 	mc_theme_free(th);
-	return failed ? 1 : 0;
+	return unit_done(stdout, "unit_docx");
 }

@@ -15,18 +15,7 @@
 #include "back/epub/epub.h"
 #include "front/front.h"
 
-static int failed, passed;
-
-#define CHECK(cond, what)                                                  \
-	do {                                                               \
-		if (cond) {                                                \
-			printf("PASS: %s\n", what);                        \
-			passed++;                                          \
-		} else {                                                   \
-			printf("FAIL: %s\n", what);                        \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
+#include "unit.h"
 
 static bool streq(const char *a, const char *b)
 {
@@ -578,6 +567,5 @@ int main(int argc, char **argv)
 	helper_tests();
 	render_tests();
 	section_tests();
-	fprintf(stderr, "unit_epub: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_done(stderr, "unit_epub");
 }

@@ -11,18 +11,7 @@
 #include "util/xml.h"
 #include "util/zip.h"
 
-static int failed, passed;
-
-#define CHECK(cond, what)                                                  \
-	do {                                                               \
-		if (cond) {                                                \
-			printf("PASS: %s\n", what);                        \
-			passed++;                                          \
-		} else {                                                   \
-			printf("FAIL: %s\n", what);                        \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
+#include "unit.h"
 
 static void xml_tests(void)
 {
@@ -212,6 +201,5 @@ int main(void)
 	utf8_tests();
 	image_tests();
 	zip_tests();
-	printf("unit_util: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_done(stdout, "unit_util");
 }
