@@ -16,7 +16,7 @@ C=$SHARED/corpus/connectedlib
 export SOURCE_DATE_EPOCH=1700000000
 
 # formats this build has
-formats=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}')
+formats=$(formats_of "$BIN")
 has() { printf '%s\n' "$formats" | grep -qx "$1"; }
 
 # ---- a small course --------------------------------------------------

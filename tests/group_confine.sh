@@ -5,6 +5,7 @@
 set -u
 BIN=$1
 T=$3
+. "$(dirname "$0")/lib_group.sh"
 site=$T/site
 mkdir -p "$site/modules/m/_posts" "$site/img" "$T/outside"
 printf 'title: Confined\nbaseurl: /\n' >"$site/_config.yml"
@@ -30,7 +31,7 @@ title: Paths
 MD
 
 # formats this build has (json always; others once their backend lands)
-formats=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}')
+formats=$(formats_of "$BIN")
 
 out=$T/out.json
 "$BIN" "$page" -t json -o "$out" 2>"$T/err"

@@ -23,11 +23,9 @@ PY=${PYTHON:-python3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TL=${MC_HOSTILE_TIMEOUT:-$([ "$SAN" = 1 ] && echo 240 || echo 60)} # seconds
 MEM_KB=${MC_HOSTILE_MEM_KB:-3145728} # 3 GiB of address space
-export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
 export SOURCE_DATE_EPOCH=1700000000
 
-formats=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}')
+formats=$(formats_of "$BIN")
 
 # ---- the checker finds what it looks for (so a PASS below means something)
 mkdir -p "$T/self"
@@ -57,8 +55,7 @@ if ! cases=$("$PY" "$HERE/hostile_gen.py" "$site"); then
 	exit 0
 fi
 posts=$site/modules/h/_posts
-sum_inputs() { (cd "$site" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
-before=$(sum_inputs)
+before=$(tree_sums "$site")
 
 # conv_case NAME IN FMT OUTDIR [CHECK-OPTION...]: one conversion, checked
 conv_case() {
@@ -178,7 +175,7 @@ for fmt in $formats; do
 	rm -rf "$T/batch"
 done
 
-after=$(sum_inputs)
+after=$(tree_sums "$site")
 if [ "$before" = "$after" ]; then pass "hostile: inputs unchanged (sha256 before and after)"
 else fail "hostile: inputs changed" "$(diff <(echo "$before") <(echo "$after") | head -n 5)"; fi
 

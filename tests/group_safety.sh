@@ -18,10 +18,8 @@ SAN=${4:-0}
 . "$(dirname "$0")/lib_group.sh"
 PY=${PYTHON:-python3}
 HERE=$(cd "$(dirname "$0")" && pwd)
-export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
 TMO=${MC_TEST_TIMEOUT:-120}
-formats=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}')
+formats=$(formats_of "$BIN")
 
 site=$T/site
 posts=$site/modules/h/_posts
@@ -48,8 +46,7 @@ remote=$posts/2000-01-01-remote.md
 "$PY" -c 'import sys; sys.stdout.write("---\ntitle: Long\n---\n" + ("lorem ipsum dolor sit amet " * 12 + "\n") * 40000)' \
 	>"$posts/2000-01-01-long.md"
 long=$posts/2000-01-01-long.md
-sum_inputs() { (cd "$site" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
-before=$(sum_inputs)
+before=$(tree_sums "$site")
 
 # ok_fail NAME RC ERRFILE OUT: exit 1, a mentorconv: message, no OUT, no
 # temporary file beside it; prints why not (empty: fine)
@@ -294,7 +291,7 @@ else
 	skip "safety: signal while writing (strace with fault injection not available)"
 fi
 
-after=$(sum_inputs)
+after=$(tree_sums "$site")
 [ "$before" = "$after" ] && pass "safety: inputs unchanged (sha256)" ||
 	fail "safety: inputs changed" "$(diff <(echo "$before") <(echo "$after") | head -n 5)"
 

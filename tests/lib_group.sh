@@ -12,3 +12,16 @@ fail() {
 	done
 	return 0
 }
+
+# formats_of BINARY: the output formats this build of BINARY has, one a line
+formats_of() {
+	"$1" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}'
+}
+
+# tree_sums DIR: a sha256 line per file under DIR, in a fixed order (to
+# show that a run left its inputs untouched)
+tree_sums() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
+
+# sanitizer builds exit 86 on a finding, with a stack
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
