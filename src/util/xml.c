@@ -152,6 +152,18 @@ void mc_xml_nl(mc_xml *x)
 	mc_buf_putc(x->out, '\n');
 }
 
+void mc_xml_empty(mc_xml *x, const char *name, ...)
+{
+	mc_xml_open(x, name);
+	va_list ap;
+	va_start(ap, name);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL)
+		mc_xml_attr(x, a, va_arg(ap, const char *));
+	va_end(ap);
+	mc_xml_close(x);
+}
+
 void mc_xml_leaf(mc_xml *x, const char *name, const char *text)
 {
 	mc_xml_open(x, name);

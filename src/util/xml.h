@@ -43,6 +43,10 @@ void mc_xml_raw(mc_xml *x, const char *s);
 void mc_xml_close(mc_xml *x);
 /* A newline between elements, for readable parts (not inside text). */
 void mc_xml_nl(mc_xml *x);
+/* An empty element with attributes, given as name, value pairs ended by
+ * NULL: mc_xml_empty(x, "w:top", "w:w", "57", "w:type", "dxa", NULL). */
+void mc_xml_empty(mc_xml *x, const char *name, ...)
+	__attribute__((sentinel));
 /* An element with only text: <name>text</name>. */
 void mc_xml_leaf(mc_xml *x, const char *name, const char *text);
 /* Returns 0, or -1 if elements are still open or the writer was misused.

@@ -75,19 +75,6 @@ static void inlines(dx *d, const mc_node *first, const rp *r, int depth);
 
 /* ---- small writers ---- */
 
-static void val(mc_xml *x, const char *el, const char *v)
-{
-	mc_xml_open(x, el);
-	mc_xml_attr(x, "w:val", v);
-	mc_xml_close(x);
-}
-
-static void empty(mc_xml *x, const char *el)
-{
-	mc_xml_open(x, el);
-	mc_xml_close(x);
-}
-
 
 /* Bookmark names: Word wants at most 40 characters, letters, digits and
  * '_', starting with a letter.  Made unique with the mark's index. */
@@ -348,9 +335,7 @@ static void est_add(dx *d, const mc_node *n, int depth)
 static void fld_char(mc_xml *x, const char *type)
 {
 	mc_xml_open(x, "w:r");
-	mc_xml_open(x, "w:fldChar");
-	mc_xml_attr(x, "w:fldCharType", type);
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:fldChar", "w:fldCharType", type, NULL);
 	mc_xml_close(x);
 }
 
@@ -379,7 +364,7 @@ static int toc_xml(dx *d, mc_buf *out)
 		mc_xml_nl(x);
 		mc_xml_open(x, "w:p");
 		mc_xml_open(x, "w:pPr");
-		val(x, "w:pStyle", e && e->level > 1 ? "TOC2" : "TOC1");
+		dx_val(x, "w:pStyle", e && e->level > 1 ? "TOC2" : "TOC1");
 		mc_xml_close(x);
 		if (i == 0) {
 			fld_char(x, "begin");
@@ -397,7 +382,7 @@ static int toc_xml(dx *d, mc_buf *out)
 			mc_xml_close(x);
 			mc_xml_close(x);
 			mc_xml_open(x, "w:r");
-			empty(x, "w:tab");
+			mc_xml_empty(x, "w:tab", NULL);
 			mc_xml_close(x);
 			char code[80];
 			snprintf(code, sizeof code, " PAGEREF %s \\h ", e->mark);
@@ -434,27 +419,27 @@ static void rpr(dx *d, const rp *r)
 		return;
 	mc_xml_open(x, "w:rPr");
 	if (r->placeholder)
-		val(x, "w:rStyle", "PlaceholderText");
+		dx_val(x, "w:rStyle", "PlaceholderText");
 	else if (r->link)
-		val(x, "w:rStyle", "Hyperlink");
+		dx_val(x, "w:rStyle", "Hyperlink");
 	else if (r->code)
-		val(x, "w:rStyle", "VerbatimChar");
+		dx_val(x, "w:rStyle", "VerbatimChar");
 	if (r->code && (r->link || r->placeholder)) {
-		mc_xml_open(x, "w:rFonts");
-		mc_xml_attr(x, "w:ascii", d->theme->fonts.mono);
-		mc_xml_attr(x, "w:hAnsi", d->theme->fonts.mono);
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:rFonts",
+			     "w:ascii", d->theme->fonts.mono,
+			     "w:hAnsi", d->theme->fonts.mono,
+			     NULL);
 	}
 	if (r->b) {
-		empty(x, "w:b");
-		empty(x, "w:bCs");
+		mc_xml_empty(x, "w:b", NULL);
+		mc_xml_empty(x, "w:bCs", NULL);
 	}
 	if (r->i) {
-		empty(x, "w:i");
-		empty(x, "w:iCs");
+		mc_xml_empty(x, "w:i", NULL);
+		mc_xml_empty(x, "w:iCs", NULL);
 	}
 	if (r->strike)
-		empty(x, "w:strike");
+		mc_xml_empty(x, "w:strike", NULL);
 	if (r->has_color) {
 		mc_xml_open(x, "w:color");
 		mc_xml_attrf(x, "w:val", "%06X",
@@ -471,7 +456,7 @@ static void rpr(dx *d, const rp *r)
 		mc_xml_close(x);
 	}
 	if (r->vert)
-		val(x, "w:vertAlign", r->vert == 1 ? "superscript" : "subscript");
+		dx_val(x, "w:vertAlign", r->vert == 1 ? "superscript" : "subscript");
 	mc_xml_close(x);
 }
 
@@ -494,9 +479,9 @@ static void run(dx *d, const char *s, const rp *r)
 		}
 		p += n;
 		if (*p == '\t')
-			empty(x, "w:tab");
+			mc_xml_empty(x, "w:tab", NULL);
 		else if (*p == '\n')
-			empty(x, "w:br");
+			mc_xml_empty(x, "w:br", NULL);
 		if (*p)
 			p++;
 	}
@@ -521,21 +506,19 @@ static void drawing(dx *d, const dx_media *m, long cx, long cy,
 	mc_xml_attrf(x, "cx", "%ld", cx);
 	mc_xml_attrf(x, "cy", "%ld", cy);
 	mc_xml_close(x);
-	mc_xml_open(x, "wp:effectExtent");
-	mc_xml_attr(x, "l", "0");
-	mc_xml_attr(x, "t", "0");
-	mc_xml_attr(x, "r", "0");
-	mc_xml_attr(x, "b", "0");
-	mc_xml_close(x);
+	mc_xml_empty(x, "wp:effectExtent",
+		     "l", "0",
+		     "t", "0",
+		     "r", "0",
+		     "b", "0",
+		     NULL);
 	mc_xml_open(x, "wp:docPr");
 	mc_xml_attrf(x, "id", "%d", id);
 	mc_xml_attrf(x, "name", "Picture %d", id);
 	mc_xml_attr(x, "descr", descr ? descr : "");
 	mc_xml_close(x);
 	mc_xml_open(x, "wp:cNvGraphicFramePr");
-	mc_xml_open(x, "a:graphicFrameLocks");
-	mc_xml_attr(x, "noChangeAspect", "1");
-	mc_xml_close(x);
+	mc_xml_empty(x, "a:graphicFrameLocks", "noChangeAspect", "1", NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "a:graphic");
 	mc_xml_open(x, "a:graphicData");
@@ -552,19 +535,14 @@ static void drawing(dx *d, const dx_media *m, long cx, long cy,
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_open(x, "pic:blipFill");
-	mc_xml_open(x, "a:blip");
-	mc_xml_attr(x, "r:embed", m->rid);
-	mc_xml_close(x);
+	mc_xml_empty(x, "a:blip", "r:embed", m->rid, NULL);
 	mc_xml_open(x, "a:stretch");
-	empty(x, "a:fillRect");
+	mc_xml_empty(x, "a:fillRect", NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_open(x, "pic:spPr");
 	mc_xml_open(x, "a:xfrm");
-	mc_xml_open(x, "a:off");
-	mc_xml_attr(x, "x", "0");
-	mc_xml_attr(x, "y", "0");
-	mc_xml_close(x);
+	mc_xml_empty(x, "a:off", "x", "0", "y", "0", NULL);
 	mc_xml_open(x, "a:ext");
 	mc_xml_attrf(x, "cx", "%ld", cx);
 	mc_xml_attrf(x, "cy", "%ld", cy);
@@ -572,7 +550,7 @@ static void drawing(dx *d, const dx_media *m, long cx, long cy,
 	mc_xml_close(x);
 	mc_xml_open(x, "a:prstGeom");
 	mc_xml_attr(x, "prst", "rect");
-	empty(x, "a:avLst");
+	mc_xml_empty(x, "a:avLst", NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_close(x); /* pic:pic */
@@ -671,9 +649,7 @@ static void sdt_names(dx *d, const char *tag, const char *label,
 	const char *a = label && *label ? label : fallback;
 	mc_buf alias = MC_BUF_INIT;
 	mc_buf_put(&alias, a, utf8_cut(a, 64));
-	mc_xml_open(x, "w:alias");
-	mc_xml_attr(x, "w:val", alias.data);
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:alias", "w:val", alias.data, NULL);
 	mc_buf_free(&alias);
 	mc_xml_open(x, "w:tag");
 	mc_xml_attrf(x, "w:val", "%s-%d", tag, number);
@@ -703,11 +679,11 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 		mc_xml_open(x, "w:name");
 		mc_xml_attrf(x, "w:val", "Check%d", number);
 		mc_xml_close(x);
-		empty(x, "w:enabled");
-		val(x, "w:calcOnExit", "0");
+		mc_xml_empty(x, "w:enabled", NULL);
+		dx_val(x, "w:calcOnExit", "0");
 		mc_xml_open(x, "w:checkBox");
-		empty(x, "w:sizeAuto");
-		val(x, "w:default", checked ? "1" : "0");
+		mc_xml_empty(x, "w:sizeAuto", NULL);
+		dx_val(x, "w:default", checked ? "1" : "0");
 		mc_xml_close(x);
 		mc_xml_close(x);
 		mc_xml_close(x);
@@ -719,36 +695,34 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 		mc_xml_close(x);
 		mc_xml_close(x);
 		mc_xml_open(x, "w:r");
-		mc_xml_open(x, "w:fldChar");
-		mc_xml_attr(x, "w:fldCharType", "end");
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:fldChar", "w:fldCharType", "end", NULL);
 		mc_xml_close(x);
 	} else {
 		mc_xml_open(x, "w:sdt");
 		mc_xml_open(x, "w:sdtPr");
 		sdt_names(d, tag, label, number);
 		mc_xml_open(x, "w14:checkbox");
-		mc_xml_open(x, "w14:checked");
-		mc_xml_attr(x, "w14:val", checked ? "1" : "0");
-		mc_xml_close(x);
-		mc_xml_open(x, "w14:checkedState");
-		mc_xml_attr(x, "w14:val", "2612");
-		mc_xml_attr(x, "w14:font", "MS Gothic");
-		mc_xml_close(x);
-		mc_xml_open(x, "w14:uncheckedState");
-		mc_xml_attr(x, "w14:val", "2610");
-		mc_xml_attr(x, "w14:font", "MS Gothic");
-		mc_xml_close(x);
+		mc_xml_empty(x, "w14:checked",
+			     "w14:val", checked ? "1" : "0",
+			     NULL);
+		mc_xml_empty(x, "w14:checkedState",
+			     "w14:val", "2612",
+			     "w14:font", "MS Gothic",
+			     NULL);
+		mc_xml_empty(x, "w14:uncheckedState",
+			     "w14:val", "2610",
+			     "w14:font", "MS Gothic",
+			     NULL);
 		mc_xml_close(x);
 		mc_xml_close(x); /* sdtPr */
 		mc_xml_open(x, "w:sdtContent");
 		mc_xml_open(x, "w:r");
 		mc_xml_open(x, "w:rPr");
-		mc_xml_open(x, "w:rFonts");
-		mc_xml_attr(x, "w:ascii", "MS Gothic");
-		mc_xml_attr(x, "w:eastAsia", "MS Gothic");
-		mc_xml_attr(x, "w:hAnsi", "MS Gothic");
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:rFonts",
+			     "w:ascii", "MS Gothic",
+			     "w:eastAsia", "MS Gothic",
+			     "w:hAnsi", "MS Gothic",
+			     NULL);
 		mc_xml_close(x);
 		mc_xml_open(x, "w:t");
 		mc_xml_text(x, checked ? "\xe2\x98\x92" : "\xe2\x98\x90");
@@ -772,19 +746,19 @@ static void formtext(dx *d, const char *prefix, int number,
 	mc_xml_open(x, "w:name");
 	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
 	mc_xml_close(x);
-	empty(x, "w:enabled");
-	val(x, "w:calcOnExit", "0");
+	mc_xml_empty(x, "w:enabled", NULL);
+	dx_val(x, "w:calcOnExit", "0");
 	if (label && *label) {
 		mc_buf h = MC_BUF_INIT;
 		/* ST_FFStatusTextVal: at most 140 characters */
 		mc_buf_put(&h, label, utf8_cut(label, 138));
-		mc_xml_open(x, "w:statusText");
-		mc_xml_attr(x, "w:type", "text");
-		mc_xml_attr(x, "w:val", h.data);
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:statusText",
+			     "w:type", "text",
+			     "w:val", h.data,
+			     NULL);
 		mc_buf_free(&h);
 	}
-	empty(x, "w:textInput");
+	mc_xml_empty(x, "w:textInput", NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -795,13 +769,11 @@ static void formtext(dx *d, const char *prefix, int number,
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:r");
-	mc_xml_open(x, "w:fldChar");
-	mc_xml_attr(x, "w:fldCharType", "separate");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:fldChar", "w:fldCharType", "separate", NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:r");
 	mc_xml_open(x, "w:rPr");
-	empty(x, "w:noProof");
+	mc_xml_empty(x, "w:noProof", NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:t");
 	mc_xml_text(x, "\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82\xe2\x80\x82"
@@ -809,9 +781,7 @@ static void formtext(dx *d, const char *prefix, int number,
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:r");
-	mc_xml_open(x, "w:fldChar");
-	mc_xml_attr(x, "w:fldCharType", "end");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:fldChar", "w:fldCharType", "end", NULL);
 	mc_xml_close(x);
 }
 
@@ -833,17 +803,15 @@ static void blank(dx *d, const mc_node *n)
 	under[w] = '\0';
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
-	mc_xml_open(x, "w:alias");
-	mc_xml_attr(x, "w:val", "Blank");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:alias", "w:val", "Blank", NULL);
 	mc_xml_open(x, "w:tag");
 	mc_xml_attrf(x, "w:val", "blank-%d", d->next_field);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:id");
 	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
 	mc_xml_close(x);
-	empty(x, "w:showingPlcHdr");
-	empty(x, "w:text");
+	mc_xml_empty(x, "w:showingPlcHdr", NULL);
+	mc_xml_empty(x, "w:text", NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:sdtContent");
 	placeholder_run(d, under);
@@ -937,7 +905,7 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		break;
 	case MC_LINEBREAK:
 		mc_xml_open(&d->x, "w:r");
-		empty(&d->x, "w:br");
+		mc_xml_empty(&d->x, "w:br", NULL);
 		mc_xml_close(&d->x);
 		break;
 	case MC_SOFTBREAK:
@@ -1013,11 +981,11 @@ static void p_open(dx *d, ctx *c, const para *p)
 		ind_left = level_indent(d->list_level);
 	mc_xml_open(x, "w:p");
 	mc_xml_open(x, "w:pPr");
-	val(x, "w:pStyle", style);
+	dx_val(x, "w:pStyle", style);
 	if (p->keep_next)
-		empty(x, "w:keepNext");
+		mc_xml_empty(x, "w:keepNext", NULL);
 	if (p->page_break || c->break_next)
-		empty(x, "w:pageBreakBefore");
+		mc_xml_empty(x, "w:pageBreakBefore", NULL);
 	c->break_next = false;
 	if (item && c->item_task == MC_TASK_NONE && c->item_num > 0) {
 		mc_xml_open(x, "w:numPr");
@@ -1059,7 +1027,7 @@ static void p_open(dx *d, ctx *c, const para *p)
 		mc_xml_close(x);
 	}
 	if (p->jc)
-		val(x, "w:jc", p->jc);
+		dx_val(x, "w:jc", p->jc);
 	mc_xml_close(x); /* pPr */
 	if (c->mark) {
 		bookmark(d, c->mark);
@@ -1128,7 +1096,7 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
 	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number);
-	empty(x, "w:showingPlcHdr");
+	mc_xml_empty(x, "w:showingPlcHdr", NULL);
 	mc_xml_open(x, "w:text");
 	if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
 		mc_xml_attr(x, "w:multiLine", "1");
@@ -1337,7 +1305,7 @@ static void cell_content(dx *d, ctx *cc, const mc_node *cl, bool th,
 	/* a cell holds a paragraph, and Word wants it to end with one, not
 	 * with a table or an answer's block-level control */
 	if (!cl->first || after_table(d) || written_last(d, "</w:sdt>"))
-		empty(&d->x, "w:p");
+		mc_xml_empty(&d->x, "w:p", NULL);
 }
 
 static void table(dx *d, ctx *c, const mc_node *t, int depth)
@@ -1373,17 +1341,17 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 	keep_tables_apart(d, c);
 	mc_xml_open(x, "w:tbl");
 	mc_xml_open(x, "w:tblPr");
-	val(x, "w:tblStyle", "TableGrid");
+	dx_val(x, "w:tblStyle", "TableGrid");
 	table_width(d, c, colw * ncols);
-	mc_xml_open(x, "w:tblLook");
-	mc_xml_attr(x, "w:val", "04A0");
-	mc_xml_attr(x, "w:firstRow", "1");
-	mc_xml_attr(x, "w:lastRow", "0");
-	mc_xml_attr(x, "w:firstColumn", "0");
-	mc_xml_attr(x, "w:lastColumn", "0");
-	mc_xml_attr(x, "w:noHBand", "1");
-	mc_xml_attr(x, "w:noVBand", "1");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:tblLook",
+		     "w:val", "04A0",
+		     "w:firstRow", "1",
+		     "w:lastRow", "0",
+		     "w:firstColumn", "0",
+		     "w:lastColumn", "0",
+		     "w:noHBand", "1",
+		     "w:noVBand", "1",
+		     NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tblGrid");
 	for (int i = 0; i < ncols; i++) {
@@ -1412,7 +1380,7 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 			leading_header = false;
 		if (hdr) {
 			mc_xml_open(x, "w:trPr");
-			empty(x, "w:tblHeader");
+			mc_xml_empty(x, "w:tblHeader", NULL);
 			mc_xml_close(x);
 		}
 		int used;
@@ -1430,13 +1398,13 @@ static void table(dx *d, ctx *c, const mc_node *t, int depth)
 			if (cl && pl[i].vmerge != 2)
 				cell_content(d, &cc, cl, th, depth);
 			else
-				empty(x, "w:p");
+				mc_xml_empty(x, "w:p", NULL);
 			d->max_width = saved_max;
 			mc_xml_close(x); /* tc */
 		}
 		for (; used < ncols; used++) {
 			tc_open(d, colw, 1, NULL, false);
-			empty(x, "w:p");
+			mc_xml_empty(x, "w:p", NULL);
 			mc_xml_close(x);
 		}
 		mc_xml_close(x); /* tr */
@@ -1469,7 +1437,7 @@ static void figure(dx *d, ctx *c, const mc_node *n, int depth)
 		image_unusable(d, n);
 		mc_xml_open(x, "w:p");
 		mc_xml_open(x, "w:pPr");
-		val(x, "w:pStyle", "Figure");
+		dx_val(x, "w:pStyle", "Figure");
 		mc_xml_open(x, "w:pBdr");
 		dx_border(x, "w:top", "single", 4, 4, d->theme->colors.rule);
 		dx_border(x, "w:left", "single", 4, 4, d->theme->colors.rule);
@@ -1558,9 +1526,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	dx_border(x, "w:bottom", "single", 8, 0, cs->rule);
 	dx_border(x, "w:right", "single", 8, 0, cs->rule);
 	mc_xml_close(x);
-	mc_xml_open(x, "w:tblLayout");
-	mc_xml_attr(x, "w:type", "fixed");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:tblLayout", "w:type", "fixed", NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tblGrid");
 	mc_xml_open(x, "w:gridCol");
@@ -1572,7 +1538,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tr");
 	mc_xml_open(x, "w:trPr");
-	empty(x, "w:cantSplit");
+	mc_xml_empty(x, "w:cantSplit", NULL);
 	mc_xml_close(x);
 
 	ctx cc = *c;
@@ -1706,7 +1672,7 @@ static void callout(dx *d, ctx *c, const mc_node *n, int depth)
 		p_open(d, &cc, &p);
 		mc_xml_open(&d->x, "w:r");
 		mc_xml_open(&d->x, "w:rPr");
-		val(&d->x, "w:rStyle", "CalloutLabel");
+		dx_val(&d->x, "w:rStyle", "CalloutLabel");
 		mc_xml_open(&d->x, "w:color");
 		mc_xml_attrf(&d->x, "w:val", "%06X",
 		             (unsigned)(cs->rule & 0xFFFFFF));
@@ -2063,14 +2029,14 @@ int dx_body(dx *d)
 
 	mc_xml_nl(x);
 	mc_xml_open(x, "w:sectPr");
-	mc_xml_open(x, "w:headerReference");
-	mc_xml_attr(x, "w:type", "default");
-	mc_xml_attr(x, "r:id", "rId5");
-	mc_xml_close(x);
-	mc_xml_open(x, "w:footerReference");
-	mc_xml_attr(x, "w:type", "default");
-	mc_xml_attr(x, "r:id", "rId6");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:headerReference",
+		     "w:type", "default",
+		     "r:id", "rId5",
+		     NULL);
+	mc_xml_empty(x, "w:footerReference",
+		     "w:type", "default",
+		     "r:id", "rId6",
+		     NULL);
 	mc_xml_open(x, "w:pgSz");
 	mc_xml_attrf(x, "w:w", "%ld", dx_twips(t->page.width));
 	mc_xml_attrf(x, "w:h", "%ld", dx_twips(t->page.height));

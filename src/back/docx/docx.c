@@ -162,29 +162,25 @@ static int settings(const dx *d, mc_buf *b)
 	mc_xml_open(x, "w:settings");
 	mc_xml_attr(x, "xmlns:w", W_NS);
 	if (d->opts.protect) {
-		mc_xml_open(x, "w:documentProtection");
-		mc_xml_attr(x, "w:edit", "forms");
-		mc_xml_attr(x, "w:enforcement", "1");
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:documentProtection",
+			     "w:edit", "forms",
+			     "w:enforcement", "1",
+			     NULL);
 	}
-	mc_xml_open(x, "w:defaultTabStop");
-	mc_xml_attr(x, "w:val", "720");
-	mc_xml_close(x);
-	mc_xml_open(x, "w:characterSpacingControl");
-	mc_xml_attr(x, "w:val", "doNotCompress");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:defaultTabStop", "w:val", "720", NULL);
+	mc_xml_empty(x, "w:characterSpacingControl",
+		     "w:val", "doNotCompress",
+		     NULL);
 	if (d->want_toc) {
 		/* Word refreshes the table of contents (pages) on open */
-		mc_xml_open(x, "w:updateFields");
-		mc_xml_attr(x, "w:val", "true");
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:updateFields", "w:val", "true", NULL);
 	}
 	mc_xml_open(x, "w:compat");
-	mc_xml_open(x, "w:compatSetting");
-	mc_xml_attr(x, "w:name", "compatibilityMode");
-	mc_xml_attr(x, "w:uri", "http://schemas.microsoft.com/office/word");
-	mc_xml_attr(x, "w:val", "15");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:compatSetting",
+		     "w:name", "compatibilityMode",
+		     "w:uri", "http://schemas.microsoft.com/office/word",
+		     "w:val", "15",
+		     NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
 	return mc_xml_finish(x);
@@ -205,9 +201,7 @@ static int font_table(const dx *d, mc_buf *b)
 			dup = dup || strcmp(fams[i], fams[j]) == 0;
 		if (dup)
 			continue;
-		mc_xml_open(x, "w:font");
-		mc_xml_attr(x, "w:name", fams[i]);
-		mc_xml_close(x);
+		mc_xml_empty(x, "w:font", "w:name", fams[i], NULL);
 	}
 	mc_xml_close(x);
 	return mc_xml_finish(x);
@@ -216,9 +210,7 @@ static int font_table(const dx *d, mc_buf *b)
 static void fld(mc_xml *x, const char *type)
 {
 	mc_xml_open(x, "w:r");
-	mc_xml_open(x, "w:fldChar");
-	mc_xml_attr(x, "w:fldCharType", type);
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:fldChar", "w:fldCharType", type, NULL);
 	mc_xml_close(x);
 }
 
@@ -246,9 +238,7 @@ static int running(const dx *d, const char *root, const char *style,
 	mc_xml_attr(x, "xmlns:w", W_NS);
 	mc_xml_open(x, "w:p");
 	mc_xml_open(x, "w:pPr");
-	mc_xml_open(x, "w:pStyle");
-	mc_xml_attr(x, "w:val", style);
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:pStyle", "w:val", style, NULL);
 	mc_xml_close(x);
 	const char *p = tmpl ? tmpl : "";
 	while (*p) {

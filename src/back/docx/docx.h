@@ -40,6 +40,11 @@ int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 void dx_border(mc_xml *x, const char *side, const char *kind, int sz,
                int space, uint32_t color);
 void dx_shade(mc_xml *x, uint32_t fill);
+/* <el w:val="v"/>, the commonest WordprocessingML property. */
+static inline void dx_val(mc_xml *x, const char *el, const char *v)
+{
+	mc_xml_empty(x, el, "w:val", v, NULL);
+}
 
 /* One file in word/media/. */
 typedef struct dx_media {

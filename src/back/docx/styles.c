@@ -32,13 +32,6 @@ static void color_attr(mc_xml *x, const char *el, uint32_t c)
 	mc_xml_close(x);
 }
 
-static void val(mc_xml *x, const char *el, const char *v)
-{
-	mc_xml_open(x, el);
-	mc_xml_attr(x, "w:val", v);
-	mc_xml_close(x);
-}
-
 static void vall(mc_xml *x, const char *el, long v)
 {
 	mc_xml_open(x, el);
@@ -46,20 +39,14 @@ static void vall(mc_xml *x, const char *el, long v)
 	mc_xml_close(x);
 }
 
-static void empty(mc_xml *x, const char *el)
-{
-	mc_xml_open(x, el);
-	mc_xml_close(x);
-}
-
 static void fonts(mc_xml *x, const char *family)
 {
-	mc_xml_open(x, "w:rFonts");
-	mc_xml_attr(x, "w:ascii", family);
-	mc_xml_attr(x, "w:hAnsi", family);
-	mc_xml_attr(x, "w:eastAsia", family);
-	mc_xml_attr(x, "w:cs", family);
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:rFonts",
+		     "w:ascii", family,
+		     "w:hAnsi", family,
+		     "w:eastAsia", family,
+		     "w:cs", family,
+		     NULL);
 }
 
 static void size(mc_xml *x, double pt)
@@ -125,12 +112,12 @@ static void style_open(mc_xml *x, const char *type, const char *id,
 	if (dflt)
 		mc_xml_attr(x, "w:default", "1");
 	mc_xml_attr(x, "w:styleId", id);
-	val(x, "w:name", name);
+	dx_val(x, "w:name", name);
 	if (based)
-		val(x, "w:basedOn", based);
+		dx_val(x, "w:basedOn", based);
 	if (next)
-		val(x, "w:next", next);
-	empty(x, "w:qFormat");
+		dx_val(x, "w:next", next);
+	mc_xml_empty(x, "w:qFormat", NULL);
 }
 
 const char *dx_callout_style_id(mc_callout_kind kind, int variant)
@@ -219,8 +206,8 @@ static void contents_styles(mc_xml *x, const mc_theme *t)
 		mc_xml_close(x);
 		if (lv == 1) {
 			mc_xml_open(x, "w:rPr");
-			empty(x, "w:b");
-			empty(x, "w:bCs");
+			mc_xml_empty(x, "w:b", NULL);
+			mc_xml_empty(x, "w:bCs", NULL);
 			mc_xml_close(x);
 		}
 		mc_xml_close(x);
@@ -266,13 +253,13 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 
 	style_open(x, "paragraph", "Title", "Title", "Normal", "Normal", false);
 	mc_xml_open(x, "w:pPr");
-	empty(x, "w:keepNext");
+	mc_xml_empty(x, "w:keepNext", NULL);
 	spacing(x, 0, 240, 240, "auto");
 	mc_xml_close(x);
 	mc_xml_open(x, "w:rPr");
 	fonts(x, t->fonts.heading);
-	empty(x, "w:b");
-	empty(x, "w:bCs");
+	mc_xml_empty(x, "w:b", NULL);
+	mc_xml_empty(x, "w:bCs", NULL);
 	size(x, t->sizes.title);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -283,15 +270,15 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 		snprintf(name, sizeof name, "heading %d", lv);
 		style_open(x, "paragraph", id, name, "Normal", "Normal", false);
 		mc_xml_open(x, "w:pPr");
-		empty(x, "w:keepNext");
-		empty(x, "w:keepLines");
+		mc_xml_empty(x, "w:keepNext", NULL);
+		mc_xml_empty(x, "w:keepLines", NULL);
 		spacing(x, lv <= 2 ? 360 : 240, 120, 240, "auto");
 		vall(x, "w:outlineLvl", lv - 1);
 		mc_xml_close(x);
 		mc_xml_open(x, "w:rPr");
 		fonts(x, t->fonts.heading);
-		empty(x, "w:b");
-		empty(x, "w:bCs");
+		mc_xml_empty(x, "w:b", NULL);
+		mc_xml_empty(x, "w:bCs", NULL);
 		size(x, mc_theme_heading_size(t, lv));
 		mc_xml_close(x);
 		mc_xml_close(x);
@@ -308,20 +295,18 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	ind(x, 454, 454, 0);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:rPr");
-	empty(x, "w:i");
-	empty(x, "w:iCs");
+	mc_xml_empty(x, "w:i", NULL);
+	mc_xml_empty(x, "w:iCs", NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
 
 	style_open(x, "paragraph", "Attribution", "Attribution", "Quote",
 	           "Normal", false);
 	mc_xml_open(x, "w:pPr");
-	val(x, "w:jc", "right");
+	dx_val(x, "w:jc", "right");
 	mc_xml_close(x);
 	mc_xml_open(x, "w:rPr");
-	mc_xml_open(x, "w:i");
-	mc_xml_attr(x, "w:val", "0");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:i", "w:val", "0", NULL);
 	color_attr(x, "w:color", t->colors.muted);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -337,11 +322,11 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	style_open(x, "paragraph", "Caption", "caption", "Normal", "Normal",
 	           false);
 	mc_xml_open(x, "w:pPr");
-	val(x, "w:jc", "center");
+	dx_val(x, "w:jc", "center");
 	mc_xml_close(x);
 	mc_xml_open(x, "w:rPr");
-	empty(x, "w:i");
-	empty(x, "w:iCs");
+	mc_xml_empty(x, "w:i", NULL);
+	mc_xml_empty(x, "w:iCs", NULL);
 	color_attr(x, "w:color", t->colors.muted);
 	size(x, t->sizes.small);
 	mc_xml_close(x);
@@ -350,8 +335,8 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	style_open(x, "paragraph", "Figure", "Figure", "Normal", "Caption",
 	           false);
 	mc_xml_open(x, "w:pPr");
-	empty(x, "w:keepNext");
-	val(x, "w:jc", "center");
+	mc_xml_empty(x, "w:keepNext", NULL);
+	dx_val(x, "w:jc", "center");
 	mc_xml_close(x);
 	mc_xml_close(x);
 
@@ -363,7 +348,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	mc_xml_close(x);
 	mc_xml_open(x, "w:rPr");
 	fonts(x, t->fonts.mono);
-	empty(x, "w:noProof");
+	mc_xml_empty(x, "w:noProof", NULL);
 	size(x, t->sizes.code);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -372,7 +357,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	           false);
 	mc_xml_open(x, "w:rPr");
 	fonts(x, t->fonts.mono);
-	empty(x, "w:noProof");
+	mc_xml_empty(x, "w:noProof", NULL);
 	size(x, t->sizes.code);
 	dx_shade(x, t->colors.code_background);
 	mc_xml_close(x);
@@ -382,7 +367,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	           false);
 	mc_xml_open(x, "w:rPr");
 	color_attr(x, "w:color", t->colors.link);
-	val(x, "w:u", "single");
+	dx_val(x, "w:u", "single");
 	mc_xml_close(x);
 	mc_xml_close(x);
 
@@ -397,9 +382,9 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	           false);
 	mc_xml_open(x, "w:rPr");
 	fonts(x, t->fonts.heading);
-	empty(x, "w:b");
-	empty(x, "w:bCs");
-	empty(x, "w:caps");
+	mc_xml_empty(x, "w:b", NULL);
+	mc_xml_empty(x, "w:bCs", NULL);
+	mc_xml_empty(x, "w:caps", NULL);
 	size(x, t->sizes.small);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -412,12 +397,12 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	style_open(x, "paragraph", "CalloutTitle", "Callout Title", "Normal",
 	           "Normal", false);
 	mc_xml_open(x, "w:pPr");
-	empty(x, "w:keepNext");
+	mc_xml_empty(x, "w:keepNext", NULL);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:rPr");
 	fonts(x, t->fonts.heading);
-	empty(x, "w:b");
-	empty(x, "w:bCs");
+	mc_xml_empty(x, "w:b", NULL);
+	mc_xml_empty(x, "w:bCs", NULL);
 	size(x, mc_theme_heading_size(t, 4));
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -425,7 +410,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	style_open(x, "paragraph", "Prompt", "Prompt", "ListParagraph",
 	           "Answer", false);
 	mc_xml_open(x, "w:pPr");
-	empty(x, "w:keepNext");
+	mc_xml_empty(x, "w:keepNext", NULL);
 	spacing(x, 120, 60, -1, NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -471,7 +456,7 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 
 	style_open(x, "paragraph", "Footer", "footer", "Header", NULL, false);
 	mc_xml_open(x, "w:pPr");
-	val(x, "w:jc", "center");
+	dx_val(x, "w:jc", "center");
 	mc_xml_close(x);
 	mc_xml_close(x);
 
@@ -499,22 +484,10 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	dx_border(x, "w:insideV", "single", 4, 0, t->colors.table_border);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:tblCellMar");
-	mc_xml_open(x, "w:top");
-	mc_xml_attr(x, "w:w", "57");
-	mc_xml_attr(x, "w:type", "dxa");
-	mc_xml_close(x);
-	mc_xml_open(x, "w:left");
-	mc_xml_attr(x, "w:w", "108");
-	mc_xml_attr(x, "w:type", "dxa");
-	mc_xml_close(x);
-	mc_xml_open(x, "w:bottom");
-	mc_xml_attr(x, "w:w", "57");
-	mc_xml_attr(x, "w:type", "dxa");
-	mc_xml_close(x);
-	mc_xml_open(x, "w:right");
-	mc_xml_attr(x, "w:w", "108");
-	mc_xml_attr(x, "w:type", "dxa");
-	mc_xml_close(x);
+	mc_xml_empty(x, "w:top", "w:w", "57", "w:type", "dxa", NULL);
+	mc_xml_empty(x, "w:left", "w:w", "108", "w:type", "dxa", NULL);
+	mc_xml_empty(x, "w:bottom", "w:w", "57", "w:type", "dxa", NULL);
+	mc_xml_empty(x, "w:right", "w:w", "108", "w:type", "dxa", NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -535,7 +508,7 @@ static void abstract_num(mc_xml *x, int id, bool ordered)
 	mc_xml_nl(x);
 	mc_xml_open(x, "w:abstractNum");
 	mc_xml_attrf(x, "w:abstractNumId", "%d", id);
-	val(x, "w:multiLevelType", "hybridMultilevel");
+	dx_val(x, "w:multiLevelType", "hybridMultilevel");
 	for (int lv = 0; lv < 9; lv++) {
 		mc_xml_open(x, "w:lvl");
 		mc_xml_attrf(x, "w:ilvl", "%d", lv);
@@ -543,13 +516,13 @@ static void abstract_num(mc_xml *x, int id, bool ordered)
 		if (ordered) {
 			char txt[24];
 			snprintf(txt, sizeof txt, "%%%d.", lv + 1);
-			val(x, "w:numFmt", numfmts[lv % 3]);
-			val(x, "w:lvlText", txt);
+			dx_val(x, "w:numFmt", numfmts[lv % 3]);
+			dx_val(x, "w:lvlText", txt);
 		} else {
-			val(x, "w:numFmt", "bullet");
-			val(x, "w:lvlText", bullets[lv % 3]);
+			dx_val(x, "w:numFmt", "bullet");
+			dx_val(x, "w:lvlText", bullets[lv % 3]);
 		}
-		val(x, "w:lvlJc", "left");
+		dx_val(x, "w:lvlJc", "left");
 		mc_xml_open(x, "w:pPr");
 		ind(x, 720L * (lv + 1), 0, 360);
 		mc_xml_close(x);

@@ -86,10 +86,10 @@ static int container_xml(mc_buf *b)
 	mc_xml_attr(&x, "version", "1.0");
 	mc_xml_attr(&x, "xmlns", "urn:oasis:names:tc:opendocument:xmlns:container");
 	mc_xml_open(&x, "rootfiles");
-	mc_xml_open(&x, "rootfile");
-	mc_xml_attr(&x, "full-path", EP_DIR "package.opf");
-	mc_xml_attr(&x, "media-type", "application/oebps-package+xml");
-	mc_xml_close(&x);
+	mc_xml_empty(&x, "rootfile",
+		     "full-path", EP_DIR "package.opf",
+		     "media-type", "application/oebps-package+xml",
+		     NULL);
 	mc_xml_close(&x);
 	mc_xml_close(&x);
 	mc_xml_nl(&x);
@@ -251,16 +251,11 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	for (size_t i = 0; i < c->nfiles; i++) {
 		if (i)
 			mc_xml_nl(&x);
-		mc_xml_open(&x, "itemref");
-		mc_xml_attr(&x, "idref", c->files[i].idref);
-		mc_xml_close(&x);
+		mc_xml_empty(&x, "itemref", "idref", c->files[i].idref, NULL);
 	}
 	/* in the spine so that the landmarks may point to it; outside the
 	 * reading order */
-	mc_xml_open(&x, "itemref");
-	mc_xml_attr(&x, "idref", "nav");
-	mc_xml_attr(&x, "linear", "no");
-	mc_xml_close(&x);
+	mc_xml_empty(&x, "itemref", "idref", "nav", "linear", "no", NULL);
 	mc_xml_close(&x);
 	mc_xml_nl(&x);
 	mc_xml_close(&x); /* package */

@@ -600,11 +600,11 @@ void ep_xhtml_start(ep_ctx *c, mc_xml *x, mc_buf *out)
 
 void ep_xhtml_body(mc_xml *x)
 {
-	mc_xml_open(x, "link");
-	mc_xml_attr(x, "rel", "stylesheet");
-	mc_xml_attr(x, "type", "text/css");
-	mc_xml_attr(x, "href", EP_CSS);
-	mc_xml_close(x);
+	mc_xml_empty(x, "link",
+		     "rel", "stylesheet",
+		     "type", "text/css",
+		     "href", EP_CSS,
+		     NULL);
 	mc_xml_close(x);
 	mc_xml_nl(x);
 	mc_xml_open(x, "body");

@@ -526,9 +526,7 @@ static void answer(walk *w, const mc_node *n)
 	put_id(w, n);
 	mc_xml_attr(x, "title", "Answer space");
 	for (int i = 0; i < lines; i++) {
-		mc_xml_open(x, "div");
-		mc_xml_attr(x, "class", "rule");
-		mc_xml_close(x);
+		mc_xml_empty(x, "div", "class", "rule", NULL);
 	}
 	mc_xml_close(x);
 }
