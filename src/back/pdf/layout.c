@@ -555,6 +555,21 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_space(c, em(c) * 0.5);
 }
 
+/* One run of a code line in one font, on a line lh high. */
+static void code_run(pdf_ctx *c, int face, double size, double x, double lh,
+                     const char *text, size_t len)
+{
+	pdf_op *o = pdf_op_add(c, OP_TEXT);
+	o->font = (int16_t)face;
+	o->size = (float)size;
+	o->x = x;
+	o->y = lh * 0.75;
+	o->color = c->th->colors.text;
+	o->text = mc_arena_strndup(c->arena, text, len);
+	o->len = (uint32_t)len;
+	o->layer = 2;
+}
+
 static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 {
 	double padx = em(c) * 0.6, pady = em(c) * 0.4;
@@ -632,20 +647,10 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 				    used > 0)
 					break;
 				if (fc != runface) {
-					if (runface >= 0 && k > runstart) {
-						pdf_op *o = pdf_op_add(c, OP_TEXT);
-						o->font = (int16_t)runface;
-						o->size = (float)size;
-						o->x = runx;
-						o->y = lh * 0.75;
-						o->color = c->th->colors.text;
-						o->text = mc_arena_strndup(
-							c->arena,
-							line.data + runstart,
-							k - runstart);
-						o->len = (uint32_t)(k - runstart);
-						o->layer = 2;
-					}
+					if (runface >= 0 && k > runstart)
+						code_run(c, runface, size, runx,
+						         lh, line.data + runstart,
+						         k - runstart);
 					runface = fc;
 					runstart = k;
 					runx = x + used;
@@ -653,19 +658,9 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 				used += w;
 				k += l;
 			}
-			if (runface >= 0 && k > runstart) {
-				pdf_op *o = pdf_op_add(c, OP_TEXT);
-				o->font = (int16_t)runface;
-				o->size = (float)size;
-				o->x = runx;
-				o->y = lh * 0.75;
-				o->color = c->th->colors.text;
-				o->text = mc_arena_strndup(
-					c->arena, line.data + runstart,
-					k - runstart);
-				o->len = (uint32_t)(k - runstart);
-				o->layer = 2;
-			}
+			if (runface >= 0 && k > runstart)
+				code_run(c, runface, size, runx, lh,
+				         line.data + runstart, k - runstart);
 			pdf_slice_end(c, op0, lh);
 			cont = true;
 		} while (k < ln);
