@@ -1662,16 +1662,21 @@ static void title_block(pdf_ctx *c)
 		o.leading = 1.2;
 		para_out(c, p, &o);
 		pdf_para_free(p);
-		size_t op0 = pdf_slice_begin(c);
-		pdf_op *l = pdf_op_add(c, OP_LINE);
-		l->x = c->left;
-		l->y = em(c) * 0.6;
-		l->w = c->right - c->left;
-		l->lw = 1.2f;
-		l->color = c->th->colors.rule;
-		l->layer = 1;
-		pdf_slice_end(c, op0, em(c) * 1.6);
+		pdf_title_rule(c, em(c) * 0.6, em(c) * 1.6);
 	}
+}
+
+pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h)
+{
+	size_t op0 = pdf_slice_begin(c);
+	pdf_op *l = pdf_op_add(c, OP_LINE);
+	l->x = c->left;
+	l->y = y;
+	l->w = c->right - c->left;
+	l->lw = 1.2f;
+	l->color = c->th->colors.rule;
+	l->layer = 1;
+	return pdf_slice_end(c, op0, h);
 }
 
 /* ---- for toc.c ---- */

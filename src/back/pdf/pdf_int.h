@@ -310,6 +310,9 @@ int pdf_paginate(pdf_ctx *c);
 pdf_style pdf_body_style(pdf_ctx *c);
 pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0);
 void pdf_keep_prev(pdf_ctx *c);
+/* A rule across the text width, y below the top of a slice h high (under
+ * a title); the slice. */
+pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h);
 /* A forced page break before what comes next (a section's start). */
 void pdf_pagebreak(pdf_ctx *c);
 

@@ -102,15 +102,7 @@ static int title_page(pdf_ctx *c)
 	if (text_para(c, m->title, &st, c->left, c->right, 1.2))
 		return -1;
 	pdf_keep_prev(c);
-	size_t op0 = pdf_slice_begin(c);
-	pdf_op *l = pdf_op_add(c, OP_LINE);
-	l->x = c->left;
-	l->y = em(c) * 0.8;
-	l->w = c->right - c->left;
-	l->lw = 1.2f;
-	l->color = c->th->colors.rule;
-	l->layer = 1;
-	pdf_slice_end(c, op0, em(c) * 2.2)->keep_next = true;
+	pdf_title_rule(c, em(c) * 0.8, em(c) * 2.2)->keep_next = true;
 	const char *sub = m->description;
 	if (!sub || !*sub) {
 		sub = m->course.title ? m->course.title : m->site.title;
