@@ -34,42 +34,15 @@
 
 size_t pdf_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	if (n == 0) {
 		*cp = 0;
 		return 1;
 	}
-	unsigned c0 = u[0];
-	size_t len;
-	uint32_t v;
-	if (c0 < 0x80) {
-		*cp = c0;
-		return 1;
-	} else if ((c0 & 0xE0) == 0xC0) {
-		len = 2;
-		v = c0 & 0x1F;
-	} else if ((c0 & 0xF0) == 0xE0) {
-		len = 3;
-		v = c0 & 0x0F;
-	} else if ((c0 & 0xF8) == 0xF0) {
-		len = 4;
-		v = c0 & 0x07;
-	} else {
-		*cp = 0xFFFD;
+	size_t len = mc_utf8_decode((const unsigned char *)s, n, cp);
+	if (!len) {
+		*cp = 0xFFFD; /* the model is valid UTF-8; this is a guard */
 		return 1;
 	}
-	if (len > n) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		v = (v << 6) | (u[i] & 0x3F);
-	}
-	*cp = v;
 	return len;
 }
 

@@ -36,6 +36,7 @@
 #include "../../util/buf.h"
 #include "../../util/diag.h"
 #include "../../util/image.h"
+#include "../../util/utf8.h"
 
 /* ---- fonts (fonts.c) ---- */
 
