@@ -711,6 +711,37 @@ else
 	fail "pdf: worksheet fitted onto one page" "exit $rc; the worksheet: $pages pages, $fields fields, field height $hw (page: $hp)"
 fi
 
+# ---- every fixture (but the expected failures) to PDF, in one batch run;
+# each passes qpdf --check.  Under the sanitizers too: the fixtures hold
+# what fuzzing found (fixtures/fuzz-*.md).
+fx=()
+for f in fixtures/*.md; do [ -e "${f%.md}.err" ] || fx+=("$f"); done
+rm -rf "$T/fx"
+timeout $((TMO * 5)) "$BIN" -q -j 2 -d "$T/fx" -t pdf "${fx[@]}" </dev/null >/dev/null 2>"$T/fx.err"
+rc=$?
+why=""
+grep -qE 'Sanitizer|runtime error:' "$T/fx.err" && why="sanitizer: $(grep -m 5 -E 'Sanitizer|runtime error|#[0-9] ' "$T/fx.err")"
+[ $rc -ne 0 ] && why="$why; exit $rc: $(tail -n 3 "$T/fx.err")"
+n=0
+while IFS= read -r pdf; do
+	n=$((n + 1))
+	qpdf --check "$pdf" >/dev/null 2>&1 || why="$why; qpdf --check fails on $pdf"
+done < <(find "$T/fx" -name '*.pdf' 2>/dev/null)
+[ "$n" -eq ${#fx[@]} ] || why="$why; $n PDFs for ${#fx[@]} fixtures"
+if [ -z "$why" ]; then pass "pdf: all ${#fx[@]} fixtures convert in one run, each passing qpdf --check"
+else fail "pdf: fixtures to PDF" "$why"; fi
+rm -rf "$T/fx"
+
+# ---- a theme label with U+FFFF (libunibreak's end-of-text mark) --------
+nc=$T/nonchar
+mkdir -p "$nc"
+sed 's/label: Activity/label: "Acti\\uFFFFvity"/' styles/default.yaml >"$nc/theme.yaml"
+printf -- '---\ntitle: Nonchar\n---\n<div class="callout activity" markdown="1">\nDo it.\n</div>\n' >"$nc/page.md"
+conv "$nc/page.md" "$nc/page.pdf" --style "$nc/theme.yaml"
+if ! grep -q 'uFFFF' "$nc/theme.yaml"; then fail "pdf: theme label with U+FFFF" "the test could not plant it"
+elif [ $RC -eq 0 ] && qpdf --check "$nc/page.pdf" >/dev/null 2>&1; then pass "pdf: a theme label holding U+FFFF converts (no libunibreak abort)"
+else fail "pdf: theme label with U+FFFF (exit $RC)" "$(head -n 3 "$T/err")"; fi
+
 # ---- JPEGs: damaged ones are refused before libharu copies them in ----
 jk=$T/jpegs
 mkdir -p "$jk"

@@ -834,6 +834,9 @@ static void test_escape(void)
 	const char *fixed = mc_strdup(doc, "a\xe2\x82|\xc0");
 	check(fixed && strcmp(fixed, "a\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd") == 0,
 	      "mc_strdup replaces each invalid UTF-8 byte with U+FFFD");
+	fixed = mc_strdup(doc, "x\xef\xbf\xbf\xef\xbf\xbe");
+	check(fixed && strcmp(fixed, "x\xef\xbf\xbd\xef\xbf\xbd") == 0,
+	      "mc_strdup replaces U+FFFE and U+FFFF with U+FFFD");
 	if (got && !strstr(got, want_bad))
 		fprintf(stderr, "%s", got);
 	check(got && strstr(got, "\"title\": \"t\\\"\\u0002\""),

@@ -152,6 +152,13 @@ static void utf8_tests(void)
 	CHECK(b.len == 10 && memcmp(b.data, "a\xEF\xBF\xBD\xEF\xBF\xBD]"
 	                                    "\xC3\xA9", 10) == 0,
 	      "utf8: each invalid byte becomes U+FFFD");
+	char nc[] = "a\xEF\xBF\xBF b\xEF\xBF\xBE\xEF\xBF\xBD";
+	CHECK(mc_utf8_has_nonchar(nc, strlen(nc)) &&
+	              !mc_utf8_has_nonchar("a\xEF\xBF\xBD", 4),
+	      "utf8: U+FFFE and U+FFFF are found, U+FFFD is not");
+	mc_utf8_replace_nonchars(nc, strlen(nc));
+	CHECK(strcmp(nc, "a\xEF\xBF\xBD b\xEF\xBF\xBD\xEF\xBF\xBD") == 0,
+	      "utf8: U+FFFE and U+FFFF are overwritten with U+FFFD in place");
 	mc_buf_clear(&b);
 	/* the XML writer too: a character cut in two is never written */
 	mc_xml_escape(&b, "x\xEF]\xF4\x8F\xBF\xB1<", 8, false);

@@ -69,12 +69,15 @@ const char *mc_strndup(mc_doc *doc, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	if (mc_utf8_valid_prefix(s, n) == n)
+	if (mc_utf8_valid_prefix(s, n) == n && !mc_utf8_has_nonchar(s, n))
 		return mc_arena_strndup(doc->arena, s, n);
 	/* cmark-gfm can cut a character in two (a long footnote label
-	 * spread over lines): the model holds valid UTF-8 only */
+	 * spread over lines), and &#xFFFF; is a noncharacter that XML
+	 * forbids and libunibreak takes for its end of text: the model holds
+	 * valid UTF-8 without U+FFFE and U+FFFF only */
 	mc_buf b = MC_BUF_INIT;
 	mc_utf8_repair(&b, s, n);
+	mc_utf8_replace_nonchars(b.data, b.len);
 	const char *r = mc_arena_strndup(doc->arena, b.data, b.len);
 	mc_buf_free(&b);
 	return r;

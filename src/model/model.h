@@ -344,7 +344,8 @@ void mc_doc_free(mc_doc *doc);
 mc_node *mc_node_new(mc_doc *doc, mc_node_type type, uint32_t line,
                      uint32_t col);
 /* Copy a string (or n bytes of it) into the document's arena.  Invalid
- * UTF-8 bytes become U+FFFD: every string in the model is valid UTF-8. */
+ * UTF-8 bytes and the noncharacters U+FFFE and U+FFFF become U+FFFD:
+ * every string in the model is valid UTF-8 without them. */
 const char *mc_strdup(mc_doc *doc, const char *s);
 const char *mc_strndup(mc_doc *doc, const char *s, size_t n);
 

@@ -78,3 +78,26 @@ void mc_utf8_repair(mc_buf *b, const char *s, size_t n)
 		}
 	}
 }
+
+/* The offset of the next U+FFFE or U+FFFF in s[i..n), or n. */
+static size_t next_nonchar(const char *s, size_t i, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; i + 2 < n; i++)
+		if (p[i] == 0xEF && p[i + 1] == 0xBF &&
+		    (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+			return i;
+	return n;
+}
+
+bool mc_utf8_has_nonchar(const char *s, size_t n)
+{
+	return next_nonchar(s, 0, n) < n;
+}
+
+void mc_utf8_replace_nonchars(char *s, size_t n)
+{
+	for (size_t i = next_nonchar(s, 0, n); i < n;
+	     i = next_nonchar(s, i + 3, n))
+		s[i + 2] = (char)0xBD;
+}

@@ -10,6 +10,7 @@
 #ifndef MC_UTF8_H
 #define MC_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +27,12 @@ size_t mc_utf8_valid_prefix(const char *s, size_t n);
 
 /* Append s[0..n) to b, each invalid byte replaced by U+FFFD. */
 void mc_utf8_repair(mc_buf *b, const char *s, size_t n);
+
+/* Whether s[0..n) holds U+FFFE or U+FFFF: valid UTF-8, but XML forbids
+ * them and libunibreak takes U+FFFF for the end of its text. */
+bool mc_utf8_has_nonchar(const char *s, size_t n);
+/* Overwrite each U+FFFE and U+FFFF in s[0..n) with U+FFFD (the same
+ * length, so offsets into s stay true). */
+void mc_utf8_replace_nonchars(char *s, size_t n);
 
 #endif

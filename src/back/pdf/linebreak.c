@@ -521,6 +521,9 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
 	pdf_ctx *c = P->c;
 	size_t tl = P->text.len;
 	char *brks = mc_xmalloc(tl + 1);
+	/* libunibreak takes U+FFFF for the end of the text (and asserts):
+	 * the model has none, a theme's labels might */
+	mc_utf8_replace_nonchars(P->text.data, tl);
 	set_linebreaks_utf8((const utf8_t *)P->text.data, tl, "en", brks);
 	wch *word = NULL;
 	size_t nw = 0, capw = 0;
