@@ -555,16 +555,16 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_space(c, em(c) * 0.5);
 }
 
-/* One run of a code line in one font, on a line lh high. */
+/* One run of a code line in one font and colour, on a line lh high. */
 static void code_run(pdf_ctx *c, int face, double size, double x, double lh,
-                     const char *text, size_t len)
+                     uint32_t color, const char *text, size_t len)
 {
 	pdf_op *o = pdf_op_add(c, OP_TEXT);
 	o->font = (int16_t)face;
 	o->size = (float)size;
 	o->x = x;
 	o->y = lh * 0.75;
-	o->color = c->th->colors.text;
+	o->color = color;
 	o->text = mc_arena_strndup(c->arena, text, len);
 	o->len = (uint32_t)len;
 	o->layer = 2;
@@ -619,15 +619,8 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			double x = x0 + padx;
 			double lim = avail;
 			if (cont) {
-				pdf_op *m = pdf_op_add(c, OP_TEXT);
-				m->font = (int16_t)mark_face;
-				m->size = (float)size;
-				m->x = x;
-				m->y = lh * 0.75;
-				m->color = c->th->colors.muted;
-				m->text = mark;
-				m->len = 3;
-				m->layer = 2;
+				code_run(c, mark_face, size, x, lh,
+				         c->th->colors.muted, mark, 3);
 				x += markw;
 				lim -= markw;
 			}
@@ -649,7 +642,8 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 				if (fc != runface) {
 					if (runface >= 0 && k > runstart)
 						code_run(c, runface, size, runx,
-						         lh, line.data + runstart,
+						         lh, c->th->colors.text,
+						         line.data + runstart,
 						         k - runstart);
 					runface = fc;
 					runstart = k;
@@ -660,6 +654,7 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			}
 			if (runface >= 0 && k > runstart)
 				code_run(c, runface, size, runx, lh,
+				         c->th->colors.text,
 				         line.data + runstart, k - runstart);
 			pdf_slice_end(c, op0, lh);
 			cont = true;
