@@ -23,6 +23,7 @@
 #include "../model/model.h"
 #include "../theme/theme.h"
 #include "../util/arena.h"
+#include "../util/confine.h"
 #include "../util/diag.h"
 #include "cli.h"
 
@@ -100,7 +101,8 @@ static void parent_name(const char *real, char *out, size_t n)
 static char *out_path(const mc_run *r, const char *input, mc_input_kind k,
                       const char *ext)
 {
-	char *real = realpath(input, NULL);
+	/* names as written: a link is never followed to name an output */
+	char *real = mc_path_absolute(input);
 	const char *p = real ? real : input;
 	char name[512], dir[512];
 	dir[0] = '\0';

@@ -762,6 +762,17 @@ static const char *categories(mc_doc *doc, const char *mdir)
 static int collect_module(coll *c, const char *path)
 {
 	char *mdir = module_dir(path);
+	/* the pages' root: found from the module folder as written, so
+	 * that a linked _posts folder cannot take the root along */
+	char *root = mc_front_find_root(mdir, c->opts, c->diag);
+	if (!root) {
+		free(mdir);
+		return -1;
+	}
+	mc_front_opts o = *c->opts;
+	o.root = root;
+	const mc_front_opts *given = c->opts;
+	c->opts = &o;
 	char *posts = join(mdir, "_posts");
 	int n = parse_posts(c, posts, 0);
 	int rc = 0;
@@ -792,6 +803,8 @@ static int collect_module(coll *c, const char *path)
 			merge_page(c, pg, pg->sec, 2);
 		}
 	}
+	c->opts = given;
+	free(root);
 	free(posts);
 	free(mdir);
 	return rc;

@@ -10,30 +10,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/confine.h"
 #include "internal.h"
 
-/* The nearest directory at or above dir holding _config.yml; if none,
- * dir itself (so nothing outside it is ever read). */
-static char *find_root(const char *dir)
+char *mc_front_find_root(const char *start, const mc_front_opts *opts,
+                         mc_diag *diag)
 {
-	char *d = mc_xmalloc(strlen(dir) + 16);
-	strcpy(d, dir);
-	for (;;) {
-		size_t n = strlen(d);
-		char *probe = mc_xmalloc(n + 16);
-		snprintf(probe, n + 16, "%s/_config.yml", strcmp(d, "/") ? d : "");
-		struct stat st;
-		int found = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
-		free(probe);
-		if (found)
-			return d;
-		char *slash = strrchr(d, '/');
-		if (!slash || slash == d)
-			break;
-		*slash = '\0';
+	const char *given = opts ? opts->root : NULL;
+	char *abs = mc_path_absolute(given ? given : start);
+	if (!abs) {
+		mc_error(diag, 0, 0, "cannot resolve folder %s: %s",
+		         given ? given : start, strerror(errno));
+		return NULL;
 	}
-	strcpy(d, dir);
-	return d;
+	/* the nearest folder at or above `start`, as written, holding
+	 * _config.yml; if none, `start` itself */
+	size_t keep = strlen(abs);
+	if (!given) {
+		char *probe = mc_xmalloc(strlen(abs) + 16);
+		for (size_t n = strlen(abs);;) {
+			snprintf(probe, n + 16, "%.*s/_config.yml", (int)n,
+			         n == 1 ? "" : abs);
+			struct stat st;
+			if (stat(probe, &st) == 0 && S_ISREG(st.st_mode)) {
+				keep = n;
+				break;
+			}
+			while (n > 1 && abs[n - 1] != '/')
+				n--;
+			if (n <= 1)
+				break;
+			n--; /* the slash */
+		}
+		free(probe);
+	}
+	abs[keep] = '\0';
+	char *root = realpath(abs, NULL);
+	if (!root)
+		mc_error(diag, 0, 0, "%s %s: %s",
+		         given ? "site root" : "cannot resolve folder", abs,
+		         strerror(errno));
+	free(abs);
+	return root;
 }
 
 static void fe_free(mc_fe *fe)
@@ -50,9 +68,12 @@ static void fe_free(mc_fe *fe)
 	free(fe->cut_line);
 }
 
-int mc_front_parse_buffer(const char *data, size_t len, const char *name,
-                          const char *dir, const mc_front_opts *opts,
-                          mc_diag *diag, mc_doc **out)
+/* Parse data; `root` is the resolved site root, or NULL to find it from
+ * `dir` (mc_front_find_root). */
+static int parse_mem(const char *data, size_t len, const char *name,
+                     const char *dir, const char *given_root,
+                     const mc_front_opts *opts, mc_diag *diag,
+                     mc_doc **out)
 {
 	*out = NULL;
 	mc_front_opts defaults = {NULL, 3};
@@ -76,18 +97,13 @@ int mc_front_parse_buffer(const char *data, size_t len, const char *name,
 		return -1;
 	}
 	fe.dir = mc_strdup(doc, rdir);
-	char *root = NULL;
-	if (opts->root) {
-		root = realpath(opts->root, NULL);
-		if (!root) {
-			mc_error(diag, 0, 0, "site root %s: %s", opts->root,
-			         strerror(errno));
-			free(rdir);
-			mc_doc_free(doc);
-			return -1;
-		}
-	} else {
-		root = find_root(rdir);
+	char *root = given_root ? strcpy(mc_xmalloc(strlen(given_root) + 1),
+	                                 given_root)
+	                        : mc_front_find_root(dir ? dir : ".", opts, diag);
+	if (!root) {
+		free(rdir);
+		mc_doc_free(doc);
+		return -1;
 	}
 	free(rdir);
 	fe.root = mc_strdup(doc, root);
@@ -133,68 +149,94 @@ int mc_front_parse_buffer(const char *data, size_t len, const char *name,
 	return 0;
 }
 
+int mc_front_parse_buffer(const char *data, size_t len, const char *name,
+                          const char *dir, const mc_front_opts *opts,
+                          mc_diag *diag, mc_doc **out)
+{
+	return parse_mem(data, len, name, dir, NULL, opts, diag, out);
+}
+
+/* The folder of a file path as written: "." for a bare name. */
+static char *dir_of(const char *path)
+{
+	char *dir = mc_xmalloc(strlen(path) + 2);
+	strcpy(dir, path);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	return dir;
+}
+
+/* Read all of f (at most MC_MAX_INPUT bytes) into b.  0, or -1 after a
+ * message. */
+static int read_all(FILE *f, mc_buf *b, mc_diag *diag)
+{
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len + n > MC_MAX_INPUT) {
+			mc_error(diag, 0, 0, "input is larger than the %u MiB "
+			                     "limit", MC_MAX_INPUT / (1024 * 1024));
+			return -1;
+		}
+		mc_buf_put(b, chunk, n);
+	}
+	if (ferror(f)) {
+		mc_error(diag, 0, 0, "read error");
+		return -1;
+	}
+	return 0;
+}
+
 int mc_front_parse_file(const char *path, const mc_front_opts *opts,
                         mc_diag *diag, mc_doc **out)
 {
 	*out = NULL;
-	FILE *f;
-	bool is_stdin = strcmp(path, "-") == 0;
-	if (is_stdin) {
-		f = stdin;
-	} else {
-		f = fopen(path, "rb");
-		if (!f) {
-			mc_error(diag, 0, 0, "cannot open: %s", strerror(errno));
-			return -1;
-		}
-		struct stat st;
-		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-			fclose(f);
-			mc_error(diag, 0, 0, "is a directory, not a Markdown file");
-			return -1;
-		}
-	}
 	mc_buf b = MC_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > MC_MAX_INPUT) {
-			mc_error(diag, 0, 0, "input is larger than the %u MiB "
-			                     "limit", MC_MAX_INPUT / (1024 * 1024));
-			if (!is_stdin)
-				fclose(f);
-			mc_buf_free(&b);
-			return -1;
-		}
-		mc_buf_put(&b, chunk, n);
-	}
-	bool err = ferror(f) != 0;
-	if (!is_stdin)
-		fclose(f);
-	if (err) {
-		mc_error(diag, 0, 0, "read error");
+	if (strcmp(path, "-") == 0) {
+		int rc = read_all(stdin, &b, diag);
+		if (rc == 0)
+			rc = parse_mem(b.data ? b.data : "", b.len, "-", NULL,
+			               NULL, opts, diag, out);
 		mc_buf_free(&b);
+		return rc;
+	}
+	/* the root from the path as written; the page must resolve inside */
+	char *dir = dir_of(path);
+	char *root = mc_front_find_root(dir, opts, diag);
+	if (!root) {
+		free(dir);
 		return -1;
 	}
-	char *dir = NULL;
-	if (!is_stdin) {
-		dir = mc_xmalloc(strlen(path) + 2);
-		strcpy(dir, path);
-		char *slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			strcpy(dir, ".");
-	}
-	int rc = mc_front_parse_buffer(b.data ? b.data : "", b.len,
-	                               is_stdin ? "-" : path, dir, opts, diag,
-	                               out);
+	char why[PATH_MAX * 3];
+	int fd = mc_confine_open(root, path, NULL, why, sizeof why);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	int rc = -1;
 	struct stat st;
-	if (rc == 0 && !is_stdin && stat(path, &st) == 0 &&
-	    (int64_t)st.st_mtime > (*out)->meta.date)
-		(*out)->meta.date = (int64_t)st.st_mtime;
+	if (fd < 0) {
+		mc_error(diag, 0, 0, "%s", strcmp(why, "is a directory, not a "
+		                                       "file")
+		                               ? why
+		                               : "is a directory, not a "
+		                                 "Markdown file");
+	} else if (!f) {
+		mc_error(diag, 0, 0, "cannot open: %s", strerror(errno));
+		close(fd);
+	} else if (fstat(fd, &st) != 0) {
+		mc_error(diag, 0, 0, "cannot read: %s", strerror(errno));
+	} else if (read_all(f, &b, diag) == 0) {
+		rc = parse_mem(b.data ? b.data : "", b.len, path, dir, root,
+		               opts, diag, out);
+		if (rc == 0 && (int64_t)st.st_mtime > (*out)->meta.date)
+			(*out)->meta.date = (int64_t)st.st_mtime;
+	}
+	if (f)
+		fclose(f);
+	free(root);
 	free(dir);
 	mc_buf_free(&b);
 	return rc;

@@ -47,6 +47,15 @@ int mc_front_parse_buffer(const char *data, size_t len, const char *name,
                           const char *dir, const mc_front_opts *opts,
                           mc_diag *diag, mc_doc **out);
 
+/* The site root for an input at or under folder `start`: opts->root
+ * when given, else the nearest folder at or above `start` holding
+ * _config.yml, else `start` itself; found from the path as written (a
+ * symbolic link does not move it) and returned resolved (malloc'd).
+ * NULL after reporting through diag.  Every file read for the input
+ * must resolve inside it (util/confine.h). */
+char *mc_front_find_root(const char *start, const mc_front_opts *opts,
+                         mc_diag *diag);
+
 /* What an input path is. */
 typedef enum mc_input_kind {
 	MC_INPUT_PAGE = 0, /* a Markdown file, or "-" */

@@ -133,6 +133,12 @@ bool mc_has_class(const char *classes, const char *cls);
 int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
                        uint32_t line);
 int mc_fe_site(mc_fe *fe);
+/* Record a file the output depends on (--depfile), once. */
+void mc_fe_dep(mc_fe *fe, const char *path);
+/* A file looked for and not found: its appearance would change the
+ * output, so record the nearest existing folder above it inside the
+ * root (whose time changes when the file is added). */
+void mc_fe_dep_absent(mc_fe *fe, const char *path);
 /* Resolve Liquid output tags ({{ site.baseurl }}, ...) in the body. */
 int mc_fe_liquid(mc_fe *fe);
 

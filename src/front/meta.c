@@ -8,12 +8,15 @@
  * parser's file:line:col.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
+#include "../util/confine.h"
 #include "internal.h"
 
 /* Limit for site files read from the site root. */
@@ -274,30 +277,71 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 	return 0;
 }
 
+void mc_fe_dep(mc_fe *fe, const char *path)
+{
+	mc_meta *m = &fe->doc->meta;
+	for (size_t i = 0; i < m->ndeps; i++)
+		if (strcmp(m->deps[i], path) == 0)
+			return;
+	const char **deps = mc_arena_alloc(fe->doc->arena,
+	                                   (m->ndeps + 1) * sizeof *deps);
+	if (m->ndeps)
+		memcpy(deps, m->deps, m->ndeps * sizeof *deps);
+	deps[m->ndeps++] = mc_strdup(fe->doc, path);
+	m->deps = deps;
+}
+
+void mc_fe_dep_absent(mc_fe *fe, const char *path)
+{
+	char *abs = mc_path_absolute(path);
+	if (!abs)
+		return;
+	struct stat st;
+	for (;;) {
+		char *slash = strrchr(abs, '/');
+		if (!slash)
+			break;
+		*(slash == abs ? slash + 1 : slash) = '\0';
+		char *real = realpath(abs, NULL);
+		bool in = real && mc_path_inside(fe->root, real);
+		free(real);
+		if (!in) /* above the root: nothing to watch */
+			break;
+		if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode)) {
+			mc_fe_dep(fe, abs);
+			break;
+		}
+		if (slash == abs)
+			break;
+	}
+	free(abs);
+}
+
 /* Read a small file inside the site root; NULL (no error) if absent. */
 static char *read_site_file(mc_fe *fe, const char *rel, size_t *len)
 {
 	size_t n = strlen(fe->root) + strlen(rel) + 2;
 	char *path = mc_xmalloc(n);
 	snprintf(path, n, "%s/%s", fe->root, rel);
-	char *real = realpath(path, NULL);
-	free(path);
-	if (!real)
-		return NULL;
-	size_t rl = strlen(fe->root);
-	if (strncmp(real, fe->root, rl) != 0 ||
-	    (real[rl] != '/' && rl > 1)) {
-		mc_warn(fe->diag, 0, 0, "%s points outside the site root; "
-		                        "not read", rel);
-		free(real);
+	struct stat st;
+	if (lstat(path, &st) != 0) { /* absent: its appearance would count */
+		mc_fe_dep_absent(fe, path);
+		free(path);
 		return NULL;
 	}
-	FILE *f = fopen(real, "rb");
-	free(real);
-	if (!f)
+	char why[PATH_MAX * 3];
+	int fd = mc_confine_open(fe->root, path, NULL, why, sizeof why);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		else /* nothing of a file outside the root is used */
+			mc_error_at(fe->diag, path, 0, 0, "%s", why);
+		free(path);
 		return NULL;
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	}
+	free(path);
+	if (fstat(fileno(f), &st) != 0 ||
 	    st.st_size > (off_t)MC_MAX_SITE_FILE) {
 		fclose(f);
 		mc_warn(fe->diag, 0, 0, "%s is not a regular file of at most "
@@ -325,13 +369,7 @@ static int load_site_yaml(mc_fe *fe, const char *rel, yaml_document_t *d)
 	snprintf(name, n, "%s/%s", fe->root, rel);
 	int rc = load_yaml(fe, name, text, len, 1, d) == 0 ? 1 : -1;
 	/* a dependency of every output (--depfile) */
-	mc_meta *m = &fe->doc->meta;
-	const char **deps = mc_arena_alloc(fe->doc->arena,
-	                                   (m->ndeps + 1) * sizeof *deps);
-	if (m->ndeps)
-		memcpy(deps, m->deps, m->ndeps * sizeof *deps);
-	deps[m->ndeps++] = mc_strdup(fe->doc, name);
-	m->deps = deps;
+	mc_fe_dep(fe, name);
 	free(name);
 	free(text);
 	return rc;

@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "../util/confine.h"
 #include "internal.h"
 
 mc_node *mc_fe_text(mc_fe *fe, mc_node *parent, const char *s, size_t n,
@@ -698,27 +699,30 @@ static const char *resolve_image(mc_fe *fe, const mc_node *n,
 	size_t len = strlen(base) + strlen(rel) + 2;
 	char *path = mc_xmalloc(len);
 	snprintf(path, len, "%s/%s", base, rel[0] == '/' ? rel + 1 : rel);
-	char *real = realpath(path, NULL);
-	if (!real && rel[0] != '/') {
-		/* Jekyll pages live at their permalink: try the site root */
-		snprintf(path, len + strlen(fe->root), "%s", "");
-		free(path);
-		len = strlen(fe->root) + strlen(rel) + 2;
-		path = mc_xmalloc(len);
-		snprintf(path, len, "%s/%s", fe->root, rel);
-		real = realpath(path, NULL);
+	char *real = NULL;
+	char why[PATH_MAX * 3];
+	int rc = mc_confine(fe->root, path, &real, why, sizeof why);
+	struct stat st;
+	if (rc != 0 && lstat(path, &st) != 0) {
+		/* absent: adding it later must rebuild (--depfile) */
+		mc_fe_dep_absent(fe, path);
+		if (rel[0] != '/') {
+			/* Jekyll pages live at their permalink: try the root */
+			free(path);
+			len = strlen(fe->root) + strlen(rel) + 2;
+			path = mc_xmalloc(len);
+			snprintf(path, len, "%s/%s", fe->root, rel);
+			rc = mc_confine(fe->root, path, &real, why, sizeof why);
+			if (rc != 0 && lstat(path, &st) != 0)
+				mc_fe_dep_absent(fe, path);
+		}
 	}
 	const char *result = NULL;
-	size_t rl = strlen(fe->root);
-	struct stat st;
-	if (!real) {
+	if (rc != 0 && lstat(path, &st) != 0) {
 		mc_warn(fe->diag, n->line, n->col,
 		        "image not found: %s (its alt text is used)", src);
-	} else if (strncmp(real, fe->root, rl) != 0 ||
-	           (real[rl] != '/' && strcmp(fe->root, "/") != 0)) {
-		mc_warn(fe->diag, n->line, n->col,
-		        "image %s is outside the site root %s; not read", src,
-		        fe->root);
+	} else if (rc != 0) {
+		mc_warn(fe->diag, n->line, n->col, "image %s %s", src, why);
 	} else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
 		mc_warn(fe->diag, n->line, n->col,
 		        "image %s is not a regular file; not read", src);
