@@ -48,7 +48,7 @@ typedef struct cli {
 	const char *report, *depfile;
 	int jobs;           /* -j; 0: the number of cores */
 	int shard, nshards;
-	bool strict, quiet, all_modules, worksheets;
+	bool strict, quiet, verbose, all_modules, worksheets;
 	unsigned ropts_given; /* MC_ROPT_* options given */
 	mc_render_opts ropts;
 	mode_t umask; /* read once at start, before any work */
@@ -96,6 +96,8 @@ static void usage(FILE *f)
 	      "                       legacy (FORMTEXT/FORMCHECKBOX form fields,\n"
 	      "                       for older word processors)\n"
 	      "  -q, --quiet          do not print warnings\n"
+	      "  -v, --verbose        also print notes: the pages and files\n"
+	      "                       left out, and why\n"
 	      "  -h, --help           show this help and exit\n"
 	      "      --version        show the version and exit\n"
 	      "\n"
@@ -155,6 +157,7 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"style", required_argument, NULL, OPT_STYLE},
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"protect", no_argument, NULL, OPT_PROTECT},
@@ -171,7 +174,7 @@ static int parse_args(int argc, char **argv, cli *c)
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
 	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:t:d:j:qh", longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, ":o:t:d:j:qvh", longopts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'o':
@@ -247,6 +250,9 @@ static int parse_args(int argc, char **argv, cli *c)
 			break;
 		case 'q':
 			c->quiet = true;
+			break;
+		case 'v':
+			c->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -425,6 +431,7 @@ int main(int argc, char **argv)
 	r.nshards = c.nshards;
 	r.strict = c.strict;
 	r.quiet = c.quiet;
+	r.verbose = c.verbose;
 	r.progress = c.outdir && !c.quiet && isatty(STDERR_FILENO);
 	r.front.root = c.root;
 	r.front.all_modules = c.all_modules;

@@ -164,7 +164,7 @@ static void add_dep(job *j, const char *path)
 /* The files a document was made from: its pages (and their _posts
  * folders, so a new section triggers a rebuild), images, site files and
  * the theme file. */
-static void collect_deps(job *j, const mc_doc *doc, const mc_run *r)
+static void collect_deps(job *j, const mc_doc *doc, const mc_theme *theme)
 {
 	if (strcmp(j->input, "-") != 0 && j->kind == MC_INPUT_PAGE)
 		add_dep(j, j->input);
@@ -194,9 +194,8 @@ static void collect_deps(job *j, const mc_doc *doc, const mc_run *r)
 	}
 	for (size_t i = 0; i < doc->meta.ndeps; i++)
 		add_dep(j, doc->meta.deps[i]);
-	struct stat st;
-	if (r->style && stat(r->style, &st) == 0 && S_ISREG(st.st_mode))
-		add_dep(j, r->style);
+	if (theme->file) /* --style FILE, or the file --style NAME found */
+		add_dep(j, theme->file);
 }
 
 /* A path as make reads it: spaces, '#' and '$' escaped. */
@@ -209,6 +208,33 @@ static void put_make_path(mc_buf *b, const char *p)
 			mc_buf_putc(b, '$');
 		mc_buf_putc(b, *p);
 	}
+}
+
+/* Whether folder dep is where an output of j (or the depfile) is
+ * written: such a folder changes whenever the output is renamed into
+ * place, so as a prerequisite it would make the output always stale.
+ * (Folders are listed for files looked for and not found.) */
+static bool written_in(const char *dep, const job *j, const mc_run *r)
+{
+	struct stat st;
+	if (stat(dep, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	for (size_t f = 0; f <= r->nformats; f++) {
+		const char *o = f < r->nformats ? j->outs[f].path : r->depfile;
+		if (!o)
+			continue;
+		char *d = xstrdup(o);
+		char *slash = strrchr(d, '/');
+		if (slash)
+			*(slash == d ? slash + 1 : slash) = '\0';
+		struct stat sd;
+		bool same = stat(slash ? d : ".", &sd) == 0 &&
+		            sd.st_dev == st.st_dev && sd.st_ino == st.st_ino;
+		free(d);
+		if (same)
+			return true;
+	}
+	return false;
 }
 
 static int write_depfile(const shared *s)
@@ -226,6 +252,8 @@ static int write_depfile(const shared *s)
 			put_make_path(&b, o->path);
 			mc_buf_putc(&b, ':');
 			for (size_t k = 0; k < j->ndeps; k++) {
+				if (written_in(j->deps[k], j, r))
+					continue;
 				mc_buf_puts(&b, " \\\n  ");
 				put_make_path(&b, j->deps[k]);
 			}
@@ -398,6 +426,7 @@ static void run_job(shared *s, job *j)
 	mc_diag_init(&d, msg, shown);
 	d.strict = r->strict;
 	d.quiet = r->quiet;
+	d.verbose = r->verbose;
 
 	mc_front_opts fo = r->front;
 	fo.answer_lines = s->theme->answer.lines;
@@ -422,7 +451,7 @@ static void run_job(shared *s, job *j)
 	if (doc) {
 		if (r->date >= 0)
 			doc->meta.date = r->date;
-		collect_deps(j, doc, r);
+		collect_deps(j, doc, s->theme);
 	}
 	for (size_t f = 0; f < r->nformats && doc; f++) {
 		const mc_backend *be = r->formats[f];

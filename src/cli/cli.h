@@ -73,6 +73,7 @@ typedef struct mc_run {
 	int jobs;             /* -j; >= 1 */
 	int shard, nshards;   /* --shard I/N (1-based); 0/0: all */
 	bool strict, quiet;
+	bool verbose;         /* -v: notes too */
 	bool progress;        /* a progress bar on stderr */
 	int64_t date;         /* SOURCE_DATE_EPOCH, or -1 */
 	mc_front_opts front;  /* root, all_modules, worksheets */

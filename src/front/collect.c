@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -316,12 +317,27 @@ static int parse_page(coll *c, const char *path, page *pg)
 	return 0;
 }
 
-/* Parse the *.md of a _posts folder into c->pages (appended).  The
+/* Whether front matter says `published: false` (YAML 1.1's false, as
+ * Jekyll reads it). */
+static bool unpublished(const mc_meta *m)
+{
+	for (size_t i = 0; i < m->nextra; i++) {
+		const char *k = m->extra[i].key, *v = m->extra[i].value;
+		if (k && v && strcmp(k, "published") == 0)
+			return !strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+			       !strcasecmp(v, "off");
+	}
+	return false;
+}
+
+/* Parse the *.md of a _posts folder into c->pages (appended), leaving
+ * out, as Jekyll does, the files without a "YYYY-MM-DD-" date in their
+ * name and the pages marked `published: false` (a note under -v).  The
  * categories of their URLs are the folders between the root and _posts.
  * Returns the number of pages added, or -1 if any failed. */
 static int parse_posts(coll *c, const char *posts, int module)
 {
-	size_t n;
+	size_t n, added = 0;
 	char **names = list_dir(posts, is_markdown, &n);
 	int bad = 0;
 	c->pages = mc_xrealloc(c->pages,
@@ -329,18 +345,26 @@ static int parse_posts(coll *c, const char *posts, int module)
 	for (size_t i = 0; i < n; i++) {
 		char *p = join(posts, names[i]);
 		page *pg = &c->pages[c->npages];
-		if (parse_page(c, p, pg) != 0) {
+		if (!dated(names[i])) {
+			mc_note_at(c->diag, p, "left out: its name does not "
+			           "start with a YYYY-MM-DD- date (Jekyll "
+			           "publishes only dated posts)");
+		} else if (parse_page(c, p, pg) != 0) {
 			bad = 1;
 			if (pg->doc)
 				mc_doc_free(pg->doc);
+		} else if (unpublished(&pg->doc->meta)) {
+			mc_note_at(c->diag, p, "left out: published: false");
+			mc_doc_free(pg->doc);
 		} else {
 			pg->module = module;
 			c->npages++;
+			added++;
 		}
 		free(p);
 	}
 	free_list(names, n);
-	return bad ? -1 : (int)n;
+	return bad ? -1 : (int)added;
 }
 
 /* ---- merging ---- */
@@ -834,21 +858,42 @@ static int collect_course(coll *c, const char *path)
 				mc_xmalloc(strlen(sm->course.modules[i]) + 1),
 				sm->course.modules[i]);
 	}
-	if (c->opts->all_modules || !nlisted) {
-		size_t nall;
-		char **all = list_dir(mroot, has_posts, &nall);
-		for (size_t i = 0; i < nall; i++) {
-			bool listed = false;
-			for (size_t j = 0; j < nlisted && !listed; j++)
-				listed = strcmp(names[j], all[i]) == 0;
-			if (listed)
-				continue;
-			names = mc_xrealloc(names, (nmods + 1) * sizeof *names);
-			names[nmods++] = all[i];
-			all[i] = NULL;
+	/* the module folders course.yml leaves out: added with
+	 * --all-modules (or when it lists none), else named once */
+	size_t nall;
+	char **all = list_dir(mroot, has_posts, &nall);
+	bool add = c->opts->all_modules || !nlisted;
+	mc_buf left = MC_BUF_INIT;
+	size_t nleft = 0;
+	for (size_t i = 0; i < nall; i++) {
+		bool listed = false;
+		for (size_t j = 0; j < nlisted && !listed; j++)
+			listed = strcmp(names[j], all[i]) == 0;
+		if (listed)
+			continue;
+		if (!add) {
+			mc_buf_printf(&left, "%smodules/%s", nleft++ ? ", " : "",
+			              all[i]);
+			continue;
 		}
-		free_list(all, nall);
+		names = mc_xrealloc(names, (nmods + 1) * sizeof *names);
+		names[nmods++] = all[i];
+		all[i] = NULL;
 	}
+	free_list(all, nall);
+	if (nleft) {
+		char *cy = join(path, "_data/course.yml");
+		mc_warn_at(c->diag, cy, 0, 0,
+		           "the module %s %s %s not in this file's modules list, "
+		           "so %s left out (list %s there, or convert with "
+		           "--all-modules)",
+		           nleft == 1 ? "folder" : "folders", left.data,
+		           nleft == 1 ? "is" : "are",
+		           nleft == 1 ? "it is" : "they are",
+		           nleft == 1 ? "it" : "them");
+		free(cy);
+	}
+	mc_buf_free(&left);
 	int rc = 0;
 	size_t *start = mc_xcalloc(nmods + 1, sizeof *start);
 	for (size_t i = 0; i < nmods; i++) {
@@ -858,9 +903,16 @@ static int collect_course(coll *c, const char *path)
 		if (strchr(names[i], '/') || !strcmp(names[i], "..") ||
 		    !is_dir(posts)) {
 			char *cy = join(path, "_data/course.yml");
-			mc_warn_at(c->diag, cy, 0, 0,
-			           "module '%s' has no folder modules/%s/_posts; "
-			           "left out", names[i], names[i]);
+			if (strchr(names[i], '/') || !strcmp(names[i], ".."))
+				mc_warn_at(c->diag, cy, 0, 0,
+				           "module '%s' is not the name of a "
+				           "folder under modules/; left out",
+				           names[i]);
+			else
+				mc_warn_at(c->diag, cy, 0, 0,
+				           "module '%s' has no folder "
+				           "modules/%s/_posts; left out",
+				           names[i], names[i]);
 			free(cy);
 		} else if (parse_posts(c, posts, (int)i) < 0) {
 			rc = -1;

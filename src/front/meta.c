@@ -303,12 +303,12 @@ void mc_fe_dep_absent(mc_fe *fe, const char *path)
 			break;
 		*(slash == abs ? slash + 1 : slash) = '\0';
 		char *real = realpath(abs, NULL);
-		bool in = real && mc_path_inside(fe->root, real);
-		free(real);
-		if (!in) /* above the root: nothing to watch */
-			break;
-		if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode)) {
-			mc_fe_dep(fe, abs);
+		if (real) { /* the nearest existing folder: watch it if it is
+		               a folder inside the root */
+			if (mc_path_inside(fe->root, real) &&
+			    stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+				mc_fe_dep(fe, abs);
+			free(real);
 			break;
 		}
 		if (slash == abs)

@@ -1225,6 +1225,7 @@ void mc_theme_free(mc_theme *t)
 	free((char *)t->toc.leader);
 	free((char *)t->header);
 	free((char *)t->footer);
+	free((char *)t->file);
 	free(t);
 }
 
@@ -1280,6 +1281,8 @@ int mc_theme_load_with_base(const char *base, size_t len,
 	}
 	if (finish(L))
 		goto done;
+	t->file = path; /* the theme owns it now */
+	path = NULL;
 	*out = t;
 	t = NULL;
 	rc = 0;

@@ -126,6 +126,10 @@ struct mc_theme {
 	 * page count.  Any other {word} is rejected when the theme loads. */
 	const char *header;
 	const char *footer;
+
+	/* The theme file laid over the default (as found for --style), or
+	 * NULL for the default alone: a dependency of every output. */
+	const char *file;
 };
 
 /* Load the default theme, then lay `name_or_file` over it: NULL for the

@@ -74,6 +74,18 @@ void mc_warn_at(mc_diag *d, const char *file, uint32_t line, uint32_t col,
 	va_end(ap);
 }
 
+void mc_note_at(mc_diag *d, const char *file, const char *fmt, ...)
+{
+	if (!d->out || !d->verbose || d->quiet)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(d->out, "%s: note: %s\n", file ? file : d->file, msg);
+}
+
 bool mc_diag_failed(const mc_diag *d)
 {
 	return d->nerrors > 0;

@@ -17,6 +17,7 @@ typedef struct mc_diag {
 	const char *file; /* default file name for messages */
 	bool strict;      /* warnings are errors */
 	bool quiet;       /* do not print warnings */
+	bool verbose;     /* print notes (-v): what was left out, and why */
 	int nwarnings, nerrors;
 	char first_error[512]; /* the first error, as printed (for reports) */
 } mc_diag;
@@ -33,6 +34,10 @@ void mc_error_at(mc_diag *d, const char *file, uint32_t line, uint32_t col,
 void mc_warn_at(mc_diag *d, const char *file, uint32_t line, uint32_t col,
                 const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* A note, printed only when verbose (and not quiet), as
+ * "FILE: note: message"; it counts as nothing. */
+void mc_note_at(mc_diag *d, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* True if any error was reported (or any warning, when strict). */
 bool mc_diag_failed(const mc_diag *d);
 
