@@ -32,7 +32,7 @@ HARDEN_CFLAGS := $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_
 	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
 
-.PHONY: all clean check check-run demo demo-run install bench deps golden FORCE
+.PHONY: all clean check check-run demo demo-run install bench deps deps-runtime dist golden FORCE
 all: mentorconv
 
 mentorconv: build/rel/main.o $(REL_OBJS)
@@ -102,6 +102,10 @@ DEMO_FORMATS := json pdf epub docx
 
 deps:
 	bash scripts/deps.sh
+
+# only what building from source and converting need (no checkers)
+deps-runtime:
+	bash scripts/deps.sh --runtime
 
 # `make check`, `make demo` and `make bench` work on a fresh Debian machine:
 # this stamp runs scripts/deps.sh whenever the package list changes (it
