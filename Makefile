@@ -162,6 +162,20 @@ install: mentorconv
 bench: build/deps.stamp
 	@bash tests/bench.sh
 
+# The release tarball: the committed tree (HEAD) under mentorconv-VERSION/.
+# git archive gives every file the commit's time, owner root and a fixed
+# order, and gzip -n leaves out its own name and time, so the same commit
+# always gives the same bytes.  Unpacked, it builds with
+# `scripts/deps.sh --runtime && make`.
+DIST := mentorconv-$(VERSION).tar.gz
+dist:
+	@git rev-parse --verify -q HEAD >/dev/null || \
+	  { echo "dist: needs a git checkout with a commit" >&2; exit 1; }
+	@git diff --quiet HEAD -- || echo "dist: note: uncommitted changes are not in $(DIST)" >&2
+	git archive --format=tar.gz --prefix=mentorconv-$(VERSION)/ -o $(DIST).tmp HEAD
+	@mv $(DIST).tmp $(DIST)
+	@echo "dist: wrote $(DIST) ($$(git rev-parse --short HEAD))"
+
 # ---- fuzzing (libFuzzer, clang) ----
 # `make fuzz` builds build/fuzz/fuzz_front (bytes -> front-end -> model ->
 # JSON) and one target per zip/PDF backend, build/fuzz/fuzz_{pdf,epub,docx}
