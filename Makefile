@@ -167,14 +167,18 @@ bench: build/deps.stamp
 # order, and gzip -n leaves out its own name and time, so the same commit
 # always gives the same bytes.  Unpacked, it builds with
 # `scripts/deps.sh --runtime && make`.
-DIST := mentorconv-$(VERSION).tar.gz
+# DIST_REV=REV archives another commit (tests/group_ci.sh passes the
+# working tree's, from `git stash create`).
+DIST     := mentorconv-$(VERSION).tar.gz
+DIST_REV ?= HEAD
 dist:
-	@git rev-parse --verify -q HEAD >/dev/null || \
+	@git rev-parse --verify -q '$(DIST_REV)^{commit}' >/dev/null || \
 	  { echo "dist: needs a git checkout with a commit" >&2; exit 1; }
-	@git diff --quiet HEAD -- || echo "dist: note: uncommitted changes are not in $(DIST)" >&2
-	git archive --format=tar.gz --prefix=mentorconv-$(VERSION)/ -o $(DIST).tmp HEAD
-	@mv $(DIST).tmp $(DIST)
-	@echo "dist: wrote $(DIST) ($$(git rev-parse --short HEAD))"
+	@[ '$(DIST_REV)' != HEAD ] || git diff --quiet HEAD -- || \
+	  echo "dist: note: uncommitted changes are not in $(DIST)" >&2
+	git archive --format=tar.gz --prefix=mentorconv-$(VERSION)/ -o '$(DIST).tmp' '$(DIST_REV)'
+	@mv '$(DIST).tmp' '$(DIST)'
+	@echo "dist: wrote $(DIST) ($$(git rev-parse --short '$(DIST_REV)'))"
 
 # ---- fuzzing (libFuzzer, clang) ----
 # `make fuzz` builds build/fuzz/fuzz_front (bytes -> front-end -> model ->
