@@ -184,7 +184,7 @@ fi
 # ---- examples/Makefile.course on the spaces-and-accents site --------------
 MK=$PWD/examples/Makefile.course
 MOUT="$T/make out"
-mk() { (cd "$T/cursos con espacios" && make -f "$MK" SITE="Curso de mentoría" OUT="$MOUT" MENTORCONV="$BIN" -j 2 "$@"); }
+mk() { (cd "$T/cursos con espacios" && make -f "$MK" SITE="Curso de mentoría" OUT="$MOUT" MENTORCONV="$BIN" BOOK="epub pdf" -j 2 "$@"); }
 mk >"$T/mk1.out" 2>&1
 rc=$?
 why=""
