@@ -32,7 +32,7 @@ HARDEN_CFLAGS := $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_
 	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
 
-.PHONY: all clean check check-run demo demo-run install bench deps golden FORCE
+.PHONY: all clean check check-run demo demo-run install bench deps deps-runtime dist golden FORCE
 all: mentorconv
 
 mentorconv: build/rel/main.o $(REL_OBJS)
@@ -103,6 +103,10 @@ DEMO_FORMATS := json pdf epub docx
 deps:
 	bash scripts/deps.sh
 
+# only what building from source and converting need (no checkers)
+deps-runtime:
+	bash scripts/deps.sh --runtime
+
 # `make check`, `make demo` and `make bench` work on a fresh Debian machine:
 # this stamp runs scripts/deps.sh whenever the package list changes (it
 # installs only what is missing, and needs no network when all is there).
@@ -157,6 +161,24 @@ install: mentorconv
 
 bench: build/deps.stamp
 	@bash tests/bench.sh
+
+# The release tarball: the committed tree (HEAD) under mentorconv-VERSION/.
+# git archive gives every file the commit's time, owner root and a fixed
+# order, and gzip -n leaves out its own name and time, so the same commit
+# always gives the same bytes.  Unpacked, it builds with
+# `scripts/deps.sh --runtime && make`.
+# DIST_REV=REV archives another commit (tests/group_ci.sh passes the
+# working tree's, from `git stash create`).
+DIST     := mentorconv-$(VERSION).tar.gz
+DIST_REV ?= HEAD
+dist:
+	@git rev-parse --verify -q '$(DIST_REV)^{commit}' >/dev/null || \
+	  { echo "dist: needs a git checkout with a commit" >&2; exit 1; }
+	@[ '$(DIST_REV)' != HEAD ] || git diff --quiet HEAD -- || \
+	  echo "dist: note: uncommitted changes are not in $(DIST)" >&2
+	git archive --format=tar.gz --prefix=mentorconv-$(VERSION)/ -o '$(DIST).tmp' '$(DIST_REV)'
+	@mv '$(DIST).tmp' '$(DIST)'
+	@echo "dist: wrote $(DIST) ($$(git rev-parse --short '$(DIST_REV)'))"
 
 # ---- fuzzing (libFuzzer, clang) ----
 # `make fuzz` builds build/fuzz/fuzz_front (bytes -> front-end -> model ->

@@ -1,40 +1,90 @@
 #!/usr/bin/env bash
-# deps.sh - install the Debian packages that building and testing mentorconv
-# need, and only those that are missing.  Safe to run again: when everything
-# is installed it touches nothing and needs no network.  `make deps` runs it;
-# `make check` and `make demo` run it only when pkg-config cannot find the
-# libraries.
+# deps.sh [--runtime] [--list | --dry-run] - install the Debian packages
+# that mentorconv needs, and only those that are missing.  Safe to run
+# again: when everything is installed it touches nothing and needs no
+# network.
+#
+#   scripts/deps.sh            build + test: everything `make check`,
+#                              `make bench` and `make fuzz` use (`make deps`)
+#   scripts/deps.sh --runtime  only what building mentorconv from source and
+#                              converting need: the compiler, pkg-config, the
+#                              libraries with their headers, the fonts and the
+#                              hyphenation patterns; no checker, LibreOffice,
+#                              Java, pandoc, valgrind or clang
+#                              (`make deps-runtime`; the CI recipes use it)
+#   --list                     print the packages of the chosen set, one a
+#                              line, and install nothing
+#   --dry-run                  print the packages that are missing, one a
+#                              line, and install nothing
+#
+# `make check` and `make demo` run it (the full set) whenever this file
+# changes.  tools/deps-size.sh measures what each set adds to a fresh
+# Debian bookworm.
 set -euo pipefail
 
-# One list.  Build: the front-end's parsers; libharu, fontconfig, libhyphen
-# with US English patterns, libunibreak, libqrencode, libpng and fonts for
-# PDF; libzip for EPUB and DOCX.  Tests: the independent checkers (qpdf,
-# poppler's pdffonts/pdftotext, zbarimg for QR codes, epubcheck on a Java
-# runtime, python3-docx, LibreOffice), valgrind, time and strace (the
-# confinement and failure-safety tests).  clang and libxml2 build the
-# libFuzzer targets (`make fuzz`).  cmark-gfm (the command), pandoc and
-# weasyprint are only for `make bench`'s comparisons.
-PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
+# The two lists; the full set is both.
+#
+# RUNTIME: the build (compiler, make, pkg-config) and the libraries with
+# their -dev packages: the front-end's parsers (cmark-gfm, gumbo, libyaml);
+# libharu, fontconfig, libhyphen with US English patterns, libunibreak,
+# libqrencode, libpng and zlib for PDF; libzip for EPUB and DOCX; and the
+# fonts the default theme uses.
+RUNTIME_PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libhyphen-dev hyphen-en-us libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev
-fonts-dejavu-core
-python3 valgrind time strace clang libxml2-dev qpdf poppler-utils epubcheck default-jre-headless
-python3-docx libreoffice-writer-nogui zbar-tools cmark-gfm pandoc weasyprint"
+fonts-dejavu-core"
+# TEST: the independent checkers (qpdf, poppler's pdffonts/pdftotext,
+# zbarimg for QR codes, epubcheck on a Java runtime, python3-docx,
+# LibreOffice), valgrind, time and strace (the confinement and
+# failure-safety tests).  clang and libxml2 build the libFuzzer targets
+# (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
+# for `make bench`'s comparisons.
+TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
+epubcheck default-jre-headless python3-docx libreoffice-writer-nogui zbar-tools
+cmark-gfm pandoc weasyprint"
+
+usage() {
+	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+}
+
+set_name="build and test"
+packages="$RUNTIME_PACKAGES $TEST_PACKAGES"
+mode=install
+for arg in "$@"; do
+	case $arg in
+	--runtime) set_name="runtime"; packages=$RUNTIME_PACKAGES ;;
+	--list) mode=list ;;
+	--dry-run) mode=dry-run ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "deps.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
+	esac
+done
+packages=${packages//$'\n'/ }
+
+if [ "$mode" = list ]; then
+	printf '%s\n' $packages
+	exit 0
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian-like system (no dpkg-query); install the equivalents of:" >&2
-	echo "  ${PACKAGES//$'\n'/ }" >&2
+	echo "  $packages" >&2
 	exit 1
 fi
 
 missing=()
-for p in $PACKAGES; do
+for p in $packages; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[ "$status" = "install ok installed" ] || missing+=("$p")
 done
 
+if [ "$mode" = dry-run ]; then
+	[ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+	exit 0
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
-	echo "deps.sh: all build and test packages are installed"
+	echo "deps.sh: all $set_name packages are installed"
 	exit 0
 fi
 
