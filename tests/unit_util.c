@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zip.h>
 
+#include "util/confine.h"
 #include "util/image.h"
 #include "util/utf8.h"
 #include "util/xml.h"
@@ -202,8 +204,56 @@ static void image_tests(void)
 	mc_buf_free(&b);
 }
 
+static bool abs_is(const char *in, const char *want)
+{
+	char *a = mc_path_absolute(in);
+	bool ok = a && strcmp(a, want) == 0;
+	free(a);
+	return ok;
+}
+
+static void confine_tests(void)
+{
+	CHECK(abs_is("/a/./b//c/../d/", "/a/b/d") && abs_is("/..", "/") &&
+	              abs_is("/", "/") && abs_is("/a/b/../../..", "/"),
+	      "confine: absolute paths are folded as cd folds them");
+	char *cwd = getcwd(NULL, 0);
+	char *a = mc_path_absolute("x/../y");
+	size_t n = cwd ? strlen(cwd) : 0;
+	CHECK(cwd && a && strncmp(a, cwd, n) == 0 &&
+	              strcmp(a + n, "/y") == 0,
+	      "confine: a relative path is put under the current folder");
+	free(a);
+	free(cwd);
+	CHECK(mc_path_inside("/srv/site", "/srv/site") &&
+	              mc_path_inside("/srv/site", "/srv/site/a/b") &&
+	              !mc_path_inside("/srv/site", "/srv/site2/a") &&
+	              !mc_path_inside("/srv/site", "/srv") &&
+	              mc_path_inside("/", "/etc/passwd"),
+	      "confine: inside means the root or under it, not a sibling "
+	      "with the same prefix");
+	char *real = NULL;
+	char why[512];
+	CHECK(mc_confine("/usr", "/etc/passwd", &real, why, sizeof why) ==
+	                      -1 && !real &&
+	              strstr(why, "outside the site root /usr"),
+	      "confine: a file outside the root is refused with a reason");
+	CHECK(mc_confine_open("/dev", "/dev/null", NULL, why, sizeof why) ==
+	                      -1 && strstr(why, "not a regular file"),
+	      "confine: a device inside the root is refused without "
+	      "reading it");
+	int fd = mc_confine_open("/etc", "/etc/passwd", &real, why,
+	                         sizeof why);
+	CHECK(fd >= 0 && real && strcmp(real, "/etc/passwd") == 0,
+	      "confine: a regular file inside the root is opened");
+	if (fd >= 0)
+		close(fd);
+	free(real);
+}
+
 int main(void)
 {
+	confine_tests();
 	xml_tests();
 	utf8_tests();
 	image_tests();

@@ -70,17 +70,25 @@ bool mc_path_inside(const char *root, const char *real)
 	       (real[rl] == '/' || real[rl] == '\0');
 }
 
+/* Whether path is a symbolic link; its target (as written) into t. */
+static bool link_target(const char *path, char *t, size_t n)
+{
+	struct stat st;
+	ssize_t tl = -1;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		tl = readlink(path, t, n - 1);
+	if (tl < 0)
+		return false;
+	t[tl] = '\0';
+	return true;
+}
+
 /* Why path, resolved to real, is refused: it leads outside root. */
 static void outside(const char *root, const char *path, const char *real,
                     char *why, size_t whylen)
 {
-	struct stat st;
 	char target[PATH_MAX];
-	ssize_t tl = -1;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		tl = readlink(path, target, sizeof target - 1);
-	if (tl >= 0) {
-		target[tl] = '\0';
+	if (link_target(path, target, sizeof target)) {
 		if (strcmp(target, real) != 0)
 			snprintf(why, whylen, "is a symbolic link to %s (that is "
 			         "%s), outside the site root %s; not read",
@@ -106,18 +114,12 @@ int mc_confine(const char *root, const char *path, char **real, char *why,
 	*real = realpath(path, NULL);
 	if (!*real) {
 		int e = errno;
-		struct stat st;
 		char target[PATH_MAX];
-		ssize_t tl = -1;
-		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-			tl = readlink(path, target, sizeof target - 1);
-		if (tl >= 0) {
-			target[tl] = '\0';
+		if (link_target(path, target, sizeof target))
 			snprintf(why, whylen, "is a symbolic link to %s, which "
 			         "cannot be opened: %s", target, strerror(e));
-		} else {
+		else
 			snprintf(why, whylen, "cannot open: %s", strerror(e));
-		}
 		return -1;
 	}
 	if (!mc_path_inside(root, *real)) {
