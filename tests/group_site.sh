@@ -95,8 +95,11 @@ Text.
 
 ![deep](/img/new/deeper.png)
 MD
-mkdir -p "$T/out"
-timeout "$TMO" "$BIN" -q "$ds/modules/m/_posts/2000-01-01-page.md" --style a4 -o "$T/out/page.json" --depfile "$T/out/page.d" 2>"$T/dep.err"
+mkdir -p "$T/out" "$T/bin/styles"
+# a style found by name: NAME.yaml in the styles folder beside the binary
+cp "$BIN" "$T/bin/mentorconv"
+cp styles/a4.yaml "$T/bin/styles/mine.yaml"
+timeout "$TMO" "$T/bin/mentorconv" -q "$ds/modules/m/_posts/2000-01-01-page.md" --style mine -o "$T/out/page.json" --depfile "$T/out/page.d" 2>"$T/dep.err"
 rc=$?
 d=$T/out/page.d
 why=""
@@ -104,7 +107,7 @@ why=""
 grep -q "^  $ds/_config.yml" "$d" || why="$why; no _config.yml"
 grep -q "^  $ds \\\\\$" "$d" || why="$why; no site root folder (where _data/course.yml would appear)"
 grep -q "^  $ds/img \\\\\$\|^  $ds/img\$" "$d" || why="$why; no img folder (where the missing images would appear)"
-grep -q "styles/a4.yaml" "$d" || why="$why; no theme file for --style a4"
+grep -q "^  $T/bin/styles/mine.yaml\$" "$d" || why="$why; no theme file for --style mine"
 if [ -z "$why" ]; then pass "site: --depfile lists _config.yml, the folders of missing files and the theme found for a name"; else fail "site: --depfile completeness" "$why" "$(cat "$d")"; fi
 mkdir -p "$ds/_data"
 printf 'title: C\nmodules: [m]\n' >"$ds/_data/course.yml"
