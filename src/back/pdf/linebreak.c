@@ -133,6 +133,40 @@ static double line_width(double width, double first, int line)
 	return line == 0 ? width - first : width;
 }
 
+/* Nodes no active node leads back to can never be on the chosen path:
+ * drop them, keeping the others in order (so every choice below, and the
+ * breaks, are what they would have been).  Run whenever the node count
+ * has doubled since the last pass, this keeps the nodes in proportion to
+ * the lines set (the paths back from the active nodes soon merge) rather
+ * than to the break points seen, at linear cost. */
+enum { KP_GC_MIN = 4096 };
+
+static size_t kp_collect(kp_node *nodes, size_t nnodes, long *active,
+                         size_t nactive)
+{
+	long *map = mc_xmalloc(nnodes * sizeof *map);
+	for (size_t i = 0; i < nnodes; i++)
+		map[i] = -1;
+	map[0] = 0; /* the start, where every path begins */
+	for (size_t ai = 0; ai < nactive; ai++)
+		for (long k = active[ai]; k > 0 && map[k] < 0; k = nodes[k].prev)
+			map[k] = 0;
+	size_t m = 0;
+	for (size_t i = 0; i < nnodes; i++) {
+		if (map[i] < 0)
+			continue;
+		map[i] = (long)m;
+		nodes[m] = nodes[i];
+		if (nodes[m].prev >= 0)
+			nodes[m].prev = map[nodes[m].prev];
+		m++;
+	}
+	for (size_t ai = 0; ai < nactive; ai++)
+		active[ai] = map[active[ai]];
+	free(map);
+	return m;
+}
+
 int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
                  double tolerance, size_t *brk)
 {
@@ -142,6 +176,7 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
 	size_t nactive = 0, capactive = 0;
 	double W = 0, Y = 0, Z = 0;
 	int result = -1;
+	size_t gc_at = KP_GC_MIN;
 
 	PDF_GROW(nodes, nnodes, capnodes);
 	nodes[nnodes++] = (kp_node){0, 0, 1, 0, 0, 0, 0, -1};
@@ -157,6 +192,10 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
 			legal = x->penalty < KP_INF;
 		else if (x->type == KP_GLUE)
 			legal = b > 0 && it[b - 1].type == KP_BOX;
+		if (legal && nnodes >= gc_at) {
+			nnodes = kp_collect(nodes, nnodes, active, nactive);
+			gc_at = nnodes * 2 > KP_GC_MIN ? nnodes * 2 : KP_GC_MIN;
+		}
 		if (legal) {
 			double best[4] = {INFINITY, INFINITY, INFINITY,
 			                  INFINITY};
@@ -355,8 +394,7 @@ typedef struct pitem {
 	uint8_t what;
 	int face;
 	const seg *s;   /* style */
-	uint32_t off, len;
-	double w;       /* IT_GAP / text width */
+	uint32_t off, len; /* widths are in the kp_item */
 } pitem;
 
 typedef struct items {
@@ -489,7 +527,7 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 		}
 		uint32_t end = w[j - 1].off + w[j - 1].len;
 		pitem p = {IT_TEXT, w[i].face, w[i].s, w[i].off,
-		           end - w[i].off, bw};
+		           end - w[i].off};
 		push(I, (kp_item){KP_BOX, false, bw, 0, 0, 0}, p);
 		if (j < n && w[j - 1].brk) {
 			uint8_t b = w[j - 1].brk;
@@ -498,14 +536,13 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 				double hw = pdf_glyph_width(c, w[j - 1].face,
 				                            '-') *
 				            eff_size(&s->st);
-				pitem hp = {IT_HYPHEN, w[j - 1].face, s, 0, 0,
-				            hw};
+				pitem hp = {IT_HYPHEN, w[j - 1].face, s, 0, 0};
 				push(I, (kp_item){KP_PENALTY, true, hw, 0, 0,
 				                  50},
 				     hp);
 			} else {
 				double pen = b == 1 ? 10 : b == 3 ? 40 : 900;
-				pitem op = {IT_OTHER, 0, s, 0, 0, 0};
+				pitem op = {IT_OTHER, 0, s, 0, 0};
 				push(I, (kp_item){KP_PENALTY, false, 0, 0, 0,
 				                  pen},
 				     op);
@@ -515,34 +552,34 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 	}
 }
 
-static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
-                        bool hyph)
+/* The items of the text in [from, to) (character boundaries), ended as a
+ * paragraph is; brks holds libunibreak's breaks for the whole text. */
+static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
+                        size_t from, size_t to, items *I, bool hyph)
 {
 	pdf_ctx *c = P->c;
 	size_t tl = P->text.len;
-	char *brks = mc_xmalloc(tl + 1);
-	/* libunibreak takes U+FFFF for the end of the text (and asserts):
-	 * the model has none, a theme's labels might */
-	mc_utf8_replace_nonchars(P->text.data, tl);
-	set_linebreaks_utf8((const utf8_t *)P->text.data, tl, "en", brks);
 	wch *word = NULL;
 	size_t nw = 0, capw = 0;
 	double width = o->width;
 
 	for (size_t si = 0; si < P->nsegs; si++) {
 		const seg *s = &P->segs[si];
+		if (s->off >= to)
+			break;
+		if (s->off + s->len <= from)
+			continue;
 		double size = eff_size(&s->st);
 		if (s->kind == SEG_GAP || s->kind == SEG_NEWLINE) {
 			emit_word(c, I, word, nw, width, hyph);
 			nw = 0;
 			if (s->kind == SEG_GAP) {
-				pitem p = {IT_GAP, s->st.face, s, s->off, 0,
-				           s->gapw};
+				pitem p = {IT_GAP, s->st.face, s, s->off, 0};
 				push(I, (kp_item){KP_BOX, false, s->gapw, 0, 0,
 				                  0},
 				     p);
 			} else {
-				pitem z = {IT_OTHER, 0, s, 0, 0, 0};
+				pitem z = {IT_OTHER, 0, s, 0, 0};
 				push(I, (kp_item){KP_GLUE, false, 0, 1e6, 0, 0},
 				     z);
 				push(I, (kp_item){KP_PENALTY, false, 0, 0, 0,
@@ -551,7 +588,8 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
 			}
 			continue;
 		}
-		size_t i = s->off, end = s->off + s->len;
+		size_t i = s->off > from ? s->off : from;
+		size_t end = s->off + s->len < to ? s->off + s->len : to;
 		while (i < end) {
 			uint32_t cp;
 			size_t l = pdf_utf8_next(P->text.data + i, end - i, &cp);
@@ -564,8 +602,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
 					double sw = pdf_glyph_width(c, f, ' ') *
 					            size;
 					bool mono = (s->st.face & ~3) == PF_MONO;
-					pitem p = {IT_SPACE, f, s, (uint32_t)i, 1,
-					           sw};
+					pitem p = {IT_SPACE, f, s, (uint32_t)i, 1};
 					push(I,
 					     (kp_item){KP_GLUE, false, sw,
 					               mono ? sw * 0.2 : sw * 0.6,
@@ -597,11 +634,10 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, items *I,
 	}
 	emit_word(c, I, word, nw, width, hyph);
 	free(word);
-	free(brks);
 	/* remove trailing glue, then end the paragraph */
 	while (I->n && I->k[I->n - 1].type == KP_GLUE)
 		I->n--;
-	pitem z = {IT_OTHER, 0, P->nsegs ? &P->segs[0] : NULL, 0, 0, 0};
+	pitem z = {IT_OTHER, 0, P->nsegs ? &P->segs[0] : NULL, 0, 0};
 	push(I, (kp_item){KP_PENALTY, false, 0, 0, 0, KP_INF}, z);
 	push(I, (kp_item){KP_GLUE, false, 0, 1e6, 0, 0}, z);
 	push(I, (kp_item){KP_PENALTY, false, 0, 0, 0, -KP_INF}, z);
@@ -615,10 +651,8 @@ typedef struct frag {
 } frag;
 
 static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
-                      frag *fr, size_t nf, bool first, bool last_line,
-                      int nline, int nlines, pdf_slice **out)
+                      frag *fr, size_t nf, bool first)
 {
-	(void)last_line;
 	double maxsize = 0;
 	for (size_t i = 0; i < nf; i++)
 		if (fr[i].p->s && fr[i].p->s->st.size > maxsize)
@@ -805,39 +839,72 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	}
 
 	pdf_slice *s = pdf_slice_end(c, op0, H);
-	s->keep_next = o->keep_lines || (nlines >= 2 && nline == 0) ||
-	               (nlines >= 3 && nline == nlines - 2);
-	if (nline == nlines - 1)
-		s->keep_next = false;
-	*out = s;
+	s->keep_next = o->keep_lines; /* see pdf_para_layout */
 }
 
-int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
+/* A paragraph longer than PARA_WINDOW bytes of text (a whole page on one
+ * line, say) is set a window at a time, so its memory is bounded and its
+ * time linear: each window is broken as a paragraph, its lines but the
+ * last few (PARA_REDO) are kept, and the next window starts at the first
+ * of those that begins a word.  Shorter paragraphs are one window, set as
+ * a whole. */
+#define PARA_WINDOW 65536
+#define PARA_REDO 4
+
+/* The lines set so far, and the slices of the first and last two. */
+typedef struct para_lines {
+	int n;
+	size_t first, prev, last;
+} para_lines;
+
+/* Where the window that starts at from ends: the whole text if it is
+ * short enough, else just after a space in the second half of the window,
+ * else (no space: one enormous word) at a character boundary. */
+static size_t window_end(const pdf_para *P, size_t from)
+{
+	size_t tl = P->text.len;
+	if (tl - from <= PARA_WINDOW)
+		return tl;
+	const char *t = P->text.data;
+	size_t e = from + PARA_WINDOW;
+	for (size_t k = e; k > from + PARA_WINDOW / 2; k--)
+		if (t[k - 1] == ' ')
+			return k;
+	while (e > from + 1 && ((unsigned char)t[e] & 0xC0) == 0x80)
+		e--;
+	return e;
+}
+
+/* Set the window [from, to) of the text; returns where the next starts
+ * (the end of the text after the last window). */
+static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
+                            const char *brks, size_t from, size_t to,
+                            para_lines *pl)
 {
 	pdf_ctx *c = P->c;
 	items I = {0};
 	bool justify = o->align == PA_JUSTIFY;
+	bool firstwin = from == 0, final = to >= P->text.len;
+	double first = firstwin ? o->first_indent : 0;
 	/* first pass without hyphenation, with a tight tolerance */
-	build_items(P, o, &I, o->hyphenate && !justify);
+	build_items(P, o, brks, from, to, &I, o->hyphenate && !justify);
 	size_t *brk = mc_xmalloc((I.n + 1) * sizeof *brk);
 	int nb = -1;
 	if (justify) {
-		nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent, 1.0, brk);
+		nb = pdf_kp_break(I.k, I.n, o->width, first, 1.0, brk);
 		if (nb < 0 && o->hyphenate) {
 			/* second pass: with hyphenation points */
 			I.n = 0;
-			build_items(P, o, &I, true);
+			build_items(P, o, brks, from, to, &I, true);
 			brk = mc_xrealloc(brk, (I.n + 1) * sizeof *brk);
 		}
 		if (nb < 0)
-			nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent,
-			                  2.0, brk);
+			nb = pdf_kp_break(I.k, I.n, o->width, first, 2.0, brk);
 		if (nb < 0)
-			nb = pdf_kp_break(I.k, I.n, o->width, o->first_indent,
-			                  8.0, brk);
+			nb = pdf_kp_break(I.k, I.n, o->width, first, 8.0, brk);
 	}
 	if (nb < 0)
-		nb = greedy_break(I.k, I.n, o->width, o->first_indent, brk);
+		nb = greedy_break(I.k, I.n, o->width, first, brk);
 
 	/* a paragraph ending in a hard line break has an empty last line */
 	if (nb >= 2) {
@@ -848,17 +915,36 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 		if (empty)
 			nb--;
 	}
+	/* not the last window: set again, in the next, the last lines from
+	 * one that starts a word (after a space or a hard line break) */
+	size_t next = to;
+	int keep = nb;
+	for (int r = nb - PARA_REDO >= 1 ? nb - PARA_REDO : nb - 1;
+	     !final && r >= 1; r--) {
+		const kp_item *bi = &I.k[brk[r - 1]];
+		if (bi->type != KP_GLUE &&
+		    !(bi->type == KP_PENALTY && bi->penalty <= -KP_INF))
+			continue;
+		size_t k = brk[r - 1] + 1;
+		while (k < brk[r] && I.k[k].type != KP_BOX)
+			k++;
+		if (k < brk[r] && (I.p[k].what == IT_TEXT ||
+		                   I.p[k].what == IT_GAP) &&
+		    I.p[k].off > from) {
+			next = I.p[k].off;
+			keep = r;
+			break;
+		}
+	}
 	frag *fr = mc_xmalloc((I.n + 1) * sizeof *fr);
 	size_t start = 0;
-	int nlines = 0;
-	pdf_slice *last = NULL;
-	for (int li = 0; li < nb; li++) {
+	for (int li = 0; li < keep; li++) {
 		size_t b = brk[li];
 		/* skip glue and penalties at the start of a line */
 		while (start < b && I.k[start].type != KP_BOX)
 			start++;
-		double lw = line_width(o->width, o->first_indent, li);
-		double x0 = o->x + (li == 0 ? o->first_indent : 0);
+		double lw = line_width(o->width, first, li);
+		double x0 = o->x + (li == 0 ? first : 0);
 		/* natural width, stretch and shrink */
 		double L = 0, Y = 0, Z = 0;
 		for (size_t k = start; k < b; k++) {
@@ -874,7 +960,7 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 		if (hy)
 			L += I.k[b].w;
 		double r = 0;
-		bool last_line = li == nb - 1;
+		bool last_line = final && li == nb - 1;
 		if (L > lw && Z > 0) {
 			r = (lw - L) / Z; /* any line that is too full shrinks */
 		} else if (o->align == PA_JUSTIFY && !last_line) {
@@ -907,14 +993,44 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 		}
 		if (hy)
 			fr[nf++] = (frag){x, I.k[b].w, &I.p[b]};
-		emit_line(c, P, o, fr, nf, li == 0, last_line, li, nb, &last);
-		nlines++;
+		emit_line(c, P, o, fr, nf, firstwin && li == 0);
+		size_t si = c->nslices - 1; /* emit_line's slice */
+		if (pl->n == 0)
+			pl->first = si;
+		pl->prev = pl->last;
+		pl->last = si;
+		pl->n++;
 		start = b + 1;
 	}
-	(void)last;
 	free(fr);
 	free(brk);
 	free(I.k);
 	free(I.p);
-	return nlines;
+	return final ? P->text.len : next;
+}
+
+int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
+{
+	pdf_ctx *c = P->c;
+	size_t tl = P->text.len;
+	char *brks = mc_xmalloc(tl + 1);
+	/* libunibreak takes U+FFFF for the end of the text (and asserts):
+	 * the model has none, a theme's labels might */
+	mc_utf8_replace_nonchars(P->text.data, tl);
+	set_linebreaks_utf8((const utf8_t *)P->text.data, tl, "en", brks);
+	para_lines pl = {0};
+	size_t from = 0;
+	do
+		from = layout_window(P, o, brks, from, window_end(P, from), &pl);
+	while (from < tl);
+	free(brks);
+	/* widows and orphans: the first line with the second, the last two
+	 * together */
+	if (pl.n >= 2)
+		c->slices[pl.first].keep_next = true;
+	if (pl.n >= 3)
+		c->slices[pl.prev].keep_next = true;
+	if (pl.n >= 1)
+		c->slices[pl.last].keep_next = false;
+	return pl.n;
 }

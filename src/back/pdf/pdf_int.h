@@ -113,6 +113,8 @@ typedef enum op_kind {
 	OP_CHECKBOX   /* fillable checkbox over (x, y, w, h): answer `ref` */
 } op_kind;
 
+/* One per word of running text: the fields are in an order that leaves no
+ * padding (64 bytes). */
 typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
@@ -120,11 +122,11 @@ typedef struct pdf_op {
 	int ref;         /* image, link, outline level, field number */
 	float size, lw;
 	uint32_t color;
-	double x, y, w, h;
-	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
 	uint32_t len;
 	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those) */
+	double x, y, w, h;
+	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */
