@@ -346,5 +346,6 @@ else
 	else
 		skip "tty: the real course ($C not found)"
 	fi
-	tm kill-server >/dev/null 2>&1
+	tm kill-server >/dev/null 2>&1 || true # gone with its last session
 fi
+exit 0
