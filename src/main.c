@@ -9,6 +9,7 @@
  * every output atomically (a temporary file in the same folder, renamed
  * into place), so a failed run never leaves a half-written file.  Exit
  * status: 0 success, 1 conversion or write failure, 2 usage error. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -65,7 +66,9 @@ static void usage(FILE *f)
 	      "a site root (holding _data/course.yml): a module or a course\n"
 	      "becomes one document.  The format is taken from OUTPUT's\n"
 	      "extension unless -t is given.  INPUT '-' reads standard input;\n"
-	      "OUTPUT '-' (or -t without -o) writes standard output.\n"
+	      "OUTPUT '-' (or -t without -o) writes standard output (a PDF,\n"
+	      "EPUB or DOCX never onto a terminal).  With -d, a progress line\n"
+	      "(on a terminal) and a summary line go to standard error.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE    write to FILE\n"
@@ -95,9 +98,10 @@ static void usage(FILE *f)
 	      "                       (default; Word 2010+, LibreOffice 7.4+) or\n"
 	      "                       legacy (FORMTEXT/FORMCHECKBOX form fields,\n"
 	      "                       for older word processors)\n"
-	      "  -q, --quiet          do not print warnings\n"
-	      "  -v, --verbose        also print notes: the pages and files\n"
-	      "                       left out, and why\n"
+	      "  -q, --quiet          do not print warnings, nor the progress\n"
+	      "                       and summary lines\n"
+	      "  -v, --verbose        also print notes: the posts left out,\n"
+	      "                       and why\n"
 	      "  -h, --help           show this help and exit\n"
 	      "      --version        show the version and exit\n"
 	      "\n"
@@ -406,6 +410,19 @@ int main(int argc, char **argv)
 	}
 	if (nformats == 0)
 		return usage_error("no format in '%s'", c.format);
+	/* like pandoc: no PDF, EPUB or DOCX bytes onto a terminal */
+	if (!c.outdir && !c.output && formats[0]->binary &&
+	    isatty(STDOUT_FILENO)) {
+		char name[32];
+		size_t i = 0;
+		for (; formats[0]->name[i] && i + 1 < sizeof name; i++)
+			name[i] = (char)toupper((unsigned char)formats[0]->name[i]);
+		name[i] = '\0';
+		fprintf(stderr, "mentorconv: will not write %s to a terminal; "
+		                "use -o FILE or redirect standard output\n",
+		        name);
+		return EXIT_USAGE;
+	}
 	if (!c.outdir && mc_same_file(c.inputs[0], c.output)) {
 		fprintf(stderr,
 		        "mentorconv: the output %s is the input file; refusing "
@@ -432,7 +449,10 @@ int main(int argc, char **argv)
 	r.strict = c.strict;
 	r.quiet = c.quiet;
 	r.verbose = c.verbose;
+	/* -d: a progress line while a terminal watches, and one summary
+	 * line at the end (on a terminal or not); -q: neither */
 	r.progress = c.outdir && !c.quiet && isatty(STDERR_FILENO);
+	r.summary = c.outdir && !c.quiet;
 	r.front.root = c.root;
 	r.front.all_modules = c.all_modules;
 	r.front.worksheets = c.worksheets;

@@ -60,6 +60,8 @@ typedef struct mc_backend {
 	 * converted before.  Returns NULL if it cannot be made. */
 	void *(*cache_new)(const mc_theme *theme);
 	void (*cache_free)(void *cache);
+	bool binary;         /* bytes, not text: never written to a terminal
+	                        (standard output on a tty is refused) */
 } mc_backend;
 
 /* The table, ended by a row whose name is NULL. */

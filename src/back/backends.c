@@ -23,15 +23,16 @@ int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
-	 mc_render_json, NULL, 0, NULL, NULL},
+	 mc_render_json, NULL, 0, NULL, NULL, false},
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
 	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS, mc_pdf_cache_new,
-	 mc_pdf_cache_free},
+	 mc_pdf_cache_free, true},
 	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0, NULL,
-	 NULL},
+	 NULL, true},
 	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
-	 mc_render_docx_opts, MC_ROPT_PROTECT | MC_ROPT_FIELDS, NULL, NULL},
-	{NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
+	 mc_render_docx_opts, MC_ROPT_PROTECT | MC_ROPT_FIELDS, NULL, NULL,
+	 true},
+	{NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 
 const mc_backend *mc_backend_by_name(const char *name)

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 #include "../util/arena.h"
 #include "../util/confine.h"
 #include "../util/diag.h"
+#include "../util/utf8.h"
 #include "cli.h"
 
 typedef struct job_out {
@@ -42,6 +45,8 @@ typedef struct job {
 	char *log;       /* messages, printed when done */
 	size_t loglen;
 	int warnings;    /* while parsing */
+	int errors;      /* errors reported, and failures (at least one for
+	                    a failed input) */
 	double parse_ms;
 	char error[512]; /* the first error, for the report */
 	char **deps;     /* files the outputs depend on */
@@ -55,6 +60,8 @@ typedef struct shared {
 	job *jobs;
 	size_t njobs, next, done;
 	pthread_mutex_t mu;
+	bool utf8;      /* the terminal takes UTF-8 (from the locale) */
+	bool bar_shown; /* a progress line is on the terminal; guarded by mu */
 } shared;
 
 static double now_ms(void)
@@ -434,17 +441,20 @@ static void run_job(shared *s, job *j)
 	fo.date_label = s->theme->worksheet.date_label;
 	fo.worksheets_label = s->theme->worksheet.label;
 	mc_doc *doc = NULL;
+	int unreported = 0; /* failures that are not a diagnostic error */
 	double t0 = now_ms();
 	if (strcmp(j->input, "-") != 0 && access(j->input, R_OK) != 0) {
 		fprintf(msg, "mentorconv: cannot open %s: %s\n", j->input,
 		        strerror(errno));
 		snprintf(j->error, sizeof j->error, "cannot open %s: %s",
 		         j->input, strerror(errno));
+		unreported++;
 	} else if (mc_front_parse_path(j->input, &fo, &d, &doc) != 0 ||
 	           !doc || mc_diag_failed(&d)) {
 		snprintf(j->error, sizeof j->error, "%s", d.first_error);
 		mc_doc_free(doc);
 		doc = NULL;
+		unreported += d.nerrors == 0;
 	}
 	j->parse_ms = now_ms() - t0;
 	j->warnings = d.nwarnings;
@@ -486,7 +496,9 @@ static void run_job(shared *s, job *j)
 		}
 		if (o->status == 0)
 			o->bytes = out.len;
-		else if (!j->error[0])
+		else if (d.nerrors == e0)
+			unreported++; /* refused, not written, or --strict */
+		if (o->status != 0 && !j->error[0])
 			snprintf(j->error, sizeof j->error, "cannot write %s",
 			         o->path ? o->path : "standard output");
 		mc_buf_free(&out);
@@ -495,25 +507,286 @@ static void run_job(shared *s, job *j)
 	if (!doc)
 		for (size_t f = 0; f < r->nformats; f++)
 			j->outs[f].status = 1;
+	j->errors = d.nerrors + unreported;
 	mc_doc_free(doc);
 	if (log)
 		fclose(log);
 }
 
-/* ---- threads ---- */
+/* ---- the terminal: a progress line, a summary line ---- */
 
-static void progress(shared *s, const job *j)
+/* The columns of the terminal on fd: its window size, else $COLUMNS,
+ * else 80.  Read again at every redraw, so a resize is followed. */
+static int term_width(int fd)
 {
-	const int width = 30;
-	int fill = (int)((double)s->done * width / (double)s->njobs);
-	char bar[64];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[width] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, s->done, s->njobs,
-	        base_of(j->input));
-	fflush(stderr);
+	struct winsize ws;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *end;
+		long v = strtol(c, &end, 10);
+		if (!*end && v > 0 && v <= 10000)
+			return (int)v;
+	}
+	return 80;
 }
+
+/* Whether the locale's characters are UTF-8 (LC_ALL, LC_CTYPE, LANG,
+ * the first one set, as setlocale would read them); if not, a name is
+ * shown in ASCII, so that its width stays known. */
+static bool locale_is_utf8(void)
+{
+	const char *names[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		const char *v = getenv(names[i]);
+		if (!v || !*v)
+			continue;
+		for (; *v; v++)
+			if (!strncasecmp(v, "utf-8", 5) ||
+			    !strncasecmp(v, "utf8", 4))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+/* The columns a code point takes: 0 for a combining mark or a
+ * zero-width one, 2 for the wide East Asian ranges, else 1. */
+static int cp_cols(uint32_t c)
+{
+	if ((c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F) ||
+	    (c >= 0xFE00 && c <= 0xFE0F))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+	    (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	    (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+	    (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
+/* Append the name s to b in at most `cols` columns: a control character
+ * or an invalid byte (or, unless utf8, any non-ASCII character) as '?';
+ * a name too long keeps its start and its end around an ellipsis ("…",
+ * or "..." without utf8), never cut inside a character.  The columns
+ * used. */
+static int put_fitted(mc_buf *b, const char *s, int cols, bool utf8)
+{
+	mc_buf clean = MC_BUF_INIT;
+	int total = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t c = 0;
+		size_t len = mc_utf8_decode(p + i, n - i, &c);
+		if (!len || c < 0x20 || (c >= 0x7F && c < 0xA0) ||
+		    (!utf8 && c >= 0x80)) {
+			mc_buf_putc(&clean, '?');
+			total++;
+			/* one '?' a character: skip a whole valid one */
+			i += len ? len : 1;
+			continue;
+		}
+		mc_buf_put(&clean, (const char *)p + i, len);
+		total += cp_cols(c);
+		i += len;
+	}
+	int used = 0;
+	const char *ell = utf8 ? "\xE2\x80\xA6" : "...";
+	int ellw = utf8 ? 1 : 3;
+	if (total <= cols) {
+		mc_buf_put(b, clean.data ? clean.data : "", clean.len);
+		used = total;
+	} else if (cols >= ellw) {
+		/* the head, then the tail in the columns left */
+		const unsigned char *q = (const unsigned char *)clean.data;
+		int room = cols - ellw, hw = 0, tw = 0;
+		size_t head = 0, tail = clean.len;
+		while (head < clean.len) {
+			uint32_t c = 0;
+			size_t k = mc_utf8_decode(q + head, clean.len - head, &c);
+			if (hw + cp_cols(c) > room - room / 2)
+				break;
+			hw += cp_cols(c);
+			head += k;
+		}
+		while (tail > head) {
+			size_t k = tail - 1;
+			while (k > head && (q[k] & 0xC0) == 0x80)
+				k--;
+			uint32_t c = 0;
+			mc_utf8_decode(q + k, tail - k, &c);
+			if (hw + tw + cp_cols(c) > room)
+				break;
+			tw += cp_cols(c);
+			tail = k;
+		}
+		mc_buf_put(b, clean.data, head);
+		mc_buf_puts(b, ell);
+		mc_buf_put(b, clean.data + tail, clean.len - tail);
+		used = hw + ellw + tw;
+	}
+	mc_buf_free(&clean);
+	return used;
+}
+
+/* The name an input is shown by: its last path component. */
+static const char *shown_name(const char *input)
+{
+	if (!strcmp(input, "-"))
+		return "<stdin>";
+	size_t n = strlen(input);
+	while (n > 1 && input[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b > 0 && input[b - 1] != '/')
+		b--;
+	return input + b; /* may end in '/': trimmed by the caller */
+}
+
+/* Redraw the progress line in place (s->mu held): "[###...] 3/12 name",
+ * never wider than the terminal less one column, so it never wraps; the
+ * bar and the name give way first on a narrow terminal.  name may be
+ * NULL.  Written with one write, so the line never flickers. */
+static void progress_draw(shared *s, const char *input)
+{
+	int w = term_width(STDERR_FILENO) - 1;
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_putc(&b, '\r');
+	char count[64];
+	int clen = snprintf(count, sizeof count, "%zu/%zu", s->done, s->njobs);
+	int barw = w / 4 > 30 ? 30 : w / 4;
+	if (barw < 5 || barw + 3 + clen > w)
+		barw = 0;
+	int used = 0;
+	if (barw) {
+		int fill = s->njobs ? (int)((double)s->done * barw /
+		                            (double)s->njobs)
+		                    : barw;
+		mc_buf_putc(&b, '[');
+		for (int i = 0; i < barw; i++)
+			mc_buf_putc(&b, i < fill ? '#' : '.');
+		mc_buf_puts(&b, "] ");
+		used = barw + 3;
+	}
+	if (used + clen <= w) {
+		mc_buf_puts(&b, count);
+		used += clen;
+		if (input && used + 2 <= w) {
+			const char *name = shown_name(input);
+			size_t nl = strlen(name);
+			char *trim = strcpy(mc_xmalloc(nl + 1), name);
+			while (nl > 1 && trim[nl - 1] == '/')
+				trim[--nl] = '\0';
+			mc_buf_putc(&b, ' ');
+			used++;
+			used += put_fitted(&b, trim, w - used, s->utf8);
+			free(trim);
+		}
+	}
+	mc_buf_puts(&b, "\033[K");
+	fwrite(b.data, 1, b.len, stderr);
+	fflush(stderr);
+	mc_buf_free(&b);
+	s->bar_shown = true;
+}
+
+/* Clear the progress line, if one is shown (s->mu held). */
+static void progress_clear(shared *s)
+{
+	if (s->bar_shown) {
+		fputs("\r\033[K", stderr);
+		s->bar_shown = false;
+	}
+}
+
+static const char *plural(long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* The summary line, in the form `level` (0 the longest; each level
+ * shorter than the one before; 3 the shortest), without a newline. */
+static void summary_text(mc_buf *b, int level, size_t written,
+                         size_t total, size_t ninputs, size_t nformats,
+                         size_t nfailed, long warnings, long errors,
+                         double ms)
+{
+	if (level < 2)
+		mc_buf_puts(b, "mentorconv: ");
+	if (level < 3) {
+		if (written != total)
+			mc_buf_printf(b, "%zu of ", written);
+		mc_buf_printf(b, "%zu %s written", total,
+		              plural((long)total, "output", "outputs"));
+	} else if (written != total) {
+		mc_buf_printf(b, "%zu of %zu written", written, total);
+	} else {
+		mc_buf_printf(b, "%zu written", written);
+	}
+	if (level == 0) {
+		mc_buf_printf(b, " (%zu %s x %zu %s", ninputs,
+		              plural((long)ninputs, "input", "inputs"), nformats,
+		              plural((long)nformats, "format", "formats"));
+		if (nfailed)
+			mc_buf_printf(b, "; %zu %s failed", nfailed,
+			              plural((long)nfailed, "input", "inputs"));
+		mc_buf_putc(b, ')');
+	}
+	mc_buf_printf(b, ", %ld %s, %ld %s%s%.1f s", warnings,
+	              plural(warnings, "warning", "warnings"), errors,
+	              plural(errors, "error", "errors"),
+	              level < 3 ? " in " : ", ", ms / 1000.0);
+}
+
+/* The one line that ends a batch: outputs written, warnings, errors and
+ * time.  On a terminal it replaces the progress line and is made short
+ * enough for its width; elsewhere it is the longest form. */
+static void print_summary(shared *s, double ms, size_t nfailed)
+{
+	const mc_run *r = s->r;
+	size_t written = 0;
+	long warnings = 0, errors = 0;
+	for (size_t i = 0; i < s->njobs; i++) {
+		const job *j = &s->jobs[i];
+		warnings += j->warnings;
+		errors += j->errors;
+		for (size_t f = 0; f < r->nformats; f++) {
+			warnings += j->outs[f].warnings;
+			written += j->outs[f].status == 0;
+		}
+	}
+	size_t total = s->njobs * r->nformats;
+	mc_buf b = MC_BUF_INIT;
+	if (!r->progress) {
+		summary_text(&b, 0, written, total, s->njobs, r->nformats,
+		             nfailed, warnings, errors, ms);
+	} else {
+		int w = term_width(STDERR_FILENO) - 1;
+		for (int level = 0; level <= 3; level++) {
+			mc_buf_clear(&b);
+			summary_text(&b, level, written, total, s->njobs,
+			             r->nformats, nfailed, warnings, errors, ms);
+			if ((int)b.len <= w)
+				break;
+		}
+		if ((int)b.len > w) { /* a very narrow terminal */
+			char *line = xstrdup(b.data);
+			mc_buf_clear(&b);
+			put_fitted(&b, line, w, s->utf8);
+			free(line);
+		}
+	}
+	pthread_mutex_lock(&s->mu);
+	progress_clear(s);
+	fprintf(stderr, "%.*s\n", (int)b.len, b.len ? b.data : "");
+	pthread_mutex_unlock(&s->mu);
+	mc_buf_free(&b);
+}
+
+/* ---- threads ---- */
 
 static void *worker(void *arg)
 {
@@ -529,12 +802,12 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&s->mu);
 		s->done++;
 		if (j->loglen) {
-			if (s->r->progress)
-				fputs("\r\033[K", stderr);
+			/* the messages on clean lines, the bar after them */
+			progress_clear(s);
 			fwrite(j->log, 1, j->loglen, stderr);
 		}
 		if (s->r->progress)
-			progress(s, j);
+			progress_draw(s, j->input);
 		pthread_mutex_unlock(&s->mu);
 	}
 	return NULL;
@@ -591,7 +864,17 @@ int mc_run_batch(const mc_run *r)
 	s.njobs = n;
 	s.jobs = mc_xcalloc(n ? n : 1, sizeof *s.jobs);
 	s.caches = mc_xcalloc(r->nformats, sizeof *s.caches);
-	pthread_mutex_init(&s.mu, NULL);
+	s.utf8 = locale_is_utf8();
+	int merr = pthread_mutex_init(&s.mu, NULL);
+	if (merr != 0) {
+		fprintf(stderr, "mentorconv: cannot start: %s\n",
+		        strerror(merr));
+		free(s.jobs);
+		free(s.caches);
+		free(inputs);
+		mc_theme_free(theme);
+		return 1;
+	}
 	int status = 0;
 
 	/* outputs decided up front: two inputs may not share one */
@@ -660,6 +943,11 @@ int mc_run_batch(const mc_run *r)
 			nthreads = n ? (int)n : 1;
 		pthread_t *tids = mc_xcalloc((size_t)nthreads, sizeof *tids);
 		int started = 0;
+		if (r->progress && n) {
+			pthread_mutex_lock(&s.mu);
+			progress_draw(&s, NULL);
+			pthread_mutex_unlock(&s.mu);
+		}
 		for (int t = 1; t < nthreads; t++) {
 			if (pthread_create(&tids[t], NULL, worker, &s) != 0)
 				break; /* fewer threads: the work still gets done */
@@ -669,8 +957,7 @@ int mc_run_batch(const mc_run *r)
 		for (int t = 1; t <= started; t++)
 			pthread_join(tids[t], NULL);
 		free(tids);
-		if (r->progress && n)
-			fputs("\r\033[K", stderr);
+		double ms = now_ms() - t0;
 		for (size_t f = 0; f < r->nformats; f++)
 			if (s.caches[f] && r->formats[f]->cache_free)
 				r->formats[f]->cache_free(s.caches[f]);
@@ -683,9 +970,14 @@ int mc_run_batch(const mc_run *r)
 		}
 		if (nfailed)
 			status = 1;
-		if (n > 1 && nfailed)
-			fprintf(stderr, "mentorconv: %zu of %zu inputs failed\n",
-			        nfailed, n);
+		if (r->summary) {
+			print_summary(&s, ms, nfailed);
+		} else {
+			progress_clear(&s);
+			if (n > 1 && nfailed) /* -q: the failures still told */
+				fprintf(stderr, "mentorconv: %zu of %zu inputs "
+				                "failed\n", nfailed, n);
+		}
 		if (r->depfile && write_depfile(&s) != 0)
 			status = 1;
 		if (r->report && write_report(&s, now_ms() - t0, status) != 0)

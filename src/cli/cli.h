@@ -74,7 +74,8 @@ typedef struct mc_run {
 	int shard, nshards;   /* --shard I/N (1-based); 0/0: all */
 	bool strict, quiet;
 	bool verbose;         /* -v: notes too */
-	bool progress;        /* a progress bar on stderr */
+	bool progress;        /* a progress line on stderr (a terminal) */
+	bool summary;         /* a summary line on stderr at the end */
 	int64_t date;         /* SOURCE_DATE_EPOCH, or -1 */
 	mc_front_opts front;  /* root, all_modules, worksheets */
 	mc_render_opts ropts;
