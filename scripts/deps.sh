@@ -36,12 +36,14 @@ fonts-dejavu-core"
 # TEST: the independent checkers (qpdf, poppler's pdffonts/pdftotext,
 # zbarimg for QR codes, epubcheck on a Java runtime, python3-docx,
 # LibreOffice), valgrind, time and strace (the confinement and
-# failure-safety tests).  clang and libxml2 build the libFuzzer targets
+# failure-safety tests), unzip (the confinement tests read every entry of
+# an EPUB or DOCX), tmux (the progress line on a real terminal) and
+# shellcheck (the CI scripts).  clang and libxml2 build the libFuzzer targets
 # (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
 # for `make bench`'s comparisons.
 TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
 epubcheck default-jre-headless python3-docx libreoffice-writer-nogui zbar-tools
-cmark-gfm pandoc weasyprint"
+cmark-gfm pandoc weasyprint unzip tmux shellcheck"
 
 usage() {
 	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
