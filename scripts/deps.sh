@@ -36,9 +36,9 @@ fonts-dejavu-core"
 # TEST: the independent checkers (qpdf, poppler's pdffonts/pdftotext,
 # zbarimg for QR codes, epubcheck on a Java runtime, python3-docx,
 # LibreOffice), valgrind, time and strace (the confinement and
-# failure-safety tests), unzip (the confinement tests read every entry of
-# an EPUB or DOCX), tmux (the progress line on a real terminal) and the
-# linter of the CI scripts (shellcheck).  clang and libxml2 build the libFuzzer targets
+# failure-safety tests), unzip (the DOCX tests read its parts), tmux (the
+# progress line on a real terminal) and the linter of the CI scripts
+# (shellcheck).  clang and libxml2 build the libFuzzer targets
 # (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
 # for `make bench`'s comparisons.
 TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
