@@ -1009,6 +1009,27 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 	return final ? P->text.len : next;
 }
 
+/* libunibreak 1.1 asserts on the Regional Indicators U+1F1E6..U+1F1FF
+ * (the halves of a flag emoji, F0 9F 87 A6..BF): NULL when text has none,
+ * else a copy for it with each one as U+1D400, a letter (class AL) of
+ * the same UTF-8 length, so the breaks line up and a flag's two halves
+ * stay together.  The text drawn is never changed. */
+static char *unibreak_safe(const char *text, size_t n)
+{
+	char *copy = NULL;
+	for (size_t i = 0; i + 3 < n; i++) {
+		const unsigned char *u = (const unsigned char *)text + i;
+		if (u[0] != 0xF0 || u[1] != 0x9F || u[2] != 0x87 ||
+		    u[3] < 0xA6 || u[3] > 0xBF)
+			continue;
+		if (!copy)
+			copy = memcpy(mc_xmalloc(n + 1), text, n);
+		memcpy(copy + i, "\xF0\x9D\x90\x80", 4);
+		i += 3;
+	}
+	return copy;
+}
+
 int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 {
 	pdf_ctx *c = P->c;
@@ -1017,7 +1038,10 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 	/* libunibreak takes U+FFFF for the end of the text (and asserts):
 	 * the model has none, a theme's labels might */
 	mc_utf8_replace_nonchars(P->text.data, tl);
-	set_linebreaks_utf8((const utf8_t *)P->text.data, tl, "en", brks);
+	char *ri = unibreak_safe(P->text.data, tl);
+	set_linebreaks_utf8((const utf8_t *)(ri ? ri : P->text.data), tl, "en",
+	                    brks);
+	free(ri);
 	para_lines pl = {0};
 	size_t from = 0;
 	do
