@@ -13,7 +13,9 @@
  *   attributions    "<br/><br/>-- Name" ending a blockquote
  *   callout titles  a heading opening a callout becomes its title
  *   worksheets      list items in activity callouts ending in "...", "…",
- *                   "?" or ":" become prompts with answer fields
+ *                   "?" or ":" (or an ellipsis, question mark or colon
+ *                   of another script: "？", "؟", "：") become prompts
+ *                   with answer fields
  *   ids             unique heading ids, kramdown style
  *   images          src resolved to a file inside the site root
  *   numbering       answer fields and footnotes numbered in order
@@ -528,16 +530,31 @@ static void callout_titles(mc_fe *fe, const nodes *cs)
 	}
 }
 
+/* Whether a list item's text asks for an answer: it ends in "...", or
+ * in an ellipsis, question mark or colon of any script. */
 static bool prompt_text(const char *s)
 {
+	static const char *const ends[] = {
+		"...", "?", ":",
+		"\xE2\x80\xA6", /* U+2026 horizontal ellipsis */
+		"\xEF\xBC\x9F", /* U+FF1F fullwidth question mark (CJK) */
+		"\xEF\xBC\x9A", /* U+FF1A fullwidth colon */
+		"\xD8\x9F",     /* U+061F Arabic question mark */
+		"\xCD\xBE",     /* U+037E Greek question mark */
+		"\xD5\x9E",     /* U+055E Armenian question mark */
+		"\xE1\x8D\xA7", /* U+1367 Ethiopic question mark */
+		"\xEF\xB9\x96", /* U+FE56 small question mark */
+		"\xE2\xB8\xAE", /* U+2E2E reversed question mark */
+	};
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
 		n--;
-	if (n >= 3 && strncmp(s + n - 3, "...", 3) == 0)
-		return true;
-	if (n >= 3 && strncmp(s + n - 3, "\xE2\x80\xA6", 3) == 0)
-		return true;
-	return n && (s[n - 1] == '?' || s[n - 1] == ':');
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		size_t k = strlen(ends[i]);
+		if (n >= k && memcmp(s + n - k, ends[i], k) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void worksheets(mc_fe *fe, const nodes *cs)
