@@ -45,6 +45,7 @@ typedef struct cli {
 	const char *format; /* -t (maybe a comma list), or NULL */
 	const char *outdir; /* -d */
 	const char *root;
+	const char *lang; /* --lang */
 	const char *style;
 	const char *report, *depfile;
 	int jobs;           /* -j; 0: the number of cores */
@@ -87,6 +88,9 @@ static void usage(FILE *f)
 	      "                       leaves out\n"
 	      "      --worksheets     only the activities, one worksheet a\n"
 	      "                       page, with a Name / Date line\n"
+	      "      --lang TAG       the language (en, es, pt-BR...) of a page\n"
+	      "                       whose front matter and _config.yml name\n"
+	      "                       none (default: en)\n"
 	      "      --root DIR       site root (default: the nearest folder\n"
 	      "                       upward holding _config.yml)\n"
 	      "      --style NAME|FILE  theme: an installed style name or a\n"
@@ -137,6 +141,25 @@ static bool is_short(int opt, const char *arg)
 	return opt > 0 && opt < 256 && strncmp(arg, "--", 2) != 0;
 }
 
+/* Whether s has the shape of a BCP 47 language tag: a 2-8 letter
+ * language, then subtags of 1-8 letters or digits, joined by '-'. */
+static bool lang_tag_ok(const char *s)
+{
+	size_t n = 0;
+	while (isalpha((unsigned char)s[n]))
+		n++;
+	if (n < 2 || n > 8)
+		return false;
+	while (s[n] == '-') {
+		size_t k = ++n;
+		while (isalnum((unsigned char)s[n]))
+			n++;
+		if (n == k || n - k > 8)
+			return false;
+	}
+	return s[n] == '\0';
+}
+
 /* Parse argv into c.  Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, cli *c)
 {
@@ -152,7 +175,8 @@ static int parse_args(int argc, char **argv, cli *c)
 		OPT_DEPFILE,
 		OPT_SHARD,
 		OPT_ALL_MODULES,
-		OPT_WORKSHEETS
+		OPT_WORKSHEETS,
+		OPT_LANG
 	};
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -174,6 +198,7 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"shard", required_argument, NULL, OPT_SHARD},
 		{"all-modules", no_argument, NULL, OPT_ALL_MODULES},
 		{"worksheets", no_argument, NULL, OPT_WORKSHEETS},
+		{"lang", required_argument, NULL, OPT_LANG},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
@@ -224,6 +249,13 @@ static int parse_args(int argc, char **argv, cli *c)
 		}
 		case OPT_ALL_MODULES:
 			c->all_modules = true;
+			break;
+		case OPT_LANG:
+			if (!lang_tag_ok(optarg))
+				return usage_error("--lang takes a language tag "
+				                   "such as en, es or pt-BR, not "
+				                   "'%s'", optarg);
+			c->lang = optarg;
 			break;
 		case OPT_WORKSHEETS:
 			c->worksheets = true;
@@ -455,6 +487,7 @@ int main(int argc, char **argv)
 	r.summary = c.outdir && !c.quiet;
 	r.front.root = c.root;
 	r.front.all_modules = c.all_modules;
+	r.front.lang = c.lang;
 	r.front.worksheets = c.worksheets;
 	r.ropts = c.ropts;
 	r.umask = c.umask;

@@ -148,3 +148,25 @@ MK
 else
 	skip "site: make not installed"
 fi
+
+# ---- the document's language: front matter, _config.yml, --lang, "en" --
+ls=$T/lsite
+mkdir -p "$ls/a" "$T/nolang"
+printf 'title: L\nlang: fr\n' >"$ls/_config.yml"
+printf -- '---\ntitle: P\nlang: de\n---\nHallo\n' >"$ls/a/de.md"
+printf -- '---\ntitle: P\n---\nBonjour\n' >"$ls/a/fr.md"
+printf -- '---\ntitle: P\n---\nHola\n' >"$T/nolang/es.md"
+lang_of() { "$BIN" "$@" -t json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["meta"]["lang"])'; }
+got="$(lang_of "$ls/a/de.md" --lang es) $(lang_of "$ls/a/fr.md" --lang es) $(lang_of "$T/nolang/es.md" --lang es) $(lang_of "$T/nolang/es.md")"
+if [ "$got" = "de fr es en" ]; then
+	pass "site: the language comes from the front matter, then _config.yml, then --lang, then en"
+else
+	fail "site: the language's order (front matter, _config.yml, --lang, en)" "got: $got" "want: de fr es en"
+fi
+"$BIN" "$T/nolang/es.md" -t json --lang 'e s' >/dev/null 2>"$T/lang.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "mentorconv: --lang takes a language tag" "$T/lang.err"; then
+	pass "site: --lang with something that is not a language tag is a usage error"
+else
+	fail "site: --lang 'e s' (exit $rc)" "$(cat "$T/lang.err")"
+fi

@@ -86,6 +86,8 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	fe.doc = mc_doc_new();
 	mc_doc *doc = fe.doc;
 	doc->meta.title = "";
+	doc->meta.lang = NULL; /* front matter, then _config.yml, then
+	                          --lang, then "en" */
 	doc->meta.source = mc_strdup(doc, name ? name : "-");
 
 	/* directories, absolute and real, so containment checks hold */
@@ -121,7 +123,7 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	if (rc == 0)
 		rc = mc_fe_site(&fe);
 	if (rc == 0 && !doc->meta.lang)
-		doc->meta.lang = "en";
+		doc->meta.lang = opts->lang ? mc_strdup(doc, opts->lang) : "en";
 	if (rc == 0)
 		rc = mc_fe_liquid(&fe);
 	if (rc == 0)

@@ -29,6 +29,8 @@ typedef struct mc_front_opts {
 	                     ("Name", "Date" when NULL) */
 	const char *worksheets_label; /* a pack's title is "<title> – <this>"
 	                     ("Worksheets" when NULL) */
+	const char *lang; /* --lang: the language when neither the front
+	                     matter nor _config.yml says (NULL: "en") */
 } mc_front_opts;
 
 /* Largest input accepted, in bytes (a clear error beyond it). */
