@@ -31,6 +31,21 @@ typedef struct match_ent {
 	face *f; /* NULL: no usable face */
 } match_ent;
 
+/* A pattern file, loaded the first time a language needs it. */
+typedef struct hyph_file {
+	char *path;
+	bool tried;
+	pdf_hyph *h;      /* NULL: it could not be loaded, */
+	const char *why;  /* because of this */
+} hyph_file;
+
+/* What a language tag (as written) hyphenates with. */
+typedef struct hyph_lang {
+	char *lang;
+	hyph_file *f;        /* NULL: no file for it */
+	const char *package; /* then: the package that has it, or NULL */
+} hyph_lang;
+
 typedef struct search_ent {
 	uint32_t cp;
 	face *f; /* NULL: none */
@@ -48,8 +63,10 @@ struct pdf_cache {
 	size_t nmatches, capmatches;
 	search_ent *searches;
 	size_t nsearches, capsearches;
-	bool hyph_tried;
-	pdf_hyph *hyph;
+	hyph_file **hfiles;
+	size_t nhfiles, caphfiles;
+	hyph_lang *hlangs;
+	size_t nhlangs, caphlangs;
 };
 
 #define GROW(arr, n, cap)                                                  \
@@ -92,7 +109,15 @@ void pdf_cache_destroy(pdf_cache *k)
 		free(k->matches[i].family);
 	free(k->matches);
 	free(k->searches);
-	pdf_hyph_free(k->hyph);
+	for (size_t i = 0; i < k->nhfiles; i++) {
+		pdf_hyph_free(k->hfiles[i]->h);
+		free(k->hfiles[i]->path);
+		free(k->hfiles[i]);
+	}
+	free(k->hfiles);
+	for (size_t i = 0; i < k->nhlangs; i++)
+		free(k->hlangs[i].lang);
+	free(k->hlangs);
 	FcConfigDestroy(k->cfg);
 	pthread_mutex_destroy(&k->mu);
 	free(k);
@@ -288,16 +313,63 @@ const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index)
 	return t;
 }
 
-void *pdf_cache_hyph(pdf_cache *k, const char *path)
+static char *dup_str(const char *s)
 {
-	pthread_mutex_lock(&k->mu);
-	if (!k->hyph_tried) {
-		k->hyph_tried = true;
-		k->hyph = pdf_hyph_load(path);
+	size_t l = strlen(s);
+	char *d = mc_xmalloc(l + 1);
+	memcpy(d, s, l + 1);
+	return d;
+}
+
+/* The entry of a language tag, looking its file up the first time (lock
+ * held). */
+static hyph_lang *hyph_lang_of(pdf_cache *k, const char *lang)
+{
+	for (size_t i = 0; i < k->nhlangs; i++)
+		if (!strcmp(k->hlangs[i].lang, lang))
+			return &k->hlangs[i];
+	char path[512];
+	const char *package = NULL;
+	hyph_file *f = NULL;
+	if (pdf_hyph_find(lang, path, sizeof path, &package) == 0) {
+		for (size_t i = 0; i < k->nhfiles && !f; i++)
+			if (!strcmp(k->hfiles[i]->path, path))
+				f = k->hfiles[i];
+		if (!f) {
+			f = mc_xcalloc(1, sizeof *f);
+			f->path = dup_str(path);
+			GROW(k->hfiles, k->nhfiles, k->caphfiles);
+			k->hfiles[k->nhfiles++] = f;
+		}
 	}
-	void *h = k->hyph;
+	GROW(k->hlangs, k->nhlangs, k->caphlangs);
+	hyph_lang *e = &k->hlangs[k->nhlangs++];
+	e->lang = dup_str(lang);
+	e->f = f;
+	e->package = f ? NULL : package;
+	return e;
+}
+
+int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out)
+{
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&k->mu);
+	const hyph_lang *e = hyph_lang_of(k, lang ? lang : "");
+	hyph_file *f = e->f;
+	if (f && !f->tried) {
+		f->tried = true;
+		if (pdf_hyph_open(f->path, &f->h, &f->why) != 0)
+			f->h = NULL;
+	}
+	if (f) {
+		out->h = f->h;
+		out->path = f->path;
+		out->why = f->why;
+	} else {
+		out->package = e->package;
+	}
 	pthread_mutex_unlock(&k->mu);
-	return h;
+	return out->h ? 0 : -1;
 }
 
 /* The backend table's hooks (backend.h): the cache depends on nothing in

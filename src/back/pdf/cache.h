@@ -37,7 +37,19 @@ int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
 int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out);
 /* The parsed font file of a face, or NULL if it cannot be read. */
 const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index);
-/* The hyphenation patterns (a pdf_hyph *, hyph.h), or NULL if missing. */
-void *pdf_cache_hyph(pdf_cache *k, const char *path);
+/* What text in a language (a BCP 47 tag) is hyphenated with: owned by
+ * the cache, valid while it lives. */
+typedef struct pdf_hyph_ref {
+	const struct pdf_hyph *h; /* the patterns (hyph.h), or NULL: none */
+	const char *path;    /* their file; NULL: the language has none */
+	const char *package; /* none: the Debian package that has it, if known */
+	const char *why;     /* a file that could not be loaded: why */
+} pdf_hyph_ref;
+
+/* The hyphenation patterns for lang, each file loaded once per cache,
+ * the first time a language needs it (hyph.c's pdf_hyph_find picks the
+ * file).  Returns 0 with out->h set, or -1 when text in lang is not to
+ * be hyphenated (out says why). */
+int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out);
 
 #endif

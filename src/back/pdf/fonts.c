@@ -124,15 +124,21 @@ void pdf_fonts_free(pdf_ctx *c)
 	}
 	F->nemb = 0;
 	/* the hyphenation patterns belong to the cache */
+	free(c->hyph);
 	c->hyph = NULL;
+	c->nhyph = c->caphyph = 0;
 	pdf_cache_destroy(F->own_cache);
 	F->own_cache = NULL;
 	F->cache = NULL;
 }
 
-void *pdf_fonts_hyph(pdf_ctx *c, const char *path)
+int pdf_fonts_hyph(pdf_ctx *c, const char *lang, pdf_hyph_ref *out)
 {
-	return c->fonts.cache ? pdf_cache_hyph(c->fonts.cache, path) : NULL;
+	if (!c->fonts.cache) {
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	return pdf_cache_hyph(c->fonts.cache, lang, out);
 }
 
 /* Add a fallback face unless its file is already there; returns its

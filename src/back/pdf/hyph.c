@@ -11,12 +11,24 @@
  * of libhyphen's state machine (checked against libhyphen on the corpus's
  * words and 200,000 random ones: no difference).  It is
  * immutable once loaded, so one table serves every thread of a run.
+ *
+ * A file in UTF-8 is read as it is, one in ISO8859-1 (the first line
+ * names the charset) is converted to UTF-8 when loading; any other
+ * charset is refused.  As pyphen does, a pattern whose digits are all 0
+ * is skipped (it would only undo an earlier pattern with the same
+ * letters), and the levels of a NEXTLEVEL file are merged into one table.
+ * LEFTHYPHENMIN and RIGHTHYPHENMIN count characters, not bytes.
+ *
+ * pdf_hyph_find() maps a BCP 47 language tag to the file of the Debian
+ * hyphen-* packages that hyphenates it, if any.
  */
 #include "hyph.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "../../util/arena.h"
 
@@ -33,6 +45,8 @@ struct pdf_hyph {
 	size_t cap;
 	size_t maxlen;
 	size_t lhmin, rhmin; /* LEFTHYPHENMIN, RIGHTHYPHENMIN (0: none) */
+	uint32_t *abc;    /* the code points of the patterns' letters, */
+	size_t nabc;      /* sorted, each once ('.' not included) */
 };
 
 static uint32_t hash(const char *s, size_t n)
@@ -54,21 +68,142 @@ static const hpat *find(const pdf_hyph *h, const char *s, size_t n)
 	return NULL;
 }
 
-pdf_hyph *pdf_hyph_load(const char *path)
+/* Decode one UTF-8 sequence of s[0..n) (n >= 1): its length, with
+ * *cp U+FFFD for a malformed one (length 1). */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
+	size_t l = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2
+	           : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (l == 0 || l > n) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	uint32_t v = l == 1 ? s[0] : s[0] & (0x7F >> l);
+	for (size_t i = 1; i < l; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*cp = 0xFFFD;
+			return 1;
+		}
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	*cp = v;
+	return l;
+}
+
+size_t pdf_hyph_utf8_put(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Is the first line's charset name (l bytes) this one?  Case and the
+ * dashes are ignored: "ISO8859-1" is "iso-8859-1". */
+static bool charset_is(const char *p, size_t l, const char *name)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < l; i++) {
+		if (p[i] == '-' || p[i] == '_')
+			continue;
+		char a = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] + 32) : p[i];
+		if (!name[j] || a != name[j])
+			return false;
+		j++;
+	}
+	return !name[j];
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The sorted, distinct code points of the patterns' letters. */
+static void make_alphabet(pdf_hyph *h, size_t nt)
+{
+	size_t cap = 64;
+	h->abc = mc_xmalloc(cap * sizeof *h->abc);
+	const unsigned char *t = (const unsigned char *)h->text;
+	for (size_t i = 0; i < nt;) {
+		uint32_t cp;
+		i += utf8_next(t + i, nt - i, &cp);
+		if (cp == '.')
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < h->nabc && !seen; k++)
+			seen = h->abc[k] == cp;
+		if (seen)
+			continue;
+		if (h->nabc == cap) {
+			cap *= 2;
+			h->abc = mc_xrealloc(h->abc, cap * sizeof *h->abc);
+		}
+		h->abc[h->nabc++] = cp;
+	}
+	qsort(h->abc, h->nabc, sizeof *h->abc, cmp_u32);
+}
+
+int pdf_hyph_open(const char *path, pdf_hyph **out, const char **why)
+{
+	*out = NULL;
+	*why = NULL;
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	mc_buf file = MC_BUF_INIT;
+	if (!f) {
+		*why = "cannot be opened";
+		return -1;
+	}
+	mc_buf raw = MC_BUF_INIT;
 	char chunk[65536];
 	size_t got;
 	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		mc_buf_put(&file, chunk, got);
+		mc_buf_put(&raw, chunk, got);
 	bool bad = ferror(f) != 0;
 	fclose(f);
-	if (bad || !file.len) {
-		mc_buf_free(&file);
-		return NULL;
+	if (bad || !raw.len) {
+		mc_buf_free(&raw);
+		*why = bad ? "cannot be read" : "is empty";
+		return -1;
+	}
+	/* the first line names the charset */
+	const char *nl = memchr(raw.data, '\n', raw.len);
+	size_t cl = nl ? (size_t)(nl - raw.data) : raw.len;
+	while (cl && (raw.data[cl - 1] == '\r' || raw.data[cl - 1] == ' ' ||
+	              raw.data[cl - 1] == '\t'))
+		cl--;
+	mc_buf file = MC_BUF_INIT;
+	if (charset_is(raw.data, cl, "utf8")) {
+		file = raw;
+	} else if (charset_is(raw.data, cl, "iso88591")) {
+		/* each byte is its code point */
+		for (size_t i = 0; i < raw.len; i++) {
+			char u[2];
+			unsigned char b = (unsigned char)raw.data[i];
+			size_t n = pdf_hyph_utf8_put(b, u);
+			mc_buf_put(&file, u, n);
+		}
+		mc_buf_free(&raw);
+	} else {
+		mc_buf_free(&raw);
+		*why = "its charset is neither UTF-8 nor ISO8859-1";
+		return -1;
 	}
 	/* count lines for the table size */
 	size_t lines = 1;
@@ -106,17 +241,19 @@ pdf_hyph *pdf_hyph_load(const char *path)
 			h->rhmin = mn;
 		if (!skip) {
 			size_t off = nt, dig = nv, n = 0;
+			bool any = false; /* a digit other than 0 */
 			h->vals[nv] = 0;
 			for (size_t i = 0; i < l; i++) {
 				if (p[i] >= '0' && p[i] <= '9') {
 					h->vals[nv + n] = (uint8_t)(p[i] - '0');
+					any |= p[i] != '0';
 				} else {
 					h->text[nt++] = p[i];
 					n++;
 					h->vals[nv + n] = 0;
 				}
 			}
-			if (n > 0 && n < 256) {
+			if (any && n > 0 && n < 256) {
 				nv += n + 1;
 				const hpat *old = find(h, h->text + off, n);
 				if (old) { /* a repeated pattern: the last wins */
@@ -141,7 +278,36 @@ pdf_hyph *pdf_hyph_load(const char *path)
 		p = e + 1;
 	}
 	mc_buf_free(&file);
-	return h;
+	if (!h->maxlen) {
+		pdf_hyph_free(h);
+		*why = "has no patterns";
+		return -1;
+	}
+	make_alphabet(h, nt);
+	*out = h;
+	return 0;
+}
+
+pdf_hyph *pdf_hyph_load(const char *path)
+{
+	pdf_hyph *h;
+	const char *why;
+	return pdf_hyph_open(path, &h, &why) == 0 ? h : NULL;
+}
+
+bool pdf_hyph_has(const pdf_hyph *h, uint32_t cp)
+{
+	size_t lo = 0, hi = h->nabc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->abc[mid] == cp)
+			return true;
+		if (h->abc[mid] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 void pdf_hyph_free(pdf_hyph *h)
@@ -151,6 +317,7 @@ void pdf_hyph_free(pdf_hyph *h)
 	free(h->text);
 	free(h->vals);
 	free(h->tab);
+	free(h->abc);
 	free(h);
 }
 
@@ -177,11 +344,191 @@ int pdf_hyph_word(const pdf_hyph *h, const char *word, size_t len, char *out)
 		}
 	}
 	/* out[k]: the value between word[k] and word[k + 1], none closer
-	 * to either end than the file's minimum */
+	 * to either end than the file's minimum (in characters: UTF-8
+	 * continuation bytes are not counted) */
+	size_t chars = 0;
 	for (size_t k = 0; k < len; k++)
-		out[k] = (char)('0' + (k + 1 < h->lhmin || len - k - 1 < h->rhmin
-		                               ? 0
-		                               : v[k + 2]));
+		chars += ((unsigned char)word[k] & 0xC0) != 0x80;
+	size_t left = 0;
+	for (size_t k = 0; k < len; k++) {
+		left += ((unsigned char)word[k] & 0xC0) != 0x80;
+		out[k] = (char)('0' + (left < h->lhmin ||
+		                               chars - left < h->rhmin
+		                       ? 0
+		                       : v[k + 2]));
+	}
 	out[len] = 0;
 	return 0;
+}
+
+/* ---- letters ---- */
+
+uint32_t pdf_hyph_lower(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp < 0xC0)
+		return cp;
+	if (cp <= 0xDE)
+		return cp == 0xD7 ? cp : cp + 32; /* Latin-1, not the x sign */
+	if (cp >= 0x100 && cp <= 0x17F) { /* Latin Extended-A */
+		if (cp == 0x130)
+			return 'i';
+		if (cp == 0x178)
+			return 0xFF;
+		if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+			return cp & 1 ? cp + 1 : cp;
+		if (cp == 0x131 || cp == 0x138 || cp == 0x149 || cp == 0x17F)
+			return cp;
+		return cp & 1 ? cp : cp + 1;
+	}
+	if (cp == 0x386)
+		return 0x3AC;
+	if (cp >= 0x388 && cp <= 0x38A)
+		return cp + 37;
+	if (cp == 0x38C)
+		return 0x3CC;
+	if (cp == 0x38E || cp == 0x38F)
+		return cp + 63;
+	if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) /* Greek */
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F) /* Cyrillic */
+		return cp + 80;
+	if (cp >= 0x410 && cp <= 0x42F)
+		return cp + 32;
+	if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
+	    (cp >= 0x4D0 && cp <= 0x52F))
+		return cp & 1 ? cp : cp + 1;
+	if (cp >= 0x4C1 && cp <= 0x4CE)
+		return cp & 1 ? cp + 1 : cp;
+	if (cp == 0x1E9E) /* capital sharp s */
+		return 0xDF;
+	if ((cp >= 0x1E00 && cp <= 0x1E95) || (cp >= 0x1EA0 && cp <= 0x1EFF))
+		return cp & 1 ? cp : cp + 1; /* Latin Extended Additional */
+	return cp;
+}
+
+bool pdf_hyph_letter(const pdf_hyph *h, uint32_t cp)
+{
+	bool letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	              (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	              (cp >= 0x370 && cp <= 0x3FF) ||
+	              (cp >= 0x400 && cp <= 0x52F && (cp < 0x482 || cp > 0x489)) ||
+	              (cp >= 0x1E00 && cp <= 0x1EFF);
+	return letter && pdf_hyph_has(h, pdf_hyph_lower(cp));
+}
+
+/* ---- which file for which language ---- */
+
+/* The languages the Debian hyphen-* packages cover that a tag without a
+ * region (or with one that has no file of its own) falls back on, first
+ * row of a language first: its default region.  The package is named in
+ * a warning when the file is missing. */
+static const struct {
+	char lang[4], region[3];
+	const char *package;
+} known[] = {
+	{"en", "US", "hyphen-en-us"}, {"en", "GB", "hyphen-en-gb"},
+	{"es", "ES", "hyphen-es"},    {"de", "DE", "hyphen-de"},
+	{"fr", "FR", "hyphen-fr"},    {"pt", "PT", "hyphen-pt-pt"},
+	{"pt", "BR", "hyphen-pt-br"}, {"it", "IT", "hyphen-it"},
+	{"nl", "NL", "hyphen-nl"},
+};
+
+/* Is PDF_HYPH_DIR/hyph_<name>.dic a file?  Then 0 and its real path (a
+ * symbolic link resolved, so that every name of one file loads it once)
+ * in out. */
+static int try_file(const char *name, char *out, size_t cap)
+{
+	char path[96];
+	int n = snprintf(path, sizeof path, "%s/hyph_%s.dic", PDF_HYPH_DIR,
+	                 name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	char *real = realpath(path, NULL);
+	const char *use = real ? real : path;
+	size_t l = strlen(use);
+	int rc = -1;
+	if (l < cap) {
+		memcpy(out, use, l + 1);
+		rc = 0;
+	}
+	free(real);
+	return rc;
+}
+
+int pdf_hyph_find(const char *lang, char *out, size_t cap,
+                  const char **package)
+{
+	if (package)
+		*package = NULL;
+	if (!lang)
+		return -1;
+	/* the subtags: a language of 2 or 3 letters, then a script of 4
+	 * letters and a region of 2 letters, each optional; anything else
+	 * (private use, extensions, a region of digits) is ignored */
+	char ll[4] = "", script[5] = "", region[3] = "";
+	const char *p = lang;
+	for (int part = 0; *p; part++) {
+		size_t n = 0;
+		while (p[n] && p[n] != '-' && p[n] != '_')
+			n++;
+		bool alpha = n > 0;
+		for (size_t i = 0; i < n && alpha; i++)
+			alpha = (p[i] >= 'a' && p[i] <= 'z') ||
+			        (p[i] >= 'A' && p[i] <= 'Z');
+		if (part == 0) {
+			if (!alpha || n < 2 || n > 3)
+				return -1;
+			for (size_t i = 0; i < n; i++)
+				ll[i] = (char)(p[i] | 0x20);
+			ll[n] = 0;
+		} else if (alpha && n == 4 && !script[0] && !region[0]) {
+			for (size_t i = 0; i < n; i++)
+				script[i] = (char)(i ? p[i] | 0x20 : p[i] & ~0x20);
+			script[4] = 0;
+		} else if (alpha && n == 2 && !region[0]) {
+			region[0] = (char)(p[0] & ~0x20);
+			region[1] = (char)(p[1] & ~0x20);
+			region[2] = 0;
+		} else {
+			break;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	const char *def = NULL;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+		if (strcmp(known[i].lang, ll))
+			continue;
+		if (!def) {
+			def = known[i].region;
+			if (package)
+				*package = known[i].package;
+		}
+		if (region[0] && !strcmp(known[i].region, region) && package)
+			*package = known[i].package;
+	}
+	/* hyph_ll_Ssss_CC, hyph_ll_CC, hyph_ll_<default region>, hyph_ll */
+	char name[16];
+	if (script[0] && region[0]) {
+		snprintf(name, sizeof name, "%s_%s_%s", ll, script, region);
+		if (try_file(name, out, cap) == 0)
+			return 0;
+	}
+	if (region[0]) {
+		snprintf(name, sizeof name, "%s_%s", ll, region);
+		if (try_file(name, out, cap) == 0)
+			return 0;
+	}
+	if (def) {
+		snprintf(name, sizeof name, "%s_%s", ll, def);
+		if (try_file(name, out, cap) == 0)
+			return 0;
+	}
+	return try_file(ll, out, cap);
 }

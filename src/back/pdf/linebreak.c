@@ -1,7 +1,9 @@
 /*
  * linebreak.c - paragraphs into lines: Knuth-Plass total-fit line breaking
  * over boxes, glue and penalties, with hyphenation points from the
- * hyphen package's patterns (hyph.c),
+ * patterns of the text's language (hyph.c; none for a language without
+ * a hyphen-* dictionary, e.g. Chinese or Japanese, whose lines break
+ * between characters where UAX #14 allows),
  * break opportunities from libunibreak (UAX #14: after dashes, slashes...)
  * and, for a word wider than the line (a long URL), a break allowed after
  * any character, so no glyph ever runs past the text block.
@@ -11,6 +13,7 @@
  * one slice per line holding its text ops, link rectangles and rules.
  */
 #include "pdf_int.h"
+#include "cache.h"
 #include "hyph.h"
 
 #include <linebreak.h>
@@ -431,54 +434,79 @@ typedef struct wch {
 	                3 URL punctuation, 4 emergency */
 } wch;
 
-static bool is_alpha(uint32_t cp)
+/* The patterns a language asked for before in this document. */
+struct pdf_hyph_memo {
+	const char *lang;
+	const pdf_hyph *h; /* NULL: no hyphenation */
+};
+
+/* The text's language: the paragraph's, else the document's. */
+static const char *para_lang(const pdf_ctx *c, const pdf_para_opts *o)
 {
-	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+	if (o->lang && *o->lang)
+		return o->lang;
+	if (c->doc && c->doc->meta.lang && *c->doc->meta.lang)
+		return c->doc->meta.lang;
+	return "en";
 }
 
-#define HYPH_DICT "/usr/share/hyphen/hyph_en_US.dic"
-
-/* The patterns, loaded the first time a paragraph needs them (loading
- * takes longer than setting a short page: most paragraphs set well without
- * hyphenation, as in TeX's first pass). */
-static void *hyph_dict(pdf_ctx *c)
+/* The patterns of a language, asked of the cache the first time a
+ * paragraph in it needs them (loading takes longer than setting a short
+ * page: most paragraphs set well without hyphenation, as in TeX's first
+ * pass); NULL when the language has none: its text is not hyphenated,
+ * never with another language's patterns.  A missing or unusable file
+ * is reported once per document. */
+static const pdf_hyph *hyph_dict(pdf_ctx *c, const char *lang)
 {
-	if (!c->hyph_tried) {
-		c->hyph_tried = true;
-		c->hyph = pdf_fonts_hyph(c, HYPH_DICT);
-		if (!c->hyph)
-			mc_warn(c->diag, 0, 0,
-			        "no hyphenation patterns at %s (package "
-			        "hyphen-en-us); words will not be hyphenated",
-			        HYPH_DICT);
-	}
-	return c->hyph;
+	for (size_t i = 0; i < c->nhyph; i++)
+		if (!strcmp(c->hyph[i].lang, lang))
+			return c->hyph[i].h;
+	pdf_hyph_ref r;
+	int rc = pdf_fonts_hyph(c, lang, &r);
+	if (rc != 0 && r.path)
+		mc_warn(c->diag, 0, 0,
+		        "hyphenation patterns %s cannot be used (%s); words "
+		        "will not be hyphenated",
+		        r.path, r.why ? r.why : "not loaded");
+	else if (rc != 0 && r.package)
+		mc_warn(c->diag, 0, 0,
+		        "no hyphenation patterns for language %s (package %s); "
+		        "words will not be hyphenated",
+		        lang, r.package);
+	PDF_GROW(c->hyph, c->nhyph, c->caphyph);
+	c->hyph[c->nhyph].lang = mc_arena_strndup(c->arena, lang, strlen(lang));
+	c->hyph[c->nhyph].h = rc == 0 ? r.h : NULL;
+	return c->hyph[c->nhyph++].h;
 }
 
-static void hyphenate(pdf_ctx *c, wch *w, size_t n)
+/* Mark the hyphenation points of the words in w: runs of the letters
+ * the patterns have, looked up in lower case; at least 2 characters
+ * before a point and 3 after it, and none next to a style change. */
+static void hyphenate(const pdf_hyph *hy, wch *w, size_t n)
 {
-	if (!hyph_dict(c))
-		return;
 	size_t i = 0;
 	while (i < n) {
-		while (i < n && !is_alpha(w[i].cp))
+		while (i < n && !pdf_hyph_letter(hy, w[i].cp))
 			i++;
 		size_t j = i;
-		while (j < n && is_alpha(w[j].cp))
+		while (j < n && pdf_hyph_letter(hy, w[j].cp))
 			j++;
 		size_t len = j - i;
 		if (len >= 6 && len < 64) {
-			char word[64], hy[70];
+			/* the word in lower case, and where each of its
+			 * characters ends in it */
+			char word[64 * 4 + 1], hp[64 * 4 + 2];
+			size_t ends[64], nb = 0;
 			for (size_t k = 0; k < len; k++) {
-				uint32_t ch = w[i + k].cp;
-				word[k] = (char)(ch >= 'A' && ch <= 'Z'
-				                         ? ch + 32
-				                         : ch);
+				nb += pdf_hyph_utf8_put(pdf_hyph_lower(w[i + k].cp),
+				                        word + nb);
+				ends[k] = nb;
 			}
-			word[len] = '\0';
-			if (pdf_hyph_word(c->hyph, word, len, hy) == 0) {
+			word[nb] = '\0';
+			if (pdf_hyph_word(hy, word, nb, hp) == 0) {
 				for (size_t k = 1; k + 3 < len; k++)
-					if ((hy[k] & 1) && w[i + k].s == w[i].s &&
+					if ((hp[ends[k] - 1] & 1) &&
+					    w[i + k].s == w[i].s &&
 					    w[i + k + 1].s == w[i].s)
 						w[i + k].brk = 2;
 			}
@@ -489,15 +517,15 @@ static void hyphenate(pdf_ctx *c, wch *w, size_t n)
 
 /* Emit the boxes and penalties of one word. */
 static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
-                      bool hyph)
+                      const pdf_hyph *hy)
 {
 	if (n == 0)
 		return;
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += w[i].w;
-	if (hyph)
-		hyphenate(c, w, n);
+	if (hy)
+		hyphenate(hy, w, n);
 	if (total > width * 0.5) {
 		/* a long word, most likely a URL: allow breaks after its
 		 * punctuation, and after any character when still too long */
@@ -562,6 +590,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 	wch *word = NULL;
 	size_t nw = 0, capw = 0;
 	double width = o->width;
+	const pdf_hyph *hy = hyph ? hyph_dict(c, para_lang(c, o)) : NULL;
 
 	for (size_t si = 0; si < P->nsegs; si++) {
 		const seg *s = &P->segs[si];
@@ -571,7 +600,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 			continue;
 		double size = eff_size(&s->st);
 		if (s->kind == SEG_GAP || s->kind == SEG_NEWLINE) {
-			emit_word(c, I, word, nw, width, hyph);
+			emit_word(c, I, word, nw, width, hy);
 			nw = 0;
 			if (s->kind == SEG_GAP) {
 				pitem p = {IT_GAP, s->st.face, s, s->off, 0};
@@ -594,7 +623,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 			uint32_t cp;
 			size_t l = pdf_utf8_next(P->text.data + i, end - i, &cp);
 			if (cp == ' ') {
-				emit_word(c, I, word, nw, width, hyph);
+				emit_word(c, I, word, nw, width, hy);
 				nw = 0;
 				/* one glue per run of spaces */
 				if (!(I->n && I->k[I->n - 1].type == KP_GLUE)) {
@@ -632,7 +661,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 			i += l;
 		}
 	}
-	emit_word(c, I, word, nw, width, hyph);
+	emit_word(c, I, word, nw, width, hy);
 	free(word);
 	/* remove trailing glue, then end the paragraph */
 	while (I->n && I->k[I->n - 1].type == KP_GLUE)
@@ -1039,8 +1068,10 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 	 * the model has none, a theme's labels might */
 	mc_utf8_replace_nonchars(P->text.data, tl);
 	char *ri = unibreak_safe(P->text.data, tl);
-	set_linebreaks_utf8((const utf8_t *)(ri ? ri : P->text.data), tl, "en",
-	                    brks);
+	/* the language tailors a few classes (quotation marks in zh, ja,
+	 * de, fr, ...) */
+	set_linebreaks_utf8((const utf8_t *)(ri ? ri : P->text.data), tl,
+	                    para_lang(c, o), brks);
 	free(ri);
 	para_lines pl = {0};
 	size_t from = 0;

@@ -220,8 +220,10 @@ typedef struct pdf_ctx {
 
 	void *cache;   /* the run's pdf_cache (mc_render_opts.cache), or NULL */
 	pdf_fonts fonts;
-	void *hyph; /* pdf_hyph * (the cache's), on first need (NULL before) */
-	bool hyph_tried; /* a load was attempted (it may have failed) */
+	/* hyphenation patterns per language, asked of the cache the first
+	 * time a paragraph in that language needs them (linebreak.c) */
+	struct pdf_hyph_memo *hyph;
+	size_t nhyph, caphyph;
 
 	/* geometry of the text block */
 	double pw, ph;          /* page */
@@ -291,8 +293,11 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 /* Build the embedded fonts (subsets, widths, ToUnicode) once every page
  * is drawn.  Returns 0 or -1. */
 int pdf_fonts_finish(pdf_ctx *c);
-/* The hyphenation patterns (pdf_hyph *) from the cache, or NULL. */
-void *pdf_fonts_hyph(pdf_ctx *c, const char *path);
+/* The hyphenation patterns for a language (a BCP 47 tag), from the
+ * cache: 0 and out->h, or -1 (no hyphenation; out says why, see
+ * cache.h's pdf_hyph_ref). */
+struct pdf_hyph_ref;
+int pdf_fonts_hyph(pdf_ctx *c, const char *lang, struct pdf_hyph_ref *out);
 /* Width of UTF-8 text drawn in face f (no fallback), in font-size units. */
 double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n);
 /* Decode one UTF-8 sequence; returns bytes used (>= 1). */
@@ -361,6 +366,9 @@ typedef struct pdf_para_opts {
 	pdf_align align;
 	double leading;        /* line height as a multiple of the size */
 	bool hyphenate;
+	/* the language of the text (a BCP 47 tag): its hyphenation patterns
+	 * and line breaking rules; NULL: the document's (meta.lang) */
+	const char *lang;
 	/* drawn at the first line's baseline, at marker_x */
 	const char *marker;
 	pdf_style marker_style;
