@@ -601,6 +601,41 @@ static void test_hyph(void)
 	hnj_hyphen_free(d);
 }
 
+/* A NEXTLEVEL file (German: compound parts, then syllables) gives the
+ * points libhyphen gives (the expected words are its output). */
+static void test_hyph_compound(void)
+{
+	const char *dic = "/usr/share/hyphen/hyph_de_DE.dic";
+	pdf_hyph *h = pdf_hyph_load(dic);
+	if (!h) {
+		printf("SKIP: hyph: no %s\n", dic);
+		return;
+	}
+	static const char *const want[] = {
+		"bi-blio-theks-mit-ar-bei-te-rin-nen", "zu-sam-men-ar-beit",
+		"ju-gend-or-ga-ni-sa-ti-o-nen", "öf-fent-lich-keits-ar-beit",
+		"le-se-för-de-rungs-pro-gram-me", "me-di-en-kom-pe-tenz"};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		char w[64], o[64], got[128];
+		size_t n = 0, g = 0;
+		for (const char *c = want[i]; *c; c++)
+			if (*c != '-')
+				w[n++] = *c;
+		w[n] = 0;
+		int rc = pdf_hyph_word(h, w, n, o);
+		for (size_t k = 0; rc == 0 && k < n; k++) {
+			got[g++] = w[k];
+			if (k + 1 < n && (o[k] & 1))
+				got[g++] = '-';
+		}
+		got[g] = 0;
+		check(rc == 0 && strcmp(got, want[i]) == 0,
+		      "hyph: German compounds as libhyphen splits them: %s (%s)",
+		      want[i], got);
+	}
+	pdf_hyph_free(h);
+}
+
 /* ---- TrueType reading and subsetting (ttf.c) ---- */
 
 static uint32_t rd32(const unsigned char *p)
@@ -669,6 +704,7 @@ int main(void)
 	test_render();
 	test_sections();
 	test_hyph();
+	test_hyph_compound();
 	test_ttf();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
