@@ -20,7 +20,7 @@
  * it (LibreOffice's hyphenator, which the files are written for): its
  * first level cuts a compound into parts, its second hyphenates each
  * part (compound()), both matched as libhyphen's automaton matches
- * (fsm_values()); on 30,000 German compounds and 20,000 random words
+ * (values()); on 30,000 German compounds and 20,000 random words
  * 14 words differ from libhyphen, where plain Liang on the merged levels
  * gave points inside syllables ("Mita-rbeiter").
  * LEFTHYPHENMIN and RIGHTHYPHENMIN count characters, not bytes.
@@ -186,7 +186,7 @@ static bool is_prefix(const pdf_hyph *t, const char *w, size_t n)
 	return false;
 }
 
-/* The proper prefixes of t's patterns, for fsm_values(). */
+/* The proper prefixes of t's patterns, for values()'s automaton. */
 static void make_prefixes(pdf_hyph *t)
 {
 	size_t total = 0;
@@ -413,9 +413,15 @@ void pdf_hyph_free(pdf_hyph *h)
 }
 
 /* Liang's values of t's patterns in ".word.": v[k] is the value between
- * word[k] and word[k + 1] (k < len; len + 2 <= PDF_HYPH_MAXWORD). */
-static void liang(const pdf_hyph *t, const char *word, size_t len,
-                  uint8_t *v)
+ * word[k] and word[k + 1] (k < len; len + 2 <= PDF_HYPH_MAXWORD); every
+ * pattern found counts.  With `automaton`, as libhyphen's automaton
+ * gives them, for the files it was written for (NEXTLEVEL ones): after
+ * each letter, only the pattern that is the longest suffix read so far
+ * of any pattern's letters counts, not the shorter patterns inside it
+ * (libhyphen does no union of matches: a file is meant to carry it, and
+ * the German one relies on its absence: "mit-ar-beit", not "mita-r-beit"). */
+static void values(const pdf_hyph *t, const char *word, size_t len,
+                   bool automaton, uint8_t *v)
 {
 	char s[PDF_HYPH_MAXWORD + 1];
 	uint8_t w[PDF_HYPH_MAXWORD + 2];
@@ -424,15 +430,17 @@ static void liang(const pdf_hyph *t, const char *word, size_t len,
 	memcpy(s + 1, word, len);
 	s[n - 1] = '.';
 	memset(w, 0, n + 1);
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = i + 1; j <= n && j - i <= t->maxlen; j++) {
-			const hpat *m = find(t, s + i, j - i);
-			if (!m)
-				continue;
-			const uint8_t *d = t->vals + m->dig;
-			for (size_t k = 0; k <= j - i; k++)
-				if (d[k] > w[i + k])
-					w[i + k] = d[k];
+	for (size_t e = 1; e <= n; e++) { /* patterns ending before s[e] */
+		for (size_t l = e < t->maxlen ? e : t->maxlen; l > 0; l--) {
+			const hpat *m = find(t, s + e - l, l);
+			if (m) {
+				const uint8_t *d = t->vals + m->dig;
+				for (size_t k = 0; k <= l; k++)
+					if (d[k] > w[e - l + k])
+						w[e - l + k] = d[k];
+			}
+			if (automaton && (m || is_prefix(t, s + e - l, l)))
+				break;
 		}
 	}
 	for (size_t k = 0; k < len; k++)
@@ -442,41 +450,6 @@ static void liang(const pdf_hyph *t, const char *word, size_t len,
 static bool cont_byte(char c)
 {
 	return ((unsigned char)c & 0xC0) == 0x80;
-}
-
-/* Liang's values as libhyphen's automaton gives them, for the files it
- * was written for (NEXTLEVEL ones): after each letter of ".word.", only
- * the pattern that is the longest suffix read so far of any pattern's
- * letters counts, not the shorter patterns inside it (libhyphen does no
- * union of matches: a file is meant to carry it, and the German one
- * relies on its absence: "mit-ar-beit", not "mita-r-beit"). */
-static void fsm_values(const pdf_hyph *t, const char *word, size_t len,
-                       uint8_t *v)
-{
-	char s[PDF_HYPH_MAXWORD + 1];
-	uint8_t w[PDF_HYPH_MAXWORD + 2];
-	size_t n = len + 2;
-	s[0] = '.';
-	memcpy(s + 1, word, len);
-	s[n - 1] = '.';
-	memset(w, 0, n + 1);
-	for (size_t e = 1; e <= n; e++) {
-		size_t l = e < t->maxlen ? e : t->maxlen;
-		for (; l > 0; l--) {
-			const hpat *m = find(t, s + e - l, l);
-			if (m) {
-				const uint8_t *d = t->vals + m->dig;
-				for (size_t k = 0; k <= l; k++)
-					if (d[k] > w[e - l + k])
-						w[e - l + k] = d[k];
-				break;
-			}
-			if (is_prefix(t, s + e - l, l))
-				break;
-		}
-	}
-	for (size_t k = 0; k < len; k++)
-		v[k] = w[k + 2];
 }
 
 /* The values of a NEXTLEVEL file, as libhyphen finds them: the first
@@ -491,7 +464,7 @@ static void compound(const pdf_hyph *h, const char *w, size_t len,
                      bool lend, bool rend, uint8_t *v)
 {
 	uint8_t cuts[PDF_HYPH_MAXWORD], part[PDF_HYPH_MAXWORD];
-	fsm_values(h, w, len, cuts);
+	values(h, w, len, true, cuts);
 	memset(v, 0, len);
 	size_t begin = 0;
 	for (size_t k = 0; k < len; k++) {
@@ -510,7 +483,7 @@ static void compound(const pdf_hyph *h, const char *w, size_t len,
 	if (begin > 0)
 		return;
 	/* no cut: the syllables */
-	fsm_values(h->next, w, len, v);
+	values(h->next, w, len, true, v);
 	size_t chars = 0, left = 0;
 	for (size_t k = 0; k < len; k++)
 		chars += !cont_byte(w[k]);
@@ -534,7 +507,7 @@ int pdf_hyph_word(const pdf_hyph *h, const char *word, size_t len, char *out)
 		lhmin = lhmin ? lhmin : 2;
 		rhmin = rhmin ? rhmin : 2;
 	} else {
-		liang(h, word, len, v);
+		values(h, word, len, false, v);
 	}
 	/* out[k]: the value between word[k] and word[k + 1], none closer
 	 * to either end than the file's minimum (in characters: UTF-8
