@@ -588,7 +588,25 @@ static bool enter(walker *w, cmark_node *cm)
 		                  : k.tag == IT_S ? MC_STRIKE
 		                  : k.tag == IT_A ? MC_LINK : MC_TEXT;
 		if (nt == MC_TEXT) {
-			push(w, parent, NULL, -2); /* a span: transparent */
+			/* a span: transparent, unless it gives a language or
+			 * direction */
+			mc_attrs a;
+			mc_fe_parse_attrs(fe, k.attrs, k.attrslen, &a);
+			const char *lang = mc_attr_get(&a, "lang");
+			if (!lang)
+				lang = mc_attr_get(&a, "xml:lang");
+			const char *dir = mc_attr_get(&a, "dir");
+			if (lang || dir) {
+				n = mc_node_new(doc, MC_SPAN, line, col);
+				mc_fe_set_lang(fe, n, lang, dir, line);
+				if (n->lang || n->dir != MC_DIR_NONE ||
+				    (dir && strcasecmp(dir, "auto") == 0)) {
+					mc_node_append(parent, n);
+					push(w, n, NULL, -2);
+					return true;
+				}
+			}
+			push(w, parent, NULL, -2);
 			return true;
 		}
 		n = mc_node_new(doc, nt, line, col);
