@@ -96,6 +96,7 @@ def epub(path, kind):
                 ('Наставничество', 'p', 'ru', None),
                 ('La mentoría', 'p', 'es', None),
                 ('un mentor ou une', 'span', 'fr', None),
+                ('grazie mille', 'em', 'it', None),
                 ('Ein Mentor', 'p', 'de', None),
                 ('عن الإرشاد', 'h2', 'ar', 'rtl'),
                 ('Mentoring is a relationship', 'p', None, None),
@@ -166,6 +167,7 @@ def docx(path, kind):
                 ('Наставничество', False, {'val': 'ru'}),
                 ('La mentoría', False, {'val': 'es'}),
                 ('un mentor ou une', False, {'val': 'fr'}),
+                ('grazie mille', False, {'val': 'it'}),
                 ('Ein Mentor', False, {'val': 'de'}),
                 ('Mentoring is a relationship', False, {})]
     else:

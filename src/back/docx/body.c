@@ -881,6 +881,8 @@ static void link(dx *d, const mc_node *n, const rp *r, int depth)
 static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 {
 	rp c = *r;
+	if (n->lang || n->dir != MC_DIR_NONE) /* <em lang=..>, a span, ... */
+		lang_at(d, n, &c, NULL);
 	switch (n->type) {
 	case MC_TEXT:
 		run(d, n->as.text.text, r);
@@ -892,7 +894,6 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		run(d, n->as.text.text, &c);
 		break;
 	case MC_SPAN:
-		lang_at(d, n, &c, NULL);
 		inlines(d, n->first, &c, depth + 1);
 		break;
 	case MC_EMPH:
@@ -916,7 +917,7 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		inlines(d, n->first, &c, depth + 1);
 		break;
 	case MC_LINK:
-		link(d, n, r, depth);
+		link(d, n, &c, depth);
 		break;
 	case MC_IMAGE:
 		if (!image_run(d, &n->as.image)) {
