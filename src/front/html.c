@@ -273,6 +273,7 @@ static mc_node *image_node(hctx *h, const GumboNode *n)
 
 static void inlines(hctx *h, const GumboVector *kids, mc_node *parent,
                     int depth);
+static bool is_block_tag(GumboTag t);
 
 static bool dropped_element(hctx *h, const GumboNode *n)
 {
@@ -421,8 +422,7 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 		 * block elements met in inline content: keep the content; a
 		 * block element is set off by a space; one in another
 		 * language or direction becomes a span */
-		if (has_lang(n) && n->v.element.tag != GUMBO_TAG_P &&
-		    n->v.element.tag != GUMBO_TAG_DIV) {
+		if (has_lang(n) && !is_block_tag(n->v.element.tag)) {
 			c = mc_node_new(doc, MC_SPAN, line, 0);
 			lang_of(h, n, c);
 			if (!c->lang && c->dir == MC_DIR_NONE &&
@@ -733,8 +733,7 @@ static void list(hctx *h, const GumboNode *n, mc_node *parent, int depth)
 		if (k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == GUMBO_TAG_LI) {
 			lang_of(h, k, item);
 			blocks(&sub, &k->v.element.children, item, depth + 1);
-		}
-		else {
+		} else {
 			GumboVector one = {(void **)&kids->data[i], 1, 1};
 			blocks(&sub, &one, item, depth + 1);
 		}
