@@ -462,6 +462,29 @@ static void test_validate(void)
 	check(mc_doc_validate(doc, err, sizeof err) == 0,
 	      "validate accepts the tree again after unlink");
 
+	/* languages: a span needs one; a tag must be well formed */
+	mc_node *sp = mc_node_new(doc, MC_SPAN, 7, 1);
+	mc_node_append(p, sp);
+	check(mc_doc_validate(doc, err, sizeof err) == -1,
+	      "validate rejects a span with neither lang nor dir");
+	sp->lang = "fr";
+	check(mc_doc_validate(doc, err, sizeof err) == 0,
+	      "validate accepts a span with a language");
+	sp->lang = "not a tag";
+	check(mc_doc_validate(doc, err, sizeof err) == -1,
+	      "validate rejects a malformed language tag");
+	sp->lang = "he";
+	sp->dir = MC_DIR_RTL;
+	check(strcmp(mc_node_lang(doc, sp), "he") == 0 &&
+	      mc_node_dir(doc, sp) == MC_DIR_RTL &&
+	      strcmp(mc_node_lang(doc, p), doc->meta.lang) == 0 &&
+	      mc_node_dir(doc, p) == MC_DIR_LTR,
+	      "mc_node_lang/mc_node_dir: own values, else inherited");
+	check(mc_lang_rtl("ar") && mc_lang_rtl("he-IL") && mc_lang_rtl("pa-Arab") &&
+	      !mc_lang_rtl("en") && !mc_lang_rtl("art") && !mc_lang_rtl("sr-Latn"),
+	      "mc_lang_rtl knows right-to-left languages and scripts");
+	mc_node_unlink(sp);
+
 	/* broken links */
 	mc_node *t = p->first;
 	t->parent = h;
@@ -899,6 +922,10 @@ static mc_doc *full_doc(void)
 	add(doc, para, MC_STRIKE, 31);
 	add(doc, para, MC_SUP, 31);
 	add(doc, para, MC_SUB, 31);
+	mc_node *span = add(doc, para, MC_SPAN, 31);
+	span->lang = "ar";
+	span->dir = MC_DIR_RTL;
+	add_text(doc, span, "z", 31);
 	mc_node *img = add(doc, para, MC_IMAGE, 31);
 	img->as.image.src = "i.png";
 	img->as.image.alt = "";

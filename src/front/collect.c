@@ -407,6 +407,16 @@ static void merge_page(coll *c, page *pg, mc_node *into, int level)
 		if (n->type == MC_HEADING && n->as.heading.level < minl)
 			minl = n->as.heading.level;
 	int shift = minl <= 6 ? level - minl : 0;
+	/* a page in another language than the book's: its section says so
+	 * (the page's own rules marked only what differs from the page) */
+	const char *pl = pg->doc->meta.lang;
+	if (into->type == MC_SECTION && !into->lang && pl &&
+	    mc_lang_valid(pl) && !mc_lang_same(pl, mc_node_lang(c->doc, into))) {
+		into->lang = mc_strdup(c->doc, pl);
+		mc_dir want = mc_lang_rtl(pl) ? MC_DIR_RTL : MC_DIR_LTR;
+		if (want != mc_node_dir(c->doc, into))
+			into->dir = want;
+	}
 	char prefix[32];
 	snprintf(prefix, sizeof prefix, "p%zu-", (size_t)(pg - c->pages) + 1);
 	for (mc_node *n = root; n; n = mc_node_next(n, root)) {

@@ -64,6 +64,7 @@ static void fe_free(mc_fe *fe)
 	free(fe->conts);
 	free(fe->chunks);
 	free(fe->ials);
+	free(fe->autodir);
 	free(fe->cut_off);
 	free(fe->cut_line);
 }
@@ -124,6 +125,8 @@ static int parse_mem(const char *data, size_t len, const char *name,
 		rc = mc_fe_site(&fe);
 	if (rc == 0 && !doc->meta.lang)
 		doc->meta.lang = opts->lang ? mc_strdup(doc, opts->lang) : "en";
+	if (rc == 0 && mc_lang_rtl(doc->meta.lang))
+		doc->meta.dir = MC_DIR_RTL;
 	if (rc == 0)
 		rc = mc_fe_liquid(&fe);
 	if (rc == 0)

@@ -104,6 +104,25 @@ bool mc_url_unsafe(const char *url, bool image)
 /* ---------------------------------------------------------------- */
 /* inline content                                                    */
 
+/* The element's lang (or xml:lang) and dir attributes onto node c. */
+static void lang_of(hctx *h, const GumboNode *g, mc_node *c)
+{
+	const char *l = attr(g, "lang");
+	if (!l)
+		l = attr(g, "xml:lang");
+	const char *d = attr(g, "dir");
+	if (c && (l || d))
+		mc_fe_set_lang(h->fe, c, l, d, line_of(h, g));
+}
+
+/* Whether an element says its language or direction. */
+static bool has_lang(const GumboNode *g)
+{
+	const char *l = attr(g, "lang"), *x = attr(g, "xml:lang");
+	const char *d = attr(g, "dir");
+	return (l && *l) || (x && *x) || (d && *d);
+}
+
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
@@ -254,6 +273,7 @@ static mc_node *image_node(hctx *h, const GumboNode *n)
 
 static void inlines(hctx *h, const GumboVector *kids, mc_node *parent,
                     int depth);
+static bool is_block_tag(GumboTag t);
 
 static bool dropped_element(hctx *h, const GumboNode *n)
 {
@@ -400,7 +420,19 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 	default:
 		/* span, font, u, mark, small, abbr, label, time, unknown and
 		 * block elements met in inline content: keep the content; a
-		 * block element is set off by a space */
+		 * block element is set off by a space; one in another
+		 * language or direction becomes a span */
+		if (has_lang(n) && !is_block_tag(n->v.element.tag)) {
+			c = mc_node_new(doc, MC_SPAN, line, 0);
+			lang_of(h, n, c);
+			if (!c->lang && c->dir == MC_DIR_NONE &&
+			    !(attr(n, "dir") && strcasecmp(attr(n, "dir"),
+			                                   "auto") == 0)) {
+				inlines(h, kids, parent, depth + 1);
+				return;
+			}
+			break;
+		}
 		{
 			bool block = n->v.element.tag == GUMBO_TAG_P ||
 			             n->v.element.tag == GUMBO_TAG_DIV ||
@@ -422,6 +454,8 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 		}
 		return;
 	}
+	if (c->type != MC_SPAN)
+		lang_of(h, n, c);
 	mc_node_append(parent, c);
 	inlines(h, kids, c, depth + 1);
 }
@@ -581,6 +615,7 @@ static void table_row(hctx *h, const GumboNode *tr, mc_node *table,
 		cell->as.cell.rowspan = clamp_span(attr(td, "rowspan"));
 		cell->as.cell.header = td->v.element.tag == GUMBO_TAG_TH || head;
 		cell->as.cell.align = align_of(td);
+		lang_of(h, td, cell);
 		all_th &= td->v.element.tag == GUMBO_TAG_TH;
 		any = true;
 		mc_node_append(row, cell);
@@ -638,6 +673,7 @@ static void table(hctx *h, const GumboNode *n, mc_node *parent, int depth)
 {
 	mc_doc *doc = h->fe->doc;
 	mc_node *t = mc_node_new(doc, MC_TABLE, line_of(h, n), 0);
+	lang_of(h, n, t);
 	const GumboVector *kids = &n->v.element.children;
 	for (unsigned i = 0; i < kids->length; i++) {
 		const GumboNode *k = kids->data[i];
@@ -681,6 +717,7 @@ static void list(hctx *h, const GumboNode *n, mc_node *parent, int depth)
 	if (l->as.list.ordered && st)
 		l->as.list.start = (int)strtol(st, NULL, 10);
 	l->as.list.tight = true;
+	lang_of(h, n, l);
 	mc_node_append(parent, l);
 	const GumboVector *kids = &n->v.element.children;
 	for (unsigned i = 0; i < kids->length; i++) {
@@ -693,9 +730,10 @@ static void list(hctx *h, const GumboNode *n, mc_node *parent, int depth)
 		hctx sub = *h;
 		sub.para = NULL;
 		sub.space = true;
-		if (k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == GUMBO_TAG_LI)
+		if (k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == GUMBO_TAG_LI) {
+			lang_of(h, k, item);
 			blocks(&sub, &k->v.element.children, item, depth + 1);
-		else {
+		} else {
 			GumboVector one = {(void **)&kids->data[i], 1, 1};
 			blocks(&sub, &one, item, depth + 1);
 		}
@@ -721,6 +759,7 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 	switch (tg) {
 	case GUMBO_TAG_P:
 		c = mc_node_new(doc, MC_PARAGRAPH, line, 0);
+		lang_of(h, n, c);
 		mc_node_append(parent, c);
 		inlines(h, kids, c, depth + 1);
 		finish_inline(c);
@@ -738,6 +777,7 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 			if (id && *id)
 				c->id = mc_strdup(doc, id);
 		}
+		lang_of(h, n, c);
 		mc_node_append(parent, c);
 		inlines(h, kids, c, depth + 1);
 		finish_inline(c);
@@ -750,6 +790,7 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 		break;
 	case GUMBO_TAG_BLOCKQUOTE:
 		c = mc_node_new(doc, MC_BLOCKQUOTE, line, 0);
+		lang_of(h, n, c);
 		mc_node_append(parent, c);
 		blocks(h, kids, c, depth + 1);
 		break;
@@ -808,6 +849,7 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 	}
 	case GUMBO_TAG_DETAILS:
 		c = mc_node_new(doc, MC_DETAILS, line, 0);
+		lang_of(h, n, c);
 		mc_node_append(parent, c);
 		blocks(h, kids, c, depth + 1);
 		break;
@@ -820,6 +862,7 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 			c = mc_node_new(doc, MC_PARAGRAPH, line, 0);
 			mc_node_append(parent, c);
 		}
+		lang_of(h, n, c);
 		inlines(h, kids, c, depth + 1);
 		finish_inline(c);
 		break;
@@ -862,7 +905,17 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 			mc_node_append(parent, c);
 			blocks(h, kids, c, depth + 1);
 		} else {
+			/* transparent: its language goes to what it holds */
+			mc_node *before = parent->last;
 			blocks(h, kids, parent, depth + 1);
+			close_para(h);
+			if (has_lang(n))
+				for (mc_node *k = before ? before->next
+				                         : parent->first;
+				     k; k = k->next)
+					if (!k->lang && k->dir == MC_DIR_NONE &&
+					    mc_node_is_block(k->type))
+						lang_of(h, n, k);
 		}
 		break;
 	}
@@ -1283,5 +1336,8 @@ mc_node *mc_fe_container_node(mc_fe *fe, const char *tag,
 		n->classes = mc_strdup(doc, cls);
 	if (id && *id)
 		n->id = mc_strdup(doc, id);
+	const char *lang = mc_attr_get(attrs, "lang");
+	mc_fe_set_lang(fe, n, lang ? lang : mc_attr_get(attrs, "xml:lang"),
+	               mc_attr_get(attrs, "dir"), line);
 	return n;
 }

@@ -113,6 +113,8 @@ typedef struct mc_fe {
 
 	/* rules */
 	int answers, footnotes;
+	mc_node **autodir; /* nodes with dir="auto", settled by mc_fe_lang */
+	size_t nauto, capauto;
 } mc_fe;
 
 /* source.c */
@@ -189,6 +191,14 @@ void mc_fe_apply_attrs(mc_fe *fe, mc_node *n, const mc_attrs *a);
 /* Append text to parent, merging with a preceding MC_TEXT. */
 mc_node *mc_fe_text(mc_fe *fe, mc_node *parent, const char *s, size_t n,
                     uint32_t line, uint32_t col);
+/* lang.c: set a node's language and direction from `lang` and `dir`
+ * attribute values (either may be NULL); a malformed tag or direction is
+ * warned about and ignored. */
+void mc_fe_set_lang(mc_fe *fe, mc_node *n, const char *lang,
+                    const char *dir, uint32_t line);
+/* The language rules, after all others (see lang.c).  0 on success. */
+int mc_fe_lang(mc_fe *fe);
+
 /* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */
 bool mc_url_unsafe(const char *url, bool image);
 

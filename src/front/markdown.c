@@ -587,14 +587,30 @@ static bool enter(walker *w, cmark_node *cm)
 		                  : k.tag == IT_SUB ? MC_SUB
 		                  : k.tag == IT_S ? MC_STRIKE
 		                  : k.tag == IT_A ? MC_LINK : MC_TEXT;
+		mc_attrs a;
+		mc_fe_parse_attrs(fe, k.attrs, k.attrslen, &a);
+		const char *lang = mc_attr_get(&a, "lang");
+		if (!lang)
+			lang = mc_attr_get(&a, "xml:lang");
+		const char *dir = mc_attr_get(&a, "dir");
 		if (nt == MC_TEXT) {
-			push(w, parent, NULL, -2); /* a span: transparent */
+			/* a span: transparent, unless it gives a language or
+			 * direction */
+			if (lang || dir) {
+				n = mc_node_new(doc, MC_SPAN, line, col);
+				mc_fe_set_lang(fe, n, lang, dir, line);
+				if (n->lang || n->dir != MC_DIR_NONE ||
+				    (dir && strcasecmp(dir, "auto") == 0)) {
+					mc_node_append(parent, n);
+					push(w, n, NULL, -2);
+					return true;
+				}
+			}
+			push(w, parent, NULL, -2);
 			return true;
 		}
 		n = mc_node_new(doc, nt, line, col);
 		if (nt == MC_LINK) {
-			mc_attrs a;
-			mc_fe_parse_attrs(fe, k.attrs, k.attrslen, &a);
 			const char *href = mc_attr_get(&a, "href");
 			const char *title = mc_attr_get(&a, "title");
 			const char *target = mc_attr_get(&a, "target");
@@ -613,6 +629,8 @@ static bool enter(walker *w, cmark_node *cm)
 			n->as.link.title = title && *title ? title : NULL;
 			n->as.link.target = target && *target ? target : NULL;
 		}
+		if (lang || dir)
+			mc_fe_set_lang(fe, n, lang, dir, line);
 		mc_node_append(parent, n);
 		push(w, n, NULL, -2);
 		return true;

@@ -139,6 +139,10 @@ void mc_fe_apply_attrs(mc_fe *fe, mc_node *n, const mc_attrs *a)
 			} else {
 				n->classes = v;
 			}
+		} else if (strcmp(k, "lang") == 0 || strcmp(k, "xml:lang") == 0) {
+			mc_fe_set_lang(fe, n, v, NULL, n->line);
+		} else if (strcmp(k, "dir") == 0) {
+			mc_fe_set_lang(fe, n, NULL, v, n->line);
 		} else if (strcmp(k, "target") == 0 && n->type == MC_LINK) {
 			n->as.link.target = v;
 		} else if (strcmp(k, "title") == 0 && n->type == MC_LINK) {
@@ -802,6 +806,7 @@ int mc_fe_rules(mc_fe *fe)
 
 	/* walk 3 */
 	ids_and_numbers(fe);
+	int rc = mc_fe_lang(fe);
 
 	mc_buf_free(&b);
 	free(ialt.v);
@@ -810,5 +815,5 @@ int mc_fe_rules(mc_fe *fe)
 	free(paras.v);
 	free(quotes.v);
 	free(callouts.v);
-	return 0;
+	return rc;
 }

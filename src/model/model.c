@@ -216,6 +216,7 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 	case MC_STRIKE:
 	case MC_SUP:
 	case MC_SUB:
+	case MC_SPAN:
 	case MC_LINK:
 		return mc_node_is_inline(child);
 	default:
@@ -277,6 +278,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_STRIKE] = "strike",
 	[MC_SUP] = "sup",
 	[MC_SUB] = "sub",
+	[MC_SPAN] = "span",
 	[MC_LINK] = "link",
 	[MC_IMAGE] = "image",
 	[MC_LINEBREAK] = "linebreak",
@@ -419,6 +421,110 @@ mc_event mc_iter_next(mc_iter *it)
 
 /* ---- plain text ---- */
 
+/* ---- language and direction ---- */
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+bool mc_lang_valid(const char *s)
+{
+	if (!s)
+		return false;
+	size_t k = 0;
+	while (is_alpha(s[k]))
+		k++;
+	if (k < 2 || k > 8)
+		return false;
+	while (s[k] == '-') {
+		size_t j = ++k;
+		while (is_alnum(s[k]))
+			k++;
+		if (k == j || k - j > 8)
+			return false;
+	}
+	return s[k] == '\0';
+}
+
+/* Languages written right to left (primary subtags) and the scripts that
+ * are (script subtags). */
+static const char *const rtl_langs[] = {
+	"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "ks",
+	"nqo", "pnb", "ps", "sd", "syr", "ug", "ur", "yi", NULL};
+static const char *const rtl_scripts[] = {"Arab", "Hebr", "Syrc", "Thaa",
+                                          "Nkoo", "Adlm", "Rohg", NULL};
+
+static bool ci_eqn(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+	return true;
+}
+
+bool mc_lang_same(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	size_t n = strlen(a);
+	return n == strlen(b) && ci_eqn(a, b, n);
+}
+
+bool mc_lang_rtl(const char *tag)
+{
+	if (!tag)
+		return false;
+	size_t k = strcspn(tag, "-_");
+	for (size_t i = 0; rtl_langs[i]; i++)
+		if (strlen(rtl_langs[i]) == k && ci_eqn(rtl_langs[i], tag, k))
+			return true;
+	/* a script subtag: pa-Arab, az-Arab, ... (Latn/Cyrl: left to right) */
+	for (const char *p = tag + k; *p;) {
+		p++;
+		size_t m = strcspn(p, "-_");
+		for (size_t i = 0; m == 4 && rtl_scripts[i]; i++)
+			if (ci_eqn(rtl_scripts[i], p, 4))
+				return true;
+		p += m;
+	}
+	return false;
+}
+
+const char *mc_node_lang(const mc_doc *doc, const mc_node *n)
+{
+	for (; n; n = n->parent)
+		if (n->lang)
+			return n->lang;
+	return doc->meta.lang ? doc->meta.lang : "en";
+}
+
+mc_dir mc_node_dir(const mc_doc *doc, const mc_node *n)
+{
+	for (; n; n = n->parent)
+		if (n->dir != MC_DIR_NONE)
+			return n->dir;
+	return doc->meta.dir == MC_DIR_RTL ? MC_DIR_RTL : MC_DIR_LTR;
+}
+
+const char *mc_dir_name(mc_dir d)
+{
+	return d == MC_DIR_RTL ? "rtl" : d == MC_DIR_LTR ? "ltr" : "none";
+}
+
 const char *mc_node_plain_text(mc_doc *doc, const mc_node *node)
 {
 	if (!node)
@@ -541,6 +647,15 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 	const char *miss = missing_string(n);
 	if (miss)
 		return bad(err, errsz, n, "%s is NULL", miss, NULL);
+	if (n->lang && !mc_lang_valid(n->lang))
+		return bad(err, errsz, n, "lang is not a language tag", NULL,
+		           NULL);
+	if ((unsigned)n->dir > MC_DIR_RTL)
+		return bad(err, errsz, n, "dir is not none, ltr or rtl", NULL,
+		           NULL);
+	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE)
+		return bad(err, errsz, n, "a span has neither lang nor dir", NULL,
+		           NULL);
 
 	switch (n->type) {
 	case MC_HEADING:

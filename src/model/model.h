@@ -63,12 +63,29 @@
  *     MC_TEXT           literal text (already typographically processed).
  *     MC_CODE           inline code (literal).
  *     MC_EMPH, MC_STRONG, MC_STRIKE, MC_SUP, MC_SUB   hold inlines.
+ *     MC_SPAN           text in another language or direction (an HTML
+ *                       <span lang=.. dir=..>); holds inlines, its `lang`
+ *                       or `dir` (below) set.
  *     MC_LINK           URL, title, target; holds inlines.
  *     MC_IMAGE          an inline image (as.image); no children.
  *     MC_LINEBREAK      a hard line break.
  *     MC_SOFTBREAK      a line end inside a paragraph (a space in print).
  *     MC_BLANK          an inline fill-in blank ("____"); width in chars.
  *     MC_FOOTNOTE_REF   a reference to MC_FOOTNOTE_DEF with the same label.
+ *
+ * Language and direction
+ * ----------------------
+ * The document's language is meta.lang and its direction meta.dir.  Any
+ * node may carry its own `lang` (a BCP 47 tag) and `dir`; NULL and
+ * MC_DIR_NONE mean "the parent's".  The front-end sets them on blocks
+ * (paragraph, heading, item, cell, blockquote, callout, details, ...) and
+ * on MC_SPAN from raw HTML `lang=`/`dir=` attributes and kramdown IALs,
+ * and on a paragraph (heading, item, cell, caption...) whose letters are
+ * mostly of a script its inherited language does not use (Arabic -> "ar",
+ * Hebrew -> "he", kana -> "ja", ...).  A node whose language is written
+ * right to left (ar, he, fa, ur, ...) has dir MC_DIR_RTL unless its
+ * parent is right to left already; dir="auto" is settled from the text.
+ * mc_node_lang() and mc_node_dir() give the values in effect at a node.
  *
  * Every node carries the 1-based source line (and column, 0 when unknown)
  * of the text it came from in the input file, front matter included.
@@ -121,6 +138,7 @@ typedef enum mc_node_type {
 	MC_STRIKE,
 	MC_SUP,
 	MC_SUB,
+	MC_SPAN,
 	MC_LINK,
 	MC_IMAGE,
 	MC_LINEBREAK,
@@ -196,6 +214,13 @@ typedef struct mc_image {
 	int height;        /* requested height in CSS px, 0 if not given */
 } mc_image;
 
+/* Writing direction (mc_node.dir, mc_meta.dir). */
+typedef enum mc_dir {
+	MC_DIR_NONE = 0, /* a node: the parent's; the document: left to right */
+	MC_DIR_LTR,
+	MC_DIR_RTL
+} mc_dir;
+
 typedef struct mc_node mc_node;
 
 struct mc_node {
@@ -205,6 +230,8 @@ struct mc_node {
 	mc_node *parent, *prev, *next, *first, *last;
 	const char *id;      /* anchor id, NULL if none (headings: always) */
 	const char *classes; /* space-separated classes from IALs/HTML, or NULL */
+	const char *lang;    /* language tag, NULL: the parent's */
+	mc_dir dir;          /* MC_DIR_NONE: the parent's */
 	union {
 		struct {
 			int level; /* 1..6 (MC_HEADING, MC_CALLOUT_TITLE) */
@@ -302,6 +329,8 @@ typedef struct mc_meta {
 	size_t ntags;
 	const char *permalink;  /* NULL if none */
 	const char *lang;       /* front matter or site lang, else "en" */
+	mc_dir dir;             /* MC_DIR_RTL when lang is written right to
+	                           left, else MC_DIR_NONE */
 	const char *source;     /* input path as given ("-" for stdin) */
 	const char *root;       /* site root directory, NULL if none */
 	int64_t date;           /* the document's date, seconds since the
@@ -370,6 +399,21 @@ const char *mc_answer_kind_name(mc_answer_kind k);   /* "line", ... */
 const char *mc_section_kind_name(mc_section_kind k); /* "part", ... */
 const char *mc_doc_kind_name(mc_doc_kind k);         /* "page", ... */
 const char *mc_align_name(mc_align a);               /* "none", ... */
+
+/* Whether a language tag is well formed: a 2-8 letter language, then
+ * subtags of 1-8 letters or digits joined by '-'. */
+bool mc_lang_valid(const char *tag);
+/* Whether a language tag names a language written right to left (ar, he,
+ * fa, ur, yi, ps, dv, ckb, ..., or a tag with the Arab/Hebr script). */
+bool mc_lang_rtl(const char *tag);
+/* Whether two tags name the same language (case-insensitive). */
+bool mc_lang_same(const char *a, const char *b);
+/* The language in effect at n (its own, an ancestor's, or the
+ * document's); n may be NULL. */
+const char *mc_node_lang(const mc_doc *doc, const mc_node *n);
+/* The direction in effect at n: MC_DIR_LTR or MC_DIR_RTL. */
+mc_dir mc_node_dir(const mc_doc *doc, const mc_node *n);
+const char *mc_dir_name(mc_dir d);                   /* "ltr", "rtl" */
 
 /* The text of a subtree with markup removed, into the doc's arena. */
 const char *mc_node_plain_text(mc_doc *doc, const mc_node *node);

@@ -42,6 +42,9 @@ typedef struct rp {
 	double size;   /* points, 0: the style's */
 	uint32_t color;
 	bool has_color;
+	const char *lang; /* the text's language where it is not the
+	                     document's, else NULL */
+	bool rtl;         /* right-to-left text (w:rtl) */
 } rp;
 
 /* Paragraph properties of one paragraph. */
@@ -53,6 +56,7 @@ typedef struct para {
 	const char *jc;    /* NULL: the style's */
 	long before;       /* > 0: space before, else the style's */
 	bool page_break;   /* starts a new page */
+	mc_dir dir;        /* MC_DIR_NONE: the document's; RTL: w:bidi */
 } para;
 
 typedef struct ctx {
@@ -415,7 +419,8 @@ static void rpr(dx *d, const rp *r)
 {
 	mc_xml *x = &d->x;
 	if (!r || !(r->b || r->i || r->strike || r->code || r->link ||
-	            r->placeholder || r->vert || r->size > 0 || r->has_color))
+	            r->placeholder || r->vert || r->size > 0 || r->has_color ||
+	            r->lang || r->rtl))
 		return;
 	mc_xml_open(x, "w:rPr");
 	if (r->placeholder)
@@ -457,7 +462,23 @@ static void rpr(dx *d, const rp *r)
 	}
 	if (r->vert)
 		dx_val(x, "w:vertAlign", r->vert == 1 ? "superscript" : "subscript");
+	/* CT_RPr order: ... vertAlign, rtl, cs, em, lang */
+	if (r->rtl)
+		mc_xml_empty(x, "w:rtl", NULL);
+	if (r->lang)
+		dx_lang(x, r->lang);
 	mc_xml_close(x);
+}
+
+/* The language and direction of the text of node n (a block of inlines
+ * or a span) into its run properties, and its paragraph's direction. */
+static void lang_at(const dx *d, const mc_node *n, rp *r, mc_dir *dir)
+{
+	const char *l = mc_node_lang(d->doc, n);
+	r->lang = mc_lang_same(l, d->doc->meta.lang) ? NULL : l;
+	r->rtl = mc_node_dir(d->doc, n) == MC_DIR_RTL;
+	if (dir)
+		*dir = r->rtl ? MC_DIR_RTL : MC_DIR_LTR;
 }
 
 /* A run of text; tabs and newlines become w:tab and w:br. */
@@ -860,13 +881,20 @@ static void link(dx *d, const mc_node *n, const rp *r, int depth)
 static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 {
 	rp c = *r;
+	if (n->lang || n->dir != MC_DIR_NONE) /* <em lang=..>, a span, ... */
+		lang_at(d, n, &c, NULL);
 	switch (n->type) {
 	case MC_TEXT:
 		run(d, n->as.text.text, r);
 		break;
 	case MC_CODE:
 		c.code = true;
+		c.lang = NULL; /* code reads left to right, in no language */
+		c.rtl = false;
 		run(d, n->as.text.text, &c);
+		break;
+	case MC_SPAN:
+		inlines(d, n->first, &c, depth + 1);
 		break;
 	case MC_EMPH:
 		c.i = true;
@@ -889,7 +917,7 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		inlines(d, n->first, &c, depth + 1);
 		break;
 	case MC_LINK:
-		link(d, n, r, depth);
+		link(d, n, &c, depth);
 		break;
 	case MC_IMAGE:
 		if (!image_run(d, &n->as.image)) {
@@ -1011,6 +1039,10 @@ static void p_open(dx *d, ctx *c, const para *p)
 	}
 	if (box)
 		dx_shade(x, d->callout->background);
+	/* CT_PPr order: ... pBdr, shd, ..., bidi, ..., spacing, ind, jc */
+	if (p->dir == MC_DIR_RTL ||
+	    (p->dir == MC_DIR_NONE && d->doc->meta.dir == MC_DIR_RTL))
+		mc_xml_empty(x, "w:bidi", NULL);
 	if (p->after >= 0 || p->before > 0) {
 		mc_xml_open(x, "w:spacing");
 		if (p->before > 0)
@@ -1048,8 +1080,12 @@ static void p_close(dx *d)
 static void paragraph(dx *d, ctx *c, const para *p, const mc_node *first,
                       const rp *r, int depth)
 {
-	p_open(d, c, p);
-	inlines(d, first, r, depth);
+	para q = *p;
+	rp s = *r;
+	if (first && first->parent)
+		lang_at(d, first->parent, &s, &q.dir);
+	p_open(d, c, &q);
+	inlines(d, first, &s, depth);
 	p_close(d);
 }
 
@@ -1762,6 +1798,7 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 			none.b = true;
 			none.size = mc_theme_heading_size(d->theme, lv);
 		}
+		lang_at(d, n, &none, &p.dir);
 		p_open(d, &hc, &p);
 		/* its own bookmark too when a section's took the paragraph */
 		bookmark(d, n->id);

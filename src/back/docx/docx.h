@@ -36,6 +36,11 @@ int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
 /* The WordprocessingML namespace. */
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
+/* <w:lang> for text in language tag `lang`: w:val, and w:eastAsia for
+ * Chinese, Japanese and Korean, w:bidi for a right-to-left language
+ * (styles.c). */
+void dx_lang(mc_xml *x, const char *lang);
+
 /* A w:top/w:left/... border and a w:shd fill (styles.c; body.c too). */
 void dx_border(mc_xml *x, const char *side, const char *kind, int sz,
                int space, uint32_t color);

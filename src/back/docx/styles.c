@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 
 long dx_twips(double pt)
@@ -214,6 +215,21 @@ static void contents_styles(mc_xml *x, const mc_theme *t)
 	}
 }
 
+void dx_lang(mc_xml *x, const char *lang)
+{
+	size_t k = strcspn(lang, "-_");
+	bool cjk = k == 2 && (strncasecmp(lang, "zh", 2) == 0 ||
+	                      strncasecmp(lang, "ja", 2) == 0 ||
+	                      strncasecmp(lang, "ko", 2) == 0);
+	mc_xml_open(x, "w:lang");
+	mc_xml_attr(x, "w:val", lang);
+	if (cjk)
+		mc_xml_attr(x, "w:eastAsia", lang);
+	if (mc_lang_rtl(lang))
+		mc_xml_attr(x, "w:bidi", lang);
+	mc_xml_close(x);
+}
+
 int dx_styles_xml(const dx *d, mc_buf *out)
 {
 	const mc_theme *t = d->theme;
@@ -231,11 +247,8 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	mc_xml_open(x, "w:rPr");
 	fonts(x, t->fonts.body);
 	size(x, t->sizes.body);
-	mc_xml_open(x, "w:lang");
-	mc_xml_attr(x, "w:val", d->doc->meta.lang && *d->doc->meta.lang
-	                                ? d->doc->meta.lang
-	                                : "en");
-	mc_xml_close(x);
+	dx_lang(x, d->doc->meta.lang && *d->doc->meta.lang ? d->doc->meta.lang
+	                                                  : "en");
 	mc_xml_close(x);
 	mc_xml_close(x);
 	mc_xml_open(x, "w:pPrDefault");

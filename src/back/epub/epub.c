@@ -248,6 +248,8 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	mc_xml_close(&x);
 	mc_xml_nl(&x);
 	mc_xml_open(&x, "spine");
+	if (c->doc->meta.dir == MC_DIR_RTL)
+		mc_xml_attr(&x, "page-progression-direction", "rtl");
 	for (size_t i = 0; i < c->nfiles; i++) {
 		if (i)
 			mc_xml_nl(&x);

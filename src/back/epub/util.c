@@ -594,6 +594,8 @@ void ep_xhtml_start(ep_ctx *c, mc_xml *x, mc_buf *out)
 	mc_xml_attr(x, "xmlns:epub", "http://www.idpf.org/2007/ops");
 	mc_xml_attr(x, "lang", c->lang);
 	mc_xml_attr(x, "xml:lang", c->lang);
+	if (c->doc->meta.dir == MC_DIR_RTL)
+		mc_xml_attr(x, "dir", "rtl");
 	mc_xml_nl(x);
 	mc_xml_open(x, "head");
 }

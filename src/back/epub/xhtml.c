@@ -445,11 +445,33 @@ static const char *heading_name(const ep_ctx *c, const mc_node *n)
 	return hname[lv < 1 ? 1 : lv > 6 ? 5 : lv - 1];
 }
 
+/* Whether n's own language differs from its parent's. */
+static bool own_lang(const ep_ctx *c, const mc_node *n)
+{
+	return n->lang &&
+	       !mc_lang_same(n->lang, mc_node_lang(c->doc, n->parent));
+}
+
+/* Whether n's own direction differs from its parent's. */
+static bool own_dir(const ep_ctx *c, const mc_node *n)
+{
+	return n->dir != MC_DIR_NONE &&
+	       n->dir != mc_node_dir(c->doc, n->parent);
+}
+
+/* The element's id, and its lang and dir where they differ from the
+ * parent's (every element of a node gets them through here). */
 static void put_id(walk *w, const mc_node *n)
 {
 	const char *id = info(w->c, n)->id;
 	if (id)
 		mc_xml_attr(w->x, "id", id);
+	if (own_lang(w->c, n)) {
+		mc_xml_attr(w->x, "lang", n->lang);
+		mc_xml_attr(w->x, "xml:lang", n->lang);
+	}
+	if (own_dir(w->c, n))
+		mc_xml_attr(w->x, "dir", mc_dir_name(n->dir));
 }
 
 /* A paragraph written without <p>: the first one of an item of a tight
@@ -458,6 +480,8 @@ static void put_id(walk *w, const mc_node *n)
 static bool unwrapped(const ep_ctx *c, const mc_node *n)
 {
 	const mc_node *item = n->parent;
+	if (own_lang(c, n) || own_dir(c, n))
+		return false; /* its element says so */
 	if (item && item->type == MC_TABLE_CELL && item->first == n && !n->next)
 		return !info(c, n)->id; /* a cell's only paragraph */
 	return item && item->type == MC_ITEM && item->first == n &&
@@ -830,6 +854,10 @@ static void enter(walk *w, const mc_node *n)
 		               : n->type == MC_STRIKE ? "s"
 		               : n->type == MC_SUP    ? "sup"
 		                                      : "sub");
+		put_id(w, n);
+		break;
+	case MC_SPAN:
+		mc_xml_open(x, "span");
 		put_id(w, n);
 		break;
 	case MC_LINK: {

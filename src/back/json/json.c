@@ -194,6 +194,8 @@ static void put_meta(jw *w, const mc_meta *m)
 	kv_strs(w, 2, &f, "tags", m->tags, m->ntags);
 	kv_str(w, 2, &f, "permalink", m->permalink);
 	kv_str(w, 2, &f, "lang", m->lang);
+	if (m->dir == MC_DIR_RTL)
+		kv_str(w, 2, &f, "dir", "rtl");
 	kv_str(w, 2, &f, "source", m->source);
 
 	key(w, 2, &f, "site");
@@ -238,6 +240,10 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 		kv_str(w, level, &f, "id", n->id);
 	if (n->classes)
 		kv_str(w, level, &f, "classes", n->classes);
+	if (n->lang)
+		kv_str(w, level, &f, "lang", n->lang);
+	if (n->dir != MC_DIR_NONE)
+		kv_str(w, level, &f, "dir", mc_dir_name(n->dir));
 
 	switch (n->type) {
 	case MC_HEADING:
