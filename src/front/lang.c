@@ -143,20 +143,6 @@ static const struct {
 	{"am ti", BIT(SC_ETHIOPIC)},
 };
 
-static bool ci_eq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x = (char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 /* The scripts of a language tag: a script subtag wins (sr-Latn,
  * pa-Arab; Jpan and Kore are mixes). */
 static unsigned scripts_of(const char *tag)
@@ -166,14 +152,15 @@ static unsigned scripts_of(const char *tag)
 		p++;
 		size_t m = strcspn(p, "-_");
 		if (m == 4) {
-			if (ci_eq(p, "Jpan", 4))
+			if (!strncasecmp(p, "Jpan", 4))
 				return BIT(SC_HAN) | BIT(SC_KANA);
-			if (ci_eq(p, "Kore", 4))
+			if (!strncasecmp(p, "Kore", 4))
 				return BIT(SC_HANGUL) | BIT(SC_HAN);
-			if (ci_eq(p, "Hans", 4) || ci_eq(p, "Hant", 4))
+			if (!strncasecmp(p, "Hans", 4) ||
+			    !strncasecmp(p, "Hant", 4))
 				return BIT(SC_HAN);
 			for (int s = 0; s < SC__MAX; s++)
-				if (ci_eq(p, scripts[s].iso, 4))
+				if (!strncasecmp(p, scripts[s].iso, 4))
 					return BIT(s);
 		}
 		p += m;
@@ -183,7 +170,7 @@ static unsigned scripts_of(const char *tag)
 		const char *l = lang_scripts[i].langs;
 		while (*l) {
 			size_t m = strcspn(l, " ");
-			if (m == k && ci_eq(l, tag, k))
+			if (m == k && !strncasecmp(l, tag, k))
 				return lang_scripts[i].scripts;
 			l += m;
 			while (*l == ' ')

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/buf.h"
 #include "../util/utf8.h"
@@ -460,28 +461,12 @@ static const char *const rtl_langs[] = {
 static const char *const rtl_scripts[] = {"Arab", "Hebr", "Syrc", "Thaa",
                                           "Nkoo", "Adlm", "Rohg", NULL};
 
-static bool ci_eqn(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x = (char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-		if (!x)
-			return true;
-	}
-	return true;
-}
-
 bool mc_lang_same(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
 	size_t n = strlen(a);
-	return n == strlen(b) && ci_eqn(a, b, n);
+	return n == strlen(b) && !strncasecmp(a, b, n);
 }
 
 bool mc_lang_rtl(const char *tag)
@@ -490,14 +475,15 @@ bool mc_lang_rtl(const char *tag)
 		return false;
 	size_t k = strcspn(tag, "-_");
 	for (size_t i = 0; rtl_langs[i]; i++)
-		if (strlen(rtl_langs[i]) == k && ci_eqn(rtl_langs[i], tag, k))
+		if (strlen(rtl_langs[i]) == k &&
+		    !strncasecmp(rtl_langs[i], tag, k))
 			return true;
 	/* a script subtag: pa-Arab, az-Arab, ... (Latn/Cyrl: left to right) */
 	for (const char *p = tag + k; *p;) {
 		p++;
 		size_t m = strcspn(p, "-_");
 		for (size_t i = 0; m == 4 && rtl_scripts[i]; i++)
-			if (ci_eqn(rtl_scripts[i], p, 4))
+			if (!strncasecmp(rtl_scripts[i], p, 4))
 				return true;
 		p += m;
 	}
