@@ -253,6 +253,22 @@ else
 	skip "lang: python-docx opens both DOCX files (python-docx not installed)"
 fi
 
+# PDF: the catalog's /Lang is the document's language
+if command -v qpdf >/dev/null 2>&1; then
+	got=""
+	for b in lang-mixed lang-arabic-doc; do
+		timeout "$TMO" "$BIN" -q "fixtures/$b.md" -o "$T/$b.pdf" </dev/null
+		got="$got $(qpdf --qdf --object-streams=disable "$T/$b.pdf" - 2>/dev/null | grep -a -o '/Lang ([^)]*)' | head -n 1)"
+	done
+	if [ "$got" = " /Lang (en) /Lang (ar)" ]; then
+		pass "lang: the PDF catalog's /Lang is the document's language (en, ar)"
+	else
+		fail "lang: the PDF catalog's /Lang" "got:$got"
+	fi
+else
+	skip "lang: PDF /Lang (qpdf not installed)"
+fi
+
 # epubcheck: slow (a JVM), so on the release build only
 if [ "$SANITIZED" != 0 ]; then
 	echo "# lang: epubcheck runs on the release build only"

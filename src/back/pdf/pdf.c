@@ -443,6 +443,16 @@ static void set_info(pdf_ctx *c)
 		mc_buf_free(&k);
 	}
 	HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, "mentorconv " MC_VERSION);
+	/* the document's language for screen readers and speech (the
+	 * catalog's /Lang); paragraphs in another language are marked when
+	 * the text is tagged */
+	if (m->lang && *m->lang) {
+		HPDF_String l = HPDF_String_New(c->pdf->mmgr, m->lang, NULL);
+		if (!l) /* (a failed HPDF_Dict_Add reaches the error handler) */
+			c->err = HPDF_FAILD_TO_ALLOC_MEM;
+		else
+			HPDF_Dict_Add(c->pdf->catalog, "Lang", l);
+	}
 	if (m->date > 0) {
 		time_t t = (time_t)m->date;
 		struct tm tm;
