@@ -253,6 +253,44 @@ else
 	skip "lang: python-docx opens both DOCX files (python-docx not installed)"
 fi
 
+# PDF: characters no installed font has are named in one warning (not
+# one per character): 20 of a BMP script that fontconfig says no font
+# here has (Vai, Bamum, Yi, ... whichever is missing)
+nofont=""
+for base in A500 A6A0 A000 1C50 1B80 A4D0 AA00; do
+	if [ -z "$(fc-list ":charset=$base" 2>/dev/null)" ] &&
+		[ -z "$(fc-list ":charset=$(printf '%X' $((0x$base + 19)))" 2>/dev/null)" ]; then
+		nofont=$base
+		break
+	fi
+done
+if [ -z "$nofont" ] || ! command -v fc-list >/dev/null 2>&1; then
+	skip "lang: one warning for the characters no font has (every candidate script has a font here)"
+else
+	python3 -c 'import sys; b = int(sys.argv[1], 16); print("---\ntitle: Missing\n---\n" + " ".join(chr(b + i) for i in range(20)) + "\n\n" + "".join(chr(b + i) for i in range(20)))' "$nofont" >"$T/nofont.md"
+	timeout "$TMO" "$BIN" "$T/nofont.md" -o "$T/nofont.pdf" </dev/null 2>"$T/nofont.err"
+	rc=$?
+	n=$(grep -c 'no installed font has' "$T/nofont.err")
+	if [ $rc -eq 0 ] && [ "$n" -eq 1 ] &&
+		grep -q "no installed font has these characters U+$nofont .* and 12 more; they print as blank boxes" "$T/nofont.err"; then
+		pass "lang: characters no font has are named in one warning (20 characters from U+$nofont, 8 shown)"
+	else
+		fail "lang: one warning for the characters no font has (exit $rc, $n warnings)" "$(cat "$T/nofont.err")"
+	fi
+fi
+# characters beyond the BMP (emoji, plane-15 private use): one warning,
+# as libharu prints them as U+FFFD
+python3 -c 'print("---\ntitle: Astral\n---\nSmile \U0001F600 and " + " ".join(chr(0xF0001 + i) for i in range(19)))' >"$T/astral.md"
+timeout "$TMO" "$BIN" "$T/astral.md" -o "$T/astral.pdf" </dev/null 2>"$T/astral.err"
+rc=$?
+n=$(grep -c 'beyond Unicode' "$T/astral.err")
+if [ $rc -eq 0 ] && [ "$n" -eq 1 ] &&
+	grep -q "U+F0001 .* and 12 more print as U+FFFD" "$T/astral.err" && grep -q "U+1F600" "$T/astral.err"; then
+	pass "lang: characters beyond the BMP are named in one warning (20 characters)"
+else
+	fail "lang: one warning for the characters beyond the BMP (exit $rc, $n warnings)" "$(cat "$T/astral.err")"
+fi
+
 # PDF: the catalog's /Lang is the document's language
 if command -v qpdf >/dev/null 2>&1; then
 	got=""

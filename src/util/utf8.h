@@ -22,6 +22,10 @@ size_t mc_utf8_len(const unsigned char *s, size_t n);
 /* The same, and the code point into *cp when valid. */
 size_t mc_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* Write the code point cp (at most U+10FFFF) as UTF-8 to out (room for
+ * 4 bytes); the bytes written. */
+size_t mc_utf8_put(uint32_t cp, char *out);
+
 /* Bytes of the longest valid prefix of s[0..n): n when all of it is. */
 size_t mc_utf8_valid_prefix(const char *s, size_t n);
 

@@ -23,6 +23,7 @@
 #include "pdf_int.h"
 #include "cache.h"
 #include "ttf.h"
+#include "../../util/utf8.h"
 
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -109,6 +110,12 @@ int pdf_fonts_init(pdf_ctx *c)
 void pdf_fonts_free(pdf_ctx *c)
 {
 	pdf_fonts *F = &c->fonts;
+	free(F->nohave);
+	F->nohave = NULL;
+	F->nnohave = F->capnohave = 0;
+	free(F->astral);
+	F->astral = NULL;
+	F->nastral = F->capastral = 0;
 	for (int i = 0; i < F->n; i++) {
 		free(F->f[i].path);
 		free(F->f[i].wcache);
@@ -184,6 +191,50 @@ static bool has(pdf_ctx *c, int f, uint32_t cp)
 	return !pf->failed && pf->cs && FcCharSetHasChar(pf->cs, cp);
 }
 
+/* Where cp is, or would go, in the sorted v[0..n). */
+static size_t cp_lower(const uint32_t *v, size_t n, uint32_t cp)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool cp_find(const uint32_t *v, size_t n, uint32_t cp)
+{
+	size_t i = cp_lower(v, n, cp);
+	return i < n && v[i] == cp;
+}
+
+/* Add cp to the sorted set *v (*n entries, *cap room), once. */
+static void cp_add(uint32_t **v, size_t *n, size_t *cap, uint32_t cp)
+{
+	size_t lo = cp_lower(*v, *n, cp);
+	if (lo < *n && (*v)[lo] == cp)
+		return;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = mc_xrealloc(*v, *cap * sizeof **v);
+	}
+	memmove(*v + lo + 1, *v + lo, (*n - lo) * sizeof **v);
+	(*v)[lo] = cp;
+	(*n)++;
+}
+
+uint32_t pdf_font_bmp(pdf_ctx *c, uint32_t cp)
+{
+	if (cp <= 0xFFFF)
+		return cp;
+	pdf_fonts *F = &c->fonts;
+	cp_add(&F->astral, &F->nastral, &F->capastral, cp);
+	return 0xFFFD;
+}
+
 int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 {
 	pdf_fonts *F = &c->fonts;
@@ -193,9 +244,8 @@ int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 	for (int i = 0; i < 3; i++)
 		if (has(c, tries[i], cp))
 			return tries[i];
-	for (int i = 0; i < F->nnohave; i++)
-		if (F->nohave[i] == cp)
-			return want;
+	if (cp_find(F->nohave, F->nnohave, cp))
+		return want;
 	if (!F->theme_fallbacks_done)
 		theme_fallbacks(c);
 	for (int i = PF_NBASE; i < F->n; i++)
@@ -204,13 +254,7 @@ int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 	int f = search(c, cp);
 	if (f >= 0 && has(c, f, cp))
 		return f;
-	if (F->nnohave < (int)(sizeof F->nohave / sizeof F->nohave[0])) {
-		F->nohave[F->nnohave++] = cp;
-		mc_warn(c->diag, 0, 0,
-		        "no installed font has the character U+%04X; it will "
-		        "print as a blank box",
-		        (unsigned)cp);
-	}
+	cp_add(&F->nohave, &F->nnohave, &F->capnohave, cp);
 	return want;
 }
 
@@ -550,8 +594,48 @@ out:
 	return rc;
 }
 
+/* "U+4E2D 中, U+6587 文 and 12 more": the first few of a set. */
+static void name_cps(mc_buf *b, const uint32_t *v, size_t n)
+{
+	enum { SHOWN = 8 };
+	for (size_t i = 0; i < n && i < SHOWN; i++) {
+		char u[4];
+		size_t k = mc_utf8_put(v[i], u);
+		mc_buf_printf(b, "%sU+%04X ", i ? ", " : "", (unsigned)v[i]);
+		mc_buf_put(b, u, k);
+	}
+	if (n > SHOWN)
+		mc_buf_printf(b, " and %zu more", n - SHOWN);
+}
+
+/* One warning for the characters no installed font has, one for those
+ * beyond the BMP: how many, and the first few by code point. */
+static void warn_missing(pdf_ctx *c)
+{
+	const pdf_fonts *F = &c->fonts;
+	mc_buf b = MC_BUF_INIT;
+	if (F->nnohave) {
+		name_cps(&b, F->nohave, F->nnohave);
+		mc_warn(c->diag, 0, 0,
+		        "no installed font has %s %s; %s as blank boxes",
+		        F->nnohave == 1 ? "the character" : "these characters",
+		        b.data, F->nnohave == 1 ? "it prints" : "they print");
+	}
+	if (F->nastral) {
+		b.len = 0;
+		name_cps(&b, F->astral, F->nastral);
+		mc_warn(c->diag, 0, 0,
+		        "the PDF cannot print characters beyond Unicode's Basic "
+		        "Multilingual Plane (emoji, rarer CJK) yet: %s %s as "
+		        "U+FFFD \xEF\xBF\xBD (the EPUB and DOCX keep them)",
+		        b.data, F->nastral == 1 ? "prints" : "print");
+	}
+	mc_buf_free(&b);
+}
+
 int pdf_fonts_finish(pdf_ctx *c)
 {
+	warn_missing(c);
 	if (c->fonts.show_failed) {
 		mc_error(c->diag, 0, 0, "text could not be written to a page");
 		return -1;

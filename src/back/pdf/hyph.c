@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 
 #include "../../util/arena.h"
+#include "../../util/utf8.h"
 
 typedef struct hpat {
 	uint32_t off;  /* letters at text + off */
@@ -102,30 +103,6 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	}
 	*cp = v;
 	return l;
-}
-
-size_t pdf_hyph_utf8_put(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /* Is the first line's charset name (l bytes) this one?  Case and the
@@ -345,7 +322,7 @@ int pdf_hyph_open(const char *path, pdf_hyph **out, const char **why)
 		for (size_t i = 0; i < raw.len; i++) {
 			char u[2];
 			unsigned char b = (unsigned char)raw.data[i];
-			size_t n = pdf_hyph_utf8_put(b, u);
+			size_t n = mc_utf8_put(b, u);
 			mc_buf_put(&file, u, n);
 		}
 		mc_buf_free(&raw);

@@ -34,8 +34,6 @@ bool pdf_hyph_letter(const pdf_hyph *h, uint32_t cp);
 /* The lower case of cp for Latin, Greek and Cyrillic letters (as
  * Unicode's simple mapping); any other cp unchanged. */
 uint32_t pdf_hyph_lower(uint32_t cp);
-/* Write cp as UTF-8 to out (room for 4); returns the bytes written. */
-size_t pdf_hyph_utf8_put(uint32_t cp, char *out);
 /* The pattern file for a BCP 47 language tag: PDF_HYPH_DIR/hyph_<ll>_
  * <Script>_<CC>.dic, hyph_<ll>_<CC>.dic, hyph_<ll>_<default region>.dic
  * (a small table: en-US, es-ES, de-DE, ...), then hyph_<ll>.dic, the

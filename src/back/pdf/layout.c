@@ -632,8 +632,7 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 				uint32_t cp;
 				size_t l = pdf_utf8_next(line.data + k, ln - k,
 				                         &cp);
-				if (cp > 0xFFFF)
-					cp = 0xFFFD;
+				cp = pdf_font_bmp(c, cp);
 				int fc = pdf_font_for(c, PF_MONO, cp);
 				double w = pdf_glyph_width(c, fc, cp) * size;
 				if (used + w > lim && k > runstart + 0 &&

@@ -498,7 +498,7 @@ static void hyphenate(const pdf_hyph *hy, wch *w, size_t n)
 			char word[64 * 4 + 1], hp[64 * 4 + 2];
 			size_t ends[64], nb = 0;
 			for (size_t k = 0; k < len; k++) {
-				nb += pdf_hyph_utf8_put(pdf_hyph_lower(w[i + k].cp),
+				nb += mc_utf8_put(pdf_hyph_lower(w[i + k].cp),
 				                        word + nb);
 				ends[k] = nb;
 			}
@@ -641,8 +641,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 				i += l;
 				continue;
 			}
-			if (cp > 0xFFFF)
-				cp = 0xFFFD; /* libharu's UTF-8 is BMP only */
+			cp = pdf_font_bmp(c, cp); /* libharu: BMP only */
 			PDF_GROW(word, nw, capw);
 			int f = pdf_font_for(c, s->st.face, cp);
 			wch *w = &word[nw++];

@@ -89,9 +89,14 @@ typedef struct pdf_fonts {
 	int n;            /* faces in f[] (PF_NBASE + fallbacks) */
 	int nfallback;    /* fallback faces resolved so far, from PF_NBASE */
 	bool theme_fallbacks_done;
-	/* code points already known to have no face at all */
-	uint32_t nohave[64];
-	int nnohave;
+	/* code points known to have no face at all, sorted; named in one
+	 * warning by pdf_fonts_finish */
+	uint32_t *nohave;
+	size_t nnohave, capnohave;
+	/* code points beyond the BMP met in the text, sorted: libharu's
+	 * UTF-8 is BMP only, so they print as U+FFFD (pdf_font_bmp) */
+	uint32_t *astral;
+	size_t nastral, capastral;
 	pdf_emb emb[PF_MAX];
 	int nemb;
 	bool show_failed; /* some text could not be written (reported by
@@ -278,6 +283,9 @@ typedef struct pdf_ctx {
 /* ---- fonts.c ---- */
 int pdf_fonts_init(pdf_ctx *c);
 void pdf_fonts_free(pdf_ctx *c);
+/* cp as it can be printed: itself, or U+FFFD for a code point beyond the
+ * BMP (recorded, and named in one warning by pdf_fonts_finish). */
+uint32_t pdf_font_bmp(pdf_ctx *c, uint32_t cp);
 /* The face to draw code point cp in, starting from styled face `want`. */
 int pdf_font_for(pdf_ctx *c, int want, uint32_t cp);
 /* Advance width of cp in face f, in units of the font size. */
