@@ -72,37 +72,22 @@ static uint32_t hash(const char *s, size_t n)
 	return h;
 }
 
-static const hpat *find(const pdf_hyph *h, const char *s, size_t n)
+/* An open-addressing table of letter strings (off, len into text):
+ * the entry for s[0..n), or where it would go (len 0). */
+static hpat *slot(const char *text, hpat *tab, size_t cap, const char *s,
+                  size_t n)
 {
-	size_t i = hash(s, n) & (h->cap - 1);
-	while (h->tab[i].len) {
-		if (h->tab[i].len == n && !memcmp(h->text + h->tab[i].off, s, n))
-			return &h->tab[i];
-		i = (i + 1) & (h->cap - 1);
-	}
-	return NULL;
+	size_t i = hash(s, n) & (cap - 1);
+	while (tab[i].len &&
+	       (tab[i].len != n || memcmp(text + tab[i].off, s, n) != 0))
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
 }
 
-/* Decode one UTF-8 sequence of s[0..n) (n >= 1): its length, with
- * *cp U+FFFD for a malformed one (length 1). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+static const hpat *find(const pdf_hyph *h, const char *s, size_t n)
 {
-	size_t l = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2
-	           : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (l == 0 || l > n) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	uint32_t v = l == 1 ? s[0] : s[0] & (0x7F >> l);
-	for (size_t i = 1; i < l; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	*cp = v;
-	return l;
+	const hpat *e = slot(h->text, h->tab, h->cap, s, n);
+	return e->len ? e : NULL;
 }
 
 /* Is the first line's charset name (l bytes) this one?  Case and the
@@ -134,9 +119,10 @@ static void make_alphabet(pdf_hyph *h, size_t nt)
 	h->abc = mc_xmalloc(cap * sizeof *h->abc);
 	const unsigned char *t = (const unsigned char *)h->text;
 	for (size_t i = 0; i < nt;) {
-		uint32_t cp;
-		i += utf8_next(t + i, nt - i, &cp);
-		if (cp == '.')
+		uint32_t cp = 0;
+		size_t l = mc_utf8_decode(t + i, nt - i, &cp);
+		i += l ? l : 1;
+		if (!l || cp == '.') /* (the text is valid UTF-8) */
 			continue;
 		bool seen = false;
 		for (size_t k = 0; k < h->nabc && !seen; k++)
@@ -154,13 +140,7 @@ static void make_alphabet(pdf_hyph *h, size_t nt)
 
 static bool is_prefix(const pdf_hyph *t, const char *w, size_t n)
 {
-	size_t i = hash(w, n) & (t->precap - 1);
-	while (t->pre[i].len) {
-		if (t->pre[i].len == n && !memcmp(t->text + t->pre[i].off, w, n))
-			return true;
-		i = (i + 1) & (t->precap - 1);
-	}
-	return false;
+	return slot(t->text, t->pre, t->precap, w, n)->len != 0;
 }
 
 /* The proper prefixes of t's patterns, for values()'s automaton. */
@@ -176,14 +156,10 @@ static void make_prefixes(pdf_hyph *t)
 	for (size_t i = 0; i < t->cap; i++) {
 		const hpat *p = &t->tab[i];
 		for (size_t n = 1; n < p->len; n++) {
-			const char *w = t->text + p->off;
-			if (is_prefix(t, w, n))
-				continue;
-			size_t k = hash(w, n) & (t->precap - 1);
-			while (t->pre[k].len)
-				k = (k + 1) & (t->precap - 1);
-			t->pre[k].off = p->off;
-			t->pre[k].len = (uint8_t)n;
+			hpat *e = slot(t->text, t->pre, t->precap,
+			               t->text + p->off, n);
+			e->off = p->off;
+			e->len = (uint8_t)n;
 		}
 	}
 }
@@ -256,19 +232,16 @@ static pdf_hyph *build(const char *start, const char *end, bool charset_line,
 			}
 			if (any && n > 0 && n < 256) {
 				nv += n + 1;
-				const hpat *old = find(h, h->text + off, n);
-				if (old) { /* a repeated pattern: the last wins */
-					memcpy(h->vals + old->dig, h->vals + dig,
+				hpat *at = slot(h->text, h->tab, h->cap,
+				                h->text + off, n);
+				if (at->len) { /* a repeated pattern: the last wins */
+					memcpy(h->vals + at->dig, h->vals + dig,
 					       n + 1);
 					nt = off;
 				} else {
-					size_t k = hash(h->text + off, n) &
-					           (h->cap - 1);
-					while (h->tab[k].len)
-						k = (k + 1) & (h->cap - 1);
-					h->tab[k].off = (uint32_t)off;
-					h->tab[k].len = (uint8_t)n;
-					h->tab[k].dig = (uint32_t)dig;
+					at->off = (uint32_t)off;
+					at->len = (uint8_t)n;
+					at->dig = (uint32_t)dig;
 					if (n > h->maxlen)
 						h->maxlen = n;
 				}
