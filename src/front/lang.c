@@ -272,22 +272,6 @@ void mc_fe_set_lang(mc_fe *fe, mc_node *n, const char *lang,
 	}
 }
 
-/* A node whose own letters get a language from their script. */
-static bool holds_text(mc_node_type t)
-{
-	switch (t) {
-	case MC_PARAGRAPH:
-	case MC_HEADING:
-	case MC_CALLOUT_TITLE:
-	case MC_SUMMARY:
-	case MC_ATTRIBUTION:
-	case MC_CAPTION:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Step 2 for one node. */
 static void detect(mc_doc *doc, mc_node *n)
 {
@@ -358,7 +342,7 @@ int mc_fe_lang(mc_fe *fe)
 	}
 	/* 2, 3: parents before children */
 	for (mc_node *n = root->first; n; n = mc_node_next(n, root)) {
-		if (!n->lang && holds_text(n->type))
+		if (!n->lang && mc_node_holds_inlines(n->type))
 			detect(doc, n);
 		if (n->lang && n->dir == MC_DIR_NONE) {
 			mc_dir want = mc_lang_rtl(n->lang) ? MC_DIR_RTL

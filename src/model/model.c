@@ -169,6 +169,21 @@ bool mc_node_is_inline(mc_node_type t)
 	return t >= MC_TEXT && t <= MC_FOOTNOTE_REF;
 }
 
+bool mc_node_holds_inlines(mc_node_type t)
+{
+	switch (t) {
+	case MC_HEADING:
+	case MC_PARAGRAPH:
+	case MC_CALLOUT_TITLE:
+	case MC_SUMMARY:
+	case MC_ATTRIBUTION:
+	case MC_CAPTION:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* A block that may stand where model.h writes "blocks" (footnote bodies
  * only as children of the document, sections only in the document and in
  * parts). */
@@ -182,6 +197,8 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 	if ((unsigned)parent >= MC_NODE_TYPE__MAX ||
 	    (unsigned)child >= MC_NODE_TYPE__MAX)
 		return false;
+	if (mc_node_holds_inlines(parent))
+		return mc_node_is_inline(child);
 	switch (parent) {
 	case MC_DOCUMENT:
 		return mc_node_is_block(child); /* footnote defs included */
@@ -206,12 +223,6 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 	case MC_FIGURE:
 	case MC_EMBED:
 		return child == MC_CAPTION;
-	case MC_HEADING:
-	case MC_PARAGRAPH:
-	case MC_CALLOUT_TITLE:
-	case MC_SUMMARY:
-	case MC_ATTRIBUTION:
-	case MC_CAPTION:
 	case MC_EMPH:
 	case MC_STRONG:
 	case MC_STRIKE:

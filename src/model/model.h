@@ -389,6 +389,9 @@ void mc_node_unlink(mc_node *node);
 
 bool mc_node_is_block(mc_node_type t);
 bool mc_node_is_inline(mc_node_type t);
+/* A block whose children are inlines: a heading, paragraph, callout
+ * title, summary, attribution or caption (a text block). */
+bool mc_node_holds_inlines(mc_node_type t);
 /* Whether a node of type `parent` may hold a child of type `child`. */
 bool mc_can_contain(mc_node_type parent, mc_node_type child);
 /* Stable lower-case names, used by the JSON dump and by themes. */
