@@ -724,22 +724,21 @@ static const char *resolve_image(mc_fe *fe, const mc_node *n,
 	char why[PATH_MAX * 3];
 	int rc = mc_confine(fe->root, path, &real, why, sizeof why);
 	struct stat st;
-	if (rc != 0 && lstat(path, &st) != 0) {
-		/* absent: adding it later must rebuild (--depfile) */
+	bool absent = rc != 0 && lstat(path, &st) != 0;
+	if (absent && rel[0] != '/') {
+		/* Jekyll pages live at their permalink: try the root */
 		mc_fe_dep_absent(fe, path);
-		if (rel[0] != '/') {
-			/* Jekyll pages live at their permalink: try the root */
-			free(path);
-			len = strlen(fe->root) + strlen(rel) + 2;
-			path = mc_xmalloc(len);
-			snprintf(path, len, "%s/%s", fe->root, rel);
-			rc = mc_confine(fe->root, path, &real, why, sizeof why);
-			if (rc != 0 && lstat(path, &st) != 0)
-				mc_fe_dep_absent(fe, path);
-		}
+		free(path);
+		len = strlen(fe->root) + strlen(rel) + 2;
+		path = mc_xmalloc(len);
+		snprintf(path, len, "%s/%s", fe->root, rel);
+		rc = mc_confine(fe->root, path, &real, why, sizeof why);
+		absent = rc != 0 && lstat(path, &st) != 0;
 	}
+	if (absent) /* adding it later must rebuild (--depfile) */
+		mc_fe_dep_absent(fe, path);
 	const char *result = NULL;
-	if (rc != 0 && lstat(path, &st) != 0) {
+	if (absent) {
 		mc_warn(fe->diag, n->line, n->col,
 		        "image not found: %s (its alt text is used)", src);
 	} else if (rc != 0) {
