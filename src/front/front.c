@@ -100,18 +100,17 @@ static int parse_mem(const char *data, size_t len, const char *name,
 		return -1;
 	}
 	fe.dir = mc_strdup(doc, rdir);
-	char *root = given_root ? strcpy(mc_xmalloc(strlen(given_root) + 1),
-	                                 given_root)
-	                        : mc_front_find_root(dir ? dir : ".", opts, diag);
-	if (!root) {
-		free(rdir);
+	char *found = given_root ? NULL
+	                         : mc_front_find_root(dir ? dir : ".", opts,
+	                                              diag);
+	free(rdir);
+	if (!given_root && !found) {
 		mc_doc_free(doc);
 		return -1;
 	}
-	free(rdir);
-	fe.root = mc_strdup(doc, root);
+	fe.root = mc_strdup(doc, given_root ? given_root : found);
 	doc->meta.root = fe.root;
-	free(root);
+	free(found);
 
 	const char *fm;
 	size_t fmlen;
