@@ -26,28 +26,36 @@ set -euo pipefail
 #
 # RUNTIME: the build (compiler, make, pkg-config) and the libraries with
 # their -dev packages: the front-end's parsers (cmark-gfm, gumbo, libyaml);
-# libharu, fontconfig, libhyphen, libunibreak, libqrencode, libpng and
-# zlib for PDF, with the hyphenation patterns of English (US and GB),
+# libharu, fontconfig, HarfBuzz (shaping and hb-subset), FriBidi (the
+# Unicode bidirectional algorithm), libhyphen, libunibreak, libqrencode,
+# libpng and zlib for PDF, with the hyphenation patterns of English (US and GB),
 # Spanish, German, French, Portuguese (Portugal and Brazil), Italian and
 # Dutch (converting a page in one of these languages reads them); libzip
-# for EPUB and DOCX; and the fonts the default theme uses.
+# for EPUB and DOCX; and the fonts the default theme uses: DejaVu, with
+# Noto for the scripts it lacks (Noto core: Arabic, Hebrew, Devanagari,
+# Thai...; Noto CJK: Chinese, Japanese, Korean) and Symbola for emoji in
+# one colour (the colour emoji font cannot be printed in a PDF).
 RUNTIME_PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
-libhyphen-dev hyphen-en-us hyphen-en-gb hyphen-es hyphen-de hyphen-fr
+libharfbuzz-dev libfribidi-dev libhyphen-dev hyphen-en-us hyphen-en-gb hyphen-es hyphen-de hyphen-fr
 hyphen-pt-pt hyphen-pt-br hyphen-it hyphen-nl
 libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev
-fonts-dejavu-core"
+fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola"
 # TEST: the independent checkers (qpdf, poppler's pdffonts/pdftotext,
 # zbarimg for QR codes, epubcheck on a Java runtime, python3-docx,
 # python3-pyphen for the hyphenation points, LibreOffice), valgrind, time and strace (the confinement and
 # failure-safety tests), unzip (the DOCX tests read its parts), tmux (the
 # progress line on a real terminal) and the linter of the CI scripts
-# (shellcheck).  clang and libxml2 build the libFuzzer targets
+# (shellcheck), and tesseract with the data of the scripts the OCR test
+# reads back from the rendered page.  clang and libxml2 build the libFuzzer targets
 # (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
 # for `make bench`'s comparisons.
 TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
 epubcheck default-jre-headless python3-docx python3-pyphen libreoffice-writer-nogui zbar-tools
-cmark-gfm pandoc weasyprint unzip tmux shellcheck"
+cmark-gfm pandoc weasyprint unzip tmux shellcheck
+tesseract-ocr tesseract-ocr-ara tesseract-ocr-heb tesseract-ocr-chi-sim
+tesseract-ocr-jpn tesseract-ocr-hin tesseract-ocr-rus tesseract-ocr-ell
+tesseract-ocr-spa tesseract-ocr-deu tesseract-ocr-fra"
 
 usage() {
 	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"

@@ -28,6 +28,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,8 +125,10 @@ void pdf_fonts_free(pdf_ctx *c)
 	}
 	F->n = 0;
 	for (int i = 0; i < F->nemb; i++) {
-		free(F->emb[i].cps);
 		free(F->emb[i].gids);
+		free(F->emb[i].toff);
+		free(F->emb[i].tlen);
+		mc_buf_free(&F->emb[i].texts);
 		free(F->emb[i].hkey);
 		free(F->emb[i].hval);
 	}
@@ -322,8 +325,10 @@ double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp)
 	return w;
 }
 
-/* The CID of code point cp in embedded font e, assigned on first use. */
-static unsigned cid_of(pdf_emb *e, uint32_t cp)
+/* The CID of glyph gid in embedded font e, assigned on first use; text
+ * (n bytes, may be 0) is what it stands for, kept from its first use
+ * that has any. */
+static unsigned cid_of(pdf_emb *e, uint32_t gid, const char *text, size_t n)
 {
 	if ((e->n + 1) * 2 >= e->hcap) {
 		/* (re)build the hash table at twice the size */
@@ -334,38 +339,52 @@ static unsigned cid_of(pdf_emb *e, uint32_t cp)
 		e->hval = mc_xcalloc(cap, sizeof *e->hval);
 		e->hcap = cap;
 		for (size_t i = 1; i < e->n; i++) {
-			size_t h = (e->cps[i] * 2654435761u) & (cap - 1);
+			size_t h = (e->gids[i] * 2654435761u) & (cap - 1);
 			while (e->hval[h])
 				h = (h + 1) & (cap - 1);
-			e->hkey[h] = e->cps[i];
+			e->hkey[h] = e->gids[i];
 			e->hval[h] = (uint16_t)i;
 		}
 	}
-	size_t h = (cp * 2654435761u) & (e->hcap - 1);
+	if (n > 64)
+		n = 0; /* no ligature is that long: a guard */
+	size_t h = (gid * 2654435761u) & (e->hcap - 1);
 	while (e->hval[h]) {
-		if (e->hkey[h] == cp)
-			return e->hval[h];
+		if (e->hkey[h] == gid) {
+			unsigned cid = e->hval[h];
+			if (!e->tlen[cid] && n) {
+				e->toff[cid] = (uint32_t)e->texts.len;
+				e->tlen[cid] = (uint16_t)n;
+				mc_buf_put(&e->texts, text, n);
+			}
+			return cid;
+		}
 		h = (h + 1) & (e->hcap - 1);
 	}
-	if (e->n >= 0xFFFF)
+	if (e->n >= 0xFFFF || gid > 0xFFFF)
 		return 0; /* no CID left: .notdef */
 	if (!e->n) { /* CID 0 is .notdef */
 		e->cap = 256;
-		e->cps = mc_xmalloc(e->cap * sizeof *e->cps);
 		e->gids = mc_xmalloc(e->cap * sizeof *e->gids);
-		e->cps[0] = 0xFFFD;
+		e->toff = mc_xmalloc(e->cap * sizeof *e->toff);
+		e->tlen = mc_xmalloc(e->cap * sizeof *e->tlen);
 		e->gids[0] = 0;
+		e->toff[0] = 0;
+		e->tlen[0] = 0;
 		e->n = 1;
 	}
 	if (e->n >= e->cap) {
 		e->cap *= 2;
-		e->cps = mc_xrealloc(e->cps, e->cap * sizeof *e->cps);
 		e->gids = mc_xrealloc(e->gids, e->cap * sizeof *e->gids);
+		e->toff = mc_xrealloc(e->toff, e->cap * sizeof *e->toff);
+		e->tlen = mc_xrealloc(e->tlen, e->cap * sizeof *e->tlen);
 	}
 	unsigned cid = (unsigned)e->n++;
-	e->cps[cid] = cp;
-	e->gids[cid] = (uint16_t)pdf_ttf_glyph(e->ttf, cp);
-	e->hkey[h] = cp;
+	e->gids[cid] = (uint16_t)gid;
+	e->toff[cid] = (uint32_t)e->texts.len;
+	e->tlen[cid] = (uint16_t)n;
+	mc_buf_put(&e->texts, text, n);
+	e->hkey[h] = gid;
 	e->hval[h] = (uint16_t)cid;
 	return cid;
 }
@@ -397,8 +416,43 @@ static int emb_register(pdf_ctx *c, pdf_emb *e, HPDF_Page pg)
 	return 0;
 }
 
+hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem)
+{
+	if (pdf_font_slot(c, f) < 0)
+		return NULL;
+	const pdf_ttf *t = c->fonts.f[f].ttf;
+	*upem = t->upem;
+	return t->hb;
+}
+
+/* A number for a content stream: at most 3 decimals, no trailing zeros
+ * (deterministic, and short for the common integers). */
+static void put_num(mc_buf *b, double v)
+{
+	long m = lround(v * 1000);
+	if (m == 0) {
+		mc_buf_putc(b, '0');
+		return;
+	}
+	if (m < 0) {
+		mc_buf_putc(b, '-');
+		m = -m;
+	}
+	mc_buf_printf(b, "%ld", m / 1000);
+	long f = m % 1000;
+	if (f) {
+		char d[5];
+		snprintf(d, sizeof d, ".%03ld", f);
+		size_t k = 4;
+		while (d[k - 1] == '0')
+			k--;
+		mc_buf_put(b, d, k);
+	}
+}
+
 int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
-                  const char *s, size_t n)
+                  const pdf_glyph *g, size_t ng, const char *text,
+                  size_t len)
 {
 	int slot = pdf_font_slot(c, f);
 	if (slot < 0)
@@ -409,32 +463,66 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 		return -1;
 	}
 	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
-	char *hex = mc_xmalloc(4 * n + 1);
-	size_t k = 0, i = 0;
-	while (i < n) {
-		uint32_t cp;
-		i += pdf_utf8_next(s + i, n - i, &cp);
-		unsigned cid = cid_of(e, cp);
-		static const char hd[] = "0123456789ABCDEF";
-		hex[k++] = hd[cid >> 12];
-		hex[k++] = hd[(cid >> 8) & 15];
-		hex[k++] = hd[(cid >> 4) & 15];
-		hex[k++] = hd[cid & 15];
+	mc_buf b = MC_BUF_INIT;
+	if (setfont) {
+		mc_buf_printf(&b, "/%s ", e->name);
+		put_num(&b, size);
+		mc_buf_puts(&b, " Tf\012");
 	}
+	/* TJ shows each glyph and advances by its width in the font's /W;
+	 * where the shaper placed it otherwise (kerning, marks), a number
+	 * in the array moves the pen (in 1000ths of an em, leftwards); a
+	 * glyph raised or lowered is shown with its own text rise */
+	double rise = 0;
+	bool open = false;
+	double pend = 0; /* adjustment before the next glyph */
+	static const char hd[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < ng; i++) {
+		const pdf_glyph *q = &g[i];
+		const char *t = NULL;
+		size_t tn = 0;
+		if (q->ncl && q->cl < len && q->ncl <= len - q->cl) {
+			t = text + q->cl;
+			tn = q->ncl;
+		}
+		unsigned cid = cid_of(e, q->gid, t, tn);
+		double dy = q->dy * size;
+		if (fabs(dy - rise) > 1e-3) {
+			if (open)
+				mc_buf_puts(&b, "] TJ\012");
+			open = false;
+			put_num(&b, dy);
+			mc_buf_puts(&b, " Ts\012");
+			rise = dy;
+		}
+		if (!open) {
+			mc_buf_putc(&b, '[');
+			open = true;
+		}
+		double before = pend + q->dx * 1000;
+		if (fabs(before) >= 0.5) {
+			put_num(&b, -before);
+			mc_buf_putc(&b, ' ');
+		}
+		mc_buf_putc(&b, '<');
+		mc_buf_putc(&b, hd[cid >> 12]);
+		mc_buf_putc(&b, hd[(cid >> 8) & 15]);
+		mc_buf_putc(&b, hd[(cid >> 4) & 15]);
+		mc_buf_putc(&b, hd[cid & 15]);
+		mc_buf_putc(&b, '>');
+		/* the PDF advances by /W; the shaper by adv */
+		double w = pdf_ttf_width(e->ttf, q->gid);
+		pend = q->adv * 1000 - w - q->dx * 1000;
+	}
+	if (open)
+		mc_buf_puts(&b, "] TJ\012");
+	if (rise != 0)
+		mc_buf_puts(&b, "0 Ts\012");
 	int rc = 0;
-	if (setfont &&
-	    (HPDF_Stream_WriteChar(st, '/') != HPDF_OK ||
-	     HPDF_Stream_WriteStr(st, e->name) != HPDF_OK ||
-	     HPDF_Stream_WriteChar(st, ' ') != HPDF_OK ||
-	     HPDF_Stream_WriteReal(st, size) != HPDF_OK ||
-	     HPDF_Stream_WriteStr(st, " Tf\012") != HPDF_OK))
+	if (HPDF_Stream_Write(st, (const HPDF_BYTE *)b.data,
+	                      (HPDF_UINT)b.len) != HPDF_OK)
 		rc = -1;
-	if (!rc && (HPDF_Stream_WriteChar(st, '<') != HPDF_OK ||
-	            HPDF_Stream_Write(st, (const HPDF_BYTE *)hex,
-	                              (HPDF_UINT)k) != HPDF_OK ||
-	            HPDF_Stream_WriteStr(st, "> Tj\012") != HPDF_OK))
-		rc = -1;
-	free(hex);
+	mc_buf_free(&b);
 	if (rc)
 		c->fonts.show_failed = true;
 	return rc;
@@ -459,6 +547,27 @@ static void subset_tag(const pdf_emb *e, char tag[7])
 	tag[6] = 0;
 }
 
+/* The UTF-16BE hex of UTF-8 text, for a ToUnicode map. */
+static void utf16_hex(mc_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		i += pdf_utf8_next(s + i, n - i, &cp);
+		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			cp = 0xFFFD;
+		if (cp > 0xFFFF)
+			mc_buf_printf(b, "%04X%04X",
+			              (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+			              (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+		else
+			mc_buf_printf(b, "%04X", (unsigned)cp);
+	}
+}
+
+/* Every CID whose text is known maps to it: a ligature's CID to all its
+ * characters; a glyph that only ever came second in a cluster (a
+ * conjunct's half, a mark) to nothing, so the text is not doubled. */
 static void tounicode(const pdf_emb *e, mc_buf *b)
 {
 	mc_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
@@ -468,24 +577,25 @@ static void tounicode(const pdf_emb *e, mc_buf *b)
 	               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	               "1 begincodespacerange\n<0000> <FFFF>\n"
 	               "endcodespacerange\n");
-	for (size_t i = 1; i < e->n; i += 100) {
-		size_t k = e->n - i < 100 ? e->n - i : 100;
-		mc_buf_printf(b, "%zu beginbfchar\n", k);
-		for (size_t j = i; j < i + k; j++) {
-			uint32_t cp = e->cps[j];
-			if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-				cp = 0xFFFD;
-			if (cp > 0xFFFF)
-				mc_buf_printf(b, "<%04zX> <%04X%04X>\n", j,
-				              (unsigned)(0xD800 +
-				                         ((cp - 0x10000) >> 10)),
-				              (unsigned)(0xDC00 +
-				                         ((cp - 0x10000) & 0x3FF)));
-			else
-				mc_buf_printf(b, "<%04zX> <%04X>\n", j,
-				              (unsigned)cp);
+	size_t i = 1;
+	while (i < e->n) {
+		size_t k = 0, j = i;
+		while (j < e->n && k < 100)
+			if (e->tlen[j++])
+				k++;
+		if (k) {
+			mc_buf_printf(b, "%zu beginbfchar\n", k);
+			for (size_t m = i; m < j; m++) {
+				if (!e->tlen[m])
+					continue;
+				mc_buf_printf(b, "<%04zX> <", m);
+				utf16_hex(b, e->texts.data + e->toff[m],
+				          e->tlen[m]);
+				mc_buf_puts(b, ">\n");
+			}
+			mc_buf_puts(b, "endbfchar\n");
 		}
-		mc_buf_puts(b, "endbfchar\n");
+		i = j;
 	}
 	mc_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource "
 	               "pop\nend\nend\n");
@@ -644,16 +754,4 @@ int pdf_fonts_finish(pdf_ctx *c)
 		if (c->fonts.emb[i].font && emb_finish(c, &c->fonts.emb[i]))
 			return -1;
 	return 0;
-}
-
-double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n)
-{
-	double w = 0;
-	size_t i = 0;
-	while (i < n) {
-		uint32_t cp;
-		i += pdf_utf8_next(s + i, n - i, &cp);
-		w += pdf_glyph_width(c, f, cp);
-	}
-	return w;
 }

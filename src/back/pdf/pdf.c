@@ -115,7 +115,7 @@ static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
                       text_state *ts)
 {
 	int slot = pdf_font_slot(c, o->font);
-	if (slot < 0 || !o->text || !o->len)
+	if (slot < 0 || !o->glyphs || !o->aux)
 		return;
 	bool setfont = slot != ts->font || o->size != ts->size;
 	ts->font = slot;
@@ -129,7 +129,8 @@ static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
 	HPDF_Page_MoveTextPos(pg, (HPDF_REAL)o->x - m.x,
 	                      (HPDF_REAL)(c->ph - (y0 + o->y)) - m.y);
 	/* a failure is recorded: pdf_fonts_finish() then fails the render */
-	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->text, o->len);
+	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->glyphs, o->aux,
+	                    o->text, o->len);
 }
 
 /* Text of a header/footer template with {title} {page} {pages}. */
@@ -159,73 +160,49 @@ static void expand(mc_buf *b, const char *tpl, const char *title, size_t page,
 	}
 }
 
-/* A line of plain text in the body font, each character in a face that
- * has it; align: 0 left, 1 centre, 2 right within [x0, x1]. */
+/* A line of plain text in the body font (shaped, each character in a
+ * face that has it); align: 0 left, 1 centre, 2 right within [x0, x1]. */
 static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
                       double x1, double base, int align, text_state *ts)
 {
-	double size = c->th->sizes.small;
+	float size = (float)c->th->sizes.small;
 	size_t n = strlen(s);
+	double room = x1 - x0 - size;
 	/* fit: cut the text (with an ellipsis) if wider than the band */
-	double w = 0;
-	size_t i = 0, cut = n;
-	while (i < n) {
-		uint32_t cp;
-		size_t l = pdf_utf8_next(s + i, n - i, &cp);
-		double gw = pdf_glyph_width(c, pdf_font_for(c, PF_BODY, cp), cp) *
-		            size;
-		if (w + gw > x1 - x0 - size) {
-			cut = i;
-			break;
+	mc_buf fit = MC_BUF_INIT;
+	double w = pdf_text_width(c, PF_BODY, s, n) * size;
+	if (w > room) {
+		pdf_shaped sh;
+		pdf_span sp = {0, (uint32_t)n, PF_BODY, NULL};
+		size_t cut = 0;
+		double ell = pdf_text_width(c, PF_BODY, "\xE2\x80\xA6", 3) * size;
+		if (!pdf_shape(c, s, n, &sp, 1, NULL, MC_DIR_NONE, &sh)) {
+			double acc = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (sh.cstart[i] && acc + ell > room)
+					break;
+				acc += sh.adv[i] * size;
+				if (i + 1 == n || sh.cstart[i + 1])
+					cut = i + 1;
+			}
 		}
-		w += gw;
-		i += l;
+		pdf_shaped_free(&sh);
+		mc_buf_put(&fit, s, cut);
+		mc_buf_puts(&fit, "\xE2\x80\xA6");
+		s = fit.data;
+		n = fit.len;
+		w = pdf_text_width(c, PF_BODY, s, n) * size;
 	}
 	double x = align == 1 ? x0 + (x1 - x0 - w) / 2
 	           : align == 2 ? x1 - w
 	                        : x0;
-	i = 0;
-	char tmp[8];
-	while (i < cut) {
-		uint32_t cp;
-		size_t l = pdf_utf8_next(s + i, cut - i, &cp);
-		/* one op per run of the same face */
-		int f = pdf_font_for(c, PF_BODY, cp);
-		size_t j = i + l;
-		while (j < cut) {
-			uint32_t cp2;
-			size_t l2 = pdf_utf8_next(s + j, cut - j, &cp2);
-			if (pdf_font_for(c, PF_BODY, cp2) != f)
-				break;
-			j += l2;
-		}
-		pdf_op o = {0};
-		o.kind = OP_TEXT;
-		o.font = (int16_t)f;
-		o.size = (float)size;
-		o.color = c->th->colors.muted;
-		o.x = x;
-		o.y = base;
-		char *run = mc_arena_strndup(c->arena, s + i, j - i);
-		o.text = run;
-		o.len = (uint32_t)(j - i);
-		draw_text(c, pg, &o, 0, ts);
-		x += pdf_text_width(c, f, s + i, j - i) * size;
-		i = j;
-	}
-	if (cut < n) {
-		memcpy(tmp, "\xE2\x80\xA6", 4);
-		pdf_op o = {0};
-		o.kind = OP_TEXT;
-		o.font = (int16_t)pdf_font_for(c, PF_BODY, 0x2026);
-		o.size = (float)size;
-		o.color = c->th->colors.muted;
-		o.x = x;
-		o.y = base;
-		o.text = mc_arena_strndup(c->arena, tmp, 3);
-		o.len = 3;
-		draw_text(c, pg, &o, 0, ts);
-	}
+	/* made as ops, drawn, and taken back */
+	size_t op0 = c->nops;
+	pdf_text_op(c, PF_BODY, size, c->th->colors.muted, x, base, 2, s, n);
+	for (size_t i = op0; i < c->nops; i++)
+		draw_text(c, pg, &c->ops[i], 0, ts);
+	c->nops = op0;
+	mc_buf_free(&fit);
 }
 
 static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,

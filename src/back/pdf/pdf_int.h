@@ -25,6 +25,7 @@
 #define MC_PDF_INT_H
 
 #include <fontconfig/fontconfig.h>
+#include <hb.h>
 #include <hpdf.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,17 +68,20 @@ typedef struct pdf_font {
 } pdf_font;
 
 /* A font file embedded in this document (several styled faces may share
- * one): the code points drawn get CIDs 1, 2, ... in the order first
- * drawn; the embedded subset's glyph i is the glyph of CID i. */
+ * one): the glyphs drawn get CIDs 1, 2, ... in the order first drawn;
+ * the embedded subset's glyph i is the glyph of CID i.  Each CID's text
+ * (for ToUnicode) is that of the first cluster drawn with it. */
 typedef struct pdf_emb {
 	const pdf_ttf *ttf;
 	HPDF_Dict font;     /* the Type0 font, filled in by pdf_fonts_finish */
 	char name[16];      /* its page resource name */
 	HPDF_Page page;     /* the page it was last registered with */
-	uint32_t *cps;      /* CID -> code point */
 	uint16_t *gids;     /* CID -> glyph in the font file */
+	uint32_t *toff;     /* CID -> its text in texts: toff, tlen bytes */
+	uint16_t *tlen;     /* (0: none known) */
+	mc_buf texts;
 	size_t n, cap;
-	uint32_t *hkey;     /* code point -> CID: open addressing */
+	uint32_t *hkey;     /* glyph -> CID: open addressing */
 	uint16_t *hval;
 	size_t hcap;
 } pdf_emb;
@@ -103,10 +107,25 @@ typedef struct pdf_fonts {
 	                     pdf_fonts_finish) */
 } pdf_fonts;
 
+/* ---- glyph runs (text.c shapes them, fonts.c draws them) ---- */
+
+/* One glyph of a shaped run, in visual order (left to right on the
+ * page).  Distances are in em (units of the font size); dy is upwards. */
+typedef struct pdf_glyph {
+	uint32_t gid;      /* glyph in the face's font file */
+	uint32_t cl;       /* the characters it draws: bytes [cl, cl + ncl) */
+	uint32_t ncl;      /* of the run's text; 0 for a cluster's second and
+	                      later glyphs (the first one carries the text) */
+	float adv;         /* advance */
+	float dx, dy;      /* offset from the pen position */
+} pdf_glyph;
+
 /* ---- drawing ops ---- */
 
 typedef enum op_kind {
-	OP_TEXT,      /* text at (x, y = baseline), font, size, colour */
+	OP_TEXT,      /* a glyph run at (x, y = baseline): font, size,
+	                 colour; text (len bytes) and glyphs (aux of them,
+	                 visual order) from text.c */
 	OP_FILL,      /* filled rectangle (x, y = top, w, h) */
 	OP_STROKE,    /* stroked rectangle, line width lw */
 	OP_LINE,      /* line from (x, y) to (x + w, y + h), width lw */
@@ -119,7 +138,7 @@ typedef enum op_kind {
 } op_kind;
 
 /* One per word of running text: the fields are in an order that leaves no
- * padding (64 bytes). */
+ * padding (72 bytes). */
 typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
@@ -129,9 +148,11 @@ typedef struct pdf_op {
 	uint32_t color;
 	uint32_t len;
 	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
-	                     bit 1 a task-list item (ref counts those) */
+	                     bit 1 a task-list item (ref counts those);
+	                     OP_TEXT: glyphs */
 	double x, y, w, h;
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
+	const pdf_glyph *glyphs; /* OP_TEXT */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */
@@ -293,11 +314,16 @@ double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp);
 /* The embedded font slot of face f (reading its file on first use), or
  * -1 if it cannot be read (it then draws nothing). */
 int pdf_font_slot(pdf_ctx *c, int f);
-/* Show UTF-8 text in face f at the current text position of page pg
- * (inside BT/ET): `/Fn size Tf` first when setfont, then the text as
- * CIDs.  Returns 0, or -1 if the face cannot be read. */
+/* Show a glyph run of face f at the current text position of page pg
+ * (inside BT/ET): `/Fn size Tf` first when setfont, then the glyphs as
+ * CIDs, placed as the shaper placed them; text is what g[].cl index
+ * (for the ToUnicode map).  Returns 0, or -1 if the face cannot be read. */
 int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
-                  const char *s, size_t n);
+                  const pdf_glyph *g, size_t ng, const char *text,
+                  size_t len);
+/* The face as HarfBuzz reads it (scale: font units), or NULL if its file
+ * cannot be read; *upem its units per em. */
+hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem);
 /* Build the embedded fonts (subsets, widths, ToUnicode) once every page
  * is drawn.  Returns 0 or -1. */
 int pdf_fonts_finish(pdf_ctx *c);
@@ -306,13 +332,82 @@ int pdf_fonts_finish(pdf_ctx *c);
  * cache.h's pdf_hyph_ref). */
 struct pdf_hyph_ref;
 int pdf_fonts_hyph(pdf_ctx *c, const char *lang, struct pdf_hyph_ref *out);
-/* Width of UTF-8 text drawn in face f (no fallback), in font-size units. */
-double pdf_text_width(pdf_ctx *c, int f, const char *s, size_t n);
 /* Decode one UTF-8 sequence; returns bytes used (>= 1). */
 size_t pdf_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* Ascent and descent of the body faces, in font-size units. */
 #define PF_ASCENT 0.80
 #define PF_DESCENT 0.22
+
+/* ---- text.c: the glyph-run text layer ---- */
+
+/* A part of the string to shape and the styled face it asks for (-1:
+ * not text, e.g. an inline blank's placeholder); lang overrides the
+ * string's language there (NULL: the string's). */
+typedef struct pdf_span {
+	uint32_t off, len;
+	int face;
+	const char *lang;
+} pdf_span;
+
+/* Text of one span, one face, one bidi level and one script, shaped. */
+typedef struct pdf_run {
+	uint32_t off, len; /* its bytes of the string */
+	int face;          /* the face drawn in (after fallback) */
+	uint8_t level;     /* bidi embedding level: odd is right to left */
+	pdf_glyph *g;      /* visual order; g[].cl index the whole string */
+	size_t ng;
+} pdf_run;
+
+/* A shaped string: runs in logical order, and per byte of the string
+ * the advance (em) of the cluster starting there (0 inside a cluster),
+ * its face, its bidi level and whether a cluster starts there. */
+typedef struct pdf_shaped {
+	pdf_run *runs;
+	size_t nruns;
+	float *adv;
+	int16_t *face;
+	uint8_t *level;
+	uint8_t *cstart;
+	bool rtl;          /* the paragraph direction is right to left */
+} pdf_shaped;
+
+/* Shape n bytes of text, the spans (in order, covering it) giving each
+ * part's face; lang is its language (BCP 47), dir its direction
+ * (MC_DIR_NONE: from its first strong character).  Returns 0 or -1;
+ * free *out with pdf_shaped_free either way. */
+int pdf_shape(pdf_ctx *c, const char *text, size_t n, const pdf_span *spans,
+              size_t nspans, const char *lang, mc_dir dir, pdf_shaped *out);
+void pdf_shaped_free(pdf_shaped *s);
+/* The visual order of n items of the given levels (UAX #9 rule L2):
+ * order[k] is the item shown k-th from the left. */
+void pdf_bidi_order(const uint8_t *levels, size_t n, size_t *order);
+/* One line of text shaped in face `face`: its runs (sh.runs), where each
+ * starts from the line's left (x[i], em), and its width (em). */
+typedef struct pdf_textline {
+	pdf_shaped sh;
+	size_t *order;
+	double *x;
+	double w;
+} pdf_textline;
+int pdf_textline_make(pdf_ctx *c, int face, const char *s, size_t n,
+                      const char *lang, pdf_textline *tl);
+void pdf_textline_free(pdf_textline *tl);
+/* The glyphs of run r drawing bytes [from, to) of its string (copied to
+ * the arena, clusters made relative to from), their count and advance
+ * (em, may be NULL). */
+const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
+                                uint32_t to, uint32_t *ng, double *w);
+/* An OP_TEXT of bytes [from, to) of run r of text at (x, y = baseline);
+ * returns its width in points. */
+double pdf_run_op(pdf_ctx *c, const char *text, const pdf_run *r,
+                  uint32_t from, uint32_t to, float size, uint32_t color,
+                  double x, double y, uint8_t layer);
+/* Text in face (with fallback, shaped, in visual order) as OP_TEXTs from
+ * x at baseline y; returns its width in points. */
+double pdf_text_op(pdf_ctx *c, int face, float size, uint32_t color, double x,
+                   double y, uint8_t layer, const char *s, size_t n);
+/* Width of text set in face (with fallback, shaped), in font-size units. */
+double pdf_text_width(pdf_ctx *c, int face, const char *s, size_t n);
 
 /* ---- ops and slices (layout.c) ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);

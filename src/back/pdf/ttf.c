@@ -92,6 +92,9 @@ static int load_file(pdf_ttf *t, const char *path)
 
 void pdf_ttf_close(pdf_ttf *t)
 {
+	hb_font_destroy(t->hb);
+	hb_face_destroy(t->hbface);
+	hb_blob_destroy(t->hbblob);
 	if (t->map)
 		munmap(t->map, t->n);
 	free(t->heap);
@@ -390,6 +393,14 @@ int pdf_ttf_open(pdf_ttf *t, const char *path, int index)
 	if (!t->psname[0])
 		snprintf(t->psname, sizeof t->psname, "Font");
 	descriptor(t);
+	/* HarfBuzz reads the same bytes (shaping, text.c) */
+	t->hbblob = hb_blob_create((const char *)t->d, (unsigned)t->n,
+	                           HB_MEMORY_MODE_READONLY, NULL, NULL);
+	t->hbface = hb_face_create(t->hbblob, (unsigned)index);
+	t->hb = hb_font_create(t->hbface);
+	if (!t->hb || hb_face_get_glyph_count(t->hbface) == 0)
+		goto bad;
+	hb_font_make_immutable(t->hb);
 	return 0;
 bad:
 	pdf_ttf_close(t);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hb.h>
+
 #include "../../util/buf.h"
 
 enum {
@@ -33,6 +35,10 @@ typedef struct pdf_ttf {
 	int ascent, descent, capheight, bbox[4], stemv, flags;
 	double italic;
 	char psname[64];
+	/* the same face for HarfBuzz (immutable, so shared by threads) */
+	hb_blob_t *hbblob;
+	hb_face_t *hbface;
+	hb_font_t *hb; /* scale: font units (upem) */
 } pdf_ttf;
 
 /* Read the face `index` of a .ttf/.ttc file.  Returns 0, or -1 (nothing
