@@ -500,9 +500,12 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 			open = true;
 		}
 		double before = pend + q->dx * 1000;
+		pend = 0;
 		if (fabs(before) >= 0.5) {
 			put_num(&b, -before);
 			mc_buf_putc(&b, ' ');
+		} else {
+			pend = before; /* carried, not lost */
 		}
 		mc_buf_putc(&b, '<');
 		mc_buf_putc(&b, hd[cid >> 12]);
@@ -512,7 +515,7 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 		mc_buf_putc(&b, '>');
 		/* the PDF advances by /W; the shaper by adv */
 		double w = pdf_ttf_width(e->ttf, q->gid);
-		pend = q->adv * 1000 - w - q->dx * 1000;
+		pend += q->adv * 1000 - w - q->dx * 1000;
 	}
 	if (open)
 		mc_buf_puts(&b, "] TJ\012");

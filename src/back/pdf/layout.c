@@ -559,15 +559,7 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 static void code_run(pdf_ctx *c, int face, double size, double x, double lh,
                      uint32_t color, const char *text, size_t len)
 {
-	pdf_op *o = pdf_op_add(c, OP_TEXT);
-	o->font = (int16_t)face;
-	o->size = (float)size;
-	o->x = x;
-	o->y = lh * 0.75;
-	o->color = color;
-	o->text = mc_arena_strndup(c->arena, text, len);
-	o->len = (uint32_t)len;
-	o->layer = 2;
+	pdf_text_op(c, face, (float)size, color, x, lh * 0.75, 2, text, len);
 }
 
 static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
@@ -632,7 +624,6 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 				uint32_t cp;
 				size_t l = pdf_utf8_next(line.data + k, ln - k,
 				                         &cp);
-				cp = pdf_font_bmp(c, cp);
 				int fc = pdf_font_for(c, PF_MONO, cp);
 				double w = pdf_glyph_width(c, fc, cp) * size;
 				if (used + w > lim && k > runstart + 0 &&

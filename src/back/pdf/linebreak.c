@@ -71,7 +71,7 @@ static bool same_style(const pdf_style *a, const pdf_style *b)
 	return a->face == b->face && a->size == b->size &&
 	       a->color == b->color && a->link == b->link &&
 	       a->rise == b->rise && a->strike == b->strike &&
-	       a->underline == b->underline;
+	       a->underline == b->underline && a->lang == b->lang;
 }
 
 void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s, size_t n)
@@ -395,6 +395,7 @@ enum { IT_TEXT, IT_GAP, IT_SPACE, IT_HYPHEN, IT_OTHER };
 
 typedef struct pitem {
 	uint8_t what;
+	uint8_t level;  /* bidi embedding level */
 	int face;
 	const seg *s;   /* style */
 	uint32_t off, len; /* widths are in the kp_item */
@@ -432,6 +433,9 @@ typedef struct wch {
 	double w;
 	uint8_t brk; /* break allowed after: 0 no, 1 unibreak, 2 hyphen,
 	                3 URL punctuation, 4 emergency */
+	bool joined;  /* the next character is in the same cluster: never
+	                 a break after this one */
+	uint8_t level;
 } wch;
 
 /* The patterns a language asked for before in this document. */
@@ -541,6 +545,10 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 				if (!w[i].brk)
 					w[i].brk = 4;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (w[i].joined)
+			w[i].brk = 0;
+
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
@@ -550,28 +558,41 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 			j++;
 			if (w[j - 1].brk || j == n || w[j].s != w[i].s ||
 			    w[j].face != w[i].face ||
+			    w[j].level != w[i].level ||
 			    w[j].off != w[j - 1].off + w[j - 1].len)
 				break;
 		}
 		uint32_t end = w[j - 1].off + w[j - 1].len;
-		pitem p = {IT_TEXT, w[i].face, w[i].s, w[i].off,
+		pitem p = {IT_TEXT, w[i].level, w[i].face, w[i].s, w[i].off,
 		           end - w[i].off};
 		push(I, (kp_item){KP_BOX, false, bw, 0, 0, 0}, p);
 		if (j < n && w[j - 1].brk) {
 			uint8_t b = w[j - 1].brk;
 			const seg *s = w[j - 1].s;
+			/* a line that ends here ends with the character's
+			 * own advance, not the one kerned against the next
+			 * character (the penalty's width adds the change) */
+			double dk = w[j - 1].w > 0
+			                    ? pdf_glyph_width(c, w[j - 1].face,
+			                                      w[j - 1].cp) *
+			                                      eff_size(&s->st) -
+			                              w[j - 1].w
+			                    : 0;
 			if (b == 2) {
 				double hw = pdf_glyph_width(c, w[j - 1].face,
 				                            '-') *
-				            eff_size(&s->st);
-				pitem hp = {IT_HYPHEN, w[j - 1].face, s, 0, 0};
+				                    eff_size(&s->st) +
+				            dk;
+				pitem hp = {IT_HYPHEN, w[j - 1].level,
+				            w[j - 1].face, s, w[j - 1].off, 0};
 				push(I, (kp_item){KP_PENALTY, true, hw, 0, 0,
 				                  50},
 				     hp);
 			} else {
 				double pen = b == 1 ? 10 : b == 3 ? 40 : 900;
-				pitem op = {IT_OTHER, 0, s, 0, 0};
-				push(I, (kp_item){KP_PENALTY, false, 0, 0, 0,
+				pitem op = {IT_OTHER, w[j - 1].level, 0, s, 0,
+				            0};
+				push(I, (kp_item){KP_PENALTY, false, dk, 0, 0,
 				                  pen},
 				     op);
 			}
@@ -583,7 +604,8 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 /* The items of the text in [from, to) (character boundaries), ended as a
  * paragraph is; brks holds libunibreak's breaks for the whole text. */
 static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
-                        size_t from, size_t to, items *I, bool hyph)
+                        size_t from, size_t to, items *I, bool hyph,
+                        const pdf_shaped *sh)
 {
 	pdf_ctx *c = P->c;
 	size_t tl = P->text.len;
@@ -603,12 +625,15 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 			emit_word(c, I, word, nw, width, hy);
 			nw = 0;
 			if (s->kind == SEG_GAP) {
-				pitem p = {IT_GAP, s->st.face, s, s->off, 0};
+				pitem p = {IT_GAP,
+				           s->off >= from ? sh->level[s->off - from]
+				                          : 0,
+				           s->st.face, s, s->off, 0};
 				push(I, (kp_item){KP_BOX, false, s->gapw, 0, 0,
 				                  0},
 				     p);
 			} else {
-				pitem z = {IT_OTHER, 0, s, 0, 0};
+				pitem z = {IT_OTHER, 0, 0, s, 0, 0};
 				push(I, (kp_item){KP_GLUE, false, 0, 1e6, 0, 0},
 				     z);
 				push(I, (kp_item){KP_PENALTY, false, 0, 0, 0,
@@ -627,11 +652,16 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 				nw = 0;
 				/* one glue per run of spaces */
 				if (!(I->n && I->k[I->n - 1].type == KP_GLUE)) {
-					int f = pdf_font_for(c, s->st.face, ' ');
-					double sw = pdf_glyph_width(c, f, ' ') *
-					            size;
+					int f = sh->face[i - from];
+					if (f < 0)
+						f = s->st.face;
+					/* the shaper's advance of the space */
+					double sw = sh->adv[i - from] * size;
+					if (sw <= 0)
+						sw = pdf_glyph_width(c, f, ' ') * size;
 					bool mono = (s->st.face & ~3) == PF_MONO;
-					pitem p = {IT_SPACE, f, s, (uint32_t)i, 1};
+					pitem p = {IT_SPACE, sh->level[i - from], f,
+					           s, (uint32_t)i, 1};
 					push(I,
 					     (kp_item){KP_GLUE, false, sw,
 					               mono ? sw * 0.2 : sw * 0.6,
@@ -641,16 +671,26 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 				i += l;
 				continue;
 			}
-			cp = pdf_font_bmp(c, cp); /* libharu: BMP only */
 			PDF_GROW(word, nw, capw);
-			int f = pdf_font_for(c, s->st.face, cp);
+			int f = sh->face[i - from];
+			if (f < 0)
+				f = s->st.face;
+			/* inside a cluster (a ligature, a conjunct, a base
+			 * and its marks): no break before it */
+			if (nw > 0 && !sh->cstart[i - from] &&
+			    word[nw - 1].off + word[nw - 1].len == i)
+				word[nw - 1].joined = true;
 			wch *w = &word[nw++];
 			w->off = (uint32_t)i;
 			w->len = (uint32_t)l;
 			w->cp = cp;
 			w->s = s;
 			w->face = f;
-			w->w = pdf_glyph_width(c, f, cp) * size;
+			w->joined = false;
+			w->level = sh->level[i - from];
+			/* the shaper's width: the cluster's glyphs go with
+			 * its first character */
+			w->w = sh->adv[i - from] * size;
 			size_t last = i + l - 1;
 			w->brk = 0;
 			if (brks[last] == LINEBREAK_ALLOWBREAK && last + 1 < tl &&
@@ -665,7 +705,7 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 	/* remove trailing glue, then end the paragraph */
 	while (I->n && I->k[I->n - 1].type == KP_GLUE)
 		I->n--;
-	pitem z = {IT_OTHER, 0, P->nsegs ? &P->segs[0] : NULL, 0, 0};
+	pitem z = {IT_OTHER, 0, 0, P->nsegs ? &P->segs[0] : NULL, 0, 0};
 	push(I, (kp_item){KP_PENALTY, false, 0, 0, 0, KP_INF}, z);
 	push(I, (kp_item){KP_GLUE, false, 0, 1e6, 0, 0}, z);
 	push(I, (kp_item){KP_PENALTY, false, 0, 0, 0, -KP_INF}, z);
@@ -679,7 +719,8 @@ typedef struct frag {
 } frag;
 
 static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
-                      frag *fr, size_t nf, bool first)
+                      frag *fr, size_t nf, bool first, const pdf_shaped *sh,
+                      size_t from)
 {
 	double maxsize = 0;
 	for (size_t i = 0; i < nf; i++)
@@ -713,42 +754,53 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
 			/* with form fields the tick is the field's own
 			 * appearance (so it can be cleared on screen) */
-			if (o->marker_checked && !c->fields) {
-				pdf_op *t = pdf_op_add(c, OP_TEXT);
-				t->font = (int16_t)pdf_font_for(c, PF_BODY, 0x2713);
-				t->size = (float)(s * 1.1);
-				t->x = o->marker_x + s * 0.08;
-				t->y = base - s * 0.1;
-				t->color = ms->color;
-				t->text = "\xE2\x9C\x93";
-				t->len = 3;
-				t->layer = 2;
-			}
+			if (o->marker_checked && !c->fields)
+				pdf_text_op(c, PF_BODY, (float)(s * 1.1),
+				            ms->color, o->marker_x + s * 0.08,
+				            base - s * 0.1, 2, "\xE2\x9C\x93", 3);
 		} else {
-			/* each character in a face that has it */
-			const char *m = o->marker;
-			size_t mn = strlen(m), i = 0;
-			double x = o->marker_x;
-			while (i < mn) {
-				uint32_t cp;
-				size_t l = pdf_utf8_next(m + i, mn - i, &cp);
-				int f = pdf_font_for(c, ms->face, cp);
-				pdf_op *t = pdf_op_add(c, OP_TEXT);
-				t->font = (int16_t)f;
-				t->size = ms->size;
-				t->x = x;
-				t->y = base;
-				t->color = ms->color;
-				t->text = mc_arena_strndup(c->arena, m + i, l);
-				t->len = (uint32_t)l;
-				t->layer = 2;
-				x += pdf_glyph_width(c, f, cp) * ms->size;
-				i += l;
-			}
+			pdf_text_op(c, ms->face, ms->size, ms->color,
+			            o->marker_x, base, 2, o->marker,
+			            strlen(o->marker));
 		}
 	}
 
-	/* text: merge neighbouring fragments of the same face and style */
+	/* the line in visual order (UAX #9 L1, L2): spaces at its end at
+	 * the paragraph's level, then runs of higher levels reversed; the
+	 * fragments keep their widths and are placed again from its left */
+	if (nf > 0) {
+		uint8_t base_level = sh->rtl ? 1 : 0;
+		uint8_t *lv = mc_xmalloc(nf);
+		bool mixed = base_level != 0;
+		for (size_t k = 0; k < nf; k++) {
+			lv[k] = fr[k].p->level;
+			if (lv[k])
+				mixed = true;
+		}
+		for (size_t k = nf; k-- > 0;) {
+			if (fr[k].p->what != IT_SPACE && fr[k].p->what != IT_OTHER)
+				break;
+			lv[k] = base_level;
+		}
+		if (mixed) {
+			size_t *ord = mc_xmalloc(nf * sizeof *ord);
+			frag *cp = mc_xmalloc(nf * sizeof *cp);
+			memcpy(cp, fr, nf * sizeof *cp);
+			pdf_bidi_order(lv, nf, ord);
+			double x = fr[0].x;
+			for (size_t k = 0; k < nf; k++) {
+				fr[k] = cp[ord[k]];
+				fr[k].x = x;
+				x += fr[k].w;
+			}
+			free(ord);
+			free(cp);
+		}
+		free(lv);
+	}
+
+	/* text: neighbouring fragments of one style, face and level that
+	 * are neighbours in the text too make one glyph run */
 	size_t i = 0;
 	while (i < nf) {
 		const pitem *p = fr[i].p;
@@ -774,48 +826,46 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			i++;
 			continue;
 		}
-		/* gather a run */
-		size_t j = i;
-		size_t len = 0;
-		char *txt;
-		mc_buf tmp = MC_BUF_INIT;
-		double w = 0;
-		while (j < nf) {
-			const pitem *q = fr[j].p;
-			if (q->what == IT_TEXT && q->s == p->s &&
-			    q->face == p->face) {
-				mc_buf_put(&tmp, P->text.data + q->off, q->len);
-				w = fr[j].x + fr[j].w - fr[i].x;
+		double w;
+		size_t j = i + 1;
+		if (p->what == IT_HYPHEN) {
+			w = pdf_text_op(c, p->face, (float)size, st->color,
+			                fr[i].x, base + dy, 2, "-", 1);
+		} else {
+			bool rtl = p->level & 1;
+			uint32_t lo = p->off, hi = p->off + p->len;
+			while (j < nf) {
+				const pitem *q = fr[j].p;
+				if (q->what != IT_TEXT || q->s != p->s ||
+				    q->face != p->face || q->level != p->level ||
+				    (rtl ? q->off + q->len != lo : q->off != hi))
+					break;
+				if (rtl)
+					lo = q->off;
+				else
+					hi = q->off + q->len;
 				j++;
-				continue;
 			}
-			if (q->what == IT_HYPHEN && q->s == p->s) {
-				mc_buf_putc(&tmp, '-');
-				w = fr[j].x + fr[j].w - fr[i].x;
-				j++;
+			/* the shaped runs the text spans, left to right */
+			size_t r0 = 0, r1 = sh->nruns;
+			while (r0 < r1 && sh->runs[r0].off + sh->runs[r0].len <=
+			                          lo - from)
+				r0++;
+			size_t r = r0;
+			while (r < r1 && sh->runs[r].off < hi - from)
+				r++;
+			r1 = r;
+			double x = fr[i].x;
+			for (size_t k = 0; k < r1 - r0; k++) {
+				const pdf_run *run =
+					&sh->runs[rtl ? r1 - 1 - k : r0 + k];
+				x += pdf_run_op(c, P->text.data + from, run,
+				                lo - (uint32_t)from,
+				                hi - (uint32_t)from, (float)size,
+				                st->color, x, base + dy, 2);
 			}
-			break;
+			w = x - fr[i].x;
 		}
-		len = tmp.len;
-		/* characters beyond the BMP were measured as U+FFFD */
-		txt = mc_arena_strndup(c->arena, tmp.data ? tmp.data : "", len);
-		mc_buf_free(&tmp);
-		for (size_t k = 0; k < len;) {
-			uint32_t cp;
-			size_t l = pdf_utf8_next(txt + k, len - k, &cp);
-			if (l == 4)
-				memcpy(txt + k, "\xEF\xBF\xBD ", 4);
-			k += l;
-		}
-		pdf_op *t = pdf_op_add(c, OP_TEXT);
-		t->font = (int16_t)p->face;
-		t->size = (float)size;
-		t->x = fr[i].x;
-		t->y = base + dy;
-		t->color = st->color;
-		t->text = txt;
-		t->len = (uint32_t)len;
-		t->layer = 2;
 		if (st->strike) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
 			l->x = fr[i].x;
@@ -903,6 +953,31 @@ static size_t window_end(const pdf_para *P, size_t from)
 	return e;
 }
 
+/* Shape the window [from, to) of the paragraph's text: its segments are
+ * the spans (gaps and line ends are not text). */
+static void shape_window(pdf_para *P, const pdf_para_opts *o, size_t from,
+                         size_t to, pdf_shaped *sh)
+{
+	pdf_span *sp = mc_xmalloc((P->nsegs ? P->nsegs : 1) * sizeof *sp);
+	size_t n = 0;
+	for (size_t i = 0; i < P->nsegs; i++) {
+		const seg *s = &P->segs[i];
+		size_t a = s->off > from ? s->off : from;
+		size_t b = s->off + s->len < to ? s->off + s->len : to;
+		if (a >= b)
+			continue;
+		sp[n].off = (uint32_t)(a - from);
+		sp[n].len = (uint32_t)(b - a);
+		sp[n].face = s->kind == SEG_TEXT ? s->st.face : -1;
+		sp[n].lang = s->st.lang;
+		n++;
+	}
+	if (pdf_shape(P->c, P->text.data + from, to - from, sp, n,
+	              para_lang(P->c, o), o->dir, sh))
+		mc_warn(P->c->diag, 0, 0, "text could not be shaped");
+	free(sp);
+}
+
 /* Set the window [from, to) of the text; returns where the next starts
  * (the end of the text after the last window). */
 static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
@@ -914,8 +989,11 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 	bool justify = o->align == PA_JUSTIFY;
 	bool firstwin = from == 0, final = to >= P->text.len;
 	double first = firstwin ? o->first_indent : 0;
+	/* the window shaped: faces, levels and widths come from it */
+	pdf_shaped sh;
+	shape_window(P, o, from, to, &sh);
 	/* first pass without hyphenation, with a tight tolerance */
-	build_items(P, o, brks, from, to, &I, o->hyphenate && !justify);
+	build_items(P, o, brks, from, to, &I, o->hyphenate && !justify, &sh);
 	size_t *brk = mc_xmalloc((I.n + 1) * sizeof *brk);
 	int nb = -1;
 	if (justify) {
@@ -923,7 +1001,7 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 		if (nb < 0 && o->hyphenate) {
 			/* second pass: with hyphenation points */
 			I.n = 0;
-			build_items(P, o, brks, from, to, &I, true);
+			build_items(P, o, brks, from, to, &I, true, &sh);
 			brk = mc_xrealloc(brk, (I.n + 1) * sizeof *brk);
 		}
 		if (nb < 0)
@@ -985,8 +1063,8 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 			}
 		}
 		bool hy = I.k[b].type == KP_PENALTY && I.p[b].what == IT_HYPHEN;
-		if (hy)
-			L += I.k[b].w;
+		if (I.k[b].type == KP_PENALTY)
+			L += I.k[b].w; /* a hyphen, or the last glyph's kerning */
 		double r = 0;
 		bool last_line = final && li == nb - 1;
 		if (L > lw && Z > 0) {
@@ -1001,10 +1079,16 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 		}
 		double shift = 0;
 		double natural = r < 0 ? L + r * Z : L;
+		/* right to left: lines start at the right, the first
+		 * line's indent too */
+		if (sh.rtl)
+			x0 = o->x;
 		if (o->align == PA_RIGHT)
 			shift = lw - natural;
 		else if (o->align == PA_CENTER)
 			shift = (lw - natural) / 2;
+		else if (sh.rtl)
+			shift = lw - (r > 0 ? L + r * Y : natural);
 		if (shift < 0)
 			shift = 0;
 		size_t nf = 0;
@@ -1021,7 +1105,7 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 		}
 		if (hy)
 			fr[nf++] = (frag){x, I.k[b].w, &I.p[b]};
-		emit_line(c, P, o, fr, nf, firstwin && li == 0);
+		emit_line(c, P, o, fr, nf, firstwin && li == 0, &sh, from);
 		size_t si = c->nslices - 1; /* emit_line's slice */
 		if (pl->n == 0)
 			pl->first = si;
@@ -1034,6 +1118,7 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 	free(brk);
 	free(I.k);
 	free(I.p);
+	pdf_shaped_free(&sh);
 	return final ? P->text.len : next;
 }
 

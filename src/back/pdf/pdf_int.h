@@ -218,6 +218,7 @@ typedef struct pdf_style {
 	int link;      /* into ctx->links, or -1 */
 	int8_t rise;   /* -1 subscript, 1 superscript */
 	bool strike, underline;
+	const char *lang; /* a span's own language (BCP 47), or NULL */
 } pdf_style;
 
 /* One line of the printed table of contents (toc.c): a part or a
@@ -406,6 +407,12 @@ double pdf_run_op(pdf_ctx *c, const char *text, const pdf_run *r,
  * x at baseline y; returns its width in points. */
 double pdf_text_op(pdf_ctx *c, int face, float size, uint32_t color, double x,
                    double y, uint8_t layer, const char *s, size_t n);
+/* The width of an OP_TEXT, in points. */
+double pdf_op_width(const pdf_op *o);
+/* Make op o (an OP_TEXT with its font and size set) show text s, in
+ * o->font or the one face fallback finds for its start; returns its
+ * width in points. */
+double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n);
 /* Width of text set in face (with fallback, shaped), in font-size units. */
 double pdf_text_width(pdf_ctx *c, int face, const char *s, size_t n);
 
@@ -472,6 +479,8 @@ typedef struct pdf_para_opts {
 	/* the language of the text (a BCP 47 tag): its hyphenation patterns
 	 * and line breaking rules; NULL: the document's (meta.lang) */
 	const char *lang;
+	/* its direction: MC_DIR_NONE from its first strong character */
+	mc_dir dir;
 	/* drawn at the first line's baseline, at marker_x */
 	const char *marker;
 	pdf_style marker_style;

@@ -437,3 +437,59 @@ double pdf_text_width(pdf_ctx *c, int face, const char *s, size_t n)
 	pdf_textline_free(&tl);
 	return w;
 }
+
+double pdf_op_width(const pdf_op *o)
+{
+	double w = 0;
+	if (o->kind == OP_TEXT && o->glyphs)
+		for (uint32_t i = 0; i < o->aux; i++)
+			w += o->glyphs[i].adv;
+	return w * o->size;
+}
+
+double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n)
+{
+	pdf_textline tl;
+	o->glyphs = NULL;
+	o->aux = 0;
+	o->text = "";
+	o->len = 0;
+	if (pdf_textline_make(c, o->font, s, n, NULL, &tl) || !tl.sh.nruns) {
+		pdf_textline_free(&tl);
+		return 0;
+	}
+	/* one face: the first run's (digits and leaders have one) */
+	const pdf_run *r = &tl.sh.runs[0];
+	uint32_t to = r->off + r->len;
+	for (size_t i = 1; i < tl.sh.nruns && tl.sh.runs[i].face == r->face &&
+	                   tl.sh.runs[i].level == r->level;
+	     i++)
+		to = tl.sh.runs[i].off + tl.sh.runs[i].len;
+	uint32_t ng = 0;
+	double w = 0;
+	pdf_glyph *g = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < tl.sh.nruns && tl.sh.runs[i].off < to; i++) {
+		uint32_t k;
+		double rw;
+		const pdf_glyph *rg = pdf_run_glyphs(c, &tl.sh.runs[i], 0, to,
+		                                     &k, &rw);
+		if (ng + k > cap) {
+			cap = (ng + k) * 2;
+			pdf_glyph *ng2 = mc_arena_alloc(c->arena, cap * sizeof *g);
+			if (ng)
+				memcpy(ng2, g, ng * sizeof *g);
+			g = ng2;
+		}
+		memcpy(g + ng, rg, k * sizeof *g);
+		ng += k;
+		w += rw;
+	}
+	o->font = (int16_t)r->face;
+	o->glyphs = g;
+	o->aux = ng;
+	o->text = mc_arena_strndup(c->arena, s, to);
+	o->len = to;
+	pdf_textline_free(&tl);
+	return w * o->size;
+}

@@ -149,8 +149,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 		const pdf_op *o = &c->ops[q];
 		if (o->kind != OP_TEXT)
 			continue;
-		double x = o->x + pdf_text_width(c, o->font, o->text, o->len) *
-		                          o->size;
+		double x = o->x + pdf_op_width(o);
 		if (x > end)
 			end = x;
 		base = o->y;
@@ -257,22 +256,16 @@ static void fill(pdf_ctx *c, const pdf_toc_entry *e, size_t page)
 	if (len <= 0)
 		return;
 	pdf_op *no = &c->ops[e->num_op];
-	int face = pdf_font_for(c, no->font, '0');
-	double w = pdf_text_width(c, face, num, (size_t)len) * no->size;
-	no->font = (int16_t)face;
+	double w = pdf_op_set_text(c, no, num, (size_t)len);
 	no->x = c->right - w;
-	no->text = mc_arena_strndup(c->arena, num, (size_t)len);
-	no->len = (uint32_t)len;
 
 	const char *unit = c->th->toc.leader;
 	size_t ul = strlen(unit);
 	if (!ul)
 		return;
 	pdf_op *lo = &c->ops[e->leader_op];
-	uint32_t cp = 0;
-	pdf_utf8_next(unit, ul, &cp);
-	int lf = pdf_font_for(c, lo->font & ~PF_BOLD, cp);
-	double uw = pdf_text_width(c, lf, unit, ul) * lo->size;
+	lo->font = (int16_t)(lo->font & ~PF_BOLD);
+	double uw = pdf_text_width(c, lo->font, unit, ul) * lo->size;
 	if (uw < 1)
 		return;
 	double gap = lo->size * 0.4;
@@ -287,10 +280,8 @@ static void fill(pdf_ctx *c, const pdf_toc_entry *e, size_t page)
 	for (size_t k = 0; k < reps; k++)
 		memcpy(t + k * ul, unit, ul);
 	t[reps * ul] = 0;
-	lo->font = (int16_t)lf;
 	lo->x = start;
-	lo->text = t;
-	lo->len = (uint32_t)(reps * ul);
+	pdf_op_set_text(c, lo, t, reps * ul);
 	lo->color = c->th->colors.muted;
 }
 
