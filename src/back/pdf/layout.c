@@ -184,6 +184,12 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 		case MC_STRIKE:
 			st.strike = true;
 			break;
+		case MC_SPAN:
+			/* another language: its shaping (and, ready for
+			 * tagging, its marked span) */
+			if (n->lang)
+				st.lang = n->lang;
+			break;
 		case MC_SUP:
 			st.rise = 1;
 			break;
@@ -326,6 +332,8 @@ static void paragraph(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_para_opts o = para_opts(c, x0, x1);
 	if (align != PA_JUSTIFY || o.align == PA_JUSTIFY)
 		o.align = align;
+	o.lang = mc_node_lang(c->doc, n);
+	o.dir = mc_node_dir(c->doc, n);
 	para_out(c, p, &o);
 	pdf_para_free(p);
 	pdf_space(c, after);
@@ -351,6 +359,8 @@ static void heading_para(pdf_ctx *c, const mc_node *n, double size,
 	o.hyphenate = false;
 	o.keep_lines = true;
 	o.leading = 1.25;
+	o.lang = mc_node_lang(c->doc, n);
+	o.dir = mc_node_dir(c->doc, n);
 	para_out(c, p, &o);
 	pdf_para_free(p);
 	keep_prev(c);

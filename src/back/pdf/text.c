@@ -126,20 +126,21 @@ static int shape_run(pdf_ctx *c, hb_buffer_t *buf, const char *text, size_t n,
 	}
 	/* each cluster's text goes with its first glyph in logical order:
 	 * the run's glyphs are in visual order, so for right to left runs
-	 * that is the last of the cluster's glyphs */
+	 * that is the last of the cluster's glyphs.  Clusters are monotone
+	 * (HarfBuzz's default cluster level), so a cluster ends where the
+	 * next one in logical order starts. */
 	uint32_t end = r->off + r->len;
-	for (unsigned j = 0; j < ng; j++) {
-		unsigned i = r->level & 1 ? ng - 1 - j : j;
+	bool rtl = r->level & 1;
+	unsigned j = 0;
+	while (j < ng) {
+		unsigned i = rtl ? ng - 1 - j : j;
 		uint32_t cl = r->g[i].cl;
-		unsigned prev = r->level & 1 ? i + 1 : i - 1;
-		if (j > 0 && r->g[prev].cl == cl)
-			continue;
-		/* the cluster ends where the next larger cluster starts */
-		uint32_t next = end;
-		for (unsigned m = 0; m < ng; m++)
-			if (r->g[m].cl > cl && r->g[m].cl < next)
-				next = r->g[m].cl;
-		r->g[i].ncl = next - cl;
+		unsigned k = j + 1;
+		while (k < ng && r->g[rtl ? ng - 1 - k : k].cl == cl)
+			k++;
+		uint32_t next = k < ng ? r->g[rtl ? ng - 1 - k : k].cl : end;
+		r->g[i].ncl = next > cl ? next - cl : 0;
+		j = k;
 	}
 	return 0;
 }
