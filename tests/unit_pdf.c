@@ -861,6 +861,112 @@ static void test_face_render(void)
 	mc_theme_free(theme);
 }
 
+/* Shape text (language lang) and show it with pdf_font_show on one
+ * page of a PDF made here, the fonts finished: the PDF into out.
+ * Returns 0 or -1. */
+static int show_text(const mc_theme *theme, const char *text,
+                     const char *lang, mc_buf *out)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "show");
+	mc_doc *doc = NULL;
+	char src[64];
+	snprintf(src, sizeof src, "---\nlang: %s\n---\n\nx\n", lang);
+	mc_front_opts fo = {NULL, 3};
+	if (mc_front_parse_buffer(src, strlen(src), "show.md", NULL, &fo, &d,
+	                          &doc))
+		return -1;
+	pdf_ctx c;
+	memset(&c, 0, sizeof c);
+	c.doc = doc;
+	c.th = theme;
+	c.diag = &d;
+	c.arena = mc_arena_new();
+	int rc = -1;
+	c.pdf = HPDF_New(NULL, NULL);
+	if (!c.pdf || HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL) != HPDF_OK ||
+	    pdf_fonts_init(&c))
+		goto out;
+	HPDF_Page pg = HPDF_AddPage(c.pdf);
+	if (!pg || HPDF_Page_BeginText(pg) != HPDF_OK)
+		goto out;
+	size_t n = strlen(text);
+	pdf_span sp = {0, (uint32_t)n, PF_BODY, NULL};
+	pdf_shaped sh;
+	int bad = pdf_shape(&c, text, n, &sp, 1, lang, MC_DIR_NONE, &sh);
+	/* lines of at most 40 glyphs each, runs in logical order */
+	double y = 800;
+	for (size_t r = 0; !bad && r < sh.nruns; r++) {
+		const pdf_run *run = &sh.runs[r];
+		for (size_t i = 0; i < run->ng && !bad; i += 40) {
+			size_t k = run->ng - i < 40 ? run->ng - i : 40;
+			HPDF_Page_SetTextMatrix(pg, 1, 0, 0, 1, 40, (HPDF_REAL)y);
+			y -= 14;
+			if (y < 40)
+				y = 800;
+			bad = pdf_font_show(&c, pg, run->face, 10, true,
+			                    run->g + i, k, text, n);
+		}
+	}
+	pdf_shaped_free(&sh);
+	if (bad || HPDF_Page_EndText(pg) != HPDF_OK || pdf_fonts_finish(&c) ||
+	    HPDF_SaveToStream(c.pdf) != HPDF_OK)
+		goto out;
+	HPDF_ResetStream(c.pdf);
+	for (;;) {
+		HPDF_BYTE buf[4096];
+		HPDF_UINT32 got = sizeof buf;
+		HPDF_STATUS st = HPDF_ReadFromStream(c.pdf, buf, &got);
+		if (got > 0)
+			mc_buf_put(out, buf, got);
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK)
+			goto out;
+	}
+	rc = 0;
+out:
+	pdf_fonts_free(&c);
+	if (c.pdf)
+		HPDF_Free(c.pdf);
+	mc_arena_free(c.arena);
+	mc_doc_free(doc);
+	return rc;
+}
+
+/* Many CJK glyphs (their CIDs far from first-use order, more than one
+ * hash table's worth), Arabic and Latin text shown glyph run by glyph
+ * run, as page content and fonts. */
+static void test_face_show(void)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "theme");
+	mc_theme *theme = NULL;
+	if (mc_theme_load(NULL, &theme, &d))
+		return;
+	mc_buf text = MC_BUF_INIT;
+	mc_buf_puts(&text, "Latin text, ");
+	for (uint32_t cp = 0x4E00; cp < 0x4E00 + 3 * 700; cp += 3) {
+		char u[4];
+		mc_buf_put(&text, u, mc_utf8_put(cp, u));
+	}
+	mc_buf_puts(&text, "、ひらがなとカタカナ。 مرحبا بالعالم و السلام\n");
+	mc_buf_putc(&text, 0);
+	mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
+	int ra = show_text(theme, text.data, "ja", &a);
+	int rb = show_text(theme, text.data, "ja", &b);
+	check(ra == 0 && rb == 0 && same(&a, &b),
+	      "show: 700 Han glyphs, kana, Arabic and Latin shown and "
+	      "embedded, the same bytes twice (%zu bytes)", a.len);
+	check(contains(&a, "/CIDFontType0C") && contains(&a, "NotoSansCJKjp") &&
+	              contains(&a, "/CIDToGIDMap "),
+	      "show: a CIDFontType0 (Noto Sans CJK JP) and CIDFontType2s");
+	mc_buf_free(&a);
+	mc_buf_free(&b);
+	mc_buf_free(&text);
+	mc_theme_free(theme);
+}
+
 static void test_face(void)
 {
 	pdf_cache *k = pdf_cache_create();
@@ -870,6 +976,7 @@ static void test_face(void)
 	test_face_cff(k);
 	pdf_cache_destroy(k);
 	test_face_render();
+	test_face_show();
 }
 
 int main(void)

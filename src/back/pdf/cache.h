@@ -28,8 +28,8 @@ typedef struct pdf_face_ref {
 /* Returns NULL if fontconfig cannot be initialised. */
 pdf_cache *pdf_cache_create(void);
 void pdf_cache_destroy(pdf_cache *k);
-/* The usable (OpenType with TrueType or CFF outlines, not colour) face fontconfig matches for family
- * with that weight and slant.  Returns 0 and fills *out (*exact: it is
+/* The usable face (OpenType with TrueType or CFF outlines, not colour)
+ * fontconfig matches for family with that weight and slant.  Returns 0 and fills *out (*exact: it is
  * the family asked for, not a substitute), or -1 if there is none. */
 int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
                     bool italic, pdf_face_ref *out, bool *exact);

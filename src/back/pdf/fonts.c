@@ -88,7 +88,7 @@ int pdf_fonts_init(pdf_ctx *c)
 			                    s & PF_ITALIC, &r, &exact)) {
 				if (s == 0) {
 					mc_error(c->diag, 0, 0,
-					         "no TrueType font found for "
+					         "no usable font found for "
 					         "\"%s\" (install fonts-dejavu-core)",
 					         fam[g]);
 					return -1;
@@ -564,7 +564,7 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 		/* the PDF advances by /W (pdf_face_width); the shaper by
 		 * adv; an adjustment too small to write is carried on, so
 		 * rounding errors do not add up along the run */
-		double w = pdf_face_width(e->face, q->gid);
+		double w = pdf_face_width(e->face, cid ? q->gid : 0);
 		pend = before + q->adv * 1000 - w - q->dx * 1000;
 	}
 	if (open)
