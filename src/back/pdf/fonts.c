@@ -406,11 +406,12 @@ static unsigned cid_of(pdf_emb *e, uint32_t gid, const char *text, size_t n)
 	}
 	if (n > 64)
 		n = 0; /* no ligature is that long: a guard */
-	if (gid == 0 || gid >= e->face->nglyphs)
-		return 0; /* .notdef */
+	if (gid >= e->face->nglyphs)
+		gid = 0;
 	size_t h = emb_probe(e, gid);
-	if (e->hval[h]) {
-		unsigned i = e->hval[h];
+	if (gid == 0 || e->hval[h]) {
+		/* .notdef (a character no face has) is entry 0, CID 0 */
+		unsigned i = gid ? e->hval[h] : 0;
 		if (!e->tlen[i] && n) {
 			e->toff[i] = (uint32_t)e->texts.len;
 			e->tlen[i] = (uint16_t)n;
@@ -648,7 +649,7 @@ static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 	               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	               "1 begincodespacerange\n<0000> <FFFF>\n"
 	               "endcodespacerange\n");
-	size_t i = 1;
+	size_t i = 0;
 	while (i < e->n) {
 		size_t k = 0, j = i;
 		while (j < e->n && k < 100)
