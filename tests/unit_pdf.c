@@ -8,7 +8,8 @@
 #include "back/pdf/cache.h"
 #include "back/pdf/hyph.h"
 #include "back/pdf/pdf_int.h"
-#include "back/pdf/ttf.h"
+#include "back/pdf/cff.h"
+#include "back/pdf/face.h"
 #include "front/front.h"
 #include "model/model.h"
 #include "theme/theme.h"
@@ -636,7 +637,7 @@ static void test_hyph_compound(void)
 	pdf_hyph_free(h);
 }
 
-/* ---- TrueType reading and subsetting (ttf.c) ---- */
+/* ---- faces read and subset by HarfBuzz (face.c, cff.c) ---- */
 
 static uint32_t rd32(const unsigned char *p)
 {
@@ -644,58 +645,338 @@ static uint32_t rd32(const unsigned char *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-static void test_ttf(void)
+/* The number of glyphs in a TrueType font file (maxp), 0 if unreadable;
+ * *sum the sum of its 32-bit words. */
+static unsigned tt_glyphs(const mc_buf *f, uint32_t *sum)
 {
-	pdf_cache *k = pdf_cache_create();
+	const unsigned char *u = (const unsigned char *)f->data;
+	unsigned nglyphs = 0;
+	*sum = 0;
+	if (f->len < 12)
+		return 0;
+	for (size_t i = 0; i + 4 <= f->len; i += 4)
+		*sum += rd32(u + i);
+	unsigned nt = (unsigned)u[4] << 8 | u[5];
+	for (unsigned i = 0; i < nt && 12 + 16 * (i + 1) <= f->len; i++)
+		if (!memcmp(u + 12 + 16 * i, "maxp", 4)) {
+			uint32_t o = rd32(u + 12 + 16 * i + 8);
+			if (o + 6 <= f->len)
+				nglyphs = (unsigned)u[o + 4] << 8 | u[o + 5];
+		}
+	return nglyphs;
+}
+
+static bool has_tag(const mc_buf *f, const char *tag)
+{
+	const unsigned char *u = (const unsigned char *)f->data;
+	unsigned nt = f->len >= 12 ? ((unsigned)u[4] << 8 | u[5]) : 0;
+	for (unsigned i = 0; i < nt && 12 + 16 * (i + 1) <= f->len; i++)
+		if (!memcmp(u + 12 + 16 * i, tag, 4))
+			return true;
+	return false;
+}
+
+static void test_face_truetype(pdf_cache *k)
+{
 	pdf_face_ref r;
 	bool exact = false;
-	if (!k || pdf_cache_match(k, "DejaVu Sans", false, false, &r, &exact) ||
+	if (pdf_cache_match(k, "DejaVu Sans", false, false, &r, &exact) ||
 	    !exact) {
-		printf("SKIP: ttf: DejaVu Sans is not installed\n");
-		pdf_cache_destroy(k);
+		printf("SKIP: face: DejaVu Sans is not installed\n");
 		return;
 	}
-	const pdf_ttf *t = pdf_cache_ttf(k, r.path, r.index);
-	if (!check(t != NULL, "ttf: DejaVu Sans reads")) {
-		pdf_cache_destroy(k);
+	const pdf_face *t = pdf_cache_face(k, r.path, r.index);
+	if (!check(t != NULL && !t->cff, "face: DejaVu Sans reads, TrueType"))
 		return;
-	}
-	check(pdf_cache_ttf(k, r.path, r.index) == t,
-	      "ttf: the cache reads a file once");
-	unsigned ga = pdf_ttf_glyph(t, 'A'), gx = pdf_ttf_glyph(t, 0x2192);
-	check(ga && gx && pdf_ttf_glyph(t, 0x10FFFD) == 0,
-	      "ttf: cmap finds A and an arrow, not a private-use plane "
+	check(pdf_cache_face(k, r.path, r.index) == t,
+	      "face: the cache reads a file once");
+	check(!strcmp(t->psname, "DejaVuSans") && t->upem == 2048,
+	      "face: PostScript name and units per em from HarfBuzz (%s, %u)",
+	      t->psname, t->upem);
+	check(t->ascent > 700 && t->ascent < 1000 && t->descent < -150 &&
+	              t->descent > -300 && t->capheight > 650 &&
+	              t->capheight < 760 && t->bbox[2] > t->bbox[0] &&
+	              t->bbox[3] > t->bbox[1] && (t->flags & 32) &&
+	              t->italic == 0,
+	      "face: descriptor values (ascent %d, descent %d, cap height "
+	      "%d, bbox %d %d %d %d, flags %d)",
+	      t->ascent, t->descent, t->capheight, t->bbox[0], t->bbox[1],
+	      t->bbox[2], t->bbox[3], t->flags);
+	unsigned ga = pdf_face_glyph(t, 'A'), gx = pdf_face_glyph(t, 0x2192);
+	check(ga && gx && pdf_face_glyph(t, 0x10FFFD) == 0,
+	      "face: cmap finds A and an arrow, not a private-use plane "
 	      "character");
-	check(pdf_ttf_width(t, ga) == 684, "ttf: A is 684/1000 em wide (%d)",
-	      pdf_ttf_width(t, ga));
+	check(pdf_face_width(t, ga) == 684, "face: A is 684/1000 em wide (%d)",
+	      pdf_face_width(t, ga));
 	/* a composite glyph (À is A + grave): its components come along */
-	unsigned gc = pdf_ttf_glyph(t, 0x00C0);
-	uint16_t gids[3] = {0, (uint16_t)ga, (uint16_t)gc};
-	mc_buf f = MC_BUF_INIT;
-	bool ok = pdf_ttf_subset(t, gids, 3, &f) == 0 && f.len > 12;
+	unsigned gc = pdf_face_glyph(t, 0x00C0);
+	uint16_t gids[3] = {0, (uint16_t)gc, (uint16_t)ga};
+	pdf_subset sub, sub2;
+	const char *why = "";
+	bool ok = pdf_face_subset(t, gids, 3, &sub, &why) == 0;
+	check(ok, "face: TrueType subset (%s)", ok ? "ok" : why);
 	uint32_t sum = 0;
-	unsigned nglyphs = 0;
-	if (ok) {
-		const unsigned char *u = (const unsigned char *)f.data;
-		for (size_t i = 0; i + 4 <= f.len; i += 4)
-			sum += rd32(u + i);
-		unsigned nt = (unsigned)u[4] << 8 | u[5];
-		for (unsigned i = 0; i < nt && 12 + 16 * (i + 1) <= f.len; i++)
-			if (!memcmp(u + 12 + 16 * i, "maxp", 4)) {
-				uint32_t o = rd32(u + 12 + 16 * i + 8);
-				if (o + 6 <= f.len)
-					nglyphs = (unsigned)u[o + 4] << 8 |
-					          u[o + 5];
-			}
-	}
+	unsigned ng = ok ? tt_glyphs(&sub.data, &sum) : 0;
 	check(ok && sum == 0xB1B0AFBAu,
-	      "ttf: the subset's checksum adjustment is right (%zu bytes)",
-	      f.len);
-	check(nglyphs > 3 && nglyphs < 10,
-	      "ttf: the subset holds the glyphs asked for and the "
-	      "components of composites (%u)", nglyphs);
-	mc_buf_free(&f);
+	      "face: the subset's checksum adjustment is right (%zu bytes)",
+	      sub.data.len);
+	check(ng > 3 && ng < 10,
+	      "face: the subset holds the glyphs asked for and the "
+	      "components of composites (%u)", ng);
+	check(ok && sub.newgid[0] == 0 && sub.newgid[1] != sub.newgid[2] &&
+	              sub.newgid[1] > 0 && sub.newgid[1] < ng &&
+	              sub.newgid[2] > 0 && sub.newgid[2] < ng,
+	      "face: new glyph numbers for each glyph asked for");
+	check(ok && !has_tag(&sub.data, "GSUB") && !has_tag(&sub.data, "GPOS") &&
+	              !has_tag(&sub.data, "cmap") && !has_tag(&sub.data, "fpgm") &&
+	              !has_tag(&sub.data, "prep") && has_tag(&sub.data, "glyf"),
+	      "face: no layout tables, cmap nor hinting in the subset");
+	bool ok2 = pdf_face_subset(t, gids, 3, &sub2, &why) == 0;
+	check(ok && ok2 && same(&sub.data, &sub2.data),
+	      "face: subsetting twice gives the same bytes");
+	pdf_subset_free(&sub);
+	pdf_subset_free(&sub2);
+	uint16_t bad[2] = {0, 0xFFFF};
+	int rbad = pdf_face_subset(t, bad, 2, &sub, &why);
+	check(rbad == -1, "face: a glyph out of range fails the subset (%s)",
+	      why);
+	pdf_subset_free(&sub);
+}
+
+static void test_face_cff(pdf_cache *k)
+{
+	pdf_face_ref r;
+	bool exact = false;
+	if (pdf_cache_match(k, "Noto Sans CJK JP", false, false, &r, &exact) ||
+	    !exact) {
+		printf("SKIP: face: Noto Sans CJK JP is not installed\n");
+		return;
+	}
+	const pdf_face *t = pdf_cache_face(k, r.path, r.index);
+	if (!check(t != NULL && t->cff && t->cffinfo.cid_keyed,
+	           "face: Noto Sans CJK JP reads, CID-keyed CFF"))
+		return;
+	check(!strcmp(t->cffinfo.registry, "Adobe") &&
+	              !strcmp(t->cffinfo.ordering, "Identity"),
+	      "face: its ROS (%s-%s-%d)", t->cffinfo.registry,
+	      t->cffinfo.ordering, t->cffinfo.supplement);
+	static const uint32_t cps[] = {0x4E2D, 0x6587, 0x3042, 0x8A9E, 'A'};
+	enum { N = sizeof cps / sizeof *cps + 1 };
+	uint16_t gids[N] = {0};
+	bool all = true;
+	for (size_t i = 1; i < N; i++) {
+		gids[i] = (uint16_t)pdf_face_glyph(t, cps[i - 1]);
+		all = all && gids[i] && pdf_face_cid(t, gids[i]);
+	}
+	check(all && pdf_face_width(t, gids[1]) == 1000,
+	      "face: CJK glyphs, each with a CID, 1 em wide (%d)",
+	      pdf_face_width(t, gids[1]));
+	pdf_subset sub;
+	const char *why = "";
+	bool ok = pdf_face_subset(t, gids, N, &sub, &why) == 0;
+	if (!check(ok, "face: CFF subset, checked against the CIDs (%s)",
+	           ok ? "ok" : why)) {
+		pdf_subset_free(&sub);
+		return;
+	}
+	pdf_cff cf;
+	bool rd = pdf_cff_read((const uint8_t *)sub.data.data, sub.data.len,
+	                       &cf) == 0;
+	bool cids = rd && cf.cid_keyed && cf.nglyphs >= N;
+	for (size_t i = 0; cids && i < N; i++)
+		cids = sub.newgid[i] < cf.nglyphs &&
+		       cf.cid[sub.newgid[i]] == pdf_face_cid(t, gids[i]);
+	check(cids, "face: the bare CFF subset holds the %zu glyphs at their "
+	            "CIDs (%u glyphs, %zu bytes)", (size_t)N, cf.nglyphs,
+	      sub.data.len);
+	pdf_cff_free(&cf);
+	/* damaged tables: every truncation fails cleanly or reads */
+	int fails = 0;
+	for (size_t len = 0; len < sub.data.len; len++) {
+		uint8_t *cut = mc_xmalloc(len ? len : 1);
+		memcpy(cut, sub.data.data, len);
+		if (pdf_cff_read(cut, len, &cf))
+			fails++;
+		pdf_cff_free(&cf);
+		free(cut);
+	}
+	check(fails > 0, "cff: truncated tables are refused (%d of %zu)",
+	      fails, sub.data.len);
+	pdf_subset_free(&sub);
+
+	/* the document's language picks the face for Han */
+	pdf_face_ref rj, rc, rt;
+	const pdf_face *fj = NULL, *fc = NULL, *ft = NULL;
+	if (!pdf_cache_search(k, 0x6587, "ja", &rj))
+		fj = pdf_cache_face(k, rj.path, rj.index);
+	if (!pdf_cache_search(k, 0x6587, "zh-Hans-CN", &rc))
+		fc = pdf_cache_face(k, rc.path, rc.index);
+	if (!pdf_cache_search(k, 0x6587, "zh-Hant", &rt))
+		ft = pdf_cache_face(k, rt.path, rt.index);
+	check(fj && fc && ft && strstr(fj->psname, "CJKjp") &&
+	              strstr(fc->psname, "CJKsc") && strstr(ft->psname, "CJKtc"),
+	      "cache: the fallback search for Han follows the language "
+	      "(%s, %s, %s)",
+	      fj ? fj->psname : "-", fc ? fc->psname : "-",
+	      ft ? ft->psname : "-");
+}
+
+/* Arabic and CJK text drawn in the running header (pages after the
+ * first): the fonts embedded as subsets of both kinds. */
+static const char *SRC_CJK =
+	"---\ntitle: \"标题 日本語の文章です。 مرحبا بالعالم\"\nlang: ja\n"
+	"---\n\n"
+	"One.\n\n<div style=\"page-break-after: always\"></div>\n\n"
+	"Two.\n\n";
+
+static void test_face_render(void)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "theme");
+	mc_theme *theme = NULL;
+	if (mc_theme_load(NULL, &theme, &d))
+		return;
+	mc_buf src = MC_BUF_INIT;
+	mc_buf_puts(&src, SRC_CJK);
+	for (int i = 0; i < 120; i++)
+		mc_buf_puts(&src, "A paragraph to fill the pages.\n\n");
+	mc_buf_putc(&src, 0);
+	mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
+	int ra = render_src(theme, src.data, NULL, &a);
+	int rb = render_src(theme, src.data, NULL, &b);
+	check(ra == 0 && rb == 0 && same(&a, &b),
+	      "render: CJK and Arabic, two renders identical (%zu bytes)",
+	      a.len);
+	check(contains(&a, "/FontFile3") && contains(&a, "/CIDFontType0C") &&
+	              contains(&a, "/CIDFontType0") &&
+	              contains(&a, "NotoSansCJKjp"),
+	      "render: a CFF face embedded as a CIDFontType0 (Noto Sans CJK "
+	      "JP for a Japanese document)");
+	check(contains(&a, "/FontFile2") && contains(&a, "/CIDToGIDMap ") &&
+	              !contains(&a, "/CIDToGIDMap /Identity"),
+	      "render: TrueType faces with a CIDToGIDMap stream");
+	mc_buf_free(&a);
+	mc_buf_free(&b);
+	mc_buf_free(&src);
+	mc_theme_free(theme);
+}
+
+/* Shape text (language lang) and show it with pdf_font_show on one
+ * page of a PDF made here, the fonts finished: the PDF into out.
+ * Returns 0 or -1. */
+static int show_text(const mc_theme *theme, const char *text,
+                     const char *lang, mc_buf *out)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "show");
+	mc_doc *doc = NULL;
+	char src[64];
+	snprintf(src, sizeof src, "---\nlang: %s\n---\n\nx\n", lang);
+	mc_front_opts fo = {NULL, 3};
+	if (mc_front_parse_buffer(src, strlen(src), "show.md", NULL, &fo, &d,
+	                          &doc))
+		return -1;
+	pdf_ctx c;
+	memset(&c, 0, sizeof c);
+	c.doc = doc;
+	c.th = theme;
+	c.diag = &d;
+	c.arena = mc_arena_new();
+	int rc = -1;
+	c.pdf = HPDF_New(NULL, NULL);
+	if (!c.pdf || HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL) != HPDF_OK ||
+	    pdf_fonts_init(&c))
+		goto out;
+	HPDF_Page pg = HPDF_AddPage(c.pdf);
+	if (!pg || HPDF_Page_BeginText(pg) != HPDF_OK)
+		goto out;
+	size_t n = strlen(text);
+	pdf_span sp = {0, (uint32_t)n, PF_BODY, NULL};
+	pdf_shaped sh;
+	int bad = pdf_shape(&c, text, n, &sp, 1, lang, MC_DIR_NONE, &sh);
+	/* lines of at most 40 glyphs each, runs in logical order */
+	double y = 800;
+	for (size_t r = 0; !bad && r < sh.nruns; r++) {
+		const pdf_run *run = &sh.runs[r];
+		for (size_t i = 0; i < run->ng && !bad; i += 40) {
+			size_t k = run->ng - i < 40 ? run->ng - i : 40;
+			HPDF_Page_SetTextMatrix(pg, 1, 0, 0, 1, 40, (HPDF_REAL)y);
+			y -= 14;
+			if (y < 40)
+				y = 800;
+			bad = pdf_font_show(&c, pg, run->face, 10, true,
+			                    run->g + i, k, text, n);
+		}
+	}
+	pdf_shaped_free(&sh);
+	if (bad || HPDF_Page_EndText(pg) != HPDF_OK || pdf_fonts_finish(&c) ||
+	    HPDF_SaveToStream(c.pdf) != HPDF_OK)
+		goto out;
+	HPDF_ResetStream(c.pdf);
+	for (;;) {
+		HPDF_BYTE buf[4096];
+		HPDF_UINT32 got = sizeof buf;
+		HPDF_STATUS st = HPDF_ReadFromStream(c.pdf, buf, &got);
+		if (got > 0)
+			mc_buf_put(out, buf, got);
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK)
+			goto out;
+	}
+	rc = 0;
+out:
+	pdf_fonts_free(&c);
+	if (c.pdf)
+		HPDF_Free(c.pdf);
+	mc_arena_free(c.arena);
+	mc_doc_free(doc);
+	return rc;
+}
+
+/* Many CJK glyphs (their CIDs far from first-use order, more than one
+ * hash table's worth), Arabic and Latin text shown glyph run by glyph
+ * run, as page content and fonts. */
+static void test_face_show(void)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "theme");
+	mc_theme *theme = NULL;
+	if (mc_theme_load(NULL, &theme, &d))
+		return;
+	mc_buf text = MC_BUF_INIT;
+	mc_buf_puts(&text, "Latin text, ");
+	for (uint32_t cp = 0x4E00; cp < 0x4E00 + 3 * 700; cp += 3) {
+		char u[4];
+		mc_buf_put(&text, u, mc_utf8_put(cp, u));
+	}
+	mc_buf_puts(&text, "、ひらがなとカタカナ。 مرحبا بالعالم و السلام\n");
+	mc_buf_putc(&text, 0);
+	mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
+	int ra = show_text(theme, text.data, "ja", &a);
+	int rb = show_text(theme, text.data, "ja", &b);
+	check(ra == 0 && rb == 0 && same(&a, &b),
+	      "show: 700 Han glyphs, kana, Arabic and Latin shown and "
+	      "embedded, the same bytes twice (%zu bytes)", a.len);
+	check(contains(&a, "/CIDFontType0C") && contains(&a, "NotoSansCJKjp") &&
+	              contains(&a, "/CIDToGIDMap "),
+	      "show: a CIDFontType0 (Noto Sans CJK JP) and CIDFontType2s");
+	mc_buf_free(&a);
+	mc_buf_free(&b);
+	mc_buf_free(&text);
+	mc_theme_free(theme);
+}
+
+static void test_face(void)
+{
+	pdf_cache *k = pdf_cache_create();
+	if (!check(k != NULL, "cache: fontconfig initialises"))
+		return;
+	test_face_truetype(k);
+	test_face_cff(k);
 	pdf_cache_destroy(k);
+	test_face_render();
+	test_face_show();
 }
 
 int main(void)
@@ -705,7 +986,7 @@ int main(void)
 	test_sections();
 	test_hyph();
 	test_hyph_compound();
-	test_ttf();
+	test_face();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

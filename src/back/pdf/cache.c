@@ -21,8 +21,8 @@ typedef struct face {
 	char *path;
 	int index;
 	FcCharSet *cs;
-	bool parsed, ok; /* ttf read (ok: successfully) */
-	pdf_ttf ttf;
+	bool parsed, ok; /* file read (ok: successfully) */
+	pdf_face face;
 } face;
 
 typedef struct match_ent {
@@ -48,6 +48,7 @@ typedef struct hyph_lang {
 
 typedef struct search_ent {
 	uint32_t cp;
+	char lang[16]; /* fontconfig's form of the language asked for */
 	face *f; /* NULL: none */
 } search_ent;
 
@@ -98,7 +99,7 @@ void pdf_cache_destroy(pdf_cache *k)
 	for (size_t i = 0; i < k->nfaces; i++) {
 		face *f = k->faces[i];
 		if (f->ok)
-			pdf_ttf_close(&f->ttf);
+			pdf_face_close(&f->face);
 		if (f->cs)
 			FcCharSetDestroy(f->cs);
 		free(f->path);
@@ -123,20 +124,28 @@ void pdf_cache_destroy(pdf_cache *k)
 	free(k);
 }
 
-/* Is this face one we can embed?  TrueType outlines, not colour. */
+/* Is this face one we can embed?  OpenType with TrueType or CFF
+ * outlines, not colour, and not a variable CFF (CFF2). */
 static bool usable(FcPattern *p)
 {
 	FcChar8 *fmt = NULL, *file = NULL;
-	FcBool color = FcFalse;
+	FcBool b = FcFalse;
 	if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
 		return false;
-	if (FcPatternGetString(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch &&
-	    strcmp((const char *)fmt, "TrueType") != 0)
+	bool cff = false;
+	if (FcPatternGetString(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch) {
+		cff = !strcmp((const char *)fmt, "CFF");
+		if (!cff && strcmp((const char *)fmt, "TrueType") != 0)
+			return false;
+	}
+	if (FcPatternGetBool(p, FC_COLOR, 0, &b) == FcResultMatch && b)
 		return false;
-	if (FcPatternGetBool(p, FC_COLOR, 0, &color) == FcResultMatch && color)
+	if (cff && FcPatternGetBool(p, FC_VARIABLE, 0, &b) == FcResultMatch &&
+	    b)
 		return false;
 	const char *dot = strrchr((const char *)file, '.');
-	return dot && (!strcasecmp(dot, ".ttf") || !strcasecmp(dot, ".ttc"));
+	return dot && (!strcasecmp(dot, ".ttf") || !strcasecmp(dot, ".ttc") ||
+	               !strcasecmp(dot, ".otf") || !strcasecmp(dot, ".otc"));
 }
 
 /* The face record of a matched pattern (lock held). */
@@ -234,8 +243,43 @@ int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
 	return rc;
 }
 
-/* fontconfig's ranking of faces for cp (lock held). */
-static face *do_search(pdf_cache *k, uint32_t cp)
+/* A BCP 47 tag as fontconfig names languages, into out (16 bytes): the
+ * primary subtag in lower case, and for Chinese the orthography
+ * fontconfig tells apart (zh-cn, zh-tw, zh-hk, ...); "" for none. */
+static void fc_lang(const char *tag, char out[16])
+{
+	char t[32];
+	size_t n = 0;
+	out[0] = 0;
+	if (!tag)
+		return;
+	for (; tag[n] && n + 1 < sizeof t; n++) {
+		char ch = tag[n];
+		t[n] = ch == '_' ? '-' : (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32)
+		                                                   : ch;
+	}
+	t[n] = 0;
+	size_t p = strcspn(t, "-");
+	if (p == 0 || p > 8)
+		return;
+	if (p == 2 && !strncmp(t, "zh", 2)) {
+		const char *v = "zh-cn";
+		if (strstr(t, "-hk") || strstr(t, "-mo"))
+			v = "zh-hk";
+		else if (strstr(t, "-hant") || strstr(t, "-tw"))
+			v = "zh-tw";
+		else if (strstr(t, "-sg"))
+			v = "zh-sg";
+		memcpy(out, v, strlen(v) + 1);
+		return;
+	}
+	memcpy(out, t, p);
+	out[p] = 0;
+}
+
+/* fontconfig's ranking of faces for cp in language lang (fontconfig's
+ * form, "" for none; lock held). */
+static face *do_search(pdf_cache *k, uint32_t cp, const char *lang)
 {
 	FcPattern *pat = FcPatternCreate();
 	FcCharSet *cs = FcCharSetCreate();
@@ -246,6 +290,8 @@ static face *do_search(pdf_cache *k, uint32_t cp)
 	FcPatternAddCharSet(pat, FC_CHARSET, cs);
 	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
 	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
+	if (lang[0])
+		FcPatternAddString(pat, FC_LANG, (const FcChar8 *)lang);
 	FcConfigSubstitute(k->cfg, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	FcResult res;
@@ -270,18 +316,22 @@ out:
 	return found;
 }
 
-int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out)
+int pdf_cache_search(pdf_cache *k, uint32_t cp, const char *lang,
+                     pdf_face_ref *out)
 {
+	char fl[16];
+	fc_lang(lang, fl);
 	pthread_mutex_lock(&k->mu);
 	search_ent *e = NULL;
 	for (size_t i = 0; i < k->nsearches && !e; i++)
-		if (k->searches[i].cp == cp)
+		if (k->searches[i].cp == cp && !strcmp(k->searches[i].lang, fl))
 			e = &k->searches[i];
 	if (!e) {
 		GROW(k->searches, k->nsearches, k->capsearches);
 		e = &k->searches[k->nsearches++];
 		e->cp = cp;
-		e->f = do_search(k, cp);
+		memcpy(e->lang, fl, sizeof fl);
+		e->f = do_search(k, cp, fl);
 	}
 	int rc = -1;
 	if (e->f) {
@@ -292,7 +342,7 @@ int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out)
 	return rc;
 }
 
-const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index)
+const pdf_face *pdf_cache_face(pdf_cache *k, const char *path, int index)
 {
 	pthread_mutex_lock(&k->mu);
 	face *f = NULL;
@@ -300,14 +350,14 @@ const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index)
 		if (k->faces[i]->index == index &&
 		    !strcmp(k->faces[i]->path, path))
 			f = k->faces[i];
-	const pdf_ttf *t = NULL;
+	const pdf_face *t = NULL;
 	if (f) {
 		if (!f->parsed) {
 			f->parsed = true;
-			f->ok = pdf_ttf_open(&f->ttf, f->path, f->index) == 0;
+			f->ok = pdf_face_open(&f->face, f->path, f->index) == 0;
 		}
 		if (f->ok)
-			t = &f->ttf;
+			t = &f->face;
 	}
 	pthread_mutex_unlock(&k->mu);
 	return t;

@@ -1,6 +1,6 @@
 /*
  * cache.h - what the PDF backend keeps between the documents of one run:
- * the fontconfig set-up and its answers, parsed font files and the
+ * the fontconfig set-up and its answers, font faces and the
  * hyphenation patterns.  Nothing in it depends on a document, and every
  * call is safe from several threads at once (one mutex inside; what it
  * hands out is never changed afterwards), so output never depends on
@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ttf.h"
+#include "face.h"
 
 typedef struct pdf_cache pdf_cache;
 
@@ -28,15 +28,19 @@ typedef struct pdf_face_ref {
 /* Returns NULL if fontconfig cannot be initialised. */
 pdf_cache *pdf_cache_create(void);
 void pdf_cache_destroy(pdf_cache *k);
-/* The usable (TrueType, not colour) face fontconfig matches for family
- * with that weight and slant.  Returns 0 and fills *out (*exact: it is
+/* The usable face (OpenType with TrueType or CFF outlines, not colour)
+ * fontconfig matches for family with that weight and slant.  Returns 0 and fills *out (*exact: it is
  * the family asked for, not a substitute), or -1 if there is none. */
 int pdf_cache_match(pdf_cache *k, const char *family, bool bold,
                     bool italic, pdf_face_ref *out, bool *exact);
-/* The best ranked usable face that has code point cp: 0 or -1. */
-int pdf_cache_search(pdf_cache *k, uint32_t cp, pdf_face_ref *out);
-/* The parsed font file of a face, or NULL if it cannot be read. */
-const pdf_ttf *pdf_cache_ttf(pdf_cache *k, const char *path, int index);
+/* The best ranked usable face that has code point cp, for text in
+ * language lang (a BCP 47 tag, or NULL): fontconfig prefers faces made
+ * for the language (Noto Sans CJK JP for Japanese Han, SC for Chinese).
+ * Returns 0 or -1. */
+int pdf_cache_search(pdf_cache *k, uint32_t cp, const char *lang,
+                     pdf_face_ref *out);
+/* The face read from its file (face.h), or NULL if it cannot be read. */
+const pdf_face *pdf_cache_face(pdf_cache *k, const char *path, int index);
 /* What text in a language (a BCP 47 tag) is hyphenated with: owned by
  * the cache, valid while it lives. */
 typedef struct pdf_hyph_ref {

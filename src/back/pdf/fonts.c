@@ -1,28 +1,31 @@
 /*
- * fonts.c - TrueType faces for the PDF backend: found with fontconfig from
+ * fonts.c - OpenType faces for the PDF backend: found with fontconfig from
  * the theme's family names, a fallback face for every character the chosen
- * face lacks, and each font file used embedded as a subset (Type0 font,
- * CIDFontType2, Identity-H) of the glyphs drawn.
+ * face lacks, and each font file used embedded as a subset (hb-subset) of
+ * the glyphs drawn: a Type0 font, Identity-H, over a CIDFontType2
+ * (TrueType outlines) or a CIDFontType0 (CFF outlines, e.g. Noto CJK).
  *
- * A face's file is read (through the cache, cache.c; parsed by ttf.c) only
+ * A face's file is read (through the cache, cache.c; by face.c) only
  * when a glyph of it is first measured, and embedded only if text is drawn
  * in it, so a document that never uses bold italic mono does not embed
  * it.  Coverage comes from fontconfig's charset of each face (no glyph is
  * ever drawn from a face that lacks it, so nothing prints as a blank box).
  * The fallback order: the regular face of the same family, the body and
  * heading faces, the theme's `fonts.fallback` families that are installed,
- * then whatever installed TrueType face fontconfig ranks best for the
- * character.  Only TrueType outlines are taken (no CFF, no colour
- * bitmaps).
+ * then whatever installed face fontconfig ranks best for the character
+ * (in the document's language).  TrueType and CFF outlines are taken, no
+ * colour fonts.
  *
- * Text is shown as 2-byte CIDs: each font numbers the code points drawn
- * in the order they are first drawn (CID 0 is .notdef), and the subset's
- * glyph i is the glyph of CID i, so the ToUnicode map gives every CID
- * back its own character even where two characters share a glyph.
+ * Text is shown as 2-byte CIDs, one per glyph (see pdf_emb): a TrueType
+ * font numbers the glyphs in the order first drawn and maps the numbers
+ * to the subset's glyphs with a /CIDToGIDMap; a CFF font is shown by the
+ * CIDs its own charset gives the glyphs (or by glyph number, kept by the
+ * subset, when it is not CID-keyed).  The ToUnicode map gives each CID
+ * the text of the first cluster drawn with it.
  */
 #include "pdf_int.h"
 #include "cache.h"
-#include "ttf.h"
+#include "face.h"
 #include "../../util/utf8.h"
 
 #include <hpdf_objects.h>
@@ -85,7 +88,7 @@ int pdf_fonts_init(pdf_ctx *c)
 			                    s & PF_ITALIC, &r, &exact)) {
 				if (s == 0) {
 					mc_error(c->diag, 0, 0,
-					         "no TrueType font found for "
+					         "no usable font found for "
 					         "\"%s\" (install fonts-dejavu-core)",
 					         fam[g]);
 					return -1;
@@ -126,6 +129,7 @@ void pdf_fonts_free(pdf_ctx *c)
 	F->n = 0;
 	for (int i = 0; i < F->nemb; i++) {
 		free(F->emb[i].gids);
+		free(F->emb[i].cids);
 		free(F->emb[i].toff);
 		free(F->emb[i].tlen);
 		mc_buf_free(&F->emb[i].texts);
@@ -179,11 +183,13 @@ static void theme_fallbacks(pdf_ctx *c)
 	}
 }
 
-/* Any installed usable face that has cp, best ranked first. */
+/* Any installed usable face that has cp, best ranked first for the
+ * document's language. */
 static int search(pdf_ctx *c, uint32_t cp)
 {
 	pdf_face_ref r;
-	if (pdf_cache_search(c->fonts.cache, cp, &r))
+	const char *lang = c->doc ? c->doc->meta.lang : NULL;
+	if (pdf_cache_search(c->fonts.cache, cp, lang, &r))
 		return -1;
 	return add_face(c, &r);
 }
@@ -238,6 +244,27 @@ uint32_t pdf_font_bmp(pdf_ctx *c, uint32_t cp)
 	return 0xFFFD;
 }
 
+/* Is cp a CJK character (Han, kana, Hangul, CJK punctuation and
+ * forms), which Chinese, Japanese and Korean fonts draw differently? */
+static bool is_cjk(uint32_t cp)
+{
+	return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	       (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+/* Is the document in Chinese, Japanese or Korean? */
+static bool cjk_doc(const pdf_ctx *c)
+{
+	const char *l = c->doc ? c->doc->meta.lang : NULL;
+	if (!l)
+		return false;
+	size_t p = strcspn(l, "-_");
+	return (p == 2 && (!strncasecmp(l, "zh", 2) || !strncasecmp(l, "ja", 2) ||
+	                   !strncasecmp(l, "ko", 2))) ||
+	       (p == 3 && !strncasecmp(l, "yue", 3));
+}
+
 int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 {
 	pdf_fonts *F = &c->fonts;
@@ -247,6 +274,14 @@ int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 	for (int i = 0; i < 3; i++)
 		if (has(c, tries[i], cp))
 			return tries[i];
+	if (is_cjk(cp) && cjk_doc(c)) {
+		if (!F->lang_face_done) {
+			F->lang_face_done = true;
+			F->lang_face = search(c, cp);
+		}
+		if (F->lang_face >= 0 && has(c, F->lang_face, cp))
+			return F->lang_face;
+	}
 	if (cp_find(F->nohave, F->nnohave, cp))
 		return want;
 	if (!F->theme_fallbacks_done)
@@ -261,18 +296,18 @@ int pdf_font_for(pdf_ctx *c, int want, uint32_t cp)
 	return want;
 }
 
-/* The embedding slot of a parsed file, made on first use. */
-static int emb_slot(pdf_ctx *c, const pdf_ttf *t)
+/* The embedding slot of a face, made on first use. */
+static int emb_slot(pdf_ctx *c, const pdf_face *t)
 {
 	pdf_fonts *F = &c->fonts;
 	for (int i = 0; i < F->nemb; i++)
-		if (F->emb[i].ttf == t)
+		if (F->emb[i].face == t)
 			return i;
 	if (F->nemb >= PF_MAX)
 		return -1;
 	pdf_emb *e = &F->emb[F->nemb];
 	memset(e, 0, sizeof *e);
-	e->ttf = t;
+	e->face = t;
 	snprintf(e->name, sizeof e->name, "F%d", F->nemb + 1);
 	return F->nemb++;
 }
@@ -282,15 +317,15 @@ int pdf_font_slot(pdf_ctx *c, int f)
 	pdf_font *pf = &c->fonts.f[f];
 	if (pf->emb >= 0 || pf->failed)
 		return pf->emb;
-	const pdf_ttf *t = pdf_cache_ttf(c->fonts.cache, pf->path, pf->index);
+	const pdf_face *t = pdf_cache_face(c->fonts.cache, pf->path, pf->index);
 	if (t) {
-		pf->ttf = t;
+		pf->face = t;
 		pf->emb = emb_slot(c, t);
 		if (pf->emb >= 0)
 			return pf->emb;
 	}
-	mc_warn(c->diag, 0, 0, "could not read the font %s (not a TrueType "
-	        "font, or damaged)", pf->path);
+	mc_warn(c->diag, 0, 0, "could not read the font %s (not an OpenType "
+	        "font with TrueType or CFF outlines, or damaged)", pf->path);
 	pf->failed = true;
 	if (f < PF_NBASE && (f & 3)) {
 		/* a styled face: use the family's regular one */
@@ -298,7 +333,7 @@ int pdf_font_slot(pdf_ctx *c, int f)
 		if (r >= 0) {
 			pf->failed = false;
 			pf->emb = r;
-			pf->ttf = c->fonts.f[f & ~3].ttf;
+			pf->face = c->fonts.f[f & ~3].face;
 			FcCharSetDestroy(pf->cs);
 			pf->cs = FcCharSetCopy(c->fonts.f[f & ~3].cs);
 		}
@@ -312,8 +347,11 @@ double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp)
 	if (cp < PF_WCACHE && pf->wcache && pf->wcache[cp] >= 0)
 		return pf->wcache[cp];
 	double w = 0.5;
-	if (pdf_font_slot(c, f) >= 0)
-		w = pdf_ttf_width(pf->ttf, pdf_ttf_glyph(pf->ttf, cp)) / 1000.0;
+	if (pdf_font_slot(c, f) >= 0) {
+		const pdf_face *t = pf->face;
+		w = hb_font_get_glyph_h_advance(t->hb, pdf_face_glyph(t, cp)) /
+		    (double)t->upem;
+	}
 	if (cp < PF_WCACHE) {
 		if (!pf->wcache) {
 			pf->wcache = mc_xmalloc(PF_WCACHE * sizeof(float));
@@ -325,11 +363,45 @@ double pdf_glyph_width(pdf_ctx *c, int f, uint32_t cp)
 	return w;
 }
 
-/* The CID of glyph gid in embedded font e, assigned on first use; text
- * (n bytes, may be 0) is what it stands for, kept from its first use
- * that has any. */
+/* The entry of glyph gid drawn for text (n bytes) in e's hash table:
+ * where it is, or the empty slot where it would go.  In a TrueType font
+ * a glyph drawn for different texts (an Indic vowel sign reordered in
+ * front of different consonants, a glyph shared by two characters) gets
+ * an entry, and a CID, per text, so the ToUnicode map gives each its
+ * own; in a CFF font the charset fixes one CID per glyph, whose text is
+ * that of its first use. */
+static size_t emb_probe(const pdf_emb *e, uint32_t gid, const char *text,
+                        size_t n)
+{
+	size_t h = (gid * 2654435761u) & (e->hcap - 1);
+	while (e->hval[h]) {
+		unsigned i = e->hval[h];
+		if (e->hkey[h] == gid &&
+		    (e->face->cff ||
+		     (e->tlen[i] == n &&
+		      !memcmp(e->texts.data + e->toff[i], text, n))))
+			break;
+		h = (h + 1) & (e->hcap - 1);
+	}
+	return h;
+}
+
+/* The CID of glyph gid drawn for text (n bytes, may be 0) in embedded
+ * font e, assigned on first use (see pdf_emb and emb_probe). */
 static unsigned cid_of(pdf_emb *e, uint32_t gid, const char *text, size_t n)
 {
+	if (!e->n) { /* entry 0 is .notdef, CID 0 */
+		e->cap = 256;
+		e->gids = mc_xmalloc(e->cap * sizeof *e->gids);
+		e->cids = mc_xmalloc(e->cap * sizeof *e->cids);
+		e->toff = mc_xmalloc(e->cap * sizeof *e->toff);
+		e->tlen = mc_xmalloc(e->cap * sizeof *e->tlen);
+		e->gids[0] = 0;
+		e->cids[0] = 0;
+		e->toff[0] = 0;
+		e->tlen[0] = 0;
+		e->n = 1;
+	}
 	if ((e->n + 1) * 2 >= e->hcap) {
 		/* (re)build the hash table at twice the size */
 		size_t cap = e->hcap ? e->hcap * 2 : 256;
@@ -348,44 +420,47 @@ static unsigned cid_of(pdf_emb *e, uint32_t gid, const char *text, size_t n)
 	}
 	if (n > 64)
 		n = 0; /* no ligature is that long: a guard */
-	size_t h = (gid * 2654435761u) & (e->hcap - 1);
-	while (e->hval[h]) {
-		if (e->hkey[h] == gid) {
-			unsigned cid = e->hval[h];
-			if (!e->tlen[cid] && n) {
-				e->toff[cid] = (uint32_t)e->texts.len;
-				e->tlen[cid] = (uint16_t)n;
-				mc_buf_put(&e->texts, text, n);
-			}
-			return cid;
+	if (!text)
+		n = 0;
+	if (gid >= e->face->nglyphs)
+		gid = 0;
+	if (gid == 0) {
+		/* .notdef (a character no face has) is entry 0, CID 0 */
+		if (!e->tlen[0] && n) {
+			e->toff[0] = (uint32_t)e->texts.len;
+			e->tlen[0] = (uint16_t)n;
+			mc_buf_put(&e->texts, text, n);
 		}
-		h = (h + 1) & (e->hcap - 1);
+		return 0;
 	}
-	if (e->n >= 0xFFFF || gid > 0xFFFF)
+	size_t h = emb_probe(e, gid, text, n);
+	if (e->hval[h]) {
+		unsigned i = e->hval[h];
+		if (!e->tlen[i] && n) { /* CFF: the first text known */
+			e->toff[i] = (uint32_t)e->texts.len;
+			e->tlen[i] = (uint16_t)n;
+			mc_buf_put(&e->texts, text, n);
+		}
+		return e->cids[i];
+	}
+	if (e->n >= 0xFFFF)
 		return 0; /* no CID left: .notdef */
-	if (!e->n) { /* CID 0 is .notdef */
-		e->cap = 256;
-		e->gids = mc_xmalloc(e->cap * sizeof *e->gids);
-		e->toff = mc_xmalloc(e->cap * sizeof *e->toff);
-		e->tlen = mc_xmalloc(e->cap * sizeof *e->tlen);
-		e->gids[0] = 0;
-		e->toff[0] = 0;
-		e->tlen[0] = 0;
-		e->n = 1;
-	}
 	if (e->n >= e->cap) {
 		e->cap *= 2;
 		e->gids = mc_xrealloc(e->gids, e->cap * sizeof *e->gids);
+		e->cids = mc_xrealloc(e->cids, e->cap * sizeof *e->cids);
 		e->toff = mc_xrealloc(e->toff, e->cap * sizeof *e->toff);
 		e->tlen = mc_xrealloc(e->tlen, e->cap * sizeof *e->tlen);
 	}
-	unsigned cid = (unsigned)e->n++;
-	e->gids[cid] = (uint16_t)gid;
-	e->toff[cid] = (uint32_t)e->texts.len;
-	e->tlen[cid] = (uint16_t)n;
+	size_t i = e->n++;
+	unsigned cid = e->face->cff ? pdf_face_cid(e->face, gid) : (unsigned)i;
+	e->gids[i] = (uint16_t)gid;
+	e->cids[i] = (uint16_t)cid;
+	e->toff[i] = (uint32_t)e->texts.len;
+	e->tlen[i] = (uint16_t)n;
 	mc_buf_put(&e->texts, text, n);
 	e->hkey[h] = gid;
-	e->hval[h] = (uint16_t)cid;
+	e->hval[h] = (uint16_t)i;
 	return cid;
 }
 
@@ -420,7 +495,7 @@ hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem)
 {
 	if (pdf_font_slot(c, f) < 0)
 		return NULL;
-	const pdf_ttf *t = c->fonts.f[f].ttf;
+	const pdf_face *t = c->fonts.f[f].face;
 	*upem = t->upem;
 	return t->hb;
 }
@@ -441,7 +516,7 @@ static void put_num(mc_buf *b, double v)
 	mc_buf_printf(b, "%ld", m / 1000);
 	long f = m % 1000;
 	if (f) {
-		char d[5];
+		char d[8]; /* ".ddd" (f < 1000) */
 		snprintf(d, sizeof d, ".%03ld", f);
 		size_t k = 4;
 		while (d[k - 1] == '0')
@@ -513,8 +588,10 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 		mc_buf_putc(&b, hd[(cid >> 4) & 15]);
 		mc_buf_putc(&b, hd[cid & 15]);
 		mc_buf_putc(&b, '>');
-		/* the PDF advances by /W; the shaper by adv */
-		double w = pdf_ttf_width(e->ttf, q->gid);
+		/* the PDF advances by /W (pdf_face_width); the shaper by
+		 * adv; an adjustment too small to write is carried on, so
+		 * rounding errors do not add up along the run */
+		double w = pdf_face_width(e->face, cid ? q->gid : 0);
 		pend += q->adv * 1000 - w - q->dx * 1000;
 	}
 	if (open)
@@ -533,16 +610,33 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 
 /* ---- the embedded fonts, once all pages are drawn ---- */
 
-/* Six capital letters naming this subset, from its glyphs. */
+static int cmp_u16(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Six capital letters naming this subset, from the face and the set of
+ * its glyphs (not the order they were drawn in). */
 static void subset_tag(const pdf_emb *e, char tag[7])
 {
 	uint64_t h = 1469598103934665603u; /* FNV-1a */
-	for (const char *p = e->ttf->psname; *p; p++)
+	for (const char *p = e->face->psname; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	uint16_t *g = mc_xmalloc((e->n ? e->n : 1) * sizeof *g);
+	memcpy(g, e->gids, e->n * sizeof *g);
+	qsort(g, e->n, sizeof *g, cmp_u16);
 	for (size_t i = 0; i < e->n; i++) {
-		h = (h ^ (e->gids[i] & 0xFF)) * 1099511628211u;
-		h = (h ^ (e->gids[i] >> 8)) * 1099511628211u;
+		h = (h ^ (g[i] & 0xFF)) * 1099511628211u;
+		h = (h ^ (g[i] >> 8)) * 1099511628211u;
 	}
+	free(g);
 	for (int i = 0; i < 6; i++) {
 		tag[i] = (char)('A' + h % 26);
 		h /= 26;
@@ -570,8 +664,9 @@ static void utf16_hex(mc_buf *b, const char *s, size_t n)
 
 /* Every CID whose text is known maps to it: a ligature's CID to all its
  * characters; a glyph that only ever came second in a cluster (a
- * conjunct's half, a mark) to nothing, so the text is not doubled. */
-static void tounicode(const pdf_emb *e, mc_buf *b)
+ * conjunct's half, a mark) to nothing, so the text is not doubled.
+ * ord: e's entries by ascending CID. */
+static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 {
 	mc_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
 	               "12 dict begin\nbegincmap\n"
@@ -580,20 +675,21 @@ static void tounicode(const pdf_emb *e, mc_buf *b)
 	               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	               "1 begincodespacerange\n<0000> <FFFF>\n"
 	               "endcodespacerange\n");
-	size_t i = 1;
+	size_t i = 0;
 	while (i < e->n) {
 		size_t k = 0, j = i;
 		while (j < e->n && k < 100)
-			if (e->tlen[j++])
+			if (e->tlen[ord[j++]])
 				k++;
 		if (k) {
 			mc_buf_printf(b, "%zu beginbfchar\n", k);
 			for (size_t m = i; m < j; m++) {
-				if (!e->tlen[m])
+				uint32_t x = ord[m];
+				if (!e->tlen[x])
 					continue;
-				mc_buf_printf(b, "<%04zX> <", m);
-				utf16_hex(b, e->texts.data + e->toff[m],
-				          e->tlen[m]);
+				mc_buf_printf(b, "<%04X> <", (unsigned)e->cids[x]);
+				utf16_hex(b, e->texts.data + e->toff[x],
+				          e->tlen[x]);
 				mc_buf_puts(b, ">\n");
 			}
 			mc_buf_puts(b, "endbfchar\n");
@@ -617,27 +713,81 @@ static HPDF_Dict stream_obj(pdf_ctx *c, const void *data, size_t len)
 	return d;
 }
 
+/* The /W array: each run of consecutive CIDs as `first [w w ...]`, the
+ * widths those pdf_font_show assumed. */
+static int widths(pdf_ctx *c, const pdf_emb *e, const uint32_t *ord,
+                  HPDF_Array w)
+{
+	HPDF_MMgr mm = c->pdf->mmgr;
+	HPDF_STATUS ret = HPDF_OK;
+	HPDF_Array run = NULL;
+	for (size_t i = 0; i < e->n; i++) {
+		uint32_t x = ord[i];
+		if (!run || e->cids[x] != e->cids[ord[i - 1]] + 1) {
+			run = HPDF_Array_New(mm);
+			if (!run)
+				return -1;
+			ret |= HPDF_Array_AddNumber(w, e->cids[x]);
+			ret |= HPDF_Array_Add(w, run);
+		}
+		ret |= HPDF_Array_AddNumber(run,
+		                            pdf_face_width(e->face, e->gids[x]));
+	}
+	return ret == HPDF_OK ? 0 : -1;
+}
+
+/* The /CIDToGIDMap of a TrueType subset: for each CID, the subset's
+ * glyph (2 bytes, big-endian). */
+static HPDF_Dict cid_to_gid(pdf_ctx *c, const pdf_emb *e,
+                            const uint32_t *newgid)
+{
+	size_t len = 2 * e->n;
+	uint8_t *m = mc_xcalloc(len, 1);
+	for (size_t i = 0; i < e->n; i++) {
+		/* TrueType CIDs are the entries */
+		m[2 * e->cids[i]] = (uint8_t)(newgid[i] >> 8);
+		m[2 * e->cids[i] + 1] = (uint8_t)newgid[i];
+	}
+	HPDF_Dict d = stream_obj(c, m, len);
+	free(m);
+	return d;
+}
+
 static int emb_finish(pdf_ctx *c, pdf_emb *e)
 {
-	const pdf_ttf *t = e->ttf;
+	const pdf_face *t = e->face;
 	HPDF_MMgr mm = c->pdf->mmgr;
 	HPDF_STATUS ret = HPDF_OK;
 	int rc = -1;
-	mc_buf ff = MC_BUF_INIT, tu = MC_BUF_INIT;
-	static const uint16_t notdef = 0;
-	if (pdf_ttf_subset(t, e->n ? e->gids : &notdef, e->n ? e->n : 1,
-	                   &ff)) {
-		mc_error(c->diag, 0, 0, "the font %s is damaged", t->psname);
+	mc_buf tu = MC_BUF_INIT;
+	pdf_subset sub;
+	const char *why = NULL;
+	if (!e->n)
+		cid_of(e, 0, NULL, 0); /* .notdef's entry at least */
+	uint32_t *ord = mc_xmalloc(e->n * sizeof *ord);
+	if (pdf_face_subset(t, e->gids, e->n, &sub, &why)) {
+		mc_error(c->diag, 0, 0, "the font %s could not be embedded: %s",
+		         t->psname, why);
 		goto out;
 	}
+	/* the entries by CID (all different, and so are the keys) */
+	for (size_t i = 0; i < e->n; i++)
+		ord[i] = (uint32_t)e->cids[i] << 16 | (uint32_t)i;
+	qsort(ord, e->n, sizeof *ord, cmp_u32);
+	for (size_t i = 0; i < e->n; i++)
+		ord[i] &= 0xFFFF;
 	char tag[7], base[80];
 	subset_tag(e, tag);
 	snprintf(base, sizeof base, "%s+%s", tag, t->psname);
 
-	HPDF_Dict file = stream_obj(c, ff.data, ff.len);
+	HPDF_Dict file = stream_obj(c, sub.data.data, sub.data.len);
 	if (!file)
 		goto out;
-	ret |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)ff.len);
+	if (t->cff)
+		ret |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+	else
+		ret |= HPDF_Dict_AddNumber(file, "Length1",
+		                           (HPDF_INT32)sub.data.len);
 
 	HPDF_Dict desc = HPDF_Dict_New(mm);
 	if (!desc || HPDF_Xref_Add(c->pdf->xref, desc) != HPDF_OK)
@@ -656,35 +806,45 @@ static int emb_finish(pdf_ctx *c, pdf_emb *e)
 	ret |= HPDF_Dict_AddNumber(desc, "Descent", t->descent);
 	ret |= HPDF_Dict_AddNumber(desc, "CapHeight", t->capheight);
 	ret |= HPDF_Dict_AddNumber(desc, "StemV", t->stemv);
-	ret |= HPDF_Dict_Add(desc, "FontFile2", file);
+	ret |= HPDF_Dict_Add(desc, t->cff ? "FontFile3" : "FontFile2", file);
 
 	HPDF_Dict cid = HPDF_Dict_New(mm);
 	if (!cid || HPDF_Xref_Add(c->pdf->xref, cid) != HPDF_OK)
 		goto out;
 	ret |= HPDF_Dict_AddName(cid, "Type", "Font");
-	ret |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+	ret |= HPDF_Dict_AddName(cid, "Subtype",
+	                         t->cff ? "CIDFontType0" : "CIDFontType2");
 	ret |= HPDF_Dict_AddName(cid, "BaseFont", base);
 	HPDF_Dict si = HPDF_Dict_New(mm);
 	if (!si)
 		goto out;
+	/* a CID-keyed CFF's own ROS (Identity-H goes with any) */
+	const pdf_cff *cf = &t->cffinfo;
+	bool ros = t->cff && cf->cid_keyed && cf->registry[0] &&
+	           cf->ordering[0];
 	ret |= HPDF_Dict_Add(cid, "CIDSystemInfo", si);
-	ret |= HPDF_Dict_Add(si, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+	ret |= HPDF_Dict_Add(si, "Registry",
+	                     HPDF_String_New(mm, ros ? cf->registry : "Adobe",
+	                                     NULL));
 	ret |= HPDF_Dict_Add(si, "Ordering",
-	                     HPDF_String_New(mm, "Identity", NULL));
-	ret |= HPDF_Dict_AddNumber(si, "Supplement", 0);
+	                     HPDF_String_New(mm, ros ? cf->ordering : "Identity",
+	                                     NULL));
+	ret |= HPDF_Dict_AddNumber(si, "Supplement", ros ? cf->supplement : 0);
 	ret |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
-	ret |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
-	HPDF_Array w = HPDF_Array_New(mm), ws = HPDF_Array_New(mm);
-	if (!w || !ws)
+	if (!t->cff) {
+		HPDF_Dict map = cid_to_gid(c, e, sub.newgid);
+		if (!map)
+			goto out;
+		ret |= HPDF_Dict_Add(cid, "CIDToGIDMap", map);
+	}
+	HPDF_Array w = HPDF_Array_New(mm);
+	if (!w)
 		goto out;
 	ret |= HPDF_Dict_Add(cid, "W", w);
-	ret |= HPDF_Array_AddNumber(w, 0);
-	ret |= HPDF_Array_Add(w, ws);
-	ret |= HPDF_Array_AddNumber(ws, pdf_ttf_width(t, 0));
-	for (size_t i = 1; i < e->n; i++)
-		ret |= HPDF_Array_AddNumber(ws, pdf_ttf_width(t, e->gids[i]));
+	if (widths(c, e, ord, w))
+		goto out;
 
-	tounicode(e, &tu);
+	tounicode(e, ord, &tu);
 	HPDF_Dict tus = stream_obj(c, tu.data, tu.len);
 	if (!tus)
 		goto out;
@@ -702,8 +862,9 @@ static int emb_finish(pdf_ctx *c, pdf_emb *e)
 	if (ret == HPDF_OK)
 		rc = 0;
 out:
-	mc_buf_free(&ff);
+	pdf_subset_free(&sub);
 	mc_buf_free(&tu);
+	free(ord);
 	return rc;
 }
 

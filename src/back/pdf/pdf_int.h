@@ -53,35 +53,40 @@ enum {
 #define PF_MAX 40
 #define PF_WCACHE 0x3000 /* widths cached for code points below this */
 
-typedef struct pdf_ttf pdf_ttf;
+struct pdf_face;
 struct pdf_cache;
 
 typedef struct pdf_font {
 	char *path;        /* font file; NULL if the face was not found */
 	int index;         /* face index in a collection */
 	FcCharSet *cs;     /* the face's coverage (owned) */
-	const pdf_ttf *ttf; /* the parsed file (the cache's), read on first
-	                       use; NULL until then */
+	const struct pdf_face *face; /* the face read (the cache's, face.h),
+	                       on first use; NULL until then */
 	int emb;           /* its slot in pdf_fonts.emb, -1 until first use */
 	bool failed;       /* the file could not be read */
 	float *wcache;     /* advance widths / 1000 em, -1 = unknown */
 } pdf_font;
 
 /* A font file embedded in this document (several styled faces may share
- * one): the glyphs drawn get CIDs 1, 2, ... in the order first drawn;
- * the embedded subset's glyph i is the glyph of CID i.  Each CID's text
- * (for ToUnicode) is that of the first cluster drawn with it. */
+ * one).  Each glyph drawn gets a CID when it is first drawn: in a
+ * TrueType face 1, 2, ... in that order (the /CIDToGIDMap gives the
+ * subset's glyph of each); in a CFF face the CID the embedded CFF shows
+ * that glyph at (face.h's pdf_face_cid: any number up to 65535).  Each
+ * CID's text (for ToUnicode) is that of the first cluster drawn with
+ * it.  CID 0 is .notdef. */
 typedef struct pdf_emb {
-	const pdf_ttf *ttf;
+	const struct pdf_face *face;
 	HPDF_Dict font;     /* the Type0 font, filled in by pdf_fonts_finish */
 	char name[16];      /* its page resource name */
 	HPDF_Page page;     /* the page it was last registered with */
-	uint16_t *gids;     /* CID -> glyph in the font file */
-	uint32_t *toff;     /* CID -> its text in texts: toff, tlen bytes */
+	/* the glyphs drawn, in the order first drawn (entry 0: .notdef) */
+	uint16_t *gids;     /* entry -> glyph in the font file */
+	uint16_t *cids;     /* entry -> its CID */
+	uint32_t *toff;     /* entry -> its text in texts: toff, tlen bytes */
 	uint16_t *tlen;     /* (0: none known) */
 	mc_buf texts;
 	size_t n, cap;
-	uint32_t *hkey;     /* glyph -> CID: open addressing */
+	uint32_t *hkey;     /* glyph -> entry: open addressing */
 	uint16_t *hval;
 	size_t hcap;
 } pdf_emb;
@@ -93,6 +98,12 @@ typedef struct pdf_fonts {
 	int n;            /* faces in f[] (PF_NBASE + fallbacks) */
 	int nfallback;    /* fallback faces resolved so far, from PF_NBASE */
 	bool theme_fallbacks_done;
+	/* a document in Chinese, Japanese or Korean: the face fontconfig
+	 * ranks best for its CJK characters in its language (Han looks
+	 * different in each), tried before the theme's fallbacks; -1 if
+	 * none, valid once lang_face_done */
+	int lang_face;
+	bool lang_face_done;
 	/* code points known to have no face at all, sorted; named in one
 	 * warning by pdf_fonts_finish */
 	uint32_t *nohave;

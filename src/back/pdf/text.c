@@ -135,12 +135,12 @@ static int shape_run(pdf_ctx *c, hb_buffer_t *buf, const char *text, size_t n,
 	while (j < ng) {
 		unsigned i = rtl ? ng - 1 - j : j;
 		uint32_t cl = r->g[i].cl;
-		unsigned k = j + 1;
-		while (k < ng && r->g[rtl ? ng - 1 - k : k].cl == cl)
-			k++;
-		uint32_t next = k < ng ? r->g[rtl ? ng - 1 - k : k].cl : end;
+		unsigned m = j + 1;
+		while (m < ng && r->g[rtl ? ng - 1 - m : m].cl == cl)
+			m++;
+		uint32_t next = m < ng ? r->g[rtl ? ng - 1 - m : m].cl : end;
 		r->g[i].ncl = next > cl ? next - cl : 0;
-		j = k;
+		j = m;
 	}
 	return 0;
 }
