@@ -13,11 +13,13 @@
  *   checkboxes   /FT /Btn with /Yes and /Off appearances drawn as paths
  *                (no font needed), /V and /AS from the task state.
  *
- * Variable text needs a default appearance font: the standard /Helv
- * (Helvetica, which every viewer has; PDF forms use it by convention) in
- * the form's /DR only.  It is the one font that is not embedded; no page
- * content and no appearance stream uses it (the empty fields' appearances
- * draw no text), so every font a page shows is embedded.
+ * Variable text needs a default appearance font, and a form filler can
+ * only show what that font has: the fields' /DA name /MCF, the theme's
+ * body face embedded whole as a Unicode (Type0, Identity-H) font in the
+ * form's /DR (fieldfont.c), so an answer typed in any script the face
+ * covers shows.  It is made at the first text field, so a document
+ * without one does not carry it.  The empty fields' appearances name it
+ * in their resources and draw no text.
  *
  * All of it is kept in this one file so that a libharu with a form API
  * can replace it.
@@ -31,9 +33,13 @@
 #include <string.h>
 
 typedef struct form {
+	HPDF_Dict acro;
 	HPDF_Array fields;
-	HPDF_Dict helv;
+	HPDF_Dict font; /* the text fields' font, NULL until the first one */
 } form;
+
+/* Its resource name, in /DR and in the appearances. */
+#define FIELD_FONT "MCF"
 
 static bool failed(pdf_ctx *c)
 {
@@ -59,29 +65,44 @@ static form *get_form(pdf_ctx *c)
 	HPDF_Doc pdf = c->pdf;
 	form *f = mc_arena_alloc(c->arena, sizeof *f);
 	HPDF_Dict acro = new_dict(c);
-	HPDF_Dict helv = new_dict(c);
 	HPDF_Array fields = HPDF_Array_New(pdf->mmgr);
-	HPDF_Dict dr = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Dict fonts = HPDF_Dict_New(pdf->mmgr);
-	if (!acro || !helv || !fields || !dr || !fonts)
+	if (!acro || !fields)
 		return NULL;
-	HPDF_Dict_AddName(helv, "Type", "Font");
-	HPDF_Dict_AddName(helv, "Subtype", "Type1");
-	HPDF_Dict_AddName(helv, "BaseFont", "Helvetica");
-	HPDF_Dict_AddName(helv, "Encoding", "WinAnsiEncoding");
-	HPDF_Dict_Add(fonts, "Helv", helv);
-	HPDF_Dict_Add(dr, "Font", fonts);
 	HPDF_Dict_Add(acro, "Fields", fields);
-	HPDF_Dict_Add(acro, "DR", dr);
-	HPDF_Dict_Add(acro, "DA",
-	              HPDF_String_New(pdf->mmgr, "/Helv 0 Tf 0 g", NULL));
 	HPDF_Dict_Add(pdf->catalog, "AcroForm", acro);
 	if (failed(c))
 		return NULL;
+	f->acro = acro;
 	f->fields = fields;
-	f->helv = helv;
+	f->font = NULL;
 	c->form = f;
 	return f;
+}
+
+/* The text fields' font, made (and put in the form's /DR, with the
+ * form's /DA) the first time; NULL on failure. */
+static HPDF_Dict field_font(pdf_ctx *c, form *f)
+{
+	if (f->font)
+		return f->font;
+	HPDF_Doc pdf = c->pdf;
+	HPDF_Dict font = pdf_fieldfont_make(c);
+	if (!font)
+		return NULL;
+	HPDF_Dict dr = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict fonts = HPDF_Dict_New(pdf->mmgr);
+	if (!dr || !fonts)
+		return NULL;
+	HPDF_Dict_Add(fonts, FIELD_FONT, font);
+	HPDF_Dict_Add(dr, "Font", fonts);
+	HPDF_Dict_Add(f->acro, "DR", dr);
+	HPDF_Dict_Add(f->acro, "DA",
+	              HPDF_String_New(pdf->mmgr, "/" FIELD_FONT " 0 Tf 0 g",
+	                              NULL));
+	if (failed(c))
+		return NULL;
+	f->font = font;
+	return font;
 }
 
 /* The page's /Annots array, made if missing. */
@@ -101,9 +122,10 @@ static HPDF_Array annots(pdf_ctx *c, HPDF_Page page)
 	return a;
 }
 
-/* A form XObject of size w x h drawing `ops` (may be ""). */
+/* A form XObject of size w x h drawing `ops` (may be ""), with `font`
+ * (if not NULL) as its font FIELD_FONT. */
 static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
-                            bool with_font)
+                            HPDF_Dict font)
 {
 	HPDF_Doc pdf = c->pdf;
 	HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
@@ -116,11 +138,11 @@ static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
 	HPDF_Dict res = HPDF_Dict_New(pdf->mmgr);
 	if (!res)
 		return NULL;
-	if (with_font && c->form) {
+	if (font) {
 		HPDF_Dict fonts = HPDF_Dict_New(pdf->mmgr);
 		if (!fonts)
 			return NULL;
-		HPDF_Dict_Add(fonts, "Helv", ((form *)c->form)->helv);
+		HPDF_Dict_Add(fonts, FIELD_FONT, font);
 		HPDF_Dict_Add(res, "Font", fonts);
 	}
 	HPDF_Dict_Add(s, "Resources", res);
@@ -174,17 +196,20 @@ int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
 	HPDF_Dict w = widget(c, page, op, y0, "Tx", "answer");
 	if (!w)
 		return -1;
+	HPDF_Dict font = field_font(c, c->form);
+	if (!font)
+		return -1;
 	bool multi = op->aux > 1;
 	if (multi)
 		HPDF_Dict_AddNumber(w, "Ff", 4096);
 	/* text about the size of the body, on the writing lines */
 	char da[64];
-	snprintf(da, sizeof da, "/Helv %d Tf 0 g",
+	snprintf(da, sizeof da, "/" FIELD_FONT " %d Tf 0 g",
 	         (int)(c->th->sizes.body + 0.5));
 	HPDF_Dict_Add(w, "DA", HPDF_String_New(pdf->mmgr, da, NULL));
 	HPDF_Dict_Add(w, "V", HPDF_String_New(pdf->mmgr, "", NULL));
 	HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Dict n = appearance(c, op->w, op->h, "/Tx BMC EMC\n", false);
+	HPDF_Dict n = appearance(c, op->w, op->h, "/Tx BMC EMC\n", font);
 	if (!ap || !n)
 		return -1;
 	HPDF_Dict_Add(ap, "N", n);
@@ -219,8 +244,8 @@ int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	         h % 100);
 	HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
 	HPDF_Dict states = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Dict yes = appearance(c, op->w, op->h, tick, false);
-	HPDF_Dict off = appearance(c, op->w, op->h, "", false);
+	HPDF_Dict yes = appearance(c, op->w, op->h, tick, NULL);
+	HPDF_Dict off = appearance(c, op->w, op->h, "", NULL);
 	if (!ap || !states || !yes || !off)
 		return -1;
 	HPDF_Dict_Add(states, "Yes", yes);

@@ -550,4 +550,11 @@ HPDF_Image pdf_png_image(pdf_ctx *c, const unsigned char *buf, size_t len);
 /* Whether a JPEG is whole and sane enough to embed as it is (jpeg.c). */
 bool pdf_jpeg_ok(const unsigned char *buf, size_t len);
 
+/* ---- fieldfont.c: the font form fields type in ---- */
+/* The theme's body face (c->fonts.f[PF_BODY]'s file) embedded whole as a
+ * Type0 font (Identity-H, CIDs = glyph ids, the widths of all glyphs, a
+ * ToUnicode map of its whole cmap), for the AcroForm's /DR: an indirect
+ * font dictionary, or NULL (an error reported) if it cannot be made. */
+HPDF_Dict pdf_fieldfont_make(pdf_ctx *c);
+
 #endif
