@@ -18,6 +18,11 @@ printed as its readers write it).  Run with /usr/bin/python3 (pypdf).
       visual order): at least 80% of the source words found, the first
       found before the last found, and at least 80% of the pairs of
       neighbouring source words found in order.
+  symbols FILE.md GOT.txt
+      every emoji and symbol character of FILE.md beyond ASCII (So, Sm,
+      Sk: flags' regional letters, skin tones, keycaps, maths) is in GOT
+      (pdftotext of its PDF): the text layer keeps characters beyond
+      the BMP.
   coverage FILE.md OUT.md
       OUT.md is FILE.md without the characters no installed font has
       (fontconfig's charsets, from one `fc-list` call); prints
@@ -325,6 +330,20 @@ def cmd_notdef(pdf, md):
     return 0 if not zero and shown * 2 >= letters else 1
 
 
+def cmd_symbols(md, got):
+    text = open(md, encoding='utf-8').read().split('---', 2)[-1]
+    want = sorted({c for c in text if unicodedata.category(c) in
+                   ('So', 'Sm', 'Sk') and ord(c) > 0x7F})
+    g = open(got, encoding='utf-8', errors='replace').read()
+    missing = [c for c in want if c not in g]
+    print('%d of %d symbols in the text layer' %
+          (len(want) - len(missing), len(want)))
+    if missing:
+        print('missing: ' + ' '.join('U+%04X %s' % (ord(c), c)
+                                     for c in missing))
+    return 1 if missing or not want else 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -337,6 +356,8 @@ def main(argv):
         return cmd_recall(args[0], args[1], args[2], least)
     if cmd == 'order':
         return cmd_order(*args)
+    if cmd == 'symbols':
+        return cmd_symbols(*args)
     if cmd == 'coverage':
         return cmd_coverage(*args)
     if cmd == 'notdef':

@@ -15,7 +15,8 @@
 #     it has an installed font (characters none has are left out of the
 #     page checked, and named); the checker must find a CID 0 planted
 #     with qpdf, so that it cannot pass for want of looking;
-#   - the PDF's text layer (pdftotext) gives each page's words back;
+#   - the PDF's text layer (pdftotext) gives each page's words back, and
+#     the mixed page's emoji and symbols (beyond the BMP too);
 #   - right to left: pdftotext -layout gives the Arabic and Hebrew words
 #     in their logical order (poppler turns visual order back into it);
 #   - OCR (release build only: the pages are the same bytes under ASan,
@@ -199,6 +200,16 @@ elif [ ${#ok_pages[@]} -gt 0 ]; then
 	else
 		fail "scripts: pdftotext gives each page's words back, recall >= $MIN_TEXT (recall:$text_got)" "${text_bad%$'\n'}"
 	fi
+fi
+if [ $have_pdftotext = 1 ] && [ -s "$T/mixed.pdf" ]; then
+	pdftotext -enc UTF-8 "$T/mixed.pdf" "$T/mixed.txt" 2>/dev/null
+	if out=$("$PY" "$CHECK" symbols "$FIX" "$T/mixed.txt" 2>&1); then
+		pass "scripts: pdftotext gives the mixed PDF's emoji and maths symbols back ($out)"
+	else
+		fail "scripts: pdftotext gives the mixed PDF's emoji and maths symbols back" "$out"
+	fi
+fi
+if [ $have_pdftotext = 1 ] && [ ${#ok_pages[@]} -gt 0 ]; then
 	for lang in ar he; do
 		[ -s "$T/p/$lang.pdf" ] || continue
 		pdftotext -layout -enc UTF-8 "$T/p/$lang.pdf" "$T/p/$lang.layout.txt" 2>/dev/null
