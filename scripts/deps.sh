@@ -43,7 +43,8 @@ libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev
 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola"
 # TEST: the independent checkers (qpdf, poppler's pdffonts/pdftotext,
 # zbarimg for QR codes, epubcheck on a Java runtime, python3-docx,
-# python3-pyphen for the hyphenation points, LibreOffice), valgrind, time and strace (the confinement and
+# python3-pyphen for the hyphenation points, python3-pypdf for the glyphs
+# drawn in a PDF, LibreOffice), valgrind, time and strace (the confinement and
 # failure-safety tests), unzip (the DOCX tests read its parts), tmux (the
 # progress line on a real terminal) and the linter of the CI scripts
 # (shellcheck), and tesseract with the data of the scripts the OCR test
@@ -51,7 +52,7 @@ fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola"
 # (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
 # for `make bench`'s comparisons.
 TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
-epubcheck default-jre-headless python3-docx python3-pyphen libreoffice-writer-nogui zbar-tools
+epubcheck default-jre-headless python3-docx python3-pyphen python3-pypdf libreoffice-writer-nogui zbar-tools
 cmark-gfm pandoc weasyprint unzip tmux shellcheck
 tesseract-ocr tesseract-ocr-ara tesseract-ocr-heb tesseract-ocr-chi-sim
 tesseract-ocr-jpn tesseract-ocr-hin tesseract-ocr-rus tesseract-ocr-ell

@@ -170,11 +170,13 @@ static void test_default(void)
 	              streq(t->fonts.heading, "DejaVu Sans") &&
 	              streq(t->fonts.mono, "DejaVu Sans Mono"),
 	      "fonts body/heading/mono are the DejaVu families");
-	check(t->fonts.nfallback == 5 && t->fonts.fallback &&
+	check(t->fonts.nfallback == 14 && t->fonts.fallback &&
 	              streq(t->fonts.fallback[0], "Noto Sans") &&
-	              streq(t->fonts.fallback[2], "Noto Color Emoji") &&
-	              streq(t->fonts.fallback[4], "Symbola"),
-	      "fonts.fallback has the 5 families in order (got %zu)",
+	              streq(t->fonts.fallback[1], "Noto Sans Arabic") &&
+	              streq(t->fonts.fallback[7], "Noto Sans CJK SC") &&
+	              streq(t->fonts.fallback[11], "Symbola") &&
+	              streq(t->fonts.fallback[13], "Noto Sans Symbols2"),
+	      "fonts.fallback has the 14 families in order (got %zu)",
 	      t->fonts.nfallback);
 
 	static const double h[6] = {22, 17, 14, 12, 11, 10};
@@ -361,7 +363,7 @@ static void test_a4(void)
 	check(streq(t->fonts.body, "DejaVu Serif") &&
 	              t->colors.link == 0x1a5fb4 && t->answer.lines == 3 &&
 	              streq(t->footer, "Page {page} of {pages}") &&
-	              t->fonts.nfallback == 5,
+	              t->fonts.nfallback == 14,
 	      "a4 keeps every other default");
 	done(&r);
 }
