@@ -47,6 +47,15 @@ static bool joins_previous(hb_unicode_funcs_t *uf, uint32_t cp)
 	       gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
 }
 
+/* Default ignorable characters that join clusters: HarfBuzz hides them
+ * when the face lacks them. */
+static bool ignorable(uint32_t cp)
+{
+	return cp == 0x200D || cp == 0x200C || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	       (cp >= 0xE0100 && cp <= 0xE01EF) ||
+	       (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
 static bool neutral_script(hb_script_t s)
 {
 	return s == HB_SCRIPT_COMMON || s == HB_SCRIPT_INHERITED ||
@@ -124,22 +133,45 @@ static int shape_run(pdf_ctx *c, hb_buffer_t *buf, const char *text, size_t n,
 		if (g->cl < n)
 			out->cstart[g->cl] = 1;
 	}
-	/* each cluster's text goes with its first glyph in logical order:
-	 * the run's glyphs are in visual order, so for right to left runs
-	 * that is the last of the cluster's glyphs.  Clusters are monotone
-	 * (HarfBuzz's default cluster level), so a cluster ends where the
-	 * next one in logical order starts. */
+	/* a cluster's characters go to its glyphs one each, in the order
+	 * the glyphs are drawn (the last glyph takes what is left; glyphs
+	 * beyond the characters get none): text extraction reads glyphs by
+	 * position, so a vowel sign drawn before its consonant, or a
+	 * conjunct's halves, still give the cluster's text in order, and
+	 * no glyph without text leaves a gap that reads as a space.
+	 * Clusters are monotone (HarfBuzz's default cluster level): in
+	 * visual order they increase (left to right) or decrease. */
 	uint32_t end = r->off + r->len;
 	bool rtl = r->level & 1;
 	unsigned j = 0;
 	while (j < ng) {
-		unsigned i = rtl ? ng - 1 - j : j;
-		uint32_t cl = r->g[i].cl;
+		uint32_t cl = r->g[j].cl;
 		unsigned m = j + 1;
-		while (m < ng && r->g[rtl ? ng - 1 - m : m].cl == cl)
+		while (m < ng && r->g[m].cl == cl)
 			m++;
-		uint32_t next = m < ng ? r->g[rtl ? ng - 1 - m : m].cl : end;
-		r->g[i].ncl = next > cl ? next - cl : 0;
+		/* the cluster's end: the next larger cluster start */
+		uint32_t next = end;
+		if (!rtl && m < ng && r->g[m].cl > cl)
+			next = r->g[m].cl;
+		else if (rtl && j > 0 && r->g[j - 1].cl > cl)
+			next = r->g[j - 1].cl;
+		uint32_t at = cl;
+		for (unsigned k2 = j; k2 < m; k2++) {
+			unsigned i = rtl ? m - 1 - (k2 - j) : k2;
+			uint32_t len = 0;
+			if (at < next) {
+				if (k2 + 1 == m) {
+					len = next - at;
+				} else {
+					uint32_t u;
+					len = (uint32_t)pdf_utf8_next(
+						text + at, next - at, &u);
+				}
+			}
+			r->g[i].cl = at;
+			r->g[i].ncl = len;
+			at += len;
+		}
 		j = m;
 	}
 	return 0;
@@ -220,6 +252,19 @@ int pdf_shape(pdf_ctx *c, const char *text, size_t n, const pdf_span *spans,
 		int prev = same_span ? fc[i - 1] : -1;
 		if (prev >= 0 && joins_previous(uf, cp[i])) {
 			fc[i] = (int16_t)prev;
+			if (ignorable(cp[i]) || pdf_font_for(c, prev, cp[i]) == prev)
+				continue;
+			/* a mark the base's face lacks: the whole cluster in a
+			 * face that has both, else the mark alone in its own */
+			int f = pdf_font_for(c, want, cp[i]);
+			size_t b = i;
+			while (b > 0 && at[b - 1] >= (nspans ? spans[si].off : 0) &&
+			       joins_previous(uf, cp[b]))
+				b--;
+			if (pdf_font_for(c, f, cp[b]) == f)
+				for (size_t k = b; k < i; k++)
+					fc[k] = (int16_t)f;
+			fc[i] = (int16_t)f;
 			continue;
 		}
 		int f = pdf_font_for(c, want, cp[i]);
