@@ -561,7 +561,7 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 			tn = q->ncl;
 		}
 		unsigned cid = cid_of(e, q->gid, t, tn);
-		double dy = q->dy * size;
+		double dy = q->dy / 1000.0 * size;
 		if (fabs(dy - rise) > 1e-3) {
 			if (open)
 				mc_buf_puts(&b, "] TJ\012");
@@ -574,7 +574,7 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 			mc_buf_putc(&b, '[');
 			open = true;
 		}
-		double before = pend + q->dx * 1000;
+		double before = pend + q->dx;
 		pend = 0;
 		if (fabs(before) >= 0.5) {
 			put_num(&b, -before);
@@ -592,7 +592,7 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 		 * adv; an adjustment too small to write is carried on, so
 		 * rounding errors do not add up along the run */
 		double w = pdf_face_width(e->face, cid ? q->gid : 0);
-		pend += q->adv * 1000 - w - q->dx * 1000;
+		pend += q->adv - w - q->dx;
 	}
 	if (open)
 		mc_buf_puts(&b, "] TJ\012");

@@ -848,9 +848,18 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			}
 			/* the shaped runs the text spans, left to right */
 			size_t r0 = 0, r1 = sh->nruns;
-			while (r0 < r1 && sh->runs[r0].off + sh->runs[r0].len <=
-			                          lo - from)
-				r0++;
+			/* the first run that ends after lo (runs are in
+			 * text order) */
+			size_t bl = 0, bh = r1;
+			while (bl < bh) {
+				size_t mid = bl + (bh - bl) / 2;
+				if (sh->runs[mid].off + sh->runs[mid].len <=
+				    lo - from)
+					bl = mid + 1;
+				else
+					bh = mid;
+			}
+			r0 = bl;
 			size_t r = r0;
 			while (r < r1 && sh->runs[r].off < hi - from)
 				r++;
@@ -926,7 +935,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
  * last few (PARA_REDO) are kept, and the next window starts at the first
  * of those that begins a word.  Shorter paragraphs are one window, set as
  * a whole. */
-#define PARA_WINDOW 65536
+#define PARA_WINDOW PDF_SHAPE_MAX
 #define PARA_REDO 4
 
 /* The lines set so far, and the slices of the first and last two. */

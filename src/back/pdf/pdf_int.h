@@ -121,14 +121,17 @@ typedef struct pdf_fonts {
 /* ---- glyph runs (text.c shapes them, fonts.c draws them) ---- */
 
 /* One glyph of a shaped run, in visual order (left to right on the
- * page).  Distances are in em (units of the font size); dy is upwards. */
+ * page); dy is upwards.  Shaped strings are at most PDF_SHAPE_MAX bytes
+ * long, so a cluster's place in it fits 16 bits. */
+#define PDF_SHAPE_MAX 65535
 typedef struct pdf_glyph {
-	uint32_t gid;      /* glyph in the face's font file */
-	uint32_t cl;       /* the characters it draws: bytes [cl, cl + ncl) */
-	uint32_t ncl;      /* of the run's text; 0 for a cluster's second and
-	                      later glyphs (the first one carries the text) */
-	float adv;         /* advance */
-	float dx, dy;      /* offset from the pen position */
+	uint16_t gid;      /* glyph in the face's font file */
+	uint16_t cl, ncl;  /* the characters it draws: bytes [cl, cl + ncl)
+	                      of the text (ncl 0: none, e.g. a cluster's
+	                      glyphs beyond its characters) */
+	int16_t adv;       /* advance, 1000ths of an em (the PDF's unit) */
+	int16_t dx, dy;    /* offset from the pen position, 1000ths of an em
+	                      (12 bytes a glyph: a long page holds millions) */
 } pdf_glyph;
 
 /* ---- drawing ops ---- */
@@ -149,7 +152,7 @@ typedef enum op_kind {
 } op_kind;
 
 /* One per word of running text: the fields are in an order that leaves no
- * padding (72 bytes). */
+ * padding (64 bytes). */
 typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
@@ -161,9 +164,12 @@ typedef struct pdf_op {
 	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
 	                     OP_TEXT: glyphs */
-	double x, y, w, h;
+	double x, y, w;
+	union {
+		double h;
+		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
+	};
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
-	const pdf_glyph *glyphs; /* OP_TEXT */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */

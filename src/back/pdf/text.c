@@ -30,6 +30,7 @@
 #include "pdf_int.h"
 
 #include <fribidi.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,11 @@ void pdf_shaped_free(pdf_shaped *s)
 	memset(s, 0, sizeof *s);
 }
 
+static int16_t clamp16(double v)
+{
+	return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : lround(v));
+}
+
 /* Shape run r of text (n bytes), with the whole text as context. */
 static int shape_run(pdf_ctx *c, hb_buffer_t *buf, const char *text, size_t n,
                      pdf_run *r, hb_script_t script, hb_language_t lang,
@@ -122,16 +128,18 @@ static int shape_run(pdf_ctx *c, hb_buffer_t *buf, const char *text, size_t n,
 	double k = 1.0 / upem;
 	for (unsigned i = 0; i < ng; i++) {
 		pdf_glyph *g = &r->g[i];
-		g->gid = gi[i].codepoint;
-		g->cl = gi[i].cluster;
+		g->gid = (uint16_t)(gi[i].codepoint <= 0xFFFF ? gi[i].codepoint
+		                                               : 0);
+		uint32_t cl = gi[i].cluster;
+		g->cl = (uint16_t)cl; /* n <= PDF_SHAPE_MAX */
 		g->ncl = 0;
-		g->adv = (float)(gp[i].x_advance * k);
-		g->dx = (float)(gp[i].x_offset * k);
-		g->dy = (float)(gp[i].y_offset * k);
-		if (g->cl >= r->off && g->cl < r->off + r->len)
-			out->adv[g->cl] += g->adv;
-		if (g->cl < n)
-			out->cstart[g->cl] = 1;
+		g->adv = clamp16(gp[i].x_advance * k * 1000);
+		g->dx = clamp16(gp[i].x_offset * k * 1000);
+		g->dy = clamp16(gp[i].y_offset * k * 1000);
+		if (cl >= r->off && cl < r->off + r->len)
+			out->adv[cl] += g->adv / 1000.0f;
+		if (cl < n)
+			out->cstart[cl] = 1;
 	}
 	/* a cluster's characters go to its glyphs one each, in the order
 	 * the glyphs are drawn (the last glyph takes what is left; glyphs
@@ -168,8 +176,8 @@ static int shape_run(pdf_ctx *c, hb_buffer_t *buf, const char *text, size_t n,
 						text + at, next - at, &u);
 				}
 			}
-			r->g[i].cl = at;
-			r->g[i].ncl = len;
+			r->g[i].cl = (uint16_t)at;
+			r->g[i].ncl = (uint16_t)len;
 			at += len;
 		}
 		j = m;
@@ -181,6 +189,13 @@ int pdf_shape(pdf_ctx *c, const char *text, size_t n, const pdf_span *spans,
               size_t nspans, const char *lang, mc_dir dir, pdf_shaped *out)
 {
 	memset(out, 0, sizeof *out);
+	if (n > PDF_SHAPE_MAX) {
+		/* callers shape lines and windows shorter than this; a
+		 * longer string is cut at a character boundary */
+		n = PDF_SHAPE_MAX;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
 	out->adv = mc_xcalloc(n + 1, sizeof *out->adv);
 	out->face = mc_xmalloc((n + 1) * sizeof *out->face);
 	out->level = mc_xcalloc(n + 1, 1);
@@ -383,7 +398,7 @@ int pdf_textline_make(pdf_ctx *c, int face, const char *s, size_t n,
 		const pdf_run *r = &tl->sh.runs[tl->order[k]];
 		tl->x[tl->order[k]] = x;
 		for (size_t g = 0; g < r->ng; g++)
-			x += r->g[g].adv;
+			x += r->g[g].adv / 1000.0;
 	}
 	tl->w = x;
 	return 0;
@@ -402,24 +417,45 @@ void pdf_textline_free(pdf_textline *tl)
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < r->ng; i++)
-		if (r->g[i].cl >= from && r->g[i].cl < to)
-			k++;
-	pdf_glyph *g = mc_arena_alloc(c->arena, (k ? k : 1) * sizeof *g);
-	size_t m = 0;
-	double sum = 0;
-	for (size_t i = 0; i < r->ng; i++) {
-		if (r->g[i].cl < from || r->g[i].cl >= to)
-			continue;
-		g[m] = r->g[i];
-		g[m].cl -= from;
-		if (g[m].ncl > to - r->g[i].cl)
-			g[m].ncl = to - r->g[i].cl;
-		sum += g[m].adv;
-		m++;
+	/* clusters are monotone along the glyphs (increasing left to
+	 * right, decreasing right to left): the range is found by binary
+	 * search, so a long line costs its own glyphs, not the run's */
+	bool rtl = r->level & 1;
+	size_t n = r->ng;
+	/* the first glyph, in logical order, at or after from */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t cl = r->g[rtl ? n - 1 - mid : mid].cl;
+		if (cl < from)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	*ng = (uint32_t)m;
+	size_t a = lo;
+	hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t cl = r->g[rtl ? n - 1 - mid : mid].cl;
+		if (cl < to)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t b = lo; /* logical [a, b) */
+	size_t k = b - a;
+	size_t first = rtl ? n - b : a; /* in the array: [first, first + k) */
+	pdf_glyph *g = mc_arena_alloc(c->arena, (k ? k : 1) * sizeof *g);
+	double sum = 0;
+	for (size_t m = 0; m < k; m++) {
+		g[m] = r->g[first + m];
+		uint32_t cl = g[m].cl;
+		g[m].cl = (uint16_t)(cl - from);
+		if (g[m].ncl > to - cl)
+			g[m].ncl = (uint16_t)(to - cl);
+		sum += g[m].adv / 1000.0;
+	}
+	*ng = (uint32_t)k;
 	if (w)
 		*w = sum;
 	return g;
@@ -489,7 +525,7 @@ double pdf_op_width(const pdf_op *o)
 	double w = 0;
 	if (o->kind == OP_TEXT && o->glyphs)
 		for (uint32_t i = 0; i < o->aux; i++)
-			w += o->glyphs[i].adv;
+			w += o->glyphs[i].adv / 1000.0;
 	return w * o->size;
 }
 
