@@ -117,9 +117,6 @@ void pdf_fonts_free(pdf_ctx *c)
 	free(F->nohave);
 	F->nohave = NULL;
 	F->nnohave = F->capnohave = 0;
-	free(F->astral);
-	F->astral = NULL;
-	F->nastral = F->capastral = 0;
 	for (int i = 0; i < F->n; i++) {
 		free(F->f[i].path);
 		free(F->f[i].wcache);
@@ -233,15 +230,6 @@ static void cp_add(uint32_t **v, size_t *n, size_t *cap, uint32_t cp)
 	memmove(*v + lo + 1, *v + lo, (*n - lo) * sizeof **v);
 	(*v)[lo] = cp;
 	(*n)++;
-}
-
-uint32_t pdf_font_bmp(pdf_ctx *c, uint32_t cp)
-{
-	if (cp <= 0xFFFF)
-		return cp;
-	pdf_fonts *F = &c->fonts;
-	cp_add(&F->astral, &F->nastral, &F->capastral, cp);
-	return 0xFFFD;
 }
 
 /* Is cp a CJK character (Han, kana, Hangul, CJK punctuation and
@@ -890,19 +878,19 @@ static void warn_missing(pdf_ctx *c)
 	mc_buf b = MC_BUF_INIT;
 	if (F->nnohave) {
 		name_cps(&b, F->nohave, F->nnohave);
+		bool emoji = false;
+		for (size_t i = 0; i < F->nnohave; i++)
+			if ((F->nohave[i] >= 0x1F000 && F->nohave[i] <= 0x1FAFF) ||
+			    (F->nohave[i] >= 0x2600 && F->nohave[i] <= 0x27BF))
+				emoji = true;
 		mc_warn(c->diag, 0, 0,
-		        "no installed font has %s %s; %s as blank boxes",
+		        "no installed font has %s %s; %s as blank boxes%s",
 		        F->nnohave == 1 ? "the character" : "these characters",
-		        b.data, F->nnohave == 1 ? "it prints" : "they print");
-	}
-	if (F->nastral) {
-		b.len = 0;
-		name_cps(&b, F->astral, F->nastral);
-		mc_warn(c->diag, 0, 0,
-		        "the PDF cannot print characters beyond Unicode's Basic "
-		        "Multilingual Plane (emoji, rarer CJK) yet: %s %s as "
-		        "U+FFFD \xEF\xBF\xBD (the EPUB and DOCX keep them)",
-		        b.data, F->nastral == 1 ? "prints" : "print");
+		        b.data, F->nnohave == 1 ? "it prints" : "they print",
+		        emoji ? " (emoji need a font in one colour, such as "
+		                "Debian's fonts-symbola: colour emoji fonts "
+		                "cannot be printed)"
+		              : "");
 	}
 	mc_buf_free(&b);
 }

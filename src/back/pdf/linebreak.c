@@ -865,13 +865,20 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				r++;
 			r1 = r;
 			double x = fr[i].x;
+			/* text in another language than the document's is
+			 * marked as such in the page (/Span /Lang) */
+			int lid = pdf_lang_id(c, st->lang ? st->lang
+			                                  : para_lang(c, o));
 			for (size_t k = 0; k < r1 - r0; k++) {
 				const pdf_run *run =
 					&sh->runs[rtl ? r1 - 1 - k : r0 + k];
+				size_t before = c->nops;
 				x += pdf_run_op(c, P->text.data + from, run,
 				                lo - (uint32_t)from,
 				                hi - (uint32_t)from, (float)size,
 				                st->color, x, base + dy, 2);
+				if (c->nops > before)
+					c->ops[c->nops - 1].ref = lid;
 			}
 			w = x - fr[i].x;
 		}

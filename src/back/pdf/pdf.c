@@ -128,9 +128,20 @@ static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
 	HPDF_TransMatrix m = HPDF_Page_GetTextMatrix(pg);
 	HPDF_Page_MoveTextPos(pg, (HPDF_REAL)o->x - m.x,
 	                      (HPDF_REAL)(c->ph - (y0 + o->y)) - m.y);
+	/* text in another language is a marked span with its /Lang */
+	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
+	bool span = o->ref > 0 && (size_t)o->ref <= c->nlangs;
+	if (span) {
+		if (HPDF_Stream_WriteStr(st, "/Span <</Lang (") != HPDF_OK ||
+		    HPDF_Stream_WriteStr(st, c->langs[o->ref - 1]) != HPDF_OK ||
+		    HPDF_Stream_WriteStr(st, ")>> BDC\012") != HPDF_OK)
+			c->fonts.show_failed = true;
+	}
 	/* a failure is recorded: pdf_fonts_finish() then fails the render */
 	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->glyphs, o->aux,
 	                    o->text, o->len);
+	if (span && HPDF_Stream_WriteStr(st, "EMC\012") != HPDF_OK)
+		c->fonts.show_failed = true;
 }
 
 /* Text of a header/footer template with {title} {page} {pages}. */
@@ -550,6 +561,7 @@ fail:
 	rc = -1;
 out:
 	pdf_fonts_free(c);
+	free(c->langs);
 	if (c->pdf)
 		HPDF_Free(c->pdf);
 	free(c->ops);

@@ -108,10 +108,6 @@ typedef struct pdf_fonts {
 	 * warning by pdf_fonts_finish */
 	uint32_t *nohave;
 	size_t nnohave, capnohave;
-	/* code points beyond the BMP met in the text, sorted: libharu's
-	 * UTF-8 is BMP only, so they print as U+FFFD (pdf_font_bmp) */
-	uint32_t *astral;
-	size_t nastral, capastral;
 	pdf_emb emb[PF_MAX];
 	int nemb;
 	bool show_failed; /* some text could not be written (reported by
@@ -157,7 +153,9 @@ typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
 	int16_t font;    /* OP_TEXT */
-	int ref;         /* image, link, outline level, field number */
+	int ref;         /* image, link, outline level, field number;
+	                    OP_TEXT: its language (pdf_lang_id), 0: the
+	                    document's */
 	float size, lw;
 	uint32_t color;
 	uint32_t len;
@@ -264,6 +262,9 @@ typedef struct pdf_ctx {
 
 	void *cache;   /* the run's pdf_cache (mc_render_opts.cache), or NULL */
 	pdf_fonts fonts;
+	/* languages of text other than the document's (pdf_lang_id) */
+	const char **langs;
+	size_t nlangs, caplangs;
 	/* hyphenation patterns per language, asked of the cache the first
 	 * time a paragraph in that language needs them (linebreak.c) */
 	struct pdf_hyph_memo *hyph;
@@ -322,9 +323,6 @@ typedef struct pdf_ctx {
 /* ---- fonts.c ---- */
 int pdf_fonts_init(pdf_ctx *c);
 void pdf_fonts_free(pdf_ctx *c);
-/* cp as it can be printed: itself, or U+FFFD for a code point beyond the
- * BMP (recorded, and named in one warning by pdf_fonts_finish). */
-uint32_t pdf_font_bmp(pdf_ctx *c, uint32_t cp);
 /* The face to draw code point cp in, starting from styled face `want`. */
 int pdf_font_for(pdf_ctx *c, int want, uint32_t cp);
 /* Advance width of cp in face f, in units of the font size. */
@@ -424,6 +422,9 @@ double pdf_run_op(pdf_ctx *c, const char *text, const pdf_run *r,
  * x at baseline y; returns its width in points. */
 double pdf_text_op(pdf_ctx *c, int face, float size, uint32_t color, double x,
                    double y, uint8_t layer, const char *s, size_t n);
+/* The number of a language (BCP 47) for OP_TEXT.ref: 0 for the
+ * document's own (or none), else 1 + its place in c->langs. */
+int pdf_lang_id(pdf_ctx *c, const char *lang);
 /* The width of an OP_TEXT, in points. */
 double pdf_op_width(const pdf_op *o);
 /* Make op o (an OP_TEXT with its font and size set) show text s, in

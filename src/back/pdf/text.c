@@ -33,6 +33,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Characters that belong to the one before them: they stay in its face
  * (and its cluster, for the shaper). */
@@ -574,4 +575,17 @@ double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n)
 	o->len = to;
 	pdf_textline_free(&tl);
 	return w * o->size;
+}
+
+int pdf_lang_id(pdf_ctx *c, const char *lang)
+{
+	const char *doc = c->doc && c->doc->meta.lang ? c->doc->meta.lang : "en";
+	if (!lang || !*lang || !strcasecmp(lang, doc) || !mc_lang_valid(lang))
+		return 0;
+	for (size_t i = 0; i < c->nlangs; i++)
+		if (!strcasecmp(c->langs[i], lang))
+			return (int)i + 1;
+	PDF_GROW(c->langs, c->nlangs, c->caplangs);
+	c->langs[c->nlangs++] = lang;
+	return (int)c->nlangs;
 }
