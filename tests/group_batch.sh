@@ -303,11 +303,11 @@ MK
 	(cd "$mk" && make -s >/dev/null 2>&1) || why="first make failed"
 	sleep 1
 	touch "$mk/site/_config.yml"
-	n1=$(cd "$mk" && make -n 2>/dev/null | grep -c mentorconv)
+	n1=$(cd "$mk" && make --no-print-directory -n 2>/dev/null | grep -c mentorconv)
 	(cd "$mk" && make -s >/dev/null 2>&1)
 	sleep 1 # a newer mtime than the outputs just made, on any file system
 	touch "$mk/site/modules/alpha/_posts/2001-02-01-second.md"
-	n2=$(cd "$mk" && make -n 2>/dev/null | grep -c mentorconv)
+	n2=$(cd "$mk" && make --no-print-directory -n 2>/dev/null | grep -c mentorconv)
 	[ "$n1" != 2 ] && why="$why; touching _config.yml rebuilds $n1 outputs, not 2"
 	[ "$n2" != 1 ] && why="$why; touching one page rebuilds $n2 outputs, not 1"
 	grep -q '_config.yml' "$mk/out/alpha/2001-01-01-first.json.d" || why="$why; the depfile lacks _config.yml"
