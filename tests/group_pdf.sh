@@ -24,15 +24,7 @@ for tool in qpdf pdffonts pdftotext pdfinfo; do
 done
 
 # conv IN OUT [ARGS...]: convert; status in RC, stderr in $T/err
-conv() {
-	local in=$1 out=$2
-	shift 2
-	timeout "$TMO" "$BIN" "$in" -o "$out" "$@" </dev/null >/dev/null 2>"$T/err"
-	RC=$?
-	if grep -qE 'Sanitizer|runtime error:' "$T/err"; then
-		RC=86
-	fi
-}
+conv() { conv_to "$T/err" "$@"; }
 
 # ---- the inputs ---------------------------------------------------------
 inputs=()

@@ -41,15 +41,7 @@ export SOURCE_DATE_EPOCH=1700000000
 
 # conv IN OUT [OPTION...]: convert; status in RC (86 for a sanitizer
 # report), stderr in OUT.err
-conv() {
-	local in=$1 out=$2
-	shift 2
-	timeout "$TMO" "$BIN" "$in" -o "$out" "$@" </dev/null >/dev/null 2>"$out.err"
-	RC=$?
-	if grep -qE 'Sanitizer|runtime error:' "$out.err"; then
-		RC=86
-	fi
-}
+conv() { conv_to "$2.err" "$@"; }
 
 # ---- the fixture in every format -------------------------------------------
 for fmt in pdf epub docx; do

@@ -25,3 +25,16 @@ tree_sums() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 s
 # sanitizer builds exit 86 on a finding, with a stack
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
+
+# conv_to ERRFILE IN OUT [ARGS...]: convert IN to OUT with $BIN (within
+# $TMO seconds, no input); the status in RC (86 for a sanitizer report),
+# stderr in ERRFILE
+conv_to() {
+	local err=$1 in=$2 out=$3
+	shift 3
+	timeout "$TMO" "$BIN" "$in" -o "$out" "$@" </dev/null >/dev/null 2>"$err"
+	RC=$?
+	if grep -qE 'Sanitizer|runtime error:' "$err"; then
+		RC=86
+	fi
+}

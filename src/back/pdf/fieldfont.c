@@ -111,13 +111,7 @@ static void ps_name(hb_face_t *face, char *out, size_t size)
  * otherwise (bfchar); at most 100 entries a block. */
 static void tounicode(const uint32_t *uni, unsigned ng, mc_buf *b)
 {
-	mc_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
-	               "12 dict begin\nbegincmap\n"
-	               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-	               "/Supplement 0 >> def\n"
-	               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-	               "1 begincodespacerange\n<0000> <FFFF>\n"
-	               "endcodespacerange\n");
+	pdf_cmap_begin(b);
 	mc_buf ranges = MC_BUF_INIT, chars = MC_BUF_INIT;
 	size_t nr = 0, nc = 0;
 	unsigned g = 0;
@@ -174,8 +168,7 @@ static void tounicode(const uint32_t *uni, unsigned ng, mc_buf *b)
 	}
 	mc_buf_free(&ranges);
 	mc_buf_free(&chars);
-	mc_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource "
-	               "pop\nend\nend\n");
+	pdf_cmap_end(b);
 }
 
 /* The /W array of all ng widths: runs of one width as `first last w`,

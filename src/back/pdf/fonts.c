@@ -650,11 +650,7 @@ static void utf16_hex(mc_buf *b, const char *s, size_t n)
 	}
 }
 
-/* Every CID whose text is known maps to it: a ligature's CID to all its
- * characters; a glyph that only ever came second in a cluster (a
- * conjunct's half, a mark) to nothing, so the text is not doubled.
- * ord: e's entries by ascending CID. */
-static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
+void pdf_cmap_begin(mc_buf *b)
 {
 	mc_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
 	               "12 dict begin\nbegincmap\n"
@@ -663,6 +659,21 @@ static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 	               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 	               "1 begincodespacerange\n<0000> <FFFF>\n"
 	               "endcodespacerange\n");
+}
+
+void pdf_cmap_end(mc_buf *b)
+{
+	mc_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource "
+	               "pop\nend\nend\n");
+}
+
+/* Every CID whose text is known maps to it: a ligature's CID to all its
+ * characters; a glyph that only ever came second in a cluster (a
+ * conjunct's half, a mark) to nothing, so the text is not doubled.
+ * ord: e's entries by ascending CID. */
+static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
+{
+	pdf_cmap_begin(b);
 	size_t i = 0;
 	while (i < e->n) {
 		size_t k = 0, j = i;
@@ -684,8 +695,7 @@ static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 		}
 		i = j;
 	}
-	mc_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource "
-	               "pop\nend\nend\n");
+	pdf_cmap_end(b);
 }
 
 /* A compressed stream object holding data; NULL on failure. */

@@ -340,6 +340,9 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 /* The face as HarfBuzz reads it (scale: font units), or NULL if its file
  * cannot be read; *upem its units per em. */
 hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem);
+/* The start and end of a ToUnicode CMap (Identity, 2-byte codes). */
+void pdf_cmap_begin(mc_buf *b);
+void pdf_cmap_end(mc_buf *b);
 /* Build the embedded fonts (subsets, widths, ToUnicode) once every page
  * is drawn.  Returns 0 or -1. */
 int pdf_fonts_finish(pdf_ctx *c);

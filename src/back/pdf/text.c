@@ -415,6 +415,22 @@ void pdf_textline_free(pdf_textline *tl)
 
 /* The glyphs of run r whose clusters lie in [from, to), in the arena,
  * their clusters made relative to from; their advance in *w (em). */
+/* The first of run r's glyphs in logical order, from lo on, whose
+ * cluster is at or after byte v (binary search). */
+static size_t first_from(const pdf_run *r, size_t lo, uint32_t v)
+{
+	bool rtl = r->level & 1;
+	size_t n = r->ng, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->g[rtl ? n - 1 - mid : mid].cl < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w)
 {
@@ -423,27 +439,8 @@ const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
 	 * search, so a long line costs its own glyphs, not the run's */
 	bool rtl = r->level & 1;
 	size_t n = r->ng;
-	/* the first glyph, in logical order, at or after from */
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint32_t cl = r->g[rtl ? n - 1 - mid : mid].cl;
-		if (cl < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t a = lo;
-	hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint32_t cl = r->g[rtl ? n - 1 - mid : mid].cl;
-		if (cl < to)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t b = lo; /* logical [a, b) */
+	size_t a = first_from(r, 0, from);
+	size_t b = first_from(r, a, to); /* logical [a, b) */
 	size_t k = b - a;
 	size_t first = rtl ? n - b : a; /* in the array: [first, first + k) */
 	pdf_glyph *g = mc_arena_alloc(c->arena, (k ? k : 1) * sizeof *g);
