@@ -160,7 +160,7 @@ install: mentorconv
 	  '$(DESTDIR)$(PREFIX)/share/mentorconv/styles/')
 
 bench: build/deps.stamp
-	@bash tests/bench.sh
+	@BASELINE='$(BASELINE)' bash tests/bench.sh
 
 # The release tarball: the committed tree (HEAD) under mentorconv-VERSION/.
 # git archive gives every file the commit's time, owner root and a fixed

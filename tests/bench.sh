@@ -12,6 +12,10 @@
 #   - the mean time per corpus page for `-t json`.
 # It prints figures; it passes or fails nothing (only a build or a
 # conversion error stops it).
+#
+# BASELINE=REV (`make bench BASELINE=a92f484`) also builds that commit
+# (git archive into build/baseline/REV, once) and prints the PDF figures
+# of both builds side by side, with the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +25,22 @@ MIN_BYTES=$((10 * 1024 * 1024))
 
 make --no-print-directory mentorconv build/rel/tests/bench_front >/dev/null
 mkdir -p "$B"
+
+# the previous build to compare with, if asked for
+export MC_BENCH_BASELINE=""
+if [ -n "${BASELINE:-}" ]; then
+	rev=$(git rev-parse --short "$BASELINE")
+	bd=build/baseline/$rev
+	if [ ! -x "$bd/mentorconv" ]; then
+		rm -rf "$bd"
+		mkdir -p "$bd"
+		git archive "$rev" | tar -x -C "$bd"
+		make --no-print-directory -C "$bd" mentorconv >/dev/null
+	fi
+	MC_BENCH_BASELINE="$bd/mentorconv"
+	MC_BENCH_BASELINE_REV=$rev
+	export MC_BENCH_BASELINE_REV
+fi
 
 pages=()
 if [ -d "$SHARED/corpus" ]; then

@@ -19,22 +19,34 @@ fi
 row() { printf '  %-44s %14s  %s\n' "$1" "$2" "$3"; }
 now() { date +%s%N; }
 
-best=0 slow=0 slowf=
-for pass in 1 2 3; do
-	t0=$(now)
-	for f in "${pages[@]}"; do
-		s=$(now)
-		"$BIN" -q "$f" -o "$B/pdf/out.pdf" || { echo "bench: $f failed" >&2; exit 1; }
-		e=$((($(now) - s) / 1000))
-		if [ $pass -eq 1 ] && [ $e -gt $slow ]; then slow=$e slowf=$f; fi
+# mean_us BIN: "BEST SLOW SLOWEST-PAGE": the best of 3 passes' mean
+# microseconds per page, and the slowest page of the first pass
+mean_us() {
+	local bin=$1 best=0 pass t0 s e t slow=0 slowf=
+	for pass in 1 2 3; do
+		t0=$(now)
+		for f in "${pages[@]}"; do
+			s=$(now)
+			"$bin" -q "$f" -o "$B/pdf/out.pdf" || { echo "bench: $f failed" >&2; exit 1; }
+			e=$((($(now) - s) / 1000))
+			if [ $pass -eq 1 ] && [ $e -gt $slow ]; then slow=$e slowf=$f; fi
+		done
+		t=$((($(now) - t0) / 1000 / ${#pages[@]}))
+		if [ $best -eq 0 ] || [ $t -lt $best ]; then best=$t; fi
 	done
-	t=$((($(now) - t0) / 1000 / ${#pages[@]}))
-	if [ $best -eq 0 ] || [ $t -lt $best ]; then best=$t; fi
-done
+	echo "$best $slow $slowf"
+}
+read -r best slow slowf < <(mean_us "$BIN")
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f ms", u / 1000 }'; }
 echo "PDF (${#pages[@]} corpus pages)"
-row "mentorconv -o PAGE.pdf, mean (best of 3)" "$(ms $best)" "per page"
-row "slowest page" "$(ms $slow)" "${slowf#"$SHARED"/}"
+row "mentorconv -o PAGE.pdf, mean (best of 3)" "$(ms "$best")" "per page"
+row "slowest page" "$(ms "$slow")" "${slowf#"$SHARED"/}"
+# side by side with a previous build (bench.sh's BASELINE=REV)
+if [ -n "${MC_BENCH_BASELINE:-}" ] && [ -x "$MC_BENCH_BASELINE" ]; then
+	read -r base _ < <(mean_us "$MC_BENCH_BASELINE")
+	row "the same with build ${MC_BENCH_BASELINE_REV:-baseline}" "$(ms "$base")" "per page"
+	row "this build's time / ${MC_BENCH_BASELINE_REV:-baseline}'s" "" "$(awk -v a="$best" -v b="$base" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')"
+fi
 if command -v pandoc >/dev/null 2>&1 && command -v weasyprint >/dev/null 2>&1; then
 	t0=$(now)
 	for f in "${pages[@]}"; do
