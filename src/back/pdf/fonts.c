@@ -367,7 +367,7 @@ static size_t emb_probe(const pdf_emb *e, uint32_t gid, const char *text,
 		if (e->hkey[h] == gid &&
 		    (e->face->cff ||
 		     (e->tlen[i] == n &&
-		      !memcmp(e->texts.data + e->toff[i], text, n))))
+		      (n == 0 || !memcmp(e->texts.data + e->toff[i], text, n)))))
 			break;
 		h = (h + 1) & (e->hcap - 1);
 	}
