@@ -4,20 +4,23 @@
  * A form filler (a viewer, pypdf, poppler) writes the text a user types
  * into a field with the font its /DA names, found in the AcroForm's /DR:
  * it can only show what that font has, and it must encode the text
- * itself.  So the fields get the theme's body face whole (the user may
- * type anything, so no subset): the font file as it is (one face rebuilt
- * from a collection), a Type0 font with Encoding Identity-H over a
- * CIDFontType2 whose CIDs are the glyph ids (CIDToGIDMap Identity), the
- * widths of all its glyphs, and a ToUnicode map of its whole cmap, every
- * glyph back to the (lowest) code point that maps to it.  A filler
- * encodes typed text by reading that map backwards (poppler does).
+ * itself.  So the fields get a whole face (the user may type anything):
+ * all its glyphs, without hinting or layout tables (hb-subset, face.c),
+ * as a Type0 font with Encoding Identity-H over a CIDFontType2 whose
+ * CIDs are the glyph ids (CIDToGIDMap Identity), the widths of all its
+ * glyphs, and a ToUnicode map of its whole cmap, every glyph back to the
+ * (lowest) code point that maps to it.  A filler encodes typed text by
+ * reading that map backwards (poppler does).
  *
- * The face is the one fonts.c matched with fontconfig for the theme's
- * body family (c->fonts.f[PF_BODY]); its file is read here with HarfBuzz
- * alone.  Made only for a document with a text field (fields.c asks for
- * it at the first one).
+ * The face is the body face (fonts.c's, matched by fontconfig for the
+ * theme's body family) if it has the document's script, else the face
+ * fonts.c falls back to for that script, if it is a TrueType one (an
+ * Arabic worksheet gets an Arabic font).  Made only for a document with
+ * a text field (fields.c asks for it at the first one).
  */
 #include "pdf_int.h"
+
+#include "face.h"
 
 #include <hb-ot.h>
 #include <hpdf_objects.h>
@@ -25,86 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#define TAG(a, b, c, d) HB_TAG(a, b, c, d)
-
-/* Big-endian fields of a table, 0 past its end. */
-static int u16(const char *p, unsigned len, unsigned off)
-{
-	if (off + 2 > len)
-		return 0;
-	return ((unsigned char)p[off] << 8) | (unsigned char)p[off + 1];
-}
-
-static int s16(const char *p, unsigned len, unsigned off)
-{
-	int v = u16(p, len, off);
-	return v >= 0x8000 ? v - 0x10000 : v;
-}
-
-/* A compressed stream object holding data; NULL on failure. */
-static HPDF_Dict stream_obj(pdf_ctx *c, const void *data, size_t len)
-{
-	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-	if (!d)
-		return NULL;
-	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	if (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
-	                             (HPDF_UINT)len) != HPDF_OK)
-		return NULL;
-	return d;
-}
-
-/* The face's file as one TrueType font: the file itself, or for a face
- * of a collection (or at an index > 0) the face's tables rebuilt into a
- * font of its own.  NULL on failure; release with hb_blob_destroy. */
-static hb_blob_t *face_file(hb_blob_t *file, hb_face_t *face, int index)
-{
-	unsigned len = 0;
-	const char *d = hb_blob_get_data(file, &len);
-	if (index == 0 && len >= 4 && memcmp(d, "ttcf", 4) != 0)
-		return hb_blob_reference(file);
-	hb_tag_t tags[256];
-	unsigned n = sizeof tags / sizeof *tags;
-	unsigned total = hb_face_get_table_tags(face, 0, &n, tags);
-	if (total == 0 || total > n)
-		return NULL;
-	hb_face_t *b = hb_face_builder_create();
-	bool ok = b != hb_face_get_empty();
-	for (unsigned i = 0; ok && i < n; i++) {
-		hb_blob_t *t = hb_face_reference_table(face, tags[i]);
-		ok = hb_face_builder_add_table(b, tags[i], t);
-		hb_blob_destroy(t);
-	}
-	hb_blob_t *out = ok ? hb_face_reference_blob(b) : NULL;
-	hb_face_destroy(b);
-	if (out && hb_blob_get_length(out) == 0) {
-		hb_blob_destroy(out);
-		out = NULL;
-	}
-	return out;
-}
-
-/* The face's PostScript name, reduced to the characters a PDF name can
- * hold as they are; "FieldFont" if it has none. */
-static void ps_name(hb_face_t *face, char *out, size_t size)
-{
-	char raw[64];
-	unsigned n = sizeof raw;
-	hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME,
-	                    HB_LANGUAGE_INVALID, &n, raw);
-	size_t k = 0;
-	for (unsigned i = 0; i < n && raw[i] && k + 1 < size; i++) {
-		char ch = raw[i];
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-		    ch == '.')
-			out[k++] = ch;
-	}
-	out[k] = 0;
-	if (!k)
-		snprintf(out, size, "FieldFont");
-}
 
 /* The ToUnicode CMap of gid -> code point (0: none), in runs where the
  * glyphs and the code points both go up by one (bfrange), single glyphs
@@ -210,95 +135,98 @@ static HPDF_STATUS widths(HPDF_MMgr mm, HPDF_Array w, const int *wd,
 	return ret;
 }
 
-/* Scaled from font units to 1/1000 em, rounded. */
-static int em(int v, unsigned upem)
+/* A character of the document's language's script, or 0 (Latin, or a
+ * script the body faces have anyway). */
+static uint32_t script_sample(const char *lang)
 {
-	long t = (long)v * 1000;
-	return (int)(t >= 0 ? (t + upem / 2) / upem : -((-t + upem / 2) / upem));
+	static const struct {
+		const char *lang;
+		uint32_t cp;
+	} s[] = {{"ar", 0x0627}, {"fa", 0x0627}, {"ur", 0x0627},
+	         {"ps", 0x0627}, {"he", 0x05D0}, {"yi", 0x05D0},
+	         {"hi", 0x0915}, {"mr", 0x0915}, {"ne", 0x0915},
+	         {"bn", 0x0995}, {"ta", 0x0B95}, {"th", 0x0E01},
+	         {"am", 0x1200}, {"ka", 0x10D0}, {"hy", 0x0561},
+	         {"el", 0x03B1}, {"ru", 0x0430}, {"uk", 0x0430},
+	         {"bg", 0x0430}, {"sr", 0x0430}};
+	size_t n = 0;
+	while (lang && lang[n] && lang[n] != '-' && lang[n] != '_')
+		n++;
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		if (strlen(s[i].lang) == n && !strncasecmp(lang, s[i].lang, n))
+			return s[i].cp;
+	return 0;
 }
 
 HPDF_Dict pdf_fieldfont_make(pdf_ctx *c)
 {
-	const pdf_font *bf = &c->fonts.f[PF_BODY];
-	if (!bf->path) {
+	int f = PF_BODY;
+	uint32_t sample = script_sample(c->doc ? c->doc->meta.lang : NULL);
+	if (sample) {
+		int g = pdf_font_for(c, PF_BODY, sample);
+		if (g != PF_BODY && pdf_font_slot(c, g) >= 0 &&
+		    !c->fonts.f[g].face->cff)
+			f = g;
+	}
+	if (pdf_font_slot(c, f) < 0) {
 		mc_error(c->diag, 0, 0, "no font for the form fields");
 		return NULL;
 	}
+	const pdf_face *t = c->fonts.f[f].face;
+	const char *fname = t->psname;
 	HPDF_MMgr mm = c->pdf->mmgr;
 	HPDF_Dict font = NULL;
-	hb_blob_t *file = hb_blob_create_from_file_or_fail(bf->path);
-	hb_face_t *face = NULL;
-	hb_font_t *hf = NULL;
-	hb_blob_t *ff = NULL, *head = NULL, *hhea = NULL, *os2 = NULL,
-	          *post = NULL, *glyf = NULL;
 	hb_set_t *set = hb_set_create();
 	int *wd = NULL;
 	uint32_t *uni = NULL;
+	uint16_t *all = NULL;
+	pdf_subset sub = {MC_BUF_INIT, NULL};
 	mc_buf tu = MC_BUF_INIT;
-	if (!file || !hb_set_allocation_successful(set))
-		goto bad;
-	face = hb_face_create(file, (unsigned)bf->index);
-	unsigned ng = hb_face_get_glyph_count(face);
-	unsigned upem = hb_face_get_upem(face);
-	glyf = hb_face_reference_table(face, TAG('g', 'l', 'y', 'f'));
-	head = hb_face_reference_table(face, TAG('h', 'e', 'a', 'd'));
-	hhea = hb_face_reference_table(face, TAG('h', 'h', 'e', 'a'));
-	os2 = hb_face_reference_table(face, TAG('O', 'S', '/', '2'));
-	post = hb_face_reference_table(face, TAG('p', 'o', 's', 't'));
-	unsigned lhead, lhhea, los2, lpost;
-	const char *phead = hb_blob_get_data(head, &lhead);
-	const char *phhea = hb_blob_get_data(hhea, &lhhea);
-	const char *pos2 = hb_blob_get_data(os2, &los2);
-	const char *ppost = hb_blob_get_data(post, &lpost);
+	const char *why = NULL;
+	unsigned ng = t->nglyphs;
 	/* TrueType outlines (FontFile2), and at most 65536 glyphs (CIDs) */
-	if (ng == 0 || ng > 65536 || upem == 0 ||
-	    hb_blob_get_length(glyf) == 0 || lhead < 54 || lhhea < 36)
+	if (!hb_set_allocation_successful(set) || t->cff || ng == 0 ||
+	    ng > 65536)
 		goto bad;
-	ff = face_file(file, face, bf->index);
-	hf = hb_font_create(face);
-	if (!ff || hf == hb_font_get_empty())
+	/* every glyph: the subset keeps their numbers, so CID = glyph */
+	all = mc_xmalloc(ng * sizeof *all);
+	for (unsigned g = 0; g < ng; g++)
+		all[g] = (uint16_t)g;
+	if (pdf_face_subset(t, all, ng, &sub, &why))
 		goto bad;
+	for (unsigned g = 0; g < ng; g++)
+		if (sub.newgid[g] != g) {
+			why = "the glyphs were renumbered";
+			goto bad;
+		}
 
 	/* the widths of all glyphs; the lowest code point of each glyph */
 	wd = mc_xmalloc(ng * sizeof *wd);
 	uni = mc_xcalloc(ng, sizeof *uni);
 	for (unsigned g = 0; g < ng; g++)
-		wd[g] = em(hb_font_get_glyph_h_advance(hf, g), upem);
-	hb_face_collect_unicodes(face, set);
+		wd[g] = pdf_face_width(t, g);
+	hb_face_collect_unicodes(t->face, set);
 	if (!hb_set_allocation_successful(set))
 		goto bad;
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID, gid;
-	while (hb_set_next(set, &cp))
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+	while (hb_set_next(set, &cp)) {
+		unsigned gid = pdf_face_glyph(t, cp);
 		if (cp && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) &&
-		    hb_font_get_nominal_glyph(hf, cp, &gid) && gid && gid < ng &&
-		    !uni[gid])
+		    gid && gid < ng && !uni[gid])
 			uni[gid] = cp;
+	}
 	tounicode(uni, ng, &tu);
 
-	char base[64];
-	ps_name(face, base, sizeof base);
-	/* the descriptor's metrics, from head, hhea, OS/2 and post */
-	int bbox[4] = {em(s16(phead, lhead, 36), upem),
-	               em(s16(phead, lhead, 38), upem),
-	               em(s16(phead, lhead, 40), upem),
-	               em(s16(phead, lhead, 42), upem)};
-	int ascent = em(s16(phhea, lhhea, 4), upem);
-	int descent = em(s16(phhea, lhhea, 6), upem);
-	int cap = u16(pos2, los2, 0) >= 2 && los2 >= 90
-	                  ? em(s16(pos2, los2, 88), upem)
-	                  : ascent;
-	double italic = s16(ppost, lpost, 4) + u16(ppost, lpost, 6) / 65536.0;
-	int weight = u16(pos2, los2, 4);
-	bool fixed = lpost >= 16 && (u16(ppost, lpost, 12) ||
-	                             u16(ppost, lpost, 14));
-	int flags = 32 | (fixed ? 1 : 0) | (italic != 0 ? 64 : 0);
-	int stemv = weight >= 600 ? 120 : 80;
+	const char *base = t->psname;
+	const int *bbox = t->bbox;
+	int ascent = t->ascent, descent = t->descent, cap = t->capheight;
+	double italic = t->italic;
+	int flags = t->flags, stemv = t->stemv;
 
 	HPDF_STATUS ret = HPDF_OK;
-	unsigned flen = 0;
-	const char *fdata = hb_blob_get_data(ff, &flen);
-	HPDF_Dict fs = stream_obj(c, fdata, flen);
-	HPDF_Dict tus = stream_obj(c, tu.data, tu.len);
+	size_t flen = sub.data.len;
+	HPDF_Dict fs = pdf_stream_obj(c, sub.data.data, flen);
+	HPDF_Dict tus = pdf_stream_obj(c, tu.data, tu.len);
 	HPDF_Dict desc = HPDF_Dict_New(mm);
 	HPDF_Dict cid = HPDF_Dict_New(mm);
 	HPDF_Dict si = HPDF_Dict_New(mm);
@@ -354,21 +282,14 @@ HPDF_Dict pdf_fieldfont_make(pdf_ctx *c)
 	font = NULL;
 bad:
 	mc_error(c->diag, 0, 0,
-	         "the font %s cannot be embedded for the form fields",
-	         bf->path);
+	         "the font %s cannot be embedded for the form fields%s%s",
+	         fname, why ? ": " : "", why ? why : "");
 out:
 	mc_buf_free(&tu);
+	pdf_subset_free(&sub);
+	free(all);
 	free(wd);
 	free(uni);
 	hb_set_destroy(set);
-	hb_blob_destroy(glyf);
-	hb_blob_destroy(head);
-	hb_blob_destroy(hhea);
-	hb_blob_destroy(os2);
-	hb_blob_destroy(post);
-	hb_blob_destroy(ff);
-	hb_font_destroy(hf);
-	hb_face_destroy(face);
-	hb_blob_destroy(file);
 	return font;
 }

@@ -699,14 +699,14 @@ static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 }
 
 /* A compressed stream object holding data; NULL on failure. */
-static HPDF_Dict stream_obj(pdf_ctx *c, const void *data, size_t len)
+HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len)
 {
 	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
 	if (!d)
 		return NULL;
 	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	if (HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
-	                      (HPDF_UINT)len) != HPDF_OK)
+	if (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
+	                             (HPDF_UINT)len) != HPDF_OK)
 		return NULL;
 	return d;
 }
@@ -746,7 +746,7 @@ static HPDF_Dict cid_to_gid(pdf_ctx *c, const pdf_emb *e,
 		m[2 * e->cids[i]] = (uint8_t)(newgid[i] >> 8);
 		m[2 * e->cids[i] + 1] = (uint8_t)newgid[i];
 	}
-	HPDF_Dict d = stream_obj(c, m, len);
+	HPDF_Dict d = pdf_stream_obj(c, m, len);
 	free(m);
 	return d;
 }
@@ -778,7 +778,7 @@ static int emb_finish(pdf_ctx *c, pdf_emb *e)
 	subset_tag(e, tag);
 	snprintf(base, sizeof base, "%s+%s", tag, t->psname);
 
-	HPDF_Dict file = stream_obj(c, sub.data.data, sub.data.len);
+	HPDF_Dict file = pdf_stream_obj(c, sub.data.data, sub.data.len);
 	if (!file)
 		goto out;
 	if (t->cff)
@@ -843,7 +843,7 @@ static int emb_finish(pdf_ctx *c, pdf_emb *e)
 		goto out;
 
 	tounicode(e, ord, &tu);
-	HPDF_Dict tus = stream_obj(c, tu.data, tu.len);
+	HPDF_Dict tus = pdf_stream_obj(c, tu.data, tu.len);
 	if (!tus)
 		goto out;
 

@@ -340,6 +340,8 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 /* The face as HarfBuzz reads it (scale: font units), or NULL if its file
  * cannot be read; *upem its units per em. */
 hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem);
+/* A compressed stream object holding data; NULL on failure. */
+HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len);
 /* The start and end of a ToUnicode CMap (Identity, 2-byte codes). */
 void pdf_cmap_begin(mc_buf *b);
 void pdf_cmap_end(mc_buf *b);
