@@ -529,6 +529,7 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		indent = 0;
 	int num = n->as.list.start;
 	bool ordered = n->as.list.ordered;
+	bool rtl = mc_node_dir(c->doc, n) == MC_DIR_RTL;
 	int lvl = *list_level;
 	(*list_level)++;
 	/* widest number, for right-aligned numbers */
@@ -549,15 +550,25 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_checked = it->as.item.task == MC_TASK_DONE;
 		c->mk_text = mc_arena_strndup(c->arena, buf, strlen(buf));
 		c->mk_style = ms;
-		c->mk_x = c->mk_box ? x0 + indent - ms.size * 1.2
-		                    : x0 + indent - mw - em(c) * 0.45;
-		if (c->mk_x < x0)
-			c->mk_x = x0;
+		/* a right-to-left list is indented from the right, its
+		 * markers in the indent there */
+		double bx0 = rtl ? x0 : x0 + indent, bx1 = rtl ? x1 - indent : x1;
+		if (rtl) {
+			c->mk_x = c->mk_box ? x1 - indent + ms.size * 0.45
+			                    : x1 - indent + em(c) * 0.45;
+			if (c->mk_x + mw > x1)
+				c->mk_x = x1 - mw;
+		} else {
+			c->mk_x = c->mk_box ? x0 + indent - ms.size * 1.2
+			                    : x0 + indent - mw - em(c) * 0.45;
+			if (c->mk_x < x0)
+				c->mk_x = x0;
+		}
 		if (depth >= MAX_NEST)
-			flat(c, it, x0 + indent, x1);
+			flat(c, it, bx0, bx1);
 		else
-			blocks(c, it, x0 + indent, x1, depth + 1);
-		flush_marker(c, x0 + indent, x1);
+			blocks(c, it, bx0, bx1, depth + 1);
+		flush_marker(c, bx0, bx1);
 		if (!n->as.list.tight)
 			pdf_space(c, em(c) * 0.3);
 	}
