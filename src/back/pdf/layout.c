@@ -24,99 +24,7 @@
 #define MAX_STYLE 48
 #define CSS_PX 0.75 /* points per CSS pixel */
 
-/* ---- ops, slices, links ---- */
-
-pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
-{
-	PDF_GROW(c->ops, c->nops, c->capops);
-	pdf_op *o = &c->ops[c->nops++];
-	memset(o, 0, sizeof *o);
-	o->kind = (uint8_t)kind;
-	o->font = -1;
-	return o;
-}
-
-size_t pdf_slice_begin(pdf_ctx *c)
-{
-	return c->nops;
-}
-
-pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
-{
-	PDF_GROW(c->slices, c->nslices, c->capslices);
-	pdf_slice *s = &c->slices[c->nslices++];
-	memset(s, 0, sizeof *s);
-	s->h = h;
-	s->op0 = op0;
-	s->nops = c->nops - op0;
-	s->frame = c->in_cell ? NULL : c->frame;
-	s->header = c->table_header;
-	return s;
-}
-
-void pdf_space(pdf_ctx *c, double h)
-{
-	if (c->nslices == 0 && !c->frame)
-		return;
-	bool keep = c->nslices && c->slices[c->nslices - 1].keep_next;
-	if (c->space_scale > 0)
-		h *= c->space_scale;
-	pdf_slice *s = pdf_slice_end(c, c->nops, h);
-	s->discard = true;
-	s->keep_next = keep;
-}
-
-int pdf_link_add(pdf_ctx *c, const char *url)
-{
-	PDF_GROW(c->links, c->nlinks, c->caplinks);
-	c->links[c->nlinks].url = url;
-	return (int)c->nlinks++;
-}
-
-/* Keep what comes next with the last block laid out (and the spacing
- * after it). */
-static void keep_prev(pdf_ctx *c)
-{
-	for (size_t i = c->nslices; i-- > 0;) {
-		c->slices[i].keep_next = true;
-		if (!c->slices[i].discard)
-			break;
-	}
-}
-
-/* Merge slices [s0, nslices) into one, their ops shifted down.  Returns
- * the merged slice (NULL if there were none). */
-static pdf_slice *collapse(pdf_ctx *c, size_t s0)
-{
-	if (c->nslices <= s0)
-		return NULL;
-	double y = 0;
-	size_t op0 = c->slices[s0].op0;
-	for (size_t i = s0; i < c->nslices; i++) {
-		pdf_slice *s = &c->slices[i];
-		for (size_t k = s->op0; k < s->op0 + s->nops; k++)
-			c->ops[k].y += y;
-		y += s->h;
-	}
-	pdf_slice keep = c->slices[s0];
-	c->nslices = s0;
-	pdf_slice *m = pdf_slice_end(c, op0, y);
-	m->frame = keep.frame;
-	m->header = keep.header;
-	return m;
-}
-
 /* ---- styles ---- */
-
-static pdf_style body_style(pdf_ctx *c)
-{
-	pdf_style st = {0};
-	st.face = PF_BODY | c->face_mod;
-	st.size = (float)c->th->sizes.body;
-	st.color = c->th->colors.text;
-	st.link = -1;
-	return st;
-}
 
 static double em(pdf_ctx *c)
 {
@@ -349,7 +257,7 @@ static const char *plain(pdf_ctx *c, const mc_node *n)
 static void heading_para(pdf_ctx *c, const mc_node *n, double size,
                          double x0, double x1)
 {
-	pdf_style st = body_style(c);
+	pdf_style st = pdf_body_style(c);
 	st.face = PF_HEAD | PF_BOLD;
 	st.size = (float)size;
 	pdf_para *p = pdf_para_new(c);
@@ -363,7 +271,7 @@ static void heading_para(pdf_ctx *c, const mc_node *n, double size,
 	o.dir = mc_node_dir(c->doc, n);
 	para_out(c, p, &o);
 	pdf_para_free(p);
-	keep_prev(c);
+	pdf_keep_prev(c);
 }
 
 static void heading(pdf_ctx *c, const mc_node *n, double x0, double x1)
@@ -454,7 +362,7 @@ static void flat(pdf_ctx *c, const mc_node *root, double x0, double x1)
 		case MC_SUMMARY:
 		case MC_ATTRIBUTION:
 		case MC_CAPTION:
-			paragraph(c, n, x0, x1, body_style(c), PA_JUSTIFY,
+			paragraph(c, n, x0, x1, pdf_body_style(c), PA_JUSTIFY,
 			          em(c) * 0.4);
 			if (n->first)
 				skip = n;
@@ -470,7 +378,7 @@ static void flat(pdf_ctx *c, const mc_node *root, double x0, double x1)
 			break;
 		case MC_TABLE: {
 			pdf_para *p = pdf_para_new(c);
-			pdf_style st = body_style(c);
+			pdf_style st = pdf_body_style(c);
 			add_plain(p, &st, plain(c, n));
 			pdf_para_opts o = para_opts(c, x0, x1);
 			para_out(c, p, &o);
@@ -536,7 +444,7 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	for (const mc_node *it = n->first; it; it = it->next, num++) {
 		flush_marker(c, x0, x1);
 		char buf[24];
-		pdf_style ms = body_style(c);
+		pdf_style ms = pdf_body_style(c);
 		if (ordered) {
 			snprintf(buf, sizeof buf, "%d.", num);
 		} else {
@@ -744,8 +652,8 @@ static void caption(pdf_ctx *c, const mc_node *cap, double x0, double x1)
 {
 	if (!cap)
 		return;
-	keep_prev(c);
-	pdf_style st = body_style(c);
+	pdf_keep_prev(c);
+	pdf_style st = pdf_body_style(c);
 	st.size = (float)c->th->sizes.small;
 	st.color = c->th->colors.muted;
 	st.face |= PF_ITALIC;
@@ -776,7 +684,7 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		                          c->th->colors.table_border);
 		pad(c, em(c) * 0.5)->keep_next = true;
 		pdf_para *p = pdf_para_new(c);
-		pdf_style st = body_style(c);
+		pdf_style st = pdf_body_style(c);
 		st.face |= PF_ITALIC;
 		st.color = c->th->colors.muted;
 		add_plain(p, &st, "Image: ");
@@ -829,7 +737,7 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 {
 	flush_marker(c, x0, x1);
-	keep_prev(c);
+	pdf_keep_prev(c);
 	const mc_theme *th = c->th;
 	size_t op0 = pdf_slice_begin(c);
 	if (n->as.answer.kind == MC_ANSWER_CHECKBOX) {
@@ -899,7 +807,7 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		anchor(c, n->id, 0, NULL);
 	if (cs->label && *cs->label) {
 		pdf_para *p = pdf_para_new(c);
-		pdf_style st = body_style(c);
+		pdf_style st = pdf_body_style(c);
 		st.face = PF_HEAD | PF_BOLD;
 		st.size = (float)c->th->sizes.small;
 		st.color = cs->rule;
@@ -909,7 +817,7 @@ static void callout(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		o.keep_lines = true;
 		para_out(c, p, &o);
 		pdf_para_free(p);
-		keep_prev(c);
+		pdf_keep_prev(c);
 	}
 	const mc_node *k = n->first;
 	if (k && k->type == MC_CALLOUT_TITLE) {
@@ -941,8 +849,8 @@ static void blockquote(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	double ix0 = x0 + in / 2, ix1 = x1 - in / 2;
 	for (const mc_node *k = n->first; k; k = k->next) {
 		if (k->type == MC_ATTRIBUTION) {
-			keep_prev(c);
-			pdf_style st = body_style(c);
+			pdf_keep_prev(c);
+			pdf_style st = pdf_body_style(c);
 			st.face |= PF_ITALIC;
 			st.color = c->th->colors.muted;
 			pdf_para *p = pdf_para_new(c);
@@ -968,7 +876,7 @@ static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	flush_marker(c, x0, x1);
 	for (const mc_node *k = n->first; k; k = k->next) {
 		if (k->type == MC_SUMMARY) {
-			pdf_style st = body_style(c);
+			pdf_style st = pdf_body_style(c);
 			st.face = PF_HEAD | PF_BOLD;
 			pdf_para *p = pdf_para_new(c);
 			add_plain(p, &st, "\xE2\x96\xB8\xC2\xA0"); /* ▸ */
@@ -978,7 +886,7 @@ static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			o.keep_lines = true;
 			para_out(c, p, &o);
 			pdf_para_free(p);
-			keep_prev(c);
+			pdf_keep_prev(c);
 			pdf_space(c, em(c) * 0.3);
 			continue;
 		}
@@ -1011,7 +919,7 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 
 	/* kind · duration */
 	pdf_para *p = pdf_para_new(c);
-	pdf_style st = body_style(c);
+	pdf_style st = pdf_body_style(c);
 	st.face = PF_HEAD | PF_BOLD;
 	st.size = (float)th->sizes.small;
 	st.color = cs->rule;
@@ -1030,7 +938,7 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	                                      : c->doc->meta.title;
 	if (title && *title) {
 		p = pdf_para_new(c);
-		st = body_style(c);
+		st = pdf_body_style(c);
 		st.face = PF_HEAD | PF_BOLD;
 		add_plain(p, &st, title);
 		para_out(c, p, &o);
@@ -1038,7 +946,7 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	}
 	/* provider, URL */
 	p = pdf_para_new(c);
-	st = body_style(c);
+	st = pdf_body_style(c);
 	st.size = (float)th->sizes.small;
 	st.color = th->colors.muted;
 	add_plain(p, &st, n->as.embed.provider ? n->as.embed.provider : "");
@@ -1046,7 +954,7 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	pdf_para_free(p);
 	if (url && *url) {
 		p = pdf_para_new(c);
-		st = body_style(c);
+		st = pdf_body_style(c);
 		st.face = PF_BODY;
 		st.size = (float)th->sizes.small;
 		st.color = th->colors.link;
@@ -1057,14 +965,14 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	}
 	for (const mc_node *k = n->first; k; k = k->next)
 		if (k->type == MC_CAPTION) {
-			pdf_style cst = body_style(c);
+			pdf_style cst = pdf_body_style(c);
 			cst.size = (float)th->sizes.small;
 			cst.face |= PF_ITALIC;
 			paragraph(c, k, tx0, tx1, cst, PA_LEFT, 0);
 		}
 	c->in_cell = save_cell;
 	/* pad top and bottom, and take the QR code's height */
-	pdf_slice *m = collapse(c, s0);
+	pdf_slice *m = pdf_collapse(c, s0);
 	double th_ = m ? m->h : 0;
 	double h = (has_qr && qr > th_ ? qr : th_) + 2 * padw;
 	size_t op0 = m ? m->op0 : c->nops;
@@ -1399,13 +1307,6 @@ done:
 
 /* ---- sections ---- */
 
-void pdf_pagebreak(pdf_ctx *c)
-{
-	pdf_slice *s = pdf_slice_end(c, c->nops, 0);
-	s->discard = true;
-	s->pagebreak_before = true;
-}
-
 static double slices_height(const pdf_ctx *c, size_t s0, size_t s1)
 {
 	double h = 0;
@@ -1564,7 +1465,7 @@ static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		heading(c, n, x0, x1);
 		break;
 	case MC_PARAGRAPH:
-		paragraph(c, n, x0, x1, body_style(c), PA_JUSTIFY,
+		paragraph(c, n, x0, x1, pdf_body_style(c), PA_JUSTIFY,
 		          em(c) * 0.6);
 		break;
 	case MC_LIST: {
@@ -1614,7 +1515,7 @@ static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	case MC_FOOTNOTE_DEF: {
 		char num[24];
 		snprintf(num, sizeof num, "%d.", n->as.footnote.number);
-		pdf_style ms = body_style(c);
+		pdf_style ms = pdf_body_style(c);
 		ms.size = (float)c->th->sizes.small;
 		c->mk_pending = true;
 		c->mk_box = false;
@@ -1629,7 +1530,7 @@ static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	case MC_SUMMARY:
 	case MC_CAPTION:
 	case MC_ATTRIBUTION:
-		paragraph(c, n, x0, x1, body_style(c), PA_LEFT, em(c) * 0.4);
+		paragraph(c, n, x0, x1, pdf_body_style(c), PA_LEFT, em(c) * 0.4);
 		break;
 	default:
 		break;
@@ -1642,7 +1543,7 @@ static void title_block(pdf_ctx *c)
 	const char *over = m->course.title ? m->course.title : m->site.title;
 	if (over && *over) {
 		pdf_para *p = pdf_para_new(c);
-		pdf_style st = body_style(c);
+		pdf_style st = pdf_body_style(c);
 		st.face = PF_BODY;
 		st.size = (float)c->th->sizes.small;
 		st.color = c->th->colors.muted;
@@ -1652,12 +1553,12 @@ static void title_block(pdf_ctx *c)
 		o.keep_lines = true;
 		para_out(c, p, &o);
 		pdf_para_free(p);
-		keep_prev(c);
+		pdf_keep_prev(c);
 	}
 	if (m->title && *m->title) {
 		anchor(c, NULL, 1, m->title);
 		pdf_para *p = pdf_para_new(c);
-		pdf_style st = body_style(c);
+		pdf_style st = pdf_body_style(c);
 		st.face = PF_HEAD | PF_BOLD;
 		st.size = (float)c->th->sizes.title;
 		add_plain(p, &st, m->title);
@@ -1670,36 +1571,6 @@ static void title_block(pdf_ctx *c)
 		pdf_para_free(p);
 		pdf_title_rule(c, em(c) * 0.6, em(c) * 1.6);
 	}
-}
-
-pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h)
-{
-	size_t op0 = pdf_slice_begin(c);
-	pdf_op *l = pdf_op_add(c, OP_LINE);
-	l->x = c->left;
-	l->y = y;
-	l->w = c->right - c->left;
-	l->lw = 1.2f;
-	l->color = c->th->colors.rule;
-	l->layer = 1;
-	return pdf_slice_end(c, op0, h);
-}
-
-/* ---- for toc.c ---- */
-
-pdf_style pdf_body_style(pdf_ctx *c)
-{
-	return body_style(c);
-}
-
-pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
-{
-	return collapse(c, s0);
-}
-
-void pdf_keep_prev(pdf_ctx *c)
-{
-	keep_prev(c);
 }
 
 int pdf_layout(pdf_ctx *c)

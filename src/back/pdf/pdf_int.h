@@ -5,9 +5,13 @@
  *
  *   1. layout.c walks the model and turns every block into *slices*:
  *      unbreakable horizontal strips (a line of text, a table row, a video
- *      card) holding drawing *ops* placed relative to the slice's top.
- *      Paragraph lines come from linebreak.c (total-fit line breaking);
- *      glyph widths and font choice come from fonts.c.
+ *      card) holding drawing *ops* placed relative to the slice's top
+ *      (the display list, slices.c).  Paragraph lines come from
+ *      linebreak.c (total-fit line breaking) over glyph runs from text.c
+ *      (bidi levels, font fallback by coverage, HarfBuzz shaping); faces
+ *      come from fonts.c (fontconfig, HarfBuzz, hb-subset).  The layers
+ *      depend one way: layout.c -> toc.c -> linebreak.c -> text.c ->
+ *      fonts.c, each of them and qr.c on slices.c only for the list.
  *   2. layout.c then packs the slices onto pages, honouring keep-with-next
  *      links (headings, widows and orphans), dropping spacing at page tops,
  *      repeating table header rows and drawing the boxes of callouts,
@@ -439,23 +443,28 @@ double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n);
 /* Width of text set in face (with fallback, shaped), in font-size units. */
 double pdf_text_width(pdf_ctx *c, int face, const char *s, size_t n);
 
-/* ---- ops and slices (layout.c) ---- */
+/* ---- the display list (slices.c): ops, slices, links ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);
 size_t pdf_slice_begin(pdf_ctx *c); /* returns the first op index */
 pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h);
+/* Vertical space (dropped at the top of a page). */
 void pdf_space(pdf_ctx *c, double h);
 int pdf_link_add(pdf_ctx *c, const char *url);
-int pdf_layout(pdf_ctx *c);
-int pdf_paginate(pdf_ctx *c);
-/* layout.c's helpers for toc.c */
+/* The look of body text. */
 pdf_style pdf_body_style(pdf_ctx *c);
+/* Slices [s0, nslices) merged into one (NULL if none). */
 pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0);
+/* What comes next stays with the last block laid out. */
 void pdf_keep_prev(pdf_ctx *c);
 /* A rule across the text width, y below the top of a slice h high (under
  * a title); the slice. */
 pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h);
 /* A forced page break before what comes next (a section's start). */
 void pdf_pagebreak(pdf_ctx *c);
+
+/* ---- layout.c: the model into slices, slices onto pages ---- */
+int pdf_layout(pdf_ctx *c);
+int pdf_paginate(pdf_ctx *c);
 
 /* ---- toc.c: title page and table of contents ---- */
 /* Whether the document gets a title page and a table of contents (a

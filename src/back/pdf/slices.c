@@ -1,0 +1,120 @@
+/*
+ * slices.c - the PDF's display list: drawing ops, the slices that hold
+ * them (see pdf_int.h), link targets, and the few slice operations that
+ * layout.c, linebreak.c, toc.c and qr.c share.  It depends on nothing
+ * but the context, so none of those files depends on another through it.
+ */
+#include "pdf_int.h"
+
+#include <string.h>
+
+pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
+{
+	PDF_GROW(c->ops, c->nops, c->capops);
+	pdf_op *o = &c->ops[c->nops++];
+	memset(o, 0, sizeof *o);
+	o->kind = (uint8_t)kind;
+	o->font = -1;
+	return o;
+}
+
+size_t pdf_slice_begin(pdf_ctx *c)
+{
+	return c->nops;
+}
+
+pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
+{
+	PDF_GROW(c->slices, c->nslices, c->capslices);
+	pdf_slice *s = &c->slices[c->nslices++];
+	memset(s, 0, sizeof *s);
+	s->h = h;
+	s->op0 = op0;
+	s->nops = c->nops - op0;
+	s->frame = c->in_cell ? NULL : c->frame;
+	s->header = c->table_header;
+	return s;
+}
+
+void pdf_space(pdf_ctx *c, double h)
+{
+	if (c->nslices == 0 && !c->frame)
+		return;
+	bool keep = c->nslices && c->slices[c->nslices - 1].keep_next;
+	if (c->space_scale > 0)
+		h *= c->space_scale;
+	pdf_slice *s = pdf_slice_end(c, c->nops, h);
+	s->discard = true;
+	s->keep_next = keep;
+}
+
+int pdf_link_add(pdf_ctx *c, const char *url)
+{
+	PDF_GROW(c->links, c->nlinks, c->caplinks);
+	c->links[c->nlinks].url = url;
+	return (int)c->nlinks++;
+}
+
+/* Keep what comes next with the last block laid out (and the spacing
+ * after it). */
+void pdf_keep_prev(pdf_ctx *c)
+{
+	for (size_t i = c->nslices; i-- > 0;) {
+		c->slices[i].keep_next = true;
+		if (!c->slices[i].discard)
+			break;
+	}
+}
+
+/* Merge slices [s0, nslices) into one, their ops shifted down.  Returns
+ * the merged slice (NULL if there were none). */
+pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
+{
+	if (c->nslices <= s0)
+		return NULL;
+	double y = 0;
+	size_t op0 = c->slices[s0].op0;
+	for (size_t i = s0; i < c->nslices; i++) {
+		pdf_slice *s = &c->slices[i];
+		for (size_t k = s->op0; k < s->op0 + s->nops; k++)
+			c->ops[k].y += y;
+		y += s->h;
+	}
+	pdf_slice keep = c->slices[s0];
+	c->nslices = s0;
+	pdf_slice *m = pdf_slice_end(c, op0, y);
+	m->frame = keep.frame;
+	m->header = keep.header;
+	return m;
+}
+
+pdf_style pdf_body_style(pdf_ctx *c)
+{
+	pdf_style st = {0};
+	st.face = PF_BODY | c->face_mod;
+	st.size = (float)c->th->sizes.body;
+	st.color = c->th->colors.text;
+	st.link = -1;
+	return st;
+}
+
+/* A forced page break before what comes next (a section's start). */
+void pdf_pagebreak(pdf_ctx *c)
+{
+	pdf_slice *s = pdf_slice_end(c, c->nops, 0);
+	s->discard = true;
+	s->pagebreak_before = true;
+}
+
+pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h)
+{
+	size_t op0 = pdf_slice_begin(c);
+	pdf_op *l = pdf_op_add(c, OP_LINE);
+	l->x = c->left;
+	l->y = y;
+	l->w = c->right - c->left;
+	l->lw = 1.2f;
+	l->color = c->th->colors.rule;
+	l->layer = 1;
+	return pdf_slice_end(c, op0, h);
+}
