@@ -36,6 +36,9 @@ typedef struct frame {
 	cmark_node *cm; /* cmark node that opened it; NULL for a container */
 	long cont;      /* container index for marker frames, else -1 */
 	bool closed;    /* close marker seen while inner frames were open */
+	bool transparent; /* a container that made no node: its blocks go
+	                     to node, from its child number `kids` on */
+	size_t kids;
 } frame;
 
 typedef struct walker {
@@ -99,6 +102,8 @@ static void push(walker *w, mc_node *node, cmark_node *cm, long cont)
 	w->st[w->n].cm = cm;
 	w->st[w->n].cont = cont;
 	w->st[w->n].closed = false;
+	w->st[w->n].transparent = false;
+	w->st[w->n].kids = 0;
 	w->n++;
 }
 
@@ -336,6 +341,23 @@ static const char *footnote_label(walker *w, cmark_node *cm, const char *key)
 	return label;
 }
 
+/* A transparent container's language and direction go to the blocks it
+ * held (those without their own), as if it were their parent. */
+static void pass_lang(mc_fe *fe, const mc_container *c, const frame *f)
+{
+	const char *l = mc_attr_get(&c->attrs, "lang");
+	if (!l)
+		l = mc_attr_get(&c->attrs, "xml:lang");
+	const char *d = mc_attr_get(&c->attrs, "dir");
+	if (!(l && *l) && !(d && *d))
+		return;
+	size_t k = 0;
+	for (mc_node *ch = f->node->first; ch; ch = ch->next, k++)
+		if (k >= f->kids && !ch->lang && ch->dir == MC_DIR_NONE &&
+		    mc_node_is_block(ch->type))
+			mc_fe_set_lang(fe, ch, l, d, c->line);
+}
+
 static long find_cont(walker *w, long idx)
 {
 	for (size_t i = w->n; i-- > 1;)
@@ -391,9 +413,17 @@ static void html_block(walker *w, const char *lit, uint32_t line)
 				push(w, n, NULL, idx);
 			} else {
 				push(w, parent, NULL, idx); /* transparent */
+				size_t nk = 0;
+				for (mc_node *ch = parent->first; ch; ch = ch->next)
+					nk++;
+				w->st[w->n - 1].transparent = true;
+				w->st[w->n - 1].kids = nk;
 			}
 		} else if (kind == 'c') {
 			long i = find_cont(w, idx);
+			if (i > 0 && w->st[i].transparent &&
+			    (size_t)idx < fe->nconts)
+				pass_lang(fe, &fe->conts[idx], &w->st[i]);
 			if (i == (long)w->n - 1) {
 				w->n--;
 				pop_closed(w);
