@@ -97,6 +97,7 @@ static void usage(FILE *f)
 	      "                       YAML file\n"
 	      "      --strict         treat warnings as errors\n"
 	      "      --no-fields      PDF: print-only, no fillable form fields\n"
+	      "      --no-tags        PDF: untagged (no structure tree for screen readers)\n"
 	      "      --protect        DOCX: only the answer fields can be edited\n"
 	      "      --fields KIND    DOCX answer fields: content-controls\n"
 	      "                       (default; Word 2010+, LibreOffice 7.4+) or\n"
@@ -171,6 +172,7 @@ static int parse_args(int argc, char **argv, cli *c)
 		OPT_PROTECT,
 		OPT_FIELDS,
 		OPT_NO_FIELDS,
+		OPT_NO_TAGS,
 		OPT_REPORT,
 		OPT_DEPFILE,
 		OPT_SHARD,
@@ -191,6 +193,7 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"protect", no_argument, NULL, OPT_PROTECT},
 		{"fields", required_argument, NULL, OPT_FIELDS},
 		{"no-fields", no_argument, NULL, OPT_NO_FIELDS},
+		{"no-tags", no_argument, NULL, OPT_NO_TAGS},
 		{"outdir", required_argument, NULL, 'd'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"report", required_argument, NULL, OPT_REPORT},
@@ -273,6 +276,10 @@ static int parse_args(int argc, char **argv, cli *c)
 		case OPT_NO_FIELDS:
 			c->ropts.no_fields = true;
 			c->ropts_given |= MC_ROPT_NO_FIELDS;
+			break;
+		case OPT_NO_TAGS:
+			c->ropts.no_tags = true;
+			c->ropts_given |= MC_ROPT_NO_TAGS;
 			break;
 		case OPT_FIELDS:
 			if (strcmp(optarg, "legacy") == 0)
@@ -395,7 +402,8 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 		const char *name;
 	} names[] = {{MC_ROPT_PROTECT, "--protect"},
 	             {MC_ROPT_FIELDS, "--fields"},
-	             {MC_ROPT_NO_FIELDS, "--no-fields"}};
+	             {MC_ROPT_NO_FIELDS, "--no-fields"},
+	             {MC_ROPT_NO_TAGS, "--no-tags"}};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if ((c->ropts_given & names[i].bit) &&
 		    !(b->options & names[i].bit)) {

@@ -28,6 +28,7 @@ typedef struct mc_render_opts {
 	bool legacy_fields; /* DOCX --fields=legacy: FORMTEXT/FORMCHECKBOX
 	                       fields instead of content controls */
 	bool no_fields;     /* PDF --no-fields: print-only, no form fields */
+	bool no_tags;       /* PDF --no-tags: no structure tree (untagged) */
 	void *cache;        /* the format's cache_new() result for this run,
 	                       or NULL (the backend then loads what it needs
 	                       for this document alone) */
@@ -37,7 +38,8 @@ typedef struct mc_render_opts {
 enum {
 	MC_ROPT_PROTECT = 1 << 0,
 	MC_ROPT_FIELDS = 1 << 1,
-	MC_ROPT_NO_FIELDS = 1 << 2
+	MC_ROPT_NO_FIELDS = 1 << 2,
+	MC_ROPT_NO_TAGS = 1 << 3
 };
 
 typedef int (*mc_render_opts_fn)(const mc_doc *doc, const mc_theme *theme,

@@ -25,7 +25,7 @@ const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
 	 mc_render_json, NULL, 0, NULL, NULL, false},
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
-	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS, mc_pdf_cache_new,
+	 mc_render_pdf_opts, MC_ROPT_NO_FIELDS | MC_ROPT_NO_TAGS, mc_pdf_cache_new,
 	 mc_pdf_cache_free, true},
 	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0, NULL,
 	 NULL, true},

@@ -187,6 +187,8 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Dict_Add(w, "Border", border);
 	HPDF_Array_Add(an, w);
 	HPDF_Array_Add(f->fields, w);
+	/* the widget is its Form element's (tags.c) */
+	pdf_tag_annot(c, w, op->se, (size_t)(op - c->ops));
 	return failed(c) ? NULL : w;
 }
 

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_NEST 24
 #define MAX_STYLE 48
@@ -192,6 +193,7 @@ static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
 		o->marker_x = c->mk_x;
 		o->marker_box = c->mk_box;
 		o->marker_checked = c->mk_checked;
+		o->marker_se = c->mk_se;
 		c->mk_pending = false;
 		if (pdf_para_empty(p))
 			add_plain(p, &c->mk_style, "\xC2\xA0");
@@ -443,6 +445,11 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	/* widest number, for right-aligned numbers */
 	for (const mc_node *it = n->first; it; it = it->next, num++) {
 		flush_marker(c, x0, x1);
+		/* LI: its marker (Lbl), then its body (LBody) */
+		int li = pdf_tag_open(c, "LI");
+		c->mk_se = pdf_tag_open(c, "Lbl");
+		pdf_tag_close(c, c->mk_se);
+		int lbody = pdf_tag_open(c, "LBody");
 		char buf[24];
 		pdf_style ms = pdf_body_style(c);
 		if (ordered) {
@@ -477,6 +484,8 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		else
 			blocks(c, it, bx0, bx1, depth + 1);
 		flush_marker(c, bx0, bx1);
+		pdf_tag_close(c, lbody);
+		pdf_tag_close(c, li);
 		if (!n->as.list.tight)
 			pdf_space(c, em(c) * 0.3);
 	}
@@ -726,6 +735,7 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			l->w = w;
 			l->h = h;
 			l->ref = pdf_link_add(c, im->href);
+			pdf_tag_link(c, l->ref);
 		}
 		pdf_slice *s = pdf_slice_end(c, op0, h);
 		s->minh = h * 0.45;
@@ -1006,6 +1016,13 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		wbg->h = qr;
 		wbg->color = 0xFFFFFF;
 		wbg->layer = 0;
+		/* the code is a figure that names its link */
+		int fse = pdf_tag_open(c, "Figure");
+		mc_buf alt = MC_BUF_INIT;
+		mc_buf_printf(&alt, "QR code of the link %s", url);
+		pdf_tag_set(c, fse, mc_arena_strndup(c->arena, alt.data, alt.len),
+		            NULL, NULL);
+		mc_buf_free(&alt);
 		if (pdf_qr(c, url, qx, qy, qr) == 0) {
 			pdf_op *l = pdf_op_add(c, OP_LINK);
 			l->x = qx;
@@ -1013,7 +1030,9 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			l->w = qr;
 			l->h = qr;
 			l->ref = pdf_link_add(c, url);
+			pdf_tag_link(c, l->ref);
 		}
+		pdf_tag_close(c, fse);
 	}
 	pdf_slice_end(c, op0, h);
 	pdf_space(c, em(c) * 0.8);
@@ -1188,6 +1207,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	double *rowh = mc_xcalloc((size_t)nrows, sizeof *rowh);
 	size_t save_ops = c->nops, save_slices = c->nslices;
 	size_t save_links = c->nlinks;
+	pdf_tag_pos save_tags = pdf_tags_pos(c);
 	for (size_t i = 0; i < ncells; i++) {
 		tcell *t = &cells[i];
 		size_t s0 = c->nslices;
@@ -1211,6 +1231,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		if (t->h > sum)
 			rowh[t->row + t->rs - 1] += t->h - sum;
 	}
+	pdf_tags_rewind(c, &save_tags);
 	c->nops = save_ops;
 	c->nslices = save_slices;
 	c->nlinks = save_links;
@@ -1242,6 +1263,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	for (int r = 0; r < nrows; r++) {
 		size_t op0 = pdf_slice_begin(c);
 		bool header_row = false;
+		int tr = pdf_tag_open(c, "TR");
 		for (; ci < ncells && cells[ci].row == r; ci++) {
 			tcell *t = &cells[ci];
 			if (t->row + t->rs - 1 > span_end)
@@ -1271,7 +1293,16 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			bd->layer = 1;
 			size_t s0 = c->nslices;
 			size_t cop0 = c->nops;
+			bool th = t->n->as.cell.header;
+			int cse = pdf_tag_open(c, th ? "TH" : "TD");
+			if (th)
+				pdf_tag_set(c, cse, NULL, NULL,
+				            t->n->parent &&
+				                    t->n->parent->as.row.header
+				                    ? "Column"
+				                    : "Row");
 			cell_content(c, t, cx0 + padc, cx1 - padc, depth);
+			pdf_tag_close(c, cse);
 			double y = padc * 0.8;
 			for (size_t k = s0; k < c->nslices; k++) {
 				pdf_slice *s = &c->slices[k];
@@ -1282,6 +1313,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			(void)cop0;
 			c->nslices = s0;
 		}
+		pdf_tag_close(c, tr);
 		pdf_slice *s = pdf_slice_end(c, op0, rowh[r]);
 		/* rows spanned by a cell stay together: cells come in row
 		 * order, so the last row any cell so far reaches says it
@@ -1334,17 +1366,19 @@ static void section_body(pdf_ctx *c, const mc_node *n, double x0, double x1,
 typedef struct layout_mark {
 	size_t slices, ops, links, toc;
 	int tasks, fields;
+	pdf_tag_pos tags;
 } layout_mark;
 
 static layout_mark mark(const pdf_ctx *c)
 {
 	layout_mark m = {c->nslices, c->nops, c->nlinks, c->ntoc, c->ntasks,
-	                 c->nfields};
+	                 c->nfields, pdf_tags_pos(c)};
 	return m;
 }
 
 static void undo(pdf_ctx *c, const layout_mark *m)
 {
+	pdf_tags_rewind(c, &m->tags);
 	c->nslices = m->slices;
 	c->nops = m->ops;
 	c->nlinks = m->links;
@@ -1456,8 +1490,74 @@ static int list_level_of(const mc_node *n)
 	return lvl;
 }
 
+/* The structure element a block is tagged as (tags.c), NULL for none
+ * (a thematic break is page furniture). */
+static const char *tag_of(const mc_node *n)
+{
+	static const char *const h[6] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+	switch (n->type) {
+	case MC_HEADING: {
+		int l = n->as.heading.level;
+		return h[l < 1 ? 0 : l > 6 ? 5 : l - 1];
+	}
+	case MC_PARAGRAPH:
+	case MC_CALLOUT_TITLE:
+	case MC_SUMMARY:
+	case MC_ATTRIBUTION:
+		return "P";
+	case MC_CAPTION:
+		return "Caption";
+	case MC_LIST:
+		return "L";
+	case MC_BLOCKQUOTE:
+		return "BlockQuote";
+	case MC_CODE_BLOCK:
+		return "Code";
+	case MC_TABLE:
+		return "Table";
+	case MC_FIGURE:
+		return "Figure";
+	case MC_CALLOUT:
+	case MC_EMBED:
+	case MC_DETAILS:
+		return "Div";
+	case MC_SECTION:
+		return "Sect";
+	case MC_ANSWER:
+		return "Form";
+	case MC_FOOTNOTE_DEF:
+		return "Note";
+	default:
+		return NULL;
+	}
+}
+
+static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                     int depth);
+
 static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
                   int depth)
+{
+	const char *tag = tag_of(n);
+	if (!tag) {
+		block_of(c, n, x0, x1, depth);
+		return;
+	}
+	int se = pdf_tag_open(c, tag);
+	const char *doc_lang = c->doc->meta.lang ? c->doc->meta.lang : "en";
+	if (n->lang && strcasecmp(n->lang, doc_lang))
+		pdf_tag_set(c, se, NULL, n->lang, NULL);
+	if (n->type == MC_FIGURE)
+		pdf_tag_set(c, se,
+		            *n->as.image.alt ? n->as.image.alt
+		                             : "An image without a description",
+		            NULL, NULL);
+	block_of(c, n, x0, x1, depth);
+	pdf_tag_close(c, se);
+}
+
+static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                     int depth)
 {
 	switch (n->type) {
 	case MC_HEADING:
@@ -1522,6 +1622,8 @@ static void block(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_text = mc_arena_strndup(c->arena, num, strlen(num));
 		c->mk_style = ms;
 		c->mk_x = x0;
+		c->mk_se = pdf_tag_open(c, "Lbl");
+		pdf_tag_close(c, c->mk_se);
 		blocks(c, n, x0 + em(c) * 1.6, x1, depth);
 		flush_marker(c, x0, x1);
 		break;

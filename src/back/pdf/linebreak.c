@@ -735,6 +735,10 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 
 	if (first && (o->marker || o->marker_box)) {
 		const pdf_style *ms = &o->marker_style;
+		/* the marker is its list item's label (Lbl) */
+		int se_save = c->se_cur;
+		if (o->marker_se > 0)
+			c->se_cur = o->marker_se;
 		if (o->marker_box) {
 			double s = ms->size * 0.75;
 			pdf_op *b = pdf_op_add(c, OP_STROKE);
@@ -763,6 +767,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			            o->marker_x, base, 2, o->marker,
 			            strlen(o->marker));
 		}
+		c->se_cur = se_save;
 	}
 
 	/* the line in visual order (UAX #9 L1, L2): spaces at its end at
@@ -783,18 +788,17 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			lv[k] = base_level;
 		}
 		if (mixed) {
+			/* the fragments stay in text order (so are the ops,
+			 * the order the text is read in), placed from the
+			 * left in visual order */
 			size_t *ord = mc_xmalloc(nf * sizeof *ord);
-			frag *cp = mc_xmalloc(nf * sizeof *cp);
-			memcpy(cp, fr, nf * sizeof *cp);
 			pdf_bidi_order(lv, nf, ord);
 			double x = fr[0].x;
 			for (size_t k = 0; k < nf; k++) {
-				fr[k] = cp[ord[k]];
-				fr[k].x = x;
-				x += fr[k].w;
+				fr[ord[k]].x = x;
+				x += fr[ord[k]].w;
 			}
 			free(ord);
-			free(cp);
 		}
 		free(lv);
 	}
@@ -828,6 +832,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		}
 		double w;
 		size_t j = i + 1;
+		double left = fr[i].x; /* of the merged fragments */
 		if (p->what == IT_HYPHEN) {
 			w = pdf_text_op(c, p->face, (float)size, st->color,
 			                fr[i].x, base + dy, 2, "-", 1);
@@ -838,12 +843,11 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				const pitem *q = fr[j].p;
 				if (q->what != IT_TEXT || q->s != p->s ||
 				    q->face != p->face || q->level != p->level ||
-				    (rtl ? q->off + q->len != lo : q->off != hi))
+				    q->off != hi)
 					break;
-				if (rtl)
-					lo = q->off;
-				else
-					hi = q->off + q->len;
+				hi = q->off + q->len;
+				if (fr[j].x < left)
+					left = fr[j].x;
 				j++;
 			}
 			/* the shaped runs the text spans, left to right */
@@ -864,11 +868,14 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			while (r < r1 && sh->runs[r].off < hi - from)
 				r++;
 			r1 = r;
-			double x = fr[i].x;
+			double x = left;
 			/* text in another language than the document's is
 			 * marked as such in the page (/Span /Lang) */
 			int lid = pdf_lang_id(c, st->lang ? st->lang
 			                                  : para_lang(c, o));
+			/* link text is its Link element's */
+			int se = st->link >= 0 ? pdf_tag_link(c, st->link)
+			                       : c->se_cur;
 			for (size_t k = 0; k < r1 - r0; k++) {
 				const pdf_run *run =
 					&sh->runs[rtl ? r1 - 1 - k : r0 + k];
@@ -877,14 +884,16 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				                lo - (uint32_t)from,
 				                hi - (uint32_t)from, (float)size,
 				                st->color, x, base + dy, 2);
-				if (c->nops > before)
+				if (c->nops > before) {
 					c->ops[c->nops - 1].ref = lid;
+					c->ops[c->nops - 1].se = se;
+				}
 			}
-			w = x - fr[i].x;
+			w = x - left;
 		}
 		if (st->strike) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
-			l->x = fr[i].x;
+			l->x = left;
 			l->y = base + dy - size * 0.3;
 			l->w = w;
 			l->lw = (float)(size * 0.06);
@@ -893,7 +902,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		}
 		if (st->underline) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
-			l->x = fr[i].x;
+			l->x = left;
 			l->y = base + 1.5;
 			l->w = w;
 			l->lw = 0.6f;
@@ -913,20 +922,28 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			continue;
 		}
 		size_t j = i + 1, endj = i;
+		double lx = fr[i].x, rx = fr[i].x + fr[i].w;
 		while (j < nf) {
 			const pitem *q = fr[j].p;
 			int ql = q->s && q->what != IT_OTHER ? q->s->st.link : -1;
 			if (ql != link && q->what != IT_SPACE &&
 			    q->what != IT_OTHER)
 				break;
-			if (ql == link && q->what != IT_SPACE)
+			if (ql == link && q->what != IT_SPACE) {
 				endj = j;
+				if (fr[j].x < lx)
+					lx = fr[j].x;
+				if (fr[j].x + fr[j].w > rx)
+					rx = fr[j].x + fr[j].w;
+			}
 			j++;
 		}
+		/* (in text order: right to left, the rectangle spans from
+		 * the leftmost fragment to the rightmost) */
 		pdf_op *l = pdf_op_add(c, OP_LINK);
-		l->x = fr[i].x;
+		l->x = lx;
 		l->y = base - maxsize * 0.85;
-		l->w = fr[endj].x + fr[endj].w - fr[i].x;
+		l->w = rx - lx;
 		l->h = maxsize * 1.1;
 		l->ref = link;
 		i = endj + 1;

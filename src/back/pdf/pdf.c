@@ -111,6 +111,51 @@ typedef struct text_state {
 	bool color_set;
 } text_state;
 
+/* The marked content being drawn (tags.c): -1 none, 0 an artifact, else
+ * the structure element. */
+typedef struct mark_state {
+	int open;
+	size_t page;
+} mark_state;
+
+/* Draw what comes next as content of element se (0: an artifact),
+ * ending what was open if it was something else. */
+static void mark(pdf_ctx *c, HPDF_Page pg, mark_state *ms, int se, size_t key)
+{
+	if (!c->tags || ms->open == se)
+		return;
+	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
+	if (ms->open >= 0 && pdf_tag_end(c, st))
+		c->fonts.show_failed = true;
+	if (pdf_tag_mark(c, st, ms->page, se, key))
+		c->fonts.show_failed = true;
+	ms->open = se;
+}
+
+static void unmark(pdf_ctx *c, HPDF_Page pg, mark_state *ms)
+{
+	if (!c->tags || ms->open < 0)
+		return;
+	if (pdf_tag_end(c, ((HPDF_PageAttr)pg->attr)->stream))
+		c->fonts.show_failed = true;
+	ms->open = -1;
+}
+
+/* The element an op's drawing belongs to: text and images their own; a
+ * filled square their figure's (a QR code); the rest is furniture. */
+static int content_of(const pdf_ctx *c, const pdf_op *o)
+{
+	if (!c->tags || o->se <= 0)
+		return 0;
+	if (o->kind == OP_TEXT || o->kind == OP_IMAGE)
+		return o->se;
+	if (o->kind == OP_FILL) {
+		const char *t = pdf_tag_type(c, o->se);
+		return t && !strcmp(t, "Figure") ? o->se : 0;
+	}
+	return 0;
+}
+
 static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
                       text_state *ts)
 {
@@ -207,11 +252,16 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	double x = align == 1 ? x0 + (x1 - x0 - w) / 2
 	           : align == 2 ? x1 - w
 	                        : x0;
-	/* made as ops, drawn, and taken back */
+	/* made as ops, drawn (page furniture), and taken back */
 	size_t op0 = c->nops;
 	pdf_text_op(c, PF_BODY, size, c->th->colors.muted, x, base, 2, s, n);
+	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
+	if (pdf_tag_artifact(c, st, "/Type /Pagination"))
+		c->fonts.show_failed = true;
 	for (size_t i = op0; i < c->nops; i++)
 		draw_text(c, pg, &c->ops[i], 0, ts);
+	if (pdf_tag_end(c, st))
+		c->fonts.show_failed = true;
 	c->nops = op0;
 	mc_buf_free(&fit);
 }
@@ -235,6 +285,7 @@ static int write_pages(pdf_ctx *c)
 	HPDF_Page *pages = mc_xcalloc(c->npages, sizeof *pages);
 	anchor_pos *anchors = NULL;
 	size_t nanchors = 0, capanchors = 0;
+	bool *drawn = NULL;
 	mc_buf band = MC_BUF_INIT;
 	int rc = -1;
 	for (size_t p = 0; p < c->npages; p++) {
@@ -268,36 +319,54 @@ static int write_pages(pdf_ctx *c)
 	HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
 
 	const char *title = c->doc->meta.title ? c->doc->meta.title : "";
+	/* slices drawn already: a table header repeated on a later page is
+	 * drawn again as furniture */
+	drawn = mc_xcalloc(c->nslices ? c->nslices : 1, sizeof *drawn);
 	for (size_t p = 0; p < c->npages; p++) {
 		HPDF_Page pg = pages[p];
 		const pdf_page *P = &c->pages[p];
+		mark_state ms = {-1, p};
 		/* frames, then each layer of the slices' ops */
+		mark(c, pg, &ms, 0, 0);
 		for (size_t k = P->deco0; k < P->deco0 + P->ndeco; k++)
 			draw_shape(c, pg, &c->deco[k], 0);
 		for (int layer = 0; layer <= 2; layer++) {
 			for (size_t k = P->place0; k < P->place0 + P->nplace;
 			     k++) {
-				const pdf_slice *s =
-					&c->slices[c->places[k].slice];
+				size_t si = c->places[k].slice;
+				const pdf_slice *s = &c->slices[si];
 				double y0 = c->places[k].y;
 				for (size_t q = s->op0; q < s->op0 + s->nops;
 				     q++) {
 					const pdf_op *o = &c->ops[q];
-					if (o->layer == layer &&
-					    o->kind != OP_TEXT)
-						draw_shape(c, pg, o, y0);
+					if (o->layer != layer ||
+					    o->kind == OP_TEXT)
+						continue;
+					mark(c, pg, &ms,
+					     drawn[si] ? 0 : content_of(c, o), q);
+					draw_shape(c, pg, o, y0);
 				}
 			}
 		}
+		unmark(c, pg, &ms);
 		text_state ts = {-1, 0, 0, false};
 		HPDF_Page_BeginText(pg);
 		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
-			const pdf_slice *s = &c->slices[c->places[k].slice];
+			size_t si = c->places[k].slice;
+			const pdf_slice *s = &c->slices[si];
 			double y0 = c->places[k].y;
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++)
-				if (c->ops[q].kind == OP_TEXT)
+				if (c->ops[q].kind == OP_TEXT) {
+					mark(c, pg, &ms,
+					     drawn[si] ? 0
+					               : content_of(c, &c->ops[q]),
+					     q);
 					draw_text(c, pg, &c->ops[q], y0, &ts);
+				}
 		}
+		unmark(c, pg, &ms);
+		for (size_t k = P->place0; k < P->place0 + P->nplace; k++)
+			drawn[c->places[k].slice] = true;
 		/* running header and footer, inside the text block */
 		double bandsize = th->sizes.small;
 		if (*th->header) {
@@ -319,6 +388,7 @@ static int write_pages(pdf_ctx *c)
 		HPDF_Page_EndText(pg);
 		/* rules of the header and footer bands */
 		if (*th->header && p > 0) {
+			mark(c, pg, &ms, 0, 0);
 			pdf_op l = {0};
 			l.kind = OP_LINE;
 			l.x = c->left;
@@ -327,6 +397,7 @@ static int write_pages(pdf_ctx *c)
 			l.lw = 0.4f;
 			l.color = th->colors.rule;
 			draw_shape(c, pg, &l, 0);
+			unmark(c, pg, &ms);
 		}
 		/* annotations, outline entries, fields */
 		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
@@ -366,9 +437,20 @@ static int write_pages(pdf_ctx *c)
 						a = HPDF_Page_CreateURILinkAnnot(
 							pg, r, url);
 					}
-					if (a)
+					if (a) {
 						HPDF_LinkAnnot_SetBorderStyle(
 							a, 0, 0, 0);
+						int lse = pdf_tag_of_link(c, o->ref);
+						pdf_tag_annot(c, a, lse, q);
+						/* its description
+						 * (PDF/UA): where it goes */
+						if (c->tags)
+							HPDF_Dict_Add(
+								a, "Contents",
+								HPDF_String_New(
+									c->pdf->mmgr, url,
+									NULL));
+					}
 				} else if (o->kind == OP_OUTLINE) {
 					int lvl = o->ref < 1 ? 1 : o->ref;
 					while (nost > 0 &&
@@ -403,8 +485,11 @@ static int write_pages(pdf_ctx *c)
 		if (c->err)
 			goto out;
 	}
+	if (pdf_tags_finish(c, pages, c->npages))
+		goto out;
 	rc = c->err ? -1 : 0;
 out:
+	free(drawn);
 	mc_buf_free(&band);
 	free(anchors);
 	free(pages);
@@ -521,6 +606,8 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 	if (pdf_fonts_init(c))
 		goto out;
+	if (pdf_tags_init(c, !(opts && opts->no_tags)))
+		goto out;
 	init_linebreak();
 
 	/* geometry: header and footer bands inside the text block */
@@ -561,6 +648,7 @@ fail:
 	rc = -1;
 out:
 	pdf_fonts_free(c);
+	pdf_tags_free(c);
 	free(c->langs);
 	if (c->pdf)
 		HPDF_Free(c->pdf);

@@ -160,7 +160,12 @@ typedef struct pdf_op {
 	int ref;         /* image, link, outline level, field number;
 	                    OP_TEXT: its language (pdf_lang_id), 0: the
 	                    document's */
-	float size, lw;
+	float size;
+	union {
+		float lw;    /* OP_STROKE, OP_LINE (page furniture) */
+		int32_t se;  /* the others: their structure element (tags.c),
+		                0: none (an artifact) */
+	};
 	uint32_t color;
 	uint32_t len;
 	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
@@ -266,6 +271,10 @@ typedef struct pdf_ctx {
 
 	void *cache;   /* the run's pdf_cache (mc_render_opts.cache), or NULL */
 	pdf_fonts fonts;
+	/* the structure tree (tags.c), NULL with --no-tags; the element
+	 * the ops made now belong to */
+	struct pdf_tags *tags;
+	int se_cur;
 	/* languages of text other than the document's (pdf_lang_id) */
 	const char **langs;
 	size_t nlangs, caplangs;
@@ -303,6 +312,7 @@ typedef struct pdf_ctx {
 	bool in_cell;            /* laying out a table cell (no frames) */
 	/* a list marker waiting for the item's first line */
 	bool mk_pending, mk_box, mk_checked;
+	int mk_se;               /* its Lbl element */
 	const char *mk_text;
 	pdf_style mk_style;
 	double mk_x;
@@ -443,6 +453,43 @@ double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n);
 /* Width of text set in face (with fallback, shaped), in font-size units. */
 double pdf_text_width(pdf_ctx *c, int face, const char *s, size_t n);
 
+/* ---- tags.c: the structure tree ---- */
+typedef struct pdf_tags pdf_tags;
+/* Start the tree (on: tagged output), with its Document element. */
+int pdf_tags_init(pdf_ctx *c, bool on);
+void pdf_tags_free(pdf_ctx *c);
+/* Open an element of a standard type under the current one; the ops
+ * made until pdf_tag_close belong to it.  Returns its number (0 when
+ * untagged). */
+int pdf_tag_open(pdf_ctx *c, const char *type);
+void pdf_tag_close(pdf_ctx *c, int se);
+/* An element's /Alt, /Lang and (TH) /Scope; NULL leaves one unset. */
+void pdf_tag_set(pdf_ctx *c, int se, const char *alt, const char *lang,
+                 const char *scope);
+/* The Link element of link number `link` (made under the current
+ * element the first time); pdf_tag_of_link finds it later (0: none). */
+int pdf_tag_link(pdf_ctx *c, int link);
+int pdf_tag_of_link(pdf_ctx *c, int link);
+const char *pdf_tag_type(const pdf_ctx *c, int se);
+/* Where the tree is, to take back what a block laid out again made. */
+typedef struct pdf_tag_pos {
+	size_t ne, nk;
+	int se_cur;
+} pdf_tag_pos;
+pdf_tag_pos pdf_tags_pos(const pdf_ctx *c);
+void pdf_tags_rewind(pdf_ctx *c, const pdf_tag_pos *p);
+/* Drawing: begin the marked content of element se (0: an artifact) on
+ * page `page`, at reading-order key `key`; end it.  pdf_tag_artifact
+ * with properties (e.g. "/Type /Pagination"). */
+int pdf_tag_mark(pdf_ctx *c, HPDF_Stream st, size_t page, int se,
+                 size_t key);
+int pdf_tag_artifact(pdf_ctx *c, HPDF_Stream st, const char *props);
+int pdf_tag_end(pdf_ctx *c, HPDF_Stream st);
+/* Annotation annot (a link, a field's widget) belongs to element se. */
+int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key);
+/* Write the tree, the ParentTree and the catalog's entries. */
+int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
+
 /* ---- the display list (slices.c): ops, slices, links ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);
 size_t pdf_slice_begin(pdf_ctx *c); /* returns the first op index */
@@ -519,6 +566,7 @@ typedef struct pdf_para_opts {
 	double marker_x;
 	bool marker_box; /* a checkbox instead of text */
 	bool marker_checked;
+	int marker_se;    /* the marker's structure element (Lbl) */
 	bool keep_lines;  /* all lines together (headings, short blocks) */
 } pdf_para_opts;
 

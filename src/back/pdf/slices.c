@@ -15,6 +15,7 @@ pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
 	memset(o, 0, sizeof *o);
 	o->kind = (uint8_t)kind;
 	o->font = -1;
+	o->se = c->se_cur;
 	return o;
 }
 

@@ -1,0 +1,529 @@
+/*
+ * tags.c - the PDF's structure tree (tagged PDF, for PDF/UA-1).
+ *
+ * While layout.c walks the model it opens a structure element for each
+ * block (pdf_tag_open: Document, Sect, H1-H6, P, L/LI/Lbl/LBody, Table/
+ * TR/TH/TD, Figure, Code, BlockQuote, Note, Div, Form) and closes it
+ * after; every op made meanwhile belongs to the innermost one (slices.c
+ * stamps pdf_op.se).  Link text gets a Link element of its own
+ * (pdf_tag_link).  An element's place in reading order is the number of
+ * ops made before it opened; so is each piece of its content's.
+ *
+ * pdf.c then draws each page's content inside marked content: an
+ * element's text and images in `/Tag <</MCID n>> BDC ... EMC`
+ * (pdf_tag_mark), everything else (frames, rules, writing lines, running
+ * header and footer, a repeated table header) as /Artifact.  Annotations
+ * (links, form fields) are tied to their elements (pdf_tag_annot).  At
+ * the end pdf_tags_finish() writes the element dictionaries with their
+ * kids in reading order, the ParentTree, and the catalog's /MarkInfo,
+ * /StructTreeRoot, /ViewerPreferences and XMP /Metadata, and each page's
+ * /StructParents and /Tabs /S.
+ *
+ * With --no-tags (c->tags NULL) every call here does nothing.
+ */
+#include "pdf_int.h"
+
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct tag_elem {
+	const char *type; /* a standard structure type */
+	int parent;       /* 0 for the root element */
+	size_t key;       /* its place in reading order */
+	const char *alt, *lang, *scope;
+	int page;         /* first page with its content, -1: none */
+	HPDF_Dict obj;
+} tag_elem;
+
+enum { KID_ELEM, KID_MCR, KID_OBJR };
+
+typedef struct tag_kid {
+	int owner;    /* element index */
+	size_t key;   /* reading order */
+	size_t seq;   /* order of recording: ties keep it */
+	uint8_t kind;
+	int v;        /* KID_ELEM: the child; KID_MCR: the MCID */
+	int page;     /* KID_MCR */
+	HPDF_Dict annot; /* KID_OBJR */
+} tag_kid;
+
+/* One page's marked content: the element of each MCID. */
+typedef struct tag_page {
+	int *mcid_se;
+	size_t n, cap;
+} tag_page;
+
+struct pdf_tags {
+	tag_elem *e;   /* e[0] unused: element numbers start at 1 */
+	size_t ne, cape;
+	tag_kid *k;
+	size_t nk, capk;
+	int *link_se;  /* link number -> its Link element, 0: none yet */
+	size_t nlink;
+	tag_page *pages;
+	size_t npages;
+	/* annotations' StructParent keys, after the pages' */
+	int *annot_se;
+	HPDF_Dict *annots;
+	size_t nannot, capannot;
+};
+
+static void add_kid(pdf_tags *t, tag_kid k)
+{
+	PDF_GROW(t->k, t->nk, t->capk);
+	k.seq = t->nk;
+	t->k[t->nk++] = k;
+}
+
+int pdf_tags_init(pdf_ctx *c, bool on)
+{
+	c->tags = NULL;
+	c->se_cur = 0;
+	if (!on)
+		return 0;
+	pdf_tags *t = mc_xcalloc(1, sizeof *t);
+	c->tags = t;
+	PDF_GROW(t->e, t->ne, t->cape);
+	memset(&t->e[0], 0, sizeof t->e[0]);
+	t->ne = 1;
+	/* the root element */
+	c->se_cur = pdf_tag_open(c, "Document");
+	return 0;
+}
+
+void pdf_tags_free(pdf_ctx *c)
+{
+	pdf_tags *t = c->tags;
+	if (!t)
+		return;
+	free(t->e);
+	free(t->k);
+	free(t->link_se);
+	for (size_t i = 0; i < t->npages; i++)
+		free(t->pages[i].mcid_se);
+	free(t->pages);
+	free(t->annot_se);
+	free(t->annots);
+	free(t);
+	c->tags = NULL;
+}
+
+int pdf_tag_open(pdf_ctx *c, const char *type)
+{
+	pdf_tags *t = c->tags;
+	if (!t)
+		return 0;
+	PDF_GROW(t->e, t->ne, t->cape);
+	int se = (int)t->ne++;
+	tag_elem *e = &t->e[se];
+	memset(e, 0, sizeof *e);
+	e->type = type;
+	e->parent = c->se_cur;
+	e->key = c->nops;
+	e->page = -1;
+	if (e->parent)
+		add_kid(t, (tag_kid){e->parent, e->key, 0, KID_ELEM, se, 0,
+		                     NULL});
+	c->se_cur = se;
+	return se;
+}
+
+void pdf_tag_close(pdf_ctx *c, int se)
+{
+	pdf_tags *t = c->tags;
+	if (!t || se <= 0 || (size_t)se >= t->ne)
+		return;
+	c->se_cur = t->e[se].parent;
+}
+
+void pdf_tag_set(pdf_ctx *c, int se, const char *alt, const char *lang,
+                 const char *scope)
+{
+	pdf_tags *t = c->tags;
+	if (!t || se <= 0 || (size_t)se >= t->ne)
+		return;
+	if (alt)
+		t->e[se].alt = alt;
+	if (lang && mc_lang_valid(lang))
+		t->e[se].lang = lang;
+	if (scope)
+		t->e[se].scope = scope;
+}
+
+int pdf_tag_link(pdf_ctx *c, int link)
+{
+	pdf_tags *t = c->tags;
+	if (!t || link < 0)
+		return c->se_cur;
+	if ((size_t)link >= t->nlink) {
+		size_t n = (size_t)link + 1 > t->nlink * 2 ? (size_t)link + 1
+		                                            : t->nlink * 2;
+		t->link_se = mc_xrealloc(t->link_se, n * sizeof *t->link_se);
+		memset(t->link_se + t->nlink, 0,
+		       (n - t->nlink) * sizeof *t->link_se);
+		t->nlink = n;
+	}
+	if (!t->link_se[link]) {
+		int cur = c->se_cur;
+		t->link_se[link] = pdf_tag_open(c, "Link");
+		c->se_cur = cur;
+	}
+	return t->link_se[link];
+}
+
+int pdf_tag_of_link(pdf_ctx *c, int link)
+{
+	pdf_tags *t = c->tags;
+	if (!t || link < 0 || (size_t)link >= t->nlink)
+		return 0;
+	return t->link_se[link];
+}
+
+pdf_tag_pos pdf_tags_pos(const pdf_ctx *c)
+{
+	pdf_tag_pos p = {0, 0, c->se_cur};
+	if (c->tags) {
+		p.ne = c->tags->ne;
+		p.nk = c->tags->nk;
+	}
+	return p;
+}
+
+void pdf_tags_rewind(pdf_ctx *c, const pdf_tag_pos *p)
+{
+	pdf_tags *t = c->tags;
+	c->se_cur = p->se_cur;
+	if (!t)
+		return;
+	t->ne = p->ne;
+	t->nk = p->nk;
+	for (size_t i = 0; i < t->nlink; i++)
+		if ((size_t)t->link_se[i] >= t->ne)
+			t->link_se[i] = 0;
+}
+
+const char *pdf_tag_type(const pdf_ctx *c, int se)
+{
+	const pdf_tags *t = c->tags;
+	if (!t || se <= 0 || (size_t)se >= t->ne)
+		return NULL;
+	return t->e[se].type;
+}
+
+/* ---- marked content ---- */
+
+int pdf_tag_mark(pdf_ctx *c, HPDF_Stream st, size_t page, int se, size_t key)
+{
+	pdf_tags *t = c->tags;
+	if (!t)
+		return 0;
+	char buf[96];
+	if (se <= 0 || (size_t)se >= t->ne) {
+		snprintf(buf, sizeof buf, "/Artifact BMC\n");
+	} else {
+		if (page >= t->npages) {
+			size_t n = page + 1;
+			t->pages = mc_xrealloc(t->pages, n * sizeof *t->pages);
+			memset(t->pages + t->npages, 0,
+			       (n - t->npages) * sizeof *t->pages);
+			t->npages = n;
+		}
+		tag_page *p = &t->pages[page];
+		int mcid = (int)p->n;
+		PDF_GROW(p->mcid_se, p->n, p->cap);
+		p->mcid_se[p->n++] = se;
+		add_kid(t, (tag_kid){se, key, 0, KID_MCR, mcid, (int)page,
+		                     NULL});
+		if (t->e[se].page < 0)
+			t->e[se].page = (int)page;
+		snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n",
+		         t->e[se].type, mcid);
+	}
+	return HPDF_Stream_WriteStr(st, buf) == HPDF_OK ? 0 : -1;
+}
+
+int pdf_tag_artifact(pdf_ctx *c, HPDF_Stream st, const char *props)
+{
+	if (!c->tags)
+		return 0;
+	char buf[128];
+	if (props)
+		snprintf(buf, sizeof buf, "/Artifact <<%s>> BDC\n", props);
+	else
+		snprintf(buf, sizeof buf, "/Artifact BMC\n");
+	return HPDF_Stream_WriteStr(st, buf) == HPDF_OK ? 0 : -1;
+}
+
+int pdf_tag_end(pdf_ctx *c, HPDF_Stream st)
+{
+	if (!c->tags)
+		return 0;
+	return HPDF_Stream_WriteStr(st, "EMC\n") == HPDF_OK ? 0 : -1;
+}
+
+int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key)
+{
+	pdf_tags *t = c->tags;
+	if (!t || !annot || se <= 0 || (size_t)se >= t->ne)
+		return 0;
+	if (t->nannot == t->capannot) {
+		t->capannot = t->capannot ? t->capannot * 2 : 16;
+		t->annot_se = mc_xrealloc(t->annot_se,
+		                          t->capannot * sizeof *t->annot_se);
+		t->annots = mc_xrealloc(t->annots,
+		                        t->capannot * sizeof *t->annots);
+	}
+	t->annot_se[t->nannot] = se;
+	t->annots[t->nannot] = annot;
+	t->nannot++;
+	add_kid(t, (tag_kid){se, key, 0, KID_OBJR, 0, 0, annot});
+	/* its key in the ParentTree is given at the end, after the pages */
+	return 0;
+}
+
+/* ---- the tree, once every page is drawn ---- */
+
+static int cmp_kid(const void *a, const void *b)
+{
+	const tag_kid *x = a, *y = b;
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	/* an element before the content made with it, then as recorded */
+	if (x->kind != y->kind)
+		return x->kind == KID_ELEM ? -1 : y->kind == KID_ELEM ? 1 : 0;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Whether element se holds anything (content, annotations, or elements
+ * that do): empty ones are left out of the tree. */
+static void mark_used(const pdf_tags *t, bool *used)
+{
+	for (size_t i = 0; i < t->nk; i++)
+		if (t->k[i].kind != KID_ELEM)
+			for (int e = t->k[i].owner; e > 0 && !used[e];
+			     e = t->e[e].parent)
+				used[e] = true;
+}
+
+static void xmp_escape(mc_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			mc_buf_puts(b, "&lt;");
+		else if (*s == '>')
+			mc_buf_puts(b, "&gt;");
+		else if (*s == '&')
+			mc_buf_puts(b, "&amp;");
+		else if (*s == '"')
+			mc_buf_puts(b, "&quot;");
+		else
+			mc_buf_putc(b, *s);
+	}
+}
+
+/* The XMP packet: title, language, PDF/UA part 1. */
+static HPDF_Dict metadata(pdf_ctx *c)
+{
+	const mc_meta *m = &c->doc->meta;
+	mc_buf x = MC_BUF_INIT;
+	mc_buf_puts(&x,
+	            "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+	            "<rdf:Description rdf:about=\"\"\n"
+	            " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+	            " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+	            " xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+	            "<dc:format>application/pdf</dc:format>\n"
+	            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	xmp_escape(&x, m->title ? m->title : "");
+	mc_buf_puts(&x, "</rdf:li></rdf:Alt></dc:title>\n"
+	                "<dc:language><rdf:Bag><rdf:li>");
+	xmp_escape(&x, m->lang && *m->lang ? m->lang : "en");
+	mc_buf_puts(&x, "</rdf:li></rdf:Bag></dc:language>\n"
+	                "<pdf:Producer>mentorconv " MC_VERSION "</pdf:Producer>\n"
+	                "<xmp:CreatorTool>mentorconv " MC_VERSION
+	                "</xmp:CreatorTool>\n");
+	if (m->date > 0) {
+		time_t tt = (time_t)m->date;
+		struct tm tm;
+		if (gmtime_r(&tt, &tm)) {
+			char d[32];
+			strftime(d, sizeof d, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			mc_buf_printf(&x, "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+			                  "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+			              d, d);
+		}
+	}
+	mc_buf_puts(&x, "<pdfuaid:part>1</pdfuaid:part>\n"
+	                "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+	                "<?xpacket end=\"w\"?>");
+	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+	int bad = !d;
+	if (d) {
+		d->filter = HPDF_STREAM_FILTER_NONE; /* readable as it is */
+		bad |= HPDF_Dict_AddName(d, "Type", "Metadata") != HPDF_OK;
+		bad |= HPDF_Dict_AddName(d, "Subtype", "XML") != HPDF_OK;
+		bad |= HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)x.data,
+		                         (HPDF_UINT)x.len) != HPDF_OK;
+	}
+	mc_buf_free(&x);
+	return bad ? NULL : d;
+}
+
+int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
+{
+	pdf_tags *t = c->tags;
+	if (!t)
+		return 0;
+	HPDF_MMgr mm = c->pdf->mmgr;
+	HPDF_Xref xref = c->pdf->xref;
+	HPDF_STATUS ret = HPDF_OK;
+	int rc = -1;
+	bool *used = mc_xcalloc(t->ne, sizeof *used);
+	used[1] = true; /* the Document, even if empty */
+	mark_used(t, used);
+	qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
+
+	HPDF_Dict root = HPDF_Dict_New(mm);
+	if (!root || HPDF_Xref_Add(xref, root) != HPDF_OK)
+		goto out;
+	ret |= HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+	for (size_t i = 1; i < t->ne; i++) {
+		if (!used[i])
+			continue;
+		tag_elem *e = &t->e[i];
+		e->obj = HPDF_Dict_New(mm);
+		if (!e->obj || HPDF_Xref_Add(xref, e->obj) != HPDF_OK)
+			goto out;
+		ret |= HPDF_Dict_AddName(e->obj, "Type", "StructElem");
+		ret |= HPDF_Dict_AddName(e->obj, "S", e->type);
+		HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
+		if (e->alt)
+			ret |= HPDF_Dict_Add(e->obj, "Alt",
+			                     HPDF_String_New(mm, e->alt, utf8));
+		if (e->lang)
+			ret |= HPDF_Dict_Add(e->obj, "Lang",
+			                     HPDF_String_New(mm, e->lang, NULL));
+		if (e->scope) {
+			HPDF_Dict a = HPDF_Dict_New(mm);
+			if (!a)
+				goto out;
+			ret |= HPDF_Dict_AddName(a, "O", "Table");
+			ret |= HPDF_Dict_AddName(a, "Scope", e->scope);
+			ret |= HPDF_Dict_Add(e->obj, "A", a);
+		}
+		if (e->page >= 0 && (size_t)e->page < npages)
+			ret |= HPDF_Dict_Add(e->obj, "Pg", pages[e->page]);
+	}
+	for (size_t i = 1; i < t->ne; i++) {
+		if (!used[i])
+			continue;
+		tag_elem *e = &t->e[i];
+		HPDF_Dict parent = e->parent > 0 ? t->e[e->parent].obj : root;
+		ret |= HPDF_Dict_Add(e->obj, "P", parent);
+	}
+	/* kids, in reading order */
+	size_t i = 0;
+	while (i < t->nk) {
+		int owner = t->k[i].owner;
+		HPDF_Array kids = HPDF_Array_New(mm);
+		if (!kids)
+			goto out;
+		for (; i < t->nk && t->k[i].owner == owner; i++) {
+			const tag_kid *k = &t->k[i];
+			if (k->kind == KID_ELEM) {
+				if (used[k->v])
+					ret |= HPDF_Array_Add(kids, t->e[k->v].obj);
+			} else if (k->kind == KID_MCR) {
+				if (k->page == t->e[owner].page) {
+					ret |= HPDF_Array_AddNumber(kids, k->v);
+				} else {
+					HPDF_Dict r = HPDF_Dict_New(mm);
+					if (!r)
+						goto out;
+					ret |= HPDF_Dict_AddName(r, "Type", "MCR");
+					ret |= HPDF_Dict_Add(r, "Pg", pages[k->page]);
+					ret |= HPDF_Dict_AddNumber(r, "MCID", k->v);
+					ret |= HPDF_Array_Add(kids, r);
+				}
+			} else {
+				HPDF_Dict r = HPDF_Dict_New(mm);
+				if (!r)
+					goto out;
+				ret |= HPDF_Dict_AddName(r, "Type", "OBJR");
+				ret |= HPDF_Dict_Add(r, "Obj", k->annot);
+				ret |= HPDF_Array_Add(kids, r);
+			}
+		}
+		if (used[owner])
+			ret |= HPDF_Dict_Add(t->e[owner].obj, "K", kids);
+		else
+			HPDF_Array_Free(kids);
+	}
+	HPDF_Array rk = HPDF_Array_New(mm);
+	if (!rk)
+		goto out;
+	ret |= HPDF_Array_Add(rk, t->e[1].obj);
+	ret |= HPDF_Dict_Add(root, "K", rk);
+
+	/* the ParentTree: each page's MCIDs, then each annotation */
+	HPDF_Dict ptree = HPDF_Dict_New(mm);
+	HPDF_Array nums = HPDF_Array_New(mm);
+	if (!ptree || !nums || HPDF_Xref_Add(xref, ptree) != HPDF_OK)
+		goto out;
+	ret |= HPDF_Dict_Add(ptree, "Nums", nums);
+	int key = 0;
+	for (size_t p = 0; p < npages; p++, key++) {
+		ret |= HPDF_Dict_AddNumber(pages[p], "StructParents", key);
+		ret |= HPDF_Dict_AddName(pages[p], "Tabs", "S");
+		HPDF_Array a = HPDF_Array_New(mm);
+		if (!a || HPDF_Xref_Add(xref, a) != HPDF_OK)
+			goto out;
+		ret |= HPDF_Array_AddNumber(nums, key);
+		ret |= HPDF_Array_Add(nums, a);
+		if (p < t->npages)
+			for (size_t m = 0; m < t->pages[p].n; m++)
+				ret |= HPDF_Array_Add(
+					a, t->e[t->pages[p].mcid_se[m]].obj);
+	}
+	for (size_t a = 0; a < t->nannot; a++, key++) {
+		ret |= HPDF_Dict_AddNumber(t->annots[a], "StructParent", key);
+		ret |= HPDF_Array_AddNumber(nums, key);
+		ret |= HPDF_Array_Add(nums, t->e[t->annot_se[a]].obj);
+	}
+	ret |= HPDF_Dict_Add(root, "ParentTree", ptree);
+	ret |= HPDF_Dict_AddNumber(root, "ParentTreeNextKey", key);
+
+	/* the catalog */
+	HPDF_Dict cat = c->pdf->catalog;
+	ret |= HPDF_Dict_Add(cat, "StructTreeRoot", root);
+	HPDF_Dict mi = HPDF_Dict_New(mm);
+	HPDF_Dict vp = HPDF_Dict_New(mm);
+	HPDF_Dict md = metadata(c);
+	if (!mi || !vp || !md)
+		goto out;
+	ret |= HPDF_Dict_Add(mi, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
+	ret |= HPDF_Dict_Add(cat, "MarkInfo", mi);
+	ret |= HPDF_Dict_Add(vp, "DisplayDocTitle",
+	                     HPDF_Boolean_New(mm, HPDF_TRUE));
+	ret |= HPDF_Dict_Add(cat, "ViewerPreferences", vp);
+	ret |= HPDF_Dict_Add(cat, "Metadata", md);
+	c->pdf->pdf_version = HPDF_VER_17;
+	if (ret == HPDF_OK && !c->err)
+		rc = 0;
+out:
+	free(used);
+	if (rc)
+		mc_error(c->diag, 0, 0, "the PDF's structure tree could not be "
+		                        "written");
+	return rc;
+}
