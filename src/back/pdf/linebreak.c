@@ -718,9 +718,191 @@ typedef struct frag {
 	const pitem *p;
 } frag;
 
+/* A piece of a line's glyph run: the glyphs of a word (or part), or a
+ * space, at x. */
+typedef struct piece {
+	double x;
+	const pdf_glyph *g;
+	uint32_t n;
+} piece;
+
+static int cmp_piece(const void *a, const void *b)
+{
+	double x = ((const piece *)a)->x, y = ((const piece *)b)->x;
+	return x < y ? -1 : x > y;
+}
+
+/* The words of fragment i and those after it of the same style, face
+ * and direction, with the single spaces between them, as one OP_TEXT:
+ * the spaces are real space glyphs (so the text reads with its spaces,
+ * for copying and for screen readers), as wide as justification made
+ * them.  *j: the fragment after the last one taken; *left: the op's x.
+ * Returns its width. */
+static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
+                      const frag *fr, size_t nf, size_t i, size_t *j,
+                      const pdf_shaped *sh, size_t from, double size,
+                      double y, double *left)
+{
+	const pitem *p = fr[i].p;
+	const pdf_style *st = &p->s->st;
+	unsigned upem = 1000;
+	hb_font_t *font = pdf_font_hb(c, p->face, &upem);
+	hb_codepoint_t space = 0;
+	bool has_space = font && hb_font_get_nominal_glyph(font, ' ', &space) &&
+	                 space <= 0xFFFF;
+	uint32_t lo = p->off, hi = p->off + p->len;
+	size_t k = i + 1;
+	while (k < nf) {
+		const pitem *q = fr[k].p;
+		if (q->what == IT_TEXT && q->s == p->s && q->face == p->face &&
+		    q->level == p->level && q->off == hi) {
+			hi = q->off + q->len;
+			k++;
+			continue;
+		}
+		if (has_space && q->what == IT_SPACE && q->s == p->s &&
+		    q->off == hi && k + 1 < nf) {
+			const pitem *r = fr[k + 1].p;
+			if (r->what == IT_TEXT && r->s == p->s &&
+			    r->face == p->face && r->level == p->level &&
+			    r->off == q->off + 1 && fr[k].w > 0) {
+				hi = r->off + r->len;
+				k += 2;
+				continue;
+			}
+		}
+		break;
+	}
+	*j = k;
+	/* the pieces, each from the runs its text spans */
+	/* at most a piece a space, and a piece a run each word spans */
+	size_t cap = 2 * (k - i) + sh->nruns + 1;
+	piece *pc = mc_xmalloc(cap * sizeof *pc);
+	size_t np = 0, ng = 0;
+	uint32_t origin = lo - (uint32_t)from;
+	for (size_t f = i; f < k; f++) {
+		const pitem *q = fr[f].p;
+		if (q->what == IT_SPACE) {
+			pdf_glyph *g = mc_arena_alloc(c->arena, sizeof *g);
+			memset(g, 0, sizeof *g);
+			g->gid = (uint16_t)space;
+			g->cl = (uint16_t)(q->off - lo);
+			g->ncl = 1;
+			double adv = fr[f].w / size * 1000;
+			g->adv = (int16_t)(adv > 32767 ? 32767 : lround(adv));
+			pc[np++] = (piece){fr[f].x, g, 1};
+			ng++;
+			continue;
+		}
+		uint32_t a = q->off - (uint32_t)from, b = a + q->len;
+		/* the first run that ends after a (runs are in text order) */
+		size_t bl = 0, bh = sh->nruns;
+		while (bl < bh) {
+			size_t mid = bl + (bh - bl) / 2;
+			if (sh->runs[mid].off + sh->runs[mid].len <= a)
+				bl = mid + 1;
+			else
+				bh = mid;
+		}
+		/* the word's runs (a script change inside it makes more
+		 * than one), placed from its left: right to left, the last
+		 * is leftmost */
+		size_t r1 = bl;
+		while (r1 < sh->nruns && sh->runs[r1].off < b)
+			r1++;
+		size_t w0 = np;
+		for (size_t r = bl; r < r1; r++) {
+			const pdf_run *run = &sh->runs[r];
+			uint32_t ra = a > run->off ? a : run->off;
+			uint32_t rb = b < run->off + run->len ? b
+			                                      : run->off + run->len;
+			uint32_t n;
+			const pdf_glyph *g = pdf_run_glyphs_at(c, run, ra, rb,
+			                                       origin, &n, NULL);
+			pc[np++] = (piece){0, g, n};
+			ng += n;
+		}
+		double xs = fr[f].x;
+		for (size_t t = 0; t < np - w0; t++) {
+			piece *q2 = &pc[p->level & 1 ? np - 1 - t : w0 + t];
+			q2->x = xs;
+			for (uint32_t u = 0; u < q2->n; u++)
+				xs += q2->g[u].adv / 1000.0 * size;
+		}
+	}
+	qsort(pc, np, sizeof *pc, cmp_piece);
+	pdf_glyph *all = mc_arena_alloc(c->arena, (ng ? ng : 1) * sizeof *all);
+	size_t m = 0;
+	double x0 = np ? pc[0].x : fr[i].x, wsum = 0;
+	for (size_t t = 0; t < np; t++) {
+		memcpy(all + m, pc[t].g, pc[t].n * sizeof *all);
+		m += pc[t].n;
+		for (uint32_t u = 0; u < pc[t].n; u++)
+			wsum += pc[t].g[u].adv / 1000.0 * size;
+	}
+	free(pc);
+	*left = x0;
+	if (!m)
+		return 0;
+	pdf_op *op = pdf_op_add(c, OP_TEXT);
+	op->font = (int16_t)p->face;
+	op->size = (float)(st->rise ? st->size * 0.7 : st->size);
+	op->x = x0;
+	op->y = y;
+	op->color = st->color;
+	op->layer = 2;
+	op->text = mc_arena_strndup(c->arena, P->text.data + lo, hi - lo);
+	op->len = hi - lo;
+	op->glyphs = all;
+	op->aux = (uint32_t)m;
+	/* text in another language than the document's is marked as such
+	 * in the page (/Span /Lang); link text is its Link element's */
+	op->ref = pdf_lang_id(c, st->lang ? st->lang : para_lang(c, o));
+	op->se = st->link >= 0 ? pdf_tag_link(c, st->link) : c->se_cur;
+	return wsum;
+}
+
+/* The line ended at a space: its last word (in text order) carries it,
+ * as a space glyph of no width, so the text of consecutive lines does
+ * not run together for whoever reads it out. */
+static void end_space(pdf_ctx *c, size_t op0)
+{
+	pdf_op *o = NULL;
+	for (size_t q = c->nops; q-- > op0;)
+		if (c->ops[q].kind == OP_TEXT) {
+			o = &c->ops[q];
+			break;
+		}
+	unsigned upem;
+	hb_font_t *font = o ? pdf_font_hb(c, o->font, &upem) : NULL;
+	hb_codepoint_t space;
+	if (!font || !hb_font_get_nominal_glyph(font, ' ', &space) ||
+	    space > 0xFFFF || o->len >= 0xFFFF)
+		return;
+	pdf_glyph *g = mc_arena_alloc(c->arena, (o->aux + 1) * sizeof *g);
+	pdf_glyph sp = {(uint16_t)space, (uint16_t)o->len, 1, 0, 0, 0};
+	/* right to left, the end of the text is at the left */
+	bool rtl = o->aux > 1 && o->glyphs[0].cl > o->glyphs[o->aux - 1].cl;
+	if (rtl) {
+		g[0] = sp;
+		memcpy(g + 1, o->glyphs, o->aux * sizeof *g);
+	} else {
+		memcpy(g, o->glyphs, o->aux * sizeof *g);
+		g[o->aux] = sp;
+	}
+	char *t = mc_arena_alloc(c->arena, o->len + 2);
+	memcpy(t, o->text, o->len);
+	t[o->len] = ' ';
+	t[o->len + 1] = '\0';
+	o->text = t;
+	o->len++;
+	o->glyphs = g;
+	o->aux++;
+}
+
 static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
                       frag *fr, size_t nf, bool first, const pdf_shaped *sh,
-                      size_t from)
+                      size_t from, bool space_after)
 {
 	double maxsize = 0;
 	for (size_t i = 0; i < nf; i++)
@@ -837,59 +1019,8 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			w = pdf_text_op(c, p->face, (float)size, st->color,
 			                fr[i].x, base + dy, 2, "-", 1);
 		} else {
-			bool rtl = p->level & 1;
-			uint32_t lo = p->off, hi = p->off + p->len;
-			while (j < nf) {
-				const pitem *q = fr[j].p;
-				if (q->what != IT_TEXT || q->s != p->s ||
-				    q->face != p->face || q->level != p->level ||
-				    q->off != hi)
-					break;
-				hi = q->off + q->len;
-				if (fr[j].x < left)
-					left = fr[j].x;
-				j++;
-			}
-			/* the shaped runs the text spans, left to right */
-			size_t r0 = 0, r1 = sh->nruns;
-			/* the first run that ends after lo (runs are in
-			 * text order) */
-			size_t bl = 0, bh = r1;
-			while (bl < bh) {
-				size_t mid = bl + (bh - bl) / 2;
-				if (sh->runs[mid].off + sh->runs[mid].len <=
-				    lo - from)
-					bl = mid + 1;
-				else
-					bh = mid;
-			}
-			r0 = bl;
-			size_t r = r0;
-			while (r < r1 && sh->runs[r].off < hi - from)
-				r++;
-			r1 = r;
-			double x = left;
-			/* text in another language than the document's is
-			 * marked as such in the page (/Span /Lang) */
-			int lid = pdf_lang_id(c, st->lang ? st->lang
-			                                  : para_lang(c, o));
-			/* link text is its Link element's */
-			int se = st->link >= 0 ? pdf_tag_link(c, st->link)
-			                       : c->se_cur;
-			for (size_t k = 0; k < r1 - r0; k++) {
-				const pdf_run *run =
-					&sh->runs[rtl ? r1 - 1 - k : r0 + k];
-				size_t before = c->nops;
-				x += pdf_run_op(c, P->text.data + from, run,
-				                lo - (uint32_t)from,
-				                hi - (uint32_t)from, (float)size,
-				                st->color, x, base + dy, 2);
-				if (c->nops > before) {
-					c->ops[c->nops - 1].ref = lid;
-					c->ops[c->nops - 1].se = se;
-				}
-			}
-			w = x - left;
+			w = text_op(c, P, o, fr, nf, i, &j, sh, from, size,
+			            base + dy, &left);
 		}
 		if (st->strike) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
@@ -911,6 +1042,9 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		}
 		i = j;
 	}
+
+	if (space_after)
+		end_space(c, op0);
 
 	/* link rectangles, one per run of the same link */
 	i = 0;
@@ -1138,7 +1272,8 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 		}
 		if (hy)
 			fr[nf++] = (frag){x, I.k[b].w, &I.p[b]};
-		emit_line(c, P, o, fr, nf, firstwin && li == 0, &sh, from);
+		emit_line(c, P, o, fr, nf, firstwin && li == 0, &sh, from,
+		          I.k[b].type == KP_GLUE);
 		size_t si = c->nslices - 1; /* emit_line's slice */
 		if (pl->n == 0)
 			pl->first = si;

@@ -432,6 +432,10 @@ void pdf_textline_free(pdf_textline *tl);
  * (em, may be NULL). */
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w);
+/* The same, their clusters made relative to origin (<= from). */
+const pdf_glyph *pdf_run_glyphs_at(pdf_ctx *c, const pdf_run *r,
+                                   uint32_t from, uint32_t to,
+                                   uint32_t origin, uint32_t *ng, double *w);
 /* An OP_TEXT of bytes [from, to) of run r of text at (x, y = baseline);
  * returns its width in points. */
 double pdf_run_op(pdf_ctx *c, const char *text, const pdf_run *r,

@@ -434,6 +434,13 @@ static size_t first_from(const pdf_run *r, size_t lo, uint32_t v)
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w)
 {
+	return pdf_run_glyphs_at(c, r, from, to, from, ng, w);
+}
+
+const pdf_glyph *pdf_run_glyphs_at(pdf_ctx *c, const pdf_run *r,
+                                   uint32_t from, uint32_t to,
+                                   uint32_t origin, uint32_t *ng, double *w)
+{
 	/* clusters are monotone along the glyphs (increasing left to
 	 * right, decreasing right to left): the range is found by binary
 	 * search, so a long line costs its own glyphs, not the run's */
@@ -448,7 +455,7 @@ const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
 	for (size_t m = 0; m < k; m++) {
 		g[m] = r->g[first + m];
 		uint32_t cl = g[m].cl;
-		g[m].cl = (uint16_t)(cl - from);
+		g[m].cl = (uint16_t)(cl - origin);
 		if (g[m].ncl > to - cl)
 			g[m].ncl = (uint16_t)(to - cl);
 		sum += g[m].adv / 1000.0;
