@@ -722,8 +722,10 @@ typedef struct frag {
  * space, at x. */
 typedef struct piece {
 	double x;
-	const pdf_glyph *g;
+	const pdf_glyph *g; /* NULL: a space */
 	uint32_t n;
+	double w;           /* a space: its width */
+	uint32_t at;        /* a space: its byte in the text */
 } piece;
 
 static int cmp_piece(const void *a, const void *b)
@@ -783,14 +785,8 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	for (size_t f = i; f < k; f++) {
 		const pitem *q = fr[f].p;
 		if (q->what == IT_SPACE) {
-			pdf_glyph *g = mc_arena_alloc(c->arena, sizeof *g);
-			memset(g, 0, sizeof *g);
-			g->gid = (uint16_t)space;
-			g->cl = (uint16_t)(q->off - lo);
-			g->ncl = 1;
-			double adv = fr[f].w / size * 1000;
-			g->adv = (int16_t)(adv > 32767 ? 32767 : lround(adv));
-			pc[np++] = (piece){fr[f].x, g, 1};
+			/* (g NULL: a space, as wide as the fragment) */
+			pc[np++] = (piece){fr[f].x, NULL, 1, fr[f].w, q->off};
 			ng++;
 			continue;
 		}
@@ -817,9 +813,8 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			uint32_t rb = b < run->off + run->len ? b
 			                                      : run->off + run->len;
 			uint32_t n;
-			const pdf_glyph *g = pdf_run_glyphs_at(c, run, ra, rb,
-			                                       origin, &n, NULL);
-			pc[np++] = (piece){0, g, n};
+			const pdf_glyph *g = pdf_run_range(run, ra, rb, &n);
+			pc[np++] = (piece){0, g, n, 0, 0};
 			ng += n;
 		}
 		double xs = fr[f].x;
@@ -828,17 +823,34 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			q2->x = xs;
 			for (uint32_t u = 0; u < q2->n; u++)
 				xs += q2->g[u].adv / 1000.0 * size;
+			(void)origin;
 		}
 	}
 	qsort(pc, np, sizeof *pc, cmp_piece);
-	pdf_glyph *all = mc_arena_alloc(c->arena, (ng ? ng : 1) * sizeof *all);
+	/* one array, with room for a line-ending space (end_space) */
+	pdf_glyph *all = mc_arena_alloc(c->arena, (ng + 1) * sizeof *all);
 	size_t m = 0;
 	double x0 = np ? pc[0].x : fr[i].x, wsum = 0;
 	for (size_t t = 0; t < np; t++) {
-		memcpy(all + m, pc[t].g, pc[t].n * sizeof *all);
-		m += pc[t].n;
-		for (uint32_t u = 0; u < pc[t].n; u++)
-			wsum += pc[t].g[u].adv / 1000.0 * size;
+		if (!pc[t].g) {
+			pdf_glyph *g = &all[m++];
+			double adv = pc[t].w / size * 1000;
+			*g = (pdf_glyph){(uint16_t)space, (uint16_t)(pc[t].at - lo),
+			                 1,
+			                 (int16_t)(adv > 32767 ? 32767
+			                                       : lround(adv)),
+			                 0, 0};
+			wsum += g->adv / 1000.0 * size;
+			continue;
+		}
+		for (uint32_t u = 0; u < pc[t].n; u++) {
+			pdf_glyph *g = &all[m++];
+			*g = pc[t].g[u];
+			g->cl = (uint16_t)(pc[t].g[u].cl - origin);
+			if (g->ncl > hi - lo - g->cl)
+				g->ncl = (uint16_t)(hi - lo - g->cl);
+			wsum += g->adv / 1000.0 * size;
+		}
 	}
 	free(pc);
 	*left = x0;
@@ -851,7 +863,11 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	op->y = y;
 	op->color = st->color;
 	op->layer = 2;
-	op->text = mc_arena_strndup(c->arena, P->text.data + lo, hi - lo);
+	/* (room for a line-ending space, see end_space) */
+	char *t = mc_arena_alloc(c->arena, hi - lo + 2);
+	memcpy(t, P->text.data + lo, hi - lo);
+	t[hi - lo] = '\0';
+	op->text = t;
 	op->len = hi - lo;
 	op->glyphs = all;
 	op->aux = (uint32_t)m;
@@ -862,41 +878,33 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	return wsum;
 }
 
-/* The line ended at a space: its last word (in text order) carries it,
- * as a space glyph of no width, so the text of consecutive lines does
- * not run together for whoever reads it out. */
-static void end_space(pdf_ctx *c, size_t op0)
+/* The line ended at a space: its last word in text order (op q, made
+ * by text_op with room for one more glyph and byte) carries it, as a
+ * space glyph of no width, so the text of consecutive lines does not
+ * run together for whoever reads it out. */
+static void end_space(pdf_ctx *c, size_t q)
 {
-	pdf_op *o = NULL;
-	for (size_t q = c->nops; q-- > op0;)
-		if (c->ops[q].kind == OP_TEXT) {
-			o = &c->ops[q];
-			break;
-		}
+	pdf_op *o = &c->ops[q];
 	unsigned upem;
-	hb_font_t *font = o ? pdf_font_hb(c, o->font, &upem) : NULL;
+	hb_font_t *font = pdf_font_hb(c, o->font, &upem);
 	hb_codepoint_t space;
 	if (!font || !hb_font_get_nominal_glyph(font, ' ', &space) ||
 	    space > 0xFFFF || o->len >= 0xFFFF)
 		return;
-	pdf_glyph *g = mc_arena_alloc(c->arena, (o->aux + 1) * sizeof *g);
+	pdf_glyph *g = (pdf_glyph *)o->glyphs; /* text_op's, in the arena */
 	pdf_glyph sp = {(uint16_t)space, (uint16_t)o->len, 1, 0, 0, 0};
 	/* right to left, the end of the text is at the left */
-	bool rtl = o->aux > 1 && o->glyphs[0].cl > o->glyphs[o->aux - 1].cl;
+	bool rtl = o->aux > 1 && g[0].cl > g[o->aux - 1].cl;
 	if (rtl) {
+		memmove(g + 1, g, o->aux * sizeof *g);
 		g[0] = sp;
-		memcpy(g + 1, o->glyphs, o->aux * sizeof *g);
 	} else {
-		memcpy(g, o->glyphs, o->aux * sizeof *g);
 		g[o->aux] = sp;
 	}
-	char *t = mc_arena_alloc(c->arena, o->len + 2);
-	memcpy(t, o->text, o->len);
+	char *t = (char *)o->text;
 	t[o->len] = ' ';
 	t[o->len + 1] = '\0';
-	o->text = t;
 	o->len++;
-	o->glyphs = g;
 	o->aux++;
 }
 
@@ -987,6 +995,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 
 	/* text: neighbouring fragments of one style, face and level that
 	 * are neighbours in the text too make one glyph run */
+	size_t last_text = (size_t)-1; /* the last made by text_op */
 	size_t i = 0;
 	while (i < nf) {
 		const pitem *p = fr[i].p;
@@ -1019,8 +1028,11 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			w = pdf_text_op(c, p->face, (float)size, st->color,
 			                fr[i].x, base + dy, 2, "-", 1);
 		} else {
+			size_t before = c->nops;
 			w = text_op(c, P, o, fr, nf, i, &j, sh, from, size,
 			            base + dy, &left);
+			if (c->nops > before)
+				last_text = c->nops - 1;
 		}
 		if (st->strike) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
@@ -1043,8 +1055,8 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		i = j;
 	}
 
-	if (space_after)
-		end_space(c, op0);
+	if (space_after && last_text != (size_t)-1)
+		end_space(c, last_text);
 
 	/* link rectangles, one per run of the same link */
 	i = 0;

@@ -432,6 +432,10 @@ void pdf_textline_free(pdf_textline *tl);
  * (em, may be NULL). */
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w);
+/* Where in run r's glyphs those drawing bytes [from, to) are (no copy:
+ * their clusters still index the run's string), and how many. */
+const pdf_glyph *pdf_run_range(const pdf_run *r, uint32_t from, uint32_t to,
+                               uint32_t *ng);
 /* The same, their clusters made relative to origin (<= from). */
 const pdf_glyph *pdf_run_glyphs_at(pdf_ctx *c, const pdf_run *r,
                                    uint32_t from, uint32_t to,

@@ -437,6 +437,15 @@ const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
 	return pdf_run_glyphs_at(c, r, from, to, from, ng, w);
 }
 
+const pdf_glyph *pdf_run_range(const pdf_run *r, uint32_t from, uint32_t to,
+                               uint32_t *ng)
+{
+	size_t a = first_from(r, 0, from);
+	size_t b = first_from(r, a, to); /* logical [a, b) */
+	*ng = (uint32_t)(b - a);
+	return r->g + (r->level & 1 ? r->ng - b : a);
+}
+
 const pdf_glyph *pdf_run_glyphs_at(pdf_ctx *c, const pdf_run *r,
                                    uint32_t from, uint32_t to,
                                    uint32_t origin, uint32_t *ng, double *w)
