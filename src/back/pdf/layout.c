@@ -200,7 +200,10 @@ static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
 	}
 	if (pdf_para_empty(p))
 		return 0;
-	return pdf_para_layout(p, o);
+	int se = pdf_tag_text(c, "P");
+	int n = pdf_para_layout(p, o);
+	pdf_tag_close(c, se);
+	return n;
 }
 
 /* A pending marker before a block that is not text: its own line. */
@@ -1659,6 +1662,7 @@ static void title_block(pdf_ctx *c)
 	}
 	if (m->title && *m->title) {
 		anchor(c, NULL, 1, m->title);
+		int h1 = pdf_tag_open(c, "H1");
 		pdf_para *p = pdf_para_new(c);
 		pdf_style st = pdf_body_style(c);
 		st.face = PF_HEAD | PF_BOLD;
@@ -1671,6 +1675,7 @@ static void title_block(pdf_ctx *c)
 		o.leading = 1.2;
 		para_out(c, p, &o);
 		pdf_para_free(p);
+		pdf_tag_close(c, h1);
 		pdf_title_rule(c, em(c) * 0.6, em(c) * 1.6);
 	}
 }

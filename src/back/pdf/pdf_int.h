@@ -471,6 +471,9 @@ void pdf_tags_free(pdf_ctx *c);
  * untagged). */
 int pdf_tag_open(pdf_ctx *c, const char *type);
 void pdf_tag_close(pdf_ctx *c, int se);
+/* Open `type` for a paragraph of text unless the current element holds
+ * text already (P, H1..., Caption, Code, Lbl, Link, TOCI): 0 then. */
+int pdf_tag_text(pdf_ctx *c, const char *type);
 /* An element's /Alt, /Lang and (TH) /Scope; NULL leaves one unset. */
 void pdf_tag_set(pdf_ctx *c, int se, const char *alt, const char *lang,
                  const char *scope);

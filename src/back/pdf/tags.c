@@ -133,6 +133,26 @@ int pdf_tag_open(pdf_ctx *c, const char *type)
 	return se;
 }
 
+/* Types whose content is text already (no P inside them). */
+static bool text_level(const char *t)
+{
+	static const char *const k[] = {"P", "H1", "H2", "H3", "H4", "H5",
+	                                "H6", "H", "Caption", "Code", "Lbl",
+	                                "Link", "TOCI", "Span"};
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+		if (!strcmp(t, k[i]))
+			return true;
+	return false;
+}
+
+int pdf_tag_text(pdf_ctx *c, const char *type)
+{
+	pdf_tags *t = c->tags;
+	if (!t || (c->se_cur > 0 && text_level(t->e[c->se_cur].type)))
+		return 0;
+	return pdf_tag_open(c, type);
+}
+
 void pdf_tag_close(pdf_ctx *c, int se)
 {
 	pdf_tags *t = c->tags;

@@ -76,6 +76,7 @@ static int text_para(pdf_ctx *c, const char *text, const pdf_style *st,
 {
 	if (!text || !*text)
 		return 0;
+	int se = pdf_tag_text(c, "P");
 	pdf_para *p = pdf_para_new(c);
 	pdf_para_text(p, st, text, strlen(text));
 	pdf_para_opts o;
@@ -87,6 +88,7 @@ static int text_para(pdf_ctx *c, const char *text, const pdf_style *st,
 	o.keep_lines = true;
 	int n = pdf_para_layout(p, &o);
 	pdf_para_free(p);
+	pdf_tag_close(c, se);
 	return n < 0 ? -1 : 0;
 }
 
@@ -99,7 +101,10 @@ static int title_page(pdf_ctx *c)
 	pdf_style st = pdf_body_style(c);
 	st.face = PF_HEAD | PF_BOLD;
 	st.size = (float)c->th->sizes.title;
-	if (text_para(c, m->title, &st, c->left, c->right, 1.2))
+	int h1 = pdf_tag_open(c, "H1");
+	int rc = text_para(c, m->title, &st, c->left, c->right, 1.2);
+	pdf_tag_close(c, h1);
+	if (rc)
 		return -1;
 	pdf_keep_prev(c);
 	pdf_title_rule(c, em(c) * 0.8, em(c) * 2.2)->keep_next = true;
@@ -132,6 +137,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 		st.face |= PF_BOLD;
 	if (part && i > 0)
 		pdf_space(c, em(c) * 0.7);
+	int toci = pdf_tag_open(c, "TOCI");
 	const char *title = sec->first ? mc_node_plain_text((mc_doc *)c->doc,
 	                                                    sec->first)
 	                               : "";
@@ -169,10 +175,12 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 		o->y = above + base;
 		o->text = "";
 		o->len = 0;
-		if (k == 0)
+		if (k == 0) {
 			e->leader_op = c->nops - 1;
-		else
+			o->se = 0; /* the leader dots are furniture */
+		} else {
 			e->num_op = c->nops - 1;
+		}
 	}
 	const char *id = sec->first && sec->first->id ? sec->first->id : NULL;
 	if (id) {
@@ -182,6 +190,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 		memcpy(url + 1, id, n + 1);
 		pdf_op *l = pdf_op_add(c, OP_LINK);
 		l->ref = pdf_link_add(c, url);
+		pdf_tag_link(c, l->ref);
 		l->x = x0;
 		l->y = 0;
 		l->w = c->right - x0;
@@ -190,6 +199,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 	pdf_slice *s = &c->slices[si];
 	s->nops = c->nops - s->op0;
 	s->keep_next = part; /* a part stays with its first chapter */
+	pdf_tag_close(c, toci);
 	pdf_space(c, em(c) * 0.25);
 	return 0;
 }
@@ -206,7 +216,10 @@ int pdf_front_pages(pdf_ctx *c)
 		pdf_style st = pdf_body_style(c);
 		st.face = PF_HEAD | PF_BOLD;
 		st.size = (float)mc_theme_heading_size(c->th, 1);
-		if (text_para(c, head, &st, c->left, c->right, 1.25))
+		int h1 = pdf_tag_open(c, "H1");
+		int rc = text_para(c, head, &st, c->left, c->right, 1.25);
+		pdf_tag_close(c, h1);
+		if (rc)
 			return -1;
 		pdf_keep_prev(c);
 		pdf_space(c, st.size * 0.8);
@@ -214,9 +227,11 @@ int pdf_front_pages(pdf_ctx *c)
 	/* the number column: room for four digits */
 	pdf_style st = pdf_body_style(c);
 	double numw = pdf_text_width(c, PF_BODY | PF_BOLD, "0000", 4) * st.size;
+	int toc = pdf_tag_open(c, "TOC");
 	for (size_t i = 0; i < c->ntoc; i++)
 		if (entry(c, i, numw))
 			return -1;
+	pdf_tag_close(c, toc);
 	pdf_pagebreak(c);
 	return 0;
 }
