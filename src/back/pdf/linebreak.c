@@ -939,7 +939,10 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			b->lw = 0.8f;
 			b->color = ms->color;
 			b->layer = 1;
+			/* the box is a form field of its own (Form) */
+			int form = pdf_tag_open(c, "Form");
 			pdf_op *fo = pdf_op_add(c, OP_CHECKBOX);
+			pdf_tag_close(c, form);
 			fo->x = o->marker_x;
 			fo->y = base - s;
 			fo->w = s;
@@ -1086,6 +1089,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		}
 		/* (in text order: right to left, the rectangle spans from
 		 * the leftmost fragment to the rightmost) */
+		pdf_tag_link(c, link); /* its annotation's element */
 		pdf_op *l = pdf_op_add(c, OP_LINK);
 		l->x = lx;
 		l->y = base - maxsize * 0.85;
