@@ -753,6 +753,7 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	bool has_space = font && hb_font_get_nominal_glyph(font, ' ', &space) &&
 	                 space <= 0xFFFF;
 	uint32_t lo = p->off, hi = p->off + p->len;
+	double trailing = 0; /* the width of a space ending the piece */
 	size_t k = i + 1;
 	while (k < nf) {
 		const pitem *q = fr[k].p;
@@ -762,16 +763,26 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			k++;
 			continue;
 		}
-		if (has_space && q->what == IT_SPACE && q->s == p->s &&
-		    q->off == hi && k + 1 < nf) {
-			const pitem *r = fr[k + 1].p;
-			if (r->what == IT_TEXT && r->s == p->s &&
-			    r->face == p->face && r->level == p->level &&
-			    r->off == q->off + 1 && fr[k].w > 0) {
+		if (has_space && q->what == IT_SPACE && q->off == hi &&
+		    fr[k].w > 0) {
+			/* the spaces up to the next word (a run of them is
+			 * one space glyph) */
+			uint32_t e = q->off;
+			while (e < P->text.len && P->text.data[e] == ' ')
+				e++;
+			const pitem *r = k + 1 < nf ? fr[k + 1].p : NULL;
+			if (r && q->s == p->s && r->what == IT_TEXT &&
+			    r->s == p->s && r->face == p->face &&
+			    r->level == p->level && r->off == e) {
 				hi = r->off + r->len;
 				k += 2;
 				continue;
 			}
+			/* a word of another style follows: the space ends
+			 * this piece (drawn, it is blank either way) */
+			hi = e;
+			trailing = fr[k].w;
+			k++;
 		}
 		break;
 	}
@@ -785,8 +796,12 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	for (size_t f = i; f < k; f++) {
 		const pitem *q = fr[f].p;
 		if (q->what == IT_SPACE) {
-			/* (g NULL: a space, as wide as the fragment) */
-			pc[np++] = (piece){fr[f].x, NULL, 1, fr[f].w, q->off};
+			/* (g NULL: spaces, as wide as the fragment) */
+			uint32_t e = q->off;
+			while (e < hi && P->text.data[e] == ' ')
+				e++;
+			pc[np++] = (piece){fr[f].x, NULL, e - q->off, fr[f].w,
+			                   q->off};
 			ng++;
 			continue;
 		}
@@ -836,7 +851,7 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			pdf_glyph *g = &all[m++];
 			double adv = pc[t].w / size * 1000;
 			*g = (pdf_glyph){(uint16_t)space, (uint16_t)(pc[t].at - lo),
-			                 1,
+			                 (uint16_t)pc[t].n,
 			                 (int16_t)(adv > 32767 ? 32767
 			                                       : lround(adv)),
 			                 0, 0};
@@ -875,7 +890,8 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	 * in the page (/Span /Lang); link text is its Link element's */
 	op->ref = pdf_lang_id(c, st->lang ? st->lang : para_lang(c, o));
 	op->se = st->link >= 0 ? pdf_tag_link(c, st->link) : c->se_cur;
-	return wsum;
+	/* (an underline stops before a trailing space) */
+	return wsum - trailing;
 }
 
 /* The line ended at a space: its last word in text order (op q, made

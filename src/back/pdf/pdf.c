@@ -496,12 +496,35 @@ out:
 	return rc;
 }
 
+/* A title for the document info and metadata (PDF/UA needs one): the
+ * front matter's, else the first heading's text, else the file name. */
+static const char *title_of(pdf_ctx *c)
+{
+	const mc_meta *m = &c->doc->meta;
+	if (m->title && *m->title)
+		return m->title;
+	mc_iter it;
+	mc_iter_init(&it, (mc_node *)c->doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE)
+		if (ev == MC_EVENT_ENTER && it.cur->type == MC_HEADING) {
+			const char *t = mc_node_plain_text((mc_doc *)c->doc,
+			                                   it.cur);
+			if (t && *t)
+				return t;
+		}
+	const char *src = m->source && strcmp(m->source, "-") ? m->source
+	                                                       : "Untitled";
+	const char *slash = strrchr(src, '/');
+	return slash ? slash + 1 : src;
+}
+
 static void set_info(pdf_ctx *c)
 {
 	const mc_meta *m = &c->doc->meta;
 	HPDF_SetCurrentEncoder(c->pdf, "UTF-8");
-	if (m->title && *m->title)
-		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_TITLE, m->title);
+	if (c->title && *c->title)
+		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_TITLE, c->title);
 	const char *subj = m->course.title ? m->course.title : m->site.title;
 	if (subj && *subj)
 		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_SUBJECT, subj);
@@ -591,6 +614,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	c->th = theme;
 	c->diag = diag;
 	c->fields = theme->answer.fields && !(opts && opts->no_fields);
+	c->title = title_of(c);
 	c->arena = mc_arena_new();
 	c->cache = opts ? opts->cache : NULL;
 	int rc = -1;

@@ -262,6 +262,9 @@ typedef struct pdf_toc_entry {
 typedef struct pdf_ctx {
 	const mc_doc *doc;
 	const mc_theme *th;
+	/* the title (document info, XMP): meta.title, else the first
+	 * heading's text, else the input file's name */
+	const char *title;
 	mc_diag *diag;
 	mc_arena *arena;
 	HPDF_Doc pdf;

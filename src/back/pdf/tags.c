@@ -364,7 +364,7 @@ static HPDF_Dict metadata(pdf_ctx *c)
 	            " xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
 	            "<dc:format>application/pdf</dc:format>\n"
 	            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-	xmp_escape(&x, m->title ? m->title : "");
+	xmp_escape(&x, c->title ? c->title : "");
 	mc_buf_puts(&x, "</rdf:li></rdf:Alt></dc:title>\n"
 	                "<dc:language><rdf:Bag><rdf:li>");
 	xmp_escape(&x, m->lang && *m->lang ? m->lang : "en");

@@ -271,7 +271,11 @@ static void fill(pdf_ctx *c, const pdf_toc_entry *e, size_t page)
 	if (len <= 0)
 		return;
 	pdf_op *no = &c->ops[e->num_op];
-	double w = pdf_op_set_text(c, no, num, (size_t)len);
+	/* a space before the number, so the entry's text reads "Title 3"
+	 * (it is blank, at the number's left) */
+	char sp[40];
+	snprintf(sp, sizeof sp, " %s", num);
+	double w = pdf_op_set_text(c, no, sp, (size_t)len + 1);
 	no->x = c->right - w;
 
 	const char *unit = c->th->toc.leader;
