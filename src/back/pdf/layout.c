@@ -450,8 +450,12 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		flush_marker(c, x0, x1);
 		/* LI: its marker (Lbl), then its body (LBody) */
 		int li = pdf_tag_open(c, "LI");
-		c->mk_se = pdf_tag_open(c, "Lbl");
-		pdf_tag_close(c, c->mk_se);
+		if (ordered || it->as.item.task != MC_TASK_NONE) {
+			c->mk_se = pdf_tag_open(c, "Lbl");
+			pdf_tag_close(c, c->mk_se);
+		} else {
+			c->mk_se = -1; /* a bullet is furniture */
+		}
 		int lbody = pdf_tag_open(c, "LBody");
 		char buf[24];
 		pdf_style ms = pdf_body_style(c);

@@ -945,6 +945,8 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		int se_save = c->se_cur;
 		if (o->marker_se > 0)
 			c->se_cur = o->marker_se;
+		else if (o->marker_se < 0)
+			c->se_cur = 0; /* an artifact (a bullet) */
 		if (o->marker_box) {
 			double s = ms->size * 0.75;
 			pdf_op *b = pdf_op_add(c, OP_STROKE);

@@ -315,7 +315,7 @@ typedef struct pdf_ctx {
 	bool in_cell;            /* laying out a table cell (no frames) */
 	/* a list marker waiting for the item's first line */
 	bool mk_pending, mk_box, mk_checked;
-	int mk_se;               /* its Lbl element */
+	int mk_se;               /* its Lbl element, -1: none (a bullet) */
 	const char *mk_text;
 	pdf_style mk_style;
 	double mk_x;
@@ -580,7 +580,8 @@ typedef struct pdf_para_opts {
 	double marker_x;
 	bool marker_box; /* a checkbox instead of text */
 	bool marker_checked;
-	int marker_se;    /* the marker's structure element (Lbl) */
+	int marker_se;    /* the marker's structure element (Lbl); -1: the
+	                     marker is furniture (a bullet) */
 	bool keep_lines;  /* all lines together (headings, short blocks) */
 } pdf_para_opts;
 

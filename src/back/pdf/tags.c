@@ -424,7 +424,8 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		e->obj = HPDF_Dict_New(mm);
 		if (!e->obj || HPDF_Xref_Add(xref, e->obj) != HPDF_OK)
 			goto out;
-		ret |= HPDF_Dict_AddName(e->obj, "Type", "StructElem");
+		/* (/Type /StructElem is optional: left out, as there are
+		 * many elements) */
 		ret |= HPDF_Dict_AddName(e->obj, "S", e->type);
 		HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
 		if (e->alt)
@@ -506,7 +507,7 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		ret |= HPDF_Dict_AddNumber(pages[p], "StructParents", key);
 		ret |= HPDF_Dict_AddName(pages[p], "Tabs", "S");
 		HPDF_Array a = HPDF_Array_New(mm);
-		if (!a || HPDF_Xref_Add(xref, a) != HPDF_OK)
+		if (!a)
 			goto out;
 		ret |= HPDF_Array_AddNumber(nums, key);
 		ret |= HPDF_Array_Add(nums, a);
