@@ -170,7 +170,7 @@ def brk(qdf, kind):
             return edit_obj(qdf, arr, sub1(rb"\s*\d+ 0 R\s*\]", b"\n]"))
         return edit_obj(qdf, o, sub1(rb"(/Nums \[\s*\d+\s+\[[^\]]*?)\s*\d+ 0 R\s*\]", rb"\1 ]"))
     if kind == "bad-p":
-        o = find_obj(qdf, rb"/Type /StructElem.*?/S /P\b|/S /P\b.*?/Type /StructElem", 1) \
+        o = find_obj(qdf, rb"/S /P\b.*?/P \d+ 0 R|/P \d+ 0 R.*?/S /P\b", 1) \
             or find_obj(qdf, rb"/S /P\b.*?/P \d+ 0 R|/P \d+ 0 R.*?/S /P\b")
         return edit_obj(qdf, o, sub1(rb"/P \d+ 0 R", b"/P %d 0 R" % o[2]))
     if kind == "orphan-elem":

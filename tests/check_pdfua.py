@@ -738,7 +738,12 @@ class Checker:
                     o = self.r.get_object(IndirectObject(oid, 0, self.r))
                 except Exception:
                     continue
-                if isinstance(o, DictionaryObject) and o.get("/Type") == "/StructElem" and oid not in self.elems:
+                # (/Type /StructElem is optional: an element is a dict
+                # with /S and /P and no other /Type)
+                is_elem = isinstance(o, DictionaryObject) and (
+                    o.get("/Type") == "/StructElem" or
+                    (o.get("/Type") is None and "/S" in o and "/P" in o and "/Subtype" not in o))
+                if is_elem and oid not in self.elems:
                     reach.append("StructElem obj %d (%s) is not reachable from the root" % (oid, o.get("/S")))
         rolemap = (self.st.get("/RoleMap") if self.st is not None else None) or {}
         last_level = None
