@@ -110,7 +110,7 @@ void ep_css(const mc_theme *t, mc_buf *b)
 		color(b, st->background);
 		mc_buf_puts(b, ";\n  border-left-color: ");
 		color(b, st->rule);
-		mc_buf_printf(b, ";\n}\n%s .callout-label { color: ", sel);
+		mc_buf_printf(b, ";\n}\n%s > .callout-label { color: ", sel);
 		color(b, st->rule);
 		mc_buf_puts(b, "; }\n");
 	}
