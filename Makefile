@@ -108,10 +108,11 @@ deps-runtime:
 	bash scripts/deps.sh --runtime
 
 # `make check`, `make demo` and `make bench` work on a fresh Debian machine:
-# this stamp runs scripts/deps.sh whenever the package list changes (it
+# this stamp runs scripts/deps.sh whenever the package list (or the pinned
+# Ace by DAISY of tests/ace/) changes (it
 # installs only what is missing, and needs no network when all is there).
 # The goal is then made by a second make, which reads pkg-config afresh.
-build/deps.stamp: scripts/deps.sh
+build/deps.stamp: scripts/deps.sh tests/ace/package.json tests/ace/package-lock.json
 	@mkdir -p build
 	@bash scripts/deps.sh
 	@touch $@

@@ -16,6 +16,18 @@
 #                              line, and install nothing
 #   --dry-run                  print the packages that are missing, one a
 #                              line, and install nothing
+#   --ace                      only the Ace step below (tests/group_ace.sh
+#                              runs it when Ace is missing)
+#
+# The full set also installs Ace by DAISY, the EPUB accessibility checker
+# of tests/group_ace.sh, when npm is there (Node.js >= 20): the command
+# line @daisy/ace-cli at the version pinned in tests/ace/package.json and
+# package-lock.json, with `npm ci` into build/ace (never committed; no
+# browser download: it drives Debian's chromium, in the package list).
+# It costs about 80 MB in build/ace and 15 s on a warm network; chromium
+# adds 68 packages and 424 MiB installed to a fresh Debian (tools/deps-size.sh:
+# the full set went from 473 packages, 2353 MiB to 541, 2777 MiB).  Without
+# npm it is left out with a note, and the Ace tests are skipped.
 #
 # `make check` and `make demo` run it (the full set) whenever this file
 # changes.  tools/deps-size.sh measures what each set adds to a fresh
@@ -47,8 +59,9 @@ fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola"
 # drawn in a PDF, LibreOffice), valgrind, time and strace (the confinement and
 # failure-safety tests), unzip (the DOCX tests read its parts), tmux (the
 # progress line on a real terminal) and the linter of the CI scripts
-# (shellcheck), and tesseract with the data of the scripts the OCR test
-# reads back from the rendered page.  clang and libxml2 build the libFuzzer targets
+# (shellcheck), tesseract with the data of the scripts the OCR test
+# reads back from the rendered page, and chromium, the headless browser
+# Ace by DAISY checks the EPUBs' content documents in.  clang and libxml2 build the libFuzzer targets
 # (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
 # for `make bench`'s comparisons.
 TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
@@ -56,25 +69,62 @@ epubcheck default-jre-headless python3-docx python3-pyphen python3-pypdf libreof
 cmark-gfm pandoc weasyprint unzip tmux shellcheck
 tesseract-ocr tesseract-ocr-ara tesseract-ocr-heb tesseract-ocr-chi-sim
 tesseract-ocr-jpn tesseract-ocr-hin tesseract-ocr-rus tesseract-ocr-ell
-tesseract-ocr-spa tesseract-ocr-deu tesseract-ocr-fra"
+tesseract-ocr-spa tesseract-ocr-deu tesseract-ocr-fra chromium"
 
 usage() {
 	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
 }
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ACE_DIR=$ROOT/build/ace
+
+# install_ace: Ace by DAISY into build/ace, as pinned (npm ci); nothing
+# when that very lock file is installed already.  Returns 1 when npm is
+# missing or the install fails.
+install_ace() {
+	local lock=$ROOT/tests/ace/package-lock.json
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "deps.sh: npm not found: Ace by DAISY left out (its tests are skipped)"
+		return 1
+	fi
+	if [ -x "$ACE_DIR/node_modules/.bin/ace-cli" ] &&
+		cmp -s "$lock" "$ACE_DIR/package-lock.json"; then
+		echo "deps.sh: Ace by DAISY is installed ($ACE_DIR)"
+		return 0
+	fi
+	echo "deps.sh: installing Ace by DAISY into $ACE_DIR (npm ci)"
+	rm -rf "$ACE_DIR"
+	mkdir -p "$ACE_DIR"
+	cp "$ROOT/tests/ace/package.json" "$lock" "$ACE_DIR/"
+	# no browser download (Debian's chromium is used), no install scripts
+	if ! (cd "$ACE_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts \
+		--no-audit --no-fund --loglevel=error </dev/null); then
+		echo "deps.sh: npm ci failed: Ace by DAISY not installed" >&2
+		rm -rf "$ACE_DIR"
+		return 1
+	fi
+}
+
 set_name="build and test"
 packages="$RUNTIME_PACKAGES $TEST_PACKAGES"
 mode=install
+ace=yes
 for arg in "$@"; do
 	case $arg in
-	--runtime) set_name="runtime"; packages=$RUNTIME_PACKAGES ;;
+	--runtime) set_name="runtime"; packages=$RUNTIME_PACKAGES; ace=no ;;
 	--list) mode=list ;;
 	--dry-run) mode=dry-run ;;
+	--ace) mode=ace ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "deps.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
 	esac
 done
 packages=${packages//$'\n'/ }
+
+if [ "$mode" = ace ]; then
+	install_ace
+	exit
+fi
 
 if [ "$mode" = list ]; then
 	printf '%s\n' $packages
@@ -100,7 +150,11 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "deps.sh: all $set_name packages are installed"
-	exit 0
+	if [ $ace = yes ]; then
+		# a failed install fails deps.sh; no npm is only a note
+		install_ace || ! command -v npm >/dev/null 2>&1
+	fi
+	exit
 fi
 
 sudo=()
@@ -119,3 +173,6 @@ echo "deps.sh: installing ${missing[*]}"
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
 	apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+if [ $ace = yes ]; then
+	install_ace || ! command -v npm >/dev/null 2>&1
+fi

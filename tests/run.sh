@@ -303,6 +303,17 @@ if [ -z "$why" ]; then
 fi
 t "input - reads standard input" "$why"
 
+# headings that skip a level: renumbered, with one warning naming the first
+conv fixtures/heading-skip.md -t json -o "$T/skip.json"
+why=$(problem 0)
+n=$(grep -c 'skips a level' "$T/stderr")
+[ -z "$why" ] && [ "$n" != 1 ] && why="$n warnings, not 1: $(head -n 3 "$T/stderr")"
+[ -z "$why" ] && ! grep -q '^fixtures/heading-skip.md:11:1: warning: heading "Four, made three" skips a level (h4 after the h2): made h3; 6 headings renumbered' "$T/stderr" &&
+	why="no warning naming heading-skip.md:11: $(head -n 3 "$T/stderr")"
+conv fixtures/heading-skip.md -t json -o "$T/skip.json" --strict
+[ -z "$why" ] && [ "$RC" != 1 ] && why="--strict: exit $RC, not 1"
+t "a heading that skips a level is renumbered, one warning naming FILE:LINE (an error with --strict)" "$why"
+
 conv "$DEMO" -t json -o "$T/no-such-dir/out.json"
 why=$(problem 1)
 [ -z "$why" ] && [ -e "$T/no-such-dir" ] && why="$T/no-such-dir was created"

@@ -398,9 +398,9 @@ static void section_tests(void)
 	               "<itemref idref=\"nav\" linear=\"no\"/></spine>") &&
 	          has(opf, "<item id=\"c006\" href=\"c006.xhtml\" media-type=\"application/xhtml+xml\"/>"),
 	      "sections: manifest and spine list the files in reading order");
-	CHECK(has(c1, "<section epub:type=\"part\" class=\"part\"><h1 id=\"part-one\">Part One</h1>") &&
+	CHECK(has(c1, "<section epub:type=\"part\" role=\"doc-part\" class=\"part\"><h1 id=\"part-one\">Part One</h1>") &&
 	          !has(c1, "Chapter One</h2>") &&
-	          has(c2, "<section epub:type=\"chapter\" class=\"chapter\"><h2 id=\"chapter-one\">") &&
+	          has(c2, "<section epub:type=\"chapter\" role=\"doc-chapter\" class=\"chapter\"><h2 id=\"chapter-one\">") &&
 	          has(c2, "Sub One</h3>") && !has(c2, "Chapter Two"),
 	      "sections: a part's file holds its heading and intro; a chapter's its own text");
 	CHECK(has(c1, "<title>Part One</title>") && has(c3, "<title>Chapter Two</title>"),
@@ -412,7 +412,7 @@ static void section_tests(void)
 	          has(c5, "<span class=\"link\">nowhere</span>"),
 	      "sections: internal links name the file that holds the id");
 	CHECK(has(c1, "id=\"fnref-1\" href=\"#fn-1\"") &&
-	          has(c1, "<section class=\"footnotes\"><aside epub:type=\"footnote\" class=\"footnote\" id=\"fn-1\"><p class=\"footnote-number\"><a href=\"#fnref-1\"") &&
+	          has(c1, "<section class=\"footnotes\"><aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"fn-1\"><p class=\"footnote-number\"><a href=\"#fnref-1\"") &&
 	          has(c3, "href=\"c001.xhtml#fn-1\"") &&
 	          has(c2, "id=\"fn-2\"") && has(c2, "href=\"c005.xhtml#chapter-three\"") &&
 	          has(c5, "id=\"fn-3\"") && !has(c3, "class=\"footnotes\"") &&

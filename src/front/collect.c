@@ -1032,6 +1032,11 @@ int mc_front_parse_path(const char *path, const mc_front_opts *opts,
 		mc_doc_free(doc);
 		return -1;
 	}
+	mc_fe_heading_levels(doc, diag);
+	if (mc_diag_failed(diag)) { /* --strict */
+		mc_doc_free(doc);
+		return -1;
+	}
 	char err[256];
 	if (mc_doc_validate(doc, err, sizeof err) != 0) {
 		mc_error(diag, 0, 0, "internal error, please report: %s", err);

@@ -199,6 +199,11 @@ void mc_fe_set_lang(mc_fe *fe, mc_node *n, const char *lang,
 /* The language rules, after all others (see lang.c).  0 on success. */
 int mc_fe_lang(mc_fe *fe);
 
+/* levels.c: renumber the headings of a finished document (a page, module,
+ * course or pack) so that none skips a level below the one before it;
+ * one warning through diag when any was renumbered. */
+void mc_fe_heading_levels(mc_doc *doc, mc_diag *diag);
+
 /* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */
 bool mc_url_unsafe(const char *url, bool image);
 

@@ -7,6 +7,7 @@
  * commonly support are used. */
 #include "epub.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,7 +110,7 @@ void ep_css(const mc_theme *t, mc_buf *b)
 		color(b, st->background);
 		mc_buf_puts(b, ";\n  border-left-color: ");
 		color(b, st->rule);
-		mc_buf_printf(b, ";\n}\n%s .callout-label { color: ", sel);
+		mc_buf_printf(b, ";\n}\n%s > .callout-label { color: ", sel);
 		color(b, st->rule);
 		mc_buf_puts(b, "; }\n");
 	}
@@ -148,4 +149,91 @@ void ep_css(const mc_theme *t, mc_buf *b)
 	                 ".footnote-number { font-weight: bold; margin-bottom: 0; }\n"
 	                 "nav ol { list-style-type: none; }\n",
 	              em(t, t->sizes.small));
+}
+
+/* ---- contrast (WCAG 2.1, 1.4.3) ---- */
+
+/* Relative luminance of an sRGB colour 0xRRGGBB. */
+static double luminance(uint32_t c)
+{
+	double v[3];
+	for (int i = 0; i < 3; i++) {
+		double s = (double)((c >> (16 - 8 * i)) & 0xff) / 255.0;
+		v[i] = s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4);
+	}
+	return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+
+double ep_contrast(uint32_t fg, uint32_t bg)
+{
+	double a = luminance(fg), b = luminance(bg);
+	return a > b ? (a + 0.05) / (b + 0.05) : (b + 0.05) / (a + 0.05);
+}
+
+/* The text colours ep_css sets, each on the backgrounds it can stand on:
+ * body text, links and muted text on the page (white), in every callout
+ * box and in table headers; code on its shading; each callout's label in
+ * its box; the video card's label on the card.  Keep in step with
+ * ep_css. */
+const char *ep_css_low_contrast(const mc_theme *t, mc_arena *a)
+{
+	const uint32_t white = 0xffffff;
+	uint32_t fgs[] = {t->colors.text, t->colors.link, t->colors.muted};
+	uint32_t bgs[2 + MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS];
+	const mc_callout_style *sts[MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS];
+	size_t nbg = 0, nst = 0;
+	bgs[nbg++] = white;
+	bgs[nbg++] = t->colors.table_header_background;
+	for (int k = 0; k < MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS; k++) {
+		const mc_callout_style *st =
+			k < MC_CALLOUT_HIGHLIGHT
+				? mc_theme_callout(t, (mc_callout_kind)k, 0)
+				: mc_theme_callout(t, MC_CALLOUT_HIGHLIGHT,
+				                   k - MC_CALLOUT_HIGHLIGHT + 1);
+		sts[nst++] = st;
+		bgs[nbg++] = st->background;
+	}
+	struct {
+		uint32_t fg, bg;
+	} worst = {0, 0};
+	double min = 21;
+	for (size_t f = 0; f < sizeof fgs / sizeof *fgs; f++)
+		for (size_t b = 0; b < nbg; b++) {
+			double r = ep_contrast(fgs[f], bgs[b]);
+			if (r < min) {
+				min = r;
+				worst.fg = fgs[f];
+				worst.bg = bgs[b];
+			}
+		}
+	uint32_t pairs[][2] = {
+		{t->colors.text, t->colors.code_background},
+		{mc_theme_callout(t, MC_CALLOUT_VIDEOS, 0)->rule, white},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		double r = ep_contrast(pairs[i][0], pairs[i][1]);
+		if (r < min) {
+			min = r;
+			worst.fg = pairs[i][0];
+			worst.bg = pairs[i][1];
+		}
+	}
+	for (size_t i = 0; i < nst; i++) {
+		if (!sts[i]->label || !*sts[i]->label)
+			continue;
+		double r = ep_contrast(sts[i]->rule, sts[i]->background);
+		if (r < min) {
+			min = r;
+			worst.fg = sts[i]->rule;
+			worst.bg = sts[i]->background;
+		}
+	}
+	if (min >= 4.5)
+		return NULL;
+	size_t n = 96;
+	char *why = mc_arena_alloc(a, n);
+	snprintf(why, n, "#%06x on #%06x is %.2f:1, less than 4.5:1",
+	         (unsigned)(worst.fg & 0xffffff), (unsigned)(worst.bg & 0xffffff),
+	         min);
+	return why;
 }

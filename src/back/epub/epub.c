@@ -137,6 +137,9 @@ static const char *summary(ep_ctx *c)
 	if (c->nanswers)
 		mc_buf_puts(&b, " Worksheet answer spaces are drawn as ruled "
 		                "lines for print and are not fillable.");
+	if (ep_css_low_contrast(c->theme, c->arena))
+		mc_buf_puts(&b, " Some of the theme's text colours fall short "
+		                "of the WCAG 2.1 AA contrast minimum.");
 	char *r = ep_strdup(c, b.data);
 	mc_buf_free(&b);
 	return r;
@@ -226,6 +229,17 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 		meta(&x, "schema:accessibilityFeature", "alternativeText");
 	meta(&x, "schema:accessibilityHazard", "none");
 	meta(&x, "schema:accessibilitySummary", summary(c));
+	/* The claim, only where it holds: the structure is sound by
+	 * construction (headings that skip no level, languages marked,
+	 * roles matching epub:type, no embedded media, a navigation
+	 * document); what depends on the input is whether every picture has
+	 * a text alternative and the theme's colours contrast enough.  The
+	 * test suite runs Ace by DAISY on the corpus (tests/group_ace.sh). */
+	if (!c->nimg_noalt && !ep_css_low_contrast(c->theme, c->arena)) {
+		meta(&x, "dcterms:conformsTo",
+		     "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+		meta(&x, "a11y:certifiedBy", "mentorconv");
+	}
 	mc_xml_nl(&x);
 	mc_xml_close(&x); /* metadata */
 	mc_xml_nl(&x);

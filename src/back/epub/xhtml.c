@@ -769,6 +769,11 @@ static void enter(walk *w, const mc_node *n)
 		} else {
 			mc_xml_attr(x, "class", "callout info");
 		}
+		/* a note beside the text, not a landmark: in a part or a
+		 * chapter (role doc-part/doc-chapter) an <aside> would be a
+		 * complementary landmark, and a page's many of them would
+		 * have no names that tell them apart */
+		mc_xml_attr(x, "role", "note");
 		put_id(w, n);
 		if (st->label && *st->label) {
 			mc_xml_open(x, "p");
@@ -789,9 +794,15 @@ static void enter(walk *w, const mc_node *n)
 		break;
 	case MC_SECTION:
 		mc_xml_open(x, "section");
-		mc_xml_attr(x, "epub:type", n->as.section.kind == MC_SECTION_PART
-		                                    ? "part"
-		                                    : "chapter");
+		/* the ARIA role that matches the epub:type, for assistive
+		 * technology (Ace: epub-type-has-matching-role) */
+		if (n->as.section.kind == MC_SECTION_PART) {
+			mc_xml_attr(x, "epub:type", "part");
+			mc_xml_attr(x, "role", "doc-part");
+		} else {
+			mc_xml_attr(x, "epub:type", "chapter");
+			mc_xml_attr(x, "role", "doc-chapter");
+		}
 		mc_xml_attr(x, "class", mc_section_kind_name(n->as.section.kind));
 		put_id(w, n);
 		break;
@@ -815,6 +826,7 @@ static void enter(walk *w, const mc_node *n)
 		const ep_info *i = info(c, n);
 		mc_xml_open(x, "aside");
 		mc_xml_attr(x, "epub:type", "footnote");
+		mc_xml_attr(x, "role", "doc-footnote");
 		mc_xml_attr(x, "class", "footnote");
 		mc_xml_attr(x, "id", i->id);
 		ep_note *note = n->as.footnote.label
