@@ -19,28 +19,35 @@ fi
 row() { printf '  %-44s %14s  %s\n' "$1" "$2" "$3"; }
 now() { date +%s%N; }
 
-# mean_us BIN: "BEST SLOW SLOWEST-PAGE": the best of 3 passes' mean
-# microseconds per page, and the slowest page of the first pass
+# mean_us BIN [OPTION...]: "BEST SLOW SLOWEST-PAGE BYTES": the best of 3
+# passes' mean microseconds per page, the slowest page of the first pass,
+# and the bytes of all the pages' PDFs
 mean_us() {
-	local bin=$1 best=0 pass t0 s e t slow=0 slowf=
+	local bin=$1 best=0 pass t0 s e t slow=0 slowf= bytes=0
+	shift
 	for pass in 1 2 3; do
 		t0=$(now)
 		for f in "${pages[@]}"; do
 			s=$(now)
-			"$bin" -q "$f" -o "$B/pdf/out.pdf" || { echo "bench: $f failed" >&2; exit 1; }
+			"$bin" -q "$@" "$f" -o "$B/pdf/out.pdf" || { echo "bench: $f failed" >&2; exit 1; }
+			if [ $pass -eq 1 ]; then bytes=$((bytes + $(stat -c %s "$B/pdf/out.pdf"))); fi
 			e=$((($(now) - s) / 1000))
 			if [ $pass -eq 1 ] && [ $e -gt $slow ]; then slow=$e slowf=$f; fi
 		done
 		t=$((($(now) - t0) / 1000 / ${#pages[@]}))
 		if [ $best -eq 0 ] || [ $t -lt $best ]; then best=$t; fi
 	done
-	echo "$best $slow $slowf"
+	echo "$best $slow $bytes $slowf"
 }
-read -r best slow slowf < <(mean_us "$BIN")
+read -r best slow bytes slowf < <(mean_us "$BIN")
+read -r untagged _ ubytes _ < <(mean_us "$BIN" --no-tags)
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f ms", u / 1000 }'; }
 echo "PDF (${#pages[@]} corpus pages)"
 row "mentorconv -o PAGE.pdf, mean (best of 3)" "$(ms "$best")" "per page"
 row "slowest page" "$(ms "$slow")" "${slowf#"$SHARED"/}"
+# what tagging (PDF/UA) costs: the same pages with --no-tags
+row "the same, --no-tags (untagged)" "$(ms "$untagged")" "per page"
+row "tagged / untagged: time, bytes" "" "$(awk -v a="$best" -v b="$untagged" -v x="$bytes" -v y="$ubytes" 'BEGIN { printf "%.2fx, %.2fx (%d / %d bytes)", b ? a / b : 0, y ? x / y : 0, x, y }')"
 # side by side with a previous build (bench.sh's BASELINE=REV)
 if [ -n "${MC_BENCH_BASELINE:-}" ] && [ -x "$MC_BENCH_BASELINE" ]; then
 	read -r base _ < <(mean_us "$MC_BENCH_BASELINE")
