@@ -23,7 +23,7 @@ now() { date +%s%N; }
 # passes' mean microseconds per page, the slowest page of the first pass,
 # and the bytes of all the pages' PDFs
 mean_us() {
-	local bin=$1 best=0 pass t0 s e t slow=0 slowf= bytes=0
+	local bin=$1 best=0 pass t0 s e t slow=0 slowf='' bytes=0
 	shift
 	for pass in 1 2 3; do
 		t0=$(now)
