@@ -106,6 +106,123 @@ static int write_file(const char *path, const mc_buf *b)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
+/* ---- accessibility ---- */
+
+static const char a11y_md[] =
+	"---\nlang: fr\n---\n# Alone\n\n"
+	"![A red square](img/pic.png \"Square\")\n\n"
+	"<img src=\"img/pic.png\" alt=\"\"><br/>_Caption says it_\n\n"
+	"<img src=\"img/pic.png\" alt=\"\">\n\n"
+	"[![](img/pic.png)](https://example.org/linked)\n\n"
+	"- item\n\n  ## Inside a list\n\n"
+	"<div class=\"callout activity\" markdown=\"1\">\n\n"
+	"- What did you learn?\n\n</div>\n\n"
+	"A ____ blank, and - [ ] no.\n\n"
+	"- [ ] a task\n";
+
+/* Alt text, decorative pictures, the title's outline level, headings in
+ * lists, core properties without a front-matter title, field names. */
+static void check_a11y(const mc_theme *th)
+{
+	mc_diag d;
+	mc_diag_init(&d, NULL, "a11y.md");
+	mc_doc *doc = NULL;
+	mc_front_opts fo = {"fixtures", th->answer.lines, false, false, NULL,
+	                    NULL, NULL, NULL};
+	if (mc_front_parse_buffer(a11y_md, sizeof a11y_md - 1, "dir/a11y.v2.md",
+	                          "fixtures", &fo, &d, &doc) != 0) {
+		CHECK(false, "a11y: the sample parses");
+		return;
+	}
+	mc_buf a = MC_BUF_INIT, l = MC_BUF_INIT;
+	CHECK(render(doc, th, false, false, &a) == 0 &&
+	              render(doc, th, false, true, &l) == 0,
+	      "a11y: the sample renders, with and without legacy fields");
+	char *x = entry(&a, "word/document.xml");
+	char *core = entry(&a, "docProps/core.xml");
+	char *styles = entry(&a, "word/styles.xml");
+	char *lx = entry(&l, "word/document.xml");
+	CHECK(count(x, "<wp:docPr id=\"1\" name=\"Picture 1\" "
+	               "descr=\"A red square\" title=\"Square\"/>") == 1 &&
+	              count(x, "<pic:cNvPr id=\"1\" name=\"image1.png\" "
+	                       "descr=\"A red square\" title=\"Square\"/>") == 1,
+	      "a11y: a picture's alt text and title in wp:docPr and pic:cNvPr");
+	CHECK(count(x, "descr=\"Caption says it\"") == 2,
+	      "a11y: a figure without alt text is described by its caption");
+	CHECK(count(x, "descr=\"https://example.org/linked\"") == 2,
+	      "a11y: a linked picture without alt text by where it links");
+	CHECK(count(x, "<adec:decorative xmlns:adec=\"http://schemas.microsoft"
+	               ".com/office/drawing/2017/decorative\" val=\"1\"/>") ==
+	              1 &&
+	              count(x, "descr=\"\"") == 2,
+	      "a11y: a picture with nothing to say is marked decorative");
+	CHECK(count(x, "<w:pStyle w:val=\"Title\"/><w:outlineLvl w:val=\"0\"/>"
+	               "</w:pPr>") == 0 &&
+	              count(x, "<w:pStyle w:val=\"Heading1\"/>") == 1,
+	      "a11y: no front-matter title, no Title paragraph");
+	CHECK(count(x, "<w:outlineLvl w:val=\"1\"/>") == 1,
+	      "a11y: a heading in a list keeps its outline level");
+	CHECK(count(core, "<dc:title>Alone</dc:title>") == 1 &&
+	              count(core, "<dc:language>fr</dc:language>") == 1 &&
+	              count(styles, "<w:lang w:val=\"fr\"/>") == 1,
+	      "a11y: dc:title from the first heading, dc:language and the "
+	      "default language");
+	CHECK(count(x, "<w:alias w:val=\"What did you learn?\"/>"
+	               "<w:tag w:val=\"answer-1\"/>") == 1 &&
+	              count(x, "<w:alias w:val=\"Blank 1\"/>"
+	                       "<w:tag w:val=\"blank-1\"/>") == 1 &&
+	              count(x, "<w:alias w:val=\"a task\"/>"
+	                       "<w:tag w:val=\"task-1\"/>") == 1,
+	      "a11y: answer, blank and task controls have a title and tag");
+	CHECK(count(lx, "<w:name w:val=\"Answer1\"/><w:enabled/>"
+	                "<w:calcOnExit w:val=\"0\"/><w:helpText w:type=\"text\" "
+	                "w:val=\"What did you learn?\"/><w:statusText "
+	                "w:type=\"text\" w:val=\"What did you learn?\"/>") == 1 &&
+	              count(lx, "<w:helpText w:type=\"text\" w:val=\"Blank 1\"/>") ==
+	                      1 &&
+	              count(lx, "<w:helpText w:type=\"text\" w:val=\"a task\"/>") ==
+	                      1,
+	      "a11y: legacy fields have help and status text");
+	free(x);
+	free(core);
+	free(styles);
+	free(lx);
+	mc_buf_free(&a);
+	mc_buf_free(&l);
+
+	/* a page with a title: the title heads the outline */
+	doc->meta.title = "Titled";
+	mc_buf t = MC_BUF_INIT;
+	CHECK(render(doc, th, false, false, &t) == 0, "a11y: a titled page");
+	x = entry(&t, "word/document.xml");
+	core = entry(&t, "docProps/core.xml");
+	CHECK(count(x, "<w:pStyle w:val=\"Title\"/><w:outlineLvl w:val=\"0\"/>"
+	               "</w:pPr>") == 1 &&
+	              count(core, "<dc:title>Titled</dc:title>") == 1,
+	      "a11y: a page's Title is at outline level 1, and its dc:title");
+	free(x);
+	free(core);
+	mc_buf_free(&t);
+
+	mc_doc_free(doc);
+
+	/* nothing to take a title from: the file's name */
+	static const char plain_md[] = "Just text.\n";
+	if (mc_front_parse_buffer(plain_md, sizeof plain_md - 1,
+	                          "dir/a11y.v2.md", "fixtures", &fo, &d,
+	                          &doc) != 0) {
+		CHECK(false, "a11y: a page of text parses");
+		return;
+	}
+	CHECK(render(doc, th, false, false, &t) == 0, "a11y: an untitled page");
+	core = entry(&t, "docProps/core.xml");
+	CHECK(count(core, "<dc:title>a11y.v2</dc:title>") == 1,
+	      "a11y: with no title and no heading, dc:title is the file name");
+	free(core);
+	mc_buf_free(&t);
+	mc_doc_free(doc);
+}
+
 /* ---- documents of several inputs, built by hand ---- */
 
 static mc_node *add(mc_doc *doc, mc_node *parent, mc_node_type type)
@@ -628,6 +745,7 @@ int main(int argc, char **argv)
 	}
 
 	check_sections(th);
+	check_a11y(th);
 
 	mc_buf_free(&a);
 	mc_buf_free(&b);

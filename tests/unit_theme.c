@@ -208,13 +208,13 @@ static void test_default(void)
 		const char *label;
 		uint32_t bg, rule;
 	} co[] = {
-		{MC_CALLOUT_ACTIVITY, 0, "Activity", 0xfff4e0, 0xe08a00},
+		{MC_CALLOUT_ACTIVITY, 0, "Activity", 0xfff4e0, 0x9f6200},
 		{MC_CALLOUT_VIDEOS, 0, "Watch", 0xfdecea, 0xc62828},
 		{MC_CALLOUT_CASE_STUDY, 0, "Case study", 0xe8f1fb, 0x1f6fb2},
 		{MC_CALLOUT_OBJECTIVES, 0, "Objectives", 0xe8f5e9, 0x2e7d32},
 		{MC_CALLOUT_INFO, 0, "Note", 0xeef1f5, 0x5f6b7a},
-		{MC_CALLOUT_HIGHLIGHT, 1, "", 0xfff9c4, 0xf9a825},
-		{MC_CALLOUT_HIGHLIGHT, 2, "", 0xe3f2fd, 0x1e88e5},
+		{MC_CALLOUT_HIGHLIGHT, 1, "", 0xfff9c4, 0x9f6404},
+		{MC_CALLOUT_HIGHLIGHT, 2, "", 0xe3f2fd, 0x166ebc},
 		{MC_CALLOUT_HIGHLIGHT, 3, "", 0xf3e5f5, 0x8e24aa},
 	};
 	for (size_t i = 0; i < sizeof co / sizeof co[0]; i++) {
@@ -704,6 +704,185 @@ static void test_files_and_names(void)
 	}
 }
 
+/* ---- contrast (WCAG 2.1) ---- */
+
+static void test_contrast_ratio(void)
+{
+	check(fabs(mc_contrast_ratio(0x000000, 0xffffff) - 21) < 1e-9 &&
+	              fabs(mc_contrast_ratio(0xffffff, 0x000000) - 21) < 1e-9,
+	      "black on white is 21:1, either way round");
+	check(fabs(mc_contrast_ratio(0x5f6368, 0x5f6368) - 1) < 1e-9,
+	      "a colour on itself is 1:1");
+	/* WCAG's own examples: #777777 just fails on white, #767676 passes */
+	check(mc_contrast_ratio(0x777777, 0xffffff) < 4.5 &&
+	              mc_contrast_ratio(0x767676, 0xffffff) >= 4.5,
+	      "#777777 on white is under 4.5:1, #767676 over (%.4f, %.4f)",
+	      mc_contrast_ratio(0x777777, 0xffffff),
+	      mc_contrast_ratio(0x767676, 0xffffff));
+	/* sRGB linearisation: a mid grey is not half as bright */
+	check(fabs(mc_contrast_ratio(0x808080, 0xffffff) - 3.949) < 0.001,
+	      "#808080 on white is 3.95:1 (got %.4f)",
+	      mc_contrast_ratio(0x808080, 0xffffff));
+	check(fabs(mc_contrast_ratio(0xe08a00, 0xfff4e0) - 2.4688) < 0.0001,
+	      "the old Activity orange on its tint is 2.47:1 (got %.4f)",
+	      mc_contrast_ratio(0xe08a00, 0xfff4e0));
+}
+
+/* Every pair of a loaded theme meets its threshold; the failures listed. */
+static bool all_pairs_pass(const mc_theme *t, char *why, size_t size)
+{
+	mc_theme_contrast c[MC_THEME_CONTRASTS];
+	size_t n = mc_theme_contrasts(t, c, MC_THEME_CONTRASTS);
+	bool ok = n == MC_THEME_CONTRASTS;
+	size_t used = 0;
+	why[0] = '\0';
+	for (size_t i = 0; i < n && i < MC_THEME_CONTRASTS; i++) {
+		if (c[i].ratio >= c[i].min && c[i].min >= 3)
+			continue;
+		ok = false;
+		if (used < size)
+			used += (size_t)snprintf(why + used, size - used,
+			                         " %s on %s %.2f < %g;",
+			                         c[i].fg_key, c[i].bg_key,
+			                         c[i].ratio, c[i].min);
+	}
+	return ok;
+}
+
+static void test_shipped_contrast(void)
+{
+	char why[2048];
+	result r = load(NULL);
+	check(r.rc == 0 && !*r.msg && all_pairs_pass(r.t, why, sizeof why),
+	      "the built-in default's %d text/background pairs meet WCAG "
+	      "(%s%s)", MC_THEME_CONTRASTS, r.msg, why);
+	if (r.rc == 0) {
+		mc_theme_contrast c[MC_THEME_CONTRASTS];
+		size_t n = mc_theme_contrasts(r.t, c, MC_THEME_CONTRASTS);
+		int found = 0;
+		for (size_t i = 0; i < n; i++)
+			if (streq(c[i].fg_key, "callouts.activity.rule") &&
+			    streq(c[i].bg_key, "callouts.activity.background") &&
+			    c[i].fg == r.t->callouts[MC_CALLOUT_ACTIVITY].rule &&
+			    c[i].min == 4.5)
+				found++;
+			else if (streq(c[i].fg_key, "colors.muted") &&
+			         streq(c[i].bg_key, "the page (#ffffff)") &&
+			         c[i].bg == 0xffffff)
+				found++;
+			else if (streq(c[i].fg_key, "colors.link") &&
+			         streq(c[i].bg_key, "callouts.highlight3.background"))
+				found++;
+		check(n == MC_THEME_CONTRASTS && found == 3,
+		      "the pairs name their keys (%zu pairs, %d of 3 found)", n,
+		      found);
+	}
+	done(&r);
+
+	DIR *dir = opendir("styles");
+	if (!check(dir != NULL, "styles/ can be read"))
+		return;
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) && n < 64) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml"))
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof names[0], cmp_str);
+	check(n >= 2, "styles/ ships %zu themes", n);
+	for (size_t i = 0; i < n; i++) {
+		char path[300];
+		snprintf(path, sizeof path, "styles/%s", names[i]);
+		r = load(path);
+		check(r.rc == 0 && !*r.msg &&
+		              all_pairs_pass(r.t, why, sizeof why),
+		      "%s: every text colour meets WCAG contrast on its "
+		      "background, no warning (%s%s)",
+		      path, r.msg, why);
+		done(&r);
+		free(names[i]);
+	}
+}
+
+static void test_contrast_warnings(void)
+{
+	/* the old Activity orange: one warning per failing pair, at the
+	 * user's key, the ratio cut to two decimals; the theme still loads */
+	char *path = temp_theme("callouts:\n  activity:\n"
+	                        "    rule: \"#e08a00\"\n",
+	                        strlen("callouts:\n  activity:\n"
+	                               "    rule: \"#e08a00\"\n"));
+	result r = load(path);
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "%s:3:11: warning: callouts.activity.rule on "
+	         "callouts.activity.background is 2.46:1, less than 4.5:1 "
+	         "for text\n"
+	         "%s:3:11: warning: callouts.activity.rule on the page "
+	         "(#ffffff) is 2.69:1, less than 4.5:1 for text\n",
+	         path, path);
+	check(r.rc == 0 && r.nerrors == 0 && streq(r.msg, want),
+	      "a failing callout rule warns once per pair (%s)", r.msg);
+	done(&r);
+
+	/* --strict: the same warnings are errors */
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&msg, &len);
+	if (m) {
+		mc_diag d;
+		mc_diag_init(&d, m, "input.md");
+		d.strict = true;
+		mc_theme *t = NULL;
+		int rc = mc_theme_load(path, &t, &d);
+		fclose(m);
+		check(rc == 0 && d.nerrors == 2 && mc_diag_failed(&d) &&
+		              strstr(msg, ": error: callouts.activity.rule on "),
+		      "with strict, a contrast warning is an error (%s)", msg);
+		mc_theme_free(t);
+		free(msg);
+	}
+	unlink(path);
+	free(path);
+
+	/* a background the user darkened: every text colour on it, at the
+	 * background's key */
+	r = load_text("colors:\n  code_background: \"#808080\"\n");
+	check(r.rc == 0 && count_lines(r.msg) == 3 &&
+	              strstr(r.msg, ":2:20: warning: colors.text on "
+	                            "colors.code_background is 4.40:1, less "
+	                            "than 4.5:1 for text") &&
+	              strstr(r.msg, ":2:20: warning: colors.muted on "
+	                            "colors.code_background is 1.53:1") &&
+	              strstr(r.msg, ":2:20: warning: colors.link on "
+	                            "colors.code_background is 1.59:1"),
+	      "a dark code background warns for text, muted and link (%s)",
+	      r.msg);
+	done(&r);
+
+	/* large text: labels of 14pt bold need 3:1 only */
+	r = load_text("sizes:\n  body: 14\n  small: 14\ncallouts:\n"
+	              "  activity:\n    rule: \"#c07400\"\n");
+	check(r.rc == 0 && !*r.msg,
+	      "a 3.35:1 label is enough at 14pt bold (%s)", r.msg);
+	done(&r);
+	r = load_text("sizes:\n  body: 14\n  small: 14\ncallouts:\n"
+	              "  activity:\n    rule: \"#e08a00\"\n");
+	check(r.rc == 0 && count_lines(r.msg) == 2 &&
+	              strstr(r.msg, "is 2.46:1, less than 3:1 for large text"),
+	      "a 2.46:1 label is not, even at 14pt bold (%s)", r.msg);
+	done(&r);
+
+	/* a colour of its own that passes everywhere: nothing to say */
+	r = load_text("colors:\n  link: \"#8A2BE2\"\n");
+	check(r.rc == 0 && !*r.msg, "a dark enough link colour is quiet (%s)",
+	      r.msg);
+	done(&r);
+}
+
 /* ---- threads ---- */
 
 static void *thread_main(void *arg)
@@ -770,6 +949,9 @@ int main(void)
 	test_overlay();
 	test_bad_themes();
 	test_files_and_names();
+	test_contrast_ratio();
+	test_shipped_contrast();
+	test_contrast_warnings();
 	test_threads();
 	printf("unit_theme: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

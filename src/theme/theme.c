@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1200,6 +1201,190 @@ static int finish(loader *L)
 	return 0;
 }
 
+/* ---- contrast ---- */
+
+#define PAGE_COLOR 0xFFFFFFu /* every backend prints on white */
+#define NO_OFF ((size_t)-1)  /* a background with no key: the page */
+
+/* The keys' places in mc_theme of one pair, for the loader's messages. */
+typedef struct pair_off {
+	size_t fg, bg; /* bg NO_OFF: the page */
+} pair_off;
+
+typedef struct pairs {
+	mc_theme_contrast *out;
+	pair_off *off; /* may be NULL */
+	size_t cap, n;
+} pairs;
+
+static double linear(unsigned v)
+{
+	double c = v / 255.0;
+	return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double luminance(uint32_t rgb)
+{
+	return 0.2126 * linear((rgb >> 16) & 0xFF) +
+	       0.7152 * linear((rgb >> 8) & 0xFF) + 0.0722 * linear(rgb & 0xFF);
+}
+
+double mc_contrast_ratio(uint32_t a, uint32_t b)
+{
+	double la = luminance(a), lb = luminance(b);
+	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* WCAG's large text: 18pt, or 14pt bold. */
+static double min_ratio(double size, bool bold)
+{
+	return size >= 18 || (bold && size >= 14) ? 3.0 : 4.5;
+}
+
+static void put_pair(pairs *P, const char *fg_key, uint32_t fg,
+                     size_t fg_off, const char *bg_key, uint32_t bg,
+                     size_t bg_off, double size, bool bold)
+{
+	size_t i = P->n++;
+	if (i >= P->cap)
+		return;
+	mc_theme_contrast *c = &P->out[i];
+	snprintf(c->fg_key, sizeof c->fg_key, "%s", fg_key);
+	snprintf(c->bg_key, sizeof c->bg_key, "%s", bg_key);
+	c->fg = fg;
+	c->bg = bg;
+	c->ratio = mc_contrast_ratio(fg, bg);
+	c->min = min_ratio(size, bold);
+	if (P->off) {
+		P->off[i].fg = fg_off;
+		P->off[i].bg = bg_off;
+	}
+}
+
+static double min2(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+/* Which colour is drawn on which background, as the backends use them:
+ * body text, muted text (captions, attributions, header and footer) and
+ * links on the page, in code blocks, in table header cells and in every
+ * kind of box; a box's label (bold, the small size) in its rule colour on
+ * the box and, on a video card outside a box, on the page. */
+static size_t contrast_pairs(const mc_theme *t, mc_theme_contrast *out,
+                             pair_off *off, size_t cap)
+{
+	enum { NBG = 3 + MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS };
+	struct {
+		char key[48];
+		uint32_t color;
+		size_t off;
+	} bg[NBG];
+	struct {
+		char rule_key[48];
+		const mc_callout_style *style;
+		size_t rule_off;
+	} box[MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS];
+	int nbg = 0;
+	snprintf(bg[nbg].key, sizeof bg[nbg].key, "the page (#%06x)",
+	         PAGE_COLOR);
+	bg[nbg].color = PAGE_COLOR;
+	bg[nbg++].off = NO_OFF;
+	snprintf(bg[nbg].key, sizeof bg[nbg].key, "colors.code_background");
+	bg[nbg].color = t->colors.code_background;
+	bg[nbg++].off = OFF(colors.code_background);
+	snprintf(bg[nbg].key, sizeof bg[nbg].key,
+	         "colors.table_header_background");
+	bg[nbg].color = t->colors.table_header_background;
+	bg[nbg++].off = OFF(colors.table_header_background);
+	for (int k = 0; k < MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS; k++) {
+		char name[24];
+		const mc_callout_style *cs;
+		size_t base;
+		if (k < MC_CALLOUT_HIGHLIGHT) {
+			snprintf(name, sizeof name, "%s",
+			         mc_callout_kind_name((mc_callout_kind)k));
+			cs = &t->callouts[k];
+			base = OFF(callouts) + (size_t)k * sizeof *cs;
+		} else {
+			int v = k - MC_CALLOUT_HIGHLIGHT;
+			snprintf(name, sizeof name, "highlight%d", v + 1);
+			cs = &t->highlights[v];
+			base = OFF(highlights) + (size_t)v * sizeof *cs;
+		}
+		snprintf(bg[nbg].key, sizeof bg[nbg].key, "callouts.%s.background",
+		         name);
+		bg[nbg].color = cs->background;
+		bg[nbg++].off = base + offsetof(mc_callout_style, background);
+		snprintf(box[k].rule_key, sizeof box[k].rule_key,
+		         "callouts.%s.rule", name);
+		box[k].style = cs;
+		box[k].rule_off = base + offsetof(mc_callout_style, rule);
+	}
+
+	const double body = t->sizes.body, small = t->sizes.small;
+	const struct {
+		const char *key;
+		uint32_t color;
+		size_t off;
+		double size; /* the smallest it is set at */
+	} fg[] = {
+		{"colors.text", t->colors.text, OFF(colors.text),
+		 min2(min2(body, small), t->sizes.code)},
+		{"colors.muted", t->colors.muted, OFF(colors.muted), small},
+		{"colors.link", t->colors.link, OFF(colors.link),
+		 min2(body, small)},
+	};
+	pairs P = {out, off, cap, 0};
+	for (size_t f = 0; f < sizeof fg / sizeof fg[0]; f++)
+		for (int b = 0; b < nbg; b++)
+			put_pair(&P, fg[f].key, fg[f].color, fg[f].off,
+			         bg[b].key, bg[b].color, bg[b].off, fg[f].size,
+			         false);
+	for (int k = 0; k < MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS; k++) {
+		const mc_callout_style *cs = box[k].style;
+		put_pair(&P, box[k].rule_key, cs->rule, box[k].rule_off,
+		         bg[3 + k].key, cs->background, bg[3 + k].off,
+		         min2(body, small), true);
+		put_pair(&P, box[k].rule_key, cs->rule, box[k].rule_off,
+		         bg[0].key, PAGE_COLOR, NO_OFF, min2(body, small), true);
+	}
+	return P.n;
+}
+
+size_t mc_theme_contrasts(const mc_theme *t, mc_theme_contrast *out,
+                          size_t cap)
+{
+	return contrast_pairs(t, out, NULL, cap);
+}
+
+/* A warning per text colour / background pair below WCAG's ratio, at the
+ * key of the two written last (the user's, when the user wrote one). */
+static void check_contrast(loader *L)
+{
+	mc_theme_contrast c[MC_THEME_CONTRASTS];
+	pair_off off[MC_THEME_CONTRASTS];
+	size_t n = contrast_pairs(L->t, c, off, MC_THEME_CONTRASTS);
+	if (n > MC_THEME_CONTRASTS)
+		n = MC_THEME_CONTRASTS;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].ratio >= c[i].min)
+			continue;
+		const fstate *s = &L->st[field_index(L, off[i].fg)];
+		if (off[i].bg != NO_OFF) {
+			const fstate *b = &L->st[field_index(L, off[i].bg)];
+			if (b->seq > s->seq)
+				s = b;
+		}
+		/* cut, not rounded: 4.496 is not "4.50:1, less than 4.5:1" */
+		double cut = floor(c[i].ratio * 100.0) / 100.0;
+		mc_warn_at(L->diag, s->file ? s->file : L->file, s->line, s->col,
+		           "%s on %s is %.2f:1, less than %g:1 for %s",
+		           c[i].fg_key, c[i].bg_key, cut, c[i].min,
+		           c[i].min < 4.5 ? "large text" : "text");
+	}
+}
+
 /* ---- public ---- */
 
 void mc_theme_free(mc_theme *t)
@@ -1281,6 +1466,7 @@ int mc_theme_load_with_base(const char *base, size_t len,
 	}
 	if (finish(L))
 		goto done;
+	check_contrast(L);
 	t->file = path; /* the theme owns it now */
 	path = NULL;
 	*out = t;

@@ -5,7 +5,9 @@
  * styles/default.yaml, embedded into the binary at build time: it is the
  * one source of truth for every default.  A user theme is laid over the
  * default, so it need only name what it changes.  Unknown keys and bad
- * values are errors reported as file:line:col.
+ * values are errors reported as file:line:col; a text colour with too
+ * little contrast on a background it is drawn on (WCAG 2.1, see
+ * mc_theme_contrasts()) is a warning there.
  *
  * Units: every length is in PostScript points (1/72 in), as a double.  In
  * YAML a length is written with a unit: `72pt`, `25mm`, `2.5cm`, `1in`
@@ -170,5 +172,44 @@ const char *mc_theme_embed_label(const mc_theme *t, mc_embed_kind kind);
 /* Size of the text area (page less margins), in points. */
 double mc_theme_text_width(const mc_theme *t);
 double mc_theme_text_height(const mc_theme *t);
+
+/* ---- contrast (WCAG 2.1, success criterion 1.4.3) ---- */
+
+/* The contrast ratio of two colours 0xRRGGBB, from 1 to 21:
+ * (L1 + 0.05) / (L2 + 0.05), L1 the lighter colour's relative luminance
+ * (sRGB channels linearised, weighted 0.2126 R + 0.7152 G + 0.0722 B). */
+double mc_contrast_ratio(uint32_t a, uint32_t b);
+
+/* One text colour of a theme and a background the backends draw it on. */
+typedef struct mc_theme_contrast {
+	char fg_key[48];   /* the text colour's key: "colors.muted",
+	                      "callouts.activity.rule" (the box's label) */
+	char bg_key[48];   /* the background's key:
+	                      "callouts.activity.background", or "the page
+	                      (#ffffff)" (pages are white) */
+	uint32_t fg, bg;   /* the colours */
+	double ratio;      /* mc_contrast_ratio(fg, bg) */
+	double min;        /* what WCAG asks: 4.5, or 3 for large text (the
+	                      smallest size the colour is set at is 18pt, or
+	                      14pt bold) */
+} mc_theme_contrast;
+
+/* How many pairs mc_theme_contrasts() gives: colors.text, .muted and
+ * .link on the page, the code background, the table header background and
+ * every callout background; each callout's rule (its label colour) on its
+ * own background and on the page. */
+#define MC_THEME_CONTRASTS                                                 \
+	(3 * (3 + MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS) +            \
+	 2 * (MC_CALLOUT_HIGHLIGHT + MC_THEME_HIGHLIGHTS))
+
+/* Every text colour / background pair of theme t, into out (room for
+ * cap), in a fixed order.  Returns MC_THEME_CONTRASTS (pairs beyond cap
+ * are not written).  mc_theme_load() warns once per pair whose ratio is
+ * below its min, at the key written last:
+ *   my.yaml:4:11: warning: callouts.activity.rule on
+ *   callouts.activity.background is 2.46:1, less than 4.5:1 for text
+ * (the ratio is cut, not rounded, to two decimals). */
+size_t mc_theme_contrasts(const mc_theme *t, mc_theme_contrast *out,
+                          size_t cap);
 
 #endif

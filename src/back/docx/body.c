@@ -13,7 +13,14 @@
  * 7.4 imports as an input field and Word as a fillable control; a
  * checkbox becomes a w14:checkbox control; an inline blank an inline
  * plain-text control.  With opts.legacy_fields they are FORMTEXT and
- * FORMCHECKBOX fields instead, for readers older than Word 2010.
+ * FORMCHECKBOX fields instead, for readers older than Word 2010.  Each
+ * field has a title a screen reader announces: a control's w:alias, a
+ * legacy field's help and status text (its prompt, else "Answer 3").
+ *
+ * Accessibility: pictures carry their alt text (wp:docPr descr, or Word's
+ * decorative mark when there is nothing to say), leading header rows
+ * w:tblHeader, headings their outline levels (Heading N styles; a page's
+ * Title and a heading in a list or table by w:outlineLvl).
  *
  * Documents of several inputs (MC_SECTION): each section's title paragraph
  * has w:pageBreakBefore, except the document's first block and a part's
@@ -57,6 +64,9 @@ typedef struct para {
 	long before;       /* > 0: space before, else the style's */
 	bool page_break;   /* starts a new page */
 	mc_dir dir;        /* MC_DIR_NONE: the document's; RTL: w:bidi */
+	int outline;       /* 1..6: a heading of that level (w:outlineLvl)
+	                      where its style does not say so; 0: the
+	                      style's */
 } para;
 
 typedef struct ctx {
@@ -511,9 +521,36 @@ static void run(dx *d, const char *s, const rp *r)
 
 /* ---- drawings ---- */
 
-static void drawing(dx *d, const dx_media *m, long cx, long cy,
-                    const char *descr)
+/* The non-visual properties screen readers read: descr (the alternative
+ * text), title, or, with no text at all, Word's "decorative" mark (so that
+ * the picture is skipped rather than read out as its file name). */
+static void nv_props(mc_xml *x, int id, const char *name, const char *descr,
+                     const char *title, bool docpr)
 {
+	mc_xml_attrf(x, "id", "%d", id);
+	mc_xml_attr(x, "name", name);
+	mc_xml_attr(x, "descr", descr);
+	if (title && *title)
+		mc_xml_attr(x, "title", title);
+	if (docpr && !*descr) {
+		mc_xml_open(x, "a:extLst");
+		mc_xml_open(x, "a:ext");
+		mc_xml_attr(x, "uri", "{C183D7F6-B498-43B3-948B-1728B52AA6E4}");
+		mc_xml_empty(x, "adec:decorative",
+			     "xmlns:adec", "http://schemas.microsoft.com/office/"
+			                   "drawing/2017/decorative",
+			     "val", "1",
+			     NULL);
+		mc_xml_close(x);
+		mc_xml_close(x);
+	}
+}
+
+static void drawing(dx *d, const dx_media *m, long cx, long cy,
+                    const char *descr, const char *title)
+{
+	if (!descr)
+		descr = "";
 	mc_xml *x = &d->x;
 	int id = d->next_docpr++;
 	mc_xml_open(x, "w:r");
@@ -533,10 +570,10 @@ static void drawing(dx *d, const dx_media *m, long cx, long cy,
 		     "r", "0",
 		     "b", "0",
 		     NULL);
+	char name[32];
+	snprintf(name, sizeof name, "Picture %d", id);
 	mc_xml_open(x, "wp:docPr");
-	mc_xml_attrf(x, "id", "%d", id);
-	mc_xml_attrf(x, "name", "Picture %d", id);
-	mc_xml_attr(x, "descr", descr ? descr : "");
+	nv_props(x, id, name, descr, title, true);
 	mc_xml_close(x);
 	mc_xml_open(x, "wp:cNvGraphicFramePr");
 	mc_xml_empty(x, "a:graphicFrameLocks", "noChangeAspect", "1", NULL);
@@ -548,9 +585,7 @@ static void drawing(dx *d, const dx_media *m, long cx, long cy,
 	mc_xml_open(x, "pic:pic");
 	mc_xml_open(x, "pic:nvPicPr");
 	mc_xml_open(x, "pic:cNvPr");
-	mc_xml_attrf(x, "id", "%d", id);
-	mc_xml_attr(x, "name", m->name);
-	mc_xml_attr(x, "descr", descr ? descr : "");
+	nv_props(x, id, m->name, descr, title, false);
 	mc_xml_close(x);
 	mc_xml_open(x, "pic:cNvPicPr");
 	mc_xml_close(x);
@@ -582,10 +617,36 @@ static void drawing(dx *d, const dx_media *m, long cx, long cy,
 	mc_xml_close(x);
 }
 
+/* What describes image or figure n to a screen reader: its alt text, else
+ * its title, else its caption, else (an image that is a link) where the
+ * link goes; "" when nothing does (the picture is then decorative).
+ * Owned by the document's arena or the node. */
+static const char *image_descr(const dx *d, const mc_node *n)
+{
+	const mc_image *im = &n->as.image;
+	if (im->alt && *im->alt)
+		return im->alt;
+	if (im->title && *im->title)
+		return im->title;
+	for (const mc_node *k = n->first; k; k = k->next)
+		if (k->type == MC_CAPTION) {
+			const char *t = mc_node_plain_text((mc_doc *)d->doc, k);
+			if (t && *t)
+				return t;
+		}
+	if (im->href && *im->href)
+		return im->href;
+	for (const mc_node *a = n->parent; a; a = a->parent)
+		if (a->type == MC_LINK && a->as.link.url && *a->as.link.url)
+			return a->as.link.url;
+	return "";
+}
+
 /* An image at its true aspect ratio: the requested CSS width (or height),
  * else its natural size at 96 dpi, no wider than the text area. */
-static bool image_run(dx *d, const mc_image *im)
+static bool image_run(dx *d, const mc_node *n)
 {
+	const mc_image *im = &n->as.image;
 	if (!im->path)
 		return false;
 	dx_media *m = dx_image(d, im->path, NULL);
@@ -593,7 +654,7 @@ static bool image_run(dx *d, const mc_image *im)
 		return false;
 	double cx, cy;
 	image_extent(d, m, im, d->max_width, &cx, &cy);
-	drawing(d, m, lround(cx), lround(cy), im->alt);
+	drawing(d, m, lround(cx), lround(cy), image_descr(d, n), im->title);
 	return true;
 }
 
@@ -661,13 +722,30 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
+/* The title a screen reader announces for a field: its prompt or task
+ * text, else "Answer 3", "Task 2", "Blank 5" (into buf). */
+static const char *field_title(const char *tag, const char *label,
+                               int number, char *buf, size_t n)
+{
+	if (label && *label)
+		return label;
+	const char *kind = !strcmp(tag, "task")    ? "Task"
+	                   : !strcmp(tag, "blank") ? "Blank"
+	                                           : "Answer";
+	snprintf(buf, n, "%s %d", kind, number);
+	return buf;
+}
+
+/* A content control's title (w:alias: what Word shows on the control
+ * and screen readers announce), tag ("answer-3", for scripts reading the
+ * answers back) and id. */
 static void sdt_names(dx *d, const char *tag, const char *label,
                       int number)
 {
 	mc_xml *x = &d->x;
 	char fallback[48];
-	snprintf(fallback, sizeof fallback, "Answer %d", number);
-	const char *a = label && *label ? label : fallback;
+	const char *a = field_title(tag, label, number, fallback,
+	                            sizeof fallback);
 	mc_buf alias = MC_BUF_INIT;
 	mc_buf_put(&alias, a, utf8_cut(a, 64));
 	mc_xml_empty(x, "w:alias", "w:val", alias.data, NULL);
@@ -678,6 +756,31 @@ static void sdt_names(dx *d, const char *tag, const char *label,
 	mc_xml_open(x, "w:id");
 	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
 	mc_xml_close(x);
+}
+
+/* A legacy form field's w:ffData up to its type: the bookmark name
+ * (PREFIX + number), then the title as help text (F1, which screen
+ * readers read for a legacy field) and status bar text. */
+static void ff_names(dx *d, const char *prefix, const char *tag,
+                     int number, const char *label)
+{
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "w:name");
+	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
+	mc_xml_close(x);
+	mc_xml_empty(x, "w:enabled", NULL);
+	dx_val(x, "w:calcOnExit", "0");
+	char fallback[48];
+	const char *t = field_title(tag, label, number, fallback,
+	                            sizeof fallback);
+	mc_buf h = MC_BUF_INIT;
+	/* ST_FFStatusTextVal: at most 140 characters (help text: 256) */
+	mc_buf_put(&h, t, utf8_cut(t, 138));
+	mc_xml_empty(x, "w:helpText", "w:type", "text", "w:val", h.data,
+		     NULL);
+	mc_xml_empty(x, "w:statusText", "w:type", "text", "w:val", h.data,
+		     NULL);
+	mc_buf_free(&h);
 }
 
 /* The runs of a content control's placeholder text. */
@@ -697,11 +800,7 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 		mc_xml_open(x, "w:fldChar");
 		mc_xml_attr(x, "w:fldCharType", "begin");
 		mc_xml_open(x, "w:ffData");
-		mc_xml_open(x, "w:name");
-		mc_xml_attrf(x, "w:val", "Check%d", number);
-		mc_xml_close(x);
-		mc_xml_empty(x, "w:enabled", NULL);
-		dx_val(x, "w:calcOnExit", "0");
+		ff_names(d, "Check", tag, number, label);
 		mc_xml_open(x, "w:checkBox");
 		mc_xml_empty(x, "w:sizeAuto", NULL);
 		dx_val(x, "w:default", checked ? "1" : "0");
@@ -756,7 +855,7 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 }
 
 /* A legacy FORMTEXT field; its result is Word's five en spaces. */
-static void formtext(dx *d, const char *prefix, int number,
+static void formtext(dx *d, const char *prefix, const char *tag, int number,
                      const char *label)
 {
 	mc_xml *x = &d->x;
@@ -764,21 +863,7 @@ static void formtext(dx *d, const char *prefix, int number,
 	mc_xml_open(x, "w:fldChar");
 	mc_xml_attr(x, "w:fldCharType", "begin");
 	mc_xml_open(x, "w:ffData");
-	mc_xml_open(x, "w:name");
-	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
-	mc_xml_close(x);
-	mc_xml_empty(x, "w:enabled", NULL);
-	dx_val(x, "w:calcOnExit", "0");
-	if (label && *label) {
-		mc_buf h = MC_BUF_INIT;
-		/* ST_FFStatusTextVal: at most 140 characters */
-		mc_buf_put(&h, label, utf8_cut(label, 138));
-		mc_xml_empty(x, "w:statusText",
-			     "w:type", "text",
-			     "w:val", h.data,
-			     NULL);
-		mc_buf_free(&h);
-	}
+	ff_names(d, prefix, tag, number, label);
 	mc_xml_empty(x, "w:textInput", NULL);
 	mc_xml_close(x);
 	mc_xml_close(x);
@@ -810,7 +895,7 @@ static void formtext(dx *d, const char *prefix, int number,
 static void blank(dx *d, const mc_node *n)
 {
 	if (d->opts.legacy_fields) {
-		formtext(d, "Blank", ++d->nblanks, "");
+		formtext(d, "Blank", "blank", ++d->nblanks, "");
 		return;
 	}
 	mc_xml *x = &d->x;
@@ -824,13 +909,7 @@ static void blank(dx *d, const mc_node *n)
 	under[w] = '\0';
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
-	mc_xml_empty(x, "w:alias", "w:val", "Blank", NULL);
-	mc_xml_open(x, "w:tag");
-	mc_xml_attrf(x, "w:val", "blank-%d", d->next_field);
-	mc_xml_close(x);
-	mc_xml_open(x, "w:id");
-	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
-	mc_xml_close(x);
+	sdt_names(d, "blank", NULL, ++d->nblanks);
 	mc_xml_empty(x, "w:showingPlcHdr", NULL);
 	mc_xml_empty(x, "w:text", NULL);
 	mc_xml_close(x);
@@ -920,7 +999,7 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 		link(d, n, &c, depth);
 		break;
 	case MC_IMAGE:
-		if (!image_run(d, &n->as.image)) {
+		if (!image_run(d, n)) {
 			image_unusable(d, n);
 			mc_buf b = MC_BUF_INIT;
 			mc_buf_printf(&b, "[%s]", *n->as.image.alt
@@ -1060,6 +1139,11 @@ static void p_open(dx *d, ctx *c, const para *p)
 	}
 	if (p->jc)
 		dx_val(x, "w:jc", p->jc);
+	if (p->outline > 0) {
+		mc_xml_open(x, "w:outlineLvl");
+		mc_xml_attrf(x, "w:val", "%d", p->outline - 1);
+		mc_xml_close(x);
+	}
 	mc_xml_close(x); /* pPr */
 	if (c->mark) {
 		bookmark(d, c->mark);
@@ -1125,7 +1209,8 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	para p = {"Answer", false, ind, -1, NULL, (lines - 1) * gap};
 	if (d->opts.legacy_fields) {
 		p_open(d, c, &p);
-		formtext(d, "Answer", n->as.answer.number, n->as.answer.label);
+		formtext(d, "Answer", "answer", n->as.answer.number,
+		         n->as.answer.label);
 		p_close(d);
 		return;
 	}
@@ -1461,10 +1546,10 @@ static void figure(dx *d, ctx *c, const mc_node *n, int depth)
 			dx_link_rel(d, im->href, rid, sizeof rid);
 			mc_xml_open(&d->x, "w:hyperlink");
 			mc_xml_attr(&d->x, "r:id", rid);
-			image_run(d, im);
+			image_run(d, n);
 			mc_xml_close(&d->x);
 		} else {
-			image_run(d, im);
+			image_run(d, n);
 		}
 		p_close(d);
 	} else {
@@ -1633,7 +1718,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 		long emu = lround(t->embed.qr_size * EMU_PER_PT);
 		mc_buf alt = MC_BUF_INIT;
 		mc_buf_printf(&alt, "QR code for %s", qr_text);
-		drawing(d, qr, emu, emu, alt.data);
+		drawing(d, qr, emu, emu, alt.data, NULL);
 		mc_buf_free(&alt);
 	}
 	p_close(d);
@@ -1797,6 +1882,8 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 			p.style = NULL; /* keep the box/list look */
 			none.b = true;
 			none.size = mc_theme_heading_size(d->theme, lv);
+			/* still a heading to a screen reader */
+			p.outline = lv < 1 ? 1 : lv > 6 ? 6 : lv;
 		}
 		lang_at(d, n, &none, &p.dir);
 		p_open(d, &hc, &p);
@@ -2045,7 +2132,14 @@ int dx_body(dx *d)
 	d->est_page = 1;
 	if (m->title && *m->title) {
 		mc_xml_nl(x);
-		text_para(d, &c, "Title", m->title, NULL);
+		/* a page's title heads its ## headings: level 1 to a screen
+		 * reader (a module's or course's sections are the level-1
+		 * headings, and its TOC must not list the title) */
+		para tp = {"Title", false, -1, -1, NULL};
+		tp.outline = m->kind == MC_DOC_PAGE ? 1 : 0;
+		p_open(d, &c, &tp);
+		run(d, m->title, NULL);
+		p_close(d);
 		d->est_used += text_height(d, strlen(m->title), t->sizes.title,
 		                           mc_theme_text_width(t));
 	}

@@ -101,9 +101,43 @@ static void w3cdtf(int64_t t, char *buf, size_t n)
 		snprintf(buf, n, "1970-01-01T00:00:00Z");
 }
 
+/* The document's title for its properties, which screen readers and
+ * Word's title bar show: the front matter's, else the first heading's
+ * text, else the input file's name without folder and extension (into
+ * buf), else "Untitled". */
+static const char *doc_title(const dx *d, char *buf, size_t n)
+{
+	const mc_meta *m = &d->doc->meta;
+	if (m->title && *m->title)
+		return m->title;
+	mc_iter it;
+	mc_iter_init(&it, d->doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE)
+		if (ev == MC_EVENT_ENTER && it.cur->type == MC_HEADING) {
+			const char *t =
+				mc_node_plain_text((mc_doc *)d->doc, it.cur);
+			if (t && *t)
+				return t;
+		}
+	const char *src = m->source;
+	if (src && *src && strcmp(src, "-") != 0) {
+		const char *base = strrchr(src, '/');
+		base = base ? base + 1 : src;
+		const char *dot = strrchr(base, '.');
+		size_t len = dot ? (size_t)(dot - base) : strlen(base);
+		if (len > 0) {
+			snprintf(buf, n, "%.*s", (int)len, base);
+			return buf;
+		}
+	}
+	return "Untitled";
+}
+
 static int core(const dx *d, mc_buf *b)
 {
 	const mc_meta *m = &d->doc->meta;
+	char name[256];
 	mc_xml xw, *x = &xw;
 	mc_xml_init(x, b);
 	mc_xml_decl(x);
@@ -113,7 +147,7 @@ static int core(const dx *d, mc_buf *b)
 	mc_xml_attr(x, "xmlns:dcterms", "http://purl.org/dc/terms/");
 	mc_xml_attr(x, "xmlns:dcmitype", "http://purl.org/dc/dcmitype/");
 	mc_xml_attr(x, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-	mc_xml_leaf(x, "dc:title", m->title ? m->title : "");
+	mc_xml_leaf(x, "dc:title", doc_title(d, name, sizeof name));
 	const char *subject = m->course.title   ? m->course.title
 	                      : m->site.title   ? m->site.title
 	                                        : "";
@@ -126,8 +160,8 @@ static int core(const dx *d, mc_buf *b)
 	}
 	mc_xml_leaf(x, "cp:keywords", kw.data ? kw.data : "");
 	mc_buf_free(&kw);
-	if (m->lang && *m->lang)
-		mc_xml_leaf(x, "dc:language", m->lang);
+	/* the language a screen reader reads in: styles.xml's default too */
+	mc_xml_leaf(x, "dc:language", m->lang && *m->lang ? m->lang : "en");
 	if (m->date > 0) {
 		char when[40];
 		w3cdtf(m->date, when, sizeof when);

@@ -107,7 +107,7 @@ typedef struct dx {
 
 	int next_field;   /* w:id of content controls, field names */
 	int ntasks;       /* task checkboxes so far */
-	int nblanks;      /* legacy blank fields so far */
+	int nblanks;      /* blank fields so far (their numbers) */
 	int next_docpr;   /* wp:docPr ids */
 	int next_bm;      /* w:bookmarkStart ids */
 	int failed;       /* -1 once an error was reported */

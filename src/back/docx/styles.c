@@ -384,10 +384,12 @@ int dx_styles_xml(const dx *d, mc_buf *out)
 	mc_xml_close(x);
 	mc_xml_close(x);
 
+	/* the theme's muted grey, whose contrast the theme checks (Word's
+	 * own #808080 is 3.95:1 on white) */
 	style_open(x, "character", "PlaceholderText", "Placeholder Text", NULL,
 	           NULL, false);
 	mc_xml_open(x, "w:rPr");
-	color_attr(x, "w:color", 0x808080);
+	color_attr(x, "w:color", t->colors.muted);
 	mc_xml_close(x);
 	mc_xml_close(x);
 
