@@ -843,21 +843,7 @@ class Checker:
 
     def collect_own_text(self, k, out):
         """An element's own MCIDs' text, without its element kids'."""
-        e = self.elems[k]
-        pg0 = raw(e, "/Pg")
-        pg0 = ref_id(pg0) if pg0 is not None else None
-        kr = raw(e, "/K")
-        if kr is None:
-            return
-        kro = res(kr)
-        for x in (list(kro) if isinstance(kro, ArrayObject) else [kr]):
-            xo = res(x)
-            if isinstance(xo, int) and not isinstance(xo, bool):
-                out.append(self.mcid_text.get((pg0, int(xo)), ""))
-            elif isinstance(xo, DictionaryObject) and xo.get("/Type") == "/MCR":
-                pg = raw(xo, "/Pg")
-                pg = ref_id(pg) if pg is not None else pg0
-                out.append(self.mcid_text.get((pg, int(xo.get("/MCID", -1))), ""))
+        self.collect_text(k, out, deep=False)
 
     def block_of(self, k):
         """The nearest ancestor-or-self of element k that is not inline."""
@@ -904,7 +890,9 @@ class Checker:
         self.collect_text(k, out)
         return "".join(out)
 
-    def collect_text(self, k, out):
+    def collect_text(self, k, out, deep=True):
+        """The text of element k's MCIDs, in /K order, and (deep) that of
+        its element kids in their places."""
         e = self.elems[k]
         pg0 = raw(e, "/Pg")
         pg0 = ref_id(pg0) if pg0 is not None else None
@@ -922,7 +910,7 @@ class Checker:
                     pg = raw(xo, "/Pg")
                     pg = ref_id(pg) if pg is not None else pg0
                     out.append(self.mcid_text.get((pg, int(xo.get("/MCID", -1))), ""))
-                elif "/S" in xo:
+                elif deep and "/S" in xo:
                     kk = ref_id(x) if isinstance(x, IndirectObject) else ("direct", id(xo))
                     if kk in self.elems and self.parent_of.get(kk) == k:
                         self.collect_text(kk, out)

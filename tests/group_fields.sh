@@ -23,13 +23,7 @@ CHECK=tests/check_fields.py
 . tests/lib_group.sh
 
 # a Python with pypdf: $PYTHON, python3, or the system's
-PY=
-for p in ${PYTHON:-} python3 /usr/bin/python3; do
-	if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import pypdf' 2>/dev/null; then
-		PY=$p
-		break
-	fi
-done
+PY=$(py_with pypdf)
 if [ -z "$PY" ]; then
 	skip "fields: answers in every script (pypdf not installed: python3-pypdf)"
 	exit 0

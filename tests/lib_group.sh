@@ -38,3 +38,17 @@ conv_to() {
 		RC=86
 	fi
 }
+
+# py_with MODULE: a Python that can import MODULE ($PYTHON, python3, or
+# the system's /usr/bin/python3, which has Debian's modules); empty if
+# none can
+py_with() {
+	local p
+	for p in ${PYTHON:-} python3 /usr/bin/python3; do
+		if command -v "$p" >/dev/null 2>&1 && "$p" -c "import $1" 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 0
+}
