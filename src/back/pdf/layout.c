@@ -1529,7 +1529,7 @@ static const char *tag_of(const mc_node *n)
 	case MC_DETAILS:
 		return "Div";
 	case MC_SECTION:
-		return "Sect";
+		return n->as.section.kind == MC_SECTION_PART ? "Part" : "Sect";
 	case MC_ANSWER:
 		return "Form";
 	case MC_FOOTNOTE_DEF:
