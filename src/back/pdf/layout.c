@@ -1267,9 +1267,17 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	c->table_header = -1;
 	size_t ci = 0;
 	int span_end = -1; /* the last row reached by a cell placed so far */
+	/* a long table's rows in TBody groups (a PDF array holds at most
+	 * 32767 entries: the Table's kids stay far below) */
+	enum { ROWS_PER_BODY = 4096 };
+	int tbody = 0;
 	for (int r = 0; r < nrows; r++) {
 		size_t op0 = pdf_slice_begin(c);
 		bool header_row = false;
+		if (nrows > ROWS_PER_BODY && r % ROWS_PER_BODY == 0) {
+			pdf_tag_close(c, tbody);
+			tbody = pdf_tag_open(c, "TBody");
+		}
 		int tr = pdf_tag_open(c, "TR");
 		for (; ci < ncells && cells[ci].row == r; ci++) {
 			tcell *t = &cells[ci];
@@ -1333,6 +1341,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			c->table_header = (long)(c->nslices - 1);
 		}
 	}
+	pdf_tag_close(c, tbody);
 	c->table_header = save_header;
 done:
 	free(rowh);

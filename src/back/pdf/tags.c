@@ -412,6 +412,20 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	used[1] = true; /* the Document, even if empty */
 	mark_used(t, used);
 	qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
+	/* an element with more kids than a PDF array holds (libharu's
+	 * limit): the tree is left out, with a warning, rather than the
+	 * whole PDF (the page content stays marked) */
+	for (size_t i = 0, run = 0; i < t->nk; i++) {
+		run = i > 0 && t->k[i].owner == t->k[i - 1].owner ? run + 1 : 1;
+		if (run >= HPDF_LIMIT_MAX_ARRAY) {
+			mc_warn(c->diag, 0, 0,
+			        "a %s holds more than %d parts: the PDF is "
+			        "written without its structure tree (untagged)",
+			        t->e[t->k[i].owner].type, HPDF_LIMIT_MAX_ARRAY);
+			free(used);
+			return 0;
+		}
+	}
 
 	HPDF_Dict root = HPDF_Dict_New(mm);
 	if (!root || HPDF_Xref_Add(xref, root) != HPDF_OK)
@@ -459,6 +473,10 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		HPDF_Array kids = HPDF_Array_New(mm);
 		if (!kids)
 			goto out;
+		/* owned by its element from the start (freed with the
+		 * document, whatever fails below) */
+		if (used[owner])
+			ret |= HPDF_Dict_Add(t->e[owner].obj, "K", kids);
 		for (; i < t->nk && t->k[i].owner == owner; i++) {
 			const tag_kid *k = &t->k[i];
 			if (k->kind == KID_ELEM) {
@@ -485,9 +503,7 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 				ret |= HPDF_Array_Add(kids, r);
 			}
 		}
-		if (used[owner])
-			ret |= HPDF_Dict_Add(t->e[owner].obj, "K", kids);
-		else
+		if (!used[owner])
 			HPDF_Array_Free(kids);
 	}
 	HPDF_Array rk = HPDF_Array_New(mm);
