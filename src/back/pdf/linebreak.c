@@ -720,6 +720,18 @@ typedef struct frag {
 
 /* A piece of a line's glyph run: the glyphs of a word (or part), or a
  * space, at x. */
+/* The space glyph of face f: false if it has none. */
+static bool space_glyph(pdf_ctx *c, int f, uint16_t *gid)
+{
+	unsigned upem;
+	hb_font_t *font = pdf_font_hb(c, f, &upem);
+	hb_codepoint_t g;
+	if (!font || !hb_font_get_nominal_glyph(font, ' ', &g) || g > 0xFFFF)
+		return false;
+	*gid = (uint16_t)g;
+	return true;
+}
+
 typedef struct piece {
 	double x;
 	const pdf_glyph *g; /* NULL: a space */
@@ -747,11 +759,8 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 {
 	const pitem *p = fr[i].p;
 	const pdf_style *st = &p->s->st;
-	unsigned upem = 1000;
-	hb_font_t *font = pdf_font_hb(c, p->face, &upem);
-	hb_codepoint_t space = 0;
-	bool has_space = font && hb_font_get_nominal_glyph(font, ' ', &space) &&
-	                 space <= 0xFFFF;
+	uint16_t space = 0;
+	bool has_space = space_glyph(c, p->face, &space);
 	uint32_t lo = p->off, hi = p->off + p->len;
 	double trailing = 0; /* the width of a space ending the piece */
 	size_t k = i + 1;
@@ -838,7 +847,6 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			q2->x = xs;
 			for (uint32_t u = 0; u < q2->n; u++)
 				xs += q2->g[u].adv / 1000.0 * size;
-			(void)origin;
 		}
 	}
 	qsort(pc, np, sizeof *pc, cmp_piece);
@@ -850,7 +858,7 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		if (!pc[t].g) {
 			pdf_glyph *g = &all[m++];
 			double adv = pc[t].w / size * 1000;
-			*g = (pdf_glyph){(uint16_t)space, (uint16_t)(pc[t].at - lo),
+			*g = (pdf_glyph){space, (uint16_t)(pc[t].at - lo),
 			                 (uint16_t)pc[t].n,
 			                 (int16_t)(adv > 32767 ? 32767
 			                                       : lround(adv)),
@@ -901,14 +909,11 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 static void end_space(pdf_ctx *c, size_t q)
 {
 	pdf_op *o = &c->ops[q];
-	unsigned upem;
-	hb_font_t *font = pdf_font_hb(c, o->font, &upem);
-	hb_codepoint_t space;
-	if (!font || !hb_font_get_nominal_glyph(font, ' ', &space) ||
-	    space > 0xFFFF || o->len >= 0xFFFF)
+	uint16_t space;
+	if (!space_glyph(c, o->font, &space) || o->len >= 0xFFFF)
 		return;
 	pdf_glyph *g = (pdf_glyph *)o->glyphs; /* text_op's, in the arena */
-	pdf_glyph sp = {(uint16_t)space, (uint16_t)o->len, 1, 0, 0, 0};
+	pdf_glyph sp = {space, (uint16_t)o->len, 1, 0, 0, 0};
 	/* right to left, the end of the text is at the left */
 	bool rtl = o->aux > 1 && g[0].cl > g[o->aux - 1].cl;
 	if (rtl) {

@@ -439,10 +439,6 @@ const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
  * their clusters still index the run's string), and how many. */
 const pdf_glyph *pdf_run_range(const pdf_run *r, uint32_t from, uint32_t to,
                                uint32_t *ng);
-/* The same, their clusters made relative to origin (<= from). */
-const pdf_glyph *pdf_run_glyphs_at(pdf_ctx *c, const pdf_run *r,
-                                   uint32_t from, uint32_t to,
-                                   uint32_t origin, uint32_t *ng, double *w);
 /* An OP_TEXT of bytes [from, to) of run r of text at (x, y = baseline);
  * returns its width in points. */
 double pdf_run_op(pdf_ctx *c, const char *text, const pdf_run *r,

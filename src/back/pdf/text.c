@@ -431,45 +431,34 @@ static size_t first_from(const pdf_run *r, size_t lo, uint32_t v)
 	return lo;
 }
 
-const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
-                                uint32_t to, uint32_t *ng, double *w)
-{
-	return pdf_run_glyphs_at(c, r, from, to, from, ng, w);
-}
-
 const pdf_glyph *pdf_run_range(const pdf_run *r, uint32_t from, uint32_t to,
                                uint32_t *ng)
 {
+	/* clusters are monotone along the glyphs (increasing left to
+	 * right, decreasing right to left): the range is found by binary
+	 * search, so a long line costs its own glyphs, not the run's */
 	size_t a = first_from(r, 0, from);
 	size_t b = first_from(r, a, to); /* logical [a, b) */
 	*ng = (uint32_t)(b - a);
 	return r->g + (r->level & 1 ? r->ng - b : a);
 }
 
-const pdf_glyph *pdf_run_glyphs_at(pdf_ctx *c, const pdf_run *r,
-                                   uint32_t from, uint32_t to,
-                                   uint32_t origin, uint32_t *ng, double *w)
+const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
+                                uint32_t to, uint32_t *ng, double *w)
 {
-	/* clusters are monotone along the glyphs (increasing left to
-	 * right, decreasing right to left): the range is found by binary
-	 * search, so a long line costs its own glyphs, not the run's */
-	bool rtl = r->level & 1;
-	size_t n = r->ng;
-	size_t a = first_from(r, 0, from);
-	size_t b = first_from(r, a, to); /* logical [a, b) */
-	size_t k = b - a;
-	size_t first = rtl ? n - b : a; /* in the array: [first, first + k) */
+	uint32_t k;
+	const pdf_glyph *src = pdf_run_range(r, from, to, &k);
 	pdf_glyph *g = mc_arena_alloc(c->arena, (k ? k : 1) * sizeof *g);
 	double sum = 0;
-	for (size_t m = 0; m < k; m++) {
-		g[m] = r->g[first + m];
+	for (uint32_t m = 0; m < k; m++) {
+		g[m] = src[m];
 		uint32_t cl = g[m].cl;
-		g[m].cl = (uint16_t)(cl - origin);
+		g[m].cl = (uint16_t)(cl - from);
 		if (g[m].ncl > to - cl)
 			g[m].ncl = (uint16_t)(to - cl);
 		sum += g[m].adv / 1000.0;
 	}
-	*ng = (uint32_t)k;
+	*ng = k;
 	if (w)
 		*w = sum;
 	return g;
