@@ -77,6 +77,16 @@ typedef struct mc_ial {
 	bool used;
 } mc_ial;
 
+/* Elements of one kind left out of the model (lost.c): told once per
+ * kind and file, at the end of the parse, with how many there were and
+ * how many words of visible text went with them. */
+typedef struct mc_drop {
+	char what[24];      /* element name, e.g. "style" */
+	bool fallback;      /* only the element's fallback text was lost */
+	uint32_t line, col; /* the first one */
+	long count, words;
+} mc_drop;
+
 typedef struct mc_fe {
 	mc_doc *doc;
 	mc_diag *diag;
@@ -115,6 +125,10 @@ typedef struct mc_fe {
 	int answers, footnotes;
 	mc_node **autodir; /* nodes with dir="auto", settled by mc_fe_lang */
 	size_t nauto, capauto;
+
+	/* lost.c: what was left out */
+	mc_drop *drops;
+	size_t ndrops, capdrops;
 } mc_fe;
 
 /* source.c */
@@ -203,6 +217,17 @@ int mc_fe_lang(mc_fe *fe);
  * course or pack) so that none skips a level below the one before it;
  * one warning through diag when any was renumbered. */
 void mc_fe_heading_levels(mc_doc *doc, mc_diag *diag);
+
+/* lost.c: nothing lost silently.  Record an element left out (`words`
+ * words of visible text with it; `fallback`: only its fallback content
+ * was lost, the element itself is shown). */
+void mc_fe_drop(mc_fe *fe, const char *what, bool fallback, uint32_t line,
+                uint32_t col, long words);
+/* Words in text: runs of non-space bytes holding a letter or digit. */
+long mc_count_words(const char *s, size_t n);
+/* At the end of a parse: one warning per kind of element left out, and
+ * one if the model kept almost none of the body's words. */
+void mc_fe_lost_report(mc_fe *fe);
 
 /* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */
 bool mc_url_unsafe(const char *url, bool image);
