@@ -1259,6 +1259,14 @@ static void blocks(hctx *h, const GumboVector *kids, mc_node *parent,
 					                     line_of(h, k)),
 					         b.data, line_of(h, k));
 				mc_buf_free(&b);
+			} else if (k->v.element.tag == GUMBO_TAG_FORM) {
+				/* transparent; its paragraph left open, as
+				 * gumbo puts the text before its end tag
+				 * after the form */
+				check_attrs(h, k);
+				close_para(h);
+				blocks(h, &k->v.element.children, parent,
+				       depth + 1);
 			} else if (is_block_tag(k->v.element.tag) ||
 			           (k->v.element.tag == GUMBO_TAG_UNKNOWN &&
 			            !h->para)) {
