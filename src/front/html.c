@@ -34,6 +34,9 @@
 
 #include "internal.h"
 
+/* Length of the "<body>" put before the HTML (mc_fe_html). */
+#define BODY_TAG 6
+
 typedef struct hctx {
 	mc_fe *fe;
 	uint32_t line0;
@@ -58,7 +61,10 @@ static uint32_t col_of(hctx *h, const GumboNode *n)
 {
 	if (h->from_md || n->type != GUMBO_NODE_ELEMENT)
 		return 0;
-	return (uint32_t)n->v.element.start_pos.column;
+	unsigned c = n->v.element.start_pos.column;
+	if (n->v.element.start_pos.line <= 1)
+		c = c > BODY_TAG ? c - BODY_TAG : 1;
+	return (uint32_t)c;
 }
 
 static const char *tag_name(const GumboNode *n)
@@ -1347,12 +1353,21 @@ int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
 		return 0;
 	}
 	/* parsed as a whole document, the fragment in <body>: gumbo
-	 * 0.10's fragment mode reads uninitialised memory on tables */
+	 * 0.10's fragment mode reads uninitialised memory on tables.  A
+	 * <body> tag first keeps everything in the body, in order (else a
+	 * leading <noscript> would open <head>, and its text be moved out
+	 * of it); it adds BODY_TAG columns to the first line. */
 	GumboOptions opts = kGumboDefaultOptions;
 	opts.max_errors = 0;
-	GumboOutput *out = gumbo_parse_with_options(&opts, html, len);
+	mc_buf in = MC_BUF_INIT;
+	mc_buf_grow(&in, len + BODY_TAG + 1);
+	mc_buf_puts(&in, "<body>");
+	mc_buf_put(&in, html, len);
+	GumboOutput *out = gumbo_parse_with_options(&opts, in.data, in.len);
 	if (!out) {
-		mc_warn(fe->diag, line, 0, "HTML could not be parsed; left out");
+		mc_buf_free(&in);
+		mc_warn(fe->diag, line, 0, "HTML could not be parsed; left out "
+		        "(%ld words)", mc_count_words(html, len));
 		return -1;
 	}
 	hctx h = {fe, line, from_md, true, NULL};
@@ -1375,6 +1390,7 @@ int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
 	if (blocky)
 		close_para(&h);
 	gumbo_destroy_output(&opts, out);
+	mc_buf_free(&in);
 	return 0;
 }
 

@@ -220,10 +220,9 @@ void mc_fe_lost_report(mc_fe *fe)
 		else if (d->words > 0)
 			mc_warn(fe->diag, d->line, d->col,
 			        "left out %ld <%s> %s and the %ld %s of text in "
-			        "%s (a document cannot show %s)%s",
+			        "%s%s",
 			        d->count, d->what, el, d->words,
 			        plural(d->words, "word", "words"),
-			        plural(d->count, "it", "them"),
 			        plural(d->count, "it", "them"), first);
 		else
 			mc_warn(fe->diag, d->line, d->col,
