@@ -341,7 +341,6 @@ static bool dropped_element(hctx *h, const GumboNode *n)
 		return true;
 	case GUMBO_TAG_NOSCRIPT:
 	case GUMBO_TAG_EMBED:
-	case GUMBO_TAG_APPLET:
 	case GUMBO_TAG_FRAME:
 	case GUMBO_TAG_FRAMESET:
 	case GUMBO_TAG_NOFRAMES:
@@ -575,6 +574,9 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 		if (c) {
 			mc_node_append(parent, c);
 			h->space = false;
+		} else if (attr(n, "alt") && *attr(n, "alt")) {
+			/* no picture: a browser shows the alternative text */
+			put_text(h, parent, attr(n, "alt"), line);
 		}
 		return;
 	case GUMBO_TAG_CODE:
@@ -649,8 +651,9 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 		}
 		return;
 	case GUMBO_TAG_OBJECT:
+	case GUMBO_TAG_APPLET:
 		/* what a reader without the plug-in sees: its fallback */
-		mc_fe_drop(h->fe, "object", false, line, col_of(h, n), 0);
+		drop(h, n, false);
 		inlines(h, kids, parent, depth + 1);
 		return;
 	case GUMBO_TAG_IFRAME:
@@ -1111,8 +1114,9 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 		break;
 	}
 	case GUMBO_TAG_OBJECT:
+	case GUMBO_TAG_APPLET:
 		/* what a reader without the plug-in sees: its fallback */
-		mc_fe_drop(h->fe, "object", false, line, col_of(h, n), 0);
+		drop(h, n, false);
 		blocks(h, kids, parent, depth + 1);
 		break;
 	case GUMBO_TAG_LEGEND:

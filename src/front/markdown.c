@@ -931,28 +931,36 @@ static bool escape_link_html(const char *text, size_t len, mc_buf *out)
 			} else if (*t == fence && run >= fence_n) {
 				fence = 0;
 			}
-			p = eol + 1;
+			p = eol < end ? eol + 1 : end;
 			continue;
 		}
 		if (fence) {
-			p = eol + 1;
+			p = eol < end ? eol + 1 : end;
 			continue;
 		}
 		for (const char *q = p; q < eol; q++) {
-			if (*q == '`') { /* a code span: to its closing run */
+			if (*q == '`') {
+				/* a code span: to its closing run, which may
+				 * be on a later line of the paragraph */
 				size_t k = 1;
 				while (q + k < eol && q[k] == '`')
 					k++;
+				const char *pe = para_end(q, end);
 				const char *c = q + k;
-				while (c < eol) {
+				while (c < pe) {
 					size_t m = 0;
-					while (c + m < eol && c[m] == '`')
+					while (c + m < pe && c[m] == '`')
 						m++;
 					if (m == k)
 						break;
 					c += m ? m : 1;
 				}
-				q = c < eol ? c + k - 1 : q + k - 1;
+				q = c < pe ? c + k - 1 : q + k - 1;
+				if (q >= eol) { /* went on to a later line */
+					eol = memchr(q, '\n', (size_t)(end - q));
+					if (!eol)
+						eol = end;
+				}
 				continue;
 			}
 			if (*q != '[' || q + 1 >= eol || q[1] != '<' ||
@@ -973,10 +981,13 @@ static bool escape_link_html(const char *text, size_t len, mc_buf *out)
 			}
 			changed = true;
 			q = c1;
-			if (q >= eol)
-				eol = q; /* went on to a later line */
+			if (q >= eol) { /* went on to a later line */
+				eol = memchr(q, '\n', (size_t)(end - q));
+				if (!eol)
+					eol = end;
+			}
 		}
-		p = eol + 1;
+		p = eol < end ? eol + 1 : end;
 	}
 	if (changed)
 		mc_buf_put(out, copied, (size_t)(end - copied));
