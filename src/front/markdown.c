@@ -839,6 +839,10 @@ static int parse_text(mc_fe *fe, const char *text, size_t len, int line_off,
 
 /* ---- kramdown's link text with span-level HTML ---- */
 
+#define LINK_WINDOW 1024
+#define MAX_LINK_HTML 10000 /* "[<" looked at, at most, per piece */
+#define MAX_TICKS 32        /* longer backtick runs are not looked into */
+
 /* The length of an HTML tag name at s (letters and digits), 0 if none. */
 static size_t name_len(const char *s, const char *end)
 {
@@ -875,7 +879,10 @@ static bool html_in_link(const char *s, const char *end, const char **c0,
 	size_t n = name_len(s, end);
 	if (!n || !starts_with_span_tag(s - 1))
 		return false;
-	const char *pe = para_end(s, end);
+	/* link text is short: looked for within LINK_WINDOW bytes, so a
+	 * paragraph of unclosed "[<b>" costs time in proportion */
+	const char *pe = para_end(s, end - s > LINK_WINDOW ? s + LINK_WINDOW
+	                                                   : end);
 	const char *gt = memchr(s, '>', (size_t)(pe - s));
 	if (!gt || gt[-1] == '/')
 		return false;
@@ -912,6 +919,12 @@ static bool escape_link_html(const char *text, size_t len, mc_buf *out)
 	char fence = 0;            /* inside a fenced code block: its char */
 	size_t fence_n = 0;
 	bool changed = false;
+	int tried = 0;
+	/* the paragraph being scanned ends at pe; a backtick run of length
+	 * k has no closing run in it when noclose[k] == pe (each length is
+	 * looked for once per paragraph, so the scan stays linear) */
+	const char *pe = NULL;
+	const char *noclose[MAX_TICKS + 1] = {NULL};
 	const char *p = text;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -945,7 +958,12 @@ static bool escape_link_html(const char *text, size_t len, mc_buf *out)
 				size_t k = 1;
 				while (q + k < eol && q[k] == '`')
 					k++;
-				const char *pe = para_end(q, end);
+				if (!pe || q >= pe)
+					pe = para_end(q, end);
+				if (k > MAX_TICKS || noclose[k] == pe) {
+					q += k - 1;
+					continue;
+				}
 				const char *c = q + k;
 				while (c < pe) {
 					size_t m = 0;
@@ -955,6 +973,8 @@ static bool escape_link_html(const char *text, size_t len, mc_buf *out)
 						break;
 					c += m ? m : 1;
 				}
+				if (c >= pe)
+					noclose[k] = pe;
 				q = c < pe ? c + k - 1 : q + k - 1;
 				if (q >= eol) { /* went on to a later line */
 					eol = memchr(q, '\n', (size_t)(end - q));
@@ -967,6 +987,8 @@ static bool escape_link_html(const char *text, size_t len, mc_buf *out)
 			    (q > text && q[-1] == '\\'))
 				continue;
 			const char *c0, *c1;
+			if (++tried > MAX_LINK_HTML)
+				break;
 			if (!html_in_link(q + 2, end, &c0, &c1))
 				continue;
 			if (!changed)
