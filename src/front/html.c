@@ -90,9 +90,8 @@ static void check_attrs(hctx *h, const GumboNode *n)
 	for (unsigned i = 0; i < v->length; i++) {
 		const GumboAttribute *a = v->data[i];
 		if (strncasecmp(a->name, "on", 2) == 0 && strlen(a->name) > 2)
-			mc_warn(h->fe->diag, line_of(h, n), 0,
-			        "dropped event handler attribute '%s' of <%s>",
-			        a->name, tag_name(n));
+			mc_fe_drop(h->fe, a->name, MC_DROP_HANDLER,
+			           line_of(h, n), col_of(h, n), 0);
 	}
 }
 
@@ -310,8 +309,8 @@ static long words_in(const GumboNode *n)
 /* Record an element left out; `text`: it held visible text (counted). */
 static void drop(hctx *h, const GumboNode *n, bool text)
 {
-	mc_fe_drop(h->fe, tag_name(n), false, line_of(h, n), col_of(h, n),
-	           text ? words_in(n) : 0);
+	mc_fe_drop(h->fe, tag_name(n), MC_DROP_ELEMENT, line_of(h, n),
+	           col_of(h, n), text ? words_in(n) : 0);
 }
 
 /* Whether an element is left out (recorded for the warning). */
@@ -550,7 +549,7 @@ static void fallback_lost(hctx *h, const GumboNode *n)
 		return; /* an iframe's content is never shown by browsers */
 	long w = words_in(n);
 	if (w)
-		mc_fe_drop(h->fe, tag_name(n), true, line_of(h, n),
+		mc_fe_drop(h->fe, tag_name(n), MC_DROP_FALLBACK, line_of(h, n),
 		           col_of(h, n), w);
 }
 

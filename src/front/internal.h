@@ -80,9 +80,15 @@ typedef struct mc_ial {
 /* Elements of one kind left out of the model (lost.c): told once per
  * kind and file, at the end of the parse, with how many there were and
  * how many words of visible text went with them. */
+typedef enum mc_drop_kind {
+	MC_DROP_ELEMENT = 0, /* an element (and its text) */
+	MC_DROP_FALLBACK,    /* only an element's fallback text */
+	MC_DROP_HANDLER      /* an event handler attribute (what: its name) */
+} mc_drop_kind;
+
 typedef struct mc_drop {
-	char what[24];      /* element name, e.g. "style" */
-	bool fallback;      /* only the element's fallback text was lost */
+	char what[24];      /* element or attribute name, e.g. "style" */
+	mc_drop_kind kind;
 	uint32_t line, col; /* the first one */
 	long count, words;
 } mc_drop;
@@ -218,11 +224,10 @@ int mc_fe_lang(mc_fe *fe);
  * one warning through diag when any was renumbered. */
 void mc_fe_heading_levels(mc_doc *doc, mc_diag *diag);
 
-/* lost.c: nothing lost silently.  Record an element left out (`words`
- * words of visible text with it; `fallback`: only its fallback content
- * was lost, the element itself is shown). */
-void mc_fe_drop(mc_fe *fe, const char *what, bool fallback, uint32_t line,
-                uint32_t col, long words);
+/* lost.c: nothing lost silently.  Record an element (or attribute) left
+ * out, `words` words of visible text with it. */
+void mc_fe_drop(mc_fe *fe, const char *what, mc_drop_kind kind,
+                uint32_t line, uint32_t col, long words);
 /* Words in text: runs of non-space bytes holding a letter or digit. */
 long mc_count_words(const char *s, size_t n);
 /* At the end of a parse: one warning per kind of element left out, and

@@ -49,12 +49,12 @@ long mc_count_words(const char *s, size_t n)
 	return words;
 }
 
-void mc_fe_drop(mc_fe *fe, const char *what, bool fallback, uint32_t line,
-                uint32_t col, long words)
+void mc_fe_drop(mc_fe *fe, const char *what, mc_drop_kind kind,
+                uint32_t line, uint32_t col, long words)
 {
 	for (size_t i = 0; i < fe->ndrops; i++) {
 		mc_drop *d = &fe->drops[i];
-		if (d->fallback == fallback && strcmp(d->what, what) == 0) {
+		if (d->kind == kind && strcmp(d->what, what) == 0) {
 			d->count++;
 			d->words += words;
 			return;
@@ -68,7 +68,7 @@ void mc_fe_drop(mc_fe *fe, const char *what, bool fallback, uint32_t line,
 	mc_drop *d = &fe->drops[fe->ndrops++];
 	memset(d, 0, sizeof *d);
 	snprintf(d->what, sizeof d->what, "%s", what);
-	d->fallback = fallback;
+	d->kind = kind;
 	d->line = line;
 	d->col = col;
 	d->count = 1;
@@ -210,7 +210,14 @@ void mc_fe_lost_report(mc_fe *fe)
 		const mc_drop *d = &fe->drops[i];
 		const char *el = plural(d->count, "element", "elements");
 		const char *first = d->count > 1 ? "; the first is here" : "";
-		if (d->fallback)
+		if (d->kind == MC_DROP_HANDLER)
+			mc_warn(fe->diag, d->line, d->col,
+			        "left out %ld event handler %s '%s' (scripts do "
+			        "not run in a document)%s",
+			        d->count, plural(d->count, "attribute",
+			                         "attributes"),
+			        d->what, first);
+		else if (d->kind == MC_DROP_FALLBACK)
 			mc_warn(fe->diag, d->line, d->col,
 			        "left out the fallback text of %ld <%s> %s "
 			        "(%ld %s; the %s itself is kept)%s",
