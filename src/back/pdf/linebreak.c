@@ -661,12 +661,17 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 					if (sw <= 0)
 						sw = pdf_glyph_width(c, f, ' ') * size;
 					bool mono = (s->st.face & ~3) == PF_MONO;
+					/* (a form control's text keeps its
+					 * spaces when the line is justified) */
+					double st = s->st.box ? 0
+					            : mono ? sw * 0.2 : sw * 0.6;
+					double sh_ = s->st.box || mono ? 0
+					             : sw * 0.33;
 					pitem p = {IT_SPACE, sh->level[i - from], f,
 					           s, (uint32_t)i, 1};
 					push(I,
-					     (kp_item){KP_GLUE, false, sw,
-					               mono ? sw * 0.2 : sw * 0.6,
-					               mono ? 0 : sw * 0.33, 0},
+					     (kp_item){KP_GLUE, false, sw, st, sh_,
+					               0},
 					     p);
 				}
 				i += l;
