@@ -369,6 +369,8 @@ static void test_rules(void)
 		{MC_IMAGE, MC_TEXT, false},
 		{MC_BLANK, MC_TEXT, false},
 		{MC_FOOTNOTE_REF, MC_TEXT, false},
+		{MC_PARAGRAPH, MC_CONTROL, true},
+		{MC_CONTROL, MC_TEXT, false},
 		{MC_DOCUMENT, MC_SECTION, true},
 		{MC_SECTION, MC_SECTION, true},
 		{MC_SECTION, MC_HEADING, true},
@@ -934,6 +936,9 @@ static mc_doc *full_doc(void)
 	add(doc, para, MC_SOFTBREAK, 31);
 	add(doc, para, MC_BLANK, 31)->as.blank.width = 8;
 	add(doc, para, MC_FOOTNOTE_REF, 31)->as.footnote.label = "n";
+	mc_node *ctl = add(doc, para, MC_CONTROL, 31);
+	ctl->as.control.kind = MC_CONTROL_SELECT;
+	ctl->as.control.text = "Mentor";
 	mc_node *part = add(doc, r, MC_SECTION, 35);
 	part->as.section.kind = MC_SECTION_PART;
 	part->as.section.source = "modules/m";

@@ -77,6 +77,22 @@ typedef struct mc_ial {
 	bool used;
 } mc_ial;
 
+/* Elements of one kind left out of the model (lost.c): told once per
+ * kind and file, at the end of the parse, with how many there were and
+ * how many words of visible text went with them. */
+typedef enum mc_drop_kind {
+	MC_DROP_ELEMENT = 0, /* an element (and its text) */
+	MC_DROP_FALLBACK,    /* only an element's fallback text */
+	MC_DROP_HANDLER      /* an event handler attribute (what: its name) */
+} mc_drop_kind;
+
+typedef struct mc_drop {
+	char what[24];      /* element or attribute name, e.g. "style" */
+	mc_drop_kind kind;
+	uint32_t line, col; /* the first one */
+	long count, words;
+} mc_drop;
+
 typedef struct mc_fe {
 	mc_doc *doc;
 	mc_diag *diag;
@@ -115,6 +131,10 @@ typedef struct mc_fe {
 	int answers, footnotes;
 	mc_node **autodir; /* nodes with dir="auto", settled by mc_fe_lang */
 	size_t nauto, capauto;
+
+	/* lost.c: what was left out */
+	mc_drop *drops;
+	size_t ndrops, capdrops;
 } mc_fe;
 
 /* source.c */
@@ -203,6 +223,16 @@ int mc_fe_lang(mc_fe *fe);
  * course or pack) so that none skips a level below the one before it;
  * one warning through diag when any was renumbered. */
 void mc_fe_heading_levels(mc_doc *doc, mc_diag *diag);
+
+/* lost.c: nothing lost silently.  Record an element (or attribute) left
+ * out, `words` words of visible text with it. */
+void mc_fe_drop(mc_fe *fe, const char *what, mc_drop_kind kind,
+                uint32_t line, uint32_t col, long words);
+/* Words in text: runs of non-space bytes holding a letter or digit. */
+long mc_count_words(const char *s, size_t n);
+/* At the end of a parse: one warning per kind of element left out, and
+ * one if the model kept almost none of the body's words. */
+void mc_fe_lost_report(mc_fe *fe);
 
 /* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */
 bool mc_url_unsafe(const char *url, bool image);

@@ -166,7 +166,7 @@ bool mc_node_is_block(mc_node_type t)
 
 bool mc_node_is_inline(mc_node_type t)
 {
-	return t >= MC_TEXT && t <= MC_FOOTNOTE_REF;
+	return t >= MC_TEXT && t <= MC_CONTROL;
 }
 
 bool mc_node_holds_inlines(mc_node_type t)
@@ -252,6 +252,7 @@ static bool is_container(mc_node_type t)
 	case MC_SOFTBREAK:
 	case MC_BLANK:
 	case MC_FOOTNOTE_REF:
+	case MC_CONTROL:
 		return false;
 	default:
 		return (unsigned)t < MC_NODE_TYPE__MAX;
@@ -297,6 +298,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_SOFTBREAK] = "softbreak",
 	[MC_BLANK] = "blank",
 	[MC_FOOTNOTE_REF] = "footnote_ref",
+	[MC_CONTROL] = "control",
 };
 
 const char *mc_node_type_name(mc_node_type t)
@@ -343,6 +345,34 @@ const char *mc_answer_kind_name(mc_answer_kind k)
 	if ((unsigned)k >= MC_ANSWER_KIND__MAX)
 		return "invalid";
 	return names[k];
+}
+
+const char *mc_control_kind_name(mc_control_kind k)
+{
+	static const char *const names[MC_CONTROL_KIND__MAX] = {
+		[MC_CONTROL_FIELD] = "field",
+		[MC_CONTROL_SELECT] = "select",
+		[MC_CONTROL_CHECKBOX] = "checkbox",
+		[MC_CONTROL_RADIO] = "radio",
+		[MC_CONTROL_BUTTON] = "button",
+	};
+	if ((unsigned)k >= MC_CONTROL_KIND__MAX)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_control_glyph(const mc_node *n)
+{
+	if (!n || n->type != MC_CONTROL)
+		return "";
+	switch (n->as.control.kind) {
+	case MC_CONTROL_CHECKBOX:
+		return n->as.control.checked ? "\xE2\x98\x91" : "\xE2\x98\x90";
+	case MC_CONTROL_RADIO:
+		return n->as.control.checked ? "\xE2\x97\x89" : "\xE2\x97\x8B";
+	default:
+		return "";
+	}
 }
 
 const char *mc_section_kind_name(mc_section_kind k)
@@ -549,6 +579,10 @@ const char *mc_node_plain_text(mc_doc *doc, const mc_node *node)
 		case MC_BLANK:
 			mc_buf_puts(&b, "____");
 			break;
+		case MC_CONTROL:
+			mc_buf_puts(&b, mc_control_glyph(n));
+			mc_buf_puts(&b, n->as.control.text);
+			break;
 		default:
 			/* keep the words of consecutive blocks apart */
 			if (n != node && mc_node_is_block(n->type) && b.len &&
@@ -621,6 +655,8 @@ static const char *missing_string(const mc_node *n)
 	case MC_FOOTNOTE_DEF:
 	case MC_FOOTNOTE_REF:
 		return n->as.footnote.label ? NULL : "label";
+	case MC_CONTROL:
+		return n->as.control.text ? NULL : "text";
 	default:
 		return NULL;
 	}
@@ -705,6 +741,11 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 		if (!n->first || n->first->type != MC_SUMMARY)
 			return bad(err, errsz, n, "does not start with a summary",
 			           NULL, NULL);
+		break;
+	case MC_CONTROL:
+		if ((unsigned)n->as.control.kind >= MC_CONTROL_KIND__MAX)
+			return bad(err, errsz, n, "unknown control kind", NULL,
+			           NULL);
 		break;
 	case MC_ITEM:
 		if (n->as.item.prompt &&

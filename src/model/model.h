@@ -72,6 +72,16 @@
  *     MC_SOFTBREAK      a line end inside a paragraph (a space in print).
  *     MC_BLANK          an inline fill-in blank ("____"); width in chars.
  *     MC_FOOTNOTE_REF   a reference to MC_FOOTNOTE_DEF with the same label.
+ *     MC_CONTROL        an HTML form control as a reader of the web page
+ *                       sees it (never a live field): as.control.kind says
+ *                       text field, drop-down, checkbox, radio button or
+ *                       button; as.control.text is what it shows (the
+ *                       value, else the placeholder with `placeholder`
+ *                       set; the selected option; the button's label).
+ *                       Backends draw text fields, drop-downs and buttons
+ *                       as framed text (a placeholder greyed), checkboxes
+ *                       and radio buttons as the glyphs U+2610/U+2611 and
+ *                       U+25CB/U+25C9.  No children.
  *
  * Language and direction
  * ----------------------
@@ -145,6 +155,7 @@ typedef enum mc_node_type {
 	MC_SOFTBREAK,
 	MC_BLANK,
 	MC_FOOTNOTE_REF,
+	MC_CONTROL,
 	MC_NODE_TYPE__MAX
 } mc_node_type;
 
@@ -201,6 +212,17 @@ typedef enum mc_answer_kind {
 	MC_ANSWER_CHECKBOX, /* a box to tick */
 	MC_ANSWER_KIND__MAX
 } mc_answer_kind;
+
+/* What an HTML form control is drawn as (MC_CONTROL). */
+typedef enum mc_control_kind {
+	MC_CONTROL_FIELD = 0, /* a text field: <input type=text|email|...>,
+	                         <textarea> */
+	MC_CONTROL_SELECT,    /* a drop-down list showing its chosen option */
+	MC_CONTROL_CHECKBOX,
+	MC_CONTROL_RADIO,
+	MC_CONTROL_BUTTON,    /* <button>, <input type=submit|reset|button> */
+	MC_CONTROL_KIND__MAX
+} mc_control_kind;
 
 /* Image data, shared by MC_IMAGE (inline) and MC_FIGURE (block). */
 typedef struct mc_image {
@@ -309,6 +331,15 @@ struct mc_node {
 			                       if unknown */
 		} section;
 		struct {
+			mc_control_kind kind;
+			const char *text; /* shown text, "" if none (a checkbox
+			                     or radio button: its label is the
+			                     text around it) */
+			bool placeholder; /* text is the field's placeholder
+			                     hint, not a value: shown greyed */
+			bool checked;     /* a ticked checkbox or chosen radio */
+		} control;
+		struct {
 			const char *label; /* as written in [^label] */
 			int number;        /* 1-based order of first reference */
 		} footnote;
@@ -399,6 +430,10 @@ const char *mc_node_type_name(mc_node_type t);
 const char *mc_callout_kind_name(mc_callout_kind k); /* "activity", ... */
 const char *mc_embed_kind_name(mc_embed_kind k);     /* "video", ... */
 const char *mc_answer_kind_name(mc_answer_kind k);   /* "line", ... */
+const char *mc_control_kind_name(mc_control_kind k); /* "field", ... */
+/* The glyph a checkbox or radio control is printed as (U+2610 ballot box,
+ * U+2611 ticked, U+25CB circle, U+25C9 chosen); "" for other nodes. */
+const char *mc_control_glyph(const mc_node *n);
 const char *mc_section_kind_name(mc_section_kind k); /* "part", ... */
 const char *mc_doc_kind_name(mc_doc_kind k);         /* "page", ... */
 const char *mc_align_name(mc_align a);               /* "none", ... */

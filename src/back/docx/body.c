@@ -45,6 +45,7 @@
 /* Run properties inherited by inlines. */
 typedef struct rp {
 	bool b, i, strike, code, link, placeholder;
+	bool box;      /* framed (a form control, w:bdr) */
 	int vert;      /* 0, 1 superscript, 2 subscript */
 	double size;   /* points, 0: the style's */
 	uint32_t color;
@@ -430,7 +431,7 @@ static void rpr(dx *d, const rp *r)
 	mc_xml *x = &d->x;
 	if (!r || !(r->b || r->i || r->strike || r->code || r->link ||
 	            r->placeholder || r->vert || r->size > 0 || r->has_color ||
-	            r->lang || r->rtl))
+	            r->lang || r->rtl || r->box))
 		return;
 	mc_xml_open(x, "w:rPr");
 	if (r->placeholder)
@@ -470,6 +471,9 @@ static void rpr(dx *d, const rp *r)
 		mc_xml_attrf(x, "w:val", "%ld", hp);
 		mc_xml_close(x);
 	}
+	if (r->box) /* CT_RPr order: ... sz, szCs, highlight, u, bdr */
+		mc_xml_empty(x, "w:bdr", "w:val", "single", "w:sz", "4",
+		             "w:space", "0", "w:color", "808080", NULL);
 	if (r->vert)
 		dx_val(x, "w:vertAlign", r->vert == 1 ? "superscript" : "subscript");
 	/* CT_RPr order: ... vertAlign, rtl, cs, em, lang */
@@ -1021,6 +1025,29 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 	case MC_BLANK:
 		blank(d, n);
 		break;
+	case MC_CONTROL: {
+		/* a form control as the page showed it: a framed run (a
+		 * placeholder greyed), a checkbox or radio button its glyph */
+		mc_control_kind k = n->as.control.kind;
+		if (k == MC_CONTROL_CHECKBOX || k == MC_CONTROL_RADIO) {
+			run(d, mc_control_glyph(n), &c);
+			break;
+		}
+		mc_buf b = MC_BUF_INIT;
+		mc_buf_puts(&b, "\xC2\xA0"); /* no-break spaces: padding */
+		mc_buf_puts(&b, *n->as.control.text
+		                        ? n->as.control.text
+		                        : "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0"
+		                          "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0");
+		if (k == MC_CONTROL_SELECT)
+			mc_buf_puts(&b, " \xE2\x96\xBE"); /* a drop-down's arrow */
+		mc_buf_puts(&b, "\xC2\xA0");
+		c.box = true;
+		c.placeholder = n->as.control.placeholder;
+		run(d, b.data, &c);
+		mc_buf_free(&b);
+		break;
+	}
 	case MC_FOOTNOTE_REF: {
 		char num[32], name[48];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);

@@ -934,6 +934,26 @@ static void enter(walk *w, const mc_node *n)
 		mc_xml_close(x);
 		break;
 	}
+	case MC_CONTROL: {
+		/* a form control as the page shows it: framed text, never a
+		 * live control (see css.c) */
+		mc_control_kind k = n->as.control.kind;
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class",
+		            ep_printf(c, "control %s%s", mc_control_kind_name(k),
+		                      n->as.control.placeholder ? " placeholder"
+		                                                : ""));
+		put_id(w, n);
+		if (k == MC_CONTROL_CHECKBOX || k == MC_CONTROL_RADIO)
+			mc_xml_text(x, mc_control_glyph(n));
+		else if (*n->as.control.text)
+			ep_text(c, x, n->as.control.text);
+		else
+			for (int i = 0; i < 12; i++)
+				mc_xml_text(x, "\xC2\xA0"); /* an empty field */
+		mc_xml_close(x);
+		break;
+	}
 	case MC_NODE_TYPE__MAX:
 		break;
 	}

@@ -51,7 +51,7 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
                     pdf_style base)
 {
 	pdf_style stack[MAX_STYLE];
-	int depth = 0, over = 0;
+	int depth = 0, over = 0, nbox = 0;
 	stack[0] = base;
 	mc_iter it;
 	mc_iter_init(&it, (mc_node *)container);
@@ -143,6 +143,31 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 			bs.underline = true;
 			bs.color = c->th->colors.text;
 			pdf_para_gap(p, &bs, w);
+			break;
+		}
+		case MC_CONTROL: {
+			/* a form control as the page showed it: framed text
+			 * (a placeholder greyed), or a checkbox's glyph */
+			push = false;
+			const char *g = mc_control_glyph(n);
+			if (*g) {
+				add_plain(p, cur, g);
+				break;
+			}
+			pdf_style cs = *cur;
+			cs.box = ++nbox;
+			if (n->as.control.placeholder) {
+				cs.color = c->th->colors.muted;
+				cs.face ^= PF_ITALIC;
+			}
+			add_plain(p, &cs, "\xC2\xA0"); /* padding */
+			if (*n->as.control.text)
+				add_plain(p, &cs, n->as.control.text);
+			else
+				pdf_para_gap(p, &cs, 6 * cur->size);
+			if (n->as.control.kind == MC_CONTROL_SELECT)
+				add_plain(p, &cs, "\xC2\xA0\xE2\x96\xBE");
+			add_plain(p, &cs, "\xC2\xA0");
 			break;
 		}
 		case MC_FOOTNOTE_REF: {

@@ -71,7 +71,8 @@ static bool same_style(const pdf_style *a, const pdf_style *b)
 	return a->face == b->face && a->size == b->size &&
 	       a->color == b->color && a->link == b->link &&
 	       a->rise == b->rise && a->strike == b->strike &&
-	       a->underline == b->underline && a->lang == b->lang;
+	       a->underline == b->underline && a->lang == b->lang &&
+	       a->box == b->box;
 }
 
 void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s, size_t n)
@@ -528,7 +529,7 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += w[i].w;
-	if (hy)
+	if (hy && !w[0].s->st.box) /* (a form control's text is whole) */
 		hyphenate(hy, w, n);
 	if (total > width * 0.5) {
 		/* a long word, most likely a URL: allow breaks after its
@@ -660,12 +661,17 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 					if (sw <= 0)
 						sw = pdf_glyph_width(c, f, ' ') * size;
 					bool mono = (s->st.face & ~3) == PF_MONO;
+					/* (a form control's text keeps its
+					 * spaces when the line is justified) */
+					double st = s->st.box ? 0
+					            : mono ? sw * 0.2 : sw * 0.6;
+					double sh_ = s->st.box || mono ? 0
+					             : sw * 0.33;
 					pitem p = {IT_SPACE, sh->level[i - from], f,
 					           s, (uint32_t)i, 1};
 					push(I,
-					     (kp_item){KP_GLUE, false, sw,
-					               mono ? sw * 0.2 : sw * 0.6,
-					               mono ? 0 : sw * 0.33, 0},
+					     (kp_item){KP_GLUE, false, sw, st, sh_,
+					               0},
 					     p);
 				}
 				i += l;
@@ -1120,6 +1126,44 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		l->h = maxsize * 1.1;
 		l->ref = link;
 		i = endj + 1;
+	}
+
+	/* frames of framed text (form controls), one per run of the same
+	 * box on the line: furniture, drawn under the text */
+	i = 0;
+	while (i < nf) {
+		const pitem *p = fr[i].p;
+		int box = p->s && p->what != IT_OTHER ? p->s->st.box : 0;
+		if (box <= 0) {
+			i++;
+			continue;
+		}
+		double size = p->s->st.size;
+		double lx = fr[i].x, rx = fr[i].x + fr[i].w;
+		size_t j = i + 1;
+		while (j < nf) {
+			const pitem *q = fr[j].p;
+			int qb = q->s && q->what != IT_OTHER ? q->s->st.box : 0;
+			if (qb != box)
+				break;
+			if (fr[j].x < lx)
+				lx = fr[j].x;
+			if (fr[j].x + fr[j].w > rx)
+				rx = fr[j].x + fr[j].w;
+			j++;
+		}
+		int se_save = c->se_cur;
+		c->se_cur = 0; /* an artifact */
+		pdf_op *b = pdf_op_add(c, OP_STROKE);
+		c->se_cur = se_save;
+		b->x = lx;
+		b->y = base - size * 0.82;
+		b->w = rx - lx;
+		b->h = size * 1.08;
+		b->lw = 0.6f;
+		b->color = c->th->colors.rule;
+		b->layer = 1;
+		i = j;
 	}
 
 	pdf_slice *s = pdf_slice_end(c, op0, H);

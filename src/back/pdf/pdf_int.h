@@ -243,6 +243,8 @@ typedef struct pdf_style {
 	int8_t rise;   /* -1 subscript, 1 superscript */
 	bool strike, underline;
 	const char *lang; /* a span's own language (BCP 47), or NULL */
+	int box;       /* > 0: framed text (a form control), its number in
+	                  the paragraph; 0: none */
 } pdf_style;
 
 /* One line of the printed table of contents (toc.c): a part or a
