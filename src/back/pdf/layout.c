@@ -775,6 +775,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->ref = n->as.answer.number;
 		f->aux = n->as.answer.checked;
 		f->text = n->as.answer.label;
+		f->group = pdf_field_group(c, n);
 		pdf_slice_end(c, op0, em(c) * 1.6);
 	} else {
 		int lines = n->as.answer.kind == MC_ANSWER_LINE ? 1
@@ -803,6 +804,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->ref = n->as.answer.number;
 		f->aux = (uint32_t)lines;
 		f->text = n->as.answer.label;
+		f->group = pdf_field_group(c, n);
 		pdf_slice_end(c, op0, lines * sp + em(c) * 0.4);
 	}
 	pdf_space(c, em(c) * 0.4);

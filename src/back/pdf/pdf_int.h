@@ -177,6 +177,8 @@ typedef struct pdf_op {
 		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
 	};
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
+	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
+	                     (pdf_field_group), or NULL */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */
@@ -607,6 +609,9 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
 
 /* ---- fields.c ---- */
+/* The title of the worksheet an answer is in (its box's, its section's,
+ * else the document's), for its field's parent (fields.c). */
+const char *pdf_field_group(pdf_ctx *c, const mc_node *n);
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
                        double y0);
