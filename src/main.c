@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "back/backend.h"
+#include "cli/answers.h"
 #include "cli/cli.h"
 #include "front/front.h"
 #include "model/model.h"
@@ -421,6 +422,9 @@ int main(int argc, char **argv)
 	 * no other code ever changes process state */
 	c.umask = umask(022);
 	umask(c.umask);
+	/* `mentorconv collect FILE...`: filled worksheets back to a table */
+	if (argc > 1 && !strcmp(argv[1], "collect"))
+		return mc_collect_main(argc - 1, argv + 1, c.umask);
 	int status = parse_args(argc, argv, &c);
 	if (status >= 0)
 		return status;
