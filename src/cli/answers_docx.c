@@ -33,6 +33,7 @@
 
 #define MAX_XML (256u << 20) /* inflated document.xml */
 #define MAX_DEPTH 256        /* nested content controls */
+#define RING 64
 
 typedef struct sdt {
 	mc_buf alias, tag, text;
@@ -49,6 +50,12 @@ typedef struct dstate {
 	/* the running paragraph's style and text, for headings */
 	mc_buf pstyle, ptext;
 	mc_buf heading;    /* the last heading's text */
+	mc_buf lastpara;   /* the last paragraph outside fields: a prompt */
+	bool run_bold;     /* the running w:r is bold */
+	bool p_plain;      /* the paragraph has text that is not bold */
+	/* the last RING headings (box titles too), for tags' slugs */
+	char *ring[RING];
+	size_t nring;
 	bool in_t;         /* inside w:t (or w:instrText: not text) */
 	bool in_instr;
 	/* a legacy field: 0 none, 1 after begin, 2 after separate */
@@ -108,10 +115,21 @@ static void group_of(dstate *s, const char *tag, mc_buf *g)
 		mc_buf slug = MC_BUF_INIT;
 		mc_field_slug(h.data, &slug, 48);
 		size_t n = (size_t)(slash - tag);
-		if (s->heading.len && slug.len <= n &&
-		    !memcmp(slug.data, tag, slug.len) &&
-		    (slug.len == n || tag[slug.len] == '-'))
-			mc_buf_puts(g, h.data);
+		const char *found = NULL;
+		if (s->heading.len && slug.len == n &&
+		    !memcmp(slug.data, tag, n))
+			found = h.data;
+		for (size_t i = s->nring; !found && i-- > 0;) {
+			const char *r = s->ring[i % RING];
+			slug.len = 0;
+			mc_field_slug(r, &slug, 40);
+			if (slug.len == n && !memcmp(slug.data, tag, n))
+				found = r;
+			if (s->nring - i >= RING)
+				break;
+		}
+		if (found)
+			mc_buf_puts(g, found);
 		else
 			mc_buf_put(g, tag, n);
 		mc_buf_free(&slug);
@@ -123,6 +141,19 @@ static void str0(mc_buf *b)
 {
 	mc_buf_putc(b, '\0');
 	b->len--;
+}
+
+/* The full prompt when the field's title is the start of the paragraph
+ * before it (Word cuts titles at 64 characters, "…" after the cut). */
+static const char *full_prompt(dstate *s, const char *title)
+{
+	size_t n = strlen(title);
+	if (n >= 3 && !memcmp(title + n - 3, "\xe2\x80\xa6", 3))
+		n -= 3;
+	str0(&s->lastpara);
+	if (n && s->lastpara.len > n && !memcmp(s->lastpara.data, title, n))
+		return s->lastpara.data;
+	return title;
 }
 
 static void end_sdt(dstate *s)
@@ -145,7 +176,8 @@ static void end_sdt(dstate *s)
 		                    : x->plchdr ? ""
 		                                : x->text.data;
 		mc_fields_add(s->out, g.data, role,
-		              x->alias.len ? x->alias.data : leaf, value);
+		              x->alias.len ? full_prompt(s, x->alias.data) : leaf,
+		              value);
 		mc_buf_free(&g);
 	}
 	if (s->depth && x->tag.len)
@@ -171,7 +203,7 @@ static void end_legacy(dstate *s)
 		bool checked = s->fld_checked_set ? s->fld_checked
 		                                  : s->fld_default;
 		mc_fields_add(s->out, g.data, role,
-		              s->fhelp.len ? s->fhelp.data : n,
+		              s->fhelp.len ? full_prompt(s, s->fhelp.data) : n,
 		              s->fld_check ? (checked ? "true" : "false")
 		                           : s->fresult.data);
 		mc_buf_free(&g);
@@ -225,6 +257,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
 	} else if (is(name, "w:p")) {
 		s->pstyle.len = 0;
 		s->ptext.len = 0;
+		s->p_plain = false;
 		for (size_t i = 0; i < s->depth; i++) {
 			sdt *x = &s->stack[i];
 			if (x->in_content && x->para_open)
@@ -232,6 +265,10 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
 			if (x->in_content)
 				x->para_open = true;
 		}
+	} else if (is(name, "w:r")) {
+		s->run_bold = false;
+	} else if (is(name, "w:b")) {
+		s->run_bold = on(attr(atts, "w:val"));
 	} else if (is(name, "w:pStyle")) {
 		const char *v = attr(atts, "w:val");
 		s->pstyle.len = 0;
@@ -303,21 +340,43 @@ static void XMLCALL on_end(void *ud, const char *name)
 		s->in_instr = false;
 	} else if (is(name, "w:p")) {
 		/* a heading or a box's title: the worksheet of what follows */
+		str0(&s->pstyle);
 		const char *st = s->pstyle.data ? s->pstyle.data : "";
-		if (s->pstyle.len && s->ptext.len &&
+		bool callout = !strncmp(st, "Callout", 7);
+		bool in_field = false;
+		for (size_t i = 0; i < s->depth; i++)
+			in_field = in_field || s->stack[i].in_content;
+		if (s->ptext.len && !in_field && !s->fld &&
 		    (!strncmp(st, "Heading", 7) || !strcmp(st, "Title") ||
-		     strstr(st, "Title"))) {
+		     (callout && !s->p_plain))) {
 			s->heading.len = 0;
 			mc_buf_put(&s->heading, s->ptext.data, s->ptext.len);
+			if (s->ptext.len < 1000) {
+				size_t k = s->nring % RING;
+				free(s->ring[k]);
+				str0(&s->ptext);
+				s->ring[k] = strdup(s->ptext.data);
+				if (!s->ring[k])
+					s->ring[k] = strdup("");
+				s->nring++;
+			}
 		}
+		if (!in_field && s->ptext.len) {
+			s->lastpara.len = 0;
+			mc_buf_put(&s->lastpara, s->ptext.data, s->ptext.len);
+		}
+
 	}
 }
 
 static void XMLCALL on_text(void *ud, const char *t, int n)
 {
 	dstate *s = ud;
-	if (!s->failed && s->in_t && !s->in_instr && n > 0)
+	if (!s->failed && s->in_t && !s->in_instr && n > 0) {
+		if (!s->run_bold)
+			s->p_plain = true;
 		text_to(s, t, (size_t)n);
+	}
 }
 
 /* No DTD: an entity declaration stops the parse (no entity expansion
@@ -406,6 +465,9 @@ int mc_answers_docx(const char *path, mc_fields *out, char *err,
 	mc_buf_free(&s.pstyle);
 	mc_buf_free(&s.ptext);
 	mc_buf_free(&s.heading);
+	mc_buf_free(&s.lastpara);
+	for (size_t i = 0; i < RING; i++)
+		free(s.ring[i]);
 	mc_buf_free(&s.fname);
 	mc_buf_free(&s.fhelp);
 	mc_buf_free(&s.fresult);

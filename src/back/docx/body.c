@@ -736,23 +736,93 @@ static const char *field_title(const char *tag, const char *label,
 	return buf;
 }
 
+/* Word keeps at most 64 characters of a content control's w:alias and
+ * w:tag (Word's own limit: the schema's ST_String has none). */
+#define SDT_NAME_MAX 64
+
+/* s cut to at most max characters (not bytes), at a word boundary when
+ * it is longer, with "…" after the cut; appended to out. */
+static void cut_at_word(mc_buf *out, const char *s, size_t max)
+{
+	size_t chars = 0, i = 0, len = strlen(s);
+	while (i < len && chars < max) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	if (i >= len) {
+		mc_buf_put(out, s, len);
+		return;
+	}
+	/* room for the ellipsis: back one character, then to a space */
+	size_t end = i;
+	do
+		end--;
+	while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80);
+	size_t sp = end;
+	while (sp > 0 && s[sp] != ' ')
+		sp--;
+	if (sp > 0)
+		end = sp;
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == ',' ||
+	                   s[end - 1] == ';' || s[end - 1] == ':'))
+		end--;
+	mc_buf_put(out, s, end);
+	mc_buf_puts(out, "\xe2\x80\xa6");
+}
+
+/* A field's tag: "worksheet-slug/KIND-N" (the worksheet's title as a
+ * slug, mc_field_slug) when the field is in a worksheet, else "KIND-N";
+ * a Name or Date blank of a worksheet: "worksheet-slug/name". */
+static void field_tag(dx *d, const mc_node *n, const char *kind,
+                      int number, mc_buf *tag)
+{
+	mc_buf g = MC_BUF_INIT;
+	const char *role = n && n->type == MC_BLANK
+	                   ? mc_blank_role(n, d->theme->worksheet.name_label,
+	                                   d->theme->worksheet.date_label)
+	                   : NULL;
+	if (n && mc_field_worksheet(n, &g)) {
+		mc_buf_putc(&g, '\0');
+		mc_field_slug(g.data, tag, 40);
+		mc_buf_putc(tag, '/');
+	}
+	mc_buf_free(&g);
+	if (role)
+		mc_buf_puts(tag, role);
+	else
+		mc_buf_printf(tag, "%s-%d", kind, number);
+	mc_buf_putc(tag, '\0');
+}
+
 /* A content control's title (w:alias: what Word shows on the control
- * and screen readers announce), tag ("answer-3", for scripts reading the
- * answers back) and id. */
+ * and screen readers announce: the prompt, cut at a word), tag
+ * (field_tag, for `mentorconv collect` and other scripts reading the
+ * answers back) and id.  n is the field's node (NULL: a task-list box). */
 static void sdt_names(dx *d, const char *tag, const char *label,
-                      int number)
+                      int number, const mc_node *n)
 {
 	mc_xml *x = &d->x;
 	char fallback[48];
-	const char *a = field_title(tag, label, number, fallback,
-	                            sizeof fallback);
+	const char *role = n && n->type == MC_BLANK
+	                   ? mc_blank_role(n, d->theme->worksheet.name_label,
+	                                   d->theme->worksheet.date_label)
+	                   : NULL;
+	const char *a = role ? (!strcmp(role, "name")
+	                                ? d->theme->worksheet.name_label
+	                                : d->theme->worksheet.date_label)
+	                     : field_title(tag, label, number, fallback,
+	                                   sizeof fallback);
 	mc_buf alias = MC_BUF_INIT;
-	mc_buf_put(&alias, a, utf8_cut(a, 64));
+	cut_at_word(&alias, a, SDT_NAME_MAX);
+	mc_buf_putc(&alias, '\0');
 	mc_xml_empty(x, "w:alias", "w:val", alias.data, NULL);
 	mc_buf_free(&alias);
-	mc_xml_open(x, "w:tag");
-	mc_xml_attrf(x, "w:val", "%s-%d", tag, number);
-	mc_xml_close(x);
+	mc_buf t = MC_BUF_INIT;
+	field_tag(d, n, tag, number, &t);
+	mc_xml_empty(x, "w:tag", "w:val", t.data, NULL);
+	mc_buf_free(&t);
 	mc_xml_open(x, "w:id");
 	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
 	mc_xml_close(x);
@@ -766,7 +836,10 @@ static void ff_names(dx *d, const char *prefix, const char *tag,
 {
 	mc_xml *x = &d->x;
 	mc_xml_open(x, "w:name");
-	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
+	if (number < 0) /* the worksheet's Name and Date: no number */
+		mc_xml_attr(x, "w:val", prefix);
+	else
+		mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
 	mc_xml_close(x);
 	mc_xml_empty(x, "w:enabled", NULL);
 	dx_val(x, "w:calcOnExit", "0");
@@ -792,7 +865,7 @@ static void placeholder_run(dx *d, const char *text)
 }
 
 static void checkbox_sdt(dx *d, const char *tag, bool checked,
-                         const char *label, int number)
+                         const char *label, int number, const mc_node *n)
 {
 	mc_xml *x = &d->x;
 	if (d->opts.legacy_fields) {
@@ -820,7 +893,7 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 	} else {
 		mc_xml_open(x, "w:sdt");
 		mc_xml_open(x, "w:sdtPr");
-		sdt_names(d, tag, label, number);
+		sdt_names(d, tag, label, number, n);
 		mc_xml_open(x, "w14:checkbox");
 		mc_xml_empty(x, "w14:checked",
 			     "w14:val", checked ? "1" : "0",
@@ -895,7 +968,16 @@ static void formtext(dx *d, const char *prefix, const char *tag, int number,
 static void blank(dx *d, const mc_node *n)
 {
 	if (d->opts.legacy_fields) {
-		formtext(d, "Blank", "blank", ++d->nblanks, "");
+		const char *role = mc_blank_role(n, d->theme->worksheet.name_label,
+		                                 d->theme->worksheet.date_label);
+		++d->nblanks;
+		if (role)
+			formtext(d, !strcmp(role, "name") ? "Name" : "Date", "blank",
+			         -1, !strcmp(role, "name")
+			                 ? d->theme->worksheet.name_label
+			                 : d->theme->worksheet.date_label);
+		else
+			formtext(d, "Blank", "blank", d->nblanks, "");
 		return;
 	}
 	mc_xml *x = &d->x;
@@ -909,7 +991,7 @@ static void blank(dx *d, const mc_node *n)
 	under[w] = '\0';
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
-	sdt_names(d, "blank", NULL, ++d->nblanks);
+	sdt_names(d, "blank", NULL, ++d->nblanks, n);
 	mc_xml_empty(x, "w:showingPlcHdr", NULL);
 	mc_xml_empty(x, "w:text", NULL);
 	mc_xml_close(x);
@@ -1152,7 +1234,7 @@ static void p_open(dx *d, ctx *c, const para *p)
 	c->item_pending = false;
 	if (item && c->item_task != MC_TASK_NONE)
 		checkbox_sdt(d, "task", c->item_task == MC_TASK_DONE,
-		             c->item_label, ++d->ntasks);
+		             c->item_label, ++d->ntasks, NULL);
 }
 
 static void p_close(dx *d)
@@ -1194,7 +1276,7 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 		p_open(d, c, &p);
 		checkbox_sdt(d, "answer", n->as.answer.checked,
 		             n->as.answer.label,
-		             n->as.answer.number);
+		             n->as.answer.number, n);
 		p_close(d);
 		return;
 	}
@@ -1216,7 +1298,7 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 	}
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
-	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number);
+	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number, n);
 	mc_xml_empty(x, "w:showingPlcHdr", NULL);
 	mc_xml_open(x, "w:text");
 	if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
