@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# group_collect.sh BINARY SHARED TMPDIR SANITIZED - `mentorconv collect`
+# reads filled worksheets back.
+#
+# The seed page's worksheet pack is written as PDF, DOCX (content
+# controls) and DOCX --fields=legacy; each is filled as a learner's
+# software would: the PDF with pypdf, the DOCX by editing its XML (the
+# placeholder run replaced, w:showingPlcHdr dropped; a legacy field's
+# result runs replaced), with answers in English, Russian and Arabic, one
+# of them on two lines.  Then collect, as CSV and as JSON (parsed with
+# Python's csv and json), must give back every answer exactly, with its
+# worksheet and prompt, the learner's name where the sheet has a Name
+# field, and empty answers (never the placeholder) for the fields left
+# blank.  A file that is not a worksheet, a truncated PDF, a PDF whose
+# field tree loops and a DOCX whose document.xml inflates past the limit
+# are each an error while the other files are still collected (exit 1),
+# with no crash.  LibreOffice renders the unfilled DOCX without the
+# placeholder and the filled one with its answers.
+set -u
+BIN=$1 SHARED=$2 T=$3
+TMO=${MC_TEST_TIMEOUT:-120}
+
+. tests/lib_group.sh
+
+SEED=$SHARED/seed/what-is-mentoring.md
+PY=$(py_with pypdf)
+if [ -z "$PY" ]; then
+	skip "collect: filled worksheets back (pypdf not installed: python3-pypdf)"
+	exit 0
+fi
+if [ ! -f "$SEED" ]; then
+	skip "collect: filled worksheets back (no seed page in SHARED)"
+	exit 0
+fi
+
+EN='When I was 12, my teacher "Mr. Smith" helped me'
+RU='Привет, мир: наставник помог мне'
+AR='مرحبا بالعالم، تعلمت الكثير'
+EN2='First line
+second line'
+NAME='Анна Ли'
+
+made=1
+for v in pdf docx legacy; do
+	case $v in
+	pdf) args=(-o "$T/ws.pdf") ;;
+	docx) args=(-o "$T/ws.docx") ;;
+	legacy) args=(-o "$T/ws-legacy.docx" --fields=legacy) ;;
+	esac
+	timeout "$TMO" "$BIN" "$SEED" --worksheets "${args[@]}" </dev/null >/dev/null 2>"$T/err.$v" || made=0
+done
+if [ $made -eq 1 ]; then
+	pass "collect: the seed's pack as PDF, DOCX and legacy DOCX"
+else
+	fail "collect: the seed's pack as PDF, DOCX and legacy DOCX" "$(cat "$T"/err.* | head -n 8)"
+	exit 0
+fi
+
+# ---- fill them ----------------------------------------------------------------
+why=$("$PY" tests/check_fields.py fill "$T/ws.pdf" "$T/filled.pdf" \
+	"answer-1=$EN" "answer-2=$RU" "answer-3=$AR" "answer-4=$EN2" 2>&1) || true
+[ -s "$T/filled.pdf" ] && pass "collect: pypdf fills the PDF's fields" ||
+	fail "collect: pypdf fills the PDF's fields" "$why"
+
+why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" "$PY" - "$T/ws.docx" "$T/filled.docx" "$T/ws-legacy.docx" "$T/filled-legacy.docx" <<'EOF' 2>&1
+import os, re, sys, zipfile
+from xml.sax.saxutils import escape
+ans = {"answer-1": os.environ["EN"], "answer-2": os.environ["RU"],
+       "answer-3": os.environ["AR"], "answer-4": os.environ["EN2"],
+       "name": os.environ["NAME"]}
+
+def runs(text):
+    # one paragraph a line: the answer's first paragraph keeps its pPr
+    return text.split("\n")
+
+def fill_sdt(m):
+    sdt = m.group(0)
+    tag = re.search(r'<w:tag w:val="([^"]*)"', sdt)
+    leaf = tag.group(1).rsplit("/", 1)[-1] if tag else ""
+    if leaf not in ans:
+        return sdt
+    lines = runs(ans[leaf])
+    sdt = sdt.replace("<w:showingPlcHdr/>", "")
+    sdt = re.sub(r'<w:rStyle w:val="PlaceholderText"/>', "", sdt)
+    first = [True]
+    def one(t):
+        return '<w:t xml:space="preserve">%s</w:t>' % escape(t)
+    # replace the placeholder's text; extra lines as new paragraphs
+    m2 = re.search(r"<w:t[^>]*>[^<]*</w:t>", sdt)
+    if "<w:p>" in sdt or "<w:p " in sdt:
+        extra = "".join('<w:p><w:r>%s</w:r></w:p>' % one(l) for l in lines[1:])
+        sdt = sdt[:m2.start()] + one(lines[0]) + sdt[m2.end():]
+        sdt = sdt.replace("</w:sdtContent>", extra + "</w:sdtContent>")
+    else:
+        sdt = sdt[:m2.start()] + one(" ".join(lines)) + sdt[m2.end():]
+    return sdt
+
+def rewrite(src, dst, fn):
+    zin = zipfile.ZipFile(src)
+    zout = zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED)
+    for i in zin.infolist():
+        data = zin.read(i.filename)
+        if i.filename == "word/document.xml":
+            data = fn(data.decode("utf-8")).encode("utf-8")
+        zout.writestr(i, data)
+    zout.close()
+
+rewrite(sys.argv[1], sys.argv[2],
+        lambda s: re.sub(r"<w:sdt>(?:(?!<w:sdt>).)*?</w:sdt>", fill_sdt, s, flags=re.S))
+
+def fill_legacy(s):
+    # each FORMTEXT's result (between separate and end) by its w:name
+    out, pos = [], 0
+    for m in re.finditer(r'<w:name w:val="([^"]*)"/>', s):
+        name = m.group(1)
+        key = {"Name": "name"}.get(name, re.sub(r"^Answer(\d+)$", r"answer-\1", name))
+        if key not in ans:
+            continue
+        sep = s.find('w:fldCharType="separate"', m.end())
+        t0 = s.find("<w:t", sep)
+        t0 = s.find(">", t0) + 1
+        t1 = s.find("</w:t>", t0)
+        out.append(s[pos:t0]); out.append(escape(ans[key].replace("\n", " ")))
+        pos = t1
+    out.append(s[pos:])
+    return "".join(out)
+
+rewrite(sys.argv[3], sys.argv[4], fill_legacy)
+EOF
+)
+[ -s "$T/filled.docx" ] && [ -s "$T/filled-legacy.docx" ] &&
+	pass "collect: the DOCX filled by editing its XML" ||
+	fail "collect: the DOCX filled by editing its XML" "$why"
+
+# ---- collect them, with files that are not worksheets among them -------------
+printf 'just some text\n' >"$T/notes.txt"
+head -c 3000 "$T/ws.pdf" >"$T/truncated.pdf"
+"$PY" - "$T/loop.pdf" "$T/bomb.docx" <<'EOF'
+import sys, zipfile
+# a form whose field is its own kid
+objs = [b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [3 0 R] >> >>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+        b"<< /T (loop) /Kids [3 0 R 4 0 R] >>",
+        b"<< /T (inner) /Parent 3 0 R /Kids [3 0 R] /FT /Tx /V (x) >>"]
+out = bytearray(b"%PDF-1.7\n")
+offs = []
+for i, o in enumerate(objs):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+x = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+for o in offs:
+    out += b"%010d 00000 n \n" % o
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(sys.argv[1], "wb").write(out)
+# document.xml inflating to 300 MiB
+z = zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)
+with z.open("word/document.xml", "w", force_zip64=True) as f:
+    f.write(b'<?xml version="1.0"?><w:document xmlns:w="x"><w:body>')
+    chunk = b" " * (1 << 20)
+    for _ in range(300):
+        f.write(chunk)
+    f.write(b"</w:body></w:document>")
+z.close()
+EOF
+
+files=("$T/filled.pdf" "$T/notes.txt" "$T/filled.docx" "$T/truncated.pdf" "$T/filled-legacy.docx" "$T/loop.pdf" "$T/bomb.docx" "$T/ws.docx")
+for fmt in csv json; do
+	timeout "$TMO" "$BIN" collect --format $fmt -o "$T/out.$fmt" "${files[@]}" </dev/null >/dev/null 2>"$T/cerr.$fmt"
+	echo $? >"$T/rc.$fmt"
+done
+rc=$(cat "$T/rc.csv")
+if [ "$rc" = 1 ] && ! grep -qE 'Sanitizer|runtime error:|LeakSanitizer' "$T/cerr.csv" "$T/cerr.json" &&
+	[ "$(grep -c ': error: ' "$T/cerr.csv")" = 4 ]; then
+	pass "collect: four bad files are each an error, exit 1"
+else
+	fail "collect: four bad files are each an error, exit 1" "exit $rc" "$(head -n 12 "$T/cerr.csv")"
+fi
+for f in notes.txt truncated.pdf loop.pdf bomb.docx; do
+	if grep -q "^$T/$f: error: " "$T/cerr.csv"; then
+		pass "collect: $f is reported as FILE: error: ($(grep "^$T/$f: error: " "$T/cerr.csv" | head -n 1 | cut -c1-100 | sed "s|^$T/||"))"
+	else
+		fail "collect: $f is reported as FILE: error:" "$(cat "$T/cerr.csv")"
+	fi
+done
+
+for fmt in csv json; do
+	why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" T="$T" "$PY" - "$T/out.$fmt" $fmt <<'EOF' 2>&1
+import csv, io, json, os, sys
+path, fmt = sys.argv[1], sys.argv[2]
+raw = open(path, "rb").read().decode("utf-8")
+if fmt == "csv":
+    rows = list(csv.DictReader(io.StringIO(raw, newline="")))
+else:
+    rows = json.loads(raw)
+T = os.environ["T"]
+prompts = ["When I was a mentee…", "I learned…",
+           "One thing that could have improved my experiences as a mentee was…",
+           "When I was a mentor…", "I learned…", "My mentee learned…",
+           "One thing that could have improved my experiences as a mentor was…"]
+want = {0: os.environ["EN"], 1: os.environ["RU"], 2: os.environ["AR"], 3: os.environ["EN2"]}
+bad = []
+for f in ["filled.pdf", "filled.docx", "filled-legacy.docx", "ws.docx"]:
+    mine = [r for r in rows if r["file"] == T + "/" + f]
+    if len(mine) != 7:
+        bad.append("%s: %d rows, not 7" % (f, len(mine)))
+        continue
+    for i, r in enumerate(mine):
+        exp = "" if f == "ws.docx" else want.get(i, "")
+        if f == "filled-legacy.docx":
+            exp = exp.replace("\n", " ")
+        if r["answer"] != exp:
+            bad.append("%s row %d: answer %r, not %r" % (f, i + 1, r["answer"], exp))
+        if r["prompt"] != prompts[i]:
+            bad.append("%s row %d: prompt %r" % (f, i + 1, r["prompt"]))
+        if r["worksheet"] != "Worksheet #2: Your Experiences":
+            bad.append("%s row %d: worksheet %r" % (f, i + 1, r["worksheet"]))
+        if f in ("filled.docx", "filled-legacy.docx") and r["name"] != os.environ["NAME"]:
+            bad.append("%s row %d: name %r" % (f, i + 1, r["name"]))
+        if "Type your answer" in r["answer"]:
+            bad.append("%s row %d: the placeholder as an answer" % (f, i + 1))
+if fmt == "csv" and list(csv.reader(io.StringIO(raw, newline="")))[0] != \
+        ["file", "name", "date", "worksheet", "prompt", "answer"]:
+    bad.append("no header row")
+print("\n".join(bad[:12]))
+EOF
+)
+	[ -z "$why" ] && pass "collect: $fmt gives back every answer (English, Russian, Arabic, two lines), worksheet, prompt, name; blank fields empty" ||
+		fail "collect: $fmt gives back every answer, worksheet, prompt, name" "$why"
+done
+
+# ---- LibreOffice: the placeholder is not printed, the answer is --------------
+if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+	mkdir -p "$T/lo"
+	timeout 180 soffice --headless "-env:UserInstallation=file://$T/lo/profile" \
+		--convert-to pdf --outdir "$T/lo" "$T/ws.docx" "$T/filled.docx" >/dev/null 2>&1
+	if [ -s "$T/lo/ws.pdf" ] && [ -s "$T/lo/filled.pdf" ]; then
+		pdftotext "$T/lo/ws.pdf" "$T/lo/ws.txt"
+		pdftotext "$T/lo/filled.pdf" "$T/lo/filled.txt"
+		if grep -q "Type your answer here" "$T/lo/ws.txt"; then
+			fail "collect: LibreOffice does not print the DOCX placeholder" \
+				"$(grep -c "Type your answer here" "$T/lo/ws.txt") placeholders printed"
+		else
+			pass "collect: LibreOffice does not print the DOCX placeholder"
+		fi
+		if grep -qF "mentor" "$T/lo/filled.txt" && grep -qF "Mr. Smith" "$T/lo/filled.txt"; then
+			pass "collect: LibreOffice prints the filled DOCX's answers"
+		else
+			fail "collect: LibreOffice prints the filled DOCX's answers" "$(head -n 20 "$T/lo/filled.txt")"
+		fi
+	else
+		fail "collect: LibreOffice renders the DOCX" "no PDF"
+	fi
+else
+	skip "collect: LibreOffice renders (soffice or pdftotext not installed)"
+fi
