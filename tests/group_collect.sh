@@ -81,6 +81,10 @@ def fill_sdt(m):
         return sdt
     lines = runs(ans[leaf])
     sdt = sdt.replace("<w:showingPlcHdr/>", "")
+    # the hint is wrapped for Word 2013+ only (mc:Choice Requires="w15"):
+    # a filler puts the answer in its place
+    sdt = re.sub(r"<mc:AlternateContent><mc:Choice[^>]*>(.*?)</mc:Choice>"
+                 r"<mc:Fallback/></mc:AlternateContent>", r"\1", sdt, flags=re.S)
     sdt = re.sub(r'<w:rStyle w:val="PlaceholderText"/>', "", sdt)
     first = [True]
     def one(t):

@@ -67,6 +67,8 @@ typedef struct para {
 	int outline;       /* 1..6: a heading of that level (w:outlineLvl)
 	                      where its style does not say so; 0: the
 	                      style's */
+	int rule;          /* > 0: an answer's writing line, a bottom border
+	                      this many points below the text (answer()) */
 } para;
 
 typedef struct ctx {
@@ -864,6 +866,29 @@ static void placeholder_run(dx *d, const char *text)
 	run(d, text, &r);
 }
 
+/* An answer control's hint ("Type your answer here"), shown while
+ * w:showingPlcHdr says the control holds no answer.  Word shows it in the
+ * PlaceholderText style and drops it at the first keystroke; LibreOffice
+ * (7.4) instead imports a plain-text control as an input field whose
+ * content is whatever the control holds, so it would print the hint on
+ * every answer and keep it as the answer.  The hint is therefore the
+ * Choice of a markup-compatibility block that requires the Word 2013
+ * namespace (w15), which Word 2013 and later take; a consumer that does
+ * not know w15, LibreOffice among them, takes the empty Fallback and sees
+ * an empty field.  (Word 2010 shows an empty control titled with the
+ * prompt.) */
+static void answer_hint(dx *d, const char *text)
+{
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "mc:AlternateContent");
+	mc_xml_open(x, "mc:Choice");
+	mc_xml_attr(x, "Requires", "w15");
+	placeholder_run(d, text);
+	mc_xml_close(x);
+	mc_xml_empty(x, "mc:Fallback", NULL);
+	mc_xml_close(x);
+}
+
 static void checkbox_sdt(dx *d, const char *tag, bool checked,
                          const char *label, int number, const mc_node *n)
 {
@@ -1193,9 +1218,14 @@ static void p_open(dx *d, ctx *c, const para *p)
 	bool bar = box && ind_left < 0 && strcmp(style, "Answer") != 0 &&
 	           strcmp(style, "ListParagraph") != 0 &&
 	           strcmp(style, "Prompt") != 0;
-	if (bar) {
+	if (bar || p->rule > 0) {
 		mc_xml_open(x, "w:pBdr");
-		dx_border(x, "w:left", "single", 24, 8, d->callout->rule);
+		if (bar)
+			dx_border(x, "w:left", "single", 24, 8,
+			          d->callout->rule);
+		if (p->rule > 0)
+			dx_border(x, "w:bottom", "single", 6, p->rule,
+			          d->theme->answer.rule);
 		mc_xml_close(x);
 	}
 	if (box)
@@ -1280,38 +1310,58 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 		p_close(d);
 		return;
 	}
-	int lines = n->as.answer.kind == MC_ANSWER_LINES ? n->as.answer.lines
-	                                                 : 1;
+	int lines = n->as.answer.kind == MC_ANSWER_LINES
+	            ? (n->as.answer.lines > 0 ? n->as.answer.lines
+	                                      : t->answer.lines)
+	            : 1;
 	if (lines < 1)
 		lines = 1;
 	if (lines > 40)
 		lines = 40;
-	long gap = dx_twips(t->answer.line_spacing);
-	/* the room to write by hand is above the answer's rule */
-	para p = {"Answer", false, ind, -1, NULL, (lines - 1) * gap};
+	/* The answer's writing lines, as many as the source (or the theme's
+	 * answer.lines) gives: the field's own paragraph, then an empty ruled
+	 * paragraph for each further line, all `answer.line_spacing` apart.
+	 * Typed text starts on the first line and pushes the empty ones down.
+	 * Neighbouring paragraphs with identical borders are drawn as one box
+	 * (one bottom rule) by Word and LibreOffice: the rules' distance from
+	 * the text alternates between 1 and 2 points, and the indent by one
+	 * twip (LibreOffice compares only indents), so that each line keeps
+	 * its own. */
+	para p = {"Answer", lines > 1, ind, lines > 1 ? 0 : -1, NULL, 0};
+	p.rule = 1;
 	if (d->opts.legacy_fields) {
 		p_open(d, c, &p);
 		formtext(d, "Answer", "answer", n->as.answer.number,
 		         n->as.answer.label);
 		p_close(d);
-		return;
+	} else {
+		mc_xml_open(x, "w:sdt");
+		mc_xml_open(x, "w:sdtPr");
+		sdt_names(d, "answer", n->as.answer.label, n->as.answer.number,
+		          n);
+		mc_xml_empty(x, "w:showingPlcHdr", NULL);
+		mc_xml_open(x, "w:text");
+		if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
+			mc_xml_attr(x, "w:multiLine", "1");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:sdtContent");
+		p_open(d, c, &p);
+		answer_hint(d, *t->answer.placeholder ? t->answer.placeholder
+		                                      : " ");
+		p_close(d);
+		mc_xml_close(x);
+		mc_xml_close(x);
 	}
-	mc_xml_open(x, "w:sdt");
-	mc_xml_open(x, "w:sdtPr");
-	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number, n);
-	mc_xml_empty(x, "w:showingPlcHdr", NULL);
-	mc_xml_open(x, "w:text");
-	if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
-		mc_xml_attr(x, "w:multiLine", "1");
-	mc_xml_close(x);
-	mc_xml_close(x);
-	mc_xml_open(x, "w:sdtContent");
-	p_open(d, c, &p);
-	placeholder_run(d, *t->answer.placeholder ? t->answer.placeholder
-	                                          : " ");
-	p_close(d);
-	mc_xml_close(x);
-	mc_xml_close(x);
+	/* the Answer style's indent is 720 twips */
+	long base = ind >= 0 ? ind : 720;
+	for (int k = 2; k <= lines; k++) {
+		para e = {"Answer", k < lines, base + (k % 2 ? 0 : 1),
+		          k < lines ? 0 : -1, NULL, 0};
+		e.rule = k % 2 ? 1 : 2;
+		p_open(d, c, &e);
+		p_close(d);
+	}
 }
 
 /* Table layout, row by row, keeping only one carry per column for cells
@@ -2204,6 +2254,8 @@ int dx_body(dx *d)
 	mc_xml_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
 	mc_xml_attr(x, "xmlns:w", W_NS);
 	mc_xml_attr(x, "xmlns:w14", "http://schemas.microsoft.com/office/word/2010/wordml");
+	/* only named by answer_hint's mc:Choice Requires */
+	mc_xml_attr(x, "xmlns:w15", "http://schemas.microsoft.com/office/word/2012/wordml");
 	mc_xml_attr(x, "mc:Ignorable", "w14 wpc");
 	mc_xml_open(x, "w:body");
 

@@ -28,7 +28,9 @@
  * name reads "worksheet-2-your-experiences.answer-3" and its worksheet
  * and prompt are both recoverable.  Two titles with the same slug get
  * "-2", "-3"... on the second and later.  Fields outside any worksheet
- * (task-list boxes of a page) stay at the top level.
+ * (task-list boxes of a page) stay at the top level.  A worksheet's
+ * Name and Date blanks are text fields too, kids "name" and "date" of
+ * their worksheet's parent.
  *
  * All of it is kept in this one file so that a libharu with a form API
  * can replace it.
@@ -254,7 +256,10 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	if (op->group && !g)
 		return NULL;
 	char name[48];
-	snprintf(name, sizeof name, "%s-%d", prefix, op->ref);
+	if (op->ref < 0) /* a worksheet's Name or Date (layout.c) */
+		snprintf(name, sizeof name, "%s", op->ref == -1 ? "name" : "date");
+	else
+		snprintf(name, sizeof name, "%s-%d", prefix, op->ref);
 	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
 	HPDF_Dict_AddName(w, "Type", "Annot");
 	HPDF_Dict_AddName(w, "Subtype", "Widget");

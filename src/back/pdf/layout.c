@@ -142,7 +142,19 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 			pdf_style bs = *cur;
 			bs.underline = true;
 			bs.color = c->th->colors.text;
-			pdf_para_gap(p, &bs, w);
+			/* a worksheet's Name and Date blanks are form fields */
+			const char *role = c->fields
+			        ? mc_blank_role(n, c->th->worksheet.name_label,
+			                        c->th->worksheet.date_label)
+			        : NULL;
+			if (role)
+				pdf_para_field_gap(p, &bs, w, *role == 'n' ? -1 : -2,
+				                   *role == 'n'
+				                           ? c->th->worksheet.name_label
+				                           : c->th->worksheet.date_label,
+				                   pdf_field_group(c, n));
+			else
+				pdf_para_gap(p, &bs, w);
 			break;
 		}
 		case MC_FOOTNOTE_REF: {

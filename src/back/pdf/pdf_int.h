@@ -157,7 +157,8 @@ typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
 	int16_t font;    /* OP_TEXT */
-	int ref;         /* image, link, outline level, field number;
+	int ref;         /* image, link, outline level, field number
+	                    (OP_FIELD: -1 the worksheet's Name, -2 its Date);
 	                    OP_TEXT: its language (pdf_lang_id), 0: the
 	                    document's */
 	float size;
@@ -558,6 +559,10 @@ void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s,
                    size_t n);
 /* A fixed-width gap (an inline blank), underlined when st->underline. */
 void pdf_para_gap(pdf_para *p, const pdf_style *st, double w);
+/* A gap that is also a form field: a worksheet's Name (role -1) or Date
+ * (role -2) blank, with its tooltip and worksheet (pdf_field_group). */
+void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
+                        int role, const char *label, const char *group);
 void pdf_para_newline(pdf_para *p);
 bool pdf_para_empty(const pdf_para *p);
 
