@@ -10,8 +10,8 @@
 # of them on two lines.  Then collect, as CSV and as JSON (parsed with
 # Python's csv and json), must give back every answer exactly, with its
 # worksheet and prompt, the learner's name where the sheet has a Name
-# field, and empty answers (never the placeholder) for the fields left
-# blank.  A file that is not a worksheet, a truncated PDF, a PDF whose
+# and date from the sheet's Name and Date fields, and empty answers
+# (never the placeholder) for the fields left blank.  A file that is not a worksheet, a truncated PDF, a PDF whose
 # field tree loops and a DOCX whose document.xml inflates past the limit
 # are each an error while the other files are still collected (exit 1),
 # with no crash.  LibreOffice renders the unfilled DOCX without the
@@ -39,6 +39,7 @@ AR='مرحبا بالعالم، تعلمت الكثير'
 EN2='First line
 second line'
 NAME='Анна Ли'
+DATE='3 May 2026'
 
 made=1
 for v in pdf docx legacy; do
@@ -58,16 +59,16 @@ fi
 
 # ---- fill them ----------------------------------------------------------------
 why=$("$PY" tests/check_fields.py fill "$T/ws.pdf" "$T/filled.pdf" \
-	"answer-1=$EN" "answer-2=$RU" "answer-3=$AR" "answer-4=$EN2" 2>&1) || true
+	"name=$NAME" "date=$DATE" "answer-1=$EN" "answer-2=$RU" "answer-3=$AR" "answer-4=$EN2" 2>&1) || true
 [ -s "$T/filled.pdf" ] && pass "collect: pypdf fills the PDF's fields" ||
 	fail "collect: pypdf fills the PDF's fields" "$why"
 
-why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" "$PY" - "$T/ws.docx" "$T/filled.docx" "$T/ws-legacy.docx" "$T/filled-legacy.docx" <<'EOF' 2>&1
+why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" DATE="$DATE" "$PY" - "$T/ws.docx" "$T/filled.docx" "$T/ws-legacy.docx" "$T/filled-legacy.docx" <<'EOF' 2>&1
 import os, re, sys, zipfile
 from xml.sax.saxutils import escape
 ans = {"answer-1": os.environ["EN"], "answer-2": os.environ["RU"],
        "answer-3": os.environ["AR"], "answer-4": os.environ["EN2"],
-       "name": os.environ["NAME"]}
+       "name": os.environ["NAME"], "date": os.environ["DATE"]}
 
 def runs(text):
     # one paragraph a line: the answer's first paragraph keeps its pPr
@@ -117,7 +118,7 @@ def fill_legacy(s):
     out, pos = [], 0
     for m in re.finditer(r'<w:name w:val="([^"]*)"/>', s):
         name = m.group(1)
-        key = {"Name": "name"}.get(name, re.sub(r"^Answer(\d+)$", r"answer-\1", name))
+        key = {"Name": "name", "Date": "date"}.get(name, re.sub(r"^Answer(\d+)$", r"answer-\1", name))
         if key not in ans:
             continue
         sep = s.find('w:fldCharType="separate"', m.end())
@@ -168,19 +169,45 @@ with z.open("word/document.xml", "w", force_zip64=True) as f:
 z.close()
 EOF
 
-files=("$T/filled.pdf" "$T/notes.txt" "$T/filled.docx" "$T/truncated.pdf" "$T/filled-legacy.docx" "$T/loop.pdf" "$T/bomb.docx" "$T/ws.docx")
+# an answer only in the appearance stream, as some server-side fillers do
+"$PY" - "$T/ws.pdf" "$T/ap.pdf" <<'EOF'
+import sys
+from pypdf import PdfReader, PdfWriter
+w = PdfWriter()
+w.clone_reader_document_root(PdfReader(sys.argv[1]))
+for page in w.pages:
+    for a in page.get("/Annots") or []:
+        a = a.get_object()
+        if a.get("/T") == "answer-5":
+            a["/AP"]["/N"].get_object().set_data(
+                b"/Tx BMC q BT /MCF 10 Tf 2 20 Td (Seen only in the appearance) Tj"
+                b" T* (and a \\(second\\) line) Tj ET Q EMC")
+            if "/V" in a:
+                del a["/V"]
+w.write(sys.argv[2])
+EOF
+enc=0
+if command -v qpdf >/dev/null 2>&1 &&
+	qpdf --encrypt learner owner 256 -- "$T/filled.pdf" "$T/encrypted.pdf" 2>/dev/null; then
+	enc=1
+fi
+
+files=("$T/filled.pdf" "$T/notes.txt" "$T/filled.docx" "$T/truncated.pdf" "$T/filled-legacy.docx" "$T/loop.pdf" "$T/bomb.docx" "$T/ws.docx" "$T/ap.pdf")
+[ $enc -eq 1 ] && files+=("$T/encrypted.pdf")
 for fmt in csv json; do
 	timeout "$TMO" "$BIN" collect --format $fmt -o "$T/out.$fmt" "${files[@]}" </dev/null >/dev/null 2>"$T/cerr.$fmt"
 	echo $? >"$T/rc.$fmt"
 done
 rc=$(cat "$T/rc.csv")
 if [ "$rc" = 1 ] && ! grep -qE 'Sanitizer|runtime error:|LeakSanitizer' "$T/cerr.csv" "$T/cerr.json" &&
-	[ "$(grep -c ': error: ' "$T/cerr.csv")" = 4 ]; then
-	pass "collect: four bad files are each an error, exit 1"
+	[ "$(grep -c ': error: ' "$T/cerr.csv")" = $((4 + enc)) ]; then
+	pass "collect: $((4 + enc)) bad files are each an error, exit 1"
 else
-	fail "collect: four bad files are each an error, exit 1" "exit $rc" "$(head -n 12 "$T/cerr.csv")"
+	fail "collect: $((4 + enc)) bad files are each an error, exit 1" "exit $rc" "$(head -n 12 "$T/cerr.csv")"
 fi
-for f in notes.txt truncated.pdf loop.pdf bomb.docx; do
+bad=(notes.txt truncated.pdf loop.pdf bomb.docx)
+[ $enc -eq 1 ] && bad+=(encrypted.pdf)
+for f in "${bad[@]}"; do
 	if grep -q "^$T/$f: error: " "$T/cerr.csv"; then
 		pass "collect: $f is reported as FILE: error: ($(grep "^$T/$f: error: " "$T/cerr.csv" | head -n 1 | cut -c1-100 | sed "s|^$T/||"))"
 	else
@@ -189,7 +216,7 @@ for f in notes.txt truncated.pdf loop.pdf bomb.docx; do
 done
 
 for fmt in csv json; do
-	why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" T="$T" "$PY" - "$T/out.$fmt" $fmt <<'EOF' 2>&1
+	why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" DATE="$DATE" T="$T" "$PY" - "$T/out.$fmt" $fmt <<'EOF' 2>&1
 import csv, io, json, os, sys
 path, fmt = sys.argv[1], sys.argv[2]
 raw = open(path, "rb").read().decode("utf-8")
@@ -219,18 +246,24 @@ for f in ["filled.pdf", "filled.docx", "filled-legacy.docx", "ws.docx"]:
             bad.append("%s row %d: prompt %r" % (f, i + 1, r["prompt"]))
         if r["worksheet"] != "Worksheet #2: Your Experiences":
             bad.append("%s row %d: worksheet %r" % (f, i + 1, r["worksheet"]))
-        if f in ("filled.docx", "filled-legacy.docx") and r["name"] != os.environ["NAME"]:
+        filled = f != "ws.docx"
+        if r["name"] != (os.environ["NAME"] if filled else ""):
             bad.append("%s row %d: name %r" % (f, i + 1, r["name"]))
+        if r["date"] != (os.environ["DATE"] if filled else ""):
+            bad.append("%s row %d: date %r" % (f, i + 1, r["date"]))
         if "Type your answer" in r["answer"]:
             bad.append("%s row %d: the placeholder as an answer" % (f, i + 1))
+ap = [r for r in rows if r["file"] == T + "/ap.pdf"]
+if len(ap) != 7 or ap[4]["answer"] != "Seen only in the appearance\nand a (second) line":
+    bad.append("ap.pdf: the appearance-only answer reads %r" % (ap[4]["answer"] if len(ap) > 4 else None,))
 if fmt == "csv" and list(csv.reader(io.StringIO(raw, newline="")))[0] != \
         ["file", "name", "date", "worksheet", "prompt", "answer"]:
     bad.append("no header row")
 print("\n".join(bad[:12]))
 EOF
 )
-	[ -z "$why" ] && pass "collect: $fmt gives back every answer (English, Russian, Arabic, two lines), worksheet, prompt, name; blank fields empty" ||
-		fail "collect: $fmt gives back every answer, worksheet, prompt, name" "$why"
+	[ -z "$why" ] && pass "collect: $fmt gives back every answer (English, Russian, Arabic, two lines), worksheet, prompt, name and date; blank fields empty" ||
+		fail "collect: $fmt gives back every answer, worksheet, prompt, name and date" "$why"
 done
 
 # ---- LibreOffice: the placeholder is not printed, the answer is --------------
