@@ -38,6 +38,7 @@
 typedef struct sdt {
 	mc_buf alias, tag, text;
 	bool plchdr, checkbox, checked, in_content, nested;
+	bool gallery; /* a w:docPartObj (a table of contents...): no field */
 	bool para_open; /* a paragraph of the content was started */
 } sdt;
 
@@ -162,25 +163,37 @@ static void end_sdt(dstate *s)
 	str0(&x->tag);
 	str0(&x->alias);
 	str0(&x->text);
-	if (x->tag.len && !x->nested) {
+	/* a field: a control with a tag, or (LibreOffice drops tags when it
+	 * saves) with a title */
+	bool field = (x->tag.len || x->alias.len) && !x->gallery;
+	if (field && !x->nested) {
 		const char *tag = x->tag.data;
 		const char *leaf = strrchr(tag, '/');
 		leaf = leaf ? leaf + 1 : tag;
 		const char *role = !strcmp(leaf, "name")   ? "name"
 		                   : !strcmp(leaf, "date") ? "date"
 		                                           : "";
+		if (!x->tag.len)
+			role = !strcasecmp(x->alias.data, "name")   ? "name"
+			       : !strcasecmp(x->alias.data, "date") ? "date"
+			                                           : "";
 		mc_buf g = MC_BUF_INIT;
 		group_of(s, tag, &g);
 		str0(&g);
+		/* only underscores: a blank's placeholder that lost its
+		 * w:showingPlcHdr (LibreOffice drops it when it saves) */
+		bool rule = x->text.len > 0;
+		for (size_t i = 0; i < x->text.len && rule; i++)
+			rule = x->text.data[i] == '_' || x->text.data[i] == ' ';
 		const char *value = x->checkbox ? (x->checked ? "true" : "false")
-		                    : x->plchdr ? ""
-		                                : x->text.data;
+		                    : x->plchdr || rule ? ""
+		                                        : x->text.data;
 		mc_fields_add(s->out, g.data, role,
 		              x->alias.len ? full_prompt(s, x->alias.data) : leaf,
 		              value);
 		mc_buf_free(&g);
 	}
-	if (s->depth && x->tag.len)
+	if (s->depth && field)
 		s->stack[s->depth - 1].nested = true;
 	mc_buf_free(&x->alias);
 	mc_buf_free(&x->tag);
@@ -248,6 +261,8 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
 			mc_buf_puts(&top->tag, v);
 	} else if (top && s->in_pr && is(name, "w:showingPlcHdr")) {
 		top->plchdr = on(attr(atts, "w:val"));
+	} else if (top && s->in_pr && is(name, "w:docPartObj")) {
+		top->gallery = true;
 	} else if (top && s->in_pr && is(name, "w14:checkbox")) {
 		top->checkbox = true;
 	} else if (top && s->in_pr && is(name, "w14:checked")) {
