@@ -166,13 +166,27 @@ EOF
 
 # an answer only in the appearance stream, as some server-side fillers do
 "$PY" - "$T/ws.pdf" "$T/ap.pdf" <<'EOF'
-import sys
+import re, sys
 from pypdf import PdfReader, PdfWriter
+r = PdfReader(sys.argv[1])
+# the field font's glyph codes, read back from its /ToUnicode ranges
+font = r.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]["/MCF"].get_object()
+cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+rng = [tuple(int(x, 16) for x in t) for blk in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S)
+       for t in re.findall(r"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4})>", blk)]
+def code(ch):
+    u = ord(ch)
+    return next("%04X" % (a + u - c) for a, b, c in rng if c <= u <= c + b - a)
+hexs = "".join(code(ch) for ch in "Привет мир")
 w = PdfWriter()
-w.clone_reader_document_root(PdfReader(sys.argv[1]))
+w.clone_reader_document_root(r)
 for page in w.pages:
     for a in page.get("/Annots") or []:
         a = a.get_object()
+        if a.get("/T") == "answer-6":
+            # glyph codes of the Identity-H field font, as a filler draws them
+            a["/AP"]["/N"].get_object().set_data(
+                ("/Tx BMC BT /MCF 10 Tf 2 4 Td <%s> Tj ET EMC" % hexs).encode())
         if a.get("/T") == "answer-5":
             a["/AP"]["/N"].get_object().set_data(
                 b"/Tx BMC q BT /MCF 10 Tf 2 20 Td (Seen only in the appearance) Tj"
@@ -251,6 +265,8 @@ for f in ["filled.pdf", "filled.docx", "filled-legacy.docx", "ws.docx"]:
 ap = [r for r in rows if r["file"] == T + "/ap.pdf"]
 if len(ap) != 7 or ap[4]["answer"] != "Seen only in the appearance\nand a (second) line":
     bad.append("ap.pdf: the appearance-only answer reads %r" % (ap[4]["answer"] if len(ap) > 4 else None,))
+if len(ap) != 7 or ap[5]["answer"] != "Привет мир":
+    bad.append("ap.pdf: the appearance-only answer in glyph codes reads %r" % (ap[5]["answer"] if len(ap) > 5 else None,))
 if fmt == "csv" and list(csv.reader(io.StringIO(raw, newline="")))[0] != \
         ["file", "name", "date", "worksheet", "prompt", "answer"]:
     bad.append("no header row")

@@ -93,40 +93,53 @@ static char *text_of(qpdf_data q, qpdf_oh dict, const char *key)
 
 /* ---- text shown by an appearance stream ---- */
 
-/* A font's /ToUnicode: pairs of code -> UTF-8, from bfchar and bfrange
- * (two-byte or one-byte codes). */
+/* A font's /ToUnicode: code -> UTF-8 pairs from bfchar and bfrange
+ * (two-byte or one-byte codes), sorted by code once read (umap_sort) for
+ * a binary search; at most UMAP_MAX pairs. */
+#define UMAP_MAX (1u << 17)
+
+typedef struct upair {
+	uint32_t code;
+	char text[5];
+} upair;
+
 typedef struct umap {
-	uint32_t *code;
-	char **text;
+	upair *v;
 	size_t n, cap;
 	int bytes; /* code length: 1 or 2 */
 } umap;
 
 static void umap_add(umap *m, uint32_t code, uint32_t cp)
 {
-	if (m->n >= 1u << 20)
+	if (m->n >= UMAP_MAX)
 		return;
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
-		m->code = mc_xrealloc(m->code, m->cap * sizeof *m->code);
-		m->text = mc_xrealloc(m->text, m->cap * sizeof *m->text);
+		m->v = mc_xrealloc(m->v, m->cap * sizeof *m->v);
 	}
-	char u[5] = {0};
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		cp = 0xFFFD;
-	u[mc_utf8_put(cp, u)] = '\0';
-	m->code[m->n] = code;
-	m->text[m->n] = mc_xmalloc(5);
-	memcpy(m->text[m->n], u, 5);
-	m->n++;
+	upair *u = &m->v[m->n++];
+	memset(u->text, 0, sizeof u->text);
+	mc_utf8_put(cp, u->text);
+	u->code = code;
+}
+
+static int upair_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const upair *)a)->code, y = ((const upair *)b)->code;
+	return x < y ? -1 : x > y;
+}
+
+static void umap_sort(umap *m)
+{
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof *m->v, upair_cmp);
 }
 
 static void umap_free(umap *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->text[i]);
-	free(m->code);
-	free(m->text);
+	free(m->v);
 }
 
 /* The next <hex> token at *p (before end): its value and digit count. */
@@ -230,9 +243,16 @@ static void parse_cmap(const char *s, size_t len, umap *m)
 
 static const char *umap_get(const umap *m, uint32_t code)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (m->code[i] == code)
-			return m->text[i];
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->v[mid].code == code)
+			return m->v[mid].text;
+		if (m->v[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -256,8 +276,10 @@ static void load_font_map(qpdf_data q, qpdf_oh res, umap *m)
 		size_t len = 0;
 		if (qpdf_oh_get_stream_data(q, tu, qpdf_dl_generalized, NULL,
 		                            &data, &len) == QPDF_SUCCESS &&
-		    data && len < (8u << 20))
+		    data && len < (8u << 20)) {
 			parse_cmap((const char *)data, len, m);
+			umap_sort(m);
+		}
 		free(data);
 	}
 }
