@@ -738,20 +738,27 @@ static const char *field_title(const char *tag, const char *label,
 	return buf;
 }
 
-/* Word keeps at most 64 characters of a content control's w:alias and
- * w:tag (Word's own limit: the schema's ST_String has none). */
+/* A content control's title (w:alias) and tag (w:tag) are ST_String in
+ * ECMA-376, with no length limit, and MS-OI29500 notes none for them;
+ * Word's Content Control Properties take at most 64 characters for
+ * each, so the writer keeps to that (counted in UTF-16 units, as Word
+ * counts). */
 #define SDT_NAME_MAX 64
 
-/* s cut to at most max characters (not bytes), at a word boundary when
- * it is longer, with "…" after the cut; appended to out. */
+/* s cut to at most max UTF-16 units (not bytes), at a word boundary
+ * when it is longer, with "…" after the cut; appended to out. */
 static void cut_at_word(mc_buf *out, const char *s, size_t max)
 {
-	size_t chars = 0, i = 0, len = strlen(s);
-	while (i < len && chars < max) {
+	size_t units = 0, i = 0, len = strlen(s);
+	while (i < len) {
+		/* a 4-byte sequence is a surrogate pair: two units */
+		size_t u = ((unsigned char)s[i] >= 0xF0) ? 2 : 1;
+		if (units + u > max)
+			break;
+		units += u;
 		i++;
 		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
 			i++;
-		chars++;
 	}
 	if (i >= len) {
 		mc_buf_put(out, s, len);
