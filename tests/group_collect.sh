@@ -333,3 +333,18 @@ EOF
 else
 	skip "collect: LibreOffice renders (soffice or pdftotext not installed)"
 fi
+
+# ---- the command line ---------------------------------------------------------
+cp "$T/filled.pdf" "$T/same.pdf"
+sum0=$(sha256sum <"$T/same.pdf")
+"$BIN" collect -o "$T/same.pdf" "$T/same.pdf" >/dev/null 2>"$T/same.err"; r1=$?
+"$BIN" collect --format xml "$T/filled.pdf" >/dev/null 2>&1; r2=$?
+"$BIN" collect >/dev/null 2>&1; r3=$?
+"$BIN" collect --bogus "$T/filled.pdf" >/dev/null 2>&1; r4=$?
+"$BIN" collect --help >"$T/help.out" 2>&1; r5=$?
+if [ $r1 = 2 ] && [ "$(sha256sum <"$T/same.pdf")" = "$sum0" ] && [ $r2 = 2 ] && [ $r3 = 2 ] &&
+	[ $r4 = 2 ] && [ $r5 = 0 ] && grep -q -- "--format" "$T/help.out"; then
+	pass "collect: usage errors exit 2 (an output that is an input is refused, untouched); --help"
+else
+	fail "collect: the command line" "same-file $r1, format $r2, no input $r3, bad option $r4, help $r5" "$(cat "$T/same.err")"
+fi

@@ -282,6 +282,15 @@ int mc_collect_main(int argc, char **argv, mode_t mask)
 		free(files);
 		return usage(stderr, 2);
 	}
+	/* the table never overwrites a worksheet it reads */
+	for (size_t i = 0; output && i < nfiles; i++) {
+		if (mc_same_file(files[i], output)) {
+			fprintf(stderr, "mentorconv collect: the output %s is "
+			                "also an input\n", output);
+			free(files);
+			return 2;
+		}
+	}
 	bool json = !strcmp(format, "json");
 	mc_buf out = MC_BUF_INIT;
 	if (json) {
