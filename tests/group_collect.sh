@@ -225,7 +225,7 @@ for f in "${bad[@]}"; do
 done
 
 for fmt in csv json; do
-	why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" DATE="$DATE" T="$T" "$PY" - "$T/out.$fmt" $fmt <<'EOF' 2>&1
+	why=$(EN="$EN" RU="$RU" AR="$AR" EN2="$EN2" NAME="$NAME" DATE="$DATE" TDIR="$T" "$PY" - "$T/out.$fmt" $fmt <<'EOF' 2>&1
 import csv, io, json, os, sys
 path, fmt = sys.argv[1], sys.argv[2]
 raw = open(path, "rb").read().decode("utf-8")
@@ -233,7 +233,7 @@ if fmt == "csv":
     rows = list(csv.DictReader(io.StringIO(raw, newline="")))
 else:
     rows = json.loads(raw)
-T = os.environ["T"]
+T = os.environ["TDIR"]
 prompts = ["When I was a mentee…", "I learned…",
            "One thing that could have improved my experiences as a mentee was…",
            "When I was a mentor…", "I learned…", "My mentee learned…",
