@@ -334,6 +334,52 @@ else
 	skip "collect: LibreOffice renders (soffice or pdftotext not installed)"
 fi
 
+# ---- checkboxes: the task list of a page, as true/false ------------------------
+TASKS=fixtures/gfm-task-list.md
+if [ -f "$TASKS" ]; then
+	"$BIN" "$TASKS" -o "$T/tasks.pdf" 2>/dev/null
+	"$BIN" "$TASKS" -o "$T/tasks.docx" 2>/dev/null
+	"$BIN" "$TASKS" --fields=legacy -o "$T/tasks-legacy.docx" 2>/dev/null
+	# ticked on screen: the first box of each
+	"$PY" - "$T/tasks.pdf" "$T/tasks-ticked.pdf" "$T/tasks.docx" "$T/tasks-ticked.docx" <<'EOF'
+import re, sys, zipfile
+from pypdf import PdfReader, PdfWriter
+w = PdfWriter()
+w.clone_reader_document_root(PdfReader(sys.argv[1]))
+for page in w.pages:
+    w.update_page_form_field_values(page, {"task-1": "/Yes"})
+w.write(sys.argv[2])
+zin = zipfile.ZipFile(sys.argv[3])
+zout = zipfile.ZipFile(sys.argv[4], "w", zipfile.ZIP_DEFLATED)
+for i in zin.infolist():
+    data = zin.read(i.filename)
+    if i.filename == "word/document.xml":
+        data = data.replace(b'<w14:checked w14:val="0"/>', b'<w14:checked w14:val="1"/>', 1)
+    zout.writestr(i, data)
+zout.close()
+EOF
+	timeout "$TMO" "$BIN" collect --format json -o "$T/tasks.json" "$T/tasks.pdf" "$T/tasks.docx" \
+		"$T/tasks-legacy.docx" "$T/tasks-ticked.pdf" "$T/tasks-ticked.docx" 2>"$T/tasks.err"
+	why=$("$PY" - "$T/tasks.json" <<'EOF' 2>&1
+import json, sys
+rows = json.load(open(sys.argv[1]))
+want = {"tasks.pdf": ["false", "true", "true"], "tasks.docx": ["false", "true", "true"],
+        "tasks-legacy.docx": ["false", "true", "true"],
+        "tasks-ticked.pdf": ["true", "true", "true"], "tasks-ticked.docx": ["true", "true", "true"]}
+bad = []
+for f, v in want.items():
+    got = [r["answer"] for r in rows if r["file"].endswith("/" + f)]
+    if got != v:
+        bad.append("%s: %r, not %r" % (f, got, v))
+print("; ".join(bad))
+EOF
+)
+	[ -z "$why" ] && pass "collect: checkboxes read as true/false (PDF, DOCX, legacy DOCX; ticked with pypdf and in the XML)" ||
+		fail "collect: checkboxes read as true/false" "$why" "$(head -n 3 "$T/tasks.err")"
+else
+	skip "collect: checkboxes ($TASKS missing)"
+fi
+
 # ---- the command line ---------------------------------------------------------
 cp "$T/filled.pdf" "$T/same.pdf"
 sum0=$(sha256sum <"$T/same.pdf")

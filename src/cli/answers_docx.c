@@ -87,8 +87,8 @@ static const char *attr(const char **atts, const char *name)
 /* Whether an on/off attribute value means on (absent: on). */
 static bool on(const char *v)
 {
-	return !v || !(strcmp(v, "0") && strcmp(v, "false") &&
-	               strcmp(v, "off"));
+	return !v || (strcmp(v, "0") && strcmp(v, "false") &&
+	              strcmp(v, "off"));
 }
 
 static void text_to(dstate *s, const char *t, size_t n)
