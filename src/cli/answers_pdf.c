@@ -483,9 +483,11 @@ static void walk_field(walk *w, qpdf_oh f, const char *group,
 		mc_buf v = MC_BUF_INIT;
 		field_value(w, f, ft, widget, dr, &v);
 		mc_buf_putc(&v, '\0');
+		/* "name", "date" (and "name-2"... after the first) */
 		const char *role = "";
-		if (t && (!strcmp(t, "name") || !strcmp(t, "date")))
-			role = t;
+		if (t && (!strncmp(t, "name", 4) || !strncmp(t, "date", 4)) &&
+		    (!t[4] || t[4] == '-'))
+			role = t[0] == 'n' ? "name" : "date";
 		const char *prompt = tu && *tu ? tu : t ? t : "";
 		mc_fields_add(w->out, group, role, prompt, v.data);
 		mc_buf_free(&v);

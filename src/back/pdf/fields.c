@@ -47,6 +47,7 @@
 typedef struct group {
 	const char *title; /* the op's group string (compared by content) */
 	const char *name;  /* its partial name (/T) */
+	int nrole[2];      /* Name and Date fields so far */
 	HPDF_Dict dict;
 	HPDF_Array kids;
 } group;
@@ -56,6 +57,7 @@ typedef struct form {
 	HPDF_Array fields;
 	HPDF_Dict font; /* the text fields' font, NULL until the first one */
 	group *groups;  /* in the arena; a new array when it grows */
+	int nrole[2];   /* Name and Date fields outside any worksheet */
 	size_t ngroups, capgroups;
 } form;
 
@@ -98,6 +100,7 @@ static form *get_form(pdf_ctx *c)
 	f->font = NULL;
 	f->groups = NULL;
 	f->ngroups = f->capgroups = 0;
+	f->nrole[0] = f->nrole[1] = 0;
 	c->form = f;
 	return f;
 }
@@ -219,6 +222,7 @@ static group *get_group(pdf_ctx *c, form *f, const char *title)
 	group *g = &f->groups[f->ngroups];
 	g->title = title;
 	g->name = mc_arena_strndup(c->arena, slug.data, slug.len);
+	g->nrole[0] = g->nrole[1] = 0;
 	g->dict = new_dict(c);
 	g->kids = HPDF_Array_New(pdf->mmgr);
 	if (!g->dict || !g->kids) {
@@ -256,9 +260,17 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	if (op->group && !g)
 		return NULL;
 	char name[48];
-	if (op->ref < 0) /* a worksheet's Name or Date (layout.c) */
-		snprintf(name, sizeof name, "%s", op->ref == -1 ? "name" : "date");
-	else
+	if (op->ref < 0) {
+		/* a worksheet's Name or Date (layout.c): "name", and
+		 * "name-2"... should a worksheet have more than one */
+		int role = op->ref == -1 ? 0 : 1;
+		int k = ++(g ? g->nrole : f->nrole)[role];
+		if (k == 1)
+			snprintf(name, sizeof name, "%s", role ? "date" : "name");
+		else
+			snprintf(name, sizeof name, "%s-%d", role ? "date" : "name",
+			         k);
+	} else
 		snprintf(name, sizeof name, "%s-%d", prefix, op->ref);
 	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
 	HPDF_Dict_AddName(w, "Type", "Annot");
