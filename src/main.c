@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "back/backend.h"
+#include "cli/answers.h"
 #include "cli/cli.h"
 #include "front/front.h"
 #include "model/model.h"
@@ -61,6 +62,7 @@ static void usage(FILE *f)
 	fputs("Usage: mentorconv [options] INPUT -o OUTPUT\n"
 	      "       mentorconv [options] INPUT -t FORMAT [-o OUTPUT]\n"
 	      "       mentorconv [options] -d OUTDIR -t FORMAT[,...] INPUT...\n"
+	      "       mentorconv collect [-o FILE] [--format csv|json] FILE...\n"
 	      "\n"
 	      "Convert course Markdown into handouts, books and worksheets.\n"
 	      "INPUT is a Markdown page, a module folder (holding _posts/) or\n"
@@ -102,7 +104,8 @@ static void usage(FILE *f)
 	      "      --fields KIND    DOCX answer fields: content-controls\n"
 	      "                       (default; Word 2010+, LibreOffice 7.4+) or\n"
 	      "                       legacy (FORMTEXT/FORMCHECKBOX form fields,\n"
-	      "                       for older word processors)\n"
+	      "                       for older word processors; the document\n"
+	      "                       is protected for forms)\n"
 	      "  -q, --quiet          do not print warnings, nor the progress\n"
 	      "                       and summary lines\n"
 	      "  -v, --verbose        also print notes: the posts left out,\n"
@@ -115,6 +118,10 @@ static void usage(FILE *f)
 	for (const mc_backend *b = mc_backends; b->name; b++)
 		fprintf(f, "  %-6s .%-6s %s%s\n", b->name, b->ext, b->summary,
 		        b->render ? "" : " [not available in this build yet]");
+	fputs("\ncollect reads filled worksheets (PDF form fields, DOCX "
+	      "content controls\nor legacy fields) back into one CSV or JSON "
+	      "table, a row per answer\n(mentorconv collect --help).\n",
+	      f);
 	fputs("\nExit status: 0 success, 1 conversion failed, "
 	      "2 usage error.\n",
 	      f);
@@ -421,6 +428,9 @@ int main(int argc, char **argv)
 	 * no other code ever changes process state */
 	c.umask = umask(022);
 	umask(c.umask);
+	/* `mentorconv collect FILE...`: filled worksheets back to a table */
+	if (argc > 1 && !strcmp(argv[1], "collect"))
+		return mc_collect_main(argc - 1, argv + 1, c.umask);
 	int status = parse_args(argc, argv, &c);
 	if (status >= 0)
 		return status;

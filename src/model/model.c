@@ -596,6 +596,133 @@ const char *mc_node_plain_text(mc_doc *doc, const mc_node *node)
 	return s;
 }
 
+/* ---- worksheet field names ---- */
+
+/* The text of an inline subtree, white space collapsed, into out. */
+static void field_text(const mc_node *node, mc_buf *out)
+{
+	mc_iter it;
+	mc_iter_init(&it, (mc_node *)node);
+	mc_event ev;
+	bool space = false;
+	size_t start = out->len;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev != MC_EVENT_ENTER)
+			continue;
+		const mc_node *n = it.cur;
+		const char *t = NULL;
+		if (n->type == MC_TEXT || n->type == MC_CODE)
+			t = n->as.text.text;
+		else if (n->type == MC_SOFTBREAK || n->type == MC_LINEBREAK)
+			space = true;
+		for (; t && *t; t++) {
+			if (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') {
+				space = true;
+				continue;
+			}
+			if (space && out->len > start)
+				mc_buf_putc(out, ' ');
+			space = false;
+			mc_buf_putc(out, *t);
+		}
+	}
+}
+
+bool mc_field_worksheet(const mc_node *n, mc_buf *out)
+{
+	for (const mc_node *p = n ? n->parent : NULL; p; p = p->parent) {
+		const mc_node *k = p->first;
+		if (p->type == MC_CALLOUT && k && k->type == MC_CALLOUT_TITLE) {
+			size_t at = out->len;
+			field_text(k, out);
+			if (out->len > at)
+				return true;
+		} else if (p->type == MC_SECTION && k &&
+		           k->type == MC_HEADING) {
+			size_t at = out->len;
+			field_text(k, out);
+			if (out->len > at)
+				return true;
+		}
+	}
+	return false;
+}
+
+void mc_field_slug(const char *title, mc_buf *out, size_t max)
+{
+	size_t start = out->len;
+	bool dash = false;
+	for (const unsigned char *s = (const unsigned char *)(title ? title
+	                                                            : "");
+	     *s;) {
+		size_t n = 1;
+		if (*s >= 0x80) {
+			while (s[n] && (s[n] & 0xC0) == 0x80 && n < 4)
+				n++;
+		} else if (!((*s >= 'a' && *s <= 'z') ||
+		             (*s >= 'A' && *s <= 'Z') ||
+		             (*s >= '0' && *s <= '9'))) {
+			dash = true;
+			s++;
+			continue;
+		}
+		/* U+2026 (an ellipsis) and other punctuation of the
+		 * General Punctuation block are separators too */
+		if (n == 3 && s[0] == 0xE2 && s[1] >= 0x80 && s[1] <= 0x81) {
+			dash = true;
+			s += n;
+			continue;
+		}
+		size_t need = n + (dash && out->len > start ? 1 : 0);
+		if (out->len - start + need > max)
+			break;
+		if (dash && out->len > start)
+			mc_buf_putc(out, '-');
+		dash = false;
+		if (n == 1 && *s >= 'A' && *s <= 'Z')
+			mc_buf_putc(out, (char)(*s - 'A' + 'a'));
+		else
+			mc_buf_put(out, (const char *)s, n);
+		s += n;
+	}
+	if (out->len == start)
+		mc_buf_puts(out, "worksheet");
+}
+
+/* Whether text (n bytes) ends with word (case-insensitive ASCII), the
+ * word starting the text or after a non-letter. */
+static bool ends_with_word(const char *text, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	if (!w || w > n || strncasecmp(text + n - w, word, w))
+		return false;
+	if (n == w)
+		return true;
+	unsigned char c = (unsigned char)text[n - w - 1];
+	return !(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+const char *mc_blank_role(const mc_node *n, const char *name_label,
+                          const char *date_label)
+{
+	if (!n || n->type != MC_BLANK || !n->prev || n->prev->type != MC_TEXT ||
+	    !n->prev->as.text.text)
+		return NULL;
+	const char *t = n->prev->as.text.text;
+	size_t len = strlen(t);
+	while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (len && t[len - 1] == ':')
+		len--;
+	while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (name_label && ends_with_word(t, len, name_label))
+		return "name";
+	if (date_label && ends_with_word(t, len, date_label))
+		return "date";
+	return NULL;
+}
+
 /* ---- validation ---- */
 
 static int bad(char *err, size_t errsz, const mc_node *n, const char *fmt,

@@ -456,6 +456,28 @@ const char *mc_dir_name(mc_dir d);                   /* "ltr", "rtl" */
 /* The text of a subtree with markup removed, into the doc's arena. */
 const char *mc_node_plain_text(mc_doc *doc, const mc_node *node);
 
+struct mc_buf;
+
+/* ---- worksheet field names (the writers name fields from these, and
+ * `mentorconv collect` reads the names back) ---- */
+
+/* The title of the worksheet a field node (an MC_ANSWER or MC_BLANK) is
+ * in, as plain text with white space collapsed, appended to out: its
+ * nearest enclosing box's title, else its section's heading; false (out
+ * untouched) when it is in neither. */
+bool mc_field_worksheet(const mc_node *n, struct mc_buf *out);
+/* A field name part made from a title, appended to out: letters and
+ * digits kept (ASCII ones lower-cased, other characters as they are),
+ * every run of anything else as one '-', none at either end, at most
+ * `max` bytes cut at a character boundary; "worksheet" when nothing is
+ * left.  Never holds '.', which separates a PDF field's name parts. */
+void mc_field_slug(const char *title, struct mc_buf *out, size_t max);
+/* "name" or "date" when the blank n is a worksheet's Name or Date line:
+ * the text just before it ends with name_label or date_label (as the
+ * theme gives them, with an optional ':'), else NULL. */
+const char *mc_blank_role(const mc_node *n, const char *name_label,
+                          const char *date_label);
+
 /* Check the whole tree against mc_can_contain() and its links.  Returns 0
  * if valid; otherwise -1 with a message naming the first bad node written
  * into err (size errsz). */

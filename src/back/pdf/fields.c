@@ -8,7 +8,7 @@
  * viewers that do not regenerate appearances still show it.
  *
  *   text fields  /FT /Tx, multi-line (Ff bit 13) when the answer has more
- *                than one line, named answer_N (N = the answer's number,
+ *                than one line, named answer-N (N = the answer's number,
  *                unique in the document), the prompt as tooltip (/TU);
  *   checkboxes   /FT /Btn with /Yes and /Off appearances drawn as paths
  *                (no font needed), /V and /AS from the task state.
@@ -21,6 +21,17 @@
  * without one does not carry it.  The empty fields' appearances name it
  * in their resources and draw no text.
  *
+ * Names, for `mentorconv collect` and for anyone filling the form with a
+ * script: the fields of one worksheet are the kids of a parent field
+ * named from the worksheet's title (mc_field_slug: "worksheet-2-your-
+ * experiences") that holds the title itself as /TU, so a field's full
+ * name reads "worksheet-2-your-experiences.answer-3" and its worksheet
+ * and prompt are both recoverable.  Two titles with the same slug get
+ * "-2", "-3"... on the second and later.  Fields outside any worksheet
+ * (task-list boxes of a page) stay at the top level.  A worksheet's
+ * Name and Date blanks are text fields too, kids "name" and "date" of
+ * their worksheet's parent.
+ *
  * All of it is kept in this one file so that a libharu with a form API
  * can replace it.
  */
@@ -32,10 +43,22 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A worksheet's parent field. */
+typedef struct group {
+	const char *title; /* the op's group string (compared by content) */
+	const char *name;  /* its partial name (/T) */
+	int nrole[2];      /* Name and Date fields so far */
+	HPDF_Dict dict;
+	HPDF_Array kids;
+} group;
+
 typedef struct form {
 	HPDF_Dict acro;
 	HPDF_Array fields;
 	HPDF_Dict font; /* the text fields' font, NULL until the first one */
+	group *groups;  /* in the arena; a new array when it grows */
+	int nrole[2];   /* Name and Date fields outside any worksheet */
+	size_t ngroups, capgroups;
 } form;
 
 /* Its resource name, in /DR and in the appearances. */
@@ -75,6 +98,9 @@ static form *get_form(pdf_ctx *c)
 	f->acro = acro;
 	f->fields = fields;
 	f->font = NULL;
+	f->groups = NULL;
+	f->ngroups = f->capgroups = 0;
+	f->nrole[0] = f->nrole[1] = 0;
 	c->form = f;
 	return f;
 }
@@ -151,6 +177,70 @@ static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
 	return s;
 }
 
+const char *pdf_field_group(pdf_ctx *c, const mc_node *n)
+{
+	mc_buf b = MC_BUF_INIT;
+	if (!mc_field_worksheet(n, &b) && c->title)
+		mc_buf_puts(&b, c->title);
+	const char *s = b.len ? mc_arena_strndup(c->arena, b.data, b.len)
+	                      : NULL;
+	mc_buf_free(&b);
+	return s;
+}
+
+/* The parent field of the worksheet titled `title`, made the first time;
+ * NULL on failure. */
+static group *get_group(pdf_ctx *c, form *f, const char *title)
+{
+	for (size_t i = 0; i < f->ngroups; i++)
+		if (!strcmp(f->groups[i].title, title))
+			return &f->groups[i];
+	HPDF_Doc pdf = c->pdf;
+	mc_buf slug = MC_BUF_INIT;
+	mc_field_slug(title, &slug, 60);
+	size_t base = slug.len;
+	/* a name another title has already: "-2", "-3"... */
+	for (int k = 2;; k++) {
+		bool taken = false;
+		for (size_t i = 0; i < f->ngroups && !taken; i++)
+			taken = strlen(f->groups[i].name) == slug.len &&
+			        !memcmp(f->groups[i].name, slug.data, slug.len);
+		if (!taken)
+			break;
+		slug.len = base;
+		mc_buf_printf(&slug, "-%d", k);
+	}
+	if (f->ngroups == f->capgroups) {
+		size_t cap = f->capgroups ? f->capgroups * 2 : 8;
+		group *g = mc_arena_alloc(c->arena, cap * sizeof *g);
+		if (f->ngroups)
+			memcpy(g, f->groups, f->ngroups * sizeof *g);
+		f->groups = g;
+		f->capgroups = cap;
+	}
+	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+	group *g = &f->groups[f->ngroups];
+	g->title = title;
+	g->name = mc_arena_strndup(c->arena, slug.data, slug.len);
+	g->nrole[0] = g->nrole[1] = 0;
+	g->dict = new_dict(c);
+	g->kids = HPDF_Array_New(pdf->mmgr);
+	if (!g->dict || !g->kids) {
+		mc_buf_free(&slug);
+		return NULL;
+	}
+	HPDF_Dict_Add(g->dict, "T",
+	              HPDF_String_New(pdf->mmgr, slug.data, utf8));
+	HPDF_Dict_Add(g->dict, "TU", HPDF_String_New(pdf->mmgr, title, utf8));
+	HPDF_Dict_Add(g->dict, "Kids", g->kids);
+	HPDF_Array_Add(f->fields, g->dict);
+	mc_buf_free(&slug);
+	if (failed(c))
+		return NULL;
+	f->ngroups++;
+	return g;
+}
+
 /* Common entries of a field widget; NULL on failure. */
 static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
                         double y0, const char *ft, const char *prefix)
@@ -166,8 +256,22 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Box r = {(HPDF_REAL)op->x, (HPDF_REAL)(c->ph - (y0 + op->y + op->h)),
 	              (HPDF_REAL)(op->x + op->w),
 	              (HPDF_REAL)(c->ph - (y0 + op->y))};
+	group *g = op->group ? get_group(c, f, op->group) : NULL;
+	if (op->group && !g)
+		return NULL;
 	char name[48];
-	snprintf(name, sizeof name, "%s_%d", prefix, op->ref);
+	if (op->ref < 0) {
+		/* a worksheet's Name or Date (layout.c): "name", and
+		 * "name-2"... should a worksheet have more than one */
+		int role = op->ref == -1 ? 0 : 1;
+		int k = ++(g ? g->nrole : f->nrole)[role];
+		if (k == 1)
+			snprintf(name, sizeof name, "%s", role ? "date" : "name");
+		else
+			snprintf(name, sizeof name, "%s-%d", role ? "date" : "name",
+			         k);
+	} else
+		snprintf(name, sizeof name, "%s-%d", prefix, op->ref);
 	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
 	HPDF_Dict_AddName(w, "Type", "Annot");
 	HPDF_Dict_AddName(w, "Subtype", "Widget");
@@ -186,7 +290,12 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Array_AddNumber(border, 0);
 	HPDF_Dict_Add(w, "Border", border);
 	HPDF_Array_Add(an, w);
-	HPDF_Array_Add(f->fields, w);
+	if (g) {
+		HPDF_Dict_Add(w, "Parent", g->dict);
+		HPDF_Array_Add(g->kids, w);
+	} else {
+		HPDF_Array_Add(f->fields, w);
+	}
 	/* the widget is its Form element's (tags.c) */
 	pdf_tag_annot(c, w, op->se, (size_t)(op - c->ops));
 	return failed(c) ? NULL : w;

@@ -142,7 +142,19 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 			pdf_style bs = *cur;
 			bs.underline = true;
 			bs.color = c->th->colors.text;
-			pdf_para_gap(p, &bs, w);
+			/* a worksheet's Name and Date blanks are form fields */
+			const char *role = c->fields
+			        ? mc_blank_role(n, c->th->worksheet.name_label,
+			                        c->th->worksheet.date_label)
+			        : NULL;
+			if (role)
+				pdf_para_field_gap(p, &bs, w, *role == 'n' ? -1 : -2,
+				                   *role == 'n'
+				                           ? c->th->worksheet.name_label
+				                           : c->th->worksheet.date_label,
+				                   pdf_field_group(c, n));
+			else
+				pdf_para_gap(p, &bs, w);
 			break;
 		}
 		case MC_CONTROL: {
@@ -800,6 +812,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->ref = n->as.answer.number;
 		f->aux = n->as.answer.checked;
 		f->text = n->as.answer.label;
+		f->group = pdf_field_group(c, n);
 		pdf_slice_end(c, op0, em(c) * 1.6);
 	} else {
 		int lines = n->as.answer.kind == MC_ANSWER_LINE ? 1
@@ -828,6 +841,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->ref = n->as.answer.number;
 		f->aux = (uint32_t)lines;
 		f->text = n->as.answer.label;
+		f->group = pdf_field_group(c, n);
 		pdf_slice_end(c, op0, lines * sp + em(c) * 0.4);
 	}
 	pdf_space(c, em(c) * 0.4);

@@ -29,6 +29,9 @@ typedef struct seg {
 	uint8_t kind;
 	double gapw;
 	pdf_style st;
+	int field_role;          /* SEG_GAP: a Name/Date field (-1, -2), or 0 */
+	const char *field_label; /* its tooltip */
+	const char *field_group; /* its worksheet */
 } seg;
 
 struct pdf_para {
@@ -96,6 +99,16 @@ void pdf_para_gap(pdf_para *p, const pdf_style *st, double w)
 	s->gapw = w;
 	mc_buf_puts(&p->text, "\xEF\xBF\xBC"); /* U+FFFC for libunibreak */
 	s->len = 3;
+}
+
+void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
+                        int role, const char *label, const char *group)
+{
+	pdf_para_gap(p, st, w);
+	seg *s = &p->segs[p->nsegs - 1];
+	s->field_role = role;
+	s->field_label = label;
+	s->field_group = group;
 }
 
 void pdf_para_newline(pdf_para *p)
@@ -1049,6 +1062,21 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				l->lw = 0.6f;
 				l->color = st->color;
 				l->layer = 1;
+			}
+			if (p->s->field_role < 0 && c->fields) {
+				/* the learner's Name or Date: a field of its own
+				 * (fields.c names it "name" or "date") */
+				int form = pdf_tag_open(c, "Form");
+				pdf_op *f = pdf_op_add(c, OP_FIELD);
+				pdf_tag_close(c, form);
+				f->x = fr[i].x;
+				f->y = base - size;
+				f->w = fr[i].w;
+				f->h = size * 1.25;
+				f->ref = p->s->field_role;
+				f->aux = 1;
+				f->text = p->s->field_label;
+				f->group = p->s->field_group;
 			}
 			i++;
 			continue;

@@ -157,7 +157,8 @@ typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
 	int16_t font;    /* OP_TEXT */
-	int ref;         /* image, link, outline level, field number;
+	int ref;         /* image, link, outline level, field number
+	                    (OP_FIELD: -1 the worksheet's Name, -2 its Date);
 	                    OP_TEXT: its language (pdf_lang_id), 0: the
 	                    document's */
 	float size;
@@ -177,6 +178,8 @@ typedef struct pdf_op {
 		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
 	};
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
+	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
+	                     (pdf_field_group), or NULL */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */
@@ -558,6 +561,10 @@ void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s,
                    size_t n);
 /* A fixed-width gap (an inline blank), underlined when st->underline. */
 void pdf_para_gap(pdf_para *p, const pdf_style *st, double w);
+/* A gap that is also a form field: a worksheet's Name (role -1) or Date
+ * (role -2) blank, with its tooltip and worksheet (pdf_field_group). */
+void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
+                        int role, const char *label, const char *group);
 void pdf_para_newline(pdf_para *p);
 bool pdf_para_empty(const pdf_para *p);
 
@@ -609,6 +616,9 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
 
 /* ---- fields.c ---- */
+/* The title of the worksheet an answer is in (its box's, its section's,
+ * else the document's), for its field's parent (fields.c). */
+const char *pdf_field_group(pdf_ctx *c, const mc_node *n);
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
                        double y0);
