@@ -14,6 +14,7 @@
  * styles.
  */
 #include "pdf_int.h"
+#include "../../util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -221,6 +222,42 @@ static pdf_para_opts para_opts(pdf_ctx *c, double x0, double x1)
 	return o;
 }
 
+/* The text of a list item's first block, white space collapsed, at most
+ * about 200 bytes (cut at a character): a task box's tooltip. */
+static void item_text_add(mc_buf *b, const mc_node *n, int depth)
+{
+	for (; n && b->len < 200 && depth < 32; n = n->next) {
+		if (n->type == MC_TEXT || n->type == MC_CODE) {
+			for (const char *s = n->as.text.text; *s && b->len < 200;
+			     s++) {
+				bool sp = *s == ' ' || *s == '\t' || *s == '\n';
+				if (!sp)
+					mc_buf_putc(b, *s);
+				else if (b->len && b->data[b->len - 1] != ' ')
+					mc_buf_putc(b, ' ');
+			}
+		} else if (n->type == MC_SOFTBREAK || n->type == MC_LINEBREAK) {
+			if (b->len && b->data[b->len - 1] != ' ')
+				mc_buf_putc(b, ' ');
+		} else {
+			item_text_add(b, n->first, depth + 1);
+		}
+	}
+}
+
+static const char *item_text(pdf_ctx *c, const mc_node *it)
+{
+	mc_buf b = MC_BUF_INIT;
+	item_text_add(&b, it->first ? it->first->first : NULL, 0);
+	b.len = mc_utf8_valid_prefix(b.data, b.len); /* none cut short */
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.len--;
+	const char *r = b.len ? mc_arena_strndup(c->arena, b.data, b.len)
+	                      : NULL;
+	mc_buf_free(&b);
+	return r;
+}
+
 /* Lay out a paragraph, handing it any pending list marker. */
 static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
 {
@@ -230,6 +267,7 @@ static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
 		o->marker_x = c->mk_x;
 		o->marker_box = c->mk_box;
 		o->marker_checked = c->mk_checked;
+		o->marker_tu = c->mk_tu;
 		o->marker_se = c->mk_se;
 		c->mk_pending = false;
 		if (pdf_para_empty(p))
@@ -507,6 +545,7 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_pending = true;
 		c->mk_box = it->as.item.task != MC_TASK_NONE;
 		c->mk_checked = it->as.item.task == MC_TASK_DONE;
+		c->mk_tu = c->mk_box ? item_text(c, it) : NULL;
 		c->mk_text = mc_arena_strndup(c->arena, buf, strlen(buf));
 		c->mk_style = ms;
 		/* a right-to-left list is indented from the right, its

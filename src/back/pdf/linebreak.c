@@ -990,6 +990,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			fo->w = s;
 			fo->h = s;
 			fo->ref = ++c->ntasks;
+			fo->text = o->marker_tu;
 			fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
 			/* with form fields the tick is the field's own
 			 * appearance (so it can be cleared on screen) */

@@ -320,6 +320,7 @@ typedef struct pdf_ctx {
 	bool in_cell;            /* laying out a table cell (no frames) */
 	/* a list marker waiting for the item's first line */
 	bool mk_pending, mk_box, mk_checked;
+	const char *mk_tu; /* a task box's tooltip, or NULL */
 	int mk_se;               /* its Lbl element, -1: none (a bullet) */
 	const char *mk_text;
 	pdf_style mk_style;
@@ -585,6 +586,7 @@ typedef struct pdf_para_opts {
 	double marker_x;
 	bool marker_box; /* a checkbox instead of text */
 	bool marker_checked;
+	const char *marker_tu; /* a checkbox's tooltip (/TU): its item's text */
 	int marker_se;    /* the marker's structure element (Lbl); -1: the
 	                     marker is furniture (a bullet) */
 	bool keep_lines;  /* all lines together (headings, short blocks) */
