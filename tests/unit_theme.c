@@ -534,7 +534,7 @@ static const struct bad {
 	{"bad_color.yaml", "2:9", "colors.link: bad colour \"#12345g\""},
 	{"bad_embed_kind.yaml", "4:5",
 	 "unknown key \"podcast\" in embed.labels (allowed: video, "
-	 "interactive, collection)"},
+	 "interactive, collection, document)"},
 	{"bad_fallback.yaml", "3:5",
 	 "fonts.fallback: expected a list of font family names, got a mapping"},
 	{"bad_int.yaml", "2:10", "answer.lines: expected a whole number"},
@@ -559,7 +559,8 @@ static const struct bad {
 	{"two_documents.yaml", "4:1", "found a second one"},
 	{"unknown_key.yaml", "2:1",
 	 "unknown key \"colours\" (allowed: page, fonts, sizes, line_height, "
-	 "colors, callouts, answer, worksheet, embed, toc, header, footer)"},
+	 "colors, callouts, answer, fields, worksheet, embed, toc, header, "
+	 "footer)"},
 	{"unknown_nested_key.yaml", "3:3",
 	 "unknown key \"margin\" in page (allowed: size, orientation, width, "
 	 "height, margins)"},

@@ -614,6 +614,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	c->th = theme;
 	c->diag = diag;
 	c->fields = theme->answer.fields && !(opts && opts->no_fields);
+	c->duplex = opts && opts->duplex;
 	c->title = title_of(c);
 	c->arena = mc_arena_new();
 	c->cache = opts ? opts->cache : NULL;
