@@ -29,8 +29,8 @@ typedef struct mc_render_opts {
 	                       fields instead of content controls */
 	bool no_fields;     /* PDF --no-fields: print-only, no form fields */
 	bool no_tags;       /* PDF --no-tags: no structure tree (untagged) */
-	bool duplex;        /* PDF --duplex: each section (worksheet) starts
-	                       on an odd page, a blank page before if need be */
+	bool duplex;        /* PDF --duplex: each worksheet starts on an odd
+	                       page, a blank page before it if need be */
 	void *cache;        /* the format's cache_new() result for this run,
 	                       or NULL (the backend then loads what it needs
 	                       for this document alone) */
