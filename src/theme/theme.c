@@ -784,8 +784,10 @@ static void set_field(loader *L, int i, const yaml_node_t *v)
 		uint32_t c;
 		if (!parse_color(s, &c)) {
 			node_error(L, v, "%s: bad colour \"%s\" (expected "
-			                 "\"#rrggbb\", e.g. \"#1a5fb4\")",
-			           path, s);
+			                 "\"#rrggbb\", e.g. \"#1a5fb4\"%s)",
+			           path, s,
+			           f->type == T_COLOR_OPT ? ", or \"none\""
+			                                  : "");
 			return;
 		}
 		*SLOT(L, f, uint32_t) = c;
