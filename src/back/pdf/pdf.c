@@ -487,6 +487,12 @@ static int write_pages(pdf_ctx *c)
 	}
 	if (pdf_tags_finish(c, pages, c->npages))
 		goto out;
+	/* fields are visited in the structure's order when tagged (tags.c
+	 * sets /Tabs /S); untagged, in rows, the order they are read in */
+	if (!c->tags)
+		for (size_t p = 0; p < c->npages; p++)
+			if (HPDF_Dict_AddName(pages[p], "Tabs", "R") != HPDF_OK)
+				goto out;
 	rc = c->err ? -1 : 0;
 out:
 	free(drawn);
