@@ -30,8 +30,10 @@
  *     MC_CALLOUT        a boxed aside: kind (activity, videos, ...); holds an
  *                       optional MC_CALLOUT_TITLE first, then blocks.
  *     MC_EMBED          an embedded video / interactive / collection (from
- *                       an <iframe>); may hold one MC_CAPTION (the note of a
- *                       `videotime` line).  Never fetched.
+ *                       an <iframe>), or an online document an activity
+ *                       of a --worksheets pack links (kind document); may
+ *                       hold one MC_CAPTION (the note of a `videotime`
+ *                       line).  Never fetched.
  *     MC_DETAILS        MC_SUMMARY first, then blocks (printed expanded).
  *     MC_ANSWER         a worksheet answer field; no children.  In a
  *                       --worksheets pack, an activity without prompts
