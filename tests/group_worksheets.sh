@@ -12,7 +12,8 @@
 #     three-worksheet pack three;
 #   - --duplex: each worksheet starts on an odd page;
 #   - --paper a4 / letter: the page sizes (pdfinfo);
-#   - --style print: no pale fill on any page (pdftoppm);
+#   - --style print (styles/print.yaml): no pale fill on any page
+#     (pdftoppm);
 #   - fields filled with pypdf, the value alone (as server-side tools
 #     do): rendered with pdftoppm -r 150, each field shows its answer,
 #     and no writing line strikes the typed text through
@@ -168,13 +169,13 @@ for paper in a4 letter; do
 	[ $RC -eq 0 ] && [ "$size" = "$want" ] && pass "worksheets: --paper $paper gives $want pt pages" ||
 		fail "worksheets: --paper $paper gives $want pt pages" "exit $RC, size $size" "$(head -n 4 "$T/err")"
 done
-conv_to "$T/err" "$T/one.md" "$T/a4l.pdf" --worksheets --style a4 --paper letter
+conv_to "$T/err" "$T/one.md" "$T/a4l.pdf" --worksheets --style styles/a4.yaml --paper letter
 size=$(pdfinfo "$T/a4l.pdf" 2>/dev/null | awk '/^Page size:/ {print $3 "x" $5}')
 [ "$size" = 612x792 ] && pass "worksheets: --paper letter overrides the a4 theme's page size" ||
 	fail "worksheets: --paper letter overrides the a4 theme's page size" "size $size"
 
 # ---- --style print ------------------------------------------------------------
-conv_to "$T/err" "$T/three.md" "$T/print.pdf" --worksheets --style print
+conv_to "$T/err" "$T/three.md" "$T/print.pdf" --worksheets --style styles/print.yaml
 if [ $RC -ne 0 ]; then
 	fail "worksheets: --style print converts" "exit $RC" "$(head -n 8 "$T/err")"
 else
