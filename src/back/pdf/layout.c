@@ -789,9 +789,11 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			lines = c->answer_max_lines;
 		if (c->answer_bonus > 0 && c->answer_nans > 0 &&
 		    n->as.answer.kind != MC_ANSWER_LINE) {
+			/* shared evenly, what is left to the last ones */
 			int k = c->answer_seen++;
+			int rem = c->answer_bonus % c->answer_nans;
 			lines += c->answer_bonus / c->answer_nans +
-			         (k < c->answer_bonus % c->answer_nans);
+			         (k >= c->answer_nans - rem);
 		}
 		double sp = th->answer.line_spacing *
 		            (c->answer_scale > 0 ? c->answer_scale : 1);

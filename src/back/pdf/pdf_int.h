@@ -340,7 +340,7 @@ typedef struct pdf_ctx {
 	double space_scale; /* and the space between blocks (0 means 1) */
 	/* a worksheet given its page's free height: answer_bonus lines
 	 * more, shared among its text answers (answer_nans of them; the
-	 * first answer_bonus % answer_nans get one more), answer_seen
+	 * last answer_bonus % answer_nans get one more), answer_seen
 	 * counting them as they are laid out */
 	int answer_bonus, answer_nans, answer_seen;
 	bool duplex; /* --duplex: a worksheet starts on an odd page */
