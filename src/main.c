@@ -48,6 +48,7 @@ typedef struct cli {
 	const char *root;
 	const char *lang; /* --lang */
 	const char *style;
+	const char *paper;
 	const char *report, *depfile;
 	int jobs;           /* -j; 0: the number of cores */
 	int shard, nshards;
@@ -95,6 +96,10 @@ static void usage(FILE *f)
 	      "                       none (default: en)\n"
 	      "      --root DIR       site root (default: the nearest folder\n"
 	      "                       upward holding _config.yml)\n"
+	      "      --paper SIZE     page size a4, letter (legal, a3, a5),\n"
+	      "                       over the theme's\n"
+	      "      --duplex         PDF: each worksheet starts on an odd\n"
+	      "                       page, for two-sided printing\n"
 	      "      --style NAME|FILE  theme: an installed style name or a\n"
 	      "                       YAML file\n"
 	      "      --strict         treat warnings as errors\n"
@@ -185,7 +190,9 @@ static int parse_args(int argc, char **argv, cli *c)
 		OPT_SHARD,
 		OPT_ALL_MODULES,
 		OPT_WORKSHEETS,
-		OPT_LANG
+		OPT_LANG,
+		OPT_PAPER,
+		OPT_DUPLEX
 	};
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -209,6 +216,8 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"all-modules", no_argument, NULL, OPT_ALL_MODULES},
 		{"worksheets", no_argument, NULL, OPT_WORKSHEETS},
 		{"lang", required_argument, NULL, OPT_LANG},
+		{"paper", required_argument, NULL, OPT_PAPER},
+		{"duplex", no_argument, NULL, OPT_DUPLEX},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
@@ -272,6 +281,19 @@ static int parse_args(int argc, char **argv, cli *c)
 			break;
 		case OPT_STYLE:
 			c->style = optarg;
+			break;
+		case OPT_PAPER:
+			if (strcmp(optarg, "a4") && strcmp(optarg, "letter") &&
+			    strcmp(optarg, "legal") && strcmp(optarg, "a3") &&
+			    strcmp(optarg, "a5"))
+				return usage_error("--paper takes a4, letter, "
+				                   "legal, a3 or a5, not '%s'",
+				                   optarg);
+			c->paper = optarg;
+			break;
+		case OPT_DUPLEX:
+			c->ropts.duplex = true;
+			c->ropts_given |= MC_ROPT_DUPLEX;
 			break;
 		case OPT_STRICT:
 			c->strict = true;
@@ -410,7 +432,8 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 	} names[] = {{MC_ROPT_PROTECT, "--protect"},
 	             {MC_ROPT_FIELDS, "--fields"},
 	             {MC_ROPT_NO_FIELDS, "--no-fields"},
-	             {MC_ROPT_NO_TAGS, "--no-tags"}};
+	             {MC_ROPT_NO_TAGS, "--no-tags"},
+	             {MC_ROPT_DUPLEX, "--duplex"}};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if ((c->ropts_given & names[i].bit) &&
 		    !(b->options & names[i].bit)) {
@@ -490,6 +513,7 @@ int main(int argc, char **argv)
 	r.outdir = c.outdir;
 	r.output = c.output;
 	r.style = c.style;
+	r.paper = c.paper;
 	r.report = c.report;
 	r.depfile = c.depfile;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -478,6 +478,7 @@ static void run_job(shared *s, job *j)
 	fo.name_label = s->theme->worksheet.name_label;
 	fo.date_label = s->theme->worksheet.date_label;
 	fo.worksheets_label = s->theme->worksheet.label;
+	fo.notes_label = s->theme->worksheet.notes_label;
 	mc_doc *doc = NULL;
 	int unreported = 0; /* failures that are not a diagnostic error */
 	double t0 = now_ms();
@@ -891,7 +892,8 @@ int mc_run_batch(const mc_run *r)
 	td.strict = r->strict;
 	mc_theme *theme = NULL;
 	if (mc_theme_load(r->style, &theme, &td) != 0 || !theme ||
-	    mc_diag_failed(&td)) {
+	    mc_diag_failed(&td) ||
+	    (r->paper && mc_theme_set_paper(theme, r->paper) != 0)) {
 		if (theme)
 			mc_theme_free(theme);
 		free(inputs);

@@ -329,6 +329,7 @@ const char *mc_embed_kind_name(mc_embed_kind k)
 		[MC_EMBED_VIDEO] = "video",
 		[MC_EMBED_INTERACTIVE] = "interactive",
 		[MC_EMBED_COLLECTION] = "collection",
+		[MC_EMBED_DOCUMENT] = "document",
 	};
 	if ((unsigned)k >= MC_EMBED_KIND__MAX)
 		return "invalid";

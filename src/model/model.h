@@ -30,10 +30,19 @@
  *     MC_CALLOUT        a boxed aside: kind (activity, videos, ...); holds an
  *                       optional MC_CALLOUT_TITLE first, then blocks.
  *     MC_EMBED          an embedded video / interactive / collection (from
- *                       an <iframe>); may hold one MC_CAPTION (the note of a
- *                       `videotime` line).  Never fetched.
+ *                       an <iframe>), or an online document an activity
+ *                       of a --worksheets pack links (kind document); may
+ *                       hold one MC_CAPTION (the note of a `videotime`
+ *                       line).  Never fetched.
  *     MC_DETAILS        MC_SUMMARY first, then blocks (printed expanded).
- *     MC_ANSWER         a worksheet answer field; no children.
+ *     MC_ANSWER         a worksheet answer field; no children.  In a
+ *                       --worksheets pack, an activity without prompts
+ *                       ends with a paragraph "Notes" (the theme's
+ *                       worksheet.notes_label) and an MC_ANSWER of kind
+ *                       lines labelled so: a notes area; an activity
+ *                       linking an online document holds an MC_EMBED of
+ *                       kind document (its address, printed with a QR
+ *                       code) before it.
  *     MC_SECTION        one input file (or module) of a document built from
  *                       several: as.section.kind says part (a module of a
  *                       course), chapter (a section file) or worksheet (an
@@ -189,6 +198,9 @@ typedef enum mc_embed_kind {
 	MC_EMBED_VIDEO = 0,   /* YouTube, Vimeo, TED, ... */
 	MC_EMBED_INTERACTIVE, /* H5P and other interactive pages */
 	MC_EMBED_COLLECTION,  /* raindrop.io link collections */
+	MC_EMBED_DOCUMENT,    /* an online document an activity points to
+	                         (Google Docs/Drive, OneDrive, ...): made by
+	                         --worksheets packs, not from an iframe */
 	MC_EMBED_KIND__MAX
 } mc_embed_kind;
 

@@ -93,6 +93,10 @@ static form *get_form(pdf_ctx *c)
 		return NULL;
 	HPDF_Dict_Add(acro, "Fields", fields);
 	HPDF_Dict_Add(pdf->catalog, "AcroForm", acro);
+	/* viewers draw the fields from their values: an answer a
+	 * server-side tool wrote as a value alone shows too */
+	HPDF_Dict_Add(acro, "NeedAppearances",
+	              HPDF_Boolean_New(pdf->mmgr, HPDF_TRUE));
 	if (failed(c))
 		return NULL;
 	f->acro = acro;
@@ -301,6 +305,39 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	return failed(c) ? NULL : w;
 }
 
+/* A number for a content stream: at most two decimals, no locale. */
+static const char *num(double v, char buf[24])
+{
+	long k = (long)(v * 100 + (v < 0 ? -0.5 : 0.5));
+	const char *sign = k < 0 ? "-" : "";
+	if (k < 0)
+		k = -k;
+	snprintf(buf, 24, "%s%ld.%02ld", sign, k / 100, k % 100);
+	return buf;
+}
+
+/* "r g b" of a colour, for rg / RG. */
+static const char *rgb_ops(uint32_t col, char buf[40])
+{
+	char a[24], b[24], d[24];
+	snprintf(buf, 40, "%s %s %s", num(((col >> 16) & 255) / 255.0, a),
+	         num(((col >> 8) & 255) / 255.0, b),
+	         num((col & 255) / 255.0, d));
+	return buf;
+}
+
+/* [r g b] of a colour, for /MK. */
+static HPDF_Array rgb_array(pdf_ctx *c, uint32_t col)
+{
+	HPDF_Array a = HPDF_Array_New(c->pdf->mmgr);
+	if (!a)
+		return NULL;
+	HPDF_Array_AddReal(a, (HPDF_REAL)(((col >> 16) & 255) / 255.0));
+	HPDF_Array_AddReal(a, (HPDF_REAL)(((col >> 8) & 255) / 255.0));
+	HPDF_Array_AddReal(a, (HPDF_REAL)((col & 255) / 255.0));
+	return a;
+}
+
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
 {
 	HPDF_Doc pdf = c->pdf;
@@ -313,14 +350,52 @@ int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
 	bool multi = op->aux > 1;
 	if (multi)
 		HPDF_Dict_AddNumber(w, "Ff", 4096);
-	/* text about the size of the body, on the writing lines */
+	/* the size layout.c chose: a multi-line field's is the spacing of
+	 * its writing lines, so typed lines sit on them */
+	double fs = op->size > 0 ? op->size : c->th->sizes.body;
 	char da[64];
-	snprintf(da, sizeof da, "/" FIELD_FONT " %d Tf 0 g",
-	         (int)(c->th->sizes.body + 0.5));
+	snprintf(da, sizeof da, "/" FIELD_FONT " %d.%d Tf 0 g",
+	         (int)(fs * 10 + 0.5) / 10, (int)(fs * 10 + 0.5) % 10);
 	HPDF_Dict_Add(w, "DA", HPDF_String_New(pdf->mmgr, da, NULL));
 	HPDF_Dict_Add(w, "V", HPDF_String_New(pdf->mmgr, "", NULL));
+	/* seen on screen: the theme's border and background, in the
+	 * widget's /MK (viewers redraw with them) and in its appearance */
+	const mc_theme *th = c->th;
+	uint32_t bc = th->fields.border, bg = th->fields.background;
+	double bw = bc != MC_COLOR_NONE ? th->fields.border_width : 0;
+	HPDF_Dict mk = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict bs = HPDF_Dict_New(pdf->mmgr);
+	if (!mk || !bs)
+		return -1;
+	char ops[256];
+	size_t n0 = 0;
+	ops[0] = '\0';
+	if (bg != MC_COLOR_NONE) {
+		HPDF_Dict_Add(mk, "BG", rgb_array(c, bg));
+		n0 += (size_t)snprintf(ops + n0, sizeof ops - n0,
+		                       "%s rg 0 0 %s %s re f\n",
+		                       rgb_ops(bg, (char[40]){0}),
+		                       num(op->w, (char[24]){0}),
+		                       num(op->h, (char[24]){0}));
+	}
+	if (bw > 0) {
+		HPDF_Dict_Add(mk, "BC", rgb_array(c, bc));
+		n0 += (size_t)snprintf(ops + n0, sizeof ops - n0,
+		                       "%s RG %s w %s %s %s %s re s\n",
+		                       rgb_ops(bc, (char[40]){0}),
+		                       num(bw, (char[24]){0}),
+		                       num(bw / 2, (char[24]){0}),
+		                       num(bw / 2, (char[24]){0}),
+		                       num(op->w - bw, (char[24]){0}),
+		                       num(op->h - bw, (char[24]){0}));
+	}
+	snprintf(ops + n0, sizeof ops - n0, "/Tx BMC EMC\n");
+	HPDF_Dict_Add(w, "MK", mk);
+	HPDF_Dict_AddName(bs, "S", "S");
+	HPDF_Dict_AddReal(bs, "W", (HPDF_REAL)bw);
+	HPDF_Dict_Add(w, "BS", bs);
 	HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Dict n = appearance(c, op->w, op->h, "/Tx BMC EMC\n", font);
+	HPDF_Dict n = appearance(c, op->w, op->h, ops, font);
 	if (!ap || !n)
 		return -1;
 	HPDF_Dict_Add(ap, "N", n);

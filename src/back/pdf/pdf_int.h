@@ -169,7 +169,8 @@ typedef struct pdf_op {
 	};
 	uint32_t color;
 	uint32_t len;
-	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
+	uint32_t aux;     /* OP_FIELD: lines (size: its font size, the
+	                     line spacing when more than one); OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
 	                     OP_TEXT: glyphs */
 	double x, y, w;
@@ -211,6 +212,8 @@ typedef struct pdf_slice {
 	bool discard;       /* vertical space, dropped at the top of a page */
 	bool pagebreak_before; /* a section starts: a new page unless this
 	                          one is still empty (an empty slice) */
+	bool odd_page;      /* with pagebreak_before: on an odd page (1, 3,
+	                       ...), a blank page before it if need be */
 	long header;        /* table rows: slice index of the header row to
 	                       repeat on a new page, or -1 */
 	double minh;        /* > 0: an image that may be scaled down to this
@@ -341,6 +344,12 @@ typedef struct pdf_ctx {
 	int answer_max_lines;
 	double answer_scale;
 	double space_scale; /* and the space between blocks (0 means 1) */
+	/* a worksheet given its page's free height: answer_bonus lines
+	 * more, shared among its text answers (answer_nans of them; the
+	 * last answer_bonus % answer_nans get one more), answer_seen
+	 * counting them as they are laid out */
+	int answer_bonus, answer_nans, answer_seen;
+	bool duplex; /* --duplex: a worksheet starts on an odd page */
 } pdf_ctx;
 
 /* ---- fonts.c ---- */
