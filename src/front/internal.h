@@ -55,11 +55,14 @@ typedef struct mc_attrs {
 	size_t n;
 } mc_attrs;
 
-/* A `markdown="1"` HTML element whose content is Markdown. */
+/* A `markdown="1"` HTML element whose content is Markdown, or a part of
+ * a kramdown definition list (node set). */
 typedef struct mc_container {
 	const char *tag;   /* lower-case element name */
 	mc_attrs attrs;    /* without the markdown attribute */
 	uint32_t line, col;
+	mc_node_type node; /* MC_DEFLIST, MC_DEFTERM or MC_DEFDESC for a
+	                      definition list's part, else MC_DOCUMENT */
 } mc_container;
 
 /* A raw HTML block cut out by the pre-pass. */
@@ -76,6 +79,19 @@ typedef struct mc_ial {
 	uint32_t line, col;
 	bool used;
 } mc_ial;
+
+/* A kramdown attribute list definition, `{:name: attrs}`. */
+typedef struct mc_ald {
+	const char *name; /* lower-case */
+	mc_attrs attrs;
+	uint32_t line, col;
+} mc_ald;
+
+/* A kramdown abbreviation, `*[ABBR]: title`. */
+typedef struct mc_abbr {
+	const char *abbr;  /* as written, at least one character */
+	const char *title; /* "" if none */
+} mc_abbr;
 
 typedef struct mc_fe {
 	mc_doc *doc;
@@ -103,6 +119,10 @@ typedef struct mc_fe {
 	size_t nchunks, capchunks;
 	mc_ial *ials;
 	size_t nials, capials;
+	mc_ald *alds;        /* kramdown ALDs, in source order */
+	size_t nalds, capalds;
+	mc_abbr *abbrs;      /* kramdown abbreviations, in source order */
+	size_t nabbrs, capabbrs;
 	/* where the Markdown may be cut into independently parsed pieces
 	 * (top level, after a blank line, before a line that cannot continue
 	 * a list or quote): byte offsets into md and their md line numbers */

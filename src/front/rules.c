@@ -176,6 +176,47 @@ static bool is_span(const mc_node *n)
 	       n->type != MC_SOFTBREAK && n->type != MC_LINEBREAK;
 }
 
+/* The ALD named name (lower-case), or NULL. */
+static const mc_ald *find_ald(const mc_fe *fe, const char *name)
+{
+	/* the last definition of a name wins */
+	for (size_t i = fe->nalds; i-- > 0;)
+		if (strcmp(fe->alds[i].name, name) == 0)
+			return &fe->alds[i];
+	return NULL;
+}
+
+/* Apply an IAL's (or ALD's) attributes to n: a bare name refers to an
+ * attribute list definition ({:name: ...}), whose attributes come first
+ * (kramdown: references, then the list's own). */
+static void apply_ial(mc_fe *fe, mc_node *n, const mc_ial *ial,
+                      const mc_attrs *a, int depth)
+{
+	mc_attr own[64];
+	mc_attrs rest = {own, 0};
+	for (size_t i = 0; i < a->n; i++) {
+		if (*a->v[i].value || strcmp(a->v[i].name, "class") == 0 ||
+		    strcmp(a->v[i].name, "id") == 0) {
+			if (rest.n < 64)
+				own[rest.n++] = a->v[i];
+			continue;
+		}
+		const mc_ald *d = find_ald(fe, a->v[i].name);
+		if (!d)
+			mc_warn(fe->diag, ial->line, ial->col,
+			        "attribute list %s names \"%s\", which no "
+			        "{:%s: ...} defines; ignored",
+			        ial->text, a->v[i].name, a->v[i].name);
+		else if (depth >= 8)
+			mc_warn(fe->diag, d->line, d->col,
+			        "attribute list definitions refer to each other "
+			        "too deeply (at {:%s: ...}); ignored", d->name);
+		else
+			apply_ial(fe, n, ial, &d->attrs, depth + 1);
+	}
+	mc_fe_apply_attrs(fe, n, &rest);
+}
+
 /* Handle the first IAL sentinel in text node t.  Returns false when t
  * holds no (more) sentinels. */
 static bool one_ial(mc_fe *fe, mc_node *t)
@@ -199,6 +240,13 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 
 	if (ial && ial->attrs.n == 0) {
 		target = NULL; /* extensions, ALDs: nothing to apply */
+	} else if (before_blank && !t->prev && t->next &&
+	           t->next->type == MC_SOFTBREAK && blank_str(after, strlen(after)) &&
+	           parent->type == MC_PARAGRAPH) {
+		/* "{: .x}" on the line before a paragraph's text: kramdown
+		 * gives it to the block it is directly before */
+		target = parent;
+		mc_node_unlink(t->next);
 	} else if (before_len == 0 && is_span(t->prev)) {
 		target = t->prev;
 	} else if (after_blank && !t->next) {
@@ -245,7 +293,7 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	if (drop_para && !drop_para->first)
 		mc_node_unlink(drop_para);
 	if (target && ial)
-		mc_fe_apply_attrs(fe, target, &ial->attrs);
+		apply_ial(fe, target, ial, &ial->attrs, 0);
 	return *t->as.text.text && t->parent;
 }
 

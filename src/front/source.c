@@ -651,6 +651,271 @@ static const char *ial_end(const char *s, const char *end)
 	return NULL;
 }
 
+/* ---------------------------------------------------------------- */
+/* kramdown extensions, ALDs, abbreviations (pre-pass)               */
+
+static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                        uint32_t col);
+static uint32_t count_nl(const char *a, const char *b);
+
+/* A kramdown extension tag at s ("{::name ...}" or "{:/name}"): its name
+ * and whether it closes itself ("{::comment /}"); the end of the tag, or
+ * NULL if s holds none. */
+static const char *ext_tag(const char *s, const char *end, const char **name,
+                           size_t *namelen, bool *self_closing)
+{
+	if (end - s < 4 || s[0] != '{' || s[1] != ':' ||
+	    (s[2] != ':' && s[2] != '/'))
+		return NULL;
+	const char *e = ial_end(s, end);
+	if (!e)
+		return NULL;
+	const char *n = s + 3, *q = n;
+	while (q < e && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'))
+		q++;
+	*name = n;
+	*namelen = (size_t)(q - n);
+	const char *b = e - 2; /* before '}' */
+	while (b > q && is_space(*b))
+		b--;
+	*self_closing = s[2] == ':' && b >= q && *b == '/';
+	return e;
+}
+
+static bool ext_is(const char *name, size_t n, const char *want)
+{
+	return n == strlen(want) && strncmp(name, want, n) == 0;
+}
+
+/* The closing tag of extension `name` ("{:/name}" or "{:/}") in [s, end),
+ * or NULL; *after is set past it. */
+static const char *ext_close(const char *s, const char *end, const char *name,
+                             size_t namelen, const char **after)
+{
+	for (const char *p = s; p + 4 <= end; p++) {
+		p = memchr(p, '{', (size_t)(end - p));
+		if (!p || end - p < 4)
+			return NULL;
+		if (p[1] != ':' || p[2] != '/')
+			continue;
+		const char *q = p + 3;
+		if (*q == '}' || ((size_t)(end - q) > namelen &&
+		                  strncmp(q, name, namelen) == 0 &&
+		                  q[namelen] == '}')) {
+			*after = q + (*q == '}' ? 1 : namelen + 1);
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Append s[0..n) to md with Markdown's punctuation escaped outside HTML
+ * tags: the content of a span {::nomarkdown}, which kramdown passes on
+ * as it is. */
+static void put_nomarkdown(mc_buf *md, const char *s, size_t n)
+{
+	bool in_tag = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '<')
+			in_tag = true;
+		else if (c == '>')
+			in_tag = false;
+		else if (!in_tag && strchr("\\`*_[]!#~|{}", c) && c)
+			mc_buf_putc(md, '\\');
+		mc_buf_putc(md, c);
+	}
+}
+
+/* A span-level extension at p (inside a line of text): what it stands for
+ * is appended to md; returns the end of what it used, or NULL if p holds
+ * none. */
+static const char *span_extension(mc_fe *fe, const char *p, const char *end,
+                                  uint32_t line, uint32_t col)
+{
+	const char *name;
+	size_t nl;
+	bool self;
+	const char *e = ext_tag(p, end, &name, &nl, &self);
+	if (!e)
+		return NULL;
+	if (p[2] == '/') {
+		mc_warn(fe->diag, line, col,
+		        "%.*s closes no kramdown extension; dropped",
+		        (int)(e - p), p);
+		return e;
+	}
+	if (self || ext_is(name, nl, "options"))
+		return e; /* {::comment /}, {::options ... /}: nothing */
+	if (ext_is(name, nl, "comment") || ext_is(name, nl, "nomarkdown")) {
+		const char *after;
+		const char *c = ext_close(e, end, name, nl, &after);
+		if (!c) {
+			mc_warn(fe->diag, line, col,
+			        "{::%.*s} is not closed on its line (by {:/%.*s}); "
+			        "the tag is dropped",
+			        (int)nl, name, (int)nl, name);
+			return e;
+		}
+		if (name[0] == 'n')
+			put_nomarkdown(&fe->md, e, (size_t)(c - e));
+		return after;
+	}
+	mc_warn(fe->diag, line, col,
+	        "unknown kramdown extension {::%.*s}; the tag is dropped",
+	        (int)nl, name);
+	return e;
+}
+
+static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
+                    size_t an, uint32_t line, uint32_t col)
+{
+	if (fe->nalds == fe->capalds) {
+		fe->capalds = fe->capalds ? fe->capalds * 2 : 16;
+		fe->alds = mc_xrealloc(fe->alds, fe->capalds * sizeof(mc_ald));
+	}
+	mc_ald *d = &fe->alds[fe->nalds++];
+	char *nm = (char *)mc_strndup(fe->doc, name, n);
+	for (char *c = nm; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	d->name = nm;
+	mc_fe_parse_attrs(fe, a, an, &d->attrs);
+	d->line = line;
+	d->col = col;
+}
+
+static void add_abbr(mc_fe *fe, const char *abbr, size_t n, const char *t,
+                     size_t tn)
+{
+	if (fe->nabbrs == fe->capabbrs) {
+		fe->capabbrs = fe->capabbrs ? fe->capabbrs * 2 : 16;
+		fe->abbrs = mc_xrealloc(fe->abbrs,
+		                        fe->capabbrs * sizeof(mc_abbr));
+	}
+	while (tn && is_space(t[tn - 1]))
+		tn--;
+	while (tn && is_space(*t))
+		t++, tn--;
+	/* a later definition of the same abbreviation wins, as in kramdown */
+	for (size_t i = 0; i < fe->nabbrs; i++)
+		if (strlen(fe->abbrs[i].abbr) == n &&
+		    strncmp(fe->abbrs[i].abbr, abbr, n) == 0) {
+			fe->abbrs[i].title = mc_strndup(fe->doc, t, tn);
+			return;
+		}
+	fe->abbrs[fe->nabbrs].abbr = mc_strndup(fe->doc, abbr, n);
+	fe->abbrs[fe->nabbrs].title = mc_strndup(fe->doc, t, tn);
+	fe->nabbrs++;
+}
+
+static bool blank_line(const char *s, const char *eol)
+{
+	while (s < eol && (*s == ' ' || *s == '\t'))
+		s++;
+	return s == eol;
+}
+
+/* kramdown's block-level lines that are no Markdown: a block extension
+ * ({::comment} ... {:/comment}, {::nomarkdown} ... {:/nomarkdown},
+ * {::options ... /}), an attribute list definition ({:name: .cls}), an
+ * abbreviation definition (*[ABBR]: title) and an end-of-block marker
+ * (^).  p starts a source line; returns where to go on (the start of a
+ * line) with *line advanced, or NULL if the line is none of these. */
+static const char *kd_block(mc_fe *fe, const char *p, const char *end,
+                            uint32_t *line)
+{
+	const char *eol = p + line_len(p, end);
+	const char *next = eol < end ? eol + 1 : end;
+	const char *q = p;
+	while (q < eol && q - p < 4 && *q == ' ')
+		q++;
+	if (q - p >= 4 || q >= eol)
+		return NULL;
+	uint32_t col = 1 + (uint32_t)(q - p);
+	if (*q == '^' && blank_line(q + 1, eol)) {
+		/* end-of-block marker: ends the block before it */
+		emit_line(fe, "", 0, *line, 1);
+		(*line)++;
+		return next;
+	}
+	if (*q == '*' && q + 1 < eol && q[1] == '[') {
+		const char *c = memchr(q + 2, ']', (size_t)(eol - q - 2));
+		if (!c || c == q + 2 || c + 1 >= eol || c[1] != ':')
+			return NULL;
+		add_abbr(fe, q + 2, (size_t)(c - q - 2), c + 2,
+		         (size_t)(eol - c - 2));
+		(*line)++;
+		return next;
+	}
+	if (*q != '{' || q + 1 >= eol || q[1] != ':')
+		return NULL;
+	const char *name;
+	size_t nl;
+	bool self;
+	const char *e = ext_tag(q, eol, &name, &nl, &self);
+	if (e) {
+		if (!blank_line(e, eol))
+			return NULL; /* text follows: a span extension */
+		if (q[2] == '/') {
+			mc_warn(fe->diag, *line, col,
+			        "%.*s closes no kramdown extension; dropped",
+			        (int)(e - q), q);
+			(*line)++;
+			return next;
+		}
+		bool known = ext_is(name, nl, "comment") ||
+		             ext_is(name, nl, "nomarkdown") ||
+		             ext_is(name, nl, "options");
+		if (!known)
+			mc_warn(fe->diag, *line, col,
+			        "unknown kramdown extension {::%.*s}; the tag is "
+			        "dropped",
+			        (int)nl, name);
+		if (self || !known || ext_is(name, nl, "options")) {
+			(*line)++;
+			return next;
+		}
+		const char *after;
+		const char *c = ext_close(next, end, name, nl, &after);
+		if (!c) {
+			mc_warn(fe->diag, *line, col,
+			        "{::%.*s} is never closed (by {:/%.*s}); the tag is "
+			        "dropped",
+			        (int)nl, name, (int)nl, name);
+			(*line)++;
+			return next;
+		}
+		if (name[0] == 'n' && c > next) {
+			size_t idx = add_chunk(fe, next, (size_t)(c - next),
+			                       *line + 1, 1);
+			emit_marker(fe, 'r', idx, *line + 1, 1);
+		}
+		/* on after the line holding the closing tag */
+		const char *ce = after + line_len(after, end);
+		if (!blank_line(after, ce))
+			mc_warn(fe->diag, *line + count_nl(p, after), 0,
+			        "text after {:/%.*s} on its line is dropped",
+			        (int)nl, name);
+		*line += count_nl(p, ce) + (ce < end);
+		return ce < end ? ce + 1 : end;
+	}
+	/* {:name: attrs} */
+	const char *n0 = q + 2, *n1 = n0;
+	while (n1 < eol && (isalnum((unsigned char)*n1) || *n1 == '_' ||
+	                    *n1 == '-'))
+		n1++;
+	if (n1 == n0 || n1 >= eol || *n1 != ':' ||
+	    !isalnum((unsigned char)*n0))
+		return NULL;
+	e = ial_end(q, eol);
+	if (!e || !blank_line(e, eol))
+		return NULL;
+	add_ald(fe, n0, (size_t)(n1 - n0), n1 + 1, (size_t)(e - 1 - n1 - 1),
+	        *line, col);
+	(*line)++;
+	return next;
+}
+
 /* Copy a line of Markdown text, replacing IALs by sentinels outside code
  * spans.  `heading` allows kramdown's "{#id}" header ids at the end. */
 static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
@@ -694,6 +959,21 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 		if (*p == '\\' && p + 1 < end) {
 			p += 2;
 			continue;
+		}
+		if (*p == '{' && end - p >= 3 && p[1] == ':' &&
+		    (p[2] == ':' || p[2] == '/')) {
+			mc_buf_put(&fe->md, copied, (size_t)(p - copied));
+			const char *e = span_extension(fe, p, end, line,
+			                               col + (uint32_t)(p - s));
+			if (e) {
+				/* a space on both sides of what went is one */
+				if (fe->md.len && fe->md.data[fe->md.len - 1] == ' ' &&
+				    e < end && *e == ' ')
+					e++;
+				p = copied = e;
+				continue;
+			}
+			copied = p;
 		}
 		if (*p == '{' && p + 1 < end &&
 		    (p[1] == ':' || (heading && (p[1] == '#' || p[1] == '.')))) {
@@ -748,6 +1028,7 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
 	c->line = line;
 	c->col = col;
+	c->node = MC_DOCUMENT;
 	return fe->nconts++;
 }
 
@@ -925,6 +1206,13 @@ int mc_fe_prepass(mc_fe *fe)
 			emit_line(fe, p, n, line, col);
 			p = next, line++, col = 1;
 			continue;
+		}
+		if (col == 1) {
+			const char *k = kd_block(fe, p, end, &line);
+			if (k) {
+				p = k;
+				continue;
+			}
 		}
 		/* an HTML tag at the start of the line (<= 3 spaces in) */
 		const char *q = p;
