@@ -1055,6 +1055,205 @@ static uint32_t count_nl(const char *a, const char *b)
 	return n;
 }
 
+/* ---------------------------------------------------------------- */
+/* kramdown definition lists (pre-pass)                              */
+
+/* A definition line ": text" (<= 3 spaces in); the text's offset. */
+static bool def_line(const char *p, const char *eol, size_t *text_off)
+{
+	const char *q = p;
+	while (q < eol && q - p < 4 && *q == ' ')
+		q++;
+	if (q - p >= 4 || q >= eol || *q != ':' || q + 1 >= eol ||
+	    (q[1] != ' ' && q[1] != '\t'))
+		return false;
+	const char *t = q + 1;
+	while (t < eol && t - q <= 4 && (*t == ' ' || *t == '\t'))
+		t++;
+	*text_off = (size_t)(t - p);
+	return true;
+}
+
+/* A line that can be a definition term: plain text, no other block. */
+static bool term_line(const char *p, const char *eol)
+{
+	const char *q = p;
+	size_t off;
+	/* at the margin: an indented line may belong to a list item */
+	if (q >= eol || *q == ' ' || *q == '\t' || def_line(p, eol, &off))
+		return false;
+	unsigned char c = (unsigned char)*q;
+	if (strchr("#>|<`~{=^", c) || (c == '*' && q + 1 < eol && q[1] == '['))
+		return false;
+	if ((c == '-' || c == '*' || c == '+') &&
+	    (q + 1 == eol || q[1] == ' ' || q[1] == '\t' || q[1] == c))
+		return false;
+	if (isdigit(c)) {
+		const char *d = q;
+		while (d < eol && isdigit((unsigned char)*d))
+			d++;
+		if (d < eol && (*d == '.' || *d == ')'))
+			return false;
+	}
+	return true;
+}
+
+static const char *next_line(const char *p, const char *end)
+{
+	const char *e = p + line_len(p, end);
+	return e < end ? e + 1 : end;
+}
+
+/* Whether the lines at p are the terms of a definition list: 1..64 term
+ * lines, then (after blank lines, at most one) a definition line. */
+static bool deflist_ahead(const char *p, const char *end)
+{
+	int n = 0;
+	while (p < end && n < 64) {
+		const char *eol = p + line_len(p, end);
+		if (!term_line(p, eol))
+			break;
+		n++;
+		p = next_line(p, end);
+	}
+	if (n == 0 || p >= end)
+		return false;
+	const char *eol = p + line_len(p, end);
+	if (blank_line(p, eol)) {
+		p = next_line(p, end);
+		eol = p + line_len(p, end);
+	}
+	size_t off;
+	return p < end && def_line(p, eol, &off);
+}
+
+static size_t add_kd_part(mc_fe *fe, mc_node_type type, uint32_t line)
+{
+	if (fe->nconts == fe->capconts) {
+		fe->capconts = fe->capconts ? fe->capconts * 2 : 16;
+		fe->conts = mc_xrealloc(fe->conts,
+		                        fe->capconts * sizeof(mc_container));
+	}
+	mc_container *c = &fe->conts[fe->nconts];
+	memset(c, 0, sizeof *c);
+	c->tag = type == MC_DEFLIST ? "dl" : type == MC_DEFTERM ? "dt" : "dd";
+	c->line = line;
+	c->col = 1;
+	c->node = type;
+	return fe->nconts++;
+}
+
+/* Leading whitespace of a line as columns (a tab to the next stop of 4). */
+static size_t indent_of(const char *p, const char *eol, size_t *bytes)
+{
+	size_t w = 0;
+	const char *q = p;
+	while (q < eol && (*q == ' ' || *q == '\t')) {
+		w = *q == '\t' ? (w / 4 + 1) * 4 : w + 1;
+		q++;
+	}
+	*bytes = (size_t)(q - p);
+	return w;
+}
+
+/* A kramdown definition list at p (deflist_ahead said so): terms, then
+ * definitions (": text", their lines indented below them), again and
+ * again while terms and definitions follow.  Emitted as container
+ * markers around the terms' and definitions' text.  Returns where to go
+ * on (a line start), *line advanced. */
+static const char *deflist(mc_fe *fe, const char *p, const char *end,
+                           uint32_t *line)
+{
+	size_t dl = add_kd_part(fe, MC_DEFLIST, *line);
+	emit_marker(fe, 'o', dl, *line, 1);
+	for (;;) {
+		/* terms */
+		while (p < end) {
+			const char *eol = p + line_len(p, end);
+			if (!term_line(p, eol))
+				break;
+			size_t dt = add_kd_part(fe, MC_DEFTERM, *line);
+			emit_marker(fe, 'o', dt, *line, 1);
+			emit_text_line(fe, p, (size_t)(eol - p), *line, 1);
+			emit_marker(fe, 'c', dt, *line, 1);
+			p = next_line(p, end);
+			(*line)++;
+		}
+		if (p < end && blank_line(p, p + line_len(p, end))) {
+			p = next_line(p, end);
+			(*line)++;
+		}
+		/* definitions */
+		size_t off;
+		bool any = false;
+		while (p < end && def_line(p, p + line_len(p, end), &off)) {
+			any = true;
+			const char *eol = p + line_len(p, end);
+			size_t dd = add_kd_part(fe, MC_DEFDESC, *line);
+			emit_marker(fe, 'o', dd, *line, 1);
+			emit_text_line(fe, p + off, (size_t)(eol - p - off), *line,
+			               1 + (uint32_t)off);
+			size_t ind = off > 4 ? 4 : off;
+			p = next_line(p, end);
+			(*line)++;
+			uint32_t blanks = 0;
+			bool text = true; /* the last line emitted was text */
+			while (p < end) {
+				const char *e2 = p + line_len(p, end);
+				size_t b;
+				size_t w = indent_of(p, e2, &b);
+				if (blank_line(p, e2)) {
+					blanks++;
+				} else if (w >= ind) {
+					for (; blanks; blanks--)
+						emit_line(fe, "", 0, *line - blanks, 1);
+					/* strip ind columns of indentation */
+					size_t k = 0, cols = 0;
+					while (k < b && cols < ind) {
+						cols = p[k] == '\t' ? (cols / 4 + 1) * 4
+						                    : cols + 1;
+						k++;
+					}
+					emit_text_line(fe, p + k, (size_t)(e2 - p - k),
+					               *line, 1 + (uint32_t)k);
+					text = true;
+				} else if (!blanks && text && term_line(p, e2)) {
+					/* a lazy continuation of the paragraph */
+					emit_text_line(fe, p, (size_t)(e2 - p), *line, 1);
+				} else {
+					break;
+				}
+				p = next_line(p, end);
+				(*line)++;
+			}
+			emit_marker(fe, 'c', dd, *line, 1);
+			/* blank lines after it stay for what follows */
+			for (; blanks; blanks--)
+				emit_line(fe, "", 0, *line - blanks, 1);
+		}
+		if (!any || p >= end || !deflist_ahead(p, end))
+			break;
+	}
+	emit_marker(fe, 'c', dl, *line, 1);
+	return p;
+}
+
+/* Whether the pre-passed text so far ends where a paragraph may start:
+ * at its start, after a blank line or after a marker. */
+static bool at_block_start(const mc_fe *fe)
+{
+	const mc_buf *md = &fe->md;
+	if (md->len == 0)
+		return true;
+	if (md->len >= 2 && md->data[md->len - 2] == '\n')
+		return true;
+	size_t i = md->len - 1; /* the last line's start */
+	while (i > 0 && md->data[i - 1] != '\n')
+		i--;
+	return md->len - i > 4 + MC_SENTINEL_LEN &&
+	       memcmp(md->data + i, "<!--" MC_MARK, 4 + MC_SENTINEL_LEN) == 0;
+}
+
 typedef struct open_cont {
 	size_t idx;
 	const char *tag; /* lower-case */
@@ -1209,6 +1408,8 @@ int mc_fe_prepass(mc_fe *fe)
 		}
 		if (col == 1) {
 			const char *k = kd_block(fe, p, end, &line);
+			if (!k && at_block_start(fe) && deflist_ahead(p, end))
+				k = deflist(fe, p, end, &line);
 			if (k) {
 				p = k;
 				continue;

@@ -178,6 +178,7 @@ bool mc_node_holds_inlines(mc_node_type t)
 	case MC_SUMMARY:
 	case MC_ATTRIBUTION:
 	case MC_CAPTION:
+	case MC_DEFTERM:
 		return true;
 	default:
 		return false;
@@ -189,7 +190,8 @@ bool mc_node_holds_inlines(mc_node_type t)
  * parts). */
 static bool is_flow_block(mc_node_type t)
 {
-	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION;
+	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION &&
+	       t != MC_DEFDESC;
 }
 
 bool mc_can_contain(mc_node_type parent, mc_node_type child)
@@ -207,7 +209,10 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 	case MC_ITEM:
 	case MC_TABLE_CELL:
 	case MC_FOOTNOTE_DEF:
+	case MC_DEFDESC:
 		return is_flow_block(child);
+	case MC_DEFLIST:
+		return child == MC_DEFTERM || child == MC_DEFDESC;
 	case MC_BLOCKQUOTE:
 		return is_flow_block(child) || child == MC_ATTRIBUTION;
 	case MC_CALLOUT:
@@ -275,6 +280,8 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_EMBED] = "embed",
 	[MC_DETAILS] = "details",
 	[MC_ANSWER] = "answer",
+	[MC_DEFLIST] = "deflist",
+	[MC_DEFDESC] = "defdesc",
 	[MC_SECTION] = "section",
 	[MC_FOOTNOTE_DEF] = "footnote_def",
 	[MC_TABLE_ROW] = "table_row",
@@ -283,6 +290,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_SUMMARY] = "summary",
 	[MC_ATTRIBUTION] = "attribution",
 	[MC_CAPTION] = "caption",
+	[MC_DEFTERM] = "defterm",
 	[MC_TEXT] = "text",
 	[MC_CODE] = "code",
 	[MC_EMPH] = "emph",
@@ -700,6 +708,11 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 			           NULL, NULL);
 		if (!n->as.section.source)
 			return bad(err, errsz, n, "source is NULL", NULL, NULL);
+		break;
+	case MC_DEFLIST:
+		if (!n->first || n->first->type != MC_DEFTERM)
+			return bad(err, errsz, n, "does not start with a term",
+			           NULL, NULL);
 		break;
 	case MC_DETAILS:
 		if (!n->first || n->first->type != MC_SUMMARY)

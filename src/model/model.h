@@ -34,6 +34,12 @@
  *                       `videotime` line).  Never fetched.
  *     MC_DETAILS        MC_SUMMARY first, then blocks (printed expanded).
  *     MC_ANSWER         a worksheet answer field; no children.
+ *     MC_DEFLIST        a definition list (kramdown `term` / `: definition`,
+ *                       HTML <dl>): MC_DEFTERM and MC_DEFDESC children,
+ *                       a term first; each term is followed by its
+ *                       descriptions (several terms may share them).
+ *     MC_DEFDESC        one definition of the terms before it; holds
+ *                       blocks.  Only in an MC_DEFLIST.
  *     MC_SECTION        one input file (or module) of a document built from
  *                       several: as.section.kind says part (a module of a
  *                       course), chapter (a section file) or worksheet (an
@@ -58,6 +64,7 @@
  *     MC_SUMMARY        the <summary> of a details block.
  *     MC_ATTRIBUTION    who a blockquote is quoting ("Name, Role").
  *     MC_CAPTION        the caption of a figure or the note of an embed.
+ *     MC_DEFTERM        a term of an MC_DEFLIST.
  *
  *   Inlines:
  *     MC_TEXT           literal text (already typographically processed).
@@ -120,6 +127,8 @@ typedef enum mc_node_type {
 	MC_EMBED,
 	MC_DETAILS,
 	MC_ANSWER,
+	MC_DEFLIST,
+	MC_DEFDESC,
 	MC_SECTION,
 	MC_FOOTNOTE_DEF,
 	/* table parts */
@@ -130,6 +139,7 @@ typedef enum mc_node_type {
 	MC_SUMMARY,
 	MC_ATTRIBUTION,
 	MC_CAPTION,
+	MC_DEFTERM,
 	/* inlines */
 	MC_TEXT,
 	MC_CODE,
@@ -390,7 +400,8 @@ void mc_node_unlink(mc_node *node);
 bool mc_node_is_block(mc_node_type t);
 bool mc_node_is_inline(mc_node_type t);
 /* A block whose children are inlines: a heading, paragraph, callout
- * title, summary, attribution or caption (a text block). */
+ * title, summary, attribution, caption or definition term (a text
+ * block). */
 bool mc_node_holds_inlines(mc_node_type t);
 /* Whether a node of type `parent` may hold a child of type `child`. */
 bool mc_can_contain(mc_node_type parent, mc_node_type child);
