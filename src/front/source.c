@@ -916,6 +916,32 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 	return next;
 }
 
+/* kramdown's guillemets at p ("<<" or ">>"): the text since `copied`,
+ * then « or » ("<< " and " >>" with a no-break space inside) into md;
+ * returns how many bytes of p were used. */
+static size_t guillemet(mc_buf *md, const char *copied, const char *p,
+                        const char *end)
+{
+	bool open = *p == '<';
+	size_t used = 2;
+	const char *upto = p;
+	if (!open && upto > copied && upto[-1] == ' ')
+		upto--; /* " >>" */
+	mc_buf_put(md, copied, (size_t)(upto - copied));
+	if (open) {
+		mc_buf_puts(md, "\xC2\xAB");
+		if (p + 2 < end && p[2] == ' ') {
+			mc_buf_puts(md, "\xC2\xA0");
+			used = 3;
+		}
+	} else {
+		if (upto < p)
+			mc_buf_puts(md, "\xC2\xA0");
+		mc_buf_puts(md, "\xC2\xBB");
+	}
+	return used;
+}
+
 /* Copy a line of Markdown text, replacing IALs by sentinels outside code
  * spans.  `heading` allows kramdown's "{#id}" header ids at the end. */
 static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
@@ -930,7 +956,22 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 		heading = h < end && *h == '#';
 	}
 	size_t start = fe->md.len;
+	/* kramdown's guillemets, not in an indented code block (nor in the
+	 * quote markers a line starts with) */
+	const char *lead = s;
+	while (lead < end && (*lead == ' ' || *lead == '>'))
+		lead++;
+	size_t sp = 0;
+	while (sp < n && s[sp] == ' ')
+		sp++;
+	bool guill = sp < 4 && !(sp < n && s[sp] == '\t');
 	while (p < end) {
+		if (guill && p >= lead && (*p == '<' || *p == '>') &&
+		    p + 1 < end && p[1] == *p) {
+			size_t k = guillemet(&fe->md, copied, p, end);
+			p = copied = p + k;
+			continue;
+		}
 		if (*p == '`') {
 			const char *r = p;
 			while (r < end && *r == '`')
