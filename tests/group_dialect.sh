@@ -100,6 +100,27 @@ def norm(s):
 
 
 # ---- text of each format ----
+INLINE = ('text', 'code', 'softbreak', 'linebreak', 'image', 'emph',
+          'strong', 'strike', 'sup', 'sub', 'span', 'link', 'blank',
+          'footnote_ref')
+XBLOCK = set(XH + t for t in (
+    'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dt', 'dd', 'div', 'pre',
+    'blockquote', 'td', 'th', 'figcaption', 'section', 'aside', 'summary',
+    'figure', 'table', 'tr', 'ul', 'ol', 'dl', 'details', 'header', 'br'))
+
+
+def xtext(e, out):
+    """e's text, a newline after each block element."""
+    if e.text:
+        out.append(e.text)
+    for k in e:
+        xtext(k, out)
+        if k.tag in XBLOCK:
+            out.append('\n')
+        if k.tail:
+            out.append(k.tail)
+
+
 def model_text():
     doc = json.load(open(base + '.json', encoding='utf-8'))
     texts, codes, nimg = [], [], 0
@@ -123,7 +144,7 @@ def model_text():
             texts.append(' ')
         for c in n.get('children', []):
             walk(c, in_block)
-        if t not in ('text', 'code', 'softbreak', 'linebreak', 'image'):
+        if t not in INLINE:
             texts.append('\n')
     for b in doc.get('body', []):
         walk(b, False)
@@ -154,7 +175,9 @@ def epub_text():
         body = root.find(XH + 'body')
         if body is None:
             continue
-        texts.append(' '.join(body.itertext()))
+        out = []
+        xtext(body, out)
+        texts.append(''.join(out))
         for e in body.iter():
             if e.tag in (XH + 'pre', XH + 'code'):
                 codes.append(''.join(e.itertext()))

@@ -1680,7 +1680,9 @@ static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_text = mc_arena_strndup(c->arena, num, strlen(num));
 		c->mk_style = ms;
 		c->mk_x = x0;
-		c->mk_se = pdf_tag_open(c, "Lbl");
+		/* the number: a P of the Note (PDF/UA-1 has Lbl in list
+		 * items only) */
+		c->mk_se = pdf_tag_open(c, "P");
 		pdf_tag_close(c, c->mk_se);
 		blocks(c, n, x0 + em(c) * 1.6, x1, depth);
 		flush_marker(c, x0, x1);
