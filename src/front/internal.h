@@ -41,6 +41,10 @@
 #define MC_IAL_CLOSE "\xF4\x8F\xBF\xB2"
 #define MC_SENTINEL_LEN 4
 
+/* Most kramdown abbreviations a page may define (each use is looked for
+ * in all of its text). */
+#define MC_MAX_ABBRS 256
+
 /* Deepest nesting of containers/HTML elements followed; deeper content is
  * flattened into its parent with a warning. */
 #define MC_MAX_DEPTH 200
@@ -123,6 +127,7 @@ typedef struct mc_fe {
 	size_t nalds, capalds;
 	mc_abbr *abbrs;      /* kramdown abbreviations, in source order */
 	size_t nabbrs, capabbrs;
+	bool abbrs_capped;   /* more than MC_MAX_ABBRS: warned */
 	/* where the Markdown may be cut into independently parsed pieces
 	 * (top level, after a blank line, before a line that cannot continue
 	 * a list or quote): byte offsets into md and their md line numbers */

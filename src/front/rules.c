@@ -452,6 +452,85 @@ static void figures(mc_fe *fe, const nodes *paras)
 }
 
 /* ---------------------------------------------------------------- */
+/* abbreviations                                                     */
+
+/* A letter, digit or '_' (any byte of a multi-byte character counts:
+ * kramdown matches whole words of any script). */
+static bool word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+/* The abbreviation (longest, then first defined) written at s, with no
+ * word character right before (prev) or after it; NULL if none. */
+static const mc_abbr *abbr_at(const mc_fe *fe, const char *s, bool after_word)
+{
+	if (after_word)
+		return NULL;
+	const mc_abbr *best = NULL;
+	size_t bl = 0;
+	for (size_t i = 0; i < fe->nabbrs; i++) {
+		const mc_abbr *a = &fe->abbrs[i];
+		size_t l = strlen(a->abbr);
+		if (l > bl && strncmp(s, a->abbr, l) == 0 &&
+		    !(word_byte((unsigned char)s[l]) &&
+		      word_byte((unsigned char)s[l - 1]))) {
+			best = a;
+			bl = l;
+		}
+	}
+	return best;
+}
+
+/* Every use of an abbreviation (*[ABBR]: title) in text becomes a span
+ * with the title: text before, span, text after. */
+static void abbreviations(mc_fe *fe)
+{
+	mc_node *root = fe->doc->root;
+	bool first[256] = {false}; /* bytes an abbreviation starts with */
+	for (size_t k = 0; k < fe->nabbrs; k++)
+		first[(unsigned char)fe->abbrs[k].abbr[0]] = true;
+	for (mc_node *n = root; n;) {
+		if (n->type != MC_TEXT) {
+			n = mc_node_next(n, root);
+			continue;
+		}
+		const char *s = n->as.text.text;
+		const mc_abbr *a = NULL;
+		size_t i;
+		for (i = 0; s[i]; i++)
+			if (first[(unsigned char)s[i]] &&
+			    (a = abbr_at(fe, s + i,
+			                 i && word_byte((unsigned char)s[i - 1] )&&
+			                 word_byte((unsigned char)s[i]))) != NULL)
+				break;
+		if (!a) {
+			n = mc_node_next(n, root);
+			continue;
+		}
+		size_t l = strlen(a->abbr);
+		mc_node *sp = mc_node_new(fe->doc, MC_SPAN, n->line, n->col);
+		sp->as.span.title = a->title;
+		mc_node *t = mc_node_new(fe->doc, MC_TEXT, n->line, n->col);
+		t->as.text.text = mc_strndup(fe->doc, s + i, l);
+		mc_node_append(sp, t);
+		if (i) {
+			mc_node *b = mc_node_new(fe->doc, MC_TEXT, n->line, n->col);
+			b->as.text.text = mc_strndup(fe->doc, s, i);
+			mc_node_insert_before(n, b);
+		}
+		mc_node_insert_before(n, sp);
+		if (s[i + l]) {
+			n->as.text.text = s + i + l; /* go on with the rest */
+		} else {
+			mc_node *nx = mc_node_next(n, root);
+			mc_node_unlink(n);
+			n = nx;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- */
 /* attributions                                                      */
 
 /* Length of a dash that opens an attribution at s, or 0. */
@@ -829,6 +908,8 @@ int mc_fe_rules(mc_fe *fe)
 		imgs.v[i]->as.image.path = resolve_image(
 			fe, imgs.v[i], imgs.v[i]->as.image.src);
 	blanks(fe, &blankt);
+	if (fe->nabbrs)
+		abbreviations(fe);
 
 	/* walk 2: the block rules */
 	for (mc_node *n = root; n; n = mc_node_next(n, root)) {

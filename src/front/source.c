@@ -785,12 +785,21 @@ static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
 }
 
 static void add_abbr(mc_fe *fe, const char *abbr, size_t n, const char *t,
-                     size_t tn)
+                     size_t tn, uint32_t line)
 {
 	if (fe->nabbrs == fe->capabbrs) {
 		fe->capabbrs = fe->capabbrs ? fe->capabbrs * 2 : 16;
 		fe->abbrs = mc_xrealloc(fe->abbrs,
 		                        fe->capabbrs * sizeof(mc_abbr));
+	}
+	if (fe->nabbrs >= MC_MAX_ABBRS) {
+		if (!fe->abbrs_capped)
+			mc_warn(fe->diag, line, 1,
+			        "more than %d abbreviations; *[%.*s] and those "
+			        "after it are ignored",
+			        MC_MAX_ABBRS, (int)(n > 40 ? 40 : n), abbr);
+		fe->abbrs_capped = true;
+		return;
 	}
 	while (tn && is_space(t[tn - 1]))
 		tn--;
@@ -843,7 +852,7 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 		if (!c || c == q + 2 || c + 1 >= eol || c[1] != ':')
 			return NULL;
 		add_abbr(fe, q + 2, (size_t)(c - q - 2), c + 2,
-		         (size_t)(eol - c - 2));
+		         (size_t)(eol - c - 2), *line);
 		(*line)++;
 		return next;
 	}
@@ -916,6 +925,26 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 	return next;
 }
 
+/* Whether the source line after the one ending at eol underlines it as
+ * a Setext heading ("===" or "---" alone, <= 3 spaces in). */
+static bool setext_next(const mc_fe *fe, const char *eol)
+{
+	const char *bend = fe->body + fe->bodylen;
+	if (eol < fe->body || eol >= bend || *eol != '\n')
+		return false;
+	const char *p = eol + 1, *e = p + line_len(p, bend);
+	while (p < e && p - (eol + 1) < 3 && *p == ' ')
+		p++;
+	if (p >= e || (*p != '=' && *p != '-'))
+		return false;
+	char ch = *p;
+	while (p < e && *p == ch)
+		p++;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p == e;
+}
+
 /* kramdown's guillemets at p ("<<" or ">>"): the text since `copied`,
  * then « or » ("<< " and " >>" with a no-break space inside) into md;
  * returns how many bytes of p were used. */
@@ -953,7 +982,7 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 		const char *h = s;
 		while (h < end && *h == ' ')
 			h++;
-		heading = h < end && *h == '#';
+		heading = (h < end && *h == '#') || setext_next(fe, end);
 	}
 	size_t start = fe->md.len;
 	/* kramdown's guillemets, not in an indented code block (nor in the

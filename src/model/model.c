@@ -658,9 +658,10 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 	if ((unsigned)n->dir > MC_DIR_RTL)
 		return bad(err, errsz, n, "dir is not none, ltr or rtl", NULL,
 		           NULL);
-	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE)
-		return bad(err, errsz, n, "a span has neither lang nor dir", NULL,
-		           NULL);
+	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE &&
+	    !n->as.span.title)
+		return bad(err, errsz, n,
+		           "a span has neither lang, dir nor a title", NULL, NULL);
 
 	switch (n->type) {
 	case MC_HEADING:

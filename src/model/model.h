@@ -71,8 +71,10 @@
  *     MC_CODE           inline code (literal).
  *     MC_EMPH, MC_STRONG, MC_STRIKE, MC_SUP, MC_SUB   hold inlines.
  *     MC_SPAN           text in another language or direction (an HTML
- *                       <span lang=.. dir=..>); holds inlines, its `lang`
- *                       or `dir` (below) set.
+ *                       <span lang=.. dir=..>), or an abbreviation (a
+ *                       kramdown `*[ABBR]: title`, as.span.title set);
+ *                       holds inlines, its `lang` or `dir` (below) or
+ *                       its title set.
  *     MC_LINK           URL, title, target; holds inlines.
  *     MC_IMAGE          an inline image (as.image); no children.
  *     MC_LINEBREAK      a hard line break.
@@ -318,6 +320,11 @@ struct mc_node {
 			const char *url;    /* its site URL (permalink), NULL
 			                       if unknown */
 		} section;
+		struct {
+			const char *title; /* MC_SPAN: an abbreviation's
+			                      expansion ("" if none given), NULL
+			                      if the span is no abbreviation */
+		} span;
 		struct {
 			const char *label; /* as written in [^label] */
 			int number;        /* 1-based order of first reference */

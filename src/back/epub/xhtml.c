@@ -876,7 +876,13 @@ static void enter(walk *w, const mc_node *n)
 		put_id(w, n);
 		break;
 	case MC_SPAN:
-		mc_xml_open(x, "span");
+		if (n->as.span.title) { /* an abbreviation */
+			mc_xml_open(x, "abbr");
+			if (*n->as.span.title)
+				ep_attr(c, x, "title", n->as.span.title);
+		} else {
+			mc_xml_open(x, "span");
+		}
 		put_id(w, n);
 		break;
 	case MC_LINK: {
