@@ -1102,6 +1102,43 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 	return fe->nconts++;
 }
 
+/* Whether an element says markdown="span": kramdown reads its content
+ * as text, no blocks in it. */
+static bool span_mode(mc_fe *fe, const tag *t)
+{
+	mc_attrs a;
+	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
+	const char *v = mc_attr_get(&a, "markdown");
+	return v && strcasecmp(v, "span") == 0;
+}
+
+/* A line of a markdown="span" element's content: text of its one
+ * paragraph, so blank lines are left out and what would start a block
+ * (a heading's #, a list's marker, a quote's >, indentation...) is
+ * escaped to stay text. */
+static void emit_span_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                           uint32_t col)
+{
+	const char *p = s, *end = s + n;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end)
+		return;
+	col += (uint32_t)(p - s);
+	const char *q = p;
+	while (q < end && isdigit((unsigned char)*q))
+		q++;
+	if (q == p && strchr("#*-+>=|`~:_", *p)) {
+		mc_buf_putc(&fe->md, '\\');
+	} else if (q > p && q < end && (*q == '.' || *q == ')')) {
+		mc_buf_put(&fe->md, p, (size_t)(q - p));
+		mc_buf_putc(&fe->md, '\\');
+		col += (uint32_t)(q - p);
+		p = q;
+	}
+	emit_text_line(fe, p, (size_t)(end - p), line, col);
+}
+
 static bool markdown_attr(mc_fe *fe, const tag *t)
 {
 	mc_attrs a;
@@ -1326,6 +1363,7 @@ static bool at_block_start(const mc_fe *fe)
 
 typedef struct open_cont {
 	size_t idx;
+	bool span;       /* markdown="span": its content is one paragraph */
 	const char *tag; /* lower-case */
 	size_t taglen;
 } open_cont;
@@ -1520,6 +1558,7 @@ int mc_fe_prepass(mc_fe *fe)
 						                           tcol);
 						emit_marker(fe, 'o', idx, line, tcol);
 						stack[depth].idx = idx;
+						stack[depth].span = span_mode(fe, &t);
 						stack[depth].tag = fe->conts[idx].tag;
 						stack[depth].taglen =
 							strlen(fe->conts[idx].tag);
@@ -1615,7 +1654,10 @@ int mc_fe_prepass(mc_fe *fe)
 			if (found) {
 				tag u;
 				parse_tag(found, eol, &u);
-				if (found > p)
+				if (found > p && oc->span)
+					emit_span_line(fe, p, (size_t)(found - p),
+					               line, col);
+				else if (found > p)
 					emit_text_line(fe, p, (size_t)(found - p),
 					               line, col);
 				emit_marker(fe, 'c', oc->idx, line,
@@ -1625,7 +1667,10 @@ int mc_fe_prepass(mc_fe *fe)
 				continue;
 			}
 		}
-		emit_text_line(fe, p, n, line, col);
+		if (depth && stack[depth - 1].span)
+			emit_span_line(fe, p, n, line, col);
+		else
+			emit_text_line(fe, p, n, line, col);
 		p = next, line++, col = 1;
 	}
 	while (depth) {
