@@ -322,10 +322,11 @@ for name in "${names[@]}"; do
 	if command -v qpdf >/dev/null 2>&1; then
 		out=$(qpdf --check "$pdf" 2>&1)
 		rc=$?
-		if [ $rc -eq 0 ] && ! grep -qi 'warning' <<<"$out"; then
+		if [ $rc -eq 0 ] && ! grep -qi '^warning' <<<"$out" &&
+			grep -q 'No syntax or stream encoding errors' <<<"$out"; then
 			pass "dialect $name: qpdf --check"
 		else
-			fail "dialect $name: qpdf --check" "exit $rc: $(grep -i -m 4 'warn\|error' <<<"$out")"
+			fail "dialect $name: qpdf --check" "exit $rc: $(grep -i -m 4 '^warn\|error' <<<"$out")"
 		fi
 	else
 		skip "dialect $name: qpdf --check (qpdf not installed)"
