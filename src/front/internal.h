@@ -82,6 +82,8 @@ typedef struct mc_ial {
 	mc_attrs attrs;
 	uint32_t line, col;
 	bool used;
+	bool margin; /* alone on its line at the margin: a block IAL that
+	                ends a quote or list it follows (kramdown) */
 } mc_ial;
 
 /* A kramdown attribute list definition, `{:name: attrs}`. */

@@ -292,6 +292,16 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	}
 	if (drop_para && !drop_para->first)
 		mc_node_unlink(drop_para);
+	/* "> quote\n{: .x}", "- item\n{: .x}": a block IAL at the margin
+	 * ends the quote or list (kramdown), and is the whole one's */
+	while (target && ial && ial->margin && target == parent &&
+	       target->parent && !target->next &&
+	       (target->parent->type == MC_BLOCKQUOTE ||
+	        target->parent->type == MC_ITEM ||
+	        target->parent->type == MC_LIST))
+		target = parent = target->parent;
+	if (target && target->type == MC_ITEM && target->parent)
+		target = target->parent; /* an item ends only in its list */
 	if (target && ial)
 		apply_ial(fe, target, ial, &ial->attrs, 0);
 	return *t->as.text.text && t->parent;

@@ -1051,6 +1051,8 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 			if (e) {
 				size_t idx = add_ial(fe, p, (size_t)(e - p), line,
 				                     col + (uint32_t)(p - s));
+				fe->ials[idx].margin = p == s && col == 1 &&
+				                       blank_line(e, end);
 				mc_buf_put(&fe->md, copied, (size_t)(p - copied));
 				mc_buf_printf(&fe->md, MC_IAL_OPEN "%zu" MC_IAL_CLOSE,
 				              idx);
