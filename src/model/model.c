@@ -203,7 +203,8 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 		return mc_node_is_inline(child);
 	switch (parent) {
 	case MC_DOCUMENT:
-		return mc_node_is_block(child); /* footnote defs included */
+		/* footnote defs included */
+		return mc_node_is_block(child) && child != MC_DEFDESC;
 	case MC_SECTION:
 		return is_flow_block(child) || child == MC_SECTION;
 	case MC_ITEM:
