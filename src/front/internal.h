@@ -84,6 +84,8 @@ typedef struct mc_ial {
 	bool used;
 	bool margin; /* alone on its line at the margin: a block IAL that
 	                ends a quote or list it follows (kramdown) */
+	bool after_text, before_text; /* its line follows / precedes a
+	                                 non-blank line directly */
 } mc_ial;
 
 /* A kramdown attribute list definition, `{:name: attrs}`. */

@@ -251,8 +251,14 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 		target = t->prev;
 	} else if (after_blank && !t->next) {
 		if (parent->type == MC_PARAGRAPH && before_blank && !t->prev) {
-			/* a block IAL alone in its paragraph */
-			target = parent->prev ? parent->prev : parent->next;
+			/* a block IAL alone in its paragraph: on the block
+			 * right before it, else right after it (kramdown);
+			 * between blank lines, the one before, else after */
+			if (ial && !ial->after_text && ial->before_text &&
+			    parent->next)
+				target = parent->next;
+			else
+				target = parent->prev ? parent->prev : parent->next;
 			drop_para = parent;
 		} else if (parent->type == MC_PARAGRAPH ||
 		           parent->type == MC_HEADING ||

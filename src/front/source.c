@@ -925,6 +925,30 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 	return next;
 }
 
+/* Whether a block IAL's line (s .. eol) directly follows and precedes
+ * text: kramdown gives it to the block before it, else to the block
+ * after it. */
+static void ial_neighbours(const mc_fe *fe, mc_ial *ial, const char *s,
+                           const char *eol)
+{
+	const char *b0 = fe->body, *bend = fe->body + fe->bodylen;
+	ial->after_text = false;
+	ial->before_text = false;
+	if (s < b0 || eol > bend)
+		return;
+	if (s > b0 && s[-1] == '\n') {
+		const char *ps = s - 1;
+		while (ps > b0 && ps[-1] != '\n')
+			ps--;
+		ial->after_text = !blank_line(ps, s - 1);
+	}
+	if (eol < bend && *eol == '\n') {
+		const char *ns = eol + 1;
+		ial->before_text = ns < bend && !blank_line(ns, ns +
+		                                            line_len(ns, bend));
+	}
+}
+
 /* Whether the source line after the one ending at eol underlines it as
  * a Setext heading ("===" or "---" alone, <= 3 spaces in). */
 static bool setext_next(const mc_fe *fe, const char *eol)
@@ -1053,6 +1077,8 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 				                     col + (uint32_t)(p - s));
 				fe->ials[idx].margin = p == s && col == 1 &&
 				                       blank_line(e, end);
+				if (fe->ials[idx].margin)
+					ial_neighbours(fe, &fe->ials[idx], s, end);
 				mc_buf_put(&fe->md, copied, (size_t)(p - copied));
 				mc_buf_printf(&fe->md, MC_IAL_OPEN "%zu" MC_IAL_CLOSE,
 				              idx);
