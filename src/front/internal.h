@@ -7,8 +7,12 @@
  *                 the front matter, and pre-pass the body: Liquid resolved,
  *                 kramdown HTML blocks (`markdown="1"` containers and raw
  *                 HTML blocks) cut out and replaced by marker comments,
- *                 kramdown IALs replaced by sentinels.  A line map leads
- *                 back from the pre-passed text to the source.
+ *                 kramdown IALs replaced by sentinels; kramdown's own
+ *                 lines taken out (extensions {::comment} {::nomarkdown}
+ *                 {::options}, ALDs {:name: ...}, abbreviations *[X]: ..,
+ *                 the ^ marker), definition lists marked as containers,
+ *                 guillemets << >> made « ».  A line map leads back from
+ *                 the pre-passed text to the source.
  *   2. meta.c     front matter, _config.yml and _data/course.yml (libyaml).
  *   3. markdown.c the pre-passed text through cmark-gfm, into the model;
  *                 markers become containers or raw HTML.
