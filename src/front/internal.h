@@ -17,8 +17,9 @@
  *   3. markdown.c the pre-passed text through cmark-gfm, into the model;
  *                 markers become containers or raw HTML.
  *   4. html.c     raw HTML through gumbo, into the model.
- *   5. rules.c    the kramdown and course rules on the model: IALs, callout
- *                 titles, worksheet prompts, attributions, blanks, figures,
+ *   5. rules.c    the kramdown and course rules on the model: IALs (and the
+ *                 ALDs they name), abbreviations, callout titles,
+ *                 worksheet prompts, attributions, blanks, figures,
  *                 heading ids, image paths, numbering, unsafe URLs.
  */
 #ifndef MC_FRONT_INTERNAL_H

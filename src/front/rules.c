@@ -8,6 +8,8 @@
  *                   heading or paragraph they end, or (alone in a
  *                   paragraph) on the block before them
  *   blanks          runs of 3+ underscores become inline blanks
+ *   abbreviations   uses of a kramdown *[ABBR]: title become spans with
+ *                   the title (EPUB <abbr>)
  *   figures         a paragraph holding only an image becomes a figure (an
  *                   image, a line break and text: a figure with a caption)
  *   attributions    "<br/><br/>-- Name" ending a blockquote

@@ -10,6 +10,9 @@
  * paragraph).  markdown.c turns the markers back into containers, and
  * raw chunks go to the HTML parser whole.  IALs become sentinels so that
  * cmark's emphasis and smart-quote rules cannot tear them apart.
+ * kramdown's own block lines (extensions, ALDs, abbreviations, the ^
+ * marker) are read and taken out here, and a definition list becomes
+ * container markers around its terms and definitions.
  */
 #include <ctype.h>
 #include <stdlib.h>
