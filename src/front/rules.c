@@ -249,6 +249,14 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 		 * gives it to the block it is directly before */
 		target = parent;
 		mc_node_unlink(t->next);
+	} else if (before_blank && !t->prev && !after_blank &&
+	           parent->type == MC_PARAGRAPH && parent->parent &&
+	           parent->parent->type == MC_ITEM &&
+	           parent->parent->first == parent) {
+		/* "* {:.cls} item": kramdown's IAL of a list item */
+		target = parent->parent;
+		while (*after == ' ' || *after == '\t')
+			after++;
 	} else if (before_len == 0 && is_span(t->prev)) {
 		target = t->prev;
 	} else if (after_blank && !t->next) {
@@ -308,7 +316,8 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	        target->parent->type == MC_ITEM ||
 	        target->parent->type == MC_LIST))
 		target = parent = target->parent;
-	if (target && target->type == MC_ITEM && target->parent)
+	if (target && ial && ial->margin && target->type == MC_ITEM &&
+	    target->parent)
 		target = target->parent; /* an item ends only in its list */
 	if (target && ial)
 		apply_ial(fe, target, ial, &ial->attrs, 0);
