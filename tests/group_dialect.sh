@@ -114,6 +114,8 @@ def xtext(e, out):
     if e.text:
         out.append(e.text)
     for k in e:
+        if k.tag in XBLOCK:
+            out.append('\n')
         xtext(k, out)
         if k.tag in XBLOCK:
             out.append('\n')

@@ -66,6 +66,7 @@ static void fe_free(mc_fe *fe)
 	free(fe->ials);
 	free(fe->alds);
 	free(fe->abbrs);
+	free(fe->tocs);
 	free(fe->autodir);
 	free(fe->cut_off);
 	free(fe->cut_line);

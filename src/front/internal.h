@@ -137,6 +137,9 @@ typedef struct mc_fe {
 	mc_abbr *abbrs;      /* kramdown abbreviations, in source order */
 	size_t nabbrs, capabbrs;
 	bool abbrs_capped;   /* more than MC_MAX_ABBRS: warned */
+	mc_node **tocs;      /* lists marked {:toc}: kramdown puts the
+	                        page's table of contents in their place */
+	size_t ntocs, captocs;
 	/* where the Markdown may be cut into independently parsed pieces
 	 * (top level, after a blank line, before a line that cannot continue
 	 * a list or quote): byte offsets into md and their md line numbers */

@@ -204,7 +204,16 @@ static void apply_ial(mc_fe *fe, mc_node *n, const mc_ial *ial,
 			continue;
 		}
 		const mc_ald *d = find_ald(fe, a->v[i].name);
-		if (!d)
+		if (!d && strcmp(a->v[i].name, "toc") == 0 &&
+		    n->type == MC_LIST) {
+			/* kramdown's table of contents, in the list's place */
+			if (fe->ntocs == fe->captocs) {
+				fe->captocs = fe->captocs ? fe->captocs * 2 : 4;
+				fe->tocs = mc_xrealloc(fe->tocs, fe->captocs *
+				                                 sizeof(mc_node *));
+			}
+			fe->tocs[fe->ntocs++] = n;
+		} else if (!d)
 			mc_warn(fe->diag, ial->line, ial->col,
 			        "attribute list %s names \"%s\", which no "
 			        "{:%s: ...} defines; ignored",
@@ -821,6 +830,76 @@ static void ids_and_numbers(mc_fe *fe)
 }
 
 /* ---------------------------------------------------------------- */
+/* {:toc}                                                            */
+
+/* An item linking to heading h, appended to list l. */
+static void toc_item(mc_fe *fe, mc_node *l, const mc_node *h)
+{
+	mc_doc *doc = fe->doc;
+	mc_node *it = mc_node_new(doc, MC_ITEM, l->line, 0);
+	mc_node *p = mc_node_new(doc, MC_PARAGRAPH, l->line, 0);
+	mc_node *a = mc_node_new(doc, MC_LINK, l->line, 0);
+	size_t n = strlen(h->id);
+	char *url = mc_arena_alloc(doc->arena, n + 2);
+	url[0] = '#';
+	memcpy(url + 1, h->id, n + 1);
+	a->as.link.url = url;
+	const char *t = mc_node_plain_text(doc, h);
+	mc_fe_text(fe, a, t ? t : "", t ? strlen(t) : 0, l->line, 0);
+	mc_node_append(p, a);
+	mc_node_append(it, p);
+	mc_node_append(l, it);
+}
+
+/* Each list marked {:toc} becomes the page's table of contents: its
+ * headings (but those of class no_toc), nested by level, each a link to
+ * the heading, as kramdown makes it. */
+static void tocs(mc_fe *fe)
+{
+	mc_doc *doc = fe->doc;
+	for (size_t i = 0; i < fe->ntocs; i++) {
+		mc_node *old = fe->tocs[i];
+		if (!old->parent)
+			continue;
+		mc_node *root = mc_node_new(doc, MC_LIST, old->line, old->col);
+		root->as.list.ordered = old->as.list.ordered;
+		root->as.list.tight = true;
+		root->id = old->id;
+		root->classes = old->classes;
+		mc_node *st[7];
+		int lv[7];
+		int depth = 0;
+		for (mc_node *h = doc->root; h; h = mc_node_next(h, doc->root)) {
+			if (h->type != MC_HEADING || !h->id ||
+			    mc_has_class(h->classes, "no_toc"))
+				continue;
+			int L = h->as.heading.level;
+			if (depth == 0) {
+				st[0] = root;
+				lv[0] = L;
+				depth = 1;
+			}
+			while (depth > 1 && lv[depth - 1] > L)
+				depth--;
+			if (lv[depth - 1] < L && depth < 7 &&
+			    st[depth - 1]->last) {
+				mc_node *sub = mc_node_new(doc, MC_LIST, old->line, 0);
+				sub->as.list.ordered = old->as.list.ordered;
+				sub->as.list.tight = true;
+				mc_node_append(st[depth - 1]->last, sub);
+				st[depth] = sub;
+				lv[depth] = L;
+				depth++;
+			}
+			toc_item(fe, st[depth - 1], h);
+		}
+		if (root->first)
+			mc_node_insert_before(old, root);
+		mc_node_unlink(old);
+	}
+}
+
+/* ---------------------------------------------------------------- */
 /* images                                                            */
 
 static int hexval(char c)
@@ -961,6 +1040,8 @@ int mc_fe_rules(mc_fe *fe)
 
 	/* walk 3 */
 	ids_and_numbers(fe);
+	if (fe->ntocs)
+		tocs(fe);
 	int rc = mc_fe_lang(fe);
 
 	mc_buf_free(&b);
