@@ -49,6 +49,9 @@
 /* Most kramdown abbreviations a page may define (each use is looked for
  * in all of its text). */
 #define MC_MAX_ABBRS 256
+/* Most attribute list definitions a page may make (each reference looks
+ * through them). */
+#define MC_MAX_ALDS 1024
 
 /* Deepest nesting of containers/HTML elements followed; deeper content is
  * flattened into its parent with a warning. */
@@ -137,6 +140,7 @@ typedef struct mc_fe {
 	mc_abbr *abbrs;      /* kramdown abbreviations, in source order */
 	size_t nabbrs, capabbrs;
 	bool abbrs_capped;   /* more than MC_MAX_ABBRS: warned */
+	bool alds_capped;    /* more than MC_MAX_ALDS: warned */
 	mc_node **tocs;      /* lists marked {:toc}: kramdown puts the
 	                        page's table of contents in their place */
 	size_t ntocs, captocs;

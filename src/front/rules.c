@@ -192,7 +192,7 @@ static const mc_ald *find_ald(const mc_fe *fe, const char *name)
  * attribute list definition ({:name: ...}), whose attributes come first
  * (kramdown: references, then the list's own). */
 static void apply_ial(mc_fe *fe, mc_node *n, const mc_ial *ial,
-                      const mc_attrs *a, int depth)
+                      const mc_attrs *a, int depth, int *budget)
 {
 	mc_attr own[64];
 	mc_attrs rest = {own, 0};
@@ -213,17 +213,23 @@ static void apply_ial(mc_fe *fe, mc_node *n, const mc_ial *ial,
 				                                 sizeof(mc_node *));
 			}
 			fe->tocs[fe->ntocs++] = n;
+		} else if (!d && fe->alds_capped) {
+			/* perhaps one of those left out: warned about */
 		} else if (!d)
 			mc_warn(fe->diag, ial->line, ial->col,
 			        "attribute list %s names \"%s\", which no "
 			        "{:%s: ...} defines; ignored",
 			        ial->text, a->v[i].name, a->v[i].name);
-		else if (depth >= 8)
-			mc_warn(fe->diag, d->line, d->col,
-			        "attribute list definitions refer to each other "
-			        "too deeply (at {:%s: ...}); ignored", d->name);
-		else
-			apply_ial(fe, n, ial, &d->attrs, depth + 1);
+		else if (depth >= 8 || --*budget < 0) {
+			if (*budget > -1000) /* once */
+				mc_warn(fe->diag, d->line, d->col,
+				        "attribute list definitions refer to each "
+				        "other too deeply or too often (at {:%s: "
+				        "...}); ignored", d->name);
+			*budget = -1000;
+		} else {
+			apply_ial(fe, n, ial, &d->attrs, depth + 1, budget);
+		}
 	}
 	mc_fe_apply_attrs(fe, n, &rest);
 }
@@ -328,8 +334,10 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	if (target && ial && ial->margin && target->type == MC_ITEM &&
 	    target->parent)
 		target = target->parent; /* an item ends only in its list */
-	if (target && ial)
-		apply_ial(fe, target, ial, &ial->attrs, 0);
+	if (target && ial) {
+		int budget = 64; /* ALDs one IAL may bring in */
+		apply_ial(fe, target, ial, &ial->attrs, 0, &budget);
+	}
 	return *t->as.text.text && t->parent;
 }
 

@@ -773,6 +773,15 @@ static const char *span_extension(mc_fe *fe, const char *p, const char *end,
 static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
                     size_t an, uint32_t line, uint32_t col)
 {
+	if (fe->nalds >= MC_MAX_ALDS) {
+		if (!fe->alds_capped)
+			mc_warn(fe->diag, line, col,
+			        "more than %d attribute list definitions; {:%.*s:} "
+			        "and those after it are ignored",
+			        MC_MAX_ALDS, (int)(n > 40 ? 40 : n), name);
+		fe->alds_capped = true;
+		return;
+	}
 	if (fe->nalds == fe->capalds) {
 		fe->capalds = fe->capalds ? fe->capalds * 2 : 16;
 		fe->alds = mc_xrealloc(fe->alds, fe->capalds * sizeof(mc_ald));
