@@ -734,7 +734,7 @@ static void put_nomarkdown(mc_buf *md, const char *s, size_t n)
  * is appended to md; returns the end of what it used, or NULL if p holds
  * none. */
 static const char *span_extension(mc_fe *fe, const char *p, const char *end,
-                                  uint32_t line, uint32_t col)
+                                  uint32_t line, uint32_t col, bool *unclosed)
 {
 	const char *name;
 	size_t nl;
@@ -743,17 +743,26 @@ static const char *span_extension(mc_fe *fe, const char *p, const char *end,
 	if (!e)
 		return NULL;
 	if (p[2] == '/') {
-		mc_warn(fe->diag, line, col,
-		        "%.*s closes no kramdown extension; dropped",
-		        (int)(e - p), p);
+		if (!unclosed[2]) /* once a line */
+			mc_warn(fe->diag, line, col,
+			        "%.*s closes no kramdown extension; dropped",
+			        (int)(e - p), p);
+		unclosed[2] = true;
 		return e;
 	}
 	if (self || ext_is(name, nl, "options"))
 		return e; /* {::comment /}, {::options ... /}: nothing */
 	if (ext_is(name, nl, "comment") || ext_is(name, nl, "nomarkdown")) {
 		const char *after;
-		const char *c = ext_close(e, end, name, nl, &after);
+		/* unclosed[0], [1]: a search found no closing tag of a
+		 * comment, a nomarkdown on the rest of the line (no need
+		 * to look again); [2]: a bad tag warned about on the line */
+		bool *none = &unclosed[name[0] == 'n'];
+		const char *c = *none ? NULL : ext_close(e, end, name, nl, &after);
+		if (!c && *none)
+			return e; /* warned about on this line already */
 		if (!c) {
+			*none = true;
 			mc_warn(fe->diag, line, col,
 			        "{::%.*s} is not closed on its line (by {:/%.*s}); "
 			        "the tag is dropped",
@@ -764,9 +773,11 @@ static const char *span_extension(mc_fe *fe, const char *p, const char *end,
 			put_nomarkdown(&fe->md, e, (size_t)(c - e));
 		return after;
 	}
-	mc_warn(fe->diag, line, col,
-	        "unknown kramdown extension {::%.*s}; the tag is dropped",
-	        (int)nl, name);
+	if (!unclosed[2]) /* once a line */
+		mc_warn(fe->diag, line, col,
+		        "unknown kramdown extension {::%.*s}; the tag is dropped",
+		        (int)nl, name);
+	unclosed[2] = true;
 	return e;
 }
 
@@ -1021,6 +1032,7 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 		heading = (h < end && *h == '#') || setext_next(fe, end);
 	}
 	size_t start = fe->md.len;
+	bool unclosed[3] = {false, false, false}; /* see span_extension */
 	/* kramdown's guillemets, not in an indented code block (nor in the
 	 * quote markers a line starts with) */
 	const char *lead = s;
@@ -1070,7 +1082,8 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 		    (p[2] == ':' || p[2] == '/')) {
 			mc_buf_put(&fe->md, copied, (size_t)(p - copied));
 			const char *e = span_extension(fe, p, end, line,
-			                               col + (uint32_t)(p - s));
+			                               col + (uint32_t)(p - s),
+			                               unclosed);
 			if (e) {
 				/* a space on both sides of what went is one */
 				if (fe->md.len && fe->md.data[fe->md.len - 1] == ' ' &&
