@@ -854,7 +854,7 @@ static bool blank_line(const char *s, const char *eol)
  * (^).  p starts a source line; returns where to go on (the start of a
  * line) with *line advanced, or NULL if the line is none of these. */
 static const char *kd_block(mc_fe *fe, const char *p, const char *end,
-                            uint32_t *line)
+                            uint32_t *line, const char *noclose[2])
 {
 	const char *eol = p + line_len(p, end);
 	const char *next = eol < end ? eol + 1 : end;
@@ -907,8 +907,15 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 			(*line)++;
 			return next;
 		}
+		/* noclose[k]: no closing tag of a comment (k 0) or a
+		 * nomarkdown (1) after it: no need to look again */
+		const char **nc = &noclose[name[0] == 'n'];
 		const char *after;
-		const char *c = ext_close(next, end, name, nl, &after);
+		const char *c = *nc && next >= *nc
+		                        ? NULL
+		                        : ext_close(next, end, name, nl, &after);
+		if (!c && !(*nc && next >= *nc))
+			*nc = next;
 		if (!c) {
 			mc_warn(fe->diag, *line, col,
 			        "{::%.*s} is never closed (by {:/%.*s}); the tag is "
@@ -1522,6 +1529,7 @@ int mc_fe_prepass(mc_fe *fe)
 	fence f = {0, 0};
 	bool warned_depth = false;
 	bool comment = false; /* inside a multi-line <!-- --> HTML block */
+	const char *noclose[2] = {NULL, NULL}; /* see kd_block */
 
 	mc_buf_grow(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
 	const char *p = s;
@@ -1568,7 +1576,7 @@ int mc_fe_prepass(mc_fe *fe)
 			continue;
 		}
 		if (col == 1) {
-			const char *k = kd_block(fe, p, end, &line);
+			const char *k = kd_block(fe, p, end, &line, noclose);
 			if (!k && at_block_start(fe) && deflist_ahead(p, end))
 				k = deflist(fe, p, end, &line);
 			if (k) {
