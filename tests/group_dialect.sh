@@ -18,7 +18,8 @@
 #   absent: STRING  STRING is in no format's text
 #   images: N       N image placements: model image+figure nodes, EPUB
 #                   <img> elements, DOCX <w:drawing> elements, PDF
-#                   `pdfimages -list` rows of type image
+#                   `pdfimages -list` rows of type image (pdfimages lists
+#                   an image drawn twice on a page once)
 #   warn: SUBSTR    stderr of the conversions holds SUBSTR
 #   nowarn          the conversions print nothing on stderr
 # Then, per fixture: epubcheck (0 fatal, 0 errors, 0 warnings; one JVM for
