@@ -261,8 +261,11 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	           t->next->type == MC_SOFTBREAK && blank_str(after, strlen(after)) &&
 	           parent->type == MC_PARAGRAPH) {
 		/* "{: .x}" on the line before a paragraph's text: kramdown
-		 * gives it to the block it is directly before */
-		target = parent;
+		 * gives it to the block it is directly before, unless it is
+		 * directly after one too ("## Heading\n{: .x}\ntext") */
+		target = ial && ial->margin && ial->after_text && parent->prev
+		                 ? parent->prev
+		                 : parent;
 		mc_node_unlink(t->next);
 	} else if (before_blank && !t->prev && !after_blank &&
 	           parent->type == MC_PARAGRAPH && parent->parent &&
