@@ -258,7 +258,8 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	if (ial && ial->attrs.n == 0) {
 		target = NULL; /* extensions, ALDs: nothing to apply */
 	} else if (before_blank && !t->prev && t->next &&
-	           t->next->type == MC_SOFTBREAK && blank_str(after, strlen(after)) &&
+	           t->next->type == MC_SOFTBREAK &&
+	           blank_str(after, strlen(after)) &&
 	           parent->type == MC_PARAGRAPH) {
 		/* "{: .x}" on the line before a paragraph's text: kramdown
 		 * gives it to the block it is directly before, unless it is
