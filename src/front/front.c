@@ -64,6 +64,9 @@ static void fe_free(mc_fe *fe)
 	free(fe->conts);
 	free(fe->chunks);
 	free(fe->ials);
+	free(fe->alds);
+	free(fe->abbrs);
+	free(fe->tocs);
 	free(fe->autodir);
 	free(fe->cut_off);
 	free(fe->cut_line);

@@ -358,6 +358,11 @@ static void pass_lang(mc_fe *fe, const mc_container *c, const frame *f)
 			mc_fe_set_lang(fe, ch, l, d, c->line);
 }
 
+static mc_doc *doc_of(mc_fe *fe)
+{
+	return fe->doc;
+}
+
 static long find_cont(walker *w, long idx)
 {
 	for (size_t i = w->n; i-- > 1;)
@@ -400,7 +405,12 @@ static void html_block(walker *w, const char *lit, uint32_t line)
 			const mc_container *c = &fe->conts[idx];
 			mc_node *parent = top(w);
 			mc_node *n = NULL;
-			if (mc_node_is_block(parent->type) ||
+			if (c->node != MC_DOCUMENT) {
+				/* a definition list's part (from the pre-pass) */
+				if (mc_can_contain(parent->type, c->node))
+					n = mc_node_new(doc_of(fe), c->node, c->line,
+					                c->col);
+			} else if (mc_node_is_block(parent->type) ||
 			    parent->type == MC_DOCUMENT ||
 			    parent->type == MC_ITEM ||
 			    parent->type == MC_BLOCKQUOTE ||
@@ -568,8 +578,10 @@ static bool enter(walker *w, cmark_node *cm)
 		if (t == CMARK_NODE_HEADING) {
 			n = mc_node_new(doc, MC_HEADING, line, col);
 			n->as.heading.level = cmark_node_get_heading_level(cm);
-		} else if (parent->type == MC_PARAGRAPH) {
-			/* a table cell's or a videotime line's paragraph */
+		} else if (parent->type == MC_PARAGRAPH ||
+		           parent->type == MC_DEFTERM) {
+			/* a table cell's or a videotime line's paragraph, or a
+			 * definition term's text */
 			if (parent->last)
 				mc_node_append(parent, mc_node_new(doc, MC_SOFTBREAK,
 				                                   line, col));

@@ -178,6 +178,7 @@ bool mc_node_holds_inlines(mc_node_type t)
 	case MC_SUMMARY:
 	case MC_ATTRIBUTION:
 	case MC_CAPTION:
+	case MC_DEFTERM:
 		return true;
 	default:
 		return false;
@@ -189,7 +190,8 @@ bool mc_node_holds_inlines(mc_node_type t)
  * parts). */
 static bool is_flow_block(mc_node_type t)
 {
-	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION;
+	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION &&
+	       t != MC_DEFDESC;
 }
 
 bool mc_can_contain(mc_node_type parent, mc_node_type child)
@@ -201,13 +203,17 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 		return mc_node_is_inline(child);
 	switch (parent) {
 	case MC_DOCUMENT:
-		return mc_node_is_block(child); /* footnote defs included */
+		/* footnote defs included */
+		return mc_node_is_block(child) && child != MC_DEFDESC;
 	case MC_SECTION:
 		return is_flow_block(child) || child == MC_SECTION;
 	case MC_ITEM:
 	case MC_TABLE_CELL:
 	case MC_FOOTNOTE_DEF:
+	case MC_DEFDESC:
 		return is_flow_block(child);
+	case MC_DEFLIST:
+		return child == MC_DEFTERM || child == MC_DEFDESC;
 	case MC_BLOCKQUOTE:
 		return is_flow_block(child) || child == MC_ATTRIBUTION;
 	case MC_CALLOUT:
@@ -276,6 +282,8 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_EMBED] = "embed",
 	[MC_DETAILS] = "details",
 	[MC_ANSWER] = "answer",
+	[MC_DEFLIST] = "deflist",
+	[MC_DEFDESC] = "defdesc",
 	[MC_SECTION] = "section",
 	[MC_FOOTNOTE_DEF] = "footnote_def",
 	[MC_TABLE_ROW] = "table_row",
@@ -284,6 +292,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_SUMMARY] = "summary",
 	[MC_ATTRIBUTION] = "attribution",
 	[MC_CAPTION] = "caption",
+	[MC_DEFTERM] = "defterm",
 	[MC_TEXT] = "text",
 	[MC_CODE] = "code",
 	[MC_EMPH] = "emph",
@@ -814,9 +823,10 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 	if ((unsigned)n->dir > MC_DIR_RTL)
 		return bad(err, errsz, n, "dir is not none, ltr or rtl", NULL,
 		           NULL);
-	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE)
-		return bad(err, errsz, n, "a span has neither lang nor dir", NULL,
-		           NULL);
+	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE &&
+	    !n->as.span.title)
+		return bad(err, errsz, n,
+		           "a span has neither lang, dir nor a title", NULL, NULL);
 
 	switch (n->type) {
 	case MC_HEADING:
@@ -864,6 +874,11 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 			           NULL, NULL);
 		if (!n->as.section.source)
 			return bad(err, errsz, n, "source is NULL", NULL, NULL);
+		break;
+	case MC_DEFLIST:
+		if (!n->first || n->first->type != MC_DEFTERM)
+			return bad(err, errsz, n, "does not start with a term",
+			           NULL, NULL);
 		break;
 	case MC_DETAILS:
 		if (!n->first || n->first->type != MC_SUMMARY)

@@ -43,6 +43,12 @@
  *                       linking an online document holds an MC_EMBED of
  *                       kind document (its address, printed with a QR
  *                       code) before it.
+ *     MC_DEFLIST        a definition list (kramdown `term` / `: definition`,
+ *                       HTML <dl>): MC_DEFTERM and MC_DEFDESC children,
+ *                       a term first; each term is followed by its
+ *                       descriptions (several terms may share them).
+ *     MC_DEFDESC        one definition of the terms before it; holds
+ *                       blocks.  Only in an MC_DEFLIST.
  *     MC_SECTION        one input file (or module) of a document built from
  *                       several: as.section.kind says part (a module of a
  *                       course), chapter (a section file) or worksheet (an
@@ -67,14 +73,17 @@
  *     MC_SUMMARY        the <summary> of a details block.
  *     MC_ATTRIBUTION    who a blockquote is quoting ("Name, Role").
  *     MC_CAPTION        the caption of a figure or the note of an embed.
+ *     MC_DEFTERM        a term of an MC_DEFLIST.
  *
  *   Inlines:
  *     MC_TEXT           literal text (already typographically processed).
  *     MC_CODE           inline code (literal).
  *     MC_EMPH, MC_STRONG, MC_STRIKE, MC_SUP, MC_SUB   hold inlines.
  *     MC_SPAN           text in another language or direction (an HTML
- *                       <span lang=.. dir=..>); holds inlines, its `lang`
- *                       or `dir` (below) set.
+ *                       <span lang=.. dir=..>), or an abbreviation (a
+ *                       kramdown `*[ABBR]: title`, as.span.title set);
+ *                       holds inlines, its `lang` or `dir` (below) or
+ *                       its title set.
  *     MC_LINK           URL, title, target; holds inlines.
  *     MC_IMAGE          an inline image (as.image); no children.
  *     MC_LINEBREAK      a hard line break.
@@ -139,6 +148,8 @@ typedef enum mc_node_type {
 	MC_EMBED,
 	MC_DETAILS,
 	MC_ANSWER,
+	MC_DEFLIST,
+	MC_DEFDESC,
 	MC_SECTION,
 	MC_FOOTNOTE_DEF,
 	/* table parts */
@@ -149,6 +160,7 @@ typedef enum mc_node_type {
 	MC_SUMMARY,
 	MC_ATTRIBUTION,
 	MC_CAPTION,
+	MC_DEFTERM,
 	/* inlines */
 	MC_TEXT,
 	MC_CODE,
@@ -352,6 +364,11 @@ struct mc_node {
 			bool checked;     /* a ticked checkbox or chosen radio */
 		} control;
 		struct {
+			const char *title; /* MC_SPAN: an abbreviation's
+			                      expansion ("" if none given), NULL
+			                      if the span is no abbreviation */
+		} span;
+		struct {
 			const char *label; /* as written in [^label] */
 			int number;        /* 1-based order of first reference */
 		} footnote;
@@ -433,7 +450,8 @@ void mc_node_unlink(mc_node *node);
 bool mc_node_is_block(mc_node_type t);
 bool mc_node_is_inline(mc_node_type t);
 /* A block whose children are inlines: a heading, paragraph, callout
- * title, summary, attribution or caption (a text block). */
+ * title, summary, attribution, caption or definition term (a text
+ * block). */
 bool mc_node_holds_inlines(mc_node_type t);
 /* Whether a node of type `parent` may hold a child of type `child`. */
 bool mc_can_contain(mc_node_type parent, mc_node_type child);

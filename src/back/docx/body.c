@@ -2141,6 +2141,24 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		blocks(d, c, k, depth + 1);
 		break;
 	}
+	case MC_DEFLIST:
+		/* each term a bold paragraph kept with what follows; the
+		 * descriptions indented like a list's items */
+		for (const mc_node *k = n->first; k; k = k->next) {
+			if (k->type == MC_DEFTERM) {
+				para p = {NULL, true, -1, -1, NULL};
+				rp r = {0};
+				r.b = true;
+				p_open(d, c, &p);
+				inlines(d, k->first, &r, depth + 1);
+				p_close(d);
+			} else {
+				d->list_level++;
+				blocks(d, c, k->first, depth + 1);
+				d->list_level--;
+			}
+		}
+		break;
 	case MC_ANSWER:
 		answer(d, c, n);
 		break;

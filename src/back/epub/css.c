@@ -154,6 +154,8 @@ void ep_css(const mc_theme *t, mc_buf *b)
 	               ".control.checkbox, .control.radio {\n  border: none;\n"
 	               "  padding: 0;\n}\n"
 	               "details > summary { font-weight: bold; }\n"
+	               "dt { font-weight: bold; }\n"
+	               "dd { margin-left: 1.7em; }\n"
 	               ".footnotes {\n  margin-top: 2em;\n  border-top: 1px solid ");
 	color(b, t->colors.rule);
 	mc_buf_printf(b, ";\n  font-size: %.3fem;\n}\n"

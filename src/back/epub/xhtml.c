@@ -806,6 +806,13 @@ static void enter(walk *w, const mc_node *n)
 		mc_xml_attr(x, "class", mc_section_kind_name(n->as.section.kind));
 		put_id(w, n);
 		break;
+	case MC_DEFLIST:
+	case MC_DEFTERM:
+	case MC_DEFDESC:
+		mc_xml_open(x, n->type == MC_DEFLIST ? "dl"
+		               : n->type == MC_DEFTERM ? "dt" : "dd");
+		put_id(w, n);
+		break;
 	case MC_DETAILS:
 		mc_xml_open(x, "details");
 		mc_xml_attr(x, "open", "open"); /* a book shows it all */
@@ -869,7 +876,13 @@ static void enter(walk *w, const mc_node *n)
 		put_id(w, n);
 		break;
 	case MC_SPAN:
-		mc_xml_open(x, "span");
+		if (n->as.span.title) { /* an abbreviation */
+			mc_xml_open(x, "abbr");
+			if (*n->as.span.title)
+				ep_attr(c, x, "title", n->as.span.title);
+		} else {
+			mc_xml_open(x, "span");
+		}
 		put_id(w, n);
 		break;
 	case MC_LINK: {

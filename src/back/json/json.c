@@ -357,6 +357,10 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 		kv_bool(w, level, &f, "placeholder", n->as.control.placeholder);
 		kv_bool(w, level, &f, "checked", n->as.control.checked);
 		break;
+	case MC_SPAN:
+		if (n->as.span.title)
+			kv_str(w, level, &f, "title", n->as.span.title);
+		break;
 	case MC_SECTION:
 		kv_str(w, level, &f, "kind",
 		       mc_section_kind_name(n->as.section.kind));

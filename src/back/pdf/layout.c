@@ -1018,6 +1018,44 @@ static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	pdf_space(c, em(c) * 0.6);
 }
 
+/* A definition list, tagged as a list: each group of terms is an LI's
+ * Lbl (in bold, kept with what follows), its descriptions the LBody,
+ * indented. */
+static void deflist(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                    int depth)
+{
+	flush_marker(c, x0, x1);
+	double ind = room(c, x0, x1, em(c) * 1.7);
+	for (const mc_node *k = n->first; k;) {
+		int li = pdf_tag_open(c, "LI");
+		int lbl = pdf_tag_open(c, "Lbl");
+		for (; k && k->type == MC_DEFTERM; k = k->next) {
+			if (k->id)
+				anchor(c, k->id, 0, NULL);
+			pdf_style st = pdf_body_style(c);
+			st.face |= PF_BOLD;
+			pdf_para *p = pdf_para_new(c);
+			inlines(c, p, k, st);
+			pdf_para_opts o = para_opts(c, x0, x1);
+			o.align = PA_LEFT;
+			o.keep_lines = true;
+			o.lang = mc_node_lang(c->doc, k);
+			o.dir = mc_node_dir(c->doc, k);
+			para_out(c, p, &o);
+			pdf_para_free(p);
+			pdf_keep_prev(c);
+			pdf_space(c, em(c) * 0.2);
+		}
+		pdf_tag_close(c, lbl);
+		int body = pdf_tag_open(c, "LBody");
+		for (; k && k->type != MC_DEFTERM; k = k->next)
+			blocks(c, k, x0 + ind, x1, depth + 1);
+		pdf_tag_close(c, body);
+		pdf_tag_close(c, li);
+	}
+	pdf_space(c, em(c) * 0.3);
+}
+
 static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 {
 	flush_marker(c, x0, x1);
@@ -1673,6 +1711,7 @@ static const char *tag_of(const mc_node *n)
 	case MC_CAPTION:
 		return "Caption";
 	case MC_LIST:
+	case MC_DEFLIST:
 		return "L";
 	case MC_BLOCKQUOTE:
 		return "BlockQuote";
@@ -1771,6 +1810,9 @@ static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	case MC_DETAILS:
 		details(c, n, x0, x1, depth);
 		break;
+	case MC_DEFLIST:
+		deflist(c, n, x0, x1, depth);
+		break;
 	case MC_SECTION:
 		section(c, n, x0, x1, depth);
 		break;
@@ -1787,7 +1829,9 @@ static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_text = mc_arena_strndup(c->arena, num, strlen(num));
 		c->mk_style = ms;
 		c->mk_x = x0;
-		c->mk_se = pdf_tag_open(c, "Lbl");
+		/* the number: a P of the Note (PDF/UA-1 has Lbl in list
+		 * items only) */
+		c->mk_se = pdf_tag_open(c, "P");
 		pdf_tag_close(c, c->mk_se);
 		blocks(c, n, x0 + em(c) * 1.6, x1, depth);
 		flush_marker(c, x0, x1);
