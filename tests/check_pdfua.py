@@ -1083,6 +1083,8 @@ def inline_text(n):
     t = n.get("type")
     if t in ("text", "code"):
         return n.get("text") or ""
+    if t == "control":  # a form control shows its text, set apart
+        return " " + (n.get("text") or "") + " "
     if t in ("softbreak", "linebreak"):
         return " "
     return inline_text(n.get("children") or [])

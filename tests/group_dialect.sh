@@ -103,7 +103,7 @@ def norm(s):
 # ---- text of each format ----
 INLINE = ('text', 'code', 'softbreak', 'linebreak', 'image', 'emph',
           'strong', 'strike', 'sup', 'sub', 'span', 'link', 'blank',
-          'footnote_ref')
+          'footnote_ref', 'control')
 XBLOCK = set(XH + t for t in (
     'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dt', 'dd', 'div', 'pre',
     'blockquote', 'td', 'th', 'figcaption', 'section', 'aside', 'summary',
@@ -143,6 +143,8 @@ def model_text():
             codes.append(n.get('text', ''))
         elif t == 'text':
             texts.append(n.get('text', ''))
+        elif t == 'control':
+            texts.append(' ' + n.get('text', '') + ' ')
         elif t in ('softbreak', 'linebreak'):
             texts.append(' ')
         for c in n.get('children', []):
