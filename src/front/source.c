@@ -413,6 +413,7 @@ bool mc_has_class(const char *classes, const char *cls)
 
 static void map_push(mc_fe *fe, uint32_t line, uint32_t col)
 {
+	mc_fe_liquid_pos(fe, line, col, &line, &col); /* to the source */
 	if (fe->nmap == fe->capmap) {
 		fe->capmap = fe->capmap ? fe->capmap * 2 : 256;
 		fe->map_line = mc_xrealloc(fe->map_line,
@@ -602,8 +603,7 @@ static size_t add_ial(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	mc_ial *ial = &fe->ials[fe->nials];
 	memset(ial, 0, sizeof *ial);
 	ial->text = mc_strndup(fe->doc, s, n);
-	ial->line = line;
-	ial->col = col;
+	mc_fe_liquid_pos(fe, line, col, &ial->line, &ial->col);
 	/* body: after "{:" or "{", before "}" */
 	const char *b = s + 1, *e = s + n - 1;
 	if (b < e && *b == ':')
@@ -727,8 +727,7 @@ static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	mc_chunk *c = &fe->chunks[fe->nchunks];
 	c->text = s;
 	c->len = n;
-	c->line = line;
-	c->col = col;
+	mc_fe_liquid_pos(fe, line, col, &c->line, &c->col);
 	return fe->nchunks++;
 }
 
@@ -746,8 +745,7 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 		*q = (char)tolower((unsigned char)*q);
 	c->tag = name;
 	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
-	c->line = line;
-	c->col = col;
+	mc_fe_liquid_pos(fe, line, col, &c->line, &c->col);
 	return fe->nconts++;
 }
 
@@ -949,8 +947,11 @@ int mc_fe_prepass(mc_fe *fe)
 				    !in_list(rawtext_tags, t.name, t.namelen) &&
 				    !t.self_closing) {
 					if (depth == MC_MAX_DEPTH) {
+						uint32_t wl, wc;
+						mc_fe_liquid_pos(fe, line, tcol, &wl,
+						                 &wc);
 						if (!warned_depth)
-							mc_warn(fe->diag, line, tcol,
+							mc_warn(fe->diag, wl, wc,
 							        "HTML nested deeper than %d "
 							        "levels; inner elements are "
 							        "flattened",
@@ -989,7 +990,9 @@ int mc_fe_prepass(mc_fe *fe)
 				 * then to the end of that line */
 				const char *e = element_end(&t, end);
 				if (!e) {
-					mc_warn(fe->diag, line, tcol,
+					uint32_t wl, wc;
+					mc_fe_liquid_pos(fe, line, tcol, &wl, &wc);
+					mc_warn(fe->diag, wl, wc,
 					        "<%.*s> is never closed; it ends at "
 					        "the next blank line",
 					        (int)t.namelen, t.name);
