@@ -51,7 +51,6 @@
 #define LQ_MAX_RANGE 100000      /* elements of a range made into a list */
 #define LQ_MAX_WARN 200          /* Liquid warnings per page */
 #define LQ_MAX_DATA_FILES 4096
-#define LQ_MAX_DATA_DEPTH 8
 #define LQ_MAX_FILE (4u * 1024 * 1024)
 /* "now" when SOURCE_DATE_EPOCH is not set: a fixed time (2000-01-01),
  * so that output never depends on when it was made */
@@ -68,10 +67,13 @@ typedef enum lk {
 	LV_STR,
 	LV_ARR,
 	LV_HASH,
-	LV_LAZY,  /* site.data: loaded on first look-up */
+	LV_LAZY,  /* site.data, its folders and files: read on first
+	             look-up (s: the path, i: a LAZY_ kind) */
 	LV_EMPTY, /* the literal `empty` */
 	LV_BLANK  /* the literal `blank` */
 } lk;
+
+enum { LAZY_DATA, LAZY_DIR, LAZY_YAML, LAZY_CSV };
 
 typedef struct lv lv;
 struct lv {
@@ -176,7 +178,7 @@ typedef struct lq {
 	const char **warned; /* filter names warned about */
 	size_t nwarned;
 	long long now;
-	const char *data_dir_warned;
+	size_t ndata; /* data files read */
 } lq;
 
 static void lwarn(lq *c, const char *file, uint32_t line, uint32_t col,
@@ -775,10 +777,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files of a _data folder into hash h, subfolders nested; names in
- * byte order so that the result never depends on the file system. */
-static void load_data_dir(lq *c, lv *h, const char *dir, int depth,
-                          size_t *nfiles)
+/* The entries of a _data folder into hash h, each a lazy value read on
+ * first use (so a broken file matters only to the page that reads it);
+ * names in byte order so that the result never depends on the file
+ * system. */
+static void list_data_dir(lq *c, lv *h, const char *dir)
 {
 	char *real = NULL;
 	char why[PATH_MAX * 3];
@@ -816,25 +819,19 @@ static void load_data_dir(lq *c, lv *h, const char *dir, int depth,
 		const char *nm = names[i];
 		const char *dot = strrchr(nm, '.');
 		size_t base = dot ? (size_t)(dot - nm) : strlen(nm);
+		lv *v = NULL;
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (depth < LQ_MAX_DATA_DEPTH) {
-				lv *sub = lv_new(c, LV_HASH);
-				load_data_dir(c, sub, path, depth + 1, nfiles);
-				hash_set(c, h, nm, strlen(nm), sub);
-			}
-		} else if ((ends_with(nm, ".yml") || ends_with(nm, ".yaml") ||
-		            ends_with(nm, ".json") || ends_with(nm, ".csv")) &&
-		           ++*nfiles <= LQ_MAX_DATA_FILES && !c->stop) {
-			size_t len;
-			char *text = read_confined(c, path, &len, NULL, 0, 0,
-			                           "data file");
-			if (text) {
-				lv *v = ends_with(nm, ".csv")
-				                ? csv_text(c, text, len)
-				                : yaml_text(c, path, text, len, 1);
-				hash_set(c, h, nm, base, v);
-				free(text);
-			}
+			v = lv_new(c, LV_LAZY);
+			v->i = LAZY_DIR;
+			base = strlen(nm);
+		} else if (ends_with(nm, ".yml") || ends_with(nm, ".yaml") ||
+		           ends_with(nm, ".json") || ends_with(nm, ".csv")) {
+			v = lv_new(c, LV_LAZY);
+			v->i = ends_with(nm, ".csv") ? LAZY_CSV : LAZY_YAML;
+		}
+		if (v) {
+			v->s = mc_arena_strndup(c->A, path, strlen(path));
+			hash_set(c, h, nm, base, v);
 		}
 		free(path);
 		free(names[i]);
@@ -842,20 +839,48 @@ static void load_data_dir(lq *c, lv *h, const char *dir, int depth,
 	free(names);
 }
 
-/* site.data, on first use. */
+/* Read a lazy value (site.data, one of its folders or files) in place. */
 static void load_data(lq *c, lv *v)
 {
-	v->k = LV_HASH;
-	size_t n = strlen(c->fe->root) + 8;
-	char *dir = mc_xmalloc(n);
-	snprintf(dir, n, "%s/_data", c->fe->root);
-	struct stat st;
-	size_t nfiles = 0;
-	if (lstat(dir, &st) != 0)
-		mc_fe_dep_absent(c->fe, dir);
-	else
-		load_data_dir(c, v, dir, 0, &nfiles);
-	free(dir);
+	int kind = (int)v->i;
+	const char *path = v->s;
+	v->k = LV_HASH; /* also while loading: never read twice */
+	v->s = NULL;
+	v->i = 0;
+	if (kind == LAZY_DATA) {
+		size_t n = strlen(c->fe->root) + 8;
+		char *dir = mc_xmalloc(n);
+		snprintf(dir, n, "%s/_data", c->fe->root);
+		struct stat st;
+		if (lstat(dir, &st) != 0)
+			mc_fe_dep_absent(c->fe, dir);
+		else
+			list_data_dir(c, v, dir);
+		free(dir);
+		return;
+	}
+	if (kind == LAZY_DIR) {
+		list_data_dir(c, v, path);
+		return;
+	}
+	if (++c->ndata > LQ_MAX_DATA_FILES || c->stop)
+		return;
+	size_t len;
+	char *text = read_confined(c, path, &len, NULL, 0, 0, "data file");
+	if (!text)
+		return;
+	lv *r = kind == LAZY_CSV ? csv_text(c, text, len)
+	                         : yaml_text(c, path, text, len, 1);
+	free(text);
+	*v = *r;
+}
+
+/* A value, read first if it is lazy. */
+static lv *force(lq *c, lv *v)
+{
+	if (v && v->k == LV_LAZY)
+		load_data(c, v);
+	return v;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1820,6 +1845,7 @@ static lv *prop(lq *c, lv *item, const lv *key)
 
 static lv *as_array(lq *c, lv *v)
 {
+	force(c, v);
 	if (v->k == LV_ARR)
 		return v;
 	lv *a = lv_new(c, LV_ARR);
@@ -1827,7 +1853,7 @@ static lv *as_array(lq *c, lv *v)
 		for (size_t i = 0; i < v->n; i++) {
 			lv *pair = lv_new(c, LV_ARR);
 			arr_push(c, pair, lv_str(c, v->keys[i]));
-			arr_push(c, pair, v->items[i]);
+			arr_push(c, pair, force(c, v->items[i]));
 			arr_push(c, a, pair);
 		}
 	} else if (v->k != LV_NIL) {
@@ -3332,15 +3358,20 @@ static void render_highlight(lq *c, const ln *n)
 	bool linenos = find_mem(opts, (size_t)(e - opts), "linenos", 7) != NULL;
 	sink o = {MC_BUF_INIT, c->out->mapped, true, NULL, NULL, 0, 0};
 	render_to(c, n->br[0].body, &o);
-	/* Jekyll drops the newlines at both ends */
+	/* Jekyll drops the line ends at both ends; so are lines of
+	 * nothing but blanks there (the indentation of the end tag) */
 	const char *b = o.b.data ? o.b.data : "", *be = b + o.b.len;
+	const char *all_end = be;
 	size_t first_line = 0;
-	while (b < be && (*b == '\n' || *b == '\r')) {
-		b++;
-		first_line++;
-	}
-	while (be > b && (be[-1] == '\n' || be[-1] == '\r'))
+	for (const char *q = b; q < be && lq_space(*q); q++)
+		if (*q == '\n') {
+			b = q + 1;
+			first_line++;
+		}
+	while (be > b && lq_space(be[-1]))
 		be--;
+	while (be < all_end && *be != '\n')
+		be++; /* the last line's own trailing blanks are kept */
 	/* fence: longer than any backtick run inside */
 	size_t run = 0, longest = 0, minind = SIZE_MAX;
 	bool at_start = true;
@@ -3634,7 +3665,9 @@ static void site_value(lq *c)
 	}
 	if (site->k != LV_HASH)
 		site = lv_new(c, LV_HASH);
-	hash_set(c, site, "data", 4, lv_new(c, LV_LAZY));
+	lv *data = lv_new(c, LV_LAZY);
+	data->i = LAZY_DATA;
+	hash_set(c, site, "data", 4, data);
 	mc_buf t = MC_BUF_INIT;
 	put_date(&t, c->now, "%Y-%m-%d %H:%M:%S +0000");
 	hash_set(c, site, "time", 4, lv_buf(c, &t));
