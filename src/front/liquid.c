@@ -739,7 +739,9 @@ static char *read_confined(lq *c, const char *path, size_t *len,
 	char why[PATH_MAX * 3];
 	int fd = mc_confine_open(c->fe->root, path, NULL, why, sizeof why);
 	if (fd < 0) {
-		lwarn(c, file, line, col, "%s %s %s; %s", what, path, why, lost);
+		lwarn(c, file, line, col, "%s %s %s%s%s", what, path, why,
+		      strstr(why, "not read") ? "" : "; ",
+		      strstr(why, "not read") ? "" : lost);
 		return NULL;
 	}
 	mc_fe_dep(c->fe, path);
