@@ -48,6 +48,7 @@
 #define LQ_MAX_ITER 1000000u     /* loop iterations, all loops */
 #define LQ_MAX_STEPS 20000000u   /* nodes rendered and filters applied */
 #define LQ_MAX_OUT (64u * 1024 * 1024) /* bytes produced, all strings */
+#define LQ_MAX_MEM (128u * 1024 * 1024) /* values made */
 #define LQ_MAX_RANGE 100000      /* elements of a range made into a list */
 #define LQ_MAX_WARN 200          /* Liquid warnings per page */
 #define LQ_MAX_DATA_FILES 4096
@@ -169,7 +170,8 @@ typedef struct lq {
 	uint32_t ovr_line, ovr_col;
 	bool need_nl; /* a newline before the next byte (after a fence) */
 	/* budgets */
-	size_t iters, steps, bytes;
+	size_t iters, steps, bytes, mem;
+	lv *yes, *no; /* true and false (values are never changed) */
 	bool stop, warned_stop;
 	int brk; /* 1 break, 2 continue */
 	/* a failed look-up in the last expression (for the warning) */
@@ -210,7 +212,7 @@ static bool budget(lq *c, size_t n)
 {
 	c->bytes += n;
 	if (c->bytes > LQ_MAX_OUT || c->iters > LQ_MAX_ITER ||
-	    c->steps > LQ_MAX_STEPS) {
+	    c->steps > LQ_MAX_STEPS || c->mem > LQ_MAX_MEM) {
 		c->stop = true;
 		return false;
 	}
@@ -239,6 +241,7 @@ static lv *lv_new(lq *c, lk k)
 {
 	lv *v = mc_arena_alloc(c->A, sizeof *v);
 	v->k = k;
+	c->mem += sizeof *v;
 	return v;
 }
 
@@ -279,15 +282,15 @@ static lv *lv_float(lq *c, double f)
 
 static lv *lv_bool(lq *c, bool b)
 {
-	lv *v = lv_new(c, LV_BOOL);
-	v->b = b;
-	return v;
+	return b ? c->yes : c->no;
 }
 
 static void arr_push(lq *c, lv *a, lv *x)
 {
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 4;
+		c->mem += cap * (sizeof(lv *) + (a->k == LV_HASH ? sizeof(char *)
+		                                                 : 0));
 		lv **v = mc_arena_alloc(c->A, cap * sizeof *v);
 		const char **k = a->k == LV_HASH
 		                         ? mc_arena_alloc(c->A, cap * sizeof *k)
@@ -3712,6 +3715,9 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	c.env = lv_new(&c, LV_HASH);
 	c.counters = lv_new(&c, LV_HASH);
 	c.cycles = lv_new(&c, LV_HASH);
+	c.yes = lv_new(&c, LV_BOOL);
+	c.yes->b = true;
+	c.no = lv_new(&c, LV_BOOL);
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	c.now = sde && *sde ? atoll(sde) : LQ_FIXED_NOW;
 	page_value(&c, fm, fmlen, fmline);
@@ -3728,6 +3734,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	render_list(&c, t.root);
 	if (c.stop) {
 		const char *why = c.bytes > LQ_MAX_OUT ? "64 MiB of output"
+		                  : c.mem > LQ_MAX_MEM ? "128 MiB of values"
 		                  : c.iters > LQ_MAX_ITER
 		                          ? "a million loop iterations"
 		                          : "twenty million steps";
