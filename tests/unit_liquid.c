@@ -116,6 +116,17 @@ static void make_site(void)
 	put("_includes/self.md", "x{% include self.md %}");
 	put("_includes/setter.md", "{% assign leaked = \"yes\" %}");
 	put("rel.md", "relative {{ include.n }}");
+	/* a big mapping: 20000 keys */
+	char bpath[512];
+	snprintf(bpath, sizeof bpath, "%s/_data/big.yml", site);
+	FILE *bf = fopen(bpath, "wb");
+	if (bf) {
+		for (int i = 0; i < 20000; i++)
+			fprintf(bf, "k%d: v%d\n", i, i);
+		fputs("k7: again\n", bf); /* a repeated key: the last wins */
+		fclose(bf);
+		remember(bpath);
+	}
 	char link[512];
 	snprintf(link, sizeof link, "%s/_includes/evil.md", site);
 	if (symlink(outside, link) == 0)
@@ -348,6 +359,14 @@ static void test_lookups(void)
 	warns("an undefined variable printed: empty, and named",
 	      "[{{ page.nope.deeper }}]", "[]", "'page.nope.deeper'");
 	is("default: no warning", "{{ nope | default: \"d\" }}", "d");
+	time_t t0 = time(NULL);
+	is("a mapping of 20000 keys: look-ups, size, a repeated key",
+	   "{% for i in (1..3000) %}{% assign k = \"k\" | append: i %}"
+	   "{% assign v = site.data.big[k] %}{% endfor %}{{ v }} "
+	   "{{ site.data.big.size }} {{ site.data.big.k7 }}",
+	   "v3000 20000 again");
+	check(time(NULL) - t0 < 10, "a mapping of 20000 keys is quick",
+	      "%ld s", (long)(time(NULL) - t0));
 	warns("invalid YAML in _data: a warning, the rest still there",
 	      "{{ site.data.bad }}{{ site.data.course.title }}", "C",
 	      "bad.yml");

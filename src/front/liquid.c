@@ -87,6 +87,8 @@ struct lv {
 	size_t cap;
 	lv **items;        /* array items, hash values */
 	const char **keys; /* hash keys */
+	size_t *tab;       /* a big hash's index: key slot -> item + 1 */
+	size_t tabcap, tabn; /* its size (a power of 2); items indexed */
 };
 
 /* ---------------------------------------------------------------- */
@@ -219,12 +221,37 @@ static bool budget(lq *c, size_t n)
 	return true;
 }
 
-/* memmem without _GNU_SOURCE */
+/* memmem without _GNU_SOURCE; linear time (Knuth-Morris-Pratt) for a
+ * long needle, so that "aaa...ab" in "aaa...a" cannot take hours. */
 static const char *find_mem(const char *s, size_t n, const char *t,
                             size_t tn)
 {
 	if (tn == 0)
 		return s;
+	if (tn > 16 && n >= tn) {
+		size_t *fail = mc_xmalloc(tn * sizeof *fail);
+		fail[0] = 0;
+		for (size_t i = 1, k = 0; i < tn; i++) {
+			while (k && t[i] != t[k])
+				k = fail[k - 1];
+			if (t[i] == t[k])
+				k++;
+			fail[i] = k;
+		}
+		const char *r = NULL;
+		for (size_t i = 0, k = 0; i < n; i++) {
+			while (k && s[i] != t[k])
+				k = fail[k - 1];
+			if (s[i] == t[k])
+				k++;
+			if (k == tn) {
+				r = s + i + 1 - tn;
+				break;
+			}
+		}
+		free(fail);
+		return r;
+	}
 	for (const char *p = s; n >= tn;) {
 		const char *q = memchr(p, t[0], n - tn + 1);
 		if (!q)
@@ -309,30 +336,93 @@ static void arr_push(lq *c, lv *a, lv *x)
 
 static void load_data(lq *c, lv *v);
 
+static size_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+static bool key_is(const char *k, const char *s, size_t n)
+{
+	return strlen(k) == n && memcmp(k, s, n) == 0;
+}
+
+static void tab_insert(lv *h, size_t i)
+{
+	size_t m = h->tabcap - 1;
+	for (size_t j = key_hash(h->keys[i], strlen(h->keys[i])) & m;;
+	     j = (j + 1) & m)
+		if (!h->tab[j]) {
+			h->tab[j] = i + 1;
+			return;
+		}
+}
+
+static void tab_build(lq *c, lv *h)
+{
+	size_t cap = 64;
+	while (cap < 2 * h->n + 2)
+		cap *= 2;
+	h->tab = mc_arena_alloc(c->A, cap * sizeof *h->tab);
+	c->mem += cap * sizeof *h->tab;
+	h->tabcap = cap;
+	for (size_t i = 0; i < h->n; i++)
+		tab_insert(h, i);
+	h->tabn = h->n;
+}
+
+/* The position of key (n bytes) in hash h, or -1: a linear search in a
+ * small hash, the index (made on demand) in a big one. */
+static long hash_find(lq *c, lv *h, const char *key, size_t n)
+{
+	if (h->n < 16) {
+		for (size_t i = h->n; i-- > 0;)
+			if (key_is(h->keys[i], key, n))
+				return (long)i;
+		return -1;
+	}
+	if (!h->tab || h->tabn != h->n)
+		tab_build(c, h);
+	size_t m = h->tabcap - 1;
+	for (size_t j = key_hash(key, n) & m; h->tab[j]; j = (j + 1) & m)
+		if (key_is(h->keys[h->tab[j] - 1], key, n))
+			return (long)(h->tab[j] - 1);
+	return -1;
+}
+
 /* A hash's value for key (n bytes), or NULL. */
 static lv *hash_get(lq *c, lv *h, const char *key, size_t n)
 {
 	if (!h || h->k != LV_HASH)
 		return NULL;
-	for (size_t i = h->n; i-- > 0;)
-		if (strlen(h->keys[i]) == n && memcmp(h->keys[i], key, n) == 0) {
-			lv *v = h->items[i];
-			if (v->k == LV_LAZY)
-				load_data(c, v);
-			return v;
-		}
-	return NULL;
+	long i = hash_find(c, h, key, n);
+	if (i < 0)
+		return NULL;
+	lv *v = h->items[i];
+	if (v->k == LV_LAZY)
+		load_data(c, v);
+	return v;
 }
 
 static void hash_set(lq *c, lv *h, const char *key, size_t n, lv *x)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (strlen(h->keys[i]) == n && memcmp(h->keys[i], key, n) == 0) {
-			h->items[i] = x ? x : c->nil;
-			return;
-		}
+	long i = hash_find(c, h, key, n);
+	if (i >= 0) {
+		h->items[i] = x ? x : c->nil;
+		return;
+	}
 	arr_push(c, h, x);
 	h->keys[h->n - 1] = mc_arena_strndup(c->A, key, n);
+	if (h->tab && h->tabn == h->n - 1) { /* keep the index up to date */
+		if (2 * h->n + 2 > h->tabcap) {
+			tab_build(c, h);
+		} else {
+			tab_insert(h, h->n - 1);
+			h->tabn = h->n;
+		}
+	}
 }
 
 static bool truthy(const lv *v)
@@ -2339,17 +2429,13 @@ static lv *split_str(lq *c, const char *s, size_t n, const char *sep,
 		}
 		return a;
 	}
-	size_t i = 0, w = 0;
-	while (i + sn <= n) {
-		if (memcmp(s + i, sep, sn) == 0) {
-			arr_push(c, a, lv_strn(c, s + w, i - w));
-			i += sn;
-			w = i;
-		} else {
-			i++;
-		}
-		if (c->stop)
+	size_t w = 0;
+	while (w <= n && !c->stop) {
+		const char *hit = find_mem(s + w, n - w, sep, sn);
+		if (!hit)
 			break;
+		arr_push(c, a, lv_strn(c, s + w, (size_t)(hit - (s + w))));
+		w = (size_t)(hit - s) + sn;
 	}
 	arr_push(c, a, lv_strn(c, s + w, n - w));
 	while (a->n && a->items[a->n - 1]->n == 0)
@@ -2367,17 +2453,18 @@ static void replace_str(mc_buf *b, const char *s, size_t n, const char *f,
 		mc_buf_put(b, s, n);
 		return;
 	}
-	while (i < n) {
-		if (!done && i + fn <= n && memcmp(s + i, f, fn) == 0) {
-			mc_buf_put(b, r, rn);
-			i += fn;
-			done = first;
-			if (b->len > LQ_MAX_OUT)
-				return;
-			continue;
-		}
-		mc_buf_putc(b, s[i++]);
+	while (i < n && !done) {
+		const char *hit = find_mem(s + i, n - i, f, fn);
+		if (!hit)
+			break;
+		mc_buf_put(b, s + i, (size_t)(hit - (s + i)));
+		mc_buf_put(b, r, rn);
+		i = (size_t)(hit - s) + fn;
+		done = first;
+		if (b->len > LQ_MAX_OUT)
+			return;
 	}
+	mc_buf_put(b, s + i, n - i);
 }
 
 /* Apply one filter. */
@@ -2523,6 +2610,11 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 		for (size_t i = 0; i < a->n; i++) {
 			lv *x = a->items[IS("reverse") ? a->n - 1 - i : i];
 			bool seen = IS("compact") && x->k == LV_NIL;
+			if (IS("uniq")) {
+				c->steps += r->n; /* quadratic: counted */
+				if (!budget(c, 0))
+					break;
+			}
 			for (size_t j = 0; IS("uniq") && j < r->n && !seen; j++)
 				seen = lv_eq(r->items[j], x, 0);
 			if (!seen)
@@ -2800,12 +2892,7 @@ static bool x_compare(xp *x)
 		if (a->k == LV_STR) {
 			size_t bn;
 			const char *bs = str_of(c, b, &bn);
-			if (bn == 0)
-				return true;
-			for (size_t i = 0; i + bn <= a->n; i++)
-				if (memcmp(a->s + i, bs, bn) == 0)
-					return true;
-			return false;
+			return find_mem(a->s, a->n, bs, bn) != NULL;
 		}
 		if (a->k == LV_ARR) {
 			for (size_t i = 0; i < a->n; i++)
