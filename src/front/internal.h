@@ -4,7 +4,8 @@
  *
  * The pipeline, one parse at a time, all state in one mc_fe:
  *   1. source.c   decode the bytes (BOM, UTF-8 repair, line ends), split off
- *                 the front matter, and pre-pass the body: Liquid resolved,
+ *                 the front matter, and pre-pass the body: Liquid resolved
+ *                 (liquid.c, with its own line map to the source),
  *                 kramdown HTML blocks (`markdown="1"` containers and raw
  *                 HTML blocks) cut out and replaced by marker comments,
  *                 kramdown IALs replaced by sentinels.  A line map leads
