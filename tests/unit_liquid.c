@@ -507,6 +507,10 @@ static void test_tags(void)
 	      "an unknown tag: warned at its line:col, left out",
 	      "got \"%s\": %s", o.text, o.warns);
 	done(&o);
+	o = run("{% for i in (1..5) %}{{ page.gone }}{% endfor %}");
+	check(o.nwarn == 1, "a warning in a loop is given once",
+	      "%d warnings: %s", o.nwarn, o.warns);
+	done(&o);
 	warns("an unknown block: its words counted",
 	      "{% mything x %}one two three{% endmything %}after", "after",
 	      "3 words left out");

@@ -179,12 +179,15 @@ typedef struct lq {
 	/* a failed look-up in the last expression (for the warning) */
 	const char *missing;
 	int nwarn;
+	size_t seen[LQ_MAX_WARN]; /* hashes of the warnings given: a loop
+	                             repeats none */
 	const char **warned; /* filter names warned about */
 	size_t nwarned;
 	long long now;
 	size_t ndata; /* data files read */
 } lq;
 
+static size_t key_hash(const char *s, size_t n);
 static void lwarn(lq *c, const char *file, uint32_t line, uint32_t col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -194,15 +197,21 @@ static void lwarn(lq *c, const char *file, uint32_t line, uint32_t col,
 	if (c->nwarn > LQ_MAX_WARN)
 		return;
 	char msg[1024];
-	if (++c->nwarn > LQ_MAX_WARN) {
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	size_t h = key_hash(msg, strlen(msg)) ^ (size_t)line * 31 ^
+	           (size_t)col * 1009 ^
+	           (file ? key_hash(file, strlen(file)) : 0);
+	for (int i = 0; i < c->nwarn && i < LQ_MAX_WARN; i++)
+		if (c->seen[i] == h)
+			return; /* the same warning at the same place */
+	if (c->nwarn < LQ_MAX_WARN)
+		c->seen[c->nwarn] = h;
+	if (++c->nwarn > LQ_MAX_WARN)
 		snprintf(msg, sizeof msg, "more than %d Liquid warnings; the "
 		         "rest are not shown", LQ_MAX_WARN);
-	} else {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof msg, fmt, ap);
-		va_end(ap);
-	}
 	if (file)
 		mc_warn_at(c->fe->diag, file, line, col, "%s", msg);
 	else
@@ -3722,6 +3731,13 @@ static void page_value(lq *c, const char *fm, size_t fmlen, uint32_t fmline)
 	if (!hash_get(c, page, "path", 4))
 		hash_set(c, page, "path", 4, lv_strn(c, path.data, path.len));
 	hash_set(c, page, "name", 4, lv_str(c, name));
+	int y, mo, d, used = 0;
+	if (!hash_get(c, page, "date", 4) &&
+	    sscanf(name, "%4d-%2d-%2d-%n", &y, &mo, &d, &used) == 3 && used) {
+		char t[16];
+		snprintf(t, sizeof t, "%04d-%02d-%02d", y, mo, d);
+		hash_set(c, page, "date", 4, lv_str(c, t)); /* a post's date */
+	}
 	if (!hash_get(c, page, "url", 3)) {
 		mc_buf url = MC_BUF_INIT;
 		if (m->permalink && *m->permalink) {
