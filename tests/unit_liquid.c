@@ -17,6 +17,7 @@
 
 #include "front/internal.h"
 #include "model/model.h"
+#include "util/buf.h"
 #include "util/diag.h"
 
 static int npass, nfail;
@@ -637,6 +638,24 @@ static void test_limits(void)
 	      o.warns);
 	done(&o);
 	free(deep);
+	/* YAML aliases: a billion leaves behind nine levels of nine */
+	mc_buf fm = MC_BUF_INIT;
+	mc_buf_puts(&fm, "a: &a [\"\", \"\", \"\", \"\", \"\", \"\", "
+	                 "\"\", \"\", \"\"]\n");
+	for (char ch = 'b'; ch <= 'j'; ch++) {
+		mc_buf_printf(&fm, "%c: &%c [", ch, ch);
+		for (int i = 0; i < 9; i++)
+			mc_buf_printf(&fm, "%s*%c", i ? ", " : "", ch - 1);
+		mc_buf_puts(&fm, "]\n");
+	}
+	t0 = time(NULL);
+	o = run_fm(fm.data, "[{{ page.j }}]{% if page.j == page.j %}eq{% endif %}"
+	                    "{{ page.j | jsonify | size }}");
+	check(strstr(o.warns, "Liquid stopped") && time(NULL) - t0 < 30,
+	      "an alias bomb in the front matter stops with a warning",
+	      "%ld s: %s", (long)(time(NULL) - t0), o.warns);
+	done(&o);
+	mc_buf_free(&fm);
 	o = run("{{ (1..100000000) | size }}");
 	check(strstr(o.warns, "Liquid stopped") != NULL,
 	      "a huge range stops with a warning", "%s", o.warns);

@@ -452,7 +452,8 @@ static double num_of(const lv *v)
 /* Append the value as Liquid prints it. */
 static void put_value(lq *c, mc_buf *b, const lv *v, int depth)
 {
-	if (depth > 32)
+	c->steps++; /* shared values (YAML aliases) can make this long */
+	if (depth > 32 || !budget(c, 0))
 		return;
 	switch (v->k) {
 	case LV_NIL:
@@ -549,9 +550,10 @@ static bool is_blank(const lv *v)
 	return true;
 }
 
-static bool lv_eq(const lv *a, const lv *b, int depth)
+static bool lv_eq(lq *c, const lv *a, const lv *b, int depth)
 {
-	if (depth > 32)
+	c->steps++; /* shared values (YAML aliases) can make this long */
+	if (depth > 32 || !budget(c, 0))
 		return false;
 	if (a->k == LV_EMPTY || b->k == LV_EMPTY)
 		return is_empty(a->k == LV_EMPTY ? b : a) ||
@@ -576,7 +578,7 @@ static bool lv_eq(const lv *a, const lv *b, int depth)
 		for (size_t i = 0; i < a->n; i++) {
 			if (a->k == LV_HASH && strcmp(a->keys[i], b->keys[i]))
 				return false;
-			if (!lv_eq(a->items[i], b->items[i], depth + 1))
+			if (!lv_eq(c, a->items[i], b->items[i], depth + 1))
 				return false;
 		}
 		return true;
@@ -2043,7 +2045,8 @@ static void put_escaped(mc_buf *b, const char *s, size_t n, bool xml)
 
 static void put_json(lq *c, mc_buf *b, const lv *v, int depth)
 {
-	if (depth > 32 || c->stop) {
+	c->steps++;
+	if (depth > 32 || !budget(c, 0)) {
 		mc_buf_puts(b, "null");
 		return;
 	}
@@ -2625,7 +2628,7 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 					break;
 			}
 			for (size_t j = 0; IS("uniq") && j < r->n && !seen; j++)
-				seen = lv_eq(r->items[j], x, 0);
+				seen = lv_eq(c, r->items[j], x, 0);
 			if (!seen)
 				arr_push(c, r, x);
 		}
@@ -2894,9 +2897,9 @@ static bool x_compare(xp *x)
 		return truthy(a);
 	lv *b = x_expr(x);
 	if (!strcmp(op, "=="))
-		return lv_eq(a, b, 0);
+		return lv_eq(c, a, b, 0);
 	if (!strcmp(op, "!=") || !strcmp(op, "<>"))
-		return !lv_eq(a, b, 0);
+		return !lv_eq(c, a, b, 0);
 	if (!strcmp(op, "contains")) {
 		if (a->k == LV_STR) {
 			size_t bn;
@@ -2905,7 +2908,7 @@ static bool x_compare(xp *x)
 		}
 		if (a->k == LV_ARR) {
 			for (size_t i = 0; i < a->n; i++)
-				if (lv_eq(a->items[i], b, 0))
+				if (lv_eq(c, a->items[i], b, 0))
 					return true;
 			return false;
 		}
@@ -3155,7 +3158,7 @@ static void render_case(lq *c, const ln *n)
 		bool hit = false;
 		do {
 			lv *w = x_expr(&x);
-			hit = hit || lv_eq(v, w, 0);
+			hit = hit || lv_eq(c, v, w, 0);
 		} while (!x.bad && (accept(&x, ",") || accept_word(&x, "or")));
 		xp_check(&x, "when");
 		if (hit) { /* every matching when renders (Liquid) */
