@@ -360,6 +360,8 @@ static void test_lookups(void)
 	warns("an undefined variable printed: empty, and named",
 	      "[{{ page.nope.deeper }}]", "[]", "'page.nope.deeper'");
 	is("default: no warning", "{{ nope | default: \"d\" }}", "d");
+	is("default \"\": no warning either", "[{{ nope | default: \"\" }}]",
+	   "[]");
 	time_t t0 = time(NULL);
 	is("a mapping of 20000 keys: look-ups, size, a repeated key",
 	   "{% for i in (1..3000) %}{% assign k = \"k\" | append: i %}"
@@ -449,6 +451,8 @@ static void test_filters(void)
 	   "{{ \"x,y,z\" | split: \",\" | first }}"
 	   "{{ \"x,y,z\" | split: \",\" | last }}",
 	   "3xz");
+	is("first and last of a string: nothing (Liquid 4)",
+	   "[{{ \"abc\" | first }}{{ \"abc\" | last }}]", "[]");
 	is("default on empty and false",
 	   "{{ \"\" | default: \"d\" }}{{ false | default: \"f\" }}"
 	   "{{ 0 | default: \"z\" }}",

@@ -2506,6 +2506,7 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 		return lv_buf(c, &b);
 	}
 	if (IS("default")) {
+		c->missing = NULL; /* a default given: undefined is expected */
 		bool allow_false = false;
 		for (size_t i = 1; i < na; i++)
 			allow_false = allow_false || truthy(args[i]);
@@ -2555,15 +2556,7 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 		return lv_int(c, 0);
 	}
 	if (IS("first") || IS("last")) {
-		if (in->k == LV_STR && in->n) {
-			size_t k = IS("first") ? utf8_prefix(in->s, in->n, 1) : 1;
-			if (IS("last"))
-				while (k < in->n &&
-				       ((unsigned char)in->s[in->n - k] & 0xC0) == 0x80)
-					k++;
-			return lv_strn(c, IS("first") ? in->s : in->s + in->n - k,
-			               k);
-		}
+		/* of a list (Liquid 4: a string has no first or last) */
 		if (in->k != LV_ARR || !in->n)
 			return c->nil;
 		return IS("first") ? in->items[0] : in->items[in->n - 1];
