@@ -405,6 +405,9 @@ static void test_filters(void)
 	is("where", "{{ site.data.people | where: \"name\", \"Bob\" | map: "
 	            "\"role\" | first }}",
 	   "helper");
+	is("where_exp", "{{ site.data.people | where_exp: \"p\", "
+	                "\"p.role contains 'lead'\" | map: \"name\" | join }}",
+	   "Ann");
 	is("sort and map", "{{ site.data.people | sort: \"role\" | map: "
 	                   "\"name\" | join: \",\" }}",
 	   "Bob,Ann");

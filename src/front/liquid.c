@@ -1570,13 +1570,14 @@ static void parse_tokens(lq *c, toks *ts, const char *file, tmpl *out)
 /* ---------------------------------------------------------------- */
 /* expressions                                                       */
 
-typedef struct xp {
+typedef struct xp xp;
+struct xp {
 	lq *c;
 	const char *p, *e;
 	const ln *at; /* for messages */
 	bool bad;
 	int depth; /* brackets and parentheses open */
-} xp;
+};
 
 static void xws(xp *x)
 {
@@ -2479,6 +2480,11 @@ static void replace_str(mc_buf *b, const char *s, size_t n, const char *f,
 	mc_buf_put(b, s + i, n - i);
 }
 
+static bool x_condition(xp *x);
+static void xp_init(xp *x, lq *c, const char *s, size_t n, const ln *at);
+static void push_scope(lq *c, lv *h);
+static void pop_scope(lq *c);
+
 /* Apply one filter. */
 static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
                   lv **args, size_t na)
@@ -2598,6 +2604,24 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 			if (hit)
 				arr_push(c, r, a->items[i]);
 		}
+		return r;
+	}
+	if (IS("where_exp")) {
+		lv *a = as_array(c, in), *r = lv_new(c, LV_ARR);
+		size_t vn, en;
+		const char *var = str_of(c, ARG(0), &vn);
+		const char *ex = str_of(c, ARG(1), &en);
+		lv *scope = lv_new(c, LV_HASH);
+		push_scope(c, scope);
+		for (size_t i = 0; i < a->n && !c->stop; i++) {
+			hash_set(c, scope, var, vn, a->items[i]);
+			xp x;
+			xp_init(&x, c, ex, en, at);
+			if (x_condition(&x))
+				arr_push(c, r, a->items[i]);
+			c->steps++;
+		}
+		pop_scope(c);
 		return r;
 	}
 	if (IS("sort") || IS("sort_natural"))
