@@ -298,8 +298,13 @@ static void test_for(void)
 	   "543");
 	is("range with a variable",
 	   "{% assign n = 3 %}{% for i in (1..n) %}{{ i }}{% endfor %}", "123");
-	is("for else on an empty list",
-	   "{% for i in nothing %}x{% else %}none{% endfor %}", "none");
+	warns("for over an undefined variable: else, and a warning",
+	      "{% for i in nothing %}x{% else %}none{% endfor %}", "none",
+	      "over 'nothing', which is not defined");
+	is("for over an empty list: else, quietly",
+	   "{% assign e = \"\" | split: \",\" %}"
+	   "{% for i in e %}x{% else %}none{% endfor %}",
+	   "none");
 	is("break and continue",
 	   "{% for i in (1..5) %}{% if i == 2 %}{% continue %}{% endif %}"
 	   "{% if i == 4 %}{% break %}{% endif %}{{ i }}{% endfor %}",

@@ -3201,7 +3201,13 @@ static void render_for(lq *c, const ln *n)
 		      (int)(n->n > 80 ? 80 : n->n), n->s);
 		return;
 	}
+	c->missing = NULL;
 	lv *coll = x_expr(&x);
+	if (c->missing && coll->k == LV_NIL)
+		lwarn(c, n->file, n->line, n->col,
+		      "'{%% for %%}' over '%s', which is not defined here; "
+		      "nothing repeated",
+		      c->missing);
 	long long limit = -1, offset = 0;
 	bool reversed = false;
 	for (;;) {
