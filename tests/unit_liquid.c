@@ -494,6 +494,7 @@ static void test_tags(void)
 	is("comment", "a{% comment %}gone {% if %}{% endcomment %}b", "ab");
 	is("raw", "{% raw %}{{ kept }} {% if %}{% endraw %}", "{{ kept }} {% if %}");
 	is("inline comment", "a{% # a note %}b", "ab");
+	is("empty output", "a{{ }}b{{}}c", "abc");
 	is("highlight: a fenced code block with the language",
 	   "{% highlight html linenos %}\n<h1>T</h1>\n{% endhighlight %}\n",
 	   "```html linenos\n<h1>T</h1>\n```\n");

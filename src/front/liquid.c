@@ -2019,7 +2019,7 @@ static lv *sort_values(lq *c, lv *in, const lv *key, bool ci)
 	return r;
 }
 
-static void put_escaped(mc_buf *b, const char *s, size_t n, bool xml)
+static void put_escaped(mc_buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
@@ -2036,7 +2036,7 @@ static void put_escaped(mc_buf *b, const char *s, size_t n, bool xml)
 			mc_buf_puts(b, "&quot;");
 			break;
 		case '\'':
-			mc_buf_puts(b, xml ? "&#39;" : "&#39;");
+			mc_buf_puts(b, "&#39;");
 			break;
 		default:
 			mc_buf_putc(b, s[i]);
@@ -2541,7 +2541,7 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 		if (in->k == LV_NIL)
 			return in;
 		s = str_of(c, in, &n);
-		put_escaped(&b, s, n, IS("xml_escape"));
+		put_escaped(&b, s, n);
 		return lv_buf(c, &b);
 	}
 	if (IS("downcase") || IS("upcase") || IS("capitalize")) {
@@ -3068,6 +3068,8 @@ static void render_text(lq *c, const ln *n)
 
 static void render_out(lq *c, const ln *n)
 {
+	if (n->n == 0)
+		return; /* {{ }}: nothing, as in Liquid */
 	xp x;
 	xp_init(&x, c, n->s, n->n, n);
 	c->missing = NULL;
