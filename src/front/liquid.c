@@ -862,8 +862,15 @@ static char *read_confined(lq *c, const char *path, size_t *len,
 		ssize_t r = read(fd, raw + got, n - got);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			break;
+		if (r < 0) {
+			lwarn(c, file, line, col, "%s %s cannot be read: %s; %s",
+			      what, path, strerror(errno), lost);
+			close(fd);
+			free(raw);
+			return NULL;
+		}
+		if (r == 0)
+			break; /* it shrank meanwhile: what is there */
 		got += (size_t)r;
 	}
 	close(fd);
@@ -898,8 +905,11 @@ static void list_data_dir(lq *c, lv *h, const char *dir)
 	free(real);
 	mc_fe_dep(c->fe, dir);
 	DIR *d = opendir(dir);
-	if (!d)
+	if (!d) {
+		lwarn(c, NULL, 0, 0, "data folder %s cannot be read: %s", dir,
+		      strerror(errno));
 		return;
+	}
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
