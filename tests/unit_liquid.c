@@ -598,6 +598,12 @@ static void test_errors(void)
 	      "{% if true %}{% for i in (1..2) %}a{% endif %}b", "ab",
 	      "'{% for %}' is never closed");
 	warns("else outside a block", "a{% else %}b", "ab", "outside the block");
+	warns("break outside a loop: ignored, the page goes on",
+	      "a{% break %}b", "ab", "outside a for loop");
+	is("break inside a capture inside a loop",
+	   "{% for i in (1..3) %}{% capture c %}x{{ i }}{% break %}y"
+	   "{% endcapture %}[{{ c }}]{% endfor %}{{ c }}",
+	   "x1");
 	warns("an unclosed {{ is kept as text", "a {{ b", "a {{ b",
 	      "never closed by '}}'");
 	warns("an unclosed raw", "{% raw %}x {{ y }}", "x {{ y }}",

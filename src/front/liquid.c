@@ -175,7 +175,8 @@ typedef struct lq {
 	size_t iters, steps, bytes, mem;
 	lv *yes, *no; /* true and false (values are never changed) */
 	bool stop, warned_stop;
-	int brk; /* 1 break, 2 continue */
+	int brk;   /* 1 break, 2 continue */
+	int loops; /* for loops being rendered */
 	/* a failed look-up in the last expression (for the warning) */
 	const char *missing;
 	int nwarn;
@@ -3266,6 +3267,7 @@ static void render_for(lq *c, const ln *n)
 	hash_set(c, loop, "length", 6, lv_int(c, (long long)len));
 	hash_set(c, scope, "forloop", 7, loop);
 	push_scope(c, scope);
+	c->loops++;
 	for (size_t k = 0; k < len && !c->stop; k++) {
 		c->iters++;
 		if (!budget(c, 0))
@@ -3285,6 +3287,7 @@ static void render_for(lq *c, const ln *n)
 		if (brk == 1)
 			break;
 	}
+	c->loops--;
 	pop_scope(c);
 }
 
@@ -3690,10 +3693,13 @@ static void render(lq *c, const ln *n)
 		render_highlight(c, n);
 		break;
 	case N_BREAK:
-		c->brk = 1;
-		break;
 	case N_CONTINUE:
-		c->brk = 2;
+		if (c->loops == 0) /* Liquid would end the page here */
+			lwarn(c, n->file, n->line, n->col,
+			      "'{%% %s %%}' outside a for loop; ignored",
+			      n->k == N_BREAK ? "break" : "continue");
+		else
+			c->brk = n->k == N_BREAK ? 1 : 2;
 		break;
 	case N_INCREMENT:
 	case N_DECREMENT:
