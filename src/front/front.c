@@ -58,6 +58,8 @@ static void fe_free(mc_fe *fe)
 {
 	free(fe->src);
 	free(fe->liquid_body);
+	free(fe->liq_line);
+	free(fe->liq_col);
 	mc_buf_free(&fe->md);
 	free(fe->map_line);
 	free(fe->map_col);
@@ -116,9 +118,9 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	doc->meta.root = fe.root;
 	free(found);
 
-	const char *fm;
-	size_t fmlen;
-	uint32_t fmline;
+	const char *fm = NULL;
+	size_t fmlen = 0;
+	uint32_t fmline = 0;
 	int rc = mc_fe_decode(&fe, data, len);
 	if (rc == 0)
 		rc = mc_fe_split_front_matter(&fe, &fm, &fmlen, &fmline);
@@ -131,7 +133,7 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	if (rc == 0 && mc_lang_rtl(doc->meta.lang))
 		doc->meta.dir = MC_DIR_RTL;
 	if (rc == 0)
-		rc = mc_fe_liquid(&fe);
+		rc = mc_fe_liquid(&fe, fm, fmlen, fmline);
 	if (rc == 0)
 		rc = mc_fe_prepass(&fe);
 	if (rc == 0)

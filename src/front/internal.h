@@ -4,7 +4,8 @@
  *
  * The pipeline, one parse at a time, all state in one mc_fe:
  *   1. source.c   decode the bytes (BOM, UTF-8 repair, line ends), split off
- *                 the front matter, and pre-pass the body: Liquid resolved,
+ *                 the front matter, and pre-pass the body: Liquid resolved
+ *                 (liquid.c, with its own line map to the source),
  *                 kramdown HTML blocks (`markdown="1"` containers and raw
  *                 HTML blocks) cut out and replaced by marker comments,
  *                 kramdown IALs replaced by sentinels; kramdown's own
@@ -139,6 +140,10 @@ typedef struct mc_fe {
 	const char *body; /* after the front matter */
 	size_t bodylen;
 	uint32_t body_line; /* source line of body[0] */
+	/* Liquid output line (0-based) -> source line and column of its
+	 * first byte; NULL when Liquid changed nothing (the identity) */
+	uint32_t *liq_line, *liq_col;
+	size_t nliq;
 
 	/* pre-pass output */
 	mc_buf md;           /* the text cmark sees */
@@ -202,8 +207,25 @@ void mc_fe_dep(mc_fe *fe, const char *path);
  * output, so record the nearest existing folder above it inside the
  * root (whose time changes when the file is added). */
 void mc_fe_dep_absent(mc_fe *fe, const char *path);
-/* Resolve Liquid output tags ({{ site.baseurl }}, ...) in the body. */
-int mc_fe_liquid(mc_fe *fe);
+/* A small file inside the site root (malloc'd, NUL-terminated, length
+ * in *len); NULL if absent (recorded with mc_fe_dep_absent), or after an
+ * error when it leads outside the root. */
+char *mc_fe_read_site_file(mc_fe *fe, const char *rel, size_t *len);
+/* Load YAML text into doc (libyaml's loader); -1 after a message at the
+ * parser's file:line:col, an error or (warn_only) a warning. */
+struct yaml_document_s;
+int mc_fe_load_yaml(mc_fe *fe, const char *file, const char *text,
+                    size_t len, uint32_t line0, bool warn_only,
+                    struct yaml_document_s *doc);
+
+/* liquid.c: render the body's Liquid as Jekyll does (fm: the front
+ * matter's YAML, for page.*); sets body/bodylen and the line map
+ * liq_line/liq_col.  0, or -1 after an error. */
+int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline);
+/* The source line and column of a line/column of the Liquid output
+ * (line counted from body_line, as the pre-pass counts). */
+void mc_fe_liquid_pos(const mc_fe *fe, uint32_t line, uint32_t col,
+                      uint32_t *sline, uint32_t *scol);
 
 /* markdown.c */
 int mc_fe_markdown(mc_fe *fe);

@@ -1,6 +1,6 @@
 /*
  * meta.c - metadata (step 2 of internal.h): the YAML front matter, the
- * site's _config.yml and _data/course.yml, and Liquid output tags.
+ * site's _config.yml and _data/course.yml (Liquid is liquid.c's).
  *
  * YAML is read with libyaml's document loader.  Aliases are never
  * followed (only scalars and sequences of scalars are read), so an alias
@@ -22,31 +22,35 @@
 /* Limit for site files read from the site root. */
 #define MC_MAX_SITE_FILE (4u * 1024 * 1024)
 
-static int load_yaml(mc_fe *fe, const char *file, const char *text,
-                     size_t len, uint32_t line0, yaml_document_t *doc)
+int mc_fe_load_yaml(mc_fe *fe, const char *file, const char *text,
+                    size_t len, uint32_t line0, bool warn_only,
+                    yaml_document_t *doc)
 {
+	void (*report)(mc_diag *, const char *, uint32_t, uint32_t,
+	               const char *, ...) = warn_only ? mc_warn_at
+	                                              : mc_error_at;
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
-		mc_error_at(fe->diag, file, 0, 0, "cannot start YAML parser");
+		report(fe->diag, file, 0, 0, "cannot start YAML parser");
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, doc)) {
 		const char *what = parser.problem ? parser.problem : "bad YAML";
 		if (parser.context)
-			mc_error_at(fe->diag, file,
-			            line0 + (uint32_t)parser.problem_mark.line,
-			            (uint32_t)parser.problem_mark.column + 1,
-			            "invalid YAML: %s %s (which starts at line %u, "
-			            "column %u)",
-			            what, parser.context,
-			            line0 + (unsigned)parser.context_mark.line,
-			            (unsigned)parser.context_mark.column + 1);
+			report(fe->diag, file,
+			       line0 + (uint32_t)parser.problem_mark.line,
+			       (uint32_t)parser.problem_mark.column + 1,
+			       "invalid YAML: %s %s (which starts at line %u, "
+			       "column %u)",
+			       what, parser.context,
+			       line0 + (unsigned)parser.context_mark.line,
+			       (unsigned)parser.context_mark.column + 1);
 		else
-			mc_error_at(fe->diag, file,
-			            line0 + (uint32_t)parser.problem_mark.line,
-			            (uint32_t)parser.problem_mark.column + 1,
-			            "invalid YAML: %s", what);
+			report(fe->diag, file,
+			       line0 + (uint32_t)parser.problem_mark.line,
+			       (uint32_t)parser.problem_mark.column + 1,
+			       "invalid YAML: %s", what);
 		yaml_parser_delete(&parser);
 		return -1;
 	}
@@ -191,7 +195,7 @@ int mc_fe_front_matter(mc_fe *fe, const char *yaml, size_t len,
 {
 	const char *file = fe->diag->file;
 	yaml_document_t d;
-	if (load_yaml(fe, file, yaml, len, line, &d) != 0)
+	if (mc_fe_load_yaml(fe, file, yaml, len, line, false, &d) != 0)
 		return -1;
 	mc_meta *m = &fe->doc->meta;
 	kv_iter it;
@@ -317,8 +321,7 @@ void mc_fe_dep_absent(mc_fe *fe, const char *path)
 	free(abs);
 }
 
-/* Read a small file inside the site root; NULL (no error) if absent. */
-static char *read_site_file(mc_fe *fe, const char *rel, size_t *len)
+char *mc_fe_read_site_file(mc_fe *fe, const char *rel, size_t *len)
 {
 	size_t n = strlen(fe->root) + strlen(rel) + 2;
 	char *path = mc_xmalloc(n);
@@ -361,13 +364,13 @@ static char *read_site_file(mc_fe *fe, const char *rel, size_t *len)
 static int load_site_yaml(mc_fe *fe, const char *rel, yaml_document_t *d)
 {
 	size_t len;
-	char *text = read_site_file(fe, rel, &len);
+	char *text = mc_fe_read_site_file(fe, rel, &len);
 	if (!text)
 		return 0;
 	size_t n = strlen(fe->root) + strlen(rel) + 2;
 	char *name = mc_xmalloc(n);
 	snprintf(name, n, "%s/%s", fe->root, rel);
-	int rc = load_yaml(fe, name, text, len, 1, d) == 0 ? 1 : -1;
+	int rc = mc_fe_load_yaml(fe, name, text, len, 1, false, d) == 0 ? 1 : -1;
 	/* a dependency of every output (--depfile) */
 	mc_fe_dep(fe, name);
 	free(name);
@@ -415,167 +418,4 @@ int mc_fe_site(mc_fe *fe)
 		yaml_document_delete(&d);
 	}
 	return rc1 < 0 || rc2 < 0 ? -1 : 0;
-}
-
-/* ---------------------------------------------------------------- */
-/* Liquid                                                            */
-
-static const char *trim(const char *s, const char *e, const char **te)
-{
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*te = e;
-	return s;
-}
-
-static bool word_is(const char *s, const char *e, const char *w)
-{
-	return (size_t)(e - s) == strlen(w) && memcmp(s, w, (size_t)(e - s)) == 0;
-}
-
-/* Value of a Liquid variable, or NULL if unknown. */
-static const char *liquid_var(mc_fe *fe, const char *s, const char *e)
-{
-	const mc_meta *m = &fe->doc->meta;
-	if (word_is(s, e, "site.baseurl"))
-		return m->site.baseurl ? m->site.baseurl : "";
-	if (word_is(s, e, "site.url"))
-		return m->site.url ? m->site.url : "";
-	if (word_is(s, e, "site.title"))
-		return m->site.title ? m->site.title : "";
-	if (word_is(s, e, "site.description"))
-		return m->site.description ? m->site.description : "";
-	if (word_is(s, e, "page.title"))
-		return m->title ? m->title : "";
-	if (word_is(s, e, "page.permalink"))
-		return m->permalink ? m->permalink : "";
-	if ((size_t)(e - s) > 5 && memcmp(s, "page.", 5) == 0)
-		for (size_t i = 0; i < m->nextra; i++)
-			if (word_is(s + 5, e, m->extra[i].key))
-				return m->extra[i].value;
-	return NULL;
-}
-
-/* Append `v` to out; a value ending in '/' before a '/' in the text
- * (baseurl "/" then "/img/...") does not double the slash. */
-static void put_value(mc_buf *out, const char *v, const char *after,
-                      const char *end)
-{
-	size_t n = strlen(v);
-	if (n && v[n - 1] == '/' && after < end && *after == '/')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] != '\n')
-			mc_buf_putc(out, v[i]);
-}
-
-int mc_fe_liquid(mc_fe *fe)
-{
-	const char *s = fe->body, *end = fe->body + fe->bodylen;
-	if (!memchr(s, '{', fe->bodylen))
-		return 0;
-	mc_buf out = MC_BUF_INIT;
-	mc_buf_grow(&out, fe->bodylen + 16);
-	uint32_t line = fe->body_line;
-	const char *p = s, *copied = s;
-	bool raw = false;
-	while (p < end) {
-		if (*p == '\n') {
-			line++;
-			p++;
-			continue;
-		}
-		if (*p != '{' || p + 1 >= end || (p[1] != '{' && p[1] != '%')) {
-			p++;
-			continue;
-		}
-		bool output = p[1] == '{';
-		const char *close = NULL;
-		for (const char *q = p + 2; q + 1 < end && *q != '\n'; q++)
-			if (q[0] == (output ? '}' : '%') && q[1] == '}') {
-				close = q;
-				break;
-			}
-		if (!close) {
-			p++;
-			continue;
-		}
-		const char *ie, *is = trim(p + 2, close, &ie);
-		if (!output && is < ie && *is == '-')
-			is++;
-		if (!output && ie > is && ie[-1] == '-')
-			ie--;
-		is = trim(is, ie, &ie);
-		if (raw) {
-			if (!output && word_is(is, ie, "endraw")) {
-				mc_buf_put(&out, copied, (size_t)(p - copied));
-				raw = false;
-				p = copied = close + 2;
-				continue;
-			}
-			p = close + 2;
-			continue;
-		}
-		mc_buf_put(&out, copied, (size_t)(p - copied));
-		uint32_t col = 1;
-		for (const char *c = p; c > s && c[-1] != '\n'; c--)
-			col++;
-		if (output) {
-			/* expression, then filters we understand */
-			const char *bar = memchr(is, '|', (size_t)(ie - is));
-			const char *ve, *vs = trim(is, bar ? bar : ie, &ve);
-			const char *val = NULL;
-			if (ve - vs >= 2 && (*vs == '"' || *vs == '\'') &&
-			    ve[-1] == *vs)
-				val = mc_strndup(fe->doc, vs + 1,
-				                 (size_t)(ve - vs - 2));
-			else
-				val = liquid_var(fe, vs, ve);
-			if (val && bar) {
-				const char *fe2, *fs = trim(bar + 1, ie, &fe2);
-				if (word_is(fs, fe2, "relative_url") ||
-				    word_is(fs, fe2, "absolute_url")) {
-					const char *b = fe->doc->meta.site.baseurl;
-					mc_buf tmp = MC_BUF_INIT;
-					if (b && *b && strcmp(b, "/") != 0)
-						mc_buf_puts(&tmp, b);
-					if (*val != '/')
-						mc_buf_putc(&tmp, '/');
-					mc_buf_puts(&tmp, val);
-					val = mc_strdup(fe->doc, tmp.data);
-					mc_buf_free(&tmp);
-				}
-			}
-			if (val) {
-				put_value(&out, val, close + 2, end);
-			} else {
-				mc_warn(fe->diag, line, col,
-				        "unknown Liquid value '{{ %.*s }}' left out",
-				        (int)(ie - is), is);
-			}
-		} else {
-			const char *we = is;
-			while (we < ie && *we != ' ')
-				we++;
-			if (word_is(is, we, "raw"))
-				raw = true;
-			else if (!word_is(is, we, "endraw") &&
-			         !word_is(is, we, "comment") &&
-			         !word_is(is, we, "endcomment"))
-				mc_warn(fe->diag, line, col,
-				        "Liquid tag '{%% %.*s %%}' is not "
-				        "supported; left out",
-				        (int)(we - is), is);
-		}
-		p = copied = close + 2;
-	}
-	mc_buf_put(&out, copied, (size_t)(end - copied));
-	free(fe->liquid_body);
-	fe->liquid_body = mc_buf_detach(&out, &fe->bodylen);
-	fe->body = fe->liquid_body;
-	free(fe->src); /* the front matter was read before this */
-	fe->src = NULL;
-	return 0;
 }

@@ -416,6 +416,7 @@ bool mc_has_class(const char *classes, const char *cls)
 
 static void map_push(mc_fe *fe, uint32_t line, uint32_t col)
 {
+	mc_fe_liquid_pos(fe, line, col, &line, &col); /* to the source */
 	if (fe->nmap == fe->capmap) {
 		fe->capmap = fe->capmap ? fe->capmap * 2 : 256;
 		fe->map_line = mc_xrealloc(fe->map_line,
@@ -605,8 +606,7 @@ static size_t add_ial(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	mc_ial *ial = &fe->ials[fe->nials];
 	memset(ial, 0, sizeof *ial);
 	ial->text = mc_strndup(fe->doc, s, n);
-	ial->line = line;
-	ial->col = col;
+	mc_fe_liquid_pos(fe, line, col, &ial->line, &ial->col);
 	/* body: after "{:" or "{", before "}" */
 	const char *b = s + 1, *e = s + n - 1;
 	if (b < e && *b == ':')
@@ -730,6 +730,15 @@ static void put_nomarkdown(mc_buf *md, const char *s, size_t n)
 	}
 }
 
+/* A warning at a line and column of the text after Liquid, told at the
+ * source's (included text: at its include tag). */
+#define pre_warn(fe, l, c, ...)                                            \
+	do {                                                               \
+		uint32_t pw_l, pw_c;                                       \
+		mc_fe_liquid_pos((fe), (l), (c), &pw_l, &pw_c);            \
+		mc_warn((fe)->diag, pw_l, pw_c, __VA_ARGS__);              \
+	} while (0)
+
 /* A span-level extension at p (inside a line of text): what it stands for
  * is appended to md; returns the end of what it used, or NULL if p holds
  * none. */
@@ -744,7 +753,7 @@ static const char *span_extension(mc_fe *fe, const char *p, const char *end,
 		return NULL;
 	if (p[2] == '/') {
 		if (!unclosed[2]) /* once a line */
-			mc_warn(fe->diag, line, col,
+			pre_warn(fe, line, col,
 			        "%.*s closes no kramdown extension; dropped",
 			        (int)(e - p), p);
 		unclosed[2] = true;
@@ -763,7 +772,7 @@ static const char *span_extension(mc_fe *fe, const char *p, const char *end,
 			return e; /* warned about on this line already */
 		if (!c) {
 			*none = true;
-			mc_warn(fe->diag, line, col,
+			pre_warn(fe, line, col,
 			        "{::%.*s} is not closed on its line (by {:/%.*s}); "
 			        "the tag is dropped",
 			        (int)nl, name, (int)nl, name);
@@ -774,7 +783,7 @@ static const char *span_extension(mc_fe *fe, const char *p, const char *end,
 		return after;
 	}
 	if (!unclosed[2]) /* once a line */
-		mc_warn(fe->diag, line, col,
+		pre_warn(fe, line, col,
 		        "unknown kramdown extension {::%.*s}; the tag is dropped",
 		        (int)nl, name);
 	unclosed[2] = true;
@@ -786,7 +795,7 @@ static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
 {
 	if (fe->nalds >= MC_MAX_ALDS) {
 		if (!fe->alds_capped)
-			mc_warn(fe->diag, line, col,
+			pre_warn(fe, line, col,
 			        "more than %d attribute list definitions; {:%.*s:} "
 			        "and those after it are ignored",
 			        MC_MAX_ALDS, (int)(n > 40 ? 40 : n), name);
@@ -803,8 +812,7 @@ static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
 		*c = (char)tolower((unsigned char)*c);
 	d->name = nm;
 	mc_fe_parse_attrs(fe, a, an, &d->attrs);
-	d->line = line;
-	d->col = col;
+	mc_fe_liquid_pos(fe, line, col, &d->line, &d->col);
 }
 
 static void add_abbr(mc_fe *fe, const char *abbr, size_t n, const char *t,
@@ -817,7 +825,7 @@ static void add_abbr(mc_fe *fe, const char *abbr, size_t n, const char *t,
 	}
 	if (fe->nabbrs >= MC_MAX_ABBRS) {
 		if (!fe->abbrs_capped)
-			mc_warn(fe->diag, line, 1,
+			pre_warn(fe, line, 1,
 			        "more than %d abbreviations; *[%.*s] and those "
 			        "after it are ignored",
 			        MC_MAX_ABBRS, (int)(n > 40 ? 40 : n), abbr);
@@ -889,7 +897,7 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 		if (!blank_line(e, eol))
 			return NULL; /* text follows: a span extension */
 		if (q[2] == '/') {
-			mc_warn(fe->diag, *line, col,
+			pre_warn(fe, *line, col,
 			        "%.*s closes no kramdown extension; dropped",
 			        (int)(e - q), q);
 			(*line)++;
@@ -899,7 +907,7 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 		             ext_is(name, nl, "nomarkdown") ||
 		             ext_is(name, nl, "options");
 		if (!known)
-			mc_warn(fe->diag, *line, col,
+			pre_warn(fe, *line, col,
 			        "unknown kramdown extension {::%.*s}; the tag is "
 			        "dropped",
 			        (int)nl, name);
@@ -917,7 +925,7 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 		if (!c && !(*nc && next >= *nc))
 			*nc = next;
 		if (!c) {
-			mc_warn(fe->diag, *line, col,
+			pre_warn(fe, *line, col,
 			        "{::%.*s} is never closed (by {:/%.*s}); the tag is "
 			        "dropped",
 			        (int)nl, name, (int)nl, name);
@@ -932,7 +940,7 @@ static const char *kd_block(mc_fe *fe, const char *p, const char *end,
 		/* on after the line holding the closing tag */
 		const char *ce = after + line_len(after, end);
 		if (!blank_line(after, ce))
-			mc_warn(fe->diag, *line + count_nl(p, after), 0,
+			pre_warn(fe, *line + count_nl(p, after), 0,
 			        "text after {:/%.*s} on its line is dropped",
 			        (int)nl, name);
 		*line += count_nl(p, ce) + (ce < end);
@@ -1137,8 +1145,7 @@ static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	mc_chunk *c = &fe->chunks[fe->nchunks];
 	c->text = s;
 	c->len = n;
-	c->line = line;
-	c->col = col;
+	mc_fe_liquid_pos(fe, line, col, &c->line, &c->col);
 	return fe->nchunks++;
 }
 
@@ -1156,8 +1163,7 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 		*q = (char)tolower((unsigned char)*q);
 	c->tag = name;
 	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
-	c->line = line;
-	c->col = col;
+	mc_fe_liquid_pos(fe, line, col, &c->line, &c->col);
 	c->node = MC_DOCUMENT;
 	return fe->nconts++;
 }
@@ -1304,8 +1310,7 @@ static size_t add_kd_part(mc_fe *fe, mc_node_type type, uint32_t line)
 	mc_container *c = &fe->conts[fe->nconts];
 	memset(c, 0, sizeof *c);
 	c->tag = type == MC_DEFLIST ? "dl" : type == MC_DEFTERM ? "dt" : "dd";
-	c->line = line;
-	c->col = 1;
+	mc_fe_liquid_pos(fe, line, 1, &c->line, &c->col);
 	c->node = type;
 	return fe->nconts++;
 }
@@ -1607,8 +1612,11 @@ int mc_fe_prepass(mc_fe *fe)
 				    !in_list(rawtext_tags, t.name, t.namelen) &&
 				    !t.self_closing) {
 					if (depth == MC_MAX_DEPTH) {
+						uint32_t wl, wc;
+						mc_fe_liquid_pos(fe, line, tcol, &wl,
+						                 &wc);
 						if (!warned_depth)
-							mc_warn(fe->diag, line, tcol,
+							mc_warn(fe->diag, wl, wc,
 							        "HTML nested deeper than %d "
 							        "levels; inner elements are "
 							        "flattened",
@@ -1648,7 +1656,9 @@ int mc_fe_prepass(mc_fe *fe)
 				 * then to the end of that line */
 				const char *e = element_end(&t, end);
 				if (!e) {
-					mc_warn(fe->diag, line, tcol,
+					uint32_t wl, wc;
+					mc_fe_liquid_pos(fe, line, tcol, &wl, &wc);
+					mc_warn(fe->diag, wl, wc,
 					        "<%.*s> is never closed; it ends at "
 					        "the next blank line",
 					        (int)t.namelen, t.name);
