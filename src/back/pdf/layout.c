@@ -113,17 +113,10 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 			}
 			break;
 		}
-		case MC_IMAGE: {
+		case MC_IMAGE:
 			push = false;
-			pdf_style is = *cur;
-			is.face |= PF_ITALIC;
-			is.color = c->th->colors.muted;
-			const char *alt = n->as.image.alt;
-			add_plain(p, &is, "[");
-			add_plain(p, &is, *alt ? alt : "image");
-			add_plain(p, &is, "]");
+			pdf_inline_image(c, p, n, cur);
 			break;
-		}
 		case MC_LINEBREAK:
 			push = false;
 			pdf_para_newline(p);
@@ -622,48 +615,6 @@ static void thematic_break(pdf_ctx *c, double x0, double x1)
 	pdf_slice_end(c, op0, em(c) * 1.5);
 }
 
-/* Load an image into the PDF; its index, or -1 with the reason in why. */
-static int load_image(pdf_ctx *c, const char *path, mc_image_why *why)
-{
-	for (size_t i = 0; i < c->nimages; i++)
-		if (!strcmp(c->images[i].path, path))
-			return (int)i;
-	mc_buf b = MC_BUF_INIT;
-	mc_image_info info;
-	if (mc_image_load(path, &b, &info, why) != 0) {
-		mc_buf_free(&b);
-		return -1;
-	}
-	const unsigned char *buf = (const unsigned char *)b.data;
-	HPDF_Image img = NULL;
-	if (info.kind == MC_IMAGE_PNG) {
-		img = pdf_png_image(c, buf, b.len); /* never libharu's: png.c */
-		if (!img)
-			snprintf(why->text, sizeof why->text,
-			         "a damaged or unsupported PNG file");
-	} else if (info.kind == MC_IMAGE_JPEG) {
-		if (pdf_jpeg_ok(buf, b.len))
-			img = HPDF_LoadJpegImageFromMem(c->pdf, buf,
-			                                (HPDF_UINT)b.len);
-		if (!img)
-			snprintf(why->text, sizeof why->text,
-			         "a damaged or unsupported JPEG file");
-	} else {
-		snprintf(why->text, sizeof why->text,
-		         "a GIF, which a PDF cannot hold; only PNG and JPEG");
-	}
-	mc_buf_free(&b);
-	if (!img) {
-		HPDF_ResetError(c->pdf);
-		c->err = 0;
-		return -1;
-	}
-	PDF_GROW(c->images, c->nimages, c->capimages);
-	c->images[c->nimages].img = img;
-	c->images[c->nimages].path = path;
-	return (int)c->nimages++;
-}
-
 static void caption(pdf_ctx *c, const mc_node *cap, double x0, double x1)
 {
 	if (!cap)
@@ -688,7 +639,7 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		if (k->type == MC_CAPTION)
 			cap = k;
 	mc_image_why why = {"remote or missing"};
-	int idx = im->path ? load_image(c, im->path, &why) : -1;
+	int idx = im->path ? pdf_load_image(c, im->path, &why, NULL) : -1;
 	double avail = x1 - x0;
 	if (idx < 0) {
 		mc_warn(c->diag, n->line, n->col,
@@ -1088,6 +1039,7 @@ static void measure_cell(pdf_ctx *c, tcell *t)
 		t->maxw = line;
 	/* long words (URLs) may break: do not let them claim the page */
 	t->minw = best > size * 12 ? size * 12 : best;
+	pdf_cell_image_widths(c, t->n, &t->minw, &t->maxw);
 }
 
 static void cell_content(pdf_ctx *c, const tcell *t, double x0, double x1,
