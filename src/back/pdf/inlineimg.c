@@ -11,7 +11,7 @@
  * and orders (bidi) it with the words.  A larger one (a screenshot) is set
  * on a line of its own, scaled down to the measure: linebreak.c cuts the
  * paragraph around it, so the text before and after keeps its style and
- * indent.  Either way it is a Figure element with an /Alt inside its
+ * indent.  (layout.c and linebreak.c call this file; it calls neither.)  Either way it is a Figure element with an /Alt inside its
  * paragraph (inside its Link when it is a link, whose annotation covers
  * it).  An image that is remote, missing or unusable prints its alt text,
  * as before.
@@ -118,39 +118,29 @@ static void natural_size(const pdf_ctx *c, int idx, int want_w, int want_h,
 	}
 }
 
-void pdf_inline_image(pdf_ctx *c, pdf_para *p, const mc_node *n,
-                      const pdf_style *cur)
+int pdf_inline_image(pdf_ctx *c, const mc_node *n, pdf_inimg *out)
 {
 	const mc_image *im = &n->as.image;
-	int idx = -1;
-	if (im->path) {
-		mc_image_why why = {"unusable"};
-		bool warn = false;
-		idx = pdf_load_image(c, im->path, &why, &warn);
+	if (!im->path)
+		return -1;
+	mc_image_why why = {"unusable"};
+	bool warn = false;
+	int idx = pdf_load_image(c, im->path, &why, &warn);
+	if (idx < 0) {
 		/* (a missing file was reported by the front end; a file
 		 * refused here is reported once) */
-		if (idx < 0 && warn)
+		if (warn)
 			mc_warn(c->diag, n->line, n->col,
 			        "image \"%s\" cannot be used (%s); its alt "
 			        "text is shown instead",
 			        im->src, why.text);
+		return -1;
 	}
-	if (idx < 0) {
-		pdf_style is = *cur;
-		is.face |= PF_ITALIC;
-		is.color = c->th->colors.muted;
-		const char *alt = *im->alt ? im->alt : "image";
-		pdf_para_text(p, &is, "[", 1);
-		pdf_para_text(p, &is, alt, strlen(alt));
-		pdf_para_text(p, &is, "]", 1);
-		return;
-	}
-	pdf_inimg g;
-	memset(&g, 0, sizeof g);
-	g.ref = idx;
-	g.alt = im->alt;
-	natural_size(c, idx, im->width, im->height, &g.w, &g.h);
-	pdf_para_image(p, cur, &g);
+	memset(out, 0, sizeof *out);
+	out->ref = idx;
+	out->alt = im->alt;
+	natural_size(c, idx, im->width, im->height, &out->w, &out->h);
+	return 0;
 }
 
 bool pdf_inimg_fit(const pdf_ctx *c, const pdf_inimg *im,
@@ -218,19 +208,17 @@ void pdf_inimg_op(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
 }
 
 void pdf_inimg_block(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
-                     const pdf_para_opts *o, bool rtl, bool marker)
+                     const pdf_para_opts *o, bool rtl, size_t op0,
+                     bool marker)
 {
 	double w = im->dw, h = im->dh;
 	double size = st->size > 0 ? st->size : c->th->sizes.body;
-	double gap = size * 0.3; /* above and below, as a line's leading */
+	double gap = size * PDF_INIMG_GAP; /* above and below */
 	double x = o->x;
 	if (o->align == PA_CENTER)
 		x += (o->width - w) / 2;
 	else if (o->align == PA_RIGHT || rtl)
 		x += o->width - w;
-	size_t op0 = pdf_slice_begin(c);
-	if (marker)
-		pdf_para_marker(c, o, gap + size * 0.8);
 	int fse = figure_tag(c, im, st->link);
 	pdf_op *io = pdf_op_add(c, OP_IMAGE);
 	io->se = fse ? fse : c->se_cur;
@@ -250,7 +238,8 @@ void pdf_inimg_block(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
 		l->ref = st->link;
 	}
 	pdf_slice *s = pdf_slice_end(c, op0, h + 2 * gap);
-	/* (as a block figure: it may shrink to fill the rest of a page) */
+	/* (as a block figure: it may shrink to fill the rest of a page,
+	 * unless a list marker beside it would not) */
 	if (!marker)
 		s->minh = (h + 2 * gap) * 0.45;
 	s->keep_next = o->keep_lines;

@@ -113,10 +113,22 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 			}
 			break;
 		}
-		case MC_IMAGE:
+		case MC_IMAGE: {
 			push = false;
-			pdf_inline_image(c, p, n, cur);
+			pdf_inimg g;
+			if (pdf_inline_image(c, n, &g) == 0) {
+				pdf_para_image(p, cur, &g);
+				break;
+			}
+			pdf_style is = *cur; /* remote, missing or unusable */
+			is.face |= PF_ITALIC;
+			is.color = c->th->colors.muted;
+			const char *alt = n->as.image.alt;
+			add_plain(p, &is, "[");
+			add_plain(p, &is, *alt ? alt : "image");
+			add_plain(p, &is, "]");
 			break;
+		}
 		case MC_LINEBREAK:
 			push = false;
 			pdf_para_newline(p);

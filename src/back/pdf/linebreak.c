@@ -1494,7 +1494,13 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 		if (j < P->nsegs) {
 			const seg *s = &P->segs[j];
 			bool mk = po.marker || po.marker_box;
-			pdf_inimg_block(c, &s->img, &s->st, &po, rtl, mk);
+			size_t op0 = pdf_slice_begin(c);
+			double size = s->st.size > 0 ? s->st.size
+			                             : c->th->sizes.body;
+			if (mk) /* beside the picture's top */
+				pdf_para_marker(c, &po,
+				                size * (PDF_INIMG_GAP + PF_ASCENT));
+			pdf_inimg_block(c, &s->img, &s->st, &po, rtl, op0, mk);
 			po.marker = NULL;
 			po.marker_box = false;
 			po.first_indent = 0;

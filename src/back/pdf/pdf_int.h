@@ -9,9 +9,11 @@
  *      (the display list, slices.c).  Paragraph lines come from
  *      linebreak.c (total-fit line breaking) over glyph runs from text.c
  *      (bidi levels, font fallback by coverage, HarfBuzz shaping); faces
- *      come from fonts.c (fontconfig, HarfBuzz, hb-subset).  The layers
- *      depend one way: layout.c -> toc.c -> linebreak.c -> text.c ->
- *      fonts.c, each of them and qr.c on slices.c only for the list.
+ *      come from fonts.c (fontconfig, HarfBuzz, hb-subset); images, and
+ *      their places in running text, from inlineimg.c.  The layers
+ *      depend one way: layout.c -> toc.c -> linebreak.c -> inlineimg.c,
+ *      linebreak.c -> text.c -> fonts.c, each of them and qr.c on
+ *      slices.c only for the list.
  *   2. layout.c then packs the slices onto pages, honouring keep-with-next
  *      links (headings, widows and orphans), dropping spacing at page tops,
  *      repeating table header rows and drawing the boxes of callouts,
@@ -654,10 +656,10 @@ bool pdf_jpeg_ok(const unsigned char *buf, size_t len);
  * reported yet: the caller reports it now. */
 int pdf_load_image(pdf_ctx *c, const char *path, mc_image_why *why,
                    bool *warn);
-/* An MC_IMAGE into paragraph p in style cur: the picture, or its alt
- * text when it is remote, missing or unusable. */
-void pdf_inline_image(pdf_ctx *c, pdf_para *p, const mc_node *n,
-                      const pdf_style *cur);
+/* The picture of an MC_IMAGE, loaded, at its natural size: 0 and *out,
+ * or -1 when it is remote, missing or unusable (its alt text is printed
+ * instead; a file refused is reported once). */
+int pdf_inline_image(pdf_ctx *c, const mc_node *n, pdf_inimg *out);
 /* Whether image im fits a line of paragraph o in style st: true, and
  * its size in the line; false, and its size on a line of its own. */
 bool pdf_inimg_fit(const pdf_ctx *c, const pdf_inimg *im,
@@ -666,10 +668,14 @@ bool pdf_inimg_fit(const pdf_ctx *c, const pdf_inimg *im,
 /* Draw im (im->dw x im->dh) in a line at x, baseline base. */
 void pdf_inimg_op(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
                   double x, double base, double w, double h);
-/* A slice holding im alone (a screenshot in a paragraph), placed in the
- * measure of o; with the pending list marker when marker. */
+/* The slice begun at op0 ended with im alone in it (a screenshot in a
+ * paragraph), placed in the measure of o, PDF_INIMG_GAP ems of space
+ * above and below; marker: a list marker was drawn beside it (at
+ * baseline (PDF_INIMG_GAP + PF_ASCENT) ems). */
+#define PDF_INIMG_GAP 0.3
 void pdf_inimg_block(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
-                     const pdf_para_opts *o, bool rtl, bool marker);
+                     const pdf_para_opts *o, bool rtl, size_t op0,
+                     bool marker);
 /* Widen a table cell's minimum and maximum widths for its images. */
 void pdf_cell_image_widths(pdf_ctx *c, const mc_node *cell, double *minw,
                            double *maxw);
