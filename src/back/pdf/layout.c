@@ -1806,6 +1806,18 @@ int pdf_paginate(pdf_ctx *c)
 			i++;
 			continue;
 		}
+		/* spacing that does not fit at the foot of the last page (or
+		 * of a section's) is dropped: it would start a page of
+		 * nothing */
+		if (s->discard && y + s->h > c->bottom + eps) {
+			size_t k = i + 1;
+			while (k < c->nslices && c->slices[k].discard)
+				k++;
+			if (k == c->nslices || c->slices[k].pagebreak_before) {
+				i = k;
+				continue;
+			}
+		}
 		if (first == (size_t)-1 && s->header >= 0 &&
 		    (size_t)s->header < i && c->npages > 1) {
 			const pdf_slice *hs = &c->slices[s->header];
