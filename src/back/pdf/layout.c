@@ -683,6 +683,14 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		if (ih < 1)
 			ih = 1;
 		double w = im->width > 0 ? im->width * CSS_PX : avail;
+		/* a small picture (an icon, a badge), or any in a table
+		 * cell, at its natural size as a browser shows it, not
+		 * blown up to the width */
+		double line = em(c) * c->th->line_height;
+		if (im->width <= 0 &&
+		    (c->in_cell || (iw * CSS_PX <= avail / 3 &&
+		                    ih * CSS_PX <= 2 * line)))
+			w = iw * CSS_PX;
 		if (w > avail)
 			w = avail;
 		double h = w * ih / iw;
