@@ -190,17 +190,23 @@ static int figure_tag(pdf_ctx *c, const pdf_inimg *im, int link)
 	return fse;
 }
 
+double pdf_inimg_y(const pdf_ctx *c, const pdf_style *st, double base,
+                   double h)
+{
+	double size = st->size > 0 ? st->size : c->th->sizes.body;
+	/* a small image sits on the baseline, a taller one reaches down as
+	 * far as the text's descenders */
+	return h <= size * PF_ASCENT ? base - h : base + size * 0.2 - h;
+}
+
 void pdf_inimg_op(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
                   double x, double base, double w, double h)
 {
-	double size = st->size > 0 ? st->size : c->th->sizes.body;
 	int fse = figure_tag(c, im, st->link);
 	pdf_op *o = pdf_op_add(c, OP_IMAGE);
 	o->se = fse ? fse : c->se_cur;
 	o->x = x;
-	/* a small image sits on the baseline, a taller one reaches down as
-	 * far as the text's descenders */
-	o->y = h <= size * PF_ASCENT ? base - h : base + size * 0.2 - h;
+	o->y = pdf_inimg_y(c, st, base, h);
 	o->w = w;
 	o->h = h;
 	o->ref = im->ref;

@@ -1116,8 +1116,9 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			i++;
 			continue;
 		}
-		size_t j = i + 1, endj = i;
+		size_t j = i, endj = i;
 		double lx = fr[i].x, rx = fr[i].x + fr[i].w;
+		double top = base - maxsize * 0.85; /* a picture may be taller */
 		while (j < nf) {
 			const pitem *q = fr[j].p;
 			int ql = q->s && q->what != IT_OTHER ? q->s->st.link : -1;
@@ -1130,6 +1131,12 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 					lx = fr[j].x;
 				if (fr[j].x + fr[j].w > rx)
 					rx = fr[j].x + fr[j].w;
+				double t = q->what == IT_IMAGE
+				                   ? pdf_inimg_y(c, &q->s->st, base,
+				                                 q->s->img.dh)
+				                   : top;
+				if (t < top)
+					top = t;
 			}
 			j++;
 		}
@@ -1138,9 +1145,9 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		pdf_tag_link(c, link); /* its annotation's element */
 		pdf_op *l = pdf_op_add(c, OP_LINK);
 		l->x = lx;
-		l->y = base - maxsize * 0.85;
+		l->y = top;
 		l->w = rx - lx;
-		l->h = maxsize * 1.1;
+		l->h = maxsize * 1.1 + (base - maxsize * 0.85 - top);
 		l->ref = link;
 		i = endj + 1;
 	}

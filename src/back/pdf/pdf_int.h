@@ -665,6 +665,9 @@ int pdf_inline_image(pdf_ctx *c, const mc_node *n, pdf_inimg *out);
 bool pdf_inimg_fit(const pdf_ctx *c, const pdf_inimg *im,
                    const pdf_style *st, const pdf_para_opts *o, double *w,
                    double *h);
+/* The top of an image h high in a line of style st at baseline base. */
+double pdf_inimg_y(const pdf_ctx *c, const pdf_style *st, double base,
+                   double h);
 /* Draw im (im->dw x im->dh) in a line at x, baseline base. */
 void pdf_inimg_op(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
                   double x, double base, double w, double h);
