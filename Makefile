@@ -3,7 +3,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib
+PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib libqpdf expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "back/backend.h"
+#include "cli/answers.h"
 #include "cli/cli.h"
 #include "front/front.h"
 #include "model/model.h"
@@ -47,6 +48,7 @@ typedef struct cli {
 	const char *root;
 	const char *lang; /* --lang */
 	const char *style;
+	const char *paper;
 	const char *report, *depfile;
 	int jobs;           /* -j; 0: the number of cores */
 	int shard, nshards;
@@ -61,6 +63,7 @@ static void usage(FILE *f)
 	fputs("Usage: mentorconv [options] INPUT -o OUTPUT\n"
 	      "       mentorconv [options] INPUT -t FORMAT [-o OUTPUT]\n"
 	      "       mentorconv [options] -d OUTDIR -t FORMAT[,...] INPUT...\n"
+	      "       mentorconv collect [-o FILE] [--format csv|json] FILE...\n"
 	      "\n"
 	      "Convert course Markdown into handouts, books and worksheets.\n"
 	      "INPUT is a Markdown page, a module folder (holding _posts/) or\n"
@@ -93,6 +96,10 @@ static void usage(FILE *f)
 	      "                       none (default: en)\n"
 	      "      --root DIR       site root (default: the nearest folder\n"
 	      "                       upward holding _config.yml)\n"
+	      "      --paper SIZE     page size a4, letter (legal, a3, a5),\n"
+	      "                       over the theme's\n"
+	      "      --duplex         PDF: each worksheet starts on an odd\n"
+	      "                       page, for two-sided printing\n"
 	      "      --style NAME|FILE  theme: an installed style name or a\n"
 	      "                       YAML file\n"
 	      "      --strict         treat warnings as errors\n"
@@ -102,7 +109,8 @@ static void usage(FILE *f)
 	      "      --fields KIND    DOCX answer fields: content-controls\n"
 	      "                       (default; Word 2010+, LibreOffice 7.4+) or\n"
 	      "                       legacy (FORMTEXT/FORMCHECKBOX form fields,\n"
-	      "                       for older word processors)\n"
+	      "                       for older word processors; the document\n"
+	      "                       is protected for forms)\n"
 	      "  -q, --quiet          do not print warnings, nor the progress\n"
 	      "                       and summary lines\n"
 	      "  -v, --verbose        also print notes: the posts left out,\n"
@@ -115,6 +123,10 @@ static void usage(FILE *f)
 	for (const mc_backend *b = mc_backends; b->name; b++)
 		fprintf(f, "  %-6s .%-6s %s%s\n", b->name, b->ext, b->summary,
 		        b->render ? "" : " [not available in this build yet]");
+	fputs("\ncollect reads filled worksheets (PDF form fields, DOCX "
+	      "content controls\nor legacy fields) back into one CSV or JSON "
+	      "table, a row per answer\n(mentorconv collect --help).\n",
+	      f);
 	fputs("\nExit status: 0 success, 1 conversion failed, "
 	      "2 usage error.\n",
 	      f);
@@ -178,7 +190,9 @@ static int parse_args(int argc, char **argv, cli *c)
 		OPT_SHARD,
 		OPT_ALL_MODULES,
 		OPT_WORKSHEETS,
-		OPT_LANG
+		OPT_LANG,
+		OPT_PAPER,
+		OPT_DUPLEX
 	};
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -202,6 +216,8 @@ static int parse_args(int argc, char **argv, cli *c)
 		{"all-modules", no_argument, NULL, OPT_ALL_MODULES},
 		{"worksheets", no_argument, NULL, OPT_WORKSHEETS},
 		{"lang", required_argument, NULL, OPT_LANG},
+		{"paper", required_argument, NULL, OPT_PAPER},
+		{"duplex", no_argument, NULL, OPT_DUPLEX},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own messages, always prefixed "mentorconv:" */
@@ -265,6 +281,19 @@ static int parse_args(int argc, char **argv, cli *c)
 			break;
 		case OPT_STYLE:
 			c->style = optarg;
+			break;
+		case OPT_PAPER:
+			if (strcmp(optarg, "a4") && strcmp(optarg, "letter") &&
+			    strcmp(optarg, "legal") && strcmp(optarg, "a3") &&
+			    strcmp(optarg, "a5"))
+				return usage_error("--paper takes a4, letter, "
+				                   "legal, a3 or a5, not '%s'",
+				                   optarg);
+			c->paper = optarg;
+			break;
+		case OPT_DUPLEX:
+			c->ropts.duplex = true;
+			c->ropts_given |= MC_ROPT_DUPLEX;
 			break;
 		case OPT_STRICT:
 			c->strict = true;
@@ -403,7 +432,8 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 	} names[] = {{MC_ROPT_PROTECT, "--protect"},
 	             {MC_ROPT_FIELDS, "--fields"},
 	             {MC_ROPT_NO_FIELDS, "--no-fields"},
-	             {MC_ROPT_NO_TAGS, "--no-tags"}};
+	             {MC_ROPT_NO_TAGS, "--no-tags"},
+	             {MC_ROPT_DUPLEX, "--duplex"}};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if ((c->ropts_given & names[i].bit) &&
 		    !(b->options & names[i].bit)) {
@@ -421,6 +451,9 @@ int main(int argc, char **argv)
 	 * no other code ever changes process state */
 	c.umask = umask(022);
 	umask(c.umask);
+	/* `mentorconv collect FILE...`: filled worksheets back to a table */
+	if (argc > 1 && !strcmp(argv[1], "collect"))
+		return mc_collect_main(argc - 1, argv + 1, c.umask);
 	int status = parse_args(argc, argv, &c);
 	if (status >= 0)
 		return status;
@@ -480,6 +513,7 @@ int main(int argc, char **argv)
 	r.outdir = c.outdir;
 	r.output = c.output;
 	r.style = c.style;
+	r.paper = c.paper;
 	r.report = c.report;
 	r.depfile = c.depfile;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -9,7 +9,10 @@
 #   - cmark-gfm with the GFM extensions on the same file (best of 3), and
 #     our throughput as a fraction of its;
 #   - the whole command line, `mentorconv big.md -t json` (best of 3);
-#   - the mean time per corpus page for `-t json`.
+#   - the mean time per corpus page for `-t json`;
+#   - then each format (tests/bench_<fmt>.sh), batches
+#     (tests/bench_batch.sh) and the headline ratios against pandoc,
+#     WeasyPrint, Typst and cmark-gfm (tests/bench_headline.py).
 # It prints figures; it passes or fails nothing (only a build or a
 # conversion error stops it).
 #
@@ -149,3 +152,8 @@ done
 # 10 MB document in every format (it reads the pandoc figures above).
 echo
 bash tests/bench_batch.sh ./mentorconv "$B" ../shared || echo "bench: tests/bench_batch.sh failed" >&2
+# The headline: per-process CPU time against pandoc, pandoc + WeasyPrint
+# and Typst, start-up against cmark-gfm, batch throughput, peak RSS at 1x,
+# 16x and 64x the corpus, PDF bytes per page.
+echo
+"${PYTHON:-python3}" tests/bench_headline.py ./mentorconv "$B" "$SHARED" || echo "bench: tests/bench_headline.py failed" >&2

@@ -341,8 +341,9 @@ def answers(f, n):
                 pr = el.find(q("sdtPr"))
                 tag = pr.find(q("tag")) if pr is not None else None
                 txt = pr.find(q("text")) if pr is not None else None
-                if tag is not None and tag.get(q("val"), "").startswith(
-                        "answer-") and txt is not None:
+                # "worksheet-slug/answer-3" (or "answer-3")
+                if tag is not None and tag.get(q("val"), "").rsplit(
+                        "/", 1)[-1].startswith("answer-") and txt is not None:
                     found += 1
                     if txt.get(q("multiLine")) != "1":
                         print("answer %s is not multi-line" % tag.get(q("val")))
@@ -655,8 +656,10 @@ def links(f, model):
 def fields(f, model):
     import xml.etree.ElementTree as ET
     root = ET.fromstring(zipfile.ZipFile(f).read("word/document.xml"))
-    tags = [t.get(q("val"), "") for p in root.iter(q("sdtPr"))
-            for t in p.findall(q("tag"))]
+    # tags are "worksheet-slug/answer-3", "worksheet-slug/name", "blank-2"...
+    tags = [t.get(q("val"), "").rsplit("/", 1)[-1]
+            for p in root.iter(q("sdtPr")) for t in p.findall(q("tag"))]
+    tags = ["blank-" if t in ("name", "date") else t for t in tags]
     got = {k: sum(1 for t in tags if t.startswith(k + "-"))
            for k in ("answer", "blank")}
     nodes = model_nodes(model)

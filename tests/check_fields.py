@@ -19,7 +19,7 @@
       /DR font, and its codes map back through ToUnicode to TEXT
   check_fields.py rects IN.pdf DPI NAME...
       "PAGE X Y W H" for each field: its page (from 1) and its rectangle
-      in pixels at DPI (for pdftoppm -x -y -W -H)
+      in pixels at DPI (for pdftoppm -x -y -W -H), inside its border
 
 Prints nothing and exits 0 when all is well; else one line per problem
 and exits 1.
@@ -277,6 +277,10 @@ def cmd_rects(path, dpi, names):
         pi, w = fields[name]
         mb = r.pages[pi].mediabox
         x0, y0, x1, y1 = [float(v) for v in w["/Rect"]]
+        # inside the field's border (a box OCR would read as text)
+        bs = w.get("/BS")
+        inset = (float(bs.get("/W", 0)) if bs else 0) + 1.5
+        x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
         top = float(mb.top) - y1
         print(pi + 1, int(x0 * k), int(top * k), int((x1 - x0) * k) + 1,
               int((y1 - y0) * k) + 1)

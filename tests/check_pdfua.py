@@ -970,11 +970,14 @@ class Checker:
                 if c is None or not str(c).strip():
                     contents.append("%s (%s): no /Contents" % (what, self.uri_of(a)))
             else:
+                # a widget that is a field (it has a /T) has its own
+                # /TU; only a pure widget takes its field's (a parent
+                # field's /TU names that field, e.g. a worksheet)
                 f = a
                 t = None
                 while f is not None and t is None:
                     t = f.get("/TU")
-                    f = f.get("/Parent")
+                    f = f.get("/Parent") if "/T" not in f else None
                 if t is None or not str(t).strip():
                     tu.append("%s (%s): no /TU" % (what, a.get("/T")))
         self.counts["annots"] = nl + nw
@@ -1080,6 +1083,8 @@ def inline_text(n):
     t = n.get("type")
     if t in ("text", "code"):
         return n.get("text") or ""
+    if t == "control":  # a form control shows its text, set apart
+        return " " + (n.get("text") or "") + " "
     if t in ("softbreak", "linebreak"):
         return " "
     if t == "image" and not n.get("path"):

@@ -429,8 +429,10 @@ info = subprocess.run(["pdfinfo", sys.argv[2]], capture_output=True, text=True).
 pages = int([l.split()[1] for l in info.splitlines() if l.startswith("Pages:")][0])
 j = json.loads(subprocess.run(["qpdf", "--json", "--json-key=acroform", sys.argv[2]],
                               capture_output=True, text=True).stdout)
-nf = len(j["acroform"]["fields"])
-pg = sorted({f["pageposfrom1"] for f in j["acroform"]["fields"]})
+# the answers' fields (a worksheet's Name and Date are fields too)
+af = [f for f in j["acroform"]["fields"] if f.get("partialname", "").startswith("answer-")]
+nf = len(af)
+pg = sorted({f["pageposfrom1"] for f in af})
 err = []
 if pages != nws: err.append("%d pages for %d worksheets" % (pages, nws))
 if nf != nans: err.append("%d fields for %d answers" % (nf, nans))

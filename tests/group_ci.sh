@@ -60,7 +60,7 @@ qcheck() {
 rt=$(bash scripts/deps.sh --runtime --list 2>&1)
 full=$(bash scripts/deps.sh --list 2>&1)
 why=""
-bad=$(printf '%s\n' "$rt" | grep -Ei 'libreoffice|jre|jdk|java|epubcheck|pandoc|valgrind|clang|qpdf|poppler|python3|weasyprint|zbar|strace')
+bad=$(printf '%s\n' "$rt" | grep -Ei 'libreoffice|jre|jdk|java|epubcheck|pandoc|valgrind|clang|^qpdf$|poppler|python3|weasyprint|zbar|strace')
 [ -n "$bad" ] && why+="the runtime list has test packages: $bad"$'\n'
 for p in build-essential pkg-config libhpdf-dev libzip-dev fonts-dejavu-core hyphen-en-us; do
 	printf '%s\n' "$rt" | grep -qx "$p" || why+="the runtime list lacks $p"$'\n'

@@ -86,7 +86,7 @@ else
 fi
 
 # ---- filled in, as a learner would ---------------------------------------
-how=$("$PY" $CHECK fill "$T/page.pdf" "$T/filled.pdf" "answer_1=$RU" "answer_2=$EL" "answer_3=$LA" 2>&1)
+how=$("$PY" $CHECK fill "$T/page.pdf" "$T/filled.pdf" "answer-1=$RU" "answer-2=$EL" "answer-3=$LA" 2>&1)
 if [ $? -ne 0 ] || [ ! -s "$T/filled.pdf" ]; then
 	fail "fields: pypdf fills the fields" "$how"
 	exit 0
@@ -94,7 +94,7 @@ fi
 pass "fields: pypdf fills the fields (appearances drawn by: $how)"
 
 if [ "$how" = appearances ]; then
-	why=$("$PY" $CHECK drawn "$T/filled.pdf" "answer_1=$RU" "answer_2=$EL" "answer_3=$LA" 2>&1)
+	why=$("$PY" $CHECK drawn "$T/filled.pdf" "answer-1=$RU" "answer-2=$EL" "answer-3=$LA" 2>&1)
 	[ $? -eq 0 ] && pass "fields: pypdf's appearances show the answers in the /DR font" ||
 		fail "fields: pypdf's appearances show the answers in the /DR font" "$why"
 fi
@@ -120,7 +120,7 @@ if ! command -v tesseract >/dev/null 2>&1; then
 	skip "fields: OCR of the filled answers (tesseract not installed)"
 	exit 0
 fi
-rects=$("$PY" $CHECK rects "$T/filled.pdf" 200 answer_1 answer_2 answer_3 2>&1)
+rects=$("$PY" $CHECK rects "$T/filled.pdf" 200 answer-1 answer-2 answer-3 2>&1)
 i=0
 for want in "rus:$RU" "ell:$EL" "fra:$LA"; do
 	i=$((i + 1))

@@ -685,13 +685,13 @@ timeout "$TMO" "$BIN" -q --worksheets "$wf/page.md" -o "$wf/ws.pdf" 2>"$wf/err"
 rc=$?
 pages=$(pdfinfo "$wf/ws.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
 fields=$(qpdf --json --json-key=acroform "$wf/ws.pdf" 2>/dev/null |
-	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["acroform"]["fields"]))' 2>/dev/null)
+	python3 -c 'import json,sys; print(len([f for f in json.load(sys.stdin)["acroform"]["fields"] if f.get("partialname", "").startswith("answer-")]))' 2>/dev/null)
 timeout "$TMO" "$BIN" -q "$wf/page.md" -o "$wf/page.pdf" 2>/dev/null
 # the height of the first answer field, in points
 fh() { qpdf --json --json-key=acroform --json-key=qpdf "$1" 2>/dev/null | python3 -c '
 import json, sys
 j = json.load(sys.stdin)
-o = j["acroform"]["fields"][0]["object"]
+o = [f for f in j["acroform"]["fields"] if f.get("partialname", "").startswith("answer-")][0]["object"]
 r = j["qpdf"][1]["obj:" + o]["value"]["/Rect"]
 print(round(r[3] - r[1]))' 2>/dev/null; }
 hw=$(fh "$wf/ws.pdf") hp=$(fh "$wf/page.pdf")

@@ -280,7 +280,7 @@ fi
 
 # ---- the fields of a tagged PDF fill with pypdf -------------------------------
 if [ -f "$T/base.pdf" ]; then
-	how=$("$PY" tests/check_fields.py fill "$T/base.pdf" "$T/filled.pdf" "answer_1=Привет, Élan" 2>&1)
+	how=$("$PY" tests/check_fields.py fill "$T/base.pdf" "$T/filled.pdf" "answer-1=Привет, Élan" 2>&1)
 	rc=$?
 	why=""
 	[ $rc -ne 0 ] || [ ! -s "$T/filled.pdf" ] && why="check_fields.py fill: exit $rc: $how"
@@ -289,9 +289,10 @@ if [ -f "$T/base.pdf" ]; then
 import sys
 from pypdf import PdfReader
 f = PdfReader(sys.argv[1]).get_fields() or {}
-v = f.get("answer_1", {}).get("/V")
+# answer-1 is a kid of its worksheet's field: "worksheet-slug.answer-1"
+v = next((x.get("/V") for k, x in f.items() if k.split(".")[-1] == "answer-1"), None)
 if v != "Привет, Élan":
-    print("answer_1 reads back %r" % (v,))
+    print("answer-1 reads back %r" % (v,))
 EOF
 )
 	fi

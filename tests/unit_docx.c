@@ -507,8 +507,12 @@ static void check_sections(const mc_theme *th)
 	      "worksheets: no TOC field, no field update");
 	CHECK(count(x, "<w:pageBreakBefore/>") == 2,
 	      "worksheets: each worksheet after the first starts a page");
-	CHECK(count(x, "<w:tag w:val=\"answer-") == 3 &&
-	              count(x, "<w:tag w:val=\"blank-") == 6,
+	/* tags: "worksheet-slug/answer-N"; a worksheet's Name and Date
+	 * blanks "worksheet-slug/name", ".../date" */
+	CHECK(count(x, "/answer-") == 3 &&
+	              count(x, "/blank-") + count(x, "/name\"/>") +
+	                              count(x, "/date\"/>") ==
+	                      6,
 	      "worksheets: 3 answer and 6 blank content controls");
 	free(x);
 	free(set);
@@ -649,8 +653,8 @@ int main(int argc, char **argv)
 	CHECK(docxml && settings && core && rels, "the parts are in the zip");
 	CHECK(count(docxml, "<w:text w:multiLine=\"1\"/>") == 2,
 	      "two prompts give two multi-line text controls");
-	CHECK(count(docxml, "<w:tag w:val=\"answer-") == 2,
-	      "answer controls are tagged answer-N");
+	CHECK(count(docxml, "/answer-") == 2,
+	      "answer controls are tagged worksheet-slug/answer-N");
 	CHECK(count(docxml, "<w14:checkbox>") == 2,
 	      "two task items give two w14:checkbox controls");
 	CHECK(count(docxml, "<w14:checked w14:val=\"1\"/>") == 1,

@@ -18,6 +18,7 @@
 
 #include "front/front.h"
 #include "model/model.h"
+#include "util/buf.h"
 #include "util/diag.h"
 
 static int npass, nfail;
@@ -1478,6 +1479,114 @@ static void test_threads(void)
 	done(&r);
 }
 
+/* ---- form controls, link text HTML, what is left out -------------------- */
+
+/* diag sink: the messages, one per line, into a buffer */
+static void keep_msg(void *ctx, bool error, const char *msg)
+{
+	(void)error;
+	mc_buf_puts(ctx, msg);
+	mc_buf_putc(ctx, '\n');
+}
+
+static res parse_msgs(const char *md, mc_buf *msgs)
+{
+	res r;
+	mc_front_opts o = {NULL, 0};
+	mc_diag_init(&r.diag, NULL, "test.md");
+	r.diag.sink = keep_msg;
+	r.diag.sink_ctx = msgs;
+	r.rc = mc_front_parse_buffer(md, strlen(md), "test.md", site, &o,
+	                             &r.diag, &r.doc);
+	if (r.rc == 0 && r.doc)
+		invariants(md, r.doc);
+	return r;
+}
+
+static void test_forms(void)
+{
+	res r = parse("<form>\n<p>Pick a role.</p>\n<label>Name</label> "
+	              "<input placeholder=\"Your name\">\n"
+	              "<select><option>A</option><option selected>B</option>"
+	              "</select>\n<input type=checkbox checked> Yes\n"
+	              "<input type=hidden value=secret>\n"
+	              "<button>Send</button>\n</form>\n");
+	if (parsed(&r, "form")) {
+		CHECK_INT("form: every visible control kept",
+		          count_doc(&r, MC_CONTROL), 4);
+		mc_node *f = first(&r, MC_CONTROL);
+		check(f && f->as.control.kind == MC_CONTROL_FIELD &&
+		              f->as.control.placeholder &&
+		              !strcmp(f->as.control.text, "Your name"),
+		      "form: an empty field shows its placeholder, flagged",
+		      "%s", f ? f->as.control.text : "(none)");
+		mc_node *sel = nth(r.doc->root, MC_CONTROL, 1);
+		check(sel && sel->as.control.kind == MC_CONTROL_SELECT &&
+		              !strcmp(sel->as.control.text, "B"),
+		      "form: a drop-down shows its selected option", "%s",
+		      sel ? sel->as.control.text : "(none)");
+		mc_node *cb = nth(r.doc->root, MC_CONTROL, 2);
+		check(cb && cb->as.control.kind == MC_CONTROL_CHECKBOX &&
+		              cb->as.control.checked,
+		      "form: a ticked checkbox", "%s", type_of(cb));
+		const char *t = text_of(&r, r.doc->root);
+		check(t && strstr(t, "Pick a role.") && strstr(t, "Name") &&
+		              strstr(t, "Send") && !strstr(t, "secret"),
+		      "form: prompt, label and button text kept; a hidden "
+		      "input shows nothing",
+		      "text \"%s\"", nz(t));
+		CHECK_INT("form: no warning", r.diag.nwarnings, 0);
+	}
+	done(&r);
+
+	r = parse("Claim.[<sup>\\[1]</sup>](https://example.org \"Src\")\n");
+	if (parsed(&r, "sup link")) {
+		mc_node *l = first(&r, MC_LINK);
+		check(l && l->first && l->first->type == MC_SUP &&
+		              l->as.link.title &&
+		              !strcmp(l->as.link.title, "Src"),
+		      "[<sup>\\[1]</sup>](url \"title\") is a link holding a "
+		      "superscript", "%s", type_of(l));
+		CHECK_STR("the link's text is [1]", text_of(&r, l), "[1]");
+	}
+	done(&r);
+
+	mc_buf msgs = MC_BUF_INIT;
+	r = parse_msgs("<style>a{}</style>\n\nText one two three.\n\n"
+	               "<style>b{}</style>\n<meta name=x content=y>\n\n"
+	               "<style>c{}</style>\n", &msgs);
+	if (parsed(&r, "dropped kinds")) {
+		CHECK_INT("three <style> and a <meta>: one warning per kind",
+		          r.diag.nwarnings, 2);
+		check(msgs.data && strstr(msgs.data, "test.md:1:1: warning: "
+		                                     "left out 3 <style> "
+		                                     "elements"),
+		      "the <style> warning counts them and points at the first",
+		      "%s", msgs.data ? msgs.data : "");
+	}
+	done(&r);
+	mc_buf_free(&msgs);
+
+	memset(&msgs, 0, sizeof msgs);
+	r = parse_msgs("Intro.\n\n<svg><text>one two three four five six "
+	               "seven eight nine ten eleven twelve thirteen fourteen "
+	               "fifteen sixteen seventeen eighteen nineteen twenty "
+	               "a b c d e f g h i j k l m n o p q r s t u v w x y "
+	               "z</text></svg>\n", &msgs);
+	if (parsed(&r, "lost words")) {
+		check(msgs.data && strstr(msgs.data, "left out 1 <svg> element "
+		                                     "and the 46 words"),
+		      "a dropped <svg> warns with the words of its text", "%s",
+		      msgs.data ? msgs.data : "");
+		check(msgs.data && strstr(msgs.data, "keeps only 1 of the 47 "
+		                                     "words"),
+		      "a page that keeps under a fifth of its words says so",
+		      "%s", msgs.data ? msgs.data : "");
+	}
+	done(&r);
+	mc_buf_free(&msgs);
+}
+
 int main(void)
 {
 	make_sites();
@@ -1492,6 +1601,7 @@ int main(void)
 	test_meta();
 	test_markdown();
 	test_robust();
+	test_forms();
 	test_threads();
 
 	check(bad_validate == 0,

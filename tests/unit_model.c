@@ -369,6 +369,8 @@ static void test_rules(void)
 		{MC_IMAGE, MC_TEXT, false},
 		{MC_BLANK, MC_TEXT, false},
 		{MC_FOOTNOTE_REF, MC_TEXT, false},
+		{MC_PARAGRAPH, MC_CONTROL, true},
+		{MC_CONTROL, MC_TEXT, false},
 		{MC_DOCUMENT, MC_SECTION, true},
 		{MC_SECTION, MC_SECTION, true},
 		{MC_SECTION, MC_HEADING, true},
@@ -473,6 +475,33 @@ static void test_validate(void)
 	sp->lang = "not a tag";
 	check(mc_doc_validate(doc, err, sizeof err) == -1,
 	      "validate rejects a malformed language tag");
+	sp->lang = NULL;
+	sp->as.span.title = "Hyper Text Markup Language";
+	check(mc_doc_validate(doc, err, sizeof err) == 0,
+	      "validate accepts an abbreviation span (a title, no lang)");
+	mc_node_unlink(sp);
+
+	/* definition lists: a term first; descriptions only in them */
+	mc_node *dl = mc_node_new(doc, MC_DEFLIST, 8, 1);
+	mc_node_append(doc->root, dl);
+	mc_node *dd = mc_node_new(doc, MC_DEFDESC, 8, 1);
+	mc_node_append(dl, dd);
+	check(mc_doc_validate(doc, err, sizeof err) == -1,
+	      "validate rejects a definition list that starts with a "
+	      "description");
+	mc_node *dt = mc_node_new(doc, MC_DEFTERM, 8, 1);
+	mc_node_prepend(dl, dt);
+	mc_node_append(dd, mc_node_new(doc, MC_PARAGRAPH, 8, 1));
+	check(mc_doc_validate(doc, err, sizeof err) == 0,
+	      "validate accepts term, description (holding a paragraph)");
+	check(!mc_can_contain(MC_DOCUMENT, MC_DEFDESC) &&
+	          !mc_can_contain(MC_ITEM, MC_DEFDESC) &&
+	          !mc_can_contain(MC_DEFLIST, MC_PARAGRAPH) &&
+	          !mc_can_contain(MC_DEFTERM, MC_PARAGRAPH) &&
+	          mc_can_contain(MC_DEFTERM, MC_EMPH) &&
+	          mc_can_contain(MC_DEFDESC, MC_LIST),
+	      "definition list parts hold what model.h says");
+	mc_node_unlink(dl);
 	sp->lang = "he";
 	sp->dir = MC_DIR_RTL;
 	check(strcmp(mc_node_lang(doc, sp), "he") == 0 &&
@@ -902,6 +931,9 @@ static mc_doc *full_doc(void)
 	add(doc, co, MC_CALLOUT_TITLE, 27);
 	mc_node *det = add(doc, r, MC_DETAILS, 30);
 	add(doc, det, MC_SUMMARY, 30);
+	mc_node *dl = add(doc, r, MC_DEFLIST, 30);
+	add_text(doc, add(doc, dl, MC_DEFTERM, 30), "term", 30);
+	add(doc, add(doc, dl, MC_DEFDESC, 30), MC_PARAGRAPH, 30);
 	mc_node *l = add(doc, r, MC_LIST, 31);
 	mc_node *it = add(doc, l, MC_ITEM, 31);
 	it->as.item.task = MC_TASK_DONE;
@@ -934,6 +966,9 @@ static mc_doc *full_doc(void)
 	add(doc, para, MC_SOFTBREAK, 31);
 	add(doc, para, MC_BLANK, 31)->as.blank.width = 8;
 	add(doc, para, MC_FOOTNOTE_REF, 31)->as.footnote.label = "n";
+	mc_node *ctl = add(doc, para, MC_CONTROL, 31);
+	ctl->as.control.kind = MC_CONTROL_SELECT;
+	ctl->as.control.text = "Mentor";
 	mc_node *part = add(doc, r, MC_SECTION, 35);
 	part->as.section.kind = MC_SECTION_PART;
 	part->as.section.source = "modules/m";

@@ -343,6 +343,51 @@ static void test_base(void)
 
 /* ---- overlays and units ---- */
 
+/* styles/print.yaml, "none" colours, --paper */
+static void test_print(void)
+{
+	result r = load("styles/print.yaml");
+	if (!check(r.rc == 0 && !*r.msg, "styles/print.yaml loads (%s)",
+	           r.msg)) {
+		done(&r);
+		return;
+	}
+	mc_theme *t = r.t;
+	bool white = true;
+	for (int k = 0; k < MC_CALLOUT_HIGHLIGHT; k++)
+		white &= t->callouts[k].background == 0xffffff;
+	for (int k = 0; k < MC_THEME_HIGHLIGHTS; k++)
+		white &= t->highlights[k].background == 0xffffff;
+	check(white && t->colors.code_background == 0xffffff,
+	      "print: no box is filled");
+	check(t->fields.background == MC_COLOR_NONE &&
+	              t->fields.border == 0xc8c8c8,
+	      "print: fields.background none, a light border");
+	check(mc_theme_set_paper(t, "a4") == 0 && streq(t->page.size, "a4") &&
+	              near(t->page.width, 595.28) &&
+	              near(t->page.height, 841.89),
+	      "--paper a4 over the theme");
+	check(mc_theme_set_paper(t, "tabloid") == -1 &&
+	              streq(t->page.size, "a4"),
+	      "an unknown paper is refused, the page kept");
+	done(&r);
+	r = load_text("fields:\n  border: none\n  background: \"#ffffff\"\n");
+	check(r.rc == 0 && r.t && r.t->fields.border == MC_COLOR_NONE &&
+	              r.t->fields.background == 0xffffff,
+	      "fields.border: none, fields.background a colour");
+	done(&r);
+	r = load_text("fields:\n  background: nothing\n");
+	check(r.rc != 0 && strstr(r.msg, "fields.background: bad colour") &&
+	              strstr(r.msg, "or \"none\""),
+	      "fields.background: a bad colour is an error (%s)", r.msg);
+	done(&r);
+	r = load_text("page:\n  orientation: landscape\n");
+	check(r.rc == 0 && r.t && mc_theme_set_paper(r.t, "a4") == 0 &&
+	              near(r.t->page.width, 841.89),
+	      "--paper keeps a landscape theme landscape");
+	done(&r);
+}
+
 static void test_a4(void)
 {
 	result r = load("styles/a4.yaml");
@@ -534,7 +579,7 @@ static const struct bad {
 	{"bad_color.yaml", "2:9", "colors.link: bad colour \"#12345g\""},
 	{"bad_embed_kind.yaml", "4:5",
 	 "unknown key \"podcast\" in embed.labels (allowed: video, "
-	 "interactive, collection)"},
+	 "interactive, collection, document)"},
 	{"bad_fallback.yaml", "3:5",
 	 "fonts.fallback: expected a list of font family names, got a mapping"},
 	{"bad_int.yaml", "2:10", "answer.lines: expected a whole number"},
@@ -559,7 +604,8 @@ static const struct bad {
 	{"two_documents.yaml", "4:1", "found a second one"},
 	{"unknown_key.yaml", "2:1",
 	 "unknown key \"colours\" (allowed: page, fonts, sizes, line_height, "
-	 "colors, callouts, answer, worksheet, embed, toc, header, footer)"},
+	 "colors, callouts, answer, fields, worksheet, embed, toc, header, "
+	 "footer)"},
 	{"unknown_nested_key.yaml", "3:3",
 	 "unknown key \"margin\" in page (allowed: size, orientation, width, "
 	 "height, margins)"},
@@ -945,6 +991,7 @@ int main(void)
 	test_default();
 	test_base();
 	test_a4();
+	test_print();
 	test_units();
 	test_overlay();
 	test_bad_themes();

@@ -29,6 +29,8 @@ typedef struct mc_render_opts {
 	                       fields instead of content controls */
 	bool no_fields;     /* PDF --no-fields: print-only, no form fields */
 	bool no_tags;       /* PDF --no-tags: no structure tree (untagged) */
+	bool duplex;        /* PDF --duplex: each worksheet starts on an odd
+	                       page, a blank page before it if need be */
 	void *cache;        /* the format's cache_new() result for this run,
 	                       or NULL (the backend then loads what it needs
 	                       for this document alone) */
@@ -39,7 +41,8 @@ enum {
 	MC_ROPT_PROTECT = 1 << 0,
 	MC_ROPT_FIELDS = 1 << 1,
 	MC_ROPT_NO_FIELDS = 1 << 2,
-	MC_ROPT_NO_TAGS = 1 << 3
+	MC_ROPT_NO_TAGS = 1 << 3,
+	MC_ROPT_DUPLEX = 1 << 4
 };
 
 typedef int (*mc_render_opts_fn)(const mc_doc *doc, const mc_theme *theme,

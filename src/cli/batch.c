@@ -34,6 +34,7 @@ typedef struct job_out {
 	char *path;      /* NULL: standard output */
 	int status;      /* 0 written, 1 failed, -1 not attempted */
 	int warnings;    /* warnings while rendering it */
+	size_t msg0, msg1; /* their texts: job.msgs[msg0, msg1) */
 	size_t bytes;
 	double ms;       /* render and write */
 } job_out;
@@ -45,6 +46,9 @@ typedef struct job {
 	char *log;       /* messages, printed when done */
 	size_t loglen;
 	int warnings;    /* while parsing */
+	char **msgs;     /* the text of every warning, in order */
+	size_t nmsgs, capmsgs;
+	size_t parse_msgs; /* msgs[0, parse_msgs) are the parse's */
 	int errors;      /* errors reported, and failures (at least one for
 	                    a failed input) */
 	double parse_ms;
@@ -310,6 +314,18 @@ static void json_str(mc_buf *b, const char *s)
 	mc_buf_putc(b, '"');
 }
 
+/* msgs[from, to) as a JSON array of strings. */
+static void json_strs(mc_buf *b, char *const *msgs, size_t from, size_t to)
+{
+	mc_buf_putc(b, '[');
+	for (size_t i = from; i < to; i++) {
+		if (i > from)
+			mc_buf_puts(b, ", ");
+		json_str(b, msgs[i]);
+	}
+	mc_buf_putc(b, ']');
+}
+
 static int write_report(const shared *s, double total_ms, int failed)
 {
 	const mc_run *r = s->r;
@@ -323,6 +339,9 @@ static int write_report(const shared *s, double total_ms, int failed)
 		json_str(&b, j->input);
 		mc_buf_printf(&b, ", \"parse_ms\": %.2f, \"warnings\": %d,",
 		              j->parse_ms, j->warnings);
+		mc_buf_puts(&b, " \"warning_texts\": ");
+		json_strs(&b, j->msgs, 0, j->parse_msgs);
+		mc_buf_putc(&b, ',');
 		mc_buf_puts(&b, " \"error\": ");
 		json_str(&b, j->error[0] ? j->error : NULL);
 		mc_buf_puts(&b, ",\n     \"outputs\": [");
@@ -343,8 +362,10 @@ static int write_report(const shared *s, double total_ms, int failed)
 			mc_buf_puts(&b, ", \"output\": ");
 			json_str(&b, o->path ? o->path : "-");
 			mc_buf_printf(&b, ", \"warnings\": %d, \"bytes\": %zu, "
-			                  "\"ms\": %.2f}",
+			                  "\"ms\": %.2f, \"warning_texts\": ",
 			              o->warnings, o->bytes, o->ms);
+			json_strs(&b, j->msgs, o->msg0, o->msg1);
+			mc_buf_putc(&b, '}');
 		}
 		mc_buf_puts(&b, "]}");
 	}
@@ -423,6 +444,19 @@ static bool is_a_source(const job *j, const char *out)
 	return mc_same_file(j->input, out);
 }
 
+/* diag's sink: keep the text of each warning for the report. */
+static void keep_msg(void *ctx, bool error, const char *msg)
+{
+	job *j = ctx;
+	if (error)
+		return; /* the first error has a field of its own */
+	if (j->nmsgs == j->capmsgs) {
+		j->capmsgs = j->capmsgs ? j->capmsgs * 2 : 16;
+		j->msgs = mc_xrealloc(j->msgs, j->capmsgs * sizeof *j->msgs);
+	}
+	j->msgs[j->nmsgs++] = xstrdup(msg);
+}
+
 static void run_job(shared *s, job *j)
 {
 	const mc_run *r = s->r;
@@ -434,12 +468,17 @@ static void run_job(shared *s, job *j)
 	d.strict = r->strict;
 	d.quiet = r->quiet;
 	d.verbose = r->verbose;
+	if (r->report) {
+		d.sink = keep_msg;
+		d.sink_ctx = j;
+	}
 
 	mc_front_opts fo = r->front;
 	fo.answer_lines = s->theme->answer.lines;
 	fo.name_label = s->theme->worksheet.name_label;
 	fo.date_label = s->theme->worksheet.date_label;
 	fo.worksheets_label = s->theme->worksheet.label;
+	fo.notes_label = s->theme->worksheet.notes_label;
 	mc_doc *doc = NULL;
 	int unreported = 0; /* failures that are not a diagnostic error */
 	double t0 = now_ms();
@@ -458,6 +497,7 @@ static void run_job(shared *s, job *j)
 	}
 	j->parse_ms = now_ms() - t0;
 	j->warnings = d.nwarnings;
+	j->parse_msgs = j->nmsgs;
 	if (doc) {
 		if (r->date >= 0)
 			doc->meta.date = r->date;
@@ -468,6 +508,7 @@ static void run_job(shared *s, job *j)
 		job_out *o = &j->outs[f];
 		double t1 = now_ms();
 		int w0 = d.nwarnings, e0 = d.nerrors;
+		o->msg0 = j->nmsgs;
 		mc_render_opts ro = r->ropts;
 		ro.cache = s->caches[f];
 		mc_buf out = MC_BUF_INIT;
@@ -475,6 +516,7 @@ static void run_job(shared *s, job *j)
 		                 ? be->render_opts(doc, s->theme, &ro, &out, &d)
 		                 : be->render(doc, s->theme, &out, &d);
 		o->warnings = d.nwarnings - w0;
+		o->msg1 = j->nmsgs;
 		if (rc != 0 || d.nerrors > e0 ||
 		    (r->strict && d.nwarnings > w0)) {
 			o->status = 1;
@@ -850,7 +892,8 @@ int mc_run_batch(const mc_run *r)
 	td.strict = r->strict;
 	mc_theme *theme = NULL;
 	if (mc_theme_load(r->style, &theme, &td) != 0 || !theme ||
-	    mc_diag_failed(&td)) {
+	    mc_diag_failed(&td) ||
+	    (r->paper && mc_theme_set_paper(theme, r->paper) != 0)) {
 		if (theme)
 			mc_theme_free(theme);
 		free(inputs);
@@ -990,6 +1033,9 @@ int mc_run_batch(const mc_run *r)
 			free(j->outs[f].path);
 		free(j->outs);
 		free(j->log);
+		for (size_t k = 0; k < j->nmsgs; k++)
+			free(j->msgs[k]);
+		free(j->msgs);
 		for (size_t k = 0; k < j->ndeps; k++)
 			free(j->deps[k]);
 		free(j->deps);

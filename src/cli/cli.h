@@ -68,6 +68,8 @@ typedef struct mc_run {
 	const char *outdir;   /* -d: outputs mirrored under it; NULL: output */
 	const char *output;   /* -o (one input, one format); NULL: stdout */
 	const char *style;    /* --style */
+	const char *paper;    /* --paper a4|letter|...: the theme's page size
+	                         overridden, or NULL */
 	const char *report;   /* --report FILE.json, or NULL */
 	const char *depfile;  /* --depfile FILE, or NULL */
 	int jobs;             /* -j; >= 1 */

@@ -647,6 +647,106 @@ static mc_node *name_line(mc_doc *doc, const mc_front_opts *o)
 	return p;
 }
 
+/* The online-document services an activity may point to: the host (a
+ * suffix after a dot counts too), an optional path prefix, the name
+ * printed. */
+static const struct {
+	const char *host, *path, *provider;
+} doc_hosts[] = {
+	{"docs.google.com", "/document/", "Google Docs"},
+	{"docs.google.com", "/spreadsheets/", "Google Sheets"},
+	{"docs.google.com", "/presentation/", "Google Slides"},
+	{"docs.google.com", "/forms/", "Google Forms"},
+	{"docs.google.com", "", "Google Docs"},
+	{"drive.google.com", "", "Google Drive"},
+	{"onedrive.live.com", "", "OneDrive"},
+	{"1drv.ms", "", "OneDrive"},
+	{"sharepoint.com", "", "SharePoint"},
+	{"office.com", "", "Microsoft Office"},
+	{"paper.dropbox.com", "", "Dropbox Paper"},
+	{"dropbox.com", "", "Dropbox"},
+	{"box.com", "", "Box"},
+	{"notion.so", "", "Notion"},
+	{"padlet.com", "", "Padlet"},
+	{"etherpad.org", "", "Etherpad"},
+};
+
+/* The service of an online-document URL (http or https), else NULL. */
+static const char *doc_provider(const char *url)
+{
+	const char *h;
+	if (!strncasecmp(url, "https://", 8))
+		h = url + 8;
+	else if (!strncasecmp(url, "http://", 7))
+		h = url + 7;
+	else
+		return NULL;
+	size_t hl = strcspn(h, "/?#:");
+	const char *path = h + strcspn(h, "/?#");
+	if (*path != '/')
+		path = "/";
+	for (size_t i = 0; i < sizeof doc_hosts / sizeof *doc_hosts; i++) {
+		size_t dl = strlen(doc_hosts[i].host);
+		bool host = hl == dl ? !strncasecmp(h, doc_hosts[i].host, dl)
+		            : hl > dl && h[hl - dl - 1] == '.' &&
+		                      !strncasecmp(h + hl - dl,
+		                                   doc_hosts[i].host, dl);
+		if (host && !strncmp(path, doc_hosts[i].path,
+		                     strlen(doc_hosts[i].path)))
+			return doc_hosts[i].provider;
+	}
+	return NULL;
+}
+
+/* Room for the answers of an activity of a pack: one that links an
+ * online document gets its card (address and QR code, as a video's),
+ * unless it has one already; one without prompts (no answer, no blank)
+ * gets a notes area, a labelled MC_ANSWER.  *number is the last answer
+ * number used in the document. */
+static void worksheet_space(mc_doc *doc, const mc_front_opts *o,
+                            mc_node *act, int *number)
+{
+	const mc_node *link = NULL;
+	const char *provider = NULL;
+	bool answers = false, card = false;
+	for (mc_node *k = act; k; k = mc_node_next(k, act)) {
+		if (k->type == MC_ANSWER || k->type == MC_BLANK)
+			answers = true;
+		if (k->type == MC_EMBED &&
+		    k->as.embed.kind == MC_EMBED_DOCUMENT)
+			card = true;
+		if (k->type == MC_LINK && !link &&
+		    (provider = doc_provider(k->as.link.url)) != NULL)
+			link = k;
+	}
+	if (link && !card) {
+		mc_node *e = mc_node_new(doc, MC_EMBED, link->line, link->col);
+		e->as.embed.kind = MC_EMBED_DOCUMENT;
+		e->as.embed.provider = provider;
+		e->as.embed.url = link->as.link.url;
+		e->as.embed.watch_url = link->as.link.url;
+		e->as.embed.short_url = link->as.link.url;
+		const char *t = mc_node_plain_text(doc, link);
+		e->as.embed.title = *t ? t : NULL;
+		mc_node_append(act, e);
+	}
+	if (answers)
+		return;
+	const char *label = o->notes_label && *o->notes_label ? o->notes_label
+	                                                      : "Notes";
+	mc_node *p = mc_node_new(doc, MC_PARAGRAPH, act->line, 0);
+	mc_node *b = mc_node_new(doc, MC_STRONG, act->line, 0);
+	mc_node_append(p, b);
+	add_text(doc, b, label);
+	mc_node_append(act, p);
+	mc_node *a = mc_node_new(doc, MC_ANSWER, act->line, 0);
+	a->as.answer.kind = MC_ANSWER_LINES;
+	a->as.answer.lines = o->answer_lines > 0 ? o->answer_lines : 3;
+	a->as.answer.label = mc_strdup(doc, label);
+	a->as.answer.number = ++*number;
+	mc_node_append(act, a);
+}
+
 /* Keep only the activity callouts of doc: each becomes a worksheet
  * section under the title of the page (or section) it came from.  The
  * document's old content is left behind, unreachable.  Returns the
@@ -681,6 +781,10 @@ static size_t to_worksheets(mc_doc *doc, const mc_front_opts *o)
 			k = k->parent;
 		k = (k && k != root) ? k->next : NULL;
 	}
+	int number = 0; /* the last answer number */
+	for (mc_node *k = root; k; k = mc_node_next(k, root))
+		if (k->type == MC_ANSWER && k->as.answer.number > number)
+			number = k->as.answer.number;
 	while (root->first)
 		mc_node_unlink(root->first);
 	mc_idset ids = {0};
@@ -709,6 +813,7 @@ static size_t to_worksheets(mc_doc *doc, const mc_front_opts *o)
 		mc_node_append(s, h);
 		mc_node_append(s, name_line(doc, o));
 		mc_node_append(s, acts[i]);
+		worksheet_space(doc, o, acts[i], &number);
 	}
 	/* the footnotes the worksheets still refer to */
 	for (size_t i = 0; i < nn; i++) {

@@ -64,9 +64,13 @@ static void fe_free(mc_fe *fe)
 	free(fe->conts);
 	free(fe->chunks);
 	free(fe->ials);
+	free(fe->alds);
+	free(fe->abbrs);
+	free(fe->tocs);
 	free(fe->autodir);
 	free(fe->cut_off);
 	free(fe->cut_line);
+	free(fe->drops);
 }
 
 /* Parse data; `root` is the resolved site root, or NULL to find it from
@@ -135,6 +139,8 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	mc_buf_free(&fe.md); /* the model holds copies of all it needs */
 	if (rc == 0)
 		rc = mc_fe_rules(&fe);
+	if (rc == 0)
+		mc_fe_lost_report(&fe);
 	fe_free(&fe);
 	if (rc == 0) {
 		/* the contract every backend relies on (model.h) */

@@ -27,6 +27,8 @@ typedef struct mc_front_opts {
 	                     section each (mc_meta.kind MC_DOC_WORKSHEETS) */
 	const char *name_label, *date_label; /* the worksheet heading line
 	                     ("Name", "Date" when NULL) */
+	const char *notes_label; /* a pack: the notes area of an activity
+	                     without prompts ("Notes" when NULL) */
 	const char *worksheets_label; /* a pack's title is "<title> – <this>"
 	                     ("Worksheets" when NULL) */
 	const char *lang; /* --lang: the language when neither the front

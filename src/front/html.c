@@ -13,10 +13,17 @@
  * What is kept: text, structure (p, headings, lists, tables with spans,
  * blockquote, pre, details/summary), inline markup (a, b/strong, i/em,
  * s/del, sup, sub, code, br, img), course boxes (callouts, colour
- * highlights), iframes as embeds (never fetched).  What is dropped with a
- * warning: script, style, forms and their controls, object/embed, event
- * handler attributes (on*), and links to javascript:/vbscript:/data: URLs.
- * Unknown elements are transparent: their content is kept.
+ * highlights), iframes as embeds (never fetched), form controls as a
+ * reader of the page sees them (MC_CONTROL: a field with its value or
+ * placeholder, a drop-down with its chosen option, a checkbox, a button;
+ * a <form>, <fieldset> or <label> is transparent, a <legend> a bold
+ * line), the fallback content of an <object>, or of a <video>/<audio>
+ * that has no source.  What is dropped, told once per kind at the end
+ * (lost.c) with the words of text lost: script, style, meta, link,
+ * title, noscript, svg, embed/applet/frames, the fallback text of an
+ * embed; also event handler attributes (on*) and links to
+ * javascript:/vbscript:/data: URLs (their text kept).  Unknown elements
+ * are transparent: their content is kept.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -26,6 +33,9 @@
 #include <gumbo.h>
 
 #include "internal.h"
+
+/* Length of the "<body>" put before the HTML (mc_fe_html). */
+#define BODY_TAG 6
 
 typedef struct hctx {
 	mc_fe *fe;
@@ -43,6 +53,18 @@ static uint32_t line_of(hctx *h, const GumboNode *n)
 	else if (n->type != GUMBO_NODE_DOCUMENT)
 		l = n->v.text.start_pos.line;
 	return h->line0 + (l > 0 ? (uint32_t)l - 1 : 0);
+}
+
+/* Source column of an element: gumbo's, except in HTML rendered from a
+ * Markdown paragraph (whose columns are not the source's). */
+static uint32_t col_of(hctx *h, const GumboNode *n)
+{
+	if (h->from_md || n->type != GUMBO_NODE_ELEMENT)
+		return 0;
+	unsigned c = n->v.element.start_pos.column;
+	if (n->v.element.start_pos.line <= 1)
+		c = c > BODY_TAG ? c - BODY_TAG : 1;
+	return (uint32_t)c;
 }
 
 static const char *tag_name(const GumboNode *n)
@@ -68,9 +90,8 @@ static void check_attrs(hctx *h, const GumboNode *n)
 	for (unsigned i = 0; i < v->length; i++) {
 		const GumboAttribute *a = v->data[i];
 		if (strncasecmp(a->name, "on", 2) == 0 && strlen(a->name) > 2)
-			mc_warn(h->fe->diag, line_of(h, n), 0,
-			        "dropped event handler attribute '%s' of <%s>",
-			        a->name, tag_name(n));
+			mc_fe_drop(h->fe, a->name, MC_DROP_HANDLER,
+			           line_of(h, n), col_of(h, n), 0);
 	}
 }
 
@@ -275,32 +296,55 @@ static void inlines(hctx *h, const GumboVector *kids, mc_node *parent,
                     int depth);
 static bool is_block_tag(GumboTag t);
 
+/* Words of visible text in a subtree. */
+static long words_in(const GumboNode *n)
+{
+	mc_buf b = MC_BUF_INIT;
+	text_content(n, &b);
+	long w = b.data ? mc_count_words(b.data, b.len) : 0;
+	mc_buf_free(&b);
+	return w;
+}
+
+/* Record an element left out; `text`: it held visible text (counted). */
+static void drop(hctx *h, const GumboNode *n, bool text)
+{
+	mc_fe_drop(h->fe, tag_name(n), MC_DROP_ELEMENT, line_of(h, n),
+	           col_of(h, n), text ? words_in(n) : 0);
+}
+
+/* Whether an element is left out (recorded for the warning). */
 static bool dropped_element(hctx *h, const GumboNode *n)
 {
 	switch (n->v.element.tag) {
+	case GUMBO_TAG_HEAD: {
+		/* what the parser put in <head>: each element by its kind */
+		const GumboVector *v = &n->v.element.children;
+		for (unsigned i = 0; i < v->length; i++) {
+			const GumboNode *k = v->data[i];
+			if (k->type == GUMBO_NODE_ELEMENT &&
+			    !dropped_element(h, k))
+				drop(h, k, true);
+		}
+		return true;
+	}
 	case GUMBO_TAG_SCRIPT:
 	case GUMBO_TAG_STYLE:
-	case GUMBO_TAG_FORM:
-	case GUMBO_TAG_INPUT:
-	case GUMBO_TAG_BUTTON:
-	case GUMBO_TAG_SELECT:
-	case GUMBO_TAG_TEXTAREA:
-	case GUMBO_TAG_OPTION:
-	case GUMBO_TAG_OBJECT:
-	case GUMBO_TAG_EMBED:
-	case GUMBO_TAG_APPLET:
-	case GUMBO_TAG_FRAME:
-	case GUMBO_TAG_FRAMESET:
 	case GUMBO_TAG_LINK:
 	case GUMBO_TAG_META:
 	case GUMBO_TAG_BASE:
 	case GUMBO_TAG_TEMPLATE:
-	case GUMBO_TAG_NOSCRIPT:
 	case GUMBO_TAG_TITLE:
-	case GUMBO_TAG_HEAD:
-		mc_warn(h->fe->diag, line_of(h, n), 0,
-		        "dropped <%s> element (not allowed in a document)",
-		        tag_name(n));
+		/* code and page data: no words a reader sees */
+		drop(h, n, false);
+		return true;
+	case GUMBO_TAG_NOSCRIPT:
+	case GUMBO_TAG_EMBED:
+	case GUMBO_TAG_FRAME:
+	case GUMBO_TAG_FRAMESET:
+	case GUMBO_TAG_NOFRAMES:
+	case GUMBO_TAG_SVG:
+		drop(h, n, true);
 		return true;
 	case GUMBO_TAG_PARAM:
 	case GUMBO_TAG_SOURCE:
@@ -309,10 +353,204 @@ static bool dropped_element(hctx *h, const GumboNode *n)
 	case GUMBO_TAG_AREA:
 	case GUMBO_TAG_COL:
 	case GUMBO_TAG_COLGROUP:
+	case GUMBO_TAG_DATALIST: /* suggestions a browser does not show */
 		return true; /* nothing to show */
 	default:
 		return false;
 	}
+}
+
+/* ---- form controls ---- */
+
+/* White space collapsed and trimmed, into the arena. */
+static const char *collapsed(mc_doc *doc, const char *s)
+{
+	mc_buf b = MC_BUF_INIT;
+	bool sp = false;
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (is_ws(*p)) {
+			sp = b.len > 0;
+			continue;
+		}
+		if (sp)
+			mc_buf_putc(&b, ' ');
+		sp = false;
+		mc_buf_putc(&b, *p);
+	}
+	const char *r = mc_strndup(doc, b.data ? b.data : "", b.len);
+	mc_buf_free(&b);
+	return r;
+}
+
+/* An element's text, white space collapsed. */
+static const char *text_of(mc_doc *doc, const GumboNode *n)
+{
+	mc_buf b = MC_BUF_INIT;
+	text_content(n, &b);
+	const char *r = collapsed(doc, b.data);
+	mc_buf_free(&b);
+	return r;
+}
+
+/* The options of a <select> (in optgroups too), in order, into v. */
+static size_t options_of(const GumboNode *sel, const GumboNode **v,
+                         size_t cap)
+{
+	size_t n = 0;
+	const GumboVector *kids = &sel->v.element.children;
+	for (unsigned i = 0; i < kids->length && n < cap; i++) {
+		const GumboNode *k = kids->data[i];
+		if (k->type != GUMBO_NODE_ELEMENT)
+			continue;
+		if (k->v.element.tag == GUMBO_TAG_OPTION) {
+			v[n++] = k;
+		} else if (k->v.element.tag == GUMBO_TAG_OPTGROUP) {
+			const GumboVector *g = &k->v.element.children;
+			for (unsigned j = 0; j < g->length && n < cap; j++) {
+				const GumboNode *o = g->data[j];
+				if (o->type == GUMBO_NODE_ELEMENT &&
+				    o->v.element.tag == GUMBO_TAG_OPTION)
+					v[n++] = o;
+			}
+		}
+	}
+	return n;
+}
+
+static const char *option_text(mc_doc *doc, const GumboNode *o)
+{
+	const char *label = attr(o, "label");
+	if (label && *label)
+		return collapsed(doc, label);
+	return text_of(doc, o);
+}
+
+/* A form control as the page shows it, or NULL for one that shows
+ * nothing (a hidden input). */
+static mc_node *control_node(hctx *h, const GumboNode *n)
+{
+	mc_doc *doc = h->fe->doc;
+	mc_node *c = mc_node_new(doc, MC_CONTROL, line_of(h, n), col_of(h, n));
+	c->as.control.kind = MC_CONTROL_FIELD;
+	const char *text = NULL;
+	const char *ph = attr(n, "placeholder");
+	switch (n->v.element.tag) {
+	case GUMBO_TAG_SELECT: {
+		const GumboNode *opts[1024];
+		size_t k = options_of(n, opts, sizeof opts / sizeof *opts);
+		c->as.control.kind = MC_CONTROL_SELECT;
+		mc_buf b = MC_BUF_INIT;
+		bool multiple = attr(n, "multiple") != NULL;
+		for (size_t i = 0; i < k; i++) {
+			if (!attr(opts[i], "selected"))
+				continue;
+			if (b.len)
+				mc_buf_puts(&b, ", ");
+			mc_buf_puts(&b, option_text(doc, opts[i]));
+			if (!multiple)
+				break;
+		}
+		if (!b.len && k)
+			mc_buf_puts(&b, option_text(doc, opts[0]));
+		text = mc_strndup(doc, b.data ? b.data : "", b.len);
+		mc_buf_free(&b);
+		break;
+	}
+	case GUMBO_TAG_TEXTAREA:
+		text = text_of(doc, n);
+		break;
+	case GUMBO_TAG_BUTTON:
+		c->as.control.kind = MC_CONTROL_BUTTON;
+		text = text_of(doc, n);
+		if (!*text)
+			text = collapsed(doc, attr(n, "value"));
+		ph = NULL;
+		break;
+	default: { /* input */
+		const char *type = attr(n, "type");
+		const char *value = attr(n, "value");
+		if (!type)
+			type = "text";
+		if (strcasecmp(type, "hidden") == 0)
+			return NULL;
+		if (strcasecmp(type, "checkbox") == 0 ||
+		    strcasecmp(type, "radio") == 0) {
+			c->as.control.kind = tolower((unsigned char)*type) == 'c'
+			                     ? MC_CONTROL_CHECKBOX
+			                     : MC_CONTROL_RADIO;
+			c->as.control.checked = attr(n, "checked") != NULL;
+			c->as.control.text = "";
+			return c;
+		}
+		if (strcasecmp(type, "submit") == 0 ||
+		    strcasecmp(type, "reset") == 0 ||
+		    strcasecmp(type, "button") == 0 ||
+		    strcasecmp(type, "image") == 0 ||
+		    strcasecmp(type, "file") == 0) {
+			/* the labels browsers give buttons without a value */
+			c->as.control.kind = MC_CONTROL_BUTTON;
+			ph = NULL;
+			text = value;
+			if (strcasecmp(type, "image") == 0)
+				text = attr(n, "alt");
+			if (!text || !*text)
+				text = strcasecmp(type, "reset") == 0 ? "Reset"
+				       : strcasecmp(type, "file") == 0
+				               ? "Choose file"
+				       : strcasecmp(type, "button") == 0 ? ""
+				                                         : "Submit";
+			if (strcasecmp(type, "file") == 0)
+				text = "Choose file";
+			text = collapsed(doc, text);
+			break;
+		}
+		if (strcasecmp(type, "password") == 0 && value && *value) {
+			/* shown masked */
+			mc_buf b = MC_BUF_INIT;
+			for (size_t i = 0; value[i] && i < 32; i++)
+				if (((unsigned char)value[i] & 0xC0) != 0x80)
+					mc_buf_puts(&b, "\xE2\x80\xA2");
+			text = mc_strndup(doc, b.data ? b.data : "", b.len);
+			mc_buf_free(&b);
+			break;
+		}
+		text = collapsed(doc, value);
+		break;
+	}
+	}
+	if ((!text || !*text) && ph && *ph) {
+		text = collapsed(doc, ph);
+		c->as.control.placeholder = *text != '\0';
+	}
+	c->as.control.text = text ? text : "";
+	return c;
+}
+
+/* The source of an <iframe>, <video> or <audio>: its src, else its
+ * first <source>'s. */
+static const char *media_src(const GumboNode *n)
+{
+	const char *src = attr(n, "src");
+	const GumboVector *kids = &n->v.element.children;
+	for (unsigned i = 0; i < kids->length && !src; i++) {
+		const GumboNode *k = kids->data[i];
+		if (k->type == GUMBO_NODE_ELEMENT &&
+		    k->v.element.tag == GUMBO_TAG_SOURCE)
+			src = attr(k, "src");
+	}
+	return src;
+}
+
+/* An embed is shown; the text inside it, for browsers that cannot
+ * play it, is not: recorded if it has words. */
+static void fallback_lost(hctx *h, const GumboNode *n)
+{
+	if (n->v.element.tag == GUMBO_TAG_IFRAME)
+		return; /* an iframe's content is never shown by browsers */
+	long w = words_in(n);
+	if (w)
+		mc_fe_drop(h->fe, tag_name(n), MC_DROP_FALLBACK, line_of(h, n),
+		           col_of(h, n), w);
 }
 
 static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
@@ -335,6 +573,9 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 		if (c) {
 			mc_node_append(parent, c);
 			h->space = false;
+		} else if (attr(n, "alt") && *attr(n, "alt")) {
+			/* no picture: a browser shows the alternative text */
+			put_text(h, parent, attr(n, "alt"), line);
 		}
 		return;
 	case GUMBO_TAG_CODE:
@@ -398,16 +639,42 @@ static void inline_element(hctx *h, const GumboNode *n, mc_node *parent,
 		mc_fe_text(h->fe, parent, "\xE2\x80\x9D", 3, line, 0);
 		h->space = false;
 		return;
+	case GUMBO_TAG_INPUT:
+	case GUMBO_TAG_SELECT:
+	case GUMBO_TAG_TEXTAREA:
+	case GUMBO_TAG_BUTTON:
+		c = control_node(h, n);
+		if (c) {
+			mc_node_append(parent, c);
+			h->space = false;
+		}
+		return;
+	case GUMBO_TAG_OBJECT:
+	case GUMBO_TAG_APPLET:
+		/* what a reader without the plug-in sees: its fallback */
+		drop(h, n, false);
+		inlines(h, kids, parent, depth + 1);
+		return;
 	case GUMBO_TAG_IFRAME:
 	case GUMBO_TAG_VIDEO:
 	case GUMBO_TAG_AUDIO: {
 		/* an embed where only inlines may go: a link to it */
-		const char *src = attr(n, "src");
+		const char *src = media_src(n);
 		mc_node *e = src ? mc_fe_embed(h->fe, src, attr(n, "title"),
 		                               line, 0)
 		                 : NULL;
-		if (!e)
+		if (!e) {
+			if (n->v.element.tag == GUMBO_TAG_IFRAME) {
+				long w = words_in(n);
+				if (w)
+					drop(h, n, true);
+			} else {
+				/* no source: its fallback is the content */
+				inlines(h, kids, parent, depth + 1);
+			}
 			return;
+		}
+		fallback_lost(h, n);
 		c = mc_node_new(doc, MC_LINK, line, 0);
 		c->as.link.url = e->as.embed.watch_url;
 		mc_node_append(parent, c);
@@ -831,22 +1098,41 @@ static void block_element(hctx *h, const GumboNode *n, mc_node *parent,
 	case GUMBO_TAG_IFRAME:
 	case GUMBO_TAG_VIDEO:
 	case GUMBO_TAG_AUDIO: {
-		const char *src = attr(n, "src");
-		if (!src) {
-			/* <video><source src=...></video> */
-			for (unsigned i = 0; i < kids->length && !src; i++) {
-				const GumboNode *k = kids->data[i];
-				if (k->type == GUMBO_NODE_ELEMENT &&
-				    k->v.element.tag == GUMBO_TAG_SOURCE)
-					src = attr(k, "src");
-			}
-		}
+		const char *src = media_src(n);
 		c = src ? mc_fe_embed(h->fe, src, attr(n, "title"), line, 0)
 		        : NULL;
-		if (c)
+		if (c) {
 			mc_node_append(parent, c);
+			fallback_lost(h, n);
+		} else if (tg != GUMBO_TAG_IFRAME) {
+			/* no source: its fallback is the content */
+			blocks(h, kids, parent, depth + 1);
+		} else if (words_in(n)) {
+			drop(h, n, true);
+		}
 		break;
 	}
+	case GUMBO_TAG_OBJECT:
+	case GUMBO_TAG_APPLET:
+		/* what a reader without the plug-in sees: its fallback */
+		drop(h, n, false);
+		blocks(h, kids, parent, depth + 1);
+		break;
+	case GUMBO_TAG_LEGEND:
+		/* a fieldset's caption: a bold line */
+		c = mc_node_new(doc, MC_PARAGRAPH, line, 0);
+		lang_of(h, n, c);
+		mc_node_append(parent, c);
+		{
+			mc_node *s = mc_node_new(doc, MC_STRONG, line, 0);
+			mc_node_append(c, s);
+			inlines(h, kids, s, depth + 1);
+			finish_inline(s);
+			if (!s->first)
+				mc_node_unlink(s);
+		}
+		finish_inline(c);
+		break;
 	case GUMBO_TAG_DETAILS:
 		c = mc_node_new(doc, MC_DETAILS, line, 0);
 		lang_of(h, n, c);
@@ -982,6 +1268,14 @@ static void blocks(hctx *h, const GumboVector *kids, mc_node *parent,
 					                     line_of(h, k)),
 					         b.data, line_of(h, k));
 				mc_buf_free(&b);
+			} else if (k->v.element.tag == GUMBO_TAG_FORM) {
+				/* transparent; its paragraph left open, as
+				 * gumbo puts the text before its end tag
+				 * after the form */
+				check_attrs(h, k);
+				close_para(h);
+				blocks(h, &k->v.element.children, parent,
+				       depth + 1);
 			} else if (is_block_tag(k->v.element.tag) ||
 			           (k->v.element.tag == GUMBO_TAG_UNKNOWN &&
 			            !h->para)) {
@@ -1062,12 +1356,21 @@ int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
 		return 0;
 	}
 	/* parsed as a whole document, the fragment in <body>: gumbo
-	 * 0.10's fragment mode reads uninitialised memory on tables */
+	 * 0.10's fragment mode reads uninitialised memory on tables.  A
+	 * <body> tag first keeps everything in the body, in order (else a
+	 * leading <noscript> would open <head>, and its text be moved out
+	 * of it); it adds BODY_TAG columns to the first line. */
 	GumboOptions opts = kGumboDefaultOptions;
 	opts.max_errors = 0;
-	GumboOutput *out = gumbo_parse_with_options(&opts, html, len);
+	mc_buf in = MC_BUF_INIT;
+	mc_buf_grow(&in, len + BODY_TAG + 1);
+	mc_buf_puts(&in, "<body>");
+	mc_buf_put(&in, html, len);
+	GumboOutput *out = gumbo_parse_with_options(&opts, in.data, in.len);
 	if (!out) {
-		mc_warn(fe->diag, line, 0, "HTML could not be parsed; left out");
+		mc_buf_free(&in);
+		mc_warn(fe->diag, line, 0, "HTML could not be parsed; left out "
+		        "(%ld words)", mc_count_words(html, len));
 		return -1;
 	}
 	hctx h = {fe, line, from_md, true, NULL};
@@ -1090,6 +1393,7 @@ int mc_fe_html(mc_fe *fe, const char *html, size_t len, uint32_t line,
 	if (blocky)
 		close_para(&h);
 	gumbo_destroy_output(&opts, out);
+	mc_buf_free(&in);
 	return 0;
 }
 

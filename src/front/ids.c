@@ -104,6 +104,18 @@ const char *mc_id_slug(mc_doc *doc, const char *text)
 		if (!letter && !isalpha(c))
 			continue;
 		letter = true;
+		/* kramdown reads the text as written: an en or em dash made
+		 * of "--" or "---" is that many dashes (the 3 bytes of the
+		 * dash leave room for them) */
+		if (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x80 &&
+		    ((unsigned char)text[i + 2] == 0x93 ||
+		     (unsigned char)text[i + 2] == 0x94)) {
+			int d = (unsigned char)text[i + 2] == 0x93 ? 2 : 3;
+			while (d--)
+				s[k++] = '-';
+			i += 2;
+			continue;
+		}
 		if (isalnum(c) || c == '-')
 			s[k++] = (char)tolower(c);
 		else if (c == ' ')

@@ -7,14 +7,19 @@
  *                 the front matter, and pre-pass the body: Liquid resolved,
  *                 kramdown HTML blocks (`markdown="1"` containers and raw
  *                 HTML blocks) cut out and replaced by marker comments,
- *                 kramdown IALs replaced by sentinels.  A line map leads
- *                 back from the pre-passed text to the source.
+ *                 kramdown IALs replaced by sentinels; kramdown's own
+ *                 lines taken out (extensions {::comment} {::nomarkdown}
+ *                 {::options}, ALDs {:name: ...}, abbreviations *[X]: ..,
+ *                 the ^ marker), definition lists marked as containers,
+ *                 guillemets << >> made « ».  A line map leads back from
+ *                 the pre-passed text to the source.
  *   2. meta.c     front matter, _config.yml and _data/course.yml (libyaml).
  *   3. markdown.c the pre-passed text through cmark-gfm, into the model;
  *                 markers become containers or raw HTML.
  *   4. html.c     raw HTML through gumbo, into the model.
- *   5. rules.c    the kramdown and course rules on the model: IALs, callout
- *                 titles, worksheet prompts, attributions, blanks, figures,
+ *   5. rules.c    the kramdown and course rules on the model: IALs (and the
+ *                 ALDs they name), abbreviations, callout titles,
+ *                 worksheet prompts, attributions, blanks, figures,
  *                 heading ids, image paths, numbering, unsafe URLs.
  */
 #ifndef MC_FRONT_INTERNAL_H
@@ -41,6 +46,13 @@
 #define MC_IAL_CLOSE "\xF4\x8F\xBF\xB2"
 #define MC_SENTINEL_LEN 4
 
+/* Most kramdown abbreviations a page may define (each use is looked for
+ * in all of its text). */
+#define MC_MAX_ABBRS 256
+/* Most attribute list definitions a page may make (each reference looks
+ * through them). */
+#define MC_MAX_ALDS 1024
+
 /* Deepest nesting of containers/HTML elements followed; deeper content is
  * flattened into its parent with a warning. */
 #define MC_MAX_DEPTH 200
@@ -55,11 +67,14 @@ typedef struct mc_attrs {
 	size_t n;
 } mc_attrs;
 
-/* A `markdown="1"` HTML element whose content is Markdown. */
+/* A `markdown="1"` HTML element whose content is Markdown, or a part of
+ * a kramdown definition list (node set). */
 typedef struct mc_container {
 	const char *tag;   /* lower-case element name */
 	mc_attrs attrs;    /* without the markdown attribute */
 	uint32_t line, col;
+	mc_node_type node; /* MC_DEFLIST, MC_DEFTERM or MC_DEFDESC for a
+	                      definition list's part, else MC_DOCUMENT */
 } mc_container;
 
 /* A raw HTML block cut out by the pre-pass. */
@@ -75,7 +90,40 @@ typedef struct mc_ial {
 	mc_attrs attrs;
 	uint32_t line, col;
 	bool used;
+	bool margin; /* alone on its line at the margin: a block IAL that
+	                ends a quote or list it follows (kramdown) */
+	bool after_text, before_text; /* its line follows / precedes a
+	                                 non-blank line directly */
 } mc_ial;
+
+/* Elements of one kind left out of the model (lost.c): told once per
+ * kind and file, at the end of the parse, with how many there were and
+ * how many words of visible text went with them. */
+typedef enum mc_drop_kind {
+	MC_DROP_ELEMENT = 0, /* an element (and its text) */
+	MC_DROP_FALLBACK,    /* only an element's fallback text */
+	MC_DROP_HANDLER      /* an event handler attribute (what: its name) */
+} mc_drop_kind;
+
+typedef struct mc_drop {
+	char what[24];      /* element or attribute name, e.g. "style" */
+	mc_drop_kind kind;
+	uint32_t line, col; /* the first one */
+	long count, words;
+} mc_drop;
+
+/* A kramdown attribute list definition, `{:name: attrs}`. */
+typedef struct mc_ald {
+	const char *name; /* lower-case */
+	mc_attrs attrs;
+	uint32_t line, col;
+} mc_ald;
+
+/* A kramdown abbreviation, `*[ABBR]: title`. */
+typedef struct mc_abbr {
+	const char *abbr;  /* as written, at least one character */
+	const char *title; /* "" if none */
+} mc_abbr;
 
 typedef struct mc_fe {
 	mc_doc *doc;
@@ -103,6 +151,15 @@ typedef struct mc_fe {
 	size_t nchunks, capchunks;
 	mc_ial *ials;
 	size_t nials, capials;
+	mc_ald *alds;        /* kramdown ALDs, in source order */
+	size_t nalds, capalds;
+	mc_abbr *abbrs;      /* kramdown abbreviations, in source order */
+	size_t nabbrs, capabbrs;
+	bool abbrs_capped;   /* more than MC_MAX_ABBRS: warned */
+	bool alds_capped;    /* more than MC_MAX_ALDS: warned */
+	mc_node **tocs;      /* lists marked {:toc}: kramdown puts the
+	                        page's table of contents in their place */
+	size_t ntocs, captocs;
 	/* where the Markdown may be cut into independently parsed pieces
 	 * (top level, after a blank line, before a line that cannot continue
 	 * a list or quote): byte offsets into md and their md line numbers */
@@ -115,6 +172,10 @@ typedef struct mc_fe {
 	int answers, footnotes;
 	mc_node **autodir; /* nodes with dir="auto", settled by mc_fe_lang */
 	size_t nauto, capauto;
+
+	/* lost.c: what was left out */
+	mc_drop *drops;
+	size_t ndrops, capdrops;
 } mc_fe;
 
 /* source.c */
@@ -203,6 +264,16 @@ int mc_fe_lang(mc_fe *fe);
  * course or pack) so that none skips a level below the one before it;
  * one warning through diag when any was renumbered. */
 void mc_fe_heading_levels(mc_doc *doc, mc_diag *diag);
+
+/* lost.c: nothing lost silently.  Record an element (or attribute) left
+ * out, `words` words of visible text with it. */
+void mc_fe_drop(mc_fe *fe, const char *what, mc_drop_kind kind,
+                uint32_t line, uint32_t col, long words);
+/* Words in text: runs of non-space bytes holding a letter or digit. */
+long mc_count_words(const char *s, size_t n);
+/* At the end of a parse: one warning per kind of element left out, and
+ * one if the model kept almost none of the body's words. */
+void mc_fe_lost_report(mc_fe *fe);
 
 /* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */
 bool mc_url_unsafe(const char *url, bool image);

@@ -358,6 +358,11 @@ static void pass_lang(mc_fe *fe, const mc_container *c, const frame *f)
 			mc_fe_set_lang(fe, ch, l, d, c->line);
 }
 
+static mc_doc *doc_of(mc_fe *fe)
+{
+	return fe->doc;
+}
+
 static long find_cont(walker *w, long idx)
 {
 	for (size_t i = w->n; i-- > 1;)
@@ -400,7 +405,12 @@ static void html_block(walker *w, const char *lit, uint32_t line)
 			const mc_container *c = &fe->conts[idx];
 			mc_node *parent = top(w);
 			mc_node *n = NULL;
-			if (mc_node_is_block(parent->type) ||
+			if (c->node != MC_DOCUMENT) {
+				/* a definition list's part (from the pre-pass) */
+				if (mc_can_contain(parent->type, c->node))
+					n = mc_node_new(doc_of(fe), c->node, c->line,
+					                c->col);
+			} else if (mc_node_is_block(parent->type) ||
 			    parent->type == MC_DOCUMENT ||
 			    parent->type == MC_ITEM ||
 			    parent->type == MC_BLOCKQUOTE ||
@@ -568,8 +578,10 @@ static bool enter(walker *w, cmark_node *cm)
 		if (t == CMARK_NODE_HEADING) {
 			n = mc_node_new(doc, MC_HEADING, line, col);
 			n->as.heading.level = cmark_node_get_heading_level(cm);
-		} else if (parent->type == MC_PARAGRAPH) {
-			/* a table cell's or a videotime line's paragraph */
+		} else if (parent->type == MC_PARAGRAPH ||
+		           parent->type == MC_DEFTERM) {
+			/* a table cell's or a videotime line's paragraph, or a
+			 * definition term's text */
 			if (parent->last)
 				mc_node_append(parent, mc_node_new(doc, MC_SOFTBREAK,
 				                                   line, col));
@@ -837,11 +849,197 @@ static int parse_text(mc_fe *fe, const char *text, size_t len, int line_off,
 	return 0;
 }
 
+/* ---- kramdown's link text with span-level HTML ---- */
+
+#define LINK_WINDOW 1024
+#define MAX_LINK_HTML 10000 /* "[<" looked at, at most, per piece */
+#define MAX_TICKS 32        /* longer backtick runs are not looked into */
+
+/* The length of an HTML tag name at s (letters and digits), 0 if none. */
+static size_t name_len(const char *s, const char *end)
+{
+	size_t n = 0;
+	while (s + n < end && isalnum((unsigned char)s[n]))
+		n++;
+	return n > 0 && isalpha((unsigned char)*s) ? n : 0;
+}
+
+/* Where the paragraph that holds p ends: at a blank line, or end. */
+static const char *para_end(const char *p, const char *end)
+{
+	for (const char *q = p; q < end; q++) {
+		if (*q != '\n')
+			continue;
+		const char *r = q + 1;
+		while (r < end && (*r == ' ' || *r == '\t'))
+			r++;
+		if (r >= end || *r == '\n')
+			return q;
+	}
+	return end;
+}
+
+/* At s (just after "[<"), a span-level element closed before a `]` that
+ * ends the link text: `[<sup>\[1]</sup>](url)`.  kramdown reads the
+ * element as a whole, so the brackets inside it do not count; CommonMark
+ * counts them, and the unmatched `]` ends the link text early, leaving
+ * the whole link as text.  Returns the element's content [*c0, *c1) when
+ * it holds an unescaped bracket, false otherwise. */
+static bool html_in_link(const char *s, const char *end, const char **c0,
+                         const char **c1)
+{
+	size_t n = name_len(s, end);
+	if (!n || !starts_with_span_tag(s - 1))
+		return false;
+	/* link text is short: looked for within LINK_WINDOW bytes, so a
+	 * paragraph of unclosed "[<b>" costs time in proportion */
+	const char *pe = para_end(s, end - s > LINK_WINDOW ? s + LINK_WINDOW
+	                                                   : end);
+	const char *gt = memchr(s, '>', (size_t)(pe - s));
+	if (!gt || gt[-1] == '/')
+		return false;
+	for (const char *q = gt + 1; q + n + 3 < pe; q++) {
+		if (q[0] != '<' || q[1] != '/' || strncasecmp(q + 2, s, n) != 0 ||
+		    q[2 + n] != '>')
+			continue;
+		if (q[3 + n] != ']')
+			return false;
+		bool any = false;
+		for (const char *b = gt + 1; b < q; b++)
+			if ((*b == '[' || *b == ']') && b[-1] != '\\')
+				any = true;
+		*c0 = gt + 1;
+		*c1 = q;
+		return any;
+	}
+	return false;
+}
+
+/* The Markdown with the brackets inside span-level HTML in link text
+ * escaped (see html_in_link), into out; false (out untouched) when
+ * there are none.  Fenced code and code spans are left alone. */
+static bool escape_link_html(const char *text, size_t len, mc_buf *out)
+{
+	const char *end = text + len;
+	const char *hit = text;
+	while ((hit = memchr(hit, '[', (size_t)(end - hit))) != NULL &&
+	       (hit + 1 >= end || hit[1] != '<'))
+		hit++;
+	if (!hit)
+		return false;
+	const char *copied = text; /* text before this is in out */
+	char fence = 0;            /* inside a fenced code block: its char */
+	size_t fence_n = 0;
+	bool changed = false;
+	int tried = 0;
+	/* the paragraph being scanned ends at pe; a backtick run of length
+	 * k has no closing run in it when noclose[k] == pe (each length is
+	 * looked for once per paragraph, so the scan stays linear) */
+	const char *pe = NULL;
+	const char *noclose[MAX_TICKS + 1] = {NULL};
+	const char *p = text;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *t = p;
+		while (t < eol && t - p < 4 && *t == ' ')
+			t++;
+		size_t run = 0;
+		while (t + run < eol && (t[run] == '`' || t[run] == '~') &&
+		       t[run] == *t)
+			run++;
+		if (run >= 3) {
+			if (!fence) {
+				fence = *t;
+				fence_n = run;
+			} else if (*t == fence && run >= fence_n) {
+				fence = 0;
+			}
+			p = eol < end ? eol + 1 : end;
+			continue;
+		}
+		if (fence) {
+			p = eol < end ? eol + 1 : end;
+			continue;
+		}
+		for (const char *q = p; q < eol; q++) {
+			if (*q == '`') {
+				/* a code span: to its closing run, which may
+				 * be on a later line of the paragraph */
+				size_t k = 1;
+				while (q + k < eol && q[k] == '`')
+					k++;
+				if (!pe || q >= pe)
+					pe = para_end(q, end);
+				if (k > MAX_TICKS || noclose[k] == pe) {
+					q += k - 1;
+					continue;
+				}
+				const char *c = q + k;
+				while (c < pe) {
+					size_t m = 0;
+					while (c + m < pe && c[m] == '`')
+						m++;
+					if (m == k)
+						break;
+					c += m ? m : 1;
+				}
+				if (c >= pe)
+					noclose[k] = pe;
+				q = c < pe ? c + k - 1 : q + k - 1;
+				if (q >= eol) { /* went on to a later line */
+					eol = memchr(q, '\n', (size_t)(end - q));
+					if (!eol)
+						eol = end;
+				}
+				continue;
+			}
+			if (*q != '[' || q + 1 >= eol || q[1] != '<' ||
+			    (q > text && q[-1] == '\\'))
+				continue;
+			const char *c0, *c1;
+			if (++tried > MAX_LINK_HTML)
+				break;
+			if (!html_in_link(q + 2, end, &c0, &c1))
+				continue;
+			if (!changed)
+				mc_buf_grow(out, len + 16);
+			for (const char *b = c0; b < c1; b++) {
+				if ((*b == '[' || *b == ']') && b[-1] != '\\') {
+					mc_buf_put(out, copied,
+					           (size_t)(b - copied));
+					mc_buf_putc(out, '\\');
+					copied = b;
+				}
+			}
+			changed = true;
+			q = c1;
+			if (q >= eol) { /* went on to a later line */
+				eol = memchr(q, '\n', (size_t)(end - q));
+				if (!eol)
+					eol = end;
+			}
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	if (changed)
+		mc_buf_put(out, copied, (size_t)(end - copied));
+	return changed;
+}
+
 /* Parse md[from, to) (its first line is md line line_off + 1). */
 static int parse_piece(mc_fe *fe, size_t from, size_t to, int line_off)
 {
-	return parse_text(fe, fe->md.data + from, to - from, line_off,
-	                  fe->doc->root);
+	mc_buf esc = MC_BUF_INIT;
+	int rc;
+	if (escape_link_html(fe->md.data + from, to - from, &esc))
+		rc = parse_text(fe, esc.data, esc.len, line_off, fe->doc->root);
+	else
+		rc = parse_text(fe, fe->md.data + from, to - from, line_off,
+		                fe->doc->root);
+	mc_buf_free(&esc);
+	return rc;
 }
 
 int mc_fe_markdown(mc_fe *fe)

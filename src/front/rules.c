@@ -8,6 +8,8 @@
  *                   heading or paragraph they end, or (alone in a
  *                   paragraph) on the block before them
  *   blanks          runs of 3+ underscores become inline blanks
+ *   abbreviations   uses of a kramdown *[ABBR]: title become spans with
+ *                   the title (EPUB <abbr>)
  *   figures         a paragraph holding only an image becomes a figure (an
  *                   image, a line break and text: a figure with a caption)
  *   attributions    "<br/><br/>-- Name" ending a blockquote
@@ -176,6 +178,62 @@ static bool is_span(const mc_node *n)
 	       n->type != MC_SOFTBREAK && n->type != MC_LINEBREAK;
 }
 
+/* The ALD named name (lower-case), or NULL. */
+static const mc_ald *find_ald(const mc_fe *fe, const char *name)
+{
+	/* the last definition of a name wins */
+	for (size_t i = fe->nalds; i-- > 0;)
+		if (strcmp(fe->alds[i].name, name) == 0)
+			return &fe->alds[i];
+	return NULL;
+}
+
+/* Apply an IAL's (or ALD's) attributes to n: a bare name refers to an
+ * attribute list definition ({:name: ...}), whose attributes come first
+ * (kramdown: references, then the list's own). */
+static void apply_ial(mc_fe *fe, mc_node *n, const mc_ial *ial,
+                      const mc_attrs *a, int depth, int *budget)
+{
+	mc_attr own[64];
+	mc_attrs rest = {own, 0};
+	for (size_t i = 0; i < a->n; i++) {
+		if (*a->v[i].value || strcmp(a->v[i].name, "class") == 0 ||
+		    strcmp(a->v[i].name, "id") == 0) {
+			if (rest.n < 64)
+				own[rest.n++] = a->v[i];
+			continue;
+		}
+		const mc_ald *d = find_ald(fe, a->v[i].name);
+		if (!d && strcmp(a->v[i].name, "toc") == 0 &&
+		    n->type == MC_LIST) {
+			/* kramdown's table of contents, in the list's place */
+			if (fe->ntocs == fe->captocs) {
+				fe->captocs = fe->captocs ? fe->captocs * 2 : 4;
+				fe->tocs = mc_xrealloc(fe->tocs, fe->captocs *
+				                                 sizeof(mc_node *));
+			}
+			fe->tocs[fe->ntocs++] = n;
+		} else if (!d && fe->alds_capped) {
+			/* perhaps one of those left out: warned about */
+		} else if (!d)
+			mc_warn(fe->diag, ial->line, ial->col,
+			        "attribute list %s names \"%s\", which no "
+			        "{:%s: ...} defines; ignored",
+			        ial->text, a->v[i].name, a->v[i].name);
+		else if (depth >= 8 || --*budget < 0) {
+			if (*budget > -1000) /* once */
+				mc_warn(fe->diag, d->line, d->col,
+				        "attribute list definitions refer to each "
+				        "other too deeply or too often (at {:%s: "
+				        "...}); ignored", d->name);
+			*budget = -1000;
+		} else {
+			apply_ial(fe, n, ial, &d->attrs, depth + 1, budget);
+		}
+	}
+	mc_fe_apply_attrs(fe, n, &rest);
+}
+
 /* Handle the first IAL sentinel in text node t.  Returns false when t
  * holds no (more) sentinels. */
 static bool one_ial(mc_fe *fe, mc_node *t)
@@ -199,12 +257,37 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 
 	if (ial && ial->attrs.n == 0) {
 		target = NULL; /* extensions, ALDs: nothing to apply */
+	} else if (before_blank && !t->prev && t->next &&
+	           t->next->type == MC_SOFTBREAK &&
+	           blank_str(after, strlen(after)) &&
+	           parent->type == MC_PARAGRAPH) {
+		/* "{: .x}" on the line before a paragraph's text: kramdown
+		 * gives it to the block it is directly before, unless it is
+		 * directly after one too ("## Heading\n{: .x}\ntext") */
+		target = ial && ial->margin && ial->after_text && parent->prev
+		                 ? parent->prev
+		                 : parent;
+		mc_node_unlink(t->next);
+	} else if (before_blank && !t->prev && !after_blank &&
+	           parent->type == MC_PARAGRAPH && parent->parent &&
+	           parent->parent->type == MC_ITEM &&
+	           parent->parent->first == parent) {
+		/* "* {:.cls} item": kramdown's IAL of a list item */
+		target = parent->parent;
+		while (*after == ' ' || *after == '\t')
+			after++;
 	} else if (before_len == 0 && is_span(t->prev)) {
 		target = t->prev;
 	} else if (after_blank && !t->next) {
 		if (parent->type == MC_PARAGRAPH && before_blank && !t->prev) {
-			/* a block IAL alone in its paragraph */
-			target = parent->prev ? parent->prev : parent->next;
+			/* a block IAL alone in its paragraph: on the block
+			 * right before it, else right after it (kramdown);
+			 * between blank lines, the one before, else after */
+			if (ial && !ial->after_text && ial->before_text &&
+			    parent->next)
+				target = parent->next;
+			else
+				target = parent->prev ? parent->prev : parent->next;
 			drop_para = parent;
 		} else if (parent->type == MC_PARAGRAPH ||
 		           parent->type == MC_HEADING ||
@@ -244,8 +327,21 @@ static bool one_ial(mc_fe *fe, mc_node *t)
 	}
 	if (drop_para && !drop_para->first)
 		mc_node_unlink(drop_para);
-	if (target && ial)
-		mc_fe_apply_attrs(fe, target, &ial->attrs);
+	/* "> quote\n{: .x}", "- item\n{: .x}": a block IAL at the margin
+	 * ends the quote or list (kramdown), and is the whole one's */
+	while (target && ial && ial->margin && target == parent &&
+	       target->parent && !target->next &&
+	       (target->parent->type == MC_BLOCKQUOTE ||
+	        target->parent->type == MC_ITEM ||
+	        target->parent->type == MC_LIST))
+		target = parent = target->parent;
+	if (target && ial && ial->margin && target->type == MC_ITEM &&
+	    target->parent)
+		target = target->parent; /* an item ends only in its list */
+	if (target && ial) {
+		int budget = 64; /* ALDs one IAL may bring in */
+		apply_ial(fe, target, ial, &ial->attrs, 0, &budget);
+	}
 	return *t->as.text.text && t->parent;
 }
 
@@ -400,6 +496,85 @@ static void figures(mc_fe *fe, const nodes *paras)
 			continue;
 		mc_node_insert_before(p, fig);
 		mc_node_unlink(p);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* abbreviations                                                     */
+
+/* A letter, digit or '_' (any byte of a multi-byte character counts:
+ * kramdown matches whole words of any script). */
+static bool word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+/* The abbreviation (longest, then first defined) written at s, with no
+ * word character right before (prev) or after it; NULL if none. */
+static const mc_abbr *abbr_at(const mc_fe *fe, const char *s, bool after_word)
+{
+	if (after_word)
+		return NULL;
+	const mc_abbr *best = NULL;
+	size_t bl = 0;
+	for (size_t i = 0; i < fe->nabbrs; i++) {
+		const mc_abbr *a = &fe->abbrs[i];
+		size_t l = strlen(a->abbr);
+		if (l > bl && strncmp(s, a->abbr, l) == 0 &&
+		    !(word_byte((unsigned char)s[l]) &&
+		      word_byte((unsigned char)s[l - 1]))) {
+			best = a;
+			bl = l;
+		}
+	}
+	return best;
+}
+
+/* Every use of an abbreviation (*[ABBR]: title) in text becomes a span
+ * with the title: text before, span, text after. */
+static void abbreviations(mc_fe *fe)
+{
+	mc_node *root = fe->doc->root;
+	bool first[256] = {false}; /* bytes an abbreviation starts with */
+	for (size_t k = 0; k < fe->nabbrs; k++)
+		first[(unsigned char)fe->abbrs[k].abbr[0]] = true;
+	for (mc_node *n = root; n;) {
+		if (n->type != MC_TEXT) {
+			n = mc_node_next(n, root);
+			continue;
+		}
+		const char *s = n->as.text.text;
+		const mc_abbr *a = NULL;
+		size_t i;
+		for (i = 0; s[i]; i++)
+			if (first[(unsigned char)s[i]] &&
+			    (a = abbr_at(fe, s + i,
+			                 i && word_byte((unsigned char)s[i - 1] )&&
+			                 word_byte((unsigned char)s[i]))) != NULL)
+				break;
+		if (!a) {
+			n = mc_node_next(n, root);
+			continue;
+		}
+		size_t l = strlen(a->abbr);
+		mc_node *sp = mc_node_new(fe->doc, MC_SPAN, n->line, n->col);
+		sp->as.span.title = a->title;
+		mc_node *t = mc_node_new(fe->doc, MC_TEXT, n->line, n->col);
+		t->as.text.text = mc_strndup(fe->doc, s + i, l);
+		mc_node_append(sp, t);
+		if (i) {
+			mc_node *b = mc_node_new(fe->doc, MC_TEXT, n->line, n->col);
+			b->as.text.text = mc_strndup(fe->doc, s, i);
+			mc_node_insert_before(n, b);
+		}
+		mc_node_insert_before(n, sp);
+		if (s[i + l]) {
+			n->as.text.text = s + i + l; /* go on with the rest */
+		} else {
+			mc_node *nx = mc_node_next(n, root);
+			mc_node_unlink(n);
+			n = nx;
+		}
 	}
 }
 
@@ -667,6 +842,76 @@ static void ids_and_numbers(mc_fe *fe)
 }
 
 /* ---------------------------------------------------------------- */
+/* {:toc}                                                            */
+
+/* An item linking to heading h, appended to list l. */
+static void toc_item(mc_fe *fe, mc_node *l, const mc_node *h)
+{
+	mc_doc *doc = fe->doc;
+	mc_node *it = mc_node_new(doc, MC_ITEM, l->line, 0);
+	mc_node *p = mc_node_new(doc, MC_PARAGRAPH, l->line, 0);
+	mc_node *a = mc_node_new(doc, MC_LINK, l->line, 0);
+	size_t n = strlen(h->id);
+	char *url = mc_arena_alloc(doc->arena, n + 2);
+	url[0] = '#';
+	memcpy(url + 1, h->id, n + 1);
+	a->as.link.url = url;
+	const char *t = mc_node_plain_text(doc, h);
+	mc_fe_text(fe, a, t ? t : "", t ? strlen(t) : 0, l->line, 0);
+	mc_node_append(p, a);
+	mc_node_append(it, p);
+	mc_node_append(l, it);
+}
+
+/* Each list marked {:toc} becomes the page's table of contents: its
+ * headings (but those of class no_toc), nested by level, each a link to
+ * the heading, as kramdown makes it. */
+static void tocs(mc_fe *fe)
+{
+	mc_doc *doc = fe->doc;
+	for (size_t i = 0; i < fe->ntocs; i++) {
+		mc_node *old = fe->tocs[i];
+		if (!old->parent)
+			continue;
+		mc_node *root = mc_node_new(doc, MC_LIST, old->line, old->col);
+		root->as.list.ordered = old->as.list.ordered;
+		root->as.list.tight = true;
+		root->id = old->id;
+		root->classes = old->classes;
+		mc_node *st[7];
+		int lv[7];
+		int depth = 0;
+		for (mc_node *h = doc->root; h; h = mc_node_next(h, doc->root)) {
+			if (h->type != MC_HEADING || !h->id ||
+			    mc_has_class(h->classes, "no_toc"))
+				continue;
+			int L = h->as.heading.level;
+			if (depth == 0) {
+				st[0] = root;
+				lv[0] = L;
+				depth = 1;
+			}
+			while (depth > 1 && lv[depth - 1] > L)
+				depth--;
+			if (lv[depth - 1] < L && depth < 7 &&
+			    st[depth - 1]->last) {
+				mc_node *sub = mc_node_new(doc, MC_LIST, old->line, 0);
+				sub->as.list.ordered = old->as.list.ordered;
+				sub->as.list.tight = true;
+				mc_node_append(st[depth - 1]->last, sub);
+				st[depth] = sub;
+				lv[depth] = L;
+				depth++;
+			}
+			toc_item(fe, st[depth - 1], h);
+		}
+		if (root->first)
+			mc_node_insert_before(old, root);
+		mc_node_unlink(old);
+	}
+}
+
+/* ---------------------------------------------------------------- */
 /* images                                                            */
 
 static int hexval(char c)
@@ -781,6 +1026,8 @@ int mc_fe_rules(mc_fe *fe)
 		imgs.v[i]->as.image.path = resolve_image(
 			fe, imgs.v[i], imgs.v[i]->as.image.src);
 	blanks(fe, &blankt);
+	if (fe->nabbrs)
+		abbreviations(fe);
 
 	/* walk 2: the block rules */
 	for (mc_node *n = root; n; n = mc_node_next(n, root)) {
@@ -805,6 +1052,8 @@ int mc_fe_rules(mc_fe *fe)
 
 	/* walk 3 */
 	ids_and_numbers(fe);
+	if (fe->ntocs)
+		tocs(fe);
 	int rc = mc_fe_lang(fe);
 
 	mc_buf_free(&b);

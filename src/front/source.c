@@ -10,6 +10,9 @@
  * paragraph).  markdown.c turns the markers back into containers, and
  * raw chunks go to the HTML parser whole.  IALs become sentinels so that
  * cmark's emphasis and smart-quote rules cannot tear them apart.
+ * kramdown's own block lines (extensions, ALDs, abbreviations, the ^
+ * marker) are read and taken out here, and a definition list becomes
+ * container markers around its terms and definitions.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -651,6 +654,377 @@ static const char *ial_end(const char *s, const char *end)
 	return NULL;
 }
 
+/* ---------------------------------------------------------------- */
+/* kramdown extensions, ALDs, abbreviations (pre-pass)               */
+
+static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                        uint32_t col);
+static uint32_t count_nl(const char *a, const char *b);
+
+/* A kramdown extension tag at s ("{::name ...}" or "{:/name}"): its name
+ * and whether it closes itself ("{::comment /}"); the end of the tag, or
+ * NULL if s holds none. */
+static const char *ext_tag(const char *s, const char *end, const char **name,
+                           size_t *namelen, bool *self_closing)
+{
+	if (end - s < 4 || s[0] != '{' || s[1] != ':' ||
+	    (s[2] != ':' && s[2] != '/'))
+		return NULL;
+	const char *e = ial_end(s, end);
+	if (!e)
+		return NULL;
+	const char *n = s + 3, *q = n;
+	while (q < e && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'))
+		q++;
+	*name = n;
+	*namelen = (size_t)(q - n);
+	const char *b = e - 2; /* before '}' */
+	while (b > q && is_space(*b))
+		b--;
+	*self_closing = s[2] == ':' && b >= q && *b == '/';
+	return e;
+}
+
+static bool ext_is(const char *name, size_t n, const char *want)
+{
+	return n == strlen(want) && strncmp(name, want, n) == 0;
+}
+
+/* The closing tag of extension `name` ("{:/name}" or "{:/}") in [s, end),
+ * or NULL; *after is set past it. */
+static const char *ext_close(const char *s, const char *end, const char *name,
+                             size_t namelen, const char **after)
+{
+	for (const char *p = s; p + 4 <= end; p++) {
+		p = memchr(p, '{', (size_t)(end - p));
+		if (!p || end - p < 4)
+			return NULL;
+		if (p[1] != ':' || p[2] != '/')
+			continue;
+		const char *q = p + 3;
+		if (*q == '}' || ((size_t)(end - q) > namelen &&
+		                  strncmp(q, name, namelen) == 0 &&
+		                  q[namelen] == '}')) {
+			*after = q + (*q == '}' ? 1 : namelen + 1);
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Append s[0..n) to md with Markdown's punctuation escaped outside HTML
+ * tags: the content of a span {::nomarkdown}, which kramdown passes on
+ * as it is. */
+static void put_nomarkdown(mc_buf *md, const char *s, size_t n)
+{
+	bool in_tag = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '<')
+			in_tag = true;
+		else if (c == '>')
+			in_tag = false;
+		else if (!in_tag && strchr("\\`*_[]!#~|{}", c) && c)
+			mc_buf_putc(md, '\\');
+		mc_buf_putc(md, c);
+	}
+}
+
+/* A span-level extension at p (inside a line of text): what it stands for
+ * is appended to md; returns the end of what it used, or NULL if p holds
+ * none. */
+static const char *span_extension(mc_fe *fe, const char *p, const char *end,
+                                  uint32_t line, uint32_t col, bool *unclosed)
+{
+	const char *name;
+	size_t nl;
+	bool self;
+	const char *e = ext_tag(p, end, &name, &nl, &self);
+	if (!e)
+		return NULL;
+	if (p[2] == '/') {
+		if (!unclosed[2]) /* once a line */
+			mc_warn(fe->diag, line, col,
+			        "%.*s closes no kramdown extension; dropped",
+			        (int)(e - p), p);
+		unclosed[2] = true;
+		return e;
+	}
+	if (self || ext_is(name, nl, "options"))
+		return e; /* {::comment /}, {::options ... /}: nothing */
+	if (ext_is(name, nl, "comment") || ext_is(name, nl, "nomarkdown")) {
+		const char *after;
+		/* unclosed[0], [1]: a search found no closing tag of a
+		 * comment, a nomarkdown on the rest of the line (no need
+		 * to look again); [2]: a bad tag warned about on the line */
+		bool *none = &unclosed[name[0] == 'n'];
+		const char *c = *none ? NULL : ext_close(e, end, name, nl, &after);
+		if (!c && *none)
+			return e; /* warned about on this line already */
+		if (!c) {
+			*none = true;
+			mc_warn(fe->diag, line, col,
+			        "{::%.*s} is not closed on its line (by {:/%.*s}); "
+			        "the tag is dropped",
+			        (int)nl, name, (int)nl, name);
+			return e;
+		}
+		if (name[0] == 'n')
+			put_nomarkdown(&fe->md, e, (size_t)(c - e));
+		return after;
+	}
+	if (!unclosed[2]) /* once a line */
+		mc_warn(fe->diag, line, col,
+		        "unknown kramdown extension {::%.*s}; the tag is dropped",
+		        (int)nl, name);
+	unclosed[2] = true;
+	return e;
+}
+
+static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
+                    size_t an, uint32_t line, uint32_t col)
+{
+	if (fe->nalds >= MC_MAX_ALDS) {
+		if (!fe->alds_capped)
+			mc_warn(fe->diag, line, col,
+			        "more than %d attribute list definitions; {:%.*s:} "
+			        "and those after it are ignored",
+			        MC_MAX_ALDS, (int)(n > 40 ? 40 : n), name);
+		fe->alds_capped = true;
+		return;
+	}
+	if (fe->nalds == fe->capalds) {
+		fe->capalds = fe->capalds ? fe->capalds * 2 : 16;
+		fe->alds = mc_xrealloc(fe->alds, fe->capalds * sizeof(mc_ald));
+	}
+	mc_ald *d = &fe->alds[fe->nalds++];
+	char *nm = (char *)mc_strndup(fe->doc, name, n);
+	for (char *c = nm; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	d->name = nm;
+	mc_fe_parse_attrs(fe, a, an, &d->attrs);
+	d->line = line;
+	d->col = col;
+}
+
+static void add_abbr(mc_fe *fe, const char *abbr, size_t n, const char *t,
+                     size_t tn, uint32_t line)
+{
+	if (fe->nabbrs == fe->capabbrs) {
+		fe->capabbrs = fe->capabbrs ? fe->capabbrs * 2 : 16;
+		fe->abbrs = mc_xrealloc(fe->abbrs,
+		                        fe->capabbrs * sizeof(mc_abbr));
+	}
+	if (fe->nabbrs >= MC_MAX_ABBRS) {
+		if (!fe->abbrs_capped)
+			mc_warn(fe->diag, line, 1,
+			        "more than %d abbreviations; *[%.*s] and those "
+			        "after it are ignored",
+			        MC_MAX_ABBRS, (int)(n > 40 ? 40 : n), abbr);
+		fe->abbrs_capped = true;
+		return;
+	}
+	while (tn && is_space(t[tn - 1]))
+		tn--;
+	while (tn && is_space(*t))
+		t++, tn--;
+	/* a later definition of the same abbreviation wins, as in kramdown */
+	for (size_t i = 0; i < fe->nabbrs; i++)
+		if (strlen(fe->abbrs[i].abbr) == n &&
+		    strncmp(fe->abbrs[i].abbr, abbr, n) == 0) {
+			fe->abbrs[i].title = mc_strndup(fe->doc, t, tn);
+			return;
+		}
+	fe->abbrs[fe->nabbrs].abbr = mc_strndup(fe->doc, abbr, n);
+	fe->abbrs[fe->nabbrs].title = mc_strndup(fe->doc, t, tn);
+	fe->nabbrs++;
+}
+
+static bool blank_line(const char *s, const char *eol)
+{
+	while (s < eol && (*s == ' ' || *s == '\t'))
+		s++;
+	return s == eol;
+}
+
+/* kramdown's block-level lines that are no Markdown: a block extension
+ * ({::comment} ... {:/comment}, {::nomarkdown} ... {:/nomarkdown},
+ * {::options ... /}), an attribute list definition ({:name: .cls}), an
+ * abbreviation definition (*[ABBR]: title) and an end-of-block marker
+ * (^).  p starts a source line; returns where to go on (the start of a
+ * line) with *line advanced, or NULL if the line is none of these. */
+static const char *kd_block(mc_fe *fe, const char *p, const char *end,
+                            uint32_t *line, const char *noclose[2])
+{
+	const char *eol = p + line_len(p, end);
+	const char *next = eol < end ? eol + 1 : end;
+	const char *q = p;
+	while (q < eol && q - p < 4 && *q == ' ')
+		q++;
+	if (q - p >= 4 || q >= eol)
+		return NULL;
+	uint32_t col = 1 + (uint32_t)(q - p);
+	if (*q == '^' && blank_line(q + 1, eol)) {
+		/* end-of-block marker: ends the block before it */
+		emit_line(fe, "", 0, *line, 1);
+		(*line)++;
+		return next;
+	}
+	if (*q == '*' && q + 1 < eol && q[1] == '[') {
+		const char *c = memchr(q + 2, ']', (size_t)(eol - q - 2));
+		if (!c || c == q + 2 || c + 1 >= eol || c[1] != ':')
+			return NULL;
+		add_abbr(fe, q + 2, (size_t)(c - q - 2), c + 2,
+		         (size_t)(eol - c - 2), *line);
+		(*line)++;
+		return next;
+	}
+	if (*q != '{' || q + 1 >= eol || q[1] != ':')
+		return NULL;
+	const char *name;
+	size_t nl;
+	bool self;
+	const char *e = ext_tag(q, eol, &name, &nl, &self);
+	if (e) {
+		if (!blank_line(e, eol))
+			return NULL; /* text follows: a span extension */
+		if (q[2] == '/') {
+			mc_warn(fe->diag, *line, col,
+			        "%.*s closes no kramdown extension; dropped",
+			        (int)(e - q), q);
+			(*line)++;
+			return next;
+		}
+		bool known = ext_is(name, nl, "comment") ||
+		             ext_is(name, nl, "nomarkdown") ||
+		             ext_is(name, nl, "options");
+		if (!known)
+			mc_warn(fe->diag, *line, col,
+			        "unknown kramdown extension {::%.*s}; the tag is "
+			        "dropped",
+			        (int)nl, name);
+		if (self || !known || ext_is(name, nl, "options")) {
+			(*line)++;
+			return next;
+		}
+		/* noclose[k]: no closing tag of a comment (k 0) or a
+		 * nomarkdown (1) after it: no need to look again */
+		const char **nc = &noclose[name[0] == 'n'];
+		const char *after;
+		const char *c = *nc && next >= *nc
+		                        ? NULL
+		                        : ext_close(next, end, name, nl, &after);
+		if (!c && !(*nc && next >= *nc))
+			*nc = next;
+		if (!c) {
+			mc_warn(fe->diag, *line, col,
+			        "{::%.*s} is never closed (by {:/%.*s}); the tag is "
+			        "dropped",
+			        (int)nl, name, (int)nl, name);
+			(*line)++;
+			return next;
+		}
+		if (name[0] == 'n' && c > next) {
+			size_t idx = add_chunk(fe, next, (size_t)(c - next),
+			                       *line + 1, 1);
+			emit_marker(fe, 'r', idx, *line + 1, 1);
+		}
+		/* on after the line holding the closing tag */
+		const char *ce = after + line_len(after, end);
+		if (!blank_line(after, ce))
+			mc_warn(fe->diag, *line + count_nl(p, after), 0,
+			        "text after {:/%.*s} on its line is dropped",
+			        (int)nl, name);
+		*line += count_nl(p, ce) + (ce < end);
+		return ce < end ? ce + 1 : end;
+	}
+	/* {:name: attrs} */
+	const char *n0 = q + 2, *n1 = n0;
+	while (n1 < eol && (isalnum((unsigned char)*n1) || *n1 == '_' ||
+	                    *n1 == '-'))
+		n1++;
+	if (n1 == n0 || n1 >= eol || *n1 != ':' ||
+	    !isalnum((unsigned char)*n0))
+		return NULL;
+	e = ial_end(q, eol);
+	if (!e || !blank_line(e, eol))
+		return NULL;
+	add_ald(fe, n0, (size_t)(n1 - n0), n1 + 1, (size_t)(e - 1 - n1 - 1),
+	        *line, col);
+	(*line)++;
+	return next;
+}
+
+/* Whether a block IAL's line (s .. eol) directly follows and precedes
+ * text: kramdown gives it to the block before it, else to the block
+ * after it. */
+static void ial_neighbours(const mc_fe *fe, mc_ial *ial, const char *s,
+                           const char *eol)
+{
+	const char *b0 = fe->body, *bend = fe->body + fe->bodylen;
+	ial->after_text = false;
+	ial->before_text = false;
+	if (s < b0 || eol > bend)
+		return;
+	if (s > b0 && s[-1] == '\n') {
+		const char *ps = s - 1;
+		while (ps > b0 && ps[-1] != '\n')
+			ps--;
+		ial->after_text = !blank_line(ps, s - 1);
+	}
+	if (eol < bend && *eol == '\n') {
+		const char *ns = eol + 1;
+		ial->before_text = ns < bend && !blank_line(ns, ns +
+		                                            line_len(ns, bend));
+	}
+}
+
+/* Whether the source line after the one ending at eol underlines it as
+ * a Setext heading ("===" or "---" alone, <= 3 spaces in). */
+static bool setext_next(const mc_fe *fe, const char *eol)
+{
+	const char *bend = fe->body + fe->bodylen;
+	if (eol < fe->body || eol >= bend || *eol != '\n')
+		return false;
+	const char *p = eol + 1, *e = p + line_len(p, bend);
+	while (p < e && p - (eol + 1) < 3 && *p == ' ')
+		p++;
+	if (p >= e || (*p != '=' && *p != '-'))
+		return false;
+	char ch = *p;
+	while (p < e && *p == ch)
+		p++;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p == e;
+}
+
+/* kramdown's guillemets at p ("<<" or ">>"): the text since `copied`,
+ * then « or » ("<< " and " >>" with a no-break space inside) into md;
+ * returns how many bytes of p were used. */
+static size_t guillemet(mc_buf *md, const char *copied, const char *p,
+                        const char *end)
+{
+	bool open = *p == '<';
+	size_t used = 2;
+	const char *upto = p;
+	if (!open && upto > copied && upto[-1] == ' ')
+		upto--; /* " >>" */
+	mc_buf_put(md, copied, (size_t)(upto - copied));
+	if (open) {
+		mc_buf_puts(md, "\xC2\xAB");
+		if (p + 2 < end && p[2] == ' ') {
+			mc_buf_puts(md, "\xC2\xA0");
+			used = 3;
+		}
+	} else {
+		if (upto < p)
+			mc_buf_puts(md, "\xC2\xA0");
+		mc_buf_puts(md, "\xC2\xBB");
+	}
+	return used;
+}
+
 /* Copy a line of Markdown text, replacing IALs by sentinels outside code
  * spans.  `heading` allows kramdown's "{#id}" header ids at the end. */
 static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
@@ -662,10 +1036,26 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 		const char *h = s;
 		while (h < end && *h == ' ')
 			h++;
-		heading = h < end && *h == '#';
+		heading = (h < end && *h == '#') || setext_next(fe, end);
 	}
 	size_t start = fe->md.len;
+	bool unclosed[3] = {false, false, false}; /* see span_extension */
+	/* kramdown's guillemets, not in an indented code block (nor in the
+	 * quote markers a line starts with) */
+	const char *lead = s;
+	while (lead < end && (*lead == ' ' || *lead == '>'))
+		lead++;
+	size_t sp = 0;
+	while (sp < n && s[sp] == ' ')
+		sp++;
+	bool guill = sp < 4 && !(sp < n && s[sp] == '\t');
 	while (p < end) {
+		if (guill && p >= lead && (*p == '<' || *p == '>') &&
+		    p + 1 < end && p[1] == *p) {
+			size_t k = guillemet(&fe->md, copied, p, end);
+			p = copied = p + k;
+			continue;
+		}
 		if (*p == '`') {
 			const char *r = p;
 			while (r < end && *r == '`')
@@ -695,12 +1085,32 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 			p += 2;
 			continue;
 		}
+		if (*p == '{' && end - p >= 3 && p[1] == ':' &&
+		    (p[2] == ':' || p[2] == '/')) {
+			mc_buf_put(&fe->md, copied, (size_t)(p - copied));
+			const char *e = span_extension(fe, p, end, line,
+			                               col + (uint32_t)(p - s),
+			                               unclosed);
+			if (e) {
+				/* a space on both sides of what went is one */
+				if (fe->md.len && fe->md.data[fe->md.len - 1] == ' ' &&
+				    e < end && *e == ' ')
+					e++;
+				p = copied = e;
+				continue;
+			}
+			copied = p;
+		}
 		if (*p == '{' && p + 1 < end &&
 		    (p[1] == ':' || (heading && (p[1] == '#' || p[1] == '.')))) {
 			const char *e = ial_end(p, end);
 			if (e) {
 				size_t idx = add_ial(fe, p, (size_t)(e - p), line,
 				                     col + (uint32_t)(p - s));
+				fe->ials[idx].margin = p == s && col == 1 &&
+				                       blank_line(e, end);
+				if (fe->ials[idx].margin)
+					ial_neighbours(fe, &fe->ials[idx], s, end);
 				mc_buf_put(&fe->md, copied, (size_t)(p - copied));
 				mc_buf_printf(&fe->md, MC_IAL_OPEN "%zu" MC_IAL_CLOSE,
 				              idx);
@@ -748,7 +1158,45 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
 	c->line = line;
 	c->col = col;
+	c->node = MC_DOCUMENT;
 	return fe->nconts++;
+}
+
+/* Whether an element says markdown="span": kramdown reads its content
+ * as text, no blocks in it. */
+static bool span_mode(mc_fe *fe, const tag *t)
+{
+	mc_attrs a;
+	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
+	const char *v = mc_attr_get(&a, "markdown");
+	return v && strcasecmp(v, "span") == 0;
+}
+
+/* A line of a markdown="span" element's content: text of its one
+ * paragraph, so blank lines are left out and what would start a block
+ * (a heading's #, a list's marker, a quote's >, indentation...) is
+ * escaped to stay text. */
+static void emit_span_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
+                           uint32_t col)
+{
+	const char *p = s, *end = s + n;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end)
+		return;
+	col += (uint32_t)(p - s);
+	const char *q = p;
+	while (q < end && isdigit((unsigned char)*q))
+		q++;
+	if (q == p && strchr("#*-+>=|`~:_", *p)) {
+		mc_buf_putc(&fe->md, '\\');
+	} else if (q > p && q < end && (*q == '.' || *q == ')')) {
+		mc_buf_put(&fe->md, p, (size_t)(q - p));
+		mc_buf_putc(&fe->md, '\\');
+		col += (uint32_t)(q - p);
+		p = q;
+	}
+	emit_text_line(fe, p, (size_t)(end - p), line, col);
 }
 
 static bool markdown_attr(mc_fe *fe, const tag *t)
@@ -774,8 +1222,208 @@ static uint32_t count_nl(const char *a, const char *b)
 	return n;
 }
 
+/* ---------------------------------------------------------------- */
+/* kramdown definition lists (pre-pass)                              */
+
+/* A definition line ": text" (<= 3 spaces in); the text's offset. */
+static bool def_line(const char *p, const char *eol, size_t *text_off)
+{
+	const char *q = p;
+	while (q < eol && q - p < 4 && *q == ' ')
+		q++;
+	if (q - p >= 4 || q >= eol || *q != ':' || q + 1 >= eol ||
+	    (q[1] != ' ' && q[1] != '\t'))
+		return false;
+	const char *t = q + 1;
+	while (t < eol && t - q <= 4 && (*t == ' ' || *t == '\t'))
+		t++;
+	*text_off = (size_t)(t - p);
+	return true;
+}
+
+/* A line that can be a definition term: plain text, no other block. */
+static bool term_line(const char *p, const char *eol)
+{
+	const char *q = p;
+	size_t off;
+	/* at the margin: an indented line may belong to a list item */
+	if (q >= eol || *q == ' ' || *q == '\t' || def_line(p, eol, &off))
+		return false;
+	unsigned char c = (unsigned char)*q;
+	if (strchr("#>|<`~{=^", c) || (c == '*' && q + 1 < eol && q[1] == '['))
+		return false;
+	if ((c == '-' || c == '*' || c == '+') &&
+	    (q + 1 == eol || q[1] == ' ' || q[1] == '\t' || q[1] == c))
+		return false;
+	if (isdigit(c)) {
+		const char *d = q;
+		while (d < eol && isdigit((unsigned char)*d))
+			d++;
+		if (d < eol && (*d == '.' || *d == ')'))
+			return false;
+	}
+	return true;
+}
+
+static const char *next_line(const char *p, const char *end)
+{
+	const char *e = p + line_len(p, end);
+	return e < end ? e + 1 : end;
+}
+
+/* Whether the lines at p are the terms of a definition list: 1..64 term
+ * lines, then (after blank lines, at most one) a definition line. */
+static bool deflist_ahead(const char *p, const char *end)
+{
+	int n = 0;
+	while (p < end && n < 64) {
+		const char *eol = p + line_len(p, end);
+		if (!term_line(p, eol))
+			break;
+		n++;
+		p = next_line(p, end);
+	}
+	if (n == 0 || p >= end)
+		return false;
+	const char *eol = p + line_len(p, end);
+	if (blank_line(p, eol)) {
+		p = next_line(p, end);
+		eol = p + line_len(p, end);
+	}
+	size_t off;
+	return p < end && def_line(p, eol, &off);
+}
+
+static size_t add_kd_part(mc_fe *fe, mc_node_type type, uint32_t line)
+{
+	if (fe->nconts == fe->capconts) {
+		fe->capconts = fe->capconts ? fe->capconts * 2 : 16;
+		fe->conts = mc_xrealloc(fe->conts,
+		                        fe->capconts * sizeof(mc_container));
+	}
+	mc_container *c = &fe->conts[fe->nconts];
+	memset(c, 0, sizeof *c);
+	c->tag = type == MC_DEFLIST ? "dl" : type == MC_DEFTERM ? "dt" : "dd";
+	c->line = line;
+	c->col = 1;
+	c->node = type;
+	return fe->nconts++;
+}
+
+/* Leading whitespace of a line as columns (a tab to the next stop of 4). */
+static size_t indent_of(const char *p, const char *eol, size_t *bytes)
+{
+	size_t w = 0;
+	const char *q = p;
+	while (q < eol && (*q == ' ' || *q == '\t')) {
+		w = *q == '\t' ? (w / 4 + 1) * 4 : w + 1;
+		q++;
+	}
+	*bytes = (size_t)(q - p);
+	return w;
+}
+
+/* A kramdown definition list at p (deflist_ahead said so): terms, then
+ * definitions (": text", their lines indented below them), again and
+ * again while terms and definitions follow.  Emitted as container
+ * markers around the terms' and definitions' text.  Returns where to go
+ * on (a line start), *line advanced. */
+static const char *deflist(mc_fe *fe, const char *p, const char *end,
+                           uint32_t *line)
+{
+	size_t dl = add_kd_part(fe, MC_DEFLIST, *line);
+	emit_marker(fe, 'o', dl, *line, 1);
+	for (;;) {
+		/* terms */
+		while (p < end) {
+			const char *eol = p + line_len(p, end);
+			if (!term_line(p, eol))
+				break;
+			size_t dt = add_kd_part(fe, MC_DEFTERM, *line);
+			emit_marker(fe, 'o', dt, *line, 1);
+			emit_text_line(fe, p, (size_t)(eol - p), *line, 1);
+			emit_marker(fe, 'c', dt, *line, 1);
+			p = next_line(p, end);
+			(*line)++;
+		}
+		if (p < end && blank_line(p, p + line_len(p, end))) {
+			p = next_line(p, end);
+			(*line)++;
+		}
+		/* definitions */
+		size_t off;
+		bool any = false;
+		while (p < end && def_line(p, p + line_len(p, end), &off)) {
+			any = true;
+			const char *eol = p + line_len(p, end);
+			size_t dd = add_kd_part(fe, MC_DEFDESC, *line);
+			emit_marker(fe, 'o', dd, *line, 1);
+			emit_text_line(fe, p + off, (size_t)(eol - p - off), *line,
+			               1 + (uint32_t)off);
+			size_t ind = off > 4 ? 4 : off;
+			p = next_line(p, end);
+			(*line)++;
+			uint32_t blanks = 0;
+			bool text = true; /* the last line emitted was text */
+			while (p < end) {
+				const char *e2 = p + line_len(p, end);
+				size_t b;
+				size_t w = indent_of(p, e2, &b);
+				if (blank_line(p, e2)) {
+					blanks++;
+				} else if (w >= ind) {
+					for (; blanks; blanks--)
+						emit_line(fe, "", 0, *line - blanks, 1);
+					/* strip ind columns of indentation */
+					size_t k = 0, cols = 0;
+					while (k < b && cols < ind) {
+						cols = p[k] == '\t' ? (cols / 4 + 1) * 4
+						                    : cols + 1;
+						k++;
+					}
+					emit_text_line(fe, p + k, (size_t)(e2 - p - k),
+					               *line, 1 + (uint32_t)k);
+					text = true;
+				} else if (!blanks && text && term_line(p, e2)) {
+					/* a lazy continuation of the paragraph */
+					emit_text_line(fe, p, (size_t)(e2 - p), *line, 1);
+				} else {
+					break;
+				}
+				p = next_line(p, end);
+				(*line)++;
+			}
+			emit_marker(fe, 'c', dd, *line, 1);
+			/* blank lines after it stay for what follows */
+			for (; blanks; blanks--)
+				emit_line(fe, "", 0, *line - blanks, 1);
+		}
+		if (!any || p >= end || !deflist_ahead(p, end))
+			break;
+	}
+	emit_marker(fe, 'c', dl, *line, 1);
+	return p;
+}
+
+/* Whether the pre-passed text so far ends where a paragraph may start:
+ * at its start, after a blank line or after a marker. */
+static bool at_block_start(const mc_fe *fe)
+{
+	const mc_buf *md = &fe->md;
+	if (md->len == 0)
+		return true;
+	if (md->len >= 2 && md->data[md->len - 2] == '\n')
+		return true;
+	size_t i = md->len - 1; /* the last line's start */
+	while (i > 0 && md->data[i - 1] != '\n')
+		i--;
+	return md->len - i > 4 + MC_SENTINEL_LEN &&
+	       memcmp(md->data + i, "<!--" MC_MARK, 4 + MC_SENTINEL_LEN) == 0;
+}
+
 typedef struct open_cont {
 	size_t idx;
+	bool span;       /* markdown="span": its content is one paragraph */
 	const char *tag; /* lower-case */
 	size_t taglen;
 } open_cont;
@@ -881,6 +1529,7 @@ int mc_fe_prepass(mc_fe *fe)
 	fence f = {0, 0};
 	bool warned_depth = false;
 	bool comment = false; /* inside a multi-line <!-- --> HTML block */
+	const char *noclose[2] = {NULL, NULL}; /* see kd_block */
 
 	mc_buf_grow(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
 	const char *p = s;
@@ -926,6 +1575,15 @@ int mc_fe_prepass(mc_fe *fe)
 			p = next, line++, col = 1;
 			continue;
 		}
+		if (col == 1) {
+			const char *k = kd_block(fe, p, end, &line, noclose);
+			if (!k && at_block_start(fe) && deflist_ahead(p, end))
+				k = deflist(fe, p, end, &line);
+			if (k) {
+				p = k;
+				continue;
+			}
+		}
 		/* an HTML tag at the start of the line (<= 3 spaces in) */
 		const char *q = p;
 		while (q < eol && q - p < 4 && *q == ' ')
@@ -961,6 +1619,7 @@ int mc_fe_prepass(mc_fe *fe)
 						                           tcol);
 						emit_marker(fe, 'o', idx, line, tcol);
 						stack[depth].idx = idx;
+						stack[depth].span = span_mode(fe, &t);
 						stack[depth].tag = fe->conts[idx].tag;
 						stack[depth].taglen =
 							strlen(fe->conts[idx].tag);
@@ -1056,7 +1715,10 @@ int mc_fe_prepass(mc_fe *fe)
 			if (found) {
 				tag u;
 				parse_tag(found, eol, &u);
-				if (found > p)
+				if (found > p && oc->span)
+					emit_span_line(fe, p, (size_t)(found - p),
+					               line, col);
+				else if (found > p)
 					emit_text_line(fe, p, (size_t)(found - p),
 					               line, col);
 				emit_marker(fe, 'c', oc->idx, line,
@@ -1066,7 +1728,10 @@ int mc_fe_prepass(mc_fe *fe)
 				continue;
 			}
 		}
-		emit_text_line(fe, p, n, line, col);
+		if (depth && stack[depth - 1].span)
+			emit_span_line(fe, p, n, line, col);
+		else
+			emit_text_line(fe, p, n, line, col);
 		p = next, line++, col = 1;
 	}
 	while (depth) {

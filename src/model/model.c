@@ -166,7 +166,7 @@ bool mc_node_is_block(mc_node_type t)
 
 bool mc_node_is_inline(mc_node_type t)
 {
-	return t >= MC_TEXT && t <= MC_FOOTNOTE_REF;
+	return t >= MC_TEXT && t <= MC_CONTROL;
 }
 
 bool mc_node_holds_inlines(mc_node_type t)
@@ -178,6 +178,7 @@ bool mc_node_holds_inlines(mc_node_type t)
 	case MC_SUMMARY:
 	case MC_ATTRIBUTION:
 	case MC_CAPTION:
+	case MC_DEFTERM:
 		return true;
 	default:
 		return false;
@@ -189,7 +190,8 @@ bool mc_node_holds_inlines(mc_node_type t)
  * parts). */
 static bool is_flow_block(mc_node_type t)
 {
-	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION;
+	return mc_node_is_block(t) && t != MC_FOOTNOTE_DEF && t != MC_SECTION &&
+	       t != MC_DEFDESC;
 }
 
 bool mc_can_contain(mc_node_type parent, mc_node_type child)
@@ -201,13 +203,17 @@ bool mc_can_contain(mc_node_type parent, mc_node_type child)
 		return mc_node_is_inline(child);
 	switch (parent) {
 	case MC_DOCUMENT:
-		return mc_node_is_block(child); /* footnote defs included */
+		/* footnote defs included */
+		return mc_node_is_block(child) && child != MC_DEFDESC;
 	case MC_SECTION:
 		return is_flow_block(child) || child == MC_SECTION;
 	case MC_ITEM:
 	case MC_TABLE_CELL:
 	case MC_FOOTNOTE_DEF:
+	case MC_DEFDESC:
 		return is_flow_block(child);
+	case MC_DEFLIST:
+		return child == MC_DEFTERM || child == MC_DEFDESC;
 	case MC_BLOCKQUOTE:
 		return is_flow_block(child) || child == MC_ATTRIBUTION;
 	case MC_CALLOUT:
@@ -252,6 +258,7 @@ static bool is_container(mc_node_type t)
 	case MC_SOFTBREAK:
 	case MC_BLANK:
 	case MC_FOOTNOTE_REF:
+	case MC_CONTROL:
 		return false;
 	default:
 		return (unsigned)t < MC_NODE_TYPE__MAX;
@@ -275,6 +282,8 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_EMBED] = "embed",
 	[MC_DETAILS] = "details",
 	[MC_ANSWER] = "answer",
+	[MC_DEFLIST] = "deflist",
+	[MC_DEFDESC] = "defdesc",
 	[MC_SECTION] = "section",
 	[MC_FOOTNOTE_DEF] = "footnote_def",
 	[MC_TABLE_ROW] = "table_row",
@@ -283,6 +292,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_SUMMARY] = "summary",
 	[MC_ATTRIBUTION] = "attribution",
 	[MC_CAPTION] = "caption",
+	[MC_DEFTERM] = "defterm",
 	[MC_TEXT] = "text",
 	[MC_CODE] = "code",
 	[MC_EMPH] = "emph",
@@ -297,6 +307,7 @@ static const char *const type_names[MC_NODE_TYPE__MAX] = {
 	[MC_SOFTBREAK] = "softbreak",
 	[MC_BLANK] = "blank",
 	[MC_FOOTNOTE_REF] = "footnote_ref",
+	[MC_CONTROL] = "control",
 };
 
 const char *mc_node_type_name(mc_node_type t)
@@ -327,6 +338,7 @@ const char *mc_embed_kind_name(mc_embed_kind k)
 		[MC_EMBED_VIDEO] = "video",
 		[MC_EMBED_INTERACTIVE] = "interactive",
 		[MC_EMBED_COLLECTION] = "collection",
+		[MC_EMBED_DOCUMENT] = "document",
 	};
 	if ((unsigned)k >= MC_EMBED_KIND__MAX)
 		return "invalid";
@@ -343,6 +355,34 @@ const char *mc_answer_kind_name(mc_answer_kind k)
 	if ((unsigned)k >= MC_ANSWER_KIND__MAX)
 		return "invalid";
 	return names[k];
+}
+
+const char *mc_control_kind_name(mc_control_kind k)
+{
+	static const char *const names[MC_CONTROL_KIND__MAX] = {
+		[MC_CONTROL_FIELD] = "field",
+		[MC_CONTROL_SELECT] = "select",
+		[MC_CONTROL_CHECKBOX] = "checkbox",
+		[MC_CONTROL_RADIO] = "radio",
+		[MC_CONTROL_BUTTON] = "button",
+	};
+	if ((unsigned)k >= MC_CONTROL_KIND__MAX)
+		return "invalid";
+	return names[k];
+}
+
+const char *mc_control_glyph(const mc_node *n)
+{
+	if (!n || n->type != MC_CONTROL)
+		return "";
+	switch (n->as.control.kind) {
+	case MC_CONTROL_CHECKBOX:
+		return n->as.control.checked ? "\xE2\x98\x91" : "\xE2\x98\x90";
+	case MC_CONTROL_RADIO:
+		return n->as.control.checked ? "\xE2\x97\x89" : "\xE2\x97\x8B";
+	default:
+		return "";
+	}
 }
 
 const char *mc_section_kind_name(mc_section_kind k)
@@ -549,6 +589,10 @@ const char *mc_node_plain_text(mc_doc *doc, const mc_node *node)
 		case MC_BLANK:
 			mc_buf_puts(&b, "____");
 			break;
+		case MC_CONTROL:
+			mc_buf_puts(&b, mc_control_glyph(n));
+			mc_buf_puts(&b, n->as.control.text);
+			break;
 		default:
 			/* keep the words of consecutive blocks apart */
 			if (n != node && mc_node_is_block(n->type) && b.len &&
@@ -560,6 +604,133 @@ const char *mc_node_plain_text(mc_doc *doc, const mc_node *node)
 	const char *s = mc_strndup(doc, b.data ? b.data : "", b.len);
 	mc_buf_free(&b);
 	return s;
+}
+
+/* ---- worksheet field names ---- */
+
+/* The text of an inline subtree, white space collapsed, into out. */
+static void field_text(const mc_node *node, mc_buf *out)
+{
+	mc_iter it;
+	mc_iter_init(&it, (mc_node *)node);
+	mc_event ev;
+	bool space = false;
+	size_t start = out->len;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev != MC_EVENT_ENTER)
+			continue;
+		const mc_node *n = it.cur;
+		const char *t = NULL;
+		if (n->type == MC_TEXT || n->type == MC_CODE)
+			t = n->as.text.text;
+		else if (n->type == MC_SOFTBREAK || n->type == MC_LINEBREAK)
+			space = true;
+		for (; t && *t; t++) {
+			if (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') {
+				space = true;
+				continue;
+			}
+			if (space && out->len > start)
+				mc_buf_putc(out, ' ');
+			space = false;
+			mc_buf_putc(out, *t);
+		}
+	}
+}
+
+bool mc_field_worksheet(const mc_node *n, mc_buf *out)
+{
+	for (const mc_node *p = n ? n->parent : NULL; p; p = p->parent) {
+		const mc_node *k = p->first;
+		if (p->type == MC_CALLOUT && k && k->type == MC_CALLOUT_TITLE) {
+			size_t at = out->len;
+			field_text(k, out);
+			if (out->len > at)
+				return true;
+		} else if (p->type == MC_SECTION && k &&
+		           k->type == MC_HEADING) {
+			size_t at = out->len;
+			field_text(k, out);
+			if (out->len > at)
+				return true;
+		}
+	}
+	return false;
+}
+
+void mc_field_slug(const char *title, mc_buf *out, size_t max)
+{
+	size_t start = out->len;
+	bool dash = false;
+	for (const unsigned char *s = (const unsigned char *)(title ? title
+	                                                            : "");
+	     *s;) {
+		size_t n = 1;
+		if (*s >= 0x80) {
+			while (s[n] && (s[n] & 0xC0) == 0x80 && n < 4)
+				n++;
+		} else if (!((*s >= 'a' && *s <= 'z') ||
+		             (*s >= 'A' && *s <= 'Z') ||
+		             (*s >= '0' && *s <= '9'))) {
+			dash = true;
+			s++;
+			continue;
+		}
+		/* U+2026 (an ellipsis) and other punctuation of the
+		 * General Punctuation block are separators too */
+		if (n == 3 && s[0] == 0xE2 && s[1] >= 0x80 && s[1] <= 0x81) {
+			dash = true;
+			s += n;
+			continue;
+		}
+		size_t need = n + (dash && out->len > start ? 1 : 0);
+		if (out->len - start + need > max)
+			break;
+		if (dash && out->len > start)
+			mc_buf_putc(out, '-');
+		dash = false;
+		if (n == 1 && *s >= 'A' && *s <= 'Z')
+			mc_buf_putc(out, (char)(*s - 'A' + 'a'));
+		else
+			mc_buf_put(out, (const char *)s, n);
+		s += n;
+	}
+	if (out->len == start)
+		mc_buf_puts(out, "worksheet");
+}
+
+/* Whether text (n bytes) ends with word (case-insensitive ASCII), the
+ * word starting the text or after a non-letter. */
+static bool ends_with_word(const char *text, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	if (!w || w > n || strncasecmp(text + n - w, word, w))
+		return false;
+	if (n == w)
+		return true;
+	unsigned char c = (unsigned char)text[n - w - 1];
+	return !(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+const char *mc_blank_role(const mc_node *n, const char *name_label,
+                          const char *date_label)
+{
+	if (!n || n->type != MC_BLANK || !n->prev || n->prev->type != MC_TEXT ||
+	    !n->prev->as.text.text)
+		return NULL;
+	const char *t = n->prev->as.text.text;
+	size_t len = strlen(t);
+	while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (len && t[len - 1] == ':')
+		len--;
+	while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (name_label && ends_with_word(t, len, name_label))
+		return "name";
+	if (date_label && ends_with_word(t, len, date_label))
+		return "date";
+	return NULL;
 }
 
 /* ---- validation ---- */
@@ -621,6 +792,8 @@ static const char *missing_string(const mc_node *n)
 	case MC_FOOTNOTE_DEF:
 	case MC_FOOTNOTE_REF:
 		return n->as.footnote.label ? NULL : "label";
+	case MC_CONTROL:
+		return n->as.control.text ? NULL : "text";
 	default:
 		return NULL;
 	}
@@ -650,9 +823,10 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 	if ((unsigned)n->dir > MC_DIR_RTL)
 		return bad(err, errsz, n, "dir is not none, ltr or rtl", NULL,
 		           NULL);
-	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE)
-		return bad(err, errsz, n, "a span has neither lang nor dir", NULL,
-		           NULL);
+	if (n->type == MC_SPAN && !n->lang && n->dir == MC_DIR_NONE &&
+	    !n->as.span.title)
+		return bad(err, errsz, n,
+		           "a span has neither lang, dir nor a title", NULL, NULL);
 
 	switch (n->type) {
 	case MC_HEADING:
@@ -701,10 +875,20 @@ static int check_node(const mc_node *n, char *err, size_t errsz)
 		if (!n->as.section.source)
 			return bad(err, errsz, n, "source is NULL", NULL, NULL);
 		break;
+	case MC_DEFLIST:
+		if (!n->first || n->first->type != MC_DEFTERM)
+			return bad(err, errsz, n, "does not start with a term",
+			           NULL, NULL);
+		break;
 	case MC_DETAILS:
 		if (!n->first || n->first->type != MC_SUMMARY)
 			return bad(err, errsz, n, "does not start with a summary",
 			           NULL, NULL);
+		break;
+	case MC_CONTROL:
+		if ((unsigned)n->as.control.kind >= MC_CONTROL_KIND__MAX)
+			return bad(err, errsz, n, "unknown control kind", NULL,
+			           NULL);
 		break;
 	case MC_ITEM:
 		if (n->as.item.prompt &&

@@ -30,10 +30,25 @@
  *     MC_CALLOUT        a boxed aside: kind (activity, videos, ...); holds an
  *                       optional MC_CALLOUT_TITLE first, then blocks.
  *     MC_EMBED          an embedded video / interactive / collection (from
- *                       an <iframe>); may hold one MC_CAPTION (the note of a
- *                       `videotime` line).  Never fetched.
+ *                       an <iframe>), or an online document an activity
+ *                       of a --worksheets pack links (kind document); may
+ *                       hold one MC_CAPTION (the note of a `videotime`
+ *                       line).  Never fetched.
  *     MC_DETAILS        MC_SUMMARY first, then blocks (printed expanded).
- *     MC_ANSWER         a worksheet answer field; no children.
+ *     MC_ANSWER         a worksheet answer field; no children.  In a
+ *                       --worksheets pack, an activity without prompts
+ *                       ends with a paragraph "Notes" (the theme's
+ *                       worksheet.notes_label) and an MC_ANSWER of kind
+ *                       lines labelled so: a notes area; an activity
+ *                       linking an online document holds an MC_EMBED of
+ *                       kind document (its address, printed with a QR
+ *                       code) before it.
+ *     MC_DEFLIST        a definition list (kramdown `term` / `: definition`,
+ *                       HTML <dl>): MC_DEFTERM and MC_DEFDESC children,
+ *                       a term first; each term is followed by its
+ *                       descriptions (several terms may share them).
+ *     MC_DEFDESC        one definition of the terms before it; holds
+ *                       blocks.  Only in an MC_DEFLIST.
  *     MC_SECTION        one input file (or module) of a document built from
  *                       several: as.section.kind says part (a module of a
  *                       course), chapter (a section file) or worksheet (an
@@ -58,20 +73,33 @@
  *     MC_SUMMARY        the <summary> of a details block.
  *     MC_ATTRIBUTION    who a blockquote is quoting ("Name, Role").
  *     MC_CAPTION        the caption of a figure or the note of an embed.
+ *     MC_DEFTERM        a term of an MC_DEFLIST.
  *
  *   Inlines:
  *     MC_TEXT           literal text (already typographically processed).
  *     MC_CODE           inline code (literal).
  *     MC_EMPH, MC_STRONG, MC_STRIKE, MC_SUP, MC_SUB   hold inlines.
  *     MC_SPAN           text in another language or direction (an HTML
- *                       <span lang=.. dir=..>); holds inlines, its `lang`
- *                       or `dir` (below) set.
+ *                       <span lang=.. dir=..>), or an abbreviation (a
+ *                       kramdown `*[ABBR]: title`, as.span.title set);
+ *                       holds inlines, its `lang` or `dir` (below) or
+ *                       its title set.
  *     MC_LINK           URL, title, target; holds inlines.
  *     MC_IMAGE          an inline image (as.image); no children.
  *     MC_LINEBREAK      a hard line break.
  *     MC_SOFTBREAK      a line end inside a paragraph (a space in print).
  *     MC_BLANK          an inline fill-in blank ("____"); width in chars.
  *     MC_FOOTNOTE_REF   a reference to MC_FOOTNOTE_DEF with the same label.
+ *     MC_CONTROL        an HTML form control as a reader of the web page
+ *                       sees it (never a live field): as.control.kind says
+ *                       text field, drop-down, checkbox, radio button or
+ *                       button; as.control.text is what it shows (the
+ *                       value, else the placeholder with `placeholder`
+ *                       set; the selected option; the button's label).
+ *                       Backends draw text fields, drop-downs and buttons
+ *                       as framed text (a placeholder greyed), checkboxes
+ *                       and radio buttons as the glyphs U+2610/U+2611 and
+ *                       U+25CB/U+25C9.  No children.
  *
  * Language and direction
  * ----------------------
@@ -120,6 +148,8 @@ typedef enum mc_node_type {
 	MC_EMBED,
 	MC_DETAILS,
 	MC_ANSWER,
+	MC_DEFLIST,
+	MC_DEFDESC,
 	MC_SECTION,
 	MC_FOOTNOTE_DEF,
 	/* table parts */
@@ -130,6 +160,7 @@ typedef enum mc_node_type {
 	MC_SUMMARY,
 	MC_ATTRIBUTION,
 	MC_CAPTION,
+	MC_DEFTERM,
 	/* inlines */
 	MC_TEXT,
 	MC_CODE,
@@ -145,6 +176,7 @@ typedef enum mc_node_type {
 	MC_SOFTBREAK,
 	MC_BLANK,
 	MC_FOOTNOTE_REF,
+	MC_CONTROL,
 	MC_NODE_TYPE__MAX
 } mc_node_type;
 
@@ -178,6 +210,9 @@ typedef enum mc_embed_kind {
 	MC_EMBED_VIDEO = 0,   /* YouTube, Vimeo, TED, ... */
 	MC_EMBED_INTERACTIVE, /* H5P and other interactive pages */
 	MC_EMBED_COLLECTION,  /* raindrop.io link collections */
+	MC_EMBED_DOCUMENT,    /* an online document an activity points to
+	                         (Google Docs/Drive, OneDrive, ...): made by
+	                         --worksheets packs, not from an iframe */
 	MC_EMBED_KIND__MAX
 } mc_embed_kind;
 
@@ -201,6 +236,17 @@ typedef enum mc_answer_kind {
 	MC_ANSWER_CHECKBOX, /* a box to tick */
 	MC_ANSWER_KIND__MAX
 } mc_answer_kind;
+
+/* What an HTML form control is drawn as (MC_CONTROL). */
+typedef enum mc_control_kind {
+	MC_CONTROL_FIELD = 0, /* a text field: <input type=text|email|...>,
+	                         <textarea> */
+	MC_CONTROL_SELECT,    /* a drop-down list showing its chosen option */
+	MC_CONTROL_CHECKBOX,
+	MC_CONTROL_RADIO,
+	MC_CONTROL_BUTTON,    /* <button>, <input type=submit|reset|button> */
+	MC_CONTROL_KIND__MAX
+} mc_control_kind;
 
 /* Image data, shared by MC_IMAGE (inline) and MC_FIGURE (block). */
 typedef struct mc_image {
@@ -309,6 +355,20 @@ struct mc_node {
 			                       if unknown */
 		} section;
 		struct {
+			mc_control_kind kind;
+			const char *text; /* shown text, "" if none (a checkbox
+			                     or radio button: its label is the
+			                     text around it) */
+			bool placeholder; /* text is the field's placeholder
+			                     hint, not a value: shown greyed */
+			bool checked;     /* a ticked checkbox or chosen radio */
+		} control;
+		struct {
+			const char *title; /* MC_SPAN: an abbreviation's
+			                      expansion ("" if none given), NULL
+			                      if the span is no abbreviation */
+		} span;
+		struct {
 			const char *label; /* as written in [^label] */
 			int number;        /* 1-based order of first reference */
 		} footnote;
@@ -390,7 +450,8 @@ void mc_node_unlink(mc_node *node);
 bool mc_node_is_block(mc_node_type t);
 bool mc_node_is_inline(mc_node_type t);
 /* A block whose children are inlines: a heading, paragraph, callout
- * title, summary, attribution or caption (a text block). */
+ * title, summary, attribution, caption or definition term (a text
+ * block). */
 bool mc_node_holds_inlines(mc_node_type t);
 /* Whether a node of type `parent` may hold a child of type `child`. */
 bool mc_can_contain(mc_node_type parent, mc_node_type child);
@@ -399,6 +460,10 @@ const char *mc_node_type_name(mc_node_type t);
 const char *mc_callout_kind_name(mc_callout_kind k); /* "activity", ... */
 const char *mc_embed_kind_name(mc_embed_kind k);     /* "video", ... */
 const char *mc_answer_kind_name(mc_answer_kind k);   /* "line", ... */
+const char *mc_control_kind_name(mc_control_kind k); /* "field", ... */
+/* The glyph a checkbox or radio control is printed as (U+2610 ballot box,
+ * U+2611 ticked, U+25CB circle, U+25C9 chosen); "" for other nodes. */
+const char *mc_control_glyph(const mc_node *n);
 const char *mc_section_kind_name(mc_section_kind k); /* "part", ... */
 const char *mc_doc_kind_name(mc_doc_kind k);         /* "page", ... */
 const char *mc_align_name(mc_align a);               /* "none", ... */
@@ -420,6 +485,28 @@ const char *mc_dir_name(mc_dir d);                   /* "ltr", "rtl" */
 
 /* The text of a subtree with markup removed, into the doc's arena. */
 const char *mc_node_plain_text(mc_doc *doc, const mc_node *node);
+
+struct mc_buf;
+
+/* ---- worksheet field names (the writers name fields from these, and
+ * `mentorconv collect` reads the names back) ---- */
+
+/* The title of the worksheet a field node (an MC_ANSWER or MC_BLANK) is
+ * in, as plain text with white space collapsed, appended to out: its
+ * nearest enclosing box's title, else its section's heading; false (out
+ * untouched) when it is in neither. */
+bool mc_field_worksheet(const mc_node *n, struct mc_buf *out);
+/* A field name part made from a title, appended to out: letters and
+ * digits kept (ASCII ones lower-cased, other characters as they are),
+ * every run of anything else as one '-', none at either end, at most
+ * `max` bytes cut at a character boundary; "worksheet" when nothing is
+ * left.  Never holds '.', which separates a PDF field's name parts. */
+void mc_field_slug(const char *title, struct mc_buf *out, size_t max);
+/* "name" or "date" when the blank n is a worksheet's Name or Date line:
+ * the text just before it ends with name_label or date_label (as the
+ * theme gives them, with an optional ':'), else NULL. */
+const char *mc_blank_role(const mc_node *n, const char *name_label,
+                          const char *date_label);
 
 /* Check the whole tree against mc_can_contain() and its links.  Returns 0
  * if valid; otherwise -1 with a message naming the first bad node written

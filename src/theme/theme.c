@@ -52,6 +52,7 @@ typedef enum ftype {
 	T_NUMBER,      /* a plain number */
 	T_INT,         /* a whole number */
 	T_COLOR,       /* "#rrggbb" */
+	T_COLOR_OPT,   /* "#rrggbb", or "none" / "" (MC_COLOR_NONE) */
 	T_FAMILY,      /* a non-empty font family name */
 	T_FAMILIES,    /* a list of family names */
 	T_TEXT,        /* any string, "" allowed */
@@ -276,7 +277,17 @@ static void build_schema(loader *L)
 	add(L, "answer", "lines", NULL, T_INT, OFF(answer.lines), 1, 40);
 	add(L, "answer", "line_spacing", NULL, T_LENGTH,
 	    OFF(answer.line_spacing), 6, PT_PER_IN);
+	add(L, "answer", "min_line_spacing", NULL, T_LENGTH,
+	    OFF(answer.min_line_spacing), 4 * PT_PER_MM, PT_PER_IN);
 	add(L, "answer", "rule", NULL, T_COLOR, OFF(answer.rule), 0, 0);
+	add(L, "answer", "rule_width", NULL, T_LENGTH, OFF(answer.rule_width),
+	    0.1, 3);
+	add(L, "fields", "border", NULL, T_COLOR_OPT, OFF(fields.border), 0,
+	    0);
+	add(L, "fields", "border_width", NULL, T_LENGTH,
+	    OFF(fields.border_width), 0, 3);
+	add(L, "fields", "background", NULL, T_COLOR_OPT,
+	    OFF(fields.background), 0, 0);
 	add(L, "answer", "placeholder", NULL, T_TEXT, OFF(answer.placeholder),
 	    0, 0);
 	add(L, "answer", "fields", NULL, T_BOOL, OFF(answer.fields), 0, 0);
@@ -285,6 +296,8 @@ static void build_schema(loader *L)
 	add(L, "worksheet", "date_label", NULL, T_TEXT,
 	    OFF(worksheet.date_label), 0, 0);
 	add(L, "worksheet", "label", NULL, T_TEXT, OFF(worksheet.label), 0, 0);
+	add(L, "worksheet", "notes_label", NULL, T_TEXT,
+	    OFF(worksheet.notes_label), 0, 0);
 
 	add(L, "embed", "qr_size", NULL, T_LENGTH, OFF(embed.qr_size),
 	    10 * PT_PER_MM, 100 * PT_PER_MM);
@@ -628,6 +641,8 @@ static const char *type_desc(ftype type)
 		return "a whole number";
 	case T_COLOR:
 		return "a colour \"#rrggbb\"";
+	case T_COLOR_OPT:
+		return "a colour \"#rrggbb\" or \"none\"";
 	case T_FAMILY:
 		return "a font family name";
 	case T_FAMILIES:
@@ -759,12 +774,20 @@ static void set_field(loader *L, int i, const yaml_node_t *v)
 		*SLOT(L, f, int) = (int)d;
 		break;
 	}
+	case T_COLOR_OPT:
+		if (!*s || !strcmp(s, "none")) {
+			*SLOT(L, f, uint32_t) = MC_COLOR_NONE;
+			break;
+		}
+		/* fall through */
 	case T_COLOR: {
 		uint32_t c;
 		if (!parse_color(s, &c)) {
 			node_error(L, v, "%s: bad colour \"%s\" (expected "
-			                 "\"#rrggbb\", e.g. \"#1a5fb4\")",
-			           path, s);
+			                 "\"#rrggbb\", e.g. \"#1a5fb4\"%s)",
+			           path, s,
+			           f->type == T_COLOR_OPT ? ", or \"none\""
+			                                  : "");
 			return;
 		}
 		*SLOT(L, f, uint32_t) = c;
@@ -1404,6 +1427,7 @@ void mc_theme_free(mc_theme *t)
 	free((char *)t->worksheet.name_label);
 	free((char *)t->worksheet.date_label);
 	free((char *)t->worksheet.label);
+	free((char *)t->worksheet.notes_label);
 	for (int i = 0; i < MC_EMBED_KIND__MAX; i++)
 		free((char *)t->embed.label[i]);
 	free((char *)t->toc.title);
@@ -1478,6 +1502,23 @@ done:
 	free(path);
 	free(L);
 	return rc;
+}
+
+int mc_theme_set_paper(mc_theme *t, const char *name)
+{
+	for (size_t k = 0; k < NPAPERS; k++)
+		if (!strcasecmp(name, papers[k].name)) {
+			char *n = strdup(papers[k].name);
+			if (!n)
+				return -1;
+			free((char *)t->page.size);
+			t->page.size = n;
+			bool land = t->page.landscape;
+			t->page.width = land ? papers[k].height : papers[k].width;
+			t->page.height = land ? papers[k].width : papers[k].height;
+			return 0;
+		}
+	return -1;
 }
 
 int mc_theme_load(const char *name_or_file, mc_theme **out, mc_diag *diag)

@@ -41,6 +41,9 @@ typedef struct mc_callout_style {
 
 typedef struct mc_theme mc_theme;
 
+/* A colour key set to "none" (fields.border, fields.background). */
+#define MC_COLOR_NONE 0xFFFFFFFFu
+
 struct mc_theme {
 	struct {
 		const char *size;   /* "letter", "legal", "a3", "a4", "a5", or
@@ -94,16 +97,29 @@ struct mc_theme {
 	struct {
 		int lines;           /* suggested lines for a prompt's answer */
 		double line_spacing; /* distance between writing lines */
+		double min_line_spacing; /* a worksheet squeezed onto its
+		                            page never goes below this */
 		uint32_t rule;       /* colour of the writing lines */
+		double rule_width;   /* their width */
 		const char *placeholder; /* hint in fillable fields, may be "" */
 		bool fields;         /* fillable form fields over the lines
 		                        (PDF); false: print-only */
 	} answer;
 
+	/* PDF form fields, as a viewer shows them on screen (and prints
+	 * them): a border and a fill, each MC_COLOR_NONE for none. */
+	struct {
+		uint32_t border;
+		double border_width; /* 0: no border */
+		uint32_t background;
+	} fields;
+
 	/* --worksheets packs: the line heading each worksheet. */
 	struct {
 		const char *name_label; /* "Name" */
 		const char *date_label; /* "Date" */
+		const char *notes_label; /* "Notes": an activity without
+		                            prompts gets a notes area */
 		const char *label;      /* "Worksheets": the pack's title is
 		                           "<title> - <label>" */
 	} worksheet;
@@ -139,6 +155,9 @@ struct mc_theme {
  * .yaml/.yml), or a theme name looked up in the installed styles folder.
  * Returns 0 and sets *out, or -1 after reporting through diag. */
 int mc_theme_load(const char *name_or_file, mc_theme **out, mc_diag *diag);
+/* Set the page to a named paper size (letter, legal, a3, a4, a5), keeping
+ * the orientation (--paper).  Returns -1 if the name is unknown. */
+int mc_theme_set_paper(mc_theme *t, const char *name);
 void mc_theme_free(mc_theme *t);
 
 /* Same as mc_theme_load(), but with `base` (len bytes of YAML, named

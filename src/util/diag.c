@@ -36,6 +36,8 @@ static void emit(mc_diag *d, const char *file, bool error, uint32_t line,
 	} else {
 		d->nwarnings++;
 	}
+	if (d->sink)
+		d->sink(d->sink_ctx, error, full);
 	if (d->out && (error || !d->quiet || d->strict))
 		fprintf(d->out, "%s\n", full);
 }

@@ -20,6 +20,10 @@ typedef struct mc_diag {
 	bool verbose;     /* print notes (-v): what was left out, and why */
 	int nwarnings, nerrors;
 	char first_error[512]; /* the first error, as printed (for reports) */
+	/* If set, given every warning and error as printed (without the
+	 * line end), shown or not: for reports that list them. */
+	void (*sink)(void *ctx, bool error, const char *msg);
+	void *sink_ctx;
 } mc_diag;
 
 void mc_diag_init(mc_diag *d, FILE *out, const char *file);

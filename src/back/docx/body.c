@@ -45,6 +45,7 @@
 /* Run properties inherited by inlines. */
 typedef struct rp {
 	bool b, i, strike, code, link, placeholder;
+	bool box;      /* framed (a form control, w:bdr) */
 	int vert;      /* 0, 1 superscript, 2 subscript */
 	double size;   /* points, 0: the style's */
 	uint32_t color;
@@ -67,6 +68,8 @@ typedef struct para {
 	int outline;       /* 1..6: a heading of that level (w:outlineLvl)
 	                      where its style does not say so; 0: the
 	                      style's */
+	int rule;          /* > 0: an answer's writing line, a bottom border
+	                      this many points below the text (answer()) */
 } para;
 
 typedef struct ctx {
@@ -431,7 +434,7 @@ static void rpr(dx *d, const rp *r)
 	mc_xml *x = &d->x;
 	if (!r || !(r->b || r->i || r->strike || r->code || r->link ||
 	            r->placeholder || r->vert || r->size > 0 || r->has_color ||
-	            r->lang || r->rtl))
+	            r->lang || r->rtl || r->box))
 		return;
 	mc_xml_open(x, "w:rPr");
 	if (r->placeholder)
@@ -471,6 +474,9 @@ static void rpr(dx *d, const rp *r)
 		mc_xml_attrf(x, "w:val", "%ld", hp);
 		mc_xml_close(x);
 	}
+	if (r->box) /* CT_RPr order: ... sz, szCs, highlight, u, bdr */
+		mc_xml_empty(x, "w:bdr", "w:val", "single", "w:sz", "4",
+		             "w:space", "0", "w:color", "808080", NULL);
 	if (r->vert)
 		dx_val(x, "w:vertAlign", r->vert == 1 ? "superscript" : "subscript");
 	/* CT_RPr order: ... vertAlign, rtl, cs, em, lang */
@@ -758,23 +764,100 @@ static const char *field_title(const char *tag, const char *label,
 	return buf;
 }
 
+/* A content control's title (w:alias) and tag (w:tag) are ST_String in
+ * ECMA-376, with no length limit, and MS-OI29500 notes none for them;
+ * Word's Content Control Properties take at most 64 characters for
+ * each, so the writer keeps to that (counted in UTF-16 units, as Word
+ * counts). */
+#define SDT_NAME_MAX 64
+
+/* s cut to at most max UTF-16 units (not bytes), at a word boundary
+ * when it is longer, with "…" after the cut; appended to out. */
+static void cut_at_word(mc_buf *out, const char *s, size_t max)
+{
+	size_t units = 0, i = 0, len = strlen(s);
+	while (i < len) {
+		/* a 4-byte sequence is a surrogate pair: two units */
+		size_t u = ((unsigned char)s[i] >= 0xF0) ? 2 : 1;
+		if (units + u > max)
+			break;
+		units += u;
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	if (i >= len) {
+		mc_buf_put(out, s, len);
+		return;
+	}
+	/* room for the ellipsis: back one character, then to a space */
+	size_t end = i;
+	do
+		end--;
+	while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80);
+	size_t sp = end;
+	while (sp > 0 && s[sp] != ' ')
+		sp--;
+	if (sp > 0)
+		end = sp;
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == ',' ||
+	                   s[end - 1] == ';' || s[end - 1] == ':'))
+		end--;
+	mc_buf_put(out, s, end);
+	mc_buf_puts(out, "\xe2\x80\xa6");
+}
+
+/* A field's tag: "worksheet-slug/KIND-N" (the worksheet's title as a
+ * slug, mc_field_slug) when the field is in a worksheet, else "KIND-N";
+ * a Name or Date blank of a worksheet: "worksheet-slug/name". */
+static void field_tag(dx *d, const mc_node *n, const char *kind,
+                      int number, mc_buf *tag)
+{
+	mc_buf g = MC_BUF_INIT;
+	const char *role = n && n->type == MC_BLANK
+	                   ? mc_blank_role(n, d->theme->worksheet.name_label,
+	                                   d->theme->worksheet.date_label)
+	                   : NULL;
+	if (n && mc_field_worksheet(n, &g)) {
+		mc_buf_putc(&g, '\0');
+		mc_field_slug(g.data, tag, 40);
+		mc_buf_putc(tag, '/');
+	}
+	mc_buf_free(&g);
+	if (role)
+		mc_buf_puts(tag, role);
+	else
+		mc_buf_printf(tag, "%s-%d", kind, number);
+	mc_buf_putc(tag, '\0');
+}
+
 /* A content control's title (w:alias: what Word shows on the control
- * and screen readers announce), tag ("answer-3", for scripts reading the
- * answers back) and id. */
+ * and screen readers announce: the prompt, cut at a word), tag
+ * (field_tag, for `mentorconv collect` and other scripts reading the
+ * answers back) and id.  n is the field's node (NULL: a task-list box). */
 static void sdt_names(dx *d, const char *tag, const char *label,
-                      int number)
+                      int number, const mc_node *n)
 {
 	mc_xml *x = &d->x;
 	char fallback[48];
-	const char *a = field_title(tag, label, number, fallback,
-	                            sizeof fallback);
+	const char *role = n && n->type == MC_BLANK
+	                   ? mc_blank_role(n, d->theme->worksheet.name_label,
+	                                   d->theme->worksheet.date_label)
+	                   : NULL;
+	const char *a = role ? (!strcmp(role, "name")
+	                                ? d->theme->worksheet.name_label
+	                                : d->theme->worksheet.date_label)
+	                     : field_title(tag, label, number, fallback,
+	                                   sizeof fallback);
 	mc_buf alias = MC_BUF_INIT;
-	mc_buf_put(&alias, a, utf8_cut(a, 64));
+	cut_at_word(&alias, a, SDT_NAME_MAX);
+	mc_buf_putc(&alias, '\0');
 	mc_xml_empty(x, "w:alias", "w:val", alias.data, NULL);
 	mc_buf_free(&alias);
-	mc_xml_open(x, "w:tag");
-	mc_xml_attrf(x, "w:val", "%s-%d", tag, number);
-	mc_xml_close(x);
+	mc_buf t = MC_BUF_INIT;
+	field_tag(d, n, tag, number, &t);
+	mc_xml_empty(x, "w:tag", "w:val", t.data, NULL);
+	mc_buf_free(&t);
 	mc_xml_open(x, "w:id");
 	mc_xml_attrf(x, "w:val", "%d", d->next_field++);
 	mc_xml_close(x);
@@ -788,7 +871,10 @@ static void ff_names(dx *d, const char *prefix, const char *tag,
 {
 	mc_xml *x = &d->x;
 	mc_xml_open(x, "w:name");
-	mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
+	if (number < 0) /* the worksheet's Name and Date: no number */
+		mc_xml_attr(x, "w:val", prefix);
+	else
+		mc_xml_attrf(x, "w:val", "%s%d", prefix, number);
 	mc_xml_close(x);
 	mc_xml_empty(x, "w:enabled", NULL);
 	dx_val(x, "w:calcOnExit", "0");
@@ -813,8 +899,31 @@ static void placeholder_run(dx *d, const char *text)
 	run(d, text, &r);
 }
 
+/* An answer control's hint ("Type your answer here"), shown while
+ * w:showingPlcHdr says the control holds no answer.  Word shows it in the
+ * PlaceholderText style and drops it at the first keystroke; LibreOffice
+ * (7.4) instead imports a plain-text control as an input field whose
+ * content is whatever the control holds, so it would print the hint on
+ * every answer and keep it as the answer.  The hint is therefore the
+ * Choice of a markup-compatibility block that requires the Word 2013
+ * namespace (w15), which Word 2013 and later take; a consumer that does
+ * not know w15, LibreOffice among them, takes the empty Fallback and sees
+ * an empty field.  (Word 2010 shows an empty control titled with the
+ * prompt.) */
+static void answer_hint(dx *d, const char *text)
+{
+	mc_xml *x = &d->x;
+	mc_xml_open(x, "mc:AlternateContent");
+	mc_xml_open(x, "mc:Choice");
+	mc_xml_attr(x, "Requires", "w15");
+	placeholder_run(d, text);
+	mc_xml_close(x);
+	mc_xml_empty(x, "mc:Fallback", NULL);
+	mc_xml_close(x);
+}
+
 static void checkbox_sdt(dx *d, const char *tag, bool checked,
-                         const char *label, int number)
+                         const char *label, int number, const mc_node *n)
 {
 	mc_xml *x = &d->x;
 	if (d->opts.legacy_fields) {
@@ -842,7 +951,7 @@ static void checkbox_sdt(dx *d, const char *tag, bool checked,
 	} else {
 		mc_xml_open(x, "w:sdt");
 		mc_xml_open(x, "w:sdtPr");
-		sdt_names(d, tag, label, number);
+		sdt_names(d, tag, label, number, n);
 		mc_xml_open(x, "w14:checkbox");
 		mc_xml_empty(x, "w14:checked",
 			     "w14:val", checked ? "1" : "0",
@@ -917,7 +1026,16 @@ static void formtext(dx *d, const char *prefix, const char *tag, int number,
 static void blank(dx *d, const mc_node *n)
 {
 	if (d->opts.legacy_fields) {
-		formtext(d, "Blank", "blank", ++d->nblanks, "");
+		const char *role = mc_blank_role(n, d->theme->worksheet.name_label,
+		                                 d->theme->worksheet.date_label);
+		++d->nblanks;
+		if (role)
+			formtext(d, !strcmp(role, "name") ? "Name" : "Date", "blank",
+			         -1, !strcmp(role, "name")
+			                 ? d->theme->worksheet.name_label
+			                 : d->theme->worksheet.date_label);
+		else
+			formtext(d, "Blank", "blank", d->nblanks, "");
 		return;
 	}
 	mc_xml *x = &d->x;
@@ -931,7 +1049,7 @@ static void blank(dx *d, const mc_node *n)
 	under[w] = '\0';
 	mc_xml_open(x, "w:sdt");
 	mc_xml_open(x, "w:sdtPr");
-	sdt_names(d, "blank", NULL, ++d->nblanks);
+	sdt_names(d, "blank", NULL, ++d->nblanks, n);
 	mc_xml_empty(x, "w:showingPlcHdr", NULL);
 	mc_xml_empty(x, "w:text", NULL);
 	mc_xml_close(x);
@@ -1043,6 +1161,29 @@ static void inline_node(dx *d, const mc_node *n, const rp *r, int depth)
 	case MC_BLANK:
 		blank(d, n);
 		break;
+	case MC_CONTROL: {
+		/* a form control as the page showed it: a framed run (a
+		 * placeholder greyed), a checkbox or radio button its glyph */
+		mc_control_kind k = n->as.control.kind;
+		if (k == MC_CONTROL_CHECKBOX || k == MC_CONTROL_RADIO) {
+			run(d, mc_control_glyph(n), &c);
+			break;
+		}
+		mc_buf b = MC_BUF_INIT;
+		mc_buf_puts(&b, "\xC2\xA0"); /* no-break spaces: padding */
+		mc_buf_puts(&b, *n->as.control.text
+		                        ? n->as.control.text
+		                        : "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0"
+		                          "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0");
+		if (k == MC_CONTROL_SELECT)
+			mc_buf_puts(&b, " \xE2\x96\xBE"); /* a drop-down's arrow */
+		mc_buf_puts(&b, "\xC2\xA0");
+		c.box = true;
+		c.placeholder = n->as.control.placeholder;
+		run(d, b.data, &c);
+		mc_buf_free(&b);
+		break;
+	}
 	case MC_FOOTNOTE_REF: {
 		char num[32], name[48];
 		snprintf(num, sizeof num, "%d", n->as.footnote.number);
@@ -1133,9 +1274,14 @@ static void p_open(dx *d, ctx *c, const para *p)
 	bool bar = box && ind_left < 0 && strcmp(style, "Answer") != 0 &&
 	           strcmp(style, "ListParagraph") != 0 &&
 	           strcmp(style, "Prompt") != 0;
-	if (bar) {
+	if (bar || p->rule > 0) {
 		mc_xml_open(x, "w:pBdr");
-		dx_border(x, "w:left", "single", 24, 8, d->callout->rule);
+		if (bar)
+			dx_border(x, "w:left", "single", 24, 8,
+			          d->callout->rule);
+		if (p->rule > 0)
+			dx_border(x, "w:bottom", "single", 6, p->rule,
+			          d->theme->answer.rule);
 		mc_xml_close(x);
 	}
 	if (box)
@@ -1174,7 +1320,7 @@ static void p_open(dx *d, ctx *c, const para *p)
 	c->item_pending = false;
 	if (item && c->item_task != MC_TASK_NONE)
 		checkbox_sdt(d, "task", c->item_task == MC_TASK_DONE,
-		             c->item_label, ++d->ntasks);
+		             c->item_label, ++d->ntasks, NULL);
 }
 
 static void p_close(dx *d)
@@ -1216,42 +1362,62 @@ static void answer(dx *d, ctx *c, const mc_node *n)
 		p_open(d, c, &p);
 		checkbox_sdt(d, "answer", n->as.answer.checked,
 		             n->as.answer.label,
-		             n->as.answer.number);
+		             n->as.answer.number, n);
 		p_close(d);
 		return;
 	}
-	int lines = n->as.answer.kind == MC_ANSWER_LINES ? n->as.answer.lines
-	                                                 : 1;
+	int lines = n->as.answer.kind == MC_ANSWER_LINES
+	            ? (n->as.answer.lines > 0 ? n->as.answer.lines
+	                                      : t->answer.lines)
+	            : 1;
 	if (lines < 1)
 		lines = 1;
 	if (lines > 40)
 		lines = 40;
-	long gap = dx_twips(t->answer.line_spacing);
-	/* the room to write by hand is above the answer's rule */
-	para p = {"Answer", false, ind, -1, NULL, (lines - 1) * gap};
+	/* The answer's writing lines, as many as the source (or the theme's
+	 * answer.lines) gives: the field's own paragraph, then an empty ruled
+	 * paragraph for each further line, all `answer.line_spacing` apart.
+	 * Typed text starts on the first line and pushes the empty ones down.
+	 * Neighbouring paragraphs with identical borders are drawn as one box
+	 * (one bottom rule) by Word and LibreOffice: the rules' distance from
+	 * the text alternates between 1 and 2 points, and the indent by one
+	 * twip (LibreOffice compares only indents), so that each line keeps
+	 * its own. */
+	para p = {"Answer", lines > 1, ind, lines > 1 ? 0 : -1, NULL, 0};
+	p.rule = 1;
 	if (d->opts.legacy_fields) {
 		p_open(d, c, &p);
 		formtext(d, "Answer", "answer", n->as.answer.number,
 		         n->as.answer.label);
 		p_close(d);
-		return;
+	} else {
+		mc_xml_open(x, "w:sdt");
+		mc_xml_open(x, "w:sdtPr");
+		sdt_names(d, "answer", n->as.answer.label, n->as.answer.number,
+		          n);
+		mc_xml_empty(x, "w:showingPlcHdr", NULL);
+		mc_xml_open(x, "w:text");
+		if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
+			mc_xml_attr(x, "w:multiLine", "1");
+		mc_xml_close(x);
+		mc_xml_close(x);
+		mc_xml_open(x, "w:sdtContent");
+		p_open(d, c, &p);
+		answer_hint(d, *t->answer.placeholder ? t->answer.placeholder
+		                                      : " ");
+		p_close(d);
+		mc_xml_close(x);
+		mc_xml_close(x);
 	}
-	mc_xml_open(x, "w:sdt");
-	mc_xml_open(x, "w:sdtPr");
-	sdt_names(d, "answer", n->as.answer.label, n->as.answer.number);
-	mc_xml_empty(x, "w:showingPlcHdr", NULL);
-	mc_xml_open(x, "w:text");
-	if (lines > 1 || n->as.answer.kind == MC_ANSWER_LINES)
-		mc_xml_attr(x, "w:multiLine", "1");
-	mc_xml_close(x);
-	mc_xml_close(x);
-	mc_xml_open(x, "w:sdtContent");
-	p_open(d, c, &p);
-	placeholder_run(d, *t->answer.placeholder ? t->answer.placeholder
-	                                          : " ");
-	p_close(d);
-	mc_xml_close(x);
-	mc_xml_close(x);
+	/* the Answer style's indent is 720 twips */
+	long base = ind >= 0 ? ind : 720;
+	for (int k = 2; k <= lines; k++) {
+		para e = {"Answer", k < lines, base + (k % 2 ? 0 : 1),
+		          k < lines ? 0 : -1, NULL, 0};
+		e.rule = k % 2 ? 1 : 2;
+		p_open(d, c, &e);
+		p_close(d);
+	}
 }
 
 /* Table layout, row by row, keeping only one carry per column for cells
@@ -1997,6 +2163,24 @@ static void block(dx *d, ctx *c, const mc_node *n, int depth)
 		blocks(d, c, k, depth + 1);
 		break;
 	}
+	case MC_DEFLIST:
+		/* each term a bold paragraph kept with what follows; the
+		 * descriptions indented like a list's items */
+		for (const mc_node *k = n->first; k; k = k->next) {
+			if (k->type == MC_DEFTERM) {
+				para p = {NULL, true, -1, -1, NULL};
+				rp r = {0};
+				r.b = true;
+				p_open(d, c, &p);
+				inlines(d, k->first, &r, depth + 1);
+				p_close(d);
+			} else {
+				d->list_level++;
+				blocks(d, c, k->first, depth + 1);
+				d->list_level--;
+			}
+		}
+		break;
 	case MC_ANSWER:
 		answer(d, c, n);
 		break;
@@ -2144,6 +2328,8 @@ int dx_body(dx *d)
 	mc_xml_attr(x, "xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture");
 	mc_xml_attr(x, "xmlns:w", W_NS);
 	mc_xml_attr(x, "xmlns:w14", "http://schemas.microsoft.com/office/word/2010/wordml");
+	/* only named by answer_hint's mc:Choice Requires */
+	mc_xml_attr(x, "xmlns:w15", "http://schemas.microsoft.com/office/word/2012/wordml");
 	mc_xml_attr(x, "mc:Ignorable", "w14 wpc");
 	mc_xml_open(x, "w:body");
 

@@ -195,7 +195,10 @@ static int settings(const dx *d, mc_buf *b)
 	mc_xml_decl(x);
 	mc_xml_open(x, "w:settings");
 	mc_xml_attr(x, "xmlns:w", W_NS);
-	if (d->opts.protect) {
+	/* legacy form fields only behave as fields in a document protected
+	 * for forms: --fields=legacy protects whether or not --protect is
+	 * given (--protect also protects content controls) */
+	if (d->opts.protect || d->opts.legacy_fields) {
 		mc_xml_empty(x, "w:documentProtection",
 			     "w:edit", "forms",
 			     "w:enforcement", "1",

@@ -142,7 +142,20 @@ void ep_css(const mc_theme *t, mc_buf *b)
 	               "  border-bottom: 1px solid ");
 	color(b, t->answer.rule);
 	mc_buf_puts(b, ";\n}\n"
+	               /* form controls as the page showed them: framed
+	                  text, never live controls */
+	               ".control {\n  border: 1px solid ");
+	color(b, t->colors.rule);
+	mc_buf_puts(b, ";\n  border-radius: 0.2em;\n  padding: 0 0.3em;\n}\n"
+	               ".control.placeholder { color: ");
+	color(b, t->colors.muted);
+	mc_buf_puts(b, "; font-style: italic; }\n"
+	               ".control.select::after { content: \" \\25BE\"; }\n"
+	               ".control.checkbox, .control.radio {\n  border: none;\n"
+	               "  padding: 0;\n}\n"
 	               "details > summary { font-weight: bold; }\n"
+	               "dt { font-weight: bold; }\n"
+	               "dd { margin-left: 1.7em; }\n"
 	               ".footnotes {\n  margin-top: 2em;\n  border-top: 1px solid ");
 	color(b, t->colors.rule);
 	mc_buf_printf(b, ";\n  font-size: %.3fem;\n}\n"

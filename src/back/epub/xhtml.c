@@ -806,6 +806,13 @@ static void enter(walk *w, const mc_node *n)
 		mc_xml_attr(x, "class", mc_section_kind_name(n->as.section.kind));
 		put_id(w, n);
 		break;
+	case MC_DEFLIST:
+	case MC_DEFTERM:
+	case MC_DEFDESC:
+		mc_xml_open(x, n->type == MC_DEFLIST ? "dl"
+		               : n->type == MC_DEFTERM ? "dt" : "dd");
+		put_id(w, n);
+		break;
 	case MC_DETAILS:
 		mc_xml_open(x, "details");
 		mc_xml_attr(x, "open", "open"); /* a book shows it all */
@@ -869,7 +876,13 @@ static void enter(walk *w, const mc_node *n)
 		put_id(w, n);
 		break;
 	case MC_SPAN:
-		mc_xml_open(x, "span");
+		if (n->as.span.title) { /* an abbreviation */
+			mc_xml_open(x, "abbr");
+			if (*n->as.span.title)
+				ep_attr(c, x, "title", n->as.span.title);
+		} else {
+			mc_xml_open(x, "span");
+		}
 		put_id(w, n);
 		break;
 	case MC_LINK: {
@@ -931,6 +944,26 @@ static void enter(walk *w, const mc_node *n)
 			mc_xml_text(x, ep_printf(c, "%d", i->fn));
 			mc_xml_close(x);
 		}
+		mc_xml_close(x);
+		break;
+	}
+	case MC_CONTROL: {
+		/* a form control as the page shows it: framed text, never a
+		 * live control (see css.c) */
+		mc_control_kind k = n->as.control.kind;
+		mc_xml_open(x, "span");
+		mc_xml_attr(x, "class",
+		            ep_printf(c, "control %s%s", mc_control_kind_name(k),
+		                      n->as.control.placeholder ? " placeholder"
+		                                                : ""));
+		put_id(w, n);
+		if (k == MC_CONTROL_CHECKBOX || k == MC_CONTROL_RADIO)
+			mc_xml_text(x, mc_control_glyph(n));
+		else if (*n->as.control.text)
+			ep_text(c, x, n->as.control.text);
+		else
+			for (int i = 0; i < 12; i++)
+				mc_xml_text(x, "\xC2\xA0"); /* an empty field */
 		mc_xml_close(x);
 		break;
 	}

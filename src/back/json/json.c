@@ -350,6 +350,17 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 	case MC_BLANK:
 		kv_int(w, level, &f, "width", n->as.blank.width);
 		break;
+	case MC_CONTROL:
+		kv_str(w, level, &f, "kind",
+		       mc_control_kind_name(n->as.control.kind));
+		kv_str(w, level, &f, "text", n->as.control.text);
+		kv_bool(w, level, &f, "placeholder", n->as.control.placeholder);
+		kv_bool(w, level, &f, "checked", n->as.control.checked);
+		break;
+	case MC_SPAN:
+		if (n->as.span.title)
+			kv_str(w, level, &f, "title", n->as.span.title);
+		break;
 	case MC_SECTION:
 		kv_str(w, level, &f, "kind",
 		       mc_section_kind_name(n->as.section.kind));

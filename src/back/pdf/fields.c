@@ -8,7 +8,7 @@
  * viewers that do not regenerate appearances still show it.
  *
  *   text fields  /FT /Tx, multi-line (Ff bit 13) when the answer has more
- *                than one line, named answer_N (N = the answer's number,
+ *                than one line, named answer-N (N = the answer's number,
  *                unique in the document), the prompt as tooltip (/TU);
  *   checkboxes   /FT /Btn with /Yes and /Off appearances drawn as paths
  *                (no font needed), /V and /AS from the task state.
@@ -21,6 +21,17 @@
  * without one does not carry it.  The empty fields' appearances name it
  * in their resources and draw no text.
  *
+ * Names, for `mentorconv collect` and for anyone filling the form with a
+ * script: the fields of one worksheet are the kids of a parent field
+ * named from the worksheet's title (mc_field_slug: "worksheet-2-your-
+ * experiences") that holds the title itself as /TU, so a field's full
+ * name reads "worksheet-2-your-experiences.answer-3" and its worksheet
+ * and prompt are both recoverable.  Two titles with the same slug get
+ * "-2", "-3"... on the second and later.  Fields outside any worksheet
+ * (task-list boxes of a page) stay at the top level.  A worksheet's
+ * Name and Date blanks are text fields too, kids "name" and "date" of
+ * their worksheet's parent.
+ *
  * All of it is kept in this one file so that a libharu with a form API
  * can replace it.
  */
@@ -32,10 +43,22 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A worksheet's parent field. */
+typedef struct group {
+	const char *title; /* the op's group string (compared by content) */
+	const char *name;  /* its partial name (/T) */
+	int nrole[2];      /* Name and Date fields so far */
+	HPDF_Dict dict;
+	HPDF_Array kids;
+} group;
+
 typedef struct form {
 	HPDF_Dict acro;
 	HPDF_Array fields;
 	HPDF_Dict font; /* the text fields' font, NULL until the first one */
+	group *groups;  /* in the arena; a new array when it grows */
+	int nrole[2];   /* Name and Date fields outside any worksheet */
+	size_t ngroups, capgroups;
 } form;
 
 /* Its resource name, in /DR and in the appearances. */
@@ -70,11 +93,18 @@ static form *get_form(pdf_ctx *c)
 		return NULL;
 	HPDF_Dict_Add(acro, "Fields", fields);
 	HPDF_Dict_Add(pdf->catalog, "AcroForm", acro);
+	/* viewers draw the fields from their values: an answer a
+	 * server-side tool wrote as a value alone shows too */
+	HPDF_Dict_Add(acro, "NeedAppearances",
+	              HPDF_Boolean_New(pdf->mmgr, HPDF_TRUE));
 	if (failed(c))
 		return NULL;
 	f->acro = acro;
 	f->fields = fields;
 	f->font = NULL;
+	f->groups = NULL;
+	f->ngroups = f->capgroups = 0;
+	f->nrole[0] = f->nrole[1] = 0;
 	c->form = f;
 	return f;
 }
@@ -151,6 +181,70 @@ static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
 	return s;
 }
 
+const char *pdf_field_group(pdf_ctx *c, const mc_node *n)
+{
+	mc_buf b = MC_BUF_INIT;
+	if (!mc_field_worksheet(n, &b) && c->title)
+		mc_buf_puts(&b, c->title);
+	const char *s = b.len ? mc_arena_strndup(c->arena, b.data, b.len)
+	                      : NULL;
+	mc_buf_free(&b);
+	return s;
+}
+
+/* The parent field of the worksheet titled `title`, made the first time;
+ * NULL on failure. */
+static group *get_group(pdf_ctx *c, form *f, const char *title)
+{
+	for (size_t i = 0; i < f->ngroups; i++)
+		if (!strcmp(f->groups[i].title, title))
+			return &f->groups[i];
+	HPDF_Doc pdf = c->pdf;
+	mc_buf slug = MC_BUF_INIT;
+	mc_field_slug(title, &slug, 60);
+	size_t base = slug.len;
+	/* a name another title has already: "-2", "-3"... */
+	for (int k = 2;; k++) {
+		bool taken = false;
+		for (size_t i = 0; i < f->ngroups && !taken; i++)
+			taken = strlen(f->groups[i].name) == slug.len &&
+			        !memcmp(f->groups[i].name, slug.data, slug.len);
+		if (!taken)
+			break;
+		slug.len = base;
+		mc_buf_printf(&slug, "-%d", k);
+	}
+	if (f->ngroups == f->capgroups) {
+		size_t cap = f->capgroups ? f->capgroups * 2 : 8;
+		group *g = mc_arena_alloc(c->arena, cap * sizeof *g);
+		if (f->ngroups)
+			memcpy(g, f->groups, f->ngroups * sizeof *g);
+		f->groups = g;
+		f->capgroups = cap;
+	}
+	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+	group *g = &f->groups[f->ngroups];
+	g->title = title;
+	g->name = mc_arena_strndup(c->arena, slug.data, slug.len);
+	g->nrole[0] = g->nrole[1] = 0;
+	g->dict = new_dict(c);
+	g->kids = HPDF_Array_New(pdf->mmgr);
+	if (!g->dict || !g->kids) {
+		mc_buf_free(&slug);
+		return NULL;
+	}
+	HPDF_Dict_Add(g->dict, "T",
+	              HPDF_String_New(pdf->mmgr, slug.data, utf8));
+	HPDF_Dict_Add(g->dict, "TU", HPDF_String_New(pdf->mmgr, title, utf8));
+	HPDF_Dict_Add(g->dict, "Kids", g->kids);
+	HPDF_Array_Add(f->fields, g->dict);
+	mc_buf_free(&slug);
+	if (failed(c))
+		return NULL;
+	f->ngroups++;
+	return g;
+}
+
 /* Common entries of a field widget; NULL on failure. */
 static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
                         double y0, const char *ft, const char *prefix)
@@ -166,8 +260,22 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Box r = {(HPDF_REAL)op->x, (HPDF_REAL)(c->ph - (y0 + op->y + op->h)),
 	              (HPDF_REAL)(op->x + op->w),
 	              (HPDF_REAL)(c->ph - (y0 + op->y))};
+	group *g = op->group ? get_group(c, f, op->group) : NULL;
+	if (op->group && !g)
+		return NULL;
 	char name[48];
-	snprintf(name, sizeof name, "%s_%d", prefix, op->ref);
+	if (op->ref < 0) {
+		/* a worksheet's Name or Date (layout.c): "name", and
+		 * "name-2"... should a worksheet have more than one */
+		int role = op->ref == -1 ? 0 : 1;
+		int k = ++(g ? g->nrole : f->nrole)[role];
+		if (k == 1)
+			snprintf(name, sizeof name, "%s", role ? "date" : "name");
+		else
+			snprintf(name, sizeof name, "%s-%d", role ? "date" : "name",
+			         k);
+	} else
+		snprintf(name, sizeof name, "%s-%d", prefix, op->ref);
 	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
 	HPDF_Dict_AddName(w, "Type", "Annot");
 	HPDF_Dict_AddName(w, "Subtype", "Widget");
@@ -186,10 +294,48 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Array_AddNumber(border, 0);
 	HPDF_Dict_Add(w, "Border", border);
 	HPDF_Array_Add(an, w);
-	HPDF_Array_Add(f->fields, w);
+	if (g) {
+		HPDF_Dict_Add(w, "Parent", g->dict);
+		HPDF_Array_Add(g->kids, w);
+	} else {
+		HPDF_Array_Add(f->fields, w);
+	}
 	/* the widget is its Form element's (tags.c) */
 	pdf_tag_annot(c, w, op->se, (size_t)(op - c->ops));
 	return failed(c) ? NULL : w;
+}
+
+/* A number for a content stream: at most two decimals, no locale. */
+static const char *num(double v, char buf[24])
+{
+	long k = (long)(v * 100 + (v < 0 ? -0.5 : 0.5));
+	const char *sign = k < 0 ? "-" : "";
+	if (k < 0)
+		k = -k;
+	snprintf(buf, 24, "%s%ld.%02ld", sign, k / 100, k % 100);
+	return buf;
+}
+
+/* "r g b" of a colour, for rg / RG. */
+static const char *rgb_ops(uint32_t col, char buf[40])
+{
+	char a[24], b[24], d[24];
+	snprintf(buf, 40, "%s %s %s", num(((col >> 16) & 255) / 255.0, a),
+	         num(((col >> 8) & 255) / 255.0, b),
+	         num((col & 255) / 255.0, d));
+	return buf;
+}
+
+/* [r g b] of a colour, for /MK. */
+static HPDF_Array rgb_array(pdf_ctx *c, uint32_t col)
+{
+	HPDF_Array a = HPDF_Array_New(c->pdf->mmgr);
+	if (!a)
+		return NULL;
+	HPDF_Array_AddReal(a, (HPDF_REAL)(((col >> 16) & 255) / 255.0));
+	HPDF_Array_AddReal(a, (HPDF_REAL)(((col >> 8) & 255) / 255.0));
+	HPDF_Array_AddReal(a, (HPDF_REAL)((col & 255) / 255.0));
+	return a;
 }
 
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
@@ -204,14 +350,52 @@ int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
 	bool multi = op->aux > 1;
 	if (multi)
 		HPDF_Dict_AddNumber(w, "Ff", 4096);
-	/* text about the size of the body, on the writing lines */
+	/* the size layout.c chose: a multi-line field's is the spacing of
+	 * its writing lines, so typed lines sit on them */
+	double fs = op->size > 0 ? op->size : c->th->sizes.body;
 	char da[64];
-	snprintf(da, sizeof da, "/" FIELD_FONT " %d Tf 0 g",
-	         (int)(c->th->sizes.body + 0.5));
+	snprintf(da, sizeof da, "/" FIELD_FONT " %d.%d Tf 0 g",
+	         (int)(fs * 10 + 0.5) / 10, (int)(fs * 10 + 0.5) % 10);
 	HPDF_Dict_Add(w, "DA", HPDF_String_New(pdf->mmgr, da, NULL));
 	HPDF_Dict_Add(w, "V", HPDF_String_New(pdf->mmgr, "", NULL));
+	/* seen on screen: the theme's border and background, in the
+	 * widget's /MK (viewers redraw with them) and in its appearance */
+	const mc_theme *th = c->th;
+	uint32_t bc = th->fields.border, bg = th->fields.background;
+	double bw = bc != MC_COLOR_NONE ? th->fields.border_width : 0;
+	HPDF_Dict mk = HPDF_Dict_New(pdf->mmgr);
+	HPDF_Dict bs = HPDF_Dict_New(pdf->mmgr);
+	if (!mk || !bs)
+		return -1;
+	char ops[256];
+	size_t n0 = 0;
+	ops[0] = '\0';
+	if (bg != MC_COLOR_NONE) {
+		HPDF_Dict_Add(mk, "BG", rgb_array(c, bg));
+		n0 += (size_t)snprintf(ops + n0, sizeof ops - n0,
+		                       "%s rg 0 0 %s %s re f\n",
+		                       rgb_ops(bg, (char[40]){0}),
+		                       num(op->w, (char[24]){0}),
+		                       num(op->h, (char[24]){0}));
+	}
+	if (bw > 0) {
+		HPDF_Dict_Add(mk, "BC", rgb_array(c, bc));
+		n0 += (size_t)snprintf(ops + n0, sizeof ops - n0,
+		                       "%s RG %s w %s %s %s %s re s\n",
+		                       rgb_ops(bc, (char[40]){0}),
+		                       num(bw, (char[24]){0}),
+		                       num(bw / 2, (char[24]){0}),
+		                       num(bw / 2, (char[24]){0}),
+		                       num(op->w - bw, (char[24]){0}),
+		                       num(op->h - bw, (char[24]){0}));
+	}
+	snprintf(ops + n0, sizeof ops - n0, "/Tx BMC EMC\n");
+	HPDF_Dict_Add(w, "MK", mk);
+	HPDF_Dict_AddName(bs, "S", "S");
+	HPDF_Dict_AddReal(bs, "W", (HPDF_REAL)bw);
+	HPDF_Dict_Add(w, "BS", bs);
 	HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Dict n = appearance(c, op->w, op->h, "/Tx BMC EMC\n", font);
+	HPDF_Dict n = appearance(c, op->w, op->h, ops, font);
 	if (!ap || !n)
 		return -1;
 	HPDF_Dict_Add(ap, "N", n);

@@ -14,6 +14,7 @@
  * styles.
  */
 #include "pdf_int.h"
+#include "../../util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -51,7 +52,7 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
                     pdf_style base)
 {
 	pdf_style stack[MAX_STYLE];
-	int depth = 0, over = 0;
+	int depth = 0, over = 0, nbox = 0;
 	stack[0] = base;
 	mc_iter it;
 	mc_iter_init(&it, (mc_node *)container);
@@ -147,7 +148,44 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 			pdf_style bs = *cur;
 			bs.underline = true;
 			bs.color = c->th->colors.text;
-			pdf_para_gap(p, &bs, w);
+			/* a worksheet's Name and Date blanks are form fields */
+			const char *role = c->fields
+			        ? mc_blank_role(n, c->th->worksheet.name_label,
+			                        c->th->worksheet.date_label)
+			        : NULL;
+			if (role)
+				pdf_para_field_gap(p, &bs, w, *role == 'n' ? -1 : -2,
+				                   *role == 'n'
+				                           ? c->th->worksheet.name_label
+				                           : c->th->worksheet.date_label,
+				                   pdf_field_group(c, n));
+			else
+				pdf_para_gap(p, &bs, w);
+			break;
+		}
+		case MC_CONTROL: {
+			/* a form control as the page showed it: framed text
+			 * (a placeholder greyed), or a checkbox's glyph */
+			push = false;
+			const char *g = mc_control_glyph(n);
+			if (*g) {
+				add_plain(p, cur, g);
+				break;
+			}
+			pdf_style cs = *cur;
+			cs.box = ++nbox;
+			if (n->as.control.placeholder) {
+				cs.color = c->th->colors.muted;
+				cs.face ^= PF_ITALIC;
+			}
+			add_plain(p, &cs, "\xC2\xA0"); /* padding */
+			if (*n->as.control.text)
+				add_plain(p, &cs, n->as.control.text);
+			else
+				pdf_para_gap(p, &cs, 6 * cur->size);
+			if (n->as.control.kind == MC_CONTROL_SELECT)
+				add_plain(p, &cs, "\xC2\xA0\xE2\x96\xBE");
+			add_plain(p, &cs, "\xC2\xA0");
 			break;
 		}
 		case MC_FOOTNOTE_REF: {
@@ -189,6 +227,42 @@ static pdf_para_opts para_opts(pdf_ctx *c, double x0, double x1)
 	return o;
 }
 
+/* The text of a list item's first block, white space collapsed, at most
+ * about 200 bytes (cut at a character): a task box's tooltip. */
+static void item_text_add(mc_buf *b, const mc_node *n, int depth)
+{
+	for (; n && b->len < 200 && depth < 32; n = n->next) {
+		if (n->type == MC_TEXT || n->type == MC_CODE) {
+			for (const char *s = n->as.text.text; *s && b->len < 200;
+			     s++) {
+				bool sp = *s == ' ' || *s == '\t' || *s == '\n';
+				if (!sp)
+					mc_buf_putc(b, *s);
+				else if (b->len && b->data[b->len - 1] != ' ')
+					mc_buf_putc(b, ' ');
+			}
+		} else if (n->type == MC_SOFTBREAK || n->type == MC_LINEBREAK) {
+			if (b->len && b->data[b->len - 1] != ' ')
+				mc_buf_putc(b, ' ');
+		} else {
+			item_text_add(b, n->first, depth + 1);
+		}
+	}
+}
+
+static const char *item_text(pdf_ctx *c, const mc_node *it)
+{
+	mc_buf b = MC_BUF_INIT;
+	item_text_add(&b, it->first ? it->first->first : NULL, 0);
+	b.len = mc_utf8_valid_prefix(b.data, b.len); /* none cut short */
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.len--;
+	const char *r = b.len ? mc_arena_strndup(c->arena, b.data, b.len)
+	                      : NULL;
+	mc_buf_free(&b);
+	return r;
+}
+
 /* Lay out a paragraph, handing it any pending list marker. */
 static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
 {
@@ -198,6 +272,7 @@ static int para_out(pdf_ctx *c, pdf_para *p, pdf_para_opts *o)
 		o->marker_x = c->mk_x;
 		o->marker_box = c->mk_box;
 		o->marker_checked = c->mk_checked;
+		o->marker_tu = c->mk_tu;
 		o->marker_se = c->mk_se;
 		c->mk_pending = false;
 		if (pdf_para_empty(p))
@@ -475,6 +550,7 @@ static void list(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_pending = true;
 		c->mk_box = it->as.item.task != MC_TASK_NONE;
 		c->mk_checked = it->as.item.task == MC_TASK_DONE;
+		c->mk_tu = c->mk_box ? item_text(c, it) : NULL;
 		c->mk_text = mc_arena_strndup(c->arena, buf, strlen(buf));
 		c->mk_style = ms;
 		/* a right-to-left list is indented from the right, its
@@ -694,7 +770,10 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		if (w > avail)
 			w = avail;
 		double h = w * ih / iw;
-		double maxh = (c->bottom - c->top) * 0.7;
+		/* a worksheet's picture leaves room for its answers */
+		double maxh = (c->bottom - c->top) *
+		              (c->doc->meta.kind == MC_DOC_WORKSHEETS ? 0.3
+		                                                     : 0.7);
 		if (h > maxh) {
 			h = maxh;
 			w = h * iw / ih;
@@ -746,6 +825,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->ref = n->as.answer.number;
 		f->aux = n->as.answer.checked;
 		f->text = n->as.answer.label;
+		f->group = pdf_field_group(c, n);
 		pdf_slice_end(c, op0, em(c) * 1.6);
 	} else {
 		int lines = n->as.answer.kind == MC_ANSWER_LINE ? 1
@@ -755,14 +835,38 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			lines = 40;
 		if (c->answer_max_lines > 0 && lines > c->answer_max_lines)
 			lines = c->answer_max_lines;
+		if (c->answer_bonus > 0 && c->answer_nans > 0 &&
+		    n->as.answer.kind != MC_ANSWER_LINE) {
+			/* shared evenly, what is left to the last ones */
+			int k = c->answer_seen++;
+			int rem = c->answer_bonus % c->answer_nans;
+			lines += c->answer_bonus / c->answer_nans +
+			         (k >= c->answer_nans - rem);
+		}
 		double sp = th->answer.line_spacing *
 		            (c->answer_scale > 0 ? c->answer_scale : 1);
+		if (sp < th->answer.min_line_spacing)
+			sp = th->answer.min_line_spacing;
+		/* A multi-line field types in a font of the lines' spacing:
+		 * viewers (poppler) set its lines fs apart, the first
+		 * baseline fs + 3 below the field's top, so each typed line
+		 * sits just above a writing line, never struck through by
+		 * one.  A one-line field types in the body size, centred
+		 * above its line. */
+		bool multi = lines > 1;
+		double gap = 1.5; /* baseline to writing line */
+		double off = multi ? 3 + gap : 0;
+		/* the field takes the last line's descenders too (below
+		 * the slice, in the space after it) */
+		double fh = multi ? 3 + lines * sp + sp * 0.25 : sp + 2;
+		double sh = multi ? off + lines * sp + em(c) * 0.2
+		                  : fh + em(c) * 0.2;
 		for (int k = 1; k <= lines; k++) {
 			pdf_op *l = pdf_op_add(c, OP_LINE);
 			l->x = x0;
-			l->y = k * sp;
+			l->y = off + k * sp;
 			l->w = x1 - x0;
-			l->lw = 0.5f;
+			l->lw = (float)th->answer.rule_width;
 			l->color = th->answer.rule;
 			l->layer = 1;
 		}
@@ -770,11 +874,13 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->x = x0;
 		f->y = 0;
 		f->w = x1 - x0;
-		f->h = lines * sp + 2;
+		f->h = fh;
 		f->ref = n->as.answer.number;
 		f->aux = (uint32_t)lines;
+		f->size = (float)(multi ? sp : th->sizes.body);
 		f->text = n->as.answer.label;
-		pdf_slice_end(c, op0, lines * sp + em(c) * 0.4);
+		f->group = pdf_field_group(c, n);
+		pdf_slice_end(c, op0, sh);
 	}
 	pdf_space(c, em(c) * 0.4);
 }
@@ -881,6 +987,44 @@ static void details(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		nested(c, k, x0 + room(c, x0, x1, em(c)), x1, depth);
 	}
 	pdf_space(c, em(c) * 0.6);
+}
+
+/* A definition list, tagged as a list: each group of terms is an LI's
+ * Lbl (in bold, kept with what follows), its descriptions the LBody,
+ * indented. */
+static void deflist(pdf_ctx *c, const mc_node *n, double x0, double x1,
+                    int depth)
+{
+	flush_marker(c, x0, x1);
+	double ind = room(c, x0, x1, em(c) * 1.7);
+	for (const mc_node *k = n->first; k;) {
+		int li = pdf_tag_open(c, "LI");
+		int lbl = pdf_tag_open(c, "Lbl");
+		for (; k && k->type == MC_DEFTERM; k = k->next) {
+			if (k->id)
+				anchor(c, k->id, 0, NULL);
+			pdf_style st = pdf_body_style(c);
+			st.face |= PF_BOLD;
+			pdf_para *p = pdf_para_new(c);
+			inlines(c, p, k, st);
+			pdf_para_opts o = para_opts(c, x0, x1);
+			o.align = PA_LEFT;
+			o.keep_lines = true;
+			o.lang = mc_node_lang(c->doc, k);
+			o.dir = mc_node_dir(c->doc, k);
+			para_out(c, p, &o);
+			pdf_para_free(p);
+			pdf_keep_prev(c);
+			pdf_space(c, em(c) * 0.2);
+		}
+		pdf_tag_close(c, lbl);
+		int body = pdf_tag_open(c, "LBody");
+		for (; k && k->type != MC_DEFTERM; k = k->next)
+			blocks(c, k, x0 + ind, x1, depth + 1);
+		pdf_tag_close(c, body);
+		pdf_tag_close(c, li);
+	}
+	pdf_space(c, em(c) * 0.3);
 }
 
 static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
@@ -1375,55 +1519,99 @@ static void undo(pdf_ctx *c, const layout_mark *m)
 	c->nfields = m->fields;
 }
 
+/* The text answers (fields with lines) under n. */
+static int text_answers(const mc_node *n)
+{
+	int k = 0;
+	for (const mc_node *q = n; q; q = mc_node_next((mc_node *)q, n))
+		if (q->type == MC_ANSWER &&
+		    q->as.answer.kind == MC_ANSWER_LINES)
+			k++;
+	return k;
+}
+
 /* A worksheet is printed to fit one page where it can: when it is longer
- * than `room` it is laid out again with its writing lines closer, then
- * fewer (at least two an answer); the first of a pack tries the room left
- * under the title first, then a page of its own.  If nothing fits, it
- * keeps its full lines and runs on.  The passes after the first are
- * silent (their warnings are the first pass's). */
+ * than `room` it is laid out again with its writing lines closer (never
+ * closer than the theme's answer.min_line_spacing), then fewer (two an
+ * answer, at last one); the first of a pack tries the room left under the
+ * title.  If nothing fits, it keeps its full lines and runs on.  When it
+ * fits, the page's free height goes to its answers: more lines at the
+ * same spacing, shared among them, so the pack fills each sheet.  The passes
+ * after the first are silent (their warnings are the first pass's). */
 static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
                           double x1, int depth, double first_room)
 {
 	static const struct {
 		int lines;
 		double scale, space;
-	} tries[] = {{0, 1, 1}, {0, 0.85, 1}, {2, 0.85, 1}, {2, 0.75, 1},
-	             {2, 0.75, 0.5}};
+	} tries[] = {{0, 1, 1},     {0, 0.85, 1},   {2, 0.85, 1},
+	             {2, 0.75, 1},   {2, 0.75, 0.5}, {1, 0.75, 0.5}};
 	enum { NTRIES = sizeof tries / sizeof *tries };
 	layout_mark m = mark(c);
 	size_t s0 = m.slices;
 	double body = c->bottom - c->top;
-	double rooms[2] = {first_room > 0 ? first_room : body, body};
+	double room = first_room > 0 ? first_room : body;
 	mc_diag *d = c->diag;
 	FILE *out = d->out;
 	int nw = 0, ne = 0; /* the counts after the first pass */
 	bool done = false;
-	for (int r = 0; r < 2 && !done; r++) {
-		for (int i = 0; i < NTRIES && !done; i++) {
-			if (r == 1 && rooms[1] == rooms[0])
-				break; /* tried already */
-			if (r || i) { /* again: undo the last pass, silently */
-				undo(c, &m);
-				d->out = NULL;
-			}
-			c->answer_max_lines = tries[i].lines;
-			c->answer_scale = tries[i].scale;
-			c->space_scale = tries[i].space;
-			section_body(c, n, x0, x1, depth);
-			if (!r && !i) {
-				nw = d->nwarnings;
-				ne = d->nerrors;
-			}
-			done = slices_height(c, s0, c->nslices) <= rooms[r];
+	int fit = -1;
+	c->answer_bonus = c->answer_nans = c->answer_seen = 0;
+	for (int i = 0; i < NTRIES && !done; i++) {
+		if (i) { /* again: undo the last pass, silently */
+			undo(c, &m);
+			d->out = NULL;
 		}
+		c->answer_max_lines = tries[i].lines;
+		c->answer_scale = tries[i].scale;
+		c->space_scale = tries[i].space;
+		section_body(c, n, x0, x1, depth);
+		if (!i) {
+			nw = d->nwarnings;
+			ne = d->nerrors;
+		}
+		done = slices_height(c, s0, c->nslices) <= room;
+		if (done)
+			fit = i;
 	}
 	if (!done) { /* runs on: with its full lines */
 		undo(c, &m);
+		d->out = NULL;
 		c->answer_max_lines = 0;
 		c->answer_scale = 0;
 		c->space_scale = 0;
 		section_body(c, n, x0, x1, depth);
 	}
+	int nans = text_answers(n);
+	double sp = fit >= 0 ? c->th->answer.line_spacing * tries[fit].scale
+	                     : 0;
+	if (sp < c->th->answer.min_line_spacing)
+		sp = c->th->answer.min_line_spacing;
+	double free_h = room - slices_height(c, s0, c->nslices);
+	if (fit >= 0 && nans > 0 && sp > 0 && free_h >= sp) {
+		/* the page's free height to the answers: as many lines as
+		 * fit (a line more may move a keep-together block: then
+		 * one fewer) */
+		int bonus = (int)(free_h / sp);
+		if (bonus > 40 * nans)
+			bonus = 40 * nans;
+		bool fits = false;
+		for (int t = 0; t < 6 && bonus > 0 && !fits; t++, bonus--) {
+			undo(c, &m);
+			d->out = NULL;
+			c->answer_bonus = bonus;
+			c->answer_nans = nans;
+			c->answer_seen = 0;
+			section_body(c, n, x0, x1, depth);
+			fits = slices_height(c, s0, c->nslices) <= room;
+		}
+		if (!fits) { /* as it was */
+			undo(c, &m);
+			c->answer_bonus = 0;
+			section_body(c, n, x0, x1, depth);
+		}
+	}
+	c->answer_bonus = c->answer_nans = c->answer_seen = 0;
 	c->answer_max_lines = 0;
 	c->answer_scale = 0;
 	c->space_scale = 0;
@@ -1434,8 +1622,9 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 
 /* A part, chapter or worksheet: on a new page.  A part without intro
  * blocks keeps its first chapter on its page (no page holding a heading
- * alone); the first worksheet of a pack shares the first page with the
- * title when both fit on it. */
+ * alone); the first worksheet of a pack starts on the first page, under
+ * the pack's title (no title-only sheet).  --duplex: a worksheet starts
+ * on an odd page. */
 static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
                     int depth)
 {
@@ -1447,10 +1636,13 @@ static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	bool follows_part = up && up->type == MC_SECTION && n->prev &&
 	                    n->prev == up->first &&
 	                    n->prev->type == MC_HEADING;
-	if (follows_part)
+	if (follows_part) {
 		first_ws = false;
-	else
+	} else {
 		pdf_pagebreak(c);
+		c->slices[brk].odd_page =
+			c->duplex && n->as.section.kind == MC_SECTION_WORKSHEET;
+	}
 	if (n->as.section.kind == MC_SECTION_WORKSHEET)
 		worksheet_fit(c, n, x0, x1, depth,
 		              first_ws ? c->bottom - c->top -
@@ -1458,13 +1650,8 @@ static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		                       : 0);
 	else
 		section_body(c, n, x0, x1, depth);
-	if (first_ws) {
-		double body = c->bottom - c->top;
-		double before = slices_height(c, 0, brk);
-		double own = slices_height(c, brk, c->nslices);
-		if (before + own <= body || own > body)
-			c->slices[brk].pagebreak_before = false;
-	}
+	if (first_ws)
+		c->slices[brk].pagebreak_before = false;
 }
 
 /* ---- dispatch ---- */
@@ -1496,6 +1683,7 @@ static const char *tag_of(const mc_node *n)
 	case MC_CAPTION:
 		return "Caption";
 	case MC_LIST:
+	case MC_DEFLIST:
 		return "L";
 	case MC_BLOCKQUOTE:
 		return "BlockQuote";
@@ -1594,6 +1782,9 @@ static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	case MC_DETAILS:
 		details(c, n, x0, x1, depth);
 		break;
+	case MC_DEFLIST:
+		deflist(c, n, x0, x1, depth);
+		break;
 	case MC_SECTION:
 		section(c, n, x0, x1, depth);
 		break;
@@ -1610,7 +1801,9 @@ static void block_of(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		c->mk_text = mc_arena_strndup(c->arena, num, strlen(num));
 		c->mk_style = ms;
 		c->mk_x = x0;
-		c->mk_se = pdf_tag_open(c, "Lbl");
+		/* the number: a P of the Note (PDF/UA-1 has Lbl in list
+		 * items only) */
+		c->mk_se = pdf_tag_open(c, "P");
 		pdf_tag_close(c, c->mk_se);
 		blocks(c, n, x0 + em(c) * 1.6, x1, depth);
 		flush_marker(c, x0, x1);
@@ -1806,6 +1999,12 @@ int pdf_paginate(pdf_ctx *c)
 				new_page(c);
 				y = c->top;
 				first = (size_t)-1;
+			}
+			/* two-sided: an even page stays blank (its running
+			 * header and footer alone, artifacts) */
+			if (s->odd_page && c->npages % 2 == 0) {
+				finish_page(c);
+				new_page(c);
 			}
 			i++;
 			continue;

@@ -30,6 +30,9 @@ typedef struct seg {
 	double gapw;       /* SEG_GAP; SEG_IMAGE: its width inline */
 	pdf_style st;
 	pdf_inimg img;     /* SEG_IMAGE */
+	int field_role;          /* SEG_GAP: a Name/Date field (-1, -2), or 0 */
+	const char *field_label; /* its tooltip */
+	const char *field_group; /* its worksheet */
 } seg;
 
 struct pdf_para {
@@ -72,7 +75,8 @@ static bool same_style(const pdf_style *a, const pdf_style *b)
 	return a->face == b->face && a->size == b->size &&
 	       a->color == b->color && a->link == b->link &&
 	       a->rise == b->rise && a->strike == b->strike &&
-	       a->underline == b->underline && a->lang == b->lang;
+	       a->underline == b->underline && a->lang == b->lang &&
+	       a->box == b->box;
 }
 
 void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s, size_t n)
@@ -104,6 +108,16 @@ void pdf_para_image(pdf_para *p, const pdf_style *st, const pdf_inimg *im)
 	s->img = *im;
 	mc_buf_puts(&p->text, "\xEF\xBF\xBC"); /* U+FFFC, as a gap */
 	s->len = 3;
+}
+
+void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
+                        int role, const char *label, const char *group)
+{
+	pdf_para_gap(p, st, w);
+	seg *s = &p->segs[p->nsegs - 1];
+	s->field_role = role;
+	s->field_label = label;
+	s->field_group = group;
 }
 
 void pdf_para_newline(pdf_para *p)
@@ -537,7 +551,7 @@ static void emit_word(pdf_ctx *c, items *I, wch *w, size_t n, double width,
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += w[i].w;
-	if (hy)
+	if (hy && !w[0].s->st.box) /* (a form control's text is whole) */
 		hyphenate(hy, w, n);
 	if (total > width * 0.5) {
 		/* a long word, most likely a URL: allow breaks after its
@@ -670,12 +684,17 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 					if (sw <= 0)
 						sw = pdf_glyph_width(c, f, ' ') * size;
 					bool mono = (s->st.face & ~3) == PF_MONO;
+					/* (a form control's text keeps its
+					 * spaces when the line is justified) */
+					double st = s->st.box ? 0
+					            : mono ? sw * 0.2 : sw * 0.6;
+					double sh_ = s->st.box || mono ? 0
+					             : sw * 0.33;
 					pitem p = {IT_SPACE, sh->level[i - from], f,
 					           s, (uint32_t)i, 1};
 					push(I,
-					     (kp_item){KP_GLUE, false, sw,
-					               mono ? sw * 0.2 : sw * 0.6,
-					               mono ? 0 : sw * 0.33, 0},
+					     (kp_item){KP_GLUE, false, sw, st, sh_,
+					               0},
 					     p);
 				}
 				i += l;
@@ -970,6 +989,7 @@ void pdf_para_marker(pdf_ctx *c, const pdf_para_opts *o, double base)
 		fo->w = s;
 		fo->h = s;
 		fo->ref = ++c->ntasks;
+		fo->text = o->marker_tu;
 		fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
 		/* with form fields the tick is the field's own
 		 * appearance (so it can be cleared on screen) */
@@ -1067,6 +1087,21 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				l->color = st->color;
 				l->layer = 1;
 			}
+			if (p->s->field_role < 0 && c->fields) {
+				/* the learner's Name or Date: a field of its own
+				 * (fields.c names it "name" or "date") */
+				int form = pdf_tag_open(c, "Form");
+				pdf_op *f = pdf_op_add(c, OP_FIELD);
+				pdf_tag_close(c, form);
+				f->x = fr[i].x;
+				f->y = base - size;
+				f->w = fr[i].w;
+				f->h = size * 1.25;
+				f->ref = p->s->field_role;
+				f->aux = 1;
+				f->text = p->s->field_label;
+				f->group = p->s->field_group;
+			}
 			i++;
 			continue;
 		}
@@ -1150,6 +1185,44 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		l->h = maxsize * 1.1 + (base - maxsize * 0.85 - top);
 		l->ref = link;
 		i = endj + 1;
+	}
+
+	/* frames of framed text (form controls), one per run of the same
+	 * box on the line: furniture, drawn under the text */
+	i = 0;
+	while (i < nf) {
+		const pitem *p = fr[i].p;
+		int box = p->s && p->what != IT_OTHER ? p->s->st.box : 0;
+		if (box <= 0) {
+			i++;
+			continue;
+		}
+		double size = p->s->st.size;
+		double lx = fr[i].x, rx = fr[i].x + fr[i].w;
+		size_t j = i + 1;
+		while (j < nf) {
+			const pitem *q = fr[j].p;
+			int qb = q->s && q->what != IT_OTHER ? q->s->st.box : 0;
+			if (qb != box)
+				break;
+			if (fr[j].x < lx)
+				lx = fr[j].x;
+			if (fr[j].x + fr[j].w > rx)
+				rx = fr[j].x + fr[j].w;
+			j++;
+		}
+		int se_save = c->se_cur;
+		c->se_cur = 0; /* an artifact */
+		pdf_op *b = pdf_op_add(c, OP_STROKE);
+		c->se_cur = se_save;
+		b->x = lx;
+		b->y = base - size * 0.82;
+		b->w = rx - lx;
+		b->h = size * 1.08;
+		b->lw = 0.6f;
+		b->color = c->th->colors.rule;
+		b->layer = 1;
+		i = j;
 	}
 
 	pdf_slice *s = pdf_slice_end(c, op0, H);

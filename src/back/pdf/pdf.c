@@ -487,6 +487,12 @@ static int write_pages(pdf_ctx *c)
 	}
 	if (pdf_tags_finish(c, pages, c->npages))
 		goto out;
+	/* fields are visited in the structure's order when tagged (tags.c
+	 * sets /Tabs /S); untagged, in rows, the order they are read in */
+	if (!c->tags)
+		for (size_t p = 0; p < c->npages; p++)
+			if (HPDF_Dict_AddName(pages[p], "Tabs", "R") != HPDF_OK)
+				goto out;
 	rc = c->err ? -1 : 0;
 out:
 	free(drawn);
@@ -614,6 +620,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	c->th = theme;
 	c->diag = diag;
 	c->fields = theme->answer.fields && !(opts && opts->no_fields);
+	c->duplex = opts && opts->duplex;
 	c->title = title_of(c);
 	c->arena = mc_arena_new();
 	c->cache = opts ? opts->cache : NULL;

@@ -159,7 +159,8 @@ typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
 	int16_t font;    /* OP_TEXT */
-	int ref;         /* image, link, outline level, field number;
+	int ref;         /* image, link, outline level, field number
+	                    (OP_FIELD: -1 the worksheet's Name, -2 its Date);
 	                    OP_TEXT: its language (pdf_lang_id), 0: the
 	                    document's */
 	float size;
@@ -170,7 +171,8 @@ typedef struct pdf_op {
 	};
 	uint32_t color;
 	uint32_t len;
-	uint32_t aux;     /* OP_FIELD: lines; OP_CHECKBOX: bit 0 checked,
+	uint32_t aux;     /* OP_FIELD: lines (size: its font size, the
+	                     line spacing when more than one); OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
 	                     OP_TEXT: glyphs */
 	double x, y, w;
@@ -179,6 +181,8 @@ typedef struct pdf_op {
 		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
 	};
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
+	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
+	                     (pdf_field_group), or NULL */
 } pdf_op;
 
 /* ---- frames: boxes drawn around runs of slices ---- */
@@ -210,6 +214,8 @@ typedef struct pdf_slice {
 	bool discard;       /* vertical space, dropped at the top of a page */
 	bool pagebreak_before; /* a section starts: a new page unless this
 	                          one is still empty (an empty slice) */
+	bool odd_page;      /* with pagebreak_before: on an odd page (1, 3,
+	                       ...), a blank page before it if need be */
 	long header;        /* table rows: slice index of the header row to
 	                       repeat on a new page, or -1 */
 	double minh;        /* > 0: an image that may be scaled down to this
@@ -256,6 +262,8 @@ typedef struct pdf_style {
 	int8_t rise;   /* -1 subscript, 1 superscript */
 	bool strike, underline;
 	const char *lang; /* a span's own language (BCP 47), or NULL */
+	int box;       /* > 0: framed text (a form control), its number in
+	                  the paragraph; 0: none */
 } pdf_style;
 
 /* One line of the printed table of contents (toc.c): a part or a
@@ -328,6 +336,7 @@ typedef struct pdf_ctx {
 	bool in_cell;            /* laying out a table cell (no frames) */
 	/* a list marker waiting for the item's first line */
 	bool mk_pending, mk_box, mk_checked;
+	const char *mk_tu; /* a task box's tooltip, or NULL */
 	int mk_se;               /* its Lbl element, -1: none (a bullet) */
 	const char *mk_text;
 	pdf_style mk_style;
@@ -348,6 +357,12 @@ typedef struct pdf_ctx {
 	int answer_max_lines;
 	double answer_scale;
 	double space_scale; /* and the space between blocks (0 means 1) */
+	/* a worksheet given its page's free height: answer_bonus lines
+	 * more, shared among its text answers (answer_nans of them; the
+	 * last answer_bonus % answer_nans get one more), answer_seen
+	 * counting them as they are laid out */
+	int answer_bonus, answer_nans, answer_seen;
+	bool duplex; /* --duplex: a worksheet starts on an odd page */
 } pdf_ctx;
 
 /* ---- fonts.c ---- */
@@ -571,6 +586,10 @@ void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s,
 void pdf_para_gap(pdf_para *p, const pdf_style *st, double w);
 /* An image in the text (inlineimg.c decides where it goes). */
 void pdf_para_image(pdf_para *p, const pdf_style *st, const pdf_inimg *im);
+/* A gap that is also a form field: a worksheet's Name (role -1) or Date
+ * (role -2) blank, with its tooltip and worksheet (pdf_field_group). */
+void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
+                        int role, const char *label, const char *group);
 void pdf_para_newline(pdf_para *p);
 bool pdf_para_empty(const pdf_para *p);
 
@@ -591,6 +610,7 @@ typedef struct pdf_para_opts {
 	double marker_x;
 	bool marker_box; /* a checkbox instead of text */
 	bool marker_checked;
+	const char *marker_tu; /* a checkbox's tooltip (/TU): its item's text */
 	int marker_se;    /* the marker's structure element (Lbl); -1: the
 	                     marker is furniture (a bullet) */
 	bool keep_lines;  /* all lines together (headings, short blocks) */
@@ -626,6 +646,9 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
 
 /* ---- fields.c ---- */
+/* The title of the worksheet an answer is in (its box's, its section's,
+ * else the document's), for its field's parent (fields.c). */
+const char *pdf_field_group(pdf_ctx *c, const mc_node *n);
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
                        double y0);

@@ -411,7 +411,8 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	bool *used = mc_xcalloc(t->ne, sizeof *used);
 	used[1] = true; /* the Document, even if empty */
 	mark_used(t, used);
-	qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
+	if (t->nk) /* none: t->k is NULL, which qsort may not take */
+		qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
 	/* an element with more kids than a PDF array holds (libharu's
 	 * limit): the tree is left out, with a warning, rather than the
 	 * whole PDF (the page content stays marked) */

