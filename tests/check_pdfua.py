@@ -1087,6 +1087,9 @@ def inline_text(n):
         return " " + (n.get("text") or "") + " "
     if t in ("softbreak", "linebreak"):
         return " "
+    if t == "image" and not n.get("path"):
+        # a remote or missing image: the PDF prints its alt text
+        return "[%s]" % (n.get("alt") or "image")
     return inline_text(n.get("children") or [])
 
 

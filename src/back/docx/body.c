@@ -88,6 +88,7 @@ typedef struct ctx {
 static void blocks(dx *d, ctx *c, const mc_node *first, int depth);
 static void image_extent(const dx *d, const dx_media *m, const mc_image *im,
                          long max_width, double *out_cx, double *out_cy);
+static long level_indent(int lvl);
 static void inlines(dx *d, const mc_node *first, const rp *r, int depth);
 
 /* ---- small writers ---- */
@@ -649,7 +650,11 @@ static const char *image_descr(const dx *d, const mc_node *n)
 }
 
 /* An image at its true aspect ratio: the requested CSS width (or height),
- * else its natural size at 96 dpi, no wider than the text area. */
+ * else its natural size at 96 dpi, no wider than the room it has (a table
+ * cell's, or the text width less a list's or a callout's indent).  An
+ * image in running text small enough for a line (a third of the width,
+ * two lines high: an icon, a badge) is at most as high as the text, as
+ * the PDF sets it. */
 static bool image_run(dx *d, const mc_node *n)
 {
 	const mc_image *im = &n->as.image;
@@ -658,8 +663,25 @@ static bool image_run(dx *d, const mc_node *n)
 	dx_media *m = dx_image(d, im->path, NULL);
 	if (!m)
 		return false;
+	long room = d->max_width;
+	if (room <= 0) {
+		room = lround(mc_theme_text_width(d->theme) * 20);
+		if (d->list_level >= 0)
+			room -= level_indent(d->list_level);
+		if (d->callout)
+			room -= 2 * 227;
+		if (room < 720)
+			room = 720;
+	}
 	double cx, cy;
-	image_extent(d, m, im, d->max_width, &cx, &cy);
+	image_extent(d, m, im, room, &cx, &cy);
+	const mc_theme *t = d->theme;
+	double text = t->sizes.body * EMU_PER_PT;
+	if (n->type == MC_IMAGE && cx <= room * 635.0 / 3 &&
+	    cy <= 2 * text * t->line_height && cy > text * 1.15) {
+		cx *= text * 1.15 / cy;
+		cy = text * 1.15;
+	}
 	drawing(d, m, lround(cx), lround(cy), image_descr(d, n), im->title);
 	return true;
 }

@@ -116,7 +116,12 @@ static void inlines(pdf_ctx *c, pdf_para *p, const mc_node *container,
 		}
 		case MC_IMAGE: {
 			push = false;
-			pdf_style is = *cur;
+			pdf_inimg g;
+			if (pdf_inline_image(c, n, &g) == 0) {
+				pdf_para_image(p, cur, &g);
+				break;
+			}
+			pdf_style is = *cur; /* remote, missing or unusable */
 			is.face |= PF_ITALIC;
 			is.color = c->th->colors.muted;
 			const char *alt = n->as.image.alt;
@@ -698,48 +703,6 @@ static void thematic_break(pdf_ctx *c, double x0, double x1)
 	pdf_slice_end(c, op0, em(c) * 1.5);
 }
 
-/* Load an image into the PDF; its index, or -1 with the reason in why. */
-static int load_image(pdf_ctx *c, const char *path, mc_image_why *why)
-{
-	for (size_t i = 0; i < c->nimages; i++)
-		if (!strcmp(c->images[i].path, path))
-			return (int)i;
-	mc_buf b = MC_BUF_INIT;
-	mc_image_info info;
-	if (mc_image_load(path, &b, &info, why) != 0) {
-		mc_buf_free(&b);
-		return -1;
-	}
-	const unsigned char *buf = (const unsigned char *)b.data;
-	HPDF_Image img = NULL;
-	if (info.kind == MC_IMAGE_PNG) {
-		img = pdf_png_image(c, buf, b.len); /* never libharu's: png.c */
-		if (!img)
-			snprintf(why->text, sizeof why->text,
-			         "a damaged or unsupported PNG file");
-	} else if (info.kind == MC_IMAGE_JPEG) {
-		if (pdf_jpeg_ok(buf, b.len))
-			img = HPDF_LoadJpegImageFromMem(c->pdf, buf,
-			                                (HPDF_UINT)b.len);
-		if (!img)
-			snprintf(why->text, sizeof why->text,
-			         "a damaged or unsupported JPEG file");
-	} else {
-		snprintf(why->text, sizeof why->text,
-		         "a GIF, which a PDF cannot hold; only PNG and JPEG");
-	}
-	mc_buf_free(&b);
-	if (!img) {
-		HPDF_ResetError(c->pdf);
-		c->err = 0;
-		return -1;
-	}
-	PDF_GROW(c->images, c->nimages, c->capimages);
-	c->images[c->nimages].img = img;
-	c->images[c->nimages].path = path;
-	return (int)c->nimages++;
-}
-
 static void caption(pdf_ctx *c, const mc_node *cap, double x0, double x1)
 {
 	if (!cap)
@@ -764,7 +727,7 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		if (k->type == MC_CAPTION)
 			cap = k;
 	mc_image_why why = {"remote or missing"};
-	int idx = im->path ? load_image(c, im->path, &why) : -1;
+	int idx = im->path ? pdf_load_image(c, im->path, &why, NULL) : -1;
 	double avail = x1 - x0;
 	if (idx < 0) {
 		mc_warn(c->diag, n->line, n->col,
@@ -796,6 +759,14 @@ static void figure(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		if (ih < 1)
 			ih = 1;
 		double w = im->width > 0 ? im->width * CSS_PX : avail;
+		/* a small picture (an icon, a badge), or any in a table
+		 * cell, at its natural size as a browser shows it, not
+		 * blown up to the width */
+		double line = em(c) * c->th->line_height;
+		if (im->width <= 0 &&
+		    (c->in_cell || (iw * CSS_PX <= avail / 3 &&
+		                    ih * CSS_PX <= 2 * line)))
+			w = iw * CSS_PX;
 		if (w > avail)
 			w = avail;
 		double h = w * ih / iw;
@@ -1232,6 +1203,7 @@ static void measure_cell(pdf_ctx *c, tcell *t)
 		t->maxw = line;
 	/* long words (URLs) may break: do not let them claim the page */
 	t->minw = best > size * 12 ? size * 12 : best;
+	pdf_cell_image_widths(c, t->n, &t->minw, &t->maxw);
 }
 
 static void cell_content(pdf_ctx *c, const tcell *t, double x0, double x1,
@@ -2040,6 +2012,18 @@ int pdf_paginate(pdf_ctx *c)
 		if (first == (size_t)-1 && s->discard) {
 			i++;
 			continue;
+		}
+		/* spacing that does not fit at the foot of the last page (or
+		 * of a section's) is dropped: it would start a page of
+		 * nothing */
+		if (s->discard && y + s->h > c->bottom + eps) {
+			size_t k = i + 1;
+			while (k < c->nslices && c->slices[k].discard)
+				k++;
+			if (k == c->nslices || c->slices[k].pagebreak_before) {
+				i = k;
+				continue;
+			}
 		}
 		if (first == (size_t)-1 && s->header >= 0 &&
 		    (size_t)s->header < i && c->npages > 1) {

@@ -22,13 +22,14 @@
 #include <string.h>
 #include <stdio.h>
 
-enum { SEG_TEXT, SEG_GAP, SEG_NEWLINE };
+enum { SEG_TEXT, SEG_GAP, SEG_NEWLINE, SEG_IMAGE };
 
 typedef struct seg {
 	uint32_t off, len; /* into text */
 	uint8_t kind;
-	double gapw;
+	double gapw;       /* SEG_GAP; SEG_IMAGE: its width inline */
 	pdf_style st;
+	pdf_inimg img;     /* SEG_IMAGE */
 	int field_role;          /* SEG_GAP: a Name/Date field (-1, -2), or 0 */
 	const char *field_label; /* its tooltip */
 	const char *field_group; /* its worksheet */
@@ -101,6 +102,14 @@ void pdf_para_gap(pdf_para *p, const pdf_style *st, double w)
 	s->len = 3;
 }
 
+void pdf_para_image(pdf_para *p, const pdf_style *st, const pdf_inimg *im)
+{
+	seg *s = add_seg(p, SEG_IMAGE, st);
+	s->img = *im;
+	mc_buf_puts(&p->text, "\xEF\xBF\xBC"); /* U+FFFC, as a gap */
+	s->len = 3;
+}
+
 void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
                         int role, const char *label, const char *group)
 {
@@ -124,7 +133,7 @@ void pdf_para_newline(pdf_para *p)
 bool pdf_para_empty(const pdf_para *p)
 {
 	for (size_t i = 0; i < p->nsegs; i++) {
-		if (p->segs[i].kind == SEG_GAP)
+		if (p->segs[i].kind == SEG_GAP || p->segs[i].kind == SEG_IMAGE)
 			return false;
 		if (p->segs[i].kind != SEG_TEXT)
 			continue;
@@ -405,7 +414,7 @@ static int greedy_break(const kp_item *it, size_t n, double width,
 
 /* ---- from text to items ---- */
 
-enum { IT_TEXT, IT_GAP, IT_SPACE, IT_HYPHEN, IT_OTHER };
+enum { IT_TEXT, IT_GAP, IT_SPACE, IT_HYPHEN, IT_OTHER, IT_IMAGE };
 
 typedef struct pitem {
 	uint8_t what;
@@ -635,11 +644,12 @@ static void build_items(pdf_para *P, const pdf_para_opts *o, const char *brks,
 		if (s->off + s->len <= from)
 			continue;
 		double size = eff_size(&s->st);
-		if (s->kind == SEG_GAP || s->kind == SEG_NEWLINE) {
+		if (s->kind != SEG_TEXT) {
 			emit_word(c, I, word, nw, width, hy);
 			nw = 0;
-			if (s->kind == SEG_GAP) {
-				pitem p = {IT_GAP,
+			if (s->kind == SEG_GAP || s->kind == SEG_IMAGE) {
+				pitem p = {s->kind == SEG_GAP ? IT_GAP
+				                              : IT_IMAGE,
 				           s->off >= from ? sh->level[s->off - from]
 				                          : 0,
 				           s->st.face, s, s->off, 0};
@@ -948,6 +958,53 @@ static void end_space(pdf_ctx *c, size_t q)
 	o->aux++;
 }
 
+/* A list item's marker, at baseline base of the slice being built. */
+void pdf_para_marker(pdf_ctx *c, const pdf_para_opts *o, double base)
+{
+	if (!o->marker && !o->marker_box)
+		return;
+	const pdf_style *ms = &o->marker_style;
+	/* the marker is its list item's label (Lbl) */
+	int se_save = c->se_cur;
+	if (o->marker_se > 0)
+		c->se_cur = o->marker_se;
+	else if (o->marker_se < 0)
+		c->se_cur = 0; /* an artifact (a bullet) */
+	if (o->marker_box) {
+		double s = ms->size * 0.75;
+		pdf_op *b = pdf_op_add(c, OP_STROKE);
+		b->x = o->marker_x;
+		b->y = base - s;
+		b->w = s;
+		b->h = s;
+		b->lw = 0.8f;
+		b->color = ms->color;
+		b->layer = 1;
+		/* the box is a form field of its own (Form) */
+		int form = pdf_tag_open(c, "Form");
+		pdf_op *fo = pdf_op_add(c, OP_CHECKBOX);
+		pdf_tag_close(c, form);
+		fo->x = o->marker_x;
+		fo->y = base - s;
+		fo->w = s;
+		fo->h = s;
+		fo->ref = ++c->ntasks;
+		fo->text = o->marker_tu;
+		fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
+		/* with form fields the tick is the field's own
+		 * appearance (so it can be cleared on screen) */
+		if (o->marker_checked && !c->fields)
+			pdf_text_op(c, PF_BODY, (float)(s * 1.1),
+			            ms->color, o->marker_x + s * 0.08,
+			            base - s * 0.1, 2, "\xE2\x9C\x93", 3);
+	} else {
+		pdf_text_op(c, ms->face, ms->size, ms->color,
+		            o->marker_x, base, 2, o->marker,
+		            strlen(o->marker));
+	}
+	c->se_cur = se_save;
+}
+
 static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
                       frag *fr, size_t nf, bool first, const pdf_shaped *sh,
                       size_t from, bool space_after)
@@ -963,48 +1020,8 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	double base = (H - maxsize) / 2 + 0.8 * maxsize;
 	size_t op0 = pdf_slice_begin(c);
 
-	if (first && (o->marker || o->marker_box)) {
-		const pdf_style *ms = &o->marker_style;
-		/* the marker is its list item's label (Lbl) */
-		int se_save = c->se_cur;
-		if (o->marker_se > 0)
-			c->se_cur = o->marker_se;
-		else if (o->marker_se < 0)
-			c->se_cur = 0; /* an artifact (a bullet) */
-		if (o->marker_box) {
-			double s = ms->size * 0.75;
-			pdf_op *b = pdf_op_add(c, OP_STROKE);
-			b->x = o->marker_x;
-			b->y = base - s;
-			b->w = s;
-			b->h = s;
-			b->lw = 0.8f;
-			b->color = ms->color;
-			b->layer = 1;
-			/* the box is a form field of its own (Form) */
-			int form = pdf_tag_open(c, "Form");
-			pdf_op *fo = pdf_op_add(c, OP_CHECKBOX);
-			pdf_tag_close(c, form);
-			fo->x = o->marker_x;
-			fo->y = base - s;
-			fo->w = s;
-			fo->h = s;
-			fo->ref = ++c->ntasks;
-			fo->text = o->marker_tu;
-			fo->aux = (o->marker_checked ? 1u : 0u) | 2u;
-			/* with form fields the tick is the field's own
-			 * appearance (so it can be cleared on screen) */
-			if (o->marker_checked && !c->fields)
-				pdf_text_op(c, PF_BODY, (float)(s * 1.1),
-				            ms->color, o->marker_x + s * 0.08,
-				            base - s * 0.1, 2, "\xE2\x9C\x93", 3);
-		} else {
-			pdf_text_op(c, ms->face, ms->size, ms->color,
-			            o->marker_x, base, 2, o->marker,
-			            strlen(o->marker));
-		}
-		c->se_cur = se_save;
-	}
+	if (first)
+		pdf_para_marker(c, o, base);
 
 	/* the line in visual order (UAX #9 L1, L2): spaces at its end at
 	 * the paragraph's level, then runs of higher levels reversed; the
@@ -1054,6 +1071,12 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		double dy = st->rise > 0 ? -0.33 * st->size
 		            : st->rise < 0 ? 0.15 * st->size
 		                           : 0;
+		if (p->what == IT_IMAGE) {
+			pdf_inimg_op(c, &p->s->img, st, fr[i].x, base,
+			             p->s->img.dw, p->s->img.dh);
+			i++;
+			continue;
+		}
 		if (p->what == IT_GAP) {
 			if (st->underline) {
 				pdf_op *l = pdf_op_add(c, OP_LINE);
@@ -1128,8 +1151,9 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 			i++;
 			continue;
 		}
-		size_t j = i + 1, endj = i;
+		size_t j = i, endj = i;
 		double lx = fr[i].x, rx = fr[i].x + fr[i].w;
+		double top = base - maxsize * 0.85; /* a picture may be taller */
 		while (j < nf) {
 			const pitem *q = fr[j].p;
 			int ql = q->s && q->what != IT_OTHER ? q->s->st.link : -1;
@@ -1142,6 +1166,12 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 					lx = fr[j].x;
 				if (fr[j].x + fr[j].w > rx)
 					rx = fr[j].x + fr[j].w;
+				double t = q->what == IT_IMAGE
+				                   ? pdf_inimg_y(c, &q->s->st, base,
+				                                 q->s->img.dh)
+				                   : top;
+				if (t < top)
+					top = t;
 			}
 			j++;
 		}
@@ -1150,9 +1180,9 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		pdf_tag_link(c, link); /* its annotation's element */
 		pdf_op *l = pdf_op_add(c, OP_LINK);
 		l->x = lx;
-		l->y = base - maxsize * 0.85;
+		l->y = top;
 		l->w = rx - lx;
-		l->h = maxsize * 1.1;
+		l->h = maxsize * 1.1 + (base - maxsize * 0.85 - top);
 		l->ref = link;
 		i = endj + 1;
 	}
@@ -1314,7 +1344,8 @@ static size_t layout_window(pdf_para *P, const pdf_para_opts *o,
 		while (k < brk[r] && I.k[k].type != KP_BOX)
 			k++;
 		if (k < brk[r] && (I.p[k].what == IT_TEXT ||
-		                   I.p[k].what == IT_GAP) &&
+		                   I.p[k].what == IT_GAP ||
+		                   I.p[k].what == IT_IMAGE) &&
 		    I.p[k].off > from) {
 			next = I.p[k].off;
 			keep = r;
@@ -1423,7 +1454,8 @@ static char *unibreak_safe(const char *text, size_t n)
 	return copy;
 }
 
-int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
+/* The lines of a paragraph without images on lines of their own. */
+static int layout_text(pdf_para *P, const pdf_para_opts *o)
 {
 	pdf_ctx *c = P->c;
 	size_t tl = P->text.len;
@@ -1452,4 +1484,109 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 	if (pl.n >= 1)
 		c->slices[pl.last].keep_next = false;
 	return pl.n;
+}
+
+/* Whether segment s is only spaces or a line end. */
+static bool blank_seg(const pdf_para *P, const seg *s)
+{
+	if (s->kind == SEG_NEWLINE)
+		return true;
+	if (s->kind != SEG_TEXT)
+		return false;
+	for (uint32_t i = 0; i < s->len; i++)
+		if (P->text.data[s->off + i] != ' ')
+			return false;
+	return true;
+}
+
+/* A paragraph of segments [a, b) of P (with their sizes and styles). */
+static pdf_para *sub_para(pdf_para *P, size_t a, size_t b)
+{
+	pdf_para *q = pdf_para_new(P->c);
+	for (size_t i = a; i < b; i++) {
+		const seg *s = &P->segs[i];
+		seg *t = add_seg(q, s->kind, &s->st);
+		uint32_t off = t->off;
+		*t = *s;
+		t->off = off;
+		mc_buf_put(&q->text, P->text.data + s->off, s->len);
+	}
+	return q;
+}
+
+int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
+{
+	pdf_ctx *c = P->c;
+	/* its images: in a line, or on lines of their own */
+	bool own = false;
+	for (size_t i = 0; i < P->nsegs; i++) {
+		seg *s = &P->segs[i];
+		if (s->kind != SEG_IMAGE)
+			continue;
+		s->img.block = !pdf_inimg_fit(c, &s->img, &s->st, o, &s->img.dw,
+		                              &s->img.dh);
+		s->gapw = s->img.dw;
+		own = own || s->img.block;
+	}
+	if (!own)
+		return layout_text(P, o);
+	/* cut at those: the text between is set as paragraphs of its own,
+	 * the first with the first line's indent and the list marker (or,
+	 * if there is no text before the image, the image with the
+	 * marker) */
+	bool rtl = o->dir == MC_DIR_RTL;
+	pdf_para_opts po = *o;
+	int lines = 0;
+	size_t i = 0;
+	while (i <= P->nsegs) {
+		size_t j = i;
+		while (j < P->nsegs && !(P->segs[j].kind == SEG_IMAGE &&
+		                         P->segs[j].img.block))
+			j++;
+		/* no line ends or spaces next to the image */
+		size_t a = i, b = j;
+		if (i > 0)
+			while (a < b && blank_seg(P, &P->segs[a]))
+				a++;
+		if (j < P->nsegs)
+			while (b > a && blank_seg(P, &P->segs[b - 1]))
+				b--;
+		pdf_para *q = sub_para(P, a, b);
+		if (!pdf_para_empty(q)) {
+			int n = layout_text(q, &po);
+			if (n < 0) {
+				pdf_para_free(q);
+				return -1;
+			}
+			if (n > 0) {
+				lines += n;
+				po.marker = NULL;
+				po.marker_box = false;
+				po.first_indent = 0;
+				/* a line that leads to a picture stays
+				 * with it */
+				if (j < P->nsegs)
+					c->slices[c->nslices - 1].keep_next =
+						true;
+			}
+		}
+		pdf_para_free(q);
+		if (j < P->nsegs) {
+			const seg *s = &P->segs[j];
+			bool mk = po.marker || po.marker_box;
+			size_t op0 = pdf_slice_begin(c);
+			double size = s->st.size > 0 ? s->st.size
+			                             : c->th->sizes.body;
+			if (mk) /* beside the picture's top */
+				pdf_para_marker(c, &po,
+				                size * (PDF_INIMG_GAP + PF_ASCENT));
+			pdf_inimg_block(c, &s->img, &s->st, &po, rtl, op0, mk);
+			po.marker = NULL;
+			po.marker_box = false;
+			po.first_indent = 0;
+			lines++;
+		}
+		i = j + 1;
+	}
+	return lines;
 }

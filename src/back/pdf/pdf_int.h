@@ -9,9 +9,11 @@
  *      (the display list, slices.c).  Paragraph lines come from
  *      linebreak.c (total-fit line breaking) over glyph runs from text.c
  *      (bidi levels, font fallback by coverage, HarfBuzz shaping); faces
- *      come from fonts.c (fontconfig, HarfBuzz, hb-subset).  The layers
- *      depend one way: layout.c -> toc.c -> linebreak.c -> text.c ->
- *      fonts.c, each of them and qr.c on slices.c only for the list.
+ *      come from fonts.c (fontconfig, HarfBuzz, hb-subset); images, and
+ *      their places in running text, from inlineimg.c.  The layers
+ *      depend one way: layout.c -> toc.c -> linebreak.c -> inlineimg.c,
+ *      linebreak.c -> text.c -> fonts.c, each of them and qr.c on
+ *      slices.c only for the list.
  *   2. layout.c then packs the slices onto pages, honouring keep-with-next
  *      links (headings, widows and orphans), dropping spacing at page tops,
  *      repeating table header rows and drawing the boxes of callouts,
@@ -236,9 +238,20 @@ typedef struct pdf_link {
 } pdf_link;
 
 typedef struct pdf_image {
-	HPDF_Image img;
+	HPDF_Image img;   /* NULL: the file was refused (why) */
 	const char *path; /* the file it came from: each file loaded once */
+	const char *why;  /* why it was refused, or NULL */
+	bool warned;      /* the refusal was reported */
 } pdf_image;
+
+/* An image in running text (inlineimg.c, linebreak.c). */
+typedef struct pdf_inimg {
+	int ref;         /* into ctx->images */
+	bool block;      /* set on a line of its own (pdf_para_layout) */
+	double w, h;     /* natural size, points */
+	double dw, dh;   /* as drawn (pdf_inimg_fit) */
+	const char *alt; /* "" if none */
+} pdf_inimg;
 
 /* The look of inline text. */
 typedef struct pdf_style {
@@ -571,6 +584,8 @@ void pdf_para_text(pdf_para *p, const pdf_style *st, const char *s,
                    size_t n);
 /* A fixed-width gap (an inline blank), underlined when st->underline. */
 void pdf_para_gap(pdf_para *p, const pdf_style *st, double w);
+/* An image in the text (inlineimg.c decides where it goes). */
+void pdf_para_image(pdf_para *p, const pdf_style *st, const pdf_inimg *im);
 /* A gap that is also a form field: a worksheet's Name (role -1) or Date
  * (role -2) blank, with its tooltip and worksheet (pdf_field_group). */
 void pdf_para_field_gap(pdf_para *p, const pdf_style *st, double w,
@@ -604,6 +619,10 @@ typedef struct pdf_para_opts {
 /* Break the paragraph into lines and add one slice per line (widows and
  * orphans kept with keep_next).  Returns the number of lines, -1 on error. */
 int pdf_para_layout(pdf_para *p, const pdf_para_opts *o);
+
+/* A list item's marker (o->marker / marker_box) drawn at baseline base
+ * of the slice being built. */
+void pdf_para_marker(pdf_ctx *c, const pdf_para_opts *o, double base);
 
 /* Knuth-Plass over abstract items, exposed for the unit test. */
 typedef struct kp_item {
@@ -652,6 +671,40 @@ int pdf_fields_finish(pdf_ctx *c);
 HPDF_Image pdf_png_image(pdf_ctx *c, const unsigned char *buf, size_t len);
 /* Whether a JPEG is whole and sane enough to embed as it is (jpeg.c). */
 bool pdf_jpeg_ok(const unsigned char *buf, size_t len);
+
+/* ---- inlineimg.c: images, and images in running text ---- */
+/* Load an image file into the PDF, once per document: its index in
+ * ctx->images, or -1 with the reason in why (a refusal is remembered,
+ * the file not read again).  warn (may be NULL) says a refusal is not
+ * reported yet: the caller reports it now. */
+int pdf_load_image(pdf_ctx *c, const char *path, mc_image_why *why,
+                   bool *warn);
+/* The picture of an MC_IMAGE, loaded, at its natural size: 0 and *out,
+ * or -1 when it is remote, missing or unusable (its alt text is printed
+ * instead; a file refused is reported once). */
+int pdf_inline_image(pdf_ctx *c, const mc_node *n, pdf_inimg *out);
+/* Whether image im fits a line of paragraph o in style st: true, and
+ * its size in the line; false, and its size on a line of its own. */
+bool pdf_inimg_fit(const pdf_ctx *c, const pdf_inimg *im,
+                   const pdf_style *st, const pdf_para_opts *o, double *w,
+                   double *h);
+/* The top of an image h high in a line of style st at baseline base. */
+double pdf_inimg_y(const pdf_ctx *c, const pdf_style *st, double base,
+                   double h);
+/* Draw im (im->dw x im->dh) in a line at x, baseline base. */
+void pdf_inimg_op(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
+                  double x, double base, double w, double h);
+/* The slice begun at op0 ended with im alone in it (a screenshot in a
+ * paragraph), placed in the measure of o, PDF_INIMG_GAP ems of space
+ * above and below; marker: a list marker was drawn beside it (at
+ * baseline (PDF_INIMG_GAP + PF_ASCENT) ems). */
+#define PDF_INIMG_GAP 0.3
+void pdf_inimg_block(pdf_ctx *c, const pdf_inimg *im, const pdf_style *st,
+                     const pdf_para_opts *o, bool rtl, size_t op0,
+                     bool marker);
+/* Widen a table cell's minimum and maximum widths for its images. */
+void pdf_cell_image_widths(pdf_ctx *c, const mc_node *cell, double *minw,
+                           double *maxw);
 
 /* ---- fieldfont.c: the font form fields type in ---- */
 /* The theme's body face (c->fonts.f[PF_BODY]'s file) embedded whole as a
