@@ -143,7 +143,9 @@ demo-run: mentorconv
 	done
 
 # Regenerate the expected JSON of every fixture that is not an error case
-# (fixtures/X.err); review the result with `git diff fixtures`.
+# (fixtures/X.err) and the golden parts of the PDF, EPUB and DOCX of a few
+# (tests/golden/, by tests/golden.sh); review with `git diff fixtures
+# tests/golden`.
 golden: mentorconv
 	@for md in fixtures/*.md; do \
 	  [ -e "$$md" ] || continue; b=$${md%.md}; \
@@ -151,6 +153,9 @@ golden: mentorconv
 	  ./mentorconv "$$md" -t json -o "$$b.json" || exit 1; \
 	  echo "golden: $$b.json"; \
 	done
+	@rm -rf tests/golden.new && bash tests/golden.sh ./mentorconv tests/golden.new \
+	  && rm -rf tests/golden && mv tests/golden.new tests/golden \
+	  && echo "golden: tests/golden/ (git diff --stat tests/golden)"
 
 install: mentorconv
 	install -d '$(DESTDIR)$(PREFIX)/bin' '$(DESTDIR)$(PREFIX)/share/man/man1' \
