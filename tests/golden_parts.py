@@ -191,7 +191,11 @@ def pdf_obj(o, depth=0, seen=None):
         return '[' + ' '.join(pdf_obj(x, depth + 1, seen) for x in o) + ']'
     if isinstance(o, g.DictionaryObject):
         items = []
+        stream = isinstance(o, g.StreamObject)
         for k in sorted(o.keys()):
+            if stream and k in ('/Filter', '/DecodeParms', '/Length1',
+                                '/Length2', '/Length3', '/DL'):
+                continue  # how it is stored; its decoded size is shown
             if k in ('/Parent', '/P', '/Pg', '/Contents', '/Length',
                      '/StructParent', '/StructParents', '/ParentTree'):
                 # links up, or numbers the layout gives; said elsewhere
@@ -200,7 +204,7 @@ def pdf_obj(o, depth=0, seen=None):
                 continue
             items.append('%s %s' % (k, pdf_obj(o.raw_get(k), depth + 1, seen)))
         s = '<<' + ' '.join(items) + '>>'
-        if isinstance(o, g.StreamObject):
+        if stream:
             s += ' stream(%d bytes decoded)' % len(_stream_data(o))
         return s
     if o is None or isinstance(o, g.NullObject):
