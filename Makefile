@@ -32,7 +32,7 @@ HARDEN_CFLAGS := $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_
 	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
 
-.PHONY: all clean check check-run demo demo-run install bench deps deps-runtime dist golden FORCE
+.PHONY: all clean check check-run demo demo-run install bench compare deps deps-runtime dist golden FORCE
 all: mentorconv
 
 mentorconv: build/rel/main.o $(REL_OBJS)
@@ -167,6 +167,13 @@ install: mentorconv
 
 bench: build/deps.stamp
 	@BASELINE='$(BASELINE)' bash tests/bench.sh
+
+# What a change does to every output: `make compare BASE=<rev>` converts
+# every corpus page, module, course, worksheet pack, fixture and sample
+# site to every format with BASE's binary and this tree's, and summarises
+# what differs (tests/compare.sh).  It exits 0 unless a build fails.
+compare:
+	@BASE='$(BASE)' bash tests/compare.sh
 
 # The release tarball: the committed tree (HEAD) under mentorconv-VERSION/.
 # git archive gives every file the commit's time, owner root and a fixed
