@@ -32,7 +32,7 @@ HARDEN_CFLAGS := $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_
 	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
 
-.PHONY: all clean check check-run demo demo-run install bench deps deps-runtime dist golden FORCE
+.PHONY: all clean check check-run demo demo-run install bench compare deps deps-runtime dist golden FORCE
 all: mentorconv
 
 mentorconv: build/rel/main.o $(REL_OBJS)
@@ -143,7 +143,9 @@ demo-run: mentorconv
 	done
 
 # Regenerate the expected JSON of every fixture that is not an error case
-# (fixtures/X.err); review the result with `git diff fixtures`.
+# (fixtures/X.err) and the golden parts of the PDF, EPUB and DOCX of a few
+# (tests/golden/, by tests/golden.sh); review with `git diff fixtures
+# tests/golden`.
 golden: mentorconv
 	@for md in fixtures/*.md; do \
 	  [ -e "$$md" ] || continue; b=$${md%.md}; \
@@ -151,6 +153,9 @@ golden: mentorconv
 	  ./mentorconv "$$md" -t json -o "$$b.json" || exit 1; \
 	  echo "golden: $$b.json"; \
 	done
+	@rm -rf tests/golden.new && bash tests/golden.sh ./mentorconv tests/golden.new \
+	  && rm -rf tests/golden && mv tests/golden.new tests/golden \
+	  && echo "golden: tests/golden/ (git diff --stat tests/golden)"
 
 install: mentorconv
 	install -d '$(DESTDIR)$(PREFIX)/bin' '$(DESTDIR)$(PREFIX)/share/man/man1' \
@@ -162,6 +167,13 @@ install: mentorconv
 
 bench: build/deps.stamp
 	@BASELINE='$(BASELINE)' bash tests/bench.sh
+
+# What a change does to every output: `make compare BASE=<rev>` converts
+# every corpus page, module, course, worksheet pack, fixture and sample
+# site to every format with BASE's binary and this tree's, and summarises
+# what differs (tests/compare.sh).  It exits 0 unless a build fails.
+compare:
+	@BASE='$(BASE)' bash tests/compare.sh
 
 # The release tarball: the committed tree (HEAD) under mentorconv-VERSION/.
 # git archive gives every file the commit's time, owner root and a fixed
