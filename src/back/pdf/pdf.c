@@ -11,6 +11,7 @@
  */
 #include "pdf_int.h"
 #include "../backend.h"
+#include "objstm.h"
 
 #include <linebreak.h>
 #include <stdlib.h>
@@ -576,6 +577,7 @@ static void set_info(pdf_ctx *c)
 
 static int save(pdf_ctx *c, mc_buf *out)
 {
+	size_t from = out->len;
 	if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
 		return -1;
 	HPDF_ResetStream(c->pdf);
@@ -592,6 +594,9 @@ static int save(pdf_ctx *c, mc_buf *out)
 	}
 	HPDF_ResetError(c->pdf);
 	c->err = 0;
+	/* object streams and a cross-reference stream (objstm.c); the
+	 * bytes stay libharu's if they are not as it expects */
+	(void)pdf_objstm_pack(out, from);
 	return 0;
 }
 
