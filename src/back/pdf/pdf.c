@@ -69,12 +69,14 @@ static void draw_shape(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0)
 {
 	double ph = c->ph;
 	switch (o->kind) {
-	case OP_FILL:
-		set_fill(pg, o->color);
+	case OP_FILL: /* (one path of several: PDF_FILL_*) */
+		if (!(o->aux & PDF_FILL_CONT))
+			set_fill(pg, o->color);
 		HPDF_Page_Rectangle(pg, (HPDF_REAL)o->x,
 		                    (HPDF_REAL)(ph - (y0 + o->y + o->h)),
 		                    (HPDF_REAL)o->w, (HPDF_REAL)o->h);
-		HPDF_Page_Fill(pg);
+		if (!(o->aux & PDF_FILL_MORE))
+			HPDF_Page_Fill(pg);
 		break;
 	case OP_STROKE:
 		set_stroke(pg, o->color);

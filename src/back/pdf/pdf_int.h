@@ -174,7 +174,7 @@ typedef struct pdf_op {
 	uint32_t aux;     /* OP_FIELD: lines (size: its font size, the
 	                     line spacing when more than one); OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
-	                     OP_TEXT: glyphs */
+	                     OP_TEXT: glyphs; OP_FILL: PDF_FILL_* */
 	double x, y, w;
 	union {
 		double h;
@@ -184,6 +184,12 @@ typedef struct pdf_op {
 	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
 	                     (pdf_field_group), or NULL */
 } pdf_op;
+
+/* OP_FILL.aux: rectangles drawn as one path with one fill (a QR code):
+ * each but the first continues the path (the colour is the first's),
+ * each but the last leaves it open for more. */
+#define PDF_FILL_CONT 1u
+#define PDF_FILL_MORE 2u
 
 /* ---- frames: boxes drawn around runs of slices ---- */
 
@@ -641,7 +647,9 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
 
 /* ---- qr.c ---- */
 /* Draw `text` as a QR code with its top-left at (x, y) in a square of
- * side `size` (quiet zone included) as OP_FILL ops.  Returns 0 or -1. */
+ * side `size` (quiet zone included) as OP_FILL ops making one path (one
+ * rectangle per run of dark modules in a row, PDF_FILL_*).  Returns 0 or
+ * -1. */
 int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
 
