@@ -18,7 +18,8 @@
  * object streams (numbered from the old /Size up), and the /Type /XRef
  * stream (last number; /W as narrow as the numbers allow, rows filtered
  * with the PNG Up predictor, as qpdf writes them) with /Root, /Info and
- * /ID copied from the trailer.
+ * /ID copied from the trailer.  zlib's default level: level 9 made the
+ * course's PDF 0.1% smaller and its packing 60% slower.
  */
 #include "objstm.h"
 
@@ -336,7 +337,7 @@ static int deflate_into(mc_buf *out, const uint8_t *d, size_t n)
 {
 	uLongf cap = compressBound((uLong)n);
 	mc_buf_grow(out, cap);
-	if (compress2((Bytef *)out->data + out->len, &cap, d, (uLong)n, 9) !=
+	if (compress2((Bytef *)out->data + out->len, &cap, d, (uLong)n, Z_DEFAULT_COMPRESSION) !=
 	    Z_OK)
 		return -1;
 	out->len += cap;
@@ -461,6 +462,7 @@ static int pack(const uint8_t *s, size_t len, mc_buf *out)
 	}
 
 	/* the header, then the stream objects as they are */
+	mc_buf_grow(out, len);
 	mc_buf_put(out, s, objs[0].off);
 	for (size_t i = 0; i < nobj; i++) {
 		obj *o = &objs[i];
@@ -597,6 +599,11 @@ int pdf_objstm_pack(mc_buf *pdf, size_t from)
 	if (pack((const uint8_t *)pdf->data + from, pdf->len - from, &out)) {
 		mc_buf_free(&out);
 		return 1;
+	}
+	if (!from) {
+		mc_buf_free(pdf);
+		*pdf = out;
+		return 0;
 	}
 	pdf->len = from;
 	mc_buf_put(pdf, out.data, out.len);
