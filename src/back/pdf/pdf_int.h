@@ -21,7 +21,9 @@
  *   3. pdf.c writes the pages with libharu, now that the page count is
  *      known ("Page N of M"): text, rules, images, QR codes (qr.c), link
  *      annotations, the outline, document info, and the fillable fields
- *      (fields.c).
+ *      (fields.c).  objstm.c then packs libharu's bytes: every object
+ *      but the streams into compressed object streams, the
+ *      cross-reference table into a cross-reference stream.
  *
  * No global state: everything hangs off the pdf_ctx on the render call's
  * stack.  Coordinates in ops are PDF points, x from the page's left edge,
