@@ -42,6 +42,10 @@ except Exception:
 for n in z.namelist():
     sys.stdout.buffer.write(z.read(n))' "$1"
 	pdftotext "$1" - 2>/dev/null
+	# a PDF's objects packed into object streams, uncompressed
+	case $(head -c 5 "$1") in
+	%PDF-) qpdf --qdf --object-streams=disable "$1" - 2>/dev/null ;;
+	esac
 }
 
 # formats this build has (json always; others once their backend lands)

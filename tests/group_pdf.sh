@@ -202,6 +202,52 @@ EOF
 	else
 		skip "seed: QR code decodes (zbarimg, from zbar-tools, not installed)"
 	fi
+	# the QR code is one path (a rectangle per run of dark modules in a
+	# row) filled once
+	n=$(awk '/ re$/ { r++; next } /^f$/ { if (r > m) m = r } { r = 0 } END { print m + 0 }' "$T/seed-qdf.pdf")
+	[ "$n" -ge 50 ] && pass "seed: the QR code is one path filled once ($n rectangles)" ||
+		fail "seed: the QR code is one path filled once" "at most $n rectangles in a fill"
+	# object streams and a cross-reference stream, read back by pypdf
+	# (strict) object by object against qpdf's uncompressed view
+	why=$("$PY" - "$o.pdf" "$T/seed-qdf.pdf" 2>&1 <<'EOF'
+import re, sys
+import pypdf
+raw = open(sys.argv[1], "rb").read()
+qdf = open(sys.argv[2], "rb").read()
+m = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", raw)
+if not m or not re.match(rb"\d+ 0 obj\s*<<[^>]*/Type /XRef\b", raw[int(m.group(1)):]):
+    print("startxref does not point at a cross-reference stream")
+    sys.exit(1)
+if b"/Type /ObjStm" not in raw or b"/Type /Catalog" in raw:
+    print("the objects are not packed into object streams")
+    sys.exit(1)
+r = pypdf.PdfReader(sys.argv[1], strict=True)
+n = 0
+size = int(re.search(rb"/Type /XRef /Size (\d+)", raw).group(1))
+for num in range(1, size):
+    try:
+        o = r.get_object(num)
+    except Exception as e:
+        print("object %d: %s" % (num, e))
+        sys.exit(1)
+    if o is not None:
+        n += 1
+# qpdf's view holds the objects less the object streams and the xref
+# stream (and any unreferenced object: none here)
+want = len(re.findall(rb"(?m)^\d+ 0 obj\b", qdf))
+if n < want:
+    print("pypdf read %d objects, qpdf's view has %d" % (n, want))
+    sys.exit(1)
+if r.trailer["/Root"].get("/Type") != "/Catalog" or len(r.pages) < 1:
+    print("no catalog or no pages")
+    sys.exit(1)
+if "What is Mentoring?" not in "".join(p.extract_text() for p in r.pages):
+    print("pypdf reads no title text")
+    sys.exit(1)
+EOF
+)
+	[ $? -eq 0 ] && pass "seed: object streams and an xref stream, every object read back (pypdf, strict)" ||
+		fail "seed: object streams and an xref stream, every object read back (pypdf, strict)" "$why"
 fi
 
 # print-only: a theme with answer.fields: false makes no form
@@ -210,7 +256,14 @@ if [ -f "$SEED" ]; then
 	conv "$SEED" "$T/print.pdf" -q --style "$T/print.yaml"
 	why=""
 	[ $RC -ne 0 ] && why="exit $RC: $(head -n 3 "$T/err")"
-	grep -aq "/AcroForm" "$T/print.pdf" && why="$why; the PDF still has an /AcroForm"
+	# objects are packed into compressed object streams: look at an
+	# uncompressed view, and make sure there is one
+	if qpdf --qdf --object-streams=disable "$T/print.pdf" "$T/print-qdf.pdf" 2>/dev/null &&
+		grep -aq "/Type /Catalog" "$T/print-qdf.pdf"; then
+		grep -aq "/AcroForm" "$T/print-qdf.pdf" && why="$why; the PDF still has an /AcroForm"
+	else
+		why="$why; qpdf could not give an uncompressed view of the PDF"
+	fi
 	[ -z "$why" ] && pass "answer.fields: false gives a print-only PDF" ||
 		fail "answer.fields: false gives a print-only PDF" "$why"
 fi
@@ -230,7 +283,8 @@ done
 if [ -f "$SEED" ]; then
 	SOURCE_DATE_EPOCH=1700000000 conv "$SEED" "$T/date.pdf" -q
 	why=""
-	grep -aq "D:20231114221320Z" "$T/date.pdf" || why="no CreationDate D:20231114221320Z"
+	qpdf --qdf --object-streams=disable "$T/date.pdf" - 2>/dev/null | grep -aq "D:20231114221320Z" ||
+		why="no CreationDate D:20231114221320Z"
 	info=$(pdfinfo "$T/date.pdf" 2>/dev/null)
 	grep -q "^Creator: *mentorconv " <<<"$info" || why="$why; Creator is not mentorconv VERSION"
 	grep -q "^Title: *What is Mentoring?" <<<"$info" || why="$why; no Title"

@@ -10,6 +10,7 @@
 #include "back/pdf/pdf_int.h"
 #include "back/pdf/cff.h"
 #include "back/pdf/face.h"
+#include "back/pdf/objstm.h"
 #include "front/front.h"
 #include "model/model.h"
 #include "theme/theme.h"
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                   mc_diag *diag);
@@ -270,13 +272,66 @@ static bool same(const mc_buf *a, const mc_buf *b)
 	return a->len == b->len && a->len && !memcmp(a->data, b->data, a->len);
 }
 
-static bool contains(const mc_buf *b, const char *s)
+static bool contains_raw(const char *d, size_t len, const char *s)
 {
 	size_t n = strlen(s);
-	for (size_t i = 0; b->data && i + n <= b->len; i++)
-		if (!memcmp(b->data + i, s, n))
+	for (size_t i = 0; d && i + n <= len; i++)
+		if (!memcmp(d + i, s, n))
 			return true;
 	return false;
+}
+
+/* The data of the Flate stream starting at d[0, len), inflated (up to
+ * 64 MB) onto out; false if it is not one. */
+static bool inflate_at(const char *d, size_t len, mc_buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return false;
+	z.next_in = (Bytef *)d;
+	z.avail_in = (uInt)(len > 0x7FFFFFFF ? 0x7FFFFFFF : len);
+	int r = Z_OK;
+	while (r == Z_OK && out->len < (64u << 20)) {
+		mc_buf_grow(out, 65536);
+		z.next_out = (Bytef *)out->data + out->len;
+		z.avail_out = 65536;
+		r = inflate(&z, Z_NO_FLUSH);
+		out->len += 65536 - z.avail_out;
+	}
+	inflateEnd(&z);
+	return r == Z_STREAM_END;
+}
+
+/* A PDF's bytes and, after them, every Flate stream's data inflated:
+ * the objects packed into object streams are seen as text. */
+static void inflated_view(const mc_buf *b, mc_buf *v)
+{
+	mc_buf_put(v, b->data, b->len);
+	for (size_t i = 0; b->data && i + 7 <= b->len; i++) {
+		if (memcmp(b->data + i, "stream", 6))
+			continue;
+		size_t p = i + 6;
+		if (p < b->len && b->data[p] == '\r')
+			p++;
+		if (p >= b->len || b->data[p] != '\n')
+			continue;
+		p++;
+		mc_buf_putc(v, '\n');
+		inflate_at(b->data + p, b->len - p, v);
+	}
+}
+
+/* s among a PDF's bytes or in any of its streams, inflated */
+static bool contains(const mc_buf *b, const char *s)
+{
+	if (contains_raw(b->data, b->len, s))
+		return true;
+	mc_buf v = MC_BUF_INIT;
+	inflated_view(b, &v);
+	bool r = contains_raw(v.data, v.len, s);
+	mc_buf_free(&v);
+	return r;
 }
 
 static void test_render(void)
@@ -300,6 +355,12 @@ static void test_render(void)
 	      "render: dates come from meta.date");
 	check(contains(&a, "/AcroForm"), "render: task items are form "
 	                                 "checkboxes");
+	check(contains_raw(a.data, a.len, "/Type /XRef") &&
+	              contains_raw(a.data, a.len, "/Type /ObjStm") &&
+	              !contains_raw(a.data, a.len, "/Type /Catalog") &&
+	              contains(&a, "/Type /Catalog"),
+	      "render: objects packed into object streams (seen inflated), "
+	      "a cross-reference stream");
 
 	/* two documents at once on two threads: no shared state */
 	job j[2] = {{theme, SRC, NULL, MC_BUF_INIT, -1},
@@ -979,6 +1040,302 @@ static void test_face(void)
 	test_face_show();
 }
 
+/* ---- object streams (objstm.c) ---- */
+
+static bool tok_text(const char *s, size_t *pos, pdf_tok_kind k,
+                     const char *want)
+{
+	pdf_tok t = pdf_tok_next((const uint8_t *)s, strlen(s), pos);
+	return t.kind == k && t.end - t.start == strlen(want) &&
+	       !memcmp(s + t.start, want, t.end - t.start);
+}
+
+static void test_tokens(void)
+{
+	const char *s = "%c\n<</A(x\\)y(z)w)/B<4F 4b>[1 0 R]>>% c2\r"
+	                "/N#20x 12.5 -3 true{}endobj";
+	size_t p = 0;
+	bool ok = tok_text(s, &p, PT_DICT_OPEN, "<<") &&
+	          tok_text(s, &p, PT_NAME, "/A") &&
+	          tok_text(s, &p, PT_STRING, "(x\\)y(z)w)") &&
+	          tok_text(s, &p, PT_NAME, "/B") &&
+	          tok_text(s, &p, PT_HEX, "<4F 4b>") &&
+	          tok_text(s, &p, PT_ARR_OPEN, "[") &&
+	          tok_text(s, &p, PT_WORD, "1") &&
+	          tok_text(s, &p, PT_WORD, "0") &&
+	          tok_text(s, &p, PT_WORD, "R") &&
+	          tok_text(s, &p, PT_ARR_CLOSE, "]") &&
+	          tok_text(s, &p, PT_DICT_CLOSE, ">>") &&
+	          tok_text(s, &p, PT_NAME, "/N#20x") &&
+	          tok_text(s, &p, PT_WORD, "12.5") &&
+	          tok_text(s, &p, PT_WORD, "-3") &&
+	          tok_text(s, &p, PT_WORD, "true") &&
+	          tok_text(s, &p, PT_WORD, "{") &&
+	          tok_text(s, &p, PT_WORD, "}") &&
+	          tok_text(s, &p, PT_WORD, "endobj");
+	pdf_tok e = pdf_tok_next((const uint8_t *)s, strlen(s), &p);
+	check(ok && e.kind == PT_EOF, "objstm: tokens (strings with escapes "
+	                              "and nested parentheses, hex, names, "
+	                              "comments)");
+	const char *bad[] = {"(open (nested)", "<4G>", "<abc", ">", ")"};
+	bool allbad = true;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		p = 0;
+		pdf_tok t = pdf_tok_next((const uint8_t *)bad[i],
+		                         strlen(bad[i]), &p);
+		allbad = allbad && t.kind == PT_ERROR && p <= strlen(bad[i]);
+	}
+	check(allbad, "objstm: malformed tokens are errors");
+}
+
+/* A classic PDF of objects bodies[1..n] (NULL: a free entry), with
+ * trailer keys extra. */
+static void make_pdf(mc_buf *b, const char *ver, const char *const *bodies,
+                     size_t n, const char *extra)
+{
+	size_t off[16] = {0};
+	mc_buf_printf(b, "%%PDF-%s\n%%\xB7\xBE\xAD\xAA\n", ver);
+	for (size_t i = 1; i <= n; i++) {
+		if (!bodies[i - 1])
+			continue;
+		off[i] = b->len;
+		mc_buf_printf(b, "%zu 0 obj\n%s\nendobj\n", i, bodies[i - 1]);
+	}
+	size_t x = b->len;
+	mc_buf_printf(b, "xref\n0 %zu\n0000000000 65535 f\r\n", n + 1);
+	for (size_t i = 1; i <= n; i++)
+		mc_buf_printf(b, "%010zu %05d %c\r\n", off[i],
+		              bodies[i - 1] ? 0 : 1, bodies[i - 1] ? 'n' : 'f');
+	mc_buf_printf(b, "trailer\n<<\n/Root 1 0 R\n/Info 5 0 R\n%s/Size %zu\n"
+	              ">>\nstartxref\n%zu\n%%%%EOF\n", extra, n + 1, x);
+}
+
+/* Entry `num` of a packed PDF's cross-reference stream: type, fields. */
+static bool xref_entry(const mc_buf *b, size_t num, unsigned *type,
+                       size_t *f2, size_t *f3)
+{
+	const char *sx = NULL;
+	for (size_t i = b->len - 9; i > 0 && !sx; i--)
+		if (!memcmp(b->data + i, "startxref", 9))
+			sx = b->data + i;
+	if (!sx)
+		return false;
+	size_t at = strtoul(sx + 10, NULL, 10);
+	const char *d = b->data + at;
+	int w2 = 0, w3 = 0, cols = 0;
+	const char *w = strstr(d, "/W [1 ");
+	const char *c = strstr(d, "/Columns ");
+	const char *st = strstr(d, "stream\n");
+	if (!w || !c || !st || sscanf(w, "/W [1 %d %d]", &w2, &w3) != 2 ||
+	    sscanf(c, "/Columns %d", &cols) != 1 || cols != 1 + w2 + w3)
+		return false;
+	mc_buf raw = MC_BUF_INIT;
+	bool ok = inflate_at(st + 7, b->len - (size_t)(st + 7 - b->data), &raw);
+	size_t rowlen = (size_t)cols + 1;
+	ok = ok && raw.len % rowlen == 0 && num < raw.len / rowlen;
+	uint8_t row[32] = {0};
+	for (size_t r = 0; ok && r <= num; r++) {
+		const uint8_t *q = (const uint8_t *)raw.data + r * rowlen;
+		ok = q[0] == 2;
+		for (int k = 0; k < cols; k++)
+			row[k] = (uint8_t)(row[k] + q[1 + k]);
+	}
+	if (ok) {
+		*type = row[0];
+		*f2 = *f3 = 0;
+		for (int k = 0; k < w2; k++)
+			*f2 = *f2 << 8 | row[1 + k];
+		for (int k = 0; k < w3; k++)
+			*f3 = *f3 << 8 | row[1 + w2 + k];
+	}
+	mc_buf_free(&raw);
+	return ok;
+}
+
+/* Object num of a packed PDF as text (its value; a stream object from
+ * its offset), found through the cross-reference stream. */
+static bool packed_obj(const mc_buf *b, size_t num, mc_buf *out)
+{
+	unsigned t;
+	size_t f2, f3;
+	if (!xref_entry(b, num, &t, &f2, &f3))
+		return false;
+	if (t == 1) {
+		char want[32];
+		int n = snprintf(want, sizeof want, "%zu 0 obj", num);
+		if (f2 + (size_t)n > b->len || memcmp(b->data + f2, want, (size_t)n))
+			return false;
+		mc_buf_put(out, b->data + f2, b->len - f2);
+		return true;
+	}
+	if (t != 2)
+		return false;
+	unsigned st;
+	size_t soff, x3;
+	if (!xref_entry(b, f2, &st, &soff, &x3) || st != 1)
+		return false;
+	const char *d = b->data + soff;
+	const char *fi = strstr(d, "/First ");
+	const char *nn = strstr(d, "/N ");
+	const char *sd = strstr(d, "stream\n");
+	size_t first, n;
+	if (!fi || !nn || !sd || sscanf(fi, "/First %zu", &first) != 1 ||
+	    sscanf(nn, "/N %zu", &n) != 1 || f3 >= n)
+		return false;
+	mc_buf raw = MC_BUF_INIT;
+	bool ok = inflate_at(sd + 7, b->len - (size_t)(sd + 7 - b->data), &raw);
+	const char *p = raw.data;
+	size_t on = 0, oo = 0, next = raw.len - first;
+	for (size_t i = 0; ok && i <= f3 + 1 && i < n; i++) {
+		char *e;
+		size_t a = strtoul(p, &e, 10);
+		size_t o = strtoul(e, &e, 10);
+		p = e;
+		if (i == f3) {
+			on = a;
+			oo = o;
+		} else if (i == f3 + 1) {
+			next = o;
+		}
+	}
+	ok = ok && on == num && first + next <= raw.len && oo <= next;
+	if (ok)
+		mc_buf_put(out, raw.data + first + oo, next - oo);
+	mc_buf_free(&raw);
+	return ok;
+}
+
+static void test_objstm(void)
+{
+	test_tokens();
+	const char *bodies[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Length 3 0 R >>\nstream\nq endobj (x) Q\nendstream",
+		"<< /Type /Page /Parent 2 0 R /Contents 3 0 R >>",
+		"<< /Title (a \\) endobj (nested) stream) /K <41 42> "
+		"/Author (tricky % not a comment) >>",
+		NULL,
+		"12",
+	};
+	mc_buf in = MC_BUF_INIT;
+	make_pdf(&in, "1.7", bodies, 7, "");
+	/* (object 3 refers to itself as its length: only the packer reads
+	 * these bytes, and it does not look at /Length) */
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_puts(&b, "head");
+	mc_buf_put(&b, in.data, in.len);
+	int rc = pdf_objstm_pack(&b, 4);
+	check(rc == 0 && !memcmp(b.data, "head%PDF-1.7", 12),
+	      "objstm: a classic PDF is packed (%d), bytes before it kept", rc);
+	mc_buf p = MC_BUF_INIT;
+	mc_buf_put(&p, b.data + 4, b.len - 4);
+	bool all = true;
+	for (size_t i = 1; i <= 7; i++) {
+		mc_buf o = MC_BUF_INIT;
+		bool got = packed_obj(&p, i, &o);
+		if (!bodies[i - 1]) {
+			unsigned t = 9;
+			size_t f2, f3;
+			all = all && !got && xref_entry(&p, i, &t, &f2, &f3) &&
+			      t == 0 && f3 == 1;
+		} else if (i == 3) {
+			all = all && got && contains_raw(o.data, o.len,
+			                                 bodies[2]);
+		} else {
+			all = all && got && o.len >= strlen(bodies[i - 1]) &&
+			      !memcmp(o.data, bodies[i - 1],
+			              strlen(bodies[i - 1]));
+		}
+		mc_buf_free(&o);
+	}
+	check(all, "objstm: every object found through the cross-reference "
+	           "stream, values unchanged, the stream object whole, the "
+	           "free one free");
+	check(contains_raw(p.data, p.len, "/Root 1 0 R /Info 5 0 R") &&
+	              !contains_raw(p.data, p.len, "/Author"),
+	      "objstm: /Root and /Info in the cross-reference stream; the "
+	      "others compressed");
+	mc_buf again = MC_BUF_INIT;
+	mc_buf_put(&again, in.data, in.len);
+	pdf_objstm_pack(&again, 0);
+	check(same(&again, &p), "objstm: deterministic");
+	rc = pdf_objstm_pack(&again, 0);
+	check(rc == 1 && same(&again, &p),
+	      "objstm: a packed file is left as it is");
+	mc_buf_free(&again);
+
+	/* surprises: the input comes back unchanged */
+	struct {
+		const char *what, *ver, *extra;
+		const char *b5;
+		long shift; /* move object 4's table entry */
+	} sur[] = {
+		{"version 1.4", "1.4", "", NULL, 0},
+		{"/Encrypt", "1.7", "/Encrypt 6 0 R\n", NULL, 0},
+		{"/Prev", "1.7", "/Prev 9\n", NULL, 0},
+		{"an unclosed string", "1.7", "", "<< /T (open >>", 0},
+		{"a stray )", "1.7", "", "<< /T ) >>", 0},
+		{"garbage after the value", "1.7", "", "<< >> junk", 0},
+		{"a wrong offset", "1.7", "", NULL, 3},
+	};
+	for (size_t i = 0; i < sizeof sur / sizeof *sur; i++) {
+		const char *bb[7];
+		memcpy(bb, bodies, sizeof bb);
+		if (sur[i].b5)
+			bb[4] = sur[i].b5;
+		mc_buf x = MC_BUF_INIT;
+		make_pdf(&x, sur[i].ver, bb, 7, sur[i].extra);
+		if (sur[i].shift) {
+			/* the 5th table row: object 4 */
+			char *t = strstr(x.data, "xref\n0 8\n");
+			if (t) {
+				t += 9 + 4 * 20 + 9;
+				*t = (char)(*t + sur[i].shift);
+			}
+		}
+		mc_buf y = MC_BUF_INIT;
+		mc_buf_put(&y, x.data, x.len);
+		rc = pdf_objstm_pack(&y, 0);
+		check(rc == 1 && same(&x, &y), "objstm: %s: left unchanged",
+		      sur[i].what);
+		mc_buf_free(&x);
+		mc_buf_free(&y);
+	}
+	/* every prefix of a real file: unchanged or packed, never a crash */
+	bool fine = true;
+	for (size_t cut = 0; cut < in.len; cut += 7) {
+		mc_buf y = MC_BUF_INIT;
+		mc_buf_put(&y, in.data, cut);
+		rc = pdf_objstm_pack(&y, 0);
+		fine = fine && rc == 1 && y.len == cut;
+		mc_buf_free(&y);
+	}
+	check(fine, "objstm: a cut file is left unchanged");
+	/* every byte changed to a delimiter, a digit or a blank: unchanged
+	 * or packed, never a read out of bounds (run under ASan) */
+	const char flips[] = "()<>[]/\\%0 \n";
+	size_t npacked = 0, nleft = 0;
+	for (size_t i = 0; i < in.len; i++) {
+		for (const char *f = flips; *f; f++) {
+			mc_buf y = MC_BUF_INIT;
+			mc_buf_put(&y, in.data, in.len);
+			y.data[i] = *f;
+			if (pdf_objstm_pack(&y, 0) == 0)
+				npacked++;
+			else
+				nleft++;
+			mc_buf_free(&y);
+		}
+	}
+	check(npacked && nleft, "objstm: %zu one-byte changes packed, %zu "
+	                        "left unchanged, none crashed",
+	      npacked, nleft);
+	mc_buf_free(&in);
+	mc_buf_free(&b);
+	mc_buf_free(&p);
+}
+
 int main(void)
 {
 	test_kp();
@@ -987,6 +1344,7 @@ int main(void)
 	test_hyph();
 	test_hyph_compound();
 	test_face();
+	test_objstm();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

@@ -11,6 +11,7 @@
  */
 #include "pdf_int.h"
 #include "../backend.h"
+#include "objstm.h"
 
 #include <linebreak.h>
 #include <stdlib.h>
@@ -68,12 +69,14 @@ static void draw_shape(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0)
 {
 	double ph = c->ph;
 	switch (o->kind) {
-	case OP_FILL:
-		set_fill(pg, o->color);
+	case OP_FILL: /* (one path of several: PDF_FILL_*) */
+		if (!(o->aux & PDF_FILL_CONT))
+			set_fill(pg, o->color);
 		HPDF_Page_Rectangle(pg, (HPDF_REAL)o->x,
 		                    (HPDF_REAL)(ph - (y0 + o->y + o->h)),
 		                    (HPDF_REAL)o->w, (HPDF_REAL)o->h);
-		HPDF_Page_Fill(pg);
+		if (!(o->aux & PDF_FILL_MORE))
+			HPDF_Page_Fill(pg);
 		break;
 	case OP_STROKE:
 		set_stroke(pg, o->color);
@@ -576,6 +579,7 @@ static void set_info(pdf_ctx *c)
 
 static int save(pdf_ctx *c, mc_buf *out)
 {
+	size_t from = out->len;
 	if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
 		return -1;
 	HPDF_ResetStream(c->pdf);
@@ -592,6 +596,9 @@ static int save(pdf_ctx *c, mc_buf *out)
 	}
 	HPDF_ResetError(c->pdf);
 	c->err = 0;
+	/* object streams and a cross-reference stream (objstm.c); the
+	 * bytes stay libharu's if they are not as it expects */
+	(void)pdf_objstm_pack(out, from);
 	return 0;
 }
 

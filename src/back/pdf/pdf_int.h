@@ -21,7 +21,9 @@
  *   3. pdf.c writes the pages with libharu, now that the page count is
  *      known ("Page N of M"): text, rules, images, QR codes (qr.c), link
  *      annotations, the outline, document info, and the fillable fields
- *      (fields.c).
+ *      (fields.c).  objstm.c then packs libharu's bytes: every object
+ *      but the streams into compressed object streams, the
+ *      cross-reference table into a cross-reference stream.
  *
  * No global state: everything hangs off the pdf_ctx on the render call's
  * stack.  Coordinates in ops are PDF points, x from the page's left edge,
@@ -174,7 +176,7 @@ typedef struct pdf_op {
 	uint32_t aux;     /* OP_FIELD: lines (size: its font size, the
 	                     line spacing when more than one); OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
-	                     OP_TEXT: glyphs */
+	                     OP_TEXT: glyphs; OP_FILL: PDF_FILL_* */
 	double x, y, w;
 	union {
 		double h;
@@ -184,6 +186,12 @@ typedef struct pdf_op {
 	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
 	                     (pdf_field_group), or NULL */
 } pdf_op;
+
+/* OP_FILL.aux: rectangles drawn as one path with one fill (a QR code):
+ * each but the first continues the path (the colour is the first's),
+ * each but the last leaves it open for more. */
+#define PDF_FILL_CONT 1u
+#define PDF_FILL_MORE 2u
 
 /* ---- frames: boxes drawn around runs of slices ---- */
 
@@ -641,7 +649,9 @@ int pdf_kp_break(const kp_item *it, size_t n, double width, double first,
 
 /* ---- qr.c ---- */
 /* Draw `text` as a QR code with its top-left at (x, y) in a square of
- * side `size` (quiet zone included) as OP_FILL ops.  Returns 0 or -1. */
+ * side `size` (quiet zone included) as OP_FILL ops making one path (one
+ * rectangle per run of dark modules in a row, PDF_FILL_*).  Returns 0 or
+ * -1. */
 int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 
 

@@ -1,8 +1,9 @@
 /*
  * qr.c - QR codes as vector squares (libqrencode).
  *
- * The symbol is drawn as filled rectangles, one per run of dark modules in
- * a row, inside a white square whose margin is the 4-module quiet zone the
+ * The symbol is drawn as one path filled once: a rectangle per run of
+ * dark modules in a row (ops joined by PDF_FILL_CONT / PDF_FILL_MORE),
+ * inside a white square whose margin is the 4-module quiet zone the
  * standard asks for, so a phone can read it from paper at any print size.
  */
 #include "pdf_int.h"
@@ -18,6 +19,7 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size)
 	}
 	int w = q->width;
 	double m = size / (w + 8); /* module size, 4-module quiet zone */
+	size_t last = 0; /* the last run's op + 1 (ops may move as they grow) */
 	for (int r = 0; r < w; r++) {
 		int col = 0;
 		while (col < w) {
@@ -28,7 +30,11 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size)
 			int end = col;
 			while (end < w && (q->data[r * w + end] & 1))
 				end++;
+			if (last)
+				c->ops[last - 1].aux |= PDF_FILL_MORE;
 			pdf_op *o = pdf_op_add(c, OP_FILL);
+			o->aux = last ? PDF_FILL_CONT : 0;
+			last = c->nops;
 			o->x = x + (4 + col) * m;
 			o->y = y + (4 + r) * m;
 			o->w = (end - col) * m;
