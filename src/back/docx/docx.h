@@ -6,6 +6,8 @@
  *   docx.c    the package: parts, relationships, properties, zip
  *   styles.c  styles.xml and numbering.xml, generated from the theme
  *   body.c    word/document.xml: the model's blocks and inlines
+ *   fields.c  its worksheet fields, tables.c its tables, toc.c its table
+ *             of contents (docx_int.h: what these four share)
  *   media.c   image sizes (PNG, JPEG, GIF) and the QR code PNG
  * All state lives in one dx struct per render: no globals.
  */
@@ -134,7 +136,7 @@ const char *dx_callout_style_id(mc_callout_kind kind, int variant);
 /* Twentieths of a point from points. */
 long dx_twips(double pt);
 
-/* body.c */
+/* body.c (with fields.c, tables.c, toc.c) */
 int dx_body(dx *d);
 
 /* media.c */
