@@ -14,7 +14,7 @@
  *      depend one way: layout.c -> toc.c -> linebreak.c -> inlineimg.c,
  *      linebreak.c -> text.c -> fonts.c, each of them and qr.c on
  *      slices.c only for the list.
- *   2. layout.c then packs the slices onto pages, honouring keep-with-next
+ *   2. paginate.c then packs the slices onto pages, honouring keep-with-next
  *      links (headings, widows and orphans), dropping spacing at page tops,
  *      repeating table header rows and drawing the boxes of callouts,
  *      quotations and code blocks around the slices of each page.
@@ -547,8 +547,12 @@ pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h);
 /* A forced page break before what comes next (a section's start). */
 void pdf_pagebreak(pdf_ctx *c);
 
-/* ---- layout.c: the model into slices, slices onto pages ---- */
+/* ---- layout.c: the model into slices ---- */
+/* How deep block containers recurse (deeper content is set flat); frames
+ * nest at most twice that deep. */
+#define PDF_MAX_NEST 24
 int pdf_layout(pdf_ctx *c);
+/* ---- paginate.c: slices onto pages ---- */
 int pdf_paginate(pdf_ctx *c);
 
 /* ---- toc.c: title page and table of contents ---- */
