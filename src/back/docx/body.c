@@ -24,6 +24,7 @@
  * result links every level-1/2 heading set in a Heading style, with page
  * numbers estimated from the model; settings.xml asks Word to update it. */
 #include "docx_int.h"
+#include "../../util/grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -925,10 +926,7 @@ static void list(dx *d, ctx *c, const mc_node *n, int depth)
 	int lvl = d->list_level + 1;
 	if (lvl > 8)
 		lvl = 8;
-	if (d->nnums == d->capnums) {
-		d->capnums = d->capnums ? d->capnums * 2 : 16;
-		d->nums = mc_xrealloc(d->nums, d->capnums * sizeof *d->nums);
-	}
+	MC_GROW(d->nums, d->nnums, d->capnums, 16);
 	dx_num *num = &d->nums[d->nnums++];
 	num->ordered = n->as.list.ordered;
 	num->level = lvl;

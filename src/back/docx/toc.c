@@ -1,6 +1,7 @@
 /* toc.c - the table of contents field and the page estimate behind
  * its cached page numbers. */
 #include "docx_int.h"
+#include "../../util/grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,10 +23,7 @@ void dx_toc_entry(dx *d, int level, const char *text, const char *id)
 	const char *mark = dx_mark_name(d, id);
 	if (!d->want_toc || !mark)
 		return;
-	if (d->ntoc == d->captoc) {
-		d->captoc = d->captoc ? d->captoc * 2 : 32;
-		d->toc = mc_xrealloc(d->toc, d->captoc * sizeof *d->toc);
-	}
+	MC_GROW(d->toc, d->ntoc, d->captoc, 32);
 	double h = mc_theme_text_height(d->theme);
 	int page = d->est_page + (h > 0 ? (int)(d->est_used / h) : 0);
 	d->toc[d->ntoc++] = (dx_toc){level, text ? text : "", mark, page};

@@ -1,6 +1,7 @@
 /* util.c - helpers of the EPUB backend: maps, UTF-8 repair, ids, URLs,
  * name-based UUIDs and dates.  See epub.h. */
 #include "epub.h"
+#include "../../util/bytes.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -420,8 +421,7 @@ static void sha1_block(sha1 *s, const unsigned char *p)
 {
 	uint32_t w[80];
 	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		w[i] = mc_be32(p + 4 * i);
 	for (int i = 16; i < 80; i++)
 		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4];

@@ -12,7 +12,6 @@
 #include "pdf_int.h"
 #include "../backend.h"
 
-#include <linebreak.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -639,7 +638,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 		goto out;
 	if (pdf_tags_init(c, !(opts && opts->no_tags)))
 		goto out;
-	init_linebreak();
+	pdf_linebreak_init();
 
 	/* geometry: header and footer bands inside the text block */
 	c->pw = theme->page.width;

@@ -41,6 +41,7 @@
 #include "../../theme/theme.h"
 #include "../../util/arena.h"
 #include "../../util/buf.h"
+#include "../../util/grow.h"
 #include "../../util/diag.h"
 #include "../../util/image.h"
 #include "../../util/utf8.h"
@@ -571,6 +572,10 @@ int pdf_toc_pages(pdf_ctx *c);
 
 /* ---- linebreak.c ---- */
 
+/* libunibreak's tables, filled once per process whatever the number of
+ * threads or documents (pthread_once); call before any paragraph. */
+void pdf_linebreak_init(void);
+
 typedef enum pdf_align {
 	PA_JUSTIFY,
 	PA_LEFT,
@@ -659,13 +664,7 @@ int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 int pdf_fields_finish(pdf_ctx *c);
 
 /* ---- misc ---- */
-#define PDF_GROW(arr, n, cap)                                             \
-	do {                                                              \
-		if ((n) >= (cap)) {                                       \
-			(cap) = (cap) ? (cap) * 2 : 64;                   \
-			(arr) = mc_xrealloc((arr), (cap) * sizeof *(arr)); \
-		}                                                         \
-	} while (0)
+#define PDF_GROW(arr, n, cap) MC_GROW(arr, n, cap, 64) /* util/grow.h */
 
 /* ---- images (png.c) ---- */
 
