@@ -69,6 +69,28 @@ typedef struct mc_backend {
 	                        (standard output on a tty is refused) */
 } mc_backend;
 
+/* The formats' entry points, declared here once: the table in
+ * backends.c points at them and each backend includes this header, so a
+ * definition that drifts from its row's type does not compile.  Each
+ * takes the same arguments; the _opts form adds the command line's
+ * choices (mc_render_opts), the plain form renders with the defaults. */
+int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                  mc_diag *diag);
+int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
+                       const mc_render_opts *opts, mc_buf *out,
+                       mc_diag *diag);
+void *mc_pdf_cache_new(const mc_theme *theme);
+void mc_pdf_cache_free(void *cache);
+int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
+                        const mc_render_opts *opts, mc_buf *out,
+                        mc_diag *diag);
+
 /* The table, ended by a row whose name is NULL. */
 extern const mc_backend mc_backends[];
 

@@ -4,23 +4,6 @@
 #include <string.h>
 #include <strings.h>
 
-int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
-void *mc_pdf_cache_new(const mc_theme *theme);
-void mc_pdf_cache_free(void *cache);
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_render_opts *opts, mc_buf *out,
-                        mc_diag *diag);
-
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
 	 mc_render_json, NULL, 0, NULL, NULL, false},

@@ -25,13 +25,9 @@
 /* The command line's --protect and --fields (backend.h). */
 typedef mc_render_opts mc_docx_opts;
 
-/* Render with explicit options; mc_render_docx() uses the defaults
- * (content controls, no protection).  Returns 0, or -1 after mc_error. */
-int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_docx_opts *opts, mc_buf *out,
-                        mc_diag *diag);
-int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
+/* The entry points, mc_render_docx_opts() and mc_render_docx() (the
+ * defaults: content controls, no protection), are declared in
+ * ../backend.h.  They return 0, or -1 after mc_error. */
 
 /* ---- private to src/back/docx/ ---- */
 

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../backend.h"
 #include "../../model/model.h"
 #include "../../theme/theme.h"
 #include "../../util/arena.h"
@@ -37,9 +38,8 @@
 #define EP_NAV "nav.xhtml"
 #define EP_CSS "style.css"
 
-/* The backend's entry point (its row in src/back/backends.c). */
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
+/* The backend's entry point, mc_render_epub(), is declared in
+ * ../backend.h with the others (its row in src/back/backends.c). */
 
 /* ---- maps (util.c) ---- */
 

@@ -595,12 +595,6 @@ static int save(pdf_ctx *c, mc_buf *out)
 }
 
 int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
-
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                   mc_diag *diag)
 {
 	return mc_render_pdf_opts(doc, theme, NULL, out, diag);
