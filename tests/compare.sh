@@ -7,8 +7,9 @@
 # BASE_BIN and NEW_BIN are two mentorconv binaries; SHARED is the folder
 # holding seed/ and corpus/ (the course).  Converts, to json, pdf, epub
 # and docx: the seed page, every corpus page, the mentoring module, the
-# course root, the module's --worksheets, and every fixtures/*.md and
-# fixtures/dialect/*.md (run from the repository root).  Exit status 0
+# course root, the module's --worksheets (also with each format option,
+# and two refused), and every fixtures/*.md and fixtures/dialect/*.md
+# (run from the repository root).  Exit status 0
 # when every output (and every exit status) is identical; otherwise the
 # differing outputs are listed and kept in OUTDIR/{base,new}.
 set -u
@@ -63,6 +64,16 @@ done
 for fmt in json pdf epub docx; do
 	one "worksheets_mentoring" "$fmt" --worksheets "$module"
 done
+# the format options, and one refused
+one "ws_duplex" pdf --worksheets --duplex "$module"
+one "ws_no_fields" pdf --worksheets --no-fields "$module"
+one "ws_no_tags" pdf --no-tags "$module"
+one "ws_protect" docx --worksheets --protect "$module"
+one "ws_legacy" docx --worksheets --fields=legacy "$module"
+one "ws_legacy_protect" docx --fields=content-controls --protect \
+	--fields=legacy "$module"
+one "refused_protect" pdf --protect "$module"
+one "refused_duplex" epub --duplex "$module"
 
 if [ $bad -eq 0 ]; then
 	echo "compare: $n outputs, all identical"

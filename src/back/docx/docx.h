@@ -22,8 +22,13 @@
 #include "../../util/image.h"
 #include "../../util/xml.h"
 
-/* The command line's --protect and --fields (backend.h). */
-typedef mc_render_opts mc_docx_opts;
+/* The backend's own options, read from the command line's --protect and
+ * --fields (backends.c's docx_options) by mc_render_docx_opts(). */
+typedef struct mc_docx_opts {
+	bool protect;       /* only the answer fields editable */
+	bool legacy_fields; /* --fields=legacy: FORMTEXT/FORMCHECKBOX fields
+	                       instead of content controls */
+} mc_docx_opts;
 
 /* The entry points, mc_render_docx_opts() and mc_render_docx() (the
  * defaults: content controls, no protection), are declared in
