@@ -1,4 +1,4 @@
-/* util.c - helpers of the EPUB backend: maps, UTF-8 repair, ids, URLs,
+/* util.c - helpers of the EPUB backend: maps, ids, URLs,
  * name-based UUIDs and dates.  See epub.h. */
 #include "epub.h"
 #include "../../util/bytes.h"
@@ -109,27 +109,17 @@ char *ep_printf(ep_ctx *c, const char *fmt, ...)
 	return r;
 }
 
-const char *ep_utf8(ep_ctx *c, const char *s)
-{
-	size_t n = strlen(s);
-	if (mc_utf8_valid_prefix(s, n) == n)
-		return s;
-	mc_buf b = MC_BUF_INIT;
-	mc_utf8_repair(&b, s, n);
-	char *r = mc_arena_strndup(c->arena, b.data, b.len);
-	mc_buf_free(&b);
-	return r;
-}
-
 void ep_text(ep_ctx *c, mc_xml *x, const char *s)
 {
+	(void)c; /* the model's strings are valid UTF-8 already */
 	if (s && *s)
-		mc_xml_text(x, ep_utf8(c, s));
+		mc_xml_text(x, s);
 }
 
 void ep_attr(ep_ctx *c, mc_xml *x, const char *name, const char *value)
 {
-	mc_xml_attr(x, name, ep_utf8(c, value ? value : ""));
+	(void)c;
+	mc_xml_attr(x, name, value ? value : "");
 }
 
 /* ---- ids ---- */

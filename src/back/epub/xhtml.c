@@ -324,8 +324,8 @@ int ep_prepare(ep_ctx *c)
 		}
 		case MC_EMBED: {
 			const char *t = n->as.embed.title;
-			ep_info_of(c, n)->title = ep_utf8(
-				c, t && *t ? t : last_text ? last_text : c->title);
+			ep_info_of(c, n)->title =
+				t && *t ? t : last_text ? last_text : c->title;
 			c->nembeds++;
 			break;
 		}
