@@ -138,10 +138,7 @@ static char **list_dir(const char *dir, bool (*keep)(const char *dir,
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || !keep(dir, e->d_name))
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			v = mc_xrealloc(v, cap * sizeof *v);
-		}
+		MC_GROW(v, *n, cap, 32);
 		v[(*n)++] = strcpy(mc_xmalloc(strlen(e->d_name) + 1), e->d_name);
 	}
 	closedir(d);
