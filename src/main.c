@@ -176,7 +176,6 @@ static bool lang_tag_ok(const char *s)
 	return s[n] == '\0';
 }
 
-/* Parse argv into c.  Returns -1 to go on, else an exit status. */
 /* Note a format option ("duplex", "fields=legacy"): a name given again
  * replaces its earlier entry, so the list stays within c->fopts. */
 static void give(cli *c, const char *opt)
@@ -195,6 +194,7 @@ static void give(cli *c, const char *opt)
 	c->fopts[i] = opt;
 }
 
+/* Parse argv into c.  Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, cli *c)
 {
 	enum {
