@@ -53,8 +53,11 @@ typedef struct cli {
 	int jobs;           /* -j; 0: the number of cores */
 	int shard, nshards;
 	bool strict, quiet, verbose, all_modules, worksheets;
-	unsigned ropts_given; /* MC_ROPT_* options given */
-	mc_render_opts ropts;
+	/* the format options given (--duplex, --fields=legacy...) as
+	 * mc_render_opts holds them: "duplex", "fields=legacy"; one entry
+	 * per name, the last given */
+	const char *fopts[8];
+	size_t nfopts;
 	mode_t umask; /* read once at start, before any work */
 } cli;
 
@@ -171,6 +174,24 @@ static bool lang_tag_ok(const char *s)
 			return false;
 	}
 	return s[n] == '\0';
+}
+
+/* Note a format option ("duplex", "fields=legacy"): a name given again
+ * replaces its earlier entry, so the list stays within c->fopts. */
+static void give(cli *c, const char *opt)
+{
+	size_t n = strcspn(opt, "=");
+	size_t i = 0;
+	while (i < c->nfopts && !(strncmp(c->fopts[i], opt, n) == 0 &&
+	                          (c->fopts[i][n] == '\0' ||
+	                           c->fopts[i][n] == '=')))
+		i++;
+	if (i == c->nfopts) {
+		if (c->nfopts == sizeof c->fopts / sizeof *c->fopts)
+			return; /* cannot happen: five names */
+		c->nfopts++;
+	}
+	c->fopts[i] = opt;
 }
 
 /* Parse argv into c.  Returns -1 to go on, else an exit status. */
@@ -292,33 +313,28 @@ static int parse_args(int argc, char **argv, cli *c)
 			c->paper = optarg;
 			break;
 		case OPT_DUPLEX:
-			c->ropts.duplex = true;
-			c->ropts_given |= MC_ROPT_DUPLEX;
+			give(c, "duplex");
 			break;
 		case OPT_STRICT:
 			c->strict = true;
 			break;
 		case OPT_PROTECT:
-			c->ropts.protect = true;
-			c->ropts_given |= MC_ROPT_PROTECT;
+			give(c, "protect");
 			break;
 		case OPT_NO_FIELDS:
-			c->ropts.no_fields = true;
-			c->ropts_given |= MC_ROPT_NO_FIELDS;
+			give(c, "no-fields");
 			break;
 		case OPT_NO_TAGS:
-			c->ropts.no_tags = true;
-			c->ropts_given |= MC_ROPT_NO_TAGS;
+			give(c, "no-tags");
 			break;
 		case OPT_FIELDS:
 			if (strcmp(optarg, "legacy") == 0)
-				c->ropts.legacy_fields = true;
+				give(c, "fields=legacy");
 			else if (strcmp(optarg, "content-controls") == 0)
-				c->ropts.legacy_fields = false;
+				give(c, "fields=content-controls");
 			else
 				return usage_error("--fields takes 'content-controls' "
 				                   "or 'legacy', not '%s'", optarg);
-			c->ropts_given |= MC_ROPT_FIELDS;
 			break;
 		case 'q':
 			c->quiet = true;
@@ -426,21 +442,18 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 		        b->name);
 		return NULL;
 	}
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {{MC_ROPT_PROTECT, "--protect"},
-	             {MC_ROPT_FIELDS, "--fields"},
-	             {MC_ROPT_NO_FIELDS, "--no-fields"},
-	             {MC_ROPT_NO_TAGS, "--no-tags"},
-	             {MC_ROPT_DUPLEX, "--duplex"}};
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if ((c->ropts_given & names[i].bit) &&
-		    !(b->options & names[i].bit)) {
-			*status = usage_error("%s is not an option of the '%s' "
-			                      "format", names[i].name, b->name);
+	for (size_t i = 0; i < c->nfopts; i++) {
+		const char *g = c->fopts[i];
+		size_t n = strcspn(g, "=");
+		bool takes = false;
+		for (const char *const *o = b->options; o && *o && !takes; o++)
+			takes = strlen(*o) == n && strncmp(*o, g, n) == 0;
+		if (!takes) {
+			*status = usage_error("--%.*s is not an option of the "
+			                      "'%s' format", (int)n, g, b->name);
 			return NULL;
 		}
+	}
 	return b;
 }
 
@@ -531,7 +544,7 @@ int main(int argc, char **argv)
 	r.front.all_modules = c.all_modules;
 	r.front.lang = c.lang;
 	r.front.worksheets = c.worksheets;
-	r.ropts = c.ropts;
+	r.ropts = (mc_render_opts){c.fopts, c.nfopts, NULL};
 	r.umask = c.umask;
 
 	/* reproducible builds: SOURCE_DATE_EPOCH dates every output */

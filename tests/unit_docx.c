@@ -90,7 +90,13 @@ static int render(const mc_doc *doc, const mc_theme *th, bool protect,
 {
 	mc_diag d;
 	mc_diag_init(&d, stderr, "unit");
-	mc_docx_opts o = {protect, legacy};
+	const char *given[2];
+	size_t n = 0;
+	if (protect)
+		given[n++] = "protect";
+	if (legacy)
+		given[n++] = "fields=legacy";
+	mc_render_opts o = {given, n, NULL};
 	return mc_render_docx_opts(doc, th, &o, out, &d) == 0 &&
 	               !mc_diag_failed(&d)
 	               ? 0
@@ -737,8 +743,7 @@ int main(int argc, char **argv)
 		mc_buf q = MC_BUF_INIT;
 		mc_diag qd;
 		mc_diag_init(&qd, NULL, "sample.md");
-		mc_docx_opts o = {false, false};
-		int rc = mc_render_docx_opts(doc, th, &o, &q, &qd);
+		int rc = mc_render_docx_opts(doc, th, NULL, &q, &qd);
 		CHECK(rc == 0 && qd.nerrors == 0 && qd.nwarnings == 1,
 		      "a URL too long for a QR code: a warning, no failure");
 		char *relx = entry(&q, "word/_rels/document.xml.rels");

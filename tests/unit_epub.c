@@ -100,12 +100,16 @@ static void helper_tests(void)
 	          streq(ep_lang(&c, "en GB"), "en"),
 	      "lang: malformed tags become en");
 
-	CHECK(streq(ep_utf8(&c, "ok \xE2\x80\x94"), "ok \xE2\x80\x94"),
+	/* the EPUB writes model strings as they are: the model repaired
+	 * them once, as they entered it (mc_strndup) */
+	mc_doc *ud = mc_doc_new();
+	CHECK(streq(mc_strdup(ud, "ok \xE2\x80\x94"), "ok \xE2\x80\x94"),
 	      "utf8: valid text kept");
-	CHECK(streq(ep_utf8(&c, "a\xFF" "b\xE2\x80"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"),
+	CHECK(streq(mc_strdup(ud, "a\xFF" "b\xE2\x80"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"),
 	      "utf8: bad bytes become U+FFFD");
-	CHECK(streq(ep_utf8(&c, "\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"),
+	CHECK(streq(mc_strdup(ud, "\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"),
 	      "utf8: surrogates refused");
+	mc_doc_free(ud);
 
 	ep_map_free(&c.used);
 	ep_map_free(&c.anchors);

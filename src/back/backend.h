@@ -22,28 +22,23 @@
 typedef int (*mc_render_fn)(const mc_doc *doc, const mc_theme *theme,
                             mc_buf *out, mc_diag *diag);
 
-/* Choices from the command line that only some formats take. */
+/* What one render is given besides the document and the theme.  The
+ * format options from the command line are kept generic, as "name" or
+ * "name=value" strings (e.g. "duplex", "fields=legacy"); each backend
+ * owns its options: its row lists their names (mc_backend.options), and
+ * it reads them into its own struct with mc_render_opt().  Nothing here
+ * is specific to one format. */
 typedef struct mc_render_opts {
-	bool protect;       /* DOCX --protect: only the answer fields editable */
-	bool legacy_fields; /* DOCX --fields=legacy: FORMTEXT/FORMCHECKBOX
-	                       fields instead of content controls */
-	bool no_fields;     /* PDF --no-fields: print-only, no form fields */
-	bool no_tags;       /* PDF --no-tags: no structure tree (untagged) */
-	bool duplex;        /* PDF --duplex: each worksheet starts on an odd
-	                       page, a blank page before it if need be */
+	const char *const *given; /* the format options given, or NULL */
+	size_t ngiven;
 	void *cache;        /* the format's cache_new() result for this run,
 	                       or NULL (the backend then loads what it needs
 	                       for this document alone) */
 } mc_render_opts;
 
-/* Which of those a format takes (mc_backend.options). */
-enum {
-	MC_ROPT_PROTECT = 1 << 0,
-	MC_ROPT_FIELDS = 1 << 1,
-	MC_ROPT_NO_FIELDS = 1 << 2,
-	MC_ROPT_NO_TAGS = 1 << 3,
-	MC_ROPT_DUPLEX = 1 << 4
-};
+/* Option `name` in opts: NULL if not given (or opts is NULL), "" for a
+ * switch, the value of name=value (the last one given). */
+const char *mc_render_opt(const mc_render_opts *opts, const char *name);
 
 typedef int (*mc_render_opts_fn)(const mc_doc *doc, const mc_theme *theme,
                                  const mc_render_opts *opts, mc_buf *out,
@@ -55,7 +50,9 @@ typedef struct mc_backend {
 	const char *summary; /* one line for --help */
 	mc_render_fn render; /* NULL: not available in this build yet */
 	mc_render_opts_fn render_opts; /* NULL: the format takes no options */
-	unsigned options;    /* MC_ROPT_* it takes (others are refused) */
+	/* The names of the options it takes (its "--name" flags), ended by
+	 * NULL; others are refused.  NULL: none. */
+	const char *const *options;
 	/* Optional (NULL if unused): what a format keeps between the
 	 * documents of one run, e.g. parsed fonts and hyphenation patterns.
 	 * cache_new() is called once per run, before any thread starts; the
@@ -68,6 +65,28 @@ typedef struct mc_backend {
 	bool binary;         /* bytes, not text: never written to a terminal
 	                        (standard output on a tty is refused) */
 } mc_backend;
+
+/* The formats' entry points, declared here once: the table in
+ * backends.c points at them and each backend includes this header, so a
+ * definition that drifts from its row's type does not compile.  Each
+ * takes the same arguments; the _opts form adds the command line's
+ * choices (mc_render_opts), the plain form renders with the defaults. */
+int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                  mc_diag *diag);
+int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
+                       const mc_render_opts *opts, mc_buf *out,
+                       mc_diag *diag);
+void *mc_pdf_cache_new(const mc_theme *theme);
+void mc_pdf_cache_free(void *cache);
+int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
+                   mc_diag *diag);
+int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
+                        const mc_render_opts *opts, mc_buf *out,
+                        mc_diag *diag);
 
 /* The table, ended by a row whose name is NULL. */
 extern const mc_backend mc_backends[];

@@ -4,37 +4,34 @@
 #include <string.h>
 #include <strings.h>
 
-int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
-void *mc_pdf_cache_new(const mc_theme *theme);
-void mc_pdf_cache_free(void *cache);
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_render_opts *opts, mc_buf *out,
-                        mc_diag *diag);
+static const char *const pdf_options[] = {"no-fields", "no-tags", "duplex",
+                                          NULL};
+static const char *const docx_options[] = {"protect", "fields", NULL};
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
-	 mc_render_json, NULL, 0, NULL, NULL, false},
+	 mc_render_json, NULL, NULL, NULL, NULL, false},
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
-	 mc_render_pdf_opts,
-	 MC_ROPT_NO_FIELDS | MC_ROPT_NO_TAGS | MC_ROPT_DUPLEX,
-	 mc_pdf_cache_new, mc_pdf_cache_free, true},
-	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0, NULL,
-	 NULL, true},
-	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
-	 mc_render_docx_opts, MC_ROPT_PROTECT | MC_ROPT_FIELDS, NULL, NULL,
+	 mc_render_pdf_opts, pdf_options, mc_pdf_cache_new, mc_pdf_cache_free,
 	 true},
-	{NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, false},
+	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, NULL,
+	 NULL, NULL, true},
+	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
+	 mc_render_docx_opts, docx_options, NULL, NULL, true},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false},
 };
+
+const char *mc_render_opt(const mc_render_opts *opts, const char *name)
+{
+	const char *r = NULL;
+	size_t n = strlen(name);
+	for (size_t i = 0; opts && i < opts->ngiven; i++) {
+		const char *g = opts->given[i];
+		if (strncmp(g, name, n) == 0 && (g[n] == '\0' || g[n] == '='))
+			r = g[n] ? g + n + 1 : "";
+	}
+	return r;
+}
 
 const mc_backend *mc_backend_by_name(const char *name)
 {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../model/model.h"
+#include "../util/grow.h"
 #include "../theme/theme.h"
 #include "../util/arena.h"
 #include "../util/confine.h"
@@ -450,10 +451,7 @@ static void keep_msg(void *ctx, bool error, const char *msg)
 	job *j = ctx;
 	if (error)
 		return; /* the first error has a field of its own */
-	if (j->nmsgs == j->capmsgs) {
-		j->capmsgs = j->capmsgs ? j->capmsgs * 2 : 16;
-		j->msgs = mc_xrealloc(j->msgs, j->capmsgs * sizeof *j->msgs);
-	}
+	MC_GROW(j->msgs, j->nmsgs, j->capmsgs, 16);
 	j->msgs[j->nmsgs++] = xstrdup(msg);
 }
 

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "../util/grow.h"
 
 /* ---- one page of the document ---- */
 
@@ -137,10 +138,7 @@ static char **list_dir(const char *dir, bool (*keep)(const char *dir,
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || !keep(dir, e->d_name))
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			v = mc_xrealloc(v, cap * sizeof *v);
-		}
+		MC_GROW(v, *n, cap, 32);
 		v[(*n)++] = strcpy(mc_xmalloc(strlen(e->d_name) + 1), e->d_name);
 	}
 	closedir(d);
@@ -429,11 +427,7 @@ static void merge_page(coll *c, page *pg, mc_node *into, int level)
 		if (n->id) {
 			const char *to = mc_idset_unique(&c->ids, c->doc, n->id);
 			if (strcmp(to, n->id) != 0) {
-				if (nren == capren) {
-					capren = capren ? capren * 2 : 8;
-					pg->ren = mc_xrealloc(pg->ren,
-					                      capren * sizeof *pg->ren);
-				}
+				MC_GROW(pg->ren, nren, capren, 8);
 				pg->ren[nren].from = n->id;
 				pg->ren[nren++].to = to;
 				n->id = to;
@@ -458,11 +452,7 @@ static void merge_page(coll *c, page *pg, mc_node *into, int level)
 			n->as.answer.number += c->answer_base;
 			break;
 		case MC_LINK:
-			if (pg->nlinks == caplinks) {
-				caplinks = caplinks ? caplinks * 2 : 16;
-				pg->links = mc_xrealloc(pg->links,
-				                        caplinks * sizeof *pg->links);
-			}
+			MC_GROW(pg->links, pg->nlinks, caplinks, 16);
 			pg->links[pg->nlinks++] = n;
 			break;
 		default:

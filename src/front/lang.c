@@ -13,6 +13,7 @@
  * Script detection counts letters only: digits, punctuation, spaces and
  * symbols are in no script, and neither is inline code. */
 #include "internal.h"
+#include "../util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -260,11 +261,7 @@ void mc_fe_set_lang(mc_fe *fe, mc_node *n, const char *lang,
 	} else if (strcasecmp(dir, "ltr") == 0) {
 		n->dir = MC_DIR_LTR;
 	} else if (strcasecmp(dir, "auto") == 0) {
-		if (fe->nauto == fe->capauto) {
-			fe->capauto = fe->capauto ? fe->capauto * 2 : 8;
-			fe->autodir = mc_xrealloc(fe->autodir,
-			                          fe->capauto * sizeof *fe->autodir);
-		}
+		MC_GROW(fe->autodir, fe->nauto, fe->capauto, 8);
 		fe->autodir[fe->nauto++] = n;
 	} else {
 		mc_warn(fe->diag, line, 0,

@@ -39,6 +39,7 @@
 #include <yaml.h>
 
 #include "../util/arena.h"
+#include "../util/grow.h"
 #include "../util/confine.h"
 #include "../util/utf8.h"
 #include "internal.h"
@@ -917,10 +918,7 @@ static void list_data_dir(lq *c, lv *h, const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || n >= LQ_MAX_DATA_FILES)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = mc_xrealloc(names, cap * sizeof *names);
-		}
+		MC_GROW(names, n, cap, 16);
 		names[n++] = strdup(e->d_name);
 		if (!names[n - 1])
 			n--;
@@ -1088,10 +1086,7 @@ typedef struct toks {
 
 static void tok_push(toks *t, const tok *x)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->v = mc_xrealloc(t->v, t->cap * sizeof *t->v);
-	}
+	MC_GROW(t->v, t->n, t->cap, 64);
 	t->v[t->n++] = *x;
 }
 

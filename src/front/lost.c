@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "../util/grow.h"
 
 #define MIN_WORDS 40
 
@@ -60,11 +61,7 @@ void mc_fe_drop(mc_fe *fe, const char *what, mc_drop_kind kind,
 			return;
 		}
 	}
-	if (fe->ndrops == fe->capdrops) {
-		fe->capdrops = fe->capdrops ? fe->capdrops * 2 : 8;
-		fe->drops = mc_xrealloc(fe->drops,
-		                        fe->capdrops * sizeof *fe->drops);
-	}
+	MC_GROW(fe->drops, fe->ndrops, fe->capdrops, 8);
 	mc_drop *d = &fe->drops[fe->ndrops++];
 	memset(d, 0, sizeof *d);
 	snprintf(d->what, sizeof d->what, "%s", what);

@@ -21,6 +21,7 @@
 #include <cmark-gfm.h>
 
 #include "internal.h"
+#include "../util/grow.h"
 
 /* cmark-gfm keeps its extension registry in a process-wide table that
  * must be filled once before any parse; pthread_once makes that safe when
@@ -94,10 +95,7 @@ static void strip_mark(mc_node *n)
 
 static void push(walker *w, mc_node *node, cmark_node *cm, long cont)
 {
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 64;
-		w->st = mc_xrealloc(w->st, w->cap * sizeof(frame));
-	}
+	MC_GROW(w->st, w->n, w->cap, 64);
 	w->st[w->n].node = node;
 	w->st[w->n].cm = cm;
 	w->st[w->n].cont = cont;

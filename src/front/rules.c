@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "../util/confine.h"
+#include "../util/grow.h"
 #include "internal.h"
 
 mc_node *mc_fe_text(mc_fe *fe, mc_node *parent, const char *s, size_t n,
@@ -61,10 +62,7 @@ typedef struct nodes {
 
 static void nodes_push(nodes *a, mc_node *n)
 {
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->v = mc_xrealloc(a->v, a->cap * sizeof(mc_node *));
-	}
+	MC_GROW(a->v, a->n, a->cap, 64);
 	a->v[a->n++] = n;
 }
 
@@ -207,11 +205,7 @@ static void apply_ial(mc_fe *fe, mc_node *n, const mc_ial *ial,
 		if (!d && strcmp(a->v[i].name, "toc") == 0 &&
 		    n->type == MC_LIST) {
 			/* kramdown's table of contents, in the list's place */
-			if (fe->ntocs == fe->captocs) {
-				fe->captocs = fe->captocs ? fe->captocs * 2 : 4;
-				fe->tocs = mc_xrealloc(fe->tocs, fe->captocs *
-				                                 sizeof(mc_node *));
-			}
+			MC_GROW(fe->tocs, fe->ntocs, fe->captocs, 4);
 			fe->tocs[fe->ntocs++] = n;
 		} else if (!d && fe->alds_capped) {
 			/* perhaps one of those left out: warned about */

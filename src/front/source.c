@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "../util/grow.h"
 #include "../util/utf8.h"
 
 /* ---------------------------------------------------------------- */
@@ -599,10 +600,7 @@ static const char *element_end(const tag *t, const char *end)
 static size_t add_ial(mc_fe *fe, const char *s, size_t n, uint32_t line,
                       uint32_t col)
 {
-	if (fe->nials == fe->capials) {
-		fe->capials = fe->capials ? fe->capials * 2 : 32;
-		fe->ials = mc_xrealloc(fe->ials, fe->capials * sizeof(mc_ial));
-	}
+	MC_GROW(fe->ials, fe->nials, fe->capials, 32);
 	mc_ial *ial = &fe->ials[fe->nials];
 	memset(ial, 0, sizeof *ial);
 	ial->text = mc_strndup(fe->doc, s, n);
@@ -802,10 +800,7 @@ static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
 		fe->alds_capped = true;
 		return;
 	}
-	if (fe->nalds == fe->capalds) {
-		fe->capalds = fe->capalds ? fe->capalds * 2 : 16;
-		fe->alds = mc_xrealloc(fe->alds, fe->capalds * sizeof(mc_ald));
-	}
+	MC_GROW(fe->alds, fe->nalds, fe->capalds, 16);
 	mc_ald *d = &fe->alds[fe->nalds++];
 	char *nm = (char *)mc_strndup(fe->doc, name, n);
 	for (char *c = nm; *c; c++)
@@ -818,11 +813,7 @@ static void add_ald(mc_fe *fe, const char *name, size_t n, const char *a,
 static void add_abbr(mc_fe *fe, const char *abbr, size_t n, const char *t,
                      size_t tn, uint32_t line)
 {
-	if (fe->nabbrs == fe->capabbrs) {
-		fe->capabbrs = fe->capabbrs ? fe->capabbrs * 2 : 16;
-		fe->abbrs = mc_xrealloc(fe->abbrs,
-		                        fe->capabbrs * sizeof(mc_abbr));
-	}
+	MC_GROW(fe->abbrs, fe->nabbrs, fe->capabbrs, 16);
 	if (fe->nabbrs >= MC_MAX_ABBRS) {
 		if (!fe->abbrs_capped)
 			pre_warn(fe, line, 1,
@@ -1137,11 +1128,7 @@ static void emit_text_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
                         uint32_t col)
 {
-	if (fe->nchunks == fe->capchunks) {
-		fe->capchunks = fe->capchunks ? fe->capchunks * 2 : 32;
-		fe->chunks = mc_xrealloc(fe->chunks,
-		                         fe->capchunks * sizeof(mc_chunk));
-	}
+	MC_GROW(fe->chunks, fe->nchunks, fe->capchunks, 32);
 	mc_chunk *c = &fe->chunks[fe->nchunks];
 	c->text = s;
 	c->len = n;
@@ -1152,11 +1139,7 @@ static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
 static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
                             uint32_t col)
 {
-	if (fe->nconts == fe->capconts) {
-		fe->capconts = fe->capconts ? fe->capconts * 2 : 16;
-		fe->conts = mc_xrealloc(fe->conts,
-		                        fe->capconts * sizeof(mc_container));
-	}
+	MC_GROW(fe->conts, fe->nconts, fe->capconts, 16);
 	mc_container *c = &fe->conts[fe->nconts];
 	char *name = (char *)mc_strndup(fe->doc, t->name, t->namelen);
 	for (char *q = name; *q; q++)
@@ -1302,11 +1285,7 @@ static bool deflist_ahead(const char *p, const char *end)
 
 static size_t add_kd_part(mc_fe *fe, mc_node_type type, uint32_t line)
 {
-	if (fe->nconts == fe->capconts) {
-		fe->capconts = fe->capconts ? fe->capconts * 2 : 16;
-		fe->conts = mc_xrealloc(fe->conts,
-		                        fe->capconts * sizeof(mc_container));
-	}
+	MC_GROW(fe->conts, fe->nconts, fe->capconts, 16);
 	mc_container *c = &fe->conts[fe->nconts];
 	memset(c, 0, sizeof *c);
 	c->tag = type == MC_DEFLIST ? "dl" : type == MC_DEFTERM ? "dt" : "dd";

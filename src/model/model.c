@@ -3,6 +3,7 @@
  * Nothing here recurses over the tree: documents may nest 100,000 deep,
  * so every walk is the constant-stack iterator or an explicit loop. */
 #include "model.h"
+#include "../util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -928,11 +929,7 @@ int mc_doc_validate(const mc_doc *doc, char *err, size_t errsz)
 		if ((rc = check_node(n, err, errsz)) != 0)
 			goto out;
 		if (n->type == MC_HEADING) {
-			if (nheads == capheads) {
-				capheads = capheads ? capheads * 2 : 64;
-				heads = mc_xrealloc(heads,
-				                    capheads * sizeof *heads);
-			}
+			MC_GROW(heads, nheads, capheads, 64);
 			heads[nheads++] = n;
 		}
 		if ((n->first == NULL) != (n->last == NULL)) {

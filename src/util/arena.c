@@ -50,6 +50,13 @@ void *mc_xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *mc_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		die_oom();
+	return mc_xrealloc(p, n * size);
+}
+
 mc_arena *mc_arena_new(void)
 {
 	return mc_xcalloc(1, sizeof(mc_arena));

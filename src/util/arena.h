@@ -28,5 +28,8 @@ size_t mc_arena_bytes(const mc_arena *a);
 void *mc_xmalloc(size_t n);
 void *mc_xcalloc(size_t n, size_t m);
 void *mc_xrealloc(void *p, size_t n);
+/* realloc to n elements of size bytes; n * size overflowing size_t is
+ * taken for exhaustion (same exit). */
+void *mc_xreallocarray(void *p, size_t n, size_t size);
 
 #endif

@@ -1,5 +1,6 @@
 /* image.c - read an image file and learn its kind and size (image.h). */
 #include "image.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -58,17 +59,6 @@ int mc_image_read(const char *path, mc_buf *out, mc_image_why *why)
 	return rc;
 }
 
-static uint32_t be16(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The size from a JPEG's first frame header (SOF0..SOF15 except DHT,
  * JPG and DAC).  Returns 0, or -1 if none is found in p[0..n). */
 static int jpeg_size(const unsigned char *p, size_t n, uint32_t *w,
@@ -89,15 +79,15 @@ static int jpeg_size(const unsigned char *p, size_t n, uint32_t *w,
 		}
 		if (m == 0xD9 || m == 0xDA)
 			return -1; /* end or scan before any frame */
-		uint32_t len = be16(p + i + 2);
+		uint32_t len = mc_be16(p + i + 2);
 		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
 		    m != 0xCC) {
 			/* the size is all that is read: a frame header cut
 			 * after it still tells it (the PDF checks the rest) */
 			if (len < 7 || n - i < 9)
 				return -1;
-			*h = be16(p + i + 5);
-			*w = be16(p + i + 7);
+			*h = mc_be16(p + i + 5);
+			*w = mc_be16(p + i + 7);
 			return 0;
 		}
 		if (len < 2 || len > n - i - 2)
@@ -118,8 +108,8 @@ int mc_image_probe(const unsigned char *p, size_t n, mc_image_info *info,
 			why_set(why, "a PNG file without its header");
 			return -1;
 		}
-		w = be32(p + 16);
-		h = be32(p + 20);
+		w = mc_be32(p + 16);
+		h = mc_be32(p + 20);
 	} else if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
 		*info = (mc_image_info){MC_IMAGE_JPEG, "image/jpeg", "jpg", 0,
 		                        0};
@@ -134,8 +124,8 @@ int mc_image_probe(const unsigned char *p, size_t n, mc_image_info *info,
 			why_set(why, "a GIF file cut short");
 			return -1;
 		}
-		w = (uint32_t)p[6] | (uint32_t)p[7] << 8;
-		h = (uint32_t)p[8] | (uint32_t)p[9] << 8;
+		w = mc_le16(p + 6);
+		h = mc_le16(p + 8);
 	} else {
 		why_set(why, "not a PNG, JPEG or GIF image");
 		return -1;

@@ -1,5 +1,6 @@
 /* xml.c - the shared XML writer; see xml.h. */
 #include "xml.h"
+#include "grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,10 +75,7 @@ static void end_start_tag(mc_xml *x)
 void mc_xml_open(mc_xml *x, const char *name)
 {
 	end_start_tag(x);
-	if (x->depth == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 32;
-		x->stack = mc_xrealloc(x->stack, x->cap * sizeof(char *));
-	}
+	MC_GROW(x->stack, x->depth, x->cap, 32);
 	x->stack[x->depth++] = name;
 	mc_buf_putc(x->out, '<');
 	mc_buf_puts(x->out, name);

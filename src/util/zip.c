@@ -1,5 +1,6 @@
 /* zip.c - in-memory ZIP writing with libzip; see zip.h. */
 #include "zip.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,7 @@ int mc_zip_add(mc_zip *z, const char *name, const void *data, size_t len,
 			snprintf(err, errsz, "zip entry %s added twice", name);
 			return -1;
 		}
-	if (z->n == z->cap) {
-		z->cap = z->cap ? z->cap * 2 : 16;
-		z->v = mc_xrealloc(z->v, z->cap * sizeof(entry));
-	}
+	MC_GROW(z->v, z->n, z->cap, 16);
 	entry *e = &z->v[z->n++];
 	e->name = mc_xmalloc(strlen(name) + 1);
 	strcpy(e->name, name);

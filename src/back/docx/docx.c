@@ -333,7 +333,7 @@ static int add(mc_zip *z, const char *name, const mc_buf *b, dx *d)
 }
 
 int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_docx_opts *opts, mc_buf *out,
+                        const mc_render_opts *opts, mc_buf *out,
                         mc_diag *diag)
 {
 	dx d;
@@ -341,8 +341,9 @@ int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
 	d.doc = doc;
 	d.theme = theme;
 	d.diag = diag;
-	if (opts)
-		d.opts = *opts;
+	const char *fields = mc_render_opt(opts, "fields");
+	d.opts.protect = mc_render_opt(opts, "protect") != NULL;
+	d.opts.legacy_fields = fields && strcmp(fields, "legacy") == 0;
 	d.next_rid = 7;
 	d.next_field = 1000;
 	d.next_docpr = 1;
@@ -438,6 +439,5 @@ done:
 int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag)
 {
-	mc_docx_opts o = {false, false};
-	return mc_render_docx_opts(doc, theme, &o, out, diag);
+	return mc_render_docx_opts(doc, theme, NULL, out, diag);
 }

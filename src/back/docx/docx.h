@@ -6,6 +6,8 @@
  *   docx.c    the package: parts, relationships, properties, zip
  *   styles.c  styles.xml and numbering.xml, generated from the theme
  *   body.c    word/document.xml: the model's blocks and inlines
+ *   fields.c  its worksheet fields, tables.c its tables, toc.c its table
+ *             of contents (docx_int.h: what these four share)
  *   media.c   image sizes (PNG, JPEG, GIF) and the QR code PNG
  * All state lives in one dx struct per render: no globals.
  */
@@ -20,16 +22,17 @@
 #include "../../util/image.h"
 #include "../../util/xml.h"
 
-/* The command line's --protect and --fields (backend.h). */
-typedef mc_render_opts mc_docx_opts;
+/* The backend's own options, read from the command line's --protect and
+ * --fields (backends.c's docx_options) by mc_render_docx_opts(). */
+typedef struct mc_docx_opts {
+	bool protect;       /* only the answer fields editable */
+	bool legacy_fields; /* --fields=legacy: FORMTEXT/FORMCHECKBOX fields
+	                       instead of content controls */
+} mc_docx_opts;
 
-/* Render with explicit options; mc_render_docx() uses the defaults
- * (content controls, no protection).  Returns 0, or -1 after mc_error. */
-int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_docx_opts *opts, mc_buf *out,
-                        mc_diag *diag);
-int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
+/* The entry points, mc_render_docx_opts() and mc_render_docx() (the
+ * defaults: content controls, no protection), are declared in
+ * ../backend.h.  They return 0, or -1 after mc_error. */
 
 /* ---- private to src/back/docx/ ---- */
 
@@ -134,7 +137,7 @@ const char *dx_callout_style_id(mc_callout_kind kind, int variant);
 /* Twentieths of a point from points. */
 long dx_twips(double pt);
 
-/* body.c */
+/* body.c (with fields.c, tables.c, toc.c) */
 int dx_body(dx *d);
 
 /* media.c */

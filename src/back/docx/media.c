@@ -3,6 +3,7 @@
  * memory (libqrencode + libpng).  Also the relationship rows for media
  * and external hyperlinks, which share one id sequence. */
 #include "docx.h"
+#include "../../util/grow.h"
 
 #include <errno.h>
 #include <png.h>
@@ -13,11 +14,7 @@
 
 static dx_media *media_add(dx *d, const char *key)
 {
-	if (d->nmedia == d->capmedia) {
-		d->capmedia = d->capmedia ? d->capmedia * 2 : 8;
-		d->media = mc_xrealloc(d->media,
-		                       d->capmedia * sizeof *d->media);
-	}
+	MC_GROW(d->media, d->nmedia, d->capmedia, 8);
 	dx_media *m = &d->media[d->nmedia++];
 	memset(m, 0, sizeof *m);
 	size_t n = strlen(key);

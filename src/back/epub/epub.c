@@ -24,7 +24,7 @@ static const char *book_title(ep_ctx *c)
 {
 	const char *t = c->doc->meta.title;
 	if (t && *t)
-		return ep_utf8(c, t);
+		return t;
 	for (mc_node *n = c->doc->root->first; n; n = n->next) {
 		const mc_node *h = n->type == MC_HEADING ? n
 		                   : n->type == MC_SECTION ? n->first
@@ -42,7 +42,7 @@ static const char *book_title(ep_ctx *c)
 		const char *dot = strrchr(b, '.');
 		size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
 		if (n)
-			return ep_utf8(c, ep_printf(c, "%.*s", (int)n, b));
+			return ep_printf(c, "%.*s", (int)n, b);
 	}
 	return "Untitled";
 }
@@ -190,7 +190,7 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 	                                                       : m->site.title;
 	if (coll && *coll) {
 		mc_xml_nl(&x);
-		mc_xml_leaf(&x, "dc:publisher", ep_utf8(c, coll));
+		mc_xml_leaf(&x, "dc:publisher", coll);
 	}
 	/* front matter the package has a place for */
 	static const char *const keys[][2] = {{"author", "dc:creator"},
@@ -201,15 +201,14 @@ static int package_opf(ep_ctx *c, mc_buf *b)
 		    *m->description) {
 			/* a course's own description */
 			mc_xml_nl(&x);
-			mc_xml_leaf(&x, keys[k][1], ep_utf8(c, m->description));
+			mc_xml_leaf(&x, keys[k][1], m->description);
 			continue;
 		}
 		for (size_t i = 0; i < m->nextra; i++)
 			if (strcmp(m->extra[i].key, keys[k][0]) == 0 &&
 			    m->extra[i].value && *m->extra[i].value) {
 				mc_xml_nl(&x);
-				mc_xml_leaf(&x, keys[k][1],
-				            ep_utf8(c, m->extra[i].value));
+				mc_xml_leaf(&x, keys[k][1], m->extra[i].value);
 				break;
 			}
 	}

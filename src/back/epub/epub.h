@@ -9,7 +9,7 @@
  *            single page, one per part, chapter or worksheet for a
  *            document built from several inputs
  *   css.c    the stylesheet, generated from the theme
- *   util.c   maps, UTF-8 repair, URL and id rules, SHA-1 name-based UUIDs
+ *   util.c   maps, URL and id rules, SHA-1 name-based UUIDs
  *
  * All state of one rendering lives in an ep_ctx (no globals): two books may
  * be made at once on two threads.  Strings are allocated in the context's
@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../backend.h"
 #include "../../model/model.h"
 #include "../../theme/theme.h"
 #include "../../util/arena.h"
@@ -37,9 +38,8 @@
 #define EP_NAV "nav.xhtml"
 #define EP_CSS "style.css"
 
-/* The backend's entry point (its row in src/back/backends.c). */
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
+/* The backend's entry point, mc_render_epub(), is declared in
+ * ../backend.h with the others (its row in src/back/backends.c). */
 
 /* ---- maps (util.c) ---- */
 
@@ -146,10 +146,9 @@ typedef struct ep_ctx {
 
 /* ---- util.c ---- */
 
-/* s as valid UTF-8: s itself when it is, else a copy with every bad byte
- * replaced by U+FFFD (in the context's arena). */
-const char *ep_utf8(ep_ctx *c, const char *s);
-/* Escaped text / attribute through the XML writer, after ep_utf8. */
+/* Escaped text / attribute through the XML writer.  No UTF-8 repair
+ * here: every string in the model is valid UTF-8 already (model.h,
+ * mc_strndup() repairs it once, as it enters the model). */
 void ep_text(ep_ctx *c, mc_xml *x, const char *s);
 /* Start an XHTML document in out: declaration, doctype, <html> with the
  * namespaces and language, and an open <head>. */

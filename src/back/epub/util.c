@@ -1,6 +1,7 @@
-/* util.c - helpers of the EPUB backend: maps, UTF-8 repair, ids, URLs,
+/* util.c - helpers of the EPUB backend: maps, ids, URLs,
  * name-based UUIDs and dates.  See epub.h. */
 #include "epub.h"
+#include "../../util/bytes.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,27 +109,17 @@ char *ep_printf(ep_ctx *c, const char *fmt, ...)
 	return r;
 }
 
-const char *ep_utf8(ep_ctx *c, const char *s)
-{
-	size_t n = strlen(s);
-	if (mc_utf8_valid_prefix(s, n) == n)
-		return s;
-	mc_buf b = MC_BUF_INIT;
-	mc_utf8_repair(&b, s, n);
-	char *r = mc_arena_strndup(c->arena, b.data, b.len);
-	mc_buf_free(&b);
-	return r;
-}
-
 void ep_text(ep_ctx *c, mc_xml *x, const char *s)
 {
+	(void)c; /* the model's strings are valid UTF-8 already */
 	if (s && *s)
-		mc_xml_text(x, ep_utf8(c, s));
+		mc_xml_text(x, s);
 }
 
 void ep_attr(ep_ctx *c, mc_xml *x, const char *name, const char *value)
 {
-	mc_xml_attr(x, name, ep_utf8(c, value ? value : ""));
+	(void)c;
+	mc_xml_attr(x, name, value ? value : "");
 }
 
 /* ---- ids ---- */
@@ -420,8 +411,7 @@ static void sha1_block(sha1 *s, const unsigned char *p)
 {
 	uint32_t w[80];
 	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		w[i] = mc_be32(p + 4 * i);
 	for (int i = 16; i < 80; i++)
 		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4];

@@ -16,6 +16,7 @@
  * EXIT must know again is a pure function of the node (or is read back
  * from the writer's stack), so the two always agree. */
 #include "epub.h"
+#include "../../util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,10 +110,7 @@ static int load_image(ep_ctx *c, const mc_node *n)
 		        n->as.image.src, why.text);
 		return 0;
 	}
-	if (c->nimages == c->capimages) {
-		c->capimages = c->capimages ? c->capimages * 2 : 8;
-		c->images = mc_xrealloc(c->images, c->capimages * sizeof *c->images);
-	}
+	MC_GROW(c->images, c->nimages, c->capimages, 8);
 	ep_image *im = &c->images[c->nimages++];
 	im->path = path;
 	im->name = ep_printf(c, "images/img-%zu.%s", c->nimages, ext);
@@ -127,10 +125,7 @@ static int load_image(ep_ctx *c, const mc_node *n)
 
 static void add_toc(ep_ctx *c, int level, const char *id, const char *text)
 {
-	if (c->ntoc == c->captoc) {
-		c->captoc = c->captoc ? c->captoc * 2 : 16;
-		c->toc = mc_xrealloc(c->toc, c->captoc * sizeof *c->toc);
-	}
+	MC_GROW(c->toc, c->ntoc, c->captoc, 16);
 	c->toc[c->ntoc++] = (ep_toc){level, c->cur_file, id, text};
 }
 
@@ -329,8 +324,8 @@ int ep_prepare(ep_ctx *c)
 		}
 		case MC_EMBED: {
 			const char *t = n->as.embed.title;
-			ep_info_of(c, n)->title = ep_utf8(
-				c, t && *t ? t : last_text ? last_text : c->title);
+			ep_info_of(c, n)->title =
+				t && *t ? t : last_text ? last_text : c->title;
 			c->nembeds++;
 			break;
 		}
@@ -365,10 +360,7 @@ int ep_prepare(ep_ctx *c)
 		case MC_FOOTNOTE_REF:
 			if (n->as.footnote.label &&
 			    ep_map_get(&c->notes, n->as.footnote.label)) {
-				if (nref == capref) {
-					capref = capref ? capref * 2 : 16;
-					refs = mc_xrealloc(refs, capref * sizeof *refs);
-				}
+				MC_GROW(refs, nref, capref, 16);
 				refs[nref++] = n;
 				ep_info_of(c, n)->file = c->cur_file;
 				if (!ep_map_get(&firstref, n->as.footnote.label))

@@ -7,6 +7,7 @@
  * fontconfig call (its configuration is shared).
  */
 #include "cache.h"
+#include "../backend.h"
 #include "hyph.h"
 
 #include <pthread.h>
@@ -51,9 +52,6 @@ typedef struct search_ent {
 	char lang[16]; /* fontconfig's form of the language asked for */
 	face *f; /* NULL: none */
 } search_ent;
-
-void *mc_pdf_cache_new(const mc_theme *theme);
-void mc_pdf_cache_free(void *cache);
 
 struct pdf_cache {
 	pthread_mutex_t mu;

@@ -10,13 +10,14 @@
 #include <string.h>
 
 #include "../../util/arena.h"
+#include "../../util/bytes.h"
 
 typedef struct rd {
 	const uint8_t *d;
 	size_t n;
 } rd;
 
-static unsigned u16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned u16(const uint8_t *p) { return mc_be16(p); }
 
 /* An offset of `size` (1..4) bytes. */
 static uint32_t off_n(const uint8_t *p, unsigned size)

@@ -19,14 +19,11 @@
 #include <string.h>
 
 #include "../../util/arena.h"
+#include "../../util/bytes.h"
 
-static unsigned u16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned u16(const uint8_t *p) { return mc_be16(p); }
 static int s16(const uint8_t *p) { return (int16_t)u16(p); }
-static uint32_t u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
+static uint32_t u32(const uint8_t *p) { return mc_be32(p); }
 
 #define TAG_CFF HB_TAG('C', 'F', 'F', ' ')
 

@@ -9,6 +9,7 @@
  * a scan, and EOI at the end of the data.
  */
 #include "pdf_int.h"
+#include "../../util/bytes.h"
 
 #include <stdint.h>
 
@@ -31,7 +32,7 @@ bool pdf_jpeg_ok(const unsigned char *b, size_t len)
 			pos += 2;
 			continue;
 		}
-		size_t n = (size_t)b[pos + 2] << 8 | b[pos + 3];
+		size_t n = mc_be16(b + pos + 2);
 		if (n < 2 || n > len - pos - 2)
 			return false; /* truncated */
 		const unsigned char *s = b + pos + 4;
@@ -40,8 +41,8 @@ bool pdf_jpeg_ok(const unsigned char *b, size_t len)
 			if (n < 8 || frame)
 				return false;
 			frame = true;
-			uint32_t h = (uint32_t)s[1] << 8 | s[2];
-			uint32_t w = (uint32_t)s[3] << 8 | s[4];
+			uint32_t h = mc_be16(s + 1);
+			uint32_t w = mc_be16(s + 3);
 			unsigned comps = s[5];
 			if (s[0] != 8 || !w || !h ||
 			    (uint64_t)w * h > MC_IMAGE_MAX_PIXELS ||

@@ -18,9 +18,17 @@
 
 #include <linebreak.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+
+static pthread_once_t linebreak_once = PTHREAD_ONCE_INIT;
+
+void pdf_linebreak_init(void)
+{
+	pthread_once(&linebreak_once, init_linebreak);
+}
 
 enum { SEG_TEXT, SEG_GAP, SEG_NEWLINE, SEG_IMAGE };
 

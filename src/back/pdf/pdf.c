@@ -13,7 +13,6 @@
 #include "../backend.h"
 #include "objstm.h"
 
-#include <linebreak.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -603,19 +602,15 @@ static int save(pdf_ctx *c, mc_buf *out)
 }
 
 int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
-
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                   mc_diag *diag)
 {
 	return mc_render_pdf_opts(doc, theme, NULL, out, diag);
 }
 
-/* opts->no_fields (--no-fields) or the theme's answer.fields: false give
- * a print-only PDF (ruled lines, no form fields). */
+/* The options (backends.c's pdf_options): "no-fields" (--no-fields) or
+ * the theme's answer.fields: false give a print-only PDF (ruled lines, no
+ * form fields); "no-tags" an untagged one; "duplex" starts each worksheet
+ * on an odd page. */
 int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
                        const mc_render_opts *opts, mc_buf *out,
                        mc_diag *diag)
@@ -626,8 +621,8 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	c->doc = doc;
 	c->th = theme;
 	c->diag = diag;
-	c->fields = theme->answer.fields && !(opts && opts->no_fields);
-	c->duplex = opts && opts->duplex;
+	c->fields = theme->answer.fields && !mc_render_opt(opts, "no-fields");
+	c->duplex = mc_render_opt(opts, "duplex") != NULL;
 	c->title = title_of(c);
 	c->arena = mc_arena_new();
 	c->cache = opts ? opts->cache : NULL;
@@ -644,9 +639,9 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 	HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 	if (pdf_fonts_init(c))
 		goto out;
-	if (pdf_tags_init(c, !(opts && opts->no_tags)))
+	if (pdf_tags_init(c, !mc_render_opt(opts, "no-tags")))
 		goto out;
-	init_linebreak();
+	pdf_linebreak_init();
 
 	/* geometry: header and footer bands inside the text block */
 	c->pw = theme->page.width;

@@ -14,7 +14,7 @@
  *      depend one way: layout.c -> toc.c -> linebreak.c -> inlineimg.c,
  *      linebreak.c -> text.c -> fonts.c, each of them and qr.c on
  *      slices.c only for the list.
- *   2. layout.c then packs the slices onto pages, honouring keep-with-next
+ *   2. paginate.c then packs the slices onto pages, honouring keep-with-next
  *      links (headings, widows and orphans), dropping spacing at page tops,
  *      repeating table header rows and drawing the boxes of callouts,
  *      quotations and code blocks around the slices of each page.
@@ -43,6 +43,7 @@
 #include "../../theme/theme.h"
 #include "../../util/arena.h"
 #include "../../util/buf.h"
+#include "../../util/grow.h"
 #include "../../util/diag.h"
 #include "../../util/image.h"
 #include "../../util/utf8.h"
@@ -555,8 +556,12 @@ pdf_slice *pdf_title_rule(pdf_ctx *c, double y, double h);
 /* A forced page break before what comes next (a section's start). */
 void pdf_pagebreak(pdf_ctx *c);
 
-/* ---- layout.c: the model into slices, slices onto pages ---- */
+/* ---- layout.c: the model into slices ---- */
+/* How deep block containers recurse (deeper content is set flat); frames
+ * nest at most twice that deep. */
+#define PDF_MAX_NEST 24
 int pdf_layout(pdf_ctx *c);
+/* ---- paginate.c: slices onto pages ---- */
 int pdf_paginate(pdf_ctx *c);
 
 /* ---- toc.c: title page and table of contents ---- */
@@ -574,6 +579,10 @@ void pdf_toc_note(pdf_ctx *c, const mc_node *sec, size_t s0);
 int pdf_toc_pages(pdf_ctx *c);
 
 /* ---- linebreak.c ---- */
+
+/* libunibreak's tables, filled once per process whatever the number of
+ * threads or documents (pthread_once); call before any paragraph. */
+void pdf_linebreak_init(void);
 
 typedef enum pdf_align {
 	PA_JUSTIFY,
@@ -665,13 +674,7 @@ int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 int pdf_fields_finish(pdf_ctx *c);
 
 /* ---- misc ---- */
-#define PDF_GROW(arr, n, cap)                                             \
-	do {                                                              \
-		if ((n) >= (cap)) {                                       \
-			(cap) = (cap) ? (cap) * 2 : 64;                   \
-			(arr) = mc_xrealloc((arr), (cap) * sizeof *(arr)); \
-		}                                                         \
-	} while (0)
+#define PDF_GROW(arr, n, cap) MC_GROW(arr, n, cap, 64) /* util/grow.h */
 
 /* ---- images (png.c) ---- */
 

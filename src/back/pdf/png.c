@@ -21,6 +21,7 @@
  *     opaque.
  */
 #include "pdf_int.h"
+#include "../../util/bytes.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_image.h>
@@ -29,12 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
 
 typedef struct png_info {
 	uint32_t w, h;
@@ -77,13 +72,13 @@ static int parse(const unsigned char *b, size_t len, png_info *pi)
 	size_t pos = 8, cap = 0;
 	bool ihdr = false, end = false;
 	while (pos + 12 <= len && !end) {
-		uint32_t n = be32(b + pos);
+		uint32_t n = mc_be32(b + pos);
 		const unsigned char *type = b + pos + 4;
 		const unsigned char *data = b + pos + 8;
 		if (n > len - pos - 12)
 			return -1; /* truncated */
 		uLong crc = crc32(0L, type, (uInt)n + 4);
-		if (crc != be32(data + n))
+		if (crc != mc_be32(data + n))
 			return -1; /* damaged */
 		if (!ihdr && memcmp(type, "IHDR", 4) != 0)
 			return -1;
@@ -91,8 +86,8 @@ static int parse(const unsigned char *b, size_t len, png_info *pi)
 			if (n != 13 || ihdr)
 				return -1;
 			ihdr = true;
-			pi->w = be32(data);
-			pi->h = be32(data + 4);
+			pi->w = mc_be32(data);
+			pi->h = mc_be32(data + 4);
 			pi->depth = data[8];
 			pi->ctype = data[9];
 			pi->interlace = data[12];

@@ -1,0 +1,27 @@
+/*
+ * bytes.h - reading integers stored big- or little-endian in a byte
+ * string (PNG, JPEG, TrueType/OpenType and CFF tables, GIF, SHA-1 words).
+ * The caller checks the bounds: p must hold 2 or 4 bytes.
+ */
+#ifndef MC_BYTES_H
+#define MC_BYTES_H
+
+#include <stdint.h>
+
+static inline uint32_t mc_be16(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+
+static inline uint32_t mc_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint32_t mc_le16(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8;
+}
+
+#endif
