@@ -3,17 +3,24 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib libqpdf expat
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib
+# Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
+# libzip's reader): compiled against, but loaded at run time when needed
+# (src/util/dl.h), not at every start.
+DL_PKGS := libqpdf expat
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
+soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
 
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
-	$(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ibuild/gen
-LDLIBS  = $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
+	$(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
+LDLIBS  = $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c
