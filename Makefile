@@ -3,11 +3,12 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib
+PKGS    := libcmark-gfm gumbo yaml-0.1 fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib
 # Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
 # libzip's reader): compiled against, but loaded at run time when needed
 # (src/util/dl.h), not at every start.
-DL_PKGS := libqpdf expat
+# (EPUB and DOCX are written with zlib alone: src/util/zip.c.)
+DL_PKGS := libqpdf expat libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)

@@ -1,22 +1,36 @@
-/* zip.c - in-memory ZIP writing with libzip; see zip.h. */
+/*
+ * zip.c - in-memory ZIP writing with zlib; see zip.h.
+ *
+ * Only what EPUB and DOCX need: entries stored or deflated (zlib's
+ * default level, raw deflate), no Zip64, no extra fields, no comment,
+ * the central directory at the end.  The layout is the one libzip wrote
+ * before (it was linked into every start for this alone, with libcrypto
+ * behind it): version 1.0 needed for a stored entry and 2.0 for a
+ * deflated one, made by Unix 6.3, mode 0644, the UTF-8 flag on names
+ * that are not ASCII, and an entry that deflate would not shrink stored.
+ * Each entry is compressed when it is added, so only the compressed
+ * bytes are kept.
+ */
 #include "zip.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
+#include <zlib.h>
 
 #include "arena.h"
 
 typedef struct entry {
 	char *name;
-	void *data;
-	size_t len;
-	bool compress;
+	size_t namelen;
+	unsigned char *data; /* as written: stored or deflated */
+	uint32_t len;        /* of data */
+	uint32_t size;       /* uncompressed */
+	uint32_t crc;
+	bool deflated;
 } entry;
 
-/* Entries are collected and handed to libzip only at the end, so the
- * archive's order and dates are decided in one place. */
 struct mc_zip {
 	entry *v;
 	size_t n, cap;
@@ -29,26 +43,83 @@ mc_zip *mc_zip_new(char *err, size_t errsz)
 	return mc_xcalloc(1, sizeof(mc_zip));
 }
 
+/* Raw deflate of data at zlib's default level into a new buffer; *outlen
+ * is its length.  Returns NULL (out of zlib memory) on failure. */
+static unsigned char *deflate_all(const void *data, size_t len,
+                                  size_t *outlen)
+{
+	z_stream s;
+	memset(&s, 0, sizeof s);
+	if (deflateInit2(&s, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
+	                 Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	uLong cap = deflateBound(&s, (uLong)len);
+	unsigned char *out = mc_xmalloc(cap ? cap : 1);
+	s.next_in = (Bytef *)(uintptr_t)data;
+	s.avail_in = (uInt)len;
+	s.next_out = out;
+	s.avail_out = (uInt)cap;
+	int rc = deflate(&s, Z_FINISH);
+	*outlen = (size_t)s.total_out;
+	deflateEnd(&s);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 int mc_zip_add(mc_zip *z, const char *name, const void *data, size_t len,
                bool compress, char *err, size_t errsz)
 {
+	size_t nl = strlen(name);
 	for (size_t i = 0; i < z->n; i++)
 		if (strcmp(z->v[i].name, name) == 0) {
 			snprintf(err, errsz, "zip entry %s added twice", name);
 			return -1;
 		}
+	/* no Zip64: sizes, offsets and counts must fit the classic fields */
+	if (len >= UINT32_MAX || nl > UINT16_MAX || z->n >= UINT16_MAX) {
+		snprintf(err, errsz, "zip entry %s: too large for a ZIP archive",
+		         name);
+		return -1;
+	}
+	unsigned char *packed = NULL;
+	size_t plen = 0;
+	bool deflated = false;
+	if (compress) {
+		packed = deflate_all(data, len, &plen);
+		if (!packed) {
+			snprintf(err, errsz, "zip entry %s: cannot compress", name);
+			return -1;
+		}
+		if (plen >= len) { /* deflate does not help: store it */
+			free(packed);
+			packed = NULL;
+		} else {
+			deflated = true;
+		}
+	}
+	if (!packed) {
+		packed = mc_xmalloc(len ? len : 1);
+		if (len)
+			memcpy(packed, data, len);
+		plen = len;
+	}
 	if (z->n == z->cap) {
 		z->cap = z->cap ? z->cap * 2 : 16;
 		z->v = mc_xrealloc(z->v, z->cap * sizeof(entry));
 	}
 	entry *e = &z->v[z->n++];
-	e->name = mc_xmalloc(strlen(name) + 1);
-	strcpy(e->name, name);
-	e->data = mc_xmalloc(len ? len : 1);
-	if (len)
-		memcpy(e->data, data, len);
-	e->len = len;
-	e->compress = compress;
+	e->name = mc_xmalloc(nl + 1);
+	memcpy(e->name, name, nl + 1);
+	e->namelen = nl;
+	e->data = packed;
+	e->len = (uint32_t)plen;
+	e->size = (uint32_t)len;
+	e->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data,
+	                         (uInt)len);
+	e->deflated = deflated;
 	return 0;
 }
 
@@ -64,105 +135,103 @@ void mc_zip_free(mc_zip *z)
 	free(z);
 }
 
-static int fail(char *err, size_t errsz, const char *what, zip_error_t *ze)
+static void put16(mc_buf *b, unsigned v)
 {
-	snprintf(err, errsz, "%s: %s", what,
-	         ze ? zip_error_strerror(ze) : "failed");
-	return -1;
+	unsigned char c[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+	mc_buf_put(b, c, 2);
+}
+
+static void put32(mc_buf *b, uint32_t v)
+{
+	unsigned char c[4] = {(unsigned char)v, (unsigned char)(v >> 8),
+	                      (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+	mc_buf_put(b, c, 4);
+}
+
+static bool ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* The fields a local header and its central directory entry share, from
+ * "version needed" to the name's length. */
+static void common(mc_buf *b, const entry *e, unsigned dtime, unsigned ddate)
+{
+	put16(b, e->deflated ? 20 : 10);                     /* needed */
+	put16(b, ascii(e->name, e->namelen) ? 0 : 1u << 11); /* flags */
+	put16(b, e->deflated ? 8 : 0);                       /* method */
+	put16(b, dtime);
+	put16(b, ddate);
+	put32(b, e->crc);
+	put32(b, e->len);
+	put32(b, e->size);
+	put16(b, (unsigned)e->namelen);
+	put16(b, 0); /* extra field length */
 }
 
 int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz)
 {
-	/* MS-DOS date and time of mtime in UTC: zip_file_set_mtime would go
-	 * through localtime, and the bytes would depend on the time zone */
+	/* MS-DOS date and time of mtime in UTC (not local time: the bytes
+	 * must not depend on the time zone) */
 	struct tm tm;
 	if (mtime < 315532800) /* DOS dates start in 1980 */
 		mtime = 315532800;
 	gmtime_r(&mtime, &tm);
-	zip_uint16_t dtime = (zip_uint16_t)((tm.tm_hour << 11) |
-	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
-	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
-	                                    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
-	zip_error_t ze;
-	zip_error_init(&ze);
-	int rc = -1;
-	zip_t *za = NULL;
-	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	if (!src) {
-		fail(err, errsz, "cannot create zip buffer", &ze);
-		goto done;
+	unsigned dtime = (unsigned)((tm.tm_hour << 11) | (tm.tm_min << 5) |
+	                            (tm.tm_sec / 2));
+	unsigned ddate = (unsigned)(((tm.tm_year - 80) << 9) |
+	                            ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+	if (tm.tm_year - 80 > 127) { /* past 2107 */
+		snprintf(err, errsz, "zip archive: date past 2107");
+		mc_zip_free(z);
+		return -1;
 	}
-	zip_source_keep(src); /* read it back after zip_close */
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	if (!za) {
-		fail(err, errsz, "cannot open zip archive", &ze);
-		goto done;
+	size_t base = out->len;
+	uint64_t total = 0;
+	for (size_t i = 0; i < z->n; i++)
+		total += 30 + 46 + 2 * (uint64_t)z->v[i].namelen + z->v[i].len;
+	if (total + 22 > UINT32_MAX) {
+		snprintf(err, errsz, "zip archive larger than 4 GiB (no Zip64)");
+		mc_zip_free(z);
+		return -1;
 	}
+	mc_buf_grow(out, (size_t)total + 22);
+	uint32_t *off = mc_xmalloc((z->n ? z->n : 1) * sizeof *off);
 	for (size_t i = 0; i < z->n; i++) {
-		entry *e = &z->v[i];
-		/* libzip frees the data when it is done with it */
-		zip_source_t *s = zip_source_buffer(za, e->data, e->len, 1);
-		if (!s) {
-			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
-			goto done;
-		}
-		e->data = NULL; /* owned by libzip now */
-		zip_int64_t idx = zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
-		if (idx < 0) {
-			zip_source_free(s);
-			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
-			goto done;
-		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx,
-		                             e->compress ? ZIP_CM_DEFLATE
-		                                         : ZIP_CM_STORE,
-		                             e->compress ? 6 : 0) != 0 ||
-		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
-		                         0) != 0 ||
-		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
-		                                     ZIP_OPSYS_UNIX,
-		                                     (zip_uint32_t)0100644 << 16) !=
-		            0) {
-			fail(err, errsz, "cannot set zip entry attributes",
-			     zip_get_error(za));
-			goto done;
-		}
+		const entry *e = &z->v[i];
+		off[i] = (uint32_t)(out->len - base);
+		put32(out, 0x04034b50);
+		common(out, e, dtime, ddate);
+		mc_buf_put(out, e->name, e->namelen);
+		mc_buf_put(out, e->data, e->len);
 	}
-	if (zip_close(za) != 0) {
-		fail(err, errsz, "cannot write zip archive", zip_get_error(za));
-		zip_discard(za);
-		za = NULL;
-		goto done;
+	uint32_t cd = (uint32_t)(out->len - base);
+	for (size_t i = 0; i < z->n; i++) {
+		const entry *e = &z->v[i];
+		put32(out, 0x02014b50);
+		put16(out, 3u << 8 | 63); /* made by Unix, ZIP 6.3 */
+		common(out, e, dtime, ddate);
+		put16(out, 0);                      /* comment length */
+		put16(out, 0);                      /* disk */
+		put16(out, 0);                      /* internal attributes */
+		put32(out, (uint32_t)0100644 << 16); /* -rw-r--r-- */
+		put32(out, off[i]);
+		mc_buf_put(out, e->name, e->namelen);
 	}
-	za = NULL;
-	if (zip_source_open(src) != 0 || zip_source_seek(src, 0, SEEK_END) != 0) {
-		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
-		goto done;
-	}
-	zip_int64_t size = zip_source_tell(src);
-	if (size < 0 || zip_source_seek(src, 0, SEEK_SET) != 0) {
-		zip_source_close(src);
-		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
-		goto done;
-	}
-	mc_buf_grow(out, (size_t)size);
-	zip_int64_t got = zip_source_read(src, out->data + out->len,
-	                                  (zip_uint64_t)size);
-	zip_source_close(src);
-	if (got != size) {
-		fail(err, errsz, "cannot read zip archive", NULL);
-		goto done;
-	}
-	out->len += (size_t)size;
-	out->data[out->len] = '\0';
-	rc = 0;
-done:
-	if (za)
-		zip_discard(za);
-	if (src)
-		zip_source_free(src);
-	zip_error_fini(&ze);
+	uint32_t cdlen = (uint32_t)(out->len - base) - cd;
+	put32(out, 0x06054b50);
+	put16(out, 0);
+	put16(out, 0);
+	put16(out, (unsigned)z->n);
+	put16(out, (unsigned)z->n);
+	put32(out, cdlen);
+	put32(out, cd);
+	put16(out, 0); /* comment length */
+	free(off);
 	mc_zip_free(z);
-	return rc;
+	return 0;
 }

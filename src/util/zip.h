@@ -1,5 +1,5 @@
 /*
- * zip.h - writing a ZIP archive in memory, for EPUB and DOCX (libzip).
+ * zip.h - writing a ZIP archive in memory, for EPUB and DOCX (zlib).
  *
  * Entries are written in the order added, each with the same fixed
  * modification time and file attributes, so the same content gives the
