@@ -1,18 +1,12 @@
 /* backends.c - the one table of output formats; see backend.h. */
 #include "backend.h"
+#include "pdfmod.h"
 
 #include <string.h>
 #include <strings.h>
 
 int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
-void *mc_pdf_cache_new(const mc_theme *theme);
-void mc_pdf_cache_free(void *cache);
 int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
                    mc_diag *diag);
 int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
@@ -24,10 +18,11 @@ int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
 	 mc_render_json, NULL, 0, NULL, NULL, false},
-	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
-	 mc_render_pdf_opts,
+	/* loaded on first use (pdfmod.h) */
+	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_pdfmod_render,
+	 mc_pdfmod_render_opts,
 	 MC_ROPT_NO_FIELDS | MC_ROPT_NO_TAGS | MC_ROPT_DUPLEX,
-	 mc_pdf_cache_new, mc_pdf_cache_free, true},
+	 mc_pdfmod_cache_new, mc_pdfmod_cache_free, true},
 	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, 0, NULL,
 	 NULL, true},
 	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
