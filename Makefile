@@ -16,6 +16,11 @@ DL_PKGS := libqpdf expat libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
+# The release program links the libraries that have a static archive
+# (Debian's -dev packages ship them) statically: fewer files to map and
+# relocate at every start.  Any that has none stays shared.
+static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
+MAIN_BASE_LIBS := $(foreach l,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS))),$(if $(filter qrencode,$(l)),-l$(l),$(call static_if,$(l))))
 # soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
 soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
@@ -30,7 +35,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # everything (the unit tests, the ASan build and fuzzing link the PDF
 # backend in); the release program links MAIN_LIBS, the module PDF_LIBS
 LDLIBS  = $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
-MAIN_LIBS = $(BASE_LIBS) -lpthread -lm -ldl
+MAIN_LIBS = -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
 PDF_LIBS  = -Wl,--as-needed $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
