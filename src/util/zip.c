@@ -9,7 +9,7 @@
  * deflated one, made by Unix 6.3, mode 0644, the UTF-8 flag on names
  * that are not ASCII, and an entry that deflate would not shrink stored.
  * Each entry is compressed when it is added, so only the compressed
- * bytes are kept.
+ * bytes are kept, with one deflate stream reset between entries.
  */
 #include "zip.h"
 
@@ -34,6 +34,10 @@ typedef struct entry {
 struct mc_zip {
 	entry *v;
 	size_t n, cap;
+	/* one deflate stream for every entry (deflateReset between them):
+	 * its window and hash tables, about 260 KiB, are set up once */
+	z_stream zs;
+	bool zs_ready;
 };
 
 mc_zip *mc_zip_new(char *err, size_t errsz)
@@ -45,23 +49,27 @@ mc_zip *mc_zip_new(char *err, size_t errsz)
 
 /* Raw deflate of data at zlib's default level into a new buffer; *outlen
  * is its length.  Returns NULL (out of zlib memory) on failure. */
-static unsigned char *deflate_all(const void *data, size_t len,
+static unsigned char *deflate_all(mc_zip *z, const void *data, size_t len,
                                   size_t *outlen)
 {
-	z_stream s;
-	memset(&s, 0, sizeof s);
-	if (deflateInit2(&s, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
-	                 Z_DEFAULT_STRATEGY) != Z_OK)
+	z_stream *s = &z->zs;
+	if (!z->zs_ready) {
+		memset(s, 0, sizeof *s);
+		if (deflateInit2(s, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS,
+		                 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return NULL;
+		z->zs_ready = true;
+	} else if (deflateReset(s) != Z_OK) {
 		return NULL;
-	uLong cap = deflateBound(&s, (uLong)len);
+	}
+	uLong cap = deflateBound(s, (uLong)len);
 	unsigned char *out = mc_xmalloc(cap ? cap : 1);
-	s.next_in = (Bytef *)(uintptr_t)data;
-	s.avail_in = (uInt)len;
-	s.next_out = out;
-	s.avail_out = (uInt)cap;
-	int rc = deflate(&s, Z_FINISH);
-	*outlen = (size_t)s.total_out;
-	deflateEnd(&s);
+	s->next_in = (Bytef *)(uintptr_t)data;
+	s->avail_in = (uInt)len;
+	s->next_out = out;
+	s->avail_out = (uInt)cap;
+	int rc = deflate(s, Z_FINISH);
+	*outlen = (size_t)s->total_out;
 	if (rc != Z_STREAM_END) {
 		free(out);
 		return NULL;
@@ -88,7 +96,7 @@ int mc_zip_add(mc_zip *z, const char *name, const void *data, size_t len,
 	size_t plen = 0;
 	bool deflated = false;
 	if (compress) {
-		packed = deflate_all(data, len, &plen);
+		packed = deflate_all(z, data, len, &plen);
 		if (!packed) {
 			snprintf(err, errsz, "zip entry %s: cannot compress", name);
 			return -1;
@@ -132,6 +140,8 @@ void mc_zip_free(mc_zip *z)
 		free(z->v[i].data);
 	}
 	free(z->v);
+	if (z->zs_ready)
+		deflateEnd(&z->zs);
 	free(z);
 }
 
