@@ -33,8 +33,10 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' \
 	$(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
 # everything (the unit tests, the ASan build and fuzzing link the PDF
-# backend in); the release program links MAIN_LIBS, the module PDF_LIBS
-LDLIBS  = $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
+# backend in, and the tests read archives back with libzip); the release
+# program links MAIN_LIBS, the module PDF_LIBS
+ZIP_LIBS   := $(shell pkg-config --libs libzip 2>/dev/null)
+LDLIBS  = $(PKG_LIBS) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
 MAIN_LIBS = -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
 PDF_LIBS  = -Wl,--as-needed $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
 
