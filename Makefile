@@ -3,40 +3,85 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libcmark-gfm gumbo yaml-0.1 libzip fontconfig harfbuzz harfbuzz-subset fribidi libqrencode libpng zlib libqpdf expat
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Every format's libraries, and the PDF backend's alone: those are linked
+# into mentorconv-pdf.so, loaded when a PDF is first made (src/back/pdfmod.h).
+BASE_PKGS := libcmark-gfm gumbo yaml-0.1 libzip libqrencode libpng zlib
+PDF_PKGS  := fontconfig harfbuzz harfbuzz-subset fribidi
+PKGS    := $(BASE_PKGS) $(PDF_PKGS)
+# Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
+# libzip's reader): compiled against, but loaded at run time when needed
+# (src/util/dl.h), not at every start.  EPUB and DOCX are written with
+# libzip (src/util/zip.c), which every start loads.
+DL_PKGS := libqpdf expat libzip
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
+# The release program links the libraries that have a static archive
+# (Debian's -dev packages ship them) statically: fewer files to map and
+# relocate at every start.  Any that has none stays shared.
+static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
+MAIN_BASE_LIBS := $(foreach l,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS))),$(if $(filter qrencode,$(l)),-l$(l),$(call static_if,$(l))))
+# soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
+soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
 
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
-	$(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ibuild/gen
-LDLIBS  = $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
+	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' \
+	$(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
+# everything (the unit tests, the ASan build and fuzzing link the PDF
+# backend in, and the tests read archives back with libzip); the release
+# program links MAIN_LIBS, the module PDF_LIBS
+ZIP_LIBS   := $(shell pkg-config --libs libzip 2>/dev/null)
+LDLIBS  = $(PKG_LIBS) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
+MAIN_LIBS = -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
+PDF_LIBS  = -Wl,--as-needed $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c
 
 REL_OBJS  := $(patsubst src/%.c,build/rel/%.o,$(SRCS)) build/rel/gen/default_theme.o
 ASAN_OBJS := $(patsubst src/%.c,build/asan/%.o,$(SRCS)) build/asan/gen/default_theme.o
+PDF_OBJS  := $(filter build/rel/back/pdf/%,$(REL_OBJS))
+MAIN_OBJS := $(filter-out $(PDF_OBJS),$(REL_OBJS))
+PDF_MODULE := mentorconv-pdf.so
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The release build is hardened: fortified libc calls (only when
 # optimizing: glibc needs it), stack canaries, a position-independent
 # executable, read-only relocations bound at start-up, and Intel CET
-# branch protection where the compiler has it.  tests/group_build.sh
-# checks the result with readelf.
+# branch protection where the compiler has it.  tests/group_safety.sh
+# checks the result with readelf.  Objects are position-independent
+# code (-fPIC, which a PIE may hold too): the PDF backend's, and the
+# helpers it calls, also go into the shared module.
 CC_HAS = $(shell echo 'int main(void){return 0;}' | $(CC) $(1) -x c -o /dev/null - >/dev/null 2>&1 && echo $(1))
 HARDEN_CFLAGS := $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2) \
-	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
+	-fstack-protector-strong -fPIC $(call CC_HAS,-fcf-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
 
 .PHONY: all clean check check-run demo demo-run install bench compare deps deps-runtime dist golden FORCE
 all: mentorconv
 
-mentorconv: build/rel/main.o $(REL_OBJS)
-	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(LDLIBS)
+# The program without the PDF backend, which it loads from $(PDF_MODULE)
+# beside it (or installed in $(PREFIX)/lib/mentorconv) on the first PDF:
+# a DOCX or EPUB run does not load HarfBuzz, fontconfig, libharu & co.
+mentorconv: build/rel/main.o $(MAIN_OBJS) | $(PDF_MODULE)
+	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(MAIN_LIBS)
+
+# The helpers the backend calls (util, model, theme) are taken from an
+# archive of the program's objects: the module holds its own copies and
+# exports one symbol, its table (src/back/pdf/module.map).
+build/rel/libmain.a: $(MAIN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PDF_MODULE): $(PDF_OBJS) build/rel/libmain.a src/back/pdf/module.map
+	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) -shared -Wl,-z,relro,-z,now \
+	  -Wl,--version-script=src/back/pdf/module.map -Wl,--no-undefined \
+	  -o $@ $(PDF_OBJS) build/rel/libmain.a $(PDF_LIBS)
 
 build/mentorconv-asan: build/asan/main.o $(ASAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -o $@ $^ $(LDLIBS)
@@ -63,7 +108,7 @@ build/gen/default_theme.c: styles/default.yaml tools/embed.sh
 	sh tools/embed.sh mc_default_theme_yaml $< > $@
 
 clean:
-	rm -rf build mentorconv demo-out
+	rm -rf build mentorconv $(PDF_MODULE) demo-out
 
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
@@ -160,7 +205,9 @@ golden: mentorconv
 install: mentorconv
 	install -d '$(DESTDIR)$(PREFIX)/bin' '$(DESTDIR)$(PREFIX)/share/man/man1' \
 	  '$(DESTDIR)$(PREFIX)/share/mentorconv/styles'
+	install -d '$(DESTDIR)$(PREFIX)/lib/mentorconv'
 	install -m 755 mentorconv '$(DESTDIR)$(PREFIX)/bin/mentorconv'
+	install -m 644 $(PDF_MODULE) '$(DESTDIR)$(PREFIX)/lib/mentorconv/$(PDF_MODULE)'
 	install -m 644 doc/mentorconv.1 '$(DESTDIR)$(PREFIX)/share/man/man1/mentorconv.1'
 	$(if $(wildcard styles/*.yaml),install -m 644 $(wildcard styles/*.yaml) \
 	  '$(DESTDIR)$(PREFIX)/share/mentorconv/styles/')

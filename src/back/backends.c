@@ -1,5 +1,6 @@
 /* backends.c - the one table of output formats; see backend.h. */
 #include "backend.h"
+#include "pdfmod.h"
 
 #include <string.h>
 #include <strings.h>
@@ -11,12 +12,13 @@ static const char *const docx_options[] = {"protect", "fields", NULL};
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
 	 mc_render_json, NULL, NULL, NULL, NULL, false},
-	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_render_pdf,
-	 mc_render_pdf_opts, pdf_options, mc_pdf_cache_new, mc_pdf_cache_free,
-	 true},
-	{"epub", "epub", "EPUB 3 book (libzip)", mc_render_epub, NULL, NULL,
+	/* loaded on first use (pdfmod.h) */
+	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_pdfmod_render,
+	 mc_pdfmod_render_opts, pdf_options, mc_pdfmod_cache_new,
+	 mc_pdfmod_cache_free, true},
+	{"epub", "epub", "EPUB 3 book", mc_render_epub, NULL, NULL,
 	 NULL, NULL, true},
-	{"docx", "docx", "fillable worksheet DOCX (libzip)", mc_render_docx,
+	{"docx", "docx", "fillable worksheet DOCX", mc_render_docx,
 	 mc_render_docx_opts, docx_options, NULL, NULL, true},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false},
 };

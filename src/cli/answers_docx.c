@@ -30,6 +30,45 @@
 
 #include "../model/model.h"
 #include "../util/arena.h"
+#include "../util/dl.h"
+
+/* expat and libzip are loaded when a DOCX is read (util/dl.h), not at
+ * every start; the Makefile passes their sonames */
+#ifndef MC_EXPAT_SONAME
+#define MC_EXPAT_SONAME "libexpat.so.1"
+#endif
+#ifndef MC_ZIP_SONAME
+#define MC_ZIP_SONAME "libzip.so.4"
+#endif
+#define EXPAT_FUNCS(X) \
+	X(XML_ErrorString) \
+	X(XML_GetCurrentLineNumber) \
+	X(XML_GetErrorCode) \
+	X(XML_Parse) \
+	X(XML_ParserCreate) \
+	X(XML_ParserFree) \
+	X(XML_SetCharacterDataHandler) \
+	X(XML_SetElementHandler) \
+	X(XML_SetEntityDeclHandler) \
+	X(XML_SetUserData) \
+	X(XML_StopParser)
+MC_DL_TABLE(expat_api, EXPAT_FUNCS)
+MC_DL_LIB(expat_lib, expat_api, EXPAT, "libexpat1", MC_EXPAT_SONAME,
+          "libexpat.so");
+#define LIBZIP_FUNCS(X) \
+	X(zip_discard) \
+	X(zip_error_fini) \
+	X(zip_error_init_with_code) \
+	X(zip_error_strerror) \
+	X(zip_fclose) \
+	X(zip_file_strerror) \
+	X(zip_fopen) \
+	X(zip_fread) \
+	X(zip_open) \
+	X(zip_strerror)
+MC_DL_TABLE(libzip_api, LIBZIP_FUNCS)
+MC_DL_LIB(libzip_lib, libzip_api, LIBZIP, "libzip4", MC_ZIP_SONAME,
+          "libzip.so");
 
 #define MAX_XML (256u << 20) /* inflated document.xml */
 #define MAX_DEPTH 256        /* nested content controls */
@@ -238,7 +277,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
 			s->failed = true;
 			snprintf(s->why, sizeof s->why, "content controls nested "
 			                                "too deep");
-			XML_StopParser(s->p, XML_FALSE);
+			EXPAT.XML_StopParser(s->p, XML_FALSE);
 			return;
 		}
 		if (s->depth == s->cap) {
@@ -407,49 +446,52 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int pe,
 	s->failed = true;
 	snprintf(s->why, sizeof s->why, "word/document.xml declares "
 	                                "entities");
-	XML_StopParser(s->p, XML_FALSE);
+	EXPAT.XML_StopParser(s->p, XML_FALSE);
 }
 
 int mc_answers_docx(const char *path, mc_fields *out, char *err,
                     size_t errsz)
 {
+	if (!mc_dl_get(&expat_lib, err, errsz) ||
+	    !mc_dl_get(&libzip_lib, err, errsz))
+		return -1;
 	int zerr = 0;
-	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+	zip_t *z = LIBZIP.zip_open(path, ZIP_RDONLY, &zerr);
 	if (!z) {
 		zip_error_t ze;
-		zip_error_init_with_code(&ze, zerr);
-		snprintf(err, errsz, "damaged DOCX: %s", zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+		LIBZIP.zip_error_init_with_code(&ze, zerr);
+		snprintf(err, errsz, "damaged DOCX: %s", LIBZIP.zip_error_strerror(&ze));
+		LIBZIP.zip_error_fini(&ze);
 		return -1;
 	}
-	zip_file_t *zf = zip_fopen(z, "word/document.xml", 0);
+	zip_file_t *zf = LIBZIP.zip_fopen(z, "word/document.xml", 0);
 	if (!zf) {
 		snprintf(err, errsz, "not a DOCX: no word/document.xml (%s)",
-		         zip_strerror(z));
-		zip_discard(z);
+		         LIBZIP.zip_strerror(z));
+		LIBZIP.zip_discard(z);
 		return -1;
 	}
 	dstate s = {0};
 	s.out = out;
-	s.p = XML_ParserCreate("UTF-8");
+	s.p = EXPAT.XML_ParserCreate("UTF-8");
 	if (!s.p) {
-		zip_fclose(zf);
-		zip_discard(z);
+		LIBZIP.zip_fclose(zf);
+		LIBZIP.zip_discard(z);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	XML_SetUserData(s.p, &s);
-	XML_SetElementHandler(s.p, on_start, on_end);
-	XML_SetCharacterDataHandler(s.p, on_text);
-	XML_SetEntityDeclHandler(s.p, on_entity);
+	EXPAT.XML_SetUserData(s.p, &s);
+	EXPAT.XML_SetElementHandler(s.p, on_start, on_end);
+	EXPAT.XML_SetCharacterDataHandler(s.p, on_text);
+	EXPAT.XML_SetEntityDeclHandler(s.p, on_entity);
 	int rc = 0;
 	size_t total = 0;
 	char buf[65536];
 	for (;;) {
-		zip_int64_t n = zip_fread(zf, buf, sizeof buf);
+		zip_int64_t n = LIBZIP.zip_fread(zf, buf, sizeof buf);
 		if (n < 0) {
 			snprintf(err, errsz, "damaged DOCX: %s",
-			         zip_file_strerror(zf));
+			         LIBZIP.zip_file_strerror(zf));
 			rc = -1;
 			break;
 		}
@@ -460,14 +502,14 @@ int mc_answers_docx(const char *path, mc_fields *out, char *err,
 			rc = -1;
 			break;
 		}
-		if (XML_Parse(s.p, buf, (int)n, n == 0) != XML_STATUS_OK) {
+		if (EXPAT.XML_Parse(s.p, buf, (int)n, n == 0) != XML_STATUS_OK) {
 			if (s.failed)
 				snprintf(err, errsz, "%s", s.why);
 			else
 				snprintf(err, errsz, "damaged DOCX: "
 				         "word/document.xml line %lu: %s",
-				         (unsigned long)XML_GetCurrentLineNumber(s.p),
-				         XML_ErrorString(XML_GetErrorCode(s.p)));
+				         (unsigned long)EXPAT.XML_GetCurrentLineNumber(s.p),
+				         EXPAT.XML_ErrorString(EXPAT.XML_GetErrorCode(s.p)));
 			rc = -1;
 			break;
 		}
@@ -486,8 +528,8 @@ int mc_answers_docx(const char *path, mc_fields *out, char *err,
 	mc_buf_free(&s.fname);
 	mc_buf_free(&s.fhelp);
 	mc_buf_free(&s.fresult);
-	XML_ParserFree(s.p);
-	zip_fclose(zf);
-	zip_discard(z);
+	EXPAT.XML_ParserFree(s.p);
+	LIBZIP.zip_fclose(zf);
+	LIBZIP.zip_discard(z);
 	return rc;
 }

@@ -27,7 +27,45 @@
 #include <string.h>
 
 #include "../util/arena.h"
+#include "../util/dl.h"
 #include "../util/utf8.h"
+
+/* libqpdf is loaded when a PDF is read (util/dl.h), not at every start;
+ * the Makefile passes its soname, read from the library built against */
+#ifndef MC_QPDF_SONAME
+#define MC_QPDF_SONAME "libqpdf.so.29"
+#endif
+#define QPDF_FUNCS(X) \
+	X(qpdf_cleanup) \
+	X(qpdf_get_error) \
+	X(qpdf_get_error_message_detail) \
+	X(qpdf_get_root) \
+	X(qpdf_has_error) \
+	X(qpdf_init) \
+	X(qpdf_oh_begin_dict_key_iter) \
+	X(qpdf_oh_dict_more_keys) \
+	X(qpdf_oh_dict_next_key) \
+	X(qpdf_oh_get_array_item) \
+	X(qpdf_oh_get_array_n_items) \
+	X(qpdf_oh_get_binary_utf8_value) \
+	X(qpdf_oh_get_dict) \
+	X(qpdf_oh_get_key) \
+	X(qpdf_oh_get_key_if_dict) \
+	X(qpdf_oh_get_name) \
+	X(qpdf_oh_get_object_id) \
+	X(qpdf_oh_get_stream_data) \
+	X(qpdf_oh_has_key) \
+	X(qpdf_oh_is_array) \
+	X(qpdf_oh_is_dictionary) \
+	X(qpdf_oh_is_name) \
+	X(qpdf_oh_is_stream) \
+	X(qpdf_oh_is_string) \
+	X(qpdf_oh_release) \
+	X(qpdf_read) \
+	X(qpdf_set_suppress_warnings) \
+	X(qpdf_silence_errors)
+MC_DL_TABLE(qpdf_api, QPDF_FUNCS)
+MC_DL_LIB(qpdf_lib, qpdf_api, QPDF, "libqpdf29", MC_QPDF_SONAME, "libqpdf.so");
 
 #define MAX_DEPTH 32
 #define MAX_FIELDS 100000
@@ -73,13 +111,13 @@ static bool seen(walk *w, int id)
 /* A text string entry of dict as malloc'd UTF-8, or NULL. */
 static char *text_of(qpdf_data q, qpdf_oh dict, const char *key)
 {
-	if (!qpdf_oh_is_dictionary(q, dict) || !qpdf_oh_has_key(q, dict, key))
+	if (!QPDF.qpdf_oh_is_dictionary(q, dict) || !QPDF.qpdf_oh_has_key(q, dict, key))
 		return NULL;
-	qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+	qpdf_oh v = QPDF.qpdf_oh_get_key(q, dict, key);
 	char *s = NULL;
-	if (qpdf_oh_is_string(q, v)) {
+	if (QPDF.qpdf_oh_is_string(q, v)) {
 		size_t n = 0;
-		const char *p = qpdf_oh_get_binary_utf8_value(q, v, &n);
+		const char *p = QPDF.qpdf_oh_get_binary_utf8_value(q, v, &n);
 		if (p) {
 			s = mc_xmalloc(n + 1);
 			memcpy(s, p, n);
@@ -87,7 +125,7 @@ static char *text_of(qpdf_data q, qpdf_oh dict, const char *key)
 			/* a NUL inside ends the text */
 		}
 	}
-	qpdf_oh_release(q, v);
+	QPDF.qpdf_oh_release(q, v);
 	return s;
 }
 
@@ -260,21 +298,21 @@ static const char *umap_get(const umap *m, uint32_t code)
  * resources. */
 static void load_font_map(qpdf_data q, qpdf_oh res, umap *m)
 {
-	qpdf_oh fonts = qpdf_oh_get_key_if_dict(q, res, "/Font");
-	if (!qpdf_oh_is_dictionary(q, fonts))
+	qpdf_oh fonts = QPDF.qpdf_oh_get_key_if_dict(q, res, "/Font");
+	if (!QPDF.qpdf_oh_is_dictionary(q, fonts))
 		return;
-	qpdf_oh_begin_dict_key_iter(q, fonts);
+	QPDF.qpdf_oh_begin_dict_key_iter(q, fonts);
 	char key[128] = "";
-	if (qpdf_oh_dict_more_keys(q))
-		snprintf(key, sizeof key, "%s", qpdf_oh_dict_next_key(q));
+	if (QPDF.qpdf_oh_dict_more_keys(q))
+		snprintf(key, sizeof key, "%s", QPDF.qpdf_oh_dict_next_key(q));
 	if (!*key)
 		return;
-	qpdf_oh font = qpdf_oh_get_key(q, fonts, key);
-	qpdf_oh tu = qpdf_oh_get_key_if_dict(q, font, "/ToUnicode");
-	if (qpdf_oh_is_stream(q, tu)) {
+	qpdf_oh font = QPDF.qpdf_oh_get_key(q, fonts, key);
+	qpdf_oh tu = QPDF.qpdf_oh_get_key_if_dict(q, font, "/ToUnicode");
+	if (QPDF.qpdf_oh_is_stream(q, tu)) {
 		unsigned char *data = NULL;
 		size_t len = 0;
-		if (qpdf_oh_get_stream_data(q, tu, qpdf_dl_generalized, NULL,
+		if (QPDF.qpdf_oh_get_stream_data(q, tu, qpdf_dl_generalized, NULL,
 		                            &data, &len) == QPDF_SUCCESS &&
 		    data && len < (8u << 20)) {
 			parse_cmap((const char *)data, len, m);
@@ -387,21 +425,21 @@ static void stream_text(const unsigned char *s, size_t len, const umap *m,
 static void appearance_text(qpdf_data q, qpdf_oh widget, qpdf_oh dr,
                             mc_buf *out)
 {
-	qpdf_oh ap = qpdf_oh_get_key_if_dict(q, widget, "/AP");
-	qpdf_oh n = qpdf_oh_get_key_if_dict(q, ap, "/N");
-	if (!qpdf_oh_is_stream(q, n))
+	qpdf_oh ap = QPDF.qpdf_oh_get_key_if_dict(q, widget, "/AP");
+	qpdf_oh n = QPDF.qpdf_oh_get_key_if_dict(q, ap, "/N");
+	if (!QPDF.qpdf_oh_is_stream(q, n))
 		return;
 	unsigned char *data = NULL;
 	size_t len = 0;
-	if (qpdf_oh_get_stream_data(q, n, qpdf_dl_generalized, NULL, &data,
+	if (QPDF.qpdf_oh_get_stream_data(q, n, qpdf_dl_generalized, NULL, &data,
 	                            &len) != QPDF_SUCCESS ||
 	    !data || len > (16u << 20)) {
 		free(data);
 		return;
 	}
 	umap m = {0};
-	qpdf_oh dict = qpdf_oh_get_dict(q, n);
-	qpdf_oh res = qpdf_oh_get_key_if_dict(q, dict, "/Resources");
+	qpdf_oh dict = QPDF.qpdf_oh_get_dict(q, n);
+	qpdf_oh res = QPDF.qpdf_oh_get_key_if_dict(q, dict, "/Resources");
 	load_font_map(q, res, &m);
 	if (!m.n)
 		load_font_map(q, dr, &m);
@@ -418,12 +456,12 @@ static void field_value(walk *w, qpdf_oh field, const char *ft,
 {
 	qpdf_data q = w->q;
 	if (!strcmp(ft, "/Btn")) {
-		qpdf_oh v = qpdf_oh_get_key_if_dict(q, field, "/V");
-		if (!qpdf_oh_is_name(q, v))
-			v = qpdf_oh_get_key_if_dict(q, widget, "/V");
-		if (!qpdf_oh_is_name(q, v))
-			v = qpdf_oh_get_key_if_dict(q, widget, "/AS");
-		const char *name = qpdf_oh_is_name(q, v) ? qpdf_oh_get_name(q, v)
+		qpdf_oh v = QPDF.qpdf_oh_get_key_if_dict(q, field, "/V");
+		if (!QPDF.qpdf_oh_is_name(q, v))
+			v = QPDF.qpdf_oh_get_key_if_dict(q, widget, "/V");
+		if (!QPDF.qpdf_oh_is_name(q, v))
+			v = QPDF.qpdf_oh_get_key_if_dict(q, widget, "/AS");
+		const char *name = QPDF.qpdf_oh_is_name(q, v) ? QPDF.qpdf_oh_get_name(q, v)
 		                                        : "/Off";
 		mc_buf_puts(out, strcmp(name, "/Off") ? "true" : "false");
 		return;
@@ -449,37 +487,37 @@ static void walk_field(walk *w, qpdf_oh f, const char *group,
 {
 	qpdf_data q = w->q;
 	if (depth > MAX_DEPTH || w->nfields >= MAX_FIELDS ||
-	    !qpdf_oh_is_dictionary(q, f) || seen(w, qpdf_oh_get_object_id(q, f)))
+	    !QPDF.qpdf_oh_is_dictionary(q, f) || seen(w, QPDF.qpdf_oh_get_object_id(q, f)))
 		return;
 	char ft[16];
 	snprintf(ft, sizeof ft, "%s", ft_in);
-	qpdf_oh fto = qpdf_oh_get_key_if_dict(q, f, "/FT");
-	if (qpdf_oh_is_name(q, fto))
-		snprintf(ft, sizeof ft, "%s", qpdf_oh_get_name(q, fto));
+	qpdf_oh fto = QPDF.qpdf_oh_get_key_if_dict(q, f, "/FT");
+	if (QPDF.qpdf_oh_is_name(q, fto))
+		snprintf(ft, sizeof ft, "%s", QPDF.qpdf_oh_get_name(q, fto));
 	char *t = text_of(q, f, "/T");
 	char *tu = text_of(q, f, "/TU");
-	qpdf_oh kids = qpdf_oh_get_key_if_dict(q, f, "/Kids");
-	int nk = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids)
+	qpdf_oh kids = QPDF.qpdf_oh_get_key_if_dict(q, f, "/Kids");
+	int nk = QPDF.qpdf_oh_is_array(q, kids) ? QPDF.qpdf_oh_get_array_n_items(q, kids)
 	                                   : 0;
 	/* kids with a /T are fields; kids without are this one's widgets */
 	bool has_field_kids = false;
 	for (int i = 0; i < nk && !has_field_kids; i++) {
-		qpdf_oh k = qpdf_oh_get_array_item(q, kids, i);
-		has_field_kids = qpdf_oh_is_dictionary(q, k) &&
-		                 qpdf_oh_has_key(q, k, "/T");
-		qpdf_oh_release(q, k);
+		qpdf_oh k = QPDF.qpdf_oh_get_array_item(q, kids, i);
+		has_field_kids = QPDF.qpdf_oh_is_dictionary(q, k) &&
+		                 QPDF.qpdf_oh_has_key(q, k, "/T");
+		QPDF.qpdf_oh_release(q, k);
 	}
 	if (has_field_kids) {
 		const char *g = tu && *tu ? tu : t && *t ? t : group;
 		for (int i = 0; i < nk && w->nfields < MAX_FIELDS; i++) {
-			qpdf_oh k = qpdf_oh_get_array_item(q, kids, i);
+			qpdf_oh k = QPDF.qpdf_oh_get_array_item(q, kids, i);
 			walk_field(w, k, g, ft, dr, depth + 1);
-			qpdf_oh_release(q, k);
+			QPDF.qpdf_oh_release(q, k);
 		}
 	} else if (*ft && strcmp(ft, "/Sig")) {
 		qpdf_oh widget = f;
 		if (nk > 0)
-			widget = qpdf_oh_get_array_item(q, kids, 0);
+			widget = QPDF.qpdf_oh_get_array_item(q, kids, 0);
 		mc_buf v = MC_BUF_INIT;
 		field_value(w, f, ft, widget, dr, &v);
 		mc_buf_putc(&v, '\0');
@@ -500,51 +538,53 @@ static void walk_field(walk *w, qpdf_oh f, const char *group,
 int mc_answers_pdf(const char *path, mc_fields *out, char *err,
                    size_t errsz)
 {
-	qpdf_data q = qpdf_init();
+	if (!mc_dl_get(&qpdf_lib, err, errsz))
+		return -1;
+	qpdf_data q = QPDF.qpdf_init();
 	if (!q) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	qpdf_silence_errors(q);
-	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	QPDF.qpdf_silence_errors(q);
+	QPDF.qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	int rc = -1;
-	if (qpdf_read(q, path, NULL) & QPDF_ERRORS) {
+	if (QPDF.qpdf_read(q, path, NULL) & QPDF_ERRORS) {
 		const char *why = "";
-		if (qpdf_has_error(q))
-			why = qpdf_get_error_message_detail(q, qpdf_get_error(q));
+		if (QPDF.qpdf_has_error(q))
+			why = QPDF.qpdf_get_error_message_detail(q, QPDF.qpdf_get_error(q));
 		if (why && strstr(why, "password"))
 			snprintf(err, errsz, "encrypted: cannot be read without "
 			                     "its password");
 		else
 			snprintf(err, errsz, "damaged PDF: %s",
 			         why && *why ? why : "cannot be read");
-		qpdf_cleanup(&q);
+		QPDF.qpdf_cleanup(&q);
 		return -1;
 	}
 	walk w = {.q = q, .out = out};
-	qpdf_oh root = qpdf_get_root(q);
-	qpdf_oh acro = qpdf_oh_get_key_if_dict(q, root, "/AcroForm");
-	qpdf_oh fields = qpdf_oh_get_key_if_dict(q, acro, "/Fields");
-	qpdf_oh dr = qpdf_oh_get_key_if_dict(q, acro, "/DR");
-	if (!qpdf_oh_is_array(q, fields)) {
+	qpdf_oh root = QPDF.qpdf_get_root(q);
+	qpdf_oh acro = QPDF.qpdf_oh_get_key_if_dict(q, root, "/AcroForm");
+	qpdf_oh fields = QPDF.qpdf_oh_get_key_if_dict(q, acro, "/Fields");
+	qpdf_oh dr = QPDF.qpdf_oh_get_key_if_dict(q, acro, "/DR");
+	if (!QPDF.qpdf_oh_is_array(q, fields)) {
 		snprintf(err, errsz, "no form fields: not a filled-in "
 		                     "worksheet");
 	} else {
-		int n = qpdf_oh_get_array_n_items(q, fields);
+		int n = QPDF.qpdf_oh_get_array_n_items(q, fields);
 		for (int i = 0; i < n && w.nfields < MAX_FIELDS; i++) {
-			qpdf_oh f = qpdf_oh_get_array_item(q, fields, i);
+			qpdf_oh f = QPDF.qpdf_oh_get_array_item(q, fields, i);
 			walk_field(&w, f, "", "", dr, 0);
-			qpdf_oh_release(q, f);
+			QPDF.qpdf_oh_release(q, f);
 		}
-		if (qpdf_has_error(q)) {
+		if (QPDF.qpdf_has_error(q)) {
 			snprintf(err, errsz, "damaged PDF: %s",
-			         qpdf_get_error_message_detail(
-			                 q, qpdf_get_error(q)));
+			         QPDF.qpdf_get_error_message_detail(
+			                 q, QPDF.qpdf_get_error(q)));
 		} else {
 			rc = 0;
 		}
 	}
 	free(w.seen);
-	qpdf_cleanup(&q);
+	QPDF.qpdf_cleanup(&q);
 	return rc;
 }

@@ -17,8 +17,9 @@
  * background job) is left alone, and stays ignored.  The registry
  * belongs to main() (no global state): mc_tmpreg_stop() sets `stopping`
  * (a signal that races with the end of the run then only ends the
- * watcher: every output is whole) and cancels the watcher in sigwait()
- * before main() returns. */
+ * watcher: every output is whole) and wakes the watcher in sigwait()
+ * with one of its signals, sent to that thread alone, before main()
+ * returns. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -91,7 +92,17 @@ void mc_tmpreg_stop(mc_tmpreg *r)
 	pthread_mutex_lock(&r->mu);
 	r->stopping = true;
 	pthread_mutex_unlock(&r->mu);
-	pthread_cancel(r->thread); /* sigwait() is a cancellation point */
+	/* wake the watcher with a signal it waits for: it sees `stopping`
+	 * and returns.  (pthread_cancel would do too, but glibc loads
+	 * libgcc_s with dlopen to unwind a cancelled thread: a cost at the
+	 * end of every run.)  With no signal to wait for, cancel it. */
+	int wake = 0;
+	const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs && !wake; i++)
+		if (sigismember(&r->set, sigs[i]) == 1)
+			wake = sigs[i];
+	if (!wake || pthread_kill(r->thread, wake) != 0)
+		pthread_cancel(r->thread); /* sigwait() is a cancellation point */
 	pthread_join(r->thread, NULL);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->paths[i]);

@@ -135,17 +135,30 @@ static void report(loader *L, uint32_t line, uint32_t col, const char *fmt,
 	report((L), (uint32_t)(n)->start_mark.line + 1,                    \
 	       (uint32_t)(n)->start_mark.column + 1, __VA_ARGS__)
 
+/* Append s to buf (size bytes, used so far), cut to fit; the cheap
+ * snprintf(buf + used, size - used, "%s", s) that every key of every
+ * theme layer goes through. */
+static size_t put_cut(char *buf, size_t size, size_t used, const char *s)
+{
+	if (used >= size)
+		return used;
+	size_t n = strlen(s), room = size - used - 1;
+	if (n > room)
+		n = room;
+	memcpy(buf + used, s, n);
+	buf[used + n] = '\0';
+	return used + n;
+}
+
 static void path_str(const char *const *key, int depth, char *buf,
                      size_t size)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < depth && used < size; i++) {
-		int n = snprintf(buf + used, size - used, "%s%s",
-		                 i ? "." : "", key[i]);
-		if (n < 0)
-			break;
-		used += (size_t)n;
+	for (int i = 0; i < depth && used + 1 < size; i++) {
+		if (i)
+			used = put_cut(buf, size, used, ".");
+		used = put_cut(buf, size, used, key[i]);
 	}
 }
 
@@ -355,12 +368,10 @@ static void join_keys(const char **keys, int n, char *buf, size_t size)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < n && used < size; i++) {
-		int w = snprintf(buf + used, size - used, "%s%s",
-		                 i ? ", " : "", keys[i]);
-		if (w < 0)
-			break;
-		used += (size_t)w;
+	for (int i = 0; i < n && used + 1 < size; i++) {
+		if (i)
+			used = put_cut(buf, size, used, ", ");
+		used = put_cut(buf, size, used, keys[i]);
 	}
 }
 

@@ -62,6 +62,50 @@ static void take(pdf_font *f, const pdf_face_ref *r)
 	f->emb = -1;
 }
 
+/* Resolve theme face f (below PF_NBASE) with fontconfig, the first time
+ * it is used: a document asks only for the faces it draws with (a page
+ * of body text, one face of twelve).  Returns 0, or -1 when the family
+ * has no usable face at all (reported; the face then draws nothing). */
+static int resolve(pdf_ctx *c, int f)
+{
+	pdf_fonts *F = &c->fonts;
+	pdf_font *pf = &F->f[f];
+	if (f >= PF_NBASE || pf->resolved)
+		return pf->path ? 0 : -1;
+	pf->resolved = true;
+	const char *fam[3] = {c->th->fonts.body, c->th->fonts.heading,
+	                      c->th->fonts.mono};
+	int g = f / 4, s = f % 4;
+	bool exact = false;
+	pdf_face_ref r;
+	if (pdf_cache_match(F->cache, fam[g], s & PF_BOLD, s & PF_ITALIC, &r,
+	                    &exact)) {
+		if (s == 0) {
+			mc_error(c->diag, 0, 0,
+			         "no usable font found for \"%s\" (install "
+			         "fonts-dejavu-core)",
+			         fam[g]);
+			pf->failed = true;
+			return -1;
+		}
+		/* use the regular face for this style */
+		if (resolve(c, g * 4) < 0) {
+			pf->failed = true;
+			return -1;
+		}
+		pdf_font *rf = &F->f[g * 4];
+		pdf_face_ref rr = {rf->path, rf->index, rf->cs};
+		take(pf, &rr);
+		return 0;
+	}
+	if (!exact && s == 0)
+		mc_warn(c->diag, 0, 0,
+		        "font family \"%s\" is not installed; using a substitute",
+		        fam[g]);
+	take(pf, &r);
+	return 0;
+}
+
 int pdf_fonts_init(pdf_ctx *c)
 {
 	pdf_fonts *F = &c->fonts;
@@ -78,37 +122,10 @@ int pdf_fonts_init(pdf_ctx *c)
 	}
 	for (int i = 0; i < PF_MAX; i++)
 		F->f[i].emb = -1;
-	const char *fam[3] = {c->th->fonts.body, c->th->fonts.heading,
-	                      c->th->fonts.mono};
-	for (int g = 0; g < 3; g++) {
-		for (int s = 0; s < 4; s++) {
-			bool exact = false;
-			pdf_face_ref r;
-			if (pdf_cache_match(F->cache, fam[g], s & PF_BOLD,
-			                    s & PF_ITALIC, &r, &exact)) {
-				if (s == 0) {
-					mc_error(c->diag, 0, 0,
-					         "no usable font found for "
-					         "\"%s\" (install fonts-dejavu-core)",
-					         fam[g]);
-					return -1;
-				}
-				/* use the regular face for this style */
-				pdf_font *rf = &F->f[g * 4];
-				pdf_face_ref rr = {rf->path, rf->index, rf->cs};
-				take(&F->f[g * 4 + s], &rr);
-				continue;
-			}
-			if (!exact && s == 0)
-				mc_warn(c->diag, 0, 0,
-				        "font family \"%s\" is not installed; "
-				        "using a substitute",
-				        fam[g]);
-			take(&F->f[g * 4 + s], &r);
-		}
-	}
 	F->n = PF_NBASE;
-	return 0;
+	/* the body face now (every page has some, and without it nothing
+	 * can be made); the other theme faces when first used */
+	return resolve(c, PF_BODY);
 }
 
 void pdf_fonts_free(pdf_ctx *c)
@@ -193,6 +210,7 @@ static int search(pdf_ctx *c, uint32_t cp)
 
 static bool has(pdf_ctx *c, int f, uint32_t cp)
 {
+	resolve(c, f);
 	pdf_font *pf = &c->fonts.f[f];
 	return !pf->failed && pf->cs && FcCharSetHasChar(pf->cs, cp);
 }
@@ -305,6 +323,8 @@ int pdf_font_slot(pdf_ctx *c, int f)
 	pdf_font *pf = &c->fonts.f[f];
 	if (pf->emb >= 0 || pf->failed)
 		return pf->emb;
+	if (resolve(c, f) < 0)
+		return -1;
 	const pdf_face *t = pdf_cache_face(c->fonts.cache, pf->path, pf->index);
 	if (t) {
 		pf->face = t;

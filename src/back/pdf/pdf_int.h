@@ -73,6 +73,8 @@ typedef struct pdf_font {
 	                       on first use; NULL until then */
 	int emb;           /* its slot in pdf_fonts.emb, -1 until first use */
 	bool failed;       /* the file could not be read */
+	bool resolved;     /* a theme face (below PF_NBASE): asked of
+	                      fontconfig, on first use (fonts.c) */
 	float *wcache;     /* advance widths / 1000 em, -1 = unknown */
 } pdf_font;
 

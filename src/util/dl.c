@@ -1,0 +1,57 @@
+/*
+ * dl.c - loading a library at run time (dl.h).
+ */
+#include "dl.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+static void load(mc_dl_lib *L)
+{
+	void *h = NULL;
+	const char *tried = L->sonames[0];
+	char first[160] = "";
+	for (size_t i = 0; L->sonames[i] && !h; i++) {
+		h = dlopen(L->sonames[i], RTLD_NOW | RTLD_LOCAL);
+		if (!h && !first[0]) {
+			const char *e = dlerror();
+			snprintf(first, sizeof first, "%s", e ? e : "not found");
+		}
+	}
+	if (!h) {
+		snprintf(L->why, sizeof L->why, "cannot load %s (install %s): %s",
+		         tried ? tried : "?", L->package, first);
+		L->ok = -1;
+		return;
+	}
+	for (size_t i = 0; i < L->nsyms; i++) {
+		dlerror();
+		void *p = dlsym(h, L->syms[i]);
+		if (!p) {
+			snprintf(L->why, sizeof L->why,
+			         "%s lacks %s: a newer %s is needed", tried,
+			         L->syms[i], L->package);
+			dlclose(h);
+			L->ok = -1;
+			return;
+		}
+		/* POSIX: a function pointer and void * convert both ways */
+		memcpy(&L->table[i], &p, sizeof p);
+	}
+	/* kept open for the rest of the process: the table points into it */
+	L->ok = 1;
+}
+
+const void *mc_dl_get(mc_dl_lib *lib, char *err, size_t errsz)
+{
+	pthread_mutex_lock(&lib->mu);
+	if (lib->ok == 0)
+		load(lib);
+	int ok = lib->ok;
+	pthread_mutex_unlock(&lib->mu);
+	if (ok == 1)
+		return lib->table;
+	snprintf(err, errsz, "%s", lib->why);
+	return NULL;
+}

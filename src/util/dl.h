@@ -1,0 +1,63 @@
+/*
+ * dl.h - a library loaded at run time, only by the code that needs it.
+ *
+ * `mentorconv collect` reads filled-in PDFs with libqpdf (C++, with
+ * gnutls, libjpeg and libstdc++ behind it) and DOCX with libzip and
+ * expat; no conversion does.  Linked into the program, they would be
+ * loaded and relocated at every start; loaded here, they cost only the
+ * runs that read answers.
+ *
+ * A user declares its functions once as an X-macro list and gets a table
+ * of pointers, filled on first use and read-only afterwards:
+ *
+ *     #define MY_FUNCS(X) X(qpdf_init) X(qpdf_read)
+ *     MC_DL_TABLE(my_api, MY_FUNCS)
+ *     ...
+ *     const my_api *A = mc_dl_get(&lib, err, errsz);
+ *
+ * The pointers keep the declared functions' types (__typeof__, which
+ * GCC and Clang give in C11 mode).
+ */
+#ifndef MC_DL_H
+#define MC_DL_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#define MC_DL_FIELD_(f) __typeof__(&f) f;
+#define MC_DL_NAME_(f) #f,
+/* typedef struct NAME { pointer per function } NAME; and NAME_syms[] */
+#define MC_DL_TABLE(name, LIST)                                     \
+	typedef struct name {                                       \
+		LIST(MC_DL_FIELD_)                                  \
+	} name;                                                     \
+	static const char *const name##_syms[] = {LIST(MC_DL_NAME_)};
+
+/* One library: what to try, and the table once it is loaded.  Define
+ * it static with MC_DL_LIB; it is filled once per process (under its
+ * mutex) and never changed afterwards, so threads may share it. */
+typedef struct mc_dl_lib {
+	const char *const *sonames; /* tried in order, NULL-ended */
+	const char *package;        /* the Debian package that has it */
+	const char *const *syms;
+	size_t nsyms;
+	void **table;               /* nsyms pointers */
+	pthread_mutex_t mu;         /* held while loading */
+	int ok;                     /* 0 not yet, 1 loaded, -1 failed */
+	char why[256];              /* the failure, when ok is -1 */
+} mc_dl_lib;
+
+#define MC_DL_LIB(var, name, table_var, package_, ...)                     \
+	static name table_var;                                              \
+	static const char *const var##_sonames[] = {__VA_ARGS__, NULL};     \
+	static mc_dl_lib var = {                                            \
+		var##_sonames, package_, name##_syms,                       \
+		sizeof name##_syms / sizeof name##_syms[0],                 \
+		(void **)&table_var, PTHREAD_MUTEX_INITIALIZER, 0, {0}}
+
+/* Load lib (the first call; later ones return the first's result).
+ * Returns its table, or NULL with a message in err: which library could
+ * not be loaded or lacks a function, and the package that has it. */
+const void *mc_dl_get(mc_dl_lib *lib, char *err, size_t errsz);
+
+#endif
