@@ -189,6 +189,20 @@ static void placeholder_run(dx *d, const char *text)
  * not know w15, LibreOffice among them, takes the empty Fallback and sees
  * an empty field.  (Word 2010 shows an empty control titled with the
  * prompt.) */
+/* End the field's begin (its w:fldChar and run), then write the run of
+ * its instruction. */
+static void instr_run(mc_xml *x, const char *instr)
+{
+	mc_xml_close(x);
+	mc_xml_close(x);
+	mc_xml_open(x, "w:r");
+	mc_xml_open(x, "w:instrText");
+	mc_xml_attr(x, "xml:space", "preserve");
+	mc_xml_text(x, instr);
+	mc_xml_close(x);
+	mc_xml_close(x);
+}
+
 static void answer_hint(dx *d, const char *text)
 {
 	mc_xml *x = &d->x;
@@ -216,14 +230,7 @@ void dx_checkbox_sdt(dx *d, const char *tag, bool checked,
 		dx_val(x, "w:default", checked ? "1" : "0");
 		mc_xml_close(x);
 		mc_xml_close(x);
-		mc_xml_close(x);
-		mc_xml_close(x);
-		mc_xml_open(x, "w:r");
-		mc_xml_open(x, "w:instrText");
-		mc_xml_attr(x, "xml:space", "preserve");
-		mc_xml_text(x, " FORMCHECKBOX ");
-		mc_xml_close(x);
-		mc_xml_close(x);
+		instr_run(x, " FORMCHECKBOX ");
 		mc_xml_open(x, "w:r");
 		mc_xml_empty(x, "w:fldChar", "w:fldCharType", "end", NULL);
 		mc_xml_close(x);
@@ -276,14 +283,7 @@ static void formtext(dx *d, const char *prefix, const char *tag, int number,
 	ff_names(d, prefix, tag, number, label);
 	mc_xml_empty(x, "w:textInput", NULL);
 	mc_xml_close(x);
-	mc_xml_close(x);
-	mc_xml_close(x);
-	mc_xml_open(x, "w:r");
-	mc_xml_open(x, "w:instrText");
-	mc_xml_attr(x, "xml:space", "preserve");
-	mc_xml_text(x, " FORMTEXT ");
-	mc_xml_close(x);
-	mc_xml_close(x);
+	instr_run(x, " FORMTEXT ");
 	mc_xml_open(x, "w:r");
 	mc_xml_empty(x, "w:fldChar", "w:fldCharType", "separate", NULL);
 	mc_xml_close(x);

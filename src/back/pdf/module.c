@@ -6,14 +6,7 @@
  */
 #include "../pdfmod.h"
 
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
-void *mc_pdf_cache_new(const mc_theme *theme);
-void mc_pdf_cache_free(void *cache);
-
+/* the entry points are declared in backend.h (via pdfmod.h) */
 const mc_pdf_module mc_pdf_module_v1 = {
 	MC_PDF_MODULE_ABI, mc_render_pdf, mc_render_pdf_opts, mc_pdf_cache_new,
 	mc_pdf_cache_free,
