@@ -155,7 +155,7 @@ if has docx; then
 			bad+=("$f: exit $RC $(head -n 3 "$T/err")")
 			continue
 		fi
-		out=$("$PY" "$COUNT" docx "$o.docx")
+		out=$("${PYDOCX:-$PY}" "$COUNT" docx "$o.docx")
 		rc=$?
 		n=$(head -n 1 <<<"$out")
 		[ "$n" = "$M" ] || bad+=("$f: the DOCX has $n drawings, the model places $M")

@@ -209,7 +209,8 @@ EOF
 		fail "seed: the QR code is one path filled once" "at most $n rectangles in a fill"
 	# object streams and a cross-reference stream, read back by pypdf
 	# (strict) object by object against qpdf's uncompressed view
-	why=$("$PY" - "$o.pdf" "$T/seed-qdf.pdf" 2>&1 <<'EOF'
+	PYPDF=$(py_with pypdf)
+	why=$("${PYPDF:-$PY}" - "$o.pdf" "$T/seed-qdf.pdf" 2>&1 <<'EOF'
 import re, sys
 import pypdf
 raw = open(sys.argv[1], "rb").read()
