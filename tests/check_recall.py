@@ -51,6 +51,9 @@ def source_text(md):
     t = re.sub(r"\{::options[^}]*\}", " ", t)
     # raw: keep the text between the tags
     t = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", " ", t)
+    # Liquid output that starts a link target (`]({{ site.baseurl }}/x)`)
+    # is part of the target, removed below
+    t = re.sub(r"\]\(\s*\{\{.*?\}\}", "](", t)
     # Liquid tags and output (their values are not in the source)
     t = re.sub(r"\{%.*?%\}", " ", t, flags=re.S)
     t = re.sub(r"\{\{.*?\}\}", " ", t, flags=re.S)
