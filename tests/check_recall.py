@@ -7,15 +7,17 @@ Prints one line per output: `RECALL <fraction> <found>/<words> <output>`
 then, with --missing, the source words not found (at most 20); and, when
 the page has code samples (Liquid `highlight` blocks and fenced code), a
 line `CODE <found>/<lines> <output>` counting the samples' non-blank lines
-found in the output (whitespace ignored), with --missing the lines lost.
+found in the output (whitespace ignored; a PDF code line wrapped with the
+continuation mark U+21AA read as one line), with --missing the lines lost.
 
 The source's visible words are taken from the Markdown the way a reader of
 the rendered web page would see them, independently of mentorconv's own
-parser: front matter, comments (HTML, Liquid, kramdown), Liquid tags and
-output, HTML tags and their attributes, style/script bodies, link and
-image targets, image alt texts (an attribute, not page text), reference
-definitions, kramdown IALs/ALDs and abbreviation definitions are removed.
-Words are runs of letters and digits (Unicode), compared case-folded, as a
+parser: front matter, code fences' info strings (the language, not
+shown), comments (HTML, Liquid, kramdown), Liquid tags and output, HTML
+tags and their attributes, style/script bodies, link and image targets,
+image alt texts (an attribute, not page text), reference definitions,
+kramdown IALs/ALDs and abbreviation definitions are removed.  Words are
+runs of letters and digits (Unicode), compared case-folded, as a
 multiset: a word written five times must be found five times.
 
 Exit status 0; the caller sets the threshold.
@@ -38,6 +40,8 @@ def source_text(md):
             end = t.find("\n...", 4)
         if end >= 0:
             t = t[t.find("\n", end + 1) + 1:] if t.find("\n", end + 1) >= 0 else ""
+    # a fence's info string (the language) is not shown
+    t = re.sub(r"(?m)^( {0,3})(`{3,}|~{3,})[^\n`]*$", r"\1\2", t)
     # comments of every kind
     t = re.sub(r"<!--.*?-->", " ", t, flags=re.S)
     t = re.sub(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", " ", t,
@@ -47,6 +51,9 @@ def source_text(md):
     t = re.sub(r"\{::options[^}]*\}", " ", t)
     # raw: keep the text between the tags
     t = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", " ", t)
+    # Liquid output that starts a link target (`]({{ site.baseurl }}/x)`)
+    # is part of the target, removed below
+    t = re.sub(r"\]\(\s*\{\{.*?\}\}", "](", t)
     # Liquid tags and output (their values are not in the source)
     t = re.sub(r"\{%.*?%\}", " ", t, flags=re.S)
     t = re.sub(r"\{\{.*?\}\}", " ", t, flags=re.S)
@@ -132,6 +139,9 @@ def output_text(path):
         r = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", path, "-"],
                            capture_output=True, check=True)
         t = r.stdout.decode("utf-8", "replace")
+        # a code line too long for the page goes on after a line break
+        # and the continuation mark U+21AA: one line
+        t = re.sub(r"[ \t]*\n[ \t]*\u21aa[ \t]?", "", t)
         # a word broken at a line end after a hyphen: one word if the
         # hyphen was the break's, two if it was the word's own
         return re.sub(r"(\w+)[-\u00ad\u2010]\s*\n\s*(\w+)", r"\1\2 \1 \2", t)
@@ -141,7 +151,7 @@ def output_text(path):
             for n in sorted(z.namelist()):
                 if path.endswith(".epub") and n.endswith(".xhtml") \
                         and not n.endswith("nav.xhtml"):
-                    p = _Text()
+                    p = _Text()  # it decodes the references itself
                     p.feed(z.read(n).decode("utf-8"))
                     parts.append("".join(p.out))
                 elif path.endswith(".docx") and n in (
@@ -149,11 +159,11 @@ def output_text(path):
                     x = z.read(n).decode("utf-8")
                     x = re.sub(r"</w:p>|<w:tab/>|<w:br/>", " \n", x)
                     # a paragraph's runs are read as one text
-                    parts.append("\n".join(
+                    import html as _h
+                    parts.append(_h.unescape("\n".join(
                         "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
-                        for p in x.split(" \n")))
-        import html as _h
-        return _h.unescape("\n".join(parts))
+                        for p in x.split(" \n"))))
+        return "\n".join(parts)
     with open(path, encoding="utf-8") as f:
         return f.read()
 

@@ -14,7 +14,8 @@
                                        is (its parents) and its file
   count_images.py pdf X.pdf            `pdfimages -list` rows of type image
   count_images.py epub X.epub          <img> elements in its XHTML
-  count_images.py docx X.docx          <w:drawing> elements in its body;
+  count_images.py docx X.docx          <w:drawing> elements in its body
+                                       (less the QR codes of embed cards);
                                        exits 1 if python-docx cannot open
                                        it or an inline picture has no descr
 
@@ -96,6 +97,9 @@ def docx_images(path):
     with zipfile.ZipFile(path) as z:
         body = z.read("word/document.xml")
     n = len(re.findall(rb"<w:drawing>", body))
+    # an embed's card (a video) carries a QR code of its link: a picture
+    # of the output's own, not one of the page's
+    qr = len(re.findall(rb'<wp:docPr\b[^>]*\bdescr="QR code for ', body))
     problems = []
     for m in re.finditer(rb"<wp:docPr\b[^>]*>", body):
         tag = m.group(0)
@@ -120,7 +124,7 @@ def docx_images(path):
         pass
     except Exception as e:  # a file Word would refuse
         problems.append("python-docx cannot open it: %s" % e)
-    return n, problems
+    return n - qr, problems
 
 
 def main(argv):

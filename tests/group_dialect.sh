@@ -226,7 +226,11 @@ def docx_text():
         paras.append(''.join(line))
         if cline:
             codes.append(''.join(cline))
-    nimg = sum(1 for _ in root.iter(W + 'drawing'))
+    # (an embed card's QR code is the output's own picture, not the page's)
+    WPD = '{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}'
+    nimg = sum(1 for d in root.iter(W + 'drawing')
+               if not any((p.get('descr') or '').startswith('QR code for ')
+                          for p in d.iter(WPD + 'docPr')))
     return '\n'.join(paras), '\n'.join(codes), nimg
 
 

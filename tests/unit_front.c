@@ -101,7 +101,8 @@ static const unsigned char png[] = {
 static const char config_yml[] = "title: Test Site\nbaseurl: /\n";
 static const char course_yml[] =
 	"title: Test Course\nmodules:\n  - one\n  - two\n";
-static const char config_sub_yml[] = "title: Sub Site\nbaseurl: /course\n";
+static const char config_sub_yml[] =
+	"title: Sub Site\nbaseurl: /course\nurl: https://example.org/\n";
 
 static void make_sites(void)
 {
@@ -1189,6 +1190,29 @@ static void test_meta(void)
 		      "image under baseurl \"/course\" found in the site root "
 		      "(known bug, see report)",
 		      "path %s", f ? nz(f->as.image.path) : "-");
+	}
+	done(&r);
+
+	/* a video file of the site: its card's address is absolute, with
+	 * the site's url before it; without a url it stays as written */
+	const char *vid = "<video controls>\n<source src=\"{{ site.baseurl }}"
+	                  "/media/a.webm\">\n</video>\n";
+	r = parse_in(vid, strlen(vid), site_sub, &o);
+	if (parsed(&r, "site video file")) {
+		mc_node *e = first(&r, MC_EMBED);
+		CHECK_STR("site video file: kind",
+		          e ? mc_embed_kind_name(e->as.embed.kind) : NULL,
+		          "video");
+		CHECK_STR("site video file: address with the site's url",
+		          e ? e->as.embed.watch_url : NULL,
+		          "https://example.org/course/media/a.webm");
+	}
+	done(&r);
+	r = parse("<video src=\"/media/b.mp4\"></video>\n");
+	if (parsed(&r, "site video file, no url")) {
+		mc_node *e = first(&r, MC_EMBED);
+		CHECK_STR("site video file without a site url: as written",
+		          e ? e->as.embed.watch_url : NULL, "/media/b.mp4");
 	}
 	done(&r);
 }

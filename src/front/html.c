@@ -1577,6 +1577,34 @@ mc_node *mc_fe_embed(mc_fe *fe, const char *src, const char *title,
 	} else {
 		e->as.embed.provider = *host ? host : "web page";
 		e->as.embed.kind = MC_EMBED_INTERACTIVE;
+		/* a video file (<video src=...>, <source src=...>) */
+		size_t pl = strcspn(path, "?#");
+		static const char *const vext[] = {".mp4", ".webm", ".ogv",
+		                                   ".m4v", ".mov"};
+		for (size_t k = 0; k < sizeof vext / sizeof *vext; k++) {
+			size_t el = strlen(vext[k]);
+			if (pl > el && strncasecmp(path + pl - el, vext[k],
+			                           el) == 0) {
+				e->as.embed.kind = MC_EMBED_VIDEO;
+				if (!*host)
+					e->as.embed.provider = "video file";
+			}
+		}
+		/* the site's own page or file ("/img/x.webm", the baseurl
+		 * already in it): a reader of the print needs the site's
+		 * address before it */
+		const char *su = doc->meta.site.url;
+		if (url[0] == '/' && url[1] != '/' && su &&
+		    strncmp(su, "http", 4) == 0) {
+			size_t sl = strlen(su);
+			while (sl && su[sl - 1] == '/')
+				sl--;
+			char *u = mc_arena_alloc(doc->arena,
+			                         sl + strlen(url) + 1);
+			memcpy(u, su, sl);
+			strcpy(u + sl, url);
+			e->as.embed.watch_url = u;
+		}
 	}
 	if (!e->as.embed.watch_url)
 		e->as.embed.watch_url = url;

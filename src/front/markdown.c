@@ -708,6 +708,19 @@ static bool enter(walker *w, cmark_node *cm)
 			mc_buf_free(&b);
 			return true;
 		}
+		if (!u || !*u) {
+			/* `![alt]()`: a browser shows a broken picture and the
+			 * alt text; the text that follows (often the intended
+			 * target, `![]()(path)`) is page text */
+			mc_warn(fe->diag, line, col,
+			        "image with an empty URL `![%s]()` left out%s",
+			        b.len ? b.data : "",
+			        b.len ? "; its alt text is kept" : "");
+			if (b.len)
+				mc_fe_text(fe, parent, b.data, b.len, line, col);
+			mc_buf_free(&b);
+			return true;
+		}
 		n = mc_node_new(doc, MC_IMAGE, line, col);
 		n->as.image.src = mc_strdup(doc, u ? u : "");
 		n->as.image.title = ti && *ti ? mc_strdup(doc, ti) : NULL;

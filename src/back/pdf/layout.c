@@ -637,8 +637,13 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 			double x = x0 + padx;
 			double lim = avail;
 			if (cont) {
+				/* the mark is furniture (an artifact): the
+				 * line's text reads on from the line above */
+				size_t m0 = c->nops;
 				code_run(c, mark_face, size, x, lh,
 				         c->th->colors.muted, mark, 3);
+				for (size_t q = m0; q < c->nops; q++)
+					c->ops[q].se = 0;
 				x += markw;
 				lim -= markw;
 			}
