@@ -54,7 +54,7 @@ static fuzz_env *env(void)
 		return &e;
 	ready = 1;
 	e.be = mc_backend_by_name(FUZZ_FORMAT);
-	if (!e.be || !(e.be->render || e.be->render_opts)) {
+	if (!e.be || !e.be->render) {
 		fprintf(stderr, "fuzz: no backend %s in this build\n",
 		        FUZZ_FORMAT);
 		abort();
@@ -180,9 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mc_render_opts ro = {0};
 	ro.cache = e->cache;
 	mc_buf out = MC_BUF_INIT;
-	int rc = e->be->render_opts
-	                 ? e->be->render_opts(doc, e->theme, &ro, &out, &d)
-	                 : e->be->render(doc, e->theme, &out, &d);
+	int rc = e->be->render(doc, e->theme, &ro, &out, &d);
 	if (rc != 0) {
 		fprintf(stderr, "fuzz: the %s backend failed on a valid "
 		                "document: %s\n", FUZZ_FORMAT, d.first_error);

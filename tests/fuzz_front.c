@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		mc_buf out = MC_BUF_INIT;
 		const mc_backend *json = mc_backend_by_name("json");
-		if (json && json->render(doc, NULL, &out, &d) != 0)
+		if (json && json->render(doc, NULL, NULL, &out, &d) != 0)
 			abort();
 		mc_buf_free(&out);
 	}

@@ -1,4 +1,4 @@
-/* unit_docx.c - checks of the DOCX backend through mc_render_docx_opts():
+/* unit_docx.c - checks of the DOCX backend through mc_render_docx():
  * the protect and legacy-field variants the command line cannot ask for
  * yet, determinism, dates and the package layout.
  *
@@ -97,7 +97,7 @@ static int render(const mc_doc *doc, const mc_theme *th, bool protect,
 	if (legacy)
 		given[n++] = "fields=legacy";
 	mc_render_opts o = {given, n, NULL};
-	return mc_render_docx_opts(doc, th, &o, out, &d) == 0 &&
+	return mc_render_docx(doc, th, &o, out, &d) == 0 &&
 	               !mc_diag_failed(&d)
 	               ? 0
 	               : -1;
@@ -594,7 +594,7 @@ static int bench(int n, char **files)
 				return 1;
 			}
 			double t1 = now_ms();
-			int rc = mc_render_docx(doc, th, &out, &d);
+			int rc = mc_render_docx(doc, th, NULL, &out, &d);
 			double t2 = now_ms();
 			mc_buf_free(&out);
 			mc_doc_free(doc);
@@ -743,7 +743,7 @@ int main(int argc, char **argv)
 		mc_buf q = MC_BUF_INIT;
 		mc_diag qd;
 		mc_diag_init(&qd, NULL, "sample.md");
-		int rc = mc_render_docx_opts(doc, th, NULL, &q, &qd);
+		int rc = mc_render_docx(doc, th, NULL, &q, &qd);
 		CHECK(rc == 0 && qd.nerrors == 0 && qd.nwarnings == 1,
 		      "a URL too long for a QR code: a warning, no failure");
 		char *relx = entry(&q, "word/_rels/document.xml.rels");

@@ -126,7 +126,7 @@ static size_t render(const char *md, mc_diag *dg, mc_buf *out)
 	mc_front_opts fo = {NULL, 3};
 	if (mc_theme_load(NULL, &theme, dg) == 0 &&
 	    mc_front_parse_buffer(md, strlen(md), "t.md", NULL, &fo, dg, &doc) == 0 &&
-	    mc_render_epub(doc, theme, out, dg) == 0)
+	    mc_render_epub(doc, theme, NULL, out, dg) == 0)
 		n = out->len;
 	mc_doc_free(doc);
 	if (theme)
@@ -364,7 +364,7 @@ static int render_doc(mc_doc *doc, mc_diag *dg, mc_buf *out)
 	mc_theme *theme = NULL;
 	int rc = -1;
 	if (mc_theme_load(NULL, &theme, dg) == 0)
-		rc = mc_render_epub(doc, theme, out, dg);
+		rc = mc_render_epub(doc, theme, NULL, out, dg);
 	if (theme)
 		mc_theme_free(theme);
 	return rc;
@@ -548,7 +548,7 @@ static int bench(int argc, char **argv)
 				return 1;
 			double t1 = now_ms();
 			mc_buf out = MC_BUF_INIT;
-			if (mc_render_epub(doc, theme, &out, &dg) != 0)
+			if (mc_render_epub(doc, theme, NULL, &out, &dg) != 0)
 				return 1;
 			double t2 = now_ms();
 			parse += t1 - t0;

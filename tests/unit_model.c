@@ -12,8 +12,8 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
+int mc_render_json(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
 
 static int nfail, npass;
 
@@ -59,7 +59,7 @@ static char *render(const mc_doc *doc, size_t *len)
 	mc_buf b = MC_BUF_INIT;
 	mc_diag d;
 	mc_diag_init(&d, NULL, "test");
-	int rc = mc_render_json(doc, NULL, &b, &d);
+	int rc = mc_render_json(doc, NULL, NULL, &b, &d);
 	if (rc != 0) {
 		mc_buf_free(&b);
 		return NULL;

@@ -26,11 +26,8 @@
 #include <string.h>
 #include <zlib.h>
 
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
+                  const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
 
 static int npass, nfail;
 
@@ -250,7 +247,7 @@ static int render_src(const mc_theme *theme, const char *src, void *cache,
 	doc->meta.date = 1700000000;
 	mc_render_opts ro = {0};
 	ro.cache = cache;
-	int rc = mc_render_pdf_opts(doc, theme, &ro, out, &d);
+	int rc = mc_render_pdf(doc, theme, &ro, out, &d);
 	mc_doc_free(doc);
 	return rc;
 }
@@ -542,7 +539,7 @@ static int render_doc(mc_doc *doc, const mc_theme *theme, mc_buf *out)
 		printf("invalid document: %s\n", err);
 		return -1;
 	}
-	return mc_render_pdf(doc, theme, out, &d);
+	return mc_render_pdf(doc, theme, NULL, out, &d);
 }
 
 /* Renders of a module, a course and a worksheet pack; with

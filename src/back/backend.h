@@ -17,11 +17,6 @@
 #include "../util/buf.h"
 #include "../util/diag.h"
 
-/* Render `doc` into `out`.  Returns 0 on success, -1 on failure (after
- * reporting through `diag`).  Must not touch any file or global state. */
-typedef int (*mc_render_fn)(const mc_doc *doc, const mc_theme *theme,
-                            mc_buf *out, mc_diag *diag);
-
 /* What one render is given besides the document and the theme.  The
  * format options from the command line are kept generic, as "name" or
  * "name=value" strings (e.g. "duplex", "fields=legacy"); each backend
@@ -40,16 +35,19 @@ typedef struct mc_render_opts {
  * switch, the value of name=value (the last one given). */
 const char *mc_render_opt(const mc_render_opts *opts, const char *name);
 
-typedef int (*mc_render_opts_fn)(const mc_doc *doc, const mc_theme *theme,
-                                 const mc_render_opts *opts, mc_buf *out,
-                                 mc_diag *diag);
+/* Render `doc` into `out`, with the command line's choices `opts` (NULL:
+ * the format's defaults, no cache).  Returns 0 on success, -1 on failure
+ * (after reporting through `diag`).  Must not touch any file or global
+ * state.  A format that takes no options ignores `opts`. */
+typedef int (*mc_render_fn)(const mc_doc *doc, const mc_theme *theme,
+                            const mc_render_opts *opts, mc_buf *out,
+                            mc_diag *diag);
 
 typedef struct mc_backend {
 	const char *name;    /* "-t" name, e.g. "pdf" */
 	const char *ext;     /* output file extension, without the dot */
 	const char *summary; /* one line for --help */
 	mc_render_fn render; /* NULL: not available in this build yet */
-	mc_render_opts_fn render_opts; /* NULL: the format takes no options */
 	/* The names of the options it takes (its "--name" flags), ended by
 	 * NULL; others are refused.  NULL: none. */
 	const char *const *options;
@@ -68,25 +66,18 @@ typedef struct mc_backend {
 
 /* The formats' entry points, declared here once: the table in
  * backends.c points at them and each backend includes this header, so a
- * definition that drifts from its row's type does not compile.  Each
- * takes the same arguments; the _opts form adds the command line's
- * choices (mc_render_opts), the plain form renders with the defaults. */
-int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag);
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag);
+ * definition that drifts from its row's type (mc_render_fn) does not
+ * compile.  One per format; opts may be NULL (the defaults). */
+int mc_render_json(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
+                  const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
 void *mc_pdf_cache_new(const mc_theme *theme);
 void mc_pdf_cache_free(void *cache);
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag);
-int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_render_opts *opts, mc_buf *out,
-                        mc_diag *diag);
+int mc_render_epub(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
+int mc_render_docx(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
 
 /* The table, ended by a row whose name is NULL. */
 extern const mc_backend mc_backends[];

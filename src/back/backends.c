@@ -11,16 +11,15 @@ static const char *const docx_options[] = {"protect", "fields", NULL};
 
 const mc_backend mc_backends[] = {
 	{"json", "json", "the document model as JSON (debugging, tests)",
-	 mc_render_json, NULL, NULL, NULL, NULL, false},
+	 mc_render_json, NULL, NULL, NULL, false},
 	/* loaded on first use (pdfmod.h) */
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_pdfmod_render,
-	 mc_pdfmod_render_opts, pdf_options, mc_pdfmod_cache_new,
-	 mc_pdfmod_cache_free, true},
-	{"epub", "epub", "EPUB 3 book", mc_render_epub, NULL, NULL,
-	 NULL, NULL, true},
+	 pdf_options, mc_pdfmod_cache_new, mc_pdfmod_cache_free, true},
+	{"epub", "epub", "EPUB 3 book", mc_render_epub, NULL, NULL, NULL,
+	 true},
 	{"docx", "docx", "fillable worksheet DOCX", mc_render_docx,
-	 mc_render_docx_opts, docx_options, NULL, NULL, true},
-	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false},
+	 docx_options, NULL, NULL, true},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, false},
 };
 
 const char *mc_render_opt(const mc_render_opts *opts, const char *name)

@@ -101,9 +101,8 @@ static void cannot(mc_diag *diag, const char *reason)
 	         MODULE_NAME, reason);
 }
 
-int mc_pdfmod_render_opts(const mc_doc *doc, const mc_theme *theme,
-                          const mc_render_opts *opts, mc_buf *out,
-                          mc_diag *diag)
+int mc_pdfmod_render(const mc_doc *doc, const mc_theme *theme,
+                     const mc_render_opts *opts, mc_buf *out, mc_diag *diag)
 {
 	const char *reason = "";
 	const mc_pdf_module *m = module(&reason);
@@ -111,14 +110,7 @@ int mc_pdfmod_render_opts(const mc_doc *doc, const mc_theme *theme,
 		cannot(diag, reason);
 		return -1;
 	}
-	return m->render_opts(doc, theme, opts, out, diag);
-}
-
-/* The defaults: the options form with none given (as mc_render_pdf). */
-int mc_pdfmod_render(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                     mc_diag *diag)
-{
-	return mc_pdfmod_render_opts(doc, theme, NULL, out, diag);
+	return m->render(doc, theme, opts, out, diag);
 }
 
 void *mc_pdfmod_cache_new(const mc_theme *theme)

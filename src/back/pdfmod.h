@@ -22,12 +22,11 @@
 
 /* Changed whenever mc_pdf_module, the model or the theme changes shape
  * (the Makefile also rebuilds both together). */
-#define MC_PDF_MODULE_ABI 1
+#define MC_PDF_MODULE_ABI 2
 
 typedef struct mc_pdf_module {
 	int abi; /* MC_PDF_MODULE_ABI */
 	mc_render_fn render;
-	mc_render_opts_fn render_opts;
 	void *(*cache_new)(const mc_theme *theme);
 	void (*cache_free)(void *cache);
 } mc_pdf_module;
@@ -38,11 +37,8 @@ extern const mc_pdf_module mc_pdf_module_v1;
 /* What backends.c's PDF row calls: the module's functions, loaded on
  * first use.  When the module cannot be loaded, render reports why
  * through diag and fails, and cache_new returns NULL. */
-int mc_pdfmod_render(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                     mc_diag *diag);
-int mc_pdfmod_render_opts(const mc_doc *doc, const mc_theme *theme,
-                          const mc_render_opts *opts, mc_buf *out,
-                          mc_diag *diag);
+int mc_pdfmod_render(const mc_doc *doc, const mc_theme *theme,
+                     const mc_render_opts *opts, mc_buf *out, mc_diag *diag);
 void *mc_pdfmod_cache_new(const mc_theme *theme);
 void mc_pdfmod_cache_free(void *cache);
 

@@ -510,9 +510,7 @@ static void run_job(shared *s, job *j)
 		mc_render_opts ro = r->ropts;
 		ro.cache = s->caches[f];
 		mc_buf out = MC_BUF_INIT;
-		int rc = be->render_opts
-		                 ? be->render_opts(doc, s->theme, &ro, &out, &d)
-		                 : be->render(doc, s->theme, &out, &d);
+		int rc = be->render(doc, s->theme, &ro, &out, &d);
 		o->warnings = d.nwarnings - w0;
 		o->msg1 = j->nmsgs;
 		if (rc != 0 || d.nerrors > e0 ||

@@ -332,9 +332,8 @@ static int add(mc_zip *z, const char *name, const mc_buf *b, dx *d)
 	return 0;
 }
 
-int mc_render_docx_opts(const mc_doc *doc, const mc_theme *theme,
-                        const mc_render_opts *opts, mc_buf *out,
-                        mc_diag *diag)
+int mc_render_docx(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag)
 {
 	dx d;
 	memset(&d, 0, sizeof d);
@@ -434,10 +433,4 @@ done:
 		d.x.stack = NULL;
 	}
 	return rc;
-}
-
-int mc_render_docx(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag)
-{
-	return mc_render_docx_opts(doc, theme, NULL, out, diag);
 }

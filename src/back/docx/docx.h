@@ -23,16 +23,16 @@
 #include "../../util/xml.h"
 
 /* The backend's own options, read from the command line's --protect and
- * --fields (backends.c's docx_options) by mc_render_docx_opts(). */
+ * --fields (backends.c's docx_options) by mc_render_docx(). */
 typedef struct mc_docx_opts {
 	bool protect;       /* only the answer fields editable */
 	bool legacy_fields; /* --fields=legacy: FORMTEXT/FORMCHECKBOX fields
 	                       instead of content controls */
 } mc_docx_opts;
 
-/* The entry points, mc_render_docx_opts() and mc_render_docx() (the
- * defaults: content controls, no protection), are declared in
- * ../backend.h.  They return 0, or -1 after mc_error. */
+/* The entry point, mc_render_docx() (opts NULL: the defaults, content
+ * controls, no protection), is declared in ../backend.h.  It returns 0,
+ * or -1 after mc_error. */
 
 /* ---- private to src/back/docx/ ---- */
 

@@ -409,9 +409,10 @@ static time_t zip_time(int64_t t)
 	return (time_t)(t < lo ? lo : t > hi ? hi : t);
 }
 
-int mc_render_epub(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag)
+int mc_render_epub(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag)
 {
+	(void)opts; /* takes none */
 	ep_ctx c;
 	memset(&c, 0, sizeof c);
 	c.doc = doc;

@@ -377,9 +377,10 @@ static void put_fields(jw *w, size_t level, const mc_node *n)
 	}
 }
 
-int mc_render_json(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                   mc_diag *diag)
+int mc_render_json(const mc_doc *doc, const mc_theme *theme,
+                   const mc_render_opts *opts, mc_buf *out, mc_diag *diag)
 {
+	(void)opts; /* takes none */
 	(void)theme;
 	(void)diag;
 	jw w = {out, NULL, 0};

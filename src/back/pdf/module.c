@@ -8,6 +8,5 @@
 
 /* the entry points are declared in backend.h (via pdfmod.h) */
 const mc_pdf_module mc_pdf_module_v1 = {
-	MC_PDF_MODULE_ABI, mc_render_pdf, mc_render_pdf_opts, mc_pdf_cache_new,
-	mc_pdf_cache_free,
+	MC_PDF_MODULE_ABI, mc_render_pdf, mc_pdf_cache_new, mc_pdf_cache_free,
 };

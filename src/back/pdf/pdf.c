@@ -601,19 +601,12 @@ static int save(pdf_ctx *c, mc_buf *out)
 	return 0;
 }
 
-int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
-                  mc_diag *diag)
-{
-	return mc_render_pdf_opts(doc, theme, NULL, out, diag);
-}
-
 /* The options (backends.c's pdf_options): "no-fields" (--no-fields) or
  * the theme's answer.fields: false give a print-only PDF (ruled lines, no
  * form fields); "no-tags" an untagged one; "duplex" starts each worksheet
  * on an odd page. */
-int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
-                       const mc_render_opts *opts, mc_buf *out,
-                       mc_diag *diag)
+int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
+                  const mc_render_opts *opts, mc_buf *out, mc_diag *diag)
 {
 	pdf_ctx ctx;
 	pdf_ctx *c = &ctx;
