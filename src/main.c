@@ -509,13 +509,9 @@ int main(int argc, char **argv)
 		        name);
 		return EXIT_USAGE;
 	}
-	if (!c.outdir && mc_same_file(c.inputs[0], c.output)) {
-		fprintf(stderr,
-		        "mentorconv: the output %s is the input file; refusing "
-		        "to overwrite it\n",
-		        c.output);
+	if (!c.outdir && mc_output_in(c.output, c.inputs, 1, "mentorconv",
+	                              stderr) != 0)
 		return 1;
-	}
 
 	mc_run r;
 	memset(&r, 0, sizeof r);

@@ -283,13 +283,10 @@ int mc_collect_main(int argc, char **argv, mode_t mask)
 		return usage(stderr, 2);
 	}
 	/* the table never overwrites a worksheet it reads */
-	for (size_t i = 0; output && i < nfiles; i++) {
-		if (mc_same_file(files[i], output)) {
-			fprintf(stderr, "mentorconv collect: the output %s is "
-			                "also an input\n", output);
-			free(files);
-			return 2;
-		}
+	if (output && mc_output_in(output, files, nfiles,
+	                           "mentorconv collect", stderr) != 0) {
+		free(files);
+		return 2;
 	}
 	bool json = !strcmp(format, "json");
 	mc_buf out = MC_BUF_INIT;

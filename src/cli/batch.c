@@ -381,68 +381,39 @@ static int write_report(const shared *s, double total_ms, int failed)
 
 /* ---- outputs that are inputs ---- */
 
-typedef struct file_id {
-	dev_t dev;
-	ino_t ino;
-	size_t i; /* index in r->inputs */
-} file_id;
-
-static int cmp_id(const void *a, const void *b)
-{
-	const file_id *x = a, *y = b;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	return x->ino < y->ino ? -1 : x->ino > y->ino;
-}
-
 /* Whether some output of the run is one of the input files on the
- * command line (any shard's): reported, before any work, as a refusal.
- * One stat per input and per output (not inputs x outputs), so a batch
- * of thousands of pages stays cheap. */
+ * command line (any shard's): reported, before any work, as a refusal
+ * (the rule: mc_output_is_input). */
 static bool outputs_hit_inputs(const shared *s)
 {
 	const mc_run *r = s->r;
-	file_id *ids = mc_xcalloc(r->ninputs ? r->ninputs : 1, sizeof *ids);
-	size_t n = 0;
-	for (size_t i = 0; i < r->ninputs; i++) {
-		struct stat st;
-		if (strcmp(r->inputs[i], "-") != 0 &&
-		    stat(r->inputs[i], &st) == 0 && S_ISREG(st.st_mode))
-			ids[n++] = (file_id){st.st_dev, st.st_ino, i};
+	mc_input_set *in = mc_input_set_new(r->inputs, r->ninputs);
+	if (!in) {
+		fprintf(stderr, "mentorconv: out of memory\n");
+		return true;
 	}
-	qsort(ids, n, sizeof *ids, cmp_id);
 	bool hit = false;
-	for (size_t j = 0; j < s->njobs && n && !hit; j++) {
-		for (size_t f = 0; f < r->nformats && !hit; f++) {
-			const char *out = s->jobs[j].outs[f].path;
-			struct stat st;
-			if (!out || stat(out, &st) != 0)
-				continue;
-			file_id key = {st.st_dev, st.st_ino, 0};
-			const file_id *in = bsearch(&key, ids, n, sizeof *ids,
-			                            cmp_id);
-			if (in) {
-				fprintf(stderr, "mentorconv: the output %s is the "
-				                "input file %s; refusing to "
-				                "overwrite it\n",
-				        out, r->inputs[in->i]);
-				hit = true;
-			}
-		}
-	}
-	free(ids);
+	for (size_t j = 0; j < s->njobs && !hit; j++)
+		for (size_t f = 0; f < r->nformats && !hit; f++)
+			hit = mc_output_is_input(in, s->jobs[j].outs[f].path,
+			                         "mentorconv", stderr);
+	mc_input_set_free(in);
 	return hit;
 }
 
 /* ---- one input ---- */
 
-/* Whether out is one of the files doc was made from. */
-static bool is_a_source(const job *j, const char *out)
+/* Whether out is one of the files doc was made from (its input and
+ * its dependencies): if so, refused on msg. */
+static bool is_a_source(const job *j, const char *out, FILE *msg)
 {
+	const char **src = mc_xcalloc(j->ndeps + 1, sizeof *src);
+	src[0] = j->input;
 	for (size_t i = 0; i < j->ndeps; i++)
-		if (mc_same_file(j->deps[i], out))
-			return true;
-	return mc_same_file(j->input, out);
+		src[i + 1] = j->deps[i];
+	int rc = mc_output_in(out, src, j->ndeps + 1, "mentorconv", msg);
+	free(src);
+	return rc != 0;
 }
 
 /* diag's sink: keep the text of each warning for the report. */
@@ -519,10 +490,7 @@ static void run_job(shared *s, job *j)
 			if (!j->error[0])
 				snprintf(j->error, sizeof j->error, "%s",
 				         d.first_error);
-		} else if (o->path && is_a_source(j, o->path)) {
-			fprintf(msg, "mentorconv: the output %s is an input "
-			             "file; refusing to overwrite it\n",
-			        o->path);
+		} else if (o->path && is_a_source(j, o->path, msg)) {
 			o->status = 1;
 		} else if (o->path) {
 			o->status = (r->outdir &&

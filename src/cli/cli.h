@@ -43,8 +43,29 @@ void mc_tmpreg_done(mc_tmpreg *r, const char *path);
 
 /* ---- output.c ---- */
 
-/* Whether INPUT and OUTPUT name the same existing file. */
-bool mc_same_file(const char *input, const char *output);
+/* The one rule for an output that would overwrite a file it is made
+ * from (the single file's -o, every output of a batch, a job's outputs
+ * against its dependencies, collect's table): the output and an input
+ * are the same existing file, by device and inode (another spelling of
+ * the path or a link is caught; "-", standard input or output, never
+ * is).  The refusal always reads
+ *   WHO: the output OUT is the input file IN; refusing to overwrite it
+ * An mc_input_set holds the inputs' (device, inode), sorted: one stat
+ * per input and per output, not inputs x outputs, so a batch of
+ * thousands of pages stays cheap. */
+typedef struct mc_input_set mc_input_set;
+/* The set of paths[0..n) (borrowed: they must outlive the set; those
+ * that do not exist are left out); NULL if out of memory. */
+mc_input_set *mc_input_set_new(const char *const *paths, size_t n);
+void mc_input_set_free(mc_input_set *s);
+/* Whether output is one of the set's files: if so, the refusal is
+ * written on err with `who` ("mentorconv", "mentorconv collect"). */
+bool mc_output_is_input(const mc_input_set *s, const char *output,
+                        const char *who, FILE *err);
+/* The same for a few inputs at once: 1 (refused, said on err), 0, or -1
+ * if out of memory (said on err). */
+int mc_output_in(const char *output, const char *const *inputs, size_t n,
+                 const char *who, FILE *err);
 /* Write b to standard output; 0, or 1 after a message on stderr. */
 int mc_write_stdout(const mc_buf *b);
 /* Write b to path through a temporary file in the same folder renamed

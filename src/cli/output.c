@@ -10,15 +10,86 @@
 
 #include "cli.h"
 
-/* Whether INPUT and OUTPUT name the same existing file. */
-bool mc_same_file(const char *input, const char *output)
+/* ---- outputs that are inputs ---- */
+
+typedef struct file_key {
+	dev_t dev;
+	ino_t ino;
+	size_t i; /* index in the paths given */
+} file_key;
+
+struct mc_input_set {
+	const char *const *paths; /* borrowed */
+	file_key *keys;           /* sorted by (dev, ino) */
+	size_t n;
+};
+
+static int cmp_key(const void *a, const void *b)
 {
-	if (!output || strcmp(input, "-") == 0)
+	const file_key *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+mc_input_set *mc_input_set_new(const char *const *paths, size_t n)
+{
+	mc_input_set *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->paths = paths;
+	s->keys = calloc(n ? n : 1, sizeof *s->keys);
+	if (!s->keys) {
+		free(s);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (paths[i] && strcmp(paths[i], "-") != 0 &&
+		    stat(paths[i], &st) == 0)
+			s->keys[s->n++] = (file_key){st.st_dev, st.st_ino, i};
+	}
+	qsort(s->keys, s->n, sizeof *s->keys, cmp_key);
+	return s;
+}
+
+void mc_input_set_free(mc_input_set *s)
+{
+	if (!s)
+		return;
+	free(s->keys);
+	free(s);
+}
+
+bool mc_output_is_input(const mc_input_set *s, const char *output,
+                        const char *who, FILE *err)
+{
+	struct stat st;
+	if (!s || !s->n || !output || strcmp(output, "-") == 0 ||
+	    stat(output, &st) != 0)
 		return false;
-	struct stat si, so;
-	if (stat(input, &si) != 0 || stat(output, &so) != 0)
+	file_key key = {st.st_dev, st.st_ino, 0};
+	const file_key *in = bsearch(&key, s->keys, s->n, sizeof *s->keys,
+	                             cmp_key);
+	if (!in)
 		return false;
-	return si.st_dev == so.st_dev && si.st_ino == so.st_ino;
+	fprintf(err, "%s: the output %s is the input file %s; refusing to "
+	             "overwrite it\n",
+	        who, output, s->paths[in->i]);
+	return true;
+}
+
+int mc_output_in(const char *output, const char *const *inputs, size_t n,
+                 const char *who, FILE *err)
+{
+	mc_input_set *s = mc_input_set_new(inputs, n);
+	if (!s) {
+		fprintf(err, "%s: out of memory\n", who);
+		return -1;
+	}
+	bool hit = mc_output_is_input(s, output, who, err);
+	mc_input_set_free(s);
+	return hit ? 1 : 0;
 }
 
 static int write_all(int fd, const char *p, size_t n)
