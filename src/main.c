@@ -39,27 +39,14 @@
 
 enum { EXIT_USAGE = 2 };
 
-typedef struct cli {
-	const char **inputs;
-	size_t ninputs;
-	const char *output; /* NULL: stdout (only with -t) */
+/* What the command line gives that is not the run's: parse_args()
+ * fills these and the run's options (mc_run) directly. */
+typedef struct cli_only {
 	const char *format; /* -t (maybe a comma list), or NULL */
-	const char *outdir; /* -d */
-	const char *root;
-	const char *lang; /* --lang */
-	const char *style;
-	const char *paper;
-	const char *report, *depfile;
-	int jobs;           /* -j; 0: the number of cores */
-	int shard, nshards;
-	bool strict, quiet, verbose, all_modules, worksheets;
-	/* the format options given (--duplex, --fields=legacy...) as
-	 * mc_render_opts holds them: "duplex", "fields=legacy"; one entry
-	 * per name, the last given */
+	/* the storage of the run's format options (mc_run.ropts.given:
+	 * "duplex", "fields=legacy"; one entry per name, the last given) */
 	const char *fopts[8];
-	size_t nfopts;
-	mode_t umask; /* read once at start, before any work */
-} cli;
+} cli_only;
 
 static void usage(FILE *f)
 {
@@ -176,26 +163,30 @@ static bool lang_tag_ok(const char *s)
 	return s[n] == '\0';
 }
 
-/* Note a format option ("duplex", "fields=legacy"): a name given again
- * replaces its earlier entry, so the list stays within c->fopts. */
-static void give(cli *c, const char *opt)
+/* Note a format option ("duplex", "fields=legacy") in r->ropts (stored
+ * in c->fopts): a name given again replaces its earlier entry, so the
+ * list stays within c->fopts. */
+static void give(mc_run *r, cli_only *c, const char *opt)
 {
 	size_t n = strcspn(opt, "=");
 	size_t i = 0;
-	while (i < c->nfopts && !(strncmp(c->fopts[i], opt, n) == 0 &&
-	                          (c->fopts[i][n] == '\0' ||
-	                           c->fopts[i][n] == '=')))
+	while (i < r->ropts.ngiven &&
+	       !(strncmp(c->fopts[i], opt, n) == 0 &&
+	         (c->fopts[i][n] == '\0' || c->fopts[i][n] == '=')))
 		i++;
-	if (i == c->nfopts) {
-		if (c->nfopts == sizeof c->fopts / sizeof *c->fopts)
+	if (i == r->ropts.ngiven) {
+		if (r->ropts.ngiven == sizeof c->fopts / sizeof *c->fopts)
 			return; /* cannot happen: five names */
-		c->nfopts++;
+		r->ropts.ngiven++;
 	}
 	c->fopts[i] = opt;
+	r->ropts.given = c->fopts;
 }
 
-/* Parse argv into c.  Returns -1 to go on, else an exit status. */
-static int parse_args(int argc, char **argv, cli *c)
+/* Parse argv into the run's options r (r->jobs 0: the number of cores)
+ * and the command line's own c.  Returns -1 to go on, else an exit
+ * status. */
+static int parse_args(int argc, char **argv, mc_run *r, cli_only *c)
 {
 	enum {
 		OPT_ROOT = 256,
@@ -247,19 +238,19 @@ static int parse_args(int argc, char **argv, cli *c)
 	       -1) {
 		switch (opt) {
 		case 'o':
-			c->output = optarg;
+			r->output = optarg;
 			break;
 		case 't':
 			c->format = optarg;
 			break;
 		case OPT_ROOT:
-			c->root = optarg;
+			r->front.root = optarg;
 			break;
 		case 'd':
 			if (!optarg[0])
 				return usage_error("the output folder name is "
 				                   "empty");
-			c->outdir = optarg;
+			r->outdir = optarg;
 			break;
 		case 'j': {
 			char *end;
@@ -268,14 +259,14 @@ static int parse_args(int argc, char **argv, cli *c)
 				return usage_error("-j takes a number of jobs "
 				                   "from 1 to 1024, not '%s'",
 				                   optarg);
-			c->jobs = (int)v;
+			r->jobs = (int)v;
 			break;
 		}
 		case OPT_REPORT:
-			c->report = optarg;
+			r->report = optarg;
 			break;
 		case OPT_DEPFILE:
-			c->depfile = optarg;
+			r->depfile = optarg;
 			break;
 		case OPT_SHARD: {
 			int i, n, k = 0;
@@ -283,25 +274,25 @@ static int parse_args(int argc, char **argv, cli *c)
 			    optarg[k] || n < 1 || i < 1 || i > n)
 				return usage_error("--shard takes I/N with 1 <= I "
 				                   "<= N, not '%s'", optarg);
-			c->shard = i;
-			c->nshards = n;
+			r->shard = i;
+			r->nshards = n;
 			break;
 		}
 		case OPT_ALL_MODULES:
-			c->all_modules = true;
+			r->front.all_modules = true;
 			break;
 		case OPT_LANG:
 			if (!lang_tag_ok(optarg))
 				return usage_error("--lang takes a language tag "
 				                   "such as en, es or pt-BR, not "
 				                   "'%s'", optarg);
-			c->lang = optarg;
+			r->front.lang = optarg;
 			break;
 		case OPT_WORKSHEETS:
-			c->worksheets = true;
+			r->front.worksheets = true;
 			break;
 		case OPT_STYLE:
-			c->style = optarg;
+			r->style = optarg;
 			break;
 		case OPT_PAPER:
 			if (strcmp(optarg, "a4") && strcmp(optarg, "letter") &&
@@ -310,37 +301,37 @@ static int parse_args(int argc, char **argv, cli *c)
 				return usage_error("--paper takes a4, letter, "
 				                   "legal, a3 or a5, not '%s'",
 				                   optarg);
-			c->paper = optarg;
+			r->paper = optarg;
 			break;
 		case OPT_DUPLEX:
-			give(c, "duplex");
+			give(r, c, "duplex");
 			break;
 		case OPT_STRICT:
-			c->strict = true;
+			r->strict = true;
 			break;
 		case OPT_PROTECT:
-			give(c, "protect");
+			give(r, c, "protect");
 			break;
 		case OPT_NO_FIELDS:
-			give(c, "no-fields");
+			give(r, c, "no-fields");
 			break;
 		case OPT_NO_TAGS:
-			give(c, "no-tags");
+			give(r, c, "no-tags");
 			break;
 		case OPT_FIELDS:
 			if (strcmp(optarg, "legacy") == 0)
-				give(c, "fields=legacy");
+				give(r, c, "fields=legacy");
 			else if (strcmp(optarg, "content-controls") == 0)
-				give(c, "fields=content-controls");
+				give(r, c, "fields=content-controls");
 			else
 				return usage_error("--fields takes 'content-controls' "
 				                   "or 'legacy', not '%s'", optarg);
 			break;
 		case 'q':
-			c->quiet = true;
+			r->quiet = true;
 			break;
 		case 'v':
-			c->verbose = true;
+			r->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -365,41 +356,41 @@ static int parse_args(int argc, char **argv, cli *c)
 	}
 	if (optind >= argc)
 		return usage_error("no input file");
-	c->inputs = (const char **)(argv + optind);
-	c->ninputs = (size_t)(argc - optind);
-	for (size_t i = 0; i < c->ninputs; i++)
-		if (!c->inputs[i][0])
+	r->inputs = (const char **)(argv + optind);
+	r->ninputs = (size_t)(argc - optind);
+	for (size_t i = 0; i < r->ninputs; i++)
+		if (!r->inputs[i][0])
 			return usage_error("the input file name is empty");
-	if (c->outdir) {
-		if (c->output)
+	if (r->outdir) {
+		if (r->output)
 			return usage_error("give -o OUTPUT or -d OUTDIR, not both");
 		if (!c->format)
 			return usage_error("-d OUTDIR needs -t FORMAT[,FORMAT...]");
-		for (size_t i = 0; i < c->ninputs; i++)
-			if (!strcmp(c->inputs[i], "-"))
+		for (size_t i = 0; i < r->ninputs; i++)
+			if (!strcmp(r->inputs[i], "-"))
 				return usage_error("-d cannot read standard input");
 		return -1;
 	}
-	if (c->ninputs > 1)
+	if (r->ninputs > 1)
 		return usage_error("unexpected argument '%s' (several inputs "
 		                   "need -d OUTDIR)",
-		                   c->inputs[1]);
+		                   r->inputs[1]);
 	if (c->format && strchr(c->format, ','))
 		return usage_error("several formats need -d OUTDIR");
-	if (c->shard)
+	if (r->shard)
 		return usage_error("--shard needs -d OUTDIR");
-	if (c->output && !c->output[0])
+	if (r->output && !r->output[0])
 		return usage_error("the output file name is empty");
-	if (c->output && strcmp(c->output, "-") == 0)
-		c->output = NULL; /* stdout */
-	else if (!c->output && !c->format)
+	if (r->output && strcmp(r->output, "-") == 0)
+		r->output = NULL; /* stdout */
+	else if (!r->output && !c->format)
 		return usage_error("no output: give -o OUTPUT or -t FORMAT");
 	return -1;
 }
 
 /* The backend for the command line, or NULL after a usage message (with
  * *status set). */
-static const mc_backend *pick_backend(const cli *c, const char *format,
+static const mc_backend *pick_backend(const mc_run *r, const char *format,
                                       int *status)
 {
 	const mc_backend *b;
@@ -413,17 +404,17 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 			return NULL;
 		}
 	} else {
-		if (!c->output) {
+		if (!r->output) {
 			usage_error("writing to standard output needs -t FORMAT");
 			return NULL;
 		}
-		const char *base = strrchr(c->output, '/');
-		base = base ? base + 1 : c->output;
+		const char *base = strrchr(r->output, '/');
+		base = base ? base + 1 : r->output;
 		const char *dot = strrchr(base, '.');
 		if (!dot || dot == base || !dot[1]) {
 			usage_error("cannot tell the format of '%s' from its "
 			            "extension; use -t FORMAT",
-			            c->output);
+			            r->output);
 			return NULL;
 		}
 		name = dot + 1;
@@ -442,8 +433,8 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 		        b->name);
 		return NULL;
 	}
-	for (size_t i = 0; i < c->nfopts; i++) {
-		const char *g = c->fopts[i];
+	for (size_t i = 0; i < r->ropts.ngiven; i++) {
+		const char *g = r->ropts.given[i];
 		size_t n = strcspn(g, "=");
 		bool takes = false;
 		for (const char *const *o = b->options; o && *o && !takes; o++)
@@ -459,15 +450,18 @@ static const mc_backend *pick_backend(const cli *c, const char *format,
 
 int main(int argc, char **argv)
 {
-	cli c = {0};
+	mc_run r;
+	memset(&r, 0, sizeof r);
+	cli_only c;
+	memset(&c, 0, sizeof c);
 	/* the umask can only be read by setting it: done here, once, so
 	 * no other code ever changes process state */
-	c.umask = umask(022);
-	umask(c.umask);
+	r.umask = umask(022);
+	umask(r.umask);
 	/* `mentorconv collect FILE...`: filled worksheets back to a table */
 	if (argc > 1 && !strcmp(argv[1], "collect"))
-		return mc_collect_main(argc - 1, argv + 1, c.umask);
-	int status = parse_args(argc, argv, &c);
+		return mc_collect_main(argc - 1, argv + 1, r.umask);
+	int status = parse_args(argc, argv, &r, &c);
 	if (status >= 0)
 		return status;
 
@@ -480,7 +474,7 @@ int main(int argc, char **argv)
 	for (char *name = c.format ? strtok_r(list, ",", &save) : NULL;
 	     c.format ? name != NULL : nformats == 0;
 	     name = c.format ? strtok_r(NULL, ",", &save) : NULL) {
-		const mc_backend *be = pick_backend(&c, name, &status);
+		const mc_backend *be = pick_backend(&r, name, &status);
 		if (!be)
 			return status;
 		bool dup = false;
@@ -497,7 +491,7 @@ int main(int argc, char **argv)
 	if (nformats == 0)
 		return usage_error("no format in '%s'", c.format);
 	/* like pandoc: no PDF, EPUB or DOCX bytes onto a terminal */
-	if (!c.outdir && !c.output && formats[0]->binary &&
+	if (!r.outdir && !r.output && formats[0]->binary &&
 	    isatty(STDOUT_FILENO)) {
 		char name[32];
 		size_t i = 0;
@@ -509,39 +503,20 @@ int main(int argc, char **argv)
 		        name);
 		return EXIT_USAGE;
 	}
-	if (!c.outdir && mc_output_in(c.output, c.inputs, 1, "mentorconv",
+	if (!r.outdir && mc_output_in(r.output, r.inputs, 1, "mentorconv",
 	                              stderr) != 0)
 		return 1;
 
-	mc_run r;
-	memset(&r, 0, sizeof r);
-	r.inputs = c.inputs;
-	r.ninputs = c.ninputs;
 	r.formats = formats;
 	r.nformats = nformats;
-	r.outdir = c.outdir;
-	r.output = c.output;
-	r.style = c.style;
-	r.paper = c.paper;
-	r.report = c.report;
-	r.depfile = c.depfile;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	r.jobs = c.jobs ? c.jobs : cores > 0 ? (int)cores : 1;
-	r.shard = c.shard;
-	r.nshards = c.nshards;
-	r.strict = c.strict;
-	r.quiet = c.quiet;
-	r.verbose = c.verbose;
+	if (!r.jobs) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		r.jobs = cores > 0 ? (int)cores : 1;
+	}
 	/* -d: a progress line while a terminal watches, and one summary
 	 * line at the end (on a terminal or not); -q: neither */
-	r.progress = c.outdir && !c.quiet && isatty(STDERR_FILENO);
-	r.summary = c.outdir && !c.quiet;
-	r.front.root = c.root;
-	r.front.all_modules = c.all_modules;
-	r.front.lang = c.lang;
-	r.front.worksheets = c.worksheets;
-	r.ropts = (mc_render_opts){c.fopts, c.nfopts, NULL};
-	r.umask = c.umask;
+	r.progress = r.outdir && !r.quiet && isatty(STDERR_FILENO);
+	r.summary = r.outdir && !r.quiet;
 
 	/* reproducible builds: SOURCE_DATE_EPOCH dates every output */
 	r.date = -1;

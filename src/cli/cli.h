@@ -80,7 +80,9 @@ int mc_make_parent_dirs(const char *path, mode_t mask, FILE *err);
 
 /* ---- batch.c ---- */
 
-/* What one run converts, from the command line. */
+/* What one run converts: the run's options, which main.c's argv parser
+ * fills directly (the command line's own bits, -t's list and the storage
+ * of the format options, stay in main.c). */
 typedef struct mc_run {
 	const char **inputs;  /* files, module folders or site roots */
 	size_t ninputs;
