@@ -7,6 +7,7 @@
 #include "cli/answers.h"
 #include "model/model.h"
 #include "util/buf.h"
+#include "util/json.h"
 
 #include "unit.h"
 
@@ -26,7 +27,7 @@ static bool csv_is(const char *in, const char *want)
 static bool json_is(const char *in, const char *want)
 {
 	mc_buf b = MC_BUF_INIT;
-	mc_json_string(&b, in);
+	mc_json_cstr(&b, in, MC_JSON_SHORT_TR); /* as collect writes */
 	mc_buf_putc(&b, '\0');
 	bool ok = !strcmp(b.data, want);
 	mc_buf_free(&b);

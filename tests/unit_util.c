@@ -1,5 +1,5 @@
 /* unit_util.c - checks of the shared XML writer, ZIP wrapper, UTF-8
- * helpers and image header probe. */
+ * helpers, JSON strings and image header probe. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 
 #include "util/confine.h"
 #include "util/image.h"
+#include "util/json.h"
 #include "util/utf8.h"
 #include "util/xml.h"
 #include "util/zip.h"
@@ -121,6 +122,55 @@ static void zip_tests(void)
 	      "zip: a name added twice is an error");
 	mc_zip_free(z);
 	mc_buf_free(&a);
+	mc_buf_free(&b);
+}
+
+/* mc_json_str(s[0..n), flags) is exactly want. */
+static bool json_is(const char *s, size_t n, unsigned flags,
+                    const char *want)
+{
+	mc_buf b = MC_BUF_INIT;
+	mc_json_str(&b, s, n, flags);
+	bool ok = b.data && b.len == strlen(want) && !memcmp(b.data, want, b.len);
+	if (!ok)
+		printf("  got %s\n", b.data ? b.data : "(nothing)");
+	mc_buf_free(&b);
+	return ok;
+}
+
+static void json_tests(void)
+{
+	/* the bytes every flag treats alike */
+	const char all[] = "a\"b\\c/d\ne\x01\x1f\x00z";
+	const size_t n = sizeof all - 1; /* the NUL inside counts */
+	CHECK(json_is(all, n, 0, "\"a\\\"b\\\\c/d\\ne\\u0001\\u001f"
+	                         "\\u0000z\""),
+	      "json: quote, backslash, newline, other controls as \\u00XX "
+	      "(a NUL too), '/' as is");
+	CHECK(json_is(all, n, MC_JSON_MODEL,
+	              "\"a\\\"b\\\\c/d\\ne\\u0001\\u001f\\u0000z\""),
+	      "json: the flags change nothing else");
+	CHECK(json_is("\t\r", 2, 0, "\"\\u0009\\u000d\"") &&
+	              json_is("\t\r", 2, MC_JSON_SHORT_TR, "\"\\t\\r\""),
+	      "json: tab and CR as \\u0009/\\u000d, or \\t/\\r with "
+	      "MC_JSON_SHORT_TR");
+	CHECK(json_is("\x7f", 1, 0, "\"\x7f\"") &&
+	              json_is("\x7f", 1, MC_JSON_DEL, "\"\\u007f\""),
+	      "json: DEL as is, or \\u007f with MC_JSON_DEL");
+	/* é, an overlong '/', a lone continuation byte, a cut sequence */
+	const char u[] = "\xC3\xA9\xC0\xAF\x80\xE2\x80";
+	CHECK(json_is(u, sizeof u - 1, 0, "\"\xC3\xA9\xC0\xAF\x80\xE2\x80\""),
+	      "json: bytes from 0x80 copied as they are without MC_JSON_UTF8");
+	CHECK(json_is(u, sizeof u - 1, MC_JSON_UTF8,
+	              "\"\xC3\xA9\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\""),
+	      "json: valid UTF-8 kept, each invalid byte \\ufffd with "
+	      "MC_JSON_UTF8");
+	CHECK(json_is("", 0, MC_JSON_MODEL, "\"\""), "json: the empty string");
+	mc_buf b = MC_BUF_INIT;
+	mc_json_cstr(&b, NULL, 0);
+	mc_json_cstr(&b, "x\ty", MC_JSON_SHORT_TR);
+	CHECK(b.data && !strcmp(b.data, "null\"x\\ty\""),
+	      "json: mc_json_cstr: NULL as null, a C string up to its NUL");
 	mc_buf_free(&b);
 }
 
@@ -256,6 +306,7 @@ int main(void)
 	confine_tests();
 	xml_tests();
 	utf8_tests();
+	json_tests();
 	image_tests();
 	zip_tests();
 	return unit_done(stdout, "unit_util");

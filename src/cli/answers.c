@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../util/arena.h"
+#include "../util/json.h"
 #include "../util/utf8.h"
 #include "cli.h"
 
@@ -110,37 +111,6 @@ void mc_csv_field(mc_buf *b, const char *s)
 	mc_buf_putc(b, '"');
 }
 
-void mc_json_string(mc_buf *b, const char *s)
-{
-	mc_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : "");
-	     *p; p++) {
-		switch (*p) {
-		case '"':
-			mc_buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			mc_buf_puts(b, "\\\\");
-			break;
-		case '\n':
-			mc_buf_puts(b, "\\n");
-			break;
-		case '\r':
-			mc_buf_puts(b, "\\r");
-			break;
-		case '\t':
-			mc_buf_puts(b, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				mc_buf_printf(b, "\\u%04x", *p);
-			else
-				mc_buf_putc(b, (char)*p);
-		}
-	}
-	mc_buf_putc(b, '"');
-}
-
 static const char *const COLUMNS[] = {"file", "name", "date", "worksheet",
                                       "prompt", "answer"};
 #define NCOLS (sizeof COLUMNS / sizeof *COLUMNS)
@@ -180,7 +150,8 @@ static void rows(mc_buf *out, bool json, const char *file,
 				mc_buf_puts(out, k ? ", \"" : "\"");
 				mc_buf_puts(out, COLUMNS[k]);
 				mc_buf_puts(out, "\": ");
-				mc_json_string(out, cell[k]);
+				mc_json_cstr(out, cell[k] ? cell[k] : "",
+				             MC_JSON_SHORT_TR);
 			}
 			mc_buf_putc(out, '}');
 		} else {

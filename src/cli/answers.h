@@ -45,8 +45,6 @@ int mc_answers_docx(const char *path, mc_fields *out, char *err,
 /* RFC 4180: s as one CSV field (quoted when it holds a comma, a quote,
  * CR or LF; quotes doubled). */
 void mc_csv_field(mc_buf *b, const char *s);
-/* s as a JSON string, quotes included. */
-void mc_json_string(mc_buf *b, const char *s);
 
 /* `mentorconv collect ARGS...` (argv[0] is "collect"): the exit status
  * (0 all read, 1 a file could not be read, 2 usage). */

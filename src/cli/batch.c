@@ -24,6 +24,7 @@
 
 #include "../model/model.h"
 #include "../util/grow.h"
+#include "../util/json.h"
 #include "../theme/theme.h"
 #include "../util/arena.h"
 #include "../util/confine.h"
@@ -295,26 +296,6 @@ static int write_depfile(const shared *s)
 
 /* ---- the report ---- */
 
-static void json_str(mc_buf *b, const char *s)
-{
-	if (!s) {
-		mc_buf_puts(b, "null");
-		return;
-	}
-	mc_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			mc_buf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
-			mc_buf_puts(b, "\\n");
-		else if (*p < 0x20)
-			mc_buf_printf(b, "\\u%04x", *p);
-		else
-			mc_buf_putc(b, (char)*p);
-	}
-	mc_buf_putc(b, '"');
-}
-
 /* msgs[from, to) as a JSON array of strings. */
 static void json_strs(mc_buf *b, char *const *msgs, size_t from, size_t to)
 {
@@ -322,7 +303,7 @@ static void json_strs(mc_buf *b, char *const *msgs, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		if (i > from)
 			mc_buf_puts(b, ", ");
-		json_str(b, msgs[i]);
+		mc_json_cstr(b, msgs[i], 0);
 	}
 	mc_buf_putc(b, ']');
 }
@@ -337,14 +318,14 @@ static int write_report(const shared *s, double total_ms, int failed)
 		const job *j = &s->jobs[i];
 		mc_buf_puts(&b, i ? ",\n    {" : "\n    {");
 		mc_buf_puts(&b, "\"input\": ");
-		json_str(&b, j->input);
+		mc_json_cstr(&b, j->input, 0);
 		mc_buf_printf(&b, ", \"parse_ms\": %.2f, \"warnings\": %d,",
 		              j->parse_ms, j->warnings);
 		mc_buf_puts(&b, " \"warning_texts\": ");
 		json_strs(&b, j->msgs, 0, j->parse_msgs);
 		mc_buf_putc(&b, ',');
 		mc_buf_puts(&b, " \"error\": ");
-		json_str(&b, j->error[0] ? j->error : NULL);
+		mc_json_cstr(&b, j->error[0] ? j->error : NULL, 0);
 		mc_buf_puts(&b, ",\n     \"outputs\": [");
 		for (size_t f = 0; f < r->nformats; f++) {
 			const job_out *o = &j->outs[f];
@@ -357,11 +338,11 @@ static int write_report(const shared *s, double total_ms, int failed)
 				nfail++;
 			mc_buf_puts(&b, f ? ",\n       {" : "\n       {");
 			mc_buf_puts(&b, "\"format\": ");
-			json_str(&b, r->formats[f]->name);
+			mc_json_cstr(&b, r->formats[f]->name, 0);
 			mc_buf_puts(&b, ", \"status\": ");
-			json_str(&b, st);
+			mc_json_cstr(&b, st, 0);
 			mc_buf_puts(&b, ", \"output\": ");
-			json_str(&b, o->path ? o->path : "-");
+			mc_json_cstr(&b, o->path ? o->path : "-", 0);
 			mc_buf_printf(&b, ", \"warnings\": %d, \"bytes\": %zu, "
 			                  "\"ms\": %.2f, \"warning_texts\": ",
 			              o->warnings, o->bytes, o->ms);

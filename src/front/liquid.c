@@ -40,6 +40,7 @@
 
 #include "../util/arena.h"
 #include "../util/grow.h"
+#include "../util/json.h"
 #include "../util/confine.h"
 #include "../util/utf8.h"
 #include "internal.h"
@@ -2059,19 +2060,7 @@ static void put_json(lq *c, mc_buf *b, const lv *v, int depth)
 	}
 	switch (v->k) {
 	case LV_STR:
-		mc_buf_putc(b, '"');
-		for (size_t i = 0; i < v->n; i++) {
-			unsigned char ch = (unsigned char)v->s[i];
-			if (ch == '"' || ch == '\\')
-				mc_buf_printf(b, "\\%c", ch);
-			else if (ch == '\n')
-				mc_buf_puts(b, "\\n");
-			else if (ch < 0x20)
-				mc_buf_printf(b, "\\u%04x", ch);
-			else
-				mc_buf_putc(b, (char)ch);
-		}
-		mc_buf_putc(b, '"');
+		mc_json_str(b, v->s, v->n, 0);
 		break;
 	case LV_ARR:
 		mc_buf_putc(b, '[');

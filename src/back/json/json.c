@@ -9,6 +9,7 @@
  * Indentation stops growing past MAX_INDENT levels so that the output of
  * a pathologically deep tree stays linear in its size. */
 #include "../backend.h"
+#include "../../util/json.h"
 #include "../../util/utf8.h"
 
 #include <stdio.h>
@@ -37,66 +38,7 @@ static void indent(jw *w, size_t level)
 
 static void put_str(jw *w, const char *str)
 {
-	mc_buf *b = w->out;
-	if (!str) {
-		mc_buf_puts(b, "null");
-		return;
-	}
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str);
-	mc_buf_putc(b, '"');
-	size_t i = 0;
-	while (i < n) {
-		/* copy the longest run that needs no escaping at once */
-		size_t j = i;
-		while (j < n && s[j] >= 0x20 && s[j] < 0x7F && s[j] != '"' &&
-		       s[j] != '\\')
-			j++;
-		if (j > i) {
-			mc_buf_put(b, s + i, j - i);
-			i = j;
-			continue;
-		}
-		unsigned char c = s[i];
-		switch (c) {
-		case '"':
-			mc_buf_puts(b, "\\\"");
-			i++;
-			continue;
-		case '\\':
-			mc_buf_puts(b, "\\\\");
-			i++;
-			continue;
-		case '\n':
-			mc_buf_puts(b, "\\n");
-			i++;
-			continue;
-		case '\t':
-			mc_buf_puts(b, "\\t");
-			i++;
-			continue;
-		case '\r':
-			mc_buf_puts(b, "\\r");
-			i++;
-			continue;
-		default:
-			break;
-		}
-		if (c < 0x20 || c == 0x7F) {
-			mc_buf_printf(b, "\\u%04x", (unsigned)c);
-			i++;
-			continue;
-		}
-		size_t len = mc_utf8_len(s + i, n - i);
-		if (len == 0) {
-			mc_buf_puts(b, "\\ufffd");
-			i++;
-		} else {
-			mc_buf_put(b, s + i, len);
-			i += len;
-		}
-	}
-	mc_buf_putc(b, '"');
+	mc_json_cstr(w->out, str, MC_JSON_MODEL);
 }
 
 /* A key at `level`, after a separator: `first` is whether it opens the
