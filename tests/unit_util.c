@@ -1,5 +1,5 @@
 /* unit_util.c - checks of the shared XML writer, ZIP wrapper, UTF-8
- * helpers, JSON strings and image header probe. */
+ * helpers, JSON strings, slugs and image header probe. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "util/confine.h"
 #include "util/image.h"
 #include "util/json.h"
+#include "util/slug.h"
 #include "util/utf8.h"
 #include "util/xml.h"
 #include "util/zip.h"
@@ -174,6 +175,60 @@ static void json_tests(void)
 	mc_buf_free(&b);
 }
 
+/* The slug rule `which` (k kramdown, j jekyll with mode, f field with
+ * max) of s appended after "x" is exactly "x" want. */
+static bool slug_is(char which, const char *s, const char *mode, size_t max,
+                    const char *want)
+{
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_putc(&b, 'x'); /* appended: what is there stays */
+	if (which == 'k')
+		mc_slug_kramdown(&b, s, strlen(s));
+	else if (which == 'j')
+		mc_slug_jekyll(&b, s, strlen(s), mode);
+	else
+		mc_field_slug(s, &b, max);
+	bool ok = b.data && b.data[0] == 'x' && !strcmp(b.data + 1, want);
+	if (!ok)
+		printf("  got %s\n", b.data ? b.data + 1 : "(nothing)");
+	mc_buf_free(&b);
+	return ok;
+}
+
+static void slug_tests(void)
+{
+	CHECK(slug_is('k', "1. Hello, World \xE2\x80\x94 Again", NULL, 0,
+	              "hello-world-----again"),
+	      "slug: kramdown drops leading non-letters and punctuation, "
+	      "an em dash is ---");
+	CHECK(slug_is('k', "A \xE2\x80\x93 B_c", NULL, 0, "a----bc") &&
+	              slug_is('k', "Caf\xC3\xA9 au lait", NULL, 0,
+	                      "caf-au-lait"),
+	      "slug: kramdown: an en dash is --, '_' and non-ASCII dropped");
+	CHECK(slug_is('k', "", NULL, 0, "section") &&
+	              slug_is('k', "2024!", NULL, 0, "section"),
+	      "slug: kramdown: \"section\" when nothing is left");
+	CHECK(slug_is('j', " Hello, World! ", NULL, 0, "hello-world") &&
+	              slug_is('j', "Hello, World!", "nonsense", 0,
+	                      "hello-world"),
+	      "slug: Jekyll's default mode (also for an unknown mode)");
+	CHECK(slug_is('j', "Hello, World!", "pretty", 0, "hello,-world!") &&
+	              slug_is('j', "a/b c", "raw", 0, "a/b-c") &&
+	              slug_is('j', "A b", "none", 0, "a b"),
+	      "slug: Jekyll's pretty, raw and none modes");
+	CHECK(slug_is('j', "Caf\xC3\xA9 Cr\xC3\xA8me", NULL, 0,
+	              "caf\xC3\xA9-cr\xC3\xA8me"),
+	      "slug: Jekyll keeps non-ASCII");
+	CHECK(slug_is('f', "Worksheet 2: Your goals\xE2\x80\xA6", NULL, 60,
+	              "worksheet-2-your-goals") &&
+	              slug_is('f', "a.b", NULL, 60, "a-b"),
+	      "slug: field names: an ellipsis is a separator, no '.'");
+	CHECK(slug_is('f', "abc def", NULL, 5, "abc-d") &&
+	              slug_is('f', NULL, NULL, 40, "worksheet") &&
+	              slug_is('f', "!!", NULL, 40, "worksheet"),
+	      "slug: field names: cut at max, \"worksheet\" when empty");
+}
+
 static void utf8_tests(void)
 {
 	static const struct {
@@ -307,6 +362,7 @@ int main(void)
 	xml_tests();
 	utf8_tests();
 	json_tests();
+	slug_tests();
 	image_tests();
 	zip_tests();
 	return unit_done(stdout, "unit_util");

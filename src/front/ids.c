@@ -3,10 +3,10 @@
  * keeps ids unique in a document (one page's rules, and the merging of
  * several pages into a module or course).
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/slug.h"
 #include "internal.h"
 
 static size_t hash(const char *s)
@@ -86,43 +86,16 @@ void mc_idset_free(mc_idset *s)
 	s->cap = s->n = 0;
 }
 
-/* kramdown's automatic header id (basic_generate_id): leading
- * non-letters dropped, then every character but ASCII letters, digits,
- * spaces and '-' dropped, spaces to '-', lower case; "section" if
- * nothing is left.  Same ids as the course's web pages, so their
- * "#anchor" links keep working. */
+/* kramdown's automatic header id (util/slug.h): the same ids as the
+ * course's web pages, so their "#anchor" links keep working. */
 const char *mc_id_slug(mc_doc *doc, const char *text)
 {
 	size_t n = strlen(text);
 	if (n > 1000)
 		n = 1000;
-	char *s = mc_arena_alloc(doc->arena, n + 16);
-	size_t k = 0;
-	bool letter = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (!letter && !isalpha(c))
-			continue;
-		letter = true;
-		/* kramdown reads the text as written: an en or em dash made
-		 * of "--" or "---" is that many dashes (the 3 bytes of the
-		 * dash leave room for them) */
-		if (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x80 &&
-		    ((unsigned char)text[i + 2] == 0x93 ||
-		     (unsigned char)text[i + 2] == 0x94)) {
-			int d = (unsigned char)text[i + 2] == 0x93 ? 2 : 3;
-			while (d--)
-				s[k++] = '-';
-			i += 2;
-			continue;
-		}
-		if (isalnum(c) || c == '-')
-			s[k++] = (char)tolower(c);
-		else if (c == ' ')
-			s[k++] = '-';
-	}
-	s[k] = '\0';
-	if (!k)
-		strcpy(s, "section");
-	return s;
+	mc_buf b = MC_BUF_INIT;
+	mc_slug_kramdown(&b, text, n);
+	const char *id = mc_strdup(doc, b.data);
+	mc_buf_free(&b);
+	return id;
 }

@@ -41,6 +41,7 @@
 #include "../util/arena.h"
 #include "../util/grow.h"
 #include "../util/json.h"
+#include "../util/slug.h"
 #include "../util/confine.h"
 #include "../util/utf8.h"
 #include "internal.h"
@@ -2387,29 +2388,6 @@ static void strip_html(mc_buf *b, const char *s, size_t n)
 	}
 }
 
-static void slugify(mc_buf *b, const char *s, size_t n, const char *mode)
-{
-	bool dash = false;
-	size_t start = b->len;
-	bool none = mode && !strcmp(mode, "none");
-	bool raw = mode && !strcmp(mode, "raw");
-	bool pretty = mode && !strcmp(mode, "pretty");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		bool keep = none || isalnum(ch) || ch >= 0x80 ||
-		            (pretty && strchr("._~!$&'()+,;=@", ch) && ch) ||
-		            (raw && !isspace(ch));
-		if (keep) {
-			if (dash && b->len > start)
-				mc_buf_putc(b, '-');
-			dash = false;
-			mc_buf_putc(b, (char)tolower(ch));
-		} else {
-			dash = true;
-		}
-	}
-}
-
 /* Split s by sep as Ruby's String#split: " " splits on runs of white
  * space; trailing empty fields dropped. */
 static lv *split_str(lq *c, const char *s, size_t n, const char *sep,
@@ -2777,7 +2755,7 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 	}
 	if (IS("slugify")) {
 		s = str_of(c, in, &n);
-		slugify(&b, s, n, na ? cstr(c, args[0]) : NULL);
+		mc_slug_jekyll(&b, s, n, na ? cstr(c, args[0]) : NULL);
 		return lv_buf(c, &b);
 	}
 	if (IS("markdownify") || IS("smartify") || IS("to_s") ||

@@ -659,47 +659,6 @@ bool mc_field_worksheet(const mc_node *n, mc_buf *out)
 	return false;
 }
 
-void mc_field_slug(const char *title, mc_buf *out, size_t max)
-{
-	size_t start = out->len;
-	bool dash = false;
-	for (const unsigned char *s = (const unsigned char *)(title ? title
-	                                                            : "");
-	     *s;) {
-		size_t n = 1;
-		if (*s >= 0x80) {
-			while (s[n] && (s[n] & 0xC0) == 0x80 && n < 4)
-				n++;
-		} else if (!((*s >= 'a' && *s <= 'z') ||
-		             (*s >= 'A' && *s <= 'Z') ||
-		             (*s >= '0' && *s <= '9'))) {
-			dash = true;
-			s++;
-			continue;
-		}
-		/* U+2026 (an ellipsis) and other punctuation of the
-		 * General Punctuation block are separators too */
-		if (n == 3 && s[0] == 0xE2 && s[1] >= 0x80 && s[1] <= 0x81) {
-			dash = true;
-			s += n;
-			continue;
-		}
-		size_t need = n + (dash && out->len > start ? 1 : 0);
-		if (out->len - start + need > max)
-			break;
-		if (dash && out->len > start)
-			mc_buf_putc(out, '-');
-		dash = false;
-		if (n == 1 && *s >= 'A' && *s <= 'Z')
-			mc_buf_putc(out, (char)(*s - 'A' + 'a'));
-		else
-			mc_buf_put(out, (const char *)s, n);
-		s += n;
-	}
-	if (out->len == start)
-		mc_buf_puts(out, "worksheet");
-}
-
 /* Whether text (n bytes) ends with word (case-insensitive ASCII), the
  * word starting the text or after a non-letter. */
 static bool ends_with_word(const char *text, size_t n, const char *word)

@@ -131,6 +131,7 @@
 #include <stdint.h>
 
 #include "../util/arena.h"
+#include "../util/slug.h"
 
 typedef enum mc_node_type {
 	MC_DOCUMENT = 0,
@@ -496,12 +497,8 @@ struct mc_buf;
  * nearest enclosing box's title, else its section's heading; false (out
  * untouched) when it is in neither. */
 bool mc_field_worksheet(const mc_node *n, struct mc_buf *out);
-/* A field name part made from a title, appended to out: letters and
- * digits kept (ASCII ones lower-cased, other characters as they are),
- * every run of anything else as one '-', none at either end, at most
- * `max` bytes cut at a character boundary; "worksheet" when nothing is
- * left.  Never holds '.', which separates a PDF field's name parts. */
-void mc_field_slug(const char *title, struct mc_buf *out, size_t max);
+/* A field name part made from a title: mc_field_slug(), with the other
+ * rules that make names from text, in ../util/slug.h. */
 /* "name" or "date" when the blank n is a worksheet's Name or Date line:
  * the text just before it ends with name_label or date_label (as the
  * theme gives them, with an optional ':'), else NULL. */
