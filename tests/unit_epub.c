@@ -49,8 +49,8 @@ static void helper_tests(void)
 	c.doc = doc;
 	c.diag = &dg;
 	c.arena = mc_arena_new();
-	ep_map_init(&c.used, false);
-	ep_map_init(&c.anchors, false);
+	mc_hashset_init(&c.used, false);
+	mc_hashset_init(&c.anchors, false);
 
 	CHECK(streq(ep_unique_id(&c, "intro"), "intro"), "id: kept when valid");
 	CHECK(streq(ep_unique_id(&c, "intro"), "intro-2"), "id: made unique");
@@ -59,7 +59,7 @@ static void helper_tests(void)
 	CHECK(streq(ep_unique_id(&c, "caf\xC3\xA9 au lait!"), "caf-au-lait"),
 	      "id: non-ASCII and punctuation");
 	CHECK(streq(ep_unique_id(&c, "!!!"), "id"), "id: nothing usable");
-	ep_map_put(&c.anchors, "here", "here");
+	mc_hashset_put(&c.anchors, "here", "here");
 
 	CHECK(streq(ep_href(&c, "#here"), "#here"), "href: existing fragment");
 	CHECK(ep_href(&c, "#gone") == NULL, "href: missing fragment dropped");
@@ -111,8 +111,8 @@ static void helper_tests(void)
 	      "utf8: surrogates refused");
 	mc_doc_free(ud);
 
-	ep_map_free(&c.used);
-	ep_map_free(&c.anchors);
+	mc_hashset_free(&c.used);
+	mc_hashset_free(&c.anchors);
 	mc_arena_free(c.arena);
 	mc_doc_free(doc);
 }

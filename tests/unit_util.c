@@ -1,5 +1,6 @@
 /* unit_util.c - checks of the shared XML writer, ZIP wrapper, UTF-8
- * helpers, JSON strings, slugs and image header probe. */
+ * helpers, JSON strings, slugs, the hash set and image header probe. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <zip.h>
 
 #include "util/confine.h"
+#include "util/hashset.h"
 #include "util/image.h"
 #include "util/json.h"
 #include "util/slug.h"
@@ -229,6 +231,46 @@ static void slug_tests(void)
 	      "slug: field names: cut at max, \"worksheet\" when empty");
 }
 
+static void hashset_tests(void)
+{
+	mc_hashset s;
+	mc_hashset_init(&s, false);
+	CHECK(!mc_hashset_get(&s, "a") && !mc_hashset_ref(&s, "a"),
+	      "hashset: an empty set has nothing");
+	static char keys[1000][16];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%d", i);
+		mc_hashset_put(&s, keys[i], (void *)(uintptr_t)(i + 1));
+	}
+	bool all = s.n == 1000 && s.cap >= 2000;
+	for (int i = 0; i < 1000 && all; i++) {
+		char k[16]; /* another copy: string keys compare by content */
+		snprintf(k, sizeof k, "k%d", i);
+		all = (uintptr_t)mc_hashset_get(&s, k) == (uintptr_t)(i + 1);
+	}
+	CHECK(all && !mc_hashset_get(&s, "k1000"),
+	      "hashset: 1000 string keys found by content through growth, "
+	      "at most half full");
+	mc_hashset_put(&s, "k7", (void *)(uintptr_t)70);
+	void **v = mc_hashset_ref(&s, "k8");
+	if (v)
+		*v = (void *)(uintptr_t)80;
+	CHECK(s.n == 1000 && (uintptr_t)mc_hashset_get(&s, "k7") == 70 &&
+	              (uintptr_t)mc_hashset_get(&s, "k8") == 80,
+	      "hashset: put replaces a value, ref changes it in place");
+	mc_hashset_free(&s);
+	CHECK(!s.cap && !s.n && !mc_hashset_get(&s, "k1"),
+	      "hashset: freed, empty again");
+
+	mc_hashset_init(&s, true);
+	char a[] = "same", b[] = "same";
+	mc_hashset_put(&s, a, a);
+	CHECK(mc_hashset_get(&s, a) == a && !mc_hashset_get(&s, b),
+	      "hashset: pointer keys compare by address");
+	mc_hashset_free(&s);
+	CHECK(s.ptr_keys, "hashset: free keeps the kind of keys");
+}
+
 static void utf8_tests(void)
 {
 	static const struct {
@@ -363,6 +405,7 @@ int main(void)
 	utf8_tests();
 	json_tests();
 	slug_tests();
+	hashset_tests();
 	image_tests();
 	zip_tests();
 	return unit_done(stdout, "unit_util");

@@ -1,78 +1,42 @@
 /*
- * ids.c - anchor ids: kramdown's automatic heading ids and a hash set that
+ * ids.c - anchor ids: kramdown's automatic heading ids and a set that
  * keeps ids unique in a document (one page's rules, and the merging of
  * several pages into a module or course).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/hashset.h"
 #include "../util/slug.h"
 #include "internal.h"
 
-static size_t hash(const char *s)
+bool mc_idset_find(const mc_idset *s, const char *id)
 {
-	size_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return mc_hashset_get(&s->set, id) != NULL;
 }
 
-mc_idslot *mc_idset_find(const mc_idset *s, const char *id)
+void mc_idset_add(mc_idset *s, const char *id)
 {
-	if (!s->cap)
-		return NULL;
-	for (size_t i = hash(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->v[i].id)
-			return NULL;
-		if (strcmp(s->v[i].id, id) == 0)
-			return &s->v[i];
-	}
-}
-
-mc_idslot *mc_idset_add(mc_idset *s, const char *id)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		mc_idslot *nv = mc_xcalloc(ncap, sizeof(mc_idslot));
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->v[i].id)
-				continue;
-			size_t j = hash(s->v[i].id) & (ncap - 1);
-			while (nv[j].id)
-				j = (j + 1) & (ncap - 1);
-			nv[j] = s->v[i];
-		}
-		free(s->v);
-		s->v = nv;
-		s->cap = ncap;
-	}
-	size_t j = hash(id) & (s->cap - 1);
-	while (s->v[j].id) {
-		if (strcmp(s->v[j].id, id) == 0)
-			return &s->v[j];
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->v[j].id = id;
-	s->v[j].next = 1;
-	s->n++;
-	return &s->v[j];
+	if (!mc_hashset_get(&s->set, id))
+		mc_hashset_put(&s->set, id, (void *)(uintptr_t)1);
 }
 
 const char *mc_idset_unique(mc_idset *s, mc_doc *doc, const char *base)
 {
-	mc_idslot *b = mc_idset_find(s, base);
+	void **b = mc_hashset_ref(&s->set, base);
 	if (!b) {
 		const char *id = mc_strdup(doc, base);
 		mc_idset_add(s, id);
 		return id;
 	}
 	mc_buf buf = MC_BUF_INIT;
-	int k = b->next;
+	uintptr_t k = (uintptr_t)*b; /* the next suffix to try */
 	do {
 		mc_buf_clear(&buf);
-		mc_buf_printf(&buf, "%s-%d", base, k++);
+		mc_buf_printf(&buf, "%s-%d", base, (int)k++);
 	} while (mc_idset_find(s, buf.data));
-	b->next = k; /* b is still valid: nothing was added since */
+	*b = (void *)k; /* b is still valid: nothing was added since */
 	const char *id = mc_strdup(doc, buf.data);
 	mc_buf_free(&buf);
 	mc_idset_add(s, id);
@@ -81,9 +45,7 @@ const char *mc_idset_unique(mc_idset *s, mc_doc *doc, const char *base)
 
 void mc_idset_free(mc_idset *s)
 {
-	free(s->v);
-	s->v = NULL;
-	s->cap = s->n = 0;
+	mc_hashset_free(&s->set);
 }
 
 /* kramdown's automatic header id (util/slug.h): the same ids as the

@@ -33,6 +33,7 @@
 #include "../model/model.h"
 #include "../util/buf.h"
 #include "../util/diag.h"
+#include "../util/hashset.h"
 #include "front.h"
 
 /* Sentinels: private-use code points of plane 16 (U+10FFF0..U+10FFF2),
@@ -245,21 +246,16 @@ mc_node *mc_fe_container_node(mc_fe *fe, const char *tag,
                               const mc_attrs *attrs, uint32_t line,
                               uint32_t col);
 
-/* ids.c: a hash set of anchor ids; each entry also counts the suffixes
- * tried for it, so n equal headings cost n probes, not n*n. */
-typedef struct mc_idslot {
-	const char *id;
-	int next; /* next suffix to try for this base */
-} mc_idslot;
-
+/* ids.c: a hash set of anchor ids (util/hashset.h); each id's value is
+ * the next suffix to try for it, so n equal headings cost n probes, not
+ * n*n.  All zero is an empty set. */
 typedef struct mc_idset {
-	mc_idslot *v;
-	size_t cap, n;
+	mc_hashset set;
 } mc_idset;
 
-mc_idslot *mc_idset_find(const mc_idset *s, const char *id);
-/* Add id (not copied: it must outlive the set); the slot if present. */
-mc_idslot *mc_idset_add(mc_idset *s, const char *id);
+bool mc_idset_find(const mc_idset *s, const char *id);
+/* Add id (not copied: it must outlive the set), if not there yet. */
+void mc_idset_add(mc_idset *s, const char *id);
 /* base if free, else base-N for the first free N; added to the set and
  * copied into doc's arena. */
 const char *mc_idset_unique(mc_idset *s, mc_doc *doc, const char *base);

@@ -419,12 +419,12 @@ int mc_render_epub(const mc_doc *doc, const mc_theme *theme,
 	c.theme = theme;
 	c.diag = diag;
 	c.arena = mc_arena_new();
-	ep_map_init(&c.used, false);
-	ep_map_init(&c.anchors, false);
-	ep_map_init(&c.info, true);
-	ep_map_init(&c.notes, false);
-	ep_map_init(&c.imgpath, false);
-	ep_map_init(&c.idfile, false);
+	mc_hashset_init(&c.used, false);
+	mc_hashset_init(&c.anchors, false);
+	mc_hashset_init(&c.info, true);
+	mc_hashset_init(&c.notes, false);
+	mc_hashset_init(&c.imgpath, false);
+	mc_hashset_init(&c.idfile, false);
 
 	mc_buf nav = MC_BUF_INIT, opf = MC_BUF_INIT, cont = MC_BUF_INIT,
 	       css = MC_BUF_INIT;
@@ -497,12 +497,12 @@ done:
 		free(c.images[i].data);
 	free(c.images);
 	free(c.toc);
-	ep_map_free(&c.used);
-	ep_map_free(&c.anchors);
-	ep_map_free(&c.info);
-	ep_map_free(&c.notes);
-	ep_map_free(&c.imgpath);
-	ep_map_free(&c.idfile);
+	mc_hashset_free(&c.used);
+	mc_hashset_free(&c.anchors);
+	mc_hashset_free(&c.info);
+	mc_hashset_free(&c.notes);
+	mc_hashset_free(&c.imgpath);
+	mc_hashset_free(&c.idfile);
 	if (content)
 		for (size_t i = 0; i < c.nfiles; i++)
 			mc_buf_free(&content[i]);

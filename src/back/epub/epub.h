@@ -28,6 +28,7 @@
 #include "../../util/arena.h"
 #include "../../util/buf.h"
 #include "../../util/diag.h"
+#include "../../util/hashset.h"
 #include "../../util/image.h"
 #include "../../util/utf8.h"
 #include "../../util/xml.h"
@@ -41,24 +42,9 @@
 /* The backend's entry point, mc_render_epub(), is declared in
  * ../backend.h with the others (its row in src/back/backends.c). */
 
-/* ---- maps (util.c) ---- */
-
-/* Open-addressing hash map with string keys (compared by content) or
+/* The maps are util/hashset.h's: string keys (compared by content) or
  * pointer keys (compared by address; only looked up, never iterated, so
  * addresses never decide any output order). */
-typedef struct ep_map {
-	const void **keys;
-	void **vals;
-	size_t cap, n;
-	bool ptr_keys;
-} ep_map;
-
-void ep_map_init(ep_map *m, bool ptr_keys);
-void ep_map_free(ep_map *m);
-/* The value stored under key, or NULL. */
-void *ep_map_get(const ep_map *m, const void *key);
-/* Store (replacing) a value; key and value are not copied. */
-void ep_map_put(ep_map *m, const void *key, void *val);
 
 /* ---- per-node facts found by the pre-pass (xhtml.c) ---- */
 typedef struct ep_info {
@@ -126,12 +112,12 @@ typedef struct ep_ctx {
 	size_t nfiles;
 	size_t cur_file;      /* the file being prepared or written */
 
-	ep_map used;    /* emitted ids (set) */
-	ep_map anchors; /* model id -> emitted id, for "#x" links */
-	ep_map info;    /* node -> ep_info */
-	ep_map notes;   /* footnote label -> ep_note */
-	ep_map imgpath; /* image path -> index + 1 (as uintptr_t) */
-	ep_map idfile;  /* emitted id -> index + 1 of its file (uintptr_t) */
+	mc_hashset used;    /* emitted ids (set) */
+	mc_hashset anchors; /* model id -> emitted id, for "#x" links */
+	mc_hashset info;    /* node -> ep_info */
+	mc_hashset notes;   /* footnote label -> ep_note */
+	mc_hashset imgpath; /* image path -> index + 1 (as uintptr_t) */
+	mc_hashset idfile;  /* emitted id -> index + 1 of its file (uintptr_t) */
 
 	ep_image *images;
 	size_t nimages, capimages;

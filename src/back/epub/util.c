@@ -1,4 +1,4 @@
-/* util.c - helpers of the EPUB backend: maps, ids, URLs,
+/* util.c - helpers of the EPUB backend: ids, URLs,
  * name-based UUIDs and dates.  See epub.h. */
 #include "epub.h"
 #include "../../util/bytes.h"
@@ -9,86 +9,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-/* ---- maps ---- */
-
-void ep_map_init(ep_map *m, bool ptr_keys)
-{
-	memset(m, 0, sizeof *m);
-	m->ptr_keys = ptr_keys;
-}
-
-void ep_map_free(ep_map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof *m);
-}
-
-static uint64_t hash_key(const ep_map *m, const void *key)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	if (m->ptr_keys) {
-		uintptr_t p = (uintptr_t)key;
-		for (size_t i = 0; i < sizeof p; i++) {
-			h ^= (p >> (8 * i)) & 0xff;
-			h *= 1099511628211ULL;
-		}
-		return h;
-	}
-	for (const unsigned char *s = key; *s; s++) {
-		h ^= *s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static bool same_key(const ep_map *m, const void *a, const void *b)
-{
-	return m->ptr_keys ? a == b : strcmp(a, b) == 0;
-}
-
-static size_t find_slot(const ep_map *m, const void *key)
-{
-	size_t i = (size_t)hash_key(m, key) & (m->cap - 1);
-	while (m->keys[i] && !same_key(m, m->keys[i], key))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-void *ep_map_get(const ep_map *m, const void *key)
-{
-	if (!m->cap)
-		return NULL;
-	size_t i = find_slot(m, key);
-	return m->keys[i] ? m->vals[i] : NULL;
-}
-
-void ep_map_put(ep_map *m, const void *key, void *val)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		ep_map old = *m;
-		m->cap = old.cap ? old.cap * 2 : 64;
-		m->keys = mc_xcalloc(m->cap, sizeof *m->keys);
-		m->vals = mc_xcalloc(m->cap, sizeof *m->vals);
-		m->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.keys[i]) {
-				size_t j = find_slot(m, old.keys[i]);
-				m->keys[j] = old.keys[i];
-				m->vals[j] = old.vals[i];
-				m->n++;
-			}
-		free(old.keys);
-		free(old.vals);
-	}
-	size_t i = find_slot(m, key);
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->n++;
-	}
-	m->vals[i] = val;
-}
 
 /* ---- strings ---- */
 
@@ -158,24 +78,24 @@ const char *ep_unique_id(ep_ctx *c, const char *s)
 	if (!b.len)
 		mc_buf_puts(&b, "id");
 	size_t base = b.len;
-	for (unsigned k = 2; ep_map_get(&c->used, b.data); k++) {
+	for (unsigned k = 2; mc_hashset_get(&c->used, b.data); k++) {
 		b.len = base;
 		mc_buf_printf(&b, "-%u", k);
 	}
 	char *r = mc_arena_strndup(c->arena, b.data, b.len);
 	mc_buf_free(&b);
-	ep_map_put(&c->used, r, r);
+	mc_hashset_put(&c->used, r, r);
 	return r;
 }
 
 void ep_id_in_file(ep_ctx *c, const char *id, size_t file)
 {
-	ep_map_put(&c->idfile, id, (void *)(uintptr_t)(file + 1));
+	mc_hashset_put(&c->idfile, id, (void *)(uintptr_t)(file + 1));
 }
 
 const char *ep_id_href(ep_ctx *c, const char *id)
 {
-	uintptr_t f = (uintptr_t)ep_map_get(&c->idfile, id);
+	uintptr_t f = (uintptr_t)mc_hashset_get(&c->idfile, id);
 	if (f && f - 1 != c->cur_file && f - 1 < c->nfiles)
 		return ep_printf(c, "%s#%s", c->files[f - 1].name, id);
 	return ep_printf(c, "#%s", id);
@@ -355,7 +275,7 @@ const char *ep_href(ep_ctx *c, const char *url)
 	if (!*url)
 		return NULL;
 	if (url[0] == '#') {
-		const char *id = ep_map_get(&c->anchors, url + 1);
+		const char *id = mc_hashset_get(&c->anchors, url + 1);
 		return id ? ep_id_href(c, id) : NULL;
 	}
 	if (url[0] == '/' && url[1] == '/') /* protocol-relative */

@@ -30,17 +30,17 @@ static const ep_info no_info;
 
 ep_info *ep_info_of(ep_ctx *c, const mc_node *n)
 {
-	ep_info *i = ep_map_get(&c->info, n);
+	ep_info *i = mc_hashset_get(&c->info, n);
 	if (!i) {
 		i = mc_arena_alloc(c->arena, sizeof *i);
-		ep_map_put(&c->info, n, i);
+		mc_hashset_put(&c->info, n, i);
 	}
 	return i;
 }
 
 static const ep_info *info(const ep_ctx *c, const mc_node *n)
 {
-	const ep_info *i = ep_map_get(&c->info, n);
+	const ep_info *i = mc_hashset_get(&c->info, n);
 	return i ? i : &no_info;
 }
 
@@ -84,7 +84,7 @@ static bool svg_ok(const unsigned char *p, size_t n)
 static int load_image(ep_ctx *c, const mc_node *n)
 {
 	const char *path = n->as.image.path;
-	uintptr_t have = (uintptr_t)ep_map_get(&c->imgpath, path);
+	uintptr_t have = (uintptr_t)mc_hashset_get(&c->imgpath, path);
 	if (have)
 		return (int)have;
 	mc_buf data = MC_BUF_INIT;
@@ -117,7 +117,7 @@ static int load_image(ep_ctx *c, const mc_node *n)
 	im->media = media;
 	im->len = data.len;
 	im->data = mc_buf_detach(&data, NULL);
-	ep_map_put(&c->imgpath, path, (void *)(uintptr_t)c->nimages);
+	mc_hashset_put(&c->imgpath, path, (void *)(uintptr_t)c->nimages);
 	return (int)c->nimages;
 }
 
@@ -165,7 +165,7 @@ static bool loose(const mc_node *n)
  * follows them; any other section one file; a run of other blocks one
  * file.  Footnote bodies are placed later.  starts maps the node where
  * each file begins to its index + 1. */
-static void plan_files(ep_ctx *c, size_t *cap, ep_map *starts,
+static void plan_files(ep_ctx *c, size_t *cap, mc_hashset *starts,
                        const mc_node *n, bool top)
 {
 	while (n) {
@@ -180,14 +180,14 @@ static void plan_files(ep_ctx *c, size_t *cap, ep_map *starts,
 				last = k;
 			size_t f = add_file(c, cap, n, last ? n->first : NULL,
 			                    last, n);
-			ep_map_put(starts, n, (void *)(uintptr_t)(f + 1));
+			mc_hashset_put(starts, n, (void *)(uintptr_t)(f + 1));
 			plan_files(c, cap, starts, k, false);
 			n = n->next;
 			continue;
 		}
 		if (n->type == MC_SECTION) {
 			size_t f = add_file(c, cap, NULL, n, n, n);
-			ep_map_put(starts, n, (void *)(uintptr_t)(f + 1));
+			mc_hashset_put(starts, n, (void *)(uintptr_t)(f + 1));
 			n = n->next;
 			continue;
 		}
@@ -195,13 +195,13 @@ static void plan_files(ep_ctx *c, size_t *cap, ep_map *starts,
 		while (last->next && loose(last->next))
 			last = last->next;
 		size_t f = add_file(c, cap, NULL, n, last, NULL);
-		ep_map_put(starts, n, (void *)(uintptr_t)(f + 1));
+		mc_hashset_put(starts, n, (void *)(uintptr_t)(f + 1));
 		n = last->next;
 	}
 }
 
 /* The content files: one for a single page, else one per section. */
-static void make_files(ep_ctx *c, ep_map *starts)
+static void make_files(ep_ctx *c, mc_hashset *starts)
 {
 	size_t cap = 0;
 	for (const mc_node *n = c->doc->root->first; n; n = n->next)
@@ -242,16 +242,16 @@ int ep_prepare(ep_ctx *c)
 	const mc_node **refs = NULL;
 	for (mc_node *n = doc->root->first; n; n = n->next) {
 		if (n->type != MC_FOOTNOTE_DEF || !n->as.footnote.label ||
-		    ep_map_get(&c->notes, n->as.footnote.label))
+		    mc_hashset_get(&c->notes, n->as.footnote.label))
 			continue;
 		ep_note *note = mc_arena_alloc(c->arena, sizeof *note);
 		note->def = n;
-		ep_map_put(&c->notes, n->as.footnote.label, note);
+		mc_hashset_put(&c->notes, n->as.footnote.label, note);
 	}
 
-	ep_map starts, firstref;
-	ep_map_init(&starts, true);   /* node starting a file -> index + 1 */
-	ep_map_init(&firstref, false); /* note label -> file + 1 of its first
+	mc_hashset starts, firstref;
+	mc_hashset_init(&starts, true);   /* node starting a file -> index + 1 */
+	mc_hashset_init(&firstref, false); /* note label -> file + 1 of its first
 	                                  reference */
 	make_files(c, &starts);
 
@@ -268,13 +268,13 @@ int ep_prepare(ep_ctx *c)
 		if (ev != MC_EVENT_ENTER)
 			continue;
 		if (c->sections) {
-			uintptr_t f = (uintptr_t)ep_map_get(&starts, n);
+			uintptr_t f = (uintptr_t)mc_hashset_get(&starts, n);
 			if (f)
 				c->cur_file = f - 1;
 			if (n->type == MC_FOOTNOTE_DEF && n->parent == doc->root) {
 				/* the file of its first reference, else the last */
 				uintptr_t r = n->as.footnote.label
-				                      ? (uintptr_t)ep_map_get(
+				                      ? (uintptr_t)mc_hashset_get(
 				                                &firstref,
 				                                n->as.footnote.label)
 				                      : 0;
@@ -286,8 +286,8 @@ int ep_prepare(ep_ctx *c)
 			ep_info *i = ep_info_of(c, n);
 			i->id = ep_unique_id(c, n->id);
 			ep_id_in_file(c, i->id, c->cur_file);
-			if (!ep_map_get(&c->anchors, n->id))
-				ep_map_put(&c->anchors, n->id, (void *)i->id);
+			if (!mc_hashset_get(&c->anchors, n->id))
+				mc_hashset_put(&c->anchors, n->id, (void *)i->id);
 		}
 		switch (n->type) {
 		case MC_HEADING:
@@ -359,12 +359,12 @@ int ep_prepare(ep_ctx *c)
 			break;
 		case MC_FOOTNOTE_REF:
 			if (n->as.footnote.label &&
-			    ep_map_get(&c->notes, n->as.footnote.label)) {
+			    mc_hashset_get(&c->notes, n->as.footnote.label)) {
 				MC_GROW(refs, nref, capref, 16);
 				refs[nref++] = n;
 				ep_info_of(c, n)->file = c->cur_file;
-				if (!ep_map_get(&firstref, n->as.footnote.label))
-					ep_map_put(&firstref, n->as.footnote.label,
+				if (!mc_hashset_get(&firstref, n->as.footnote.label))
+					mc_hashset_put(&firstref, n->as.footnote.label,
 					           (void *)(uintptr_t)(c->cur_file + 1));
 			}
 			break;
@@ -373,8 +373,8 @@ int ep_prepare(ep_ctx *c)
 		}
 	}
 
-	ep_map_free(&starts);
-	ep_map_free(&firstref);
+	mc_hashset_free(&starts);
+	mc_hashset_free(&firstref);
 
 	/* generated ids come after the document's own, which keep theirs; a
 	 * document of sections has no title heading of its own (each file
@@ -388,7 +388,7 @@ int ep_prepare(ep_ctx *c)
 		if (n->type != MC_FOOTNOTE_DEF)
 			continue;
 		seq++;
-		ep_note *note = ep_map_get(&c->notes, n->as.footnote.label
+		ep_note *note = mc_hashset_get(&c->notes, n->as.footnote.label
 		                                          ? n->as.footnote.label
 		                                          : "");
 		ep_info *i = ep_info_of(c, n);
@@ -401,7 +401,7 @@ int ep_prepare(ep_ctx *c)
 	}
 	for (size_t k = 0; k < nref; k++) {
 		const mc_node *n = refs[k];
-		ep_note *note = ep_map_get(&c->notes, n->as.footnote.label);
+		ep_note *note = mc_hashset_get(&c->notes, n->as.footnote.label);
 		ep_info *ndef = ep_info_of(c, note->def);
 		ep_info *i = ep_info_of(c, n);
 		i->fn = ndef->fn;
@@ -829,7 +829,7 @@ static void enter(walk *w, const mc_node *n)
 		mc_xml_attr(x, "class", "footnote");
 		mc_xml_attr(x, "id", i->id);
 		ep_note *note = n->as.footnote.label
-		                        ? ep_map_get(&c->notes, n->as.footnote.label)
+		                        ? mc_hashset_get(&c->notes, n->as.footnote.label)
 		                        : NULL;
 		mc_xml_open(x, "p");
 		mc_xml_attr(x, "class", "footnote-number");
@@ -922,7 +922,7 @@ static void enter(walk *w, const mc_node *n)
 			mc_xml_text(x, "]");
 			break;
 		}
-		ep_note *note = ep_map_get(&c->notes, n->as.footnote.label);
+		ep_note *note = mc_hashset_get(&c->notes, n->as.footnote.label);
 		mc_xml_open(x, "sup");
 		if (w->in_link) {
 			mc_xml_attr(x, "id", i->id);
