@@ -16,11 +16,10 @@ void mc_slug_kramdown(mc_buf *out, const char *text, size_t n)
 		letter = true;
 		/* kramdown reads the text as written: an en or em dash made
 		 * of "--" or "---" is that many dashes */
-		if (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x80 &&
-		    ((unsigned char)text[i + 2] == 0x93 ||
-		     (unsigned char)text[i + 2] == 0x94)) {
-			mc_buf_puts(out, (unsigned char)text[i + 2] == 0x93 ? "--"
-			                                                    : "---");
+		unsigned char c2 = i + 2 < n ? (unsigned char)text[i + 2] : 0;
+		if (c == 0xE2 && c2 && (unsigned char)text[i + 1] == 0x80 &&
+		    (c2 == 0x93 || c2 == 0x94)) {
+			mc_buf_puts(out, c2 == 0x93 ? "--" : "---");
 			i += 2;
 			continue;
 		}
