@@ -3866,7 +3866,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	site_value(&c);
 
 	sink out = {MC_BUF_INIT, true, true, NULL, NULL, 0, 0};
-	mc_buf_grow(&out.b, fe->bodylen + 16);
+	mc_buf_reserve(&out.b, fe->bodylen + 16);
 	c.out = &out;
 	toks ts = {NULL, 0, 0};
 	tokenize(&c, fe->body, fe->bodylen, fe->body_line, NULL, &ts);
@@ -3891,6 +3891,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	mc_arena_free(c.A);
 
 	free(fe->liquid_body);
+	mc_buf_fit(&out.b);
 	fe->liquid_body = mc_buf_detach(&out.b, &fe->bodylen);
 	if (!fe->liquid_body)
 		fe->liquid_body = mc_xcalloc(1, 1);

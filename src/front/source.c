@@ -74,7 +74,39 @@ static void from_utf16(mc_buf *out, const unsigned char *p, size_t n, bool le)
 	}
 }
 
-int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
+/* Whether decoding would change nothing: no BOM, carriage return, NUL,
+ * invalid UTF-8 or sentinel (the cases the loop of mc_fe_decode below
+ * rewrites). */
+static bool decoded_as_is(const unsigned char *p, size_t len)
+{
+	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+	                 (p[0] == 0xFE && p[1] == 0xFF)))
+		return false;
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return false;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c == '\r' || c == 0)
+			return false;
+		if (c == '\n') {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = mc_utf8_decode(p + i, len - i, &cp);
+		if (n == 0 || (cp >= 0x10FFF0 && cp <= 0x10FFF2))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+int mc_fe_decode(mc_fe *fe, const char *data, size_t len, char *own)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	mc_buf tmp = MC_BUF_INIT;
@@ -82,7 +114,14 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		mc_error(fe->diag, 0, 0,
 		         "input is %zu bytes; the limit is %u MiB", len,
 		         MC_MAX_INPUT / (1024 * 1024));
+		free(own);
 		return -1;
+	}
+	if (own && decoded_as_is(p, len)) {
+		/* the input is its own decoding: kept, not copied */
+		fe->src = own;
+		fe->srclen = len;
+		return 0;
 	}
 	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
 	                 (p[0] == 0xFE && p[1] == 0xFF))) {
@@ -96,7 +135,7 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		p += 3, len -= 3;
 
 	mc_buf out = MC_BUF_INIT;
-	mc_buf_grow(&out, len + 1);
+	mc_buf_reserve(&out, len);
 	uint32_t line = 1;
 	size_t line_start = 0; /* offset in p of the current line */
 	bool warned_utf8 = false, warned_nul = false;
@@ -155,6 +194,8 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		i += n;
 	}
 	mc_buf_free(&tmp);
+	free(own);
+	mc_buf_fit(&out);
 	fe->src = mc_buf_detach(&out, &fe->srclen);
 	return 0;
 }
@@ -1504,6 +1545,36 @@ static void rest_of_line(const char *r, const char *eol, const char *next,
 	}
 }
 
+void mc_fe_release_body(mc_fe *fe)
+{
+	if (!fe->body)
+		return;
+	size_t total = 0;
+	for (size_t i = 0; i < fe->nchunks; i++)
+		total += fe->chunks[i].len;
+	if (fe->nchunks) {
+		char *t = mc_xmalloc(total + 1);
+		size_t off = 0;
+		for (size_t i = 0; i < fe->nchunks; i++) {
+			mc_chunk *c = &fe->chunks[i];
+			memcpy(t + off, c->text, c->len);
+			c->text = t + off;
+			off += c->len;
+		}
+		t[off] = '\0';
+		free(fe->chunk_text);
+		fe->chunk_text = t;
+	}
+	fe->body_words = mc_fe_source_words(fe->body, fe->bodylen);
+	free(fe->src);
+	fe->src = NULL;
+	fe->srclen = 0;
+	free(fe->liquid_body);
+	fe->liquid_body = NULL;
+	fe->body = NULL;
+	fe->bodylen = 0;
+}
+
 int mc_fe_prepass(mc_fe *fe)
 {
 	const char *s = fe->body, *end = fe->body + fe->bodylen;
@@ -1515,7 +1586,7 @@ int mc_fe_prepass(mc_fe *fe)
 	bool comment = false; /* inside a multi-line <!-- --> HTML block */
 	const char *noclose[2] = {NULL, NULL}; /* see kd_block */
 
-	mc_buf_grow(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
+	mc_buf_reserve(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
 	const char *p = s;
 	uint32_t col = 1; /* column of p in its source line */
 	while (p < end) {
@@ -1730,5 +1801,6 @@ int mc_fe_prepass(mc_fe *fe)
 		emit_marker(fe, 'c', stack[depth - 1].idx, line, 1);
 		depth--;
 	}
+	mc_buf_fit(&fe->md);
 	return 0;
 }
