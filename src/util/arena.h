@@ -16,7 +16,12 @@ mc_arena *mc_arena_new(void);
 void mc_arena_free(mc_arena *a);
 /* n bytes, zeroed, aligned for any object. */
 void *mc_arena_alloc(mc_arena *a, size_t n);
-/* Copy of n bytes of s plus a terminating NUL. */
+/* n bytes, zeroed, at an address that is a multiple of align (a power
+ * of two; at most 16, larger is taken for 16): small objects that need
+ * less than alignment for any object pack tighter. */
+void *mc_arena_alloc_align(mc_arena *a, size_t n, size_t align);
+/* Copy of n bytes of s plus a terminating NUL (not aligned: strings are
+ * packed). */
 char *mc_arena_strndup(mc_arena *a, const char *s, size_t n);
 /* Move everything src holds into dst and free src: what was allocated
  * from src lives until dst is freed. */
