@@ -144,7 +144,9 @@ static int parse_mem(const char *data, size_t len, char *own,
 		mc_fe_release_body(&fe);
 	if (rc == 0)
 		rc = mc_fe_markdown(&fe);
-	mc_buf_free(&fe.md); /* the model holds copies of all it needs */
+	/* the model holds copies of all it needs */
+	mc_free_big(fe.md.data);
+	fe.md = (mc_buf)MC_BUF_INIT;
 	if (rc == 0)
 		rc = mc_fe_rules(&fe);
 	if (rc == 0)
