@@ -1177,8 +1177,10 @@ static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	return fe->nchunks++;
 }
 
-static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
-                            uint32_t col)
+/* A container for the element of tag t, its attributes a (parsed from
+ * t's: markdown_attr). */
+static size_t add_container(mc_fe *fe, const tag *t, const mc_attrs *a,
+                            uint32_t line, uint32_t col)
 {
 	MC_GROW(fe->conts, fe->nconts, fe->capconts, 16);
 	mc_container *c = &fe->conts[fe->nconts];
@@ -1186,7 +1188,7 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 	for (char *q = name; *q; q++)
 		*q = (char)tolower((unsigned char)*q);
 	c->tag = name;
-	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
+	c->attrs = *a;
 	mc_fe_liquid_pos(fe, line, col, &c->line, &c->col);
 	c->node = MC_DOCUMENT;
 	return fe->nconts++;
@@ -1194,11 +1196,9 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 
 /* Whether an element says markdown="span": kramdown reads its content
  * as text, no blocks in it. */
-static bool span_mode(mc_fe *fe, const tag *t)
+static bool span_mode(const mc_attrs *a)
 {
-	mc_attrs a;
-	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
-	const char *v = mc_attr_get(&a, "markdown");
+	const char *v = mc_attr_get(a, "markdown");
 	return v && strcasecmp(v, "span") == 0;
 }
 
@@ -1229,11 +1229,24 @@ static void emit_span_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	emit_text_line(fe, p, (size_t)(end - p), line, col);
 }
 
-static bool markdown_attr(mc_fe *fe, const tag *t)
+/* Whether tag t has a markdown="1" (block, span) attribute; its
+ * attributes parsed into *a when it has one named markdown at all.  A
+ * tag without the word cannot have it (names are taken as written, only
+ * lower-cased), so most are not parsed: their attributes would be left
+ * in the document's arena for nothing. */
+static bool markdown_attr(mc_fe *fe, const tag *t, mc_attrs *a)
 {
-	mc_attrs a;
-	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
-	const char *v = mc_attr_get(&a, "markdown");
+	a->v = NULL;
+	a->n = 0;
+	static const char word[] = "markdown";
+	size_t k = sizeof word - 1, i = 0;
+	for (; i + k <= t->attrslen; i++)
+		if (strncasecmp(t->attrs + i, word, k) == 0)
+			break;
+	if (i + k > t->attrslen)
+		return false;
+	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, a);
+	const char *v = mc_attr_get(a, "markdown");
 	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "block") == 0 ||
 	             strcasecmp(v, "span") == 0);
 }
@@ -1657,7 +1670,8 @@ int mc_fe_prepass(mc_fe *fe)
 			}
 			if (!t.closing &&
 			    in_list(block_tags, t.name, t.namelen)) {
-				if (markdown_attr(fe, &t) &&
+				mc_attrs ta;
+				if (markdown_attr(fe, &t, &ta) &&
 				    !in_list(void_tags, t.name, t.namelen) &&
 				    !in_list(rawtext_tags, t.name, t.namelen) &&
 				    !t.self_closing) {
@@ -1673,11 +1687,11 @@ int mc_fe_prepass(mc_fe *fe)
 							        MC_MAX_DEPTH);
 						warned_depth = true;
 					} else {
-						size_t idx = add_container(fe, &t, line,
+						size_t idx = add_container(fe, &t, &ta, line,
 						                           tcol);
 						emit_marker(fe, 'o', idx, line, tcol);
 						stack[depth].idx = idx;
-						stack[depth].span = span_mode(fe, &t);
+						stack[depth].span = span_mode(&ta);
 						stack[depth].tag = fe->conts[idx].tag;
 						stack[depth].taglen =
 							strlen(fe->conts[idx].tag);
