@@ -13,7 +13,9 @@
  *                 {::options}, ALDs {:name: ...}, abbreviations *[X]: ..,
  *                 the ^ marker), definition lists marked as containers,
  *                 guillemets << >> made « ».  A line map leads back from
- *                 the pre-passed text to the source.
+ *                 the pre-passed text to the source.  Each stage's
+ *                 input is freed once the next has its output (sized
+ *                 exactly): cmark then sees the pre-passed text alone.
  *   2. meta.c     front matter, _config.yml and _data/course.yml (libyaml).
  *   3. markdown.c the pre-passed text through cmark-gfm, into the model;
  *                 markers become containers or raw HTML.
@@ -134,10 +136,14 @@ typedef struct mc_fe {
 	const char *root; /* site root (absolute), never NULL after setup */
 
 	/* 1. decoded source */
-	char *src;        /* whole decoded input (malloc'd) */
+	char *src;        /* whole decoded input (malloc'd; the bytes read
+	                     themselves when decoding changed nothing);
+	                     freed by mc_fe_liquid when it rendered, else
+	                     by mc_fe_release_body */
 	size_t srclen;
 	char *liquid_body; /* body with Liquid resolved (malloc'd), or NULL */
-	const char *body; /* after the front matter */
+	const char *body; /* after the front matter; NULL after
+	                     mc_fe_release_body */
 	size_t bodylen;
 	uint32_t body_line; /* source line of body[0] */
 	/* Liquid output line (0-based) -> source line and column of its
