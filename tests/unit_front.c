@@ -1611,9 +1611,95 @@ static void test_forms(void)
 	mc_buf_free(&msgs);
 }
 
+/* A line per node: type, line and the strings it holds. */
+static void signature(const mc_doc *doc, mc_buf *out)
+{
+	mc_iter it;
+	mc_iter_init(&it, doc->root);
+	mc_event ev;
+	while ((ev = mc_iter_next(&it)) != MC_EVENT_DONE) {
+		if (ev != MC_EVENT_ENTER)
+			continue;
+		const mc_node *n = it.cur;
+		const char *s = n->type == MC_TEXT || n->type == MC_CODE
+		                ? n->as.text.text
+		                : n->type == MC_CODE_BLOCK ? n->as.code.text
+		                : n->type == MC_LINK ? n->as.link.url : "";
+		mc_buf_printf(out, "%s %u %s\n", mc_node_type_name(n->type),
+		              (unsigned)n->line, s);
+	}
+}
+
+/* The source buffers are sized exactly, the file's bytes kept as the
+ * source when decoding changes nothing, and the body freed before cmark
+ * runs: a file parses as the same bytes in memory do, whatever it needs
+ * decoded. */
+static void test_sources(void)
+{
+	static const struct {
+		const char *what, *md;
+		size_t len;
+	} in[] = {
+		{"clean UTF-8 with Liquid and a raw HTML block",
+		 "---\ntitle: T\n---\nPlain *text*, `code` and [a](u).\n\n"
+		 "<div>\nraw\n\nblock\n</div>\n\nAfter {{ page.title }}.\n",
+		 0},
+		{"clean, no Liquid", "# Head\n\nJust text.\n\n<p>html\n\nmore"
+		                     "</p>\n", 0},
+		{"a BOM and CRLF line ends",
+		 "\xEF\xBB\xBF---\r\ntitle: T\r\n---\r\nLine one\r\nline two"
+		 "\r\n\r\n<div>\r\nx\r\n\r\ny\r\n</div>\r\n", 0},
+		{"invalid UTF-8 and a NUL", "Bad \xFF byte, a \0 NUL.\n", 22},
+		{"a sentinel in the input", "x \xF4\x8F\xBF\xB0 y\n", 0},
+		{"an empty file", "", 0},
+	};
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		size_t len = in[i].len ? in[i].len : strlen(in[i].md);
+		mc_front_opts o = {NULL, 0};
+		res a = parse_in(in[i].md, len, site, &o);
+		write_file(site, "sources-test.md", in[i].md, len);
+		char path[600];
+		snprintf(path, sizeof path, "%s/sources-test.md", site);
+		res b;
+		mc_diag_init(&b.diag, NULL, "test.md");
+		b.rc = mc_front_parse_file(path, &o, &b.diag, &b.doc);
+		mc_buf sa = MC_BUF_INIT, sb = MC_BUF_INIT;
+		if (a.rc == 0 && a.doc)
+			signature(a.doc, &sa);
+		if (b.rc == 0 && b.doc)
+			signature(b.doc, &sb);
+		char what[200];
+		snprintf(what, sizeof what, "%s: the file parses as the buffer",
+		         in[i].what);
+		check(a.rc == 0 && b.rc == 0 && sa.len &&
+		      strcmp(sa.data, sb.data) == 0 &&
+		      a.diag.nwarnings == b.diag.nwarnings,
+		      what, "rc %d/%d, warnings %d/%d:\n%s---\n%s", a.rc, b.rc,
+		      a.diag.nwarnings, b.diag.nwarnings,
+		      sa.data ? sa.data : "", sb.data ? sb.data : "");
+		if (i == 0)
+			check(sa.data && strstr(sa.data, "text 7 raw block") &&
+			      strstr(sa.data, "text 12 After T."),
+			      "a raw HTML block and Liquid output, the body freed",
+			      "%s", sa.data ? sa.data : "");
+		if (i == 2)
+			check(sa.data && strstr(sa.data, "text 4 Line one"),
+			      "CRLF decoded before the front matter is split",
+			      "%s", sa.data ? sa.data : "");
+		mc_buf_free(&sa);
+		mc_buf_free(&sb);
+		done(&a);
+		done(&b);
+		char rm[600];
+		snprintf(rm, sizeof rm, "%s/sources-test.md", site);
+		unlink(rm);
+	}
+}
+
 int main(void)
 {
 	make_sites();
+	test_sources();
 	test_ials();
 	test_containers();
 	test_embeds();

@@ -3,6 +3,7 @@
  * One line per check, "PASS: ..." or "FAIL: ..."; exit status 1 if any
  * check failed. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1032,8 +1033,95 @@ static void test_determinism(void)
 	mc_doc_free(doc);
 }
 
+/* Nodes hold only their type's member of the union; the arena packs
+ * strings and aligns what asks for it; buffers sized exactly. */
+static void test_memory(void)
+{
+	mc_doc *doc = mc_doc_new();
+	/* every kind of node: its own fields usable, the common ones
+	 * zeroed, defaults set */
+	bool ok = true;
+	for (int t = 0; t < MC_NODE_TYPE__MAX; t++) {
+		mc_node *n = mc_node_new(doc, (mc_node_type)t, 7, 3);
+		ok = ok && n->type == (mc_node_type)t && n->line == 7 &&
+		     n->col == 3 && !n->parent && !n->first && !n->id &&
+		     !n->classes && !n->lang && n->dir == MC_DIR_NONE &&
+		     ((uintptr_t)n % _Alignof(mc_node)) == 0;
+	}
+	check(ok, "a node of every type is zeroed and aligned");
+	mc_node *e = mc_node_new(doc, MC_EMBED, 1, 0);
+	mc_node *c = mc_node_new(doc, MC_TABLE_CELL, 1, 0);
+	mc_node *l = mc_node_new(doc, MC_LIST, 1, 0);
+	check(e->as.embed.start == -1 && e->as.embed.end == -1 &&
+	      !e->as.embed.duration && c->as.cell.colspan == 1 &&
+	      c->as.cell.rowspan == 1 && l->as.list.start == 1,
+	      "the defaults of embeds, cells and lists are set");
+	/* a text node is no larger than its fields: the next one
+	 * follows it closely */
+	mc_node *t1 = mc_node_new(doc, MC_TEXT, 1, 0);
+	mc_node *t2 = mc_node_new(doc, MC_TEXT, 1, 0);
+	size_t gap = (size_t)((char *)t2 - (char *)t1);
+	check(gap < sizeof(mc_node), "a text node takes less than the "
+	                             "whole union");
+	/* strings are packed, any other allocation aligned for anything */
+	const char *a = mc_strdup(doc, "ab");
+	const char *b = mc_strdup(doc, "cd");
+	check(b == a + 3 && strcmp(a, "ab") == 0 && strcmp(b, "cd") == 0,
+	      "strings are packed one after another");
+	void *p = mc_arena_alloc(doc->arena, 3);
+	check(((uintptr_t)p % 16) == 0, "mc_arena_alloc aligns for any "
+	                                "object");
+	void *q = mc_arena_alloc_align(doc->arena, 5, 8);
+	check(((uintptr_t)q % 8) == 0 && (char *)q <= (char *)p + 16,
+	      "mc_arena_alloc_align aligns as asked, no further");
+	/* a string larger than a chunk */
+	char *big = malloc(200000);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	const char *bs = mc_strdup(doc, big);
+	check(strlen(bs) == 199999 && strcmp(mc_strdup(doc, "z"), "z") == 0,
+	      "a string larger than an arena chunk");
+	free(big);
+	/* the tree built from small nodes renders as before */
+	mc_node *para = add(doc, doc->root, MC_PARAGRAPH, 1);
+	add_text(doc, para, "hello", 1);
+	mc_node *lk = add(doc, para, MC_LINK, 1);
+	lk->as.link.url = mc_strdup(doc, "https://example.org/");
+	add_text(doc, lk, "there", 1);
+	char err[200];
+	check(mc_doc_validate(doc, err, sizeof err) == 0,
+	      "a tree of small nodes validates");
+	size_t len;
+	char *json = render(doc, &len);
+	check(json && strstr(json, "https://example.org/") &&
+	      strstr(json, "\"there\""), "a tree of small nodes renders");
+	free(json);
+	mc_doc_free(doc);
+
+	/* buffers: reserved exactly, shrunk to fit, NUL-terminated */
+	mc_buf w = MC_BUF_INIT;
+	mc_buf_reserve(&w, 1000);
+	check(w.cap == 1001 && w.data && w.data[0] == '\0',
+	      "mc_buf_reserve reserves what is asked and the NUL");
+	mc_buf_puts(&w, "abc");
+	mc_buf_reserve(&w, 10);
+	check(w.cap == 1001, "mc_buf_reserve keeps a buffer with room");
+	mc_buf_fit(&w);
+	check(w.cap == 4 && strcmp(w.data, "abc") == 0,
+	      "mc_buf_fit gives back the room beyond the text");
+	mc_buf_puts(&w, "defgh");
+	check(strcmp(w.data, "abcdefgh") == 0, "a fitted buffer grows again");
+	mc_buf_free(&w);
+	char *m = malloc(4 << 20);
+	memset(m, 1, 4 << 20);
+	mc_free_big(m);
+	mc_free_big(NULL);
+	check(true, "mc_free_big frees a large block, and NULL");
+}
+
 int main(void)
 {
+	test_memory();
 	test_build();
 	test_rules();
 	test_validate();

@@ -58,6 +58,7 @@ static void fe_free(mc_fe *fe)
 {
 	free(fe->src);
 	free(fe->liquid_body);
+	free(fe->chunk_text);
 	free(fe->liq_line);
 	free(fe->liq_col);
 	mc_buf_free(&fe->md);
@@ -76,11 +77,12 @@ static void fe_free(mc_fe *fe)
 }
 
 /* Parse data; `root` is the resolved site root, or NULL to find it from
- * `dir` (mc_front_find_root). */
-static int parse_mem(const char *data, size_t len, const char *name,
-                     const char *dir, const char *given_root,
-                     const mc_front_opts *opts, mc_diag *diag,
-                     mc_doc **out)
+ * `dir` (mc_front_find_root).  own is NULL, or data itself (malloc'd,
+ * NUL at data[len]) handed over: freed here, as soon as it is decoded. */
+static int parse_mem(const char *data, size_t len, char *own,
+                     const char *name, const char *dir,
+                     const char *given_root, const mc_front_opts *opts,
+                     mc_diag *diag, mc_doc **out)
 {
 	*out = NULL;
 	mc_front_opts defaults = {NULL, 3};
@@ -103,6 +105,7 @@ static int parse_mem(const char *data, size_t len, const char *name,
 		mc_error(diag, 0, 0, "cannot resolve directory %s: %s",
 		         dir ? dir : ".", strerror(errno));
 		mc_doc_free(doc);
+		free(own);
 		return -1;
 	}
 	fe.dir = mc_strdup(doc, rdir);
@@ -112,6 +115,7 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	free(rdir);
 	if (!given_root && !found) {
 		mc_doc_free(doc);
+		free(own);
 		return -1;
 	}
 	fe.root = mc_strdup(doc, given_root ? given_root : found);
@@ -121,7 +125,7 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	const char *fm = NULL;
 	size_t fmlen = 0;
 	uint32_t fmline = 0;
-	int rc = mc_fe_decode(&fe, data, len);
+	int rc = mc_fe_decode(&fe, data, len, own);
 	if (rc == 0)
 		rc = mc_fe_split_front_matter(&fe, &fm, &fmlen, &fmline);
 	if (rc == 0 && fm)
@@ -137,8 +141,12 @@ static int parse_mem(const char *data, size_t len, const char *name,
 	if (rc == 0)
 		rc = mc_fe_prepass(&fe);
 	if (rc == 0)
+		mc_fe_release_body(&fe);
+	if (rc == 0)
 		rc = mc_fe_markdown(&fe);
-	mc_buf_free(&fe.md); /* the model holds copies of all it needs */
+	/* the model holds copies of all it needs */
+	mc_free_big(fe.md.data);
+	fe.md = (mc_buf)MC_BUF_INIT;
 	if (rc == 0)
 		rc = mc_fe_rules(&fe);
 	if (rc == 0)
@@ -165,7 +173,7 @@ int mc_front_parse_buffer(const char *data, size_t len, const char *name,
                           const char *dir, const mc_front_opts *opts,
                           mc_diag *diag, mc_doc **out)
 {
-	return parse_mem(data, len, name, dir, NULL, opts, diag, out);
+	return parse_mem(data, len, NULL, name, dir, NULL, opts, diag, out);
 }
 
 /* The folder of a file path as written: "." for a bare name. */
@@ -183,24 +191,36 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
-/* Read all of f (at most MC_MAX_INPUT bytes) into b.  0, or -1 after a
- * message. */
-static int read_all(FILE *f, mc_buf *b, mc_diag *diag)
+/* Read all of f (at most MC_MAX_INPUT bytes) into b, `size` bytes
+ * expected (0 if unknown): the buffer is then exactly that large unless
+ * the file has grown.  0, or -1 after a message. */
+static int read_all(FILE *f, size_t size, mc_buf *b, mc_diag *diag)
 {
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b->len + n > MC_MAX_INPUT) {
+	if (size && size <= MC_MAX_INPUT)
+		mc_buf_reserve(b, size + 1); /* + 1: the end is seen without
+		                                growing */
+	for (;;) {
+		if (b->cap - b->len < 2) /* room for one more byte and the NUL */
+			mc_buf_grow(b, 65536);
+		size_t room = b->cap - b->len - 1;
+		if (b->len + room > MC_MAX_INPUT + 1)
+			room = MC_MAX_INPUT + 1 - b->len;
+		size_t n = fread(b->data + b->len, 1, room, f);
+		b->len += n;
+		b->data[b->len] = '\0';
+		if (b->len > MC_MAX_INPUT) {
 			mc_error(diag, 0, 0, "input is larger than the %u MiB "
 			                     "limit", MC_MAX_INPUT / (1024 * 1024));
 			return -1;
 		}
-		mc_buf_put(b, chunk, n);
+		if (n < room)
+			break;
 	}
 	if (ferror(f)) {
 		mc_error(diag, 0, 0, "read error");
 		return -1;
 	}
+	mc_buf_fit(b);
 	return 0;
 }
 
@@ -210,12 +230,15 @@ int mc_front_parse_file(const char *path, const mc_front_opts *opts,
 	*out = NULL;
 	mc_buf b = MC_BUF_INIT;
 	if (strcmp(path, "-") == 0) {
-		int rc = read_all(stdin, &b, diag);
-		if (rc == 0)
-			rc = parse_mem(b.data ? b.data : "", b.len, "-", NULL,
-			               NULL, opts, diag, out);
-		mc_buf_free(&b);
-		return rc;
+		int rc = read_all(stdin, 0, &b, diag);
+		if (rc != 0) {
+			mc_buf_free(&b);
+			return rc;
+		}
+		size_t len;
+		char *data = mc_buf_detach(&b, &len);
+		return parse_mem(data, len, data, "-", NULL, NULL, opts, diag,
+		                 out);
 	}
 	/* the root from the path as written; the page must resolve inside */
 	char *dir = dir_of(path);
@@ -240,9 +263,16 @@ int mc_front_parse_file(const char *path, const mc_front_opts *opts,
 		close(fd);
 	} else if (fstat(fd, &st) != 0) {
 		mc_error(diag, 0, 0, "cannot read: %s", strerror(errno));
-	} else if (read_all(f, &b, diag) == 0) {
-		rc = parse_mem(b.data ? b.data : "", b.len, path, dir, root,
-		               opts, diag, out);
+	} else if (read_all(f, S_ISREG(st.st_mode) && st.st_size > 0
+	                           ? (size_t)st.st_size : 0,
+	                    &b, diag) == 0) {
+		fclose(f);
+		f = NULL;
+		/* the bytes go to the parse, which frees them once decoded */
+		size_t len;
+		char *data = mc_buf_detach(&b, &len);
+		rc = parse_mem(data, len, data, path, dir, root, opts, diag,
+		               out);
 		if (rc == 0 && (int64_t)st.st_mtime > (*out)->meta.date)
 			(*out)->meta.date = (int64_t)st.st_mtime;
 	}

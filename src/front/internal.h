@@ -13,7 +13,9 @@
  *                 {::options}, ALDs {:name: ...}, abbreviations *[X]: ..,
  *                 the ^ marker), definition lists marked as containers,
  *                 guillemets << >> made « ».  A line map leads back from
- *                 the pre-passed text to the source.
+ *                 the pre-passed text to the source.  Each stage's
+ *                 input is freed once the next has its output (sized
+ *                 exactly): cmark then sees the pre-passed text alone.
  *   2. meta.c     front matter, _config.yml and _data/course.yml (libyaml).
  *   3. markdown.c the pre-passed text through cmark-gfm, into the model;
  *                 markers become containers or raw HTML.
@@ -135,16 +137,23 @@ typedef struct mc_fe {
 	const char *root; /* site root (absolute), never NULL after setup */
 
 	/* 1. decoded source */
-	char *src;        /* whole decoded input (malloc'd) */
+	char *src;        /* whole decoded input (malloc'd; the bytes read
+	                     themselves when decoding changed nothing);
+	                     freed by mc_fe_liquid when it rendered, else
+	                     by mc_fe_release_body */
 	size_t srclen;
 	char *liquid_body; /* body with Liquid resolved (malloc'd), or NULL */
-	const char *body; /* after the front matter */
+	const char *body; /* after the front matter; NULL after
+	                     mc_fe_release_body */
 	size_t bodylen;
 	uint32_t body_line; /* source line of body[0] */
 	/* Liquid output line (0-based) -> source line and column of its
 	 * first byte; NULL when Liquid changed nothing (the identity) */
 	uint32_t *liq_line, *liq_col;
 	size_t nliq;
+
+	long body_words;  /* the body's words, counted before it is freed
+	                     (mc_fe_release_body); body is then NULL */
 
 	/* pre-pass output */
 	mc_buf md;           /* the text cmark sees */
@@ -155,6 +164,7 @@ typedef struct mc_fe {
 	size_t nconts, capconts;
 	mc_chunk *chunks;
 	size_t nchunks, capchunks;
+	char *chunk_text;    /* the chunks' text once the body is freed */
 	mc_ial *ials;
 	size_t nials, capials;
 	mc_ald *alds;        /* kramdown ALDs, in source order */
@@ -185,10 +195,17 @@ typedef struct mc_fe {
 } mc_fe;
 
 /* source.c */
-int mc_fe_decode(mc_fe *fe, const char *data, size_t len);
+/* Decode data[0..len) into fe->src.  own is NULL or data itself,
+ * malloc'd with a NUL at data[len]: it is taken over (kept as fe->src
+ * when decoding changes nothing, else freed). */
+int mc_fe_decode(mc_fe *fe, const char *data, size_t len, char *own);
 int mc_fe_split_front_matter(mc_fe *fe, const char **fm, size_t *fmlen,
                              uint32_t *fm_line);
 int mc_fe_prepass(mc_fe *fe);
+/* After the pre-pass: free the source and the Liquid output (the text
+ * cmark sees is fe->md), the raw HTML chunks moved into a block of
+ * their own and the body's words counted first. */
+void mc_fe_release_body(mc_fe *fe);
 /* Source position of a 1-based line/column of the pre-passed text. */
 void mc_fe_map(const mc_fe *fe, int mdline, int mdcol, uint32_t *line,
                uint32_t *col);
@@ -289,8 +306,12 @@ void mc_fe_drop(mc_fe *fe, const char *what, mc_drop_kind kind,
                 uint32_t line, uint32_t col, long words);
 /* Words in text: runs of non-space bytes holding a letter or digit. */
 long mc_count_words(const char *s, size_t n);
+/* Words of the page's text in body text s[0..n) (as the check of
+ * mc_fe_lost_report counts them). */
+long mc_fe_source_words(const char *s, size_t n);
 /* At the end of a parse: one warning per kind of element left out, and
- * one if the model kept almost none of the body's words. */
+ * one if the model kept almost none of the body's words (fe->body, or
+ * fe->body_words once the body is freed). */
 void mc_fe_lost_report(mc_fe *fe);
 
 /* Whether a URL's scheme is unsafe (javascript:, vbscript:, data:...). */

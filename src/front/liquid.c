@@ -3833,7 +3833,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	site_value(&c);
 
 	sink out = {MC_BUF_INIT, true, true, NULL, NULL, 0, 0};
-	mc_buf_grow(&out.b, fe->bodylen + 16);
+	mc_buf_reserve(&out.b, fe->bodylen + 16);
 	c.out = &out;
 	toks ts = {NULL, 0, 0};
 	tokenize(&c, fe->body, fe->bodylen, fe->body_line, NULL, &ts);
@@ -3857,7 +3857,8 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	free(c.warned);
 	mc_arena_free(c.A);
 
-	free(fe->liquid_body);
+	mc_free_big(fe->liquid_body);
+	mc_buf_fit(&out.b);
 	fe->liquid_body = mc_buf_detach(&out.b, &fe->bodylen);
 	if (!fe->liquid_body)
 		fe->liquid_body = mc_xcalloc(1, 1);
@@ -3867,7 +3868,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	fe->liq_line = out.ml;
 	fe->liq_col = out.mc;
 	fe->nliq = out.nm;
-	free(fe->src); /* the front matter was read before this */
+	mc_free_big(fe->src); /* the front matter was read before this */
 	fe->src = NULL;
 	return 0;
 }

@@ -111,7 +111,7 @@ static bool source_word(const char *p, const char *q)
 	return letter;
 }
 
-static long source_words(const char *s, size_t n)
+long mc_fe_source_words(const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 	long words = 0;
@@ -234,9 +234,10 @@ void mc_fe_lost_report(mc_fe *fe)
 			        "document)%s",
 			        d->count, d->what, el, first);
 	}
-	if (!fe->body || !fe->doc || !fe->doc->root)
+	if (!fe->doc || !fe->doc->root)
 		return;
-	long src = source_words(fe->body, fe->bodylen);
+	long src = fe->body ? mc_fe_source_words(fe->body, fe->bodylen)
+	                    : fe->body_words;
 	if (src < MIN_WORDS)
 		return;
 	long kept = model_words(fe->doc->root);

@@ -74,7 +74,39 @@ static void from_utf16(mc_buf *out, const unsigned char *p, size_t n, bool le)
 	}
 }
 
-int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
+/* Whether decoding would change nothing: no BOM, carriage return, NUL,
+ * invalid UTF-8 or sentinel (the cases the loop of mc_fe_decode below
+ * rewrites). */
+static bool decoded_as_is(const unsigned char *p, size_t len)
+{
+	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+	                 (p[0] == 0xFE && p[1] == 0xFF)))
+		return false;
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return false;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c == '\r' || c == 0)
+			return false;
+		if (c == '\n') {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = mc_utf8_decode(p + i, len - i, &cp);
+		if (n == 0 || (cp >= 0x10FFF0 && cp <= 0x10FFF2))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+int mc_fe_decode(mc_fe *fe, const char *data, size_t len, char *own)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	mc_buf tmp = MC_BUF_INIT;
@@ -82,7 +114,14 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		mc_error(fe->diag, 0, 0,
 		         "input is %zu bytes; the limit is %u MiB", len,
 		         MC_MAX_INPUT / (1024 * 1024));
+		free(own);
 		return -1;
+	}
+	if (own && decoded_as_is(p, len)) {
+		/* the input is its own decoding: kept, not copied */
+		fe->src = own;
+		fe->srclen = len;
+		return 0;
 	}
 	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
 	                 (p[0] == 0xFE && p[1] == 0xFF))) {
@@ -96,7 +135,7 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		p += 3, len -= 3;
 
 	mc_buf out = MC_BUF_INIT;
-	mc_buf_grow(&out, len + 1);
+	mc_buf_reserve(&out, len);
 	uint32_t line = 1;
 	size_t line_start = 0; /* offset in p of the current line */
 	bool warned_utf8 = false, warned_nul = false;
@@ -155,6 +194,8 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len)
 		i += n;
 	}
 	mc_buf_free(&tmp);
+	mc_free_big(own);
+	mc_buf_fit(&out);
 	fe->src = mc_buf_detach(&out, &fe->srclen);
 	return 0;
 }
@@ -1136,8 +1177,10 @@ static size_t add_chunk(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	return fe->nchunks++;
 }
 
-static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
-                            uint32_t col)
+/* A container for the element of tag t, its attributes a (parsed from
+ * t's: markdown_attr). */
+static size_t add_container(mc_fe *fe, const tag *t, const mc_attrs *a,
+                            uint32_t line, uint32_t col)
 {
 	MC_GROW(fe->conts, fe->nconts, fe->capconts, 16);
 	mc_container *c = &fe->conts[fe->nconts];
@@ -1145,7 +1188,7 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 	for (char *q = name; *q; q++)
 		*q = (char)tolower((unsigned char)*q);
 	c->tag = name;
-	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &c->attrs);
+	c->attrs = *a;
 	mc_fe_liquid_pos(fe, line, col, &c->line, &c->col);
 	c->node = MC_DOCUMENT;
 	return fe->nconts++;
@@ -1153,11 +1196,9 @@ static size_t add_container(mc_fe *fe, const tag *t, uint32_t line,
 
 /* Whether an element says markdown="span": kramdown reads its content
  * as text, no blocks in it. */
-static bool span_mode(mc_fe *fe, const tag *t)
+static bool span_mode(const mc_attrs *a)
 {
-	mc_attrs a;
-	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
-	const char *v = mc_attr_get(&a, "markdown");
+	const char *v = mc_attr_get(a, "markdown");
 	return v && strcasecmp(v, "span") == 0;
 }
 
@@ -1188,11 +1229,24 @@ static void emit_span_line(mc_fe *fe, const char *s, size_t n, uint32_t line,
 	emit_text_line(fe, p, (size_t)(end - p), line, col);
 }
 
-static bool markdown_attr(mc_fe *fe, const tag *t)
+/* Whether tag t has a markdown="1" (block, span) attribute; its
+ * attributes parsed into *a when it has one named markdown at all.  A
+ * tag without the word cannot have it (names are taken as written, only
+ * lower-cased), so most are not parsed: their attributes would be left
+ * in the document's arena for nothing. */
+static bool markdown_attr(mc_fe *fe, const tag *t, mc_attrs *a)
 {
-	mc_attrs a;
-	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, &a);
-	const char *v = mc_attr_get(&a, "markdown");
+	a->v = NULL;
+	a->n = 0;
+	static const char word[] = "markdown";
+	size_t k = sizeof word - 1, i = 0;
+	for (; i + k <= t->attrslen; i++)
+		if (strncasecmp(t->attrs + i, word, k) == 0)
+			break;
+	if (i + k > t->attrslen)
+		return false;
+	mc_fe_parse_attrs(fe, t->attrs, t->attrslen, a);
+	const char *v = mc_attr_get(a, "markdown");
 	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "block") == 0 ||
 	             strcasecmp(v, "span") == 0);
 }
@@ -1504,6 +1558,36 @@ static void rest_of_line(const char *r, const char *eol, const char *next,
 	}
 }
 
+void mc_fe_release_body(mc_fe *fe)
+{
+	if (!fe->body)
+		return;
+	size_t total = 0;
+	for (size_t i = 0; i < fe->nchunks; i++)
+		total += fe->chunks[i].len;
+	if (fe->nchunks) {
+		char *t = mc_xmalloc(total + 1);
+		size_t off = 0;
+		for (size_t i = 0; i < fe->nchunks; i++) {
+			mc_chunk *c = &fe->chunks[i];
+			memcpy(t + off, c->text, c->len);
+			c->text = t + off;
+			off += c->len;
+		}
+		t[off] = '\0';
+		free(fe->chunk_text);
+		fe->chunk_text = t;
+	}
+	fe->body_words = mc_fe_source_words(fe->body, fe->bodylen);
+	mc_free_big(fe->src);
+	fe->src = NULL;
+	fe->srclen = 0;
+	mc_free_big(fe->liquid_body);
+	fe->liquid_body = NULL;
+	fe->body = NULL;
+	fe->bodylen = 0;
+}
+
 int mc_fe_prepass(mc_fe *fe)
 {
 	const char *s = fe->body, *end = fe->body + fe->bodylen;
@@ -1515,7 +1599,7 @@ int mc_fe_prepass(mc_fe *fe)
 	bool comment = false; /* inside a multi-line <!-- --> HTML block */
 	const char *noclose[2] = {NULL, NULL}; /* see kd_block */
 
-	mc_buf_grow(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
+	mc_buf_reserve(&fe->md, fe->bodylen + fe->bodylen / 8 + 64);
 	const char *p = s;
 	uint32_t col = 1; /* column of p in its source line */
 	while (p < end) {
@@ -1586,7 +1670,8 @@ int mc_fe_prepass(mc_fe *fe)
 			}
 			if (!t.closing &&
 			    in_list(block_tags, t.name, t.namelen)) {
-				if (markdown_attr(fe, &t) &&
+				mc_attrs ta;
+				if (markdown_attr(fe, &t, &ta) &&
 				    !in_list(void_tags, t.name, t.namelen) &&
 				    !in_list(rawtext_tags, t.name, t.namelen) &&
 				    !t.self_closing) {
@@ -1602,11 +1687,11 @@ int mc_fe_prepass(mc_fe *fe)
 							        MC_MAX_DEPTH);
 						warned_depth = true;
 					} else {
-						size_t idx = add_container(fe, &t, line,
+						size_t idx = add_container(fe, &t, &ta, line,
 						                           tcol);
 						emit_marker(fe, 'o', idx, line, tcol);
 						stack[depth].idx = idx;
-						stack[depth].span = span_mode(fe, &t);
+						stack[depth].span = span_mode(&ta);
 						stack[depth].tag = fe->conts[idx].tag;
 						stack[depth].taglen =
 							strlen(fe->conts[idx].tag);
@@ -1730,5 +1815,6 @@ int mc_fe_prepass(mc_fe *fe)
 		emit_marker(fe, 'c', stack[depth - 1].idx, line, 1);
 		depth--;
 	}
+	mc_buf_fit(&fe->md);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "model.h"
 #include "../util/grow.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +36,63 @@ void mc_doc_free(mc_doc *doc)
 		mc_arena_free(doc->arena); /* the doc itself lives in it */
 }
 
+#define AS_SIZE(member) (offsetof(mc_node, as) + sizeof(((mc_node *)0)->as.member))
+
+/* Bytes of a node of type t: the common fields and its member of `as`
+ * (model.h). */
+static size_t node_size(mc_node_type t)
+{
+	switch (t) {
+	case MC_HEADING:
+	case MC_CALLOUT_TITLE:
+		return AS_SIZE(heading);
+	case MC_LIST:
+		return AS_SIZE(list);
+	case MC_ITEM:
+		return AS_SIZE(item);
+	case MC_CODE_BLOCK:
+		return AS_SIZE(code);
+	case MC_TABLE:
+		return AS_SIZE(table);
+	case MC_TABLE_ROW:
+		return AS_SIZE(row);
+	case MC_TABLE_CELL:
+		return AS_SIZE(cell);
+	case MC_IMAGE:
+	case MC_FIGURE:
+		return AS_SIZE(image);
+	case MC_CALLOUT:
+		return AS_SIZE(callout);
+	case MC_EMBED:
+		return AS_SIZE(embed);
+	case MC_ANSWER:
+		return AS_SIZE(answer);
+	case MC_LINK:
+		return AS_SIZE(link);
+	case MC_TEXT:
+	case MC_CODE:
+		return AS_SIZE(text);
+	case MC_BLANK:
+		return AS_SIZE(blank);
+	case MC_SECTION:
+		return AS_SIZE(section);
+	case MC_CONTROL:
+		return AS_SIZE(control);
+	case MC_SPAN:
+		return AS_SIZE(span);
+	case MC_FOOTNOTE_DEF:
+	case MC_FOOTNOTE_REF:
+		return AS_SIZE(footnote);
+	default:
+		return offsetof(mc_node, as);
+	}
+}
+
 mc_node *mc_node_new(mc_doc *doc, mc_node_type type, uint32_t line,
                      uint32_t col)
 {
-	mc_node *n = mc_arena_alloc(doc->arena, sizeof *n);
+	mc_node *n = mc_arena_alloc_align(doc->arena, node_size(type),
+	                                  _Alignof(mc_node));
 	n->type = type;
 	n->line = line;
 	n->col = col;

@@ -270,15 +270,20 @@ typedef enum mc_dir {
 
 typedef struct mc_node mc_node;
 
+/* A node holds the fields every node has and then, in `as`, only the
+ * member of its type (mc_node_new allocates no more: a text node is
+ * about half the size of the whole union).  So a node is never copied
+ * by value, and as.X is read only on a node whose type owns X (as the
+ * comments below say). */
 struct mc_node {
 	mc_node_type type;
 	uint32_t line;  /* 1-based source line */
 	uint32_t col;   /* 1-based source column, 0 if unknown */
+	mc_dir dir;     /* MC_DIR_NONE: the parent's */
 	mc_node *parent, *prev, *next, *first, *last;
 	const char *id;      /* anchor id, NULL if none (headings: always) */
 	const char *classes; /* space-separated classes from IALs/HTML, or NULL */
 	const char *lang;    /* language tag, NULL: the parent's */
-	mc_dir dir;          /* MC_DIR_NONE: the parent's */
 	union {
 		struct {
 			int level; /* 1..6 (MC_HEADING, MC_CALLOUT_TITLE) */

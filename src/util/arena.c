@@ -57,6 +57,12 @@ void *mc_xreallocarray(void *p, size_t n, size_t size)
 	return mc_xrealloc(p, n * size);
 }
 
+void mc_free_big(void *p)
+{
+	void *q = p ? realloc(p, 1) : NULL;
+	free(q ? q : p);
+}
+
 mc_arena *mc_arena_new(void)
 {
 	return mc_xcalloc(1, sizeof(mc_arena));
@@ -101,13 +107,32 @@ static size_t hdr_size(void)
 	return (sizeof(chunk) + MC_ARENA_ALIGN - 1) & ~(size_t)(MC_ARENA_ALIGN - 1);
 }
 
-void *mc_arena_alloc(mc_arena *a, size_t n)
+#ifdef MC_ARENA_DEBUG
+/* Every allocation a chunk of its own, exactly as large as asked for:
+ * AddressSanitizer then sees a read past an object's end (a node read
+ * as a larger kind, a string past its NUL). */
+static void *alloc_aligned(mc_arena *a, size_t n, size_t align)
 {
-	n = (n + MC_ARENA_ALIGN - 1) & ~(size_t)(MC_ARENA_ALIGN - 1);
-	if (n == 0)
-		n = MC_ARENA_ALIGN;
+	(void)align;
+	if (n > SIZE_MAX - hdr_size())
+		die_oom();
+	chunk *c = mc_xmalloc(hdr_size() + n);
+	c->prev = a->head;
+	c->size = c->used = n;
+	a->head = c;
+	a->total += n;
+	void *p = (char *)c + hdr_size();
+	memset(p, 0, n);
+	return p;
+}
+#else
+/* n bytes at an offset that is a multiple of align (a power of two at
+ * most MC_ARENA_ALIGN): strings are packed with no gap between them. */
+static void *alloc_aligned(mc_arena *a, size_t n, size_t align)
+{
 	chunk *c = a->head;
-	if (!c || c->size - c->used < n) {
+	size_t off = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || off > c->size || c->size - off < n) {
 		size_t size = MC_ARENA_MIN_CHUNK;
 		/* grow chunks with the arena so big documents need few */
 		if (a->total / 4 > size)
@@ -124,16 +149,32 @@ void *mc_arena_alloc(mc_arena *a, size_t n)
 		c->used = 0;
 		a->head = c;
 		a->total += size;
+		off = 0;
 	}
-	void *p = (char *)c + hdr_size() + c->used;
-	c->used += n;
+	void *p = (char *)c + hdr_size() + off;
+	c->used = off + n;
 	memset(p, 0, n);
 	return p;
+}
+#endif
+
+void *mc_arena_alloc(mc_arena *a, size_t n)
+{
+	return alloc_aligned(a, n ? n : 1, MC_ARENA_ALIGN);
+}
+
+void *mc_arena_alloc_align(mc_arena *a, size_t n, size_t align)
+{
+	if (align > MC_ARENA_ALIGN || (align & (align - 1)) != 0)
+		align = MC_ARENA_ALIGN;
+	return alloc_aligned(a, n ? n : 1, align ? align : 1);
 }
 
 char *mc_arena_strndup(mc_arena *a, const char *s, size_t n)
 {
-	char *d = mc_arena_alloc(a, n + 1);
+	if (n == SIZE_MAX)
+		die_oom();
+	char *d = alloc_aligned(a, n + 1, 1);
 	if (n)
 		memcpy(d, s, n);
 	d[n] = '\0';

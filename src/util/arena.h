@@ -16,13 +16,27 @@ mc_arena *mc_arena_new(void);
 void mc_arena_free(mc_arena *a);
 /* n bytes, zeroed, aligned for any object. */
 void *mc_arena_alloc(mc_arena *a, size_t n);
-/* Copy of n bytes of s plus a terminating NUL. */
+/* n bytes, zeroed, at an address that is a multiple of align (a power
+ * of two; at most 16, larger is taken for 16): small objects that need
+ * less than alignment for any object pack tighter. */
+void *mc_arena_alloc_align(mc_arena *a, size_t n, size_t align);
+/* Copy of n bytes of s plus a terminating NUL (not aligned: strings are
+ * packed). */
 char *mc_arena_strndup(mc_arena *a, const char *s, size_t n);
 /* Move everything src holds into dst and free src: what was allocated
  * from src lives until dst is freed. */
 void mc_arena_absorb(mc_arena *dst, mc_arena *src);
 /* Total bytes reserved from the system (for `make bench`). */
 size_t mc_arena_bytes(const mc_arena *a);
+
+/* free() for a block of a megabyte or more that the process is done
+ * with early (a whole input's text): it is first shrunk to nothing, so
+ * that glibc, freeing it, does not take its size for the new least size
+ * it maps on its own (its dynamic mmap threshold): the model's arena
+ * and the output buffers, allocated later, would then grow in the heap,
+ * where what they leave behind when they grow is not given back.  NULL
+ * is allowed. */
+void mc_free_big(void *p);
 
 /* malloc/realloc that never return NULL (same exit as above). */
 void *mc_xmalloc(size_t n);

@@ -22,6 +22,26 @@ void mc_buf_grow(mc_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+void mc_buf_reserve(mc_buf *b, size_t extra)
+{
+	if (b->cap - b->len > extra)
+		return;
+	/* a size that does not fit is taken for exhaustion (arena.h) */
+	size_t cap = extra < ((size_t)-1) - b->len ? b->len + extra + 1 : 0;
+	b->data = cap ? mc_xrealloc(b->data, cap)
+	              : mc_xreallocarray(b->data, (size_t)-1, 2);
+	b->cap = cap;
+	b->data[b->len] = '\0';
+}
+
+void mc_buf_fit(mc_buf *b)
+{
+	if (!b->data || b->cap == b->len + 1)
+		return;
+	b->data = mc_xrealloc(b->data, b->len + 1);
+	b->cap = b->len + 1;
+}
+
 void mc_buf_put(mc_buf *b, const void *p, size_t n)
 {
 	mc_buf_grow(b, n);

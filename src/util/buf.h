@@ -16,6 +16,12 @@ typedef struct mc_buf {
 #define MC_BUF_INIT {NULL, 0, 0}
 
 void mc_buf_grow(mc_buf *b, size_t extra);
+/* Room for exactly `extra` more bytes (and the NUL) when there is less:
+ * for a buffer whose final size is known, where mc_buf_grow's doubling
+ * could reserve twice what is needed. */
+void mc_buf_reserve(mc_buf *b, size_t extra);
+/* Give back the room beyond len (and the NUL): for a buffer kept. */
+void mc_buf_fit(mc_buf *b);
 void mc_buf_put(mc_buf *b, const void *p, size_t n);
 void mc_buf_puts(mc_buf *b, const char *s);
 void mc_buf_putc(mc_buf *b, char c);
