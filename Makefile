@@ -102,8 +102,22 @@ build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -c -o $@ $<
 
-# The default theme is embedded from styles/default.yaml: one source of truth.
-build/gen/default_theme.c: styles/default.yaml tools/embed.sh
+# The default theme is styles/default.yaml: one source of truth.  The
+# build reads it with the theme loader itself (tools/themegen.c includes
+# src/theme/theme.c) into C data (src/theme/default.h), so no run parses
+# it; the generator fails on any error or contrast warning of the default.
+THEMEGEN_SRCS := tools/themegen.c src/model/model.c src/util/diag.c \
+	src/util/buf.c src/util/utf8.c src/util/arena.c
+build/gen/themegen: $(THEMEGEN_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -MF build/gen/themegen.d -o $@ \
+	  $(THEMEGEN_SRCS) $(shell pkg-config --libs yaml-0.1 2>/dev/null) -lm
+build/gen/default_theme.c: styles/default.yaml build/gen/themegen
+	./build/gen/themegen $< $@
+
+# The YAML text itself, for the unit tests (tests/unit_theme.c lays
+# variants of it over nothing).
+build/gen/default_theme_yaml.c: styles/default.yaml tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh mc_default_theme_yaml $< > $@
 
@@ -113,11 +127,11 @@ clean:
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
 # Unit test programs: tests/unit_NAME.c linked with everything but main.c.
-build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS)
+build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS) build/rel/gen/default_theme_yaml.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
-build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS)
+build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS) build/asan/gen/default_theme_yaml.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -Isrc -o $@ $^ $(LDLIBS)
 
@@ -133,7 +147,8 @@ build/flags: FORCE
 	@mkdir -p build
 	@f='$(TRACK_FLAGS)'; \
 	if [ "$$f" != "$$(cat $@ 2>/dev/null)" ]; then printf '%s\n' "$$f" > $@; fi
-$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o: build/flags
+$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o build/gen/themegen \
+  build/rel/gen/default_theme_yaml.o build/asan/gen/default_theme_yaml.o: build/flags
 FORCE:
 
 # ---- set-up, tests, demo, install, benchmark ----
