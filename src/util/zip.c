@@ -1,4 +1,8 @@
-/* zip.c - in-memory ZIP writing with libzip; see zip.h. */
+/* zip.c - in-memory ZIP writing with libzip; see zip.h.
+ *
+ * libzip (and libcrypto and libbz2 behind it) is loaded when the first
+ * archive is written (dl.h), not at every start: a JSON or PDF run, or
+ * --version, never maps it.  The Makefile passes its soname. */
 #include "zip.h"
 #include "grow.h"
 
@@ -8,6 +12,35 @@
 #include <zip.h>
 
 #include "arena.h"
+#include "dl.h"
+
+#ifndef MC_ZIP_SONAME
+#define MC_ZIP_SONAME "libzip.so.4"
+#endif
+#define ZIPW_FUNCS(X) \
+	X(zip_close) \
+	X(zip_discard) \
+	X(zip_error_fini) \
+	X(zip_error_init) \
+	X(zip_error_strerror) \
+	X(zip_file_add) \
+	X(zip_file_set_dostime) \
+	X(zip_file_set_external_attributes) \
+	X(zip_get_error) \
+	X(zip_open_from_source) \
+	X(zip_set_file_compression) \
+	X(zip_source_buffer) \
+	X(zip_source_buffer_create) \
+	X(zip_source_close) \
+	X(zip_source_error) \
+	X(zip_source_free) \
+	X(zip_source_keep) \
+	X(zip_source_open) \
+	X(zip_source_read) \
+	X(zip_source_seek) \
+	X(zip_source_tell)
+MC_DL_TABLE(zipw_api, ZIPW_FUNCS)
+MC_DL_LIB(zipw_lib, zipw_api, ZIPW, "libzip4", MC_ZIP_SONAME, "libzip.so");
 
 typedef struct entry {
 	char *name;
@@ -62,10 +95,11 @@ void mc_zip_free(mc_zip *z)
 	free(z);
 }
 
-static int fail(char *err, size_t errsz, const char *what, zip_error_t *ze)
+static int fail(const zipw_api *Z, char *err, size_t errsz, const char *what,
+                zip_error_t *ze)
 {
 	snprintf(err, errsz, "%s: %s", what,
-	         ze ? zip_error_strerror(ze) : "failed");
+	         ze ? Z->zip_error_strerror(ze) : "failed");
 	return -1;
 }
 
@@ -82,74 +116,84 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
 	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
 	                                    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+	const zipw_api *Z = mc_dl_get(&zipw_lib, err, errsz);
+	if (!Z) {
+		mc_zip_free(z);
+		return -1;
+	}
 	zip_error_t ze;
-	zip_error_init(&ze);
+	Z->zip_error_init(&ze);
 	int rc = -1;
 	zip_t *za = NULL;
-	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_source_t *src = Z->zip_source_buffer_create(NULL, 0, 0, &ze);
 	if (!src) {
-		fail(err, errsz, "cannot create zip buffer", &ze);
+		fail(Z, err, errsz, "cannot create zip buffer", &ze);
 		goto done;
 	}
-	zip_source_keep(src); /* read it back after zip_close */
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	Z->zip_source_keep(src); /* read it back after zip_close */
+	za = Z->zip_open_from_source(src, ZIP_TRUNCATE, &ze);
 	if (!za) {
-		fail(err, errsz, "cannot open zip archive", &ze);
+		fail(Z, err, errsz, "cannot open zip archive", &ze);
 		goto done;
 	}
 	for (size_t i = 0; i < z->n; i++) {
 		entry *e = &z->v[i];
 		/* libzip frees the data when it is done with it */
-		zip_source_t *s = zip_source_buffer(za, e->data, e->len, 1);
+		zip_source_t *s = Z->zip_source_buffer(za, e->data, e->len, 1);
 		if (!s) {
-			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
+			fail(Z, err, errsz, "cannot add zip entry",
+			     Z->zip_get_error(za));
 			goto done;
 		}
 		e->data = NULL; /* owned by libzip now */
-		zip_int64_t idx = zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
+		zip_int64_t idx =
+			Z->zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
 		if (idx < 0) {
-			zip_source_free(s);
-			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
+			Z->zip_source_free(s);
+			fail(Z, err, errsz, "cannot add zip entry",
+			     Z->zip_get_error(za));
 			goto done;
 		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx,
-		                             e->compress ? ZIP_CM_DEFLATE
-		                                         : ZIP_CM_STORE,
-		                             e->compress ? 6 : 0) != 0 ||
-		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
-		                         0) != 0 ||
-		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
-		                                     ZIP_OPSYS_UNIX,
-		                                     (zip_uint32_t)0100644 << 16) !=
-		            0) {
-			fail(err, errsz, "cannot set zip entry attributes",
-			     zip_get_error(za));
+		zip_uint64_t ix = (zip_uint64_t)idx;
+		if (Z->zip_set_file_compression(
+			    za, ix, e->compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+			    e->compress ? 6 : 0) != 0 ||
+		    Z->zip_file_set_dostime(za, ix, dtime, ddate, 0) != 0 ||
+		    Z->zip_file_set_external_attributes(
+			    za, ix, 0, ZIP_OPSYS_UNIX,
+			    (zip_uint32_t)0100644 << 16) != 0) {
+			fail(Z, err, errsz, "cannot set zip entry attributes",
+			     Z->zip_get_error(za));
 			goto done;
 		}
 	}
-	if (zip_close(za) != 0) {
-		fail(err, errsz, "cannot write zip archive", zip_get_error(za));
-		zip_discard(za);
+	if (Z->zip_close(za) != 0) {
+		fail(Z, err, errsz, "cannot write zip archive",
+		     Z->zip_get_error(za));
+		Z->zip_discard(za);
 		za = NULL;
 		goto done;
 	}
 	za = NULL;
-	if (zip_source_open(src) != 0 || zip_source_seek(src, 0, SEEK_END) != 0) {
-		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
+	if (Z->zip_source_open(src) != 0 ||
+	    Z->zip_source_seek(src, 0, SEEK_END) != 0) {
+		fail(Z, err, errsz, "cannot read zip archive",
+		     Z->zip_source_error(src));
 		goto done;
 	}
-	zip_int64_t size = zip_source_tell(src);
-	if (size < 0 || zip_source_seek(src, 0, SEEK_SET) != 0) {
-		zip_source_close(src);
-		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
+	zip_int64_t size = Z->zip_source_tell(src);
+	if (size < 0 || Z->zip_source_seek(src, 0, SEEK_SET) != 0) {
+		Z->zip_source_close(src);
+		fail(Z, err, errsz, "cannot read zip archive",
+		     Z->zip_source_error(src));
 		goto done;
 	}
 	mc_buf_grow(out, (size_t)size);
-	zip_int64_t got = zip_source_read(src, out->data + out->len,
-	                                  (zip_uint64_t)size);
-	zip_source_close(src);
+	zip_int64_t got = Z->zip_source_read(src, out->data + out->len,
+	                                     (zip_uint64_t)size);
+	Z->zip_source_close(src);
 	if (got != size) {
-		fail(err, errsz, "cannot read zip archive", NULL);
+		fail(Z, err, errsz, "cannot read zip archive", NULL);
 		goto done;
 	}
 	out->len += (size_t)size;
@@ -157,10 +201,10 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	rc = 0;
 done:
 	if (za)
-		zip_discard(za);
+		Z->zip_discard(za);
 	if (src)
-		zip_source_free(src);
-	zip_error_fini(&ze);
+		Z->zip_source_free(src);
+	Z->zip_error_fini(&ze);
 	mc_zip_free(z);
 	return rc;
 }
