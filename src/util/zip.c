@@ -2,14 +2,24 @@
  *
  * libzip (and libcrypto and libbz2 behind it) is loaded when the first
  * archive is written (dl.h), not at every start: a JSON or PDF run, or
- * --version, never maps it.  The Makefile passes its soname. */
+ * --version, never maps it.  The Makefile passes its soname.
+ *
+ * Entries are deflated here, with one zlib stream reset between entries,
+ * and handed to libzip already compressed (a source that says so in its
+ * stat): libzip would set up (and fault in) a fresh 400 KiB deflate state
+ * for every entry.  The settings are libzip's own (level 6, raw deflate,
+ * 15-bit window, memory level 9, default strategy), so the bytes are the
+ * ones libzip would write. */
 #include "zip.h"
 #include "grow.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "arena.h"
 #include "dl.h"
@@ -23,6 +33,7 @@
 	X(zip_error_fini) \
 	X(zip_error_init) \
 	X(zip_error_strerror) \
+	X(zip_error_to_data) \
 	X(zip_file_add) \
 	X(zip_file_set_dostime) \
 	X(zip_file_set_external_attributes) \
@@ -34,6 +45,7 @@
 	X(zip_source_close) \
 	X(zip_source_error) \
 	X(zip_source_free) \
+	X(zip_source_function) \
 	X(zip_source_keep) \
 	X(zip_source_open) \
 	X(zip_source_read) \
@@ -95,6 +107,121 @@ void mc_zip_free(mc_zip *z)
 	free(z);
 }
 
+/* ---- an entry deflated here ---- */
+
+/* The general purpose flags libzip's deflate source reports (zipint.h's
+ * ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS_ALLOWED_MASK): a source
+ * that says the same gives the same headers. */
+#define GPBF_ALLOWED_MASK 0x0836u
+/* "version needed to extract" of deflated data */
+#define DEFLATE_VERSION_NEEDED 20
+
+typedef struct deflated {
+	const zipw_api *Z;
+	unsigned char *data; /* the raw deflate stream */
+	size_t len, pos;
+	size_t size;         /* uncompressed */
+	uint32_t crc;
+	zip_error_t error;
+} deflated;
+
+static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
+                               zip_source_cmd_t cmd)
+{
+	deflated *d = ud;
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		d->pos = 0;
+		return 0;
+	case ZIP_SOURCE_READ: {
+		size_t n = d->len - d->pos;
+		if (n > len)
+			n = (size_t)len;
+		memcpy(data, d->data + d->pos, n);
+		d->pos += n;
+		return (zip_int64_t)n;
+	}
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+		if (len < sizeof *st)
+			return -1;
+		st->size = d->size;
+		st->comp_size = d->len;
+		st->crc = d->crc;
+		st->comp_method = ZIP_CM_DEFLATE;
+		st->encryption_method = ZIP_EM_NONE;
+		st->valid |= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC |
+		             ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
+		return (zip_int64_t)sizeof *st;
+	}
+	case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
+		zip_file_attributes_t *a = data;
+		if (len < sizeof *a)
+			return -1;
+		a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED |
+		            ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
+		a->version_needed = DEFLATE_VERSION_NEEDED;
+		a->general_purpose_bit_mask = GPBF_ALLOWED_MASK;
+		a->general_purpose_bit_flags = 0; /* level 6: "normal" */
+		return (zip_int64_t)sizeof *a;
+	}
+	case ZIP_SOURCE_ERROR:
+		return d->Z->zip_error_to_data(&d->error, data, len);
+	case ZIP_SOURCE_FREE:
+		free(d->data);
+		d->Z->zip_error_fini(&d->error);
+		free(d);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_READABLE |
+		       ZIP_SOURCE_MAKE_COMMAND_BITMASK(
+			       ZIP_SOURCE_GET_FILE_ATTRIBUTES);
+	default:
+		return -1;
+	}
+}
+
+/* Deflate e's data with zs (reset here) into a new source; e->data is
+ * freed.  Returns NULL with a message in err. */
+static zip_source_t *deflate_entry(const zipw_api *Z, zip_t *za,
+                                   z_stream *zs, entry *e, char *err,
+                                   size_t errsz)
+{
+	deflated *d = mc_xcalloc(1, sizeof *d);
+	d->Z = Z;
+	Z->zip_error_init(&d->error);
+	d->size = e->len;
+	d->crc = (uint32_t)crc32(0L, e->data, (uInt)e->len);
+	uLong cap = deflateBound(zs, (uLong)e->len);
+	d->data = mc_xmalloc(cap);
+	int zr = deflateReset(zs);
+	if (zr == Z_OK) {
+		zs->next_in = e->data;
+		zs->avail_in = (uInt)e->len;
+		zs->next_out = d->data;
+		zs->avail_out = (uInt)cap;
+		zr = deflate(zs, Z_FINISH);
+	}
+	free(e->data);
+	e->data = NULL;
+	if (zr != Z_STREAM_END) {
+		snprintf(err, errsz, "cannot compress zip entry %s: zlib "
+		         "error %d", e->name, zr);
+		deflated_cb(d, NULL, 0, ZIP_SOURCE_FREE);
+		return NULL;
+	}
+	d->len = (size_t)(cap - zs->avail_out);
+	zip_source_t *s = Z->zip_source_function(za, deflated_cb, d);
+	if (!s) {
+		snprintf(err, errsz, "cannot add zip entry: %s",
+		         Z->zip_error_strerror(Z->zip_get_error(za)));
+		deflated_cb(d, NULL, 0, ZIP_SOURCE_FREE);
+	}
+	return s;
+}
+
 static int fail(const zipw_api *Z, char *err, size_t errsz, const char *what,
                 zip_error_t *ze)
 {
@@ -123,6 +250,9 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	}
 	zip_error_t ze;
 	Z->zip_error_init(&ze);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	bool zs_ready = false;
 	int rc = -1;
 	zip_t *za = NULL;
 	zip_source_t *src = Z->zip_source_buffer_create(NULL, 0, 0, &ze);
@@ -138,14 +268,33 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	}
 	for (size_t i = 0; i < z->n; i++) {
 		entry *e = &z->v[i];
-		/* libzip frees the data when it is done with it */
-		zip_source_t *s = Z->zip_source_buffer(za, e->data, e->len, 1);
-		if (!s) {
-			fail(Z, err, errsz, "cannot add zip entry",
-			     Z->zip_get_error(za));
-			goto done;
+		zip_source_t *s;
+		/* (an empty entry goes through libzip's own deflate, as
+		 * before: a size-0 source may take another path there) */
+		bool here = e->compress && e->len > 0 && e->len <= UINT_MAX;
+		if (here && !zs_ready) {
+			if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS,
+			                 MAX_MEM_LEVEL,
+			                 Z_DEFAULT_STRATEGY) != Z_OK) {
+				snprintf(err, errsz, "cannot start zlib");
+				goto done;
+			}
+			zs_ready = true;
 		}
-		e->data = NULL; /* owned by libzip now */
+		if (here) {
+			s = deflate_entry(Z, za, &zs, e, err, errsz);
+			if (!s)
+				goto done;
+		} else {
+			/* libzip frees the data when it is done with it */
+			s = Z->zip_source_buffer(za, e->data, e->len, 1);
+			if (!s) {
+				fail(Z, err, errsz, "cannot add zip entry",
+				     Z->zip_get_error(za));
+				goto done;
+			}
+			e->data = NULL; /* owned by libzip now */
+		}
 		zip_int64_t idx =
 			Z->zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
 		if (idx < 0) {
@@ -200,6 +349,8 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	out->data[out->len] = '\0';
 	rc = 0;
 done:
+	if (zs_ready)
+		deflateEnd(&zs);
 	if (za)
 		Z->zip_discard(za);
 	if (src)
