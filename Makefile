@@ -113,10 +113,11 @@ build/asan/gen/%.o: build/gen/%.c
 # it; the generator fails on any error or contrast warning of the default.
 THEMEGEN_SRCS := tools/themegen.c src/model/model.c src/util/diag.c \
 	src/util/buf.c src/util/utf8.c src/util/arena.c
-build/gen/themegen: $(THEMEGEN_SRCS)
+build/gen/themegen: $(THEMEGEN_SRCS) src/theme/theme.c \
+  $(wildcard src/theme/*.h src/model/*.h src/util/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -MF build/gen/themegen.d -o $@ \
-	  $(THEMEGEN_SRCS) $(shell pkg-config --libs yaml-0.1 2>/dev/null) -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $(THEMEGEN_SRCS) \
+	  $(shell pkg-config --libs yaml-0.1 2>/dev/null) -lm
 build/gen/default_theme.c: styles/default.yaml build/gen/themegen
 	./build/gen/themegen $< $@
 
