@@ -11,7 +11,8 @@ PKGS    := $(BASE_PKGS) $(PDF_PKGS)
 # Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
 # libzip's reader): compiled against, but loaded at run time when needed
 # (src/util/dl.h), not at every start.  EPUB and DOCX are written with
-# libzip (src/util/zip.c), which every start loads.
+# libzip (src/util/zip.c), loaded the same way when the first archive is
+# written: a JSON or PDF run does not map libzip, libcrypto and libbz2.
 DL_PKGS := libqpdf expat libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -20,10 +21,12 @@ BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
 # (Debian's -dev packages ship them) statically: fewer files to map and
 # relocate at every start.  Any that has none stays shared.
 static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
-MAIN_BASE_LIBS := $(foreach l,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS))),$(if $(filter qrencode,$(l)),-l$(l),$(call static_if,$(l))))
+# libzip and libqrencode are not linked: src/util/zip.c and
+# src/back/docx/media.c load them when an archive or a QR code is made.
+MAIN_BASE_LIBS := $(foreach l,$(filter-out zip qrencode,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(call static_if,$(l)))
 # soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
 soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
+DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP libqrencode:qrencode:QRENCODE,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
 
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -37,7 +40,9 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # program links MAIN_LIBS, the module PDF_LIBS
 ZIP_LIBS   := $(shell pkg-config --libs libzip 2>/dev/null)
 LDLIBS  = $(PKG_LIBS) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
-MAIN_LIBS = -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
+# --as-needed: no libpthread.so.0 (glibc has its functions in libc now),
+# one file fewer to open and map at every start
+MAIN_LIBS = -Wl,--as-needed -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
 PDF_LIBS  = -Wl,--as-needed $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
@@ -102,8 +107,23 @@ build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -c -o $@ $<
 
-# The default theme is embedded from styles/default.yaml: one source of truth.
-build/gen/default_theme.c: styles/default.yaml tools/embed.sh
+# The default theme is styles/default.yaml: one source of truth.  The
+# build reads it with the theme loader itself (tools/themegen.c includes
+# src/theme/theme.c) into C data (src/theme/default.h), so no run parses
+# it; the generator fails on any error or contrast warning of the default.
+THEMEGEN_SRCS := tools/themegen.c src/model/model.c src/util/diag.c \
+	src/util/buf.c src/util/utf8.c src/util/arena.c
+build/gen/themegen: $(THEMEGEN_SRCS) src/theme/theme.c \
+  $(wildcard src/theme/*.h src/model/*.h src/util/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(THEMEGEN_SRCS) \
+	  $(shell pkg-config --libs yaml-0.1 2>/dev/null) -lm
+build/gen/default_theme.c: styles/default.yaml build/gen/themegen
+	./build/gen/themegen $< $@
+
+# The YAML text itself, for the unit tests (tests/unit_theme.c lays
+# variants of it over nothing).
+build/gen/default_theme_yaml.c: styles/default.yaml tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh mc_default_theme_yaml $< > $@
 
@@ -113,11 +133,11 @@ clean:
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
 # Unit test programs: tests/unit_NAME.c linked with everything but main.c.
-build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS)
+build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS) build/rel/gen/default_theme_yaml.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
-build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS)
+build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS) build/asan/gen/default_theme_yaml.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -Isrc -o $@ $^ $(LDLIBS)
 
@@ -133,7 +153,8 @@ build/flags: FORCE
 	@mkdir -p build
 	@f='$(TRACK_FLAGS)'; \
 	if [ "$$f" != "$$(cat $@ 2>/dev/null)" ]; then printf '%s\n' "$$f" > $@; fi
-$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o: build/flags
+$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o build/gen/themegen \
+  build/rel/gen/default_theme_yaml.o build/asan/gen/default_theme_yaml.o: build/flags
 FORCE:
 
 # ---- set-up, tests, demo, install, benchmark ----

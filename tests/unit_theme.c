@@ -985,6 +985,127 @@ static void find_root(void)
 		perror(exe);
 }
 
+/* ---- the prebuilt default (build/gen/default_theme.c) ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static bool same_style(const mc_callout_style *a, const mc_callout_style *b)
+{
+	return same_str(a->label, b->label) && a->background == b->background &&
+	       a->rule == b->rule;
+}
+
+/* Every member of two themes, exactly (doubles bit for bit). */
+static bool same_theme(const mc_theme *a, const mc_theme *b)
+{
+	bool ok = same_str(a->page.size, b->page.size) &&
+	          a->page.landscape == b->page.landscape &&
+	          !memcmp(&a->page.width, &b->page.width, sizeof(double)) &&
+	          !memcmp(&a->page.height, &b->page.height, sizeof(double)) &&
+	          !memcmp(&a->page.margins, &b->page.margins,
+	                  sizeof a->page.margins) &&
+	          same_str(a->fonts.body, b->fonts.body) &&
+	          same_str(a->fonts.heading, b->fonts.heading) &&
+	          same_str(a->fonts.mono, b->fonts.mono) &&
+	          a->fonts.nfallback == b->fonts.nfallback &&
+	          !memcmp(&a->sizes, &b->sizes, sizeof a->sizes) &&
+	          !memcmp(&a->line_height, &b->line_height, sizeof(double)) &&
+	          !memcmp(&a->colors, &b->colors, sizeof a->colors) &&
+	          a->answer.lines == b->answer.lines &&
+	          !memcmp(&a->answer.line_spacing, &b->answer.line_spacing,
+	                  sizeof(double)) &&
+	          !memcmp(&a->answer.min_line_spacing,
+	                  &b->answer.min_line_spacing, sizeof(double)) &&
+	          a->answer.rule == b->answer.rule &&
+	          !memcmp(&a->answer.rule_width, &b->answer.rule_width,
+	                  sizeof(double)) &&
+	          same_str(a->answer.placeholder, b->answer.placeholder) &&
+	          a->answer.fields == b->answer.fields &&
+	          a->fields.border == b->fields.border &&
+	          !memcmp(&a->fields.border_width, &b->fields.border_width,
+	                  sizeof(double)) &&
+	          a->fields.background == b->fields.background &&
+	          same_str(a->worksheet.name_label, b->worksheet.name_label) &&
+	          same_str(a->worksheet.date_label, b->worksheet.date_label) &&
+	          same_str(a->worksheet.notes_label, b->worksheet.notes_label) &&
+	          same_str(a->worksheet.label, b->worksheet.label) &&
+	          !memcmp(&a->embed.qr_size, &b->embed.qr_size,
+	                  sizeof(double)) &&
+	          same_str(a->toc.title, b->toc.title) &&
+	          same_str(a->toc.leader, b->toc.leader) &&
+	          !memcmp(&a->toc.indent, &b->toc.indent, sizeof(double)) &&
+	          same_str(a->header, b->header) &&
+	          same_str(a->footer, b->footer) &&
+	          (a->file == b->file || same_str(a->file, b->file));
+	for (size_t i = 0; ok && i < a->fonts.nfallback; i++)
+		ok = same_str(a->fonts.fallback[i], b->fonts.fallback[i]);
+	for (int i = 0; ok && i < MC_CALLOUT_HIGHLIGHT; i++)
+		ok = same_style(&a->callouts[i], &b->callouts[i]);
+	for (int i = 0; ok && i < MC_THEME_HIGHLIGHTS; i++)
+		ok = same_style(&a->highlights[i], &b->highlights[i]);
+	for (int i = 0; ok && i < MC_EMBED_KIND__MAX; i++)
+		ok = same_str(a->embed.label[i], b->embed.label[i]);
+	return ok;
+}
+
+/* The default read at build time gives the theme, and the messages, that
+ * reading styles/default.yaml at run time gives: alone, and under every
+ * shipped and every bad theme. */
+static void test_prebuilt(void)
+{
+	const char *files[300] = {NULL, "styles/a4.yaml", "styles/print.yaml",
+	                          "styles/default.yaml"};
+	char *owned[256];
+	size_t nfiles = 4, nowned = 0;
+	DIR *dir = opendir("tests/themes");
+	struct dirent *e;
+	while (dir && (e = readdir(dir)) && nowned < 256) {
+		size_t len = strlen(e->d_name);
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml"))
+			continue;
+		char *p = malloc(len + 16);
+		snprintf(p, len + 16, "tests/themes/%s", e->d_name);
+		owned[nowned++] = p;
+		files[nfiles++] = p;
+	}
+	if (dir)
+		closedir(dir);
+	size_t nsame = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		result a = load(files[i]);
+		result b = {0};
+		size_t n = 0;
+		FILE *m = open_memstream(&b.msg, &n);
+		mc_diag d;
+		mc_diag_init(&d, m, "input.md");
+		b.rc = mc_theme_load_with_base(mc_default_theme_yaml,
+		                               mc_default_theme_yaml_len,
+		                               "styles/default.yaml", files[i],
+		                               &b.t, &d);
+		fclose(m);
+		bool same = a.rc == b.rc && !strcmp(a.msg, b.msg) &&
+		            (a.rc || same_theme(a.t, b.t));
+		if (same)
+			nsame++;
+		else
+			check(false, "prebuilt default under %s: rc %d/%d, "
+			             "messages \"%s\" / \"%s\"",
+			      files[i] ? files[i] : "nothing", a.rc, b.rc, a.msg,
+			      b.msg);
+		done(&a);
+		done(&b);
+	}
+	check(nsame == nfiles && nfiles > 10,
+	      "the prebuilt default equals styles/default.yaml read at run "
+	      "time, alone and under %zu themes",
+	      nfiles - 1);
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+}
+
 int main(void)
 {
 	find_root();
@@ -1000,6 +1121,7 @@ int main(void)
 	test_shipped_contrast();
 	test_contrast_warnings();
 	test_threads();
+	test_prebuilt();
 	printf("unit_theme: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

@@ -2,8 +2,11 @@
  * theme.c - themes from YAML; see theme.h.
  *
  * There are no default values in this file: a theme starts zeroed, the
- * embedded styles/default.yaml is laid over it and must set every key, then
- * the user's theme is laid over that.
+ * default styles/default.yaml is laid over it and must set every key, then
+ * the user's theme is laid over that.  The default is read at build time
+ * by this same code (tools/themegen.c includes this file with
+ * MC_THEME_GEN defined) and laid over a run's theme from the values it
+ * read (default.h, base_prebuilt()): no YAML is parsed for it at run time.
  *
  * The schema is a table of fields (built per load, so the callout and embed
  * keys come from mc_callout_kind_name() / mc_embed_kind_name()).  Each field
@@ -27,9 +30,9 @@
 #include <unistd.h>
 #include <yaml.h>
 
-/* build/gen/default_theme.c, from styles/default.yaml by tools/embed.sh */
-extern const char mc_default_theme_yaml[];
-extern const unsigned long mc_default_theme_yaml_len;
+#ifndef MC_THEME_GEN
+#include "default.h"
+#endif
 
 #ifndef MC_STYLEDIR
 #error "MC_STYLEDIR (the installed styles folder) is set by the Makefile"
@@ -1449,9 +1452,114 @@ void mc_theme_free(mc_theme *t)
 	free(t);
 }
 
-int mc_theme_load_with_base(const char *base, size_t len,
-                            const char *base_file, const char *name_or_file,
-                            mc_theme **out, mc_diag *diag)
+/* Lay YAML text `base` (named base_file) over the zeroed theme: it must
+ * set every key. */
+static int base_yaml(loader *L, const char *base, size_t len,
+                     const char *base_file)
+{
+	if (load_layer(L, base_file, base, len))
+		return -1;
+	L->file = base_file;
+	for (int i = 0; i < L->nfields; i++)
+		if (!L->st[i].set) {
+			char p[128];
+			path_str(L->fields[i].key, L->fields[i].depth, p,
+			         sizeof p);
+			report(L, 0, 0, "missing key %s (the default theme must "
+			                "set every key)",
+			       p);
+		}
+	return L->errors ? -1 : 0;
+}
+
+#ifndef MC_THEME_GEN
+static const char **copy_list(const char *const *list, size_t n)
+{
+	const char **copy = calloc(n + 1, sizeof *copy);
+	if (!copy)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (!(copy[k] = strdup(list[k]))) {
+			free_list(copy, k);
+			return NULL;
+		}
+	return copy;
+}
+
+/* Set the theme to the default read at build time (default.h), as
+ * base_yaml() of styles/default.yaml would: the same values, and every
+ * field marked as set where the file sets it. */
+static int base_prebuilt(loader *L)
+{
+	L->file = DEFAULT_FILE;
+	if (mc_default_nfields != L->nfields) {
+		report(L, 0, 0, "the built-in default theme has %d keys, the "
+		                "schema %d: rebuild",
+		       mc_default_nfields, L->nfields);
+		return -1;
+	}
+	for (int i = 0; i < L->nfields; i++) {
+		const field *f = &L->fields[i];
+		const mc_default_field *d = &mc_default_fields[i];
+		switch (f->type) {
+		case T_PAGE_SIZE:
+		case T_FAMILY:
+		case T_TEXT:
+		case T_TEMPLATE:
+			if (set_string(L, SLOT(L, f, const char *), d->v.s))
+				return -1;
+			break;
+		case T_ORIENTATION:
+		case T_BOOL:
+			*SLOT(L, f, bool) = d->v.b;
+			break;
+		case T_LENGTH:
+		case T_FONT_SIZE:
+		case T_NUMBER:
+			*SLOT(L, f, double) = d->v.d;
+			break;
+		case T_INT:
+			*SLOT(L, f, int) = d->v.i;
+			break;
+		case T_COLOR:
+		case T_COLOR_OPT:
+			*SLOT(L, f, uint32_t) = d->v.u;
+			break;
+		case T_FAMILIES: {
+			const char **list = copy_list(d->v.list, d->n);
+			if (!list) {
+				report(L, 0, 0, "out of memory");
+				return -1;
+			}
+			L->t->fonts.fallback = list;
+			L->t->fonts.nfallback = d->n;
+			break;
+		}
+		}
+		fstate *s = &L->st[i];
+		s->set = true;
+		s->file = DEFAULT_FILE;
+		s->line = d->line;
+		s->col = d->col;
+		s->seq = d->seq;
+	}
+	L->seq = mc_default_seq;
+	return 0;
+}
+#else
+/* tools/themegen.c, which makes the prebuilt default, has none */
+static int base_prebuilt(loader *L)
+{
+	report(L, 0, 0, "no prebuilt default theme in the generator");
+	return -1;
+}
+#endif
+
+/* Load a theme: base (len bytes of YAML named base_file), or the
+ * prebuilt default when base is NULL, then name_or_file over it. */
+static int load_theme(const char *base, size_t len, const char *base_file,
+                      const char *name_or_file, mc_theme **out,
+                      mc_diag *diag)
 {
 	*out = NULL;
 	loader *L = calloc(1, sizeof *L);
@@ -1467,19 +1575,7 @@ int mc_theme_load_with_base(const char *base, size_t len,
 	L->t = t;
 	build_schema(L);
 
-	if (load_layer(L, base_file, base, len))
-		goto done;
-	L->file = base_file;
-	for (int i = 0; i < L->nfields; i++)
-		if (!L->st[i].set) {
-			char p[128];
-			path_str(L->fields[i].key, L->fields[i].depth, p,
-			         sizeof p);
-			report(L, 0, 0, "missing key %s (the default theme must "
-			                "set every key)",
-			       p);
-		}
-	if (L->errors)
+	if (base ? base_yaml(L, base, len, base_file) : base_prebuilt(L))
 		goto done;
 
 	if (name_or_file) {
@@ -1501,7 +1597,9 @@ int mc_theme_load_with_base(const char *base, size_t len,
 	}
 	if (finish(L))
 		goto done;
-	check_contrast(L);
+	/* the prebuilt default's contrast was checked when it was built */
+	if (base || name_or_file)
+		check_contrast(L);
 	t->file = path; /* the theme owns it now */
 	path = NULL;
 	*out = t;
@@ -1513,6 +1611,14 @@ done:
 	free(path);
 	free(L);
 	return rc;
+}
+
+int mc_theme_load_with_base(const char *base, size_t len,
+                            const char *base_file, const char *name_or_file,
+                            mc_theme **out, mc_diag *diag)
+{
+	return load_theme(base ? base : "", base ? len : 0, base_file,
+	                  name_or_file, out, diag);
 }
 
 int mc_theme_set_paper(mc_theme *t, const char *name)
@@ -1532,12 +1638,12 @@ int mc_theme_set_paper(mc_theme *t, const char *name)
 	return -1;
 }
 
+#ifndef MC_THEME_GEN
 int mc_theme_load(const char *name_or_file, mc_theme **out, mc_diag *diag)
 {
-	return mc_theme_load_with_base(mc_default_theme_yaml,
-	                               (size_t)mc_default_theme_yaml_len,
-	                               DEFAULT_FILE, name_or_file, out, diag);
+	return load_theme(NULL, 0, DEFAULT_FILE, name_or_file, out, diag);
 }
+#endif
 
 /* ---- accessors ---- */
 

@@ -2,8 +2,8 @@
  * theme.h - themes: page, fonts, colours, callout looks, answer fields.
  *
  * A theme is YAML (styles/NAME.yaml) read with libyaml.  The default theme is
- * styles/default.yaml, embedded into the binary at build time: it is the
- * one source of truth for every default.  A user theme is laid over the
+ * styles/default.yaml, read at build time into the binary's data (see
+ * default.h): it is the one source of truth for every default.  A user theme is laid over the
  * default, so it need only name what it changes.  Unknown keys and bad
  * values are errors reported as file:line:col; a text colour with too
  * little contrast on a background it is drawn on (WCAG 2.1, see
@@ -161,7 +161,7 @@ int mc_theme_set_paper(mc_theme *t, const char *name);
 void mc_theme_free(mc_theme *t);
 
 /* Same as mc_theme_load(), but with `base` (len bytes of YAML, named
- * `base_file` in messages) in place of the embedded default.  The base must
+ * `base_file` in messages) in place of the built-in default.  The base must
  * set every key.  For tests and tools. */
 int mc_theme_load_with_base(const char *base, size_t len,
                             const char *base_file, const char *name_or_file,

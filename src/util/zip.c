@@ -1,13 +1,58 @@
-/* zip.c - in-memory ZIP writing with libzip; see zip.h. */
+/* zip.c - in-memory ZIP writing with libzip; see zip.h.
+ *
+ * libzip (and libcrypto and libbz2 behind it) is loaded when the first
+ * archive is written (dl.h), not at every start: a JSON or PDF run, or
+ * --version, never maps it.  The Makefile passes its soname.
+ *
+ * Entries are deflated here, with one zlib stream reset between entries,
+ * and handed to libzip already compressed (a source that says so in its
+ * stat): libzip would set up (and fault in) a fresh 400 KiB deflate state
+ * for every entry.  The settings are libzip's own (level 6, raw deflate,
+ * 15-bit window, memory level 9, default strategy), so the bytes are the
+ * ones libzip would write. */
 #include "zip.h"
 #include "grow.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "arena.h"
+#include "dl.h"
+
+#ifndef MC_ZIP_SONAME
+#define MC_ZIP_SONAME "libzip.so.4"
+#endif
+#define ZIPW_FUNCS(X) \
+	X(zip_close) \
+	X(zip_discard) \
+	X(zip_error_fini) \
+	X(zip_error_init) \
+	X(zip_error_strerror) \
+	X(zip_error_to_data) \
+	X(zip_file_add) \
+	X(zip_file_set_dostime) \
+	X(zip_file_set_external_attributes) \
+	X(zip_get_error) \
+	X(zip_open_from_source) \
+	X(zip_set_file_compression) \
+	X(zip_source_buffer) \
+	X(zip_source_buffer_create) \
+	X(zip_source_close) \
+	X(zip_source_error) \
+	X(zip_source_free) \
+	X(zip_source_function) \
+	X(zip_source_keep) \
+	X(zip_source_open) \
+	X(zip_source_read) \
+	X(zip_source_seek) \
+	X(zip_source_tell)
+MC_DL_TABLE(zipw_api, ZIPW_FUNCS)
+MC_DL_LIB(zipw_lib, zipw_api, ZIPW, "libzip4", MC_ZIP_SONAME, "libzip.so");
 
 typedef struct entry {
 	char *name;
@@ -62,10 +107,126 @@ void mc_zip_free(mc_zip *z)
 	free(z);
 }
 
-static int fail(char *err, size_t errsz, const char *what, zip_error_t *ze)
+/* ---- an entry deflated here ---- */
+
+/* The general purpose flags libzip's deflate source reports (zipint.h's
+ * ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS_ALLOWED_MASK): a source
+ * that says the same gives the same headers. */
+#define GPBF_ALLOWED_MASK 0x0836u
+/* "version needed to extract" of deflated data */
+#define DEFLATE_VERSION_NEEDED 20
+
+typedef struct deflated {
+	const zipw_api *Z;
+	unsigned char *data; /* the raw deflate stream */
+	size_t len, pos;
+	size_t size;         /* uncompressed */
+	uint32_t crc;
+	zip_error_t error;
+} deflated;
+
+static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
+                               zip_source_cmd_t cmd)
+{
+	deflated *d = ud;
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		d->pos = 0;
+		return 0;
+	case ZIP_SOURCE_READ: {
+		size_t n = d->len - d->pos;
+		if (n > len)
+			n = (size_t)len;
+		memcpy(data, d->data + d->pos, n);
+		d->pos += n;
+		return (zip_int64_t)n;
+	}
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+		if (len < sizeof *st)
+			return -1;
+		st->size = d->size;
+		st->comp_size = d->len;
+		st->crc = d->crc;
+		st->comp_method = ZIP_CM_DEFLATE;
+		st->encryption_method = ZIP_EM_NONE;
+		st->valid |= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC |
+		             ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
+		return (zip_int64_t)sizeof *st;
+	}
+	case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
+		zip_file_attributes_t *a = data;
+		if (len < sizeof *a)
+			return -1;
+		a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED |
+		            ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
+		a->version_needed = DEFLATE_VERSION_NEEDED;
+		a->general_purpose_bit_mask = GPBF_ALLOWED_MASK;
+		a->general_purpose_bit_flags = 0; /* level 6: "normal" */
+		return (zip_int64_t)sizeof *a;
+	}
+	case ZIP_SOURCE_ERROR:
+		return d->Z->zip_error_to_data(&d->error, data, len);
+	case ZIP_SOURCE_FREE:
+		free(d->data);
+		d->Z->zip_error_fini(&d->error);
+		free(d);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_READABLE |
+		       ZIP_SOURCE_MAKE_COMMAND_BITMASK(
+			       ZIP_SOURCE_GET_FILE_ATTRIBUTES);
+	default:
+		return -1;
+	}
+}
+
+/* Deflate e's data with zs (reset here) into a new source; e->data is
+ * freed.  Returns NULL with a message in err. */
+static zip_source_t *deflate_entry(const zipw_api *Z, zip_t *za,
+                                   z_stream *zs, entry *e, char *err,
+                                   size_t errsz)
+{
+	deflated *d = mc_xcalloc(1, sizeof *d);
+	d->Z = Z;
+	Z->zip_error_init(&d->error);
+	d->size = e->len;
+	d->crc = (uint32_t)crc32(0L, e->data, (uInt)e->len);
+	uLong cap = deflateBound(zs, (uLong)e->len);
+	d->data = mc_xmalloc(cap);
+	int zr = deflateReset(zs);
+	if (zr == Z_OK) {
+		zs->next_in = e->data;
+		zs->avail_in = (uInt)e->len;
+		zs->next_out = d->data;
+		zs->avail_out = (uInt)cap;
+		zr = deflate(zs, Z_FINISH);
+	}
+	free(e->data);
+	e->data = NULL;
+	if (zr != Z_STREAM_END) {
+		snprintf(err, errsz, "cannot compress zip entry %s: zlib "
+		         "error %d", e->name, zr);
+		deflated_cb(d, NULL, 0, ZIP_SOURCE_FREE);
+		return NULL;
+	}
+	d->len = (size_t)(cap - zs->avail_out);
+	zip_source_t *s = Z->zip_source_function(za, deflated_cb, d);
+	if (!s) {
+		snprintf(err, errsz, "cannot add zip entry: %s",
+		         Z->zip_error_strerror(Z->zip_get_error(za)));
+		deflated_cb(d, NULL, 0, ZIP_SOURCE_FREE);
+	}
+	return s;
+}
+
+static int fail(const zipw_api *Z, char *err, size_t errsz, const char *what,
+                zip_error_t *ze)
 {
 	snprintf(err, errsz, "%s: %s", what,
-	         ze ? zip_error_strerror(ze) : "failed");
+	         ze ? Z->zip_error_strerror(ze) : "failed");
 	return -1;
 }
 
@@ -82,85 +243,119 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
 	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
 	                                    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+	const zipw_api *Z = mc_dl_get(&zipw_lib, err, errsz);
+	if (!Z) {
+		mc_zip_free(z);
+		return -1;
+	}
 	zip_error_t ze;
-	zip_error_init(&ze);
+	Z->zip_error_init(&ze);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	bool zs_ready = false;
 	int rc = -1;
 	zip_t *za = NULL;
-	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_source_t *src = Z->zip_source_buffer_create(NULL, 0, 0, &ze);
 	if (!src) {
-		fail(err, errsz, "cannot create zip buffer", &ze);
+		fail(Z, err, errsz, "cannot create zip buffer", &ze);
 		goto done;
 	}
-	zip_source_keep(src); /* read it back after zip_close */
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	Z->zip_source_keep(src); /* read it back after zip_close */
+	za = Z->zip_open_from_source(src, ZIP_TRUNCATE, &ze);
 	if (!za) {
-		fail(err, errsz, "cannot open zip archive", &ze);
+		fail(Z, err, errsz, "cannot open zip archive", &ze);
 		goto done;
 	}
 	for (size_t i = 0; i < z->n; i++) {
 		entry *e = &z->v[i];
-		/* libzip frees the data when it is done with it */
-		zip_source_t *s = zip_source_buffer(za, e->data, e->len, 1);
-		if (!s) {
-			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
-			goto done;
+		zip_source_t *s;
+		/* (an empty entry goes through libzip's own deflate, as
+		 * before: a size-0 source may take another path there) */
+		bool here = e->compress && e->len > 0 && e->len <= UINT_MAX;
+		if (here && !zs_ready) {
+			if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS,
+			                 MAX_MEM_LEVEL,
+			                 Z_DEFAULT_STRATEGY) != Z_OK) {
+				snprintf(err, errsz, "cannot start zlib");
+				goto done;
+			}
+			zs_ready = true;
 		}
-		e->data = NULL; /* owned by libzip now */
-		zip_int64_t idx = zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
+		if (here) {
+			s = deflate_entry(Z, za, &zs, e, err, errsz);
+			if (!s)
+				goto done;
+		} else {
+			/* libzip frees the data when it is done with it */
+			s = Z->zip_source_buffer(za, e->data, e->len, 1);
+			if (!s) {
+				fail(Z, err, errsz, "cannot add zip entry",
+				     Z->zip_get_error(za));
+				goto done;
+			}
+			e->data = NULL; /* owned by libzip now */
+		}
+		zip_int64_t idx =
+			Z->zip_file_add(za, e->name, s, ZIP_FL_ENC_UTF_8);
 		if (idx < 0) {
-			zip_source_free(s);
-			fail(err, errsz, "cannot add zip entry", zip_get_error(za));
+			Z->zip_source_free(s);
+			fail(Z, err, errsz, "cannot add zip entry",
+			     Z->zip_get_error(za));
 			goto done;
 		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx,
-		                             e->compress ? ZIP_CM_DEFLATE
-		                                         : ZIP_CM_STORE,
-		                             e->compress ? 6 : 0) != 0 ||
-		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
-		                         0) != 0 ||
-		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
-		                                     ZIP_OPSYS_UNIX,
-		                                     (zip_uint32_t)0100644 << 16) !=
-		            0) {
-			fail(err, errsz, "cannot set zip entry attributes",
-			     zip_get_error(za));
+		zip_uint64_t ix = (zip_uint64_t)idx;
+		if (Z->zip_set_file_compression(
+			    za, ix, e->compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+			    e->compress ? 6 : 0) != 0 ||
+		    Z->zip_file_set_dostime(za, ix, dtime, ddate, 0) != 0 ||
+		    Z->zip_file_set_external_attributes(
+			    za, ix, 0, ZIP_OPSYS_UNIX,
+			    (zip_uint32_t)0100644 << 16) != 0) {
+			fail(Z, err, errsz, "cannot set zip entry attributes",
+			     Z->zip_get_error(za));
 			goto done;
 		}
 	}
-	if (zip_close(za) != 0) {
-		fail(err, errsz, "cannot write zip archive", zip_get_error(za));
-		zip_discard(za);
+	if (Z->zip_close(za) != 0) {
+		fail(Z, err, errsz, "cannot write zip archive",
+		     Z->zip_get_error(za));
+		Z->zip_discard(za);
 		za = NULL;
 		goto done;
 	}
 	za = NULL;
-	if (zip_source_open(src) != 0 || zip_source_seek(src, 0, SEEK_END) != 0) {
-		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
+	if (Z->zip_source_open(src) != 0 ||
+	    Z->zip_source_seek(src, 0, SEEK_END) != 0) {
+		fail(Z, err, errsz, "cannot read zip archive",
+		     Z->zip_source_error(src));
 		goto done;
 	}
-	zip_int64_t size = zip_source_tell(src);
-	if (size < 0 || zip_source_seek(src, 0, SEEK_SET) != 0) {
-		zip_source_close(src);
-		fail(err, errsz, "cannot read zip archive", zip_source_error(src));
+	zip_int64_t size = Z->zip_source_tell(src);
+	if (size < 0 || Z->zip_source_seek(src, 0, SEEK_SET) != 0) {
+		Z->zip_source_close(src);
+		fail(Z, err, errsz, "cannot read zip archive",
+		     Z->zip_source_error(src));
 		goto done;
 	}
 	mc_buf_grow(out, (size_t)size);
-	zip_int64_t got = zip_source_read(src, out->data + out->len,
-	                                  (zip_uint64_t)size);
-	zip_source_close(src);
+	zip_int64_t got = Z->zip_source_read(src, out->data + out->len,
+	                                     (zip_uint64_t)size);
+	Z->zip_source_close(src);
 	if (got != size) {
-		fail(err, errsz, "cannot read zip archive", NULL);
+		fail(Z, err, errsz, "cannot read zip archive", NULL);
 		goto done;
 	}
 	out->len += (size_t)size;
 	out->data[out->len] = '\0';
 	rc = 0;
 done:
+	if (zs_ready)
+		deflateEnd(&zs);
 	if (za)
-		zip_discard(za);
+		Z->zip_discard(za);
 	if (src)
-		zip_source_free(src);
-	zip_error_fini(&ze);
+		Z->zip_source_free(src);
+	Z->zip_error_fini(&ze);
 	mc_zip_free(z);
 	return rc;
 }
