@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <hpdf_conf.h>
+
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 {
@@ -254,18 +256,68 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	double x = align == 1 ? x0 + (x1 - x0 - w) / 2
 	           : align == 2 ? x1 - w
 	                        : x0;
-	/* made as ops, drawn (page furniture), and taken back */
-	size_t op0 = c->nops;
+	/* made as ops, drawn (page furniture), and taken back: in an array
+	 * of their own, so that the display list's (sized to the document's
+	 * ops) does not double for them */
+	pdf_op *ops = c->ops;
+	size_t nops = c->nops, capops = c->capops;
+	c->ops = NULL;
+	c->nops = c->capops = 0;
 	pdf_text_op(c, PF_BODY, size, c->th->colors.muted, x, base, 2, s, n);
 	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
 	if (pdf_tag_artifact(c, st, "/Type /Pagination"))
 		c->fonts.show_failed = true;
-	for (size_t i = op0; i < c->nops; i++)
+	for (size_t i = 0; i < c->nops; i++)
 		draw_text(c, pg, &c->ops[i], 0, ts);
 	if (pdf_tag_end(c, st))
 		c->fonts.show_failed = true;
-	c->nops = op0;
+	free(c->ops);
+	c->ops = ops;
+	c->nops = nops;
+	c->capops = capops;
 	mc_buf_free(&fit);
+}
+
+/* A content stream deflated when its page was finished (deflate_page):
+ * libharu has written its /Filter [/FlateDecode] from dict->filter by
+ * the time it calls this, just before the stream's data, which it then
+ * copies as it is instead of deflating it again. */
+static HPDF_STATUS copy_deflated(HPDF_Dict d, HPDF_Stream st)
+{
+	(void)st;
+	d->filter = HPDF_STREAM_FILTER_NONE;
+	return HPDF_OK;
+}
+
+/* Deflate page pg's content stream now that nothing more is drawn on it,
+ * with the function (and so the zlib settings and the bytes) libharu
+ * uses when it saves, so the page's drawing is held compressed (about a
+ * fifth of its size) until then.  A page libharu would still add to when
+ * saving (an open path or text object, an unbalanced q) is left as it
+ * is.  Returns 0 or -1. */
+static int deflate_page(HPDF_Page pg)
+{
+	HPDF_PageAttr attr = pg->attr;
+	HPDF_Dict cs = attr->contents;
+	if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION ||
+	    (attr->gstate && attr->gstate->prev) || !cs ||
+	    cs->stream != attr->stream || !attr->stream ||
+	    cs->filter != HPDF_STREAM_FILTER_FLATE_DECODE || cs->write_fn)
+		return 0;
+	HPDF_Stream z = HPDF_MemStream_New(pg->mmgr, HPDF_STREAM_BUF_SIZ);
+	if (!z)
+		return -1;
+	if (HPDF_Stream_WriteToStream(attr->stream, z,
+	                              HPDF_STREAM_FILTER_FLATE_DECODE,
+	                              NULL) != HPDF_OK) {
+		HPDF_Stream_Free(z);
+		return -1;
+	}
+	HPDF_Stream_Free(attr->stream);
+	cs->stream = z;
+	attr->stream = z;
+	cs->write_fn = copy_deflated;
+	return 0;
 }
 
 static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
@@ -484,7 +536,7 @@ static int write_pages(pdf_ctx *c)
 				}
 			}
 		}
-		if (c->err)
+		if (c->err || deflate_page(pg))
 			goto out;
 	}
 	if (pdf_tags_finish(c, pages, c->npages))
@@ -576,29 +628,66 @@ static void set_info(pdf_ctx *c)
 	}
 }
 
+/* libharu's output, appended to the caller's buffer as it comes (no
+ * copy of the whole file in libharu's memory stream). */
+static HPDF_STATUS write_out(HPDF_Stream st, const HPDF_BYTE *p,
+                             HPDF_UINT n)
+{
+	mc_buf_put(st->attr, p, n);
+	return HPDF_OK;
+}
+
+/* Save the document into out, free it (c->pdf NULL then: its objects are
+ * as big as the file), and pack the file's objects (objstm.c). */
 static int save(pdf_ctx *c, mc_buf *out)
 {
 	size_t from = out->len;
-	if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
+	HPDF_Stream st = HPDF_CallbackWriter_New(c->pdf->mmgr, write_out, out);
+	if (!st)
 		return -1;
-	HPDF_ResetStream(c->pdf);
-	for (;;) {
-		HPDF_BYTE buf[65536];
-		HPDF_UINT32 n = sizeof buf;
-		HPDF_STATUS st = HPDF_ReadFromStream(c->pdf, buf, &n);
-		if (n > 0)
-			mc_buf_put(out, buf, n);
-		if (st == HPDF_STREAM_EOF)
-			break;
-		if (st != HPDF_OK)
-			return -1;
+	c->pdf->stream = st; /* (freed with the document) */
+	if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
+		out->len = from;
+		return -1;
 	}
-	HPDF_ResetError(c->pdf);
+	HPDF_Free(c->pdf);
+	c->pdf = NULL;
 	c->err = 0;
 	/* object streams and a cross-reference stream (objstm.c); the
 	 * bytes stay libharu's if they are not as it expects */
 	(void)pdf_objstm_pack(out, from);
 	return 0;
+}
+
+/* The display list and the rest of the layout, once every page is
+ * written into the document: freed before it is saved. */
+static void free_layout(pdf_ctx *c)
+{
+	pdf_fonts_free(c);
+	pdf_tags_free(c);
+	free(c->langs);
+	c->langs = NULL;
+	c->nlangs = c->caplangs = 0;
+	free(c->ops);
+	free(c->slices);
+	free(c->places);
+	free(c->deco);
+	free(c->pages);
+	free(c->links);
+	free(c->images);
+	c->ops = NULL;
+	c->slices = NULL;
+	c->places = NULL;
+	c->deco = NULL;
+	c->pages = NULL;
+	c->links = NULL;
+	c->images = NULL;
+	c->nops = c->capops = c->nslices = c->capslices = 0;
+	c->nplaces = c->capplaces = c->ndeco = c->capdeco = 0;
+	c->npages = c->cappages = c->nlinks = c->caplinks = 0;
+	c->nimages = c->capimages = 0;
+	mc_arena_free(c->arena);
+	c->arena = NULL;
 }
 
 int mc_render_pdf(const mc_doc *doc, const mc_theme *theme, mc_buf *out,
@@ -671,6 +760,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 		goto fail;
 	if (c->err)
 		goto fail;
+	free_layout(c);
 	if (save(c, out))
 		goto fail;
 	rc = 0;
@@ -680,18 +770,8 @@ fail:
 	         "detail %u)", (unsigned)c->err, (unsigned)c->err_detail);
 	rc = -1;
 out:
-	pdf_fonts_free(c);
-	pdf_tags_free(c);
-	free(c->langs);
+	free_layout(c);
 	if (c->pdf)
 		HPDF_Free(c->pdf);
-	free(c->ops);
-	free(c->slices);
-	free(c->places);
-	free(c->deco);
-	free(c->pages);
-	free(c->links);
-	free(c->images);
-	mc_arena_free(c->arena);
 	return rc;
 }
