@@ -659,6 +659,27 @@ static int save(pdf_ctx *c, mc_buf *out)
 	return 0;
 }
 
+/* The display list complete (laid out and paginated): its arrays, grown
+ * by doubling, cut to their size (up to half of each was room to grow),
+ * now that only band_text adds ops, in an array of its own. */
+static void fit_layout(pdf_ctx *c)
+{
+	if (c->nops && c->nops < c->capops) {
+		c->ops = mc_xreallocarray(c->ops, c->nops, sizeof *c->ops);
+		c->capops = c->nops;
+	}
+	if (c->nslices && c->nslices < c->capslices) {
+		c->slices = mc_xreallocarray(c->slices, c->nslices,
+		                             sizeof *c->slices);
+		c->capslices = c->nslices;
+	}
+	if (c->nplaces && c->nplaces < c->capplaces) {
+		c->places = mc_xreallocarray(c->places, c->nplaces,
+		                             sizeof *c->places);
+		c->capplaces = c->nplaces;
+	}
+}
+
 /* The display list and the rest of the layout, once every page is
  * written into the document: freed before it is saved. */
 static void free_layout(pdf_ctx *c)
@@ -751,6 +772,7 @@ int mc_render_pdf_opts(const mc_doc *doc, const mc_theme *theme,
 		goto fail;
 	if (c->err)
 		goto fail;
+	fit_layout(c);
 	set_info(c);
 	if (write_pages(c))
 		goto fail;
