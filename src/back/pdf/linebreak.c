@@ -888,7 +888,7 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	}
 	qsort(pc, np, sizeof *pc, cmp_piece);
 	/* one array, with room for a line-ending space (end_space) */
-	pdf_glyph *all = mc_arena_alloc(c->arena, (ng + 1) * sizeof *all);
+	pdf_glyph *all = pdf_text_alloc(c, (ng + 1) * sizeof *all);
 	size_t m = 0;
 	double x0 = np ? pc[0].x : fr[i].x, wsum = 0;
 	for (size_t t = 0; t < np; t++) {
@@ -924,7 +924,7 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	op->color = st->color;
 	op->layer = 2;
 	/* (room for a line-ending space, see end_space) */
-	char *t = mc_arena_alloc(c->arena, hi - lo + 2);
+	char *t = pdf_text_alloc(c, hi - lo + 2);
 	memcpy(t, P->text.data + lo, hi - lo);
 	t[hi - lo] = '\0';
 	op->text = t;

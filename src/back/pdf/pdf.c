@@ -333,6 +333,99 @@ static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
 	return d;
 }
 
+/* The text block holding p (pdf_text_alloc), or -1; by[] are the
+ * blocks' indices in the order of their addresses. */
+static long block_of(const pdf_ctx *c, const size_t *by, const void *p)
+{
+	const char *q = p;
+	size_t lo = 0, hi = c->ntblocks;
+	while (lo < hi) { /* the last block starting at or before q */
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)c->tblocks[by[mid]].base <= (uintptr_t)q)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	const pdf_tblock *b = &c->tblocks[by[lo - 1]];
+	return (uintptr_t)q < (uintptr_t)b->base + b->cap ? (long)by[lo - 1]
+	                                                  : -1;
+}
+
+/* Note the last page drawing from each text block (pdf_tblock.last);
+ * *order gets the blocks by that page, for text_release. */
+static size_t *text_last_pages(pdf_ctx *c)
+{
+	size_t n = c->ntblocks;
+	size_t *by = mc_xcalloc(n ? n : 1, sizeof *by);
+	/* by address: insertion sort over what is mostly ascending already */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j > 0 && (uintptr_t)c->tblocks[by[j - 1]].base >
+		                        (uintptr_t)c->tblocks[i].base) {
+			by[j] = by[j - 1];
+			j--;
+		}
+		by[j] = i;
+	}
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
+			const pdf_slice *s = &c->slices[c->places[k].slice];
+			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+				const pdf_op *o = &c->ops[q];
+				if (o->kind != OP_TEXT)
+					continue;
+				long b = o->glyphs ? block_of(c, by, o->glyphs)
+				                   : -1;
+				if (b >= 0)
+					c->tblocks[b].last = p + 1;
+				b = o->text ? block_of(c, by, o->text) : -1;
+				if (b >= 0)
+					c->tblocks[b].last = p + 1;
+			}
+		}
+	}
+	/* by last page now (a stable counting of at most n blocks) */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!c->tblocks[i].last)
+			by[m++] = i;
+	size_t *rest = mc_xcalloc(n ? n : 1, sizeof *rest);
+	size_t nr = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c->tblocks[i].last)
+			rest[nr++] = i;
+	for (size_t i = 1; i < nr; i++) {
+		size_t v = rest[i], j = i;
+		while (j > 0 && c->tblocks[rest[j - 1]].last >
+		                        c->tblocks[v].last) {
+			rest[j] = rest[j - 1];
+			j--;
+		}
+		rest[j] = v;
+	}
+	memcpy(by + m, rest, nr * sizeof *rest);
+	free(rest);
+	return by;
+}
+
+/* Free the text blocks no page after `written` pages draws from
+ * (order from text_last_pages; *next: how many of it are freed). */
+static void text_release(pdf_ctx *c, const size_t *order, size_t *next,
+                         size_t written)
+{
+	while (*next < c->ntblocks &&
+	       c->tblocks[order[*next]].last <= written) {
+		pdf_tblock *b = &c->tblocks[order[*next]];
+		free(b->base);
+		b->base = NULL;
+		b->cap = b->used = 0;
+		(*next)++;
+	}
+}
+
 static int write_pages(pdf_ctx *c)
 {
 	const mc_theme *th = c->th;
@@ -342,6 +435,9 @@ static int write_pages(pdf_ctx *c)
 	bool *drawn = NULL;
 	mc_buf band = MC_BUF_INIT;
 	int rc = -1;
+	/* paragraph text freed as the last page drawing it is written */
+	size_t *torder = text_last_pages(c), tnext = 0;
+	text_release(c, torder, &tnext, 0);
 	for (size_t p = 0; p < c->npages; p++) {
 		pages[p] = HPDF_AddPage(c->pdf);
 		if (!pages[p])
@@ -538,6 +634,7 @@ static int write_pages(pdf_ctx *c)
 		}
 		if (c->err || deflate_page(pg))
 			goto out;
+		text_release(c, torder, &tnext, p + 1);
 	}
 	if (pdf_tags_finish(c, pages, c->npages))
 		goto out;
@@ -549,6 +646,7 @@ static int write_pages(pdf_ctx *c)
 				goto out;
 	rc = c->err ? -1 : 0;
 out:
+	free(torder);
 	free(drawn);
 	mc_buf_free(&band);
 	free(anchors);
@@ -689,6 +787,7 @@ static void free_layout(pdf_ctx *c)
 	free(c->langs);
 	c->langs = NULL;
 	c->nlangs = c->caplangs = 0;
+	pdf_text_free(c);
 	free(c->ops);
 	free(c->slices);
 	free(c->places);

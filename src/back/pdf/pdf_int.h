@@ -289,6 +289,15 @@ typedef struct pdf_toc_entry {
 	double text_end;      /* x where the entry's last line of text ends */
 } pdf_toc_entry;
 
+/* A block of the memory paragraph text's ops keep their glyphs and
+ * text in (pdf_text_alloc): freed by pdf.c once the last page drawing
+ * from it is written (pdf_text_release). */
+typedef struct pdf_tblock {
+	char *base;
+	size_t used, cap;
+	size_t last; /* the last page drawing from it + 1; 0: none */
+} pdf_tblock;
+
 /* ---- the backend's state ---- */
 
 typedef struct pdf_ctx {
@@ -327,6 +336,9 @@ typedef struct pdf_ctx {
 
 	pdf_op *ops;
 	size_t nops, capops;
+	pdf_tblock *tblocks; /* in the order made (so ascending addresses
+	                        are not assumed) */
+	size_t ntblocks, captblocks;
 	pdf_slice *slices;
 	size_t nslices, capslices;
 	pdf_place *places;
@@ -541,6 +553,11 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
 
 /* ---- the display list (slices.c): ops, slices, links ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);
+/* n bytes (8-aligned) for an OP_TEXT's glyphs or text, in the blocks
+ * pdf.c frees page by page as it writes them (never fails). */
+void *pdf_text_alloc(pdf_ctx *c, size_t n);
+/* Free the blocks, all (pages written: each block's last page noted). */
+void pdf_text_free(pdf_ctx *c);
 size_t pdf_slice_begin(pdf_ctx *c); /* returns the first op index */
 pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h);
 /* Vertical space (dropped at the top of a page). */

@@ -6,6 +6,7 @@
  */
 #include "pdf_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
@@ -17,6 +18,34 @@ pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
 	o->font = -1;
 	o->se = c->se_cur;
 	return o;
+}
+
+#define PDF_TBLOCK 65536
+
+void *pdf_text_alloc(pdf_ctx *c, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	pdf_tblock *b = c->ntblocks ? &c->tblocks[c->ntblocks - 1] : NULL;
+	if (!b || b->cap - b->used < n) {
+		PDF_GROW(c->tblocks, c->ntblocks, c->captblocks);
+		b = &c->tblocks[c->ntblocks++];
+		b->cap = n > PDF_TBLOCK ? n : PDF_TBLOCK;
+		b->base = mc_xmalloc(b->cap);
+		b->used = 0;
+		b->last = 0;
+	}
+	void *p = b->base + b->used;
+	b->used += n;
+	return p;
+}
+
+void pdf_text_free(pdf_ctx *c)
+{
+	for (size_t i = 0; i < c->ntblocks; i++)
+		free(c->tblocks[i].base);
+	free(c->tblocks);
+	c->tblocks = NULL;
+	c->ntblocks = c->captblocks = 0;
 }
 
 size_t pdf_slice_begin(pdf_ctx *c)
