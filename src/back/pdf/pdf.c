@@ -750,6 +750,7 @@ static int save(pdf_ctx *c, mc_buf *out)
 	}
 	HPDF_Free(c->pdf);
 	c->pdf = NULL;
+	pdf_tags_free(c); /* (written by the save: tags.c) */
 	c->err = 0;
 	/* object streams and a cross-reference stream (objstm.c); the
 	 * bytes stay libharu's if they are not as it expects */
@@ -783,7 +784,6 @@ static void fit_layout(pdf_ctx *c)
 static void free_layout(pdf_ctx *c)
 {
 	pdf_fonts_free(c);
-	pdf_tags_free(c);
 	free(c->langs);
 	c->langs = NULL;
 	c->nlangs = c->caplangs = 0;
@@ -894,5 +894,6 @@ out:
 	free_layout(c);
 	if (c->pdf)
 		HPDF_Free(c->pdf);
+	pdf_tags_free(c);
 	return rc;
 }
