@@ -289,13 +289,22 @@ static HPDF_STATUS copy_deflated(HPDF_Dict d, HPDF_Stream st)
 	return HPDF_OK;
 }
 
+/* A libharu stream's output appended to an mc_buf (its attr) as it
+ * comes: the saved file (save), a content stream deflated (deflate_page). */
+static HPDF_STATUS write_out(HPDF_Stream st, const HPDF_BYTE *p,
+                             HPDF_UINT n)
+{
+	mc_buf_put(st->attr, p, n);
+	return HPDF_OK;
+}
+
 /* Deflate page pg's content stream now that nothing more is drawn on it,
  * with the function (and so the zlib settings and the bytes) libharu
  * uses when it saves, so the page's drawing is held compressed (about a
  * fifth of its size) until then.  A page libharu would still add to when
  * saving (an open path or text object, an unbalanced q) is left as it
  * is.  Returns 0 or -1. */
-static int deflate_page(HPDF_Page pg)
+static int deflate_page(HPDF_Page pg, mc_buf *tmp)
 {
 	HPDF_PageAttr attr = pg->attr;
 	HPDF_Dict cs = attr->contents;
@@ -304,12 +313,24 @@ static int deflate_page(HPDF_Page pg)
 	    cs->stream != attr->stream || !attr->stream ||
 	    cs->filter != HPDF_STREAM_FILTER_FLATE_DECODE || cs->write_fn)
 		return 0;
-	HPDF_Stream z = HPDF_MemStream_New(pg->mmgr, HPDF_STREAM_BUF_SIZ);
+	/* deflated into tmp, then held in one block of its size (a memory
+	 * stream grows by blocks of HPDF_STREAM_BUF_SIZ: half of one
+	 * wasted a page on average) */
+	mc_buf_clear(tmp);
+	HPDF_Stream w = HPDF_CallbackWriter_New(pg->mmgr, write_out, tmp);
+	if (!w)
+		return -1;
+	HPDF_STATUS r = HPDF_Stream_WriteToStream(
+		attr->stream, w, HPDF_STREAM_FILTER_FLATE_DECODE, NULL);
+	HPDF_Stream_Free(w);
+	if (r != HPDF_OK)
+		return -1;
+	HPDF_Stream z = HPDF_MemStream_New(
+		pg->mmgr, tmp->len ? (HPDF_UINT)tmp->len : HPDF_STREAM_BUF_SIZ);
 	if (!z)
 		return -1;
-	if (HPDF_Stream_WriteToStream(attr->stream, z,
-	                              HPDF_STREAM_FILTER_FLATE_DECODE,
-	                              NULL) != HPDF_OK) {
+	if (tmp->len && HPDF_Stream_Write(z, (const HPDF_BYTE *)tmp->data,
+	                                  (HPDF_UINT)tmp->len) != HPDF_OK) {
 		HPDF_Stream_Free(z);
 		return -1;
 	}
@@ -433,7 +454,7 @@ static int write_pages(pdf_ctx *c)
 	anchor_pos *anchors = NULL;
 	size_t nanchors = 0, capanchors = 0;
 	bool *drawn = NULL;
-	mc_buf band = MC_BUF_INIT;
+	mc_buf band = MC_BUF_INIT, zbuf = MC_BUF_INIT;
 	int rc = -1;
 	/* paragraph text freed as the last page drawing it is written */
 	size_t *torder = text_last_pages(c), tnext = 0;
@@ -632,7 +653,7 @@ static int write_pages(pdf_ctx *c)
 				}
 			}
 		}
-		if (c->err || deflate_page(pg))
+		if (c->err || deflate_page(pg, &zbuf))
 			goto out;
 		text_release(c, torder, &tnext, p + 1);
 	}
@@ -649,6 +670,7 @@ out:
 	free(torder);
 	free(drawn);
 	mc_buf_free(&band);
+	mc_buf_free(&zbuf);
 	free(anchors);
 	free(pages);
 	return rc;
@@ -724,15 +746,6 @@ static void set_info(pdf_ctx *c)
 			HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, d);
 		}
 	}
-}
-
-/* libharu's output, appended to the caller's buffer as it comes (no
- * copy of the whole file in libharu's memory stream). */
-static HPDF_STATUS write_out(HPDF_Stream st, const HPDF_BYTE *p,
-                             HPDF_UINT n)
-{
-	mc_buf_put(st->attr, p, n);
-	return HPDF_OK;
 }
 
 /* Save the document into out, free it (c->pdf NULL then: its objects are
