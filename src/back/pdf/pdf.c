@@ -13,6 +13,7 @@
 #include "../backend.h"
 #include "objstm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -341,6 +342,125 @@ static int deflate_page(HPDF_Page pg, mc_buf *tmp)
 	return 0;
 }
 
+/* ---- URI links written at save ----
+ *
+ * A link to a web address as libharu's objects (the annotation, its
+ * /Rect array of reals, its action dictionary, names, strings, /Border)
+ * costs about two kilobytes; a course has thousands.  Its dictionary is
+ * still a libharu object (numbered when made, listed in the page's
+ * /Annots), but with no entries: write_uri_link writes, when the
+ * document is saved, the very bytes HPDF_Page_CreateURILinkAnnot,
+ * HPDF_LinkAnnot_SetBorderStyle (0, 0, 0) and the entries added after
+ * would have (libharu's own writers for the reals and the string). */
+
+typedef struct uri_link {
+	HPDF_REAL rect[4]; /* left, bottom, right, top */
+	HPDF_Page page;
+	const char *url;   /* (in c->keep) */
+	int sp;            /* its /StructParent, -1: none */
+	bool contents;     /* /Contents: the address again (tagged) */
+} uri_link;
+
+static HPDF_STATUS write_uri_link(HPDF_Dict d, HPDF_Stream st)
+{
+	const uri_link *l = d->attr;
+	HPDF_UINT n = (HPDF_UINT)strlen(l->url);
+	char buf[64];
+	HPDF_STATUS r = HPDF_Stream_WriteStr(st, "/Rect [ ");
+	for (int i = 0; i < 4 && r == HPDF_OK; i++)
+		if ((r = HPDF_Stream_WriteReal(st, l->rect[i])) == HPDF_OK)
+			r = HPDF_Stream_WriteChar(st, ' ');
+	if (r == HPDF_OK)
+		r = HPDF_Stream_WriteStr(st, "]\012/Type /Annot\012/Subtype /Link"
+		                             "\012/A <<\012/Type /Action\012/S /URI"
+		                             "\012/URI ");
+	if (r == HPDF_OK)
+		r = HPDF_Stream_WriteEscapeText2(st, l->url, n);
+	snprintf(buf, sizeof buf, "\012>>\012/P %u 0 R\012/Border [ 0 0 0 ]\012",
+	         (unsigned)(l->page->header.obj_id & 0x00FFFFFF));
+	if (r == HPDF_OK)
+		r = HPDF_Stream_WriteStr(st, buf);
+	if (r == HPDF_OK && l->contents) {
+		r = HPDF_Stream_WriteStr(st, "/Contents ");
+		if (r == HPDF_OK)
+			r = HPDF_Stream_WriteEscapeText2(st, l->url, n);
+		if (r == HPDF_OK)
+			r = HPDF_Stream_WriteStr(st, "\012");
+	}
+	if (r == HPDF_OK && l->sp >= 0) {
+		snprintf(buf, sizeof buf, "/StructParent %d\012", l->sp);
+		r = HPDF_Stream_WriteStr(st, buf);
+	}
+	return r;
+}
+
+HPDF_STATUS pdf_annot_struct_parent(HPDF_Dict annot, int key)
+{
+	if (annot->write_fn == write_uri_link) {
+		((uri_link *)annot->attr)->sp = key;
+		return HPDF_OK;
+	}
+	return HPDF_Dict_AddNumber(annot, "StructParent", key);
+}
+
+/* A link to url over r on page pg, as HPDF_Page_CreateURILinkAnnot and
+ * HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) then an optional /Contents
+ * would make it; NULL on failure.  An address or a rectangle libharu
+ * would refuse is left to libharu, to fail the same way. */
+static HPDF_Annotation uri_link_annot(pdf_ctx *c, HPDF_Page pg, HPDF_Rect r,
+                                      const char *url)
+{
+	size_t n = strlen(url);
+	if (r.top < r.bottom) { /* (as HPDF_Annotation_New has it) */
+		HPDF_REAL t = r.top;
+		r.top = r.bottom;
+		r.bottom = t;
+	}
+	HPDF_REAL v[4] = {r.left, r.bottom, r.right, r.top};
+	bool plain = n > 0 && n <= HPDF_LIMIT_MAX_STRING_LEN;
+	for (int i = 0; i < 4; i++)
+		if (!(v[i] >= HPDF_LIMIT_MIN_REAL && v[i] <= HPDF_LIMIT_MAX_REAL))
+			plain = false;
+	if (!plain) {
+		HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(pg, r, url);
+		if (a) {
+			HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+			if (c->tags)
+				HPDF_Dict_Add(a, "Contents",
+				              HPDF_String_New(c->pdf->mmgr, url,
+				                              NULL));
+		}
+		return a;
+	}
+	HPDF_MMgr mm = c->pdf->mmgr;
+	HPDF_Dict a = HPDF_Dict_New(mm);
+	if (!a)
+		return NULL;
+	a->header.obj_class |= HPDF_OSUBCLASS_ANNOTATION;
+	if (HPDF_Xref_Add(c->pdf->xref, a) != HPDF_OK)
+		return NULL; /* (freed by libharu) */
+	if (!c->keep)
+		c->keep = mc_arena_new();
+	uri_link *l = mc_arena_alloc(c->keep, sizeof *l);
+	memcpy(l->rect, v, sizeof v);
+	l->page = pg;
+	l->url = mc_arena_strndup(c->keep, url, n);
+	l->sp = -1;
+	l->contents = c->tags != NULL;
+	a->attr = l;
+	a->write_fn = write_uri_link;
+	/* in the page's /Annots (libharu's AddAnnotation; /P is written) */
+	HPDF_Array annots = HPDF_Dict_GetItem(pg, "Annots", HPDF_OCLASS_ARRAY);
+	if (!annots) {
+		annots = HPDF_Array_New(mm);
+		if (!annots || HPDF_Dict_Add(pg, "Annots", annots) != HPDF_OK)
+			return NULL;
+	}
+	if (HPDF_Array_Add(annots, a) != HPDF_OK)
+		return NULL;
+	return a;
+}
+
 static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
                              double y)
 {
@@ -603,24 +723,28 @@ static int write_pages(pdf_ctx *c)
 								a = HPDF_Page_CreateLinkAnnot(
 									pg, r, d);
 						}
+						if (a) {
+							HPDF_LinkAnnot_SetBorderStyle(
+								a, 0, 0, 0);
+							/* its description
+							 * (PDF/UA): where it
+							 * goes */
+							if (c->tags)
+								HPDF_Dict_Add(
+									a, "Contents",
+									HPDF_String_New(
+										c->pdf->mmgr,
+										url, NULL));
+						}
 					} else if (strncmp(url, "javascript:",
 					                   11)) {
-						a = HPDF_Page_CreateURILinkAnnot(
-							pg, r, url);
+						/* (/Border and /Contents
+						 * likewise) */
+						a = uri_link_annot(c, pg, r, url);
 					}
 					if (a) {
-						HPDF_LinkAnnot_SetBorderStyle(
-							a, 0, 0, 0);
 						int lse = pdf_tag_of_link(c, o->ref);
 						pdf_tag_annot(c, a, lse, q);
-						/* its description
-						 * (PDF/UA): where it goes */
-						if (c->tags)
-							HPDF_Dict_Add(
-								a, "Contents",
-								HPDF_String_New(
-									c->pdf->mmgr, url,
-									NULL));
 					}
 				} else if (o->kind == OP_OUTLINE) {
 					int lvl = o->ref < 1 ? 1 : o->ref;
@@ -764,6 +888,8 @@ static int save(pdf_ctx *c, mc_buf *out)
 	HPDF_Free(c->pdf);
 	c->pdf = NULL;
 	pdf_tags_free(c); /* (written by the save: tags.c) */
+	mc_arena_free(c->keep);
+	c->keep = NULL;
 	c->err = 0;
 	/* object streams and a cross-reference stream (objstm.c); the
 	 * bytes stay libharu's if they are not as it expects */
@@ -908,5 +1034,6 @@ out:
 	if (c->pdf)
 		HPDF_Free(c->pdf);
 	pdf_tags_free(c);
+	mc_arena_free(c->keep);
 	return rc;
 }

@@ -339,6 +339,9 @@ typedef struct pdf_ctx {
 	pdf_tblock *tblocks; /* in the order made (so ascending addresses
 	                        are not assumed) */
 	size_t ntblocks, captblocks;
+	/* what the write_fns pdf.c gives some libharu objects read when
+	 * the document is saved (URI links: pdf.c), freed after */
+	mc_arena *keep;
 	pdf_slice *slices;
 	size_t nslices, capslices;
 	pdf_place *places;
@@ -548,6 +551,9 @@ int pdf_tag_artifact(pdf_ctx *c, HPDF_Stream st, const char *props);
 int pdf_tag_end(pdf_ctx *c, HPDF_Stream st);
 /* Annotation annot (a link, a field's widget) belongs to element se. */
 int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key);
+/* Set annotation annot's /StructParent (pdf.c: a URI link written at
+ * save keeps it for then).  Returns an HPDF status. */
+HPDF_STATUS pdf_annot_struct_parent(HPDF_Dict annot, int key);
 /* Write the tree, the ParentTree and the catalog's entries. */
 int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
 

@@ -660,7 +660,7 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		ret |= HPDF_Dict_AddName(pages[p], "Tabs", "S");
 	}
 	for (size_t a = 0; a < t->nannot; a++, key++)
-		ret |= HPDF_Dict_AddNumber(t->annots[a], "StructParent", key);
+		ret |= pdf_annot_struct_parent(t->annots[a], key);
 	ret |= HPDF_Dict_Add(root, "ParentTree", ptree);
 	ret |= HPDF_Dict_AddNumber(root, "ParentTreeNextKey", key);
 
