@@ -47,14 +47,19 @@ typedef struct tag_elem {
 
 enum { KID_ELEM, KID_MCR, KID_OBJR };
 
+/* (24 bytes: a long document records hundreds of thousands) */
 typedef struct tag_kid {
+	uint32_t key; /* reading order (an op's index) */
+	uint32_t seq; /* order of recording: ties keep it */
 	int owner;    /* element index */
-	size_t key;   /* reading order */
-	size_t seq;   /* order of recording: ties keep it */
 	uint8_t kind;
-	int v;        /* KID_ELEM: the child; KID_MCR: the MCID */
-	int page;     /* KID_MCR */
-	HPDF_Dict annot; /* KID_OBJR */
+	union {
+		struct {
+			int v;    /* KID_ELEM: the child; KID_MCR: the MCID */
+			int page; /* KID_MCR */
+		};
+		HPDF_Dict annot; /* KID_OBJR */
+	};
 } tag_kid;
 
 /* One page's marked content: the element of each MCID. */
@@ -83,10 +88,17 @@ struct pdf_tags {
 	uint32_t root_num;
 };
 
+/* A reading-order key as kept (an op index: below 2^32 in any document
+ * that fits in memory; larger ones, were there any, sort last). */
+static uint32_t kid_key(size_t key)
+{
+	return key > UINT32_MAX ? UINT32_MAX : (uint32_t)key;
+}
+
 static void add_kid(pdf_tags *t, tag_kid k)
 {
 	PDF_GROW(t->k, t->nk, t->capk);
-	k.seq = t->nk;
+	k.seq = (uint32_t)t->nk;
 	t->k[t->nk++] = k;
 }
 
@@ -138,8 +150,8 @@ int pdf_tag_open(pdf_ctx *c, const char *type)
 	e->key = c->nops;
 	e->page = -1;
 	if (e->parent)
-		add_kid(t, (tag_kid){e->parent, e->key, 0, KID_ELEM, se, 0,
-		                     NULL});
+		add_kid(t, (tag_kid){.owner = e->parent, .key = kid_key(e->key),
+		                     .kind = KID_ELEM, .v = se});
 	c->se_cur = se;
 	return se;
 }
@@ -268,8 +280,9 @@ int pdf_tag_mark(pdf_ctx *c, HPDF_Stream st, size_t page, int se, size_t key)
 		int mcid = (int)p->n;
 		PDF_GROW(p->mcid_se, p->n, p->cap);
 		p->mcid_se[p->n++] = se;
-		add_kid(t, (tag_kid){se, key, 0, KID_MCR, mcid, (int)page,
-		                     NULL});
+		add_kid(t, (tag_kid){.owner = se, .key = kid_key(key),
+		                     .kind = KID_MCR, .v = mcid,
+		                     .page = (int)page});
 		if (t->e[se].page < 0)
 			t->e[se].page = (int)page;
 		snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n",
@@ -312,7 +325,8 @@ int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key)
 	t->annot_se[t->nannot] = se;
 	t->annots[t->nannot] = annot;
 	t->nannot++;
-	add_kid(t, (tag_kid){se, key, 0, KID_OBJR, 0, 0, annot});
+	add_kid(t, (tag_kid){.owner = se, .key = kid_key(key),
+	                     .kind = KID_OBJR, .annot = annot});
 	/* its key in the ParentTree is given at the end, after the pages */
 	return 0;
 }
@@ -524,6 +538,16 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	mark_used(t, used);
 	if (t->nk) /* none: t->k is NULL, which qsort may not take */
 		qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
+	/* no more elements or kids: their arrays (grown by doubling, and
+	 * kept until the document is saved) cut to their size */
+	if (t->nk && t->nk < t->capk) {
+		t->k = mc_xreallocarray(t->k, t->nk, sizeof *t->k);
+		t->capk = t->nk;
+	}
+	if (t->ne < t->cape) {
+		t->e = mc_xreallocarray(t->e, t->ne, sizeof *t->e);
+		t->cape = t->ne;
+	}
 	/* an element with more kids than a PDF array holds (libharu's
 	 * limit): the tree is left out, with a warning, rather than the
 	 * whole PDF (the page content stays marked) */
