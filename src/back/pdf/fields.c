@@ -260,8 +260,9 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Box r = {(HPDF_REAL)op->x, (HPDF_REAL)(c->ph - (y0 + op->y + op->h)),
 	              (HPDF_REAL)(op->x + op->w),
 	              (HPDF_REAL)(c->ph - (y0 + op->y))};
-	group *g = op->group ? get_group(c, f, op->group) : NULL;
-	if (op->group && !g)
+	const char *title = pdf_op_group(c, op);
+	group *g = title ? get_group(c, f, title) : NULL;
+	if (title && !g)
 		return NULL;
 	char name[48];
 	if (op->ref < 0) {

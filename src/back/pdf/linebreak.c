@@ -1108,7 +1108,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				f->ref = p->s->field_role;
 				f->aux = 1;
 				f->text = p->s->field_label;
-				f->group = p->s->field_group;
+				pdf_op_set_group(c, f, p->s->field_group);
 			}
 			i++;
 			continue;

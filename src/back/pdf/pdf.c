@@ -927,6 +927,9 @@ static void free_layout(pdf_ctx *c)
 	c->langs = NULL;
 	c->nlangs = c->caplangs = 0;
 	pdf_text_free(c);
+	free(c->fgroups);
+	c->fgroups = NULL;
+	c->nfgroups = c->capfgroups = 0;
 	free(c->ops);
 	free(c->slices);
 	free(c->places);

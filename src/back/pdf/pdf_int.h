@@ -158,8 +158,7 @@ typedef enum op_kind {
 	OP_CHECKBOX   /* fillable checkbox over (x, y, w, h): answer `ref` */
 } op_kind;
 
-/* One per word of running text: the fields are in an order that leaves no
- * padding (64 bytes). */
+/* One per word of running text (72 bytes). */
 typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
@@ -175,7 +174,10 @@ typedef struct pdf_op {
 		                0: none (an artifact) */
 	};
 	uint32_t color;
-	uint32_t len;
+	uint32_t len;     /* OP_TEXT: the bytes of text; OP_FIELD,
+	                     OP_CHECKBOX: its worksheet's title
+	                     (pdf_field_group), 1 + its place in
+	                     ctx->fgroups, or 0: none */
 	uint32_t aux;     /* OP_FIELD: lines (size: its font size, the
 	                     line spacing when more than one); OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
@@ -185,9 +187,8 @@ typedef struct pdf_op {
 		double h;
 		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
 	};
-	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
-	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
-	                     (pdf_field_group), or NULL */
+	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE;
+	                     OP_FIELD, OP_CHECKBOX: its tooltip */
 } pdf_op;
 
 /* OP_FILL.aux: rectangles drawn as one path with one fill (a QR code):
@@ -336,6 +337,8 @@ typedef struct pdf_ctx {
 
 	pdf_op *ops;
 	size_t nops, capops;
+	const char **fgroups; /* worksheet titles of fields (pdf_op.len) */
+	size_t nfgroups, capfgroups;
 	pdf_tblock *tblocks; /* in the order made (so ascending addresses
 	                        are not assumed) */
 	size_t ntblocks, captblocks;
@@ -693,6 +696,10 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 /* The title of the worksheet an answer is in (its box's, its section's,
  * else the document's), for its field's parent (fields.c). */
 const char *pdf_field_group(pdf_ctx *c, const mc_node *n);
+/* Give field op o the worksheet title `group` (NULL: none); its
+ * group, or NULL. */
+void pdf_op_set_group(pdf_ctx *c, pdf_op *o, const char *group);
+const char *pdf_op_group(const pdf_ctx *c, const pdf_op *o);
 int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
                        double y0);

@@ -48,6 +48,24 @@ void pdf_text_free(pdf_ctx *c)
 	c->ntblocks = c->captblocks = 0;
 }
 
+void pdf_op_set_group(pdf_ctx *c, pdf_op *o, const char *group)
+{
+	o->len = 0;
+	if (!group)
+		return;
+	if (!c->nfgroups || c->fgroups[c->nfgroups - 1] != group) {
+		PDF_GROW(c->fgroups, c->nfgroups, c->capfgroups);
+		c->fgroups[c->nfgroups++] = group;
+	}
+	o->len = (uint32_t)c->nfgroups;
+}
+
+const char *pdf_op_group(const pdf_ctx *c, const pdf_op *o)
+{
+	return o->len && o->len <= c->nfgroups ? c->fgroups[o->len - 1]
+	                                       : NULL;
+}
+
 size_t pdf_slice_begin(pdf_ctx *c)
 {
 	return c->nops;
