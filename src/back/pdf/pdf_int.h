@@ -218,20 +218,21 @@ typedef struct pdf_frame {
 	double top, bottom;
 } pdf_frame;
 
+/* (40 bytes: a long document has hundreds of thousands) */
 typedef struct pdf_slice {
 	double h;           /* height */
-	size_t op0, nops;   /* ops[op0 .. op0 + nops) */
 	pdf_frame *frame;   /* innermost frame, or NULL */
+	double minh;        /* > 0: an image that may be scaled down to this
+	                       height to fill the rest of a page */
+	uint32_t op0, nops; /* ops[op0 .. op0 + nops) */
+	int32_t header;     /* table rows: slice index of the header row to
+	                       repeat on a new page, or -1 */
 	bool keep_next;     /* no page break between this and the next */
 	bool discard;       /* vertical space, dropped at the top of a page */
 	bool pagebreak_before; /* a section starts: a new page unless this
 	                          one is still empty (an empty slice) */
 	bool odd_page;      /* with pagebreak_before: on an odd page (1, 3,
 	                       ...), a blank page before it if need be */
-	long header;        /* table rows: slice index of the header row to
-	                       repeat on a new page, or -1 */
-	double minh;        /* > 0: an image that may be scaled down to this
-	                       height to fill the rest of a page */
 } pdf_slice;
 
 /* A slice placed on a page. */

@@ -77,10 +77,10 @@ pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
 	pdf_slice *s = &c->slices[c->nslices++];
 	memset(s, 0, sizeof *s);
 	s->h = h;
-	s->op0 = op0;
-	s->nops = c->nops - op0;
+	s->op0 = (uint32_t)op0;
+	s->nops = (uint32_t)(c->nops - op0);
 	s->frame = c->in_cell ? NULL : c->frame;
-	s->header = c->table_header;
+	s->header = (int32_t)c->table_header;
 	return s;
 }
 
