@@ -188,7 +188,8 @@ static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
 			c->fonts.show_failed = true;
 	}
 	/* a failure is recorded: pdf_fonts_finish() then fails the render */
-	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->glyphs, o->aux,
+	(void)pdf_font_show(c, pg, o->font, o->size, setfont,
+	                    pdf_op_glyphs(o, &c->gbuf, &c->capgbuf), o->aux,
 	                    o->text, o->len);
 	if (span && HPDF_Stream_WriteStr(st, "EMC\012") != HPDF_OK)
 		c->fonts.show_failed = true;
@@ -927,6 +928,9 @@ static void free_layout(pdf_ctx *c)
 	c->langs = NULL;
 	c->nlangs = c->caplangs = 0;
 	pdf_text_free(c);
+	free(c->gbuf);
+	c->gbuf = NULL;
+	c->capgbuf = 0;
 	free(c->fgroups);
 	c->fgroups = NULL;
 	c->nfgroups = c->capfgroups = 0;

@@ -141,6 +141,16 @@ typedef struct pdf_glyph {
 	                      (12 bytes a glyph: a long page holds millions) */
 } pdf_glyph;
 
+/* A glyph of an OP_TEXT kept packed (pdf_op.packed): one per character
+ * of its text, in order (its cluster: that character's bytes), with no
+ * offset; 4 bytes where a pdf_glyph takes 12.  Most running text is
+ * that simple (text_op in linebreak.c packs what is); pdf_op_glyphs
+ * gives the pdf_glyphs back. */
+typedef struct pdf_gpack {
+	uint16_t gid;
+	int16_t adv;
+} pdf_gpack;
+
 /* ---- drawing ops ---- */
 
 typedef enum op_kind {
@@ -162,6 +172,7 @@ typedef enum op_kind {
 typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
+	bool packed;     /* OP_TEXT: its glyphs are aux pdf_gpacks (gpack) */
 	int16_t font;    /* OP_TEXT */
 	int ref;         /* image, link, outline level, field number
 	                    (OP_FIELD: -1 the worksheet's Name, -2 its Date);
@@ -186,6 +197,7 @@ typedef struct pdf_op {
 	union {
 		double h;
 		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
+		const pdf_gpack *gpack;  /* OP_TEXT, packed */
 	};
 	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE;
 	                     OP_FIELD, OP_CHECKBOX: its tooltip */
@@ -343,6 +355,8 @@ typedef struct pdf_ctx {
 	pdf_tblock *tblocks; /* in the order made (so ascending addresses
 	                        are not assumed) */
 	size_t ntblocks, captblocks;
+	pdf_glyph *gbuf;      /* draw_text's, for packed glyphs */
+	size_t capgbuf;
 	/* what the write_fns pdf.c gives some libharu objects read when
 	 * the document is saved (URI links: pdf.c), freed after */
 	mc_arena *keep;
@@ -511,6 +525,11 @@ double pdf_text_op(pdf_ctx *c, int face, float size, uint32_t color, double x,
 int pdf_lang_id(pdf_ctx *c, const char *lang);
 /* The width of an OP_TEXT, in points. */
 double pdf_op_width(const pdf_op *o);
+/* The glyphs of OP_TEXT o (o->aux of them): o->glyphs, or its packed
+ * glyphs unpacked into *buf (grown as need be, *cap entries; the
+ * caller frees it). */
+const pdf_glyph *pdf_op_glyphs(const pdf_op *o, pdf_glyph **buf,
+                               size_t *cap);
 /* Make op o (an OP_TEXT with its font and size set) show text s, in
  * o->font or the one face fallback finds for its start; returns its
  * width in points. */
