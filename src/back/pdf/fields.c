@@ -247,7 +247,8 @@ static group *get_group(pdf_ctx *c, form *f, const char *title)
 
 /* Common entries of a field widget; NULL on failure. */
 static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
-                        double y0, const char *ft, const char *prefix)
+                        size_t key, double y0, const char *ft,
+                        const char *prefix)
 {
 	HPDF_Doc pdf = c->pdf;
 	form *f = get_form(c);
@@ -302,7 +303,7 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 		HPDF_Array_Add(f->fields, w);
 	}
 	/* the widget is its Form element's (tags.c) */
-	pdf_tag_annot(c, w, op->se, (size_t)(op - c->ops));
+	pdf_tag_annot(c, w, op->se, key);
 	return failed(c) ? NULL : w;
 }
 
@@ -339,10 +340,11 @@ static HPDF_Array rgb_array(pdf_ctx *c, uint32_t col)
 	return a;
 }
 
-int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
+int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, size_t key,
+                   double y0)
 {
 	HPDF_Doc pdf = c->pdf;
-	HPDF_Dict w = widget(c, page, op, y0, "Tx", "answer");
+	HPDF_Dict w = widget(c, page, op, key, y0, "Tx", "answer");
 	if (!w)
 		return -1;
 	HPDF_Dict font = field_font(c, c->form);
@@ -406,10 +408,10 @@ int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
 }
 
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
-                       double y0)
+                       size_t key, double y0)
 {
 	HPDF_Doc pdf = c->pdf;
-	HPDF_Dict w = widget(c, page, op, y0, "Btn",
+	HPDF_Dict w = widget(c, page, op, key, y0, "Btn",
 	                     (op->aux & 2) ? "task" : "check");
 	if (!w)
 		return -1;

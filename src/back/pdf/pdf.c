@@ -568,6 +568,91 @@ static void text_release(pdf_ctx *c, const size_t *order, size_t *next,
 	}
 }
 
+/* ---- the display list's ops, freed as the pages are written ----
+ *
+ * Once paginated, the ops move from their one array into chunks of
+ * PDF_OPCHUNK (the array cut down from its end as they do, so never two
+ * copies), each freed once the last page drawing one of its ops is
+ * written (a table header repeated later keeps its chunk till then). */
+
+#define PDF_OPCHUNK 4096
+
+typedef struct op_chunks {
+	pdf_op **ch;
+	size_t n;
+	size_t *last; /* the last page drawing from chunk i + 1; 0: none */
+	size_t *order; /* the chunks by last page */
+	size_t next;   /* order[0, next) are freed */
+} op_chunks;
+
+static const pdf_op *op_at(const op_chunks *k, size_t q)
+{
+	return &k->ch[q / PDF_OPCHUNK][q % PDF_OPCHUNK];
+}
+
+static void chunk_ops(pdf_ctx *c, op_chunks *k)
+{
+	size_t n = c->nops;
+	k->n = (n + PDF_OPCHUNK - 1) / PDF_OPCHUNK;
+	k->ch = mc_xcalloc(k->n ? k->n : 1, sizeof *k->ch);
+	k->last = mc_xcalloc(k->n ? k->n : 1, sizeof *k->last);
+	k->order = mc_xcalloc(k->n ? k->n : 1, sizeof *k->order);
+	k->next = 0;
+	for (size_t i = k->n; i-- > 0;) {
+		size_t from = i * PDF_OPCHUNK;
+		k->ch[i] = mc_xreallocarray(NULL, n - from, sizeof **k->ch);
+		memcpy(k->ch[i], c->ops + from, (n - from) * sizeof **k->ch);
+		if (from) {
+			c->ops = mc_xreallocarray(c->ops, from, sizeof *c->ops);
+		} else {
+			free(c->ops);
+			c->ops = NULL;
+		}
+		n = from;
+	}
+	free(c->ops); /* (none: no ops) */
+	c->ops = NULL;
+	c->capops = 0; /* (nops stays: the ops' count) */
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t j = pg->place0; j < pg->place0 + pg->nplace; j++) {
+			const pdf_slice *s = &c->slices[c->places[j].slice];
+			if (!s->nops)
+				continue;
+			size_t a = s->op0 / PDF_OPCHUNK;
+			size_t b = (s->op0 + s->nops - 1) / PDF_OPCHUNK;
+			for (size_t i = a; i <= b && i < k->n; i++)
+				k->last[i] = p + 1;
+		}
+	}
+	/* by last page (counting: pages and chunks are both many) */
+	size_t m = 0;
+	for (size_t v = 0; v <= c->npages; v++)
+		for (size_t i = 0; i < k->n; i++)
+			if (k->last[i] == v && m < k->n)
+				k->order[m++] = i;
+}
+
+/* Free the chunks no page after `written` pages draws from. */
+static void ops_release(op_chunks *k, size_t written)
+{
+	while (k->next < k->n && k->last[k->order[k->next]] <= written) {
+		free(k->ch[k->order[k->next]]);
+		k->ch[k->order[k->next]] = NULL;
+		k->next++;
+	}
+}
+
+static void ops_free(op_chunks *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->ch[i]);
+	free(k->ch);
+	free(k->last);
+	free(k->order);
+	memset(k, 0, sizeof *k);
+}
+
 static int write_pages(pdf_ctx *c)
 {
 	const mc_theme *th = c->th;
@@ -575,6 +660,7 @@ static int write_pages(pdf_ctx *c)
 	anchor_pos *anchors = NULL;
 	size_t nanchors = 0, capanchors = 0;
 	bool *drawn = NULL;
+	op_chunks ops = {0};
 	mc_buf band = MC_BUF_INIT, zbuf = MC_BUF_INIT;
 	int rc = -1;
 	/* paragraph text freed as the last page drawing it is written */
@@ -604,6 +690,8 @@ static int write_pages(pdf_ctx *c)
 	}
 	if (nanchors)
 		qsort(anchors, nanchors, sizeof *anchors, cmp_anchor);
+	chunk_ops(c, &ops);
+	ops_release(&ops, 0);
 
 	HPDF_Outline ostack[8];
 	int olevel[8];
@@ -630,7 +718,7 @@ static int write_pages(pdf_ctx *c)
 				double y0 = c->places[k].y;
 				for (size_t q = s->op0; q < s->op0 + s->nops;
 				     q++) {
-					const pdf_op *o = &c->ops[q];
+					const pdf_op *o = op_at(&ops, q);
 					if (o->layer != layer ||
 					    o->kind == OP_TEXT)
 						continue;
@@ -648,12 +736,12 @@ static int write_pages(pdf_ctx *c)
 			const pdf_slice *s = &c->slices[si];
 			double y0 = c->places[k].y;
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++)
-				if (c->ops[q].kind == OP_TEXT) {
+				if (op_at(&ops, q)->kind == OP_TEXT) {
 					mark(c, pg, &ms,
 					     drawn[si] ? 0
-					               : content_of(c, &c->ops[q]),
+					               : content_of(c, op_at(&ops, q)),
 					     q);
-					draw_text(c, pg, &c->ops[q], y0, &ts);
+					draw_text(c, pg, op_at(&ops, q), y0, &ts);
 				}
 		}
 		unmark(c, pg, &ms);
@@ -696,7 +784,7 @@ static int write_pages(pdf_ctx *c)
 			const pdf_slice *s = &c->slices[c->places[k].slice];
 			double y0 = c->places[k].y;
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-				const pdf_op *o = &c->ops[q];
+				const pdf_op *o = op_at(&ops, q);
 				if (o->kind == OP_LINK && o->ref >= 0 &&
 				    (size_t)o->ref < c->nlinks) {
 					const char *url = c->links[o->ref].url;
@@ -769,11 +857,11 @@ static int write_pages(pdf_ctx *c)
 						nost++;
 					}
 				} else if (o->kind == OP_FIELD && c->fields) {
-					if (pdf_field_text(c, pg, o, y0))
+					if (pdf_field_text(c, pg, o, q, y0))
 						goto out;
 				} else if (o->kind == OP_CHECKBOX &&
 				           c->fields) {
-					if (pdf_field_checkbox(c, pg, o, y0))
+					if (pdf_field_checkbox(c, pg, o, q, y0))
 						goto out;
 				}
 			}
@@ -781,6 +869,7 @@ static int write_pages(pdf_ctx *c)
 		if (c->err || deflate_page(pg, &zbuf))
 			goto out;
 		text_release(c, torder, &tnext, p + 1);
+		ops_release(&ops, p + 1);
 	}
 	if (pdf_tags_finish(c, pages, c->npages))
 		goto out;
@@ -792,6 +881,7 @@ static int write_pages(pdf_ctx *c)
 				goto out;
 	rc = c->err ? -1 : 0;
 out:
+	ops_free(&ops);
 	free(torder);
 	free(drawn);
 	mc_buf_free(&band);

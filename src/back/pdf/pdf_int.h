@@ -720,9 +720,12 @@ const char *pdf_field_group(pdf_ctx *c, const mc_node *n);
  * group, or NULL. */
 void pdf_op_set_group(pdf_ctx *c, pdf_op *o, const char *group);
 const char *pdf_op_group(const pdf_ctx *c, const pdf_op *o);
-int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
+/* The field of op o (key: its index, its place in reading order) on
+ * page, its slice at y0.  Returns 0 or -1. */
+int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, size_t key,
+                   double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
-                       double y0);
+                       size_t key, double y0);
 int pdf_fields_finish(pdf_ctx *c);
 
 /* ---- misc ---- */
