@@ -25,6 +25,16 @@
  *      but the streams into compressed object streams, the
  *      cross-reference table into a cross-reference stream.
  *
+ * Memory: the whole display list lives from layout to writing (the
+ * footer's "of M" and the table of contents need the page count first);
+ * pdf.c then frees it page by page as it writes (ops in chunks, paragraph
+ * text in blocks: pdf_text_alloc), deflates each page's content stream
+ * when the page is done, writes the plainest structure elements and URI
+ * links from its own data at save (write_fns, tags.c and pdf.c), saves
+ * straight into the output buffer, frees libharu's document, and objstm.c
+ * packs the file in place.  libharu still holds every other object of
+ * the document until the save.
+ *
  * No global state: everything hangs off the pdf_ctx on the render call's
  * stack.  Coordinates in ops are PDF points, x from the page's left edge,
  * y downwards from the slice's top (flipped when written).
