@@ -247,7 +247,8 @@ static group *get_group(pdf_ctx *c, form *f, const char *title)
 
 /* Common entries of a field widget; NULL on failure. */
 static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
-                        double y0, const char *ft, const char *prefix)
+                        size_t key, double y0, const char *ft,
+                        const char *prefix)
 {
 	HPDF_Doc pdf = c->pdf;
 	form *f = get_form(c);
@@ -260,8 +261,9 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 	HPDF_Box r = {(HPDF_REAL)op->x, (HPDF_REAL)(c->ph - (y0 + op->y + op->h)),
 	              (HPDF_REAL)(op->x + op->w),
 	              (HPDF_REAL)(c->ph - (y0 + op->y))};
-	group *g = op->group ? get_group(c, f, op->group) : NULL;
-	if (op->group && !g)
+	const char *title = pdf_op_group(c, op);
+	group *g = title ? get_group(c, f, title) : NULL;
+	if (title && !g)
 		return NULL;
 	char name[48];
 	if (op->ref < 0) {
@@ -301,7 +303,7 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 		HPDF_Array_Add(f->fields, w);
 	}
 	/* the widget is its Form element's (tags.c) */
-	pdf_tag_annot(c, w, op->se, (size_t)(op - c->ops));
+	pdf_tag_annot(c, w, op->se, key);
 	return failed(c) ? NULL : w;
 }
 
@@ -338,10 +340,11 @@ static HPDF_Array rgb_array(pdf_ctx *c, uint32_t col)
 	return a;
 }
 
-int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
+int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, size_t key,
+                   double y0)
 {
 	HPDF_Doc pdf = c->pdf;
-	HPDF_Dict w = widget(c, page, op, y0, "Tx", "answer");
+	HPDF_Dict w = widget(c, page, op, key, y0, "Tx", "answer");
 	if (!w)
 		return -1;
 	HPDF_Dict font = field_font(c, c->form);
@@ -405,10 +408,10 @@ int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0)
 }
 
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
-                       double y0)
+                       size_t key, double y0)
 {
 	HPDF_Doc pdf = c->pdf;
-	HPDF_Dict w = widget(c, page, op, y0, "Btn",
+	HPDF_Dict w = widget(c, page, op, key, y0, "Btn",
 	                     (op->aux & 2) ? "task" : "check");
 	if (!w)
 		return -1;

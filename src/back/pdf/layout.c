@@ -830,7 +830,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->ref = n->as.answer.number;
 		f->aux = n->as.answer.checked;
 		f->text = n->as.answer.label;
-		f->group = pdf_field_group(c, n);
+		pdf_op_set_group(c, f, pdf_field_group(c, n));
 		pdf_slice_end(c, op0, em(c) * 1.6);
 	} else {
 		int lines = n->as.answer.kind == MC_ANSWER_LINE ? 1
@@ -884,7 +884,7 @@ static void answer(pdf_ctx *c, const mc_node *n, double x0, double x1)
 		f->aux = (uint32_t)lines;
 		f->size = (float)(multi ? sp : th->sizes.body);
 		f->text = n->as.answer.label;
-		f->group = pdf_field_group(c, n);
+		pdf_op_set_group(c, f, pdf_field_group(c, n));
 		pdf_slice_end(c, op0, sh);
 	}
 	pdf_space(c, em(c) * 0.4);

@@ -789,6 +789,24 @@ static int cmp_piece(const void *a, const void *b)
  * for copying and for screen readers), as wide as justification made
  * them.  *j: the fragment after the last one taken; *left: the op's x.
  * Returns its width. */
+/* Whether glyphs g[0, n) of text t (len bytes) can be kept packed: one
+ * glyph per character, in order, each drawing just that character, none
+ * moved (pdf_op_glyphs gives them back as they are). */
+static bool packable(const pdf_glyph *g, size_t n, const char *t, size_t len)
+{
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (off >= len || g[i].dx || g[i].dy || g[i].cl != off)
+			return false;
+		uint32_t cp;
+		size_t k = pdf_utf8_next(t + off, len - off, &cp);
+		if (g[i].ncl != k)
+			return false;
+		off += k;
+	}
+	return off == len && len < 0xFFFF;
+}
+
 static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
                       const frag *fr, size_t nf, size_t i, size_t *j,
                       const pdf_shaped *sh, size_t from, double size,
@@ -887,8 +905,9 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 		}
 	}
 	qsort(pc, np, sizeof *pc, cmp_piece);
-	/* one array, with room for a line-ending space (end_space) */
-	pdf_glyph *all = mc_arena_alloc(c->arena, (ng + 1) * sizeof *all);
+	/* one array, with room for a line-ending space (end_space): made
+	 * here, kept packed if it can be (pdf_gpack) */
+	pdf_glyph *all = mc_xmalloc((ng + 1) * sizeof *all);
 	size_t m = 0;
 	double x0 = np ? pc[0].x : fr[i].x, wsum = 0;
 	for (size_t t = 0; t < np; t++) {
@@ -914,8 +933,10 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	}
 	free(pc);
 	*left = x0;
-	if (!m)
+	if (!m) {
+		free(all);
 		return 0;
+	}
 	pdf_op *op = pdf_op_add(c, OP_TEXT);
 	op->font = (int16_t)p->face;
 	op->size = (float)(st->rise ? st->size * 0.7 : st->size);
@@ -924,13 +945,24 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 	op->color = st->color;
 	op->layer = 2;
 	/* (room for a line-ending space, see end_space) */
-	char *t = mc_arena_alloc(c->arena, hi - lo + 2);
+	char *t = pdf_text_alloc(c, hi - lo + 2);
 	memcpy(t, P->text.data + lo, hi - lo);
 	t[hi - lo] = '\0';
 	op->text = t;
 	op->len = hi - lo;
-	op->glyphs = all;
 	op->aux = (uint32_t)m;
+	if (packable(all, m, t, hi - lo)) {
+		pdf_gpack *pk = pdf_text_alloc(c, (m + 1) * sizeof *pk);
+		for (size_t u = 0; u < m; u++)
+			pk[u] = (pdf_gpack){all[u].gid, all[u].adv};
+		op->gpack = pk;
+		op->packed = true;
+	} else {
+		pdf_glyph *g = pdf_text_alloc(c, (m + 1) * sizeof *g);
+		memcpy(g, all, m * sizeof *g);
+		op->glyphs = g;
+	}
+	free(all);
 	/* text in another language than the document's is marked as such
 	 * in the page (/Span /Lang); link text is its Link element's */
 	op->ref = pdf_lang_id(c, st->lang ? st->lang : para_lang(c, o));
@@ -949,6 +981,15 @@ static void end_space(pdf_ctx *c, size_t q)
 	uint16_t space;
 	if (!space_glyph(c, o->font, &space) || o->len >= 0xFFFF)
 		return;
+	if (o->packed) { /* (left to right: in order) */
+		((pdf_gpack *)o->gpack)[o->aux] = (pdf_gpack){space, 0};
+		char *t = (char *)o->text;
+		t[o->len] = ' ';
+		t[o->len + 1] = '\0';
+		o->len++;
+		o->aux++;
+		return;
+	}
 	pdf_glyph *g = (pdf_glyph *)o->glyphs; /* text_op's, in the arena */
 	pdf_glyph sp = {space, (uint16_t)o->len, 1, 0, 0, 0};
 	/* right to left, the end of the text is at the left */
@@ -1108,7 +1149,7 @@ static void emit_line(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
 				f->ref = p->s->field_role;
 				f->aux = 1;
 				f->text = p->s->field_label;
-				f->group = p->s->field_group;
+				pdf_op_set_group(c, f, p->s->field_group);
 			}
 			i++;
 			continue;

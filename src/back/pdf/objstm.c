@@ -389,7 +389,12 @@ static int read_trailer(const uint8_t *s, size_t len, size_t p,
 	return 0;
 }
 
-static int pack(const uint8_t *s, size_t len, mc_buf *out)
+/* Pack the PDF in s[0, len): the stream objects are moved down in s
+ * itself (each only ever moves towards the start, never over an object
+ * not read yet), the object streams and the cross-reference stream built
+ * in *tail; the result is s[0, *keep) followed by *tail.  0, or -1 (s
+ * untouched) when the input is not as expected. */
+static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 {
 	/* the header: %PDF-1.5 or later */
 	if (len < 32 || memcmp(s, "%PDF-1.", 7) || s[7] < '5' || s[7] > '9')
@@ -461,19 +466,22 @@ static int pack(const uint8_t *s, size_t len, mc_buf *out)
 		x[objs[i].num].o = &objs[i];
 	}
 
-	/* the header, then the stream objects as they are */
-	mc_buf_grow(out, len);
-	mc_buf_put(out, s, objs[0].off);
+	/* where the stream objects go: after the header, in their order,
+	 * each ending with an end of line */
+	size_t pos = objs[0].off;
 	for (size_t i = 0; i < nobj; i++) {
 		obj *o = &objs[i];
 		if (!o->stream)
 			continue;
-		o->noff = out->len;
-		mc_buf_put(out, s + o->off, o->end - o->off);
-		if (out->data[out->len - 1] != '\n' &&
-		    out->data[out->len - 1] != '\r')
-			mc_buf_putc(out, '\n');
+		bool eol = s[o->end - 1] == '\n' || s[o->end - 1] == '\r';
+		o->noff = pos;
+		pos += o->end - o->off + !eol;
+		/* (an end of line added must not land on the next object
+		 * before it moves; libharu ends its objects with one) */
+		if (o->noff > o->off || (!eol && o->noff == o->off))
+			goto out;
 	}
+	size_t base = pos; /* where *tail starts in the output */
 	/* the others packed, in number order */
 	size_t npacked = 0;
 	for (size_t i = 1; i < size; i++)
@@ -502,18 +510,18 @@ static int pack(const uint8_t *s, size_t len, mc_buf *out)
 		mc_buf_clear(&body);
 		if (deflate_into(&body, (const uint8_t *)stm.data, stm.len))
 			goto out;
-		stmoff[si] = out->len;
-		mc_buf_printf(out,
+		stmoff[si] = base + tail->len;
+		mc_buf_printf(tail,
 		              "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu "
 		              "/Filter /FlateDecode /Length %zu >>\nstream\n",
 		              size + si, n, first, body.len);
-		mc_buf_put(out, body.data, body.len);
-		mc_buf_puts(out, "\nendstream\nendobj\n");
+		mc_buf_put(tail, body.data, body.len);
+		mc_buf_puts(tail, "\nendstream\nendobj\n");
 	}
 
 	/* the cross-reference stream */
 	size_t xnum = size + nstm, nsize = xnum + 1;
-	size_t xpos = out->len;
+	size_t xpos = base + tail->len;
 	size_t max2 = xpos > nsize ? xpos : nsize, max3 = 0;
 	for (size_t i = 0; i < size; i++) {
 		if (x[i].type == 'f') {
@@ -528,6 +536,7 @@ static int pack(const uint8_t *s, size_t len, mc_buf *out)
 	int w2 = width(max2), w3 = width(max3), cols = 1 + w2 + w3;
 	uint8_t *prev = mc_xcalloc((size_t)cols, 1);
 	uint8_t row[1 + 8 + 8];
+	mc_buf_grow(&xs, nsize * (size_t)(cols + 1));
 	for (size_t i = 0; i < nsize; i++) {
 		size_t f1 = 0, f2 = 0, f3 = 0;
 		if (i >= size) {
@@ -560,26 +569,39 @@ static int pack(const uint8_t *s, size_t len, mc_buf *out)
 	mc_buf_clear(&body);
 	if (deflate_into(&body, (const uint8_t *)xs.data, xs.len))
 		goto out;
-	mc_buf_printf(out,
+	mc_buf_printf(tail,
 	              "%zu 0 obj\n<< /Type /XRef /Size %zu /Index [0 %zu] "
 	              "/W [1 %d %d] /Root ",
 	              xnum, nsize, nsize, w2, w3);
-	mc_buf_put(out, s + tv.root, tv.rootend - tv.root);
+	mc_buf_put(tail, s + tv.root, tv.rootend - tv.root);
 	if (tv.info) {
-		mc_buf_puts(out, " /Info ");
-		mc_buf_put(out, s + tv.info, tv.infoend - tv.info);
+		mc_buf_puts(tail, " /Info ");
+		mc_buf_put(tail, s + tv.info, tv.infoend - tv.info);
 	}
 	if (tv.id) {
-		mc_buf_puts(out, " /ID ");
-		mc_buf_put(out, s + tv.id, tv.idend - tv.id);
+		mc_buf_puts(tail, " /ID ");
+		mc_buf_put(tail, s + tv.id, tv.idend - tv.id);
 	}
-	mc_buf_printf(out,
+	mc_buf_printf(tail,
 	              " /Filter /FlateDecode /DecodeParms << /Columns %d "
 	              "/Predictor 12 >> /Length %zu >>\nstream\n",
 	              cols, body.len);
-	mc_buf_put(out, body.data, body.len);
-	mc_buf_printf(out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n",
+	mc_buf_put(tail, body.data, body.len);
+	mc_buf_printf(tail, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n",
 	              xpos);
+
+	/* everything is read: the stream objects moved down, in order
+	 * (each to at most where it was, after those moved before it) */
+	for (size_t i = 0; i < nobj; i++) {
+		obj *o = &objs[i];
+		if (!o->stream)
+			continue;
+		size_t n = o->end - o->off;
+		memmove(s + o->noff, s + o->off, n);
+		if (s[o->noff + n - 1] != '\n' && s[o->noff + n - 1] != '\r')
+			s[o->noff + n] = '\n';
+	}
+	*keep = base;
 	rc = 0;
 out:
 	free(x);
@@ -595,18 +617,15 @@ int pdf_objstm_pack(mc_buf *pdf, size_t from)
 {
 	if (!pdf->data || from > pdf->len || pdf->len - from < 32)
 		return 1;
-	mc_buf out = MC_BUF_INIT;
-	if (pack((const uint8_t *)pdf->data + from, pdf->len - from, &out)) {
-		mc_buf_free(&out);
+	mc_buf tail = MC_BUF_INIT;
+	size_t keep = 0;
+	if (pack((uint8_t *)pdf->data + from, pdf->len - from, &keep,
+	         &tail)) {
+		mc_buf_free(&tail);
 		return 1;
 	}
-	if (!from) {
-		mc_buf_free(pdf);
-		*pdf = out;
-		return 0;
-	}
-	pdf->len = from;
-	mc_buf_put(pdf, out.data, out.len);
-	mc_buf_free(&out);
+	pdf->len = from + keep;
+	mc_buf_put(pdf, tail.data, tail.len);
+	mc_buf_free(&tail);
 	return 0;
 }

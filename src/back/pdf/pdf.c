@@ -13,9 +13,12 @@
 #include "../backend.h"
 #include "objstm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <hpdf_conf.h>
 
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
@@ -185,7 +188,8 @@ static void draw_text(pdf_ctx *c, HPDF_Page pg, const pdf_op *o, double y0,
 			c->fonts.show_failed = true;
 	}
 	/* a failure is recorded: pdf_fonts_finish() then fails the render */
-	(void)pdf_font_show(c, pg, o->font, o->size, setfont, o->glyphs, o->aux,
+	(void)pdf_font_show(c, pg, o->font, o->size, setfont,
+	                    pdf_op_glyphs(o, &c->gbuf, &c->capgbuf), o->aux,
 	                    o->text, o->len);
 	if (span && HPDF_Stream_WriteStr(st, "EMC\012") != HPDF_OK)
 		c->fonts.show_failed = true;
@@ -254,18 +258,208 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	double x = align == 1 ? x0 + (x1 - x0 - w) / 2
 	           : align == 2 ? x1 - w
 	                        : x0;
-	/* made as ops, drawn (page furniture), and taken back */
-	size_t op0 = c->nops;
+	/* made as ops, drawn (page furniture), and taken back: in an array
+	 * of their own, so that the display list's (sized to the document's
+	 * ops) does not double for them */
+	pdf_op *ops = c->ops;
+	size_t nops = c->nops, capops = c->capops;
+	c->ops = NULL;
+	c->nops = c->capops = 0;
 	pdf_text_op(c, PF_BODY, size, c->th->colors.muted, x, base, 2, s, n);
 	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
 	if (pdf_tag_artifact(c, st, "/Type /Pagination"))
 		c->fonts.show_failed = true;
-	for (size_t i = op0; i < c->nops; i++)
+	for (size_t i = 0; i < c->nops; i++)
 		draw_text(c, pg, &c->ops[i], 0, ts);
 	if (pdf_tag_end(c, st))
 		c->fonts.show_failed = true;
-	c->nops = op0;
+	free(c->ops);
+	c->ops = ops;
+	c->nops = nops;
+	c->capops = capops;
 	mc_buf_free(&fit);
+}
+
+/* A content stream deflated when its page was finished (deflate_page):
+ * libharu has written its /Filter [/FlateDecode] from dict->filter by
+ * the time it calls this, just before the stream's data, which it then
+ * copies as it is instead of deflating it again. */
+static HPDF_STATUS copy_deflated(HPDF_Dict d, HPDF_Stream st)
+{
+	(void)st;
+	d->filter = HPDF_STREAM_FILTER_NONE;
+	return HPDF_OK;
+}
+
+/* A libharu stream's output appended to an mc_buf (its attr) as it
+ * comes: the saved file (save), a content stream deflated (deflate_page). */
+static HPDF_STATUS write_out(HPDF_Stream st, const HPDF_BYTE *p,
+                             HPDF_UINT n)
+{
+	mc_buf_put(st->attr, p, n);
+	return HPDF_OK;
+}
+
+/* Deflate page pg's content stream now that nothing more is drawn on it,
+ * with the function (and so the zlib settings and the bytes) libharu
+ * uses when it saves, so the page's drawing is held compressed (about a
+ * fifth of its size) until then.  A page libharu would still add to when
+ * saving (an open path or text object, an unbalanced q) is left as it
+ * is.  Returns 0 or -1. */
+static int deflate_page(HPDF_Page pg, mc_buf *tmp)
+{
+	HPDF_PageAttr attr = pg->attr;
+	HPDF_Dict cs = attr->contents;
+	if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION ||
+	    (attr->gstate && attr->gstate->prev) || !cs ||
+	    cs->stream != attr->stream || !attr->stream ||
+	    cs->filter != HPDF_STREAM_FILTER_FLATE_DECODE || cs->write_fn)
+		return 0;
+	/* deflated into tmp, then held in one block of its size (a memory
+	 * stream grows by blocks of HPDF_STREAM_BUF_SIZ: half of one
+	 * wasted a page on average) */
+	mc_buf_clear(tmp);
+	HPDF_Stream w = HPDF_CallbackWriter_New(pg->mmgr, write_out, tmp);
+	if (!w)
+		return -1;
+	HPDF_STATUS r = HPDF_Stream_WriteToStream(
+		attr->stream, w, HPDF_STREAM_FILTER_FLATE_DECODE, NULL);
+	HPDF_Stream_Free(w);
+	if (r != HPDF_OK)
+		return -1;
+	HPDF_Stream z = HPDF_MemStream_New(
+		pg->mmgr, tmp->len ? (HPDF_UINT)tmp->len : HPDF_STREAM_BUF_SIZ);
+	if (!z)
+		return -1;
+	if (tmp->len && HPDF_Stream_Write(z, (const HPDF_BYTE *)tmp->data,
+	                                  (HPDF_UINT)tmp->len) != HPDF_OK) {
+		HPDF_Stream_Free(z);
+		return -1;
+	}
+	HPDF_Stream_Free(attr->stream);
+	cs->stream = z;
+	attr->stream = z;
+	cs->write_fn = copy_deflated;
+	return 0;
+}
+
+/* ---- URI links written at save ----
+ *
+ * A link to a web address as libharu's objects (the annotation, its
+ * /Rect array of reals, its action dictionary, names, strings, /Border)
+ * costs about two kilobytes; a course has thousands.  Its dictionary is
+ * still a libharu object (numbered when made, listed in the page's
+ * /Annots), but with no entries: write_uri_link writes, when the
+ * document is saved, the very bytes HPDF_Page_CreateURILinkAnnot,
+ * HPDF_LinkAnnot_SetBorderStyle (0, 0, 0) and the entries added after
+ * would have (libharu's own writers for the reals and the string). */
+
+typedef struct uri_link {
+	HPDF_REAL rect[4]; /* left, bottom, right, top */
+	HPDF_Page page;
+	const char *url;   /* (in c->keep) */
+	int sp;            /* its /StructParent, -1: none */
+	bool contents;     /* /Contents: the address again (tagged) */
+} uri_link;
+
+static HPDF_STATUS write_uri_link(HPDF_Dict d, HPDF_Stream st)
+{
+	const uri_link *l = d->attr;
+	HPDF_UINT n = (HPDF_UINT)strlen(l->url);
+	char buf[64];
+	HPDF_STATUS r = HPDF_Stream_WriteStr(st, "/Rect [ ");
+	for (int i = 0; i < 4 && r == HPDF_OK; i++)
+		if ((r = HPDF_Stream_WriteReal(st, l->rect[i])) == HPDF_OK)
+			r = HPDF_Stream_WriteChar(st, ' ');
+	if (r == HPDF_OK)
+		r = HPDF_Stream_WriteStr(st, "]\012/Type /Annot\012/Subtype /Link"
+		                             "\012/A <<\012/Type /Action\012/S /URI"
+		                             "\012/URI ");
+	if (r == HPDF_OK)
+		r = HPDF_Stream_WriteEscapeText2(st, l->url, n);
+	snprintf(buf, sizeof buf, "\012>>\012/P %u 0 R\012/Border [ 0 0 0 ]\012",
+	         (unsigned)(l->page->header.obj_id & 0x00FFFFFF));
+	if (r == HPDF_OK)
+		r = HPDF_Stream_WriteStr(st, buf);
+	if (r == HPDF_OK && l->contents) {
+		r = HPDF_Stream_WriteStr(st, "/Contents ");
+		if (r == HPDF_OK)
+			r = HPDF_Stream_WriteEscapeText2(st, l->url, n);
+		if (r == HPDF_OK)
+			r = HPDF_Stream_WriteStr(st, "\012");
+	}
+	if (r == HPDF_OK && l->sp >= 0) {
+		snprintf(buf, sizeof buf, "/StructParent %d\012", l->sp);
+		r = HPDF_Stream_WriteStr(st, buf);
+	}
+	return r;
+}
+
+HPDF_STATUS pdf_annot_struct_parent(HPDF_Dict annot, int key)
+{
+	if (annot->write_fn == write_uri_link) {
+		((uri_link *)annot->attr)->sp = key;
+		return HPDF_OK;
+	}
+	return HPDF_Dict_AddNumber(annot, "StructParent", key);
+}
+
+/* A link to url over r on page pg, as HPDF_Page_CreateURILinkAnnot and
+ * HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) then an optional /Contents
+ * would make it; NULL on failure.  An address or a rectangle libharu
+ * would refuse is left to libharu, to fail the same way. */
+static HPDF_Annotation uri_link_annot(pdf_ctx *c, HPDF_Page pg, HPDF_Rect r,
+                                      const char *url)
+{
+	size_t n = strlen(url);
+	if (r.top < r.bottom) { /* (as HPDF_Annotation_New has it) */
+		HPDF_REAL t = r.top;
+		r.top = r.bottom;
+		r.bottom = t;
+	}
+	HPDF_REAL v[4] = {r.left, r.bottom, r.right, r.top};
+	bool plain = n > 0 && n <= HPDF_LIMIT_MAX_STRING_LEN;
+	for (int i = 0; i < 4; i++)
+		if (!(v[i] >= HPDF_LIMIT_MIN_REAL && v[i] <= HPDF_LIMIT_MAX_REAL))
+			plain = false;
+	if (!plain) {
+		HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(pg, r, url);
+		if (a) {
+			HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+			if (c->tags)
+				HPDF_Dict_Add(a, "Contents",
+				              HPDF_String_New(c->pdf->mmgr, url,
+				                              NULL));
+		}
+		return a;
+	}
+	HPDF_MMgr mm = c->pdf->mmgr;
+	HPDF_Dict a = HPDF_Dict_New(mm);
+	if (!a)
+		return NULL;
+	a->header.obj_class |= HPDF_OSUBCLASS_ANNOTATION;
+	if (HPDF_Xref_Add(c->pdf->xref, a) != HPDF_OK)
+		return NULL; /* (freed by libharu) */
+	if (!c->keep)
+		c->keep = mc_arena_new();
+	uri_link *l = mc_arena_alloc(c->keep, sizeof *l);
+	memcpy(l->rect, v, sizeof v);
+	l->page = pg;
+	l->url = mc_arena_strndup(c->keep, url, n);
+	l->sp = -1;
+	l->contents = c->tags != NULL;
+	a->attr = l;
+	a->write_fn = write_uri_link;
+	/* in the page's /Annots (libharu's AddAnnotation; /P is written) */
+	HPDF_Array annots = HPDF_Dict_GetItem(pg, "Annots", HPDF_OCLASS_ARRAY);
+	if (!annots) {
+		annots = HPDF_Array_New(mm);
+		if (!annots || HPDF_Dict_Add(pg, "Annots", annots) != HPDF_OK)
+			return NULL;
+	}
+	if (HPDF_Array_Add(annots, a) != HPDF_OK)
+		return NULL;
+	return a;
 }
 
 static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
@@ -281,6 +475,184 @@ static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
 	return d;
 }
 
+/* The text block holding p (pdf_text_alloc), or -1; by[] are the
+ * blocks' indices in the order of their addresses. */
+static long block_of(const pdf_ctx *c, const size_t *by, const void *p)
+{
+	const char *q = p;
+	size_t lo = 0, hi = c->ntblocks;
+	while (lo < hi) { /* the last block starting at or before q */
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)c->tblocks[by[mid]].base <= (uintptr_t)q)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	const pdf_tblock *b = &c->tblocks[by[lo - 1]];
+	return (uintptr_t)q < (uintptr_t)b->base + b->cap ? (long)by[lo - 1]
+	                                                  : -1;
+}
+
+/* Note the last page drawing from each text block (pdf_tblock.last);
+ * *order gets the blocks by that page, for text_release. */
+static size_t *text_last_pages(pdf_ctx *c)
+{
+	size_t n = c->ntblocks;
+	size_t *by = mc_xcalloc(n ? n : 1, sizeof *by);
+	/* by address: insertion sort over what is mostly ascending already */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j > 0 && (uintptr_t)c->tblocks[by[j - 1]].base >
+		                        (uintptr_t)c->tblocks[i].base) {
+			by[j] = by[j - 1];
+			j--;
+		}
+		by[j] = i;
+	}
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
+			const pdf_slice *s = &c->slices[c->places[k].slice];
+			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+				const pdf_op *o = &c->ops[q];
+				if (o->kind != OP_TEXT)
+					continue;
+				long b = o->glyphs ? block_of(c, by, o->glyphs)
+				                   : -1;
+				if (b >= 0)
+					c->tblocks[b].last = p + 1;
+				b = o->text ? block_of(c, by, o->text) : -1;
+				if (b >= 0)
+					c->tblocks[b].last = p + 1;
+			}
+		}
+	}
+	/* by last page now (a stable counting of at most n blocks) */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!c->tblocks[i].last)
+			by[m++] = i;
+	size_t *rest = mc_xcalloc(n ? n : 1, sizeof *rest);
+	size_t nr = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c->tblocks[i].last)
+			rest[nr++] = i;
+	for (size_t i = 1; i < nr; i++) {
+		size_t v = rest[i], j = i;
+		while (j > 0 && c->tblocks[rest[j - 1]].last >
+		                        c->tblocks[v].last) {
+			rest[j] = rest[j - 1];
+			j--;
+		}
+		rest[j] = v;
+	}
+	memcpy(by + m, rest, nr * sizeof *rest);
+	free(rest);
+	return by;
+}
+
+/* Free the text blocks no page after `written` pages draws from
+ * (order from text_last_pages; *next: how many of it are freed). */
+static void text_release(pdf_ctx *c, const size_t *order, size_t *next,
+                         size_t written)
+{
+	while (*next < c->ntblocks &&
+	       c->tblocks[order[*next]].last <= written) {
+		pdf_tblock *b = &c->tblocks[order[*next]];
+		free(b->base);
+		b->base = NULL;
+		b->cap = b->used = 0;
+		(*next)++;
+	}
+}
+
+/* ---- the display list's ops, freed as the pages are written ----
+ *
+ * Once paginated, the ops move from their one array into chunks of
+ * PDF_OPCHUNK (the array cut down from its end as they do, so never two
+ * copies), each freed once the last page drawing one of its ops is
+ * written (a table header repeated later keeps its chunk till then). */
+
+#define PDF_OPCHUNK 4096
+
+typedef struct op_chunks {
+	pdf_op **ch;
+	size_t n;
+	size_t *last; /* the last page drawing from chunk i + 1; 0: none */
+	size_t *order; /* the chunks by last page */
+	size_t next;   /* order[0, next) are freed */
+} op_chunks;
+
+static const pdf_op *op_at(const op_chunks *k, size_t q)
+{
+	return &k->ch[q / PDF_OPCHUNK][q % PDF_OPCHUNK];
+}
+
+static void chunk_ops(pdf_ctx *c, op_chunks *k)
+{
+	size_t n = c->nops;
+	k->n = (n + PDF_OPCHUNK - 1) / PDF_OPCHUNK;
+	k->ch = mc_xcalloc(k->n ? k->n : 1, sizeof *k->ch);
+	k->last = mc_xcalloc(k->n ? k->n : 1, sizeof *k->last);
+	k->order = mc_xcalloc(k->n ? k->n : 1, sizeof *k->order);
+	k->next = 0;
+	for (size_t i = k->n; i-- > 0;) {
+		size_t from = i * PDF_OPCHUNK;
+		k->ch[i] = mc_xreallocarray(NULL, n - from, sizeof **k->ch);
+		memcpy(k->ch[i], c->ops + from, (n - from) * sizeof **k->ch);
+		if (from) {
+			c->ops = mc_xreallocarray(c->ops, from, sizeof *c->ops);
+		} else {
+			free(c->ops);
+			c->ops = NULL;
+		}
+		n = from;
+	}
+	free(c->ops); /* (none: no ops) */
+	c->ops = NULL;
+	c->capops = 0; /* (nops stays: the ops' count) */
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t j = pg->place0; j < pg->place0 + pg->nplace; j++) {
+			const pdf_slice *s = &c->slices[c->places[j].slice];
+			if (!s->nops)
+				continue;
+			size_t a = s->op0 / PDF_OPCHUNK;
+			size_t b = (s->op0 + s->nops - 1) / PDF_OPCHUNK;
+			for (size_t i = a; i <= b && i < k->n; i++)
+				k->last[i] = p + 1;
+		}
+	}
+	/* by last page (counting: pages and chunks are both many) */
+	size_t m = 0;
+	for (size_t v = 0; v <= c->npages; v++)
+		for (size_t i = 0; i < k->n; i++)
+			if (k->last[i] == v && m < k->n)
+				k->order[m++] = i;
+}
+
+/* Free the chunks no page after `written` pages draws from. */
+static void ops_release(op_chunks *k, size_t written)
+{
+	while (k->next < k->n && k->last[k->order[k->next]] <= written) {
+		free(k->ch[k->order[k->next]]);
+		k->ch[k->order[k->next]] = NULL;
+		k->next++;
+	}
+}
+
+static void ops_free(op_chunks *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->ch[i]);
+	free(k->ch);
+	free(k->last);
+	free(k->order);
+	memset(k, 0, sizeof *k);
+}
+
 static int write_pages(pdf_ctx *c)
 {
 	const mc_theme *th = c->th;
@@ -288,8 +660,12 @@ static int write_pages(pdf_ctx *c)
 	anchor_pos *anchors = NULL;
 	size_t nanchors = 0, capanchors = 0;
 	bool *drawn = NULL;
-	mc_buf band = MC_BUF_INIT;
+	op_chunks ops = {0};
+	mc_buf band = MC_BUF_INIT, zbuf = MC_BUF_INIT;
 	int rc = -1;
+	/* paragraph text freed as the last page drawing it is written */
+	size_t *torder = text_last_pages(c), tnext = 0;
+	text_release(c, torder, &tnext, 0);
 	for (size_t p = 0; p < c->npages; p++) {
 		pages[p] = HPDF_AddPage(c->pdf);
 		if (!pages[p])
@@ -314,6 +690,8 @@ static int write_pages(pdf_ctx *c)
 	}
 	if (nanchors)
 		qsort(anchors, nanchors, sizeof *anchors, cmp_anchor);
+	chunk_ops(c, &ops);
+	ops_release(&ops, 0);
 
 	HPDF_Outline ostack[8];
 	int olevel[8];
@@ -340,7 +718,7 @@ static int write_pages(pdf_ctx *c)
 				double y0 = c->places[k].y;
 				for (size_t q = s->op0; q < s->op0 + s->nops;
 				     q++) {
-					const pdf_op *o = &c->ops[q];
+					const pdf_op *o = op_at(&ops, q);
 					if (o->layer != layer ||
 					    o->kind == OP_TEXT)
 						continue;
@@ -358,12 +736,12 @@ static int write_pages(pdf_ctx *c)
 			const pdf_slice *s = &c->slices[si];
 			double y0 = c->places[k].y;
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++)
-				if (c->ops[q].kind == OP_TEXT) {
+				if (op_at(&ops, q)->kind == OP_TEXT) {
 					mark(c, pg, &ms,
 					     drawn[si] ? 0
-					               : content_of(c, &c->ops[q]),
+					               : content_of(c, op_at(&ops, q)),
 					     q);
-					draw_text(c, pg, &c->ops[q], y0, &ts);
+					draw_text(c, pg, op_at(&ops, q), y0, &ts);
 				}
 		}
 		unmark(c, pg, &ms);
@@ -406,7 +784,7 @@ static int write_pages(pdf_ctx *c)
 			const pdf_slice *s = &c->slices[c->places[k].slice];
 			double y0 = c->places[k].y;
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-				const pdf_op *o = &c->ops[q];
+				const pdf_op *o = op_at(&ops, q);
 				if (o->kind == OP_LINK && o->ref >= 0 &&
 				    (size_t)o->ref < c->nlinks) {
 					const char *url = c->links[o->ref].url;
@@ -434,24 +812,28 @@ static int write_pages(pdf_ctx *c)
 								a = HPDF_Page_CreateLinkAnnot(
 									pg, r, d);
 						}
+						if (a) {
+							HPDF_LinkAnnot_SetBorderStyle(
+								a, 0, 0, 0);
+							/* its description
+							 * (PDF/UA): where it
+							 * goes */
+							if (c->tags)
+								HPDF_Dict_Add(
+									a, "Contents",
+									HPDF_String_New(
+										c->pdf->mmgr,
+										url, NULL));
+						}
 					} else if (strncmp(url, "javascript:",
 					                   11)) {
-						a = HPDF_Page_CreateURILinkAnnot(
-							pg, r, url);
+						/* (/Border and /Contents
+						 * likewise) */
+						a = uri_link_annot(c, pg, r, url);
 					}
 					if (a) {
-						HPDF_LinkAnnot_SetBorderStyle(
-							a, 0, 0, 0);
 						int lse = pdf_tag_of_link(c, o->ref);
 						pdf_tag_annot(c, a, lse, q);
-						/* its description
-						 * (PDF/UA): where it goes */
-						if (c->tags)
-							HPDF_Dict_Add(
-								a, "Contents",
-								HPDF_String_New(
-									c->pdf->mmgr, url,
-									NULL));
 					}
 				} else if (o->kind == OP_OUTLINE) {
 					int lvl = o->ref < 1 ? 1 : o->ref;
@@ -475,17 +857,19 @@ static int write_pages(pdf_ctx *c)
 						nost++;
 					}
 				} else if (o->kind == OP_FIELD && c->fields) {
-					if (pdf_field_text(c, pg, o, y0))
+					if (pdf_field_text(c, pg, o, q, y0))
 						goto out;
 				} else if (o->kind == OP_CHECKBOX &&
 				           c->fields) {
-					if (pdf_field_checkbox(c, pg, o, y0))
+					if (pdf_field_checkbox(c, pg, o, q, y0))
 						goto out;
 				}
 			}
 		}
-		if (c->err)
+		if (c->err || deflate_page(pg, &zbuf))
 			goto out;
+		text_release(c, torder, &tnext, p + 1);
+		ops_release(&ops, p + 1);
 	}
 	if (pdf_tags_finish(c, pages, c->npages))
 		goto out;
@@ -497,8 +881,11 @@ static int write_pages(pdf_ctx *c)
 				goto out;
 	rc = c->err ? -1 : 0;
 out:
+	ops_free(&ops);
+	free(torder);
 	free(drawn);
 	mc_buf_free(&band);
+	mc_buf_free(&zbuf);
 	free(anchors);
 	free(pages);
 	return rc;
@@ -576,29 +963,87 @@ static void set_info(pdf_ctx *c)
 	}
 }
 
+/* Save the document into out, free it (c->pdf NULL then: its objects are
+ * as big as the file), and pack the file's objects (objstm.c). */
 static int save(pdf_ctx *c, mc_buf *out)
 {
 	size_t from = out->len;
-	if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
+	HPDF_Stream st = HPDF_CallbackWriter_New(c->pdf->mmgr, write_out, out);
+	if (!st)
 		return -1;
-	HPDF_ResetStream(c->pdf);
-	for (;;) {
-		HPDF_BYTE buf[65536];
-		HPDF_UINT32 n = sizeof buf;
-		HPDF_STATUS st = HPDF_ReadFromStream(c->pdf, buf, &n);
-		if (n > 0)
-			mc_buf_put(out, buf, n);
-		if (st == HPDF_STREAM_EOF)
-			break;
-		if (st != HPDF_OK)
-			return -1;
+	c->pdf->stream = st; /* (freed with the document) */
+	if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
+		out->len = from;
+		return -1;
 	}
-	HPDF_ResetError(c->pdf);
+	HPDF_Free(c->pdf);
+	c->pdf = NULL;
+	pdf_tags_free(c); /* (written by the save: tags.c) */
+	mc_arena_free(c->keep);
+	c->keep = NULL;
 	c->err = 0;
 	/* object streams and a cross-reference stream (objstm.c); the
 	 * bytes stay libharu's if they are not as it expects */
 	(void)pdf_objstm_pack(out, from);
 	return 0;
+}
+
+/* The display list complete (laid out and paginated): its arrays, grown
+ * by doubling, cut to their size (up to half of each was room to grow),
+ * now that only band_text adds ops, in an array of its own. */
+static void fit_layout(pdf_ctx *c)
+{
+	if (c->nops && c->nops < c->capops) {
+		c->ops = mc_xreallocarray(c->ops, c->nops, sizeof *c->ops);
+		c->capops = c->nops;
+	}
+	if (c->nslices && c->nslices < c->capslices) {
+		c->slices = mc_xreallocarray(c->slices, c->nslices,
+		                             sizeof *c->slices);
+		c->capslices = c->nslices;
+	}
+	if (c->nplaces && c->nplaces < c->capplaces) {
+		c->places = mc_xreallocarray(c->places, c->nplaces,
+		                             sizeof *c->places);
+		c->capplaces = c->nplaces;
+	}
+}
+
+/* The display list and the rest of the layout, once every page is
+ * written into the document: freed before it is saved. */
+static void free_layout(pdf_ctx *c)
+{
+	pdf_fonts_free(c);
+	free(c->langs);
+	c->langs = NULL;
+	c->nlangs = c->caplangs = 0;
+	pdf_text_free(c);
+	free(c->gbuf);
+	c->gbuf = NULL;
+	c->capgbuf = 0;
+	free(c->fgroups);
+	c->fgroups = NULL;
+	c->nfgroups = c->capfgroups = 0;
+	free(c->ops);
+	free(c->slices);
+	free(c->places);
+	free(c->deco);
+	free(c->pages);
+	free(c->links);
+	free(c->images);
+	c->ops = NULL;
+	c->slices = NULL;
+	c->places = NULL;
+	c->deco = NULL;
+	c->pages = NULL;
+	c->links = NULL;
+	c->images = NULL;
+	c->nops = c->capops = c->nslices = c->capslices = 0;
+	c->nplaces = c->capplaces = c->ndeco = c->capdeco = 0;
+	c->npages = c->cappages = c->nlinks = c->caplinks = 0;
+	c->nimages = c->capimages = 0;
+	mc_arena_free(c->arena);
+	c->arena = NULL;
 }
 
 /* The options (backends.c's pdf_options): "no-fields" (--no-fields) or
@@ -655,6 +1100,7 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 		goto fail;
 	if (c->err)
 		goto fail;
+	fit_layout(c);
 	set_info(c);
 	if (write_pages(c))
 		goto fail;
@@ -664,6 +1110,7 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 		goto fail;
 	if (c->err)
 		goto fail;
+	free_layout(c);
 	if (save(c, out))
 		goto fail;
 	rc = 0;
@@ -673,18 +1120,10 @@ fail:
 	         "detail %u)", (unsigned)c->err, (unsigned)c->err_detail);
 	rc = -1;
 out:
-	pdf_fonts_free(c);
-	pdf_tags_free(c);
-	free(c->langs);
+	free_layout(c);
 	if (c->pdf)
 		HPDF_Free(c->pdf);
-	free(c->ops);
-	free(c->slices);
-	free(c->places);
-	free(c->deco);
-	free(c->pages);
-	free(c->links);
-	free(c->images);
-	mc_arena_free(c->arena);
+	pdf_tags_free(c);
+	mc_arena_free(c->keep);
 	return rc;
 }

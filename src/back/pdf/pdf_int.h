@@ -25,6 +25,16 @@
  *      but the streams into compressed object streams, the
  *      cross-reference table into a cross-reference stream.
  *
+ * Memory: the whole display list lives from layout to writing (the
+ * footer's "of M" and the table of contents need the page count first);
+ * pdf.c then frees it page by page as it writes (ops in chunks, paragraph
+ * text in blocks: pdf_text_alloc), deflates each page's content stream
+ * when the page is done, writes the plainest structure elements and URI
+ * links from its own data at save (write_fns, tags.c and pdf.c), saves
+ * straight into the output buffer, frees libharu's document, and objstm.c
+ * packs the file in place.  libharu still holds every other object of
+ * the document until the save.
+ *
  * No global state: everything hangs off the pdf_ctx on the render call's
  * stack.  Coordinates in ops are PDF points, x from the page's left edge,
  * y downwards from the slice's top (flipped when written).
@@ -141,6 +151,16 @@ typedef struct pdf_glyph {
 	                      (12 bytes a glyph: a long page holds millions) */
 } pdf_glyph;
 
+/* A glyph of an OP_TEXT kept packed (pdf_op.packed): one per character
+ * of its text, in order (its cluster: that character's bytes), with no
+ * offset; 4 bytes where a pdf_glyph takes 12.  Most running text is
+ * that simple (text_op in linebreak.c packs what is); pdf_op_glyphs
+ * gives the pdf_glyphs back. */
+typedef struct pdf_gpack {
+	uint16_t gid;
+	int16_t adv;
+} pdf_gpack;
+
 /* ---- drawing ops ---- */
 
 typedef enum op_kind {
@@ -158,11 +178,11 @@ typedef enum op_kind {
 	OP_CHECKBOX   /* fillable checkbox over (x, y, w, h): answer `ref` */
 } op_kind;
 
-/* One per word of running text: the fields are in an order that leaves no
- * padding (64 bytes). */
+/* One per word of running text (72 bytes). */
 typedef struct pdf_op {
 	uint8_t kind;
 	uint8_t layer;   /* 0 fills, 1 strokes/images, 2 text: drawn in order */
+	bool packed;     /* OP_TEXT: its glyphs are aux pdf_gpacks (gpack) */
 	int16_t font;    /* OP_TEXT */
 	int ref;         /* image, link, outline level, field number
 	                    (OP_FIELD: -1 the worksheet's Name, -2 its Date);
@@ -175,7 +195,10 @@ typedef struct pdf_op {
 		                0: none (an artifact) */
 	};
 	uint32_t color;
-	uint32_t len;
+	uint32_t len;     /* OP_TEXT: the bytes of text; OP_FIELD,
+	                     OP_CHECKBOX: its worksheet's title
+	                     (pdf_field_group), 1 + its place in
+	                     ctx->fgroups, or 0: none */
 	uint32_t aux;     /* OP_FIELD: lines (size: its font size, the
 	                     line spacing when more than one); OP_CHECKBOX: bit 0 checked,
 	                     bit 1 a task-list item (ref counts those);
@@ -184,10 +207,10 @@ typedef struct pdf_op {
 	union {
 		double h;
 		const pdf_glyph *glyphs; /* OP_TEXT (which has no height) */
+		const pdf_gpack *gpack;  /* OP_TEXT, packed */
 	};
-	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE */
-	const char *group; /* OP_FIELD, OP_CHECKBOX: the worksheet's title
-	                     (pdf_field_group), or NULL */
+	const char *text; /* OP_TEXT (len bytes), OP_ANCHOR, OP_OUTLINE;
+	                     OP_FIELD, OP_CHECKBOX: its tooltip */
 } pdf_op;
 
 /* OP_FILL.aux: rectangles drawn as one path with one fill (a QR code):
@@ -217,20 +240,21 @@ typedef struct pdf_frame {
 	double top, bottom;
 } pdf_frame;
 
+/* (40 bytes: a long document has hundreds of thousands) */
 typedef struct pdf_slice {
 	double h;           /* height */
-	size_t op0, nops;   /* ops[op0 .. op0 + nops) */
 	pdf_frame *frame;   /* innermost frame, or NULL */
+	double minh;        /* > 0: an image that may be scaled down to this
+	                       height to fill the rest of a page */
+	uint32_t op0, nops; /* ops[op0 .. op0 + nops) */
+	int32_t header;     /* table rows: slice index of the header row to
+	                       repeat on a new page, or -1 */
 	bool keep_next;     /* no page break between this and the next */
 	bool discard;       /* vertical space, dropped at the top of a page */
 	bool pagebreak_before; /* a section starts: a new page unless this
 	                          one is still empty (an empty slice) */
 	bool odd_page;      /* with pagebreak_before: on an odd page (1, 3,
 	                       ...), a blank page before it if need be */
-	long header;        /* table rows: slice index of the header row to
-	                       repeat on a new page, or -1 */
-	double minh;        /* > 0: an image that may be scaled down to this
-	                       height to fill the rest of a page */
 } pdf_slice;
 
 /* A slice placed on a page. */
@@ -289,6 +313,15 @@ typedef struct pdf_toc_entry {
 	double text_end;      /* x where the entry's last line of text ends */
 } pdf_toc_entry;
 
+/* A block of the memory paragraph text's ops keep their glyphs and
+ * text in (pdf_text_alloc): freed by pdf.c once the last page drawing
+ * from it is written (pdf_text_release). */
+typedef struct pdf_tblock {
+	char *base;
+	size_t used, cap;
+	size_t last; /* the last page drawing from it + 1; 0: none */
+} pdf_tblock;
+
 /* ---- the backend's state ---- */
 
 typedef struct pdf_ctx {
@@ -327,6 +360,16 @@ typedef struct pdf_ctx {
 
 	pdf_op *ops;
 	size_t nops, capops;
+	const char **fgroups; /* worksheet titles of fields (pdf_op.len) */
+	size_t nfgroups, capfgroups;
+	pdf_tblock *tblocks; /* in the order made (so ascending addresses
+	                        are not assumed) */
+	size_t ntblocks, captblocks;
+	pdf_glyph *gbuf;      /* draw_text's, for packed glyphs */
+	size_t capgbuf;
+	/* what the write_fns pdf.c gives some libharu objects read when
+	 * the document is saved (URI links: pdf.c), freed after */
+	mc_arena *keep;
 	pdf_slice *slices;
 	size_t nslices, capslices;
 	pdf_place *places;
@@ -492,6 +535,11 @@ double pdf_text_op(pdf_ctx *c, int face, float size, uint32_t color, double x,
 int pdf_lang_id(pdf_ctx *c, const char *lang);
 /* The width of an OP_TEXT, in points. */
 double pdf_op_width(const pdf_op *o);
+/* The glyphs of OP_TEXT o (o->aux of them): o->glyphs, or its packed
+ * glyphs unpacked into *buf (grown as need be, *cap entries; the
+ * caller frees it). */
+const pdf_glyph *pdf_op_glyphs(const pdf_op *o, pdf_glyph **buf,
+                               size_t *cap);
 /* Make op o (an OP_TEXT with its font and size set) show text s, in
  * o->font or the one face fallback finds for its start; returns its
  * width in points. */
@@ -536,11 +584,19 @@ int pdf_tag_artifact(pdf_ctx *c, HPDF_Stream st, const char *props);
 int pdf_tag_end(pdf_ctx *c, HPDF_Stream st);
 /* Annotation annot (a link, a field's widget) belongs to element se. */
 int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key);
+/* Set annotation annot's /StructParent (pdf.c: a URI link written at
+ * save keeps it for then).  Returns an HPDF status. */
+HPDF_STATUS pdf_annot_struct_parent(HPDF_Dict annot, int key);
 /* Write the tree, the ParentTree and the catalog's entries. */
 int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
 
 /* ---- the display list (slices.c): ops, slices, links ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);
+/* n bytes (8-aligned) for an OP_TEXT's glyphs or text, in the blocks
+ * pdf.c frees page by page as it writes them (never fails). */
+void *pdf_text_alloc(pdf_ctx *c, size_t n);
+/* Free the blocks, all (pages written: each block's last page noted). */
+void pdf_text_free(pdf_ctx *c);
 size_t pdf_slice_begin(pdf_ctx *c); /* returns the first op index */
 pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h);
 /* Vertical space (dropped at the top of a page). */
@@ -670,9 +726,16 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size);
 /* The title of the worksheet an answer is in (its box's, its section's,
  * else the document's), for its field's parent (fields.c). */
 const char *pdf_field_group(pdf_ctx *c, const mc_node *n);
-int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, double y0);
+/* Give field op o the worksheet title `group` (NULL: none); its
+ * group, or NULL. */
+void pdf_op_set_group(pdf_ctx *c, pdf_op *o, const char *group);
+const char *pdf_op_group(const pdf_ctx *c, const pdf_op *o);
+/* The field of op o (key: its index, its place in reading order) on
+ * page, its slice at y0.  Returns 0 or -1. */
+int pdf_field_text(pdf_ctx *c, HPDF_Page page, const pdf_op *op, size_t key,
+                   double y0);
 int pdf_field_checkbox(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
-                       double y0);
+                       size_t key, double y0);
 int pdf_fields_finish(pdf_ctx *c);
 
 /* ---- misc ---- */

@@ -6,6 +6,7 @@
  */
 #include "pdf_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
@@ -19,6 +20,52 @@ pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
 	return o;
 }
 
+#define PDF_TBLOCK 65536
+
+void *pdf_text_alloc(pdf_ctx *c, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	pdf_tblock *b = c->ntblocks ? &c->tblocks[c->ntblocks - 1] : NULL;
+	if (!b || b->cap - b->used < n) {
+		PDF_GROW(c->tblocks, c->ntblocks, c->captblocks);
+		b = &c->tblocks[c->ntblocks++];
+		b->cap = n > PDF_TBLOCK ? n : PDF_TBLOCK;
+		b->base = mc_xmalloc(b->cap);
+		b->used = 0;
+		b->last = 0;
+	}
+	void *p = b->base + b->used;
+	b->used += n;
+	return p;
+}
+
+void pdf_text_free(pdf_ctx *c)
+{
+	for (size_t i = 0; i < c->ntblocks; i++)
+		free(c->tblocks[i].base);
+	free(c->tblocks);
+	c->tblocks = NULL;
+	c->ntblocks = c->captblocks = 0;
+}
+
+void pdf_op_set_group(pdf_ctx *c, pdf_op *o, const char *group)
+{
+	o->len = 0;
+	if (!group)
+		return;
+	if (!c->nfgroups || c->fgroups[c->nfgroups - 1] != group) {
+		PDF_GROW(c->fgroups, c->nfgroups, c->capfgroups);
+		c->fgroups[c->nfgroups++] = group;
+	}
+	o->len = (uint32_t)c->nfgroups;
+}
+
+const char *pdf_op_group(const pdf_ctx *c, const pdf_op *o)
+{
+	return o->len && o->len <= c->nfgroups ? c->fgroups[o->len - 1]
+	                                       : NULL;
+}
+
 size_t pdf_slice_begin(pdf_ctx *c)
 {
 	return c->nops;
@@ -30,10 +77,10 @@ pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
 	pdf_slice *s = &c->slices[c->nslices++];
 	memset(s, 0, sizeof *s);
 	s->h = h;
-	s->op0 = op0;
-	s->nops = c->nops - op0;
+	s->op0 = (uint32_t)op0;
+	s->nops = (uint32_t)(c->nops - op0);
 	s->frame = c->in_cell ? NULL : c->frame;
-	s->header = c->table_header;
+	s->header = (int32_t)c->table_header;
 	return s;
 }
 

@@ -38,18 +38,28 @@ typedef struct tag_elem {
 	const char *alt, *lang, *scope;
 	int page;         /* first page with its content, -1: none */
 	HPDF_Dict obj;
+	/* written by write_elem (no alt, lang or scope): its kids are
+	 * t->k[k0, k0 + nk) once sorted; haskids: it has a /K */
+	const struct pdf_tags *t;
+	size_t k0, nk;
+	bool haskids;
 } tag_elem;
 
 enum { KID_ELEM, KID_MCR, KID_OBJR };
 
+/* (24 bytes: a long document records hundreds of thousands) */
 typedef struct tag_kid {
+	uint32_t key; /* reading order (an op's index) */
+	uint32_t seq; /* order of recording: ties keep it */
 	int owner;    /* element index */
-	size_t key;   /* reading order */
-	size_t seq;   /* order of recording: ties keep it */
 	uint8_t kind;
-	int v;        /* KID_ELEM: the child; KID_MCR: the MCID */
-	int page;     /* KID_MCR */
-	HPDF_Dict annot; /* KID_OBJR */
+	union {
+		struct {
+			int v;    /* KID_ELEM: the child; KID_MCR: the MCID */
+			int page; /* KID_MCR */
+		};
+		HPDF_Dict annot; /* KID_OBJR */
+	};
 } tag_kid;
 
 /* One page's marked content: the element of each MCID. */
@@ -71,12 +81,24 @@ struct pdf_tags {
 	int *annot_se;
 	HPDF_Dict *annots;
 	size_t nannot, capannot;
+	/* for write_elem and write_ptree: the object numbers of the pages
+	 * and of the StructTreeRoot */
+	uint32_t *page_num;
+	size_t npage_num;
+	uint32_t root_num;
 };
+
+/* A reading-order key as kept (an op index: below 2^32 in any document
+ * that fits in memory; larger ones, were there any, sort last). */
+static uint32_t kid_key(size_t key)
+{
+	return key > UINT32_MAX ? UINT32_MAX : (uint32_t)key;
+}
 
 static void add_kid(pdf_tags *t, tag_kid k)
 {
 	PDF_GROW(t->k, t->nk, t->capk);
-	k.seq = t->nk;
+	k.seq = (uint32_t)t->nk;
 	t->k[t->nk++] = k;
 }
 
@@ -109,6 +131,7 @@ void pdf_tags_free(pdf_ctx *c)
 	free(t->pages);
 	free(t->annot_se);
 	free(t->annots);
+	free(t->page_num);
 	free(t);
 	c->tags = NULL;
 }
@@ -127,8 +150,8 @@ int pdf_tag_open(pdf_ctx *c, const char *type)
 	e->key = c->nops;
 	e->page = -1;
 	if (e->parent)
-		add_kid(t, (tag_kid){e->parent, e->key, 0, KID_ELEM, se, 0,
-		                     NULL});
+		add_kid(t, (tag_kid){.owner = e->parent, .key = kid_key(e->key),
+		                     .kind = KID_ELEM, .v = se});
 	c->se_cur = se;
 	return se;
 }
@@ -257,8 +280,9 @@ int pdf_tag_mark(pdf_ctx *c, HPDF_Stream st, size_t page, int se, size_t key)
 		int mcid = (int)p->n;
 		PDF_GROW(p->mcid_se, p->n, p->cap);
 		p->mcid_se[p->n++] = se;
-		add_kid(t, (tag_kid){se, key, 0, KID_MCR, mcid, (int)page,
-		                     NULL});
+		add_kid(t, (tag_kid){.owner = se, .key = kid_key(key),
+		                     .kind = KID_MCR, .v = mcid,
+		                     .page = (int)page});
 		if (t->e[se].page < 0)
 			t->e[se].page = (int)page;
 		snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n",
@@ -301,7 +325,8 @@ int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key)
 	t->annot_se[t->nannot] = se;
 	t->annots[t->nannot] = annot;
 	t->nannot++;
-	add_kid(t, (tag_kid){se, key, 0, KID_OBJR, 0, 0, annot});
+	add_kid(t, (tag_kid){.owner = se, .key = kid_key(key),
+	                     .kind = KID_OBJR, .annot = annot});
 	/* its key in the ParentTree is given at the end, after the pages */
 	return 0;
 }
@@ -399,6 +424,106 @@ static HPDF_Dict metadata(pdf_ctx *c)
 	return bad ? NULL : d;
 }
 
+/* ---- elements written from tag_elem, not from libharu objects ----
+ *
+ * A structure element as libharu objects (a dictionary, a name, an entry
+ * for each key, a kids array with an entry for each kid, proxies for the
+ * references) costs over a kilobyte; a document has tens of thousands.
+ * Most are /S, /Pg, /P and /K alone: their dictionaries (still libharu
+ * objects, for their numbers and references) get no entries but a
+ * write_fn writing the very bytes libharu would (HPDF_Dict_Write: `/Key
+ * value` lines; HPDF_Array_Write: `[ a b ]`), from the element itself,
+ * when the document is saved; so does the ParentTree's /Nums.  The tree
+ * (pdf_tags) lives until then (pdf.c frees it after saving). */
+
+static uint32_t obj_num(const void *o)
+{
+	return ((const HPDF_Obj_Header *)o)->obj_id & 0x00FFFFFF;
+}
+
+static HPDF_STATUS put(HPDF_Stream st, mc_buf *b)
+{
+	HPDF_STATUS r = b->len ? HPDF_Stream_Write(st, (const HPDF_BYTE *)b->data,
+	                                           (HPDF_UINT)b->len)
+	                       : HPDF_OK;
+	mc_buf_free(b);
+	return r;
+}
+
+static HPDF_STATUS write_elem(HPDF_Dict d, HPDF_Stream st)
+{
+	const tag_elem *e = d->attr;
+	const pdf_tags *t = e->t;
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_printf(&b, "/S /%s\012", e->type);
+	if (e->page >= 0 && (size_t)e->page < t->npage_num)
+		mc_buf_printf(&b, "/Pg %u 0 R\012", t->page_num[e->page]);
+	mc_buf_printf(&b, "/P %u 0 R\012",
+	              e->parent > 0 ? obj_num(t->e[e->parent].obj)
+	                            : t->root_num);
+	if (e->haskids) {
+		mc_buf_puts(&b, "/K [ ");
+		for (size_t i = e->k0; i < e->k0 + e->nk; i++) {
+			const tag_kid *k = &t->k[i];
+			if (k->kind == KID_ELEM) {
+				if (t->e[k->v].obj)
+					mc_buf_printf(&b, "%u 0 R ",
+					              obj_num(t->e[k->v].obj));
+			} else if (k->kind == KID_MCR) {
+				if (k->page == e->page)
+					mc_buf_printf(&b, "%d ", k->v);
+				else
+					mc_buf_printf(&b,
+					              "<<\012/Type /MCR\012/Pg %u 0 R"
+					              "\012/MCID %d\012>> ",
+					              t->page_num[k->page], k->v);
+			} else {
+				mc_buf_printf(&b,
+				              "<<\012/Type /OBJR\012/Obj %u 0 R"
+				              "\012>> ",
+				              obj_num(k->annot));
+			}
+		}
+		mc_buf_puts(&b, "]\012");
+	}
+	return put(st, &b);
+}
+
+/* The ParentTree's /Nums: each page's MCIDs' elements, then each
+ * annotation's (its attr: the tree). */
+static HPDF_STATUS write_ptree(HPDF_Dict d, HPDF_Stream st)
+{
+	const pdf_tags *t = d->attr;
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_puts(&b, "/Nums [ ");
+	int key = 0;
+	for (size_t p = 0; p < t->npage_num; p++, key++) {
+		mc_buf_printf(&b, "%d [ ", key);
+		if (p < t->npages)
+			for (size_t m = 0; m < t->pages[p].n; m++)
+				mc_buf_printf(&b, "%u 0 R ",
+				              obj_num(t->e[t->pages[p].mcid_se[m]]
+				                              .obj));
+		mc_buf_puts(&b, "] ");
+		if (b.len > 65536) {
+			HPDF_STATUS r = put(st, &b);
+			if (r != HPDF_OK)
+				return r;
+		}
+	}
+	for (size_t a = 0; a < t->nannot; a++, key++)
+		mc_buf_printf(&b, "%d %u 0 R ", key,
+		              obj_num(t->e[t->annot_se[a]].obj));
+	mc_buf_puts(&b, "]\012");
+	return put(st, &b);
+}
+
+/* Whether element e is written by write_elem. */
+static bool lean(const tag_elem *e)
+{
+	return !e->alt && !e->lang && !e->scope;
+}
+
 int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 {
 	pdf_tags *t = c->tags;
@@ -413,6 +538,16 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	mark_used(t, used);
 	if (t->nk) /* none: t->k is NULL, which qsort may not take */
 		qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
+	/* no more elements or kids: their arrays (grown by doubling, and
+	 * kept until the document is saved) cut to their size */
+	if (t->nk && t->nk < t->capk) {
+		t->k = mc_xreallocarray(t->k, t->nk, sizeof *t->k);
+		t->capk = t->nk;
+	}
+	if (t->ne < t->cape) {
+		t->e = mc_xreallocarray(t->e, t->ne, sizeof *t->e);
+		t->cape = t->ne;
+	}
 	/* an element with more kids than a PDF array holds (libharu's
 	 * limit): the tree is left out, with a warning, rather than the
 	 * whole PDF (the page content stays marked) */
@@ -432,6 +567,12 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	if (!root || HPDF_Xref_Add(xref, root) != HPDF_OK)
 		goto out;
 	ret |= HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+	t->root_num = obj_num(root);
+	free(t->page_num);
+	t->page_num = mc_xcalloc(npages ? npages : 1, sizeof *t->page_num);
+	t->npage_num = npages;
+	for (size_t p = 0; p < npages; p++)
+		t->page_num[p] = obj_num(pages[p]);
 	for (size_t i = 1; i < t->ne; i++) {
 		if (!used[i])
 			continue;
@@ -439,6 +580,12 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		e->obj = HPDF_Dict_New(mm);
 		if (!e->obj || HPDF_Xref_Add(xref, e->obj) != HPDF_OK)
 			goto out;
+		if (lean(e)) {
+			e->t = t;
+			e->obj->attr = e;
+			e->obj->write_fn = write_elem;
+			continue;
+		}
 		/* (/Type /StructElem is optional: left out, as there are
 		 * many elements) */
 		ret |= HPDF_Dict_AddName(e->obj, "S", e->type);
@@ -464,6 +611,8 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		if (!used[i])
 			continue;
 		tag_elem *e = &t->e[i];
+		if (lean(e))
+			continue;
 		HPDF_Dict parent = e->parent > 0 ? t->e[e->parent].obj : root;
 		ret |= HPDF_Dict_Add(e->obj, "P", parent);
 	}
@@ -471,6 +620,15 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	size_t i = 0;
 	while (i < t->nk) {
 		int owner = t->k[i].owner;
+		if (used[owner] && lean(&t->e[owner])) {
+			tag_elem *e = &t->e[owner];
+			e->haskids = true;
+			e->k0 = i;
+			while (i < t->nk && t->k[i].owner == owner)
+				i++;
+			e->nk = i - e->k0;
+			continue;
+		}
 		HPDF_Array kids = HPDF_Array_New(mm);
 		if (!kids)
 			goto out;
@@ -513,31 +671,20 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	ret |= HPDF_Array_Add(rk, t->e[1].obj);
 	ret |= HPDF_Dict_Add(root, "K", rk);
 
-	/* the ParentTree: each page's MCIDs, then each annotation */
+	/* the ParentTree: each page's MCIDs, then each annotation
+	 * (write_ptree) */
 	HPDF_Dict ptree = HPDF_Dict_New(mm);
-	HPDF_Array nums = HPDF_Array_New(mm);
-	if (!ptree || !nums || HPDF_Xref_Add(xref, ptree) != HPDF_OK)
+	if (!ptree || HPDF_Xref_Add(xref, ptree) != HPDF_OK)
 		goto out;
-	ret |= HPDF_Dict_Add(ptree, "Nums", nums);
+	ptree->attr = t;
+	ptree->write_fn = write_ptree;
 	int key = 0;
 	for (size_t p = 0; p < npages; p++, key++) {
 		ret |= HPDF_Dict_AddNumber(pages[p], "StructParents", key);
 		ret |= HPDF_Dict_AddName(pages[p], "Tabs", "S");
-		HPDF_Array a = HPDF_Array_New(mm);
-		if (!a)
-			goto out;
-		ret |= HPDF_Array_AddNumber(nums, key);
-		ret |= HPDF_Array_Add(nums, a);
-		if (p < t->npages)
-			for (size_t m = 0; m < t->pages[p].n; m++)
-				ret |= HPDF_Array_Add(
-					a, t->e[t->pages[p].mcid_se[m]].obj);
 	}
-	for (size_t a = 0; a < t->nannot; a++, key++) {
-		ret |= HPDF_Dict_AddNumber(t->annots[a], "StructParent", key);
-		ret |= HPDF_Array_AddNumber(nums, key);
-		ret |= HPDF_Array_Add(nums, t->e[t->annot_se[a]].obj);
-	}
+	for (size_t a = 0; a < t->nannot; a++, key++)
+		ret |= pdf_annot_struct_parent(t->annots[a], key);
 	ret |= HPDF_Dict_Add(root, "ParentTree", ptree);
 	ret |= HPDF_Dict_AddNumber(root, "ParentTreeNextKey", key);
 

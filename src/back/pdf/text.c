@@ -526,16 +526,43 @@ double pdf_text_width(pdf_ctx *c, int face, const char *s, size_t n)
 double pdf_op_width(const pdf_op *o)
 {
 	double w = 0;
-	if (o->kind == OP_TEXT && o->glyphs)
+	if (o->kind == OP_TEXT && o->packed && o->gpack)
+		for (uint32_t i = 0; i < o->aux; i++)
+			w += o->gpack[i].adv / 1000.0;
+	else if (o->kind == OP_TEXT && o->glyphs)
 		for (uint32_t i = 0; i < o->aux; i++)
 			w += o->glyphs[i].adv / 1000.0;
 	return w * o->size;
+}
+
+const pdf_glyph *pdf_op_glyphs(const pdf_op *o, pdf_glyph **buf,
+                               size_t *cap)
+{
+	if (!o->packed || !o->gpack)
+		return o->glyphs;
+	if (*cap < o->aux) {
+		*cap = o->aux;
+		*buf = mc_xreallocarray(*buf, *cap, sizeof **buf);
+	}
+	pdf_glyph *g = *buf;
+	size_t off = 0;
+	for (uint32_t i = 0; i < o->aux; i++) {
+		uint32_t cp;
+		size_t n = off < o->len ? pdf_utf8_next(o->text + off,
+		                                        o->len - off, &cp)
+		                        : 0;
+		g[i] = (pdf_glyph){o->gpack[i].gid, (uint16_t)off, (uint16_t)n,
+		                   o->gpack[i].adv, 0, 0};
+		off += n;
+	}
+	return g;
 }
 
 double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n)
 {
 	pdf_textline tl;
 	o->glyphs = NULL;
+	o->packed = false;
 	o->aux = 0;
 	o->text = "";
 	o->len = 0;
