@@ -61,12 +61,13 @@ fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola"
 # failure-safety tests), unzip (the DOCX tests read its parts), tmux (the
 # progress line on a real terminal) and the linter of the CI scripts
 # (shellcheck), tesseract with the data of the scripts the OCR test
-# reads back from the rendered page, and chromium, the headless browser
+# reads back from the rendered page, python3-pil (the worksheet tests read
+# pixels of the rendered page), and chromium, the headless browser
 # Ace by DAISY checks the EPUBs' content documents in.  clang and libxml2 build the libFuzzer targets
 # (`make fuzz`).  cmark-gfm (the command), pandoc and weasyprint are only
 # for `make bench`'s comparisons.
 TEST_PACKAGES="python3 valgrind time strace clang libxml2-dev qpdf poppler-utils
-epubcheck default-jre-headless python3-docx python3-pyphen python3-pypdf libreoffice-writer-nogui zbar-tools
+epubcheck default-jre-headless python3-docx python3-pyphen python3-pypdf python3-pil libreoffice-writer-nogui zbar-tools
 cmark-gfm pandoc weasyprint unzip tmux shellcheck
 tesseract-ocr tesseract-ocr-ara tesseract-ocr-heb tesseract-ocr-chi-sim
 tesseract-ocr-jpn tesseract-ocr-hin tesseract-ocr-rus tesseract-ocr-ell

@@ -658,12 +658,16 @@ else
 		done < <("$PY" -c '
 import json, sys
 def walk(n):
-    if n.get("type") == "section" and str(n.get("source", "")).endswith(".md"):
-        print(n["source"])
+    src = str(n.get("source", ""))
+    if n.get("type") == "section" and src.endswith(".md"):
+        # a path under the site root is written "<root>/..."
+        if src.startswith("<root>/"):
+            src = sys.argv[2] + src[len("<root>"):]
+        print(src)
     for c in n.get("children", []):
         walk(c)
 for n in json.load(open(sys.argv[1]))["body"]:
-    walk(n)' "${sec_json[$name]}")
+    walk(n)' "${sec_json[$name]}" "$CL")
 		if [ ${#pairs[@]} -eq 0 ]; then
 			why+="$name: no section sources in its JSON"$'\n'
 			continue
