@@ -21,12 +21,15 @@ BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
 # (Debian's -dev packages ship them) statically: fewer files to map and
 # relocate at every start.  Any that has none stays shared.
 static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
-# libzip and libqrencode are not linked: src/util/zip.c and
-# src/back/docx/media.c load them when an archive or a QR code is made.
-MAIN_BASE_LIBS := $(foreach l,$(filter-out zip qrencode,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(call static_if,$(l)))
+# libzip is not linked: src/util/zip.c loads it when an archive is made.
+# libqrencode (small, no dependencies) is linked as it is: the PDF module
+# links it too, and a dlopen() of a library the module already brought in
+# leaves glibc's dependency list of it unreachable (valgrind: "definitely
+# lost" in _dl_map_object_deps).
+MAIN_BASE_LIBS := $(foreach l,$(filter-out zip,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(if $(filter qrencode,$(l)),-l$(l),$(call static_if,$(l))))
 # soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
 soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP libqrencode:qrencode:QRENCODE,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
+DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
 
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers

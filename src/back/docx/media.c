@@ -3,7 +3,6 @@
  * memory (libqrencode + libpng).  Also the relationship rows for media
  * and external hyperlinks, which share one id sequence. */
 #include "docx.h"
-#include "../../util/dl.h"
 #include "../../util/grow.h"
 
 #include <errno.h>
@@ -12,16 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* libqrencode is loaded on the first QR code (util/dl.h), not at every
- * start; the Makefile passes its soname */
-#ifndef MC_QRENCODE_SONAME
-#define MC_QRENCODE_SONAME "libqrencode.so.4"
-#endif
-#define QR_FUNCS(X) X(QRcode_encodeString) X(QRcode_free)
-MC_DL_TABLE(qr_api, QR_FUNCS)
-MC_DL_LIB(qr_lib, qr_api, QRAPI, "libqrencode4", MC_QRENCODE_SONAME,
-          "libqrencode.so");
 
 static dx_media *media_add(dx *d, const char *key)
 {
@@ -178,16 +167,7 @@ dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
 		mc_buf_free(&key);
 		return m;
 	}
-	char why[300];
-	const qr_api *Q = mc_dl_get(&qr_lib, why, sizeof why);
-	if (!Q) {
-		mc_error(d->diag, line, 0, "cannot draw the QR code: %s", why);
-		*failed = true;
-		mc_buf_free(&key);
-		return NULL;
-	}
-	QRcode *qr =
-		Q->QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!qr) {
 		/* too long for a QR code (ERANGE), or out of memory: the card
 		 * keeps its printed link */
@@ -201,7 +181,7 @@ dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
 	/* 4 pixels a module: sharp when printed at the theme's qr_size */
 	int rc = qr_png(qr, 4, &png, &e);
 	long side = (qr->width + 8) * 4L;
-	Q->QRcode_free(qr);
+	QRcode_free(qr);
 	if (rc != 0) {
 		mc_error(d->diag, line, 0, "cannot write the QR code PNG: %s",
 		         e.msg);
