@@ -218,6 +218,17 @@ static void count_letters(const mc_node *n, size_t counts[SC__MAX],
 				(const unsigned char *)k->as.text.text;
 			size_t len = strlen(k->as.text.text);
 			for (size_t i = 0; i < len;) {
+				if (s[i] < 0x80) {
+					/* ASCII: only its letters count
+					 * (Latin, as ranges[] says) */
+					unsigned char c = s[i++] | 0x20;
+					if (c >= 'a' && c <= 'z') {
+						counts[SC_LATIN]++;
+						if (*first == SC__MAX)
+							*first = SC_LATIN;
+					}
+					continue;
+				}
 				uint32_t cp = 0;
 				size_t m = mc_utf8_decode(s + i, len - i, &cp);
 				if (!m)
