@@ -128,10 +128,29 @@ void mc_xml_attr(mc_xml *x, const char *name, const char *value)
 
 void mc_xml_attrf(mc_xml *x, const char *name, const char *fmt, ...)
 {
-	/* most values are short: formatted on the stack */
+	/* most values are short: formatted on the stack; the commonest
+	 * formats, a bare "%d" or "%ld", without printf's machinery */
 	char tmp[128];
 	va_list ap;
 	va_start(ap, fmt);
+	bool d = fmt[0] == '%' && fmt[1] == 'd' && !fmt[2];
+	bool ld = fmt[0] == '%' && fmt[1] == 'l' && fmt[2] == 'd' && !fmt[3];
+	if (d || ld) {
+		long v = d ? (long)va_arg(ap, int) : va_arg(ap, long);
+		va_end(ap);
+		char *e = tmp + sizeof tmp, *q = e;
+		*--q = '\0';
+		unsigned long u = v < 0 ? 0UL - (unsigned long)v
+		                        : (unsigned long)v;
+		do {
+			*--q = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v < 0)
+			*--q = '-';
+		mc_xml_attr(x, name, q);
+		return;
+	}
 	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
