@@ -218,6 +218,17 @@ static void count_letters(const mc_node *n, size_t counts[SC__MAX],
 				(const unsigned char *)k->as.text.text;
 			size_t len = strlen(k->as.text.text);
 			for (size_t i = 0; i < len;) {
+				if (s[i] < 0x80) {
+					/* ASCII: only its letters count
+					 * (Latin, as ranges[] says) */
+					unsigned char c = s[i++] | 0x20;
+					if (c >= 'a' && c <= 'z') {
+						counts[SC_LATIN]++;
+						if (*first == SC__MAX)
+							*first = SC_LATIN;
+					}
+					continue;
+				}
 				uint32_t cp = 0;
 				size_t m = mc_utf8_decode(s + i, len - i, &cp);
 				if (!m)
@@ -269,8 +280,15 @@ void mc_fe_set_lang(mc_fe *fe, mc_node *n, const char *lang,
 	}
 }
 
+/* The last language tag scripts_of() was asked about, and its answer:
+ * most paragraphs ask about the same one (the document's). */
+typedef struct tag_memo {
+	const char *tag;
+	unsigned scripts;
+} tag_memo;
+
 /* Step 2 for one node. */
-static void detect(mc_doc *doc, mc_node *n)
+static void detect(mc_doc *doc, mc_node *n, tag_memo *memo)
 {
 	size_t counts[SC__MAX] = {0};
 	script first;
@@ -293,7 +311,12 @@ static void detect(mc_doc *doc, mc_node *n)
 		best = counts[SC_KANA] ? SC_KANA : SC_HAN;
 	if (best == SC__MAX || most * 2 <= total)
 		return;
-	unsigned have = scripts_of(mc_node_lang(doc, n->parent));
+	const char *tag = mc_node_lang(doc, n->parent);
+	if (!memo->tag || strcmp(memo->tag, tag) != 0) {
+		memo->tag = tag;
+		memo->scripts = scripts_of(tag);
+	}
+	unsigned have = memo->scripts;
 	if (have & BIT(best))
 		return;
 	if (scripts[best].lang)
@@ -338,9 +361,10 @@ int mc_fe_lang(mc_fe *fe)
 			n->dir = MC_DIR_LTR; /* a span needs lang or dir */
 	}
 	/* 2, 3: parents before children */
+	tag_memo memo = {NULL, 0};
 	for (mc_node *n = root->first; n; n = mc_node_next(n, root)) {
 		if (!n->lang && mc_node_holds_inlines(n->type))
-			detect(doc, n);
+			detect(doc, n, &memo);
 		if (n->lang && n->dir == MC_DIR_NONE) {
 			mc_dir want = mc_lang_rtl(n->lang) ? MC_DIR_RTL
 			                                   : MC_DIR_LTR;

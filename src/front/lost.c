@@ -26,9 +26,12 @@
 
 #define MIN_WORDS 40
 
+/* isalnum() of the C locale (the program never sets another), spelt
+ * out: this runs for every byte of the page, twice */
 static bool wordy(unsigned char c)
 {
-	return isalnum(c) || c >= 0x80;
+	unsigned char l = c | 0x20;
+	return c >= 0x80 || (c >= '0' && c <= '9') || (l >= 'a' && l <= 'z');
 }
 
 long mc_count_words(const char *s, size_t n)
@@ -83,8 +86,13 @@ static const char *plural(long n, const char *one, const char *many)
 static const char *find_ci(const char *p, const char *end, const char *needle)
 {
 	size_t k = strlen(needle);
+	if (!k)
+		return p;
+	/* the first byte compared here, as strncasecmp would */
+	int first = tolower((unsigned char)needle[0]);
 	for (; p + k <= end; p++)
-		if (strncasecmp(p, needle, k) == 0)
+		if (tolower((unsigned char)*p) == first &&
+		    strncasecmp(p, needle, k) == 0)
 			return p;
 	return end;
 }

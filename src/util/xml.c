@@ -22,11 +22,41 @@ void mc_xml_decl(mc_xml *x)
 	                    "standalone=\"yes\"?>\n");
 }
 
+/* Bytes mc_xml_escape passes through as they are without looking
+ * closer: 2 in text and attribute values, 1 in text only (tab, line feed,
+ * carriage return, '"'), 0 for a byte that needs a look (markup, other
+ * control characters, anything of UTF-8 beyond ASCII). */
+static const unsigned char plain[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+	[' '] = 2, ['!'] = 2, ['"'] = 1,
+	['#'] = 2, ['$'] = 2, ['%'] = 2, ['\''] = 2, ['('] = 2, [')'] = 2,
+	['*'] = 2, ['+'] = 2, [','] = 2, ['-'] = 2, ['.'] = 2, ['/'] = 2,
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2,
+	['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2, [':'] = 2, [';'] = 2,
+	['='] = 2, ['?'] = 2, ['@'] = 2,
+	['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
+	['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2,
+	['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
+	['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
+	['Y'] = 2, ['Z'] = 2, ['['] = 2, ['\\'] = 2, [']'] = 2, ['^'] = 2,
+	['_'] = 2, ['`'] = 2,
+	['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2,
+	['g'] = 2, ['h'] = 2, ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2,
+	['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2,
+	['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
+	['y'] = 2, ['z'] = 2, ['{'] = 2, ['|'] = 2, ['}'] = 2, ['~'] = 2,
+	[0x7F] = 2,
+};
+
 void mc_xml_escape(mc_buf *b, const char *s, size_t n, bool quot)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* plain[c] >= pass: as it is */
+	const unsigned char pass = quot ? 2 : 1;
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (plain[p[i]] >= pass)
+			continue;
 		const char *rep = NULL;
 		size_t skip = 1;
 		unsigned char c = p[i];
@@ -98,8 +128,40 @@ void mc_xml_attr(mc_xml *x, const char *name, const char *value)
 
 void mc_xml_attrf(mc_xml *x, const char *name, const char *fmt, ...)
 {
-	mc_buf v = MC_BUF_INIT;
+	/* most values are short: formatted on the stack; the commonest
+	 * formats, a bare "%d" or "%ld", without printf's machinery */
+	char tmp[128];
 	va_list ap;
+	va_start(ap, fmt);
+	bool d = fmt[0] == '%' && fmt[1] == 'd' && !fmt[2];
+	bool ld = fmt[0] == '%' && fmt[1] == 'l' && fmt[2] == 'd' && !fmt[3];
+	if (d || ld) {
+		long v = d ? (long)va_arg(ap, int) : va_arg(ap, long);
+		va_end(ap);
+		char *e = tmp + sizeof tmp, *q = e;
+		*--q = '\0';
+		unsigned long u = v < 0 ? 0UL - (unsigned long)v
+		                        : (unsigned long)v;
+		do {
+			*--q = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v < 0)
+			*--q = '-';
+		mc_xml_attr(x, name, q);
+		return;
+	}
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		mc_xml_attr(x, name, "");
+		return;
+	}
+	if ((size_t)n < sizeof tmp) {
+		mc_xml_attr(x, name, tmp);
+		return;
+	}
+	mc_buf v = MC_BUF_INIT;
 	va_start(ap, fmt);
 	mc_buf_vprintf(&v, fmt, ap);
 	va_end(ap);

@@ -183,11 +183,12 @@ static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
 	}
 }
 
-/* Deflate e's data with zs (reset here) into a new source; e->data is
- * freed.  Returns NULL with a message in err. */
+/* Deflate e's data with zs (reset here unless fresh from deflateInit2,
+ * which resets it itself: a reset clears a 128 KiB hash table) into a new
+ * source; e->data is freed.  Returns NULL with a message in err. */
 static zip_source_t *deflate_entry(const zipw_api *Z, zip_t *za,
-                                   z_stream *zs, entry *e, char *err,
-                                   size_t errsz)
+                                   z_stream *zs, bool fresh, entry *e,
+                                   char *err, size_t errsz)
 {
 	deflated *d = mc_xcalloc(1, sizeof *d);
 	d->Z = Z;
@@ -196,7 +197,7 @@ static zip_source_t *deflate_entry(const zipw_api *Z, zip_t *za,
 	d->crc = (uint32_t)crc32(0L, e->data, (uInt)e->len);
 	uLong cap = deflateBound(zs, (uLong)e->len);
 	d->data = mc_xmalloc(cap);
-	int zr = deflateReset(zs);
+	int zr = fresh ? Z_OK : deflateReset(zs);
 	if (zr == Z_OK) {
 		zs->next_in = e->data;
 		zs->avail_in = (uInt)e->len;
@@ -272,7 +273,8 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		/* (an empty entry goes through libzip's own deflate, as
 		 * before: a size-0 source may take another path there) */
 		bool here = e->compress && e->len > 0 && e->len <= UINT_MAX;
-		if (here && !zs_ready) {
+		bool fresh = here && !zs_ready;
+		if (fresh) {
 			if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS,
 			                 MAX_MEM_LEVEL,
 			                 Z_DEFAULT_STRATEGY) != Z_OK) {
@@ -282,7 +284,7 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 			zs_ready = true;
 		}
 		if (here) {
-			s = deflate_entry(Z, za, &zs, e, err, errsz);
+			s = deflate_entry(Z, za, &zs, fresh, e, err, errsz);
 			if (!s)
 				goto done;
 		} else {

@@ -61,7 +61,17 @@ static void kv_str(jw *w, size_t level, bool *first, const char *k,
 static void kv_int(jw *w, size_t level, bool *first, const char *k, long v)
 {
 	key(w, level, first, k);
-	mc_buf_printf(w->out, "%ld", v);
+	/* what "%ld" writes, without printf's machinery */
+	char d[24];
+	size_t i = sizeof d;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	mc_buf_put(w->out, d + i, sizeof d - i);
 }
 
 static void kv_bool(jw *w, size_t level, bool *first, const char *k, bool v)
