@@ -5,9 +5,15 @@
  * and each is allocated on its own, so a pointer handed out stays valid
  * while other threads add more.  One mutex guards the lists and every
  * fontconfig call (its configuration is shared).
+ *
+ * fontconfig is initialised only when a question has no answer yet: the
+ * answers of earlier runs come from the file fontcache.c keeps (read when
+ * the cache is made, if still valid), and the file is rewritten when the
+ * cache is destroyed if fontconfig had to answer anything new.
  */
 #include "cache.h"
 #include "../backend.h"
+#include "fontcache.h"
 #include "hyph.h"
 
 #include <pthread.h>
@@ -19,6 +25,7 @@
 #include "../../util/arena.h"
 
 typedef struct face {
+	size_t id; /* its place in pdf_cache.faces */
 	char *path;
 	int index;
 	FcCharSet *cs;
@@ -55,7 +62,10 @@ typedef struct search_ent {
 
 struct pdf_cache {
 	pthread_mutex_t mu;
-	FcConfig *cfg;
+	FcConfig *cfg;    /* NULL until a question needs fontconfig */
+	bool fc_tried;    /* it was initialised (cfg NULL: that failed) */
+	bool dirty;       /* fontconfig answered something new */
+	char *store;      /* the file of answers (fontcache.h), or NULL */
 	face **faces;
 	size_t nfaces, capfaces;
 	match_ent *matches;
@@ -76,24 +86,137 @@ struct pdf_cache {
 		}                                                          \
 	} while (0)
 
+static char *dup_str(const char *s)
+{
+	size_t l = strlen(s);
+	char *d = mc_xmalloc(l + 1);
+	memcpy(d, s, l + 1);
+	return d;
+}
+
+/* The face records of the answers in d. */
+static face **faces_of(pdf_cache *k, pfc_data *d)
+{
+	face **fs = mc_xcalloc(d->nfaces ? d->nfaces : 1, sizeof *fs);
+	for (size_t i = 0; i < d->nfaces; i++) {
+		face *f = mc_xcalloc(1, sizeof *f);
+		f->id = k->nfaces;
+		f->path = d->faces[i].path;
+		f->index = d->faces[i].index;
+		f->cs = d->faces[i].cs;
+		d->faces[i].path = NULL;
+		d->faces[i].cs = NULL;
+		GROW(k->faces, k->nfaces, k->capfaces);
+		k->faces[k->nfaces++] = f;
+		fs[i] = f;
+	}
+	return fs;
+}
+
+/* Take the answers of earlier runs from the store, if it is valid. */
+static void load_store(pdf_cache *k)
+{
+	char path[4096];
+	if (pdf_fontcache_path(path, sizeof path))
+		return;
+	k->store = dup_str(path);
+	pfc_data d;
+	if (pdf_fontcache_load(path, &d))
+		return;
+	face **fs = faces_of(k, &d);
+	for (size_t i = 0; i < d.nmatches; i++) {
+		GROW(k->matches, k->nmatches, k->capmatches);
+		match_ent *e = &k->matches[k->nmatches++];
+		e->family = d.matches[i].family;
+		d.matches[i].family = NULL;
+		e->bold = d.matches[i].bold;
+		e->italic = d.matches[i].italic;
+		e->exact = d.matches[i].exact;
+		e->f = d.matches[i].face < 0 ? NULL : fs[d.matches[i].face];
+	}
+	for (size_t i = 0; i < d.nsearches; i++) {
+		GROW(k->searches, k->nsearches, k->capsearches);
+		search_ent *e = &k->searches[k->nsearches++];
+		e->cp = d.searches[i].cp;
+		memcpy(e->lang, d.searches[i].lang, sizeof e->lang);
+		e->f = d.searches[i].face < 0 ? NULL : fs[d.searches[i].face];
+	}
+	free(fs);
+	pdf_fontcache_free(&d);
+}
+
+/* Write the answers to the store (best-effort, silent). */
+static void save_store(pdf_cache *k)
+{
+	pfc_data d = {0};
+	d.faces = mc_xcalloc(k->nfaces ? k->nfaces : 1, sizeof *d.faces);
+	for (size_t i = 0; i < k->nfaces; i++) {
+		d.faces[i].path = k->faces[i]->path;
+		d.faces[i].index = k->faces[i]->index;
+		d.faces[i].cs = k->faces[i]->cs;
+	}
+	d.nfaces = k->nfaces;
+	d.matches = mc_xcalloc(k->nmatches ? k->nmatches : 1,
+	                       sizeof *d.matches);
+	for (size_t i = 0; i < k->nmatches; i++) {
+		const match_ent *e = &k->matches[i];
+		d.matches[i] = (pfc_match){e->family, e->bold, e->italic,
+		                           e->exact, e->f ? (int)e->f->id : -1};
+	}
+	d.nmatches = k->nmatches;
+	d.searches = mc_xcalloc(k->nsearches ? k->nsearches : 1,
+	                        sizeof *d.searches);
+	for (size_t i = 0; i < k->nsearches; i++) {
+		const search_ent *e = &k->searches[i];
+		d.searches[i].cp = e->cp;
+		memcpy(d.searches[i].lang, e->lang, sizeof e->lang);
+		d.searches[i].face = e->f ? (int)e->f->id : -1;
+	}
+	d.nsearches = k->nsearches;
+	(void)pdf_fontcache_save(k->store, k->cfg, &d); /* best-effort */
+	free(d.faces);
+	free(d.matches);
+	free(d.searches);
+}
+
 pdf_cache *pdf_cache_create(void)
 {
 	pdf_cache *k = mc_xcalloc(1, sizeof *k);
-	/* a configuration of our own, not fontconfig's global one */
-	k->cfg = FcInitLoadConfigAndFonts();
-	if (!k->cfg || pthread_mutex_init(&k->mu, NULL)) {
-		if (k->cfg)
-			FcConfigDestroy(k->cfg);
+	if (pthread_mutex_init(&k->mu, NULL)) {
 		free(k);
 		return NULL;
 	}
+	load_store(k);
 	return k;
+}
+
+/* fontconfig, initialised the first time a question needs it (lock
+ * held); NULL if it cannot be. */
+static FcConfig *config(pdf_cache *k)
+{
+	if (!k->fc_tried) {
+		k->fc_tried = true;
+		/* a configuration of our own, not fontconfig's global one */
+		k->cfg = FcInitLoadConfigAndFonts();
+	}
+	return k->cfg;
+}
+
+bool pdf_cache_failed(pdf_cache *k)
+{
+	pthread_mutex_lock(&k->mu);
+	bool failed = k->fc_tried && !k->cfg;
+	pthread_mutex_unlock(&k->mu);
+	return failed;
 }
 
 void pdf_cache_destroy(pdf_cache *k)
 {
 	if (!k)
 		return;
+	if (k->dirty && k->cfg && k->store)
+		save_store(k);
+	free(k->store);
 	for (size_t i = 0; i < k->nfaces; i++) {
 		face *f = k->faces[i];
 		if (f->ok)
@@ -117,7 +240,8 @@ void pdf_cache_destroy(pdf_cache *k)
 	for (size_t i = 0; i < k->nhlangs; i++)
 		free(k->hlangs[i].lang);
 	free(k->hlangs);
-	FcConfigDestroy(k->cfg);
+	if (k->cfg)
+		FcConfigDestroy(k->cfg);
 	pthread_mutex_destroy(&k->mu);
 	free(k);
 }
@@ -158,6 +282,7 @@ static face *face_of(pdf_cache *k, FcPattern *p)
 		    !strcmp(k->faces[i]->path, (const char *)file))
 			return k->faces[i];
 	face *f = mc_xcalloc(1, sizeof *f);
+	f->id = k->nfaces;
 	size_t l = strlen((const char *)file);
 	f->path = mc_xmalloc(l + 1);
 	memcpy(f->path, file, l + 1);
@@ -183,6 +308,10 @@ static void ref_of(const face *f, pdf_face_ref *out)
 static face *do_match(pdf_cache *k, const char *family, bool bold,
                       bool italic, bool *exact)
 {
+	*exact = false;
+	if (!config(k))
+		return NULL;
+	k->dirty = true;
 	FcPattern *pat = FcPatternCreate();
 	if (!pat)
 		return NULL;
@@ -279,6 +408,9 @@ static void fc_lang(const char *tag, char out[16])
  * form, "" for none; lock held). */
 static face *do_search(pdf_cache *k, uint32_t cp, const char *lang)
 {
+	if (!config(k))
+		return NULL;
+	k->dirty = true;
 	FcPattern *pat = FcPatternCreate();
 	FcCharSet *cs = FcCharSetCreate();
 	face *found = NULL;
@@ -359,14 +491,6 @@ const pdf_face *pdf_cache_face(pdf_cache *k, const char *path, int index)
 	}
 	pthread_mutex_unlock(&k->mu);
 	return t;
-}
-
-static char *dup_str(const char *s)
-{
-	size_t l = strlen(s);
-	char *d = mc_xmalloc(l + 1);
-	memcpy(d, s, l + 1);
-	return d;
 }
 
 /* The entry of a language tag, looking its file up the first time (lock

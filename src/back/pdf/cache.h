@@ -25,9 +25,15 @@ typedef struct pdf_face_ref {
 	FcCharSet *cs;
 } pdf_face_ref;
 
-/* Returns NULL if fontconfig cannot be initialised. */
+/* Returns NULL if it cannot be made.  fontconfig is initialised only when
+ * a question has no answer yet: answers of earlier runs come from a file
+ * per user while it is valid (fontcache.h), which pdf_cache_destroy
+ * rewrites when fontconfig answered something new. */
 pdf_cache *pdf_cache_create(void);
 void pdf_cache_destroy(pdf_cache *k);
+/* Whether fontconfig was needed and could not be initialised (then every
+ * question it would answer has no face). */
+bool pdf_cache_failed(pdf_cache *k);
 /* The usable face (OpenType with TrueType or CFF outlines, not colour)
  * fontconfig matches for family with that weight and slant.  Returns 0 and fills *out (*exact: it is
  * the family asked for, not a substitute), or -1 if there is none. */

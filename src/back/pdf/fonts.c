@@ -81,10 +81,14 @@ static int resolve(pdf_ctx *c, int f)
 	if (pdf_cache_match(F->cache, fam[g], s & PF_BOLD, s & PF_ITALIC, &r,
 	                    &exact)) {
 		if (s == 0) {
-			mc_error(c->diag, 0, 0,
-			         "no usable font found for \"%s\" (install "
-			         "fonts-dejavu-core)",
-			         fam[g]);
+			if (pdf_cache_failed(F->cache))
+				mc_error(c->diag, 0, 0,
+				         "fontconfig could not be initialised");
+			else
+				mc_error(c->diag, 0, 0,
+				         "no usable font found for \"%s\" "
+				         "(install fonts-dejavu-core)",
+				         fam[g]);
 			pf->failed = true;
 			return -1;
 		}

@@ -1,0 +1,75 @@
+/*
+ * fontcache.h - the answers fontconfig gave, kept in a small file per user
+ * between runs (cache.c's persistent layer), so that a document whose
+ * text the theme's faces cover never initialises fontconfig (reading its
+ * configuration and font caches is most of a short PDF's start-up).
+ *
+ * The file is $MC_FONT_CACHE if set (a path; "0" turns the cache off),
+ * else $XDG_CACHE_HOME/mentorconv/fonts.cache, else
+ * $HOME/.cache/mentorconv/fonts.cache (where fontconfig keeps its own).
+ * It is keyed on everything that can change an answer: fontconfig's
+ * version, the environment fontconfig reads (FONTCONFIG_FILE,
+ * FONTCONFIG_PATH, FONTCONFIG_SYSROOT, HOME, XDG_CONFIG_HOME,
+ * XDG_DATA_HOME, the locale variables) and the program name, and the
+ * status (mtime, ctime, size, inode) of every configuration file and font
+ * directory fontconfig read, the user configuration files it would read if
+ * they existed, and every font file answered.  Loading stat()s those: any
+ * difference, or a file that is unreadable, truncated or corrupt (magic,
+ * version, length and checksum), and the file is ignored; the answers are
+ * then asked of fontconfig and the file rewritten (temp file + rename).
+ * Everything here is best-effort and silent: a missing or read-only
+ * cache directory only costs time.
+ */
+#ifndef MC_PDF_FONTCACHE_H
+#define MC_PDF_FONTCACHE_H
+
+#include <fontconfig/fontconfig.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A face, as fontconfig answered it. */
+typedef struct pfc_face {
+	char *path;
+	int index;
+	FcCharSet *cs; /* its coverage */
+} pfc_face;
+
+/* fontconfig's match for a family in a style. */
+typedef struct pfc_match {
+	char *family;
+	bool bold, italic, exact;
+	int face; /* index into faces, -1: no usable face */
+} pfc_match;
+
+/* fontconfig's best ranked face with a code point, for a language. */
+typedef struct pfc_search {
+	uint32_t cp;
+	char lang[16];
+	int face; /* index into faces, -1: none */
+} pfc_search;
+
+typedef struct pfc_data {
+	pfc_face *faces;
+	size_t nfaces;
+	pfc_match *matches;
+	size_t nmatches;
+	pfc_search *searches;
+	size_t nsearches;
+} pfc_data;
+
+/* The cache file's path into out (n bytes).  Returns 0, or -1 when there
+ * is none (turned off, no home, too long). */
+int pdf_fontcache_path(char *out, size_t n);
+/* Read and validate the file at path into *d (owned by the caller, freed
+ * with pdf_fontcache_free).  Returns 0, or -1 (d empty) when it is
+ * missing, unreadable, corrupt or stale. */
+int pdf_fontcache_load(const char *path, pfc_data *d);
+/* Write d as the file at path, keyed on cfg's configuration files and
+ * font directories (cfg: the configuration that gave every answer in d).
+ * Returns 0, or -1 (silently: the cache is best-effort). */
+int pdf_fontcache_save(const char *path, FcConfig *cfg, const pfc_data *d);
+/* Free what pdf_fontcache_load filled in (the faces' charsets too). */
+void pdf_fontcache_free(pfc_data *d);
+
+#endif
