@@ -47,6 +47,9 @@ SANITIZED=0
 grep -qa __asan_init "$BIN" && SANITIZED=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mentorconv-test.XXXXXX") || exit 2
+# the PDF backend's font cache (src/back/pdf/fontcache.h): a private one,
+# not the user's
+export MC_FONT_CACHE=$T/fonts.cache
 trap 'rm -rf "$T"' EXIT
 
 npass=0 nfail=0 nskip=0

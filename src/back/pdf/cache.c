@@ -28,7 +28,9 @@ typedef struct face {
 	size_t id; /* its place in pdf_cache.faces */
 	char *path;
 	int index;
-	FcCharSet *cs;
+	FcCharSet *cs; /* NULL until needed when it came from the store: */
+	unsigned char *pages; /* then its coverage as read (fontcache.h) */
+	uint32_t npages;
 	bool parsed, ok; /* file read (ok: successfully) */
 	pdf_face face;
 } face;
@@ -104,8 +106,11 @@ static face **faces_of(pdf_cache *k, pfc_data *d)
 		f->path = d->faces[i].path;
 		f->index = d->faces[i].index;
 		f->cs = d->faces[i].cs;
+		f->pages = d->faces[i].pages;
+		f->npages = d->faces[i].npages;
 		d->faces[i].path = NULL;
 		d->faces[i].cs = NULL;
+		d->faces[i].pages = NULL;
 		GROW(k->faces, k->nfaces, k->capfaces);
 		k->faces[k->nfaces++] = f;
 		fs[i] = f;
@@ -154,6 +159,8 @@ static void save_store(pdf_cache *k)
 		d.faces[i].path = k->faces[i]->path;
 		d.faces[i].index = k->faces[i]->index;
 		d.faces[i].cs = k->faces[i]->cs;
+		d.faces[i].pages = k->faces[i]->pages;
+		d.faces[i].npages = k->faces[i]->npages;
 	}
 	d.nfaces = k->nfaces;
 	d.matches = mc_xcalloc(k->nmatches ? k->nmatches : 1,
@@ -223,6 +230,7 @@ void pdf_cache_destroy(pdf_cache *k)
 			pdf_face_close(&f->face);
 		if (f->cs)
 			FcCharSetDestroy(f->cs);
+		free(f->pages);
 		free(f->path);
 		free(f);
 	}
@@ -297,8 +305,14 @@ static face *face_of(pdf_cache *k, FcPattern *p)
 	return f;
 }
 
-static void ref_of(const face *f, pdf_face_ref *out)
+/* (lock held) */
+static void ref_of(face *f, pdf_face_ref *out)
 {
+	if (!f->cs) {
+		f->cs = pdf_fontcache_charset(f->pages, f->npages);
+		if (!f->cs)
+			f->cs = FcCharSetCreate();
+	}
 	out->path = f->path;
 	out->index = f->index;
 	out->cs = f->cs;

@@ -272,6 +272,7 @@ void pdf_fontcache_free(pfc_data *d)
 {
 	for (size_t i = 0; i < d->nfaces; i++) {
 		free(d->faces[i].path);
+		free(d->faces[i].pages);
 		if (d->faces[i].cs)
 			FcCharSetDestroy(d->faces[i].cs);
 	}
@@ -315,34 +316,56 @@ static int read_all(const char *path, unsigned char **buf, size_t *len)
 	return 0;
 }
 
-/* A face's charset from its pages, or NULL. */
-static FcCharSet *get_charset(rd *r)
+#define PAGE_BYTES (4 * (FC_CHARSET_MAP_SIZE + 1))
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* A face's coverage pages, checked and copied into f (the charset is
+ * made when first needed: most faces of the file are not). */
+static void get_pages(rd *r, pfc_face *f)
 {
 	uint32_t np = get_u32(r);
-	if (r->bad || np > r->n / 36) {
+	if (r->bad || np > r->n / PAGE_BYTES) {
 		r->bad = true;
-		return NULL;
+		return;
 	}
-	FcCharSet *cs = FcCharSetCreate();
-	if (!cs) {
-		r->bad = true;
-		return NULL;
-	}
-	for (uint32_t i = 0; i < np && !r->bad; i++) {
-		uint32_t base = get_u32(r);
+	size_t len = (size_t)np * PAGE_BYTES;
+	for (uint32_t i = 0; i < np; i++) {
+		uint32_t base = le32(r->p + (size_t)i * PAGE_BYTES);
 		if (base & 0xff || base > 0x10ff00)
 			r->bad = true;
-		for (uint32_t w = 0; w < FC_CHARSET_MAP_SIZE && !r->bad; w++) {
-			uint32_t m = get_u32(r);
-			for (uint32_t bit = 0; m && !r->bad; bit++, m >>= 1)
-				if ((m & 1) &&
-				    !FcCharSetAddChar(cs, base + w * 32 + bit))
-					r->bad = true;
-		}
 	}
-	if (r->bad) {
-		FcCharSetDestroy(cs);
+	if (r->bad)
+		return;
+	f->pages = mc_xmalloc(len ? len : 1);
+	memcpy(f->pages, r->p, len);
+	f->npages = np;
+	r->p += len;
+	r->n -= len;
+}
+
+FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
+                                 uint32_t npages)
+{
+	FcCharSet *cs = FcCharSetCreate();
+	if (!cs)
 		return NULL;
+	for (uint32_t i = 0; i < npages; i++) {
+		const unsigned char *p = pages + (size_t)i * PAGE_BYTES;
+		uint32_t base = le32(p);
+		for (uint32_t w = 0; w < FC_CHARSET_MAP_SIZE; w++) {
+			uint32_t m = le32(p + 4 + 4 * w);
+			for (uint32_t bit = 0; m; bit++, m >>= 1)
+				if ((m & 1) &&
+				    !FcCharSetAddChar(cs, base + w * 32 + bit)) {
+					FcCharSetDestroy(cs);
+					return NULL;
+				}
+		}
 	}
 	return cs;
 }
@@ -390,7 +413,7 @@ static int parse(rd *r, pfc_data *d)
 		pfc_face *f = &d->faces[d->nfaces++];
 		f->path = get_str(r);
 		f->index = (int)get_u32(r);
-		f->cs = r->bad ? NULL : get_charset(r);
+		get_pages(r, f);
 	}
 	uint32_t nm = get_u32(r);
 	if (r->bad || nm > r->n / 12)
@@ -454,21 +477,26 @@ int pdf_fontcache_load(const char *path, pfc_data *d)
 
 /* ---- save ---- */
 
-static void put_charset(mc_buf *b, const FcCharSet *cs)
+static void put_charset(mc_buf *b, const pfc_face *f)
 {
+	const FcCharSet *cs = f->cs;
+	if (!cs) { /* still as read */
+		put_u32(b, f->npages);
+		mc_buf_put(b, f->pages, (size_t)f->npages * PAGE_BYTES);
+		return;
+	}
 	size_t at = b->len;
 	put_u32(b, 0); /* the number of pages, filled in below */
 	uint32_t np = 0;
 	FcChar32 map[FC_CHARSET_MAP_SIZE], next;
-	if (cs)
-		for (FcChar32 base = FcCharSetFirstPage(cs, map, &next);
+	for (FcChar32 base = FcCharSetFirstPage(cs, map, &next);
 		     base != FC_CHARSET_DONE;
-		     base = FcCharSetNextPage(cs, map, &next)) {
-			put_u32(b, base);
-			for (int w = 0; w < FC_CHARSET_MAP_SIZE; w++)
-				put_u32(b, map[w]);
-			np++;
-		}
+	     base = FcCharSetNextPage(cs, map, &next)) {
+		put_u32(b, base);
+		for (int w = 0; w < FC_CHARSET_MAP_SIZE; w++)
+			put_u32(b, map[w]);
+		np++;
+	}
 	for (int i = 0; i < 4; i++)
 		b->data[at + (size_t)i] = (char)(np >> (8 * i));
 }
@@ -529,7 +557,7 @@ int pdf_fontcache_save(const char *path, FcConfig *cfg, const pfc_data *d)
 	for (size_t i = 0; i < d->nfaces; i++) {
 		put_str(&b, d->faces[i].path);
 		put_u32(&b, (uint32_t)d->faces[i].index);
-		put_charset(&b, d->faces[i].cs);
+		put_charset(&b, &d->faces[i]);
 	}
 	put_u32(&b, (uint32_t)d->nmatches);
 	for (size_t i = 0; i < d->nmatches; i++) {

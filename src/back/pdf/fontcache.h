@@ -32,7 +32,12 @@
 typedef struct pfc_face {
 	char *path;
 	int index;
-	FcCharSet *cs; /* its coverage */
+	/* its coverage: as a charset (cs), or as read from the file (pages,
+	 * npages pages of FC_CHARSET_MAP_SIZE + 1 little-endian 32-bit
+	 * words: base, then the map), made a charset only when needed */
+	FcCharSet *cs;
+	unsigned char *pages;
+	uint32_t npages;
 } pfc_face;
 
 /* fontconfig's match for a family in a style. */
@@ -69,7 +74,11 @@ int pdf_fontcache_load(const char *path, pfc_data *d);
  * font directories (cfg: the configuration that gave every answer in d).
  * Returns 0, or -1 (silently: the cache is best-effort). */
 int pdf_fontcache_save(const char *path, FcConfig *cfg, const pfc_data *d);
-/* Free what pdf_fontcache_load filled in (the faces' charsets too). */
+/* The charset of pages read from the file (pfc_face), or NULL (no
+ * memory). */
+FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
+                                 uint32_t npages);
+/* Free what pdf_fontcache_load filled in (the faces' coverage too). */
 void pdf_fontcache_free(pfc_data *d);
 
 #endif
