@@ -10,6 +10,7 @@
 #include "back/pdf/pdf_int.h"
 #include "back/pdf/cff.h"
 #include "back/pdf/face.h"
+#include "back/pdf/fontcache.h"
 #include "back/pdf/objstm.h"
 #include "front/front.h"
 #include "model/model.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
@@ -1333,8 +1335,64 @@ static void test_objstm(void)
 	mc_buf_free(&p);
 }
 
+/* The file of fontconfig's answers (fontcache.h): written when
+ * fontconfig answered, read back with the same answers and coverage;
+ * a damaged file is not read. */
+static void test_fontcache(const char *path)
+{
+	unlink(path); /* cold (the renders above wrote it) */
+	pdf_cache *k = pdf_cache_create();
+	pdf_face_ref r1, s1;
+	bool ex1 = false;
+	int m1 = k ? pdf_cache_match(k, "DejaVu Sans", false, false, &r1, &ex1)
+	           : -1;
+	int q1 = k ? pdf_cache_search(k, 0x05D0, "he", &s1) : -1;
+	char *p1 = m1 ? NULL : strdup(r1.path);
+	char *sp1 = q1 ? NULL : strdup(s1.path);
+	FcCharSet *cs1 = m1 ? NULL : FcCharSetCopy(r1.cs);
+	pdf_cache_destroy(k);
+	if (!check(m1 == 0, "fontcache: fontconfig finds DejaVu Sans")) {
+		free(sp1);
+		return;
+	}
+	pfc_data d;
+	bool loaded = pdf_fontcache_load(path, &d) == 0;
+	check(loaded && d.nmatches == 1 && d.nsearches == (q1 ? 0u : 1u) &&
+	              d.nfaces >= 1,
+	      "fontcache: the answers are written and read back");
+	if (loaded)
+		pdf_fontcache_free(&d);
+	k = pdf_cache_create();
+	pdf_face_ref r2, s2;
+	bool ex2 = false;
+	int m2 = k ? pdf_cache_match(k, "DejaVu Sans", false, false, &r2, &ex2)
+	           : -1;
+	int q2 = k ? pdf_cache_search(k, 0x05D0, "he", &s2) : -1;
+	check(m2 == 0 && ex2 == ex1 && !strcmp(r2.path, p1) &&
+	              r2.index == r1.index && FcCharSetEqual(r2.cs, cs1),
+	      "fontcache: a warm cache gives the same face and coverage");
+	check(q2 == q1 && (q1 || !strcmp(s2.path, sp1)),
+	      "fontcache: a warm cache gives the same fallback face");
+	pdf_cache_destroy(k);
+	/* one byte changed: the checksum does not match */
+	FILE *f = fopen(path, "r+b");
+	bool flipped = f && !fseek(f, -2, SEEK_END) && fputc('#', f) != EOF;
+	if (f)
+		fclose(f);
+	check(flipped && pdf_fontcache_load(path, &d) != 0,
+	      "fontcache: a damaged file is not read");
+	free(p1);
+	free(sp1);
+	FcCharSetDestroy(cs1);
+}
+
 int main(void)
 {
+	/* a private font cache, not the user's */
+	char dir[] = P_tmpdir "/unit_pdf.XXXXXX", path[sizeof dir + 16];
+	bool have_dir = mkdtemp(dir) != NULL;
+	snprintf(path, sizeof path, "%s/fonts.cache", dir);
+	setenv("MC_FONT_CACHE", have_dir ? path : "0", 1);
 	test_kp();
 	test_render();
 	test_sections();
@@ -1342,6 +1400,11 @@ int main(void)
 	test_hyph_compound();
 	test_face();
 	test_objstm();
+	if (have_dir) {
+		test_fontcache(path);
+		unlink(path);
+		rmdir(dir);
+	}
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }
