@@ -68,6 +68,9 @@ struct pdf_cache {
 	bool fc_tried;    /* it was initialised (cfg NULL: that failed) */
 	bool dirty;       /* fontconfig answered something new */
 	char *store;      /* the file of answers (fontcache.h), or NULL */
+	pfc_deps loaded;  /* what the answers read from it were valid
+	                     against (n == 0: none were read) */
+	pfc_deps cfgdeps; /* what fontconfig read, when it was initialised */
 	face **faces;
 	size_t nfaces, capfaces;
 	match_ent *matches;
@@ -147,12 +150,20 @@ static void load_store(pdf_cache *k)
 		e->f = d.searches[i].face < 0 ? NULL : fs[d.searches[i].face];
 	}
 	free(fs);
+	k->loaded = d.deps;
+	memset(&d.deps, 0, sizeof d.deps);
 	pdf_fontcache_free(&d);
 }
 
-/* Write the answers to the store (best-effort, silent). */
+/* Write the answers to the store (best-effort, silent): unless a file
+ * they depend on changed since they were given (fontconfig's answers
+ * would then be of an older set-up than the file's key; the next run
+ * finds the stored file stale and asks again). */
 static void save_store(pdf_cache *k)
 {
+	if ((k->loaded.n && !pdf_fontcache_deps_valid(&k->loaded)) ||
+	    !pdf_fontcache_deps_valid(&k->cfgdeps))
+		return;
 	pfc_data d = {0};
 	d.faces = mc_xcalloc(k->nfaces ? k->nfaces : 1, sizeof *d.faces);
 	for (size_t i = 0; i < k->nfaces; i++) {
@@ -180,7 +191,7 @@ static void save_store(pdf_cache *k)
 		d.searches[i].face = e->f ? (int)e->f->id : -1;
 	}
 	d.nsearches = k->nsearches;
-	(void)pdf_fontcache_save(k->store, k->cfg, &d); /* best-effort */
+	(void)pdf_fontcache_save(k->store, &k->cfgdeps, &d); /* best-effort */
 	free(d.faces);
 	free(d.matches);
 	free(d.searches);
@@ -205,6 +216,8 @@ static FcConfig *config(pdf_cache *k)
 		k->fc_tried = true;
 		/* a configuration of our own, not fontconfig's global one */
 		k->cfg = FcInitLoadConfigAndFonts();
+		if (k->cfg && k->store)
+			pdf_fontcache_config_deps(k->cfg, &k->cfgdeps);
 	}
 	return k->cfg;
 }
@@ -224,6 +237,8 @@ void pdf_cache_destroy(pdf_cache *k)
 	if (k->dirty && k->cfg && k->store)
 		save_store(k);
 	free(k->store);
+	pdf_fontcache_deps_free(&k->loaded);
+	pdf_fontcache_deps_free(&k->cfgdeps);
 	for (size_t i = 0; i < k->nfaces; i++) {
 		face *f = k->faces[i];
 		if (f->ok)

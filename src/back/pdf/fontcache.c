@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "../../util/arena.h"
-#include "../../util/buf.h"
 
 #define MAGIC "MCFONTC\n"
 #define FORMAT 1
@@ -281,6 +280,7 @@ void pdf_fontcache_free(pfc_data *d)
 		free(d->matches[i].family);
 	free(d->matches);
 	free(d->searches);
+	pdf_fontcache_deps_free(&d->deps);
 	memset(d, 0, sizeof *d);
 }
 
@@ -370,6 +370,57 @@ FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
 	return cs;
 }
 
+/* Read n dependency records: true if each path has the status it had
+ * (r->bad if they do not parse). */
+static bool check_deps(rd *r, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		size_t pl = 0;
+		const unsigned char *p = get_bytes(r, &pl);
+		fstat_rec was, now;
+		was.exists = get_u64(r);
+		was.mts = get_u64(r);
+		was.mtn = get_u64(r);
+		was.cts = get_u64(r);
+		was.ctn = get_u64(r);
+		was.size = get_u64(r);
+		was.ino = get_u64(r);
+		was.dev = get_u64(r);
+		if (r->bad || pl >= 4096 || memchr(p, 0, pl)) {
+			r->bad = true;
+			return false;
+		}
+		char path[4096];
+		memcpy(path, p, pl);
+		path[pl] = 0;
+		stat_of(path, &now);
+		if (memcmp(&was, &now, sizeof was) != 0)
+			return false; /* stale */
+	}
+	return !r->bad;
+}
+
+bool pdf_fontcache_deps_valid(const pfc_deps *deps)
+{
+	rd r = {(const unsigned char *)deps->recs.data, deps->recs.len, false};
+	return check_deps(&r, deps->n) && r.n == 0;
+}
+
+void pdf_fontcache_deps_free(pfc_deps *deps)
+{
+	mc_buf_free(&deps->recs);
+	deps->n = 0;
+}
+
+void pdf_fontcache_config_deps(FcConfig *cfg, pfc_deps *out)
+{
+	mc_buf_clear(&out->recs);
+	out->n = 0;
+	put_list(&out->recs, FcConfigGetConfigFiles(cfg), &out->n);
+	put_list(&out->recs, FcConfigGetFontDirs(cfg), &out->n);
+	put_user_conf(&out->recs, &out->n);
+}
+
 static int parse(rd *r, pfc_data *d)
 {
 	/* the key */
@@ -383,27 +434,11 @@ static int parse(rd *r, pfc_data *d)
 		return -1;
 	/* the files it depends on, as they were */
 	uint32_t nd = get_u32(r);
-	for (uint32_t i = 0; i < nd && !r->bad; i++) {
-		size_t pl = 0;
-		const unsigned char *p = get_bytes(r, &pl);
-		fstat_rec was, now;
-		was.exists = get_u64(r);
-		was.mts = get_u64(r);
-		was.mtn = get_u64(r);
-		was.cts = get_u64(r);
-		was.ctn = get_u64(r);
-		was.size = get_u64(r);
-		was.ino = get_u64(r);
-		was.dev = get_u64(r);
-		if (r->bad || pl >= 4096 || memchr(p, 0, pl))
-			return -1;
-		char path[4096];
-		memcpy(path, p, pl);
-		path[pl] = 0;
-		stat_of(path, &now);
-		if (memcmp(&was, &now, sizeof was) != 0)
-			return -1; /* stale */
-	}
+	const unsigned char *at = r->p;
+	if (r->bad || !check_deps(r, nd))
+		return -1;
+	mc_buf_put(&d->deps.recs, at, (size_t)(r->p - at));
+	d->deps.n = nd;
 	/* the answers */
 	uint32_t nf = get_u32(r);
 	if (r->bad || nf > r->n / 12)
@@ -536,7 +571,8 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int pdf_fontcache_save(const char *path, FcConfig *cfg, const pfc_data *d)
+int pdf_fontcache_save(const char *path, const pfc_deps *cfgdeps,
+                       const pfc_data *d)
 {
 	mc_buf b = MC_BUF_INIT;
 	mc_buf key = MC_BUF_INIT;
@@ -544,11 +580,9 @@ int pdf_fontcache_save(const char *path, FcConfig *cfg, const pfc_data *d)
 	put_bytes(&b, key.data, key.len);
 	mc_buf_free(&key);
 	size_t at = b.len;
-	uint32_t nd = 0;
+	uint32_t nd = cfgdeps->n;
 	put_u32(&b, 0); /* the number of dependencies, filled in below */
-	put_list(&b, FcConfigGetConfigFiles(cfg), &nd);
-	put_list(&b, FcConfigGetFontDirs(cfg), &nd);
-	put_user_conf(&b, &nd);
+	mc_buf_put(&b, cfgdeps->recs.data, cfgdeps->recs.len);
 	for (size_t i = 0; i < d->nfaces; i++)
 		put_dep(&b, d->faces[i].path, &nd);
 	for (int i = 0; i < 4; i++)

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../util/buf.h"
+
 /* A face, as fontconfig answered it. */
 typedef struct pfc_face {
 	char *path;
@@ -54,6 +56,12 @@ typedef struct pfc_search {
 	int face; /* index into faces, -1: none */
 } pfc_search;
 
+/* Paths and their status when taken (the file's dependencies). */
+typedef struct pfc_deps {
+	mc_buf recs; /* n records */
+	uint32_t n;
+} pfc_deps;
+
 typedef struct pfc_data {
 	pfc_face *faces;
 	size_t nfaces;
@@ -61,6 +69,7 @@ typedef struct pfc_data {
 	size_t nmatches;
 	pfc_search *searches;
 	size_t nsearches;
+	pfc_deps deps; /* loaded: what the file was valid against */
 } pfc_data;
 
 /* The cache file's path into out (n bytes).  Returns 0, or -1 when there
@@ -70,10 +79,19 @@ int pdf_fontcache_path(char *out, size_t n);
  * with pdf_fontcache_free).  Returns 0, or -1 (d empty) when it is
  * missing, unreadable, corrupt or stale. */
 int pdf_fontcache_load(const char *path, pfc_data *d);
-/* Write d as the file at path, keyed on cfg's configuration files and
- * font directories (cfg: the configuration that gave every answer in d).
- * Returns 0, or -1 (silently: the cache is best-effort). */
-int pdf_fontcache_save(const char *path, FcConfig *cfg, const pfc_data *d);
+/* The status now of cfg's configuration files and font directories and
+ * of the user's configuration that would be read if it existed: taken
+ * right after fontconfig read them. */
+void pdf_fontcache_config_deps(FcConfig *cfg, pfc_deps *out);
+/* Whether every path of deps has the status it had. */
+bool pdf_fontcache_deps_valid(const pfc_deps *deps);
+void pdf_fontcache_deps_free(pfc_deps *deps);
+/* Write d as the file at path, keyed on cfgdeps (pdf_fontcache_config_deps
+ * of the configuration that gave every answer in d) and the status now
+ * of d's font files.  Returns 0, or -1 (silently: the cache is
+ * best-effort). */
+int pdf_fontcache_save(const char *path, const pfc_deps *cfgdeps,
+                       const pfc_data *d);
 /* The charset of pages read from the file (pfc_face), or NULL (no
  * memory). */
 FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
