@@ -100,6 +100,29 @@ fonts:
 Y
 same3 style "$SEED" --style "$T/other.yaml"
 
+# several documents in one process (-j 2) share one cache: cold, warm and
+# no cache give the same PDFs
+B=$T/batch
+rm -rf "$X" "$B"
+bat() { # bat DIR
+	timeout "$TMO" "$BIN" -q -d "$B/$1" -t pdf -j 2 "$SEED" fixtures/scripts-mixed.md \
+		fixtures/lang-arabic-doc.md </dev/null >/dev/null 2>"$B.$1.err"
+}
+mkdir -p "$B"
+bat cold
+r1=$?
+bat warm
+r2=$?
+MC_FONT_CACHE=0 bat none
+r3=$?
+if [ "$r1$r2$r3" = 000 ] && [ -s "$CF" ] && diff -r "$B/cold" "$B/warm" >/dev/null &&
+	diff -r "$B/cold" "$B/none" >/dev/null && ! grep -qE 'Sanitizer|runtime error:' "$B".*.err; then
+	pass "fontcache: a batch of three (-j 2): cold, warm and no cache give the same PDFs"
+else
+	fail "fontcache: batch: cold, warm and no cache differ" "exits $r1 $r2 $r3" \
+		"$(diff -rq "$B/cold" "$B/warm"; diff -rq "$B/cold" "$B/none")" "$(cat "$B".*.err)"
+fi
+
 # ---- staleness, with a private fontconfig set-up ---------------------------
 FC_SANS=$(fc-match -f '%{file}' 'DejaVu Sans:style=Book' 2>/dev/null)
 FC_SERIF=$(fc-match -f '%{file}' 'DejaVu Serif:style=Book' 2>/dev/null)
