@@ -1108,8 +1108,13 @@ static void free_layout(pdf_ctx *c)
  * reported while writing is, as in one pass). */
 
 /* Documents with this many bytes of text and more get two passes
- * (MENTORCONV_PDF_PASSES=1 or 2 forces either). */
-#define PDF_TWO_PASS_BYTES (2u << 20)
+ * (MENTORCONV_PDF_PASSES=1 or 2 forces either, tests/group_stream.sh).
+ * Below it the second pass costs time for no memory: libharu's document
+ * and the saved file, whole at the save whatever the passes, make the
+ * peak there.  Measured on the corpus's bodies repeated (229 KB of text
+ * once): at 16x (3.7 MB) 106 MB either way, 2.8 s against 4.3 s; at 32x
+ * 199 MB against 203 MB; at 64x (14.6 MB) 362 MB against 305 MB. */
+#define PDF_TWO_PASS_BYTES (12u << 20)
 
 typedef struct anchor_rec {
 	size_t slice;
