@@ -1299,6 +1299,7 @@ static void stream_free(pdf_ctx *c)
 	c->stream = NULL;
 	free(c->toc_anchor1);
 	c->toc_anchor1 = NULL;
+	c->ntoc1 = 0;
 	free(c->shrinks);
 	c->shrinks = NULL;
 	c->nshrinks = c->capshrinks = 0;
@@ -1326,6 +1327,7 @@ static int two_passes(pdf_ctx *c)
 		qsort(c->shrinks, c->nshrinks, sizeof *c->shrinks, cmp_shrink);
 	if (c->ntoc) {
 		c->toc_anchor1 = mc_xcalloc(c->ntoc, sizeof *c->toc_anchor1);
+		c->ntoc1 = c->ntoc;
 		for (size_t i = 0; i < c->ntoc; i++)
 			c->toc_anchor1[i] = c->toc[i].anchor_slice;
 	}

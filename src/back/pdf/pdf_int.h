@@ -25,10 +25,18 @@
  *      but the streams into compressed object streams, the
  *      cross-reference table into a cross-reference stream.
  *
- * Memory: the whole display list lives from layout to writing (the
- * footer's "of M" and the table of contents need the page count first);
- * pdf.c then frees it page by page as it writes (ops in chunks, paragraph
- * text in blocks: pdf_text_alloc), deflates each page's content stream
+ * Memory: the footer's "of M" and the table of contents need the page
+ * count before the first page is written.  A document of ordinary length
+ * is laid out and paginated whole, its whole display list kept until
+ * pdf.c writes it and frees it page by page (ops in chunks, paragraph
+ * text in blocks: pdf_text_alloc).  A long one (pdf.c's
+ * PDF_TWO_PASS_BYTES) is laid out twice: pass 1 keeps no ops or text
+ * (dropped at each pdf_layout_point) and paginates; pass 2 makes the
+ * same slices again and writes each page as soon as its slices are
+ * made, freeing the ops and text no later page draws, so the display
+ * list held is a few pages' (the model, the slices' heights and places,
+ * and the structure tree are the whole document's).  pdf.c
+ * deflates each page's content stream
  * when the page is done, writes the plainest structure elements and URI
  * links from its own data at save (write_fns, tags.c and pdf.c), saves
  * straight into the output buffer, frees libharu's document, and objstm.c
@@ -439,6 +447,7 @@ typedef struct pdf_ctx {
 	/* pass 1's results pass 2 lays out with: each TOC entry's anchor
 	 * slice (ntoc), the pictures shrunk to fill a page (paginate.c) */
 	size_t *toc_anchor1;
+	size_t ntoc1;
 	pdf_shrink *shrinks;
 	size_t nshrinks, capshrinks;
 } pdf_ctx;

@@ -338,7 +338,7 @@ int pdf_toc_early(pdf_ctx *c)
 	if (c->pass != 2 || !c->ntoc)
 		return 0;
 	for (size_t i = 0; i < c->ntoc; i++)
-		c->toc[i].anchor_slice = c->toc_anchor1 ? c->toc_anchor1[i]
-		                                        : (size_t)-1;
+		c->toc[i].anchor_slice = i < c->ntoc1 ? c->toc_anchor1[i]
+		                                      : (size_t)-1;
 	return pdf_toc_pages(c);
 }
