@@ -10,7 +10,8 @@
 #   - the mentoring module, and its worksheet pack (fillable fields, QR
 #     codes) also with --duplex, --no-fields and --no-tags;
 #   - the course (several inputs: title page, table of contents);
-#   - every sample site (fixtures/sites/*), also with --worksheets.
+#   - every sample site (fixtures/sites/*), also with --worksheets;
+#   - a table over several pages (its header row repeated).
 # Then the corpus's page bodies repeated 64 times (as tests/
 # bench_headline.py makes them) in both modes: the two-pass peak RSS must
 # be at most MAX_RATIO percent of the one-pass one (measured: 312 MB
@@ -91,6 +92,17 @@ if [ -d "$CORPUS" ]; then
 	fi
 	[ "$SAN" = 1 ] || run course "$CORPUS/connectedlib"
 fi
+# a table over several pages (its header row repeated on each) with a
+# link to a heading after it
+{
+	printf -- '---\ntitle: A long table\n---\n\nOn to [the end](#the-end).\n\n'
+	printf '| A | B | C |\n|---|---|---|\n'
+	for r in $(seq 1 150); do
+		printf '| row %d | a cell of text that may well wrap onto two lines | x |\n' "$r"
+	done
+	printf '\n## The end\n\nDone.\n'
+} >"$T/table.md"
+run table "$T/table.md"
 i=0
 for s in fixtures/sites/*; do
 	[ -d "$s" ] || continue
