@@ -643,7 +643,7 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 				code_run(c, mark_face, size, x, lh,
 				         c->th->colors.muted, mark, 3);
 				for (size_t q = m0; q < c->nops; q++)
-					c->ops[q].se = 0;
+					pdf_op_at(c, q)->se = 0;
 				x += markw;
 				lim -= markw;
 			}
@@ -1115,7 +1115,7 @@ static void embed(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	size_t op0 = m ? m->op0 : c->nops;
 	if (m)
 		for (size_t k = m->op0; k < c->nops; k++)
-			c->ops[k].y += padw;
+			pdf_op_at(c, k)->y += padw;
 	c->nslices = s0;
 	if (!c->frame || c->in_cell) {
 		/* a card of its own (inside a callout the box is there) */
@@ -1443,7 +1443,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			for (size_t k = s0; k < c->nslices; k++) {
 				pdf_slice *s = &c->slices[k];
 				for (size_t q = s->op0; q < s->op0 + s->nops; q++)
-					c->ops[q].y += y;
+					pdf_op_at(c, q)->y += y;
 				y += s->h;
 			}
 			(void)cop0;
@@ -1495,8 +1495,10 @@ static void section_body(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		pdf_toc_note(c, n, s0);
 		k = k->next;
 	}
-	for (; k; k = k->next)
+	for (; k; k = k->next) {
+		(void)pdf_layout_point(c); /* (an error is recorded) */
 		nested(c, k, x0, x1, depth);
+	}
 }
 
 /* How far layout has gone, to lay a block out again. */
@@ -1562,6 +1564,7 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 	bool done = false;
 	int fit = -1;
 	c->answer_bonus = c->answer_nans = c->answer_seen = 0;
+	c->hold++; /* (laid out again and again: no layout point inside) */
 	for (int i = 0; i < NTRIES && !done; i++) {
 		if (i) { /* again: undo the last pass, silently */
 			undo(c, &m);
@@ -1620,6 +1623,7 @@ static void worksheet_fit(pdf_ctx *c, const mc_node *n, double x0,
 	c->answer_max_lines = 0;
 	c->answer_scale = 0;
 	c->space_scale = 0;
+	c->hold--;
 	d->out = out;
 	d->nwarnings = nw;
 	d->nerrors = ne;
@@ -1867,7 +1871,7 @@ int pdf_layout(pdf_ctx *c)
 {
 	c->table_header = -1;
 	if (pdf_has_toc(c)) {
-		if (pdf_front_pages(c))
+		if (pdf_front_pages(c) || pdf_toc_early(c))
 			return -1;
 	} else {
 		title_block(c);
@@ -1875,6 +1879,8 @@ int pdf_layout(pdf_ctx *c)
 	const mc_node *root = c->doc->root;
 	bool notes = false;
 	for (const mc_node *n = root->first; n; n = n->next) {
+		if (pdf_layout_point(c))
+			return -1;
 		if (n->type == MC_FOOTNOTE_DEF && !notes) {
 			notes = true;
 			thematic_break(c, c->left, c->right);
@@ -1882,5 +1888,5 @@ int pdf_layout(pdf_ctx *c)
 		block(c, n, c->left, c->right, 1);
 	}
 	flush_marker(c, c->left, c->right);
-	return 0;
+	return pdf_layout_point(c);
 }

@@ -977,7 +977,7 @@ static double text_op(pdf_ctx *c, pdf_para *P, const pdf_para_opts *o,
  * run together for whoever reads it out. */
 static void end_space(pdf_ctx *c, size_t q)
 {
-	pdf_op *o = &c->ops[q];
+	pdf_op *o = pdf_op_at(c, q);
 	uint16_t space;
 	if (!space_glyph(c, o->font, &space) || o->len >= 0xFFFF)
 		return;

@@ -102,13 +102,16 @@ static void new_page(pdf_ctx *c)
 	pg->place0 = c->nplaces;
 }
 
-/* Scale the image of slice i down to height h, keeping it centred. */
-static void shrink(pdf_ctx *c, size_t i, double h)
+void pdf_shrink_slice(pdf_ctx *c, size_t i, double h)
 {
 	pdf_slice *s = &c->slices[i];
 	double k = h / s->h;
-	for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-		pdf_op *o = &c->ops[q];
+	if (c->pass == 1) {
+		PDF_GROW(c->shrinks, c->nshrinks, c->capshrinks);
+		c->shrinks[c->nshrinks++] = (pdf_shrink){i, h};
+	}
+	for (size_t q = s->op0; c->pass != 1 && q < s->op0 + s->nops; q++) {
+		pdf_op *o = pdf_op_at(c, q);
 		if (o->kind != OP_IMAGE && o->kind != OP_LINK)
 			continue;
 		double w = o->w * k;
@@ -188,7 +191,7 @@ int pdf_paginate(pdf_ctx *c)
 				chain += c->slices[j].h;
 			double room = c->bottom - y - chain;
 			if (room >= s->minh && room < s->h) {
-				shrink(c, i, room);
+				pdf_shrink_slice(c, i, room);
 				continue; /* it fits now */
 			}
 		}
@@ -209,5 +212,6 @@ int pdf_paginate(pdf_ctx *c)
 		i = b;
 	}
 	finish_page(c);
-	return pdf_toc_pages(c);
+	/* (pass 1 has no ops: pass 2 fills the entries in, pdf_toc_early) */
+	return c->pass == 1 ? 0 : pdf_toc_pages(c);
 }

@@ -262,9 +262,9 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	 * of their own, so that the display list's (sized to the document's
 	 * ops) does not double for them */
 	pdf_op *ops = c->ops;
-	size_t nops = c->nops, capops = c->capops;
+	size_t nops = c->nops, capops = c->capops, op_base = c->op_base;
 	c->ops = NULL;
-	c->nops = c->capops = 0;
+	c->nops = c->capops = c->op_base = 0;
 	pdf_text_op(c, PF_BODY, size, c->th->colors.muted, x, base, 2, s, n);
 	HPDF_Stream st = ((HPDF_PageAttr)pg->attr)->stream;
 	if (pdf_tag_artifact(c, st, "/Type /Pagination"))
@@ -277,6 +277,7 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	c->ops = ops;
 	c->nops = nops;
 	c->capops = capops;
+	c->op_base = op_base;
 	mc_buf_free(&fit);
 }
 
@@ -653,241 +654,287 @@ static void ops_free(op_chunks *k)
 	memset(k, 0, sizeof *k);
 }
 
-static int write_pages(pdf_ctx *c)
+/* ---- writing the pages ---- */
+
+typedef struct writer {
+	HPDF_Page *pages;
+	size_t npages;
+	anchor_pos *anchors; /* where every anchor landed, by id */
+	size_t nanchors, capanchors;
+	bool *drawn; /* slices drawn already: a table header repeated on a
+	                later page is drawn again as furniture */
+	op_chunks ops; /* one pass: the ops in chunks (else ctx->ops) */
+	bool chunked;
+	mc_buf band, zbuf;
+	HPDF_Outline ostack[8];
+	int olevel[8];
+	int nost;
+	HPDF_Encoder utf8;
+	const char *title;
+} writer;
+
+static const pdf_op *wop(pdf_ctx *c, const writer *w, size_t q)
+{
+	return w->chunked ? op_at(&w->ops, q) : pdf_op_at(c, q);
+}
+
+/* The document's pages (npages, their count known), for nslices
+ * slices.  Returns 0 or -1. */
+static int writer_begin(pdf_ctx *c, writer *w, size_t nslices)
+{
+	memset(w, 0, sizeof *w);
+	w->npages = c->npages;
+	w->pages = mc_xcalloc(c->npages ? c->npages : 1, sizeof *w->pages);
+	w->band = (mc_buf)MC_BUF_INIT;
+	w->zbuf = (mc_buf)MC_BUF_INIT;
+	for (size_t p = 0; p < c->npages; p++) {
+		w->pages[p] = HPDF_AddPage(c->pdf);
+		if (!w->pages[p])
+			return -1;
+		HPDF_Page_SetWidth(w->pages[p], (HPDF_REAL)c->pw);
+		HPDF_Page_SetHeight(w->pages[p], (HPDF_REAL)c->ph);
+	}
+	w->drawn = mc_xcalloc(nslices ? nslices : 1, sizeof *w->drawn);
+	w->title = c->doc->meta.title ? c->doc->meta.title : "";
+	return 0;
+}
+
+static void writer_free(writer *w)
+{
+	ops_free(&w->ops);
+	free(w->drawn);
+	mc_buf_free(&w->band);
+	mc_buf_free(&w->zbuf);
+	free(w->anchors);
+	free(w->pages);
+	memset(w, 0, sizeof *w);
+}
+
+static void add_anchor(writer *w, const char *id, size_t page, double y)
+{
+	PDF_GROW(w->anchors, w->nanchors, w->capanchors);
+	w->anchors[w->nanchors++] = (anchor_pos){id, page, y};
+}
+
+/* Draw page p: its slices' ops (placed by pagination), the running
+ * header and footer, links, outline entries and fields; then deflate
+ * its content stream.  Returns 0 or -1. */
+static int write_page(pdf_ctx *c, writer *w, size_t p)
 {
 	const mc_theme *th = c->th;
-	HPDF_Page *pages = mc_xcalloc(c->npages, sizeof *pages);
-	anchor_pos *anchors = NULL;
-	size_t nanchors = 0, capanchors = 0;
-	bool *drawn = NULL;
-	op_chunks ops = {0};
-	mc_buf band = MC_BUF_INIT, zbuf = MC_BUF_INIT;
+	HPDF_Page pg = w->pages[p];
+	const pdf_page *P = &c->pages[p];
+	mark_state ms = {-1, p};
+	/* frames, then each layer of the slices' ops */
+	mark(c, pg, &ms, 0, 0);
+	for (size_t k = P->deco0; k < P->deco0 + P->ndeco; k++)
+		draw_shape(c, pg, &c->deco[k], 0);
+	for (int layer = 0; layer <= 2; layer++) {
+		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
+			size_t si = c->places[k].slice;
+			const pdf_slice *s = &c->slices[si];
+			double y0 = c->places[k].y;
+			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+				const pdf_op *o = wop(c, w, q);
+				if (o->layer != layer || o->kind == OP_TEXT)
+					continue;
+				mark(c, pg, &ms,
+				     w->drawn[si] ? 0 : content_of(c, o), q);
+				draw_shape(c, pg, o, y0);
+			}
+		}
+	}
+	unmark(c, pg, &ms);
+	text_state ts = {-1, 0, 0, false};
+	HPDF_Page_BeginText(pg);
+	for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
+		size_t si = c->places[k].slice;
+		const pdf_slice *s = &c->slices[si];
+		double y0 = c->places[k].y;
+		for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+			const pdf_op *o = wop(c, w, q);
+			if (o->kind != OP_TEXT)
+				continue;
+			mark(c, pg, &ms, w->drawn[si] ? 0 : content_of(c, o), q);
+			draw_text(c, pg, o, y0, &ts);
+		}
+	}
+	unmark(c, pg, &ms);
+	for (size_t k = P->place0; k < P->place0 + P->nplace; k++)
+		w->drawn[c->places[k].slice] = true;
+	/* running header and footer, inside the text block */
+	double bandsize = th->sizes.small;
+	mc_buf *band = &w->band;
+	if (*th->header) {
+		expand(band, th->header, w->title, p + 1, c->npages);
+		if (p > 0 || strcmp(band->data ? band->data : "", w->title))
+			band_text(c, pg, band->data ? band->data : "", c->left,
+			          c->right,
+			          th->page.margins.top + bandsize * 0.95, 1,
+			          &ts);
+	}
+	if (*th->footer) {
+		expand(band, th->footer, w->title, p + 1, c->npages);
+		band_text(c, pg, band->data ? band->data : "", c->left,
+		          c->right,
+		          c->ph - th->page.margins.bottom - bandsize * 0.3, 1,
+		          &ts);
+	}
+	HPDF_Page_EndText(pg);
+	/* rules of the header and footer bands */
+	if (*th->header && p > 0) {
+		mark(c, pg, &ms, 0, 0);
+		pdf_op l = {0};
+		l.kind = OP_LINE;
+		l.x = c->left;
+		l.y = th->page.margins.top + bandsize * 1.5;
+		l.w = c->right - c->left;
+		l.lw = 0.4f;
+		l.color = th->colors.rule;
+		draw_shape(c, pg, &l, 0);
+		unmark(c, pg, &ms);
+	}
+	/* annotations, outline entries, fields */
+	for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
+		const pdf_slice *s = &c->slices[c->places[k].slice];
+		double y0 = c->places[k].y;
+		for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+			const pdf_op *o = wop(c, w, q);
+			if (o->kind == OP_LINK && o->ref >= 0 &&
+			    (size_t)o->ref < c->nlinks) {
+				const char *url = c->links[o->ref].url;
+				HPDF_Rect r = {
+					(HPDF_REAL)o->x,
+					(HPDF_REAL)(c->ph - (y0 + o->y + o->h)),
+					(HPDF_REAL)(o->x + o->w),
+					(HPDF_REAL)(c->ph - (y0 + o->y))};
+				HPDF_Annotation a = NULL;
+				if (url[0] == '#') {
+					anchor_pos key = {url + 1, 0, 0};
+					anchor_pos *hit =
+						w->nanchors
+							? bsearch(&key, w->anchors,
+							          w->nanchors,
+							          sizeof *w->anchors,
+							          cmp_anchor)
+							: NULL;
+					if (hit) {
+						HPDF_Destination d =
+							dest(c, w->pages, hit->page,
+							     hit->y);
+						if (d)
+							a = HPDF_Page_CreateLinkAnnot(
+								pg, r, d);
+					}
+					if (a) {
+						HPDF_LinkAnnot_SetBorderStyle(a, 0, 0,
+						                              0);
+						/* its description (PDF/UA):
+						 * where it goes */
+						if (c->tags)
+							HPDF_Dict_Add(
+								a, "Contents",
+								HPDF_String_New(
+									c->pdf->mmgr,
+									url, NULL));
+					}
+				} else if (strncmp(url, "javascript:", 11)) {
+					/* (/Border and /Contents likewise) */
+					a = uri_link_annot(c, pg, r, url);
+				}
+				if (a) {
+					int lse = pdf_tag_of_link(c, o->ref);
+					pdf_tag_annot(c, a, lse, q);
+				}
+			} else if (o->kind == OP_OUTLINE) {
+				int lvl = o->ref < 1 ? 1 : o->ref;
+				while (w->nost > 0 &&
+				       w->olevel[w->nost - 1] >= lvl)
+					w->nost--;
+				HPDF_Outline parent =
+					w->nost ? w->ostack[w->nost - 1] : NULL;
+				HPDF_Outline ol = HPDF_CreateOutline(
+					c->pdf, parent, o->text, w->utf8);
+				if (!ol)
+					return -1;
+				HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+				HPDF_Destination d =
+					dest(c, w->pages, p, y0 + o->y);
+				if (d)
+					HPDF_Outline_SetDestination(ol, d);
+				if (w->nost < 8) {
+					w->ostack[w->nost] = ol;
+					w->olevel[w->nost] = lvl;
+					w->nost++;
+				}
+			} else if (o->kind == OP_FIELD && c->fields) {
+				if (pdf_field_text(c, pg, o, q, y0))
+					return -1;
+			} else if (o->kind == OP_CHECKBOX && c->fields) {
+				if (pdf_field_checkbox(c, pg, o, q, y0))
+					return -1;
+			}
+		}
+	}
+	if (c->err || deflate_page(pg, &w->zbuf))
+		return -1;
+	return 0;
+}
+
+/* Every page written: the structure tree and the pages' /Tabs. */
+static int writer_end(pdf_ctx *c, writer *w)
+{
+	if (pdf_tags_finish(c, w->pages, c->npages))
+		return -1;
+	/* fields are visited in the structure's order when tagged (tags.c
+	 * sets /Tabs /S); untagged, in rows, the order they are read in */
+	if (!c->tags)
+		for (size_t p = 0; p < c->npages; p++)
+			if (HPDF_Dict_AddName(w->pages[p], "Tabs", "R") !=
+			    HPDF_OK)
+				return -1;
+	return c->err ? -1 : 0;
+}
+
+/* One pass: the whole display list laid out and paginated, written. */
+static int write_pages(pdf_ctx *c)
+{
+	writer w;
 	int rc = -1;
 	/* paragraph text freed as the last page drawing it is written */
 	size_t *torder = text_last_pages(c), tnext = 0;
 	text_release(c, torder, &tnext, 0);
-	for (size_t p = 0; p < c->npages; p++) {
-		pages[p] = HPDF_AddPage(c->pdf);
-		if (!pages[p])
-			goto out;
-		HPDF_Page_SetWidth(pages[p], (HPDF_REAL)c->pw);
-		HPDF_Page_SetHeight(pages[p], (HPDF_REAL)c->ph);
-	}
+	if (writer_begin(c, &w, c->nslices))
+		goto out;
 	/* where every anchor landed */
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
 			const pdf_slice *s = &c->slices[c->places[k].slice];
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-				const pdf_op *o = &c->ops[q];
-				if (o->kind != OP_ANCHOR)
-					continue;
-				PDF_GROW(anchors, nanchors, capanchors);
-				anchors[nanchors++] = (anchor_pos){
-					o->text, p, c->places[k].y + o->y};
+				const pdf_op *o = pdf_op_at(c, q);
+				if (o->kind == OP_ANCHOR)
+					add_anchor(&w, o->text, p,
+					           c->places[k].y + o->y);
 			}
 		}
 	}
-	if (nanchors)
-		qsort(anchors, nanchors, sizeof *anchors, cmp_anchor);
-	chunk_ops(c, &ops);
-	ops_release(&ops, 0);
-
-	HPDF_Outline ostack[8];
-	int olevel[8];
-	int nost = 0;
-	HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
-
-	const char *title = c->doc->meta.title ? c->doc->meta.title : "";
-	/* slices drawn already: a table header repeated on a later page is
-	 * drawn again as furniture */
-	drawn = mc_xcalloc(c->nslices ? c->nslices : 1, sizeof *drawn);
+	if (w.nanchors)
+		qsort(w.anchors, w.nanchors, sizeof *w.anchors, cmp_anchor);
+	chunk_ops(c, &w.ops);
+	w.chunked = true;
+	ops_release(&w.ops, 0);
+	w.utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
 	for (size_t p = 0; p < c->npages; p++) {
-		HPDF_Page pg = pages[p];
-		const pdf_page *P = &c->pages[p];
-		mark_state ms = {-1, p};
-		/* frames, then each layer of the slices' ops */
-		mark(c, pg, &ms, 0, 0);
-		for (size_t k = P->deco0; k < P->deco0 + P->ndeco; k++)
-			draw_shape(c, pg, &c->deco[k], 0);
-		for (int layer = 0; layer <= 2; layer++) {
-			for (size_t k = P->place0; k < P->place0 + P->nplace;
-			     k++) {
-				size_t si = c->places[k].slice;
-				const pdf_slice *s = &c->slices[si];
-				double y0 = c->places[k].y;
-				for (size_t q = s->op0; q < s->op0 + s->nops;
-				     q++) {
-					const pdf_op *o = op_at(&ops, q);
-					if (o->layer != layer ||
-					    o->kind == OP_TEXT)
-						continue;
-					mark(c, pg, &ms,
-					     drawn[si] ? 0 : content_of(c, o), q);
-					draw_shape(c, pg, o, y0);
-				}
-			}
-		}
-		unmark(c, pg, &ms);
-		text_state ts = {-1, 0, 0, false};
-		HPDF_Page_BeginText(pg);
-		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
-			size_t si = c->places[k].slice;
-			const pdf_slice *s = &c->slices[si];
-			double y0 = c->places[k].y;
-			for (size_t q = s->op0; q < s->op0 + s->nops; q++)
-				if (op_at(&ops, q)->kind == OP_TEXT) {
-					mark(c, pg, &ms,
-					     drawn[si] ? 0
-					               : content_of(c, op_at(&ops, q)),
-					     q);
-					draw_text(c, pg, op_at(&ops, q), y0, &ts);
-				}
-		}
-		unmark(c, pg, &ms);
-		for (size_t k = P->place0; k < P->place0 + P->nplace; k++)
-			drawn[c->places[k].slice] = true;
-		/* running header and footer, inside the text block */
-		double bandsize = th->sizes.small;
-		if (*th->header) {
-			expand(&band, th->header, title, p + 1, c->npages);
-			if (p > 0 || strcmp(band.data ? band.data : "", title))
-				band_text(c, pg, band.data ? band.data : "",
-				          c->left, c->right,
-				          th->page.margins.top + bandsize * 0.95,
-				          1, &ts);
-		}
-		if (*th->footer) {
-			expand(&band, th->footer, title, p + 1, c->npages);
-			band_text(c, pg, band.data ? band.data : "", c->left,
-			          c->right,
-			          c->ph - th->page.margins.bottom -
-			                  bandsize * 0.3,
-			          1, &ts);
-		}
-		HPDF_Page_EndText(pg);
-		/* rules of the header and footer bands */
-		if (*th->header && p > 0) {
-			mark(c, pg, &ms, 0, 0);
-			pdf_op l = {0};
-			l.kind = OP_LINE;
-			l.x = c->left;
-			l.y = th->page.margins.top + bandsize * 1.5;
-			l.w = c->right - c->left;
-			l.lw = 0.4f;
-			l.color = th->colors.rule;
-			draw_shape(c, pg, &l, 0);
-			unmark(c, pg, &ms);
-		}
-		/* annotations, outline entries, fields */
-		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
-			const pdf_slice *s = &c->slices[c->places[k].slice];
-			double y0 = c->places[k].y;
-			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-				const pdf_op *o = op_at(&ops, q);
-				if (o->kind == OP_LINK && o->ref >= 0 &&
-				    (size_t)o->ref < c->nlinks) {
-					const char *url = c->links[o->ref].url;
-					HPDF_Rect r = {
-						(HPDF_REAL)o->x,
-						(HPDF_REAL)(c->ph -
-						            (y0 + o->y + o->h)),
-						(HPDF_REAL)(o->x + o->w),
-						(HPDF_REAL)(c->ph - (y0 + o->y))};
-					HPDF_Annotation a = NULL;
-					if (url[0] == '#') {
-						anchor_pos key = {url + 1, 0, 0};
-						anchor_pos *hit =
-							nanchors ? bsearch(
-								   &key, anchors,
-								   nanchors,
-								   sizeof *anchors,
-								   cmp_anchor)
-							         : NULL;
-						if (hit) {
-							HPDF_Destination d = dest(
-								c, pages,
-								hit->page, hit->y);
-							if (d)
-								a = HPDF_Page_CreateLinkAnnot(
-									pg, r, d);
-						}
-						if (a) {
-							HPDF_LinkAnnot_SetBorderStyle(
-								a, 0, 0, 0);
-							/* its description
-							 * (PDF/UA): where it
-							 * goes */
-							if (c->tags)
-								HPDF_Dict_Add(
-									a, "Contents",
-									HPDF_String_New(
-										c->pdf->mmgr,
-										url, NULL));
-						}
-					} else if (strncmp(url, "javascript:",
-					                   11)) {
-						/* (/Border and /Contents
-						 * likewise) */
-						a = uri_link_annot(c, pg, r, url);
-					}
-					if (a) {
-						int lse = pdf_tag_of_link(c, o->ref);
-						pdf_tag_annot(c, a, lse, q);
-					}
-				} else if (o->kind == OP_OUTLINE) {
-					int lvl = o->ref < 1 ? 1 : o->ref;
-					while (nost > 0 &&
-					       olevel[nost - 1] >= lvl)
-						nost--;
-					HPDF_Outline parent =
-						nost ? ostack[nost - 1] : NULL;
-					HPDF_Outline ol = HPDF_CreateOutline(
-						c->pdf, parent, o->text, utf8);
-					if (!ol)
-						goto out;
-					HPDF_Outline_SetOpened(ol, HPDF_TRUE);
-					HPDF_Destination d =
-						dest(c, pages, p, y0 + o->y);
-					if (d)
-						HPDF_Outline_SetDestination(ol, d);
-					if (nost < 8) {
-						ostack[nost] = ol;
-						olevel[nost] = lvl;
-						nost++;
-					}
-				} else if (o->kind == OP_FIELD && c->fields) {
-					if (pdf_field_text(c, pg, o, q, y0))
-						goto out;
-				} else if (o->kind == OP_CHECKBOX &&
-				           c->fields) {
-					if (pdf_field_checkbox(c, pg, o, q, y0))
-						goto out;
-				}
-			}
-		}
-		if (c->err || deflate_page(pg, &zbuf))
+		if (write_page(c, &w, p))
 			goto out;
 		text_release(c, torder, &tnext, p + 1);
-		ops_release(&ops, p + 1);
+		ops_release(&w.ops, p + 1);
 	}
-	if (pdf_tags_finish(c, pages, c->npages))
-		goto out;
-	/* fields are visited in the structure's order when tagged (tags.c
-	 * sets /Tabs /S); untagged, in rows, the order they are read in */
-	if (!c->tags)
-		for (size_t p = 0; p < c->npages; p++)
-			if (HPDF_Dict_AddName(pages[p], "Tabs", "R") != HPDF_OK)
-				goto out;
-	rc = c->err ? -1 : 0;
+	rc = writer_end(c, &w);
 out:
-	ops_free(&ops);
+	writer_free(&w);
 	free(torder);
-	free(drawn);
-	mc_buf_free(&band);
-	mc_buf_free(&zbuf);
-	free(anchors);
-	free(pages);
 	return rc;
 }
 
@@ -1046,6 +1093,364 @@ static void free_layout(pdf_ctx *c)
 	c->arena = NULL;
 }
 
+/* ---- two passes: memory bounded by the page ----
+ *
+ * A long document is laid out twice.  Pass 1 keeps no ops: at each
+ * layout point (pdf_layout_point: between blocks, where the slices
+ * made are final) it notes the anchors of the slices made since and
+ * drops their ops and text; then it paginates, so the page count, each
+ * page's places and frames, every anchor's page and the TOC's numbers
+ * are known.  Pass 2 lays the document out again, the same slices in
+ * the same order (checked: the same heights, or an internal error), and
+ * at each layout point writes the pages whose slices are all made and
+ * frees the ops and text no page still to be written draws.  Its
+ * warnings are pass 1's: pass 2's layout reports nothing (what is
+ * reported while writing is, as in one pass). */
+
+/* Documents with this many bytes of text and more get two passes
+ * (MENTORCONV_PDF_PASSES=1 or 2 forces either, tests/group_stream.sh).
+ * Below it the second pass costs time for no memory: libharu's document
+ * and the saved file, whole at the save whatever the passes, make the
+ * peak there.  Measured on the corpus's bodies repeated (229 KB of text
+ * once), peak RSS and time in one pass against two: at 16x (3.7 MB of
+ * text) 106 MB against 109 MB, 3.5 s against 5.4 s; at 32x 199 MB
+ * against 203 MB; at 64x (14.6 MB) 363 MB against 313 MB, 12 s against
+ * 19 s. */
+#define PDF_TWO_PASS_BYTES (12u << 20)
+
+typedef struct anchor_rec {
+	size_t slice;
+	double y; /* in the slice */
+	const char *id;
+} anchor_rec;
+
+typedef struct pdf_stream {
+	/* pass 1 */
+	anchor_rec *rec; /* by slice, in op order */
+	size_t nrec, caprec;
+	size_t recorded; /* slices whose anchors are noted */
+	double *h1;      /* pass 1's slice heights, before pagination */
+	size_t nslices1;
+	/* pass 2 */
+	writer w;
+	bool begun;
+	size_t *need; /* page p is complete once need[p] slices are made */
+	size_t *low;  /* the first slice drawn on page p or after, or -1 */
+	size_t next;  /* pages written */
+	size_t checked;  /* slices checked against h1 */
+	size_t nshrunk;  /* ctx->shrinks applied */
+	size_t tscanned; /* ops whose text blocks are noted */
+	size_t tfirst;   /* text blocks before it freed */
+	mc_diag *real;   /* the render's diagnostics */
+	mc_diag quiet;   /* pass 2's layout's: counted, not shown */
+	int failed;      /* 0; -1 libharu failed; -2 reported */
+} pdf_stream;
+
+static int point1(pdf_ctx *c, pdf_stream *st)
+{
+	for (size_t i = st->recorded; i < c->nslices; i++) {
+		const pdf_slice *s = &c->slices[i];
+		for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
+			const pdf_op *o = pdf_op_at(c, q);
+			if (o->kind != OP_ANCHOR)
+				continue;
+			PDF_GROW(st->rec, st->nrec, st->caprec);
+			st->rec[st->nrec++] = (anchor_rec){i, o->y, o->text};
+		}
+	}
+	st->recorded = c->nslices;
+	c->op_base = c->nops;
+	pdf_text_free(c);
+	return 0;
+}
+
+/* The text block holding p, from the newest back to st->tfirst, or -1. */
+static long tblock_of(const pdf_ctx *c, const pdf_stream *st, const void *p)
+{
+	uintptr_t q = (uintptr_t)p;
+	for (size_t b = c->ntblocks; b-- > st->tfirst;) {
+		const pdf_tblock *t = &c->tblocks[b];
+		if (t->base && q >= (uintptr_t)t->base &&
+		    q < (uintptr_t)t->base + t->cap)
+			return (long)b;
+	}
+	return -1;
+}
+
+/* Free the ops and text blocks no page still to write draws. */
+static void release2(pdf_ctx *c, pdf_stream *st)
+{
+	/* each text block's last op (+ 1) */
+	for (size_t q = st->tscanned; q < c->nops; q++) {
+		const pdf_op *o = pdf_op_at(c, q);
+		if (o->kind != OP_TEXT)
+			continue;
+		const void *ptr[2] = {o->glyphs, o->text};
+		for (int i = 0; i < 2; i++) {
+			long b = ptr[i] ? tblock_of(c, st, ptr[i]) : -1;
+			if (b >= 0 && c->tblocks[b].last < q + 1)
+				c->tblocks[b].last = q + 1;
+		}
+	}
+	st->tscanned = c->nops;
+	/* the first op a page still to write may draw */
+	size_t low = st->next < c->npages ? st->low[st->next] : (size_t)-1;
+	size_t lowop = c->nops;
+	for (size_t i = low; i < c->nslices; i++)
+		if (c->slices[i].op0 < lowop)
+			lowop = c->slices[i].op0;
+	if (lowop < c->op_base)
+		lowop = c->op_base;
+	/* (the newest block is still being filled) */
+	while (st->tfirst + 1 < c->ntblocks &&
+	       c->tblocks[st->tfirst].last <= lowop) {
+		pdf_tblock *b = &c->tblocks[st->tfirst++];
+		free(b->base);
+		b->base = NULL;
+		b->cap = b->used = 0;
+	}
+	if (lowop > c->op_base) {
+		memmove(c->ops, c->ops + (lowop - c->op_base),
+		        (c->nops - lowop) * sizeof *c->ops);
+		c->op_base = lowop;
+	}
+}
+
+/* Pass 2 made a slice pass 1 did not (or another one). */
+static int differ(pdf_stream *st, size_t i)
+{
+	mc_error(st->real, 0, 0,
+	         "internal error: the PDF's second layout pass differs from "
+	         "its first (slice %zu of %zu)",
+	         i, st->nslices1);
+	st->failed = -2;
+	return -1;
+}
+
+static int point2(pdf_ctx *c, pdf_stream *st)
+{
+	for (; st->checked < c->nslices; st->checked++)
+		if (st->checked >= st->nslices1 ||
+		    c->slices[st->checked].h != st->h1[st->checked])
+			return differ(st, st->checked);
+	while (st->nshrunk < c->nshrinks &&
+	       c->shrinks[st->nshrunk].slice < c->nslices) {
+		pdf_shrink_slice(c, c->shrinks[st->nshrunk].slice,
+		                 c->shrinks[st->nshrunk].h);
+		st->nshrunk++;
+	}
+	while (st->next < c->npages && c->nslices >= st->need[st->next]) {
+		c->diag = st->real;
+		int r = write_page(c, &st->w, st->next);
+		c->diag = &st->quiet;
+		if (r) {
+			st->failed = -1;
+			return -1;
+		}
+		st->next++;
+	}
+	release2(c, st);
+	return 0;
+}
+
+int pdf_layout_point(pdf_ctx *c)
+{
+	pdf_stream *st = c->stream;
+	if (!st || !c->pass)
+		return 0;
+	if (st->failed)
+		return -1;
+	if (c->hold || c->frame || c->in_cell)
+		return 0;
+	if (c->lost_ops) { /* (a slice of ops made before a point) */
+		mc_error(st->real ? st->real : c->diag, 0, 0,
+		         "internal error: PDF layout point inside a slice");
+		st->failed = -2;
+		return -1;
+	}
+	return c->pass == 1 ? point1(c, st) : point2(c, st);
+}
+
+static int cmp_shrink(const void *a, const void *b)
+{
+	size_t x = ((const pdf_shrink *)a)->slice;
+	size_t y = ((const pdf_shrink *)b)->slice;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	size_t x = ((const anchor_rec *)a)->slice;
+	size_t y = ((const anchor_rec *)b)->slice;
+	return x < y ? -1 : x > y;
+}
+
+static void stream_free(pdf_ctx *c)
+{
+	pdf_stream *st = c->stream;
+	if (!st)
+		return;
+	if (st->real)
+		c->diag = st->real;
+	writer_free(&st->w);
+	free(st->rec);
+	free(st->h1);
+	free(st->need);
+	free(st->low);
+	free(st);
+	c->stream = NULL;
+	free(c->toc_anchor1);
+	c->toc_anchor1 = NULL;
+	c->ntoc1 = 0;
+	free(c->shrinks);
+	c->shrinks = NULL;
+	c->nshrinks = c->capshrinks = 0;
+}
+
+/* Lay out, paginate and write in two passes.  Returns 0, -1 (libharu
+ * failed) or -2 (an error reported). */
+static int two_passes(pdf_ctx *c)
+{
+	pdf_stream *st = mc_xcalloc(1, sizeof *st);
+	c->stream = st;
+	pdf_tag_pos tags0 = pdf_tags_pos(c);
+
+	/* pass 1: measure and paginate */
+	c->pass = 1;
+	if (pdf_layout(c))
+		return st->failed ? st->failed : -1;
+	st->nslices1 = c->nslices;
+	st->h1 = mc_xcalloc(c->nslices ? c->nslices : 1, sizeof *st->h1);
+	for (size_t i = 0; i < c->nslices; i++)
+		st->h1[i] = c->slices[i].h;
+	if (pdf_paginate(c) || c->err)
+		return -1;
+	if (c->nshrinks)
+		qsort(c->shrinks, c->nshrinks, sizeof *c->shrinks, cmp_shrink);
+	if (c->ntoc) {
+		c->toc_anchor1 = mc_xcalloc(c->ntoc, sizeof *c->toc_anchor1);
+		c->ntoc1 = c->ntoc;
+		for (size_t i = 0; i < c->ntoc; i++)
+			c->toc_anchor1[i] = c->toc[i].anchor_slice;
+	}
+	/* where every anchor lands, as one pass finds them */
+	anchor_pos *anchors = NULL;
+	size_t nanchors = 0, capanchors = 0;
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
+			anchor_rec key = {c->places[k].slice, 0, NULL};
+			anchor_rec *r = st->nrec ? bsearch(&key, st->rec,
+			                                   st->nrec,
+			                                   sizeof *st->rec,
+			                                   cmp_rec)
+			                         : NULL;
+			if (!r)
+				continue;
+			while (r > st->rec && r[-1].slice == key.slice)
+				r--;
+			for (; r < st->rec + st->nrec && r->slice == key.slice;
+			     r++) {
+				PDF_GROW(anchors, nanchors, capanchors);
+				anchors[nanchors++] = (anchor_pos){
+					r->id, p, c->places[k].y + r->y};
+			}
+		}
+	}
+	if (nanchors)
+		qsort(anchors, nanchors, sizeof *anchors, cmp_anchor);
+	free(st->rec);
+	st->rec = NULL;
+	st->nrec = st->caprec = 0;
+	/* which slices each page waits for, and which it may draw */
+	st->need = mc_xcalloc(c->npages ? c->npages : 1, sizeof *st->need);
+	st->low = mc_xcalloc(c->npages ? c->npages : 1, sizeof *st->low);
+	size_t need = 0, low = (size_t)-1;
+	for (size_t p = 0; p < c->npages; p++) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++)
+			if (c->places[k].slice + 1 > need)
+				need = c->places[k].slice + 1;
+		st->need[p] = need;
+	}
+	for (size_t p = c->npages; p-- > 0;) {
+		const pdf_page *pg = &c->pages[p];
+		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++)
+			if (c->places[k].slice < low)
+				low = c->places[k].slice;
+		st->low[p] = low;
+	}
+
+	/* back to the start of the layout (pass 1's pagination kept) */
+	c->nops = c->op_base = 0;
+	c->nslices = 0;
+	pdf_text_free(c);
+	c->nlinks = 0;
+	pdf_tags_rewind(c, &tags0);
+	c->nfgroups = 0;
+	c->ntasks = 0;
+	c->nsections = 0;
+	c->depth_warned = 0;
+	c->frame = NULL;
+	c->last_heading = NULL;
+	c->table_header = -1;
+	c->in_cell = false;
+	c->mk_pending = c->mk_box = c->mk_checked = false;
+	c->mk_tu = NULL;
+	c->mk_se = 0;
+	c->mk_text = NULL;
+	memset(&c->mk_style, 0, sizeof c->mk_style);
+	c->mk_x = 0;
+	c->face_mod = 0;
+	c->heading_level = 0;
+	c->answer_max_lines = 0;
+	c->answer_scale = c->space_scale = 0;
+	c->answer_bonus = c->answer_nans = c->answer_seen = 0;
+
+	/* pass 2: lay out again, writing pages as they are complete */
+	set_info(c);
+	int rc = writer_begin(c, &st->w, st->nslices1);
+	st->w.anchors = anchors;
+	st->w.nanchors = nanchors;
+	st->w.capanchors = capanchors;
+	if (rc)
+		return -1;
+	st->w.utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
+	st->real = c->diag;
+	st->quiet = *c->diag;
+	st->quiet.out = NULL;
+	st->quiet.sink = NULL;
+	c->diag = &st->quiet;
+	c->pass = 2;
+	rc = pdf_layout(c);
+	c->diag = st->real;
+	if (rc || st->failed)
+		return st->failed ? st->failed : -1;
+	if (c->nslices != st->nslices1)
+		return differ(st, c->nslices);
+	for (; st->next < c->npages; st->next++)
+		if (write_page(c, &st->w, st->next))
+			return -1;
+	return writer_end(c, &st->w);
+}
+
+/* One pass or two (see above)? */
+static int passes_for(const pdf_ctx *c)
+{
+	const char *e = getenv("MENTORCONV_PDF_PASSES");
+	if (e && !strcmp(e, "1"))
+		return 1;
+	if (e && !strcmp(e, "2"))
+		return 2;
+	size_t bytes = 0;
+	const mc_node *root = c->doc->root;
+	for (const mc_node *n = root; n; n = mc_node_next((mc_node *)n, root))
+		if ((n->type == MC_TEXT || n->type == MC_CODE) &&
+		    n->as.text.text)
+			bytes += strlen(n->as.text.text);
+	return bytes >= PDF_TWO_PASS_BYTES ? 2 : 1;
+}
+
 /* The options (backends.c's pdf_options): "no-fields" (--no-fields) or
  * the theme's answer.fields: false give a print-only PDF (ruled lines, no
  * form fields); "no-tags" an untagged one; "duplex" starts each worksheet
@@ -1096,20 +1501,29 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 		goto out;
 	}
 
-	if (pdf_layout(c) || pdf_paginate(c))
-		goto fail;
-	if (c->err)
-		goto fail;
-	fit_layout(c);
-	set_info(c);
-	if (write_pages(c))
-		goto fail;
+	if (passes_for(c) == 2) {
+		int r = two_passes(c);
+		if (r == -2)
+			goto out;
+		if (r)
+			goto fail;
+	} else {
+		if (pdf_layout(c) || pdf_paginate(c))
+			goto fail;
+		if (c->err)
+			goto fail;
+		fit_layout(c);
+		set_info(c);
+		if (write_pages(c))
+			goto fail;
+	}
 	if (c->fields && pdf_fields_finish(c))
 		goto fail;
 	if (pdf_fonts_finish(c))
 		goto fail;
 	if (c->err)
 		goto fail;
+	stream_free(c);
 	free_layout(c);
 	if (save(c, out))
 		goto fail;
@@ -1120,6 +1534,7 @@ fail:
 	         "detail %u)", (unsigned)c->err, (unsigned)c->err_detail);
 	rc = -1;
 out:
+	stream_free(c);
 	free_layout(c);
 	if (c->pdf)
 		HPDF_Free(c->pdf);

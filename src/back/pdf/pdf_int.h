@@ -25,10 +25,18 @@
  *      but the streams into compressed object streams, the
  *      cross-reference table into a cross-reference stream.
  *
- * Memory: the whole display list lives from layout to writing (the
- * footer's "of M" and the table of contents need the page count first);
- * pdf.c then frees it page by page as it writes (ops in chunks, paragraph
- * text in blocks: pdf_text_alloc), deflates each page's content stream
+ * Memory: the footer's "of M" and the table of contents need the page
+ * count before the first page is written.  A document of ordinary length
+ * is laid out and paginated whole, its whole display list kept until
+ * pdf.c writes it and frees it page by page (ops in chunks, paragraph
+ * text in blocks: pdf_text_alloc).  A long one (pdf.c's
+ * PDF_TWO_PASS_BYTES) is laid out twice: pass 1 keeps no ops or text
+ * (dropped at each pdf_layout_point) and paginates; pass 2 makes the
+ * same slices again and writes each page as soon as its slices are
+ * made, freeing the ops and text no later page draws, so the display
+ * list held is a few pages' (the model, the slices' heights and places,
+ * and the structure tree are the whole document's).  pdf.c
+ * deflates each page's content stream
  * when the page is done, writes the plainest structure elements and URI
  * links from its own data at save (write_fns, tags.c and pdf.c), saves
  * straight into the output buffer, frees libharu's document, and objstm.c
@@ -322,6 +330,12 @@ typedef struct pdf_tblock {
 	size_t last; /* the last page drawing from it + 1; 0: none */
 } pdf_tblock;
 
+/* A picture's slice shrunk by pagination to fill the rest of a page. */
+typedef struct pdf_shrink {
+	size_t slice;
+	double h; /* its height then */
+} pdf_shrink;
+
 /* ---- the backend's state ---- */
 
 typedef struct pdf_ctx {
@@ -358,8 +372,12 @@ typedef struct pdf_ctx {
 	                           header and footer bands */
 	double band;            /* height of the header/footer band */
 
+	/* the ops made and not yet freed: ops[0] is op number op_base (an
+	 * op's number, its place in the whole document's order, is what
+	 * slices, tags and the TOC keep; pdf_op_at finds it) */
 	pdf_op *ops;
-	size_t nops, capops;
+	size_t nops, capops; /* nops: ops made in all, from 0 */
+	size_t op_base;
 	const char **fgroups; /* worksheet titles of fields (pdf_op.len) */
 	size_t nfgroups, capfgroups;
 	pdf_tblock *tblocks; /* in the order made (so ascending addresses
@@ -417,7 +435,34 @@ typedef struct pdf_ctx {
 	 * counting them as they are laid out */
 	int answer_bonus, answer_nans, answer_seen;
 	bool duplex; /* --duplex: a worksheet starts on an odd page */
+	/* two passes (pdf.c, for a long document): 0 one pass; 1 the
+	 * first, measuring (ops and text dropped at each point where the
+	 * layout so far is final, pdf_layout_point); 2 the second, writing
+	 * each page as soon as its slices are made */
+	int pass;
+	int hold;              /* > 0: in a block that may lay itself out
+	                          again (no layout point then) */
+	struct pdf_stream *stream; /* pdf.c's state for passes 1 and 2 */
+	bool lost_ops; /* a slice began before a layout point (a bug) */
+	/* pass 1's results pass 2 lays out with: each TOC entry's anchor
+	 * slice (ntoc), the pictures shrunk to fill a page (paginate.c) */
+	size_t *toc_anchor1;
+	size_t ntoc1;
+	pdf_shrink *shrinks;
+	size_t nshrinks, capshrinks;
 } pdf_ctx;
+
+/* Op number q (made, not yet freed). */
+static inline pdf_op *pdf_op_at(pdf_ctx *c, size_t q)
+{
+	return &c->ops[q - c->op_base];
+}
+
+/* A point between blocks where the slices made so far are final (none
+ * is laid out again or merged): pdf.c may drop their ops (pass 1) or
+ * write the pages they complete (pass 2).  Returns 0, or -1 on error
+ * (recorded, layout goes on; pdf.c fails the render). */
+int pdf_layout_point(pdf_ctx *c);
 
 /* ---- fonts.c ---- */
 int pdf_fonts_init(pdf_ctx *c);
@@ -621,6 +666,9 @@ void pdf_pagebreak(pdf_ctx *c);
 int pdf_layout(pdf_ctx *c);
 /* ---- paginate.c: slices onto pages ---- */
 int pdf_paginate(pdf_ctx *c);
+/* Scale the picture of slice i down to height h, keeping it centred
+ * (pass 1 notes it in ctx->shrinks for pass 2, its ops gone). */
+void pdf_shrink_slice(pdf_ctx *c, size_t i, double h);
 
 /* ---- toc.c: title page and table of contents ---- */
 /* Whether the document gets a title page and a table of contents (a
@@ -635,6 +683,9 @@ void pdf_toc_note(pdf_ctx *c, const mc_node *sec, size_t s0);
 /* After pagination: the page numbers and leaders of the entries.
  * Returns 0, or -1 on error. */
 int pdf_toc_pages(pdf_ctx *c);
+/* Pass 2: the page numbers filled in as soon as the entries are made
+ * (pass 1 paginated).  Returns 0, or -1 on error; nothing other passes. */
+int pdf_toc_early(pdf_ctx *c);
 
 /* ---- linebreak.c ---- */
 

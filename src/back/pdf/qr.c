@@ -31,7 +31,7 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size)
 			while (end < w && (q->data[r * w + end] & 1))
 				end++;
 			if (last)
-				c->ops[last - 1].aux |= PDF_FILL_MORE;
+				pdf_op_at(c, last - 1)->aux |= PDF_FILL_MORE;
 			pdf_op *o = pdf_op_add(c, OP_FILL);
 			o->aux = last ? PDF_FILL_CONT : 0;
 			last = c->nops;

@@ -11,8 +11,10 @@
 
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind)
 {
-	PDF_GROW(c->ops, c->nops, c->capops);
-	pdf_op *o = &c->ops[c->nops++];
+	size_t n = c->nops - c->op_base;
+	PDF_GROW(c->ops, n, c->capops);
+	pdf_op *o = &c->ops[n];
+	c->nops++;
 	memset(o, 0, sizeof *o);
 	o->kind = (uint8_t)kind;
 	o->font = -1;
@@ -73,6 +75,10 @@ size_t pdf_slice_begin(pdf_ctx *c)
 
 pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
 {
+	if (op0 < c->op_base) { /* (its ops freed: pdf_layout_point) */
+		c->lost_ops = true;
+		op0 = c->op_base;
+	}
 	PDF_GROW(c->slices, c->nslices, c->capslices);
 	pdf_slice *s = &c->slices[c->nslices++];
 	memset(s, 0, sizeof *s);
@@ -125,7 +131,7 @@ pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
 	for (size_t i = s0; i < c->nslices; i++) {
 		pdf_slice *s = &c->slices[i];
 		for (size_t k = s->op0; k < s->op0 + s->nops; k++)
-			c->ops[k].y += y;
+			pdf_op_at(c, k)->y += y;
 		y += s->h;
 	}
 	pdf_slice keep = c->slices[s0];

@@ -152,7 +152,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 	const pdf_slice *last = &c->slices[c->nslices - 1];
 	double end = x0, base = 0;
 	for (size_t q = last->op0; q < last->op0 + last->nops; q++) {
-		const pdf_op *o = &c->ops[q];
+		const pdf_op *o = pdf_op_at(c, q);
 		if (o->kind != OP_TEXT)
 			continue;
 		double x = o->x + pdf_op_width(o);
@@ -253,7 +253,7 @@ void pdf_toc_note(pdf_ctx *c, const mc_node *sec, size_t s0)
 		if (any == (size_t)-1)
 			any = i;
 		for (size_t q = s->op0; id && q < s->op0 + s->nops; q++) {
-			const pdf_op *o = &c->ops[q];
+			const pdf_op *o = pdf_op_at(c, q);
 			if (o->kind == OP_ANCHOR && !strcmp(o->text, id)) {
 				e->anchor_slice = i;
 				return;
@@ -270,7 +270,7 @@ static void fill(pdf_ctx *c, const pdf_toc_entry *e, size_t page)
 	int len = snprintf(num, sizeof num, "%zu", page);
 	if (len <= 0)
 		return;
-	pdf_op *no = &c->ops[e->num_op];
+	pdf_op *no = pdf_op_at(c, e->num_op);
 	/* a space before the number, so the entry's text reads "Title 3"
 	 * (it is blank, at the number's left) */
 	char sp[40];
@@ -282,7 +282,7 @@ static void fill(pdf_ctx *c, const pdf_toc_entry *e, size_t page)
 	size_t ul = strlen(unit);
 	if (!ul)
 		return;
-	pdf_op *lo = &c->ops[e->leader_op];
+	pdf_op *lo = pdf_op_at(c, e->leader_op);
 	lo->font = (int16_t)(lo->font & ~PF_BOLD);
 	double uw = pdf_text_width(c, lo->font, unit, ul) * lo->size;
 	if (uw < 1)
@@ -308,8 +308,13 @@ int pdf_toc_pages(pdf_ctx *c)
 {
 	if (!c->ntoc)
 		return 0;
-	size_t *page = mc_xcalloc(c->nslices ? c->nslices : 1, sizeof *page);
-	for (size_t i = 0; i < c->nslices; i++)
+	/* (pass 2: the places are pass 1's, the slices not all made) */
+	size_t ns = c->nslices;
+	for (size_t k = 0; k < c->nplaces; k++)
+		if (c->places[k].slice >= ns)
+			ns = c->places[k].slice + 1;
+	size_t *page = mc_xcalloc(ns ? ns : 1, sizeof *page);
+	for (size_t i = 0; i < ns; i++)
 		page[i] = (size_t)-1;
 	for (size_t p = c->npages; p-- > 0;) {
 		const pdf_page *pg = &c->pages[p];
@@ -319,11 +324,21 @@ int pdf_toc_pages(pdf_ctx *c)
 	for (size_t i = 0; i < c->ntoc; i++) {
 		const pdf_toc_entry *e = &c->toc[i];
 		if (e->slice == (size_t)-1 || e->anchor_slice == (size_t)-1 ||
-		    e->anchor_slice >= c->nslices ||
+		    e->anchor_slice >= ns ||
 		    page[e->anchor_slice] == (size_t)-1)
 			continue;
 		fill(c, e, page[e->anchor_slice] + 1);
 	}
 	free(page);
 	return 0;
+}
+
+int pdf_toc_early(pdf_ctx *c)
+{
+	if (c->pass != 2 || !c->ntoc)
+		return 0;
+	for (size_t i = 0; i < c->ntoc; i++)
+		c->toc[i].anchor_slice = i < c->ntoc1 ? c->toc_anchor1[i]
+		                                      : (size_t)-1;
+	return pdf_toc_pages(c);
 }
