@@ -118,7 +118,46 @@ static void zip_tests(void)
 	}
 	zip_error_fini(&ze);
 
+	/* the reader (collect's): the same archive through util/zip.h */
 	char err[256];
+	mc_unzip *u = mc_unzip_open_mem(a.data, a.len, err, sizeof err);
+	CHECK(u && mc_unzip_count(u) == 2 &&
+	              strcmp(mc_unzip_name(u, 0), "mimetype") == 0 &&
+	              strcmp(mc_unzip_name(u, 1), "a/b.txt") == 0 &&
+	              mc_unzip_name(u, 2) == NULL,
+	      "unzip: entries listed in order, with their names");
+	if (u) {
+		mc_buf got = MC_BUF_INIT;
+		mc_unzip_file *f = mc_unzip_fopen(u, "a/b.txt", err, sizeof err);
+		int rc = f ? 0 : -1;
+		for (size_t n = 1; rc == 0 && n;) {
+			char small[5]; /* several reads */
+			rc = mc_unzip_fread(f, small, sizeof small, &n, err,
+			                    sizeof err);
+			mc_buf_put(&got, small, n);
+		}
+		mc_unzip_fclose(f);
+		CHECK(rc == 0 && got.len == 48 &&
+		              memcmp(got.data, "repeat repeat", 13) == 0,
+		      "unzip: a deflated entry reads back in pieces");
+		mc_buf_free(&got);
+		err[0] = '\0';
+		CHECK(mc_unzip_fopen(u, "no/such", err, sizeof err) == NULL &&
+		              err[0],
+		      "unzip: a missing entry is an error with a message");
+		mc_unzip_close(u);
+	}
+	err[0] = '\0';
+	CHECK(mc_unzip_open_mem("not a zip", 9, err, sizeof err) == NULL &&
+	              err[0],
+	      "unzip: bytes that are no archive are an error with a message");
+	err[0] = '\0';
+	CHECK(mc_unzip_open("no/such/archive.zip", err, sizeof err) == NULL &&
+	              err[0],
+	      "unzip: a missing file is an error with a message");
+	mc_unzip_fclose(NULL);
+	mc_unzip_close(NULL);
+
 	mc_zip *z = mc_zip_new(err, sizeof err);
 	mc_zip_add(z, "x", "1", 1, true, err, sizeof err);
 	CHECK(mc_zip_add(z, "x", "2", 1, true, err, sizeof err) == -1,
