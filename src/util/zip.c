@@ -246,11 +246,72 @@ static int fail(const libzip_api *Z, char *err, size_t errsz, const char *what,
 	return -1;
 }
 
+static unsigned get16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v & 0xFF);
+	p[1] = (unsigned char)(v >> 8);
+}
+
+/* Every entry's MS-DOS time and date, in its local header and in the
+ * central directory, set to dtime and ddate in the archive a (len
+ * bytes).  libzip keeps what zip_file_set_dostime is given as a time_t
+ * (through mktime) and writes it back through localtime: the same
+ * fields, except for a time that falls in a daylight saving gap of the
+ * local time zone (02:30 on the day New York's clocks go forward
+ * becomes 03:30), where the bytes would depend on TZ.  A ZIP64 archive
+ * (4 GiB or 65535 entries and more) keeps libzip's fields.  Returns 0,
+ * or -1 when the archive is not laid out as libzip writes it. */
+static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
+{
+	/* the end of central directory record, with no comment */
+	if (len < 22)
+		return -1;
+	const unsigned char *end = a + len - 22;
+	if (memcmp(end, "PK\5\6", 4) != 0)
+		return -1;
+	unsigned n = get16(end + 10);
+	uint32_t cd = get32(end + 16);
+	if (n == 0xFFFF || cd == 0xFFFFFFFFu)
+		return 0; /* ZIP64 */
+	size_t at = cd, stop = len - 22;
+	for (unsigned i = 0; i < n; i++) {
+		if (at > stop || stop - at < 46 ||
+		    memcmp(a + at, "PK\1\2", 4) != 0)
+			return -1;
+		unsigned char *c = a + at;
+		uint32_t local = get32(c + 42);
+		if (local == 0xFFFFFFFFu)
+			return 0; /* ZIP64 */
+		if (local > cd || cd - local < 30 ||
+		    memcmp(a + local, "PK\3\4", 4) != 0)
+			return -1;
+		put16(c + 12, dtime);
+		put16(c + 14, ddate);
+		put16(a + local + 10, dtime);
+		put16(a + local + 12, ddate);
+		at += 46 + (size_t)get16(c + 28) + get16(c + 30) +
+		      get16(c + 32);
+	}
+	return 0;
+}
+
 int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz)
 {
 	/* MS-DOS date and time of mtime in UTC: zip_file_set_mtime would go
-	 * through localtime, and the bytes would depend on the time zone */
+	 * through localtime, and the bytes would depend on the time zone
+	 * (zip_file_set_dostime too, in a daylight saving gap: redate()
+	 * writes these fields into the archive once libzip is done) */
 	struct tm tm;
 	if (mtime < 315532800) /* DOS dates start in 1980 */
 		mtime = 315532800;
@@ -360,6 +421,12 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	Z->zip_source_close(src);
 	if (got != size) {
 		fail(Z, err, errsz, "cannot read zip archive", NULL);
+		goto done;
+	}
+	if (redate((unsigned char *)out->data + out->len, (size_t)size, dtime,
+	           ddate) != 0) {
+		snprintf(err, errsz, "cannot date zip entries: the archive "
+		                     "libzip wrote has an unexpected layout");
 		goto done;
 	}
 	out->len += (size_t)size;
