@@ -51,7 +51,14 @@ static void xml_tests(void)
 	mc_buf_free(&b);
 }
 
+static int make_at(mc_buf *out, time_t mtime);
+
 static int make(mc_buf *out)
+{
+	return make_at(out, 1700000000);
+}
+
+static int make_at(mc_buf *out, time_t mtime)
 {
 	char err[256];
 	mc_zip *z = mc_zip_new(err, sizeof err);
@@ -64,7 +71,7 @@ static int make(mc_buf *out)
 		mc_zip_free(z);
 		return -1;
 	}
-	return mc_zip_finish(z, 1700000000, out, err, sizeof err);
+	return mc_zip_finish(z, mtime, out, err, sizeof err);
 }
 
 static void zip_tests(void)
@@ -78,6 +85,22 @@ static void zip_tests(void)
 	CHECK(make(&b) == 0, "zip: archives are written in another time zone");
 	CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
 	      "zip: same entries give identical bytes in any time zone");
+	/* 2026-03-08 02:30 UTC: New York's clocks skip 02:00-03:00 local
+	 * that day, and libzip's mktime/localtime would make it 03:30 */
+	mc_buf g1 = MC_BUF_INIT, g2 = MC_BUF_INIT;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	int r1 = make_at(&g1, 1772937000);
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	int r2 = make_at(&g2, 1772937000);
+	const unsigned char *g = (const unsigned char *)g1.data;
+	CHECK(r1 == 0 && r2 == 0 && g1.len == g2.len &&
+	              memcmp(g1.data, g2.data, g1.len) == 0 &&
+	              (g[10] | g[11] << 8) == (2u << 11 | 30u << 5),
+	      "zip: a time in a daylight saving gap stays as it is in UTC");
+	mc_buf_free(&g1);
+	mc_buf_free(&g2);
 	/* 1700000000 is 2023-11-14 22:13:20 UTC: DOS time and date */
 	const unsigned char *h = (const unsigned char *)a.data;
 	unsigned dt = h[10] | h[11] << 8, dd = h[12] | h[13] << 8;
@@ -118,7 +141,46 @@ static void zip_tests(void)
 	}
 	zip_error_fini(&ze);
 
+	/* the reader (collect's): the same archive through util/zip.h */
 	char err[256];
+	mc_unzip *u = mc_unzip_open_mem(a.data, a.len, err, sizeof err);
+	CHECK(u && mc_unzip_count(u) == 2 &&
+	              strcmp(mc_unzip_name(u, 0), "mimetype") == 0 &&
+	              strcmp(mc_unzip_name(u, 1), "a/b.txt") == 0 &&
+	              mc_unzip_name(u, 2) == NULL,
+	      "unzip: entries listed in order, with their names");
+	if (u) {
+		mc_buf got = MC_BUF_INIT;
+		mc_unzip_file *f = mc_unzip_fopen(u, "a/b.txt", err, sizeof err);
+		int rc = f ? 0 : -1;
+		for (size_t n = 1; rc == 0 && n;) {
+			char small[5]; /* several reads */
+			rc = mc_unzip_fread(f, small, sizeof small, &n, err,
+			                    sizeof err);
+			mc_buf_put(&got, small, n);
+		}
+		mc_unzip_fclose(f);
+		CHECK(rc == 0 && got.len == 48 &&
+		              memcmp(got.data, "repeat repeat", 13) == 0,
+		      "unzip: a deflated entry reads back in pieces");
+		mc_buf_free(&got);
+		err[0] = '\0';
+		CHECK(mc_unzip_fopen(u, "no/such", err, sizeof err) == NULL &&
+		              err[0],
+		      "unzip: a missing entry is an error with a message");
+		mc_unzip_close(u);
+	}
+	err[0] = '\0';
+	CHECK(mc_unzip_open_mem("not a zip", 9, err, sizeof err) == NULL &&
+	              err[0],
+	      "unzip: bytes that are no archive are an error with a message");
+	err[0] = '\0';
+	CHECK(mc_unzip_open("no/such/archive.zip", err, sizeof err) == NULL &&
+	              err[0],
+	      "unzip: a missing file is an error with a message");
+	mc_unzip_fclose(NULL);
+	mc_unzip_close(NULL);
+
 	mc_zip *z = mc_zip_new(err, sizeof err);
 	mc_zip_add(z, "x", "1", 1, true, err, sizeof err);
 	CHECK(mc_zip_add(z, "x", "2", 1, true, err, sizeof err) == -1,

@@ -1,6 +1,6 @@
 /*
  * answers_docx.c - the fields of a filled DOCX: word/document.xml read
- * from the ZIP with libzip (at most MAX_XML bytes inflated, whatever the
+ * from the ZIP (util/zip.h; at most MAX_XML bytes inflated, whatever the
  * archive claims) and parsed with expat (no DTD, no external entities:
  * an entity declaration is refused, so a "billion laughs" cannot grow).
  *
@@ -26,19 +26,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "../model/model.h"
 #include "../util/arena.h"
 #include "../util/dl.h"
+#include "../util/zip.h"
 
-/* expat and libzip are loaded when a DOCX is read (util/dl.h), not at
- * every start; the Makefile passes their sonames */
+/* expat is loaded when a DOCX is read (util/dl.h), not at every start
+ * (libzip too, by util/zip.c); the Makefile passes its soname */
 #ifndef MC_EXPAT_SONAME
 #define MC_EXPAT_SONAME "libexpat.so.1"
-#endif
-#ifndef MC_ZIP_SONAME
-#define MC_ZIP_SONAME "libzip.so.4"
 #endif
 #define EXPAT_FUNCS(X) \
 	X(XML_ErrorString) \
@@ -55,21 +52,6 @@
 MC_DL_TABLE(expat_api, EXPAT_FUNCS)
 MC_DL_LIB(expat_lib, expat_api, EXPAT, "libexpat1", MC_EXPAT_SONAME,
           "libexpat.so");
-#define LIBZIP_FUNCS(X) \
-	X(zip_discard) \
-	X(zip_error_fini) \
-	X(zip_error_init_with_code) \
-	X(zip_error_strerror) \
-	X(zip_fclose) \
-	X(zip_file_strerror) \
-	X(zip_fopen) \
-	X(zip_fread) \
-	X(zip_open) \
-	X(zip_strerror)
-MC_DL_TABLE(libzip_api, LIBZIP_FUNCS)
-MC_DL_LIB(libzip_lib, libzip_api, LIBZIP, "libzip4", MC_ZIP_SONAME,
-          "libzip.so");
-
 #define MAX_XML (256u << 20) /* inflated document.xml */
 #define MAX_DEPTH 256        /* nested content controls */
 #define RING 64
@@ -452,31 +434,28 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int pe,
 int mc_answers_docx(const char *path, mc_fields *out, char *err,
                     size_t errsz)
 {
-	if (!mc_dl_get(&expat_lib, err, errsz) ||
-	    !mc_dl_get(&libzip_lib, err, errsz))
+	if (!mc_dl_get(&expat_lib, err, errsz) || mc_unzip_load(err, errsz))
 		return -1;
-	int zerr = 0;
-	zip_t *z = LIBZIP.zip_open(path, ZIP_RDONLY, &zerr);
+	char why[256];
+	mc_unzip *z = mc_unzip_open(path, why, sizeof why);
 	if (!z) {
-		zip_error_t ze;
-		LIBZIP.zip_error_init_with_code(&ze, zerr);
-		snprintf(err, errsz, "damaged DOCX: %s", LIBZIP.zip_error_strerror(&ze));
-		LIBZIP.zip_error_fini(&ze);
+		snprintf(err, errsz, "damaged DOCX: %s", why);
 		return -1;
 	}
-	zip_file_t *zf = LIBZIP.zip_fopen(z, "word/document.xml", 0);
+	mc_unzip_file *zf = mc_unzip_fopen(z, "word/document.xml", why,
+	                                   sizeof why);
 	if (!zf) {
 		snprintf(err, errsz, "not a DOCX: no word/document.xml (%s)",
-		         LIBZIP.zip_strerror(z));
-		LIBZIP.zip_discard(z);
+		         why);
+		mc_unzip_close(z);
 		return -1;
 	}
 	dstate s = {0};
 	s.out = out;
 	s.p = EXPAT.XML_ParserCreate("UTF-8");
 	if (!s.p) {
-		LIBZIP.zip_fclose(zf);
-		LIBZIP.zip_discard(z);
+		mc_unzip_fclose(zf);
+		mc_unzip_close(z);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -488,14 +467,13 @@ int mc_answers_docx(const char *path, mc_fields *out, char *err,
 	size_t total = 0;
 	char buf[65536];
 	for (;;) {
-		zip_int64_t n = LIBZIP.zip_fread(zf, buf, sizeof buf);
-		if (n < 0) {
-			snprintf(err, errsz, "damaged DOCX: %s",
-			         LIBZIP.zip_file_strerror(zf));
+		size_t n;
+		if (mc_unzip_fread(zf, buf, sizeof buf, &n, why, sizeof why)) {
+			snprintf(err, errsz, "damaged DOCX: %s", why);
 			rc = -1;
 			break;
 		}
-		total += (size_t)n;
+		total += n;
 		if (total > MAX_XML) {
 			snprintf(err, errsz, "word/document.xml is larger than "
 			                     "%u MiB: refused", MAX_XML >> 20);
@@ -529,7 +507,7 @@ int mc_answers_docx(const char *path, mc_fields *out, char *err,
 	mc_buf_free(&s.fhelp);
 	mc_buf_free(&s.fresult);
 	EXPAT.XML_ParserFree(s.p);
-	LIBZIP.zip_fclose(zf);
-	LIBZIP.zip_discard(z);
+	mc_unzip_fclose(zf);
+	mc_unzip_close(z);
 	return rc;
 }

@@ -145,7 +145,7 @@ static int parse_mem(const char *data, size_t len, char *own,
 	if (rc == 0)
 		rc = mc_fe_markdown(&fe);
 	/* the model holds copies of all it needs */
-	mc_free_big(fe.md.data);
+	free(fe.md.data);
 	fe.md = (mc_buf)MC_BUF_INIT;
 	if (rc == 0)
 		rc = mc_fe_rules(&fe);

@@ -3857,7 +3857,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	free(c.warned);
 	mc_arena_free(c.A);
 
-	mc_free_big(fe->liquid_body);
+	free(fe->liquid_body);
 	mc_buf_fit(&out.b);
 	fe->liquid_body = mc_buf_detach(&out.b, &fe->bodylen);
 	if (!fe->liquid_body)
@@ -3868,7 +3868,7 @@ int mc_fe_liquid(mc_fe *fe, const char *fm, size_t fmlen, uint32_t fmline)
 	fe->liq_line = out.ml;
 	fe->liq_col = out.mc;
 	fe->nliq = out.nm;
-	mc_free_big(fe->src); /* the front matter was read before this */
+	free(fe->src); /* the front matter was read before this */
 	fe->src = NULL;
 	return 0;
 }

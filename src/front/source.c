@@ -194,7 +194,7 @@ int mc_fe_decode(mc_fe *fe, const char *data, size_t len, char *own)
 		i += n;
 	}
 	mc_buf_free(&tmp);
-	mc_free_big(own);
+	free(own);
 	mc_buf_fit(&out);
 	fe->src = mc_buf_detach(&out, &fe->srclen);
 	return 0;
@@ -1579,10 +1579,10 @@ void mc_fe_release_body(mc_fe *fe)
 		fe->chunk_text = t;
 	}
 	fe->body_words = mc_fe_source_words(fe->body, fe->bodylen);
-	mc_free_big(fe->src);
+	free(fe->src);
 	fe->src = NULL;
 	fe->srclen = 0;
-	mc_free_big(fe->liquid_body);
+	free(fe->liquid_body);
 	fe->liquid_body = NULL;
 	fe->body = NULL;
 	fe->bodylen = 0;

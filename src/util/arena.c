@@ -57,12 +57,6 @@ void *mc_xreallocarray(void *p, size_t n, size_t size)
 	return mc_xrealloc(p, n * size);
 }
 
-void mc_free_big(void *p)
-{
-	void *q = p ? realloc(p, 1) : NULL;
-	free(q ? q : p);
-}
-
 mc_arena *mc_arena_new(void)
 {
 	return mc_xcalloc(1, sizeof(mc_arena));

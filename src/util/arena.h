@@ -29,15 +29,6 @@ void mc_arena_absorb(mc_arena *dst, mc_arena *src);
 /* Total bytes reserved from the system (for `make bench`). */
 size_t mc_arena_bytes(const mc_arena *a);
 
-/* free() for a block of a megabyte or more that the process is done
- * with early (a whole input's text): it is first shrunk to nothing, so
- * that glibc, freeing it, does not take its size for the new least size
- * it maps on its own (its dynamic mmap threshold): the model's arena
- * and the output buffers, allocated later, would then grow in the heap,
- * where what they leave behind when they grow is not given back.  NULL
- * is allowed. */
-void mc_free_big(void *p);
-
 /* malloc/realloc that never return NULL (same exit as above). */
 void *mc_xmalloc(size_t n);
 void *mc_xcalloc(size_t n, size_t m);

@@ -42,27 +42,6 @@ void mc_buf_fit(mc_buf *b)
 	b->cap = b->len + 1;
 }
 
-void mc_buf_put(mc_buf *b, const void *p, size_t n)
-{
-	mc_buf_grow(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void mc_buf_puts(mc_buf *b, const char *s)
-{
-	mc_buf_put(b, s, strlen(s));
-}
-
-void mc_buf_putc(mc_buf *b, char c)
-{
-	mc_buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
 void mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -1,8 +1,9 @@
-/* zip.c - in-memory ZIP writing with libzip; see zip.h.
+/* zip.c - in-memory ZIP writing, and reading, with libzip; see zip.h.
  *
  * libzip (and libcrypto and libbz2 behind it) is loaded when the first
- * archive is written (dl.h), not at every start: a JSON or PDF run, or
- * --version, never maps it.  The Makefile passes its soname.
+ * archive is written or read (dl.h), not at every start: a JSON or PDF
+ * run, or --version, never maps it.  The Makefile passes its soname.
+ * This is the only file that sees libzip.
  *
  * Entries are deflated here, with one zlib stream reset between entries,
  * and handed to libzip already compressed (a source that says so in its
@@ -27,17 +28,26 @@
 #ifndef MC_ZIP_SONAME
 #define MC_ZIP_SONAME "libzip.so.4"
 #endif
-#define ZIPW_FUNCS(X) \
+/* one table for the writer and the reader */
+#define LIBZIP_FUNCS(X) \
 	X(zip_close) \
 	X(zip_discard) \
 	X(zip_error_fini) \
 	X(zip_error_init) \
+	X(zip_error_init_with_code) \
 	X(zip_error_strerror) \
 	X(zip_error_to_data) \
+	X(zip_fclose) \
 	X(zip_file_add) \
 	X(zip_file_set_dostime) \
 	X(zip_file_set_external_attributes) \
+	X(zip_file_strerror) \
+	X(zip_fopen) \
+	X(zip_fread) \
 	X(zip_get_error) \
+	X(zip_get_name) \
+	X(zip_get_num_entries) \
+	X(zip_open) \
 	X(zip_open_from_source) \
 	X(zip_set_file_compression) \
 	X(zip_source_buffer) \
@@ -50,9 +60,11 @@
 	X(zip_source_open) \
 	X(zip_source_read) \
 	X(zip_source_seek) \
-	X(zip_source_tell)
-MC_DL_TABLE(zipw_api, ZIPW_FUNCS)
-MC_DL_LIB(zipw_lib, zipw_api, ZIPW, "libzip4", MC_ZIP_SONAME, "libzip.so");
+	X(zip_source_tell) \
+	X(zip_strerror)
+MC_DL_TABLE(libzip_api, LIBZIP_FUNCS)
+MC_DL_LIB(libzip_lib, libzip_api, LIBZIP, "libzip4", MC_ZIP_SONAME,
+          "libzip.so");
 
 typedef struct entry {
 	char *name;
@@ -109,15 +121,18 @@ void mc_zip_free(mc_zip *z)
 
 /* ---- an entry deflated here ---- */
 
-/* The general purpose flags libzip's deflate source reports (zipint.h's
- * ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS_ALLOWED_MASK): a source
- * that says the same gives the same headers. */
-#define GPBF_ALLOWED_MASK 0x0836u
+/* The general purpose flags a source says it decides: all of them.
+ * libzip takes from a source only the flags it lets sources decide (the
+ * mask its own deflate source reports: its private
+ * ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS_ALLOWED_MASK), so this
+ * gives the headers libzip's deflate would, without copying that
+ * private value. */
+#define GPBF_MASK_ALL 0xffffu
 /* "version needed to extract" of deflated data */
 #define DEFLATE_VERSION_NEEDED 20
 
 typedef struct deflated {
-	const zipw_api *Z;
+	const libzip_api *Z;
 	unsigned char *data; /* the raw deflate stream */
 	size_t len, pos;
 	size_t size;         /* uncompressed */
@@ -163,7 +178,7 @@ static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
 		a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED |
 		            ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
 		a->version_needed = DEFLATE_VERSION_NEEDED;
-		a->general_purpose_bit_mask = GPBF_ALLOWED_MASK;
+		a->general_purpose_bit_mask = GPBF_MASK_ALL;
 		a->general_purpose_bit_flags = 0; /* level 6: "normal" */
 		return (zip_int64_t)sizeof *a;
 	}
@@ -186,7 +201,7 @@ static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
 /* Deflate e's data with zs (reset here unless fresh from deflateInit2,
  * which resets it itself: a reset clears a 128 KiB hash table) into a new
  * source; e->data is freed.  Returns NULL with a message in err. */
-static zip_source_t *deflate_entry(const zipw_api *Z, zip_t *za,
+static zip_source_t *deflate_entry(const libzip_api *Z, zip_t *za,
                                    z_stream *zs, bool fresh, entry *e,
                                    char *err, size_t errsz)
 {
@@ -223,7 +238,7 @@ static zip_source_t *deflate_entry(const zipw_api *Z, zip_t *za,
 	return s;
 }
 
-static int fail(const zipw_api *Z, char *err, size_t errsz, const char *what,
+static int fail(const libzip_api *Z, char *err, size_t errsz, const char *what,
                 zip_error_t *ze)
 {
 	snprintf(err, errsz, "%s: %s", what,
@@ -231,11 +246,72 @@ static int fail(const zipw_api *Z, char *err, size_t errsz, const char *what,
 	return -1;
 }
 
+static unsigned get16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v & 0xFF);
+	p[1] = (unsigned char)(v >> 8);
+}
+
+/* Every entry's MS-DOS time and date, in its local header and in the
+ * central directory, set to dtime and ddate in the archive a (len
+ * bytes).  libzip keeps what zip_file_set_dostime is given as a time_t
+ * (through mktime) and writes it back through localtime: the same
+ * fields, except for a time that falls in a daylight saving gap of the
+ * local time zone (02:30 on the day New York's clocks go forward
+ * becomes 03:30), where the bytes would depend on TZ.  A ZIP64 archive
+ * (4 GiB or 65535 entries and more) keeps libzip's fields.  Returns 0,
+ * or -1 when the archive is not laid out as libzip writes it. */
+static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
+{
+	/* the end of central directory record, with no comment */
+	if (len < 22)
+		return -1;
+	const unsigned char *end = a + len - 22;
+	if (memcmp(end, "PK\5\6", 4) != 0)
+		return -1;
+	unsigned n = get16(end + 10);
+	uint32_t cd = get32(end + 16);
+	if (n == 0xFFFF || cd == 0xFFFFFFFFu)
+		return 0; /* ZIP64 */
+	size_t at = cd, stop = len - 22;
+	for (unsigned i = 0; i < n; i++) {
+		if (at > stop || stop - at < 46 ||
+		    memcmp(a + at, "PK\1\2", 4) != 0)
+			return -1;
+		unsigned char *c = a + at;
+		uint32_t local = get32(c + 42);
+		if (local == 0xFFFFFFFFu)
+			return 0; /* ZIP64 */
+		if (local > cd || cd - local < 30 ||
+		    memcmp(a + local, "PK\3\4", 4) != 0)
+			return -1;
+		put16(c + 12, dtime);
+		put16(c + 14, ddate);
+		put16(a + local + 10, dtime);
+		put16(a + local + 12, ddate);
+		at += 46 + (size_t)get16(c + 28) + get16(c + 30) +
+		      get16(c + 32);
+	}
+	return 0;
+}
+
 int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz)
 {
 	/* MS-DOS date and time of mtime in UTC: zip_file_set_mtime would go
-	 * through localtime, and the bytes would depend on the time zone */
+	 * through localtime, and the bytes would depend on the time zone
+	 * (zip_file_set_dostime too, in a daylight saving gap: redate()
+	 * writes these fields into the archive once libzip is done) */
 	struct tm tm;
 	if (mtime < 315532800) /* DOS dates start in 1980 */
 		mtime = 315532800;
@@ -244,7 +320,7 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
 	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
 	                                    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
-	const zipw_api *Z = mc_dl_get(&zipw_lib, err, errsz);
+	const libzip_api *Z = mc_dl_get(&libzip_lib, err, errsz);
 	if (!Z) {
 		mc_zip_free(z);
 		return -1;
@@ -347,6 +423,12 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		fail(Z, err, errsz, "cannot read zip archive", NULL);
 		goto done;
 	}
+	if (redate((unsigned char *)out->data + out->len, (size_t)size, dtime,
+	           ddate) != 0) {
+		snprintf(err, errsz, "cannot date zip entries: the archive "
+		                     "libzip wrote has an unexpected layout");
+		goto done;
+	}
 	out->len += (size_t)size;
 	out->data[out->len] = '\0';
 	rc = 0;
@@ -360,4 +442,122 @@ done:
 	Z->zip_error_fini(&ze);
 	mc_zip_free(z);
 	return rc;
+}
+
+/* ---- reading ---- */
+
+struct mc_unzip {
+	const libzip_api *Z;
+	zip_t *za;
+};
+
+struct mc_unzip_file {
+	const libzip_api *Z;
+	zip_file_t *zf;
+};
+
+int mc_unzip_load(char *err, size_t errsz)
+{
+	return mc_dl_get(&libzip_lib, err, errsz) ? 0 : -1;
+}
+
+mc_unzip *mc_unzip_open(const char *path, char *err, size_t errsz)
+{
+	const libzip_api *Z = mc_dl_get(&libzip_lib, err, errsz);
+	if (!Z)
+		return NULL;
+	int zerr = 0;
+	zip_t *za = Z->zip_open(path, ZIP_RDONLY, &zerr);
+	if (!za) {
+		zip_error_t ze;
+		Z->zip_error_init_with_code(&ze, zerr);
+		snprintf(err, errsz, "%s", Z->zip_error_strerror(&ze));
+		Z->zip_error_fini(&ze);
+		return NULL;
+	}
+	mc_unzip *u = mc_xmalloc(sizeof *u);
+	u->Z = Z;
+	u->za = za;
+	return u;
+}
+
+mc_unzip *mc_unzip_open_mem(const void *data, size_t len, char *err,
+                            size_t errsz)
+{
+	const libzip_api *Z = mc_dl_get(&libzip_lib, err, errsz);
+	if (!Z)
+		return NULL;
+	zip_error_t ze;
+	Z->zip_error_init(&ze);
+	zip_t *za = NULL;
+	zip_source_t *src = Z->zip_source_buffer_create(data, len, 0, &ze);
+	if (src) {
+		za = Z->zip_open_from_source(src, ZIP_RDONLY, &ze);
+		if (!za)
+			Z->zip_source_free(src); /* else the archive's */
+	}
+	if (!za) {
+		snprintf(err, errsz, "%s", Z->zip_error_strerror(&ze));
+		Z->zip_error_fini(&ze);
+		return NULL;
+	}
+	Z->zip_error_fini(&ze);
+	mc_unzip *u = mc_xmalloc(sizeof *u);
+	u->Z = Z;
+	u->za = za;
+	return u;
+}
+
+size_t mc_unzip_count(const mc_unzip *u)
+{
+	zip_int64_t n = u->Z->zip_get_num_entries(u->za, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+const char *mc_unzip_name(const mc_unzip *u, size_t i)
+{
+	return u->Z->zip_get_name(u->za, (zip_uint64_t)i, 0);
+}
+
+mc_unzip_file *mc_unzip_fopen(mc_unzip *u, const char *name, char *err,
+                              size_t errsz)
+{
+	zip_file_t *zf = u->Z->zip_fopen(u->za, name, 0);
+	if (!zf) {
+		snprintf(err, errsz, "%s", u->Z->zip_strerror(u->za));
+		return NULL;
+	}
+	mc_unzip_file *f = mc_xmalloc(sizeof *f);
+	f->Z = u->Z;
+	f->zf = zf;
+	return f;
+}
+
+int mc_unzip_fread(mc_unzip_file *f, void *buf, size_t n, size_t *got,
+                   char *err, size_t errsz)
+{
+	zip_int64_t r = f->Z->zip_fread(f->zf, buf, (zip_uint64_t)n);
+	if (r < 0) {
+		*got = 0;
+		snprintf(err, errsz, "%s", f->Z->zip_file_strerror(f->zf));
+		return -1;
+	}
+	*got = (size_t)r;
+	return 0;
+}
+
+void mc_unzip_fclose(mc_unzip_file *f)
+{
+	if (!f)
+		return;
+	f->Z->zip_fclose(f->zf);
+	free(f);
+}
+
+void mc_unzip_close(mc_unzip *u)
+{
+	if (!u)
+		return;
+	u->Z->zip_discard(u->za);
+	free(u);
 }

@@ -1,5 +1,6 @@
 /*
- * zip.h - writing a ZIP archive in memory, for EPUB and DOCX (libzip).
+ * zip.h - writing a ZIP archive in memory, for EPUB and DOCX, and reading
+ * one, for `collect` (libzip: this is the only interface to it).
  *
  * Entries are written in the order added, each with the same fixed
  * modification time and file attributes, so the same content gives the
@@ -31,5 +32,37 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz);
 /* Free an archive that will not be finished.  NULL is allowed. */
 void mc_zip_free(mc_zip *z);
+
+/* ---- reading ---- */
+
+typedef struct mc_unzip mc_unzip;           /* an archive being read */
+typedef struct mc_unzip_file mc_unzip_file; /* one entry being read */
+
+/* Load libzip now (it is loaded by the first archive otherwise), to tell
+ * a missing library from a damaged archive.  Returns 0, or -1 with a
+ * message in err: the library that could not be loaded and its package. */
+int mc_unzip_load(char *err, size_t errsz);
+/* Open the archive in the file at path, or the len bytes at data (not
+ * copied: they must outlive the archive), for reading.  NULL with
+ * libzip's message in err (why the archive cannot be read) on failure. */
+mc_unzip *mc_unzip_open(const char *path, char *err, size_t errsz);
+mc_unzip *mc_unzip_open_mem(const void *data, size_t len, char *err,
+                            size_t errsz);
+/* The number of entries, and the name of the i-th (NULL if it has
+ * none or i is out of range). */
+size_t mc_unzip_count(const mc_unzip *u);
+const char *mc_unzip_name(const mc_unzip *u, size_t i);
+/* Open the entry named name for reading, its data inflated.  NULL with
+ * libzip's message in err (no such entry...) on failure. */
+mc_unzip_file *mc_unzip_fopen(mc_unzip *u, const char *name, char *err,
+                              size_t errsz);
+/* Read up to n bytes of f into buf; *got is how many (0 at its end).
+ * Returns 0, or -1 with libzip's message in err (damaged data...). */
+int mc_unzip_fread(mc_unzip_file *f, void *buf, size_t n, size_t *got,
+                   char *err, size_t errsz);
+/* Close an entry, then the archive (the entries first).  NULL is
+ * allowed. */
+void mc_unzip_fclose(mc_unzip_file *f);
+void mc_unzip_close(mc_unzip *u);
 
 #endif

@@ -138,18 +138,19 @@ static int qr_png(const QRcode *qr, int scale, mc_buf *out, png_err *e)
 	png_write_info(png, info);
 	size_t rowbytes = ((size_t)side + 7) / 8;
 	row = mc_xmalloc(rowbytes);
-	for (int y = 0; y < side; y++) {
-		int my = y / scale - quiet;
+	/* a row of modules is drawn once and written scale times */
+	for (int my = -quiet; my < qr->width + quiet; my++) {
 		memset(row, 0xFF, rowbytes); /* white */
-		for (int xx = 0; xx < side; xx++) {
-			int mx = xx / scale - quiet;
-			if (mx < 0 || my < 0 || mx >= qr->width ||
-			    my >= qr->width)
+		for (int mx = 0; my >= 0 && my < qr->width && mx < qr->width;
+		     mx++) {
+			if (!(qr->data[my * qr->width + mx] & 1))
 				continue;
-			if (qr->data[my * qr->width + mx] & 1)
+			int x0 = (mx + quiet) * scale;
+			for (int xx = x0; xx < x0 + scale; xx++)
 				row[xx / 8] &= (unsigned char)~(0x80 >> (xx % 8));
 		}
-		png_write_row(png, row);
+		for (int k = 0; k < scale; k++)
+			png_write_row(png, row);
 	}
 	png_write_end(png, info);
 	png_destroy_write_struct(&png, &info);
