@@ -51,8 +51,10 @@ PDF_LIBS  = -Wl,--as-needed $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c
 
-REL_OBJS  := $(patsubst src/%.c,build/rel/%.o,$(SRCS)) build/rel/gen/default_theme.o
-ASAN_OBJS := $(patsubst src/%.c,build/asan/%.o,$(SRCS)) build/asan/gen/default_theme.o
+REL_OBJS  := $(patsubst src/%.c,build/rel/%.o,$(SRCS)) build/rel/gen/default_theme.o \
+	build/rel/gen/predeflate.o
+ASAN_OBJS := $(patsubst src/%.c,build/asan/%.o,$(SRCS)) build/asan/gen/default_theme.o \
+	build/asan/gen/predeflate.o
 PDF_OBJS  := $(filter build/rel/back/pdf/%,$(REL_OBJS))
 MAIN_OBJS := $(filter-out $(PDF_OBJS),$(REL_OBJS))
 PDF_MODULE := mentorconv-pdf.so
@@ -124,6 +126,17 @@ build/gen/themegen: $(THEMEGEN_SRCS) src/theme/theme.c \
 build/gen/default_theme.c: styles/default.yaml build/gen/themegen
 	./build/gen/themegen $< $@
 
+# The memo of deflated fixed parts (src/util/zip.h): tools/predeflate.c,
+# linked with the program's objects (but not the memo: it has its own,
+# empty), renders small pages to DOCX and EPUB with the default theme and
+# deflates the parts they share with the archive writer's own code.
+PREDEFLATE_OBJS := $(filter-out build/rel/gen/predeflate.o,$(MAIN_OBJS))
+build/gen/predeflate: tools/predeflate.c $(PREDEFLATE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(MAIN_LIBS)
+build/gen/predeflate.c: build/gen/predeflate
+	./build/gen/predeflate $@
+
 # The YAML text itself, for the unit tests (tests/unit_theme.c lays
 # variants of it over nothing).
 build/gen/default_theme_yaml.c: styles/default.yaml tools/embed.sh
@@ -156,7 +169,7 @@ build/flags: FORCE
 	@mkdir -p build
 	@f='$(TRACK_FLAGS)'; \
 	if [ "$$f" != "$$(cat $@ 2>/dev/null)" ]; then printf '%s\n' "$$f" > $@; fi
-$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o build/gen/themegen \
+$(REL_OBJS) $(ASAN_OBJS) build/rel/main.o build/asan/main.o build/gen/themegen build/gen/predeflate \
   build/rel/gen/default_theme_yaml.o build/asan/gen/default_theme_yaml.o: build/flags
 FORCE:
 
@@ -288,11 +301,11 @@ FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 XML_CFLAGS   := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
-build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c
+build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(patsubst %,build/fuzz/fuzz_%,$(FUZZ_BACKS)): build/fuzz/fuzz_%: tests/fuzz_back.c $(FUZZ_SRCS) build/gen/default_theme.c
+$(patsubst %,build/fuzz/fuzz_%,$(FUZZ_BACKS)): build/fuzz/fuzz_%: tests/fuzz_back.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(XML_CFLAGS) -DFUZZ_FORMAT='"$*"' -o $@ $^ $(LDLIBS) $(XML_LIBS)
 

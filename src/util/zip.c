@@ -10,7 +10,12 @@
  * stat): libzip would set up (and fault in) a fresh 400 KiB deflate state
  * for every entry.  The settings are libzip's own (level 6, raw deflate,
  * 15-bit window, memory level 9, default strategy), so the bytes are the
- * ones libzip would write. */
+ * ones libzip would write.
+ *
+ * The fixed parts most documents share (zip.h: the memo) are not deflated
+ * at all: their compressed bytes were made at build time, with this same
+ * code (tools/predeflate.c calls mc_zip_deflate), and are taken when an
+ * entry's length, CRC-32 and bytes are the memo's. */
 #include "zip.h"
 #include "grow.h"
 
@@ -78,7 +83,13 @@ typedef struct entry {
 struct mc_zip {
 	entry *v;
 	size_t n, cap;
+	bool no_memo; /* mc_zip_use_memo(z, false) */
 };
+
+void mc_zip_use_memo(mc_zip *z, bool use)
+{
+	z->no_memo = !use;
+}
 
 mc_zip *mc_zip_new(char *err, size_t errsz)
 {
@@ -133,7 +144,9 @@ void mc_zip_free(mc_zip *z)
 
 typedef struct deflated {
 	const libzip_api *Z;
-	unsigned char *data; /* the raw deflate stream */
+	const unsigned char *data; /* the raw deflate stream: own, or a
+	                              memo's */
+	unsigned char *own;        /* what to free (NULL: a memo's) */
 	size_t len, pos;
 	size_t size;         /* uncompressed */
 	uint32_t crc;
@@ -185,7 +198,7 @@ static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
 	case ZIP_SOURCE_ERROR:
 		return d->Z->zip_error_to_data(&d->error, data, len);
 	case ZIP_SOURCE_FREE:
-		free(d->data);
+		free(d->own);
 		d->Z->zip_error_fini(&d->error);
 		free(d);
 		return 0;
@@ -198,37 +211,117 @@ static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len,
 	}
 }
 
-/* Deflate e's data with zs (reset here unless fresh from deflateInit2,
- * which resets it itself: a reset clears a 128 KiB hash table) into a new
- * source; e->data is freed.  Returns NULL with a message in err. */
+/* The settings libzip deflates with (zip.c's header comment). */
+static int zinit(z_stream *zs)
+{
+	memset(zs, 0, sizeof *zs);
+	return deflateInit2(zs, 6, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL,
+	                    Z_DEFAULT_STRATEGY);
+}
+
+/* Deflate len bytes at data with zs (reset here unless fresh from
+ * zinit(), which resets it itself: a reset clears a 128 KiB hash table)
+ * into a new malloc'd *out of *outlen bytes.  Returns zlib's Z_STREAM_END,
+ * or its error (*out is then NULL). */
+static int zrun(z_stream *zs, bool fresh, const void *data, size_t len,
+                unsigned char **out, size_t *outlen)
+{
+	uLong cap = deflateBound(zs, (uLong)len);
+	unsigned char *buf = mc_xmalloc(cap);
+	int zr = fresh ? Z_OK : deflateReset(zs);
+	if (zr == Z_OK) {
+		zs->next_in = (Bytef *)(uintptr_t)data; /* zlib's API: not
+		                                            written */
+		zs->avail_in = (uInt)len;
+		zs->next_out = buf;
+		zs->avail_out = (uInt)cap;
+		zr = deflate(zs, Z_FINISH);
+	}
+	if (zr != Z_STREAM_END) {
+		free(buf);
+		*out = NULL;
+		return zr == Z_OK ? Z_BUF_ERROR : zr;
+	}
+	*out = buf;
+	*outlen = (size_t)(cap - zs->avail_out);
+	return zr;
+}
+
+int mc_zip_deflate(const void *data, size_t len, mc_buf *out, char *err,
+                   size_t errsz)
+{
+	if (len > UINT_MAX) {
+		snprintf(err, errsz, "cannot compress %zu bytes at once", len);
+		return -1;
+	}
+	z_stream zs;
+	if (zinit(&zs) != Z_OK) {
+		snprintf(err, errsz, "cannot start zlib");
+		return -1;
+	}
+	unsigned char *z;
+	size_t zlen = 0;
+	int zr = zrun(&zs, true, data, len, &z, &zlen);
+	deflateEnd(&zs);
+	if (!z) {
+		snprintf(err, errsz, "cannot compress: zlib error %d", zr);
+		return -1;
+	}
+	mc_buf_put(out, z, zlen);
+	free(z);
+	return 0;
+}
+
+/* The memo's entry of the len bytes at data with CRC-32 crc, or NULL. */
+static const mc_zip_memo *memo_of(const void *data, size_t len, uint32_t crc)
+{
+	for (size_t i = 0; i < mc_zip_nmemos; i++) {
+		const mc_zip_memo *m = &mc_zip_memos[i];
+		if (m->len == len && m->crc == crc &&
+		    memcmp(m->data, data, len) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* A new source of e's data, already deflated: the memo's bytes m, or
+ * deflated with zs (*zs_ready: whether it has been started; started here
+ * if need be).  e->data is freed.  Returns NULL with a message in err. */
 static zip_source_t *deflate_entry(const libzip_api *Z, zip_t *za,
-                                   z_stream *zs, bool fresh, entry *e,
-                                   char *err, size_t errsz)
+                                   z_stream *zs, bool *zs_ready,
+                                   const mc_zip_memo *m, uint32_t crc,
+                                   entry *e, char *err, size_t errsz)
 {
 	deflated *d = mc_xcalloc(1, sizeof *d);
 	d->Z = Z;
 	Z->zip_error_init(&d->error);
 	d->size = e->len;
-	d->crc = (uint32_t)crc32(0L, e->data, (uInt)e->len);
-	uLong cap = deflateBound(zs, (uLong)e->len);
-	d->data = mc_xmalloc(cap);
-	int zr = fresh ? Z_OK : deflateReset(zs);
-	if (zr == Z_OK) {
-		zs->next_in = e->data;
-		zs->avail_in = (uInt)e->len;
-		zs->next_out = d->data;
-		zs->avail_out = (uInt)cap;
-		zr = deflate(zs, Z_FINISH);
+	d->crc = crc;
+	if (m) {
+		d->data = m->z;
+		d->len = m->zlen;
+	} else {
+		bool fresh = !*zs_ready;
+		int zr = Z_OK;
+		if (fresh) {
+			zr = zinit(zs);
+			if (zr == Z_OK)
+				*zs_ready = true;
+		}
+		if (zr == Z_OK)
+			zr = zrun(zs, fresh, e->data, e->len, &d->own, &d->len);
+		if (!d->own) {
+			snprintf(err, errsz, "cannot compress zip entry %s: "
+			         "zlib error %d", e->name, zr);
+			free(e->data);
+			e->data = NULL;
+			deflated_cb(d, NULL, 0, ZIP_SOURCE_FREE);
+			return NULL;
+		}
+		d->data = d->own;
 	}
 	free(e->data);
 	e->data = NULL;
-	if (zr != Z_STREAM_END) {
-		snprintf(err, errsz, "cannot compress zip entry %s: zlib "
-		         "error %d", e->name, zr);
-		deflated_cb(d, NULL, 0, ZIP_SOURCE_FREE);
-		return NULL;
-	}
-	d->len = (size_t)(cap - zs->avail_out);
 	zip_source_t *s = Z->zip_source_function(za, deflated_cb, d);
 	if (!s) {
 		snprintf(err, errsz, "cannot add zip entry: %s",
@@ -328,7 +421,6 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	zip_error_t ze;
 	Z->zip_error_init(&ze);
 	z_stream zs;
-	memset(&zs, 0, sizeof zs);
 	bool zs_ready = false;
 	int rc = -1;
 	zip_t *za = NULL;
@@ -349,18 +441,13 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		/* (an empty entry goes through libzip's own deflate, as
 		 * before: a size-0 source may take another path there) */
 		bool here = e->compress && e->len > 0 && e->len <= UINT_MAX;
-		bool fresh = here && !zs_ready;
-		if (fresh) {
-			if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS,
-			                 MAX_MEM_LEVEL,
-			                 Z_DEFAULT_STRATEGY) != Z_OK) {
-				snprintf(err, errsz, "cannot start zlib");
-				goto done;
-			}
-			zs_ready = true;
-		}
 		if (here) {
-			s = deflate_entry(Z, za, &zs, fresh, e, err, errsz);
+			uint32_t crc =
+				(uint32_t)crc32(0L, e->data, (uInt)e->len);
+			const mc_zip_memo *m =
+				z->no_memo ? NULL : memo_of(e->data, e->len, crc);
+			s = deflate_entry(Z, za, &zs, &zs_ready, m, crc, e, err,
+			                  errsz);
 			if (!s)
 				goto done;
 		} else {

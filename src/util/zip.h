@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "buf.h"
@@ -32,6 +33,34 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz);
 /* Free an archive that will not be finished.  NULL is allowed. */
 void mc_zip_free(mc_zip *z);
+
+/* Whether z's entries may take their compressed bytes from the memo
+ * below (the default: yes).  The bytes are the same either way; the
+ * tests turn it off to check that. */
+void mc_zip_use_memo(mc_zip *z, bool use);
+/* Deflate the len bytes at data as the archive's entries are (raw
+ * deflate, libzip's settings, a fresh stream) into out (appended).
+ * Returns 0, or -1 with a message in err. */
+int mc_zip_deflate(const void *data, size_t len, mc_buf *out, char *err,
+                   size_t errsz);
+
+/* ---- the memo of fixed parts ----
+ * The parts the default theme makes for most documents (DOCX styles.xml,
+ * settings.xml..., EPUB's style.css...), deflated at build time by
+ * tools/predeflate.c into build/gen/predeflate.c.  An entry whose length,
+ * CRC-32 and bytes equal one of these is written with its stored
+ * compressed bytes instead of being deflated again (the same bytes:
+ * tests/unit_util.c deflates each at run time and compares). */
+typedef struct mc_zip_memo {
+	const char *name;          /* the part it was made as (for tests) */
+	size_t len;                /* uncompressed */
+	uint32_t crc;              /* CRC-32 of the uncompressed bytes */
+	const unsigned char *data; /* the uncompressed bytes */
+	size_t zlen;
+	const unsigned char *z;    /* the raw deflate stream */
+} mc_zip_memo;
+extern const mc_zip_memo mc_zip_memos[];
+extern const size_t mc_zip_nmemos;
 
 /* ---- reading ---- */
 
