@@ -1,5 +1,6 @@
 /* unit_util.c - checks of the shared XML writer, ZIP wrapper, UTF-8
  * helpers, JSON strings, slugs, the hash set and image header probe. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "util/confine.h"
 #include "util/hashset.h"
@@ -72,6 +74,90 @@ static int make_at(mc_buf *out, time_t mtime)
 		return -1;
 	}
 	return mc_zip_finish(z, mtime, out, err, sizeof err);
+}
+
+/* An archive of a deflated entry that is in no memo, then every memo
+ * part in reverse order (so each follows a reset stream), the memo used
+ * or not. */
+static int make_memo(mc_buf *out, bool use)
+{
+	char err[256];
+	mc_zip *z = mc_zip_new(err, sizeof err);
+	if (!z)
+		return -1;
+	mc_zip_use_memo(z, use);
+	const char *first = "not a fixed part, not a fixed part";
+	if (mc_zip_add(z, "first.txt", first, strlen(first), true, err,
+	               sizeof err) != 0) {
+		mc_zip_free(z);
+		return -1;
+	}
+	for (size_t i = mc_zip_nmemos; i-- > 0;) {
+		char name[32];
+		snprintf(name, sizeof name, "m%zu", i);
+		if (mc_zip_add(z, name, mc_zip_memos[i].data,
+		               mc_zip_memos[i].len, true, err,
+		               sizeof err) != 0) {
+			mc_zip_free(z);
+			return -1;
+		}
+	}
+	return mc_zip_finish(z, 1700000000, out, err, sizeof err);
+}
+
+/* The build's memo of deflated parts (build/gen/predeflate.c) holds what
+ * this zlib makes of them: a zlib that deflates differently fails here
+ * rather than changing the archives. */
+static void memo_tests(void)
+{
+	CHECK(mc_zip_nmemos >= 10, "zip memo: the build memoized the fixed "
+	                           "DOCX and EPUB parts");
+	bool styles = false, css = false;
+	for (size_t i = 0; i < mc_zip_nmemos; i++) {
+		const mc_zip_memo *m = &mc_zip_memos[i];
+		styles |= strcmp(m->name, "word/styles.xml") == 0;
+		css |= strcmp(m->name, "EPUB/style.css") == 0;
+		mc_buf z = MC_BUF_INIT;
+		char err[256];
+		int rc = mc_zip_deflate(m->data, m->len, &z, err, sizeof err);
+		char what[128];
+		snprintf(what, sizeof what, "zip memo: %s deflates at run time "
+		         "to the stored bytes", m->name);
+		CHECK(rc == 0 && z.len == m->zlen &&
+		              memcmp(z.data, m->z, z.len) == 0 &&
+		              (uint32_t)crc32(0L, m->data, (uInt)m->len) ==
+		                      m->crc,
+		      what);
+		mc_buf_free(&z);
+	}
+	CHECK(styles && css, "zip memo: styles.xml and style.css are in it");
+	mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
+	CHECK(make_memo(&a, true) == 0 && make_memo(&b, false) == 0 &&
+	              a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+	      "zip memo: an archive is the same bytes with and without it");
+	/* and reads back as the parts (libzip checks each CRC-32) */
+	char err[256];
+	mc_unzip *u = mc_unzip_open_mem(a.data, a.len, err, sizeof err);
+	bool same = u && mc_unzip_count(u) == mc_zip_nmemos + 1;
+	for (size_t i = 0; same && i < mc_zip_nmemos; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "m%zu", i);
+		mc_unzip_file *f = mc_unzip_fopen(u, name, err, sizeof err);
+		mc_buf got = MC_BUF_INIT;
+		char chunk[4096];
+		size_t n = 0;
+		while (f && mc_unzip_fread(f, chunk, sizeof chunk, &n, err,
+		                           sizeof err) == 0 && n > 0)
+			mc_buf_put(&got, chunk, n);
+		same = f && got.len == mc_zip_memos[i].len &&
+		       memcmp(got.data, mc_zip_memos[i].data, got.len) == 0;
+		mc_unzip_fclose(f);
+		mc_buf_free(&got);
+	}
+	mc_unzip_close(u);
+	CHECK(same, "zip memo: its parts read back as they were");
+	mc_buf_free(&a);
+	mc_buf_free(&b);
 }
 
 static void zip_tests(void)
@@ -470,5 +556,6 @@ int main(void)
 	hashset_tests();
 	image_tests();
 	zip_tests();
+	memo_tests();
 	return unit_done(stdout, "unit_util");
 }
