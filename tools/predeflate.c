@@ -20,8 +20,10 @@
 #include "back/backend.h"
 #include "front/front.h"
 #include "theme/theme.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/grow.h"
 #include "util/zip.h"
 
 /* this program's memo: none, so the parts are deflated afresh */
@@ -61,20 +63,10 @@ static void note(parts *ps, const char *name, mc_buf *data)
 			mc_buf_free(data);
 			return;
 		}
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? 2 * ps->cap : 32;
-		ps->v = realloc(ps->v, ps->cap * sizeof *ps->v);
-		if (!ps->v) {
-			fprintf(stderr, "predeflate: out of memory\n");
-			exit(1);
-		}
-	}
+	MC_GROW(ps->v, ps->n, ps->cap, 32);
 	part *p = &ps->v[ps->n++];
-	p->name = strdup(name);
-	if (!p->name) {
-		fprintf(stderr, "predeflate: out of memory\n");
-		exit(1);
-	}
+	p->name = mc_xmalloc(strlen(name) + 1);
+	strcpy(p->name, name);
 	p->data = *data;
 	p->seen = 1;
 	*data = (mc_buf)MC_BUF_INIT;
