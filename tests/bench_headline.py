@@ -25,6 +25,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus_x  # noqa: E402 (tests/corpus_x.py)
+
 BIN, B, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
 BIN = os.path.abspath(BIN)
 os.makedirs(B, exist_ok=True)
@@ -190,23 +193,10 @@ for jobs in ("1", str(os.cpu_count() or 1)):
 # peak RSS at 1x, 16x, 64x the corpus, as one PDF
 print()
 row("peak RSS, the corpus's bodies as one PDF", "RSS", "growth")
-bodies = []
-for f in P:
-    with open(f, encoding="utf-8", errors="replace") as fh:
-        t = fh.read()
-    if t.startswith("---"):
-        end = t.find("\n---", 3)
-        if end >= 0:
-            t = t[t.find("\n", end + 1) + 1:]
-    bodies.append(t)
-one_x = "\n\n".join(bodies) + "\n\n"
 prev = None
 for k in (1, 16, 64):
     big = os.path.join(B, "corpus-%dx.md" % k)
-    with open(big, "w", encoding="utf-8") as fh:
-        fh.write("---\ntitle: Corpus %dx\n---\n" % k)
-        for _ in range(k):
-            fh.write(one_x)
+    corpus_x.write(big, k, P)
     size = os.path.getsize(big)
     try:
         t, rss = run([BIN, "-q", big, "-o", os.path.join(B, "corpus-%dx.pdf" % k)])

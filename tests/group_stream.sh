@@ -126,27 +126,7 @@ if [ ! -d "$CORPUS" ] || [ ! -x /usr/bin/time ]; then
 	exit 0
 fi
 BIG=$T/corpus-64x.md
-python3 - "$CORPUS" "$BIG" <<'EOF'
-import os, sys
-root, out = sys.argv[1], sys.argv[2]
-found = []
-for d, _, fs in os.walk(root):
-    found += [os.path.join(d, f) for f in fs if f.endswith(".md")]
-bodies = []
-for f in sorted(found):
-    with open(f, encoding="utf-8", errors="replace") as fh:
-        t = fh.read()
-    if t.startswith("---"):
-        end = t.find("\n---", 3)
-        if end >= 0:
-            t = t[t.find("\n", end + 1) + 1:]
-    bodies.append(t)
-one = "\n\n".join(bodies) + "\n\n"
-with open(out, "w", encoding="utf-8") as fh:
-    fh.write("---\ntitle: Corpus 64x\n---\n")
-    for _ in range(64):
-        fh.write(one)
-EOF
+python3 tests/corpus_x.py "$BIG" 64 "$CORPUS"
 declare -A rss
 for m in 1 2; do
 	MENTORCONV_PDF_PASSES=$m timeout -k 5 300 /usr/bin/time -f '@@ %M' -o "$T/big.$m.time" \

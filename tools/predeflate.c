@@ -139,6 +139,12 @@ static int write_memo(const parts *ps, const char *path)
 	size_t n = 0, raw = 0, packed = 0;
 	mc_buf z = MC_BUF_INIT;
 	char err[256];
+	/* each part's deflated length, for the table after the bytes */
+	size_t *zlen = calloc(ps->n ? ps->n : 1, sizeof *zlen);
+	if (!zlen) {
+		fclose(out);
+		return -1;
+	}
 	for (size_t i = 0; i < ps->n; i++) {
 		const part *p = &ps->v[i];
 		if (p->seen < 2)
@@ -149,6 +155,7 @@ static int write_memo(const parts *ps, const char *path)
 			fprintf(stderr, "predeflate: %s: %s\n", p->name, err);
 			fclose(out);
 			mc_buf_free(&z);
+			free(zlen);
 			return -1;
 		}
 		char id[32];
@@ -156,6 +163,7 @@ static int write_memo(const parts *ps, const char *path)
 		bytes(out, id, p->data.data, p->data.len);
 		snprintf(id, sizeof id, "z%zu", i);
 		bytes(out, id, z.data, z.len);
+		zlen[i] = z.len;
 		raw += p->data.len;
 		packed += z.len;
 		n++;
@@ -166,24 +174,17 @@ static int write_memo(const parts *ps, const char *path)
 		const part *p = &ps->v[i];
 		if (p->seen < 2)
 			continue;
-		mc_buf_clear(&z);
-		if (mc_zip_deflate(p->data.data, p->data.len, &z, err,
-		                   sizeof err) != 0) {
-			fprintf(stderr, "predeflate: %s: %s\n", p->name, err);
-			fclose(out);
-			mc_buf_free(&z);
-			return -1;
-		}
 		uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)p->data.data,
 		                               (uInt)p->data.len);
 		fprintf(out, "\t{\"%s\", %zu, 0x%08xu, raw%zu, %zu, z%zu},\n",
-		        p->name, p->data.len, (unsigned)crc, i, z.len, i);
+		        p->name, p->data.len, (unsigned)crc, i, zlen[i], i);
 		fprintf(stderr, "predeflate: %-30s %6zu -> %5zu bytes "
-		        "(in %d of %zu renders)\n", p->name, p->data.len, z.len,
+		        "(in %d of %zu renders)\n", p->name, p->data.len, zlen[i],
 		        p->seen, 2 * NPAGES);
 	}
 	fprintf(out, "};\nconst size_t mc_zip_nmemos = %zu;\n", n);
 	mc_buf_free(&z);
+	free(zlen);
 	if (fclose(out) != 0 || rename(tmp, path) != 0) {
 		perror(path);
 		return -1;
