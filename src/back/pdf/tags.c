@@ -38,7 +38,8 @@ typedef struct tag_elem {
 	const char *alt, *lang, *scope;
 	int page;         /* first page with its content, -1: none */
 	HPDF_Dict obj;
-	/* written by write_elem (no alt, lang or scope): its kids are
+	/* its /K, written by put_kids (from write_elem when it has no
+	 * alt, lang or scope, else from write_kids): its kids are
 	 * t->k[k0, k0 + nk) once sorted; haskids: it has a /K */
 	const struct pdf_tags *t;
 	size_t k0, nk;
@@ -433,8 +434,14 @@ static HPDF_Dict metadata(pdf_ctx *c)
  * objects, for their numbers and references) get no entries but a
  * write_fn writing the very bytes libharu would (HPDF_Dict_Write: `/Key
  * value` lines; HPDF_Array_Write: `[ a b ]`), from the element itself,
- * when the document is saved; so does the ParentTree's /Nums.  The tree
- * (pdf_tags) lives until then (pdf.c frees it after saving). */
+ * when the document is saved; so does the ParentTree's /Nums.  The
+ * others (with /Alt, /Lang or /A: libharu entries) get their /K from a
+ * write_fn too, written after the entries as libharu's own /K was: no
+ * kids array is a libharu one, so an element holds any number of kids
+ * (libharu's arrays stop at HPDF_LIMIT_MAX_ARRAY, 32767; ISO 32000-1 sets
+ * no limit, its Annex C's 8191 is old readers', PDF/A-1's, not PDF/UA's):
+ * a Document of 40,000 paragraphs stays tagged.  The tree (pdf_tags)
+ * lives until then (pdf.c frees it after saving). */
 
 static uint32_t obj_num(const void *o)
 {
