@@ -280,19 +280,25 @@ fi
 
 # ---- a long document: tagged, whatever its Document holds -----------------
 # 33,000 paragraphs: a Document with more kids than libharu's arrays hold
-# (32767), written tagged all the same (tags.c writes the /K arrays), and
-# valid; the first and last paragraphs read back.
+# (32767), written tagged all the same (tags.c writes the /K arrays); on
+# small pages (three paragraphs each), over 8191 pages: a page tree of
+# more than one level (pdf.c).  Valid, and the first and last paragraphs
+# read back.
 LONG=$T/long.md
 {
 	printf -- '---\ntitle: Many paragraphs\nlang: en\n---\n\n'
 	seq 1 33000 | sed 's/.*/Paragraph &.\n/'
 } >"$LONG"
-conv "$LONG" "$T/long.pdf" -q
+printf 'page:\n  width: 3in\n  height: 1.8in\n  margins: 0.1in\n' >"$T/small.yaml"
+conv "$LONG" "$T/long.pdf" -q --style "$T/small.yaml"
 if [ $RC -ne 0 ] || grep -q untagged "$T/err"; then
 	fail "tags: a long document (33,000 paragraphs) converts, tagged" "exit $RC: $(head -n 3 "$T/err")"
 else
 	why=""
-	pdfinfo "$T/long.pdf" 2>/dev/null | grep -q '^Tagged: *yes' || why="pdfinfo: not tagged"
+	info=$(pdfinfo "$T/long.pdf" 2>/dev/null)
+	grep -q '^Tagged: *yes' <<<"$info" || why="pdfinfo: not tagged"
+	np=$(sed -n 's/^Pages: *//p' <<<"$info")
+	[ "${np:-0}" -gt 8191 ] || why="$why only ${np:-no} pages (8192 or more meant)"
 	q=$(qpdf --check "$T/long.pdf" 2>&1) || why="$why qpdf --check: $(tail -n 3 <<<"$q")"
 	txt=$(pdftotext -enc UTF-8 "$T/long.pdf" - 2>/dev/null)
 	grep -qx 'Paragraph 1\.' <<<"$txt" && grep -qx 'Paragraph 33000\.' <<<"$txt" ||
@@ -301,7 +307,7 @@ else
 		why="$why $(grep '^FAIL' "$T/long.out" | cut -c1-300)"
 	grep -q '^ok markinfo' "$T/long.out" && grep -q '^ok struct_tree_root' "$T/long.out" ||
 		why="$why no markinfo/struct_tree_root check passed"
-	[ -z "$why" ] && pass "tags: a long document (33,000 paragraphs, a Document of more than 32767 kids) is tagged, passes qpdf --check and the PDF/UA checks ($(counts "$T/long.out")), and reads" ||
+	[ -z "$why" ] && pass "tags: a long document (33,000 paragraphs: a Document of more than 32767 kids, $np pages) is tagged, passes qpdf --check and the PDF/UA checks ($(counts "$T/long.out")), and reads" ||
 		fail "tags: a long document (33,000 paragraphs) is tagged and valid" "$why"
 fi
 
