@@ -29,7 +29,7 @@ if [ -z "$PY" ]; then
 	skip "tags: PDF/UA checks (pypdf not installed: python3-pypdf)"
 	exit 0
 fi
-for tool in qpdf fix-qdf pdftotext; do
+for tool in qpdf fix-qdf pdftotext pdfinfo; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		skip "tags: PDF/UA checks ($tool not installed: make deps)"
 		exit 0
@@ -276,6 +276,53 @@ if [ ${#differ[@]} -eq 0 ] && [ ${#same[@]} -gt 0 ]; then
 	pass "tags: pdftotext text the same tagged and with --no-tags (${same[*]})"
 elif [ ${#same[@]} -gt 0 ] || [ ${#differ[@]} -gt 0 ]; then
 	fail "tags: pdftotext text the same tagged and with --no-tags" "${differ[@]}"
+fi
+
+# ---- a long document: tagged, whatever its Document holds -----------------
+# 33,000 paragraphs: a Document with more kids than libharu's arrays hold
+# (32767), written tagged all the same (tags.c writes the /K arrays); on
+# small pages (three paragraphs each), over 8191 pages: a page tree of
+# more than one level (pdf.c).  Valid, and the first and last paragraphs
+# read back.
+LONG=$T/long.md
+{
+	printf -- '---\ntitle: Many paragraphs\nlang: en\n---\n\n'
+	seq 1 33000 | sed 's/.*/Paragraph &.\n/'
+} >"$LONG"
+printf 'page:\n  width: 3in\n  height: 1.8in\n  margins: 0.1in\n' >"$T/small.yaml"
+conv "$LONG" "$T/long.pdf" -q --style "$T/small.yaml"
+if [ $RC -ne 0 ] || grep -q untagged "$T/err"; then
+	fail "tags: a long document (33,000 paragraphs) converts, tagged" "exit $RC: $(head -n 3 "$T/err")"
+else
+	why=""
+	info=$(pdfinfo "$T/long.pdf" 2>/dev/null)
+	grep -q '^Tagged: *yes' <<<"$info" || why="pdfinfo: not tagged"
+	np=$(sed -n 's/^Pages: *//p' <<<"$info")
+	[ "${np:-0}" -gt 8191 ] || why="$why only ${np:-no} pages (8192 or more meant)"
+	q=$(qpdf --check "$T/long.pdf" 2>&1) || why="$why qpdf --check: $(tail -n 3 <<<"$q")"
+	txt=$(pdftotext -enc UTF-8 "$T/long.pdf" - 2>/dev/null)
+	grep -qx 'Paragraph 1\.' <<<"$txt" && grep -qx 'Paragraph 33000\.' <<<"$txt" ||
+		why="$why pdftotext: first or last paragraph missing"
+	"$PY" $CHECK "$T/long.pdf" >"$T/long.out" 2>&1 ||
+		why="$why $(grep '^FAIL' "$T/long.out" | cut -c1-300)"
+	grep -q '^ok markinfo' "$T/long.out" && grep -q '^ok struct_tree_root' "$T/long.out" ||
+		why="$why no markinfo/struct_tree_root check passed"
+	[ -z "$why" ] && pass "tags: a long document (33,000 paragraphs: a Document of more than 32767 kids, $np pages) is tagged, passes qpdf --check and the PDF/UA checks ($(counts "$T/long.out")), and reads" ||
+		fail "tags: a long document (33,000 paragraphs) is tagged and valid" "$why"
+fi
+
+# ---- every PDF packed: --no-tags too ---------------------------------------
+# object streams and a cross-reference stream (objstm.c, PDF 1.5 and
+# later) whether tagged or not
+if [ -f "$T/seed-untagged.pdf" ]; then
+	why=""
+	head -c 8 "$T/seed-untagged.pdf" | grep -q '%PDF-1\.7' || why="header $(head -c 8 "$T/seed-untagged.pdf" | tr -dc '[:print:]')"
+	x=$(qpdf --show-xref "$T/seed-untagged.pdf" 2>&1)
+	grep -q 'compressed; stream' <<<"$x" || why="$why no object in an object stream"
+	grep -aq '/Type /XRef' "$T/seed-untagged.pdf" || why="$why no cross-reference stream"
+	q=$(qpdf --check "$T/seed-untagged.pdf" 2>&1) || why="$why qpdf --check: $(tail -n 3 <<<"$q")"
+	[ -z "$why" ] && pass "tags: a --no-tags PDF is packed too (PDF 1.7, /ObjStm, /Type /XRef) and passes qpdf --check" ||
+		fail "tags: a --no-tags PDF is packed too" "$why"
 fi
 
 # ---- the fields of a tagged PDF fill with pypdf -------------------------------

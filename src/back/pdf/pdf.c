@@ -680,6 +680,8 @@ static const pdf_op *wop(pdf_ctx *c, const writer *w, size_t q)
 
 /* The document's pages (npages, their count known), for nslices
  * slices.  Returns 0 or -1. */
+enum { PDF_PAGES_NODE = 8191 };
+
 static int writer_begin(pdf_ctx *c, writer *w, size_t nslices)
 {
 	memset(w, 0, sizeof *w);
@@ -688,6 +690,17 @@ static int writer_begin(pdf_ctx *c, writer *w, size_t nslices)
 	w->band = (mc_buf)MC_BUF_INIT;
 	w->zbuf = (mc_buf)MC_BUF_INIT;
 	for (size_t p = 0; p < c->npages; p++) {
+		/* the page tree's root holds the first PDF_PAGES_NODE pages,
+		 * then one /Pages node for each PDF_PAGES_NODE more: no /Kids
+		 * past that many (libharu's arrays stop at
+		 * HPDF_LIMIT_MAX_ARRAY; old readers at 8191, ISO 32000-1's
+		 * Annex C) */
+		if (p > 0 && p % PDF_PAGES_NODE == 0) {
+			HPDF_Pages n =
+			    HPDF_Doc_AddPagesTo(c->pdf, c->pdf->root_pages);
+			if (!n || HPDF_Doc_SetCurrentPages(c->pdf, n) != HPDF_OK)
+				return -1;
+		}
 		w->pages[p] = HPDF_AddPage(c->pdf);
 		if (!w->pages[p])
 			return -1;
@@ -1019,6 +1032,10 @@ static int save(pdf_ctx *c, mc_buf *out)
 	if (!st)
 		return -1;
 	c->pdf->stream = st; /* (freed with the document) */
+	/* PDF 1.7 (ISO 32000-1), tagged or not: object streams and
+	 * cross-reference streams (objstm.c) need 1.5 at least */
+	if (c->pdf->pdf_version < HPDF_VER_17)
+		c->pdf->pdf_version = HPDF_VER_17;
 	if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
 		out->len = from;
 		return -1;

@@ -38,7 +38,8 @@ typedef struct tag_elem {
 	const char *alt, *lang, *scope;
 	int page;         /* first page with its content, -1: none */
 	HPDF_Dict obj;
-	/* written by write_elem (no alt, lang or scope): its kids are
+	/* its /K, written by put_kids (from write_elem when it has no
+	 * alt, lang or scope, else from write_kids): its kids are
 	 * t->k[k0, k0 + nk) once sorted; haskids: it has a /K */
 	const struct pdf_tags *t;
 	size_t k0, nk;
@@ -433,8 +434,14 @@ static HPDF_Dict metadata(pdf_ctx *c)
  * objects, for their numbers and references) get no entries but a
  * write_fn writing the very bytes libharu would (HPDF_Dict_Write: `/Key
  * value` lines; HPDF_Array_Write: `[ a b ]`), from the element itself,
- * when the document is saved; so does the ParentTree's /Nums.  The tree
- * (pdf_tags) lives until then (pdf.c frees it after saving). */
+ * when the document is saved; so does the ParentTree's /Nums.  The
+ * others (with /Alt, /Lang or /A: libharu entries) get their /K from a
+ * write_fn too, written after the entries as libharu's own /K was: no
+ * kids array is a libharu one, so an element holds any number of kids
+ * (libharu's arrays stop at HPDF_LIMIT_MAX_ARRAY, 32767; ISO 32000-1 sets
+ * no limit, its Annex C's 8191 is old readers', PDF/A-1's, not PDF/UA's):
+ * a Document of 40,000 paragraphs stays tagged.  The tree (pdf_tags)
+ * lives until then (pdf.c frees it after saving). */
 
 static uint32_t obj_num(const void *o)
 {
@@ -450,6 +457,38 @@ static HPDF_STATUS put(HPDF_Stream st, mc_buf *b)
 	return r;
 }
 
+/* Element e's /K line (if it has kids): `/K [ kid kid ]`, any number of
+ * them (libharu's arrays stop at HPDF_LIMIT_MAX_ARRAY entries; PDF has no
+ * such limit). */
+static void put_kids(mc_buf *b, const tag_elem *e)
+{
+	const pdf_tags *t = e->t;
+	if (!e->haskids)
+		return;
+	mc_buf_puts(b, "/K [ ");
+	for (size_t i = e->k0; i < e->k0 + e->nk; i++) {
+		const tag_kid *k = &t->k[i];
+		if (k->kind == KID_ELEM) {
+			if (t->e[k->v].obj)
+				mc_buf_printf(b, "%u 0 R ", obj_num(t->e[k->v].obj));
+		} else if (k->kind == KID_MCR) {
+			if (k->page == e->page)
+				mc_buf_printf(b, "%d ", k->v);
+			else
+				mc_buf_printf(b,
+				              "<<\012/Type /MCR\012/Pg %u 0 R"
+				              "\012/MCID %d\012>> ",
+				              t->page_num[k->page], k->v);
+		} else {
+			mc_buf_printf(b,
+			              "<<\012/Type /OBJR\012/Obj %u 0 R"
+			              "\012>> ",
+			              obj_num(k->annot));
+		}
+	}
+	mc_buf_puts(b, "]\012");
+}
+
 static HPDF_STATUS write_elem(HPDF_Dict d, HPDF_Stream st)
 {
 	const tag_elem *e = d->attr;
@@ -461,31 +500,16 @@ static HPDF_STATUS write_elem(HPDF_Dict d, HPDF_Stream st)
 	mc_buf_printf(&b, "/P %u 0 R\012",
 	              e->parent > 0 ? obj_num(t->e[e->parent].obj)
 	                            : t->root_num);
-	if (e->haskids) {
-		mc_buf_puts(&b, "/K [ ");
-		for (size_t i = e->k0; i < e->k0 + e->nk; i++) {
-			const tag_kid *k = &t->k[i];
-			if (k->kind == KID_ELEM) {
-				if (t->e[k->v].obj)
-					mc_buf_printf(&b, "%u 0 R ",
-					              obj_num(t->e[k->v].obj));
-			} else if (k->kind == KID_MCR) {
-				if (k->page == e->page)
-					mc_buf_printf(&b, "%d ", k->v);
-				else
-					mc_buf_printf(&b,
-					              "<<\012/Type /MCR\012/Pg %u 0 R"
-					              "\012/MCID %d\012>> ",
-					              t->page_num[k->page], k->v);
-			} else {
-				mc_buf_printf(&b,
-				              "<<\012/Type /OBJR\012/Obj %u 0 R"
-				              "\012>> ",
-				              obj_num(k->annot));
-			}
-		}
-		mc_buf_puts(&b, "]\012");
-	}
+	put_kids(&b, e);
+	return put(st, &b);
+}
+
+/* The /K of an element whose other entries are libharu's (after them, as
+ * libharu writes a write_fn's bytes after the entries). */
+static HPDF_STATUS write_kids(HPDF_Dict d, HPDF_Stream st)
+{
+	mc_buf b = MC_BUF_INIT;
+	put_kids(&b, d->attr);
 	return put(st, &b);
 }
 
@@ -548,21 +572,6 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		t->e = mc_xreallocarray(t->e, t->ne, sizeof *t->e);
 		t->cape = t->ne;
 	}
-	/* an element with more kids than a PDF array holds (libharu's
-	 * limit): the tree is left out, with a warning, rather than the
-	 * whole PDF (the page content stays marked) */
-	for (size_t i = 0, run = 0; i < t->nk; i++) {
-		run = i > 0 && t->k[i].owner == t->k[i - 1].owner ? run + 1 : 1;
-		if (run >= HPDF_LIMIT_MAX_ARRAY) {
-			mc_warn(c->diag, 0, 0,
-			        "a %s holds more than %d parts: the PDF is "
-			        "written without its structure tree (untagged)",
-			        t->e[t->k[i].owner].type, HPDF_LIMIT_MAX_ARRAY);
-			free(used);
-			return 0;
-		}
-	}
-
 	HPDF_Dict root = HPDF_Dict_New(mm);
 	if (!root || HPDF_Xref_Add(xref, root) != HPDF_OK)
 		goto out;
@@ -580,12 +589,13 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		e->obj = HPDF_Dict_New(mm);
 		if (!e->obj || HPDF_Xref_Add(xref, e->obj) != HPDF_OK)
 			goto out;
+		e->t = t;
+		e->obj->attr = e;
 		if (lean(e)) {
-			e->t = t;
-			e->obj->attr = e;
 			e->obj->write_fn = write_elem;
 			continue;
 		}
+		e->obj->write_fn = write_kids; /* (its /K: put_kids) */
 		/* (/Type /StructElem is optional: left out, as there are
 		 * many elements) */
 		ret |= HPDF_Dict_AddName(e->obj, "S", e->type);
@@ -616,54 +626,21 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		HPDF_Dict parent = e->parent > 0 ? t->e[e->parent].obj : root;
 		ret |= HPDF_Dict_Add(e->obj, "P", parent);
 	}
-	/* kids, in reading order */
+	/* kids, in reading order: written by put_kids, as many as there
+	 * are (an element's /K is not a libharu array, which would stop at
+	 * HPDF_LIMIT_MAX_ARRAY kids) */
 	size_t i = 0;
 	while (i < t->nk) {
 		int owner = t->k[i].owner;
-		if (used[owner] && lean(&t->e[owner])) {
-			tag_elem *e = &t->e[owner];
-			e->haskids = true;
-			e->k0 = i;
-			while (i < t->nk && t->k[i].owner == owner)
-				i++;
-			e->nk = i - e->k0;
-			continue;
-		}
-		HPDF_Array kids = HPDF_Array_New(mm);
-		if (!kids)
-			goto out;
-		/* owned by its element from the start (freed with the
-		 * document, whatever fails below) */
-		if (used[owner])
-			ret |= HPDF_Dict_Add(t->e[owner].obj, "K", kids);
-		for (; i < t->nk && t->k[i].owner == owner; i++) {
-			const tag_kid *k = &t->k[i];
-			if (k->kind == KID_ELEM) {
-				if (used[k->v])
-					ret |= HPDF_Array_Add(kids, t->e[k->v].obj);
-			} else if (k->kind == KID_MCR) {
-				if (k->page == t->e[owner].page) {
-					ret |= HPDF_Array_AddNumber(kids, k->v);
-				} else {
-					HPDF_Dict r = HPDF_Dict_New(mm);
-					if (!r)
-						goto out;
-					ret |= HPDF_Dict_AddName(r, "Type", "MCR");
-					ret |= HPDF_Dict_Add(r, "Pg", pages[k->page]);
-					ret |= HPDF_Dict_AddNumber(r, "MCID", k->v);
-					ret |= HPDF_Array_Add(kids, r);
-				}
-			} else {
-				HPDF_Dict r = HPDF_Dict_New(mm);
-				if (!r)
-					goto out;
-				ret |= HPDF_Dict_AddName(r, "Type", "OBJR");
-				ret |= HPDF_Dict_Add(r, "Obj", k->annot);
-				ret |= HPDF_Array_Add(kids, r);
-			}
-		}
+		size_t k0 = i;
+		while (i < t->nk && t->k[i].owner == owner)
+			i++;
 		if (!used[owner])
-			HPDF_Array_Free(kids);
+			continue;
+		tag_elem *e = &t->e[owner];
+		e->haskids = true;
+		e->k0 = k0;
+		e->nk = i - k0;
 	}
 	HPDF_Array rk = HPDF_Array_New(mm);
 	if (!rk)
