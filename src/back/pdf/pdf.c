@@ -1124,15 +1124,17 @@ static void free_layout(pdf_ctx *c)
  * warnings are pass 1's: pass 2's layout reports nothing (what is
  * reported while writing is, as in one pass). */
 
-/* Documents with this many bytes of text and more get two passes
- * (MENTORCONV_PDF_PASSES=1 or 2 forces either, tests/group_stream.sh).
- * Below it the second pass costs time for no memory: libharu's document
- * and the saved file, whole at the save whatever the passes, make the
- * peak there.  Measured on the corpus's bodies repeated (229 KB of text
- * once), peak RSS and time in one pass against two: at 16x (3.7 MB of
- * text) 106 MB against 109 MB, 3.5 s against 5.4 s; at 32x 199 MB
- * against 203 MB; at 64x (14.6 MB) 363 MB against 313 MB, 12 s against
- * 19 s. */
+/* Untagged documents (--no-tags) with this many bytes of text and more
+ * get two passes (MENTORCONV_PDF_PASSES=1 or 2 forces either,
+ * tests/group_stream.sh).  Below it the second pass costs time for no
+ * memory: libharu's document and the saved file, whole at the save
+ * whatever the passes, make the peak there.  A tagged document keeps one
+ * pass at any length: its structure tree, held by libharu until the
+ * save, moves the peak there.  Measured on the corpus's bodies repeated
+ * (229 KB of text once), peak RSS in one pass against two: at 16x (3.7
+ * MB of text), tagged, 106 MB against 109 MB; at 64x (14.6 MB),
+ * untagged, 310 MB against 271 MB (12 s against 19 s), tagged, 383 MB
+ * against 382 MB. */
 #define PDF_TWO_PASS_BYTES (12u << 20)
 
 typedef struct anchor_rec {
@@ -1459,6 +1461,8 @@ static int passes_for(const pdf_ctx *c)
 		return 1;
 	if (e && !strcmp(e, "2"))
 		return 2;
+	if (c->tags) /* (see PDF_TWO_PASS_BYTES) */
+		return 1;
 	size_t bytes = 0;
 	const mc_node *root = c->doc->root;
 	for (const mc_node *n = root; n; n = mc_node_next((mc_node *)n, root))
