@@ -11,8 +11,9 @@ PKGS    := $(BASE_PKGS) $(PDF_PKGS)
 # Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
 # libzip's reader): compiled against, but loaded at run time when needed
 # (src/util/dl.h), not at every start.  EPUB and DOCX are written with
-# libzip (src/util/zip.c), loaded the same way when the first archive is
-# written: a JSON or PDF run does not map libzip, libcrypto and libbz2.
+# libzip (src/util/zip.c), loaded the same way (one table for the writer and
+# collect's reader) when the first archive is written or read: a JSON
+# or PDF run does not map libzip, libcrypto and libbz2.
 DL_PKGS := libqpdf expat libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -21,7 +22,7 @@ BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
 # (Debian's -dev packages ship them) statically: fewer files to map and
 # relocate at every start.  Any that has none stays shared.
 static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
-# libzip is not linked: src/util/zip.c loads it when an archive is made.
+# libzip is not linked: src/util/zip.c loads it when an archive is made or read.
 # libqrencode (small, no dependencies) is linked as it is: the PDF module
 # links it too, and a dlopen() of a library the module already brought in
 # leaves glibc's dependency list of it unreachable (valgrind: "definitely
