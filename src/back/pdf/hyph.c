@@ -112,11 +112,15 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The sorted, distinct code points of the patterns' letters. */
+/* The sorted, distinct code points of the patterns' letters.  Those of
+ * the BMP are marked seen in a bitmap (a linear search of the letters
+ * found so far for each of the file's 100,000 letters cost 4 million
+ * instructions for en_US); the rest, rare, are looked for in the list. */
 static void make_alphabet(pdf_hyph *h, size_t nt)
 {
 	size_t cap = 64;
 	h->abc = mc_xmalloc(cap * sizeof *h->abc);
+	uint8_t *bmp = mc_xcalloc(0x10000 / 8, 1);
 	const unsigned char *t = (const unsigned char *)h->text;
 	for (size_t i = 0; i < nt;) {
 		uint32_t cp = 0;
@@ -125,8 +129,14 @@ static void make_alphabet(pdf_hyph *h, size_t nt)
 		if (!l || cp == '.') /* (the text is valid UTF-8) */
 			continue;
 		bool seen = false;
-		for (size_t k = 0; k < h->nabc && !seen; k++)
-			seen = h->abc[k] == cp;
+		if (cp < 0x10000) {
+			uint8_t bit = (uint8_t)(1u << (cp & 7));
+			seen = bmp[cp >> 3] & bit;
+			bmp[cp >> 3] |= bit;
+		} else {
+			for (size_t k = 0; k < h->nabc && !seen; k++)
+				seen = h->abc[k] == cp;
+		}
 		if (seen)
 			continue;
 		if (h->nabc == cap) {
@@ -135,6 +145,7 @@ static void make_alphabet(pdf_hyph *h, size_t nt)
 		}
 		h->abc[h->nabc++] = cp;
 	}
+	free(bmp);
 	qsort(h->abc, h->nabc, sizeof *h->abc, cmp_u32);
 }
 
