@@ -123,8 +123,8 @@ static void make_alphabet(pdf_hyph *h, size_t nt)
 	uint8_t *bmp = mc_xcalloc(0x10000 / 8, 1);
 	const unsigned char *t = (const unsigned char *)h->text;
 	for (size_t i = 0; i < nt;) {
-		uint32_t cp = 0;
-		size_t l = mc_utf8_decode(t + i, nt - i, &cp);
+		uint32_t cp = t[i];
+		size_t l = cp < 0x80 ? 1 : mc_utf8_decode(t + i, nt - i, &cp);
 		i += l ? l : 1;
 		if (!l || cp == '.') /* (the text is valid UTF-8) */
 			continue;
@@ -184,8 +184,9 @@ static pdf_hyph *build(const char *start, const char *end, bool charset_line,
 {
 	/* count lines for the table size */
 	size_t lines = 1, len = (size_t)(end - start);
-	for (const char *c = start; c < end; c++)
-		lines += *c == '\n';
+	for (const char *c = start;
+	     (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
+		lines++;
 	pdf_hyph *h = mc_xcalloc(1, sizeof *h);
 	h->cap = 16;
 	while (h->cap < lines * 2)
