@@ -475,7 +475,9 @@ int pdf_face_subset(const pdf_face *t, const uint16_t *gids, size_t n,
 		}
 	}
 	hb_set_t *us = hb_subset_input_unicode_set(in);
-	if (!keep_unicodes(t, keep, nkeep, us)) {
+	/* (a whole face, the form fields' font, has glyphs no code point
+	 * maps to: not worth the walk) */
+	if (nkeep + 1 >= t->nglyphs || !keep_unicodes(t, keep, nkeep, us)) {
 		hb_set_clear(us);
 		hb_set_t *gs = hb_subset_input_glyph_set(in);
 		hb_set_add(gs, 0);

@@ -207,9 +207,9 @@ static pdf_hyph *build(const char *start, const char *end, bool charset_line,
 			q--;
 		size_t l = (size_t)(q - p);
 		/* the first line names the encoding; keywords have a space */
-		bool skip = first || !l || *p == '%' || *p == '#' ||
-		            memchr(p, ' ', l) || memchr(p, '/', l) ||
-		            memchr(p, '\t', l);
+		bool skip = first || !l || *p == '%' || *p == '#';
+		for (size_t i = 0; i < l && !skip; i++) /* (short lines) */
+			skip = p[i] == ' ' || p[i] == '/' || p[i] == '\t';
 		first = false;
 		unsigned long mn;
 		if (l == 9 && !memcmp(p, "NEXTLEVEL", 9)) {
