@@ -282,6 +282,171 @@ static int check_cff(const pdf_face *t, const uint8_t *d, size_t len,
 	return rc;
 }
 
+/* hb-subset's plan (HarfBuzz 6), given glyph ids, walks the face's whole
+ * cmap into a hash map to find every code point of the kept glyphs (for
+ * the subset's OS/2): most of a subset's time.  Given instead no glyphs
+ * and the code points, it looks up only those, keeping the same glyphs
+ * and code points if every kept glyph but .notdef is the cmap's glyph of
+ * one of them and they are exactly the code points whose glyph is kept.
+ * keep_unicodes() finds them by reading the cmap subtable HarfBuzz reads
+ * (its order of preference), walking it as its collect_mapping() does,
+ * into `out`; it returns false, for the plan's own walk, wherever that
+ * could differ: a symbol, Mac or other format of subtable, overlapping
+ * or unsorted segments or records, a glyph out of range, a format 4
+ * segment with both an idRangeOffset and an idDelta (collect_mapping
+ * leaves the delta out, the lookup does not), a kept glyph no code
+ * point maps to, or a code point HarfBuzz's own lookup maps elsewhere. */
+typedef struct cmap_walk {
+	const pdf_face *t;
+	const uint8_t *keep;  /* bitmap of the kept glyphs */
+	uint8_t *hit;         /* of those some code point maps to */
+	size_t nhit;
+	hb_set_t *out;
+	bool ok;
+} cmap_walk;
+
+static void walk_map(cmap_walk *w, uint32_t cp, uint32_t g)
+{
+	if (g >= w->t->nglyphs) {
+		w->ok = false;
+		return;
+	}
+	if (!(w->keep[g >> 3] & (1u << (g & 7))))
+		return;
+	if (pdf_face_glyph(w->t, cp) != g) {
+		w->ok = false;
+		return;
+	}
+	hb_set_add(w->out, cp);
+	if (!(w->hit[g >> 3] & (1u << (g & 7)))) {
+		w->hit[g >> 3] |= (uint8_t)(1u << (g & 7));
+		w->nhit++;
+	}
+}
+
+static void walk_format4(cmap_walk *w, const unsigned char *d, size_t len)
+{
+	if (len < 14) {
+		w->ok = false;
+		return;
+	}
+	size_t sl = mc_be16(d + 2);
+	if (sl < len)
+		len = sl;
+	size_t segs = mc_be16(d + 6) / 2;
+	if (16 + 8 * segs > len) {
+		w->ok = false;
+		return;
+	}
+	const unsigned char *endc = d + 14, *startc = endc + 2 * segs + 2,
+	                    *delta = startc + 2 * segs,
+	                    *range = delta + 2 * segs, *ids = range + 2 * segs;
+	size_t nids = (len - 16 - 8 * segs) / 2;
+	size_t count = segs;
+	if (count && mc_be16(startc + 2 * (count - 1)) == 0xFFFF)
+		count--; /* the sentinel */
+	uint32_t prev_end = 0;
+	for (size_t i = 0; i < count && w->ok; i++) {
+		uint32_t start = mc_be16(startc + 2 * i),
+		         end = mc_be16(endc + 2 * i),
+		         dl = mc_be16(delta + 2 * i),
+		         ro = mc_be16(range + 2 * i);
+		if (end < start || (i && start <= prev_end) ||
+		    (ro && dl)) {
+			w->ok = false;
+			break;
+		}
+		prev_end = end;
+		for (uint32_t cp = start; cp <= end && w->ok; cp++) {
+			uint32_t g;
+			if (!ro) {
+				g = (cp + dl) & 0xFFFF;
+			} else {
+				size_t k = ro / 2 + (cp - start) + i - segs;
+				if (k >= nids)
+					break;
+				g = mc_be16(ids + 2 * k);
+			}
+			if (g)
+				walk_map(w, cp, g);
+		}
+	}
+}
+
+static void walk_format12(cmap_walk *w, const unsigned char *d, size_t len)
+{
+	if (len < 16 || (size_t)mc_be32(d + 4) > len) {
+		w->ok = false;
+		return;
+	}
+	len = mc_be32(d + 4);
+	size_t ng = mc_be32(d + 12);
+	if (ng > (len - 16) / 12) {
+		w->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < ng && w->ok; i++) {
+		const unsigned char *r = d + 16 + 12 * i;
+		uint32_t start = mc_be32(r), end = mc_be32(r + 4),
+		         g = mc_be32(r + 8);
+		if (end < start || end > 0x10FFFF || !g ||
+		    (i && start <= mc_be32(r - 12 + 4)) ||
+		    (uint64_t)g + (end - start) >= w->t->nglyphs) {
+			w->ok = false;
+			break;
+		}
+		for (uint32_t cp = start; cp <= end && w->ok; cp++)
+			walk_map(w, cp, g + (cp - start));
+	}
+}
+
+static bool keep_unicodes(const pdf_face *t, const uint8_t *keep,
+                          size_t nkeep, hb_set_t *out)
+{
+	hb_blob_t *b = hb_face_reference_table(t->face, HB_TAG('c','m','a','p'));
+	unsigned blen = 0;
+	const unsigned char *d =
+		(const unsigned char *)hb_blob_get_data(b, &blen);
+	cmap_walk w = {t, keep, NULL, 0, out, false};
+	size_t nrec = d && blen >= 4 ? mc_be16(d + 2) : 0;
+	if (!nrec || 4 + 8 * nrec > blen)
+		goto out;
+	/* HarfBuzz's preference; a symbol (3,0) subtable comes first */
+	static const uint16_t pref[][2] = {{3, 0}, {3, 10}, {0, 6}, {0, 4},
+	                                   {3, 1}, {0, 3}, {0, 2}, {0, 1},
+	                                   {0, 0}};
+	size_t off = 0, pi = 0;
+	uint32_t last = 0;
+	for (size_t i = 0; i < nrec; i++) { /* sorted, each once */
+		uint32_t key = mc_be32(d + 4 + 8 * i) ;
+		if (i && key <= last)
+			goto out;
+		last = key;
+	}
+	for (pi = 0; pi < sizeof pref / sizeof *pref && !off; pi++)
+		for (size_t i = 0; i < nrec; i++)
+			if (mc_be16(d + 4 + 8 * i) == pref[pi][0] &&
+			    mc_be16(d + 6 + 8 * i) == pref[pi][1])
+				off = mc_be32(d + 8 + 8 * i);
+	if (!off || pi == 1 || off + 4 > blen)
+		goto out; /* none, or symbol */
+	w.hit = mc_xcalloc(t->nglyphs / 8 + 1, 1);
+	w.ok = true;
+	unsigned fmt = mc_be16(d + off);
+	if (fmt == 4)
+		walk_format4(&w, d + off, blen - off);
+	else if (fmt == 12)
+		walk_format12(&w, d + off, blen - off);
+	else
+		w.ok = false;
+	w.ok = w.ok && w.nhit == nkeep &&
+	       hb_set_get_population(out) < t->nglyphs;
+out:
+	free(w.hit);
+	hb_blob_destroy(b);
+	return w.ok;
+}
+
 int pdf_face_subset(const pdf_face *t, const uint16_t *gids, size_t n,
                     pdf_subset *out, const char **why)
 {
@@ -292,17 +457,32 @@ int pdf_face_subset(const pdf_face *t, const uint16_t *gids, size_t n,
 	hb_subset_plan_t *plan = NULL;
 	hb_face_t *sub = NULL;
 	hb_blob_t *blob = NULL;
+	uint8_t *keep = NULL;
 	int rc = -1;
 	if (!in)
 		goto out;
-	hb_set_t *gs = hb_subset_input_glyph_set(in);
-	hb_set_add(gs, 0);
+	keep = mc_xcalloc(t->nglyphs / 8 + 1, 1);
+	size_t nkeep = 0; /* but .notdef */
 	for (size_t i = 0; i < n; i++) {
-		if (gids[i] >= t->nglyphs) {
+		unsigned g = gids[i];
+		if (g >= t->nglyphs) {
 			*why = "a glyph number is out of range";
 			goto out;
 		}
-		hb_set_add(gs, gids[i]);
+		if (g && !(keep[g >> 3] & (1u << (g & 7)))) {
+			keep[g >> 3] |= (uint8_t)(1u << (g & 7));
+			nkeep++;
+		}
+	}
+	hb_set_t *us = hb_subset_input_unicode_set(in);
+	/* (a whole face, the form fields' font, has glyphs no code point
+	 * maps to: not worth the walk) */
+	if (nkeep + 1 >= t->nglyphs || !keep_unicodes(t, keep, nkeep, us)) {
+		hb_set_clear(us);
+		hb_set_t *gs = hb_subset_input_glyph_set(in);
+		hb_set_add(gs, 0);
+		for (size_t i = 0; i < n; i++)
+			hb_set_add(gs, gids[i]);
 	}
 	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (size_t i = 0; i < sizeof drop_tags / sizeof *drop_tags; i++)
@@ -356,5 +536,6 @@ out:
 	hb_face_destroy(sub);
 	hb_subset_plan_destroy(plan);
 	hb_subset_input_destroy(in);
+	free(keep);
 	return rc;
 }

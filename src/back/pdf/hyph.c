@@ -112,21 +112,31 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The sorted, distinct code points of the patterns' letters. */
+/* The sorted, distinct code points of the patterns' letters.  Those of
+ * the BMP are marked seen in a bitmap (a linear search of the letters
+ * found so far for each of the file's 100,000 letters cost 4 million
+ * instructions for en_US); the rest, rare, are looked for in the list. */
 static void make_alphabet(pdf_hyph *h, size_t nt)
 {
 	size_t cap = 64;
 	h->abc = mc_xmalloc(cap * sizeof *h->abc);
+	uint8_t *bmp = mc_xcalloc(0x10000 / 8, 1);
 	const unsigned char *t = (const unsigned char *)h->text;
 	for (size_t i = 0; i < nt;) {
-		uint32_t cp = 0;
-		size_t l = mc_utf8_decode(t + i, nt - i, &cp);
+		uint32_t cp = t[i];
+		size_t l = cp < 0x80 ? 1 : mc_utf8_decode(t + i, nt - i, &cp);
 		i += l ? l : 1;
 		if (!l || cp == '.') /* (the text is valid UTF-8) */
 			continue;
 		bool seen = false;
-		for (size_t k = 0; k < h->nabc && !seen; k++)
-			seen = h->abc[k] == cp;
+		if (cp < 0x10000) {
+			uint8_t bit = (uint8_t)(1u << (cp & 7));
+			seen = bmp[cp >> 3] & bit;
+			bmp[cp >> 3] |= bit;
+		} else {
+			for (size_t k = 0; k < h->nabc && !seen; k++)
+				seen = h->abc[k] == cp;
+		}
 		if (seen)
 			continue;
 		if (h->nabc == cap) {
@@ -135,6 +145,7 @@ static void make_alphabet(pdf_hyph *h, size_t nt)
 		}
 		h->abc[h->nabc++] = cp;
 	}
+	free(bmp);
 	qsort(h->abc, h->nabc, sizeof *h->abc, cmp_u32);
 }
 
@@ -173,8 +184,9 @@ static pdf_hyph *build(const char *start, const char *end, bool charset_line,
 {
 	/* count lines for the table size */
 	size_t lines = 1, len = (size_t)(end - start);
-	for (const char *c = start; c < end; c++)
-		lines += *c == '\n';
+	for (const char *c = start;
+	     (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
+		lines++;
 	pdf_hyph *h = mc_xcalloc(1, sizeof *h);
 	h->cap = 16;
 	while (h->cap < lines * 2)
@@ -195,9 +207,9 @@ static pdf_hyph *build(const char *start, const char *end, bool charset_line,
 			q--;
 		size_t l = (size_t)(q - p);
 		/* the first line names the encoding; keywords have a space */
-		bool skip = first || !l || *p == '%' || *p == '#' ||
-		            memchr(p, ' ', l) || memchr(p, '/', l) ||
-		            memchr(p, '\t', l);
+		bool skip = first || !l || *p == '%' || *p == '#';
+		for (size_t i = 0; i < l && !skip; i++) /* (short lines) */
+			skip = p[i] == ' ' || p[i] == '/' || p[i] == '\t';
 		first = false;
 		unsigned long mn;
 		if (l == 9 && !memcmp(p, "NEXTLEVEL", 9)) {
