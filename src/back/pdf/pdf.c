@@ -678,6 +678,44 @@ static const pdf_op *wop(pdf_ctx *c, const writer *w, size_t q)
 	return w->chunked ? op_at(&w->ops, q) : pdf_op_at(c, q);
 }
 
+/* The ops of one page's slices, in the order placed:
+ *   page_walk it;
+ *   for (page_walk_begin(&it, c, w, p); (o = page_walk_next(&it));)
+ * with it.slice and it.y0 (its top on the page) the op's slice, it.q its
+ * number.  w NULL: ops not yet handed to a writer. */
+typedef struct page_walk {
+	pdf_ctx *c;
+	const writer *w;
+	size_t k, kend;  /* places left */
+	size_t next, end; /* ops left of the current place */
+	size_t slice, q;
+	double y0;
+} page_walk;
+
+static void page_walk_begin(page_walk *it, pdf_ctx *c, const writer *w,
+                            size_t p)
+{
+	const pdf_page *P = &c->pages[p];
+	*it = (page_walk){c, w, P->place0, P->place0 + P->nplace, 0, 0, 0, 0,
+	                  0};
+}
+
+static const pdf_op *page_walk_next(page_walk *it)
+{
+	pdf_ctx *c = it->c;
+	while (it->next == it->end) {
+		if (it->k == it->kend)
+			return NULL;
+		it->slice = c->places[it->k].slice;
+		it->y0 = c->places[it->k].y;
+		it->next = c->slices[it->slice].op0;
+		it->end = it->next + c->slices[it->slice].nops;
+		it->k++;
+	}
+	it->q = it->next++;
+	return it->w ? wop(c, it->w, it->q) : pdf_op_at(c, it->q);
+}
+
 /* The document's pages (npages, their count known), for nslices
  * slices.  Returns 0 or -1. */
 enum { PDF_PAGES_NODE = 8191 };
@@ -742,35 +780,26 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 	mark(c, pg, &ms, 0, 0);
 	for (size_t k = P->deco0; k < P->deco0 + P->ndeco; k++)
 		draw_shape(c, pg, &c->deco[k], 0);
+	page_walk it;
+	const pdf_op *o;
 	for (int layer = 0; layer <= 2; layer++) {
-		for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
-			size_t si = c->places[k].slice;
-			const pdf_slice *s = &c->slices[si];
-			double y0 = c->places[k].y;
-			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-				const pdf_op *o = wop(c, w, q);
-				if (o->layer != layer || o->kind == OP_TEXT)
-					continue;
-				mark(c, pg, &ms,
-				     w->drawn[si] ? 0 : content_of(c, o), q);
-				draw_shape(c, pg, o, y0);
-			}
+		for (page_walk_begin(&it, c, w, p); (o = page_walk_next(&it));) {
+			if (o->layer != layer || o->kind == OP_TEXT)
+				continue;
+			mark(c, pg, &ms,
+			     w->drawn[it.slice] ? 0 : content_of(c, o), it.q);
+			draw_shape(c, pg, o, it.y0);
 		}
 	}
 	unmark(c, pg, &ms);
 	text_state ts = {-1, 0, 0, false};
 	HPDF_Page_BeginText(pg);
-	for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
-		size_t si = c->places[k].slice;
-		const pdf_slice *s = &c->slices[si];
-		double y0 = c->places[k].y;
-		for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-			const pdf_op *o = wop(c, w, q);
-			if (o->kind != OP_TEXT)
-				continue;
-			mark(c, pg, &ms, w->drawn[si] ? 0 : content_of(c, o), q);
-			draw_text(c, pg, o, y0, &ts);
-		}
+	for (page_walk_begin(&it, c, w, p); (o = page_walk_next(&it));) {
+		if (o->kind != OP_TEXT)
+			continue;
+		mark(c, pg, &ms, w->drawn[it.slice] ? 0 : content_of(c, o),
+		     it.q);
+		draw_text(c, pg, o, it.y0, &ts);
 	}
 	unmark(c, pg, &ms);
 	for (size_t k = P->place0; k < P->place0 + P->nplace; k++)
@@ -808,85 +837,82 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 		unmark(c, pg, &ms);
 	}
 	/* annotations, outline entries, fields */
-	for (size_t k = P->place0; k < P->place0 + P->nplace; k++) {
-		const pdf_slice *s = &c->slices[c->places[k].slice];
-		double y0 = c->places[k].y;
-		for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-			const pdf_op *o = wop(c, w, q);
-			if (o->kind == OP_LINK && o->ref >= 0 &&
-			    (size_t)o->ref < c->nlinks) {
-				const char *url = c->links[o->ref].url;
-				HPDF_Rect r = {
-					(HPDF_REAL)o->x,
-					(HPDF_REAL)(c->ph - (y0 + o->y + o->h)),
-					(HPDF_REAL)(o->x + o->w),
-					(HPDF_REAL)(c->ph - (y0 + o->y))};
-				HPDF_Annotation a = NULL;
-				if (url[0] == '#') {
-					anchor_pos key = {url + 1, 0, 0};
-					anchor_pos *hit =
-						w->nanchors
-							? bsearch(&key, w->anchors,
-							          w->nanchors,
-							          sizeof *w->anchors,
-							          cmp_anchor)
-							: NULL;
-					if (hit) {
-						HPDF_Destination d =
-							dest(c, w->pages, hit->page,
-							     hit->y);
-						if (d)
-							a = HPDF_Page_CreateLinkAnnot(
-								pg, r, d);
-					}
-					if (a) {
-						HPDF_LinkAnnot_SetBorderStyle(a, 0, 0,
-						                              0);
-						/* its description (PDF/UA):
-						 * where it goes */
-						if (c->tags)
-							HPDF_Dict_Add(
-								a, "Contents",
-								HPDF_String_New(
-									c->pdf->mmgr,
-									url, NULL));
-					}
-				} else if (strncmp(url, "javascript:", 11)) {
-					/* (/Border and /Contents likewise) */
-					a = uri_link_annot(c, pg, r, url);
+	for (page_walk_begin(&it, c, w, p); (o = page_walk_next(&it));) {
+		size_t q = it.q;
+		double y0 = it.y0;
+		if (o->kind == OP_LINK && o->ref >= 0 &&
+		    (size_t)o->ref < c->nlinks) {
+			const char *url = c->links[o->ref].url;
+			HPDF_Rect r = {
+				(HPDF_REAL)o->x,
+				(HPDF_REAL)(c->ph - (y0 + o->y + o->h)),
+				(HPDF_REAL)(o->x + o->w),
+				(HPDF_REAL)(c->ph - (y0 + o->y))};
+			HPDF_Annotation a = NULL;
+			if (url[0] == '#') {
+				anchor_pos key = {url + 1, 0, 0};
+				anchor_pos *hit =
+					w->nanchors
+						? bsearch(&key, w->anchors,
+						          w->nanchors,
+						          sizeof *w->anchors,
+						          cmp_anchor)
+						: NULL;
+				if (hit) {
+					HPDF_Destination d =
+						dest(c, w->pages, hit->page,
+						     hit->y);
+					if (d)
+						a = HPDF_Page_CreateLinkAnnot(
+							pg, r, d);
 				}
 				if (a) {
-					int lse = pdf_tag_of_link(c, o->ref);
-					pdf_tag_annot(c, a, lse, q);
+					HPDF_LinkAnnot_SetBorderStyle(a, 0, 0,
+					                              0);
+					/* its description (PDF/UA):
+					 * where it goes */
+					if (c->tags)
+						HPDF_Dict_Add(
+							a, "Contents",
+							HPDF_String_New(
+								c->pdf->mmgr,
+								url, NULL));
 				}
-			} else if (o->kind == OP_OUTLINE) {
-				int lvl = o->ref < 1 ? 1 : o->ref;
-				while (w->nost > 0 &&
-				       w->olevel[w->nost - 1] >= lvl)
-					w->nost--;
-				HPDF_Outline parent =
-					w->nost ? w->ostack[w->nost - 1] : NULL;
-				HPDF_Outline ol = HPDF_CreateOutline(
-					c->pdf, parent, o->text, w->utf8);
-				if (!ol)
-					return -1;
-				HPDF_Outline_SetOpened(ol, HPDF_TRUE);
-				HPDF_Destination d =
-					dest(c, w->pages, p, y0 + o->y);
-				if (d)
-					HPDF_Outline_SetDestination(ol, d);
-				if (w->nost < 8) {
-					w->ostack[w->nost] = ol;
-					w->olevel[w->nost] = lvl;
-					w->nost++;
-				}
-			} else if (o->kind == OP_FIELD && c->fields) {
-				if (pdf_field_text(c, pg, o, q, y0))
-					return -1;
-			} else if (o->kind == OP_CHECKBOX && c->fields) {
-				if (pdf_field_checkbox(c, pg, o, q, y0))
-					return -1;
+			} else if (strncmp(url, "javascript:", 11)) {
+				/* (/Border and /Contents likewise) */
+				a = uri_link_annot(c, pg, r, url);
 			}
+			if (a) {
+				int lse = pdf_tag_of_link(c, o->ref);
+				pdf_tag_annot(c, a, lse, q);
+			}
+		} else if (o->kind == OP_OUTLINE) {
+			int lvl = o->ref < 1 ? 1 : o->ref;
+			while (w->nost > 0 &&
+			       w->olevel[w->nost - 1] >= lvl)
+				w->nost--;
+			HPDF_Outline parent =
+				w->nost ? w->ostack[w->nost - 1] : NULL;
+			HPDF_Outline ol = HPDF_CreateOutline(
+				c->pdf, parent, o->text, w->utf8);
+			if (!ol)
+				return -1;
+			HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+			HPDF_Destination d =
+				dest(c, w->pages, p, y0 + o->y);
+			if (d)
+				HPDF_Outline_SetDestination(ol, d);
+			if (w->nost < 8) {
+				w->ostack[w->nost] = ol;
+				w->olevel[w->nost] = lvl;
+				w->nost++;
+			}
+		} else if (o->kind == OP_FIELD && c->fields) {
+			if (pdf_field_text(c, pg, o, q, y0))
+				return -1;
+		} else if (o->kind == OP_CHECKBOX && c->fields) {
+			if (pdf_field_checkbox(c, pg, o, q, y0))
+				return -1;
 		}
 	}
 	if (c->err || deflate_page(pg, &w->zbuf))
@@ -921,16 +947,12 @@ static int write_pages(pdf_ctx *c)
 		goto out;
 	/* where every anchor landed */
 	for (size_t p = 0; p < c->npages; p++) {
-		const pdf_page *pg = &c->pages[p];
-		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
-			const pdf_slice *s = &c->slices[c->places[k].slice];
-			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
-				const pdf_op *o = pdf_op_at(c, q);
-				if (o->kind == OP_ANCHOR)
-					add_anchor(&w, o->text, p,
-					           c->places[k].y + o->y);
-			}
-		}
+		page_walk it;
+		const pdf_op *o;
+		for (page_walk_begin(&it, c, NULL, p);
+		     (o = page_walk_next(&it));)
+			if (o->kind == OP_ANCHOR)
+				add_anchor(&w, o->text, p, it.y0 + o->y);
 	}
 	if (w.nanchors)
 		qsort(w.anchors, w.nanchors, sizeof *w.anchors, cmp_anchor);
