@@ -1,6 +1,7 @@
 /*
  * bytes.h - reading integers stored big- or little-endian in a byte
- * string (PNG, JPEG, TrueType/OpenType and CFF tables, GIF, SHA-1 words).
+ * string (PNG, JPEG, TrueType/OpenType and CFF tables, GIF, SHA-1 words, ZIP
+ * headers, the PDF font cache's file).
  * The caller checks the bounds: p must hold 2 or 4 bytes.
  */
 #ifndef MC_BYTES_H
@@ -22,6 +23,11 @@ static inline uint32_t mc_be32(const unsigned char *p)
 static inline uint32_t mc_le16(const unsigned char *p)
 {
 	return p[0] | (uint32_t)p[1] << 8;
+}
+
+static inline uint32_t mc_le32(const unsigned char *p)
+{
+	return mc_le16(p) | mc_le16(p + 2) << 16;
 }
 
 #endif

@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "arena.h"
+#include "bytes.h"
 #include "dl.h"
 
 #ifndef MC_ZIP_SONAME
@@ -339,16 +340,6 @@ static int fail(const libzip_api *Z, char *err, size_t errsz, const char *what,
 	return -1;
 }
 
-static unsigned get16(const unsigned char *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
 static void put16(unsigned char *p, unsigned v)
 {
 	p[0] = (unsigned char)(v & 0xFF);
@@ -372,8 +363,8 @@ static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
 	const unsigned char *end = a + len - 22;
 	if (memcmp(end, "PK\5\6", 4) != 0)
 		return -1;
-	unsigned n = get16(end + 10);
-	uint32_t cd = get32(end + 16);
+	unsigned n = mc_le16(end + 10);
+	uint32_t cd = mc_le32(end + 16);
 	if (n == 0xFFFF || cd == 0xFFFFFFFFu)
 		return 0; /* ZIP64 */
 	size_t at = cd, stop = len - 22;
@@ -382,7 +373,7 @@ static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
 		    memcmp(a + at, "PK\1\2", 4) != 0)
 			return -1;
 		unsigned char *c = a + at;
-		uint32_t local = get32(c + 42);
+		uint32_t local = mc_le32(c + 42);
 		if (local == 0xFFFFFFFFu)
 			return 0; /* ZIP64 */
 		if (local > cd || cd - local < 30 ||
@@ -392,8 +383,8 @@ static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
 		put16(c + 14, ddate);
 		put16(a + local + 10, dtime);
 		put16(a + local + 12, ddate);
-		at += 46 + (size_t)get16(c + 28) + get16(c + 30) +
-		      get16(c + 32);
+		at += 46 + (size_t)mc_le16(c + 28) + mc_le16(c + 30) +
+		      mc_le16(c + 32);
 	}
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../../util/arena.h"
+#include "../../util/bytes.h"
 
 #define MAGIC "MCFONTC\n"
 #define FORMAT 1
@@ -83,8 +84,7 @@ static uint32_t get_u32(rd *r)
 		r->bad = true;
 		return 0;
 	}
-	uint32_t v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 |
-	             (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
+	uint32_t v = mc_le32(r->p);
 	r->p += 4;
 	r->n -= 4;
 	return v;
@@ -318,12 +318,6 @@ static int read_all(const char *path, unsigned char **buf, size_t *len)
 
 #define PAGE_BYTES (4 * (FC_CHARSET_MAP_SIZE + 1))
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* A face's coverage pages, checked and copied into f (the charset is
  * made when first needed: most faces of the file are not). */
 static void get_pages(rd *r, pfc_face *f)
@@ -335,7 +329,7 @@ static void get_pages(rd *r, pfc_face *f)
 	}
 	size_t len = (size_t)np * PAGE_BYTES;
 	for (uint32_t i = 0; i < np; i++) {
-		uint32_t base = le32(r->p + (size_t)i * PAGE_BYTES);
+		uint32_t base = mc_le32(r->p + (size_t)i * PAGE_BYTES);
 		if (base & 0xff || base > 0x10ff00)
 			r->bad = true;
 	}
@@ -356,9 +350,9 @@ FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
 		return NULL;
 	for (uint32_t i = 0; i < npages; i++) {
 		const unsigned char *p = pages + (size_t)i * PAGE_BYTES;
-		uint32_t base = le32(p);
+		uint32_t base = mc_le32(p);
 		for (uint32_t w = 0; w < FC_CHARSET_MAP_SIZE; w++) {
-			uint32_t m = le32(p + 4 + 4 * w);
+			uint32_t m = mc_le32(p + 4 + 4 * w);
 			for (uint32_t bit = 0; m; bit++, m >>= 1)
 				if ((m & 1) &&
 				    !FcCharSetAddChar(cs, base + w * 32 + bit)) {
