@@ -809,4 +809,84 @@ if [ -n "$real" ] && command -v pdfimages >/dev/null 2>&1; then
 	[ "$(pdfimages -list "$jk/page.pdf" | tail -n +3 | wc -l)" = 1 ] || why="$why; the real JPEG is not embedded"
 fi
 if [ -z "$why" ]; then pass "pdf: a JPEG bomb and a truncated JPEG: a warning each, alt text, a clean PDF"; else fail "pdf: damaged JPEGs" "$why"; fi
+# ---- text strings past U+FFFF, and ones longer than a PDF string --------
+# The title, a bookmark, an image's /Alt and a field's /TU as pypdf reads
+# them: characters beyond the Basic Multilingual Plane whole (libharu's
+# UTF-8 encoder wrote each as a space), and a 20,000-character title cut
+# at PDF's 32,767-byte string limit with a warning, not a failed PDF.
+ts=$T/textstr
+mkdir -p "$ts"
+cp fixtures/img/pic.png "$ts/pic.png"
+cat >"$ts/page.md" <<'MD'
+---
+title: "Maths 𝔸 and 🌱 seeds"
+---
+# Heading 𝔸🌱
+
+![Alt 𝔸 🌱 text](pic.png)
+
+<div class="callout activity" markdown="1">
+
+## Worksheet 𝔸
+
+* The seed 🌱 I plant first is...
+
+</div>
+MD
+PYPDF=$(py_with pypdf)
+conv "$ts/page.md" "$ts/page.pdf"
+why=""
+[ $RC -ne 0 ] && why="exit $RC: $(head -n 3 "$T/err")"
+if [ -z "$why" ] && [ -n "$PYPDF" ]; then
+	why=$("$PYPDF" - "$ts/page.pdf" <<'PY'
+import sys, pypdf
+r = pypdf.PdfReader(sys.argv[1], strict=True)
+bad = []
+if r.metadata.title != "Maths 𝔸 and 🌱 seeds":
+    bad.append("title %r" % r.metadata.title)
+def walk(o):
+    for x in o:
+        if isinstance(x, list): yield from walk(x)
+        else: yield x.title
+ol = list(walk(r.outline))
+if "Heading 𝔸🌱" not in ol:
+    bad.append("bookmarks %r" % ol)
+alts = []
+def elems(e, seen):
+    e = e.get_object()
+    if id(e) in seen or not hasattr(e, "get"): return
+    seen.add(id(e))
+    if "/Alt" in e: alts.append(str(e["/Alt"]))
+    k = e.get("/K")
+    if k is None: return
+    k = k.get_object()
+    for x in (k if isinstance(k, list) else [k]):
+        if hasattr(x, "get_object") and hasattr(x.get_object(), "get"):
+            elems(x, seen)
+elems(r.trailer["/Root"]["/StructTreeRoot"], set())
+if "Alt 𝔸 🌱 text" not in alts:
+    bad.append("/Alt %r" % alts)
+tus = [str(f.get("/TU")) for f in r.get_fields().values()]
+if not any("The seed 🌱 I plant first is" in t for t in tus):
+    bad.append("/TU %r" % tus)
+print("; ".join(bad))
+PY
+)
+fi
+if [ -z "$PYPDF" ]; then skip "pdf: text strings past U+FFFF (no pypdf)"
+elif [ -z "$why" ]; then pass "pdf: title, bookmark, /Alt and /TU keep characters past U+FFFF (pypdf)"
+else fail "pdf: text strings past U+FFFF" "$why"; fi
+"$PY" -c 'import sys; print("---\ntitle: \"" + "ab " * 20000 + "\"\n---\nBody.")' >"$ts/long.md"
+conv "$ts/long.md" "$ts/long.pdf"
+why=""
+[ $RC -ne 0 ] && why="exit $RC: $(head -n 3 "$T/err")"
+grep -q 'warning: the title is longer than a PDF string may be (32767 bytes): cut after 16382 characters' "$T/err" ||
+	why="$why; no warning: $(head -n 3 "$T/err")"
+qpdf --check "$ts/long.pdf" >/dev/null 2>&1 || why="$why; qpdf --check fails"
+if [ -z "$why" ] && [ -n "$PYPDF" ]; then
+	n=$("$PYPDF" -c 'import sys, pypdf; print(len(pypdf.PdfReader(sys.argv[1]).metadata.title))' "$ts/long.pdf")
+	[ "$n" = 16382 ] || why="title of $n characters, not 16382"
+fi
+if [ -z "$why" ]; then pass "pdf: a 60,000-byte title: a warning and a PDF titled with its first 16,382 characters"
+else fail "pdf: a title longer than a PDF string" "$why"; fi
 exit 0

@@ -456,6 +456,16 @@ static void utf8_tests(void)
 	mc_utf8_replace_nonchars(nc, strlen(nc));
 	CHECK(strcmp(nc, "a\xEF\xBF\xBD b\xEF\xBF\xBD\xEF\xBF\xBD") == 0,
 	      "utf8: U+FFFE and U+FFFF are overwritten with U+FFFD in place");
+	uint16_t u[2] = {0, 0};
+	CHECK(mc_utf16_put(0x41, u) == 1 && u[0] == 0x41 &&
+	              mc_utf16_put(0xFFFD, u) == 1 && u[0] == 0xFFFD &&
+	              mc_utf16_put(0x1F331, u) == 2 && u[0] == 0xD83C &&
+	              u[1] == 0xDF31 && mc_utf16_put(0x10FFFF, u) == 2 &&
+	              u[0] == 0xDBFF && u[1] == 0xDFFF &&
+	              mc_utf16_put(0xD800, u) == 1 && u[0] == 0xFFFD &&
+	              mc_utf16_put(0x110000, u) == 1 && u[0] == 0xFFFD,
+	      "utf16: one unit in the BMP, a surrogate pair past it, U+FFFD "
+	      "for a surrogate or past U+10FFFF");
 	mc_buf_clear(&b);
 	/* the XML writer too: a character cut in two is never written */
 	mc_xml_escape(&b, "x\xEF]\xF4\x8F\xBF\xB1<", 8, false);

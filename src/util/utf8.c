@@ -125,3 +125,17 @@ size_t mc_utf8_put(uint32_t cp, char *out)
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
 }
+
+size_t mc_utf16_put(uint32_t cp, uint16_t out[2])
+{
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	if (cp < 0x10000) {
+		out[0] = (uint16_t)cp;
+		return 1;
+	}
+	cp -= 0x10000;
+	out[0] = (uint16_t)(0xD800 + (cp >> 10));
+	out[1] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+	return 2;
+}

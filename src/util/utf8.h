@@ -26,6 +26,11 @@ size_t mc_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * 4 bytes); the bytes written. */
 size_t mc_utf8_put(uint32_t cp, char *out);
 
+/* Write the code point cp as UTF-16 to out: one unit, or a surrogate
+ * pair beyond U+FFFF; anything that is not a Unicode scalar value (a
+ * surrogate, past U+10FFFF) as U+FFFD.  The units written (1 or 2). */
+size_t mc_utf16_put(uint32_t cp, uint16_t out[2]);
+
 /* Bytes of the longest valid prefix of s[0..n): n when all of it is. */
 size_t mc_utf8_valid_prefix(const char *s, size_t n);
 

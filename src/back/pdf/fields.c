@@ -222,7 +222,6 @@ static group *get_group(pdf_ctx *c, form *f, const char *title)
 		f->groups = g;
 		f->capgroups = cap;
 	}
-	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
 	group *g = &f->groups[f->ngroups];
 	g->title = title;
 	g->name = mc_arena_strndup(c->arena, slug.data, slug.len);
@@ -234,8 +233,9 @@ static group *get_group(pdf_ctx *c, form *f, const char *title)
 		return NULL;
 	}
 	HPDF_Dict_Add(g->dict, "T",
-	              HPDF_String_New(pdf->mmgr, slug.data, utf8));
-	HPDF_Dict_Add(g->dict, "TU", HPDF_String_New(pdf->mmgr, title, utf8));
+	              pdf_text_string(c, slug.data, "a field's name"));
+	HPDF_Dict_Add(g->dict, "TU",
+	              pdf_text_string(c, title, "a field's description"));
 	HPDF_Dict_Add(g->dict, "Kids", g->kids);
 	HPDF_Array_Add(f->fields, g->dict);
 	mc_buf_free(&slug);
@@ -278,13 +278,13 @@ static HPDF_Dict widget(pdf_ctx *c, HPDF_Page page, const pdf_op *op,
 			         k);
 	} else
 		snprintf(name, sizeof name, "%s-%d", prefix, op->ref);
-	HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
 	HPDF_Dict_AddName(w, "Type", "Annot");
 	HPDF_Dict_AddName(w, "Subtype", "Widget");
 	HPDF_Dict_AddName(w, "FT", ft);
 	HPDF_Dict_Add(w, "T", HPDF_String_New(pdf->mmgr, name, NULL));
 	if (op->text && *op->text)
-		HPDF_Dict_Add(w, "TU", HPDF_String_New(pdf->mmgr, op->text, utf8));
+		HPDF_Dict_Add(w, "TU", pdf_text_string(c, op->text,
+		                                       "a field's description"));
 	HPDF_Dict_Add(w, "Rect", HPDF_Box_Array_New(pdf->mmgr, r));
 	HPDF_Dict_AddNumber(w, "F", 4); /* print */
 	HPDF_Dict_Add(w, "P", page);

@@ -662,15 +662,10 @@ static void utf16_hex(mc_buf *b, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp;
+		uint16_t u[2];
 		i += pdf_utf8_next(s + i, n - i, &cp);
-		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			cp = 0xFFFD;
-		if (cp > 0xFFFF)
-			mc_buf_printf(b, "%04X%04X",
-			              (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
-			              (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-		else
-			mc_buf_printf(b, "%04X", (unsigned)cp);
+		for (size_t k = 0, nu = mc_utf16_put(cp, u); k < nu; k++)
+			mc_buf_printf(b, "%04X", (unsigned)u[k]);
 	}
 }
 

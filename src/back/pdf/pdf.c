@@ -31,6 +31,39 @@ static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 	c->nerr++;
 }
 
+/* (libharu's UTF-8 encoder wrote its strings <FEFF...> too, but each
+ * character past U+FFFF as a space, and costs 1.4M instructions to set
+ * up in every document: its tables are cleared a byte at a time) */
+HPDF_Binary pdf_text_string(pdf_ctx *c, const char *s, const char *what)
+{
+	size_t n = strlen(s), i = 0, chars = 0;
+	mc_buf b = MC_BUF_INIT;
+	mc_buf_put(&b, "\xFE\xFF", 2);
+	while (i < n) {
+		uint32_t cp;
+		uint16_t u[2];
+		size_t l = pdf_utf8_next(s + i, n - i, &cp);
+		size_t nu = mc_utf16_put(cp, u);
+		if (b.len + 2 * nu > PDF_STRING_MAX) {
+			mc_warn(c->diag, 0, 0,
+			        "%s is longer than a PDF string may be (%d "
+			        "bytes): cut after %zu characters",
+			        what, PDF_STRING_MAX, chars);
+			break;
+		}
+		for (size_t k = 0; k < nu; k++) {
+			uint8_t be[2] = {(uint8_t)(u[k] >> 8), (uint8_t)u[k]};
+			mc_buf_put(&b, be, 2);
+		}
+		i += l;
+		chars++;
+	}
+	HPDF_Binary r = HPDF_Binary_New(c->pdf->mmgr, (HPDF_BYTE *)b.data,
+	                                (HPDF_UINT)b.len);
+	mc_buf_free(&b);
+	return r;
+}
+
 static void rgb(uint32_t col, double *r, double *g, double *b)
 {
 	*r = ((col >> 16) & 0xFF) / 255.0;
@@ -669,7 +702,6 @@ typedef struct writer {
 	HPDF_Outline ostack[8];
 	int olevel[8];
 	int nost;
-	HPDF_Encoder utf8;
 	const char *title;
 } writer;
 
@@ -893,10 +925,15 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 				w->nost--;
 			HPDF_Outline parent =
 				w->nost ? w->ostack[w->nost - 1] : NULL;
-			HPDF_Outline ol = HPDF_CreateOutline(
-				c->pdf, parent, o->text, w->utf8);
+			/* (its /Title a text string: made empty, then
+			 * set) */
+			HPDF_Outline ol =
+				HPDF_CreateOutline(c->pdf, parent, "", NULL);
 			if (!ol)
 				return -1;
+			HPDF_Dict_Add(ol, "Title",
+			              pdf_text_string(c, o->text,
+			                              "a bookmark's title"));
 			HPDF_Outline_SetOpened(ol, HPDF_TRUE);
 			HPDF_Destination d =
 				dest(c, w->pages, p, y0 + o->y);
@@ -959,7 +996,6 @@ static int write_pages(pdf_ctx *c)
 	chunk_ops(c, &w.ops);
 	w.chunked = true;
 	ops_release(&w.ops, 0);
-	w.utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
 	for (size_t p = 0; p < c->npages; p++) {
 		if (write_page(c, &w, p))
 			goto out;
@@ -996,15 +1032,24 @@ static const char *title_of(pdf_ctx *c)
 	return slash ? slash + 1 : src;
 }
 
+/* One text entry of the document info: made by libharu where it puts
+ * it, then given its value as a text string (pdf_text_string). */
+static void info_text(pdf_ctx *c, HPDF_InfoType t, const char *key,
+                      const char *v, const char *what)
+{
+	if (HPDF_SetInfoAttr(c->pdf, t, "") == HPDF_OK)
+		HPDF_Dict_Add(c->pdf->info, key, pdf_text_string(c, v, what));
+}
+
 static void set_info(pdf_ctx *c)
 {
 	const mc_meta *m = &c->doc->meta;
-	HPDF_SetCurrentEncoder(c->pdf, "UTF-8");
 	if (c->title && *c->title)
-		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_TITLE, c->title);
+		info_text(c, HPDF_INFO_TITLE, "Title", c->title, "the title");
 	const char *subj = m->course.title ? m->course.title : m->site.title;
 	if (subj && *subj)
-		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_SUBJECT, subj);
+		info_text(c, HPDF_INFO_SUBJECT, "Subject", subj,
+		          "the course's title");
 	if (m->ntags) {
 		mc_buf k = MC_BUF_INIT;
 		for (size_t i = 0; i < m->ntags; i++) {
@@ -1012,10 +1057,12 @@ static void set_info(pdf_ctx *c)
 				mc_buf_puts(&k, ", ");
 			mc_buf_puts(&k, m->tags[i]);
 		}
-		HPDF_SetInfoAttr(c->pdf, HPDF_INFO_KEYWORDS, k.data);
+		info_text(c, HPDF_INFO_KEYWORDS, "Keywords", k.data,
+		          "the list of tags");
 		mc_buf_free(&k);
 	}
-	HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, "mentorconv " MC_VERSION);
+	info_text(c, HPDF_INFO_CREATOR, "Creator", "mentorconv " MC_VERSION,
+	          "the creator");
 	/* the document's language for screen readers and speech (the
 	 * catalog's /Lang); paragraphs in another language are marked when
 	 * the text is tagged */
@@ -1456,7 +1503,6 @@ static int two_passes(pdf_ctx *c)
 	st->w.capanchors = capanchors;
 	if (rc)
 		return -1;
-	st->w.utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
 	st->real = c->diag;
 	st->quiet = *c->diag;
 	st->quiet.out = NULL;
@@ -1519,8 +1565,7 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 		mc_error(diag, 0, 0, "libharu could not start a PDF");
 		goto out;
 	}
-	if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK ||
-	    HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK)
+	if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK)
 		goto fail;
 	HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 	if (pdf_fonts_init(c))

@@ -791,6 +791,14 @@ int pdf_fields_finish(pdf_ctx *c);
 
 /* ---- misc ---- */
 #define PDF_GROW(arr, n, cap) MC_GROW(arr, n, cap, 64) /* util/grow.h */
+/* The most bytes a string may have (ISO 32000-1, Annex C). */
+#define PDF_STRING_MAX 32767
+/* A text string (ISO 32000-1, 7.9.2.2) of UTF-8 text s for a dictionary:
+ * UTF-16BE after a byte order mark, written <FEFF...>, characters past
+ * U+FFFF as surrogate pairs.  Cut at a character's end to PDF_STRING_MAX
+ * bytes, with a warning naming `what` ("the title").  NULL when out of
+ * memory (an HPDF_Dict_Add of it then reaches libharu's error handler). */
+HPDF_Binary pdf_text_string(pdf_ctx *c, const char *s, const char *what);
 
 /* ---- images (png.c) ---- */
 

@@ -599,10 +599,10 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		/* (/Type /StructElem is optional: left out, as there are
 		 * many elements) */
 		ret |= HPDF_Dict_AddName(e->obj, "S", e->type);
-		HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
 		if (e->alt)
-			ret |= HPDF_Dict_Add(e->obj, "Alt",
-			                     HPDF_String_New(mm, e->alt, utf8));
+			ret |= HPDF_Dict_Add(
+				e->obj, "Alt",
+				pdf_text_string(c, e->alt, "an image's text"));
 		if (e->lang)
 			ret |= HPDF_Dict_Add(e->obj, "Lang",
 			                     HPDF_String_New(mm, e->lang, NULL));
