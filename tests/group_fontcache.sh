@@ -15,7 +15,12 @@
 #     cache), and the file is rewritten;
 #   - a truncated, corrupt or foreign cache file is ignored and rewritten,
 #     silently; an unwritable cache location or no home at all gives no
-#     message and the same PDF.
+#     message and the same PDF;
+#   - hyphenation patterns kept the same way, parsed (cache.c): English
+#     and German (a NEXTLEVEL file) pages give the same PDF cold, warm and
+#     without caches; a warm run reads the kept file, not the .dic; the
+#     program's file changed, or the kept file damaged, and the .dic is
+#     parsed again (same PDF, no message) and the file rewritten.
 # Prints PASS/FAIL/SKIP lines (see tests/run.sh).
 set -u
 BIN=$1
@@ -122,6 +127,79 @@ else
 	fail "fontcache: batch: cold, warm and no cache differ" "exits $r1 $r2 $r3" \
 		"$(diff -rq "$B/cold" "$B/warm"; diff -rq "$B/cold" "$B/none")" "$(cat "$B".*.err)"
 fi
+
+# ---- hyphenation patterns kept between runs (cache.c, hyph.c) ----------
+HY=$T/hyph
+mkdir -p "$HY"
+{
+	printf -- '---\ntitle: Lesen\nlang: de\n---\n\n'
+	for i in 1 2 3 4 5 6; do
+		printf 'Die Bibliotheksmitarbeiterinnen organisieren die Zusammenarbeit mit Jugendorganisationen, die Öffentlichkeitsarbeit der Leseförderungsprogramme und Fortbildungen zur Medienkompetenz für Erwachsenenbildungseinrichtungen. '
+	done
+	printf '\n'
+} >"$HY/de.md"
+HDIR=/usr/share/hyphen
+hyph_langs=()
+[ -f $HDIR/hyph_en_US.dic ] && hyph_langs+=("en:$SEED:hyph_en_US")
+[ -f $HDIR/hyph_de_DE.dic ] && hyph_langs+=("de:$HY/de.md:hyph_de_DE")
+[ ${#hyph_langs[@]} = 0 ] && skip "fontcache: hyphenation patterns ($HDIR has neither hyph_en_US.dic nor hyph_de_DE.dic)"
+for hl in "${hyph_langs[@]}"; do
+	IFS=: read -r lg in dic <<<"$hl"
+	same3 "hyph-$lg" "$in"
+	if [ -s "$X/mentorconv/$dic.cache" ]; then
+		pass "fontcache: hyph-$lg: the patterns of $dic.dic are kept ($(stat -c %s "$X/mentorconv/$dic.cache") bytes)"
+	else
+		fail "fontcache: hyph-$lg: no $dic.cache written" "$(ls "$X/mentorconv")"
+		continue
+	fi
+	[ "$SAN" = 1 ] && continue
+	command -v strace >/dev/null 2>&1 || { skip "fontcache: hyph-$lg: no strace"; continue; }
+	d=$T/hyph-$lg
+	# traced NAME BIN: run BIN on in under strace, the opened files in d/NAME.trace
+	traced() {
+		strace -f -e trace=open,openat -o "$d/$1.trace" "$2" "$in" -o "$d/$1.pdf" </dev/null >/dev/null 2>"$d/$1.err"
+	}
+	traced warm2 "$BIN"
+	if grep -q "/$dic\.cache\"" "$d/warm2.trace" && ! grep -q "$dic\.dic" "$d/warm2.trace" &&
+		cmp -s "$d/warm2.pdf" "$d/cold.pdf"; then
+		pass "fontcache: hyph-$lg: a warm run reads $dic.cache, not $dic.dic"
+	else
+		fail "fontcache: hyph-$lg: a warm run parsed the patterns again" "$(grep hyph "$d/warm2.trace" | head -n 4)"
+	fi
+	# kept file damaged: ignored, silently, and rewritten
+	hc=$X/mentorconv/$dic.cache
+	hs=$(stat -c %s "$hc")
+	why=""
+	for how in truncated corrupt; do
+		if [ $how = truncated ]; then head -c $((hs / 3)) "$hc" >"$d/t" && mv "$d/t" "$hc"
+		else printf '\x5a\x5a' | dd of="$hc" bs=1 seek=$((hs / 2)) conv=notrunc 2>/dev/null; fi
+		traced $how "$BIN"
+		grep -q "$dic\.dic" "$d/$how.trace" || why="$why; $how: the .dic was not read again"
+		cmp -s "$d/$how.pdf" "$d/cold.pdf" || why="$why; $how: another PDF"
+		[ -s "$d/$how.err" ] && why="$why; $how: $(head -n 2 "$d/$how.err")"
+		[ "$(stat -c %s "$hc")" = "$hs" ] || why="$why; $how: not rewritten ($(stat -c %s "$hc") bytes)"
+	done
+	if [ -z "$why" ]; then pass "fontcache: hyph-$lg: a truncated or corrupt $dic.cache is ignored, silently, and rewritten"
+	else fail "fontcache: hyph-$lg: damaged kept patterns" "$why"; fi
+	# the program's file changed (its layout may have): parsed again
+	pg=$d/prog
+	mkdir -p "$pg"
+	cp "$BIN" "$pg/mentorconv"
+	mod=$(dirname "$BIN")/mentorconv-pdf.so
+	self=$pg/mentorconv
+	if [ -f "$mod" ]; then cp "$mod" "$pg/" && self=$pg/mentorconv-pdf.so; fi
+	traced prog1 "$pg/mentorconv"
+	traced prog2 "$pg/mentorconv"
+	touch -d '2001-01-01' "$self"
+	traced prog3 "$pg/mentorconv"
+	why=""
+	grep -q "$dic\.dic" "$d/prog1.trace" || why="$why; a copy of the program used the kept file of another"
+	grep -q "$dic\.dic" "$d/prog2.trace" && why="$why; the copy's second run parsed the .dic again"
+	grep -q "$dic\.dic" "$d/prog3.trace" || why="$why; $(basename "$self") touched: the kept file still used"
+	for k in 1 2 3; do cmp -s "$d/prog$k.pdf" "$d/cold.pdf" || why="$why; run $k: another PDF"; done
+	if [ -z "$why" ]; then pass "fontcache: hyph-$lg: kept patterns are tied to the program file that parsed them ($(basename "$self"))"
+	else fail "fontcache: hyph-$lg: kept patterns and the program's file" "$why"; fi
+done
 
 # ---- staleness, with a private fontconfig set-up ---------------------------
 FC_SANS=$(fc-match -f '%{file}' 'DejaVu Sans:style=Book' 2>/dev/null)
@@ -255,9 +333,9 @@ else
 		"$(cat "$D/unw.pdf.err" "$D/unw2.pdf.err" "$D/nohome.pdf.err")"
 fi
 # and no temporary file left behind
-if ls "$X/mentorconv" | grep -qv '^fonts\.cache$'; then
+if ls "$X/mentorconv" | grep -qvE '^(fonts|hyph_[A-Za-z_]+)\.cache$'; then
 	fail "fontcache: files left in the cache directory" "$(ls "$X/mentorconv")"
 else
-	pass "fontcache: only the cache file in its directory"
+	pass "fontcache: only the cache files in their directory"
 fi
 exit 0

@@ -126,7 +126,7 @@ for line in open(log, errors="replace"):
     for p in re.findall(r'"((?:[^"\\]|\\.)*)"', args):
         rp = os.path.realpath(p)
         if rp == fc or rp.startswith(fc + "/"):
-            continue  # the font cache (and its temporary file)
+            continue  # the PDF's caches (fonts, hyphenation; temporary files)
         if not (rp == od or rp.startswith(od + "/")):
             bad.append(line.strip()[:160])
 print("\n".join(bad[:5]))

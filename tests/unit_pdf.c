@@ -6,6 +6,7 @@
  */
 #include "back/backend.h"
 #include "back/pdf/cache.h"
+#include "back/pdf/cachefile.h"
 #include "back/pdf/hyph.h"
 #include "back/pdf/pdf_int.h"
 #include "back/pdf/cff.h"
@@ -695,6 +696,112 @@ static void test_hyph_compound(void)
 		      want[i], got);
 	}
 	pdf_hyph_free(h);
+}
+
+/* Patterns written and read back (pdf_hyph_write/read, kept between runs
+ * by cache.c) hyphenate as the file read; damaged bytes are refused or,
+ * when they parse, never read outside what they hold (ASan run). */
+static bool same_points(const pdf_hyph *a, const pdf_hyph *b,
+                        const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x[PDF_HYPH_MAXWORD] = {0}, y[PDF_HYPH_MAXWORD] = {0};
+		size_t l = strlen(words[i]);
+		int r1 = pdf_hyph_word(a, words[i], l, x);
+		int r2 = pdf_hyph_word(b, words[i], l, y);
+		if (r1 != r2 || memcmp(x, y, l + 1))
+			return false;
+		for (uint32_t cp = 'a'; cp <= 0xFF; cp++)
+			if (pdf_hyph_has(a, cp) != pdf_hyph_has(b, cp))
+				return false;
+	}
+	return true;
+}
+
+static void test_hyph_bytes(void)
+{
+	static const char *const words[] = {
+		"hyphenation", "mentoring", "relationships", "incomprehensibilities",
+		"bibliotheksmitarbeiterinnen", "zusammenarbeit",
+		"öffentlichkeitsarbeit", "a", "xyzzy", "uncharacteristically"};
+	const size_t nw = sizeof words / sizeof *words;
+	const char *dics[] = {"/usr/share/hyphen/hyph_en_US.dic",
+	                      "/usr/share/hyphen/hyph_de_DE.dic"};
+	for (size_t d = 0; d < 2; d++) {
+		pdf_hyph *h = pdf_hyph_load(dics[d]), *g = NULL;
+		if (!h) {
+			printf("SKIP: hyph: no %s\n", dics[d]);
+			continue;
+		}
+		mc_buf b = MC_BUF_INIT;
+		pdf_hyph_write(h, &b);
+		pcf_rd r = {(const unsigned char *)b.data, b.len, false};
+		int rc = pdf_hyph_read(&r, &g);
+		check(rc == 0 && r.n == 0 && same_points(h, g, words, nw),
+		      "hyph: %s written and read back hyphenates as the file "
+		      "(%zu bytes)", dics[d], b.len);
+		pdf_hyph_free(g);
+		mc_buf_free(&b);
+		pdf_hyph_free(h);
+	}
+	/* a small file, plain and NEXTLEVEL, damaged a byte at a time and
+	 * cut at every length */
+	const char *tiny[] = {
+		"UTF-8\nLEFTHYPHENMIN 1\n1ba\na1b\n2b1c\n.ab3\nc4a.\n",
+		"UTF-8\n1ba\nab1\nNEXTLEVEL\n1b\nca1\nb2c\n"};
+	char path[] = "/tmp/mc-unit-hyph-XXXXXX";
+	int fd = mkstemp(path);
+	size_t tried = 0, parsed = 0, failures = 0;
+	for (size_t t = 0; fd >= 0 && t < 2; t++) {
+		if (ftruncate(fd, 0) || pwrite(fd, tiny[t], strlen(tiny[t]), 0) !=
+		                                (ssize_t)strlen(tiny[t])) {
+			failures++;
+			break;
+		}
+		pdf_hyph *h = pdf_hyph_load(path);
+		if (!h) {
+			failures++;
+			continue;
+		}
+		mc_buf b = MC_BUF_INIT;
+		pdf_hyph_write(h, &b);
+		unsigned char *c = malloc(b.len);
+		for (size_t i = 0; i <= b.len; i++)
+			for (int flip = 0; flip < 4; flip++) {
+				size_t len = b.len;
+				memcpy(c, b.data, b.len);
+				if (i == b.len) {
+					if (flip)
+						break;
+				} else if (flip == 3)
+					len = i; /* cut here */
+				else
+					c[i] ^= (unsigned char)(flip == 0 ? 1 : flip == 1 ? 0x80 : 0xFF);
+				pcf_rd r = {c, len, false};
+				pdf_hyph *g = NULL;
+				tried++;
+				if (pdf_hyph_read(&r, &g) == 0) {
+					parsed++;
+					char o[PDF_HYPH_MAXWORD];
+					const char *w[] = {"abcabcab", "cacbcba", "b"};
+					for (size_t k = 0; k < 3; k++)
+						(void)pdf_hyph_word(g, w[k], strlen(w[k]), o);
+					(void)pdf_hyph_has(g, 'c');
+					pdf_hyph_free(g);
+				}
+			}
+		free(c);
+		mc_buf_free(&b);
+		pdf_hyph_free(h);
+	}
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	check(fd >= 0 && failures == 0 && tried > 1000 && parsed < tried,
+	      "hyph: %zu damaged or cut copies of two small pattern files: "
+	      "%zu refused, the rest (%zu) used without a fault", tried,
+	      tried - parsed, parsed);
 }
 
 /* ---- faces read and subset by HarfBuzz (face.c, cff.c) ---- */
@@ -1398,6 +1505,7 @@ int main(void)
 	test_sections();
 	test_hyph();
 	test_hyph_compound();
+	test_hyph_bytes();
 	test_face();
 	test_objstm();
 	if (have_dir) {

@@ -11,15 +11,19 @@
  * the cache is made, if still valid), and the file is rewritten when the
  * cache is destroyed if fontconfig had to answer anything new.
  */
+#define _GNU_SOURCE /* dladdr */
 #include "cache.h"
 #include "../backend.h"
+#include "cachefile.h"
 #include "fontcache.h"
 #include "hyph.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../../theme/theme.h"
 #include "../../util/arena.h"
@@ -551,6 +555,98 @@ static hyph_lang *hyph_lang_of(pdf_cache *k, const char *lang)
 	return e;
 }
 
+/* ---- hyphenation patterns kept between runs ---- */
+
+#define HYPH_MAGIC "MCHYPHC\n"
+#define HYPH_FORMAT 1
+
+/* The file the patterns of the pattern file dic are kept in: its name,
+ * .dic replaced by .cache, in the cache directory (cachefile.h). */
+static int hyph_cache_path(const char *dic, char *out, size_t n)
+{
+	const char *b = strrchr(dic, '/');
+	b = b ? b + 1 : dic;
+	size_t l = strlen(b);
+	if (l > 4 && !strcmp(b + l - 4, ".dic"))
+		l -= 4;
+	char name[256];
+	int w = snprintf(name, sizeof name, "%.*s.cache", (int)l, b);
+	if (w < 0 || (size_t)w >= sizeof name || l == 0)
+		return -1;
+	return pcf_path(name, out, n);
+}
+
+/* The program file that parses patterns (this module, or the program it
+ * is linked into), whose layout the kept patterns are in. */
+static void self_path(char *out, size_t n)
+{
+	Dl_info di;
+	out[0] = 0;
+	if (dladdr((void *)&pdf_cache_hyph, &di) && di.dli_fname &&
+	    di.dli_fname[0] == '/') {
+		snprintf(out, n, "%s", di.dli_fname);
+	} else {
+		ssize_t l = readlink("/proc/self/exe", out, n - 1);
+		out[l > 0 ? l : 0] = 0;
+	}
+}
+
+/* The kept patterns' key: the pattern file's path and the program's;
+ * then both as dependencies (their status when the file was read). */
+static void hyph_key(mc_buf *b, const char *dic, bool deps)
+{
+	char self[4096];
+	self_path(self, sizeof self);
+	pcf_put_str(b, dic);
+	pcf_put_str(b, self);
+	if (deps) {
+		pcf_put_u32(b, 2);
+		pcf_put_dep(b, dic);
+		pcf_put_dep(b, self);
+	}
+}
+
+/* pdf_hyph_open, through the file of an earlier run when it is still
+ * valid; a pattern file parsed here is kept for the next.  The status of
+ * what it depends on is taken before the file is read: a file changed
+ * meanwhile is parsed again next time. */
+static int hyph_open(const char *dic, pdf_hyph **out, const char **why)
+{
+	char path[4096];
+	if (hyph_cache_path(dic, path, sizeof path))
+		return pdf_hyph_open(dic, out, why);
+	unsigned char *buf = NULL;
+	pcf_rd r;
+	if (!pcf_load(path, HYPH_MAGIC, HYPH_FORMAT, &buf, &r)) {
+		mc_buf key = MC_BUF_INIT;
+		hyph_key(&key, dic, false);
+		bool ok = key.len <= r.n && !memcmp(r.p, key.data, key.len);
+		r.p += ok ? key.len : 0;
+		r.n -= ok ? key.len : 0;
+		mc_buf_free(&key);
+		uint32_t nd = ok ? pcf_get_u32(&r) : 0;
+		ok = ok && nd == 2 && pcf_check_deps(&r, nd) &&
+		     !pdf_hyph_read(&r, out);
+		if (ok && r.n) { /* (trailing bytes: not ours) */
+			pdf_hyph_free(*out);
+			ok = false;
+		}
+		free(buf);
+		if (ok)
+			return 0;
+		*out = NULL;
+	}
+	mc_buf b = MC_BUF_INIT;
+	hyph_key(&b, dic, true);
+	int rc = pdf_hyph_open(dic, out, why);
+	if (!rc) {
+		pdf_hyph_write(*out, &b);
+		(void)pcf_save(path, HYPH_MAGIC, HYPH_FORMAT, &b);
+	}
+	mc_buf_free(&b);
+	return rc;
+}
+
 int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out)
 {
 	memset(out, 0, sizeof *out);
@@ -559,7 +655,7 @@ int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out)
 	hyph_file *f = e->f;
 	if (f && !f->tried) {
 		f->tried = true;
-		if (pdf_hyph_open(f->path, &f->h, &f->why) != 0)
+		if (hyph_open(f->path, &f->h, &f->why) != 0)
 			f->h = NULL;
 	}
 	if (f) {

@@ -29,6 +29,7 @@
  * hyphen-* packages that hyphenates it, if any.
  */
 #include "hyph.h"
+#include "cachefile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include <sys/stat.h>
 
 #include "../../util/arena.h"
+#include "../../util/bytes.h"
 #include "../../util/utf8.h"
 
 typedef struct hpat {
@@ -48,6 +50,7 @@ typedef struct hpat {
 struct pdf_hyph {
 	char *text;       /* every pattern's letters */
 	uint8_t *vals;    /* and digits */
+	size_t ntext, nvals; /* (their bytes) */
 	hpat *tab;        /* open addressing; len 0 = empty */
 	size_t cap;
 	size_t maxlen;
@@ -267,6 +270,8 @@ static pdf_hyph *build(const char *start, const char *end, bool charset_line,
 		pdf_hyph_free(h);
 		return NULL;
 	}
+	h->ntext = nt;
+	h->nvals = nv;
 	make_alphabet(h, nt);
 	return h;
 }
@@ -372,6 +377,148 @@ void pdf_hyph_free(pdf_hyph *h)
 	free(h->pre);
 	pdf_hyph_free(h->next);
 	free(h);
+}
+
+/* ---- the patterns as bytes (kept between runs: cache.c) ---- */
+
+/* An open-addressing table: its used slots (most are empty), each as
+ * its place and entry, as they are in memory. */
+static void write_table(mc_buf *b, const hpat *t, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cap; i++)
+		n += t[i].len != 0;
+	pcf_put_u64(b, n);
+	for (size_t i = 0; i < cap; i++)
+		if (t[i].len) {
+			pcf_put_u32(b, (uint32_t)i);
+			mc_buf_put(b, &t[i], sizeof t[i]);
+		}
+}
+
+/* One level: its numbers, then its arrays as they are in memory (the
+ * file is read back by this build only: cache.c keys it on the program's
+ * file). */
+static void write_level(const pdf_hyph *h, mc_buf *b)
+{
+	const size_t num[] = {h->cap,   h->maxlen, h->lhmin, h->rhmin,
+	                      h->nabc,  h->clhmin, h->crhmin, h->precap,
+	                      h->ntext, h->nvals};
+	for (size_t i = 0; i < sizeof num / sizeof *num; i++)
+		pcf_put_u64(b, num[i]);
+	pcf_put_bytes(b, h->text, h->ntext);
+	pcf_put_bytes(b, h->vals, h->nvals);
+	pcf_put_bytes(b, h->abc, h->nabc * sizeof *h->abc);
+	write_table(b, h->tab, h->cap);
+	write_table(b, h->pre, h->pre ? h->precap : 0);
+}
+
+void pdf_hyph_write(const pdf_hyph *h, mc_buf *out)
+{
+	pcf_put_u32(out, (uint32_t)sizeof(hpat));
+	pcf_put_u32(out, h->next ? 2 : 1);
+	write_level(h, out);
+	if (h->next)
+		write_level(h->next, out);
+}
+
+/* A copy of the next field of exactly n bytes into *dst, or false. */
+static bool get_array(pcf_rd *r, void **dst, size_t n)
+{
+	size_t l = 0;
+	const unsigned char *p = pcf_get_bytes(r, &l);
+	if (!p || l != n)
+		return false;
+	*dst = mc_xmalloc(n ? n : 1);
+	memcpy(*dst, p, n);
+	return true;
+}
+
+/* A table of cap slots (a power of two) as write_table wrote it, each
+ * entry inside text (and its digits inside vals, when vals), one slot
+ * at least left empty (a lookup ends): the table, or NULL. */
+static hpat *read_table(pcf_rd *r, const pdf_hyph *h, size_t cap, bool vals)
+{
+	uint64_t n = pcf_get_u64(r);
+	if (r->bad || cap < 2 || (cap & (cap - 1)) || n >= cap ||
+	    n > r->n / (4 + sizeof(hpat)))
+		return NULL;
+	hpat *t = mc_xcalloc(cap, sizeof *t);
+	for (uint64_t k = 0; k < n; k++) {
+		uint32_t i = mc_le32(r->p);
+		hpat e;
+		memcpy(&e, r->p + 4, sizeof e);
+		r->p += 4 + sizeof e;
+		r->n -= 4 + sizeof e;
+		if (i >= cap || t[i].len || !e.len || e.len > h->maxlen ||
+		    e.off > h->ntext || e.len > h->ntext - e.off ||
+		    (vals && (e.dig > h->nvals ||
+		              (size_t)e.len + 1 > h->nvals - e.dig))) {
+			free(t);
+			return NULL;
+		}
+		t[i] = e;
+	}
+	return t;
+}
+
+static pdf_hyph *read_level(pcf_rd *r, bool levels)
+{
+	size_t num[10];
+	for (size_t i = 0; i < 10; i++)
+		num[i] = (size_t)pcf_get_u64(r);
+	pdf_hyph *h = mc_xcalloc(1, sizeof *h);
+	h->cap = num[0];
+	h->maxlen = num[1];
+	h->lhmin = num[2];
+	h->rhmin = num[3];
+	h->nabc = num[4];
+	h->clhmin = num[5];
+	h->crhmin = num[6];
+	h->precap = num[7];
+	h->ntext = num[8];
+	h->nvals = num[9];
+	bool ok = !r->bad && h->cap <= ((size_t)1 << 26) &&
+	          h->maxlen < 256 && h->lhmin < 64 && h->rhmin < 64 &&
+	          h->clhmin < 64 && h->crhmin < 64 && h->nabc <= 0x110000 &&
+	          h->precap <= ((size_t)1 << 28) &&
+	          h->ntext <= ((size_t)1 << 30) && h->nvals <= ((size_t)1 << 30);
+	ok = ok && get_array(r, (void **)&h->text, h->ntext) &&
+	     get_array(r, (void **)&h->vals, h->nvals) &&
+	     get_array(r, (void **)&h->abc, h->nabc * sizeof *h->abc) &&
+	     (h->tab = read_table(r, h, h->cap, true)) != NULL;
+	/* (a NEXTLEVEL file's levels have their prefixes, others none) */
+	if (ok && levels)
+		ok = (h->pre = read_table(r, h, h->precap, false)) != NULL;
+	else if (ok)
+		ok = pcf_get_u64(r) == 0 && !r->bad;
+	for (size_t i = 1; ok && i < h->nabc; i++)
+		ok = h->abc[i - 1] < h->abc[i]; /* (binary search) */
+	if (!ok) {
+		r->bad = true;
+		pdf_hyph_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int pdf_hyph_read(pcf_rd *r, pdf_hyph **out)
+{
+	*out = NULL;
+	uint32_t size = pcf_get_u32(r), nl = pcf_get_u32(r);
+	if (r->bad || size != sizeof(hpat) || (nl != 1 && nl != 2))
+		return -1;
+	pdf_hyph *h = read_level(r, nl == 2);
+	if (h && nl == 2 && !(h->next = read_level(r, true))) {
+		pdf_hyph_free(h);
+		h = NULL;
+	}
+	if (!h || r->bad) {
+		pdf_hyph_free(h);
+		return -1;
+	}
+	*out = h;
+	return 0;
 }
 
 /* Liang's values of t's patterns in ".word.": v[k] is the value between

@@ -20,6 +20,15 @@ int pdf_hyph_open(const char *path, pdf_hyph **out, const char **why);
 /* The same, NULL on failure. */
 pdf_hyph *pdf_hyph_load(const char *path);
 void pdf_hyph_free(pdf_hyph *h);
+/* Loaded patterns as bytes, appended to out, for pdf_hyph_read to read
+ * back in this same build (cache.c keeps them between runs: parsing
+ * en_US costs 6M instructions, German's 50M, reading either back a
+ * copy). */
+void pdf_hyph_write(const pdf_hyph *h, mc_buf *out);
+/* Patterns from what r holds (pdf_hyph_write's bytes), every offset and
+ * table checked so that no lookup leaves them: 0 and *out, or -1. */
+struct pcf_rd;
+int pdf_hyph_read(struct pcf_rd *r, pdf_hyph **out);
 /* For a word of len bytes of UTF-8 (as the patterns spell letters: lower
  * case, see pdf_hyph_lower), set out[k] (len + 1 bytes) to the digit
  * '0'..'9' between byte k and k + 1: odd allows a hyphen there (as

@@ -1234,7 +1234,9 @@ typedef struct pdf_stream {
 	int failed;      /* 0; -1 libharu failed; -2 reported */
 } pdf_stream;
 
-static int point1(pdf_ctx *c, pdf_stream *st)
+/* Pass 1 at a point: note the anchors of the slices made since the
+ * last one, and drop their ops and text (only the slices are kept). */
+static void point1(pdf_ctx *c, pdf_stream *st)
 {
 	for (size_t i = st->recorded; i < c->nslices; i++) {
 		const pdf_slice *s = &c->slices[i];
@@ -1249,7 +1251,6 @@ static int point1(pdf_ctx *c, pdf_stream *st)
 	st->recorded = c->nslices;
 	c->op_base = c->nops;
 	pdf_text_free(c);
-	return 0;
 }
 
 /* The text block holding p, from the newest back to st->tfirst, or -1. */
@@ -1356,7 +1357,10 @@ int pdf_layout_point(pdf_ctx *c)
 		st->failed = -2;
 		return -1;
 	}
-	return c->pass == 1 ? point1(c, st) : point2(c, st);
+	if (c->pass == 2)
+		return point2(c, st);
+	point1(c, st);
+	return 0;
 }
 
 static int cmp_shrink(const void *a, const void *b)
