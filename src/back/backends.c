@@ -22,18 +22,6 @@ const mc_backend mc_backends[] = {
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, false},
 };
 
-const char *mc_render_opt(const mc_render_opts *opts, const char *name)
-{
-	const char *r = NULL;
-	size_t n = strlen(name);
-	for (size_t i = 0; opts && i < opts->ngiven; i++) {
-		const char *g = opts->given[i];
-		if (strncmp(g, name, n) == 0 && (g[n] == '\0' || g[n] == '='))
-			r = g[n] ? g + n + 1 : "";
-	}
-	return r;
-}
-
 const mc_backend *mc_backend_by_name(const char *name)
 {
 	for (const mc_backend *b = mc_backends; b->name; b++)
