@@ -20,7 +20,9 @@
 #     and German (a NEXTLEVEL file) pages give the same PDF cold, warm and
 #     without caches; a warm run reads the kept file, not the .dic; the
 #     program's file changed, or the kept file damaged, and the .dic is
-#     parsed again (same PDF, no message) and the file rewritten.
+#     parsed again (same PDF, no message) and the file rewritten;
+#   - two programs (the same bytes at two paths) keep an entry each: one's
+#     runs do not undo the other's (neither font nor pattern file).
 # Prints PASS/FAIL/SKIP lines (see tests/run.sh).
 set -u
 BIN=$1
@@ -128,6 +130,26 @@ else
 		"$(diff -rq "$B/cold" "$B/warm"; diff -rq "$B/cold" "$B/none")" "$(cat "$B".*.err)"
 fi
 
+# two programs each keep their answers: one's runs leave the other's
+if command -v strace >/dev/null 2>&1 && [ "$SAN" != 1 ]; then
+	TP=$T/twoprog
+	mkdir -p "$TP/prog"
+	cp "$BIN" "$TP/prog/mentorconv"
+	[ -f "$(dirname "$BIN")/mentorconv-pdf.so" ] && cp "$(dirname "$BIN")/mentorconv-pdf.so" "$TP/prog/"
+	rm -rf "$X"
+	conv a1 "$SEED" "$TP/a1.pdf"
+	"$TP/prog/mentorconv" "$SEED" -o "$TP/b1.pdf" </dev/null >/dev/null 2>&1
+	strace -f -e trace=open,openat -o "$TP/a2.trace" "$BIN" "$SEED" -o "$TP/a2.pdf" </dev/null >/dev/null 2>&1
+	strace -f -e trace=open,openat -o "$TP/b2.trace" "$TP/prog/mentorconv" "$SEED" -o "$TP/b2.pdf" </dev/null >/dev/null 2>&1
+	why=""
+	for r in a2 b2; do
+		grep -q 'fonts\.conf\|/conf\.d/' "$TP/$r.trace" && why="$why; $r read fontconfig's configuration"
+		cmp -s "$TP/$r.pdf" "$TP/a1.pdf" || why="$why; $r: another PDF"
+	done
+	if [ -z "$why" ]; then pass "fontcache: two programs in turn: each run after the first is warm (an entry each)"
+	else fail "fontcache: two programs undo each other's cache" "$why"; fi
+fi
+
 # ---- hyphenation patterns kept between runs (cache.c, hyph.c) ----------
 HY=$T/hyph
 mkdir -p "$HY"
@@ -192,12 +214,15 @@ for hl in "${hyph_langs[@]}"; do
 	traced prog2 "$pg/mentorconv"
 	touch -d '2001-01-01' "$self"
 	traced prog3 "$pg/mentorconv"
+	traced back "$BIN" # the first program's entry is still there
 	why=""
+	grep -q "$dic\.dic" "$d/back.trace" && why="$why; the first program parsed the .dic again after the copy's runs"
+	cmp -s "$d/back.pdf" "$d/cold.pdf" || why="$why; the first program's PDF differs"
 	grep -q "$dic\.dic" "$d/prog1.trace" || why="$why; a copy of the program used the kept file of another"
 	grep -q "$dic\.dic" "$d/prog2.trace" && why="$why; the copy's second run parsed the .dic again"
 	grep -q "$dic\.dic" "$d/prog3.trace" || why="$why; $(basename "$self") touched: the kept file still used"
 	for k in 1 2 3; do cmp -s "$d/prog$k.pdf" "$d/cold.pdf" || why="$why; run $k: another PDF"; done
-	if [ -z "$why" ]; then pass "fontcache: hyph-$lg: kept patterns are tied to the program file that parsed them ($(basename "$self"))"
+	if [ -z "$why" ]; then pass "fontcache: hyph-$lg: kept patterns are tied to the program file that parsed them ($(basename "$self")), and two programs keep theirs"
 	else fail "fontcache: hyph-$lg: kept patterns and the program's file" "$why"; fi
 done
 

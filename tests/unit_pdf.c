@@ -804,6 +804,96 @@ static void test_hyph_bytes(void)
 	      tried - parsed, parsed);
 }
 
+/* cachefile.c: a file keeps an entry per key (PCF_KEEP at most, newest
+ * first); a damaged entry or table is refused, the others still read. */
+static bool pcf_has(const char *path, const char *key, const char *want)
+{
+	mc_buf k = MC_BUF_INIT;
+	mc_buf_puts(&k, key);
+	unsigned char *buf = NULL;
+	pcf_rd r;
+	bool ok = pcf_load(path, "MCUNITC\n", 7, &k, &buf, &r) == 0 &&
+	          r.n == strlen(want) && !memcmp(r.p, want, r.n);
+	free(buf);
+	mc_buf_free(&k);
+	return ok;
+}
+
+static int pcf_put(const char *path, const char *key, const char *payload)
+{
+	mc_buf k = MC_BUF_INIT, p = MC_BUF_INIT;
+	mc_buf_puts(&k, key);
+	mc_buf_puts(&p, payload);
+	int rc = pcf_save(path, "MCUNITC\n", 7, &k, &p);
+	mc_buf_free(&k);
+	mc_buf_free(&p);
+	return rc;
+}
+
+static void test_cachefile(void)
+{
+	char dir[] = "/tmp/mc-unit-pcf-XXXXXX";
+	if (!mkdtemp(dir)) {
+		check(0, "cachefile: a temporary directory");
+		return;
+	}
+	char path[128];
+	snprintf(path, sizeof path, "%s/sub/t.cache", dir);
+	bool ok = pcf_put(path, "prog-a", "payload of a") == 0 &&
+	          pcf_put(path, "prog-b", "payload of b, longer") == 0 &&
+	          pcf_has(path, "prog-a", "payload of a") &&
+	          pcf_has(path, "prog-b", "payload of b, longer") &&
+	          !pcf_has(path, "prog-c", "");
+	check(ok, "cachefile: two keys keep an entry each (directory made)");
+	ok = pcf_put(path, "prog-a", "a again") == 0 &&
+	     pcf_has(path, "prog-a", "a again") &&
+	     pcf_has(path, "prog-b", "payload of b, longer");
+	check(ok, "cachefile: a key saved again replaces its entry only");
+	char key[32];
+	for (int i = 0; i < PCF_KEEP; i++) {
+		snprintf(key, sizeof key, "prog-%d", i);
+		ok &= pcf_put(path, key, key) == 0;
+	}
+	ok &= !pcf_has(path, "prog-a", "a again") &&
+	      !pcf_has(path, "prog-b", "payload of b, longer");
+	for (int i = 0; i < PCF_KEEP; i++) {
+		snprintf(key, sizeof key, "prog-%d", i);
+		ok &= pcf_has(path, key, key);
+	}
+	check(ok, "cachefile: %d keys kept, the oldest left out", PCF_KEEP);
+	/* the newest entry's payload is the first after the table: damage
+	 * its last byte */
+	FILE *f = fopen(path, "r+b");
+	long size = 0;
+	if (f && !fseek(f, 0, SEEK_END) && (size = ftell(f)) > 0) {
+		unsigned char h[28];
+		snprintf(key, sizeof key, "prog-%d", PCF_KEEP - 1);
+		ok = !fseek(f, 0, SEEK_SET) && fread(h, 1, 28, f) == 28;
+		long at = 28 + (long)(h[16] | h[17] << 8) + (long)strlen(key) - 1;
+		ok = ok && !fseek(f, at, SEEK_SET) && fputc('X', f) != EOF;
+	} else
+		ok = false;
+	if (f)
+		fclose(f);
+	snprintf(key, sizeof key, "prog-%d", PCF_KEEP - 1);
+	ok = ok && !pcf_has(path, key, key) && pcf_has(path, "prog-0", "prog-0");
+	check(ok, "cachefile: a damaged entry is refused, the others read");
+	ok = truncate(path, size / 2) == 0 && !pcf_has(path, "prog-0", "prog-0") &&
+	     pcf_put(path, "prog-z", "z") == 0 && pcf_has(path, "prog-z", "z");
+	check(ok, "cachefile: a cut file is refused, and written afresh");
+	/* the table damaged (its checksum no longer holds) */
+	f = fopen(path, "r+b");
+	ok = f && !fseek(f, 30, SEEK_SET) && fputc('~', f) != EOF;
+	if (f)
+		fclose(f);
+	check(ok && !pcf_has(path, "prog-z", "z"),
+	      "cachefile: a damaged table is refused");
+	unlink(path);
+	snprintf(path, sizeof path, "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 /* ---- faces read and subset by HarfBuzz (face.c, cff.c) ---- */
 
 static uint32_t rd32(const unsigned char *p)
@@ -1506,6 +1596,7 @@ int main(void)
 	test_hyph();
 	test_hyph_compound();
 	test_hyph_bytes();
+	test_cachefile();
 	test_face();
 	test_objstm();
 	if (have_dir) {

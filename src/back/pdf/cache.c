@@ -558,7 +558,7 @@ static hyph_lang *hyph_lang_of(pdf_cache *k, const char *lang)
 /* ---- hyphenation patterns kept between runs ---- */
 
 #define HYPH_MAGIC "MCHYPHC\n"
-#define HYPH_FORMAT 1
+#define HYPH_FORMAT 2 /* 2: cachefile.c's entries per key */
 
 /* The file the patterns of the pattern file dic are kept in: its name,
  * .dic replaced by .cache, in the cache directory (cachefile.h). */
@@ -591,19 +591,19 @@ static void self_path(char *out, size_t n)
 	}
 }
 
-/* The kept patterns' key: the pattern file's path and the program's;
- * then both as dependencies (their status when the file was read). */
-static void hyph_key(mc_buf *b, const char *dic, bool deps)
+/* The kept patterns' key: the pattern file's path and the program's. */
+static void hyph_key(mc_buf *b, const char *dic, const char *self)
 {
-	char self[4096];
-	self_path(self, sizeof self);
 	pcf_put_str(b, dic);
 	pcf_put_str(b, self);
-	if (deps) {
-		pcf_put_u32(b, 2);
-		pcf_put_dep(b, dic);
-		pcf_put_dep(b, self);
-	}
+}
+
+/* What they depend on: both files (their status when the pattern file
+ * was read). */
+static void hyph_deps(mc_buf *b, const char *dic, const char *self)
+{
+	pcf_put_dep(b, dic);
+	pcf_put_dep(b, self);
 }
 
 /* pdf_hyph_open, through the file of an earlier run when it is still
@@ -615,35 +615,37 @@ static int hyph_open(const char *dic, pdf_hyph **out, const char **why)
 	char path[4096];
 	if (hyph_cache_path(dic, path, sizeof path))
 		return pdf_hyph_open(dic, out, why);
+	char self[4096];
+	self_path(self, sizeof self);
+	mc_buf key = MC_BUF_INIT;
+	hyph_key(&key, dic, self);
 	unsigned char *buf = NULL;
 	pcf_rd r;
-	if (!pcf_load(path, HYPH_MAGIC, HYPH_FORMAT, &buf, &r)) {
-		mc_buf key = MC_BUF_INIT;
-		hyph_key(&key, dic, false);
-		bool ok = key.len <= r.n && !memcmp(r.p, key.data, key.len);
-		r.p += ok ? key.len : 0;
-		r.n -= ok ? key.len : 0;
-		mc_buf_free(&key);
-		uint32_t nd = ok ? pcf_get_u32(&r) : 0;
-		ok = ok && nd == 2 && pcf_check_deps(&r, nd) &&
-		     !pdf_hyph_read(&r, out);
+	if (!pcf_load(path, HYPH_MAGIC, HYPH_FORMAT, &key, &buf, &r)) {
+		uint32_t nd = pcf_get_u32(&r);
+		bool ok = nd == 2 && pcf_check_deps(&r, nd) &&
+		          !pdf_hyph_read(&r, out);
 		if (ok && r.n) { /* (trailing bytes: not ours) */
 			pdf_hyph_free(*out);
 			ok = false;
 		}
 		free(buf);
-		if (ok)
+		if (ok) {
+			mc_buf_free(&key);
 			return 0;
+		}
 		*out = NULL;
 	}
 	mc_buf b = MC_BUF_INIT;
-	hyph_key(&b, dic, true);
+	pcf_put_u32(&b, 2);
+	hyph_deps(&b, dic, self);
 	int rc = pdf_hyph_open(dic, out, why);
 	if (!rc) {
 		pdf_hyph_write(*out, &b);
-		(void)pcf_save(path, HYPH_MAGIC, HYPH_FORMAT, &b);
+		(void)pcf_save(path, HYPH_MAGIC, HYPH_FORMAT, &key, &b);
 	}
 	mc_buf_free(&b);
+	mc_buf_free(&key);
 	return rc;
 }
 

@@ -15,8 +15,9 @@
 #include "../../util/arena.h"
 #include "../../util/bytes.h"
 
-#define HEAD 24             /* magic, version, length, checksum */
+#define HEAD 28 /* magic, format, entries, table length, table checksum */
 #define MAX_FILE (64u << 20) /* a bigger file is not ours */
+#define MAX_TABLE 65536u
 
 /* ---- where ---- */
 
@@ -207,57 +208,113 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 	return h;
 }
 
-/* The whole file into *buf (malloc'ed), or -1. */
-static int read_all(const char *path, unsigned char **buf, size_t *len)
+/* Read n bytes at off of fd into p: 0, or -1. */
+static int read_at(int fd, void *p, size_t n, uint64_t off)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < HEAD ||
-	    (uint64_t)st.st_size > MAX_FILE) {
-		close(fd);
-		return -1;
-	}
-	size_t n = (size_t)st.st_size, got = 0;
-	unsigned char *b = mc_xmalloc(n);
+	size_t got = 0;
 	while (got < n) {
-		ssize_t r = read(fd, b + got, n - got);
+		ssize_t r = pread(fd, (char *)p + got, n - got,
+		                  (off_t)(off + got));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			break;
+			return -1;
 		got += (size_t)r;
 	}
-	close(fd);
-	if (got != n) {
+	return 0;
+}
+
+/* One entry of a file's table: its key (in the table's bytes) and where
+ * its payload is. */
+typedef struct entry {
+	const unsigned char *key;
+	size_t klen;
+	uint64_t off, len, sum;
+} entry;
+
+/* A file's table, read and checked: its entries (at most PCF_KEEP) in
+ * *tab (malloc'ed bytes that their keys point into), or -1. */
+static int read_table(int fd, const char *magic, uint32_t format,
+                      unsigned char **tab, entry *e, size_t *ne)
+{
+	struct stat st;
+	unsigned char h[HEAD];
+	*tab = NULL;
+	*ne = 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < HEAD || (uint64_t)st.st_size > MAX_FILE ||
+	    read_at(fd, h, HEAD, 0) || memcmp(h, magic, 8) ||
+	    mc_le32(h + 8) != format)
+		return -1;
+	uint64_t size = (uint64_t)st.st_size;
+	uint32_t n = mc_le32(h + 12), tlen = mc_le32(h + 16);
+	uint64_t tsum = mc_le32(h + 20) | (uint64_t)mc_le32(h + 24) << 32;
+	if (n > PCF_KEEP || tlen > MAX_TABLE || HEAD + tlen > size)
+		return -1;
+	unsigned char *t = mc_xmalloc(tlen ? tlen : 1);
+	if (read_at(fd, t, tlen, HEAD) || checksum(t, tlen) != tsum) {
+		free(t);
+		return -1;
+	}
+	pcf_rd r = {t, tlen, false};
+	for (uint32_t i = 0; i < n; i++) {
+		e[i].key = pcf_get_bytes(&r, &e[i].klen);
+		e[i].off = pcf_get_u64(&r);
+		e[i].len = pcf_get_u64(&r);
+		e[i].sum = pcf_get_u64(&r);
+		if (r.bad || e[i].off < HEAD + (uint64_t)tlen ||
+		    e[i].off > size || e[i].len > size - e[i].off) {
+			free(t);
+			return -1;
+		}
+	}
+	if (r.n) {
+		free(t);
+		return -1;
+	}
+	*tab = t;
+	*ne = n;
+	return 0;
+}
+
+/* Entry e's payload, checked, into a malloc'ed *p: 0, or -1. */
+static int read_payload(int fd, const entry *e, unsigned char **p)
+{
+	unsigned char *b = mc_xmalloc(e->len ? (size_t)e->len : 1);
+	if (read_at(fd, b, (size_t)e->len, e->off) ||
+	    checksum(b, (size_t)e->len) != e->sum) {
 		free(b);
 		return -1;
 	}
-	*buf = b;
-	*len = n;
+	*p = b;
 	return 0;
 }
 
 int pcf_load(const char *path, const char *magic, uint32_t format,
-             unsigned char **buf, pcf_rd *payload)
+             const mc_buf *key, unsigned char **buf, pcf_rd *payload)
 {
-	unsigned char *b = NULL;
-	size_t len = 0;
-	if (read_all(path, &b, &len))
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	pcf_rd h = {b + 8, HEAD - 8, false};
-	if (!memcmp(b, magic, 8) && pcf_get_u32(&h) == format) {
-		uint32_t pl = pcf_get_u32(&h);
-		uint64_t sum = pcf_get_u64(&h);
-		if (pl == len - HEAD && checksum(b + HEAD, pl) == sum) {
-			*buf = b;
-			*payload = (pcf_rd){b + HEAD, pl, false};
-			return 0;
-		}
+	unsigned char *tab;
+	entry e[PCF_KEEP];
+	size_t ne;
+	int rc = -1;
+	if (!read_table(fd, magic, format, &tab, e, &ne)) {
+		for (size_t i = 0; i < ne; i++)
+			if (e[i].klen == key->len &&
+			    !memcmp(e[i].key, key->data, key->len)) {
+				if (!read_payload(fd, &e[i], buf)) {
+					*payload = (pcf_rd){*buf, (size_t)e[i].len,
+					                    false};
+					rc = 0;
+				}
+				break;
+			}
+		free(tab);
 	}
-	free(b);
-	return -1;
+	close(fd);
+	return rc;
 }
 
 /* mkdir -p of path's directory (mode 0700 for what is made). */
@@ -296,25 +353,81 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 int pcf_save(const char *path, const char *magic, uint32_t format,
-             const mc_buf *payload)
+             const mc_buf *key, const mc_buf *payload)
 {
+	/* the other keys' entries of the file as it is, newest first, after
+	 * this one: PCF_KEEP in all at most */
+	mc_buf t = MC_BUF_INIT, others = MC_BUF_INIT;
+	size_t n = 1;
+	struct {
+		const unsigned char *key;
+		size_t klen;
+		size_t at, len;
+		uint64_t sum;
+	} keep[PCF_KEEP];
+	keep[0].key = (const unsigned char *)key->data;
+	keep[0].klen = key->len;
+	keep[0].at = 0;
+	keep[0].len = payload->len;
+	keep[0].sum = checksum((const unsigned char *)payload->data,
+	                       payload->len);
+	unsigned char *tab = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		entry e[PCF_KEEP];
+		size_t ne = 0;
+		if (read_table(fd, magic, format, &tab, e, &ne))
+			ne = 0;
+		for (size_t i = 0; i < ne && n < PCF_KEEP; i++) {
+			unsigned char *p;
+			if ((e[i].klen == key->len &&
+			     !memcmp(e[i].key, key->data, key->len)) ||
+			    payload->len + others.len + e[i].len >
+			            MAX_FILE / 2 ||
+			    read_payload(fd, &e[i], &p))
+				continue;
+			keep[n].key = e[i].key;
+			keep[n].klen = e[i].klen;
+			keep[n].at = others.len;
+			keep[n].len = (size_t)e[i].len;
+			keep[n].sum = e[i].sum;
+			mc_buf_put(&others, p, (size_t)e[i].len);
+			free(p);
+			n++;
+		}
+		close(fd);
+	}
+	size_t tlen = 0;
+	for (size_t i = 0; i < n; i++)
+		tlen += 4 + keep[i].klen + 24;
+	uint64_t off = HEAD + tlen;
+	for (size_t i = 0; i < n; i++) {
+		pcf_put_bytes(&t, keep[i].key, keep[i].klen);
+		pcf_put_u64(&t, i ? off + payload->len + keep[i].at : off);
+		pcf_put_u64(&t, keep[i].len);
+		pcf_put_u64(&t, keep[i].sum);
+	}
 	mc_buf h = MC_BUF_INIT;
 	mc_buf_put(&h, magic, 8);
 	pcf_put_u32(&h, format);
-	pcf_put_u32(&h, (uint32_t)payload->len);
-	pcf_put_u64(&h, checksum((const unsigned char *)payload->data,
-	                      payload->len));
+	pcf_put_u32(&h, (uint32_t)n);
+	pcf_put_u32(&h, (uint32_t)t.len);
+	pcf_put_u64(&h, checksum((const unsigned char *)t.data, t.len));
+	free(tab);
 	int rc = -1;
 	char tmp[4096 + 16];
 	int w = snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	if (w > 0 && (size_t)w < sizeof tmp && payload->len <= MAX_FILE - HEAD) {
+	if (w > 0 && (size_t)w < sizeof tmp && t.len <= MAX_TABLE &&
+	    payload->len <= MAX_FILE / 2) {
 		make_dir_of(path);
-		int fd = mkstemp(tmp);
-		if (fd >= 0) {
-			(void)fcntl(fd, F_SETFD, FD_CLOEXEC); /* best-effort */
-			bool ok = !write_all(fd, h.data, h.len) &&
-			          !write_all(fd, payload->data, payload->len);
-			ok = !close(fd) && ok;
+		int wfd = mkstemp(tmp);
+		if (wfd >= 0) {
+			(void)fcntl(wfd, F_SETFD, FD_CLOEXEC); /* best-effort */
+			bool ok = !write_all(wfd, h.data, h.len) &&
+			          !write_all(wfd, t.data, t.len) &&
+			          !write_all(wfd, payload->data, payload->len) &&
+			          !write_all(wfd, others.data, others.len);
+			ok = !close(wfd) && ok;
 			if (ok && !rename(tmp, path))
 				rc = 0;
 			else
@@ -322,5 +435,7 @@ int pcf_save(const char *path, const char *magic, uint32_t format,
 		}
 	}
 	mc_buf_free(&h);
+	mc_buf_free(&t);
+	mc_buf_free(&others);
 	return rc;
 }

@@ -8,12 +8,18 @@
  * file ("0" turns every cache off), and the other files go beside it;
  * else $XDG_CACHE_HOME/mentorconv/, else $HOME/.cache/mentorconv/.
  *
- * A file: an 8-byte magic, the format's version, the payload's length and
- * its checksum (FNV-1a's steps on 64-bit words) (all little-endian), then the payload, written
- * to a temporary file renamed into place (a reader never sees half of
- * one).  Fields: 32- and 64-bit little-endian integers, and strings as a
- * 32-bit length then the bytes.  A file's dependencies are recorded as a
- * path and its stat() (mtime, ctime, size, inode, device, or "missing").
+ * A file holds the payloads of up to PCF_KEEP keys (the program that
+ * wrote each and what it depends on: a release and a sanitizer build, or
+ * two versions compared, each keep theirs instead of undoing each
+ * other's), the newest first: an 8-byte magic, the format's version,
+ * the number of entries, the length and checksum (FNV-1a's steps on
+ * 64-bit words) of the table, then the table (each entry's key, and its
+ * payload's place, length and checksum), then the payloads.  A file is
+ * written to a temporary file renamed into place (a reader never sees
+ * half of one).  Fields: 32- and 64-bit little-endian integers, and
+ * strings as a 32-bit length then the bytes.  A file's dependencies are
+ * recorded as a path and its stat() (mtime, ctime, size, inode, device,
+ * or "missing").
  *
  * Everything here is best-effort and silent: a file missing, unreadable,
  * corrupt or stale is ignored, and one that cannot be written only costs
@@ -30,6 +36,8 @@
 
 /* The font cache's name (pcf_path) */
 #define PCF_FONTS "fonts.cache"
+/* Keys a file keeps payloads for */
+#define PCF_KEEP 4
 
 /* The path of the cache file `name` into out (n bytes).  Returns 0, or -1
  * when there is none (turned off, no home, too long). */
@@ -60,15 +68,17 @@ char *pcf_get_str(pcf_rd *r);
 bool pcf_check_deps(pcf_rd *r, uint32_t n);
 
 /* ---- files ---- */
-/* Read the file at path, framed with magic (8 bytes) and format: 0, with
- * *buf the file (malloc'ed: the caller frees it) and *payload a reader
- * over its checked payload; -1 (nothing to free) if it is missing,
- * unreadable or not whole. */
+/* The payload of key in the file at path, framed with magic (8 bytes)
+ * and format: 0, with *buf the payload (malloc'ed: the caller frees it)
+ * and *payload a reader over it, checked; -1 (nothing to free) if the
+ * file is missing, unreadable or damaged, or has no entry for key. */
 int pcf_load(const char *path, const char *magic, uint32_t format,
-             unsigned char **buf, pcf_rd *payload);
-/* Write payload as the file at path (its directory made if need be).
- * Returns 0 or -1. */
+             const mc_buf *key, unsigned char **buf, pcf_rd *payload);
+/* Write payload as key's entry of the file at path (its directory made
+ * if need be), the first, before the file's entries for other keys that
+ * are whole (PCF_KEEP in all at most, the oldest left out).  Returns 0
+ * or -1. */
 int pcf_save(const char *path, const char *magic, uint32_t format,
-             const mc_buf *payload);
+             const mc_buf *key, const mc_buf *payload);
 
 #endif

@@ -25,7 +25,7 @@
 #include "../../util/bytes.h"
 
 #define MAGIC "MCFONTC\n"
-#define FORMAT 2 /* 2: cachefile.c's checksum */
+#define FORMAT 3 /* 3: cachefile.c's entries per key */
 #define MAX_SEARCHES 65536u /* answers per code point written at most */
 
 /* ---- the key: what fontconfig reads besides files ---- */
@@ -280,9 +280,13 @@ int pdf_fontcache_load(const char *path, pfc_data *d)
 	memset(d, 0, sizeof *d);
 	unsigned char *buf = NULL;
 	pcf_rd r;
-	if (pcf_load(path, MAGIC, FORMAT, &buf, &r))
+	mc_buf key = MC_BUF_INIT;
+	key_of(&key);
+	int rc = pcf_load(path, MAGIC, FORMAT, &key, &buf, &r);
+	mc_buf_free(&key);
+	if (rc)
 		return -1;
-	int rc = parse(&r, d);
+	rc = parse(&r, d);
 	free(buf);
 	if (rc)
 		pdf_fontcache_free(d);
@@ -322,7 +326,6 @@ int pdf_fontcache_save(const char *path, const pfc_deps *cfgdeps,
 	mc_buf key = MC_BUF_INIT;
 	key_of(&key);
 	pcf_put_bytes(&b, key.data, key.len);
-	mc_buf_free(&key);
 	size_t at = b.len;
 	uint32_t nd = cfgdeps->n;
 	pcf_put_u32(&b, 0); /* the number of dependencies, filled in below */
@@ -352,7 +355,8 @@ int pdf_fontcache_save(const char *path, const pfc_deps *cfgdeps,
 		pcf_put_str(&b, d->searches[i].lang);
 		pcf_put_u32(&b, (uint32_t)d->searches[i].face);
 	}
-	int rc = pcf_save(path, MAGIC, FORMAT, &b);
+	int rc = pcf_save(path, MAGIC, FORMAT, &key, &b);
+	mc_buf_free(&key);
 	mc_buf_free(&b);
 	return rc;
 }

@@ -10,13 +10,15 @@
  * It is keyed on everything that can change an answer: fontconfig's
  * version, the environment fontconfig reads (FONTCONFIG_FILE,
  * FONTCONFIG_PATH, FONTCONFIG_SYSROOT, HOME, XDG_CONFIG_HOME,
- * XDG_DATA_HOME, the locale variables) and the program name, and the
+ * XDG_DATA_HOME, the locale variables) and the program name (an entry
+ * of the file for each such key, cachefile.h), and the
  * status (mtime, ctime, size, inode) of every configuration file and font
  * directory fontconfig read, the user configuration files it would read if
  * they existed, and every font file answered.  Loading stat()s those: any
  * difference, or a file that is unreadable, truncated or corrupt (magic,
- * version, length and checksum), and the file is ignored; the answers are
- * then asked of fontconfig and the file rewritten (temp file + rename).
+ * version, lengths and checksums), and the entry is ignored; the answers
+ * are then asked of fontconfig and the entry rewritten (temp file +
+ * rename).
  * Everything here is best-effort and silent: a missing or read-only
  * cache directory only costs time.
  */
