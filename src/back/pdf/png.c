@@ -291,6 +291,27 @@ static void convert_row(const png_info *pi, const unsigned char *row,
                         uint32_t w, unsigned char *col, unsigned char *alpha,
                         bool *opaque)
 {
+	/* 8-bit grey or RGB, with an alpha channel or none and no tRNS (the
+	 * screenshots and photos): the samples as they are, a pixel at a
+	 * time without sample()'s switch (the same bytes as below) */
+	if (pi->depth == 8 && pi->ctype != 3 && !pi->trns) {
+		const int nc = pi->colors, has_a = pi->channels > nc;
+		unsigned all = 255;
+		if (!has_a) {
+			memcpy(col, row, (size_t)w * (size_t)nc);
+			memset(alpha, 255, w);
+			return;
+		}
+		for (uint32_t x = 0; x < w; x++) {
+			for (int k = 0; k < nc; k++)
+				*col++ = *row++;
+			all &= *row;
+			alpha[x] = *row++;
+		}
+		if (all != 255)
+			*opaque = false;
+		return;
+	}
 	unsigned maxv = (1u << pi->depth) - 1;
 	for (uint32_t x = 0; x < w; x++) {
 		size_t s = (size_t)x * (size_t)pi->channels;
