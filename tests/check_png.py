@@ -28,6 +28,11 @@ KINDS = [
     ("rgb8t", 2, 8, "rgb", 0), ("ga8", 4, 8, None, 0), ("ga16", 4, 16, None, 0),
     ("rgba8", 6, 8, None, 0), ("rgba16", 6, 16, None, 0),
     ("rgba8i", 6, 8, None, 1), ("g2i", 0, 2, None, 1), ("p8i", 3, 8, None, 1),
+    # an alpha channel all opaque (no soft mask), and one opaque in its
+    # first rows only (png.c holds their alpha back until a pixel is not)
+    ("rgba8op", 6, 8, None, 0), ("rgba8opi", 6, 8, None, 1),
+    ("rgba8late", 6, 8, None, 0), ("ga8late", 4, 8, None, 0),
+    ("rgba16late", 6, 16, None, 0),
 ]
 PALETTE = [(255, 0, 0), (0, 128, 0), (0, 0, 255), (200, 200, 50)]
 
@@ -46,6 +51,8 @@ def sample(kind, x, y):
     if ct == 2:
         return [v, (v * 3) % (m + 1 if d < 16 else 65536), (x * y * 5) % (256 if d == 8 else 65536)]
     a = (x * 20 + y * 30) % (256 if d == 8 else 65536)
+    if name.endswith("op") or name.endswith("opi") or (name.endswith("late") and y < 4):
+        a = m
     if ct == 4:
         return [v, a]
     return [v, (v * 3) % (256 if d == 8 else 65536), (x * y * 5) % (256 if d == 8 else 65536), a]

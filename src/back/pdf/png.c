@@ -384,8 +384,26 @@ static int squeeze_up(z_stream *z, const unsigned char *row,
 	return squeeze(z, tmp, n + 1, out, Z_NO_FLUSH);
 }
 
+/* Compress n rows of w opaque alpha values (255), the first of the image
+ * when first: the rows decode() held back, as it would have compressed
+ * them (so the same bytes).  ones holds w bytes of 255, zeros w of 0. */
+static int squeeze_opaque(z_stream *z, size_t n, bool first, uint32_t w,
+                          const unsigned char *ones,
+                          const unsigned char *zeros, unsigned char *tmp,
+                          mc_buf *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (squeeze_up(z, ones, first && i == 0 ? zeros : ones, w, tmp,
+		               out))
+			return -1;
+	return 0;
+}
+
 /* Decode the image into compressed colour (col) and alpha (alpha) data;
- * *opaque tells whether every pixel was opaque. */
+ * *opaque tells whether every pixel was opaque (alpha is then empty: the
+ * alpha of rows all opaque so far is compressed only once a pixel that
+ * is not comes, as the screenshots that have an alpha channel rarely
+ * use it). */
 static int decode(const png_info *pi, mc_buf *col, mc_buf *alpha,
                   bool *opaque)
 {
@@ -397,6 +415,9 @@ static int decode(const png_info *pi, mc_buf *col, mc_buf *alpha,
 	/* the rows above (Up filter) and a row being filtered */
 	unsigned char *c_up = calloc(1, cw), *a_up = calloc(1, pi->w);
 	unsigned char *tmp = malloc(cw + 1);
+	/* the alpha of rows held back while every pixel is opaque */
+	unsigned char *ones = malloc(pi->w), *zeros = calloc(1, pi->w);
+	size_t held = 0;
 	/* interlaced: the whole picture, put together pass by pass */
 	unsigned char *c_all = NULL, *a_all = NULL;
 	if (pi->interlace) {
@@ -411,8 +432,9 @@ static int decode(const png_info *pi, mc_buf *col, mc_buf *alpha,
 	bool zi = false, zci = false, zai = false;
 	int rc = -1;
 	if (!cur || !prev || !c_row || !a_row || !c_up || !a_up || !tmp ||
-	    (pi->interlace && (!c_all || !a_all)))
+	    !ones || !zeros || (pi->interlace && (!c_all || !a_all)))
 		goto out;
+	memset(ones, 255, pi->w);
 	zi = inflateInit(&r.z) == Z_OK;
 	/* level 3: most of level 6's size at twice its speed on images */
 	zci = deflateInit(&zc, 3) == Z_OK;
@@ -437,9 +459,19 @@ static int decode(const png_info *pi, mc_buf *col, mc_buf *alpha,
 				goto out;
 			convert_row(pi, cur + 1, pw, c_row, a_row, opaque);
 			if (!pi->interlace) {
-				if (squeeze_up(&zc, c_row, c_up, cw, tmp, col) ||
-				    squeeze_up(&za, a_row, a_up, pi->w, tmp, alpha))
+				if (squeeze_up(&zc, c_row, c_up, cw, tmp, col))
 					goto out;
+				if (*opaque) {
+					held++;
+				} else if (squeeze_opaque(&za, held, true, pi->w,
+				                          ones, zeros, tmp,
+				                          alpha) ||
+				           squeeze_up(&za, a_row, a_up, pi->w,
+				                      tmp, alpha)) {
+					goto out;
+				} else {
+					held = 0;
+				}
 				memcpy(c_up, c_row, cw);
 				memcpy(a_up, a_row, pi->w);
 			} else {
@@ -466,11 +498,12 @@ static int decode(const png_info *pi, mc_buf *col, mc_buf *alpha,
 		const unsigned char *cr = c_all + (size_t)y * cw;
 		const unsigned char *ar = a_all + (size_t)y * pi->w;
 		if (squeeze_up(&zc, cr, y ? cr - cw : c_up, cw, tmp, col) ||
-		    squeeze_up(&za, ar, y ? ar - pi->w : a_up, pi->w, tmp, alpha))
+		    (!*opaque && squeeze_up(&za, ar, y ? ar - pi->w : a_up,
+		                            pi->w, tmp, alpha)))
 			goto out;
 	}
 	if (squeeze(&zc, NULL, 0, col, Z_FINISH) == 0 &&
-	    squeeze(&za, NULL, 0, alpha, Z_FINISH) == 0)
+	    (*opaque || squeeze(&za, NULL, 0, alpha, Z_FINISH) == 0))
 		rc = 0;
 out:
 	if (zi)
@@ -488,6 +521,8 @@ out:
 	free(c_up);
 	free(a_up);
 	free(tmp);
+	free(ones);
+	free(zeros);
 	return rc;
 }
 
