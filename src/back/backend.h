@@ -29,6 +29,12 @@ typedef struct mc_render_opts {
 	void *cache;        /* the format's cache_new() result for this run,
 	                       or NULL (the backend then loads what it needs
 	                       for this document alone) */
+	/* When set: called at most once, by a backend that no longer reads
+	 * the document, before it finishes its output; the caller may free
+	 * the document then (the PDF backend calls it before its save, whose
+	 * peak it lowers by the model's size).  A backend may not call it. */
+	void (*doc_done)(void *arg);
+	void *doc_done_arg;
 } mc_render_opts;
 
 /* Option `name` in opts: NULL if not given (or opts is NULL), "" for a

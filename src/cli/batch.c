@@ -407,6 +407,15 @@ static void keep_msg(void *ctx, bool error, const char *msg)
 	j->msgs[j->nmsgs++] = xstrdup(msg);
 }
 
+/* mc_render_opts.doc_done for a job's last render: the document freed
+ * (arg: the job's mc_doc *, set to NULL). */
+static void release_doc(void *arg)
+{
+	mc_doc **doc = arg;
+	mc_doc_free(*doc);
+	*doc = NULL;
+}
+
 static void run_job(shared *s, job *j)
 {
 	const mc_run *r = s->r;
@@ -453,6 +462,7 @@ static void run_job(shared *s, job *j)
 			doc->meta.date = r->date;
 		collect_deps(j, doc, s->theme);
 	}
+	bool parsed = doc != NULL;
 	for (size_t f = 0; f < r->nformats && doc; f++) {
 		const mc_backend *be = r->formats[f];
 		job_out *o = &j->outs[f];
@@ -461,6 +471,10 @@ static void run_job(shared *s, job *j)
 		o->msg0 = j->nmsgs;
 		mc_render_opts ro = r->ropts;
 		ro.cache = s->caches[f];
+		if (f + 1 == r->nformats) { /* its last render: freed early */
+			ro.doc_done = release_doc;
+			ro.doc_done_arg = &doc;
+		}
 		mc_buf out = MC_BUF_INIT;
 		int rc = be->render(doc, s->theme, &ro, &out, &d);
 		o->warnings = d.nwarnings - w0;
@@ -491,7 +505,7 @@ static void run_job(shared *s, job *j)
 		mc_buf_free(&out);
 		o->ms = now_ms() - t1;
 	}
-	if (!doc)
+	if (!parsed)
 		for (size_t f = 0; f < r->nformats; f++)
 			j->outs[f].status = 1;
 	j->errors = d.nerrors + unreported;
