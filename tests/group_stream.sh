@@ -129,18 +129,30 @@ if [ ! -d "$CORPUS" ] || [ ! -x /usr/bin/time ]; then
 	skip "stream: peak RSS in two passes (no corpus, or no /usr/bin/time)"
 	exit 0
 fi
+# peak NAME WHAT ENV... -- ARGS...: run $BIN with ARGS (and the ENV
+# assignments) under /usr/bin/time; its peak RSS (KiB) in $PEAK, or a
+# FAIL naming WHAT and the script ends
+peak() {
+	local name=$1 what=$2 envs=()
+	shift 2
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	env "${envs[@]}" timeout -k 5 300 /usr/bin/time -f '@@ %M' -o "$T/$name.time" \
+		"$BIN" "$@" </dev/null >/dev/null 2>"$T/$name.err"
+	local rc=$?
+	PEAK=$(awk '/^@@/ {print $2}' "$T/$name.time")
+	if [ $rc -ne 0 ] || [ -z "$PEAK" ]; then
+		fail "stream: $what (exit $rc)" "$(tail -n 5 "$T/$name.err")"
+		exit 0
+	fi
+}
 BIG=$T/corpus-64x.md
 python3 tests/corpus_x.py "$BIG" 64 "$CORPUS"
 declare -A rss
 for m in 1 2; do
-	MENTORCONV_PDF_PASSES=$m timeout -k 5 300 /usr/bin/time -f '@@ %M' -o "$T/big.$m.time" \
-		"$BIN" -q --no-tags "$BIG" -o "$T/big.$m.pdf" </dev/null >/dev/null 2>"$T/big.$m.err"
-	rc=$?
-	rss[$m]=$(awk '/^@@/ {print $2}' "$T/big.$m.time")
-	if [ $rc -ne 0 ] || [ -z "${rss[$m]}" ]; then
-		fail "stream: the corpus 64 times in mode $m (exit $rc)" "$(tail -n 5 "$T/big.$m.err")"
-		exit 0
-	fi
+	peak "big.$m" "the corpus 64 times in mode $m" MENTORCONV_PDF_PASSES=$m -- \
+		-q --no-tags "$BIG" -o "$T/big.$m.pdf"
+	rss[$m]=$PEAK
 done
 if ! cmp -s "$T/big.1.pdf" "$T/big.2.pdf"; then
 	fail "stream: the corpus 64 times: other bytes in two passes"
@@ -155,14 +167,8 @@ MID=$T/corpus-16x.md
 python3 tests/corpus_x.py "$MID" 16 "$CORPUS"
 declare -A mr
 for order in json,pdf pdf,json; do
-	timeout -k 5 300 /usr/bin/time -f '@@ %M' -o "$T/mid.$order.time" \
-		"$BIN" -q -t "$order" -d "$T/mid.$order" "$MID" </dev/null >/dev/null 2>"$T/mid.$order.err"
-	rc=$?
-	mr[$order]=$(awk '/^@@/ {print $2}' "$T/mid.$order.time")
-	if [ $rc -ne 0 ] || [ -z "${mr[$order]}" ]; then
-		fail "stream: the corpus 16 times, -t $order (exit $rc)" "$(tail -n 5 "$T/mid.$order.err")"
-		exit 0
-	fi
+	peak "mid.$order" "the corpus 16 times, -t $order" -- -q -t "$order" -d "$T/mid.$order" "$MID"
+	mr[$order]=$PEAK
 done
 msg="-t json,pdf ${mr[json,pdf]} KiB, -t pdf,json ${mr[pdf,json]} KiB"
 p1=$(find "$T/mid.json,pdf" -name '*.pdf' | head -n 1)
