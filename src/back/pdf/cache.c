@@ -581,10 +581,15 @@ static int hyph_cache_path(const char *dic, char *out, size_t n)
 static void self_path(char *out, size_t n)
 {
 	Dl_info di;
+	char *rp = NULL;
 	out[0] = 0;
+	/* (a module loaded by a relative path is resolved; a name without
+	 * a slash is the program's argv[0], found on PATH: /proc/self/exe) */
 	if (dladdr((void *)&pdf_cache_hyph, &di) && di.dli_fname &&
-	    di.dli_fname[0] == '/') {
-		snprintf(out, n, "%s", di.dli_fname);
+	    strchr(di.dli_fname, '/') &&
+	    (rp = realpath(di.dli_fname, NULL)) != NULL) {
+		snprintf(out, n, "%s", rp);
+		free(rp);
 	} else {
 		ssize_t l = readlink("/proc/self/exe", out, n - 1);
 		out[l > 0 ? l : 0] = 0;
