@@ -333,14 +333,22 @@ static int width(size_t v)
 	return w;
 }
 
-static int deflate_into(mc_buf *out, const uint8_t *d, size_t n)
+/* Deflate d[0, n) onto out with z (set up with zlib's defaults, as
+ * compress2() would be, and reset here: one state for every stream of a
+ * file instead of a fresh 256 KiB one each; the same bytes). */
+static int deflate_into(z_stream *z, mc_buf *out, const uint8_t *d, size_t n)
 {
-	uLongf cap = compressBound((uLong)n);
+	uLong cap = deflateBound(z, (uLong)n);
 	mc_buf_grow(out, cap);
-	if (compress2((Bytef *)out->data + out->len, &cap, d, (uLong)n, Z_DEFAULT_COMPRESSION) !=
-	    Z_OK)
+	if (z->total_out && deflateReset(z) != Z_OK) /* (used before) */
 		return -1;
-	out->len += cap;
+	z->next_in = (Bytef *)d;
+	z->avail_in = (uInt)n;
+	z->next_out = (Bytef *)out->data + out->len;
+	z->avail_out = (uInt)cap;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
+		return -1;
+	out->len += cap - z->avail_out;
 	return 0;
 }
 
@@ -442,7 +450,10 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 	mc_buf stm = MC_BUF_INIT, body = MC_BUF_INIT, xs = MC_BUF_INIT;
 	size_t *stmoff = NULL;
 	size_t trailer_at;
-	if (read_table(s, len, (size_t)xoff, x, size, &trailer_at) ||
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	bool zi = deflateInit(&z, Z_DEFAULT_COMPRESSION) == Z_OK;
+	if (!zi || read_table(s, len, (size_t)xoff, x, size, &trailer_at) ||
 	    s + trailer_at != tr + 7)
 		goto out;
 	for (size_t i = 1; i < size; i++) {
@@ -508,7 +519,7 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 		size_t first = stm.len;
 		mc_buf_put(&stm, body.data, body.len);
 		mc_buf_clear(&body);
-		if (deflate_into(&body, (const uint8_t *)stm.data, stm.len))
+		if (deflate_into(&z, &body, (const uint8_t *)stm.data, stm.len))
 			goto out;
 		stmoff[si] = base + tail->len;
 		mc_buf_printf(tail,
@@ -567,7 +578,7 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 	}
 	free(prev);
 	mc_buf_clear(&body);
-	if (deflate_into(&body, (const uint8_t *)xs.data, xs.len))
+	if (deflate_into(&z, &body, (const uint8_t *)xs.data, xs.len))
 		goto out;
 	mc_buf_printf(tail,
 	              "%zu 0 obj\n<< /Type /XRef /Size %zu /Index [0 %zu] "
@@ -604,6 +615,8 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 	*keep = base;
 	rc = 0;
 out:
+	if (zi)
+		deflateEnd(&z);
 	free(x);
 	free(objs);
 	free(stmoff);
