@@ -32,8 +32,7 @@ typedef struct face {
 	size_t id; /* its place in pdf_cache.faces */
 	char *path;
 	int index;
-	FcCharSet *cs; /* NULL until needed when it came from the store: */
-	unsigned char *pages; /* then its coverage as read (fontcache.h) */
+	unsigned char *pages; /* its coverage (pdf_cover, fontcache.h) */
 	uint32_t npages;
 	bool parsed, ok; /* file read (ok: successfully) */
 	pdf_face face;
@@ -112,11 +111,9 @@ static face **faces_of(pdf_cache *k, pfc_data *d)
 		f->id = k->nfaces;
 		f->path = d->faces[i].path;
 		f->index = d->faces[i].index;
-		f->cs = d->faces[i].cs;
 		f->pages = d->faces[i].pages;
 		f->npages = d->faces[i].npages;
 		d->faces[i].path = NULL;
-		d->faces[i].cs = NULL;
 		d->faces[i].pages = NULL;
 		GROW(k->faces, k->nfaces, k->capfaces);
 		k->faces[k->nfaces++] = f;
@@ -173,7 +170,6 @@ static void save_store(pdf_cache *k)
 	for (size_t i = 0; i < k->nfaces; i++) {
 		d.faces[i].path = k->faces[i]->path;
 		d.faces[i].index = k->faces[i]->index;
-		d.faces[i].cs = k->faces[i]->cs;
 		d.faces[i].pages = k->faces[i]->pages;
 		d.faces[i].npages = k->faces[i]->npages;
 	}
@@ -247,8 +243,6 @@ void pdf_cache_destroy(pdf_cache *k)
 		face *f = k->faces[i];
 		if (f->ok)
 			pdf_face_close(&f->face);
-		if (f->cs)
-			FcCharSetDestroy(f->cs);
 		free(f->pages);
 		free(f->path);
 		free(f);
@@ -316,9 +310,9 @@ static face *face_of(pdf_cache *k, FcPattern *p)
 	f->index = index;
 	FcCharSet *cs = NULL;
 	if (FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) == FcResultMatch)
-		f->cs = FcCharSetCopy(cs);
+		pdf_fontcache_pages(cs, &f->pages, &f->npages);
 	else
-		f->cs = FcCharSetCreate();
+		f->pages = mc_xmalloc(1); /* (no coverage) */
 	GROW(k->faces, k->nfaces, k->capfaces);
 	k->faces[k->nfaces++] = f;
 	return f;
@@ -327,14 +321,9 @@ static face *face_of(pdf_cache *k, FcPattern *p)
 /* (lock held) */
 static void ref_of(face *f, pdf_face_ref *out)
 {
-	if (!f->cs) {
-		f->cs = pdf_fontcache_charset(f->pages, f->npages);
-		if (!f->cs)
-			f->cs = FcCharSetCreate();
-	}
 	out->path = f->path;
 	out->index = f->index;
-	out->cs = f->cs;
+	out->cover = (pdf_cover){f->pages, f->npages};
 }
 
 /* fontconfig's match (lock held); *exact as in pdf_cache_match. */

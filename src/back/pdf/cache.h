@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "face.h"
+#include "fontcache.h"
 
 typedef struct pdf_cache pdf_cache;
 
@@ -22,7 +23,7 @@ typedef struct pdf_cache pdf_cache;
 typedef struct pdf_face_ref {
 	const char *path;
 	int index;
-	FcCharSet *cs;
+	pdf_cover cover;
 } pdf_face_ref;
 
 /* Returns NULL if it cannot be made.  fontconfig is initialised only when

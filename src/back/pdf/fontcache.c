@@ -128,8 +128,6 @@ void pdf_fontcache_free(pfc_data *d)
 	for (size_t i = 0; i < d->nfaces; i++) {
 		free(d->faces[i].path);
 		free(d->faces[i].pages);
-		if (d->faces[i].cs)
-			FcCharSetDestroy(d->faces[i].cs);
 	}
 	free(d->faces);
 	for (size_t i = 0; i < d->nmatches; i++)
@@ -140,10 +138,9 @@ void pdf_fontcache_free(pfc_data *d)
 	memset(d, 0, sizeof *d);
 }
 
-#define PAGE_BYTES (4 * (FC_CHARSET_MAP_SIZE + 1))
+#define PAGE_BYTES PFC_PAGE
 
-/* A face's coverage pages, checked and copied into f (the charset is
- * made when first needed: most faces of the file are not). */
+/* A face's coverage pages, checked and copied into f. */
 static void get_pages(pcf_rd *r, pfc_face *f)
 {
 	uint32_t np = pcf_get_u32(r);
@@ -152,9 +149,10 @@ static void get_pages(pcf_rd *r, pfc_face *f)
 		return;
 	}
 	size_t len = (size_t)np * PAGE_BYTES;
-	for (uint32_t i = 0; i < np; i++) {
+	for (uint32_t i = 0; i < np; i++) { /* (increasing: searched) */
 		uint32_t base = mc_le32(r->p + (size_t)i * PAGE_BYTES);
-		if (base & 0xff || base > 0x10ff00)
+		if (base & 0xff || base > 0x10ff00 ||
+		    (i && base <= mc_le32(r->p + (size_t)(i - 1) * PAGE_BYTES)))
 			r->bad = true;
 	}
 	if (r->bad)
@@ -166,26 +164,40 @@ static void get_pages(pcf_rd *r, pfc_face *f)
 	r->n -= len;
 }
 
-FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
-                                 uint32_t npages)
+bool pdf_cover_has(const pdf_cover *cover, uint32_t cp)
 {
-	FcCharSet *cs = FcCharSetCreate();
-	if (!cs)
-		return NULL;
-	for (uint32_t i = 0; i < npages; i++) {
-		const unsigned char *p = pages + (size_t)i * PAGE_BYTES;
-		uint32_t base = mc_le32(p);
-		for (uint32_t w = 0; w < FC_CHARSET_MAP_SIZE; w++) {
-			uint32_t m = mc_le32(p + 4 + 4 * w);
-			for (uint32_t bit = 0; m; bit++, m >>= 1)
-				if ((m & 1) &&
-				    !FcCharSetAddChar(cs, base + w * 32 + bit)) {
-					FcCharSetDestroy(cs);
-					return NULL;
-				}
-		}
+	uint32_t base = cp & ~0xffu, lo = 0, hi = cover->npages;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const unsigned char *p = cover->pages + (size_t)mid * PAGE_BYTES;
+		uint32_t b = mc_le32(p);
+		if (b == base)
+			return mc_le32(p + 4 + 4 * ((cp & 0xff) >> 5)) >>
+			               (cp & 31) & 1;
+		if (b < base)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return cs;
+	return false;
+}
+
+void pdf_fontcache_pages(const FcCharSet *cs, unsigned char **pages,
+                         uint32_t *npages)
+{
+	mc_buf b = MC_BUF_INIT;
+	uint32_t np = 0;
+	FcChar32 map[FC_CHARSET_MAP_SIZE], next;
+	for (FcChar32 base = FcCharSetFirstPage(cs, map, &next);
+	     base != FC_CHARSET_DONE;
+	     base = FcCharSetNextPage(cs, map, &next)) {
+		pcf_put_u32(&b, base);
+		for (int w = 0; w < FC_CHARSET_MAP_SIZE; w++)
+			pcf_put_u32(&b, map[w]);
+		np++;
+	}
+	*pages = b.data ? (unsigned char *)b.data : mc_xmalloc(1);
+	*npages = np;
 }
 
 bool pdf_fontcache_deps_valid(const pfc_deps *deps)
@@ -297,26 +309,8 @@ int pdf_fontcache_load(const char *path, pfc_data *d)
 
 static void put_charset(mc_buf *b, const pfc_face *f)
 {
-	const FcCharSet *cs = f->cs;
-	if (!cs) { /* still as read */
-		pcf_put_u32(b, f->npages);
-		mc_buf_put(b, f->pages, (size_t)f->npages * PAGE_BYTES);
-		return;
-	}
-	size_t at = b->len;
-	pcf_put_u32(b, 0); /* the number of pages, filled in below */
-	uint32_t np = 0;
-	FcChar32 map[FC_CHARSET_MAP_SIZE], next;
-	for (FcChar32 base = FcCharSetFirstPage(cs, map, &next);
-		     base != FC_CHARSET_DONE;
-	     base = FcCharSetNextPage(cs, map, &next)) {
-		pcf_put_u32(b, base);
-		for (int w = 0; w < FC_CHARSET_MAP_SIZE; w++)
-			pcf_put_u32(b, map[w]);
-		np++;
-	}
-	for (int i = 0; i < 4; i++)
-		b->data[at + (size_t)i] = (char)(np >> (8 * i));
+	pcf_put_u32(b, f->npages);
+	mc_buf_put(b, f->pages, (size_t)f->npages * PAGE_BYTES);
 }
 
 int pdf_fontcache_save(const char *path, const pfc_deps *cfgdeps,

@@ -32,15 +32,24 @@
 
 #include "../../util/buf.h"
 
+/* A face's coverage: npages pages of PFC_PAGE bytes each (a
+ * little-endian 32-bit base, a multiple of 256, then FC_CHARSET_MAP_SIZE
+ * little-endian 32-bit words, bit b of word w for base + 32 w + b), bases
+ * increasing.  Read from the file, or from fontconfig's charset
+ * (pdf_fontcache_pages); no FcCharSet is kept. */
+#define PFC_PAGE (4 * (FC_CHARSET_MAP_SIZE + 1))
+typedef struct pdf_cover {
+	const unsigned char *pages;
+	uint32_t npages;
+} pdf_cover;
+/* Whether cover has code point cp (a binary search of its pages). */
+bool pdf_cover_has(const pdf_cover *cover, uint32_t cp);
+
 /* A face, as fontconfig answered it. */
 typedef struct pfc_face {
 	char *path;
 	int index;
-	/* its coverage: as a charset (cs), or as read from the file (pages,
-	 * npages pages of FC_CHARSET_MAP_SIZE + 1 little-endian 32-bit
-	 * words: base, then the map), made a charset only when needed */
-	FcCharSet *cs;
-	unsigned char *pages;
+	unsigned char *pages; /* its coverage (pdf_cover's layout) */
 	uint32_t npages;
 } pfc_face;
 
@@ -94,10 +103,10 @@ void pdf_fontcache_deps_free(pfc_deps *deps);
  * best-effort). */
 int pdf_fontcache_save(const char *path, const pfc_deps *cfgdeps,
                        const pfc_data *d);
-/* The charset of pages read from the file (pfc_face), or NULL (no
- * memory). */
-FcCharSet *pdf_fontcache_charset(const unsigned char *pages,
-                                 uint32_t npages);
+/* fontconfig's charset cs as pages (pdf_cover's layout) into *pages
+ * (malloc'ed) and *npages. */
+void pdf_fontcache_pages(const FcCharSet *cs, unsigned char **pages,
+                         uint32_t *npages);
 /* Free what pdf_fontcache_load filled in (the faces' coverage too). */
 void pdf_fontcache_free(pfc_data *d);
 

@@ -58,7 +58,7 @@ static void take(pdf_font *f, const pdf_face_ref *r)
 	f->path = mc_xmalloc(l + 1);
 	memcpy(f->path, r->path, l + 1);
 	f->index = r->index;
-	f->cs = FcCharSetCopy(r->cs);
+	f->cover = r->cover;
 	f->emb = -1;
 }
 
@@ -98,7 +98,7 @@ static int resolve(pdf_ctx *c, int f)
 			return -1;
 		}
 		pdf_font *rf = &F->f[g * 4];
-		pdf_face_ref rr = {rf->path, rf->index, rf->cs};
+		pdf_face_ref rr = {rf->path, rf->index, rf->cover};
 		take(pf, &rr);
 		return 0;
 	}
@@ -141,8 +141,6 @@ void pdf_fonts_free(pdf_ctx *c)
 	for (int i = 0; i < F->n; i++) {
 		free(F->f[i].path);
 		free(F->f[i].wcache);
-		if (F->f[i].cs)
-			FcCharSetDestroy(F->f[i].cs);
 	}
 	F->n = 0;
 	for (int i = 0; i < F->nemb; i++) {
@@ -216,7 +214,7 @@ static bool has(pdf_ctx *c, int f, uint32_t cp)
 {
 	resolve(c, f);
 	pdf_font *pf = &c->fonts.f[f];
-	return !pf->failed && pf->cs && FcCharSetHasChar(pf->cs, cp);
+	return !pf->failed && pdf_cover_has(&pf->cover, cp);
 }
 
 /* Where cp is, or would go, in the sorted v[0..n). */
@@ -346,8 +344,7 @@ int pdf_font_slot(pdf_ctx *c, int f)
 			pf->failed = false;
 			pf->emb = r;
 			pf->face = c->fonts.f[f & ~3].face;
-			FcCharSetDestroy(pf->cs);
-			pf->cs = FcCharSetCopy(c->fonts.f[f & ~3].cs);
+			pf->cover = c->fonts.f[f & ~3].cover;
 		}
 	}
 	return pf->emb;

@@ -65,6 +65,7 @@
 #include "../../util/diag.h"
 #include "../../util/image.h"
 #include "../../util/utf8.h"
+#include "fontcache.h"
 
 /* ---- fonts (fonts.c) ---- */
 
@@ -86,7 +87,7 @@ struct pdf_cache;
 typedef struct pdf_font {
 	char *path;        /* font file; NULL if the face was not found */
 	int index;         /* face index in a collection */
-	FcCharSet *cs;     /* the face's coverage (owned) */
+	pdf_cover cover;   /* the face's coverage (the run cache's) */
 	const struct pdf_face *face; /* the face read (the cache's, face.h),
 	                       on first use; NULL until then */
 	int emb;           /* its slot in pdf_fonts.emb, -1 until first use */
