@@ -593,9 +593,11 @@ static void hyph_key(mc_buf *b, const char *dic, const char *self)
 }
 
 /* What they depend on: both files (their status when the pattern file
- * was read). */
+ * was read), counted. */
+#define HYPH_NDEPS 2
 static void hyph_deps(mc_buf *b, const char *dic, const char *self)
 {
+	pcf_put_u32(b, HYPH_NDEPS);
 	pcf_put_dep(b, dic);
 	pcf_put_dep(b, self);
 }
@@ -617,7 +619,7 @@ static int hyph_open(const char *dic, pdf_hyph **out, const char **why)
 	pcf_rd r;
 	if (!pcf_load(path, HYPH_MAGIC, HYPH_FORMAT, &key, &buf, &r)) {
 		uint32_t nd = pcf_get_u32(&r);
-		bool ok = nd == 2 && pcf_check_deps(&r, nd) &&
+		bool ok = nd == HYPH_NDEPS && pcf_check_deps(&r, nd) &&
 		          !pdf_hyph_read(&r, out);
 		if (ok && r.n) { /* (trailing bytes: not ours) */
 			pdf_hyph_free(*out);
@@ -631,7 +633,6 @@ static int hyph_open(const char *dic, pdf_hyph **out, const char **why)
 		*out = NULL;
 	}
 	mc_buf b = MC_BUF_INIT;
-	pcf_put_u32(&b, 2);
 	hyph_deps(&b, dic, self);
 	int rc = pdf_hyph_open(dic, out, why);
 	if (!rc) {

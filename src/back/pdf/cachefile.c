@@ -247,8 +247,9 @@ static int read_table(int fd, const char *magic, uint32_t format,
 	    mc_le32(h + 8) != format)
 		return -1;
 	uint64_t size = (uint64_t)st.st_size;
-	uint32_t n = mc_le32(h + 12), tlen = mc_le32(h + 16);
-	uint64_t tsum = mc_le32(h + 20) | (uint64_t)mc_le32(h + 24) << 32;
+	pcf_rd hr = {h + 12, HEAD - 12, false};
+	uint32_t n = pcf_get_u32(&hr), tlen = pcf_get_u32(&hr);
+	uint64_t tsum = pcf_get_u64(&hr);
 	if (n > PCF_KEEP || tlen > MAX_TABLE || HEAD + tlen > size)
 		return -1;
 	unsigned char *t = mc_xmalloc(tlen ? tlen : 1);
@@ -356,21 +357,15 @@ int pcf_save(const char *path, const char *magic, uint32_t format,
              const mc_buf *key, const mc_buf *payload)
 {
 	/* the other keys' entries of the file as it is, newest first, after
-	 * this one: PCF_KEEP in all at most */
+	 * this one: PCF_KEEP in all at most (each entry's off here: where
+	 * its payload starts in the payloads, this one's first) */
 	mc_buf t = MC_BUF_INIT, others = MC_BUF_INIT;
 	size_t n = 1;
-	struct {
-		const unsigned char *key;
-		size_t klen;
-		size_t at, len;
-		uint64_t sum;
-	} keep[PCF_KEEP];
-	keep[0].key = (const unsigned char *)key->data;
-	keep[0].klen = key->len;
-	keep[0].at = 0;
-	keep[0].len = payload->len;
-	keep[0].sum = checksum((const unsigned char *)payload->data,
-	                       payload->len);
+	entry keep[PCF_KEEP];
+	keep[0] = (entry){(const unsigned char *)key->data, key->len, 0,
+	                  payload->len,
+	                  checksum((const unsigned char *)payload->data,
+	                           payload->len)};
 	unsigned char *tab = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -386,24 +381,19 @@ int pcf_save(const char *path, const char *magic, uint32_t format,
 			            MAX_FILE / 2 ||
 			    read_payload(fd, &e[i], &p))
 				continue;
-			keep[n].key = e[i].key;
-			keep[n].klen = e[i].klen;
-			keep[n].at = others.len;
-			keep[n].len = (size_t)e[i].len;
-			keep[n].sum = e[i].sum;
+			keep[n] = e[i];
+			keep[n++].off = payload->len + others.len;
 			mc_buf_put(&others, p, (size_t)e[i].len);
 			free(p);
-			n++;
 		}
 		close(fd);
 	}
 	size_t tlen = 0;
 	for (size_t i = 0; i < n; i++)
 		tlen += 4 + keep[i].klen + 24;
-	uint64_t off = HEAD + tlen;
 	for (size_t i = 0; i < n; i++) {
 		pcf_put_bytes(&t, keep[i].key, keep[i].klen);
-		pcf_put_u64(&t, i ? off + payload->len + keep[i].at : off);
+		pcf_put_u64(&t, HEAD + tlen + keep[i].off);
 		pcf_put_u64(&t, keep[i].len);
 		pcf_put_u64(&t, keep[i].sum);
 	}
