@@ -40,7 +40,7 @@ set -euo pipefail
 # their -dev packages: the front-end's parsers (cmark-gfm, gumbo, libyaml);
 # libharu, fontconfig, HarfBuzz (shaping and hb-subset), FriBidi (the
 # Unicode bidirectional algorithm), libhyphen, libunibreak, libqrencode,
-# libpng and zlib for PDF, qpdf and expat for `mentorconv collect`
+# libpng, zlib and libdeflate for PDF, qpdf and expat for `mentorconv collect`
 # (reading filled PDF and DOCX worksheets back), with the hyphenation patterns of English (US and GB),
 # Spanish, German, French, Portuguese (Portugal and Brazil), Italian and
 # Dutch (converting a page in one of these languages reads them); libzip
@@ -52,7 +52,7 @@ RUNTIME_PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-exten
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libharfbuzz-dev libfribidi-dev libhyphen-dev hyphen-en-us hyphen-en-gb hyphen-es hyphen-de hyphen-fr
 hyphen-pt-pt hyphen-pt-br hyphen-it hyphen-nl
-libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev libqpdf-dev libexpat1-dev
+libunibreak-dev libqrencode-dev libpng-dev zlib1g-dev libdeflate-dev libqpdf-dev libexpat1-dev
 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola"
 # TEST: the independent checkers (qpdf, poppler's pdffonts/pdftotext,
 # zbarimg for QR codes, epubcheck on a Java runtime, python3-docx,

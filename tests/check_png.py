@@ -8,6 +8,13 @@
                             handout (DIR/x-NNN.ppm/.pgm/.pbm, in page
                             order) and compares their pixels with what
                             each PNG holds
+  check_png.py make-big DIR, check-big DIR
+                            the same for two images too big for png.c to
+                            inflate whole (over its PNG_WHOLE_MAX, 32 MiB
+                            inflated: read a row at a time with zlib): an
+                            RGBA one with an alpha channel opaque in its
+                            first rows only, and an opaque RGB one that
+                            goes in as it is
 
 Prints one PASS/FAIL line per image kind.
 """
@@ -253,8 +260,112 @@ def check(d):
     return bad
 
 
+# the big images: BW x BH
+BW, BH = 3400, 3400  # inflated: RGBA 46,243,400 bytes, RGB 34,683,400
+
+
+def big_px(x, y):
+    """((r, g, b), alpha) of big pixel (x, y)."""
+    return ((x * 7) % 256, (y * 3) % 256, (x + y) % 256), (255 if y < 40 else (x + 2 * y) % 256)
+
+
+def big_png(alpha):
+    ch = 4 if alpha else 3
+    r = bytes((x * 7) % 256 for x in range(BW))
+    ramp = bytes(v % 256 for v in range(BW + 256))
+    data = bytearray()
+    for y in range(BH):
+        row = bytearray(BW * ch)
+        row[0::ch] = r
+        row[1::ch] = bytes([(y * 3) % 256]) * BW
+        row[2::ch] = ramp[y % 256:y % 256 + BW]
+        if alpha:
+            row[3::ch] = (bytes([255]) * BW if y < 40 else
+                          ramp[(2 * y) % 256:(2 * y) % 256 + BW])
+        data.append(0)  # (no filter: the small kinds above try every one)
+        data += row
+
+    def chunk(t, b):
+        return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", BW, BH, 8, 6 if alpha else 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(bytes(data), 1)) + chunk(b"IEND", b""))
+
+
+def make_big(d):
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, "big-rgba.png"), "wb").write(big_png(True))
+    open(os.path.join(d, "big-rgb.png"), "wb").write(big_png(False))
+    open(os.path.join(d, "page.md"), "w").write(
+        "---\ntitle: Big PNGs\n---\n\n![big rgba](big-rgba.png)\n\n![big rgb](big-rgb.png)\n")
+
+
+def read_raw_pnm(path):
+    """(w, h, channels, pixel bytes) of a binary PPM or PGM."""
+    b = open(path, "rb").read()
+    parts, i = [], 0
+    while len(parts) < 4:
+        while b[i:i + 1].isspace():
+            i += 1
+        j = i
+        while not b[j:j + 1].isspace():
+            j += 1
+        parts.append(b[i:j])
+        i = j
+    return int(parts[1]), int(parts[2]), 3 if parts[0] == b"P6" else 1, b[i + 1:]
+
+
+def check_big(d):
+    files = sorted(f for f in os.listdir(d) if f.startswith("x-"))
+    want = [("big rgba", True), ("big rgb", False)]
+    names = files
+    if len(names) != 3:
+        print("FAIL png big: %d images extracted, not 3 (%s)" % (len(names), " ".join(names)))
+        return 1
+    bad = 0
+    fi = 0
+    for name, alpha in want:
+        w, h, ch, px = read_raw_pnm(os.path.join(d, names[fi]))
+        fi += 1
+        errs = []
+        if (w, h, ch) != (BW, BH, 3):
+            errs.append("size %dx%d, %d channels" % (w, h, ch))
+        mask = None
+        if alpha:
+            # (pdfimages writes a grey soft mask as PGM or as PPM)
+            mw, mh, mch, mask = read_raw_pnm(os.path.join(d, names[fi]))
+            fi += 1
+            if (mw, mh) != (BW, BH):
+                errs.append("soft mask %dx%d" % (mw, mh))
+                mask = None
+        # every 7th row and column, and the corners
+        pts = [(x, y) for y in list(range(0, BH, 7)) + [BH - 1]
+               for x in list(range(0, BW, 7)) + [BW - 1]]
+        for x, y in pts if not errs else []:
+            col, a = big_px(x, y)
+            k = (y * BW + x) * 3
+            if tuple(px[k:k + 3]) != col:
+                errs.append("pixel (%d, %d) %r, want %r" % (x, y, tuple(px[k:k + 3]), col))
+                break
+            if mask is not None and mask[(y * BW + x) * mch] != a:
+                errs.append("alpha (%d, %d) %d, want %d" % (x, y, mask[(y * BW + x) * mch], a))
+                break
+        if errs:
+            bad += 1
+            print("FAIL png %s: %s" % (name, "; ".join(errs[:3])))
+        else:
+            print("PASS png %s, %dx%d, past png.c's whole-image size (%s)" %
+                  (name, BW, BH, "with soft mask" if alpha else "opaque, as it is"))
+    return bad
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "make-big":
+        make_big(sys.argv[2])
+    elif sys.argv[1] == "check-big":
+        sys.exit(1 if check_big(sys.argv[2]) else 0)
     else:
         sys.exit(1 if check(sys.argv[2]) else 0)

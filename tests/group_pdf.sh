@@ -728,6 +728,34 @@ else
 	skip "pdf: PNG kinds (no pdfimages)"
 fi
 
+# ---- PNGs too big to inflate whole (png.c's PNG_WHOLE_MAX, 32 MiB):
+# read a row at a time; pixels through pdfimages, and the peak RSS far
+# below the 46 MB one of them inflates to (not under the sanitizers,
+# whose memory is their own)
+if command -v pdfimages >/dev/null 2>&1; then
+	bp=$T/pngbig
+	python3 tests/check_png.py make-big "$bp"
+	timeout "$TMO" /usr/bin/time -f '@@ %M' -o "$bp/time" "$BIN" -q "$bp/page.md" -o "$bp/page.pdf" 2>"$bp/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "pdf: page of big PNGs converts (exit $rc)" "$(head -n 5 "$bp/err")"
+	else
+		(cd "$bp" && pdfimages page.pdf x)
+		python3 tests/check_png.py check-big "$bp"
+		rm -f "$bp"/x-*
+		kb=$(awk '/^@@/ {print $2}' "$bp/time")
+		if [ "$SANITIZED" = 1 ]; then
+			skip "pdf: big PNGs' peak RSS (sanitizer build)"
+		elif [ -n "$kb" ] && [ "$kb" -lt 32768 ]; then
+			pass "pdf: big PNGs a row at a time: peak RSS $kb KiB (< 32 MiB; one inflates to 46 MB)"
+		else
+			fail "pdf: big PNGs' peak RSS" "${kb:-?} KiB, not < 32768"
+		fi
+	fi
+else
+	skip "pdf: big PNGs (no pdfimages)"
+fi
+
 # ---- a worksheet a little longer than a page is fitted onto one --------
 wf=$T/wsfit
 mkdir -p "$wf"

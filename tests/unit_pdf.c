@@ -1186,6 +1186,7 @@ out:
 	pdf_fonts_free(&c);
 	if (c.pdf)
 		HPDF_Free(c.pdf);
+	pdf_flate_free(&c.flate);
 	mc_arena_free(c.arena);
 	mc_doc_free(doc);
 	return rc;
@@ -1421,7 +1422,7 @@ static void test_objstm(void)
 	mc_buf b = MC_BUF_INIT;
 	mc_buf_puts(&b, "head");
 	mc_buf_put(&b, in.data, in.len);
-	int rc = pdf_objstm_pack(&b, 4);
+	int rc = pdf_objstm_pack(&b, 4, NULL);
 	check(rc == 0 && !memcmp(b.data, "head%PDF-1.7", 12),
 	      "objstm: a classic PDF is packed (%d), bytes before it kept", rc);
 	mc_buf p = MC_BUF_INIT;
@@ -1454,9 +1455,9 @@ static void test_objstm(void)
 	      "others compressed");
 	mc_buf again = MC_BUF_INIT;
 	mc_buf_put(&again, in.data, in.len);
-	pdf_objstm_pack(&again, 0);
+	pdf_objstm_pack(&again, 0, NULL);
 	check(same(&again, &p), "objstm: deterministic");
-	rc = pdf_objstm_pack(&again, 0);
+	rc = pdf_objstm_pack(&again, 0, NULL);
 	check(rc == 1 && same(&again, &p),
 	      "objstm: a packed file is left as it is");
 	mc_buf_free(&again);
@@ -1492,7 +1493,7 @@ static void test_objstm(void)
 		}
 		mc_buf y = MC_BUF_INIT;
 		mc_buf_put(&y, x.data, x.len);
-		rc = pdf_objstm_pack(&y, 0);
+		rc = pdf_objstm_pack(&y, 0, NULL);
 		check(rc == 1 && same(&x, &y), "objstm: %s: left unchanged",
 		      sur[i].what);
 		mc_buf_free(&x);
@@ -1503,7 +1504,7 @@ static void test_objstm(void)
 	for (size_t cut = 0; cut < in.len; cut += 7) {
 		mc_buf y = MC_BUF_INIT;
 		mc_buf_put(&y, in.data, cut);
-		rc = pdf_objstm_pack(&y, 0);
+		rc = pdf_objstm_pack(&y, 0, NULL);
 		fine = fine && rc == 1 && y.len == cut;
 		mc_buf_free(&y);
 	}
@@ -1517,7 +1518,7 @@ static void test_objstm(void)
 			mc_buf y = MC_BUF_INIT;
 			mc_buf_put(&y, in.data, in.len);
 			y.data[i] = *f;
-			if (pdf_objstm_pack(&y, 0) == 0)
+			if (pdf_objstm_pack(&y, 0, NULL) == 0)
 				npacked++;
 			else
 				nleft++;

@@ -720,10 +720,15 @@ HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len)
 	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
 	if (!d)
 		return NULL;
-	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	if (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
-	                             (HPDF_UINT)len) != HPDF_OK)
+	mc_buf z = MC_BUF_INIT;
+	int bad = pdf_flate_put(&c->flate, PDF_FLATE_LEVEL, data, len, &z) ||
+	          HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)z.data,
+	                            (HPDF_UINT)z.len) != HPDF_OK;
+	mc_buf_free(&z);
+	if (bad)
 		return NULL;
+	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	d->write_fn = pdf_copy_deflated;
 	return d;
 }
 

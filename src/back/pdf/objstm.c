@@ -18,10 +18,12 @@
  * object streams (numbered from the old /Size up), and the /Type /XRef
  * stream (last number; /W as narrow as the numbers allow, rows filtered
  * with the PNG Up predictor, as qpdf writes them) with /Root, /Info and
- * /ID copied from the trailer.  zlib's default level: level 9 made the
- * course's PDF 0.1% smaller and its packing 60% slower.
+ * /ID copied from the trailer.  Compressed at PDF_FLATE_LEVEL (flate.h):
+ * zlib's level 9 made the course's PDF 0.1% smaller and its packing 60%
+ * slower.
  */
 #include "objstm.h"
+#include "flate.h"
 
 #include "../../util/arena.h"
 
@@ -29,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* ---- tokens ---- */
 
@@ -333,25 +334,6 @@ static int width(size_t v)
 	return w;
 }
 
-/* Deflate d[0, n) onto out with z (set up with zlib's defaults, as
- * compress2() would be, and reset here: one state for every stream of a
- * file instead of a fresh 256 KiB one each; the same bytes). */
-static int deflate_into(z_stream *z, mc_buf *out, const uint8_t *d, size_t n)
-{
-	uLong cap = deflateBound(z, (uLong)n);
-	mc_buf_grow(out, cap);
-	if (z->total_out && deflateReset(z) != Z_OK) /* (used before) */
-		return -1;
-	z->next_in = (Bytef *)d;
-	z->avail_in = (uInt)n;
-	z->next_out = (Bytef *)out->data + out->len;
-	z->avail_out = (uInt)cap;
-	if (deflate(z, Z_FINISH) != Z_STREAM_END)
-		return -1;
-	out->len += cap - z->avail_out;
-	return 0;
-}
-
 typedef struct trailer_vals {
 	size_t root, rootend, info, infoend, id, idend;
 	long long size;
@@ -402,7 +384,8 @@ static int read_trailer(const uint8_t *s, size_t len, size_t p,
  * not read yet), the object streams and the cross-reference stream built
  * in *tail; the result is s[0, *keep) followed by *tail.  0, or -1 (s
  * untouched) when the input is not as expected. */
-static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
+static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail,
+                pdf_flate *z)
 {
 	/* the header: %PDF-1.5 or later */
 	if (len < 32 || memcmp(s, "%PDF-1.", 7) || s[7] < '5' || s[7] > '9')
@@ -450,10 +433,7 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 	mc_buf stm = MC_BUF_INIT, body = MC_BUF_INIT, xs = MC_BUF_INIT;
 	size_t *stmoff = NULL;
 	size_t trailer_at;
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	bool zi = deflateInit(&z, Z_DEFAULT_COMPRESSION) == Z_OK;
-	if (!zi || read_table(s, len, (size_t)xoff, x, size, &trailer_at) ||
+	if (read_table(s, len, (size_t)xoff, x, size, &trailer_at) ||
 	    s + trailer_at != tr + 7)
 		goto out;
 	for (size_t i = 1; i < size; i++) {
@@ -519,7 +499,7 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 		size_t first = stm.len;
 		mc_buf_put(&stm, body.data, body.len);
 		mc_buf_clear(&body);
-		if (deflate_into(&z, &body, (const uint8_t *)stm.data, stm.len))
+		if (pdf_flate_put(z, PDF_FLATE_LEVEL, stm.data, stm.len, &body))
 			goto out;
 		stmoff[si] = base + tail->len;
 		mc_buf_printf(tail,
@@ -578,7 +558,7 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 	}
 	free(prev);
 	mc_buf_clear(&body);
-	if (deflate_into(&z, &body, (const uint8_t *)xs.data, xs.len))
+	if (pdf_flate_put(z, PDF_FLATE_LEVEL, xs.data, xs.len, &body))
 		goto out;
 	mc_buf_printf(tail,
 	              "%zu 0 obj\n<< /Type /XRef /Size %zu /Index [0 %zu] "
@@ -615,8 +595,6 @@ static int pack(uint8_t *s, size_t len, size_t *keep, mc_buf *tail)
 	*keep = base;
 	rc = 0;
 out:
-	if (zi)
-		deflateEnd(&z);
 	free(x);
 	free(objs);
 	free(stmoff);
@@ -626,14 +604,17 @@ out:
 	return rc;
 }
 
-int pdf_objstm_pack(mc_buf *pdf, size_t from)
+int pdf_objstm_pack(mc_buf *pdf, size_t from, pdf_flate *z)
 {
 	if (!pdf->data || from > pdf->len || pdf->len - from < 32)
 		return 1;
 	mc_buf tail = MC_BUF_INIT;
 	size_t keep = 0;
-	if (pack((uint8_t *)pdf->data + from, pdf->len - from, &keep,
-	         &tail)) {
+	pdf_flate own = {0};
+	int r = pack((uint8_t *)pdf->data + from, pdf->len - from, &keep,
+	             &tail, z ? z : &own);
+	pdf_flate_free(&own);
+	if (r) {
 		mc_buf_free(&tail);
 		return 1;
 	}

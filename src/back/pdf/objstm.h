@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../../util/buf.h"
+#include "flate.h"
 
 /* Objects packed into one object stream at most. */
 #define PDF_OBJSTM_MAX 200
@@ -46,7 +47,9 @@ pdf_tok pdf_tok_next(const uint8_t *s, size_t len, size_t *pos);
  * stream.  Returns 0 when rewritten, 1 when *pdf is left as it was
  * because something in it was not as expected (not libharu's plain
  * layout: a cross-reference stream or an update already, encryption,
- * a version below 1.5, an object not where the table says). */
-int pdf_objstm_pack(mc_buf *pdf, size_t from);
+ * a version below 1.5, an object not where the table says).  The
+ * streams are compressed with z (its compressors kept for the caller),
+ * or with compressors of its own when z is NULL. */
+int pdf_objstm_pack(mc_buf *pdf, size_t from, pdf_flate *z);
 
 #endif

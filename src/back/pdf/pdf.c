@@ -314,11 +314,11 @@ static void band_text(pdf_ctx *c, HPDF_Page pg, const char *s, double x0,
 	mc_buf_free(&fit);
 }
 
-/* A content stream deflated when its page was finished (deflate_page):
- * libharu has written its /Filter [/FlateDecode] from dict->filter by
- * the time it calls this, just before the stream's data, which it then
+/* A stream compressed before the save (deflate_page, pdf_stream_obj):
+ * libharu has written its /Filter [/FlateDecode] from dict->filter by the
+ * time it calls this, just before the stream's data, which it then
  * copies as it is instead of deflating it again. */
-static HPDF_STATUS copy_deflated(HPDF_Dict d, HPDF_Stream st)
+HPDF_STATUS pdf_copy_deflated(HPDF_Dict d, HPDF_Stream st)
 {
 	(void)st;
 	d->filter = HPDF_STREAM_FILTER_NONE;
@@ -334,13 +334,12 @@ static HPDF_STATUS write_out(HPDF_Stream st, const HPDF_BYTE *p,
 	return HPDF_OK;
 }
 
-/* Deflate page pg's content stream now that nothing more is drawn on it,
- * with the function (and so the zlib settings and the bytes) libharu
- * uses when it saves, so the page's drawing is held compressed (about a
- * fifth of its size) until then.  A page libharu would still add to when
- * saving (an open path or text object, an unbalanced q) is left as it
- * is.  Returns 0 or -1. */
-static int deflate_page(HPDF_Page pg, mc_buf *tmp)
+/* Deflate page pg's content stream now that nothing more is drawn on it
+ * (libdeflate, flate.h), so the page's drawing is held compressed (about
+ * a fifth of its size) until the save.  A page libharu would still add
+ * to when saving (an open path or text object, an unbalanced q) is left
+ * as it is.  tmp and z are scratch.  Returns 0 or -1. */
+static int deflate_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp, mc_buf *z)
 {
 	HPDF_PageAttr attr = pg->attr;
 	HPDF_Dict cs = attr->contents;
@@ -349,31 +348,34 @@ static int deflate_page(HPDF_Page pg, mc_buf *tmp)
 	    cs->stream != attr->stream || !attr->stream ||
 	    cs->filter != HPDF_STREAM_FILTER_FLATE_DECODE || cs->write_fn)
 		return 0;
-	/* deflated into tmp, then held in one block of its size (a memory
-	 * stream grows by blocks of HPDF_STREAM_BUF_SIZ: half of one
-	 * wasted a page on average) */
+	/* the drawing (libharu's blocks) in one piece, compressed into z,
+	 * then held in one block of its size (a memory stream grows by
+	 * blocks of HPDF_STREAM_BUF_SIZ: half of one wasted a page on
+	 * average) */
 	mc_buf_clear(tmp);
+	mc_buf_clear(z);
 	HPDF_Stream w = HPDF_CallbackWriter_New(pg->mmgr, write_out, tmp);
 	if (!w)
 		return -1;
 	HPDF_STATUS r = HPDF_Stream_WriteToStream(
-		attr->stream, w, HPDF_STREAM_FILTER_FLATE_DECODE, NULL);
+		attr->stream, w, HPDF_STREAM_FILTER_NONE, NULL);
 	HPDF_Stream_Free(w);
-	if (r != HPDF_OK)
+	if (r != HPDF_OK ||
+	    pdf_flate_put(&c->flate, PDF_FLATE_LEVEL, tmp->data, tmp->len, z))
 		return -1;
-	HPDF_Stream z = HPDF_MemStream_New(
-		pg->mmgr, tmp->len ? (HPDF_UINT)tmp->len : HPDF_STREAM_BUF_SIZ);
-	if (!z)
+	HPDF_Stream zs = HPDF_MemStream_New(
+		pg->mmgr, z->len ? (HPDF_UINT)z->len : HPDF_STREAM_BUF_SIZ);
+	if (!zs)
 		return -1;
-	if (tmp->len && HPDF_Stream_Write(z, (const HPDF_BYTE *)tmp->data,
-	                                  (HPDF_UINT)tmp->len) != HPDF_OK) {
-		HPDF_Stream_Free(z);
+	if (z->len && HPDF_Stream_Write(zs, (const HPDF_BYTE *)z->data,
+	                                (HPDF_UINT)z->len) != HPDF_OK) {
+		HPDF_Stream_Free(zs);
 		return -1;
 	}
 	HPDF_Stream_Free(attr->stream);
-	cs->stream = z;
-	attr->stream = z;
-	cs->write_fn = copy_deflated;
+	cs->stream = zs;
+	attr->stream = zs;
+	cs->write_fn = pdf_copy_deflated;
 	return 0;
 }
 
@@ -698,7 +700,7 @@ typedef struct writer {
 	                later page is drawn again as furniture */
 	op_chunks ops; /* one pass: the ops in chunks (else ctx->ops) */
 	bool chunked;
-	mc_buf band, zbuf;
+	mc_buf band, zbuf, raw; /* (raw, zbuf: deflate_page's) */
 	HPDF_Outline ostack[8];
 	int olevel[8];
 	int nost;
@@ -759,6 +761,7 @@ static int writer_begin(pdf_ctx *c, writer *w, size_t nslices)
 	w->pages = mc_xcalloc(c->npages ? c->npages : 1, sizeof *w->pages);
 	w->band = (mc_buf)MC_BUF_INIT;
 	w->zbuf = (mc_buf)MC_BUF_INIT;
+	w->raw = (mc_buf)MC_BUF_INIT;
 	for (size_t p = 0; p < c->npages; p++) {
 		/* the page tree's root holds the first PDF_PAGES_NODE pages,
 		 * then one /Pages node for each PDF_PAGES_NODE more: no /Kids
@@ -788,6 +791,7 @@ static void writer_free(writer *w)
 	free(w->drawn);
 	mc_buf_free(&w->band);
 	mc_buf_free(&w->zbuf);
+	mc_buf_free(&w->raw);
 	free(w->anchors);
 	free(w->pages);
 	memset(w, 0, sizeof *w);
@@ -952,7 +956,7 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 				return -1;
 		}
 	}
-	if (c->err || deflate_page(pg, &w->zbuf))
+	if (c->err || deflate_page(c, pg, &w->raw, &w->zbuf))
 		return -1;
 	return 0;
 }
@@ -1117,7 +1121,7 @@ static int save(pdf_ctx *c, mc_buf *out)
 	c->err = 0;
 	/* object streams and a cross-reference stream (objstm.c); the
 	 * bytes stay libharu's if they are not as it expects */
-	(void)pdf_objstm_pack(out, from);
+	(void)pdf_objstm_pack(out, from, &c->flate);
 	return 0;
 }
 
@@ -1638,5 +1642,6 @@ out:
 		HPDF_Free(c->pdf);
 	pdf_tags_free(c);
 	mc_arena_free(c->keep);
+	pdf_flate_free(&c->flate);
 	return rc;
 }

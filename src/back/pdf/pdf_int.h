@@ -65,6 +65,7 @@
 #include "../../util/diag.h"
 #include "../../util/image.h"
 #include "../../util/utf8.h"
+#include "flate.h"
 #include "fontcache.h"
 
 /* ---- fonts (fonts.c) ---- */
@@ -389,6 +390,7 @@ typedef struct pdf_ctx {
 	/* what the write_fns pdf.c gives some libharu objects read when
 	 * the document is saved (URI links: pdf.c), freed after */
 	mc_arena *keep;
+	pdf_flate flate; /* the streams' compressors (flate.h) */
 	pdf_slice *slices;
 	size_t nslices, capslices;
 	pdf_place *places;
@@ -485,8 +487,13 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
 /* The face as HarfBuzz reads it (scale: font units), or NULL if its file
  * cannot be read; *upem its units per em. */
 hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem);
-/* A compressed stream object holding data; NULL on failure. */
+/* A stream object holding data, compressed now (flate.h); NULL on
+ * failure. */
 HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len);
+/* The write_fn of a stream dictionary whose data is compressed already
+ * and whose dict->filter is HPDF_STREAM_FILTER_FLATE_DECODE: libharu
+ * writes its /Filter and then copies the data as it is (pdf.c). */
+HPDF_STATUS pdf_copy_deflated(HPDF_Dict d, HPDF_Stream st);
 /* The start and end of a ToUnicode CMap (Identity, 2-byte codes). */
 void pdf_cmap_begin(mc_buf *b);
 void pdf_cmap_end(mc_buf *b);
