@@ -1100,28 +1100,18 @@ static void set_info(pdf_ctx *c)
  * as big as the file), and pack the file's objects (objstm.c). */
 static int save(pdf_ctx *c, mc_buf *out)
 {
-	size_t from = out->len;
-	HPDF_Stream st = HPDF_CallbackWriter_New(c->pdf->mmgr, write_out, out);
-	if (!st)
-		return -1;
-	c->pdf->stream = st; /* (freed with the document) */
 	/* PDF 1.7 (ISO 32000-1), tagged or not: object streams and
 	 * cross-reference streams (objstm.c) need 1.5 at least */
 	if (c->pdf->pdf_version < HPDF_VER_17)
 		c->pdf->pdf_version = HPDF_VER_17;
-	if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
-		out->len = from;
+	if (pdf_objstm_save(c->pdf, out, &c->flate))
 		return -1;
-	}
 	HPDF_Free(c->pdf);
 	c->pdf = NULL;
 	pdf_tags_free(c); /* (written by the save: tags.c) */
 	mc_arena_free(c->keep);
 	c->keep = NULL;
 	c->err = 0;
-	/* object streams and a cross-reference stream (objstm.c); the
-	 * bytes stay libharu's if they are not as it expects */
-	(void)pdf_objstm_pack(out, from, &c->flate);
 	return 0;
 }
 
