@@ -1408,6 +1408,19 @@ static const char *classic_obj(const mc_buf *b, size_t num, size_t *n)
 	return p;
 }
 
+/* (pdf_objstm_extra for test_objstm: arg is where the first number goes) */
+static void extra_first(void *arg, size_t num)
+{
+	*(size_t *)arg = num;
+}
+
+static int extra_put(void *arg, size_t k, mc_buf *out)
+{
+	mc_buf_printf(out, "<< /Mine %zu /Ref %zu 0 R >>", k,
+	              *(size_t *)arg + k);
+	return 0;
+}
+
 static void test_objstm(void)
 {
 	HPDF_Doc pdf = objstm_doc(), again = objstm_doc();
@@ -1415,7 +1428,7 @@ static void test_objstm(void)
 	pdf_flate z = {0};
 	bool ok = pdf && again && classic_save(pdf, &cl);
 	mc_buf_puts(&b, "head");
-	int rc = ok ? pdf_objstm_save(pdf, &b, &z) : -1;
+	int rc = ok ? pdf_objstm_save(pdf, &b, &z, NULL) : -1;
 	check(ok && rc == 0 && !memcmp(b.data, "head%PDF-1.", 11),
 	      "objstm: a document saved packed (%d), bytes before it kept",
 	      rc);
@@ -1475,8 +1488,34 @@ static void test_objstm(void)
 	              contains_raw(p.data, p.len, "/Fake true >> endobj"),
 	      "objstm: /Root and /Info in the cross-reference stream; the "
 	      "packed objects compressed, the stream's data as it is");
-	rc = again ? pdf_objstm_save(again, &b2, &z) : -1;
+	rc = again ? pdf_objstm_save(again, &b2, &z, NULL) : -1;
 	check(rc == 0 && same(&b2, &p), "objstm: deterministic");
+
+	/* objects of the caller's own, numbered from /Size up */
+	HPDF_Doc third = objstm_doc();
+	size_t first = 0;
+	pdf_objstm_extra ex = {250, extra_first, extra_put, &first};
+	mc_buf b3 = MC_BUF_INIT;
+	rc = third ? pdf_objstm_save(third, &b3, &z, &ex) : -1;
+	bool exok = rc == 0 && first == size;
+	for (size_t k = 0; exok && k < 250; k++) {
+		mc_buf o = MC_BUF_INIT, want = MC_BUF_INIT;
+		extra_put(&first, k, &want);
+		mc_buf_putc(&want, '\n');
+		exok = packed_obj(&b3, size + k, &o) && same(&o, &want);
+		mc_buf_free(&o);
+		mc_buf_free(&want);
+	}
+	unsigned t3 = 9;
+	size_t g2, g3;
+	exok = exok && xref_entry(&b3, size + 250, &t3, &g2, &g3) && t3 == 1 &&
+	       xref_entry(&b3, size - 1, &t3, &g2, &g3) && t3 != 0;
+	check(exok, "objstm: 250 objects of the caller's, numbered from "
+	            "libharu's /Size (%zu) up, each packed as given, the "
+	            "object streams after them", first);
+	if (third)
+		HPDF_Free(third);
+	mc_buf_free(&b3);
 	pdf_flate_free(&z);
 	if (pdf)
 		HPDF_Free(pdf);

@@ -11,9 +11,11 @@
  *     as libharu writes it, one after another, its data freed once
  *     written;
  *   - every other object's value into the object stream being filled
- *     (PDF_OBJSTM_MAX objects each, numbered from libharu's /Size up),
- *     compressed when full and held until the stream objects are all
- *     written, then appended;
+ *     (PDF_OBJSTM_MAX objects each), then the caller's own objects
+ *     (pdf_objstm_extra: the structure elements, tags.c), numbered from
+ *     libharu's /Size up, then the object streams, each compressed when
+ *     full and held until the stream objects are all written, then
+ *     appended;
  *   - the /Type /XRef stream (the last number; /W as narrow as the
  *     numbers allow, rows filtered with the PNG Up predictor, as qpdf
  *     writes them) with /Root and /Info.
@@ -163,17 +165,38 @@ static uint32_t num_of(const void *obj)
 	return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
 }
 
-int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z)
+/* Pack the value in val (leading and trailing blanks left out) as object
+ * num: its row in x. */
+static int pack(packer *pk, size_t num, const mc_buf *val, xrow *x,
+                pdf_flate *z)
+{
+	size_t a = 0, b = val->len;
+	while (a < b && is_ws(val->data[a]))
+		a++;
+	while (b > a && is_ws(val->data[b - 1]))
+		b--;
+	x[num] = (xrow){2, pk->size + pk->noff, pk->n};
+	mc_buf_printf(&pk->idx, "%zu %zu ", num, pk->body.len);
+	mc_buf_put(&pk->body, val->data + a, b - a);
+	mc_buf_putc(&pk->body, '\n');
+	return ++pk->n == PDF_OBJSTM_MAX ? flush(pk, z) : 0;
+}
+
+int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
+                    const pdf_objstm_extra *extra)
 {
 	HPDF_Xref xref = pdf->xref;
 	if (!xref || xref->prev || xref->start_offset || pdf->encrypt_on ||
 	    !pdf->catalog || pdf->pdf_version > HPDF_VER_17)
 		return -1;
 	size_t from = out->len, size = xref->entries->count;
-	xrow *x = mc_xcalloc(size ? size : 1, sizeof *x);
+	size_t nextra = extra ? extra->n : 0, all = size + nextra;
+	xrow *x = mc_xcalloc(all ? all : 1, sizeof *x);
 	packer pk;
 	memset(&pk, 0, sizeof pk);
-	pk.size = size;
+	pk.size = all;
+	if (extra && extra->first)
+		extra->first(extra->arg, size);
 	mc_buf val = MC_BUF_INIT;
 	HPDF_Stream w = HPDF_CallbackWriter_New(pdf->mmgr, put_out, out);
 	HPDF_Stream vw = HPDF_CallbackWriter_New(pdf->mmgr, put_out, &val);
@@ -208,27 +231,23 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z)
 			continue;
 		}
 		mc_buf_clear(&val);
-		if (HPDF_Obj_WriteValue(e->obj, vw, NULL) != HPDF_OK)
+		if (HPDF_Obj_WriteValue(e->obj, vw, NULL) != HPDF_OK ||
+		    pack(&pk, i, &val, x, z))
 			goto out;
-		size_t a = 0, b = val.len;
-		while (a < b && is_ws(val.data[a]))
-			a++;
-		while (b > a && is_ws(val.data[b - 1]))
-			b--;
-		x[i] = (xrow){2, size + pk.noff, pk.n};
-		mc_buf_printf(&pk.idx, "%zu %zu ", i, pk.body.len);
-		mc_buf_put(&pk.body, val.data + a, b - a);
-		mc_buf_putc(&pk.body, '\n');
-		if (++pk.n == PDF_OBJSTM_MAX && flush(&pk, z))
+	}
+	for (size_t k = 0; k < nextra; k++) {
+		mc_buf_clear(&val);
+		if (extra->put(extra->arg, k, &val) ||
+		    pack(&pk, size + k, &val, x, z))
 			goto out;
 	}
 	if (flush(&pk, z))
 		goto out;
 	/* the object streams, after the stream objects */
-	size_t base = out->len - from, n = size + pk.noff + 1;
+	size_t base = out->len - from, n = all + pk.noff + 1;
 	x = mc_xreallocarray(x, n, sizeof *x);
 	for (size_t s = 0; s < pk.noff; s++)
-		x[size + s] = (xrow){1, base + pk.off[s], 0};
+		x[all + s] = (xrow){1, base + pk.off[s], 0};
 	mc_buf_put(out, pk.tail.data, pk.tail.len);
 	mc_buf_free(&pk.tail);
 	size_t xpos = out->len - from;

@@ -23,11 +23,25 @@
 /* Objects packed into one object stream at most. */
 #define PDF_OBJSTM_MAX 200
 
-/* Append the document to out, its streams compressed with z.  Each
- * stream object's data is freed once written (the document is only freed
- * after this, never saved again).  0, or -1 if libharu failed (its error
- * is the document's) or the document is not one this writes (encrypted,
- * or with an update). */
-int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z);
+/* Objects of the caller's own, not libharu's: n of them, numbered from
+ * libharu's /Size up and packed after libharu's.  first() is told the
+ * first one's number before anything is written (libharu's write_fns may
+ * refer to them); put() appends object k's value (k < n, each once, in
+ * order): 0 or -1. */
+typedef struct pdf_objstm_extra {
+	size_t n;
+	void (*first)(void *arg, size_t num);
+	int (*put)(void *arg, size_t k, mc_buf *out);
+	void *arg;
+} pdf_objstm_extra;
+
+/* Append the document, and the objects of extra unless it is NULL, to
+ * out, its streams compressed with z.  Each stream object's data is freed
+ * once written (the document is only freed after this, never saved
+ * again).  0, or -1 if libharu or extra->put failed (libharu's error is
+ * the document's) or the document is not one this writes (encrypted, or
+ * with an update). */
+int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
+                    const pdf_objstm_extra *extra);
 
 #endif

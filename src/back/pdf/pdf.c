@@ -34,17 +34,16 @@ static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 /* (libharu's UTF-8 encoder wrote its strings <FEFF...> too, but each
  * character past U+FFFF as a space, and costs 1.4M instructions to set
  * up in every document: its tables are cleared a byte at a time) */
-HPDF_Binary pdf_text_string(pdf_ctx *c, const char *s, const char *what)
+void pdf_text_utf16(pdf_ctx *c, const char *s, const char *what, mc_buf *b)
 {
-	size_t n = strlen(s), i = 0, chars = 0;
-	mc_buf b = MC_BUF_INIT;
-	mc_buf_put(&b, "\xFE\xFF", 2);
+	size_t n = strlen(s), i = 0, chars = 0, start = b->len;
+	mc_buf_put(b, "\xFE\xFF", 2);
 	while (i < n) {
 		uint32_t cp;
 		uint16_t u[2];
 		size_t l = pdf_utf8_next(s + i, n - i, &cp);
 		size_t nu = mc_utf16_put(cp, u);
-		if (b.len + 2 * nu > PDF_STRING_MAX) {
+		if (b->len - start + 2 * nu > PDF_STRING_MAX) {
 			mc_warn(c->diag, 0, 0,
 			        "%s is longer than a PDF string may be (%d "
 			        "bytes): cut after %zu characters",
@@ -53,11 +52,17 @@ HPDF_Binary pdf_text_string(pdf_ctx *c, const char *s, const char *what)
 		}
 		for (size_t k = 0; k < nu; k++) {
 			uint8_t be[2] = {(uint8_t)(u[k] >> 8), (uint8_t)u[k]};
-			mc_buf_put(&b, be, 2);
+			mc_buf_put(b, be, 2);
 		}
 		i += l;
 		chars++;
 	}
+}
+
+HPDF_Binary pdf_text_string(pdf_ctx *c, const char *s, const char *what)
+{
+	mc_buf b = MC_BUF_INIT;
+	pdf_text_utf16(c, s, what, &b);
 	HPDF_Binary r = HPDF_Binary_New(c->pdf->mmgr, (HPDF_BYTE *)b.data,
 	                                (HPDF_UINT)b.len);
 	mc_buf_free(&b);
@@ -1104,7 +1109,10 @@ static int save(pdf_ctx *c, mc_buf *out)
 	 * cross-reference streams (objstm.c) need 1.5 at least */
 	if (c->pdf->pdf_version < HPDF_VER_17)
 		c->pdf->pdf_version = HPDF_VER_17;
-	if (pdf_objstm_save(c->pdf, out, &c->flate))
+	/* the structure elements are no libharu objects (tags.c) */
+	pdf_objstm_extra elems;
+	bool tagged = pdf_tags_extra(c, &elems);
+	if (pdf_objstm_save(c->pdf, out, &c->flate, tagged ? &elems : NULL))
 		return -1;
 	HPDF_Free(c->pdf);
 	c->pdf = NULL;
@@ -1187,17 +1195,16 @@ static void free_layout(pdf_ctx *c)
  * warnings are pass 1's: pass 2's layout reports nothing (what is
  * reported while writing is, as in one pass). */
 
-/* Untagged documents (--no-tags) with this many bytes of text and more
- * get two passes (MENTORCONV_PDF_PASSES=1 or 2 forces either,
- * tests/group_stream.sh).  Below it the second pass costs time for no
- * memory: libharu's document and the saved file, whole at the save
- * whatever the passes, make the peak there.  A tagged document keeps one
- * pass at any length: its structure tree, held by libharu until the
- * save, moves the peak there.  Measured on the corpus's bodies repeated
- * (229 KB of text once), peak RSS in one pass against two: at 16x (3.7
- * MB of text), tagged, 106 MB against 109 MB; at 64x (14.6 MB),
- * untagged, 310 MB against 271 MB (12 s against 19 s), tagged, 383 MB
- * against 382 MB. */
+/* Documents with this many bytes of text and more get two passes
+ * (MENTORCONV_PDF_PASSES=1 or 2 forces either, tests/group_stream.sh).
+ * The second pass costs half as much time again.  Measured on the
+ * corpus's bodies repeated (229 KB of text once), peak RSS in one pass
+ * against two, tagged: at 16x (3.7 MB of text) 94 MB against 80 MB (2.3
+ * s against 3.5 s), at 64x (14.6 MB) 341 MB against 280 MB (the peak
+ * then at the end of the second layout: libharu's pages and the model;
+ * before the structure elements were written at the save, and the saved
+ * file packed as it is written, objstm.c, the save made the peak at any
+ * length, and two passes saved nothing). */
 #define PDF_TWO_PASS_BYTES (12u << 20)
 
 typedef struct anchor_rec {
@@ -1527,8 +1534,6 @@ static int passes_for(const pdf_ctx *c)
 		return 1;
 	if (e && !strcmp(e, "2"))
 		return 2;
-	if (c->tags) /* (see PDF_TWO_PASS_BYTES) */
-		return 1;
 	size_t bytes = 0;
 	const mc_node *root = c->doc->root;
 	for (const mc_node *n = root; n; n = mc_node_next((mc_node *)n, root))

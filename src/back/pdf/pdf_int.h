@@ -67,6 +67,7 @@
 #include "../../util/utf8.h"
 #include "flate.h"
 #include "fontcache.h"
+#include "objstm.h"
 
 /* ---- fonts (fonts.c) ---- */
 
@@ -642,6 +643,9 @@ int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key);
 HPDF_STATUS pdf_annot_struct_parent(HPDF_Dict annot, int key);
 /* Write the tree, the ParentTree and the catalog's entries. */
 int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
+/* The structure elements, written when the document is saved (after
+ * pdf_tags_finish): false when there are none (untagged). */
+bool pdf_tags_extra(pdf_ctx *c, pdf_objstm_extra *x);
 
 /* ---- the display list (slices.c): ops, slices, links ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);
@@ -807,6 +811,8 @@ int pdf_fields_finish(pdf_ctx *c);
  * bytes, with a warning naming `what` ("the title").  NULL when out of
  * memory (an HPDF_Dict_Add of it then reaches libharu's error handler). */
 HPDF_Binary pdf_text_string(pdf_ctx *c, const char *s, const char *what);
+/* The same string's bytes (byte order mark, UTF-16BE) appended to b. */
+void pdf_text_utf16(pdf_ctx *c, const char *s, const char *what, mc_buf *b);
 
 /* ---- images (png.c) ---- */
 

@@ -37,11 +37,15 @@ typedef struct tag_elem {
 	size_t key;       /* its place in reading order */
 	const char *alt, *lang, *scope;
 	int page;         /* first page with its content, -1: none */
-	HPDF_Dict obj;
-	/* its /K, written by put_kids (from write_elem when it has no
-	 * alt, lang or scope, else from write_kids): its kids are
-	 * t->k[k0, k0 + nk) once sorted; haskids: it has a /K */
-	const struct pdf_tags *t;
+	/* written (pdf_tags_finish): its place among the objects the tree
+	 * adds (its number: pdf_tags.first + idx); in pdf_tags.strs (the
+	 * model, where alt and lang point, is freed before the save) its
+	 * /Alt's UTF-16 (alt_len bytes at alt_at) and its /Lang (at
+	 * lang_at); its /K (put_kids): its kids are t->k[k0, k0 + nk) once
+	 * sorted; haskids: it has one */
+	bool used;
+	uint32_t idx;
+	size_t alt_at, alt_len, lang_at;
 	size_t k0, nk;
 	bool haskids;
 } tag_elem;
@@ -82,11 +86,16 @@ struct pdf_tags {
 	int *annot_se;
 	HPDF_Dict *annots;
 	size_t nannot, capannot;
-	/* for write_elem and write_ptree: the object numbers of the pages
-	 * and of the StructTreeRoot */
+	/* for the elements and the ParentTree, written at the save: the
+	 * object numbers of the pages and of the StructTreeRoot, the
+	 * elements written (by number, from first), their strings */
 	uint32_t *page_num;
 	size_t npage_num;
 	uint32_t root_num;
+	int *order;   /* the element numbered first + k */
+	size_t norder;
+	size_t first;
+	mc_buf strs;
 };
 
 /* A reading-order key as kept (an op index: below 2^32 in any document
@@ -133,6 +142,8 @@ void pdf_tags_free(pdf_ctx *c)
 	free(t->annot_se);
 	free(t->annots);
 	free(t->page_num);
+	free(t->order);
+	mc_buf_free(&t->strs);
 	free(t);
 	c->tags = NULL;
 }
@@ -425,27 +436,34 @@ static HPDF_Dict metadata(pdf_ctx *c)
 	return bad ? NULL : d;
 }
 
-/* ---- elements written from tag_elem, not from libharu objects ----
+/* ---- elements written from tag_elem, not as libharu objects ----
  *
  * A structure element as libharu objects (a dictionary, a name, an entry
  * for each key, a kids array with an entry for each kid, proxies for the
- * references) costs over a kilobyte; a document has tens of thousands.
- * Most are /S, /Pg, /P and /K alone: their dictionaries (still libharu
- * objects, for their numbers and references) get no entries but a
- * write_fn writing the very bytes libharu would (HPDF_Dict_Write: `/Key
- * value` lines; HPDF_Array_Write: `[ a b ]`), from the element itself,
- * when the document is saved; so does the ParentTree's /Nums.  The
- * others (with /Alt, /Lang or /A: libharu entries) get their /K from a
- * write_fn too, written after the entries as libharu's own /K was: no
- * kids array is a libharu one, so an element holds any number of kids
- * (libharu's arrays stop at HPDF_LIMIT_MAX_ARRAY, 32767; ISO 32000-1 sets
- * no limit, its Annex C's 8191 is old readers', PDF/A-1's, not PDF/UA's):
- * a Document of 40,000 paragraphs stays tagged.  The tree (pdf_tags)
- * lives until then (pdf.c frees it after saving). */
+ * references, its cross-reference entry) costs over a kilobyte, and even
+ * an empty libharu dictionary standing for one (its number) costs about
+ * 200 bytes; a long document has hundreds of thousands (the corpus 64
+ * times over: 220,000, 47 MB at the end of the layout).  So elements are
+ * no libharu objects at all: objstm.c numbers them after libharu's
+ * objects (pdf_objstm_extra: tree_first gives the first number) and packs
+ * each as elem_put writes it, from the element itself, when the document
+ * is saved; the StructTreeRoot's /K and the ParentTree (libharu
+ * dictionaries, for the catalog to refer to) are written then too, by
+ * write_fns.  No kids array is a libharu one, so an element holds any
+ * number of kids (libharu's arrays stop at HPDF_LIMIT_MAX_ARRAY, 32767;
+ * ISO 32000-1 sets no limit, its Annex C's 8191 is old readers', PDF/A-1's,
+ * not PDF/UA's): a Document of 40,000 paragraphs stays tagged.  The tree
+ * (pdf_tags) lives until then (pdf.c frees it after saving). */
 
 static uint32_t obj_num(const void *o)
 {
 	return ((const HPDF_Obj_Header *)o)->obj_id & 0x00FFFFFF;
+}
+
+/* Element se's object number (written elements only). */
+static size_t elem_num(const pdf_tags *t, int se)
+{
+	return t->first + t->e[se].idx;
 }
 
 static HPDF_STATUS put(HPDF_Stream st, mc_buf *b)
@@ -458,19 +476,17 @@ static HPDF_STATUS put(HPDF_Stream st, mc_buf *b)
 }
 
 /* Element e's /K line (if it has kids): `/K [ kid kid ]`, any number of
- * them (libharu's arrays stop at HPDF_LIMIT_MAX_ARRAY entries; PDF has no
- * such limit). */
-static void put_kids(mc_buf *b, const tag_elem *e)
+ * them. */
+static void put_kids(mc_buf *b, const pdf_tags *t, const tag_elem *e)
 {
-	const pdf_tags *t = e->t;
 	if (!e->haskids)
 		return;
 	mc_buf_puts(b, "/K [ ");
 	for (size_t i = e->k0; i < e->k0 + e->nk; i++) {
 		const tag_kid *k = &t->k[i];
 		if (k->kind == KID_ELEM) {
-			if (t->e[k->v].obj)
-				mc_buf_printf(b, "%u 0 R ", obj_num(t->e[k->v].obj));
+			if (t->e[k->v].used)
+				mc_buf_printf(b, "%zu 0 R ", elem_num(t, k->v));
 		} else if (k->kind == KID_MCR) {
 			if (k->page == e->page)
 				mc_buf_printf(b, "%d ", k->v);
@@ -489,27 +505,53 @@ static void put_kids(mc_buf *b, const tag_elem *e)
 	mc_buf_puts(b, "]\012");
 }
 
-static HPDF_STATUS write_elem(HPDF_Dict d, HPDF_Stream st)
+/* (pdf_objstm_extra) */
+static void tree_first(void *arg, size_t num)
 {
-	const tag_elem *e = d->attr;
-	const pdf_tags *t = e->t;
-	mc_buf b = MC_BUF_INIT;
-	mc_buf_printf(&b, "/S /%s\012", e->type);
-	if (e->page >= 0 && (size_t)e->page < t->npage_num)
-		mc_buf_printf(&b, "/Pg %u 0 R\012", t->page_num[e->page]);
-	mc_buf_printf(&b, "/P %u 0 R\012",
-	              e->parent > 0 ? obj_num(t->e[e->parent].obj)
-	                            : t->root_num);
-	put_kids(&b, e);
-	return put(st, &b);
+	((pdf_tags *)arg)->first = num;
 }
 
-/* The /K of an element whose other entries are libharu's (after them, as
- * libharu writes a write_fn's bytes after the entries). */
-static HPDF_STATUS write_kids(HPDF_Dict d, HPDF_Stream st)
+/* Element number k of those written (pdf_objstm_extra), as libharu
+ * writes a dictionary: `/Key value` lines (/S, /Alt, /Lang, /A, /Pg, /P,
+ * /K; /Type /StructElem is optional and left out, as there are many). */
+static int elem_put(void *arg, size_t k, mc_buf *b)
 {
+	const pdf_tags *t = arg;
+	if (k >= t->norder)
+		return -1;
+	const tag_elem *e = &t->e[t->order[k]];
+	mc_buf_printf(b, "<<\012/S /%s\012", e->type);
+	if (e->alt) {
+		mc_buf_puts(b, "/Alt <");
+		for (size_t i = 0; i < e->alt_len; i++)
+			mc_buf_printf(b, "%02X",
+			              (unsigned char)t->strs.data[e->alt_at + i]);
+		mc_buf_puts(b, ">\012");
+	}
+	if (e->lang) {
+		/* (a valid language tag: letters, digits and hyphens) */
+		mc_buf_printf(b, "/Lang (%s)\012", t->strs.data + e->lang_at);
+	}
+	if (e->scope)
+		mc_buf_printf(b, "/A <<\012/O /Table\012/Scope /%s\012>>\012",
+		              e->scope);
+	if (e->page >= 0 && (size_t)e->page < t->npage_num)
+		mc_buf_printf(b, "/Pg %u 0 R\012", t->page_num[e->page]);
+	if (e->parent > 0)
+		mc_buf_printf(b, "/P %zu 0 R\012", elem_num(t, e->parent));
+	else
+		mc_buf_printf(b, "/P %u 0 R\012", t->root_num);
+	put_kids(b, t, e);
+	mc_buf_puts(b, ">>");
+	return 0;
+}
+
+/* The StructTreeRoot's /K: the Document (its attr: the tree). */
+static HPDF_STATUS write_root(HPDF_Dict d, HPDF_Stream st)
+{
+	const pdf_tags *t = d->attr;
 	mc_buf b = MC_BUF_INIT;
-	put_kids(&b, d->attr);
+	mc_buf_printf(&b, "/K [ %zu 0 R ]\012", elem_num(t, 1));
 	return put(st, &b);
 }
 
@@ -525,9 +567,8 @@ static HPDF_STATUS write_ptree(HPDF_Dict d, HPDF_Stream st)
 		mc_buf_printf(&b, "%d [ ", key);
 		if (p < t->npages)
 			for (size_t m = 0; m < t->pages[p].n; m++)
-				mc_buf_printf(&b, "%u 0 R ",
-				              obj_num(t->e[t->pages[p].mcid_se[m]]
-				                              .obj));
+				mc_buf_printf(&b, "%zu 0 R ",
+				              elem_num(t, t->pages[p].mcid_se[m]));
 		mc_buf_puts(&b, "] ");
 		if (b.len > 65536) {
 			HPDF_STATUS r = put(st, &b);
@@ -536,16 +577,19 @@ static HPDF_STATUS write_ptree(HPDF_Dict d, HPDF_Stream st)
 		}
 	}
 	for (size_t a = 0; a < t->nannot; a++, key++)
-		mc_buf_printf(&b, "%d %u 0 R ", key,
-		              obj_num(t->e[t->annot_se[a]].obj));
+		mc_buf_printf(&b, "%d %zu 0 R ", key,
+		              elem_num(t, t->annot_se[a]));
 	mc_buf_puts(&b, "]\012");
 	return put(st, &b);
 }
 
-/* Whether element e is written by write_elem. */
-static bool lean(const tag_elem *e)
+bool pdf_tags_extra(pdf_ctx *c, pdf_objstm_extra *x)
 {
-	return !e->alt && !e->lang && !e->scope;
+	pdf_tags *t = c->tags;
+	if (!t || !t->norder)
+		return false;
+	*x = (pdf_objstm_extra){t->norder, tree_first, elem_put, t};
+	return true;
 }
 
 int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
@@ -576,59 +620,39 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	if (!root || HPDF_Xref_Add(xref, root) != HPDF_OK)
 		goto out;
 	ret |= HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+	root->attr = t;
+	root->write_fn = write_root; /* (its /K) */
 	t->root_num = obj_num(root);
 	free(t->page_num);
 	t->page_num = mc_xcalloc(npages ? npages : 1, sizeof *t->page_num);
 	t->npage_num = npages;
 	for (size_t p = 0; p < npages; p++)
 		t->page_num[p] = obj_num(pages[p]);
+	/* the elements written, numbered in order (from the first number
+	 * after libharu's objects, given at the save) */
+	free(t->order);
+	t->order = mc_xcalloc(t->ne, sizeof *t->order);
+	t->norder = 0;
+	mc_buf_clear(&t->strs);
 	for (size_t i = 1; i < t->ne; i++) {
+		tag_elem *e = &t->e[i];
+		e->used = used[i];
 		if (!used[i])
 			continue;
-		tag_elem *e = &t->e[i];
-		e->obj = HPDF_Dict_New(mm);
-		if (!e->obj || HPDF_Xref_Add(xref, e->obj) != HPDF_OK)
-			goto out;
-		e->t = t;
-		e->obj->attr = e;
-		if (lean(e)) {
-			e->obj->write_fn = write_elem;
-			continue;
+		e->idx = (uint32_t)t->norder;
+		t->order[t->norder++] = (int)i;
+		if (e->alt) {
+			e->alt_at = t->strs.len;
+			pdf_text_utf16(c, e->alt, "an image's text", &t->strs);
+			e->alt_len = t->strs.len - e->alt_at;
 		}
-		e->obj->write_fn = write_kids; /* (its /K: put_kids) */
-		/* (/Type /StructElem is optional: left out, as there are
-		 * many elements) */
-		ret |= HPDF_Dict_AddName(e->obj, "S", e->type);
-		if (e->alt)
-			ret |= HPDF_Dict_Add(
-				e->obj, "Alt",
-				pdf_text_string(c, e->alt, "an image's text"));
-		if (e->lang)
-			ret |= HPDF_Dict_Add(e->obj, "Lang",
-			                     HPDF_String_New(mm, e->lang, NULL));
-		if (e->scope) {
-			HPDF_Dict a = HPDF_Dict_New(mm);
-			if (!a)
-				goto out;
-			ret |= HPDF_Dict_AddName(a, "O", "Table");
-			ret |= HPDF_Dict_AddName(a, "Scope", e->scope);
-			ret |= HPDF_Dict_Add(e->obj, "A", a);
+		if (e->lang) {
+			e->lang_at = t->strs.len;
+			mc_buf_put(&t->strs, e->lang, strlen(e->lang) + 1);
 		}
-		if (e->page >= 0 && (size_t)e->page < npages)
-			ret |= HPDF_Dict_Add(e->obj, "Pg", pages[e->page]);
-	}
-	for (size_t i = 1; i < t->ne; i++) {
-		if (!used[i])
-			continue;
-		tag_elem *e = &t->e[i];
-		if (lean(e))
-			continue;
-		HPDF_Dict parent = e->parent > 0 ? t->e[e->parent].obj : root;
-		ret |= HPDF_Dict_Add(e->obj, "P", parent);
 	}
 	/* kids, in reading order: written by put_kids, as many as there
-	 * are (an element's /K is not a libharu array, which would stop at
-	 * HPDF_LIMIT_MAX_ARRAY kids) */
+	 * are */
 	size_t i = 0;
 	while (i < t->nk) {
 		int owner = t->k[i].owner;
@@ -642,11 +666,6 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		e->k0 = k0;
 		e->nk = i - k0;
 	}
-	HPDF_Array rk = HPDF_Array_New(mm);
-	if (!rk)
-		goto out;
-	ret |= HPDF_Array_Add(rk, t->e[1].obj);
-	ret |= HPDF_Dict_Add(root, "K", rk);
 
 	/* the ParentTree: each page's MCIDs, then each annotation
 	 * (write_ptree) */
