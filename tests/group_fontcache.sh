@@ -22,7 +22,12 @@
 #     program's file changed, or the kept file damaged, and the .dic is
 #     parsed again (same PDF, no message) and the file rewritten;
 #   - two programs (the same bytes at two paths) keep an entry each: one's
-#     runs do not undo the other's (neither font nor pattern file).
+#     runs do not undo the other's (neither font nor pattern file);
+#   - the form fields' font (every glyph of the body face, compressed)
+#     kept the same way (fieldfont.c, cache.c's pdf_cache_derived): a
+#     worksheet's PDF the same cold, warm and without caches; a warm run
+#     reads the file and makes nothing; a damaged file or another or
+#     touched program file and it is made again (same PDF, no message).
 # Prints PASS/FAIL/SKIP lines (see tests/run.sh).
 set -u
 BIN=$1
@@ -226,6 +231,71 @@ for hl in "${hyph_langs[@]}"; do
 	else fail "fontcache: hyph-$lg: kept patterns and the program's file" "$why"; fi
 done
 
+# ---- the form fields' font kept between runs (fieldfont.c, cache.c) ------
+# Its subset (every glyph of the body face) and ToUnicode map, compressed,
+# and its widths, in fieldfont-FACE-INDEX.cache: a worksheet's PDF is the
+# same cold, warm and without caches; a warm run reads the file and does
+# not make it again (no rename onto it: pcf_save writes a temporary file
+# renamed into place); a damaged file is made again, silently; a copy of
+# the program makes its own, and a touched program file makes it again.
+WS=fixtures/worksheet-prompts.md
+same3 fieldfont "$WS"
+ffc=$(ls "$X"/mentorconv/fieldfont-*.cache 2>/dev/null | head -n 1)
+if [ -n "$ffc" ] && [ -s "$ffc" ]; then
+	pass "fontcache: fieldfont: the fields' font is kept ($(basename "$ffc"), $(stat -c %s "$ffc") bytes)"
+else
+	fail "fontcache: fieldfont: no fieldfont-*.cache written" "$(ls "$X/mentorconv")"
+fi
+if [ -n "$ffc" ] && command -v strace >/dev/null 2>&1 && [ "$SAN" != 1 ]; then
+	d=$T/fieldfont
+	# ftraced NAME BIN: BIN on the worksheet under strace (opens, renames)
+	ftraced() {
+		strace -f -e trace=open,openat,rename,renameat,renameat2 -o "$d/$1.trace" "$2" "$WS" -o "$d/$1.pdf" \
+			</dev/null >/dev/null 2>"$d/$1.err"
+	}
+	# made: the kept file renamed into place; read: opened
+	made() { grep -q "rename.*fieldfont-.*\.cache\"" "$d/$1.trace"; }
+	read_it() { grep -q "open.*fieldfont-.*\.cache\".*O_RDONLY" "$d/$1.trace"; }
+	ftraced warm2 "$BIN"
+	if read_it warm2 && ! made warm2 && cmp -s "$d/warm2.pdf" "$d/cold.pdf"; then
+		pass "fontcache: fieldfont: a warm run reads the kept font and makes none"
+	else
+		fail "fontcache: fieldfont: a warm run made the fields' font again" "$(grep fieldfont "$d/warm2.trace" | head -n 4)"
+	fi
+	fs=$(stat -c %s "$ffc")
+	why=""
+	for how in truncated corrupt; do
+		if [ $how = truncated ]; then head -c $((fs / 3)) "$ffc" >"$d/t" && mv "$d/t" "$ffc"
+		else printf '\x5a\x5a' | dd of="$ffc" bs=1 seek=$((fs / 2)) conv=notrunc 2>/dev/null; fi
+		ftraced $how "$BIN"
+		made $how || why="$why; $how: not made again"
+		cmp -s "$d/$how.pdf" "$d/cold.pdf" || why="$why; $how: another PDF"
+		[ -s "$d/$how.err" ] && why="$why; $how: $(head -n 2 "$d/$how.err")"
+		[ "$(stat -c %s "$ffc")" = "$fs" ] || why="$why; $how: not rewritten ($(stat -c %s "$ffc") bytes)"
+	done
+	if [ -z "$why" ]; then pass "fontcache: fieldfont: a truncated or corrupt kept font is ignored, silently, and made again"
+	else fail "fontcache: fieldfont: damaged kept font" "$why"; fi
+	pg=$d/prog
+	mkdir -p "$pg"
+	cp "$BIN" "$pg/mentorconv"
+	mod=$(dirname "$BIN")/mentorconv-pdf.so
+	self=$pg/mentorconv
+	if [ -f "$mod" ]; then cp "$mod" "$pg/" && self=$pg/mentorconv-pdf.so; fi
+	ftraced prog1 "$pg/mentorconv"
+	ftraced prog2 "$pg/mentorconv"
+	touch -d '2001-01-01' "$self"
+	ftraced prog3 "$pg/mentorconv"
+	ftraced back "$BIN"
+	why=""
+	made prog1 || why="$why; a copy of the program used the other's kept font"
+	made prog2 && why="$why; the copy's second run made it again"
+	made prog3 || why="$why; $(basename "$self") touched: the kept font still used"
+	made back && why="$why; the first program made it again after the copy's runs"
+	for k in prog1 prog2 prog3 back; do cmp -s "$d/$k.pdf" "$d/cold.pdf" || why="$why; $k: another PDF"; done
+	if [ -z "$why" ]; then pass "fontcache: fieldfont: the kept font is tied to the program file that made it ($(basename "$self")), and two programs keep theirs"
+	else fail "fontcache: fieldfont: kept font and the program's file" "$why"; fi
+fi
+
 # ---- staleness, with a private fontconfig set-up ---------------------------
 FC_SANS=$(fc-match -f '%{file}' 'DejaVu Sans:style=Book' 2>/dev/null)
 FC_SERIF=$(fc-match -f '%{file}' 'DejaVu Serif:style=Book' 2>/dev/null)
@@ -358,7 +428,7 @@ else
 		"$(cat "$D/unw.pdf.err" "$D/unw2.pdf.err" "$D/nohome.pdf.err")"
 fi
 # and no temporary file left behind
-if ls "$X/mentorconv" | grep -qvE '^(fonts|hyph_[A-Za-z_]+)\.cache$'; then
+if ls "$X/mentorconv" | grep -qvE '^(fonts|hyph_[A-Za-z_]+|fieldfont-[A-Za-z0-9_.+-]+-[0-9]+)\.cache$'; then
 	fail "fontcache: files left in the cache directory" "$(ls "$X/mentorconv")"
 else
 	pass "fontcache: only the cache files in their directory"

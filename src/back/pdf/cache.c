@@ -36,6 +36,12 @@ typedef struct face {
 	uint32_t npages;
 	bool parsed, ok; /* file read (ok: successfully) */
 	pdf_face face;
+	/* bytes derived from it (pdf_cache_derived): one kind, dkind */
+	const char *dkind;
+	mc_buf derived;
+	bool dtried;
+	int drc;
+	const char *dwhy;
 } face;
 
 typedef struct match_ent {
@@ -245,6 +251,7 @@ void pdf_cache_destroy(pdf_cache *k)
 			pdf_face_close(&f->face);
 		free(f->pages);
 		free(f->path);
+		mc_buf_free(&f->derived);
 		free(f);
 	}
 	free(k->faces);
@@ -664,6 +671,110 @@ int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out)
 	}
 	pthread_mutex_unlock(&k->mu);
 	return out->h ? 0 : -1;
+}
+
+/* ---- bytes derived from a face, kept between runs ----
+ *
+ * One file per face and kind beside the font cache ("fieldfont-DejaVuSans
+ * -0.cache"), keyed on the face file's path and index and on the program
+ * file (self_path), depending on both files' status when the face was
+ * read. */
+#define DERIVED_MAGIC "MCDERIV\n"
+#define DERIVED_FORMAT 1
+
+static int derived_path(const char *path, int index, const char *kind,
+                        char *out, size_t n)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t l = strlen(b);
+	const char *dot = strrchr(b, '.');
+	if (dot && dot != b)
+		l = (size_t)(dot - b);
+	char name[256];
+	int w = snprintf(name, sizeof name, "%s-%.*s-%d.cache", kind, (int)l,
+	                 b, index);
+	if (w < 0 || (size_t)w >= sizeof name || l == 0)
+		return -1;
+	return pcf_path(name, out, n);
+}
+
+/* Make f's derived bytes, through the file of an earlier run when it is
+ * still valid (lock held). */
+static int derive(face *f, const char *kind, pdf_derive_fn make,
+                  const char **why)
+{
+	char path[4096], self[4096];
+	if (derived_path(f->path, f->index, kind, path, sizeof path))
+		return make(&f->face, &f->derived, why);
+	self_path(self, sizeof self);
+	mc_buf key = MC_BUF_INIT;
+	pcf_put_str(&key, kind);
+	pcf_put_str(&key, f->path);
+	pcf_put_u32(&key, (uint32_t)f->index);
+	pcf_put_str(&key, self);
+	unsigned char *buf = NULL;
+	pcf_rd r;
+	if (!pcf_load(path, DERIVED_MAGIC, DERIVED_FORMAT, &key, &buf, &r)) {
+		size_t n = 0;
+		const unsigned char *d = NULL;
+		bool ok = pcf_get_u32(&r) == 2 && pcf_check_deps(&r, 2) &&
+		          (d = pcf_get_bytes(&r, &n)) != NULL && !r.n;
+		if (ok)
+			mc_buf_put(&f->derived, d, n);
+		free(buf);
+		if (ok) {
+			mc_buf_free(&key);
+			return 0;
+		}
+	}
+	mc_buf b = MC_BUF_INIT;
+	pcf_put_u32(&b, 2);
+	pcf_put_dep(&b, f->path);
+	pcf_put_dep(&b, self);
+	int rc = make(&f->face, &f->derived, why);
+	if (!rc) {
+		pcf_put_bytes(&b, f->derived.data, f->derived.len);
+		(void)pcf_save(path, DERIVED_MAGIC, DERIVED_FORMAT, &key, &b);
+	}
+	mc_buf_free(&b);
+	mc_buf_free(&key);
+	return rc;
+}
+
+int pdf_cache_derived(pdf_cache *k, const char *path, int index,
+                      const char *kind, pdf_derive_fn make,
+                      const unsigned char **data, size_t *len,
+                      const char **why)
+{
+	pthread_mutex_lock(&k->mu);
+	face *f = NULL;
+	for (size_t i = 0; i < k->nfaces && !f; i++)
+		if (k->faces[i]->index == index &&
+		    !strcmp(k->faces[i]->path, path))
+			f = k->faces[i];
+	int rc = -1;
+	*why = "the font was not read";
+	if (f && f->parsed && f->ok) {
+		if (!f->dtried) {
+			f->dtried = true;
+			f->dkind = kind;
+			f->dwhy = NULL;
+			f->drc = derive(f, kind, make, &f->dwhy);
+			if (f->drc)
+				mc_buf_free(&f->derived);
+		}
+		if (strcmp(f->dkind, kind)) {
+			*why = "another kind was derived from it";
+		} else {
+			rc = f->drc;
+			*why = f->dwhy;
+			*data = (const unsigned char *)f->derived.data;
+			*len = f->derived.len;
+		}
+	}
+	pthread_mutex_unlock(&k->mu);
+	return rc;
 }
 
 /* The backend table's hooks (backend.h): the cache depends on nothing in

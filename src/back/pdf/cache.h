@@ -62,5 +62,18 @@ typedef struct pdf_hyph_ref {
  * file).  Returns 0 with out->h set, or -1 when text in lang is not to
  * be hyphenated (out says why). */
 int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out);
+/* Bytes derived from face `index` of the file at path (which
+ * pdf_cache_face has read) by make (kind names what they are: one kind a
+ * face), made once a run: kept in memory while the cache lives, and in
+ * a file between runs (keyed on the face file and this program, and
+ * made again when either changes).  make appends them to out, or
+ * returns -1 with *why.  Returns 0 with *data (the cache's), *len; or
+ * -1 with *why (kept: the same answer each time). */
+typedef int (*pdf_derive_fn)(const struct pdf_face *t, mc_buf *out,
+                             const char **why);
+int pdf_cache_derived(pdf_cache *k, const char *path, int index,
+                      const char *kind, pdf_derive_fn make,
+                      const unsigned char **data, size_t *len,
+                      const char **why);
 
 #endif

@@ -20,6 +20,7 @@
  */
 #include "pdf_int.h"
 
+#include "cachefile.h"
 #include "face.h"
 
 #include <hb-ot.h>
@@ -158,6 +159,74 @@ static uint32_t script_sample(const char *lang)
 	return 0;
 }
 
+/* The parts of the face's embedding that take time (its subset, about
+ * 10 ms for DejaVu Sans, and their compression), into out for the run
+ * cache (pdf_cache_derived: made once a run and kept between runs):
+ * the glyph count, the subset's length, the subset and the ToUnicode
+ * CMap compressed (each a length and bytes), and every glyph's width.
+ * Returns 0, or -1 with *why. */
+static int make_parts(const pdf_face *t, mc_buf *out, const char **why)
+{
+	unsigned ng = t->nglyphs;
+	hb_set_t *set = hb_set_create();
+	uint32_t *uni = NULL;
+	uint16_t *all = NULL;
+	pdf_subset sub = {MC_BUF_INIT, NULL};
+	mc_buf tu = MC_BUF_INIT, z = MC_BUF_INIT;
+	pdf_flate fl = {0};
+	int rc = -1;
+	/* TrueType outlines (FontFile2), and at most 65536 glyphs (CIDs) */
+	if (!hb_set_allocation_successful(set) || t->cff || ng == 0 ||
+	    ng > 65536)
+		goto out;
+	/* every glyph: the subset keeps their numbers, so CID = glyph */
+	all = mc_xmalloc(ng * sizeof *all);
+	for (unsigned g = 0; g < ng; g++)
+		all[g] = (uint16_t)g;
+	if (pdf_face_subset(t, all, ng, &sub, why))
+		goto out;
+	for (unsigned g = 0; g < ng; g++)
+		if (sub.newgid[g] != g) {
+			*why = "the glyphs were renumbered";
+			goto out;
+		}
+	/* the lowest code point of each glyph */
+	uni = mc_xcalloc(ng, sizeof *uni);
+	hb_face_collect_unicodes(t->face, set);
+	if (!hb_set_allocation_successful(set))
+		goto out;
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+	while (hb_set_next(set, &cp)) {
+		unsigned gid = pdf_face_glyph(t, cp);
+		if (cp && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) &&
+		    gid && gid < ng && !uni[gid])
+			uni[gid] = cp;
+	}
+	tounicode(uni, ng, &tu);
+	pcf_put_u32(out, ng);
+	pcf_put_u32(out, (uint32_t)sub.data.len);
+	if (pdf_flate_put(&fl, PDF_FLATE_LEVEL, sub.data.data, sub.data.len,
+	                  &z))
+		goto out;
+	pcf_put_bytes(out, z.data, z.len);
+	mc_buf_clear(&z);
+	if (pdf_flate_put(&fl, PDF_FLATE_LEVEL, tu.data, tu.len, &z))
+		goto out;
+	pcf_put_bytes(out, z.data, z.len);
+	for (unsigned g = 0; g < ng; g++)
+		pcf_put_u32(out, (uint32_t)pdf_face_width(t, g));
+	rc = 0;
+out:
+	pdf_flate_free(&fl);
+	mc_buf_free(&tu);
+	mc_buf_free(&z);
+	pdf_subset_free(&sub);
+	free(all);
+	free(uni);
+	hb_set_destroy(set);
+	return rc;
+}
+
 HPDF_Dict pdf_fieldfont_make(pdf_ctx *c)
 {
 	int f = PF_BODY;
@@ -176,46 +245,27 @@ HPDF_Dict pdf_fieldfont_make(pdf_ctx *c)
 	const char *fname = t->psname;
 	HPDF_MMgr mm = c->pdf->mmgr;
 	HPDF_Dict font = NULL;
-	hb_set_t *set = hb_set_create();
 	int *wd = NULL;
-	uint32_t *uni = NULL;
-	uint16_t *all = NULL;
-	pdf_subset sub = {MC_BUF_INIT, NULL};
-	mc_buf tu = MC_BUF_INIT;
 	const char *why = NULL;
 	unsigned ng = t->nglyphs;
-	/* TrueType outlines (FontFile2), and at most 65536 glyphs (CIDs) */
-	if (!hb_set_allocation_successful(set) || t->cff || ng == 0 ||
-	    ng > 65536)
+	const unsigned char *parts = NULL;
+	size_t nparts = 0;
+	if (pdf_fonts_derived(c, f, "fieldfont", make_parts, &parts, &nparts,
+	                      &why))
 		goto bad;
-	/* every glyph: the subset keeps their numbers, so CID = glyph */
-	all = mc_xmalloc(ng * sizeof *all);
-	for (unsigned g = 0; g < ng; g++)
-		all[g] = (uint16_t)g;
-	if (pdf_face_subset(t, all, ng, &sub, &why))
+	pcf_rd r = {parts, nparts, false};
+	size_t fzlen = 0, tzlen = 0;
+	uint32_t png = pcf_get_u32(&r);
+	uint32_t flen = pcf_get_u32(&r);
+	const unsigned char *fz = pcf_get_bytes(&r, &fzlen);
+	const unsigned char *tz = pcf_get_bytes(&r, &tzlen);
+	if (r.bad || png != ng || r.n != (size_t)ng * 4 || flen > INT32_MAX) {
+		why = "its kept parts do not match it";
 		goto bad;
-	for (unsigned g = 0; g < ng; g++)
-		if (sub.newgid[g] != g) {
-			why = "the glyphs were renumbered";
-			goto bad;
-		}
-
-	/* the widths of all glyphs; the lowest code point of each glyph */
-	wd = mc_xmalloc(ng * sizeof *wd);
-	uni = mc_xcalloc(ng, sizeof *uni);
-	for (unsigned g = 0; g < ng; g++)
-		wd[g] = pdf_face_width(t, g);
-	hb_face_collect_unicodes(t->face, set);
-	if (!hb_set_allocation_successful(set))
-		goto bad;
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
-	while (hb_set_next(set, &cp)) {
-		unsigned gid = pdf_face_glyph(t, cp);
-		if (cp && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) &&
-		    gid && gid < ng && !uni[gid])
-			uni[gid] = cp;
 	}
-	tounicode(uni, ng, &tu);
+	wd = mc_xmalloc(ng * sizeof *wd);
+	for (unsigned g = 0; g < ng; g++)
+		wd[g] = (int)(int32_t)pcf_get_u32(&r);
 
 	const char *base = t->psname;
 	const int *bbox = t->bbox;
@@ -224,9 +274,8 @@ HPDF_Dict pdf_fieldfont_make(pdf_ctx *c)
 	int flags = t->flags, stemv = t->stemv;
 
 	HPDF_STATUS ret = HPDF_OK;
-	size_t flen = sub.data.len;
-	HPDF_Dict fs = pdf_stream_obj(c, sub.data.data, flen);
-	HPDF_Dict tus = pdf_stream_obj(c, tu.data, tu.len);
+	HPDF_Dict fs = pdf_stream_obj_deflated(c, fz, fzlen);
+	HPDF_Dict tus = pdf_stream_obj_deflated(c, tz, tzlen);
 	HPDF_Dict desc = HPDF_Dict_New(mm);
 	HPDF_Dict cid = HPDF_Dict_New(mm);
 	HPDF_Dict si = HPDF_Dict_New(mm);
@@ -285,11 +334,6 @@ bad:
 	         "the font %s cannot be embedded for the form fields%s%s",
 	         fname, why ? ": " : "", why ? why : "");
 out:
-	mc_buf_free(&tu);
-	pdf_subset_free(&sub);
-	free(all);
 	free(wd);
-	free(uni);
-	hb_set_destroy(set);
 	return font;
 }

@@ -162,6 +162,20 @@ void pdf_fonts_free(pdf_ctx *c)
 	F->cache = NULL;
 }
 
+int pdf_fonts_derived(pdf_ctx *c, int f, const char *kind,
+                      int (*make)(const struct pdf_face *t, mc_buf *out,
+                                  const char **why),
+                      const unsigned char **data, size_t *len,
+                      const char **why)
+{
+	const pdf_font *pf = &c->fonts.f[f];
+	*why = "the font was not read";
+	if (!c->fonts.cache || !pf->path || !pf->face)
+		return -1;
+	return pdf_cache_derived(c->fonts.cache, pf->path, pf->index, kind,
+	                         make, data, len, why);
+}
+
 int pdf_fonts_hyph(pdf_ctx *c, const char *lang, pdf_hyph_ref *out)
 {
 	if (!c->fonts.cache) {
@@ -715,20 +729,25 @@ static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 }
 
 /* A compressed stream object holding data; NULL on failure. */
-HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len)
+HPDF_Dict pdf_stream_obj_deflated(pdf_ctx *c, const void *z, size_t len)
 {
 	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-	if (!d)
-		return NULL;
-	mc_buf z = MC_BUF_INIT;
-	int bad = pdf_flate_put(&c->flate, PDF_FLATE_LEVEL, data, len, &z) ||
-	          HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)z.data,
-	                            (HPDF_UINT)z.len) != HPDF_OK;
-	mc_buf_free(&z);
-	if (bad)
+	if (!d || (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)z,
+	                                    (HPDF_UINT)len) != HPDF_OK))
 		return NULL;
 	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
 	d->write_fn = pdf_copy_deflated;
+	return d;
+}
+
+HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len)
+{
+	mc_buf z = MC_BUF_INIT;
+	HPDF_Dict d =
+		pdf_flate_put(&c->flate, PDF_FLATE_LEVEL, data, len, &z)
+			? NULL
+			: pdf_stream_obj_deflated(c, z.data, z.len);
+	mc_buf_free(&z);
 	return d;
 }
 

@@ -489,8 +489,9 @@ int pdf_font_show(pdf_ctx *c, HPDF_Page pg, int f, float size, bool setfont,
  * cannot be read; *upem its units per em. */
 hb_font_t *pdf_font_hb(pdf_ctx *c, int f, unsigned *upem);
 /* A stream object holding data, compressed now (flate.h); NULL on
- * failure. */
+ * failure.  _deflated: data compressed already (a zlib stream). */
 HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len);
+HPDF_Dict pdf_stream_obj_deflated(pdf_ctx *c, const void *z, size_t len);
 /* The write_fn of a stream dictionary whose data is compressed already
  * and whose dict->filter is HPDF_STREAM_FILTER_FLATE_DECODE: libharu
  * writes its /Filter and then copies the data as it is (pdf.c). */
@@ -506,6 +507,14 @@ int pdf_fonts_finish(pdf_ctx *c);
  * cache.h's pdf_hyph_ref). */
 struct pdf_hyph_ref;
 int pdf_fonts_hyph(pdf_ctx *c, const char *lang, struct pdf_hyph_ref *out);
+/* Bytes derived from face f's file by make, through the run cache
+ * (cache.h's pdf_cache_derived: made once a run, kept between runs):
+ * 0 with *data, *len (the cache's), or -1 with *why. */
+int pdf_fonts_derived(pdf_ctx *c, int f, const char *kind,
+                      int (*make)(const struct pdf_face *t, mc_buf *out,
+                                  const char **why),
+                      const unsigned char **data, size_t *len,
+                      const char **why);
 /* Decode one UTF-8 sequence; returns bytes used (>= 1). */
 size_t pdf_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* Ascent and descent of the body faces, in font-size units. */
