@@ -30,7 +30,7 @@ static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(
 MAIN_BASE_LIBS := $(foreach l,$(filter-out zip,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(if $(filter qrencode,$(l)),-l$(l),$(call static_if,$(l))))
 # soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
 soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
+DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP fontconfig:fontconfig:FONTCONFIG,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
 
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -47,7 +47,10 @@ LDLIBS  = $(PKG_LIBS) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
 # --as-needed: no libpthread.so.0 (glibc has its functions in libc now),
 # one file fewer to open and map at every start
 MAIN_LIBS = -Wl,--as-needed -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
-PDF_LIBS  = -Wl,--as-needed $(PKG_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm
+# libdeflate (small, PIC in Debian's archive) is linked into the module:
+# one file fewer to map and relocate at a PDF's start
+# fontconfig is not: src/back/pdf/fc.h loads it when a question needs it
+PDF_LIBS  = -Wl,--as-needed $(filter-out -ldeflate -lfontconfig,$(PKG_LIBS)) $(call static_if,deflate) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c

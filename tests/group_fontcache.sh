@@ -7,7 +7,8 @@
 #     Arabic, Hebrew, ... through fallback faces) and the seed with a
 #     theme naming other families: cold cache, warm cache and no cache
 #     (MC_FONT_CACHE=0) give the same PDF bytes and the same messages;
-#   - a warm run opens no fontconfig configuration file (strace);
+#   - a warm run opens no fontconfig configuration file, and does not
+#     load fontconfig's library (strace; src/back/pdf/fc.h);
 #   - with a private FONTCONFIG_FILE over a private font directory: a font
 #     added there that wins the match, a font directory's mtime touched,
 #     and another FONTCONFIG_FILE each make the cache stale, and the PDF
@@ -90,13 +91,13 @@ same3() {
 	if command -v strace >/dev/null 2>&1 && [ "$SAN" != 1 ]; then
 		strace -f -e trace=open,openat -o "$d/trace" "$BIN" "$in" -o "$d/traced.pdf" "$@" \
 			</dev/null >/dev/null 2>&1
-		if grep -q 'fonts\.conf\|/conf\.d/\|fontconfig.*\.cache-' "$d/trace"; then
-			fail "fontcache: $name: a warm run opens fontconfig's configuration" \
+		if grep -q 'fonts\.conf\|/conf\.d/\|fontconfig.*\.cache-\|libfontconfig' "$d/trace"; then
+			fail "fontcache: $name: a warm run opens fontconfig's configuration or library" \
 				"$(grep 'fonts\.conf\|conf\.d\|fontconfig' "$d/trace" | head -n 5)"
 		elif ! cmp -s "$d/traced.pdf" "$d/cold.pdf"; then
 			fail "fontcache: $name: the traced warm run made another PDF"
 		else
-			pass "fontcache: $name: a warm run opens no fontconfig file"
+			pass "fontcache: $name: a warm run opens no fontconfig file, nor loads its library (fc.h)"
 		fi
 	fi
 }

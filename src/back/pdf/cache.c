@@ -15,6 +15,7 @@
 #include "cache.h"
 #include "../backend.h"
 #include "cachefile.h"
+#include "fc.h"
 #include "fontcache.h"
 #include "hyph.h"
 
@@ -221,7 +222,7 @@ static FcConfig *config(pdf_cache *k)
 	if (!k->fc_tried) {
 		k->fc_tried = true;
 		/* a configuration of our own, not fontconfig's global one */
-		k->cfg = FcInitLoadConfigAndFonts();
+		k->cfg = pdf_fc() ? FC(FcInitLoadConfigAndFonts)() : NULL;
 		if (k->cfg && k->store)
 			pdf_fontcache_config_deps(k->cfg, &k->cfgdeps);
 	}
@@ -269,7 +270,7 @@ void pdf_cache_destroy(pdf_cache *k)
 		free(k->hlangs[i].lang);
 	free(k->hlangs);
 	if (k->cfg)
-		FcConfigDestroy(k->cfg);
+		FC(FcConfigDestroy)(k->cfg);
 	pthread_mutex_destroy(&k->mu);
 	free(k);
 }
@@ -280,17 +281,17 @@ static bool usable(FcPattern *p)
 {
 	FcChar8 *fmt = NULL, *file = NULL;
 	FcBool b = FcFalse;
-	if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+	if (FC(FcPatternGetString)(p, FC_FILE, 0, &file) != FcResultMatch)
 		return false;
 	bool cff = false;
-	if (FcPatternGetString(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch) {
+	if (FC(FcPatternGetString)(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch) {
 		cff = !strcmp((const char *)fmt, "CFF");
 		if (!cff && strcmp((const char *)fmt, "TrueType") != 0)
 			return false;
 	}
-	if (FcPatternGetBool(p, FC_COLOR, 0, &b) == FcResultMatch && b)
+	if (FC(FcPatternGetBool)(p, FC_COLOR, 0, &b) == FcResultMatch && b)
 		return false;
-	if (cff && FcPatternGetBool(p, FC_VARIABLE, 0, &b) == FcResultMatch &&
+	if (cff && FC(FcPatternGetBool)(p, FC_VARIABLE, 0, &b) == FcResultMatch &&
 	    b)
 		return false;
 	const char *dot = strrchr((const char *)file, '.');
@@ -303,8 +304,8 @@ static face *face_of(pdf_cache *k, FcPattern *p)
 {
 	FcChar8 *file = NULL;
 	int index = 0;
-	FcPatternGetString(p, FC_FILE, 0, &file);
-	FcPatternGetInteger(p, FC_INDEX, 0, &index);
+	FC(FcPatternGetString)(p, FC_FILE, 0, &file);
+	FC(FcPatternGetInteger)(p, FC_INDEX, 0, &index);
 	for (size_t i = 0; i < k->nfaces; i++)
 		if (k->faces[i]->index == index &&
 		    !strcmp(k->faces[i]->path, (const char *)file))
@@ -316,7 +317,7 @@ static face *face_of(pdf_cache *k, FcPattern *p)
 	memcpy(f->path, file, l + 1);
 	f->index = index;
 	FcCharSet *cs = NULL;
-	if (FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) == FcResultMatch)
+	if (FC(FcPatternGetCharSet)(p, FC_CHARSET, 0, &cs) == FcResultMatch)
 		pdf_fontcache_pages(cs, &f->pages, &f->npages);
 	else
 		f->pages = mc_xmalloc(1); /* (no coverage) */
@@ -341,30 +342,30 @@ static face *do_match(pdf_cache *k, const char *family, bool bold,
 	if (!config(k))
 		return NULL;
 	k->dirty = true;
-	FcPattern *pat = FcPatternCreate();
+	FcPattern *pat = FC(FcPatternCreate)();
 	if (!pat)
 		return NULL;
-	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-	FcPatternAddInteger(pat, FC_WEIGHT,
+	FC(FcPatternAddString)(pat, FC_FAMILY, (const FcChar8 *)family);
+	FC(FcPatternAddInteger)(pat, FC_WEIGHT,
 	                    bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-	FcPatternAddInteger(pat, FC_SLANT,
+	FC(FcPatternAddInteger)(pat, FC_SLANT,
 	                    italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
-	FcConfigSubstitute(k->cfg, pat, FcMatchPattern);
-	FcDefaultSubstitute(pat);
+	FC(FcPatternAddBool)(pat, FC_SCALABLE, FcTrue);
+	FC(FcConfigSubstitute)(k->cfg, pat, FcMatchPattern);
+	FC(FcDefaultSubstitute)(pat);
 	FcResult res;
-	FcPattern *m = FcFontMatch(k->cfg, pat, &res);
-	FcPatternDestroy(pat);
+	FcPattern *m = FC(FcFontMatch)(k->cfg, pat, &res);
+	FC(FcPatternDestroy)(pat);
 	if (!m)
 		return NULL;
 	FcChar8 *got = NULL;
 	*exact = false;
-	for (int i = 0; FcPatternGetString(m, FC_FAMILY, i, &got) ==
+	for (int i = 0; FC(FcPatternGetString)(m, FC_FAMILY, i, &got) ==
 	                FcResultMatch; i++)
 		if (!strcasecmp((const char *)got, family))
 			*exact = true;
 	face *f = usable(m) ? face_of(k, m) : NULL;
-	FcPatternDestroy(m);
+	FC(FcPatternDestroy)(m);
 	return f;
 }
 
@@ -440,38 +441,38 @@ static face *do_search(pdf_cache *k, uint32_t cp, const char *lang)
 	if (!config(k))
 		return NULL;
 	k->dirty = true;
-	FcPattern *pat = FcPatternCreate();
-	FcCharSet *cs = FcCharSetCreate();
+	FcPattern *pat = FC(FcPatternCreate)();
+	FcCharSet *cs = FC(FcCharSetCreate)();
 	face *found = NULL;
 	if (!pat || !cs)
 		goto out;
-	FcCharSetAddChar(cs, cp);
-	FcPatternAddCharSet(pat, FC_CHARSET, cs);
-	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
-	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
+	FC(FcCharSetAddChar)(cs, cp);
+	FC(FcPatternAddCharSet)(pat, FC_CHARSET, cs);
+	FC(FcPatternAddBool)(pat, FC_SCALABLE, FcTrue);
+	FC(FcPatternAddString)(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
 	if (lang[0])
-		FcPatternAddString(pat, FC_LANG, (const FcChar8 *)lang);
-	FcConfigSubstitute(k->cfg, pat, FcMatchPattern);
-	FcDefaultSubstitute(pat);
+		FC(FcPatternAddString)(pat, FC_LANG, (const FcChar8 *)lang);
+	FC(FcConfigSubstitute)(k->cfg, pat, FcMatchPattern);
+	FC(FcDefaultSubstitute)(pat);
 	FcResult res;
-	FcFontSet *set = FcFontSort(k->cfg, pat, FcFalse, NULL, &res);
+	FcFontSet *set = FC(FcFontSort)(k->cfg, pat, FcFalse, NULL, &res);
 	if (set) {
 		for (int i = 0; i < set->nfont && !found; i++) {
 			FcPattern *m = set->fonts[i];
 			FcCharSet *mcs = NULL;
-			if (FcPatternGetCharSet(m, FC_CHARSET, 0, &mcs) !=
+			if (FC(FcPatternGetCharSet)(m, FC_CHARSET, 0, &mcs) !=
 			            FcResultMatch ||
-			    !FcCharSetHasChar(mcs, cp) || !usable(m))
+			    !FC(FcCharSetHasChar)(mcs, cp) || !usable(m))
 				continue;
 			found = face_of(k, m);
 		}
-		FcFontSetDestroy(set);
+		FC(FcFontSetDestroy)(set);
 	}
 out:
 	if (pat)
-		FcPatternDestroy(pat);
+		FC(FcPatternDestroy)(pat);
 	if (cs)
-		FcCharSetDestroy(cs);
+		FC(FcCharSetDestroy)(cs);
 	return found;
 }
 

@@ -15,6 +15,7 @@
  */
 #include "fontcache.h"
 #include "cachefile.h"
+#include "fc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@
 #include "../../util/bytes.h"
 
 #define MAGIC "MCFONTC\n"
-#define FORMAT 3 /* 3: cachefile.c's entries per key */
+#define FORMAT 4 /* 3: cachefile.c's entries per key; 4: the library file
+                  * a dependency, not FcGetVersion in the key */
 #define MAX_SEARCHES 65536u /* answers per code point written at most */
 
 /* ---- the key: what fontconfig reads besides files ---- */
@@ -34,12 +36,13 @@ static const char *const env_names[] = {
 	"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT",
 	"HOME",            "XDG_CONFIG_HOME", "XDG_DATA_HOME",
 	"XDG_DATA_DIRS",   "FC_LANG",         "LC_ALL",
-	"LC_CTYPE",        "LANG",
+	"LC_CTYPE",        "LANG",            "LD_LIBRARY_PATH",
 };
 
 static void key_of(mc_buf *b)
 {
-	pcf_put_u32(b, (uint32_t)FcGetVersion());
+	/* (fontconfig's version: its library file, a dependency, and the
+	 * variables that choose which one is loaded) */
 	/* configurations may test the program's name (fontconfig takes it
 	 * from /proc/self/exe) */
 	char exe[4096];
@@ -66,9 +69,9 @@ static void put_list(mc_buf *b, FcStrList *l, uint32_t *n)
 	if (!l)
 		return;
 	FcChar8 *s;
-	while ((s = FcStrListNext(l)))
+	while ((s = FC(FcStrListNext)(l)))
 		put_dep(b, (const char *)s, n);
-	FcStrListDone(l);
+	FC(FcStrListDone)(l);
 }
 
 /* dir/name into out (n bytes), or "" if it does not fit or dir is
@@ -188,9 +191,9 @@ void pdf_fontcache_pages(const FcCharSet *cs, unsigned char **pages,
 	mc_buf b = MC_BUF_INIT;
 	uint32_t np = 0;
 	FcChar32 map[FC_CHARSET_MAP_SIZE], next;
-	for (FcChar32 base = FcCharSetFirstPage(cs, map, &next);
+	for (FcChar32 base = FC(FcCharSetFirstPage)(cs, map, &next);
 	     base != FC_CHARSET_DONE;
-	     base = FcCharSetNextPage(cs, map, &next)) {
+	     base = FC(FcCharSetNextPage)(cs, map, &next)) {
 		pcf_put_u32(&b, base);
 		for (int w = 0; w < FC_CHARSET_MAP_SIZE; w++)
 			pcf_put_u32(&b, map[w]);
@@ -216,9 +219,14 @@ void pdf_fontcache_config_deps(FcConfig *cfg, pfc_deps *out)
 {
 	mc_buf_clear(&out->recs);
 	out->n = 0;
-	put_list(&out->recs, FcConfigGetConfigFiles(cfg), &out->n);
-	put_list(&out->recs, FcConfigGetFontDirs(cfg), &out->n);
+	put_list(&out->recs, FC(FcConfigGetConfigFiles)(cfg), &out->n);
+	put_list(&out->recs, FC(FcConfigGetFontDirs)(cfg), &out->n);
 	put_user_conf(&out->recs, &out->n);
+	/* the library that answered (fc.h): another version, another file */
+	char lib[4096];
+	pdf_fc_path(lib, sizeof lib);
+	if (lib[0])
+		put_dep(&out->recs, lib, &out->n);
 }
 
 static int parse(pcf_rd *r, pfc_data *d)
