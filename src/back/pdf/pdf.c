@@ -782,6 +782,13 @@ static int writer_begin(pdf_ctx *c, writer *w, size_t nslices)
 		w->pages[p] = HPDF_AddPage(c->pdf);
 		if (!w->pages[p])
 			return -1;
+		/* libharu's /ProcSet (obsolete since PDF 1.4, ignored by
+		 * readers): an array of five names, 1 KB a page held until
+		 * the save (9 MB at 64 times the corpus) */
+		HPDF_Dict res = HPDF_Dict_GetItem(w->pages[p], "Resources",
+		                                  HPDF_OCLASS_DICT);
+		if (res)
+			HPDF_Dict_RemoveElement(res, "ProcSet");
 		HPDF_Page_SetWidth(w->pages[p], (HPDF_REAL)c->pw);
 		HPDF_Page_SetHeight(w->pages[p], (HPDF_REAL)c->ph);
 	}

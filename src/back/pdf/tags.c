@@ -31,11 +31,11 @@
 #include <string.h>
 #include <time.h>
 
+/* (72 bytes: a long document has hundreds of thousands) */
 typedef struct tag_elem {
 	const char *type; /* a standard structure type */
-	int parent;       /* 0 for the root element */
-	size_t key;       /* its place in reading order */
 	const char *alt, *lang, *scope;
+	int parent;       /* 0 for the root element */
 	int page;         /* first page with its content, -1: none */
 	/* written (pdf_tags_finish): its place among the objects the tree
 	 * adds (its number: pdf_tags.first + idx); in pdf_tags.strs (the
@@ -43,11 +43,10 @@ typedef struct tag_elem {
 	 * /Alt's UTF-16 (alt_len bytes at alt_at) and its /Lang (at
 	 * lang_at); its /K (put_kids): its kids are t->k[k0, k0 + nk) once
 	 * sorted; haskids: it has one */
-	bool used;
 	uint32_t idx;
-	size_t alt_at, alt_len, lang_at;
-	size_t k0, nk;
-	bool haskids;
+	uint32_t k0, nk;
+	uint32_t alt_at, alt_len, lang_at;
+	bool used, haskids;
 } tag_elem;
 
 enum { KID_ELEM, KID_MCR, KID_OBJR };
@@ -159,10 +158,10 @@ int pdf_tag_open(pdf_ctx *c, const char *type)
 	memset(e, 0, sizeof *e);
 	e->type = type;
 	e->parent = c->se_cur;
-	e->key = c->nops;
 	e->page = -1;
+	/* (its place in reading order: the ops made before it) */
 	if (e->parent)
-		add_kid(t, (tag_kid){.owner = e->parent, .key = kid_key(e->key),
+		add_kid(t, (tag_kid){.owner = e->parent, .key = kid_key(c->nops),
 		                     .kind = KID_ELEM, .v = se});
 	c->se_cur = se;
 	return se;
@@ -482,7 +481,7 @@ static void put_kids(mc_buf *b, const pdf_tags *t, const tag_elem *e)
 	if (!e->haskids)
 		return;
 	mc_buf_puts(b, "/K [ ");
-	for (size_t i = e->k0; i < e->k0 + e->nk; i++) {
+	for (size_t i = e->k0; i < (size_t)e->k0 + e->nk; i++) {
 		const tag_kid *k = &t->k[i];
 		if (k->kind == KID_ELEM) {
 			if (t->e[k->v].used)
@@ -641,14 +640,22 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 			continue;
 		e->idx = (uint32_t)t->norder;
 		t->order[t->norder++] = (int)i;
-		if (e->alt) {
-			e->alt_at = t->strs.len;
+		/* (offsets in 32 bits: past 4 GiB of them, which no document
+		 * that fits in memory has, an element loses its /Alt or
+		 * /Lang) */
+		if (e->alt && t->strs.len < UINT32_MAX - PDF_STRING_MAX - 2) {
+			e->alt_at = (uint32_t)t->strs.len;
 			pdf_text_utf16(c, e->alt, "an image's text", &t->strs);
-			e->alt_len = t->strs.len - e->alt_at;
+			e->alt_len = (uint32_t)(t->strs.len - e->alt_at);
+		} else {
+			e->alt = NULL;
 		}
-		if (e->lang) {
-			e->lang_at = t->strs.len;
+		if (e->lang &&
+		    t->strs.len + strlen(e->lang) + 1 < UINT32_MAX) {
+			e->lang_at = (uint32_t)t->strs.len;
 			mc_buf_put(&t->strs, e->lang, strlen(e->lang) + 1);
+		} else {
+			e->lang = NULL;
 		}
 	}
 	/* kids, in reading order: written by put_kids, as many as there
@@ -663,8 +670,8 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 			continue;
 		tag_elem *e = &t->e[owner];
 		e->haskids = true;
-		e->k0 = k0;
-		e->nk = i - k0;
+		e->k0 = (uint32_t)k0;
+		e->nk = (uint32_t)(i - k0);
 	}
 
 	/* the ParentTree: each page's MCIDs, then each annotation
