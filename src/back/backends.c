@@ -6,7 +6,7 @@
 #include <strings.h>
 
 static const char *const pdf_options[] = {"no-fields", "no-tags", "duplex",
-                                          NULL};
+                                          "passes", NULL};
 static const char *const docx_options[] = {"protect", "fields", NULL};
 
 const mc_backend mc_backends[] = {

@@ -1203,7 +1203,7 @@ static void free_layout(pdf_ctx *c)
  * reported while writing is, as in one pass). */
 
 /* Documents with this many bytes of text and more get two passes
- * (MENTORCONV_PDF_PASSES=1 or 2 forces either, tests/group_stream.sh).
+ * (--passes 1 or 2 forces either, tests/group_stream.sh).
  * The second pass costs half as much time again.  Measured on the
  * corpus's bodies repeated (229 KB of text once), peak RSS in one pass
  * against two, tagged: at 16x (3.7 MB of text) 94 MB against 80 MB (2.3
@@ -1533,10 +1533,11 @@ static int two_passes(pdf_ctx *c)
 	return writer_end(c, &st->w);
 }
 
-/* One pass or two (see above)? */
-static int passes_for(const pdf_ctx *c)
+/* One pass or two (see above)?  "passes" (--passes 1 or 2) forces
+ * either. */
+static int passes_for(const pdf_ctx *c, const mc_render_opts *opts)
 {
-	const char *e = getenv("MENTORCONV_PDF_PASSES");
+	const char *e = mc_render_opt(opts, "passes");
 	if (e && !strcmp(e, "1"))
 		return 1;
 	if (e && !strcmp(e, "2"))
@@ -1599,7 +1600,7 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 		goto out;
 	}
 
-	if (passes_for(c) == 2) {
+	if (passes_for(c, opts) == 2) {
 		int r = two_passes(c);
 		if (r == -2)
 			goto out;
