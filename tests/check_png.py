@@ -189,8 +189,9 @@ def make(d):
     open(os.path.join(d, "page.md"), "w").write("\n".join(md))
 
 
-def read_pnm(path):
-    b = open(path, "rb").read()
+def pnm_header(b):
+    """The header's fields of a binary PNM (kind, width, height and, but
+    for P4, the maximum), and where its pixels start."""
     parts = []
     i = 0
     while len(parts) < (3 if b[:2] == b"P4" else 4):
@@ -201,7 +202,12 @@ def read_pnm(path):
             j += 1
         parts.append(b[i:j])
         i = j
-    i += 1
+    return parts, i + 1
+
+
+def read_pnm(path):
+    b = open(path, "rb").read()
+    parts, i = pnm_header(b)
     kind, w, h = parts[0], int(parts[1]), int(parts[2])
     px = []
     if kind == b"P4":
@@ -304,16 +310,8 @@ def make_big(d):
 def read_raw_pnm(path):
     """(w, h, channels, pixel bytes) of a binary PPM or PGM."""
     b = open(path, "rb").read()
-    parts, i = [], 0
-    while len(parts) < 4:
-        while b[i:i + 1].isspace():
-            i += 1
-        j = i
-        while not b[j:j + 1].isspace():
-            j += 1
-        parts.append(b[i:j])
-        i = j
-    return int(parts[1]), int(parts[2]), 3 if parts[0] == b"P6" else 1, b[i + 1:]
+    parts, i = pnm_header(b)
+    return int(parts[1]), int(parts[2]), 3 if parts[0] == b"P6" else 1, b[i:]
 
 
 def check_big(d):

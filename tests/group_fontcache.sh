@@ -102,6 +102,31 @@ same3() {
 	fi
 }
 
+# damage HOW FILE SIZE: FILE (SIZE bytes) cut to a third (truncated), or
+# two bytes in its middle changed (corrupt)
+damage() {
+	if [ "$1" = truncated ]; then head -c $(($3 / 3)) "$2" >"$2.t" && mv "$2.t" "$2"
+	else printf '\x5a\x5a' | dd of="$2" bs=1 seek=$(($3 / 2)) conv=notrunc 2>/dev/null; fi
+}
+
+# copy_runs DIR TRACE: a copy of the program (and its PDF module) in
+# DIR/prog, run by TRACE (a function: NAME BINARY) twice (prog1, prog2),
+# once more after its file ($self) is touched (prog3), then the first
+# program again (back)
+copy_runs() {
+	local pg=$1/prog tr=$2 mod
+	mkdir -p "$pg"
+	cp "$BIN" "$pg/mentorconv"
+	mod=$(dirname "$BIN")/mentorconv-pdf.so
+	self=$pg/mentorconv
+	if [ -f "$mod" ]; then cp "$mod" "$pg/" && self=$pg/mentorconv-pdf.so; fi
+	$tr prog1 "$pg/mentorconv"
+	$tr prog2 "$pg/mentorconv"
+	touch -d '2001-01-01' "$self"
+	$tr prog3 "$pg/mentorconv"
+	$tr back "$BIN"
+}
+
 same3 seed "$SEED"
 same3 rtl fixtures/lang-arabic-doc.md
 same3 scripts fixtures/scripts-mixed.md
@@ -199,8 +224,7 @@ for hl in "${hyph_langs[@]}"; do
 	hs=$(stat -c %s "$hc")
 	why=""
 	for how in truncated corrupt; do
-		if [ $how = truncated ]; then head -c $((hs / 3)) "$hc" >"$d/t" && mv "$d/t" "$hc"
-		else printf '\x5a\x5a' | dd of="$hc" bs=1 seek=$((hs / 2)) conv=notrunc 2>/dev/null; fi
+		damage $how "$hc" "$hs"
 		traced $how "$BIN"
 		grep -q "$dic\.dic" "$d/$how.trace" || why="$why; $how: the .dic was not read again"
 		cmp -s "$d/$how.pdf" "$d/cold.pdf" || why="$why; $how: another PDF"
@@ -209,18 +233,9 @@ for hl in "${hyph_langs[@]}"; do
 	done
 	if [ -z "$why" ]; then pass "fontcache: hyph-$lg: a truncated or corrupt $dic.cache is ignored, silently, and rewritten"
 	else fail "fontcache: hyph-$lg: damaged kept patterns" "$why"; fi
-	# the program's file changed (its layout may have): parsed again
-	pg=$d/prog
-	mkdir -p "$pg"
-	cp "$BIN" "$pg/mentorconv"
-	mod=$(dirname "$BIN")/mentorconv-pdf.so
-	self=$pg/mentorconv
-	if [ -f "$mod" ]; then cp "$mod" "$pg/" && self=$pg/mentorconv-pdf.so; fi
-	traced prog1 "$pg/mentorconv"
-	traced prog2 "$pg/mentorconv"
-	touch -d '2001-01-01' "$self"
-	traced prog3 "$pg/mentorconv"
-	traced back "$BIN" # the first program's entry is still there
+	# the program's file changed (its layout may have): parsed again;
+	# the first program's entry is still there after the copy's runs
+	copy_runs "$d" traced
 	why=""
 	grep -q "$dic\.dic" "$d/back.trace" && why="$why; the first program parsed the .dic again after the copy's runs"
 	cmp -s "$d/back.pdf" "$d/cold.pdf" || why="$why; the first program's PDF differs"
@@ -266,8 +281,7 @@ if [ -n "$ffc" ] && command -v strace >/dev/null 2>&1 && [ "$SAN" != 1 ]; then
 	fs=$(stat -c %s "$ffc")
 	why=""
 	for how in truncated corrupt; do
-		if [ $how = truncated ]; then head -c $((fs / 3)) "$ffc" >"$d/t" && mv "$d/t" "$ffc"
-		else printf '\x5a\x5a' | dd of="$ffc" bs=1 seek=$((fs / 2)) conv=notrunc 2>/dev/null; fi
+		damage $how "$ffc" "$fs"
 		ftraced $how "$BIN"
 		made $how || why="$why; $how: not made again"
 		cmp -s "$d/$how.pdf" "$d/cold.pdf" || why="$why; $how: another PDF"
@@ -276,17 +290,7 @@ if [ -n "$ffc" ] && command -v strace >/dev/null 2>&1 && [ "$SAN" != 1 ]; then
 	done
 	if [ -z "$why" ]; then pass "fontcache: fieldfont: a truncated or corrupt kept font is ignored, silently, and made again"
 	else fail "fontcache: fieldfont: damaged kept font" "$why"; fi
-	pg=$d/prog
-	mkdir -p "$pg"
-	cp "$BIN" "$pg/mentorconv"
-	mod=$(dirname "$BIN")/mentorconv-pdf.so
-	self=$pg/mentorconv
-	if [ -f "$mod" ]; then cp "$mod" "$pg/" && self=$pg/mentorconv-pdf.so; fi
-	ftraced prog1 "$pg/mentorconv"
-	ftraced prog2 "$pg/mentorconv"
-	touch -d '2001-01-01' "$self"
-	ftraced prog3 "$pg/mentorconv"
-	ftraced back "$BIN"
+	copy_runs "$d" ftraced
 	why=""
 	made prog1 || why="$why; a copy of the program used the other's kept font"
 	made prog2 && why="$why; the copy's second run made it again"

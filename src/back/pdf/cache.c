@@ -502,14 +502,20 @@ int pdf_cache_search(pdf_cache *k, uint32_t cp, const char *lang,
 	return rc;
 }
 
+/* The face of the file at path, index (lock held), or NULL. */
+static face *face_at(pdf_cache *k, const char *path, int index)
+{
+	for (size_t i = 0; i < k->nfaces; i++)
+		if (k->faces[i]->index == index &&
+		    !strcmp(k->faces[i]->path, path))
+			return k->faces[i];
+	return NULL;
+}
+
 const pdf_face *pdf_cache_face(pdf_cache *k, const char *path, int index)
 {
 	pthread_mutex_lock(&k->mu);
-	face *f = NULL;
-	for (size_t i = 0; i < k->nfaces && !f; i++)
-		if (k->faces[i]->index == index &&
-		    !strcmp(k->faces[i]->path, path))
-			f = k->faces[i];
+	face *f = face_at(k, path, index);
 	const pdf_face *t = NULL;
 	if (f) {
 		if (!f->parsed) {
@@ -749,11 +755,7 @@ int pdf_cache_derived(pdf_cache *k, const char *path, int index,
                       const char **why)
 {
 	pthread_mutex_lock(&k->mu);
-	face *f = NULL;
-	for (size_t i = 0; i < k->nfaces && !f; i++)
-		if (k->faces[i]->index == index &&
-		    !strcmp(k->faces[i]->path, path))
-			f = k->faces[i];
+	face *f = face_at(k, path, index);
 	int rc = -1;
 	*why = "the font was not read";
 	if (f && f->parsed && f->ok) {
