@@ -55,8 +55,7 @@ typedef struct packer {
 	mc_buf z;         /* scratch: one compressed */
 } packer;
 
-/* A libharu stream's output appended to an mc_buf (its attr). */
-static HPDF_STATUS put_out(HPDF_Stream st, const HPDF_BYTE *p, HPDF_UINT n)
+HPDF_STATUS pdf_put_buf(HPDF_Stream st, const HPDF_BYTE *p, HPDF_UINT n)
 {
 	mc_buf_put(st->attr, p, n);
 	return HPDF_OK;
@@ -198,8 +197,8 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
 	if (extra && extra->first)
 		extra->first(extra->arg, size);
 	mc_buf val = MC_BUF_INIT;
-	HPDF_Stream w = HPDF_CallbackWriter_New(pdf->mmgr, put_out, out);
-	HPDF_Stream vw = HPDF_CallbackWriter_New(pdf->mmgr, put_out, &val);
+	HPDF_Stream w = HPDF_CallbackWriter_New(pdf->mmgr, pdf_put_buf, out);
+	HPDF_Stream vw = HPDF_CallbackWriter_New(pdf->mmgr, pdf_put_buf, &val);
 	int rc = -1;
 	if (!w || !vw)
 		goto out;

@@ -23,6 +23,10 @@
 /* Objects packed into one object stream at most. */
 #define PDF_OBJSTM_MAX 200
 
+/* The write function of a libharu callback stream whose attr is an
+ * mc_buf: what the stream writes is appended to it. */
+HPDF_STATUS pdf_put_buf(HPDF_Stream st, const HPDF_BYTE *p, HPDF_UINT n);
+
 /* Objects of the caller's own, not libharu's: n of them, numbered from
  * libharu's /Size up and packed after libharu's.  first() is told the
  * first one's number before anything is written (libharu's write_fns may

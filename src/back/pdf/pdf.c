@@ -330,15 +330,6 @@ HPDF_STATUS pdf_copy_deflated(HPDF_Dict d, HPDF_Stream st)
 	return HPDF_OK;
 }
 
-/* A libharu stream's output appended to an mc_buf (its attr) as it
- * comes: the saved file (save), a content stream deflated (deflate_page). */
-static HPDF_STATUS write_out(HPDF_Stream st, const HPDF_BYTE *p,
-                             HPDF_UINT n)
-{
-	mc_buf_put(st->attr, p, n);
-	return HPDF_OK;
-}
-
 /* Deflate page pg's content stream now that nothing more is drawn on it
  * (libdeflate, flate.h), so the page's drawing is held compressed (about
  * a fifth of its size) until the save.  A page libharu would still add
@@ -359,7 +350,7 @@ static int deflate_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp, mc_buf *z)
 	 * average) */
 	mc_buf_clear(tmp);
 	mc_buf_clear(z);
-	HPDF_Stream w = HPDF_CallbackWriter_New(pg->mmgr, write_out, tmp);
+	HPDF_Stream w = HPDF_CallbackWriter_New(pg->mmgr, pdf_put_buf, tmp);
 	if (!w)
 		return -1;
 	HPDF_STATUS r = HPDF_Stream_WriteToStream(
@@ -1108,8 +1099,8 @@ static void set_info(pdf_ctx *c)
 	}
 }
 
-/* Save the document into out, free it (c->pdf NULL then: its objects are
- * as big as the file), and pack the file's objects (objstm.c). */
+/* Save the document into out, straight into object streams (objstm.c),
+ * and free it (c->pdf NULL then) and the structure tree it wrote. */
 static int save(pdf_ctx *c, mc_buf *out)
 {
 	/* PDF 1.7 (ISO 32000-1), tagged or not: object streams and
