@@ -4,6 +4,7 @@
 #include "dl.h"
 
 #include <dlfcn.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static void load(mc_dl_lib *L)
 	if (!h) {
 		snprintf(L->why, sizeof L->why, "cannot load %s (install %s): %s",
 		         tried ? tried : "?", L->package, first);
-		L->ok = -1;
+		atomic_store_explicit(&L->ok, -1, memory_order_release);
 		return;
 	}
 	for (size_t i = 0; i < L->nsyms; i++) {
@@ -33,22 +34,25 @@ static void load(mc_dl_lib *L)
 			         "%s lacks %s: a newer %s is needed", tried,
 			         L->syms[i], L->package);
 			dlclose(h);
-			L->ok = -1;
+			atomic_store_explicit(&L->ok, -1, memory_order_release);
 			return;
 		}
 		/* POSIX: a function pointer and void * convert both ways */
 		memcpy(&L->table[i], &p, sizeof p);
 	}
-	/* kept open for the rest of the process: the table points into it */
-	L->ok = 1;
+	/* kept open for the rest of the process: the table points into it
+	 * (published after it is filled: mc_dl_get's unlocked read) */
+	atomic_store_explicit(&L->ok, 1, memory_order_release);
 }
 
 const void *mc_dl_get(mc_dl_lib *lib, char *err, size_t errsz)
 {
+	if (atomic_load_explicit(&lib->ok, memory_order_acquire) == 1)
+		return lib->table;
 	pthread_mutex_lock(&lib->mu);
-	if (lib->ok == 0)
+	if (atomic_load_explicit(&lib->ok, memory_order_relaxed) == 0)
 		load(lib);
-	int ok = lib->ok;
+	int ok = atomic_load_explicit(&lib->ok, memory_order_relaxed);
 	pthread_mutex_unlock(&lib->mu);
 	if (ok == 1)
 		return lib->table;

@@ -22,6 +22,7 @@
 #define MC_DL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define MC_DL_FIELD_(f) __typeof__(&f) f;
@@ -35,7 +36,10 @@
 
 /* One library: what to try, and the table once it is loaded.  Define
  * it static with MC_DL_LIB; it is filled once per process (under its
- * mutex) and never changed afterwards, so threads may share it. */
+ * mutex) and never changed afterwards, so threads may share it.  Once it
+ * is loaded, mc_dl_get takes no lock (ok is read with acquire order, set
+ * with release order after the table): a caller may fetch the table at
+ * every call (src/back/pdf/fc.h's FC()). */
 typedef struct mc_dl_lib {
 	const char *const *sonames; /* tried in order, NULL-ended */
 	const char *package;        /* the Debian package that has it */
@@ -43,7 +47,7 @@ typedef struct mc_dl_lib {
 	size_t nsyms;
 	void **table;               /* nsyms pointers */
 	pthread_mutex_t mu;         /* held while loading */
-	int ok;                     /* 0 not yet, 1 loaded, -1 failed */
+	_Atomic int ok;             /* 0 not yet, 1 loaded, -1 failed */
 	char why[256];              /* the failure, when ok is -1 */
 } mc_dl_lib;
 
