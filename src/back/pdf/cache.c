@@ -561,7 +561,7 @@ static hyph_lang *hyph_lang_of(pdf_cache *k, const char *lang)
 /* ---- hyphenation patterns kept between runs ---- */
 
 #define HYPH_MAGIC "MCHYPHC\n"
-#define HYPH_FORMAT 2 /* 2: cachefile.c's entries per key */
+#define HYPH_FORMAT 3 /* 2: cachefile.c's entries per key; 3: CRC-32 sums */
 
 /* The file the patterns of the pattern file dic are kept in: its name,
  * .dic replaced by .cache, in the cache directory (cachefile.h). */
@@ -687,7 +687,7 @@ int pdf_cache_hyph(pdf_cache *k, const char *lang, pdf_hyph_ref *out)
  * file (self_path), depending on both files' status when the face was
  * read. */
 #define DERIVED_MAGIC "MCDERIV\n"
-#define DERIVED_FORMAT 1
+#define DERIVED_FORMAT 2 /* 2: CRC-32 sums */
 
 static int derived_path(const char *path, int index, const char *kind,
                         char *out, size_t n)

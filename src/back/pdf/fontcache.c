@@ -26,8 +26,9 @@
 #include "../../util/bytes.h"
 
 #define MAGIC "MCFONTC\n"
-#define FORMAT 4 /* 3: cachefile.c's entries per key; 4: the library file
-                  * a dependency, not FcGetVersion in the key */
+#define FORMAT 5 /* 3: cachefile.c's entries per key; 4: the library file
+                  * a dependency, not FcGetVersion in the key; 5: CRC-32
+                  * sums */
 #define MAX_SEARCHES 65536u /* answers per code point written at most */
 
 /* ---- the key: what fontconfig reads besides files ---- */
