@@ -15,6 +15,7 @@
 #include "util/image.h"
 #include "util/json.h"
 #include "util/slug.h"
+#include "util/utc.h"
 #include "util/utf8.h"
 #include "util/xml.h"
 #include "util/zip.h"
@@ -556,8 +557,60 @@ static void confine_tests(void)
 	free(real);
 }
 
+/* mc_utc_tm against the C library's gmtime_r: every field, on every
+ * day from 1600 to 2400 at a varying time, the era and leap-year edges,
+ * and before 1970; mc_utc_iso8601's form and its clamping. */
+static void utc_tests(void)
+{
+	static const int64_t edges[] = {
+		0, -1, 86399, 86400, 951782400 /* 2000-02-29 */,
+		951868800 /* 2000-03-01 */, 4107542400 /* 2100-03-01 */,
+		-2208988800 /* 1900-01-01 */, -11676096000 /* 1600-01-01 */,
+		253402300799 /* 9999-12-31T23:59:59 */, 1700000000};
+	int bad = 0;
+	int64_t first_bad = 0;
+	for (size_t i = 0; i < sizeof edges / sizeof *edges + 292200; i++) {
+		int64_t t = i < sizeof edges / sizeof *edges
+		                    ? edges[i]
+		                    : INT64_C(-11676096000) +
+		                          (int64_t)(i - 11) * 86400 +
+		                          (int64_t)(i * 7919 % 86400);
+		time_t tt = (time_t)t;
+		struct tm a, b;
+		memset(&b, 0, sizeof b);
+		if (!gmtime_r(&tt, &b) || mc_utc_tm(t, &a) != 0 ||
+		    a.tm_year != b.tm_year || a.tm_mon != b.tm_mon ||
+		    a.tm_mday != b.tm_mday || a.tm_hour != b.tm_hour ||
+		    a.tm_min != b.tm_min || a.tm_sec != b.tm_sec ||
+		    a.tm_wday != b.tm_wday || a.tm_yday != b.tm_yday ||
+		    a.tm_isdst != 0) {
+			if (!bad++)
+				first_bad = t;
+		}
+	}
+	if (bad)
+		fprintf(stderr, "utc: %d differ, the first at %lld\n", bad,
+		        (long long)first_bad);
+	CHECK(bad == 0, "utc: mc_utc_tm gives gmtime_r's fields from 1600 "
+	                "to 2400, at the era and leap-day edges");
+	char d[21];
+	mc_utc_iso8601(1700000000, d);
+	CHECK(strcmp(d, "2023-11-14T22:13:20Z") == 0,
+	      "utc: ISO 8601 form of SOURCE_DATE_EPOCH=1700000000");
+	mc_utc_iso8601(-5, d);
+	CHECK(strcmp(d, "1970-01-01T00:00:00Z") == 0,
+	      "utc: a time before 1970 is written as the epoch");
+	mc_utc_iso8601(INT64_C(253402300800), d);
+	CHECK(strcmp(d, "1970-01-01T00:00:00Z") == 0,
+	      "utc: a time past year 9999 is written as the epoch");
+	mc_utc_iso8601(INT64_C(253402300799), d);
+	CHECK(strcmp(d, "9999-12-31T23:59:59Z") == 0,
+	      "utc: the last second of year 9999 is kept");
+}
+
 int main(void)
 {
+	utc_tests();
 	confine_tests();
 	xml_tests();
 	utf8_tests();

@@ -42,6 +42,7 @@
 #include "../util/grow.h"
 #include "../util/json.h"
 #include "../util/slug.h"
+#include "../util/utc.h"
 #include "../util/confine.h"
 #include "../util/utf8.h"
 #include "internal.h"
@@ -2170,9 +2171,8 @@ static void put_date(mc_buf *b, long long t, const char *fmt)
 	static const char *const day[] = {"Sunday",   "Monday", "Tuesday",
 	                                  "Wednesday", "Thursday", "Friday",
 	                                  "Saturday"};
-	time_t tt = (time_t)t;
 	struct tm tm;
-	if (!gmtime_r(&tt, &tm)) {
+	if (mc_utc_tm(t, &tm)) {
 		mc_buf_puts(b, fmt);
 		return;
 	}

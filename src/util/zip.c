@@ -17,6 +17,7 @@
  * code (tools/predeflate.c calls mc_zip_deflate), and are taken when an
  * entry's length, CRC-32 and bytes are the memo's. */
 #include "zip.h"
+#include "utc.h"
 #include "grow.h"
 
 #include <limits.h>
@@ -399,7 +400,7 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	struct tm tm;
 	if (mtime < 315532800) /* DOS dates start in 1980 */
 		mtime = 315532800;
-	gmtime_r(&mtime, &tm);
+	mc_utc_tm((int64_t)mtime, &tm);
 	zip_uint16_t dtime = (zip_uint16_t)((tm.tm_hour << 11) |
 	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
 	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../util/utc.h"
 #include "../../util/zip.h"
 
 #define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -94,11 +95,9 @@ static int document_rels(const dx *d, mc_buf *b)
 /* W3CDTF date, e.g. 2024-05-01T12:00:00Z, into buf (size >= 32). */
 static void w3cdtf(int64_t t, char *buf, size_t n)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) ||
-	    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, n, "1970-01-01T00:00:00Z");
+	char d[21];
+	mc_utc_iso8601(t, d);
+	snprintf(buf, n, "%s", d);
 }
 
 /* The document's title for its properties, which screen readers and

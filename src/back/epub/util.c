@@ -2,6 +2,7 @@
  * name-based UUIDs and dates.  See epub.h. */
 #include "epub.h"
 #include "../../util/bytes.h"
+#include "../../util/utc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -419,13 +420,7 @@ void ep_uuid5(const char *name, char out[37])
 
 void ep_iso_date(int64_t t, char out[32])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (t < 0 || !gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999) {
-		tt = 0;
-		gmtime_r(&tt, &tm);
-	}
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	mc_utc_iso8601(t, out);
 }
 
 /* ---- plain text and language ---- */

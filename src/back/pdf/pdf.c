@@ -10,6 +10,7 @@
  * does not use the C locale.
  */
 #include "pdf_int.h"
+#include "../../util/utc.h"
 #include "../backend.h"
 #include "objstm.h"
 
@@ -1081,9 +1082,8 @@ static void set_info(pdf_ctx *c)
 			HPDF_Dict_Add(c->pdf->catalog, "Lang", l);
 	}
 	if (m->date > 0) {
-		time_t t = (time_t)m->date;
 		struct tm tm;
-		if (gmtime_r(&t, &tm)) {
+		if (mc_utc_tm(m->date, &tm) == 0) {
 			HPDF_Date d;
 			memset(&d, 0, sizeof d);
 			d.year = tm.tm_year + 1900;

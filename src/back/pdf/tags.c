@@ -22,6 +22,7 @@
  * With --no-tags (c->tags NULL) every call here does nothing.
  */
 #include "pdf_int.h"
+#include "../../util/utc.h"
 
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -409,15 +410,11 @@ static HPDF_Dict metadata(pdf_ctx *c)
 	                "<xmp:CreatorTool>mentorconv " MC_VERSION
 	                "</xmp:CreatorTool>\n");
 	if (m->date > 0) {
-		time_t tt = (time_t)m->date;
-		struct tm tm;
-		if (gmtime_r(&tt, &tm)) {
-			char d[32];
-			strftime(d, sizeof d, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			mc_buf_printf(&x, "<xmp:CreateDate>%s</xmp:CreateDate>\n"
-			                  "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
-			              d, d);
-		}
+		char d[21];
+		mc_utc_iso8601(m->date, d);
+		mc_buf_printf(&x, "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+		                  "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+		              d, d);
 	}
 	mc_buf_puts(&x, "<pdfuaid:part>1</pdfuaid:part>\n"
 	                "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
