@@ -564,8 +564,8 @@ int main(int argc, char **argv)
 	/* A file size limit (ulimit -f) must make write() fail with EFBIG,
 	 * reported and cleaned up, rather than kill the process midway. */
 	signal(SIGXFSZ, SIG_IGN);
-	/* SIGINT/SIGTERM/SIGHUP remove the temporary outputs in flight
-	 * (tmpreg.c); started before any worker thread. */
+	/* SIGINT/SIGTERM/SIGHUP never leave a temporary output behind
+	 * (tmpreg.c; a watcher thread only once the batch starts workers) */
 	mc_tmpreg tmps;
 	if (mc_tmpreg_start(&tmps) != 0) {
 		fprintf(stderr, "mentorconv: cannot set up signal handling\n");

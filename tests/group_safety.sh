@@ -287,15 +287,44 @@ if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null -e inject=wri
 		fi
 		kill -s "$sig" "$pid"
 		wait "$spid" 2>/dev/null
+		rc=$?
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		why=""
 		left=$(find "$od" -name '.*.??????')
 		[ -n "$left" ] && why="temporary files left: $left"
 		[ -z "$why" ] && [ -e "$seen" ] && why="$seen still exists"
-		t "SIG$sig while writing ($how): temporary files removed" "$why"
+		# the run ends as the signal asked (strace passes the death on),
+		# and an output that is there is whole: with one thread the
+		# signal is held back until the output is renamed into place
+		[ -z "$why" ] && [ $rc -ne $((128 + $(kill -l "$sig"))) ] && why="exit $rc, expected death by SIG$sig"
+		if [ -z "$why" ] && [ -e "$od/out.pdf" ]; then
+			tail -c 6 "$od/out.pdf" | grep -q '%%EOF' || why="out.pdf is not whole"
+			[ -z "$why" ] && command -v qpdf >/dev/null 2>&1 && ! qpdf --check "$od/out.pdf" >/dev/null 2>&1 && why="out.pdf fails qpdf --check"
+		fi
+		t "SIG$sig while writing ($how): temporary files removed, killed by it, outputs whole" "$why"
 	done
 else
 	skip "safety: signal while writing (strace with fault injection not available)"
+fi
+
+# one input (one thread): no watcher thread is started, the signals are
+# held back only while the output is written (tmpreg.c); -j 2 over two
+# inputs starts the watcher and a worker.  (The sanitizers' leak check
+# starts a thread of its own.)
+if [ "$SAN" = 1 ]; then
+	skip "safety: threads started (the sanitizer build starts its own)"
+elif command -v strace >/dev/null 2>&1; then
+	od=$T/threads
+	rm -rf "$od" && mkdir -p "$od"
+	strace -f -qq -o "$T/st1" -e trace=clone,clone3 "$BIN" "$T/in.md" -t pdf -o "$od/one.pdf" >/dev/null 2>&1 </dev/null
+	n1=$(grep -cE '^[0-9]+ +clone3?\(' "$T/st1")
+	strace -f -qq -o "$T/st2" -e trace=clone,clone3 "$BIN" -j 2 -d "$od/two" -t json "$T/in.md" "$remote" >/dev/null 2>&1 </dev/null
+	n2=$(grep -cE '^[0-9]+ +clone3?\(' "$T/st2")
+	why=""
+	[ "$n1" -ne 0 ] && why="one input started $n1 thread(s)"
+	[ -z "$why" ] && [ "$n2" -ne 2 ] && why="-j 2 over two inputs started $n2 thread(s), expected 2 (the watcher and a worker)"
+	[ -z "$why" ] && [ ! -s "$od/one.pdf" ] && why="no output"
+	t "one input: no thread started; -j 2: the signal watcher and one worker" "$why"
 fi
 
 after=$(tree_sums "$site")

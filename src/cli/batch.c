@@ -950,6 +950,10 @@ int mc_run_batch(const mc_run *r)
 			progress_draw(&s, NULL);
 			pthread_mutex_unlock(&s.mu);
 		}
+		/* more than one thread: the signals go to a watcher from
+		 * now on (tmpreg.c); if it cannot start, one thread works */
+		if (nthreads > 1 && mc_tmpreg_threads(r->tmps) != 0)
+			nthreads = 1;
 		for (int t = 1; t < nthreads; t++) {
 			if (pthread_create(&tids[t], NULL, worker, &s) != 0)
 				break; /* fewer threads: the work still gets done */

@@ -18,22 +18,32 @@
 /* ---- tmpreg.c ---- */
 
 /* The temporary files being written, so that SIGINT, SIGTERM or SIGHUP
- * removes them before the process ends (design: tmpreg.c).  Owned by
- * main(); the fields are private to tmpreg.c. */
+ * never leaves one behind (design: tmpreg.c).  Owned by main(); the
+ * fields are private to tmpreg.c. */
 typedef struct mc_tmpreg {
 	pthread_mutex_t mu;
 	char **paths; /* guarded by mu */
 	size_t n, cap;
 	bool stopping; /* guarded by mu */
-	bool started;
-	sigset_t set, old;
+	bool ready;    /* mc_tmpreg_start done */
+	bool started;  /* the watcher thread runs */
+	unsigned held; /* one thread: temporary files in flight, signals
+	                  held back while there are any */
+	sigset_t set, old, held_old;
 	pthread_t thread;
 } mc_tmpreg;
 
-/* Block the signals and start the watcher thread: call before any other
- * thread starts.  0, or -1 (then nothing was changed). */
+/* Note which signals to act on (those the parent did not set to be
+ * ignored); nothing is blocked and no thread starts yet: a run of one
+ * thread holds the signals back only while a temporary file exists.
+ * 0, or -1. */
 int mc_tmpreg_start(mc_tmpreg *r);
-/* End the watcher and restore the signal mask. */
+/* Before a second thread starts: block the signals in the calling thread
+ * (which the threads it starts inherit) and start the watcher thread,
+ * which removes the temporary files in flight when one comes.  0, or -1
+ * (then nothing was changed: start no other thread). */
+int mc_tmpreg_threads(mc_tmpreg *r);
+/* End the watcher, if any, and restore the signal mask. */
 void mc_tmpreg_stop(mc_tmpreg *r);
 /* mkstemp(templ), the file registered (r NULL or not started: plain
  * mkstemp).  The fd, or -1 with errno set. */
