@@ -9,10 +9,12 @@
  * every output atomically (a temporary file in the same folder, renamed
  * into place), so a failed run never leaves a half-written file.  Exit
  * status: 0 success, 1 conversion or write failure, 2 usage error. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -540,7 +542,13 @@ int main(int argc, char **argv)
 	r.formats = formats;
 	r.nformats = nformats;
 	if (!r.jobs) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		/* the CPUs this process may run on (taskset, a CI runner's
+		 * cpuset), not every CPU online; one system call, where
+		 * sysconf() reads a file in /sys */
+		cpu_set_t cpus;
+		long cores = sched_getaffinity(0, sizeof cpus, &cpus) == 0
+		                     ? CPU_COUNT(&cpus)
+		                     : sysconf(_SC_NPROCESSORS_ONLN);
 		r.jobs = cores > 0 ? (int)cores : 1;
 	}
 	/* -d: a progress line while a terminal watches, and one summary
