@@ -606,12 +606,89 @@ if bad:
     sys.exit(1)
 EOF
 
+# outline.py PDF: the outline's dictionaries as pypdf (strict) reads
+# them: every entry's /Parent, /Prev, /Next, /First and /Last agree, each
+# /Count is the number of its descendants (all open) and the root's the
+# number of entries, each /Dest is [page /FitH top] on a page of the
+# document, and each /Title is a text string; prints the count.
+cat >"$T/outline.py" <<'EOF'
+import sys
+import pypdf
+from pypdf.generic import IndirectObject
+
+r = pypdf.PdfReader(sys.argv[1], strict=True)
+pages = {p.indirect_reference.idnum for p in r.pages}
+root = r.trailer.raw_get("/Root").get_object().raw_get("/Outlines")
+bad, n = [], 0
+
+
+def ref(d, k):
+    v = d.get_object().raw_get(k) if k in d.get_object() else None
+    return v.idnum if isinstance(v, IndirectObject) else None
+
+
+def kids(node):
+    """node's children, checked; the number of its descendants."""
+    global n
+    out, prev, last = 0, None, None
+    cur = node.get_object().raw_get("/First") if "/First" in node.get_object() else None
+    seen = set()
+    while cur is not None:
+        if cur.idnum in seen:
+            bad.append("a loop among the siblings at %d" % cur.idnum)
+            break
+        seen.add(cur.idnum)
+        e = cur.get_object()
+        n += 1
+        if ref(e, "/Parent") != node.idnum:
+            bad.append("entry %d: /Parent %s, not %d" % (cur.idnum, ref(e, "/Parent"), node.idnum))
+        if ref(e, "/Prev") != prev:
+            bad.append("entry %d: /Prev %s, not %s" % (cur.idnum, ref(e, "/Prev"), prev))
+        if not isinstance(e.get("/Title"), str):
+            bad.append("entry %d: no text string /Title" % cur.idnum)
+        d = e.get("/Dest")
+        if (d is None or len(d) != 3 or d[1] != "/FitH" or
+                not isinstance(d.raw_get(0) if hasattr(d, "raw_get") else d[0], IndirectObject)
+                or (d.raw_get(0) if hasattr(d, "raw_get") else d[0]).idnum not in pages):
+            bad.append("entry %d: /Dest %r" % (cur.idnum, d))
+        below = kids(cur)
+        if below:
+            if e.get("/Count") != below:
+                bad.append("entry %d: /Count %r, %d below it" % (cur.idnum, e.get("/Count"), below))
+        elif "/Count" in e or "/First" in e:
+            bad.append("entry %d: /Count or /First without kids" % cur.idnum)
+        out += 1 + below
+        prev, last = cur.idnum, cur.idnum
+        cur = e.raw_get("/Next") if "/Next" in e else None
+    if ref(node, "/Last") != last:
+        bad.append("node %d: /Last %s, not %s" % (node.idnum, ref(node, "/Last"), last))
+    return out
+
+
+total = kids(root)
+if root.get_object().get("/Count") != total:
+    bad.append("root: /Count %r, %d entries" % (root.get_object().get("/Count"), total))
+print("%d outline entries" % n)
+if bad:
+    print("\n".join(bad[:10]))
+    sys.exit(1)
+EOF
+
 # secpdf NAME PDF KIND TITLE: the checks every multi-input PDF gets
 secpdf() {
 	local name=$1 pdf=$2 kind=$3 title=$4 why out
 	why=$("$PY" "$T/sections.py" "$pdf" "$kind" "$title" 2>&1)
 	[ $? -eq 0 ] && pass "$name: pages, contents and outline ($(head -n 1 <<<"$why"))" ||
 		fail "$name: pages, contents and outline" "$why"
+	local pp
+	pp=$(py_with pypdf)
+	if [ -n "$pp" ]; then
+		why=$("$pp" "$T/outline.py" "$pdf" 2>&1)
+		[ $? -eq 0 ] && pass "$name: outline dictionaries consistent, read by pypdf ($(head -n 1 <<<"$why"))" ||
+			fail "$name: outline dictionaries (pypdf)" "$why"
+	else
+		skip "$name: outline dictionaries (no pypdf)"
+	fi
 	why=""
 	out=$(qpdf --check "$pdf" 2>&1) || why="qpdf exit $?"
 	grep -qi 'warning' <<<"$out" && why="$why $(grep -i -m 3 'warn' <<<"$out")"

@@ -1428,7 +1428,7 @@ static void test_objstm(void)
 	pdf_flate z = {0};
 	bool ok = pdf && again && classic_save(pdf, &cl);
 	mc_buf_puts(&b, "head");
-	int rc = ok ? pdf_objstm_save(pdf, &b, &z, NULL) : -1;
+	int rc = ok ? pdf_objstm_save(pdf, &b, &z, NULL, 0) : -1;
 	check(ok && rc == 0 && !memcmp(b.data, "head%PDF-1.", 11),
 	      "objstm: a document saved packed (%d), bytes before it kept",
 	      rc);
@@ -1488,19 +1488,24 @@ static void test_objstm(void)
 	              contains_raw(p.data, p.len, "/Fake true >> endobj"),
 	      "objstm: /Root and /Info in the cross-reference stream; the "
 	      "packed objects compressed, the stream's data as it is");
-	rc = again ? pdf_objstm_save(again, &b2, &z, NULL) : -1;
+	rc = again ? pdf_objstm_save(again, &b2, &z, NULL, 0) : -1;
 	check(rc == 0 && same(&b2, &p), "objstm: deterministic");
 
-	/* objects of the caller's own, numbered from /Size up */
+	/* objects of the caller's own, two sets (the structure elements
+	 * and the bookmarks), numbered from /Size up one after the other */
 	HPDF_Doc third = objstm_doc();
-	size_t first = 0;
-	pdf_objstm_extra ex = {250, extra_first, extra_put, &first};
+	size_t first = 0, second = 0;
+	pdf_objstm_extra ex[2] = {{250, extra_first, extra_put, &first},
+	                          {30, extra_first, extra_put, &second}};
 	mc_buf b3 = MC_BUF_INIT;
-	rc = third ? pdf_objstm_save(third, &b3, &z, &ex) : -1;
-	bool exok = rc == 0 && first == size;
-	for (size_t k = 0; exok && k < 250; k++) {
+	rc = third ? pdf_objstm_save(third, &b3, &z, ex, 2) : -1;
+	bool exok = rc == 0 && first == size && second == size + 250;
+	for (size_t k = 0; exok && k < 280; k++) {
 		mc_buf o = MC_BUF_INIT, want = MC_BUF_INIT;
-		extra_put(&first, k, &want);
+		if (k < 250)
+			extra_put(&first, k, &want);
+		else
+			extra_put(&second, k - 250, &want);
 		mc_buf_putc(&want, '\n');
 		exok = packed_obj(&b3, size + k, &o) && same(&o, &want);
 		mc_buf_free(&o);
@@ -1508,11 +1513,12 @@ static void test_objstm(void)
 	}
 	unsigned t3 = 9;
 	size_t g2, g3;
-	exok = exok && xref_entry(&b3, size + 250, &t3, &g2, &g3) && t3 == 1 &&
+	exok = exok && xref_entry(&b3, size + 280, &t3, &g2, &g3) && t3 == 1 &&
 	       xref_entry(&b3, size - 1, &t3, &g2, &g3) && t3 != 0;
-	check(exok, "objstm: 250 objects of the caller's, numbered from "
-	            "libharu's /Size (%zu) up, each packed as given, the "
-	            "object streams after them", first);
+	check(exok, "objstm: two sets of the caller's objects (250, 30), "
+	            "numbered from libharu's /Size (%zu) up one after the "
+	            "other (the second from %zu), each packed as given, the "
+	            "object streams after them", first, second);
 	if (third)
 		HPDF_Free(third);
 	mc_buf_free(&b3);

@@ -158,8 +158,9 @@ static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
                             HPDF_Dict font)
 {
 	HPDF_Doc pdf = c->pdf;
+	/* (a few bytes: as they are, held in a block of their size) */
 	HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-	if (!s)
+	if (!s || pdf_stream_hold(s, ops, strlen(ops), false))
 		return NULL;
 	HPDF_Dict_AddName(s, "Type", "XObject");
 	HPDF_Dict_AddName(s, "Subtype", "Form");
@@ -176,8 +177,6 @@ static HPDF_Dict appearance(pdf_ctx *c, double w, double h, const char *ops,
 		HPDF_Dict_Add(res, "Font", fonts);
 	}
 	HPDF_Dict_Add(s, "Resources", res);
-	if (*ops && HPDF_Stream_WriteStr(s->stream, ops) != HPDF_OK)
-		return NULL;
 	return s;
 }
 

@@ -732,11 +732,8 @@ static void tounicode(const pdf_emb *e, const uint32_t *ord, mc_buf *b)
 HPDF_Dict pdf_stream_obj_deflated(pdf_ctx *c, const void *z, size_t len)
 {
 	HPDF_Dict d = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-	if (!d || (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)z,
-	                                    (HPDF_UINT)len) != HPDF_OK))
+	if (!d || pdf_stream_hold(d, z, len, true))
 		return NULL;
-	d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	d->write_fn = pdf_copy_deflated;
 	return d;
 }
 

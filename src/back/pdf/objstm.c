@@ -12,7 +12,8 @@
  *     written;
  *   - every other object's value into the object stream being filled
  *     (PDF_OBJSTM_MAX objects each), then the caller's own objects
- *     (pdf_objstm_extra: the structure elements, tags.c), numbered from
+ *     (pdf_objstm_extra: the structure elements, tags.c, and the
+ *     bookmarks, outline.c), numbered from
  *     libharu's /Size up, then the object streams, each compressed when
  *     full and held until the stream objects are all written, then
  *     appended;
@@ -182,20 +183,24 @@ static int pack(packer *pk, size_t num, const mc_buf *val, xrow *x,
 }
 
 int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
-                    const pdf_objstm_extra *extra)
+                    const pdf_objstm_extra *extra, size_t nextras)
 {
 	HPDF_Xref xref = pdf->xref;
 	if (!xref || xref->prev || xref->start_offset || pdf->encrypt_on ||
 	    !pdf->catalog || pdf->pdf_version > HPDF_VER_17)
 		return -1;
 	size_t from = out->len, size = xref->entries->count;
-	size_t nextra = extra ? extra->n : 0, all = size + nextra;
+	size_t nextra = 0; /* the caller's objects, of all its sets */
+	for (size_t j = 0; j < nextras; j++)
+		nextra += extra[j].n;
+	size_t all = size + nextra;
 	xrow *x = mc_xcalloc(all ? all : 1, sizeof *x);
 	packer pk;
 	memset(&pk, 0, sizeof pk);
 	pk.size = all;
-	if (extra && extra->first)
-		extra->first(extra->arg, size);
+	for (size_t j = 0, num = size; j < nextras; num += extra[j++].n)
+		if (extra[j].first)
+			extra[j].first(extra[j].arg, num);
 	mc_buf val = MC_BUF_INIT;
 	HPDF_Stream w = HPDF_CallbackWriter_New(pdf->mmgr, pdf_put_buf, out);
 	HPDF_Stream vw = HPDF_CallbackWriter_New(pdf->mmgr, pdf_put_buf, &val);
@@ -234,12 +239,13 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
 		    pack(&pk, i, &val, x, z))
 			goto out;
 	}
-	for (size_t k = 0; k < nextra; k++) {
-		mc_buf_clear(&val);
-		if (extra->put(extra->arg, k, &val) ||
-		    pack(&pk, size + k, &val, x, z))
-			goto out;
-	}
+	for (size_t j = 0, num = size; j < nextras; j++)
+		for (size_t k = 0; k < extra[j].n; k++, num++) {
+			mc_buf_clear(&val);
+			if (extra[j].put(extra[j].arg, k, &val) ||
+			    pack(&pk, num, &val, x, z))
+				goto out;
+		}
 	if (flush(&pk, z))
 		goto out;
 	/* the object streams, after the stream objects */

@@ -28,10 +28,10 @@
 HPDF_STATUS pdf_put_buf(HPDF_Stream st, const HPDF_BYTE *p, HPDF_UINT n);
 
 /* Objects of the caller's own, not libharu's: n of them, numbered from
- * libharu's /Size up and packed after libharu's.  first() is told the
- * first one's number before anything is written (libharu's write_fns may
- * refer to them); put() appends object k's value (k < n, each once, in
- * order): 0 or -1. */
+ * libharu's /Size up (after the sets before this one) and packed after
+ * libharu's.  first() is told the first one's number before anything is
+ * written (libharu's write_fns may refer to them); put() appends object
+ * k's value (k < n, each once, in order): 0 or -1. */
 typedef struct pdf_objstm_extra {
 	size_t n;
 	void (*first)(void *arg, size_t num);
@@ -39,13 +39,13 @@ typedef struct pdf_objstm_extra {
 	void *arg;
 } pdf_objstm_extra;
 
-/* Append the document, and the objects of extra unless it is NULL, to
+/* Append the document, and the objects of the nextra sets at extra, to
  * out, its streams compressed with z.  Each stream object's data is freed
  * once written (the document is only freed after this, never saved
- * again).  0, or -1 if libharu or extra->put failed (libharu's error is
- * the document's) or the document is not one this writes (encrypted, or
- * with an update). */
+ * again).  0, or -1 if libharu or a put() failed (libharu's error is the
+ * document's) or the document is not one this writes (encrypted, or with
+ * an update). */
 int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
-                    const pdf_objstm_extra *extra);
+                    const pdf_objstm_extra *extra, size_t nextra);
 
 #endif

@@ -360,19 +360,30 @@ static int deflate_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp, mc_buf *z)
 	if (r != HPDF_OK ||
 	    pdf_flate_put(&c->flate, PDF_FLATE_LEVEL, tmp->data, tmp->len, z))
 		return -1;
+	if (pdf_stream_hold(cs, z->data, z->len, true))
+		return -1;
+	attr->stream = cs->stream;
+	return 0;
+}
+
+int pdf_stream_hold(HPDF_Dict d, const void *p, size_t len, bool deflated)
+{
 	HPDF_Stream zs = HPDF_MemStream_New(
-		pg->mmgr, z->len ? (HPDF_UINT)z->len : HPDF_STREAM_BUF_SIZ);
+		d->mmgr, len ? (HPDF_UINT)len : HPDF_STREAM_BUF_SIZ);
 	if (!zs)
 		return -1;
-	if (z->len && HPDF_Stream_Write(zs, (const HPDF_BYTE *)z->data,
-	                                (HPDF_UINT)z->len) != HPDF_OK) {
+	if (len && HPDF_Stream_Write(zs, (const HPDF_BYTE *)p,
+	                             (HPDF_UINT)len) != HPDF_OK) {
 		HPDF_Stream_Free(zs);
 		return -1;
 	}
-	HPDF_Stream_Free(attr->stream);
-	cs->stream = zs;
-	attr->stream = zs;
-	cs->write_fn = pdf_copy_deflated;
+	if (d->stream)
+		HPDF_Stream_Free(d->stream);
+	d->stream = zs;
+	if (deflated) {
+		d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+		d->write_fn = pdf_copy_deflated;
+	}
 	return 0;
 }
 
@@ -495,16 +506,20 @@ static HPDF_Annotation uri_link_annot(pdf_ctx *c, HPDF_Page pg, HPDF_Rect r,
 	return a;
 }
 
+/* The /FitH top of a destination at y (from the page's top): a little
+ * above, within the page. */
+static double dest_top(const pdf_ctx *c, double y)
+{
+	double top = c->ph - y + 4;
+	return top > c->ph ? c->ph : top;
+}
+
 static HPDF_Destination dest(pdf_ctx *c, HPDF_Page *pages, size_t page,
                              double y)
 {
 	HPDF_Destination d = HPDF_Page_CreateDestination(pages[page]);
-	if (d) {
-		double top = c->ph - y + 4;
-		if (top > c->ph)
-			top = c->ph;
-		HPDF_Destination_SetFitH(d, (HPDF_REAL)top);
-	}
+	if (d)
+		HPDF_Destination_SetFitH(d, (HPDF_REAL)dest_top(c, y));
 	return d;
 }
 
@@ -698,9 +713,6 @@ typedef struct writer {
 	op_chunks ops; /* one pass: the ops in chunks (else ctx->ops) */
 	bool chunked;
 	mc_buf band, zbuf, raw; /* (raw, zbuf: deflate_page's) */
-	HPDF_Outline ostack[8];
-	int olevel[8];
-	int nost;
 	const char *title;
 } writer;
 
@@ -927,31 +939,9 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 				pdf_tag_annot(c, a, lse, q);
 			}
 		} else if (o->kind == OP_OUTLINE) {
-			int lvl = o->ref < 1 ? 1 : o->ref;
-			while (w->nost > 0 &&
-			       w->olevel[w->nost - 1] >= lvl)
-				w->nost--;
-			HPDF_Outline parent =
-				w->nost ? w->ostack[w->nost - 1] : NULL;
-			/* (its /Title a text string: made empty, then
-			 * set) */
-			HPDF_Outline ol =
-				HPDF_CreateOutline(c->pdf, parent, "", NULL);
-			if (!ol)
+			if (pdf_outline_add(c, o->ref, o->text, pg,
+			                    dest_top(c, y0 + o->y)))
 				return -1;
-			HPDF_Dict_Add(ol, "Title",
-			              pdf_text_string(c, o->text,
-			                              "a bookmark's title"));
-			HPDF_Outline_SetOpened(ol, HPDF_TRUE);
-			HPDF_Destination d =
-				dest(c, w->pages, p, y0 + o->y);
-			if (d)
-				HPDF_Outline_SetDestination(ol, d);
-			if (w->nost < 8) {
-				w->ostack[w->nost] = ol;
-				w->olevel[w->nost] = lvl;
-				w->nost++;
-			}
 		} else if (o->kind == OP_FIELD && c->fields) {
 			if (pdf_field_text(c, pg, o, q, y0))
 				return -1;
@@ -1107,14 +1097,18 @@ static int save(pdf_ctx *c, mc_buf *out)
 	 * cross-reference streams (objstm.c) need 1.5 at least */
 	if (c->pdf->pdf_version < HPDF_VER_17)
 		c->pdf->pdf_version = HPDF_VER_17;
-	/* the structure elements are no libharu objects (tags.c) */
-	pdf_objstm_extra elems;
-	bool tagged = pdf_tags_extra(c, &elems);
-	if (pdf_objstm_save(c->pdf, out, &c->flate, tagged ? &elems : NULL))
+	/* the structure elements and the bookmarks are no libharu objects
+	 * (tags.c, outline.c) */
+	pdf_objstm_extra extra[2];
+	size_t nextra = 0;
+	nextra += pdf_tags_extra(c, &extra[nextra]);
+	nextra += pdf_outline_extra(c, &extra[nextra]);
+	if (pdf_objstm_save(c->pdf, out, &c->flate, extra, nextra))
 		return -1;
 	HPDF_Free(c->pdf);
 	c->pdf = NULL;
 	pdf_tags_free(c); /* (written by the save: tags.c) */
+	pdf_outline_free(c);
 	mc_arena_free(c->keep);
 	c->keep = NULL;
 	c->err = 0;
@@ -1609,6 +1603,8 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 	}
 	if (c->fields && pdf_fields_finish(c))
 		goto fail;
+	if (pdf_outline_finish(c))
+		goto fail;
 	if (pdf_fonts_finish(c))
 		goto fail;
 	if (c->err)
@@ -1635,6 +1631,7 @@ out:
 	if (c->pdf)
 		HPDF_Free(c->pdf);
 	pdf_tags_free(c);
+	pdf_outline_free(c);
 	mc_arena_free(c->keep);
 	pdf_flate_free(&c->flate);
 	return rc;

@@ -360,6 +360,8 @@ typedef struct pdf_ctx {
 	 * the ops made now belong to */
 	struct pdf_tags *tags;
 	int se_cur;
+	/* the bookmarks (outline.c), NULL until the first */
+	struct pdf_outline *outline;
 	/* languages of text other than the document's (pdf_lang_id) */
 	const char **langs;
 	size_t nlangs, caplangs;
@@ -496,6 +498,13 @@ HPDF_Dict pdf_stream_obj_deflated(pdf_ctx *c, const void *z, size_t len);
  * and whose dict->filter is HPDF_STREAM_FILTER_FLATE_DECODE: libharu
  * writes its /Filter and then copies the data as it is (pdf.c). */
 HPDF_STATUS pdf_copy_deflated(HPDF_Dict d, HPDF_Stream st);
+/* Stream dictionary d's data: len bytes at p, held in one block of
+ * their size (a libharu memory stream grows by blocks of
+ * HPDF_STREAM_BUF_SIZ, 4 KB: a form field's appearance of 30 bytes held
+ * one whole).  deflated: p is a zlib stream, copied as it is at the save
+ * (pdf_copy_deflated); else p is written uncompressed.  0, or -1 (d
+ * unchanged). */
+int pdf_stream_hold(HPDF_Dict d, const void *p, size_t len, bool deflated);
 /* The start and end of a ToUnicode CMap (Identity, 2-byte codes). */
 void pdf_cmap_begin(mc_buf *b);
 void pdf_cmap_end(mc_buf *b);
@@ -655,6 +664,27 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
 /* The structure elements, written when the document is saved (after
  * pdf_tags_finish): false when there are none (untagged). */
 bool pdf_tags_extra(pdf_ctx *c, pdf_objstm_extra *x);
+
+/* ---- outline.c: the bookmarks ---- */
+typedef struct pdf_outline pdf_outline;
+/* A bookmark at `level` (1 the top; deeper than the last one nests
+ * under it) titled `title` (UTF-8), going to page at /FitH top.  0, or
+ * -1 (reported). */
+int pdf_outline_add(pdf_ctx *c, int level, const char *title,
+                    HPDF_Page page, double top);
+/* After the last page: the outline's root, in the catalog.  0 or -1. */
+int pdf_outline_finish(pdf_ctx *c);
+/* The entries, written when the document is saved (after
+ * pdf_outline_finish): false when there are none. */
+bool pdf_outline_extra(pdf_ctx *c, pdf_objstm_extra *x);
+void pdf_outline_free(pdf_ctx *c);
+
+/* A libharu object's number (it has one once in the cross-reference
+ * table). */
+static inline uint32_t pdf_obj_num(const void *o)
+{
+	return ((const HPDF_Obj_Header *)o)->obj_id & 0x00FFFFFF;
+}
 
 /* ---- the display list (slices.c): ops, slices, links ---- */
 pdf_op *pdf_op_add(pdf_ctx *c, op_kind kind);

@@ -451,11 +451,6 @@ static HPDF_Dict metadata(pdf_ctx *c)
  * not PDF/UA's): a Document of 40,000 paragraphs stays tagged.  The tree
  * (pdf_tags) lives until then (pdf.c frees it after saving). */
 
-static uint32_t obj_num(const void *o)
-{
-	return ((const HPDF_Obj_Header *)o)->obj_id & 0x00FFFFFF;
-}
-
 /* Element se's object number (written elements only). */
 static size_t elem_num(const pdf_tags *t, int se)
 {
@@ -495,7 +490,7 @@ static void put_kids(mc_buf *b, const pdf_tags *t, const tag_elem *e)
 			mc_buf_printf(b,
 			              "<<\012/Type /OBJR\012/Obj %u 0 R"
 			              "\012>> ",
-			              obj_num(k->annot));
+			              pdf_obj_num(k->annot));
 		}
 	}
 	mc_buf_puts(b, "]\012");
@@ -618,12 +613,12 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	ret |= HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
 	root->attr = t;
 	root->write_fn = write_root; /* (its /K) */
-	t->root_num = obj_num(root);
+	t->root_num = pdf_obj_num(root);
 	free(t->page_num);
 	t->page_num = mc_xcalloc(npages ? npages : 1, sizeof *t->page_num);
 	t->npage_num = npages;
 	for (size_t p = 0; p < npages; p++)
-		t->page_num[p] = obj_num(pages[p]);
+		t->page_num[p] = pdf_obj_num(pages[p]);
 	/* the elements written, numbered in order (from the first number
 	 * after libharu's objects, given at the save) */
 	free(t->order);
