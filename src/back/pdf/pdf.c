@@ -387,6 +387,97 @@ int pdf_stream_hold(HPDF_Dict d, const void *p, size_t len, bool deflated)
 	return 0;
 }
 
+/* ---- finished pages held as their bytes ----
+ *
+ * A page's dictionary as libharu objects (its /Resources with a font,
+ * graphics state and image dictionary, /MediaBox of four reals, /Annots,
+ * the names and numbers, proxies for the references, and a 136-byte
+ * entry for each key) stays until the save although nothing changes it
+ * once the page is written.  So a finished page (its content stream
+ * compressed: deflate_page) is written then, into its record in
+ * c->frozen, as libharu's save would write its entries, and its entries
+ * are freed; the dictionary itself stays (its number, in the page tree
+ * and every reference to the page), and write_frozen writes the bytes
+ * back at the save: the same file.  Nothing adds to a page after
+ * write_page (its /StructParents and /Tabs are set there). */
+
+typedef struct pdf_frozen {
+	uint32_t num;  /* the page's object number */
+	uint32_t len;  /* its entries' bytes */
+	size_t at;     /* in pdf_ctx.frozen_bytes */
+} pdf_frozen;
+
+static int cmp_frozen(const void *a, const void *b)
+{
+	uint32_t x = ((const pdf_frozen *)a)->num;
+	uint32_t y = ((const pdf_frozen *)b)->num;
+	return x < y ? -1 : x > y;
+}
+
+/* (the page's write_fn: libharu has written "<<\n", and writes ">>"
+ * after; the conversion is the error handler's user data) */
+static HPDF_STATUS write_frozen(HPDF_Dict d, HPDF_Stream st)
+{
+	pdf_ctx *c = d->error ? d->error->user_data : NULL;
+	pdf_frozen key = {pdf_obj_num(d), 0, 0};
+	const pdf_frozen *f =
+		c && c->nfrozen ? bsearch(&key, c->frozen, c->nfrozen,
+		                          sizeof *c->frozen, cmp_frozen)
+		                : NULL;
+	if (!f)
+		return HPDF_INVALID_OBJECT;
+	return f->len ? HPDF_Stream_Write(st,
+	                                  (const HPDF_BYTE *)c->frozen_bytes.data +
+	                                          f->at,
+	                                  f->len)
+	              : HPDF_OK;
+}
+
+/* Hold page pg (written, its content stream compressed) as its bytes;
+ * tmp is scratch.  A page deflate_page left as it was stays as it is.
+ * 0, or -1. */
+static int freeze_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp)
+{
+	HPDF_Dict cs = pg->attr ? ((HPDF_PageAttr)pg->attr)->contents : NULL;
+	if (!cs || cs->write_fn != pdf_copy_deflated || pg->write_fn ||
+	    pg->stream || !pg->error || pg->error->user_data != c)
+		return 0;
+	mc_buf_clear(tmp);
+	HPDF_Stream w = HPDF_CallbackWriter_New(pg->mmgr, pdf_put_buf, tmp);
+	if (!w)
+		return -1;
+	HPDF_STATUS r = HPDF_Obj_WriteValue(pg, w, NULL);
+	HPDF_Stream_Free(w);
+	/* "<<\n" entries ">>", as HPDF_Dict_Write has it */
+	if (r != HPDF_OK || tmp->len < 5 || memcmp(tmp->data, "<<\012", 3) ||
+	    memcmp(tmp->data + tmp->len - 2, ">>", 2) ||
+	    tmp->len - 5 > UINT32_MAX)
+		return -1;
+	uint32_t num = pdf_obj_num(pg);
+	if (c->nfrozen && c->frozen[c->nfrozen - 1].num >= num)
+		return 0; /* (pages are numbered in order; were one not, it
+		             stays as it is) */
+	PDF_GROW(c->frozen, c->nfrozen, c->capfrozen);
+	c->frozen[c->nfrozen++] =
+		(pdf_frozen){num, (uint32_t)(tmp->len - 5), c->frozen_bytes.len};
+	mc_buf_put(&c->frozen_bytes, tmp->data + 3, tmp->len - 5);
+	while (pg->list->count) {
+		HPDF_DictElement e = HPDF_List_ItemAt(pg->list, 0);
+		if (!e || HPDF_Dict_RemoveElement(pg, e->key) != HPDF_OK)
+			return -1;
+	}
+	pg->write_fn = write_frozen;
+	return 0;
+}
+
+static void frozen_free(pdf_ctx *c)
+{
+	free(c->frozen);
+	c->frozen = NULL;
+	c->nfrozen = c->capfrozen = 0;
+	mc_buf_free(&c->frozen_bytes);
+}
+
 /* ---- URI links written at save ----
  *
  * A link to a web address as libharu's objects (the annotation, its
@@ -950,23 +1041,26 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 				return -1;
 		}
 	}
-	if (c->err || deflate_page(c, pg, &w->raw, &w->zbuf))
+	/* the page's last entries: its key in the ParentTree (tags.c
+	 * numbers the pages' first, in order) and the order of its fields,
+	 * visited in the structure's order when tagged, else in rows (the
+	 * order they are read in) */
+	if (c->tags ? HPDF_Dict_AddNumber(pg, "StructParents", (HPDF_INT)p) !=
+	                      HPDF_OK ||
+	                      HPDF_Dict_AddName(pg, "Tabs", "S") != HPDF_OK
+	            : HPDF_Dict_AddName(pg, "Tabs", "R") != HPDF_OK)
+		return -1;
+	if (c->err || deflate_page(c, pg, &w->raw, &w->zbuf) ||
+	    freeze_page(c, pg, &w->raw))
 		return -1;
 	return 0;
 }
 
-/* Every page written: the structure tree and the pages' /Tabs. */
+/* Every page written: the structure tree. */
 static int writer_end(pdf_ctx *c, writer *w)
 {
 	if (pdf_tags_finish(c, w->pages, c->npages))
 		return -1;
-	/* fields are visited in the structure's order when tagged (tags.c
-	 * sets /Tabs /S); untagged, in rows, the order they are read in */
-	if (!c->tags)
-		for (size_t p = 0; p < c->npages; p++)
-			if (HPDF_Dict_AddName(w->pages[p], "Tabs", "R") !=
-			    HPDF_OK)
-				return -1;
 	return c->err ? -1 : 0;
 }
 
@@ -1109,6 +1203,7 @@ static int save(pdf_ctx *c, mc_buf *out)
 	c->pdf = NULL;
 	pdf_tags_free(c); /* (written by the save: tags.c) */
 	pdf_outline_free(c);
+	frozen_free(c);
 	mc_arena_free(c->keep);
 	c->keep = NULL;
 	c->err = 0;
@@ -1632,6 +1727,7 @@ out:
 		HPDF_Free(c->pdf);
 	pdf_tags_free(c);
 	pdf_outline_free(c);
+	frozen_free(c);
 	mc_arena_free(c->keep);
 	pdf_flate_free(&c->flate);
 	return rc;

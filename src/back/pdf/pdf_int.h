@@ -362,6 +362,11 @@ typedef struct pdf_ctx {
 	int se_cur;
 	/* the bookmarks (outline.c), NULL until the first */
 	struct pdf_outline *outline;
+	/* the finished pages' dictionaries as bytes, by object number
+	 * (pdf.c: freeze_page) */
+	struct pdf_frozen *frozen;
+	size_t nfrozen, capfrozen;
+	mc_buf frozen_bytes;
 	/* languages of text other than the document's (pdf_lang_id) */
 	const char **langs;
 	size_t nlangs, caplangs;

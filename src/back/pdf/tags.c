@@ -673,11 +673,9 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		goto out;
 	ptree->attr = t;
 	ptree->write_fn = write_ptree;
-	int key = 0;
-	for (size_t p = 0; p < npages; p++, key++) {
-		ret |= HPDF_Dict_AddNumber(pages[p], "StructParents", key);
-		ret |= HPDF_Dict_AddName(pages[p], "Tabs", "S");
-	}
+	/* the pages' keys are their numbers (pdf.c's write_page sets
+	 * each page's /StructParents and /Tabs as it finishes it) */
+	int key = (int)npages;
 	for (size_t a = 0; a < t->nannot; a++, key++)
 		ret |= pdf_annot_struct_parent(t->annots[a], key);
 	ret |= HPDF_Dict_Add(root, "ParentTree", ptree);
