@@ -15,6 +15,7 @@
 #include "util/image.h"
 #include "util/json.h"
 #include "util/slug.h"
+#include "util/sort.h"
 #include "util/utc.h"
 #include "util/utf8.h"
 #include "util/xml.h"
@@ -608,8 +609,84 @@ static void utc_tests(void)
 	      "utc: the last second of year 9999 is kept");
 }
 
+typedef struct sort_el {
+	uint32_t key, seq;
+	char pad[17]; /* (an odd size: swapped in pieces) */
+} sort_el;
+
+static int cmp_sort_el(const void *a, const void *b)
+{
+	const sort_el *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_sort_key(const void *a, const void *b)
+{
+	const sort_el *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* mc_sort against qsort: random keys (many equal), sorted and reversed
+ * runs, sizes around the insertion-sort cut; with a total order the same
+ * array as qsort's, with ties a sorted permutation. */
+static void sort_tests(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 3, 15, 16, 17, 100, 1000, 50000};
+	uint32_t r = 12345;
+	int bad_total = 0, bad_ties = 0;
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+		size_t n = sizes[si];
+		for (int shape = 0; shape < 4; shape++) {
+			sort_el *a = calloc(n ? n : 1, sizeof *a);
+			sort_el *b = calloc(n ? n : 1, sizeof *b);
+			for (size_t i = 0; i < n; i++) {
+				r = r * 1103515245u + 12345u;
+				uint32_t k = shape == 0   ? (r >> 8) % 97
+				             : shape == 1 ? (uint32_t)i
+				             : shape == 2 ? (uint32_t)(n - i)
+				                          : (uint32_t)(i % 7);
+				a[i].key = k;
+				a[i].seq = (uint32_t)i;
+				a[i].pad[16] = (char)(i & 0x7f);
+			}
+			memcpy(b, a, n * sizeof *a);
+			mc_sort(a, n, sizeof *a, cmp_sort_el);
+			qsort(b, n, sizeof *b, cmp_sort_el);
+			bad_total += n && memcmp(a, b, n * sizeof *a) != 0;
+			/* ties: sorted by key, every seq once (from qsort's
+			 * order shuffled) */
+			memcpy(a, b, n * sizeof *a);
+			for (size_t i = 0; i + 1 < n; i++) {
+				size_t j = (i * 7919 + 13) % n;
+				sort_el t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+			}
+			mc_sort(a, n, sizeof *a, cmp_sort_key);
+			unsigned char *seen = calloc(n ? n : 1, 1);
+			for (size_t i = 0; i < n; i++) {
+				if (i && a[i - 1].key > a[i].key)
+					bad_ties++;
+				if (a[i].seq >= n || seen[a[i].seq]++)
+					bad_ties++;
+			}
+			free(seen);
+			free(a);
+			free(b);
+		}
+	}
+	CHECK(bad_total == 0, "sort: mc_sort gives qsort's order for a total "
+	                      "order (random, sorted, reversed, few keys; 0 to "
+	                      "50,000 elements of 28 bytes)");
+	CHECK(bad_ties == 0, "sort: with ties, a sorted permutation of the "
+	                     "elements");
+}
+
 int main(void)
 {
+	sort_tests();
 	utc_tests();
 	confine_tests();
 	xml_tests();

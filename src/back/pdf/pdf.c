@@ -1505,6 +1505,9 @@ static int two_passes(pdf_ctx *c)
 		st->h1[i] = c->slices[i].h;
 	if (pdf_paginate(c) || c->err)
 		return -1;
+	/* pass 1's pagination stays as it is: its arrays to their size */
+	MC_FIT(c->places, c->nplaces, c->capplaces, c->nplaces);
+	MC_FIT(c->deco, c->ndeco, c->capdeco, c->ndeco);
 	if (c->nshrinks)
 		qsort(c->shrinks, c->nshrinks, sizeof *c->shrinks, cmp_shrink);
 	if (c->ntoc) {
@@ -1561,12 +1564,18 @@ static int two_passes(pdf_ctx *c)
 		st->low[p] = low;
 	}
 
-	/* back to the start of the layout (pass 1's pagination kept) */
+	/* back to the start of the layout (pass 1's pagination kept); the
+	 * slices and structure elements the second pass makes are the
+	 * first's, so their arrays get room for so many, no more (the
+	 * doubling's slack: at 64 times the corpus, 10-20 MB) */
+	pdf_tag_pos tags1 = pdf_tags_pos(c);
 	c->nops = c->op_base = 0;
 	c->nslices = 0;
+	MC_FIT(c->slices, c->nslices, c->capslices, st->nslices1);
 	pdf_text_free(c);
 	c->nlinks = 0;
 	pdf_tags_rewind(c, &tags0);
+	pdf_tags_fit(c, &tags1);
 	c->nfgroups = 0;
 	c->ntasks = 0;
 	c->nsections = 0;

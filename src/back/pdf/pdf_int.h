@@ -590,8 +590,9 @@ int pdf_textline_make(pdf_ctx *c, int face, const char *s, size_t n,
                       const char *lang, pdf_textline *tl);
 void pdf_textline_free(pdf_textline *tl);
 /* The glyphs of run r drawing bytes [from, to) of its string (copied to
- * the arena, clusters made relative to from), their count and advance
- * (em, may be NULL). */
+ * the text blocks, pdf_text_alloc: freed with the op they are for;
+ * clusters made relative to from), their count and advance (em, may be
+ * NULL). */
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w);
 /* Where in run r's glyphs those drawing bytes [from, to) are (no copy:
@@ -652,6 +653,9 @@ typedef struct pdf_tag_pos {
 } pdf_tag_pos;
 pdf_tag_pos pdf_tags_pos(const pdf_ctx *c);
 void pdf_tags_rewind(pdf_ctx *c, const pdf_tag_pos *p);
+/* Room for p's elements and kids, no more (the second layout pass
+ * makes as many as the first). */
+void pdf_tags_fit(pdf_ctx *c, const pdf_tag_pos *p);
 /* Drawing: begin the marked content of element se (0: an artifact) on
  * page `page`, at reading-order key `key`; end it.  pdf_tag_artifact
  * with properties (e.g. "/Type /Pagination"). */

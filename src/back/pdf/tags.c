@@ -22,6 +22,7 @@
  * With --no-tags (c->tags NULL) every call here does nothing.
  */
 #include "pdf_int.h"
+#include "../../util/sort.h"
 #include "../../util/utc.h"
 
 #include <hpdf_objects.h>
@@ -262,6 +263,15 @@ void pdf_tags_rewind(pdf_ctx *c, const pdf_tag_pos *p)
 			t->link_se[i] = 0;
 }
 
+void pdf_tags_fit(pdf_ctx *c, const pdf_tag_pos *p)
+{
+	pdf_tags *t = c->tags;
+	if (!t)
+		return;
+	MC_FIT(t->e, t->ne, t->cape, p->ne);
+	MC_FIT(t->k, t->nk, t->capk, p->nk);
+}
+
 const char *pdf_tag_type(const pdf_ctx *c, int se)
 {
 	const pdf_tags *t = c->tags;
@@ -352,9 +362,11 @@ static int cmp_kid(const void *a, const void *b)
 		return x->owner < y->owner ? -1 : 1;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	/* an element before the content made with it, then as recorded */
-	if (x->kind != y->kind)
-		return x->kind == KID_ELEM ? -1 : y->kind == KID_ELEM ? 1 : 0;
+	/* an element before the content made with it, then as recorded
+	 * (seq: every pair ordered, so the in-place sort's order is the
+	 * only one) */
+	if (x->kind != y->kind && (x->kind == KID_ELEM || y->kind == KID_ELEM))
+		return x->kind == KID_ELEM ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -595,8 +607,9 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 	bool *used = mc_xcalloc(t->ne, sizeof *used);
 	used[1] = true; /* the Document, even if empty */
 	mark_used(t, used);
-	if (t->nk) /* none: t->k is NULL, which qsort may not take */
-		qsort(t->k, t->nk, sizeof *t->k, cmp_kid);
+	/* (in place: qsort would copy the kids, 10 MB at 64 times the
+	 * corpus, at the peak of the document's memory) */
+	mc_sort(t->k, t->nk, sizeof *t->k, cmp_kid);
 	/* no more elements or kids: their arrays (grown by doubling, and
 	 * kept until the document is saved) cut to their size */
 	if (t->nk && t->nk < t->capk) {

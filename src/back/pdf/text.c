@@ -443,12 +443,23 @@ const pdf_glyph *pdf_run_range(const pdf_run *r, uint32_t from, uint32_t to,
 	return r->g + (r->level & 1 ? r->ng - b : a);
 }
 
+/* n bytes of s and a NUL in the text blocks (pdf_text_alloc). */
+static const char *text_copy(pdf_ctx *c, const char *s, size_t n)
+{
+	char *d = pdf_text_alloc(c, n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
 const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
                                 uint32_t to, uint32_t *ng, double *w)
 {
 	uint32_t k;
 	const pdf_glyph *src = pdf_run_range(r, from, to, &k);
-	pdf_glyph *g = mc_arena_alloc(c->arena, (k ? k : 1) * sizeof *g);
+	/* (with the text of the op it is for: freed as the pages drawing
+	 * it are written, not kept to the end of the conversion) */
+	pdf_glyph *g = pdf_text_alloc(c, (k ? k : 1) * sizeof *g);
 	double sum = 0;
 	for (uint32_t m = 0; m < k; m++) {
 		g[m] = src[m];
@@ -488,7 +499,7 @@ double pdf_run_op(pdf_ctx *c, const char *text, const pdf_run *r,
 	o->y = y;
 	o->color = color;
 	o->layer = layer;
-	o->text = mc_arena_strndup(c->arena, text + from, to - from);
+	o->text = text_copy(c, text + from, to - from);
 	o->len = to - from;
 	o->glyphs = g;
 	o->aux = ng;
@@ -588,7 +599,7 @@ double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n)
 		                                     &k, &rw);
 		if (ng + k > cap) {
 			cap = (ng + k) * 2;
-			pdf_glyph *ng2 = mc_arena_alloc(c->arena, cap * sizeof *g);
+			pdf_glyph *ng2 = pdf_text_alloc(c, cap * sizeof *g);
 			if (ng)
 				memcpy(ng2, g, ng * sizeof *g);
 			g = ng2;
@@ -600,7 +611,7 @@ double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n)
 	o->font = (int16_t)r->face;
 	o->glyphs = g;
 	o->aux = ng;
-	o->text = mc_arena_strndup(c->arena, s, to);
+	o->text = text_copy(c, s, to);
 	o->len = to;
 	pdf_textline_free(&tl);
 	return w * o->size;
