@@ -9,15 +9,19 @@
  * subset tags are sequential.  Numbers are written by libharu itself, which
  * does not use the C locale.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "pdf_int.h"
 #include "../../util/utc.h"
 #include "../backend.h"
 #include "objstm.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hpdf_conf.h>
 
@@ -331,6 +335,110 @@ HPDF_STATUS pdf_copy_deflated(HPDF_Dict d, HPDF_Stream st)
 	return HPDF_OK;
 }
 
+/* ---- content streams kept on disk until the save ----
+ *
+ * A long document (two passes) keeps its pages' compressed content
+ * streams, which nothing reads again before the save, in a temporary
+ * file of its own rather than in memory (the corpus 64 times over: 28
+ * MB, held to the end of the second pass).  The file has no name
+ * (O_TMPFILE in $TMPDIR, else /tmp; where that cannot be, a mkstemp()
+ * file removed at once) and goes with the conversion.  Each stream's
+ * bytes are read back just before libharu writes it at the save (its
+ * before_write_fn; objstm.c frees them once written).  If the file
+ * cannot be made or written, the streams stay in memory as before: the
+ * same PDF either way. */
+
+typedef struct spilled {
+	uint64_t off;
+	size_t len;
+} spilled;
+
+static int spill_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = -1;
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	mc_buf p = MC_BUF_INIT;
+	mc_buf_printf(&p, "%s/.mentorconv-pdf.XXXXXX", dir);
+	fd = mkstemp(p.data);
+	if (fd >= 0) {
+		unlink(p.data);
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	mc_buf_free(&p);
+	return fd;
+}
+
+static void spill_close(pdf_ctx *c)
+{
+	if (c->spill_fd >= 0)
+		close(c->spill_fd);
+	c->spill_fd = -1;
+	c->spill_len = 0;
+}
+
+/* (before_write_fn of a spilled content stream: its bytes back in a
+ * block of their size; the conversion is the error handler's user
+ * data) */
+static HPDF_STATUS spill_load(HPDF_Dict d)
+{
+	pdf_ctx *c = d->error ? d->error->user_data : NULL;
+	const spilled *sp = d->attr;
+	if (!c || !sp || c->spill_fd < 0)
+		return HPDF_INVALID_OBJECT;
+	unsigned char *buf = mc_xmalloc(sp->len ? sp->len : 1);
+	size_t got = 0;
+	while (got < sp->len) {
+		ssize_t r = pread(c->spill_fd, buf + got, sp->len - got,
+		                  (off_t)(sp->off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	int rc = got == sp->len ? pdf_stream_hold(d, buf, sp->len, true) : -1;
+	free(buf);
+	d->before_write_fn = NULL;
+	return rc ? HPDF_FILE_IO_ERROR : HPDF_OK;
+}
+
+/* Content stream cs's compressed bytes z (n of them) to the file; 0 (cs
+ * then holds none) or -1 (nothing changed: they stay in memory). */
+static int spill(pdf_ctx *c, HPDF_Dict cs, const void *z, size_t n)
+{
+	if (c->spill_fd < 0 || cs->before_write_fn || cs->attr)
+		return -1;
+	size_t put = 0;
+	while (put < n) {
+		ssize_t r = pwrite(c->spill_fd, (const char *)z + put, n - put,
+		                   (off_t)(c->spill_len + put));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			spill_close(c); /* (disk full: the rest in memory) */
+			return -1;
+		}
+		put += (size_t)r;
+	}
+	if (!c->keep)
+		c->keep = mc_arena_new();
+	spilled *sp = mc_arena_alloc(c->keep, sizeof *sp);
+	*sp = (spilled){c->spill_len, n};
+	c->spill_len += n;
+	if (pdf_stream_hold(cs, NULL, 0, true))
+		return -1;
+	cs->attr = sp;
+	cs->before_write_fn = spill_load;
+	return 0;
+}
+
 /* Deflate page pg's content stream now that nothing more is drawn on it
  * (libdeflate, flate.h), so the page's drawing is held compressed (about
  * a fifth of its size) until the save.  A page libharu would still add
@@ -360,7 +468,8 @@ static int deflate_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp, mc_buf *z)
 	if (r != HPDF_OK ||
 	    pdf_flate_put(&c->flate, PDF_FLATE_LEVEL, tmp->data, tmp->len, z))
 		return -1;
-	if (pdf_stream_hold(cs, z->data, z->len, true))
+	if (spill(c, cs, z->data, z->len) &&
+	    pdf_stream_hold(cs, z->data, z->len, true))
 		return -1;
 	attr->stream = cs->stream;
 	return 0;
@@ -635,10 +744,13 @@ static long block_of(const pdf_ctx *c, const size_t *by, const void *p)
 }
 
 /* Note the last page drawing from each text block (pdf_tblock.last);
- * *order gets the blocks by that page, for text_release. */
-static size_t *text_last_pages(pdf_ctx *c)
+ * returns the blocks by that page, *n of them (the blocks there are now:
+ * the running header and footer add more as the pages are written), for
+ * text_release. */
+static size_t *text_last_pages(pdf_ctx *c, size_t *nblocks)
 {
 	size_t n = c->ntblocks;
+	*nblocks = n;
 	size_t *by = mc_xcalloc(n ? n : 1, sizeof *by);
 	/* by address: insertion sort over what is mostly ascending already */
 	for (size_t i = 0; i < n; i++) {
@@ -693,11 +805,12 @@ static size_t *text_last_pages(pdf_ctx *c)
 }
 
 /* Free the text blocks no page after `written` pages draws from
- * (order from text_last_pages; *next: how many of it are freed). */
-static void text_release(pdf_ctx *c, const size_t *order, size_t *next,
-                         size_t written)
+ * (order from text_last_pages, n of them; *next: how many of it are
+ * freed). */
+static void text_release(pdf_ctx *c, const size_t *order, size_t n,
+                         size_t *next, size_t written)
 {
-	while (*next < c->ntblocks &&
+	while (*next < n &&
 	       c->tblocks[order[*next]].last <= written) {
 		pdf_tblock *b = &c->tblocks[order[*next]];
 		free(b->base);
@@ -1070,8 +1183,9 @@ static int write_pages(pdf_ctx *c)
 	writer w;
 	int rc = -1;
 	/* paragraph text freed as the last page drawing it is written */
-	size_t *torder = text_last_pages(c), tnext = 0;
-	text_release(c, torder, &tnext, 0);
+	size_t ntorder;
+	size_t *torder = text_last_pages(c, &ntorder), tnext = 0;
+	text_release(c, torder, ntorder, &tnext, 0);
 	if (writer_begin(c, &w, c->nslices))
 		goto out;
 	/* where every anchor landed */
@@ -1091,7 +1205,7 @@ static int write_pages(pdf_ctx *c)
 	for (size_t p = 0; p < c->npages; p++) {
 		if (write_page(c, &w, p))
 			goto out;
-		text_release(c, torder, &tnext, p + 1);
+		text_release(c, torder, ntorder, &tnext, p + 1);
 		ops_release(&w.ops, p + 1);
 	}
 	rc = writer_end(c, &w);
@@ -1204,6 +1318,7 @@ static int save(pdf_ctx *c, mc_buf *out)
 	pdf_tags_free(c); /* (written by the save: tags.c) */
 	pdf_outline_free(c);
 	frozen_free(c);
+	spill_close(c);
 	mc_arena_free(c->keep);
 	c->keep = NULL;
 	c->err = 0;
@@ -1596,7 +1711,9 @@ static int two_passes(pdf_ctx *c)
 	c->answer_scale = c->space_scale = 0;
 	c->answer_bonus = c->answer_nans = c->answer_seen = 0;
 
-	/* pass 2: lay out again, writing pages as they are complete */
+	/* pass 2: lay out again, writing pages as they are complete (their
+	 * content streams to a file of their own, if one can be made) */
+	c->spill_fd = spill_open();
 	set_info(c);
 	int rc = writer_begin(c, &st->w, st->nslices1);
 	st->w.anchors = anchors;
@@ -1658,6 +1775,7 @@ int mc_render_pdf(const mc_doc *doc, const mc_theme *theme,
 	c->title = title_of(c);
 	c->arena = mc_arena_new();
 	c->cache = opts ? opts->cache : NULL;
+	c->spill_fd = -1;
 	int rc = -1;
 
 	c->pdf = HPDF_New(on_error, c);
@@ -1737,6 +1855,7 @@ out:
 	pdf_tags_free(c);
 	pdf_outline_free(c);
 	frozen_free(c);
+	spill_close(c);
 	mc_arena_free(c->keep);
 	pdf_flate_free(&c->flate);
 	return rc;

@@ -367,6 +367,11 @@ typedef struct pdf_ctx {
 	struct pdf_frozen *frozen;
 	size_t nfrozen, capfrozen;
 	mc_buf frozen_bytes;
+	/* a long document's finished content streams, compressed, kept in
+	 * an unnamed temporary file until the save (pdf.c: spill_open);
+	 * spill_fd -1: none, they stay in memory */
+	int spill_fd;
+	uint64_t spill_len;
 	/* languages of text other than the document's (pdf_lang_id) */
 	const char **langs;
 	size_t nlangs, caplangs;
