@@ -143,7 +143,7 @@ fi
 
 # ---- the content streams kept in a temporary file -----------------------
 # Two passes keep the finished pages' content streams in a file of their
-# own until the save (pdf.c: spill): an unnamed one in $TMPDIR, nothing
+# own until the save (src/back/pdf/pages.c: spill): an unnamed one in $TMPDIR, nothing
 # left there after the run; where $TMPDIR cannot hold one, in memory: the
 # same PDF every way.
 MOD=${MOD:-$CORPUS/connectedlib/modules/mentoring}

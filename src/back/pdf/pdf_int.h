@@ -363,12 +363,12 @@ typedef struct pdf_ctx {
 	/* the bookmarks (outline.c), NULL until the first */
 	struct pdf_outline *outline;
 	/* the finished pages' dictionaries as bytes, by object number
-	 * (pdf.c: freeze_page) */
+	 * (pages.c: freeze_page) */
 	struct pdf_frozen *frozen;
 	size_t nfrozen, capfrozen;
 	mc_buf frozen_bytes;
 	/* a long document's finished content streams, compressed, kept in
-	 * an unnamed temporary file until the save (pdf.c: spill_open);
+	 * an unnamed temporary file until the save (pages.c: spill);
 	 * spill_fd -1: none, they stay in memory */
 	int spill_fd;
 	uint64_t spill_len;
@@ -506,7 +506,7 @@ HPDF_Dict pdf_stream_obj(pdf_ctx *c, const void *data, size_t len);
 HPDF_Dict pdf_stream_obj_deflated(pdf_ctx *c, const void *z, size_t len);
 /* The write_fn of a stream dictionary whose data is compressed already
  * and whose dict->filter is HPDF_STREAM_FILTER_FLATE_DECODE: libharu
- * writes its /Filter and then copies the data as it is (pdf.c). */
+ * writes its /Filter and then copies the data as it is (pages.c). */
 HPDF_STATUS pdf_copy_deflated(HPDF_Dict d, HPDF_Stream st);
 /* Stream dictionary d's data: len bytes at p, held in one block of
  * their size (a libharu memory stream grows by blocks of
@@ -653,7 +653,7 @@ int pdf_tag_of_link(pdf_ctx *c, int link);
 const char *pdf_tag_type(const pdf_ctx *c, int se);
 /* Where the tree is, to take back what a block laid out again made. */
 typedef struct pdf_tag_pos {
-	size_t ne, nk;
+	size_t ne, nk, nx;
 	int se_cur;
 } pdf_tag_pos;
 pdf_tag_pos pdf_tags_pos(const pdf_ctx *c);
@@ -678,6 +678,18 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages);
 /* The structure elements, written when the document is saved (after
  * pdf_tags_finish): false when there are none (untagged). */
 bool pdf_tags_extra(pdf_ctx *c, pdf_objstm_extra *x);
+
+/* ---- pages.c: a finished page until the save ---- */
+/* Page pg is drawn: its content stream compressed (held in a block of
+ * its size, or in the spill file), its dictionary held as its bytes.
+ * tmp and z are scratch.  0, or -1. */
+int pdf_page_done(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp, mc_buf *z);
+/* From now on, finished content streams go to a temporary file of the
+ * conversion's if one can be made (a long document: two passes). */
+void pdf_pages_spill(pdf_ctx *c);
+/* The held pages' bytes and the spill file, after the save or on
+ * failure. */
+void pdf_pages_free(pdf_ctx *c);
 
 /* ---- outline.c: the bookmarks ---- */
 typedef struct pdf_outline pdf_outline;

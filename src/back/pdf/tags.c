@@ -33,23 +33,30 @@
 #include <string.h>
 #include <time.h>
 
-/* (72 bytes: a long document has hundreds of thousands) */
+/* (40 bytes: a long document has hundreds of thousands; the few with an
+ * /Alt, /Lang or /Scope keep them in a tag_extra) */
 typedef struct tag_elem {
 	const char *type; /* a standard structure type */
-	const char *alt, *lang, *scope;
 	int parent;       /* 0 for the root element */
 	int page;         /* first page with its content, -1: none */
 	/* written (pdf_tags_finish): its place among the objects the tree
-	 * adds (its number: pdf_tags.first + idx); in pdf_tags.strs (the
-	 * model, where alt and lang point, is freed before the save) its
-	 * /Alt's UTF-16 (alt_len bytes at alt_at) and its /Lang (at
-	 * lang_at); its /K (put_kids): its kids are t->k[k0, k0 + nk) once
-	 * sorted; haskids: it has one */
+	 * adds (its number: pdf_tags.first + idx); its /K (put_kids): its
+	 * kids are t->k[k0, k0 + nk) once sorted; haskids: it has one */
 	uint32_t idx;
 	uint32_t k0, nk;
-	uint32_t alt_at, alt_len, lang_at;
+	uint32_t extra; /* its tag_extra + 1 (if that is still its), or 0 */
 	bool used, haskids;
 } tag_elem;
+
+/* An element's /Alt, /Lang and /Scope (pdf_tag_set), and at the finish
+ * (the model, where alt and lang point, is freed before the save) its
+ * /Alt's UTF-16 in pdf_tags.strs (alt_len bytes at alt_at) and its /Lang
+ * (at lang_at). */
+typedef struct tag_extra {
+	int se; /* whose */
+	uint32_t alt_at, alt_len, lang_at;
+	const char *alt, *lang, *scope;
+} tag_extra;
 
 enum { KID_ELEM, KID_MCR, KID_OBJR };
 
@@ -77,6 +84,8 @@ typedef struct tag_page {
 struct pdf_tags {
 	tag_elem *e;   /* e[0] unused: element numbers start at 1 */
 	size_t ne, cape;
+	tag_extra *x;  /* in the order set */
+	size_t nx, capx;
 	tag_kid *k;
 	size_t nk, capk;
 	int *link_se;  /* link number -> its Link element, 0: none yet */
@@ -104,6 +113,13 @@ struct pdf_tags {
 static uint32_t kid_key(size_t key)
 {
 	return key > UINT32_MAX ? UINT32_MAX : (uint32_t)key;
+}
+
+/* Element se's extra, or NULL (none, or taken back by a rewind). */
+static tag_extra *extra_of(const pdf_tags *t, int se)
+{
+	uint32_t k = t->e[se].extra;
+	return k && k <= t->nx && t->x[k - 1].se == se ? &t->x[k - 1] : NULL;
 }
 
 static void add_kid(pdf_tags *t, tag_kid k)
@@ -135,6 +151,7 @@ void pdf_tags_free(pdf_ctx *c)
 	if (!t)
 		return;
 	free(t->e);
+	free(t->x);
 	free(t->k);
 	free(t->link_se);
 	for (size_t i = 0; i < t->npages; i++)
@@ -203,12 +220,25 @@ void pdf_tag_set(pdf_ctx *c, int se, const char *alt, const char *lang,
 	pdf_tags *t = c->tags;
 	if (!t || se <= 0 || (size_t)se >= t->ne)
 		return;
+	bool ok_lang = lang && mc_lang_valid(lang);
+	if (!alt && !ok_lang && !scope)
+		return;
+	tag_extra *x = extra_of(t, se);
+	if (!x) {
+		if (t->nx >= UINT32_MAX)
+			return;
+		MC_GROW(t->x, t->nx, t->capx, 16);
+		x = &t->x[t->nx++];
+		memset(x, 0, sizeof *x);
+		x->se = se;
+		t->e[se].extra = (uint32_t)t->nx;
+	}
 	if (alt)
-		t->e[se].alt = alt;
-	if (lang && mc_lang_valid(lang))
-		t->e[se].lang = lang;
+		x->alt = alt;
+	if (ok_lang)
+		x->lang = lang;
 	if (scope)
-		t->e[se].scope = scope;
+		x->scope = scope;
 }
 
 int pdf_tag_link(pdf_ctx *c, int link)
@@ -242,10 +272,11 @@ int pdf_tag_of_link(pdf_ctx *c, int link)
 
 pdf_tag_pos pdf_tags_pos(const pdf_ctx *c)
 {
-	pdf_tag_pos p = {0, 0, c->se_cur};
+	pdf_tag_pos p = {0, 0, 0, c->se_cur};
 	if (c->tags) {
 		p.ne = c->tags->ne;
 		p.nk = c->tags->nk;
+		p.nx = c->tags->nx;
 	}
 	return p;
 }
@@ -258,6 +289,8 @@ void pdf_tags_rewind(pdf_ctx *c, const pdf_tag_pos *p)
 		return;
 	t->ne = p->ne;
 	t->nk = p->nk;
+	/* (an element kept whose extra is taken back has none: extra_of) */
+	t->nx = p->nx;
 	for (size_t i = 0; i < t->nlink; i++)
 		if ((size_t)t->link_se[i] >= t->ne)
 			t->link_se[i] = 0;
@@ -270,6 +303,7 @@ void pdf_tags_fit(pdf_ctx *c, const pdf_tag_pos *p)
 		return;
 	MC_FIT(t->e, t->ne, t->cape, p->ne);
 	MC_FIT(t->k, t->nk, t->capk, p->nk);
+	MC_FIT(t->x, t->nx, t->capx, p->nx);
 }
 
 const char *pdf_tag_type(const pdf_ctx *c, int se)
@@ -523,21 +557,22 @@ static int elem_put(void *arg, size_t k, mc_buf *b)
 	if (k >= t->norder)
 		return -1;
 	const tag_elem *e = &t->e[t->order[k]];
+	const tag_extra *x = extra_of(t, t->order[k]);
 	mc_buf_printf(b, "<<\012/S /%s\012", e->type);
-	if (e->alt) {
+	if (x && x->alt) {
 		mc_buf_puts(b, "/Alt <");
-		for (size_t i = 0; i < e->alt_len; i++)
+		for (size_t i = 0; i < x->alt_len; i++)
 			mc_buf_printf(b, "%02X",
-			              (unsigned char)t->strs.data[e->alt_at + i]);
+			              (unsigned char)t->strs.data[x->alt_at + i]);
 		mc_buf_puts(b, ">\012");
 	}
-	if (e->lang) {
+	if (x && x->lang) {
 		/* (a valid language tag: letters, digits and hyphens) */
-		mc_buf_printf(b, "/Lang (%s)\012", t->strs.data + e->lang_at);
+		mc_buf_printf(b, "/Lang (%s)\012", t->strs.data + x->lang_at);
 	}
-	if (e->scope)
+	if (x && x->scope)
 		mc_buf_printf(b, "/A <<\012/O /Table\012/Scope /%s\012>>\012",
-		              e->scope);
+		              x->scope);
 	if (e->page >= 0 && (size_t)e->page < t->npage_num)
 		mc_buf_printf(b, "/Pg %u 0 R\012", t->page_num[e->page]);
 	if (e->parent > 0)
@@ -648,19 +683,22 @@ int pdf_tags_finish(pdf_ctx *c, HPDF_Page *pages, size_t npages)
 		/* (offsets in 32 bits: past 4 GiB of them, which no document
 		 * that fits in memory has, an element loses its /Alt or
 		 * /Lang) */
-		if (e->alt && t->strs.len < UINT32_MAX - PDF_STRING_MAX - 2) {
-			e->alt_at = (uint32_t)t->strs.len;
-			pdf_text_utf16(c, e->alt, "an image's text", &t->strs);
-			e->alt_len = (uint32_t)(t->strs.len - e->alt_at);
+		tag_extra *x = extra_of(t, (int)i);
+		if (!x)
+			continue;
+		if (x->alt && t->strs.len < UINT32_MAX - PDF_STRING_MAX - 2) {
+			x->alt_at = (uint32_t)t->strs.len;
+			pdf_text_utf16(c, x->alt, "an image's text", &t->strs);
+			x->alt_len = (uint32_t)(t->strs.len - x->alt_at);
 		} else {
-			e->alt = NULL;
+			x->alt = NULL;
 		}
-		if (e->lang &&
-		    t->strs.len + strlen(e->lang) + 1 < UINT32_MAX) {
-			e->lang_at = (uint32_t)t->strs.len;
-			mc_buf_put(&t->strs, e->lang, strlen(e->lang) + 1);
+		if (x->lang &&
+		    t->strs.len + strlen(x->lang) + 1 < UINT32_MAX) {
+			x->lang_at = (uint32_t)t->strs.len;
+			mc_buf_put(&t->strs, x->lang, strlen(x->lang) + 1);
 		} else {
-			e->lang = NULL;
+			x->lang = NULL;
 		}
 	}
 	/* kids, in reading order: written by put_kids, as many as there
