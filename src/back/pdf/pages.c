@@ -274,6 +274,18 @@ static int freeze_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp)
 		if (!e || HPDF_Dict_RemoveElement(pg, e->key) != HPDF_OK)
 			return -1;
 	}
+	/* the emptied list's room, and the graphics state nothing draws
+	 * with again (libharu frees neither if NULL) */
+	if (pg->list->obj) {
+		HPDF_FreeMem(pg->list->mmgr, pg->list->obj);
+		pg->list->obj = NULL;
+		pg->list->block_siz = 0;
+	}
+	HPDF_PageAttr attr = pg->attr;
+	if (attr->gstate && !attr->gstate->prev) {
+		HPDF_GState_Free(pg->mmgr, attr->gstate);
+		attr->gstate = NULL;
+	}
 	pg->write_fn = write_frozen;
 	return 0;
 }
