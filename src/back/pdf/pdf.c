@@ -498,7 +498,7 @@ static size_t *text_last_pages(pdf_ctx *c, size_t *nblocks)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
-			const pdf_slice *s = &c->slices[c->places[k].slice];
+			const pdf_slice *s = &c->slices[pdf_place_at(c, k)->slice];
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
 				const pdf_op *o = &c->ops[q];
 				if (o->kind != OP_TEXT)
@@ -601,7 +601,7 @@ static void chunk_ops(pdf_ctx *c, op_chunks *k)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t j = pg->place0; j < pg->place0 + pg->nplace; j++) {
-			const pdf_slice *s = &c->slices[c->places[j].slice];
+			const pdf_slice *s = &c->slices[pdf_place_at(c, j)->slice];
 			if (!s->nops)
 				continue;
 			size_t a = s->op0 / PDF_OPCHUNK;
@@ -686,8 +686,8 @@ static const pdf_op *page_walk_next(page_walk *it)
 	while (it->next == it->end) {
 		if (it->k == it->kend)
 			return NULL;
-		it->slice = c->places[it->k].slice;
-		it->y0 = c->places[it->k].y;
+		it->slice = pdf_place_at(c, it->k)->slice;
+		it->y0 = pdf_place_at(c, it->k)->y;
 		it->next = c->slices[it->slice].op0;
 		it->end = it->next + c->slices[it->slice].nops;
 		it->k++;
@@ -792,7 +792,7 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 	}
 	unmark(c, pg, &ms);
 	for (size_t k = P->place0; k < P->place0 + P->nplace; k++)
-		w->drawn[c->places[k].slice] = true;
+		w->drawn[pdf_place_at(c, k)->slice] = true;
 	/* running header and footer, inside the text block */
 	double bandsize = th->sizes.small;
 	mc_buf *band = &w->band;
@@ -1102,6 +1102,7 @@ static void free_layout(pdf_ctx *c)
 	c->ops = NULL;
 	c->slices = NULL;
 	c->places = NULL;
+	c->place_base = 0;
 	c->deco = NULL;
 	c->pages = NULL;
 	c->links = NULL;
@@ -1151,7 +1152,9 @@ typedef struct pdf_stream {
 	anchor_rec *rec; /* by slice, in op order */
 	size_t nrec, caprec;
 	size_t recorded; /* slices whose anchors are noted */
-	double *h1;      /* pass 1's slice heights, before pagination */
+	double *h1;      /* pass 1's slice heights, before pagination,
+	                    from slice h1_base (those checked given back) */
+	size_t h1_base;
 	size_t nslices1;
 	/* pass 2 */
 	writer w;
@@ -1250,11 +1253,40 @@ static int differ(pdf_stream *st, size_t i)
 	return -1;
 }
 
+/* Give back the room of what pass 2 will not read again: the places of
+ * the pages written and the heights checked (when that is at least
+ * half of what is held, so each is moved at most a few times). */
+#define PDF_GIVE_BACK 4096
+
+static void give_back(pdf_ctx *c, pdf_stream *st)
+{
+	size_t pb = st->next < c->npages ? c->pages[st->next].place0
+	                                 : c->nplaces;
+	size_t held = c->nplaces - c->place_base, gone = pb - c->place_base;
+	if (pb > c->place_base && gone >= PDF_GIVE_BACK && 2 * gone >= held) {
+		memmove(c->places, c->places + gone,
+		        (held - gone) * sizeof *c->places);
+		c->place_base = pb;
+		c->capplaces = held - gone;
+		c->places = mc_xreallocarray(
+			c->places, c->capplaces ? c->capplaces : 1,
+			sizeof *c->places);
+	}
+	held = st->nslices1 - st->h1_base;
+	gone = st->checked - st->h1_base;
+	if (gone >= PDF_GIVE_BACK && 2 * gone >= held) {
+		memmove(st->h1, st->h1 + gone, (held - gone) * sizeof *st->h1);
+		st->h1_base = st->checked;
+		st->h1 = mc_xreallocarray(st->h1, held - gone ? held - gone : 1,
+		                          sizeof *st->h1);
+	}
+}
+
 static int point2(pdf_ctx *c, pdf_stream *st)
 {
 	for (; st->checked < c->nslices; st->checked++)
 		if (st->checked >= st->nslices1 ||
-		    c->slices[st->checked].h != st->h1[st->checked])
+		    c->slices[st->checked].h != st->h1[st->checked - st->h1_base])
 			return differ(st, st->checked);
 	while (st->nshrunk < c->nshrinks &&
 	       c->shrinks[st->nshrunk].slice < c->nslices) {
@@ -1273,6 +1305,7 @@ static int point2(pdf_ctx *c, pdf_stream *st)
 		st->next++;
 	}
 	release2(c, st);
+	give_back(c, st);
 	return 0;
 }
 
@@ -1368,7 +1401,7 @@ static int two_passes(pdf_ctx *c)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
-			anchor_rec key = {c->places[k].slice, 0, NULL};
+			anchor_rec key = {pdf_place_at(c, k)->slice, 0, NULL};
 			anchor_rec *r = st->nrec ? bsearch(&key, st->rec,
 			                                   st->nrec,
 			                                   sizeof *st->rec,
@@ -1382,7 +1415,7 @@ static int two_passes(pdf_ctx *c)
 			     r++) {
 				PDF_GROW(anchors, nanchors, capanchors);
 				anchors[nanchors++] = (anchor_pos){
-					r->id, p, c->places[k].y + r->y};
+					r->id, p, pdf_place_at(c, k)->y + r->y};
 			}
 		}
 	}
@@ -1398,15 +1431,15 @@ static int two_passes(pdf_ctx *c)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++)
-			if (c->places[k].slice + 1 > need)
-				need = c->places[k].slice + 1;
+			if (pdf_place_at(c, k)->slice + 1 > need)
+				need = pdf_place_at(c, k)->slice + 1;
 		st->need[p] = need;
 	}
 	for (size_t p = c->npages; p-- > 0;) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++)
-			if (c->places[k].slice < low)
-				low = c->places[k].slice;
+			if (pdf_place_at(c, k)->slice < low)
+				low = pdf_place_at(c, k)->slice;
 		st->low[p] = low;
 	}
 

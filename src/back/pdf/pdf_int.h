@@ -408,6 +408,9 @@ typedef struct pdf_ctx {
 	size_t nslices, capslices;
 	pdf_place *places;
 	size_t nplaces, capplaces;
+	size_t place_base; /* places[0] is place number place_base: the
+	                      second pass gives back the written pages'
+	                      (pdf_place_at finds one) */
 	pdf_op *deco;
 	size_t ndeco, capdeco;
 	pdf_page *pages;
@@ -690,6 +693,12 @@ void pdf_pages_spill(pdf_ctx *c);
 /* The held pages' bytes and the spill file, after the save or on
  * failure. */
 void pdf_pages_free(pdf_ctx *c);
+
+/* Place number k (of a page not yet written, in the second pass). */
+static inline pdf_place *pdf_place_at(const pdf_ctx *c, size_t k)
+{
+	return &c->places[k - c->place_base];
+}
 
 /* ---- outline.c: the bookmarks ---- */
 typedef struct pdf_outline pdf_outline;

@@ -311,15 +311,15 @@ int pdf_toc_pages(pdf_ctx *c)
 	/* (pass 2: the places are pass 1's, the slices not all made) */
 	size_t ns = c->nslices;
 	for (size_t k = 0; k < c->nplaces; k++)
-		if (c->places[k].slice >= ns)
-			ns = c->places[k].slice + 1;
+		if (pdf_place_at(c, k)->slice >= ns)
+			ns = pdf_place_at(c, k)->slice + 1;
 	size_t *page = mc_xcalloc(ns ? ns : 1, sizeof *page);
 	for (size_t i = 0; i < ns; i++)
 		page[i] = (size_t)-1;
 	for (size_t p = c->npages; p-- > 0;) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++)
-			page[c->places[k].slice] = p;
+			page[pdf_place_at(c, k)->slice] = p;
 	}
 	for (size_t i = 0; i < c->ntoc; i++) {
 		const pdf_toc_entry *e = &c->toc[i];
