@@ -492,8 +492,8 @@ static void nested(pdf_ctx *c, const mc_node *n, double x0, double x1,
  * only, unless f is NULL): a box's padding or a cell's edge closes it. */
 static void drop_trailing_space(pdf_ctx *c, const pdf_frame *f)
 {
-	while (c->nslices && c->slices[c->nslices - 1].discard &&
-	       (!f || c->slices[c->nslices - 1].frame == f))
+	while (c->nslices && pdf_slice_at(c, c->nslices - 1)->discard &&
+	       (!f || pdf_slice_at(c, c->nslices - 1)->frame == f))
 		c->nslices--;
 }
 
@@ -685,9 +685,9 @@ static void code_block(pdf_ctx *c, const mc_node *n, double x0, double x1)
 	mc_buf_free(&line);
 	size_t nl = c->nslices - s0;
 	if (nl >= 2)
-		c->slices[s0].keep_next = true;
+		pdf_slice_at(c, s0)->keep_next = true;
 	if (nl >= 3)
-		c->slices[c->nslices - 2].keep_next = true;
+		pdf_slice_at(c, c->nslices - 2)->keep_next = true;
 	pad(c, pady);
 	frame_close(c, f);
 	pdf_space(c, em(c) * 0.7);
@@ -1343,7 +1343,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		             colx[t->col + t->cs] - padc, depth);
 		double h = 0;
 		for (size_t k = s0; k < c->nslices; k++)
-			h += c->slices[k].h;
+			h += pdf_slice_at(c, k)->h;
 		t->h = h + 2 * padc * 0.8;
 		c->nslices = s0;
 		if (t->rs == 1 && t->h > rowh[t->row])
@@ -1441,7 +1441,7 @@ static void table(pdf_ctx *c, const mc_node *n, double x0, double x1,
 			pdf_tag_close(c, cse);
 			double y = padc * 0.8;
 			for (size_t k = s0; k < c->nslices; k++) {
-				pdf_slice *s = &c->slices[k];
+				pdf_slice *s = pdf_slice_at(c, k);
 				for (size_t q = s->op0; q < s->op0 + s->nops; q++)
 					pdf_op_at(c, q)->y += y;
 				y += s->h;
@@ -1479,8 +1479,15 @@ done:
 static double slices_height(const pdf_ctx *c, size_t s0, size_t s1)
 {
 	double h = 0;
-	for (size_t i = s0; i < s1; i++)
-		h += c->slices[i].h;
+	size_t i = s0;
+	if (s0 == 0 && s1 >= c->slice_base) {
+		/* (those given back, summed in the same order: the same
+		 * double) */
+		h = c->slice_h_gone;
+		i = c->slice_base;
+	}
+	for (; i < s1; i++)
+		h += pdf_slice_at(c, i)->h;
 	return h;
 }
 
@@ -1649,7 +1656,7 @@ static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
 		first_ws = false;
 	} else {
 		pdf_pagebreak(c);
-		c->slices[brk].odd_page =
+		pdf_slice_at(c, brk)->odd_page =
 			c->duplex && n->as.section.kind == MC_SECTION_WORKSHEET;
 	}
 	if (n->as.section.kind == MC_SECTION_WORKSHEET)
@@ -1660,7 +1667,7 @@ static void section(pdf_ctx *c, const mc_node *n, double x0, double x1,
 	else
 		section_body(c, n, x0, x1, depth);
 	if (first_ws)
-		c->slices[brk].pagebreak_before = false;
+		pdf_slice_at(c, brk)->pagebreak_before = false;
 }
 
 /* ---- dispatch ---- */

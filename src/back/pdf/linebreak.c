@@ -1527,11 +1527,11 @@ static int layout_text(pdf_para *P, const pdf_para_opts *o)
 	/* widows and orphans: the first line with the second, the last two
 	 * together */
 	if (pl.n >= 2)
-		c->slices[pl.first].keep_next = true;
+		pdf_slice_at(c, pl.first)->keep_next = true;
 	if (pl.n >= 3)
-		c->slices[pl.prev].keep_next = true;
+		pdf_slice_at(c, pl.prev)->keep_next = true;
 	if (pl.n >= 1)
-		c->slices[pl.last].keep_next = false;
+		pdf_slice_at(c, pl.last)->keep_next = false;
 	return pl.n;
 }
 
@@ -1615,7 +1615,7 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 				/* a line that leads to a picture stays
 				 * with it */
 				if (j < P->nsegs)
-					c->slices[c->nslices - 1].keep_next =
+					pdf_slice_at(c, c->nslices - 1)->keep_next =
 						true;
 			}
 		}

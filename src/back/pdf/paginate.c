@@ -53,7 +53,7 @@ static void finish_page(pdf_ctx *c)
 	pdf_frame *touched[MAX_NEST * 2 + 8];
 	int nt = 0;
 	for (size_t i = pg->place0; i < c->nplaces; i++) {
-		const pdf_slice *s = &c->slices[c->places[i].slice];
+		const pdf_slice *s = pdf_slice_at(c, c->places[i].slice);
 		double y = c->places[i].y;
 		for (pdf_frame *f = s->frame; f; f = f->parent) {
 			if (f->page != pno) {
@@ -104,7 +104,7 @@ static void new_page(pdf_ctx *c)
 
 void pdf_shrink_slice(pdf_ctx *c, size_t i, double h)
 {
-	pdf_slice *s = &c->slices[i];
+	pdf_slice *s = pdf_slice_at(c, i);
 	double k = h / s->h;
 	if (c->pass == 1) {
 		PDF_GROW(c->shrinks, c->nshrinks, c->capshrinks);
@@ -132,7 +132,7 @@ int pdf_paginate(pdf_ctx *c)
 	size_t first = (size_t)-1; /* first real slice on this page */
 	size_t i = 0;
 	while (i < c->nslices) {
-		const pdf_slice *s = &c->slices[i];
+		const pdf_slice *s = pdf_slice_at(c, i);
 		if (s->pagebreak_before) {
 			if (first != (size_t)-1) {
 				finish_page(c);
@@ -158,16 +158,16 @@ int pdf_paginate(pdf_ctx *c)
 		 * nothing */
 		if (s->discard && y + s->h > c->bottom + eps) {
 			size_t k = i + 1;
-			while (k < c->nslices && c->slices[k].discard)
+			while (k < c->nslices && pdf_slice_at(c, k)->discard)
 				k++;
-			if (k == c->nslices || c->slices[k].pagebreak_before) {
+			if (k == c->nslices || pdf_slice_at(c, k)->pagebreak_before) {
 				i = k;
 				continue;
 			}
 		}
 		if (first == (size_t)-1 && s->header >= 0 &&
 		    (size_t)s->header < i && c->npages > 1) {
-			const pdf_slice *hs = &c->slices[s->header];
+			const pdf_slice *hs = pdf_slice_at(c, s->header);
 			/* is the header on this page already?  It is not:
 			 * this is the page's first slice. */
 			place(c, (size_t)s->header, y);
@@ -186,9 +186,9 @@ int pdf_paginate(pdf_ctx *c)
 		if (s->minh > 0 && first != (size_t)-1) {
 			double chain = 0;
 			for (size_t j = i + 1; j < c->nslices &&
-			                       c->slices[j - 1].keep_next;
+			                       pdf_slice_at(c, j - 1)->keep_next;
 			     j++)
-				chain += c->slices[j].h;
+				chain += pdf_slice_at(c, j)->h;
 			double room = c->bottom - y - chain;
 			if (room >= s->minh && room < s->h) {
 				pdf_shrink_slice(c, i, room);
@@ -197,7 +197,7 @@ int pdf_paginate(pdf_ctx *c)
 		}
 		/* a break before i: go back over keep-with-next links */
 		size_t b = i;
-		while (b > first && c->slices[b - 1].keep_next)
+		while (b > first && pdf_slice_at(c, b - 1)->keep_next)
 			b--;
 		if (b <= first)
 			b = i; /* the whole page is one chain: break anyway */

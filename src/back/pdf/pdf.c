@@ -498,7 +498,7 @@ static size_t *text_last_pages(pdf_ctx *c, size_t *nblocks)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
-			const pdf_slice *s = &c->slices[pdf_place_at(c, k)->slice];
+			const pdf_slice *s = pdf_slice_at(c, pdf_place_at(c, k)->slice);
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
 				const pdf_op *o = &c->ops[q];
 				if (o->kind != OP_TEXT)
@@ -601,7 +601,7 @@ static void chunk_ops(pdf_ctx *c, op_chunks *k)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t j = pg->place0; j < pg->place0 + pg->nplace; j++) {
-			const pdf_slice *s = &c->slices[pdf_place_at(c, j)->slice];
+			const pdf_slice *s = pdf_slice_at(c, pdf_place_at(c, j)->slice);
 			if (!s->nops)
 				continue;
 			size_t a = s->op0 / PDF_OPCHUNK;
@@ -688,8 +688,8 @@ static const pdf_op *page_walk_next(page_walk *it)
 			return NULL;
 		it->slice = pdf_place_at(c, it->k)->slice;
 		it->y0 = pdf_place_at(c, it->k)->y;
-		it->next = c->slices[it->slice].op0;
-		it->end = it->next + c->slices[it->slice].nops;
+		it->next = pdf_slice_at(c, it->slice)->op0;
+		it->end = it->next + pdf_slice_at(c, it->slice)->nops;
 		it->k++;
 	}
 	it->q = it->next++;
@@ -1103,6 +1103,8 @@ static void free_layout(pdf_ctx *c)
 	c->slices = NULL;
 	c->places = NULL;
 	c->place_base = 0;
+	c->slice_base = 0;
+	c->slice_h_gone = 0;
 	c->deco = NULL;
 	c->pages = NULL;
 	c->links = NULL;
@@ -1176,7 +1178,7 @@ typedef struct pdf_stream {
 static void point1(pdf_ctx *c, pdf_stream *st)
 {
 	for (size_t i = st->recorded; i < c->nslices; i++) {
-		const pdf_slice *s = &c->slices[i];
+		const pdf_slice *s = pdf_slice_at(c, i);
 		for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
 			const pdf_op *o = pdf_op_at(c, q);
 			if (o->kind != OP_ANCHOR)
@@ -1223,8 +1225,8 @@ static void release2(pdf_ctx *c, pdf_stream *st)
 	size_t low = st->next < c->npages ? st->low[st->next] : (size_t)-1;
 	size_t lowop = c->nops;
 	for (size_t i = low; i < c->nslices; i++)
-		if (c->slices[i].op0 < lowop)
-			lowop = c->slices[i].op0;
+		if (pdf_slice_at(c, i)->op0 < lowop)
+			lowop = pdf_slice_at(c, i)->op0;
 	if (lowop < c->op_base)
 		lowop = c->op_base;
 	/* (the newest block is still being filled) */
@@ -1256,7 +1258,7 @@ static int differ(pdf_stream *st, size_t i)
 /* Give back the room of what pass 2 will not read again: the places of
  * the pages written and the heights checked (when that is at least
  * half of what is held, so each is moved at most a few times). */
-#define PDF_GIVE_BACK 4096
+#define PDF_GIVE_BACK 256
 
 static void give_back(pdf_ctx *c, pdf_stream *st)
 {
@@ -1272,6 +1274,28 @@ static void give_back(pdf_ctx *c, pdf_stream *st)
 			c->places, c->capplaces ? c->capplaces : 1,
 			sizeof *c->places);
 	}
+	/* the slices before the first the pages still to write draw, but
+	 * the last PDF_SLICE_KEEP made (the layout looks back at the slice
+	 * before a block) */
+	size_t sb = st->next < c->npages ? st->low[st->next] : c->nslices;
+	if (sb > c->nslices)
+		sb = c->nslices;
+	if (sb + PDF_SLICE_KEEP > c->nslices)
+		sb = c->nslices > PDF_SLICE_KEEP ? c->nslices - PDF_SLICE_KEEP
+		                                 : 0;
+	held = c->nslices - c->slice_base;
+	gone = sb > c->slice_base ? sb - c->slice_base : 0;
+	if (gone >= PDF_GIVE_BACK && 2 * gone >= held) {
+		for (size_t i = 0; i < gone; i++) /* (in order: slices_height) */
+			c->slice_h_gone += c->slices[i].h;
+		memmove(c->slices, c->slices + gone,
+		        (held - gone) * sizeof *c->slices);
+		c->slice_base = sb;
+		c->capslices = held - gone;
+		c->slices = mc_xreallocarray(
+			c->slices, c->capslices ? c->capslices : 1,
+			sizeof *c->slices);
+	}
 	held = st->nslices1 - st->h1_base;
 	gone = st->checked - st->h1_base;
 	if (gone >= PDF_GIVE_BACK && 2 * gone >= held) {
@@ -1286,7 +1310,7 @@ static int point2(pdf_ctx *c, pdf_stream *st)
 {
 	for (; st->checked < c->nslices; st->checked++)
 		if (st->checked >= st->nslices1 ||
-		    c->slices[st->checked].h != st->h1[st->checked - st->h1_base])
+		    pdf_slice_at(c, st->checked)->h != st->h1[st->checked - st->h1_base])
 			return differ(st, st->checked);
 	while (st->nshrunk < c->nshrinks &&
 	       c->shrinks[st->nshrunk].slice < c->nslices) {
@@ -1381,7 +1405,7 @@ static int two_passes(pdf_ctx *c)
 	st->nslices1 = c->nslices;
 	st->h1 = mc_xcalloc(c->nslices ? c->nslices : 1, sizeof *st->h1);
 	for (size_t i = 0; i < c->nslices; i++)
-		st->h1[i] = c->slices[i].h;
+		st->h1[i] = pdf_slice_at(c, i)->h;
 	if (pdf_paginate(c) || c->err)
 		return -1;
 	/* pass 1's pagination stays as it is: its arrays to their size */
@@ -1450,7 +1474,11 @@ static int two_passes(pdf_ctx *c)
 	pdf_tag_pos tags1 = pdf_tags_pos(c);
 	c->nops = c->op_base = 0;
 	c->nslices = 0;
-	MC_FIT(c->slices, c->nslices, c->capslices, st->nslices1);
+	/* (pass 2 holds the slices of the pages not yet written: its
+	 * array starts again and give_back keeps it short) */
+	free(c->slices);
+	c->slices = NULL;
+	c->capslices = 0;
 	pdf_text_free(c);
 	c->nlinks = 0;
 	pdf_tags_rewind(c, &tags0);

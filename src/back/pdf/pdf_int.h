@@ -405,7 +405,15 @@ typedef struct pdf_ctx {
 	mc_arena *keep;
 	pdf_flate flate; /* the streams' compressors (flate.h) */
 	pdf_slice *slices;
-	size_t nslices, capslices;
+	size_t nslices, capslices; /* nslices: slices made in all, from 0 */
+	/* slices[0] is slice number slice_base: the second pass gives back
+	 * the slices of the pages written but the last PDF_SLICE_KEEP made
+	 * (pdf_slice_at finds one; a slice given back reads as
+	 * slice_void, whose changes nothing reads: pass 1's pagination is
+	 * kept); slice_h_gone is their heights' sum */
+	size_t slice_base;
+	double slice_h_gone;
+	pdf_slice slice_void;
 	pdf_place *places;
 	size_t nplaces, capplaces;
 	size_t place_base; /* places[0] is place number place_base: the
@@ -693,6 +701,15 @@ void pdf_pages_spill(pdf_ctx *c);
 /* The held pages' bytes and the spill file, after the save or on
  * failure. */
 void pdf_pages_free(pdf_ctx *c);
+
+/* Slice number i (slice_base above). */
+#define PDF_SLICE_KEEP 64
+static inline pdf_slice *pdf_slice_at(const pdf_ctx *c, size_t i)
+{
+	/* (slice_void is the conversion's own scratch: not const) */
+	return i >= c->slice_base ? &c->slices[i - c->slice_base]
+	                          : (pdf_slice *)&c->slice_void;
+}
 
 /* Place number k (of a page not yet written, in the second pass). */
 static inline pdf_place *pdf_place_at(const pdf_ctx *c, size_t k)

@@ -79,8 +79,8 @@ pdf_slice *pdf_slice_end(pdf_ctx *c, size_t op0, double h)
 		c->lost_ops = true;
 		op0 = c->op_base;
 	}
-	PDF_GROW(c->slices, c->nslices, c->capslices);
-	pdf_slice *s = &c->slices[c->nslices++];
+	PDF_GROW(c->slices, c->nslices - c->slice_base, c->capslices);
+	pdf_slice *s = pdf_slice_at(c, c->nslices++);
 	memset(s, 0, sizeof *s);
 	s->h = h;
 	s->op0 = (uint32_t)op0;
@@ -94,7 +94,7 @@ void pdf_space(pdf_ctx *c, double h)
 {
 	if (c->nslices == 0 && !c->frame)
 		return;
-	bool keep = c->nslices && c->slices[c->nslices - 1].keep_next;
+	bool keep = c->nslices && pdf_slice_at(c, c->nslices - 1)->keep_next;
 	if (c->space_scale > 0)
 		h *= c->space_scale;
 	pdf_slice *s = pdf_slice_end(c, c->nops, h);
@@ -114,8 +114,8 @@ int pdf_link_add(pdf_ctx *c, const char *url)
 void pdf_keep_prev(pdf_ctx *c)
 {
 	for (size_t i = c->nslices; i-- > 0;) {
-		c->slices[i].keep_next = true;
-		if (!c->slices[i].discard)
+		pdf_slice_at(c, i)->keep_next = true;
+		if (!pdf_slice_at(c, i)->discard)
 			break;
 	}
 }
@@ -127,14 +127,14 @@ pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
 	if (c->nslices <= s0)
 		return NULL;
 	double y = 0;
-	size_t op0 = c->slices[s0].op0;
+	size_t op0 = pdf_slice_at(c, s0)->op0;
 	for (size_t i = s0; i < c->nslices; i++) {
-		pdf_slice *s = &c->slices[i];
+		pdf_slice *s = pdf_slice_at(c, i);
 		for (size_t k = s->op0; k < s->op0 + s->nops; k++)
 			pdf_op_at(c, k)->y += y;
 		y += s->h;
 	}
-	pdf_slice keep = c->slices[s0];
+	pdf_slice keep = (*pdf_slice_at(c, s0));
 	c->nslices = s0;
 	pdf_slice *m = pdf_slice_end(c, op0, y);
 	m->frame = keep.frame;

@@ -33,10 +33,9 @@
 #include <string.h>
 #include <time.h>
 
-/* (40 bytes: a long document has hundreds of thousands; the few with an
+/* (28 bytes: a long document has hundreds of thousands; the few with an
  * /Alt, /Lang or /Scope keep them in a tag_extra) */
 typedef struct tag_elem {
-	const char *type; /* a standard structure type */
 	int parent;       /* 0 for the root element */
 	int page;         /* first page with its content, -1: none */
 	/* written (pdf_tags_finish): its place among the objects the tree
@@ -45,8 +44,13 @@ typedef struct tag_elem {
 	uint32_t idx;
 	uint32_t k0, nk;
 	uint32_t extra; /* its tag_extra + 1 (if that is still its), or 0 */
+	uint8_t type;   /* its standard structure type: pdf_tags.types */
 	bool used, haskids;
 } tag_elem;
+
+/* The structure types used, as pdf_tag_open was given them (string
+ * constants: told apart by address), at most this many. */
+#define TAG_TYPES 256
 
 /* An element's /Alt, /Lang and /Scope (pdf_tag_set), and at the finish
  * (the model, where alt and lang point, is freed before the save) its
@@ -60,20 +64,20 @@ typedef struct tag_extra {
 
 enum { KID_ELEM, KID_MCR, KID_OBJR };
 
-/* (24 bytes: a long document records hundreds of thousands) */
+/* (20 bytes: a long document records hundreds of thousands) */
 typedef struct tag_kid {
 	uint32_t key; /* reading order (an op's index) */
 	uint32_t seq; /* order of recording: ties keep it */
-	int owner;    /* element index */
-	uint8_t kind;
-	union {
-		struct {
-			int v;    /* KID_ELEM: the child; KID_MCR: the MCID */
-			int page; /* KID_MCR */
-		};
-		HPDF_Dict annot; /* KID_OBJR */
-	};
+	uint32_t owner : 30; /* element index (below TAG_MAX_ELEMS) */
+	uint32_t kind : 2;
+	int v;    /* KID_ELEM: the child; KID_MCR: the MCID; KID_OBJR: the
+	             annotation's index in pdf_tags.annots */
+	int page; /* KID_MCR */
 } tag_kid;
+
+/* Elements numbered past this are not made (their content is tagged as
+ * their parent's): a kid's owner has 30 bits. */
+#define TAG_MAX_ELEMS (1u << 30)
 
 /* One page's marked content: the element of each MCID. */
 typedef struct tag_page {
@@ -82,6 +86,8 @@ typedef struct tag_page {
 } tag_page;
 
 struct pdf_tags {
+	const char *types[TAG_TYPES];
+	size_t ntypes;
 	tag_elem *e;   /* e[0] unused: element numbers start at 1 */
 	size_t ne, cape;
 	tag_extra *x;  /* in the order set */
@@ -113,6 +119,23 @@ struct pdf_tags {
 static uint32_t kid_key(size_t key)
 {
 	return key > UINT32_MAX ? UINT32_MAX : (uint32_t)key;
+}
+
+/* The number of structure type `type` (a string constant), given one
+ * the first time; past TAG_TYPES of them (there are some forty standard
+ * ones), told apart by their text. */
+static uint8_t type_id(pdf_tags *t, const char *type)
+{
+	for (size_t i = 0; i < t->ntypes; i++)
+		if (t->types[i] == type)
+			return (uint8_t)i;
+	for (size_t i = 0; i < t->ntypes; i++)
+		if (!strcmp(t->types[i], type))
+			return (uint8_t)i;
+	if (t->ntypes == TAG_TYPES)
+		return 0; /* (not reached: the types are pdf.c's constants) */
+	t->types[t->ntypes] = type;
+	return (uint8_t)t->ntypes++;
 }
 
 /* Element se's extra, or NULL (none, or taken back by a rewind). */
@@ -169,19 +192,20 @@ void pdf_tags_free(pdf_ctx *c)
 int pdf_tag_open(pdf_ctx *c, const char *type)
 {
 	pdf_tags *t = c->tags;
-	if (!t)
+	if (!t || t->ne >= TAG_MAX_ELEMS) /* (past it: untagged content) */
 		return 0;
 	PDF_GROW(t->e, t->ne, t->cape);
 	int se = (int)t->ne++;
 	tag_elem *e = &t->e[se];
 	memset(e, 0, sizeof *e);
-	e->type = type;
+	e->type = type_id(t, type);
 	e->parent = c->se_cur;
 	e->page = -1;
 	/* (its place in reading order: the ops made before it) */
 	if (e->parent)
-		add_kid(t, (tag_kid){.owner = e->parent, .key = kid_key(c->nops),
-		                     .kind = KID_ELEM, .v = se});
+		add_kid(t, (tag_kid){.owner = (uint32_t)e->parent,
+		                     .key = kid_key(c->nops), .kind = KID_ELEM,
+		                     .v = se});
 	c->se_cur = se;
 	return se;
 }
@@ -201,7 +225,7 @@ static bool text_level(const char *t)
 int pdf_tag_text(pdf_ctx *c, const char *type)
 {
 	pdf_tags *t = c->tags;
-	if (!t || (c->se_cur > 0 && text_level(t->e[c->se_cur].type)))
+	if (!t || (c->se_cur > 0 && text_level(t->types[t->e[c->se_cur].type])))
 		return 0;
 	return pdf_tag_open(c, type);
 }
@@ -311,7 +335,7 @@ const char *pdf_tag_type(const pdf_ctx *c, int se)
 	const pdf_tags *t = c->tags;
 	if (!t || se <= 0 || (size_t)se >= t->ne)
 		return NULL;
-	return t->e[se].type;
+	return t->types[t->e[se].type];
 }
 
 /* ---- marked content ---- */
@@ -336,13 +360,13 @@ int pdf_tag_mark(pdf_ctx *c, HPDF_Stream st, size_t page, int se, size_t key)
 		int mcid = (int)p->n;
 		PDF_GROW(p->mcid_se, p->n, p->cap);
 		p->mcid_se[p->n++] = se;
-		add_kid(t, (tag_kid){.owner = se, .key = kid_key(key),
+		add_kid(t, (tag_kid){.owner = (uint32_t)se, .key = kid_key(key),
 		                     .kind = KID_MCR, .v = mcid,
 		                     .page = (int)page});
 		if (t->e[se].page < 0)
 			t->e[se].page = (int)page;
 		snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n",
-		         t->e[se].type, mcid);
+		         t->types[t->e[se].type], mcid);
 	}
 	return HPDF_Stream_WriteStr(st, buf) == HPDF_OK ? 0 : -1;
 }
@@ -380,9 +404,9 @@ int pdf_tag_annot(pdf_ctx *c, HPDF_Dict annot, int se, size_t key)
 	}
 	t->annot_se[t->nannot] = se;
 	t->annots[t->nannot] = annot;
+	add_kid(t, (tag_kid){.owner = (uint32_t)se, .key = kid_key(key),
+	                     .kind = KID_OBJR, .v = (int)t->nannot});
 	t->nannot++;
-	add_kid(t, (tag_kid){.owner = se, .key = kid_key(key),
-	                     .kind = KID_OBJR, .annot = annot});
 	/* its key in the ParentTree is given at the end, after the pages */
 	return 0;
 }
@@ -536,7 +560,7 @@ static void put_kids(mc_buf *b, const pdf_tags *t, const tag_elem *e)
 			mc_buf_printf(b,
 			              "<<\012/Type /OBJR\012/Obj %u 0 R"
 			              "\012>> ",
-			              pdf_obj_num(k->annot));
+			              pdf_obj_num(t->annots[k->v]));
 		}
 	}
 	mc_buf_puts(b, "]\012");
@@ -558,7 +582,7 @@ static int elem_put(void *arg, size_t k, mc_buf *b)
 		return -1;
 	const tag_elem *e = &t->e[t->order[k]];
 	const tag_extra *x = extra_of(t, t->order[k]);
-	mc_buf_printf(b, "<<\012/S /%s\012", e->type);
+	mc_buf_printf(b, "<<\012/S /%s\012", t->types[e->type]);
 	if (x && x->alt) {
 		mc_buf_puts(b, "/Alt <");
 		for (size_t i = 0; i < x->alt_len; i++)

@@ -149,7 +149,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 	if (c->nslices == s0)
 		return 0;
 	/* where the last line's text ends, and its baseline */
-	const pdf_slice *last = &c->slices[c->nslices - 1];
+	const pdf_slice *last = pdf_slice_at(c, c->nslices - 1);
 	double end = x0, base = 0;
 	for (size_t q = last->op0; q < last->op0 + last->nops; q++) {
 		const pdf_op *o = pdf_op_at(c, q);
@@ -162,7 +162,7 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 	}
 	double above = 0;
 	for (size_t k = s0; k + 1 < c->nslices; k++)
-		above += c->slices[k].h;
+		above += pdf_slice_at(c, k)->h;
 	size_t si = (size_t)(pdf_collapse(c, s0) - c->slices);
 	e->slice = si;
 	e->text_end = end;
@@ -194,9 +194,9 @@ static int entry(pdf_ctx *c, size_t i, double numw)
 		l->x = x0;
 		l->y = 0;
 		l->w = c->right - x0;
-		l->h = c->slices[si].h;
+		l->h = pdf_slice_at(c, si)->h;
 	}
-	pdf_slice *s = &c->slices[si];
+	pdf_slice *s = pdf_slice_at(c, si);
 	s->nops = c->nops - s->op0;
 	s->keep_next = part; /* a part stays with its first chapter */
 	pdf_tag_close(c, toci);
@@ -247,7 +247,7 @@ void pdf_toc_note(pdf_ctx *c, const mc_node *sec, size_t s0)
 	const char *id = sec->first ? sec->first->id : NULL;
 	size_t any = (size_t)-1;
 	for (size_t i = s0; i < c->nslices; i++) {
-		const pdf_slice *s = &c->slices[i];
+		const pdf_slice *s = pdf_slice_at(c, i);
 		if (s->discard)
 			continue;
 		if (any == (size_t)-1)
