@@ -1260,19 +1260,33 @@ static int differ(pdf_stream *st, size_t i)
  * half of what is held, so each is moved at most a few times). */
 #define PDF_GIVE_BACK 256
 
+/* Whether to drop the first `gone` of the `held` elements of a window
+ * now (enough of them, and at least half). */
+static bool worth(size_t gone, size_t held)
+{
+	return gone >= PDF_GIVE_BACK && 2 * gone >= held;
+}
+
+/* The window arr of held elements of `size` bytes without its first
+ * `gone`: the rest moved to the front, the room cut to them (*cap). */
+static void *drop_front(void *arr, size_t size, size_t held, size_t gone,
+                        size_t *cap)
+{
+	memmove(arr, (char *)arr + gone * size, (held - gone) * size);
+	*cap = held - gone;
+	return mc_xreallocarray(arr, *cap ? *cap : 1, size);
+}
+
 static void give_back(pdf_ctx *c, pdf_stream *st)
 {
 	size_t pb = st->next < c->npages ? c->pages[st->next].place0
 	                                 : c->nplaces;
-	size_t held = c->nplaces - c->place_base, gone = pb - c->place_base;
-	if (pb > c->place_base && gone >= PDF_GIVE_BACK && 2 * gone >= held) {
-		memmove(c->places, c->places + gone,
-		        (held - gone) * sizeof *c->places);
+	size_t held = c->nplaces - c->place_base;
+	size_t gone = pb > c->place_base ? pb - c->place_base : 0;
+	if (worth(gone, held)) {
+		c->places = drop_front(c->places, sizeof *c->places, held,
+		                       gone, &c->capplaces);
 		c->place_base = pb;
-		c->capplaces = held - gone;
-		c->places = mc_xreallocarray(
-			c->places, c->capplaces ? c->capplaces : 1,
-			sizeof *c->places);
 	}
 	/* the slices before the first the pages still to write draw, but
 	 * the last PDF_SLICE_KEEP made (the layout looks back at the slice
@@ -1285,24 +1299,19 @@ static void give_back(pdf_ctx *c, pdf_stream *st)
 		                                 : 0;
 	held = c->nslices - c->slice_base;
 	gone = sb > c->slice_base ? sb - c->slice_base : 0;
-	if (gone >= PDF_GIVE_BACK && 2 * gone >= held) {
+	if (worth(gone, held)) {
 		for (size_t i = 0; i < gone; i++) /* (in order: slices_height) */
 			c->slice_h_gone += c->slices[i].h;
-		memmove(c->slices, c->slices + gone,
-		        (held - gone) * sizeof *c->slices);
+		c->slices = drop_front(c->slices, sizeof *c->slices, held,
+		                       gone, &c->capslices);
 		c->slice_base = sb;
-		c->capslices = held - gone;
-		c->slices = mc_xreallocarray(
-			c->slices, c->capslices ? c->capslices : 1,
-			sizeof *c->slices);
 	}
 	held = st->nslices1 - st->h1_base;
 	gone = st->checked - st->h1_base;
-	if (gone >= PDF_GIVE_BACK && 2 * gone >= held) {
-		memmove(st->h1, st->h1 + gone, (held - gone) * sizeof *st->h1);
+	size_t cap;
+	if (worth(gone, held)) {
+		st->h1 = drop_front(st->h1, sizeof *st->h1, held, gone, &cap);
 		st->h1_base = st->checked;
-		st->h1 = mc_xreallocarray(st->h1, held - gone ? held - gone : 1,
-		                          sizeof *st->h1);
 	}
 }
 
