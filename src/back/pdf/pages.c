@@ -80,6 +80,7 @@ static void spill_close(pdf_ctx *c)
 		close(c->spill_fd);
 	c->spill_fd = -1;
 	c->spill_len = 0;
+	c->spill_full = false;
 }
 
 /* (before_write_fn of a spilled content stream: its bytes back in a
@@ -112,7 +113,7 @@ static HPDF_STATUS spill_load(HPDF_Dict d)
  * then holds none) or -1 (nothing changed: they stay in memory). */
 static int spill(pdf_ctx *c, HPDF_Dict cs, const void *z, size_t n)
 {
-	if (c->spill_fd < 0 || cs->before_write_fn || cs->attr)
+	if (c->spill_fd < 0 || c->spill_full || cs->before_write_fn || cs->attr)
 		return -1;
 	size_t put = 0;
 	while (put < n) {
@@ -121,7 +122,9 @@ static int spill(pdf_ctx *c, HPDF_Dict cs, const void *z, size_t n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			spill_close(c); /* (disk full: the rest in memory) */
+			/* (disk full, a file size limit: this stream and the
+			 * rest in memory; those written stay to be read) */
+			c->spill_full = true;
 			return -1;
 		}
 		put += (size_t)r;

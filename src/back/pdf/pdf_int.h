@@ -372,6 +372,7 @@ typedef struct pdf_ctx {
 	 * spill_fd -1: none, they stay in memory */
 	int spill_fd;
 	uint64_t spill_len;
+	bool spill_full; /* a write failed: no more go there */
 	/* languages of text other than the document's (pdf_lang_id) */
 	const char **langs;
 	size_t nlangs, caplangs;
