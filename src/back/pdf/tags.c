@@ -75,8 +75,9 @@ typedef struct tag_kid {
 	int page; /* KID_MCR */
 } tag_kid;
 
-/* Elements numbered past this are not made (their content is tagged as
- * their parent's): a kid's owner has 30 bits. */
+/* A kid's owner has 30 bits: past this many elements, pdf_tag_open
+ * makes none and returns 0 (untagged content; a document of a billion
+ * elements does not fit in memory anyway). */
 #define TAG_MAX_ELEMS (1u << 30)
 
 /* One page's marked content: the element of each MCID. */
@@ -121,9 +122,10 @@ static uint32_t kid_key(size_t key)
 	return key > UINT32_MAX ? UINT32_MAX : (uint32_t)key;
 }
 
-/* The number of structure type `type` (a string constant), given one
- * the first time; past TAG_TYPES of them (there are some forty standard
- * ones), told apart by their text. */
+/* The index of structure type `type` in the tree's table, added the
+ * first time it is seen: told apart by address (the types are string
+ * constants of the layout's), then by text; at most TAG_TYPES (there are
+ * some forty standard types). */
 static uint8_t type_id(pdf_tags *t, const char *type)
 {
 	for (size_t i = 0; i < t->ntypes; i++)
@@ -133,7 +135,7 @@ static uint8_t type_id(pdf_tags *t, const char *type)
 		if (!strcmp(t->types[i], type))
 			return (uint8_t)i;
 	if (t->ntypes == TAG_TYPES)
-		return 0; /* (not reached: the types are pdf.c's constants) */
+		return 0; /* (not reached: far fewer types are used) */
 	t->types[t->ntypes] = type;
 	return (uint8_t)t->ntypes++;
 }
