@@ -452,14 +452,11 @@ static const char *text_copy(pdf_ctx *c, const char *s, size_t n)
 	return d;
 }
 
-const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
-                                uint32_t to, uint32_t *ng, double *w)
+/* The k glyphs at src, drawing bytes [from, to), into g: clusters made
+ * relative to from, cut at to.  Returns their advance (em). */
+static double glyphs_into(pdf_glyph *g, const pdf_glyph *src, uint32_t k,
+                          uint32_t from, uint32_t to)
 {
-	uint32_t k;
-	const pdf_glyph *src = pdf_run_range(r, from, to, &k);
-	/* (with the text of the op it is for: freed as the pages drawing
-	 * it are written, not kept to the end of the conversion) */
-	pdf_glyph *g = pdf_text_alloc(c, (k ? k : 1) * sizeof *g);
 	double sum = 0;
 	for (uint32_t m = 0; m < k; m++) {
 		g[m] = src[m];
@@ -469,6 +466,18 @@ const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
 			g[m].ncl = (uint16_t)(to - cl);
 		sum += g[m].adv / 1000.0;
 	}
+	return sum;
+}
+
+const pdf_glyph *pdf_run_glyphs(pdf_ctx *c, const pdf_run *r, uint32_t from,
+                                uint32_t to, uint32_t *ng, double *w)
+{
+	uint32_t k;
+	const pdf_glyph *src = pdf_run_range(r, from, to, &k);
+	/* (with the text of the op it is for: freed as the pages drawing
+	 * it are written, not kept to the end of the conversion) */
+	pdf_glyph *g = pdf_text_alloc(c, (k ? k : 1) * sizeof *g);
+	double sum = glyphs_into(g, src, k, from, to);
 	*ng = k;
 	if (w)
 		*w = sum;
@@ -588,25 +597,18 @@ double pdf_op_set_text(pdf_ctx *c, pdf_op *o, const char *s, size_t n)
 	                   tl.sh.runs[i].level == r->level;
 	     i++)
 		to = tl.sh.runs[i].off + tl.sh.runs[i].len;
-	uint32_t ng = 0;
-	double w = 0;
-	pdf_glyph *g = NULL;
-	size_t cap = 0;
-	for (size_t i = 0; i < tl.sh.nruns && tl.sh.runs[i].off < to; i++) {
-		uint32_t k;
-		double rw;
-		const pdf_glyph *rg = pdf_run_glyphs(c, &tl.sh.runs[i], 0, to,
-		                                     &k, &rw);
-		if (ng + k > cap) {
-			cap = (ng + k) * 2;
-			pdf_glyph *ng2 = pdf_text_alloc(c, cap * sizeof *g);
-			if (ng)
-				memcpy(ng2, g, ng * sizeof *g);
-			g = ng2;
-		}
-		memcpy(g + ng, rg, k * sizeof *g);
+	/* the runs' glyphs counted, then copied once into one array */
+	uint32_t ng = 0, k;
+	size_t nr = 0;
+	while (nr < tl.sh.nruns && tl.sh.runs[nr].off < to) {
+		pdf_run_range(&tl.sh.runs[nr++], 0, to, &k);
 		ng += k;
-		w += rw;
+	}
+	pdf_glyph *g = ng ? pdf_text_alloc(c, ng * sizeof *g) : NULL;
+	double w = 0;
+	for (size_t i = 0, at = 0; i < nr; i++, at += k) {
+		const pdf_glyph *src = pdf_run_range(&tl.sh.runs[i], 0, to, &k);
+		w += glyphs_into(g + at, src, k, 0, to);
 	}
 	o->font = (int16_t)r->face;
 	o->glyphs = g;
