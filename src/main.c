@@ -172,6 +172,18 @@ static bool lang_tag_ok(const char *s)
 /* Note a format option ("duplex", "fields=legacy") in r->ropts (stored
  * in c->fopts): a name given again replaces its earlier entry, so the
  * list stays within c->fopts. */
+/* The entry of `choices` (NULL-ended) that is v, or whose value after
+ * its '=' is v ("passes=2" for "2"); NULL if none. */
+static const char *one_of(const char *const *choices, const char *v)
+{
+	for (; *choices; choices++) {
+		const char *eq = strchr(*choices, '=');
+		if (!strcmp(eq ? eq + 1 : *choices, v))
+			return *choices;
+	}
+	return NULL;
+}
+
 static void give(mc_run *r, cli_only *c, const char *opt)
 {
 	size_t n = strcspn(opt, "=");
@@ -182,11 +194,23 @@ static void give(mc_run *r, cli_only *c, const char *opt)
 		i++;
 	if (i == r->ropts.ngiven) {
 		if (r->ropts.ngiven == sizeof c->fopts / sizeof *c->fopts)
-			return; /* cannot happen: five names */
+			return; /* cannot happen: six names */
 		r->ropts.ngiven++;
 	}
 	c->fopts[i] = opt;
 	r->ropts.given = c->fopts;
+}
+
+/* Give the entry of `choices` that v names (one_of); else a usage error,
+ * "TAKES, not 'v'".  0, or EXIT_USAGE (reported). */
+static int give_one_of(mc_run *r, cli_only *c, const char *const *choices,
+                       const char *v, const char *takes)
+{
+	const char *o = one_of(choices, v);
+	if (!o)
+		return usage_error("%s, not '%s'", takes, v);
+	give(r, c, o);
+	return 0;
 }
 
 /* Parse argv into the run's options r (r->jobs 0: the number of cores)
@@ -302,15 +326,15 @@ static int parse_args(int argc, char **argv, mc_run *r, cli_only *c)
 		case OPT_STYLE:
 			r->style = optarg;
 			break;
-		case OPT_PAPER:
-			if (strcmp(optarg, "a4") && strcmp(optarg, "letter") &&
-			    strcmp(optarg, "legal") && strcmp(optarg, "a3") &&
-			    strcmp(optarg, "a5"))
+		case OPT_PAPER: {
+			static const char *const papers[] = {
+				"a4", "letter", "legal", "a3", "a5", NULL};
+			if (!(r->paper = one_of(papers, optarg)))
 				return usage_error("--paper takes a4, letter, "
 				                   "legal, a3 or a5, not '%s'",
 				                   optarg);
-			r->paper = optarg;
 			break;
+		}
 		case OPT_DUPLEX:
 			give(r, c, "duplex");
 			break;
@@ -326,24 +350,23 @@ static int parse_args(int argc, char **argv, mc_run *r, cli_only *c)
 		case OPT_NO_TAGS:
 			give(r, c, "no-tags");
 			break;
-		case OPT_PASSES:
-			if (strcmp(optarg, "1") == 0)
-				give(r, c, "passes=1");
-			else if (strcmp(optarg, "2") == 0)
-				give(r, c, "passes=2");
-			else
-				return usage_error("--passes takes 1 or 2, not "
-				                   "'%s'", optarg);
+		case OPT_PASSES: {
+			static const char *const passes[] = {"passes=1",
+			                                     "passes=2", NULL};
+			if (give_one_of(r, c, passes, optarg,
+			                "--passes takes 1 or 2"))
+				return EXIT_USAGE;
 			break;
-		case OPT_FIELDS:
-			if (strcmp(optarg, "legacy") == 0)
-				give(r, c, "fields=legacy");
-			else if (strcmp(optarg, "content-controls") == 0)
-				give(r, c, "fields=content-controls");
-			else
-				return usage_error("--fields takes 'content-controls' "
-				                   "or 'legacy', not '%s'", optarg);
+		}
+		case OPT_FIELDS: {
+			static const char *const kinds[] = {
+				"fields=legacy", "fields=content-controls", NULL};
+			if (give_one_of(r, c, kinds, optarg,
+			                "--fields takes 'content-controls' or "
+			                "'legacy'"))
+				return EXIT_USAGE;
 			break;
+		}
 		case 'q':
 			r->quiet = true;
 			break;
