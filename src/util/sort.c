@@ -75,7 +75,8 @@ static void intro(unsigned char *base, size_t n, size_t size, cmp_fn cmp,
 				swap(AT(mid), AT(0), size);
 		}
 		swap(AT(0), AT(mid), size);
-		/* Hoare's partition around base[0]: [1, j] <= pivot <= [j+1, n) */
+		/* Hoare's partition around base[0]:
+		 * [1, j] <= pivot <= [j + 1, n) */
 		size_t i = 0, j = n;
 		for (;;) {
 			do

@@ -1615,8 +1615,8 @@ int pdf_para_layout(pdf_para *P, const pdf_para_opts *o)
 				/* a line that leads to a picture stays
 				 * with it */
 				if (j < P->nsegs)
-					pdf_slice_at(c, c->nslices - 1)->keep_next =
-						true;
+					pdf_slice_at(c, c->nslices - 1)
+						->keep_next = true;
 			}
 		}
 		pdf_para_free(q);

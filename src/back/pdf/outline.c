@@ -109,7 +109,8 @@ static HPDF_STATUS write_root(HPDF_Dict d, HPDF_Stream st)
 {
 	const pdf_outline *o = d->attr;
 	char buf[96];
-	snprintf(buf, sizeof buf, "/First %zu 0 R\012/Last %zu 0 R\012/Count %zu\012",
+	snprintf(buf, sizeof buf,
+	         "/First %zu 0 R\012/Last %zu 0 R\012/Count %zu\012",
 	         o->num0 + (size_t)o->first, o->num0 + (size_t)o->last, o->n);
 	return HPDF_Stream_WriteStr(st, buf);
 }
@@ -154,14 +155,16 @@ static int entry_put(void *arg, size_t k, mc_buf *b)
 	mc_buf_printf(b, ">\012/Parent %zu 0 R\012",
 	              e->parent < 0 ? o->root_num
 	                            : o->num0 + (size_t)e->parent);
+	size_t n0 = o->num0;
 	if (e->prev >= 0)
-		mc_buf_printf(b, "/Prev %zu 0 R\012", o->num0 + (size_t)e->prev);
+		mc_buf_printf(b, "/Prev %zu 0 R\012", n0 + (size_t)e->prev);
 	if (e->next >= 0)
-		mc_buf_printf(b, "/Next %zu 0 R\012", o->num0 + (size_t)e->next);
+		mc_buf_printf(b, "/Next %zu 0 R\012", n0 + (size_t)e->next);
 	if (e->first >= 0)
-		mc_buf_printf(b, "/First %zu 0 R\012/Last %zu 0 R\012/Count %u\012",
-		              o->num0 + (size_t)e->first,
-		              o->num0 + (size_t)e->last, e->count);
+		mc_buf_printf(b,
+		              "/First %zu 0 R\012/Last %zu 0 R\012/Count %u\012",
+		              n0 + (size_t)e->first, n0 + (size_t)e->last,
+		              e->count);
 	/* the real as libharu writes one (HPDF_Stream_WriteReal: its
 	 * length is where HPDF_FToA ends, no NUL) */
 	char top[HPDF_REAL_LEN + 1];

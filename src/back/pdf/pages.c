@@ -237,11 +237,9 @@ static HPDF_STATUS write_frozen(HPDF_Dict d, HPDF_Stream st)
 		                : NULL;
 	if (!f)
 		return HPDF_INVALID_OBJECT;
-	return f->len ? HPDF_Stream_Write(st,
-	                                  (const HPDF_BYTE *)c->frozen_bytes.data +
-	                                          f->at,
-	                                  f->len)
-	              : HPDF_OK;
+	const HPDF_BYTE *p =
+		(const HPDF_BYTE *)c->frozen_bytes.data + f->at;
+	return f->len ? HPDF_Stream_Write(st, p, f->len) : HPDF_OK;
 }
 
 /* Hold page pg (written, its content stream compressed) as its bytes;
@@ -269,8 +267,8 @@ static int freeze_page(pdf_ctx *c, HPDF_Page pg, mc_buf *tmp)
 		return 0; /* (pages are numbered in order; were one not, it
 		             stays as it is) */
 	PDF_GROW(c->frozen, c->nfrozen, c->capfrozen);
-	c->frozen[c->nfrozen++] =
-		(pdf_frozen){num, (uint32_t)(tmp->len - 5), c->frozen_bytes.len};
+	c->frozen[c->nfrozen++] = (pdf_frozen){
+		num, (uint32_t)(tmp->len - 5), c->frozen_bytes.len};
 	mc_buf_put(&c->frozen_bytes, tmp->data + 3, tmp->len - 5);
 	while (pg->list->count) {
 		HPDF_DictElement e = HPDF_List_ItemAt(pg->list, 0);

@@ -160,7 +160,8 @@ int pdf_paginate(pdf_ctx *c)
 			size_t k = i + 1;
 			while (k < c->nslices && pdf_slice_at(c, k)->discard)
 				k++;
-			if (k == c->nslices || pdf_slice_at(c, k)->pagebreak_before) {
+			if (k == c->nslices ||
+			    pdf_slice_at(c, k)->pagebreak_before) {
 				i = k;
 				continue;
 			}
@@ -185,8 +186,8 @@ int pdf_paginate(pdf_ctx *c)
 		 * it, must still fit) rather than leave a hole */
 		if (s->minh > 0 && first != (size_t)-1) {
 			double chain = 0;
-			for (size_t j = i + 1; j < c->nslices &&
-			                       pdf_slice_at(c, j - 1)->keep_next;
+			for (size_t j = i + 1;
+			     j < c->nslices && pdf_slice_at(c, j - 1)->keep_next;
 			     j++)
 				chain += pdf_slice_at(c, j)->h;
 			double room = c->bottom - y - chain;

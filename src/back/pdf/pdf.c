@@ -498,7 +498,8 @@ static size_t *text_last_pages(pdf_ctx *c, size_t *nblocks)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t k = pg->place0; k < pg->place0 + pg->nplace; k++) {
-			const pdf_slice *s = pdf_slice_at(c, pdf_place_at(c, k)->slice);
+			const pdf_slice *s =
+				pdf_slice_at(c, pdf_place_at(c, k)->slice);
 			for (size_t q = s->op0; q < s->op0 + s->nops; q++) {
 				const pdf_op *o = &c->ops[q];
 				if (o->kind != OP_TEXT)
@@ -601,7 +602,8 @@ static void chunk_ops(pdf_ctx *c, op_chunks *k)
 	for (size_t p = 0; p < c->npages; p++) {
 		const pdf_page *pg = &c->pages[p];
 		for (size_t j = pg->place0; j < pg->place0 + pg->nplace; j++) {
-			const pdf_slice *s = pdf_slice_at(c, pdf_place_at(c, j)->slice);
+			const pdf_slice *s =
+				pdf_slice_at(c, pdf_place_at(c, j)->slice);
 			if (!s->nops)
 				continue;
 			size_t a = s->op0 / PDF_OPCHUNK;
@@ -891,10 +893,14 @@ static int write_page(pdf_ctx *c, writer *w, size_t p)
 	 * numbers the pages' first, in order) and the order of its fields,
 	 * visited in the structure's order when tagged, else in rows (the
 	 * order they are read in) */
-	if (c->tags ? HPDF_Dict_AddNumber(pg, "StructParents", (HPDF_INT)p) !=
-	                      HPDF_OK ||
-	                      HPDF_Dict_AddName(pg, "Tabs", "S") != HPDF_OK
-	            : HPDF_Dict_AddName(pg, "Tabs", "R") != HPDF_OK)
+	HPDF_STATUS e = HPDF_OK;
+	if (c->tags) {
+		e |= HPDF_Dict_AddNumber(pg, "StructParents", (HPDF_INT)p);
+		e |= HPDF_Dict_AddName(pg, "Tabs", "S");
+	} else {
+		e |= HPDF_Dict_AddName(pg, "Tabs", "R");
+	}
+	if (e != HPDF_OK)
 		return -1;
 	if (c->err || pdf_page_done(c, pg, &w->raw, &w->zbuf))
 		return -1;
@@ -1268,13 +1274,16 @@ static bool worth(size_t gone, size_t held)
 }
 
 /* The window arr of held elements of `size` bytes without its first
- * `gone`: the rest moved to the front, the room cut to them (*cap). */
+ * `gone`: the rest moved to the front, the room cut to them (into *cap
+ * unless it is NULL). */
 static void *drop_front(void *arr, size_t size, size_t held, size_t gone,
                         size_t *cap)
 {
-	memmove(arr, (char *)arr + gone * size, (held - gone) * size);
-	*cap = held - gone;
-	return mc_xreallocarray(arr, *cap ? *cap : 1, size);
+	size_t left = held - gone;
+	memmove(arr, (char *)arr + gone * size, left * size);
+	if (cap)
+		*cap = left;
+	return mc_xreallocarray(arr, left ? left : 1, size);
 }
 
 static void give_back(pdf_ctx *c, pdf_stream *st)
@@ -1300,7 +1309,8 @@ static void give_back(pdf_ctx *c, pdf_stream *st)
 	held = c->nslices - c->slice_base;
 	gone = sb > c->slice_base ? sb - c->slice_base : 0;
 	if (worth(gone, held)) {
-		for (size_t i = 0; i < gone; i++) /* (in order: slices_height) */
+		/* (summed in order: slices_height) */
+		for (size_t i = 0; i < gone; i++)
 			c->slice_h_gone += c->slices[i].h;
 		c->slices = drop_front(c->slices, sizeof *c->slices, held,
 		                       gone, &c->capslices);
@@ -1308,9 +1318,8 @@ static void give_back(pdf_ctx *c, pdf_stream *st)
 	}
 	held = st->nslices1 - st->h1_base;
 	gone = st->checked - st->h1_base;
-	size_t cap;
 	if (worth(gone, held)) {
-		st->h1 = drop_front(st->h1, sizeof *st->h1, held, gone, &cap);
+		st->h1 = drop_front(st->h1, sizeof *st->h1, held, gone, NULL);
 		st->h1_base = st->checked;
 	}
 }
@@ -1319,7 +1328,8 @@ static int point2(pdf_ctx *c, pdf_stream *st)
 {
 	for (; st->checked < c->nslices; st->checked++)
 		if (st->checked >= st->nslices1 ||
-		    pdf_slice_at(c, st->checked)->h != st->h1[st->checked - st->h1_base])
+		    pdf_slice_at(c, st->checked)->h !=
+		            st->h1[st->checked - st->h1_base])
 			return differ(st, st->checked);
 	while (st->nshrunk < c->nshrinks &&
 	       c->shrinks[st->nshrunk].slice < c->nslices) {
@@ -1477,9 +1487,9 @@ static int two_passes(pdf_ctx *c)
 	}
 
 	/* back to the start of the layout (pass 1's pagination kept); the
-	 * slices and structure elements the second pass makes are the
-	 * first's, so their arrays get room for so many, no more (the
-	 * doubling's slack: at 64 times the corpus, 10-20 MB) */
+	 * structure elements the second pass makes are the first's, so
+	 * their arrays get room for so many, no more (the doubling's slack:
+	 * at 64 times the corpus, some 10 MB) */
 	pdf_tag_pos tags1 = pdf_tags_pos(c);
 	c->nops = c->op_base = 0;
 	c->nslices = 0;

@@ -134,7 +134,7 @@ pdf_slice *pdf_collapse(pdf_ctx *c, size_t s0)
 			pdf_op_at(c, k)->y += y;
 		y += s->h;
 	}
-	pdf_slice keep = (*pdf_slice_at(c, s0));
+	pdf_slice keep = *pdf_slice_at(c, s0);
 	c->nslices = s0;
 	pdf_slice *m = pdf_slice_end(c, op0, y);
 	m->frame = keep.frame;

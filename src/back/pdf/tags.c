@@ -587,9 +587,10 @@ static int elem_put(void *arg, size_t k, mc_buf *b)
 	mc_buf_printf(b, "<<\012/S /%s\012", t->types[e->type]);
 	if (x && x->alt) {
 		mc_buf_puts(b, "/Alt <");
+		const unsigned char *a =
+			(const unsigned char *)t->strs.data + x->alt_at;
 		for (size_t i = 0; i < x->alt_len; i++)
-			mc_buf_printf(b, "%02X",
-			              (unsigned char)t->strs.data[x->alt_at + i]);
+			mc_buf_printf(b, "%02X", a[i]);
 		mc_buf_puts(b, ">\012");
 	}
 	if (x && x->lang) {
