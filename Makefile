@@ -22,7 +22,17 @@ BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
 # (Debian's -dev packages ship them) statically: fewer files to map and
 # relocate at every start.  Any that has none stays shared.
 static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
-# libzip is not linked: src/util/zip.c loads it when an archive is made or read.
+# libzip: linked statically when scripts/deps.sh has fetched Debian's
+# source (build/third_party; scripts/libzip.sh builds it with deflate only:
+# Debian's libzip.so loads libcrypto and libbz2 for features never used);
+# without it, src/util/zip.c loads the system's libzip.so when an archive
+# is made or read.  Either way it is not in MAIN_BASE_LIBS.
+LIBZIP_TAR := $(firstword $(wildcard build/third_party/libzip_*.orig.tar.xz))
+ifneq ($(LIBZIP_TAR),)
+LIBZIP_DIR := build/third_party/libzip
+LIBZIP_A   := $(LIBZIP_DIR)/lib/libzip.a
+ZIP_CFLAGS := -DMC_ZIP_STATIC -I$(LIBZIP_DIR)/include
+endif
 # libqrencode (small, no dependencies) is linked as it is: the PDF module
 # links it too, and a dlopen() of a library the module already brought in
 # leaves glibc's dependency list of it unreachable (valgrind: "definitely
@@ -38,15 +48,15 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
 	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' \
-	$(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
+	$(WARN) $(CFLAGS) $(ZIP_CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
 # everything (the unit tests, the ASan build and fuzzing link the PDF
 # backend in, and the tests read archives back with libzip); the release
 # program links MAIN_LIBS, the module PDF_LIBS
-ZIP_LIBS   := $(shell pkg-config --libs libzip 2>/dev/null)
-LDLIBS  = $(PKG_LIBS) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
+ZIP_LIBS   := $(if $(LIBZIP_A),$(LIBZIP_A) -lz,$(shell pkg-config --libs libzip 2>/dev/null))
+LDLIBS  = $(filter-out -lzip,$(PKG_LIBS)) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
 # --as-needed: no libpthread.so.0 (glibc has its functions in libc now),
 # one file fewer to open and map at every start
-MAIN_LIBS = -Wl,--as-needed -Wl,--start-group $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
+MAIN_LIBS = -Wl,--as-needed -Wl,--start-group $(LIBZIP_A) $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
 # libdeflate (small, PIC in Debian's archive) is linked into the module:
 # one file fewer to map and relocate at a PDF's start
 # fontconfig is not: src/back/pdf/fc.h loads it when a question needs it
@@ -100,6 +110,14 @@ $(PDF_MODULE): $(PDF_OBJS) build/rel/libmain.a src/back/pdf/module.map
 build/mentorconv-asan: build/asan/main.o $(ASAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -o $@ $^ $(LDLIBS)
 
+# libzip from Debian's source (scripts/libzip.sh), with the program's
+# compiler and hardening flags; what includes <zip.h> waits for its headers.
+ifneq ($(LIBZIP_A),)
+$(LIBZIP_A): $(LIBZIP_TAR) scripts/libzip.sh
+	CC='$(CC)' CFLAGS='$(CFLAGS) $(HARDEN_CFLAGS)' bash scripts/libzip.sh build $(LIBZIP_TAR) $(LIBZIP_DIR)
+build/rel/util/zip.o build/asan/util/zip.o: | $(LIBZIP_A)
+endif
+
 build/rel/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) -MMD -MP -c -o $@ $<
@@ -147,17 +165,19 @@ build/gen/default_theme_yaml.c: styles/default.yaml tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh mc_default_theme_yaml $< > $@
 
+# keeps the libzip source scripts/deps.sh fetched (build/third_party/*.tar.xz)
 clean:
-	rm -rf build mentorconv $(PDF_MODULE) demo-out
+	rm -rf mentorconv $(PDF_MODULE) demo-out build/third_party/libzip
+	find build -mindepth 1 -maxdepth 1 ! -name third_party -exec rm -rf {} + 2>/dev/null || true
 
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
 # Unit test programs: tests/unit_NAME.c linked with everything but main.c.
-build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS) build/rel/gen/default_theme_yaml.o
+build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS) build/rel/gen/default_theme_yaml.o | $(LIBZIP_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
-build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS) build/asan/gen/default_theme_yaml.o
+build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS) build/asan/gen/default_theme_yaml.o | $(LIBZIP_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -Isrc -o $@ $^ $(LDLIBS)
 
@@ -301,15 +321,15 @@ FUZZ_BACKS   := pdf epub docx
 FUZZ_TARGETS ?= front $(FUZZ_BACKS)
 FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
-	$(FUZZ_FLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen
+	$(FUZZ_FLAGS) $(ZIP_CFLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen
 XML_CFLAGS   := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
-build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c
+build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c | $(LIBZIP_A)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(patsubst %,build/fuzz/fuzz_%,$(FUZZ_BACKS)): build/fuzz/fuzz_%: tests/fuzz_back.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c
+$(patsubst %,build/fuzz/fuzz_%,$(FUZZ_BACKS)): build/fuzz/fuzz_%: tests/fuzz_back.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c | $(LIBZIP_A)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(XML_CFLAGS) -DFUZZ_FORMAT='"$*"' -o $@ $^ $(LDLIBS) $(XML_LIBS)
 

@@ -47,8 +47,11 @@ set -euo pipefail
 # for EPUB and DOCX; and the fonts the default theme uses: DejaVu, with
 # Noto for the scripts it lacks (Noto core: Arabic, Hebrew, Devanagari,
 # Thai...; Noto CJK: Chinese, Japanese, Korean) and Symbola for emoji in
-# one colour (the colour emoji font cannot be printed in a PDF).
-RUNTIME_PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
+# one colour (the colour emoji font cannot be printed in a PDF).  cmake,
+# curl and xz-utils fetch and build libzip from Debian's source with
+# deflate only (scripts/libzip.sh: the program links it, so an EPUB or DOCX
+# run does not load Debian's libzip.so and libcrypto behind it).
+RUNTIME_PACKAGES="build-essential pkg-config cmake curl ca-certificates xz-utils libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libharfbuzz-dev libfribidi-dev libhyphen-dev hyphen-en-us hyphen-en-gb hyphen-es hyphen-de hyphen-fr
 hyphen-pt-pt hyphen-pt-br hyphen-it hyphen-nl
@@ -107,6 +110,13 @@ install_ace() {
 	fi
 }
 
+# fetch_libzip: Debian's libzip source into build/third_party (nothing
+# when it is there).  Without it the build uses the system's libzip.so:
+# a note, not a failure.
+fetch_libzip() {
+	bash "$ROOT/scripts/libzip.sh" fetch "$ROOT/build/third_party" || true
+}
+
 set_name="build and test"
 packages="$RUNTIME_PACKAGES $TEST_PACKAGES"
 mode=install
@@ -152,6 +162,7 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "deps.sh: all $set_name packages are installed"
+	fetch_libzip
 	if [ $ace = yes ]; then
 		# a failed install fails deps.sh; no npm is only a note
 		install_ace || ! command -v npm >/dev/null 2>&1
@@ -175,6 +186,7 @@ echo "deps.sh: installing ${missing[*]}"
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
 	apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+fetch_libzip
 if [ $ace = yes ]; then
 	install_ace || ! command -v npm >/dev/null 2>&1
 fi

@@ -327,6 +327,34 @@ elif command -v strace >/dev/null 2>&1; then
 	t "one input: no thread started; -j 2: the signal watcher and one worker" "$why"
 fi
 
+# EPUB and DOCX load no library at run time: libzip is linked in (built
+# from Debian's source with deflate only, scripts/libzip.sh), so neither
+# Debian's libzip.so nor libcrypto and libbz2 behind it are opened, and
+# nothing of the PDF module's (fontconfig, HarfBuzz...).  A build made
+# without that source (no network for scripts/deps.sh) loads the system's
+# libzip.so instead: skipped, and said.
+if [ "$SAN" = 1 ]; then
+	skip "safety: libraries opened by EPUB and DOCX (the sanitizer build links libzip as the tests do)"
+elif ! command -v strace >/dev/null 2>&1 || ! command -v nm >/dev/null 2>&1; then
+	skip "safety: libraries opened by EPUB and DOCX (no strace or nm)"
+elif ! nm "$BIN" 2>/dev/null | grep -q ' T zip_open$'; then
+	skip "safety: libraries opened by EPUB and DOCX: this build loads the system's libzip.so (scripts/deps.sh did not fetch libzip's source)"
+else
+	why=""
+	for f in epub docx; do
+		strace -f -qq -o "$T/so.$f" -e trace=open,openat "$BIN" "$T/in.md" -o "$T/so.$f.$f" \
+			>/dev/null 2>&1 </dev/null || why+="$f: exit $?"$'\n'
+		[ -s "$T/so.$f.$f" ] || why+="$f: no output"$'\n'
+		# what the program opens after its start: ld.so opens its own
+		# needed libraries first, then main() reads the input
+		opened=$(sed -n '/in\.md"/,$p' "$T/so.$f" | grep -oE '"[^"]*\.so(\.[0-9.]+)?"' | sort -u)
+		[ -n "$opened" ] && why+="$f opens $(echo $opened)"$'\n'
+		grep -qE 'libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf' "$T/so.$f" &&
+			why+="$f: $(grep -oE '"[^"]*(libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf)[^"]*"' "$T/so.$f" | sort -u | tr '\n' ' ')"$'\n'
+	done
+	t "EPUB and DOCX open no shared library: libzip linked in, no libcrypto, libbz2 or PDF module" "$why"
+fi
+
 after=$(tree_sums "$site")
 [ "$before" = "$after" ] && pass "safety: inputs unchanged (sha256)" ||
 	fail "safety: inputs changed" "$(diff <(echo "$before") <(echo "$after") | head -n 5)"

@@ -27,11 +27,15 @@
 
 #define MC_DL_FIELD_(f) __typeof__(&f) f;
 #define MC_DL_NAME_(f) #f,
-/* typedef struct NAME { pointer per function } NAME; and NAME_syms[] */
-#define MC_DL_TABLE(name, LIST)                                     \
+/* typedef struct NAME { pointer per function } NAME; alone (a table a
+ * program linked with the library fills with the functions' addresses) */
+#define MC_DL_TYPE(name, LIST)                                      \
 	typedef struct name {                                       \
 		LIST(MC_DL_FIELD_)                                  \
-	} name;                                                     \
+	} name;
+/* the type, and NAME_syms[], the names mc_dl_get looks up */
+#define MC_DL_TABLE(name, LIST)                                     \
+	MC_DL_TYPE(name, LIST)                                      \
 	static const char *const name##_syms[] = {LIST(MC_DL_NAME_)};
 
 /* One library: what to try, and the table once it is loaded.  Define

@@ -1,9 +1,12 @@
 /* zip.c - in-memory ZIP writing, and reading, with libzip; see zip.h.
  *
- * libzip (and libcrypto and libbz2 behind it) is loaded when the first
- * archive is written or read (dl.h), not at every start: a JSON or PDF
- * run, or --version, never maps it.  The Makefile passes its soname.
- * This is the only file that sees libzip.
+ * libzip is linked into the program when the build has its own (the
+ * Makefile's MC_ZIP_STATIC: scripts/libzip.sh builds Debian's source with
+ * deflate only).  Otherwise the system's libzip.so (and libcrypto and
+ * libbz2 behind it) is loaded when the first archive is written or read
+ * (dl.h), not at every start: a JSON or PDF run, or --version, never maps
+ * it.  The Makefile passes its soname.  This is the only file that sees
+ * libzip.
  *
  * Entries are deflated here, with one zlib stream reset between entries,
  * and handed to libzip already compressed (a source that says so in its
@@ -69,9 +72,29 @@
 	X(zip_source_seek) \
 	X(zip_source_tell) \
 	X(zip_strerror)
+#ifdef MC_ZIP_STATIC
+MC_DL_TYPE(libzip_api, LIBZIP_FUNCS)
+#define LIBZIP_ADDR_(f) .f = f,
+static const libzip_api LIBZIP = {LIBZIP_FUNCS(LIBZIP_ADDR_)};
+
+/* libzip's table, or NULL with why in err */
+static const libzip_api *libzip(char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	return &LIBZIP;
+}
+#else
 MC_DL_TABLE(libzip_api, LIBZIP_FUNCS)
 MC_DL_LIB(libzip_lib, libzip_api, LIBZIP, "libzip4", MC_ZIP_SONAME,
           "libzip.so");
+
+/* libzip's table, or NULL with why in err */
+static const libzip_api *libzip(char *err, size_t errsz)
+{
+	return mc_dl_get(&libzip_lib, err, errsz);
+}
+#endif
 
 typedef struct entry {
 	char *name;
@@ -405,7 +428,7 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	                                    (tm.tm_min << 5) | (tm.tm_sec / 2));
 	zip_uint16_t ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
 	                                    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
-	const libzip_api *Z = mc_dl_get(&libzip_lib, err, errsz);
+	const libzip_api *Z = libzip(err, errsz);
 	if (!Z) {
 		mc_zip_free(z);
 		return -1;
@@ -537,12 +560,12 @@ struct mc_unzip_file {
 
 int mc_unzip_load(char *err, size_t errsz)
 {
-	return mc_dl_get(&libzip_lib, err, errsz) ? 0 : -1;
+	return libzip(err, errsz) ? 0 : -1;
 }
 
 mc_unzip *mc_unzip_open(const char *path, char *err, size_t errsz)
 {
-	const libzip_api *Z = mc_dl_get(&libzip_lib, err, errsz);
+	const libzip_api *Z = libzip(err, errsz);
 	if (!Z)
 		return NULL;
 	int zerr = 0;
@@ -563,7 +586,7 @@ mc_unzip *mc_unzip_open(const char *path, char *err, size_t errsz)
 mc_unzip *mc_unzip_open_mem(const void *data, size_t len, char *err,
                             size_t errsz)
 {
-	const libzip_api *Z = mc_dl_get(&libzip_lib, err, errsz);
+	const libzip_api *Z = libzip(err, errsz);
 	if (!Z)
 		return NULL;
 	zip_error_t ze;
