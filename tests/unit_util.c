@@ -108,8 +108,9 @@ static int make_memo(mc_buf *out, bool use)
 }
 
 /* The build's memo of deflated parts (build/gen/predeflate.c) holds what
- * this zlib makes of them: a zlib that deflates differently fails here
- * rather than changing the archives. */
+ * this libdeflate makes of them: one that deflates differently fails
+ * here rather than changing the archives.  (Their CRC-32 is checked with
+ * zlib's, not the writer's libdeflate.) */
 static void memo_tests(void)
 {
 	CHECK(mc_zip_nmemos >= 10, "zip memo: the build memoized the fixed "

@@ -39,7 +39,7 @@ void mc_zip_free(mc_zip *z);
  * tests turn it off to check that. */
 void mc_zip_use_memo(mc_zip *z, bool use);
 /* Deflate the len bytes at data as the archive's entries are (raw
- * deflate, libzip's settings, a fresh stream) into out (appended).
+ * deflate, libdeflate at the archive's level) into out (appended).
  * Returns 0, or -1 with a message in err. */
 int mc_zip_deflate(const void *data, size_t len, mc_buf *out, char *err,
                    size_t errsz);
