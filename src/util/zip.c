@@ -363,9 +363,11 @@ static void put16(unsigned char *p, unsigned v)
  * (through mktime) and writes it back through localtime: the same
  * fields, except for a time that falls in a daylight saving gap of the
  * local time zone (02:30 on the day New York's clocks go forward
- * becomes 03:30), where the bytes would depend on TZ.  A ZIP64 archive
- * (4 GiB or 65535 entries and more) keeps libzip's fields.  Returns 0,
- * or -1 when the archive is not laid out as libzip writes it. */
+ * becomes 03:30), where the bytes would depend on TZ.  So libzip is not
+ * given the time at all (each mktime re-reads the time zone: a stat of
+ * /etc/localtime per entry) unless the archive may need ZIP64
+ * (may_zip64()), which keeps libzip's fields.  Returns 0, or -1 when
+ * the archive is not laid out as libzip writes it. */
 static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
 {
 	/* the end of central directory record, with no comment */
@@ -400,6 +402,18 @@ static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
 	return 0;
 }
 
+/* Whether z's archive may need ZIP64 (65535 entries or more, or 4 GiB):
+ * every entry's bytes, stored, with generous headers, bound its size. */
+static bool may_zip64(const mc_zip *z)
+{
+	if (z->n >= 0xFFFF)
+		return true;
+	uint64_t size = 22;
+	for (size_t i = 0; i < z->n; i++)
+		size += (uint64_t)z->v[i].len + 2 * strlen(z->v[i].name) + 256;
+	return size >= 0xFFFFFFFFu;
+}
+
 int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
                   size_t errsz)
 {
@@ -423,6 +437,7 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	zip_error_t ze;
 	Z->zip_error_init(&ze);
 	struct libdeflate_compressor *c = NULL;
+	bool zip64 = may_zip64(z);
 	int rc = -1;
 	zip_t *za = NULL;
 	zip_source_t *src = Z->zip_source_buffer_create(NULL, 0, 0, &ze);
@@ -471,7 +486,8 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		if (Z->zip_set_file_compression(
 			    za, ix, e->compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
 			    e->compress ? 6 : 0) != 0 ||
-		    Z->zip_file_set_dostime(za, ix, dtime, ddate, 0) != 0 ||
+		    (zip64 &&
+		     Z->zip_file_set_dostime(za, ix, dtime, ddate, 0) != 0) ||
 		    Z->zip_file_set_external_attributes(
 			    za, ix, 0, ZIP_OPSYS_UNIX,
 			    (zip_uint32_t)0100644 << 16) != 0) {
