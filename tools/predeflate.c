@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libdeflate.h>
+#include <zlib.h>
 
 #include "back/backend.h"
 #include "front/front.h"
@@ -174,7 +174,8 @@ static int write_memo(const parts *ps, const char *path)
 		const part *p = &ps->v[i];
 		if (p->seen < 2)
 			continue;
-		uint32_t crc = libdeflate_crc32(0, p->data.data, p->data.len);
+		uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)p->data.data,
+		                              (uInt)p->data.len);
 		fprintf(out, "\t{\"%s\", %zu, 0x%08xu, raw%zu, %zu, z%zu},\n",
 		        p->name, p->data.len, (unsigned)crc, i, zlen[i], i);
 		fprintf(stderr, "predeflate: %-30s %6zu -> %5zu bytes "

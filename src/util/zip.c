@@ -13,8 +13,7 @@
  * source that says so in its stat): libzip would deflate with zlib and
  * set up (and fault in) a fresh 400 KiB deflate state for every entry.
  * libdeflate compresses a whole buffer at once, 2.5-3 times as fast as
- * zlib at the same level and a little smaller (src/back/pdf/flate.h);
- * its CRC-32 is the entries' checksum too.
+ * zlib at the same level and a little smaller (src/back/pdf/flate.h).
  *
  * The fixed parts most documents share (zip.h: the memo) are not deflated
  * at all: their compressed bytes were made at build time, with this same
@@ -31,6 +30,7 @@
 #include <string.h>
 #include <zip.h>
 #include <libdeflate.h>
+#include <zlib.h>
 
 #include "arena.h"
 #include "bytes.h"
@@ -458,7 +458,11 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		 * before: a size-0 source may take another path there) */
 		bool here = e->compress && e->len > 0 && e->len <= UINT_MAX;
 		if (here) {
-			uint32_t crc = libdeflate_crc32(0, e->data, e->len);
+			/* zlib's CRC-32, not libdeflate's: that one first asks
+			 * the CPU what it has (cpuid: 25 us in a VM), which
+			 * libdeflate's deflate alone never does */
+			uint32_t crc =
+				(uint32_t)crc32(0L, e->data, (uInt)e->len);
 			const mc_zip_memo *m =
 				z->no_memo ? NULL : memo_of(e->data, e->len, crc);
 			s = deflate_entry(Z, za, &c, m, crc, e, err, errsz);
