@@ -33,14 +33,12 @@ LIBZIP_DIR := build/third_party/libzip
 LIBZIP_A   := $(LIBZIP_DIR)/lib/libzip.a
 ZIP_CFLAGS := -DMC_ZIP_STATIC -I$(LIBZIP_DIR)/include
 endif
-# libqrencode (small, no dependencies) is linked as it is: the PDF module
-# links it too, and a dlopen() of a library the module already brought in
-# leaves glibc's dependency list of it unreachable (valgrind: "definitely
-# lost" in _dl_map_object_deps).
-MAIN_BASE_LIBS := $(foreach l,$(filter-out zip,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(if $(filter qrencode,$(l)),-l$(l),$(call static_if,$(l))))
+# libqrencode is linked by neither the program nor the PDF module:
+# src/util/qrcode.c loads it when the first QR code is made.
+MAIN_BASE_LIBS := $(foreach l,$(filter-out zip qrencode,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(call static_if,$(l)))
 # soname_of PKG,NAME: the soname of libNAME.so in PKG's libdir (dlopen's name)
 soname_of = $(shell readelf -dW "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP fontconfig:fontconfig:FONTCONFIG,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
+DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP fontconfig:fontconfig:FONTCONFIG libqrencode:qrencode:QRENCODE,$(if $(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l)))),-DMC_$(word 3,$(subst :, ,$(l)))_SONAME='"$(call soname_of,$(word 1,$(subst :, ,$(l))),$(word 2,$(subst :, ,$(l))))"'))
 
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -60,7 +58,7 @@ MAIN_LIBS = -Wl,--as-needed -Wl,--start-group $(LIBZIP_A) $(MAIN_BASE_LIBS) -Wl,
 # libdeflate (small, PIC in Debian's archive) is linked into the module:
 # one file fewer to map and relocate at a PDF's start
 # fontconfig is not: src/back/pdf/fc.h loads it when a question needs it
-PDF_LIBS  = -Wl,--as-needed $(filter-out -ldeflate -lfontconfig,$(PKG_LIBS)) $(call static_if,deflate) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
+PDF_LIBS  = -Wl,--as-needed $(filter-out -ldeflate -lfontconfig -lqrencode,$(PKG_LIBS)) $(call static_if,deflate) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c

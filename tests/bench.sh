@@ -33,13 +33,7 @@ mkdir -p "$B"
 export MC_BENCH_BASELINE=""
 if [ -n "${BASELINE:-}" ]; then
 	rev=$(git rev-parse --short "$BASELINE")
-	bd=build/baseline/$rev
-	if [ ! -x "$bd/mentorconv" ]; then
-		rm -rf "$bd"
-		mkdir -p "$bd"
-		git archive "$rev" | tar -x -C "$bd"
-		make --no-print-directory -C "$bd" mentorconv >/dev/null
-	fi
+	bd=$(bash tests/baseline.sh "$rev")
 	MC_BENCH_BASELINE="$bd/mentorconv"
 	MC_BENCH_BASELINE_REV=$rev
 	export MC_BENCH_BASELINE_REV

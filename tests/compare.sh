@@ -31,13 +31,6 @@ if [ -z "$PY" ]; then
 fi
 
 make --no-print-directory mentorconv >/dev/null
-bd=build/baseline/$rev
-if [ ! -x "$bd/mentorconv" ]; then
-	echo "compare: building $rev in $bd"
-	rm -rf "$bd"
-	mkdir -p "$bd"
-	git archive "$rev" | tar -x -C "$bd"
-	make --no-print-directory -C "$bd" mentorconv >/dev/null
-fi
+bd=$(bash tests/baseline.sh "$rev")
 echo "compare: $rev ($bd/mentorconv) -> the working tree (./mentorconv)"
 exec "$PY" tests/compare.py "$bd/mentorconv" ./mentorconv build/compare

@@ -327,32 +327,45 @@ elif command -v strace >/dev/null 2>&1; then
 	t "one input: no thread started; -j 2: the signal watcher and one worker" "$why"
 fi
 
-# EPUB and DOCX load no library at run time: libzip is linked in (built
-# from Debian's source with deflate only, scripts/libzip.sh), so neither
-# Debian's libzip.so nor libcrypto and libbz2 behind it are opened, and
-# nothing of the PDF module's (fontconfig, HarfBuzz...).  A build made
-# without that source (no network for scripts/deps.sh) loads the system's
-# libzip.so instead: skipped, and said.
+# EPUB, DOCX and JSON load no library at run time: libzip is linked in
+# (built from Debian's source with deflate only, scripts/libzip.sh), so
+# neither Debian's libzip.so nor libcrypto and libbz2 behind it are
+# opened, nor anything of the PDF module's (fontconfig, HarfBuzz...); and
+# libqrencode only when a page has a video to draw a QR code for
+# (util/qrcode.h).  A build made without libzip's source (no network for
+# scripts/deps.sh) loads the system's libzip.so instead: skipped, and said.
 if [ "$SAN" = 1 ]; then
-	skip "safety: libraries opened by EPUB and DOCX (the sanitizer build links libzip as the tests do)"
+	skip "safety: libraries opened by EPUB and DOCX (the sanitizer build links them as the tests do)"
 elif ! command -v strace >/dev/null 2>&1 || ! command -v nm >/dev/null 2>&1; then
 	skip "safety: libraries opened by EPUB and DOCX (no strace or nm)"
 elif ! nm "$BIN" 2>/dev/null | grep -q ' T zip_open$'; then
 	skip "safety: libraries opened by EPUB and DOCX: this build loads the system's libzip.so (scripts/deps.sh did not fetch libzip's source)"
 else
+	# opened IN FMT NAME: the shared libraries the program opens after
+	# its start (ld.so opens its own first, then main() reads IN)
+	opened() {
+		strace -f -qq -o "$T/so.$3" -e trace=open,openat "$BIN" "$1" -t "$2" -o "$T/so.$3.out" \
+			>/dev/null 2>&1 </dev/null || echo "exit $?"
+		[ -s "$T/so.$3.out" ] || echo "no output"
+		sed -n "/$(basename "$1" | sed 's/\./\\./g')\"/,\$p" "$T/so.$3" |
+			grep -oE '"[^"]*\.so(\.[0-9.]+)?"' | sort -u | tr '\n' ' '
+	}
+	printf '# A page\n\nNo video here.\n' >"$T/plain.md"
 	why=""
-	for f in epub docx; do
-		strace -f -qq -o "$T/so.$f" -e trace=open,openat "$BIN" "$T/in.md" -o "$T/so.$f.$f" \
-			>/dev/null 2>&1 </dev/null || why+="$f: exit $?"$'\n'
-		[ -s "$T/so.$f.$f" ] || why+="$f: no output"$'\n'
-		# what the program opens after its start: ld.so opens its own
-		# needed libraries first, then main() reads the input
-		opened=$(sed -n '/in\.md"/,$p' "$T/so.$f" | grep -oE '"[^"]*\.so(\.[0-9.]+)?"' | sort -u)
-		[ -n "$opened" ] && why+="$f opens $(echo $opened)"$'\n'
-		grep -qE 'libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf' "$T/so.$f" &&
-			why+="$f: $(grep -oE '"[^"]*(libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf)[^"]*"' "$T/so.$f" | sort -u | tr '\n' ' ')"$'\n'
+	for f in epub docx json; do
+		o=$(opened "$T/plain.md" "$f" "plain.$f")
+		[ -n "$o" ] && why+="$f of a page without a video opens: $o"$'\n'
 	done
-	t "EPUB and DOCX open no shared library: libzip linked in, no libcrypto, libbz2 or PDF module" "$why"
+	o=$(opened "$T/in.md" epub video.epub)
+	[ -n "$o" ] && why+="EPUB of a page with a video opens: $o"$'\n'
+	o=$(opened "$T/in.md" docx video.docx)
+	printf '%s\n' "$o" | grep -q 'libqrencode' ||
+		why+="DOCX of a page with a video does not load libqrencode: $o"$'\n'
+	rest=$(printf '%s\n' "$o" | tr ' ' '\n' | grep -v 'libqrencode\|libpthread\|^$')
+	[ -n "$rest" ] && why+="DOCX of a page with a video opens: $rest"$'\n'
+	grep -hoE '"[^"]*(libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf)[^"]*"' "$T"/so.plain.* "$T"/so.video.* 2>/dev/null | sort -u >"$T/so.bad"
+	[ -s "$T/so.bad" ] && why+="opened: $(tr '\n' ' ' <"$T/so.bad")"$'\n'
+	t "EPUB, DOCX, JSON open no shared library (libzip linked in; no libcrypto, libbz2, PDF module); libqrencode only for a QR code" "$why"
 fi
 
 after=$(tree_sums "$site")

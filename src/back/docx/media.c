@@ -1,13 +1,12 @@
 /* media.c - images for word/media/: read, and their natural sizes taken
  * from their headers, by util/image.c, and the QR code of an embed's short URL drawn as a PNG in
- * memory (libqrencode + libpng).  Also the relationship rows for media
+ * memory (libqrencode, loaded when first used: util/qrcode.h, + libpng).  Also the relationship rows for media
  * and external hyperlinks, which share one id sequence. */
 #include "docx.h"
 #include "../../util/grow.h"
+#include "../../util/qrcode.h"
 
-#include <errno.h>
 #include <png.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,12 +167,13 @@ dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
 		mc_buf_free(&key);
 		return m;
 	}
-	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	char why[300];
+	QRcode *qr = mc_qr_encode(text, why, sizeof why);
 	if (!qr) {
-		/* too long for a QR code (ERANGE), or out of memory: the card
-		 * keeps its printed link */
+		/* too long for a QR code, out of memory, or no libqrencode:
+		 * the card keeps its printed link */
 		mc_warn(d->diag, line, 0, "no QR code for %.80s%s: %s", text,
-		        strlen(text) > 80 ? "..." : "", strerror(errno));
+		        strlen(text) > 80 ? "..." : "", why);
 		mc_buf_free(&key);
 		return NULL;
 	}
@@ -182,7 +182,7 @@ dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
 	/* 4 pixels a module: sharp when printed at the theme's qr_size */
 	int rc = qr_png(qr, 4, &png, &e);
 	long side = (qr->width + 8) * 4L;
-	QRcode_free(qr);
+	mc_qr_free(qr);
 	if (rc != 0) {
 		mc_error(d->diag, line, 0, "cannot write the QR code PNG: %s",
 		         e.msg);

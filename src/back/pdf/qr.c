@@ -8,13 +8,15 @@
  */
 #include "pdf_int.h"
 
-#include <qrencode.h>
+#include "../../util/qrcode.h"
 
 int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size)
 {
-	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	char why[300];
+	QRcode *q = mc_qr_encode(text, why, sizeof why);
 	if (!q) {
-		mc_warn(c->diag, 0, 0, "could not make a QR code for %s", text);
+		mc_warn(c->diag, 0, 0, "could not make a QR code for %s: %s",
+		        text, why);
 		return -1;
 	}
 	int w = q->width;
@@ -44,6 +46,6 @@ int pdf_qr(pdf_ctx *c, const char *text, double x, double y, double size)
 			col = end;
 		}
 	}
-	QRcode_free(q);
+	mc_qr_free(q);
 	return 0;
 }
