@@ -136,7 +136,7 @@ build/asan/gen/%.o: build/gen/%.c
 # build reads it with the theme loader itself (tools/themegen.c includes
 # src/theme/theme.c) into C data (src/theme/default.h), so no run parses
 # it; the generator fails on any error or contrast warning of the default.
-THEMEGEN_SRCS := tools/themegen.c src/model/model.c src/util/diag.c \
+THEMEGEN_SRCS := tools/themegen.c src/model/model.c src/util/diag.c src/util/fmath.c \
 	src/util/buf.c src/util/utf8.c src/util/arena.c
 build/gen/themegen: $(THEMEGEN_SRCS) src/theme/theme.c \
   $(wildcard src/theme/*.h src/model/*.h src/util/*.h)

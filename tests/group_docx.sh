@@ -165,6 +165,23 @@ else
 			fail "docx: two runs differ (seed)" "$(cmp "$T/seed1.docx" "$T/seed2.docx")"
 		fi
 	fi
+	# the video's QR code (a PNG written by media.c) decodes to its link
+	vid=$(grep -o 'youtube\.com/embed/[A-Za-z0-9_-]*' "$SEED" | head -n 1 | sed 's|.*/||')
+	if ! command -v zbarimg >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
+		skip "docx: the seed's QR code decodes (zbarimg or unzip not installed)"
+	elif [ -z "$vid" ]; then
+		fail "docx: the seed's QR code" "no YouTube video found in $SEED"
+	else
+		rm -rf "$T/qr" && mkdir -p "$T/qr"
+		unzip -q -o "$T/seed1.docx" 'word/media/*.png' -d "$T/qr" 2>/dev/null
+		qr=$(zbarimg -q --raw "$T"/qr/word/media/*.png 2>/dev/null)
+		if printf '%s\n' "$qr" | grep -qx "https://youtu\.be/$vid\(?.*\)\?"; then
+			pass "docx: the seed's QR code (a PNG in word/media) decodes to its video, $qr"
+		else
+			fail "docx: the seed's QR code decodes to its video" \
+				"zbarimg read: ${qr:-nothing} (want https://youtu.be/$vid)"
+		fi
+	fi
 	SOURCE_DATE_EPOCH=1700000000 TZ=UTC "$BIN" -q "$SEED" -o "$T/sde.docx" </dev/null 2>"$T/sde.err"
 	SOURCE_DATE_EPOCH=1600000000 "$BIN" -q "$SEED" -o "$T/sde2.docx" </dev/null 2>>"$T/sde.err"
 	SOURCE_DATE_EPOCH=1700000000 TZ=Pacific/Kiritimati "$BIN" -q "$SEED" -o "$T/sde-tz.docx" </dev/null 2>>"$T/sde.err"

@@ -9,9 +9,11 @@
 #include <unistd.h>
 #include <zip.h>
 #include <libdeflate.h>
+#include <math.h>
 #include <zlib.h>
 
 #include "util/confine.h"
+#include "util/fmath.h"
 #include "util/hashset.h"
 #include "util/image.h"
 #include "util/json.h"
@@ -685,8 +687,85 @@ static void sort_tests(void)
 	                     "elements");
 }
 
+/* The same double, bit for bit (NaN: any NaN). */
+static bool same_double(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* A double of random bits (any sign, exponent and fraction). */
+static double random_double(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ull + 1442695040888963407ull;
+	uint64_t u = *st ^ (*st >> 29);
+	double d;
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+/* util/fmath.h gives libm's results, bit for bit. */
+static void fmath_tests(void)
+{
+	static const double edge[] = {
+		0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994,
+		-0.49999999999999994, 1.0, -1.0, 0x1p52, -0x1p52, 0x1p52 + 1,
+		0x1p52 - 0.5, -0x1p52 + 0.5, 0x1p53, 0x1p63, 1e300, -1e300,
+		4.9e-324, -4.9e-324, 2.2250738585072014e-308, INFINITY, -INFINITY,
+		NAN, 123456.5, -123456.5, 0.1, 2.675, 1e-7};
+	size_t ne = sizeof edge / sizeof *edge;
+	uint64_t st = 42;
+	long bad_fr = 0, bad_l = 0, bad_mod = 0, n_fr = 0, n_mod = 0;
+	for (long i = 0; i < 400000; i++) {
+		double x = (size_t)i < ne ? edge[i]
+		           : i % 2 ? random_double(&st)
+		                   : (random_double(&st) > 0 ? 1 : -1) *
+		                             (double)(i % 1000003) / 64.0;
+		n_fr++;
+		if (!same_double(mc_floor(x), floor(x)) ||
+		    !same_double(mc_ceil(x), ceil(x)) ||
+		    !same_double(mc_round(x), round(x)))
+			bad_fr++;
+		if (fabs(x) < 1e15 && mc_lround(x) != lround(x))
+			bad_l++;
+		for (size_t k = 0; k < 3; k++) {
+			double y = k < 2 && (size_t)i < ne ? edge[(i + 7 * k + 3) % ne]
+			           : k == 0 ? random_double(&st)
+			           : k == 1 ? 3.0 + (double)(i % 97) / 8.0
+			                    : x / 3.0 * (k == 2 ? 1e-200 : 1.0);
+			n_mod++;
+			if (!same_double(mc_fmod(x, y), fmod(x, y)))
+				bad_mod++;
+		}
+	}
+	char what[160];
+	snprintf(what, sizeof what, "fmath: floor, ceil and round are libm's "
+	         "on %ld doubles (edges, random bits, halves)", n_fr);
+	CHECK(bad_fr == 0, what);
+	CHECK(bad_l == 0, "fmath: lround is libm's");
+	snprintf(what, sizeof what, "fmath: fmod is libm's on %ld pairs "
+	         "(%ld differ)", n_mod, bad_mod);
+	CHECK(bad_mod == 0, what);
+	bool p10 = true;
+	for (int n = -22; n <= 22; n++)
+		p10 &= same_double(mc_pow10(n), pow(10, n));
+	CHECK(p10, "fmath: 10^n is libm's pow(10, n) for n in -22..22");
+	CHECK(mc_pow10(400) == 1e22 && mc_pow10(-400) == 1e-22,
+	      "fmath: 10^n clamps n to -22..22");
+	bool lin = true;
+	for (unsigned v = 0; v < 256; v++) {
+		double c = v / 255.0;
+		double want = c <= 0.04045 ? c / 12.92
+		                           : pow((c + 0.055) / 1.055, 2.4);
+		lin &= same_double(mc_srgb_linear(v), want);
+	}
+	CHECK(lin, "fmath: the sRGB table is libm's pow for every 8-bit value");
+}
+
 int main(void)
 {
+	fmath_tests();
 	sort_tests();
 	utc_tests();
 	confine_tests();

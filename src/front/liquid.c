@@ -42,6 +42,7 @@
 #include "../util/grow.h"
 #include "../util/json.h"
 #include "../util/slug.h"
+#include "../util/fmath.h"
 #include "../util/utc.h"
 #include "../util/confine.h"
 #include "../util/utf8.h"
@@ -1943,7 +1944,7 @@ static lv *arith(lq *c, const lv *a0, const lv *b0, char op)
 	case '/':
 		return y == 0 ? c->nil : lv_float(c, x / y);
 	default:
-		return y == 0 ? c->nil : lv_float(c, fmod(x, y));
+		return y == 0 ? c->nil : lv_float(c, mc_fmod(x, y));
 	}
 }
 
@@ -2745,10 +2746,17 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 		if (IS("abs"))
 			return lv_float(c, fabs(f));
 		if (IS("round") && na) {
-			double p = pow(10, (double)to_int(c, args[0]));
-			return lv_float(c, round(f * p) / p);
+			/* digits past 22 (10^22 is the largest exact power)
+			 * round nothing more a double holds */
+			long long digits = to_int(c, args[0]);
+			double p = mc_pow10(digits > 22    ? 22
+			                    : digits < -22 ? -22
+			                                   : (int)digits);
+			return lv_float(c, mc_round(f * p) / p);
 		}
-		double r = IS("round") ? round(f) : IS("ceil") ? ceil(f) : floor(f);
+		double r = IS("round") ? mc_round(f)
+		           : IS("ceil") ? mc_ceil(f)
+		                        : mc_floor(f);
 		if (fabs(r) < 9e18)
 			return lv_int(c, (long long)r);
 		return lv_float(c, r);

@@ -30,6 +30,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "../util/fmath.h"
+
 #ifndef MC_THEME_GEN
 #include "default.h"
 #endif
@@ -1254,16 +1256,11 @@ typedef struct pairs {
 	size_t cap, n;
 } pairs;
 
-static double linear(unsigned v)
-{
-	double c = v / 255.0;
-	return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
 static double luminance(uint32_t rgb)
 {
-	return 0.2126 * linear((rgb >> 16) & 0xFF) +
-	       0.7152 * linear((rgb >> 8) & 0xFF) + 0.0722 * linear(rgb & 0xFF);
+	return 0.2126 * mc_srgb_linear((rgb >> 16) & 0xFF) +
+	       0.7152 * mc_srgb_linear((rgb >> 8) & 0xFF) +
+	       0.0722 * mc_srgb_linear(rgb & 0xFF);
 }
 
 double mc_contrast_ratio(uint32_t a, uint32_t b)
@@ -1414,7 +1411,7 @@ static void check_contrast(loader *L)
 				s = b;
 		}
 		/* cut, not rounded: 4.496 is not "4.50:1, less than 4.5:1" */
-		double cut = floor(c[i].ratio * 100.0) / 100.0;
+		double cut = mc_floor(c[i].ratio * 100.0) / 100.0;
 		mc_warn_at(L->diag, s->file ? s->file : L->file, s->line, s->col,
 		           "%s on %s is %.2f:1, less than %g:1 for %s",
 		           c[i].fg_key, c[i].bg_key, cut, c[i].min,

@@ -162,7 +162,7 @@ static void rpr(dx *d, const rp *r)
 		mc_xml_close(x);
 	}
 	if (r->size > 0) {
-		long hp = lround(r->size * 2);
+		long hp = mc_lround(r->size * 2);
 		mc_xml_open(x, "w:sz");
 		mc_xml_attrf(x, "w:val", "%ld", hp);
 		mc_xml_close(x);
@@ -361,7 +361,7 @@ static bool image_run(dx *d, const mc_node *n)
 		return false;
 	long room = d->max_width;
 	if (room <= 0) {
-		room = lround(mc_theme_text_width(d->theme) * 20);
+		room = mc_lround(mc_theme_text_width(d->theme) * 20);
 		if (d->list_level >= 0)
 			room -= dx_level_indent(d->list_level);
 		if (d->callout)
@@ -378,7 +378,8 @@ static bool image_run(dx *d, const mc_node *n)
 		cx *= text * 1.15 / cy;
 		cy = text * 1.15;
 	}
-	drawing(d, m, lround(cx), lround(cy), image_descr(d, n), im->title);
+	drawing(d, m, mc_lround(cx), mc_lround(cy), image_descr(d, n),
+	        im->title);
 	return true;
 }
 
@@ -907,7 +908,7 @@ static void embed(dx *d, ctx *c, const mc_node *n, int depth)
 	para qp = {"EmbedCard", false, -1, 0, "center"};
 	dx_p_open(d, &cc, &qp);
 	if (qr) {
-		long emu = lround(t->embed.qr_size * EMU_PER_PT);
+		long emu = mc_lround(t->embed.qr_size * EMU_PER_PT);
 		mc_buf alt = MC_BUF_INIT;
 		mc_buf_printf(&alt, "QR code for %s", qr_text);
 		drawing(d, qr, emu, emu, alt.data, NULL);

@@ -21,6 +21,7 @@
 #include "../backend.h"
 #include "../../util/image.h"
 #include "../../util/xml.h"
+#include "../../util/fmath.h"
 
 /* The backend's own options, read from the command line's --protect and
  * --fields (backends.c's docx_options) by mc_render_docx(). */

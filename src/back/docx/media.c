@@ -1,12 +1,13 @@
 /* media.c - images for word/media/: read, and their natural sizes taken
  * from their headers, by util/image.c, and the QR code of an embed's short URL drawn as a PNG in
- * memory (libqrencode, loaded when first used: util/qrcode.h, + libpng).  Also the relationship rows for media
+ * memory (libqrencode, loaded when first used: util/qrcode.h; the PNG
+ * written here with zlib).  Also the relationship rows for media
  * and external hyperlinks, which share one id sequence. */
 #include "docx.h"
 #include "../../util/grow.h"
 #include "../../util/qrcode.h"
 
-#include <png.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,85 +76,92 @@ dx_media *dx_image(dx *d, const char *path, mc_image_why *why)
 
 /* ---- QR code ---- */
 
-static void png_put(png_structp png, png_bytep data, size_t len)
+/* A PNG chunk: length, type, data, CRC-32 of type and data. */
+static void png_chunk(mc_buf *out, const char *type, const void *data,
+                      size_t n)
 {
-	mc_buf_put((mc_buf *)png_get_io_ptr(png), data, len);
-}
-
-static void png_noflush(png_structp png)
-{
-	(void)png;
-}
-
-typedef struct png_err {
-	char msg[200];
-} png_err;
-
-static void png_on_error(png_structp png, png_const_charp msg)
-{
-	png_err *e = png_get_error_ptr(png);
-	snprintf(e->msg, sizeof e->msg, "%s", msg);
-	png_longjmp(png, 1);
-}
-
-static void png_on_warning(png_structp png, png_const_charp msg)
-{
-	(void)png;
-	(void)msg;
+	unsigned char be[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
+	                       (unsigned char)(n >> 8), (unsigned char)n};
+	mc_buf_put(out, be, 4);
+	size_t at = out->len;
+	mc_buf_put(out, type, 4);
+	mc_buf_put(out, data, n);
+	uLong crc = crc32(0L, (const Bytef *)out->data + at, (uInt)(n + 4));
+	unsigned char c[4] = {(unsigned char)(crc >> 24),
+	                      (unsigned char)(crc >> 16),
+	                      (unsigned char)(crc >> 8), (unsigned char)crc};
+	mc_buf_put(out, c, 4);
 }
 
 /* 1-bit greyscale PNG of the QR modules, `scale` pixels each, with the
- * 4-module quiet zone the standard asks for.  Returns 0 or -1 (msg set). */
-static int qr_png(const QRcode *qr, int scale, mc_buf *out, png_err *e)
+ * 4-module quiet zone the standard asks for, written here (zlib for the
+ * image data, with a window and memory level to fit a few KB: a small
+ * state to fault in).  Returns 0 or -1 (why set). */
+static int qr_png(const QRcode *qr, int scale, mc_buf *out, char *why,
+                  size_t whysz)
 {
 	const int quiet = 4;
-	int side = (qr->width + 2 * quiet) * scale;
-	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, e,
-	                                          png_on_error, png_on_warning);
-	if (!png) {
-		snprintf(e->msg, sizeof e->msg, "libpng: out of memory");
-		return -1;
-	}
-	png_infop info = png_create_info_struct(png);
-	/* volatile: read after a longjmp back into this frame */
-	unsigned char *volatile row = NULL;
-	if (!info) {
-		png_destroy_write_struct(&png, NULL);
-		snprintf(e->msg, sizeof e->msg, "libpng: out of memory");
-		return -1;
-	}
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_write_struct(&png, &info);
-		free(row);
-		return -1;
-	}
-	png_set_write_fn(png, out, png_put, png_noflush);
-	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 1,
-	             PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-	             PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	/* 1-bit rows of long runs: no filter, and zlib's default level */
-	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-	png_set_compression_level(png, 6);
-	png_write_info(png, info);
-	size_t rowbytes = ((size_t)side + 7) / 8;
-	row = mc_xmalloc(rowbytes);
-	/* a row of modules is drawn once and written scale times */
+	uint32_t side = (uint32_t)(qr->width + 2 * quiet) * (uint32_t)scale;
+	size_t rowbytes = (side + 7) / 8;
+	/* the raw image: each row a filter byte (0, none) and its bits */
+	size_t rawlen = (1 + rowbytes) * side;
+	unsigned char *raw = mc_xmalloc(rawlen);
+	unsigned char *row = raw;
+	/* a row of modules is drawn once and copied scale times */
 	for (int my = -quiet; my < qr->width + quiet; my++) {
-		memset(row, 0xFF, rowbytes); /* white */
+		row[0] = 0;
+		memset(row + 1, 0xFF, rowbytes); /* white */
 		for (int mx = 0; my >= 0 && my < qr->width && mx < qr->width;
 		     mx++) {
 			if (!(qr->data[my * qr->width + mx] & 1))
 				continue;
 			int x0 = (mx + quiet) * scale;
 			for (int xx = x0; xx < x0 + scale; xx++)
-				row[xx / 8] &= (unsigned char)~(0x80 >> (xx % 8));
+				row[1 + xx / 8] &= (unsigned char)~(0x80 >> (xx % 8));
 		}
-		for (int k = 0; k < scale; k++)
-			png_write_row(png, row);
+		for (int k = 1; k < scale; k++)
+			memcpy(row + k * (1 + rowbytes), row, 1 + rowbytes);
+		row += (size_t)scale * (1 + rowbytes);
 	}
-	png_write_end(png, info);
-	png_destroy_write_struct(&png, &info);
-	free(row);
+	int wbits = 9;
+	while (wbits < 15 && ((size_t)1 << wbits) < rawlen)
+		wbits++;
+	z_stream zs = {0};
+	uLong cap = 0;
+	unsigned char *z = NULL;
+	int zr = deflateInit2(&zs, 9, Z_DEFLATED, wbits, 4, Z_DEFAULT_STRATEGY);
+	if (zr == Z_OK) {
+		cap = deflateBound(&zs, (uLong)rawlen);
+		z = mc_xmalloc(cap);
+		zs.next_in = raw;
+		zs.avail_in = (uInt)rawlen;
+		zs.next_out = z;
+		zs.avail_out = (uInt)cap;
+		zr = deflate(&zs, Z_FINISH);
+		deflateEnd(&zs);
+	}
+	free(raw);
+	if (zr != Z_STREAM_END) {
+		snprintf(why, whysz, "zlib error %d", zr);
+		free(z);
+		return -1;
+	}
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G',
+	                                     '\r', '\n', 0x1A, '\n'};
+	unsigned char ihdr[13] = {
+		(unsigned char)(side >> 24), (unsigned char)(side >> 16),
+		(unsigned char)(side >> 8),  (unsigned char)side,
+		(unsigned char)(side >> 24), (unsigned char)(side >> 16),
+		(unsigned char)(side >> 8),  (unsigned char)side,
+		1, /* bit depth */
+		0, /* greyscale */
+		0, 0, 0 /* deflate, adaptive filters, no interlace */
+	};
+	mc_buf_put(out, sig, sizeof sig);
+	png_chunk(out, "IHDR", ihdr, sizeof ihdr);
+	png_chunk(out, "IDAT", z, (size_t)(cap - zs.avail_out));
+	png_chunk(out, "IEND", NULL, 0);
+	free(z);
 	return 0;
 }
 
@@ -178,14 +186,13 @@ dx_media *dx_qr(dx *d, const char *text, uint32_t line, bool *failed)
 		return NULL;
 	}
 	mc_buf png = MC_BUF_INIT;
-	png_err e = {{0}};
 	/* 4 pixels a module: sharp when printed at the theme's qr_size */
-	int rc = qr_png(qr, 4, &png, &e);
+	int rc = qr_png(qr, 4, &png, why, sizeof why);
 	long side = (qr->width + 8) * 4L;
 	mc_qr_free(qr);
 	if (rc != 0) {
 		mc_error(d->diag, line, 0, "cannot write the QR code PNG: %s",
-		         e.msg);
+		         why);
 		*failed = true;
 		mc_buf_free(&png);
 		mc_buf_free(&key);

@@ -16,13 +16,13 @@
 
 long dx_twips(double pt)
 {
-	return lround(pt * 20.0);
+	return mc_lround(pt * 20.0);
 }
 
 /* Font size in half-points, as w:sz wants it. */
 static long half_pt(double pt)
 {
-	long v = lround(pt * 2.0);
+	long v = mc_lround(pt * 2.0);
 	return v < 2 ? 2 : v;
 }
 
@@ -233,7 +233,7 @@ void dx_lang(mc_xml *x, const char *lang)
 int dx_styles_xml(const dx *d, mc_buf *out)
 {
 	const mc_theme *t = d->theme;
-	long line = lround(t->line_height * 240.0);
+	long line = mc_lround(t->line_height * 240.0);
 	mc_xml xw, *x = &xw;
 	mc_xml_init(x, out);
 	mc_xml_decl(x);

@@ -49,7 +49,7 @@ double dx_text_height(const dx *d, size_t chars, double size,
 	double per_line = width / (size * 0.55);
 	if (per_line < 10)
 		per_line = 10;
-	double lines = ceil((double)(chars ? chars : 1) / per_line);
+	double lines = mc_ceil((double)(chars ? chars : 1) / per_line);
 	return lines * size * d->theme->line_height;
 }
 
@@ -166,7 +166,7 @@ void dx_est_add(dx *d, const mc_node *n, int depth)
 	                      ? h + 2 * t->sizes.body * t->line_height
 	                      : 0;
 	if (page > 0 && keep > 0 && keep <= page) {
-		double on_page = fmod(d->est_used, page);
+		double on_page = mc_fmod(d->est_used, page);
 		if (on_page + keep > page)
 			d->est_used += page - on_page;
 	}

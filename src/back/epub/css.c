@@ -164,24 +164,7 @@ void ep_css(const mc_theme *t, mc_buf *b)
 	              em(t, t->sizes.small));
 }
 
-/* ---- contrast (WCAG 2.1, 1.4.3) ---- */
-
-/* Relative luminance of an sRGB colour 0xRRGGBB. */
-static double luminance(uint32_t c)
-{
-	double v[3];
-	for (int i = 0; i < 3; i++) {
-		double s = (double)((c >> (16 - 8 * i)) & 0xff) / 255.0;
-		v[i] = s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4);
-	}
-	return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
-}
-
-double ep_contrast(uint32_t fg, uint32_t bg)
-{
-	double a = luminance(fg), b = luminance(bg);
-	return a > b ? (a + 0.05) / (b + 0.05) : (b + 0.05) / (a + 0.05);
-}
+/* ---- contrast (WCAG 2.1, 1.4.3: mc_contrast_ratio, the theme's) ---- */
 
 /* The text colours ep_css sets, each on the backgrounds it can stand on:
  * body text, links and muted text on the page (white), in every callout
@@ -212,7 +195,7 @@ const char *ep_css_low_contrast(const mc_theme *t, mc_arena *a)
 	double min = 21;
 	for (size_t f = 0; f < sizeof fgs / sizeof *fgs; f++)
 		for (size_t b = 0; b < nbg; b++) {
-			double r = ep_contrast(fgs[f], bgs[b]);
+			double r = mc_contrast_ratio(fgs[f], bgs[b]);
 			if (r < min) {
 				min = r;
 				worst.fg = fgs[f];
@@ -224,7 +207,7 @@ const char *ep_css_low_contrast(const mc_theme *t, mc_arena *a)
 		{mc_theme_callout(t, MC_CALLOUT_VIDEOS, 0)->rule, white},
 	};
 	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
-		double r = ep_contrast(pairs[i][0], pairs[i][1]);
+		double r = mc_contrast_ratio(pairs[i][0], pairs[i][1]);
 		if (r < min) {
 			min = r;
 			worst.fg = pairs[i][0];
@@ -234,7 +217,7 @@ const char *ep_css_low_contrast(const mc_theme *t, mc_arena *a)
 	for (size_t i = 0; i < nst; i++) {
 		if (!sts[i]->label || !*sts[i]->label)
 			continue;
-		double r = ep_contrast(sts[i]->rule, sts[i]->background);
+		double r = mc_contrast_ratio(sts[i]->rule, sts[i]->background);
 		if (r < min) {
 			min = r;
 			worst.fg = sts[i]->rule;

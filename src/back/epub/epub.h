@@ -182,8 +182,6 @@ ep_info *ep_info_of(ep_ctx *c, const mc_node *n);
 
 /* ---- css.c ---- */
 void ep_css(const mc_theme *t, mc_buf *out);
-/* WCAG contrast ratio (1..21) of two colours 0xRRGGBB. */
-double ep_contrast(uint32_t fg, uint32_t bg);
 /* NULL when every text colour of the stylesheet stands out from each
  * background it is drawn on by at least 4.5:1 (WCAG 2.1 AA, 1.4.3); else
  * the worst pair, "#rrggbb on #rrggbb is R:1, ..." (in the arena). */
