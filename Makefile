@@ -5,8 +5,8 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 # Every format's libraries, and the PDF backend's alone: those are linked
 # into mentorconv-pdf.so, loaded when a PDF is first made (src/back/pdfmod.h).
-BASE_PKGS := libcmark-gfm gumbo yaml-0.1 libzip libqrencode libpng zlib libdeflate
-PDF_PKGS  := fontconfig harfbuzz harfbuzz-subset fribidi
+BASE_PKGS := libcmark-gfm gumbo yaml-0.1 libzip libqrencode zlib libdeflate
+PDF_PKGS  := fontconfig harfbuzz harfbuzz-subset fribidi libpng
 PKGS    := $(BASE_PKGS) $(PDF_PKGS)
 # Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
 # libzip's reader): compiled against, but loaded at run time when needed
