@@ -35,11 +35,12 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 void mc_zip_free(mc_zip *z);
 
 /* Whether z's entries may take their compressed bytes from the memo
- * below (the default: yes).  The bytes are the same either way; the
+ * below (the default: yes).  Without it they are deflated at the
+ * run-time level, bigger: the parts read back the same either way; the
  * tests turn it off to check that. */
 void mc_zip_use_memo(mc_zip *z, bool use);
-/* Deflate the len bytes at data as the archive's entries are (raw
- * deflate, libdeflate at the archive's level) into out (appended).
+/* Deflate the len bytes at data as the memo's parts are (raw deflate,
+ * libdeflate at the memo's level, its smallest) into out (appended).
  * Returns 0, or -1 with a message in err. */
 int mc_zip_deflate(const void *data, size_t len, mc_buf *out, char *err,
                    size_t errsz);
@@ -47,10 +48,11 @@ int mc_zip_deflate(const void *data, size_t len, mc_buf *out, char *err,
 /* ---- the memo of fixed parts ----
  * The parts the default theme makes for most documents (DOCX styles.xml,
  * settings.xml..., EPUB's style.css...), deflated at build time by
- * tools/predeflate.c into build/gen/predeflate.c.  An entry whose length,
- * CRC-32 and bytes equal one of these is written with its stored
- * compressed bytes instead of being deflated again (the same bytes:
- * tests/unit_util.c deflates each at run time and compares). */
+ * tools/predeflate.c into build/gen/predeflate.c, at the smallest level
+ * (no run pays for it).  An entry whose length, CRC-32 and bytes equal
+ * one of these is written with its stored compressed bytes instead of
+ * being deflated again (tests/unit_util.c deflates each with
+ * mc_zip_deflate at run time and compares). */
 typedef struct mc_zip_memo {
 	const char *name;          /* the part it was made as (for tests) */
 	size_t len;                /* uncompressed */
