@@ -2746,8 +2746,8 @@ static lv *filter(lq *c, const ln *at, const char *name, size_t nn, lv *in,
 		if (IS("abs"))
 			return lv_float(c, fabs(f));
 		if (IS("round") && na) {
-			/* digits past 22 (10^22 is the largest exact power)
-			 * round nothing more a double holds */
+			/* digits clamped to -22..22: 10^22 is the largest
+			 * power of ten a double holds exactly */
 			long long digits = to_int(c, args[0]);
 			double p = mc_pow10(digits > 22    ? 22
 			                    : digits < -22 ? -22

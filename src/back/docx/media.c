@@ -1,8 +1,9 @@
 /* media.c - images for word/media/: read, and their natural sizes taken
- * from their headers, by util/image.c, and the QR code of an embed's short URL drawn as a PNG in
- * memory (libqrencode, loaded when first used: util/qrcode.h; the PNG
- * written here with zlib).  Also the relationship rows for media
- * and external hyperlinks, which share one id sequence. */
+ * from their headers, by util/image.c, and the QR code of an embed's
+ * short URL drawn as a PNG in memory (libqrencode, loaded when first
+ * used: util/qrcode.h; the PNG written here with zlib).  Also the
+ * relationship rows for media and external hyperlinks, which share one
+ * id sequence. */
 #include "docx.h"
 #include "../../util/grow.h"
 #include "../../util/qrcode.h"
