@@ -26,7 +26,8 @@
 # browser download: it drives Debian's chromium, in the package list).
 # It costs about 80 MB in build/ace and 15 s on a warm network; chromium
 # adds 68 packages and 424 MiB installed to a fresh Debian (tools/deps-size.sh:
-# the full set went from 473 packages, 2353 MiB to 541, 2777 MiB).  Without
+# the full set went from 473 packages, 2353 MiB to 541, 2777 MiB; cmake and
+# curl, for libzip's source, took it to 551, 2826 MiB).  Without
 # npm it is left out with a note, and the Ace tests are skipped.
 #
 # `make check` and `make demo` run it (the full set) whenever this file
