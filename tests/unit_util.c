@@ -1,5 +1,6 @@
 /* unit_util.c - checks of the shared XML writer, ZIP wrapper, UTF-8
  * helpers, JSON strings, slugs, the hash set and image header probe. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -773,8 +774,50 @@ static void fmath_tests(void)
 	CHECK(lin, "fmath: the sRGB table is libm's pow for every 8-bit value");
 }
 
+/* Archives made at once on several threads as the process's first ones
+ * (as a -j 2 batch does): libzip's zip_open_from_source set its statics
+ * unlocked on its first call, and a thread in between failed with
+ * "Read-only archive" (zip.c makes that first call once, before any). */
+#define ZIP_THREADS 8
+static pthread_barrier_t zip_start;
+
+static void *zip_thread(void *arg)
+{
+	mc_buf *out = arg;
+	pthread_barrier_wait(&zip_start);
+	return (void *)(intptr_t)make(out);
+}
+
+static void zip_threads_tests(void)
+{
+	pthread_t th[ZIP_THREADS];
+	mc_buf out[ZIP_THREADS];
+	int ok = 0, started = 0;
+	pthread_barrier_init(&zip_start, NULL, ZIP_THREADS);
+	for (int i = 0; i < ZIP_THREADS; i++) {
+		out[i] = (mc_buf)MC_BUF_INIT;
+		started += pthread_create(&th[i], NULL, zip_thread, &out[i]) == 0;
+	}
+	bool done[ZIP_THREADS] = {false};
+	for (int i = 0; i < started; i++) {
+		void *rc = NULL;
+		pthread_join(th[i], &rc);
+		done[i] = rc == NULL && out[i].len > 0;
+	}
+	for (int i = 0; i < started; i++)
+		ok += done[i] && out[i].len == out[0].len &&
+		      memcmp(out[i].data, out[0].data, out[0].len) == 0;
+	for (int i = 0; i < ZIP_THREADS; i++)
+		mc_buf_free(&out[i]);
+	pthread_barrier_destroy(&zip_start);
+	CHECK(started == ZIP_THREADS && ok == ZIP_THREADS,
+	      "zip: the process's first archives, made on 8 threads at once, "
+	      "are all written, the same bytes");
+}
+
 int main(void)
 {
+	zip_threads_tests();
 	fmath_tests();
 	sort_tests();
 	utc_tests();

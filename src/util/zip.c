@@ -24,6 +24,7 @@
 #include "grow.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,8 +96,7 @@ MC_DL_TYPE(libzip_api, LIBZIP_FUNCS)
 #define LIBZIP_ADDR_(f) .f = f,
 static const libzip_api LIBZIP = {LIBZIP_FUNCS(LIBZIP_ADDR_)};
 
-/* libzip's table, or NULL with why in err */
-static const libzip_api *libzip(char *err, size_t errsz)
+static const libzip_api *libzip_table(char *err, size_t errsz)
 {
 	(void)err;
 	(void)errsz;
@@ -107,12 +107,47 @@ MC_DL_TABLE(libzip_api, LIBZIP_FUNCS)
 MC_DL_LIB(libzip_lib, libzip_api, LIBZIP, "libzip4", MC_ZIP_SONAME,
           "libzip.so");
 
-/* libzip's table, or NULL with why in err */
-static const libzip_api *libzip(char *err, size_t errsz)
+static const libzip_api *libzip_table(char *err, size_t errsz)
 {
 	return mc_dl_get(&libzip_lib, err, errsz);
 }
 #endif
+
+/* libzip's zip_open_from_source sets two static masks of the operations
+ * a source must support on its first call, one after the other, unlocked:
+ * a thread that comes in between reads the second still unset and takes
+ * a writable buffer for a read-only one ("Read-only archive"; seen in a
+ * -j 2 batch).  So its first call is made here, once per process, before
+ * any archive: pthread_once orders it before every later call. */
+static pthread_once_t libzip_once = PTHREAD_ONCE_INIT;
+
+static void libzip_first_open(void)
+{
+	char err[8];
+	const libzip_api *Z = libzip_table(err, sizeof err);
+	if (!Z)
+		return;
+	zip_error_t ze;
+	Z->zip_error_init(&ze);
+	zip_source_t *src = Z->zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (src) {
+		zip_t *za = Z->zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+		if (za)
+			Z->zip_discard(za); /* frees src too */
+		else
+			Z->zip_source_free(src);
+	}
+	Z->zip_error_fini(&ze);
+}
+
+/* libzip's table, or NULL with why in err */
+static const libzip_api *libzip(char *err, size_t errsz)
+{
+	const libzip_api *Z = libzip_table(err, errsz);
+	if (Z)
+		pthread_once(&libzip_once, libzip_first_open);
+	return Z;
+}
 
 typedef struct entry {
 	char *name;
