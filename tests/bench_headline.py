@@ -105,7 +105,7 @@ def best_per_page(rounds, cmds):
     return sum(best) / n
 
 
-def per_page(fmt, rounds, ours_cmd, theirs_cmds):
+def per_page(rounds, ours_cmd, theirs_cmds):
     """Each tool's mean best time of a page (theirs None without it)."""
     mine = best_per_page(rounds, lambda i, f: [ours_cmd(i, f)])
     return mine, best_per_page(rounds, theirs_cmds) if theirs_cmds else None
@@ -132,10 +132,10 @@ theirs = {}
 for fmt in ("docx", "epub", "pdf"):
     if fmt == "pdf":
         other = weasy_cmds if have["pandoc"] and have["weasyprint"] else None
-        ours[fmt], theirs_t = per_page(fmt, 1, mc_cmd(fmt), other)
+        ours[fmt], theirs_t = per_page(1, mc_cmd(fmt), other)
     else:
         other = pandoc_cmds(fmt) if have["pandoc"] else None
-        ours[fmt], theirs_t = per_page(fmt, ROUNDS, mc_cmd(fmt), other)
+        ours[fmt], theirs_t = per_page(ROUNDS, mc_cmd(fmt), other)
     if theirs_t is not None:
         theirs[fmt] = theirs_t
     row("mentorconv -> %s" % fmt.upper(), ms(ours[fmt]),

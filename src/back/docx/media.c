@@ -77,21 +77,28 @@ dx_media *dx_image(dx *d, const char *path, mc_image_why *why)
 
 /* ---- QR code ---- */
 
+/* v as PNG's 4-byte big-endian number at p */
+static void be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
 /* A PNG chunk: length, type, data, CRC-32 of type and data. */
 static void png_chunk(mc_buf *out, const char *type, const void *data,
                       size_t n)
 {
-	unsigned char be[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
-	                       (unsigned char)(n >> 8), (unsigned char)n};
-	mc_buf_put(out, be, 4);
+	unsigned char b[4];
+	be32(b, (uint32_t)n);
+	mc_buf_put(out, b, 4);
 	size_t at = out->len;
 	mc_buf_put(out, type, 4);
 	mc_buf_put(out, data, n);
-	uLong crc = crc32(0L, (const Bytef *)out->data + at, (uInt)(n + 4));
-	unsigned char c[4] = {(unsigned char)(crc >> 24),
-	                      (unsigned char)(crc >> 16),
-	                      (unsigned char)(crc >> 8), (unsigned char)crc};
-	mc_buf_put(out, c, 4);
+	be32(b, (uint32_t)crc32(0L, (const Bytef *)out->data + at,
+	                        (uInt)(n + 4)));
+	mc_buf_put(out, b, 4);
 }
 
 /* 1-bit greyscale PNG of the QR modules, `scale` pixels each, with the
@@ -153,14 +160,11 @@ static int qr_png(const QRcode *qr, int scale, mc_buf *out, char *why,
 	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G',
 	                                     '\r', '\n', 0x1A, '\n'};
 	unsigned char ihdr[13] = {
-		(unsigned char)(side >> 24), (unsigned char)(side >> 16),
-		(unsigned char)(side >> 8),  (unsigned char)side,
-		(unsigned char)(side >> 24), (unsigned char)(side >> 16),
-		(unsigned char)(side >> 8),  (unsigned char)side,
-		1, /* bit depth */
-		0, /* greyscale */
-		0, 0, 0 /* deflate, adaptive filters, no interlace */
+		[8] = 1, /* bit depth; then greyscale, deflate, adaptive
+		            filters, no interlace: 0 */
 	};
+	be32(ihdr, side);     /* width */
+	be32(ihdr + 4, side); /* height */
 	mc_buf_put(out, sig, sizeof sig);
 	png_chunk(out, "IHDR", ihdr, sizeof ihdr);
 	png_chunk(out, "IDAT", z, (size_t)(cap - zs.avail_out));
