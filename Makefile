@@ -6,7 +6,7 @@ CC      ?= cc
 # Every format's libraries, and the PDF backend's alone: those are linked
 # into mentorconv-pdf.so, loaded when a PDF is first made (src/back/pdfmod.h).
 BASE_PKGS := libcmark-gfm gumbo yaml-0.1 libzip libqrencode zlib libdeflate
-PDF_PKGS  := fontconfig harfbuzz harfbuzz-subset fribidi libpng
+PDF_PKGS  := fontconfig harfbuzz harfbuzz-subset fribidi
 PKGS    := $(BASE_PKGS) $(PDF_PKGS)
 # Only `mentorconv collect` reads PDFs (libqpdf) and DOCX (expat, and
 # libzip's reader): compiled against, but loaded at run time when needed
@@ -22,17 +22,39 @@ BASE_LIBS  := $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null)
 # (Debian's -dev packages ship them) statically: fewer files to map and
 # relocate at every start.  Any that has none stays shared.
 static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1))
-# libzip: linked statically when scripts/deps.sh has fetched Debian's
-# source (build/third_party; scripts/libzip.sh builds it with deflate only:
-# Debian's libzip.so loads libcrypto and libbz2 for features never used);
-# without it, src/util/zip.c loads the system's libzip.so when an archive
-# is made or read.  Either way it is not in MAIN_BASE_LIBS.
-LIBZIP_TAR := $(firstword $(wildcard build/third_party/libzip_*.orig.tar.xz))
+# Libraries built from Debian's own source of the same release when
+# scripts/deps.sh has fetched it (build/third_party; scripts/third_party.sh
+# says why each): libzip with deflate only, into the program (Debian's
+# libzip.so loads libcrypto and libbz2); HarfBuzz without FreeType, GLib
+# and Graphite2, and libharu without libpng, into the PDF module.  Without
+# a tarball that library is the system's: src/util/zip.c loads libzip.so
+# when an archive is made or read, and the module links libharfbuzz.so or
+# libhpdf.so.  libzip is in neither case in MAIN_BASE_LIBS.
+tp_tar = $(firstword $(wildcard build/third_party/$(1)_*.orig.tar.xz))
+LIBZIP_TAR := $(call tp_tar,libzip)
 ifneq ($(LIBZIP_TAR),)
 LIBZIP_DIR := build/third_party/libzip
 LIBZIP_A   := $(LIBZIP_DIR)/lib/libzip.a
 ZIP_CFLAGS := -DMC_ZIP_STATIC -I$(LIBZIP_DIR)/include
 endif
+HB_TAR := $(call tp_tar,harfbuzz)
+ifneq ($(HB_TAR),)
+HB_DIR    := build/third_party/harfbuzz
+HB_A      := $(HB_DIR)/lib/libharfbuzz.a
+HB_CFLAGS := -I$(HB_DIR)/include/harfbuzz
+endif
+HARU_TAR := $(call tp_tar,libharu)
+ifneq ($(HARU_TAR),)
+HARU_DIR    := build/third_party/libharu
+HARU_A      := $(HARU_DIR)/lib/libhpdf.a
+HARU_CFLAGS := -I$(HARU_DIR)/include
+endif
+# what the PDF backend links for HarfBuzz and libharu, either way
+HB_LIBS   := $(if $(HB_A),$(HB_A),-lharfbuzz-subset -lharfbuzz)
+HARU_LIBS := $(if $(HARU_A),$(HARU_A),-lhpdf)
+THIRD_PARTY_A := $(LIBZIP_A) $(HB_A) $(HARU_A)
+# before the system's include folders: the headers of what is linked
+TP_CFLAGS := $(ZIP_CFLAGS) $(HB_CFLAGS) $(HARU_CFLAGS)
 # libqrencode is linked by neither the program nor the PDF module:
 # src/util/qrcode.c loads it when the first QR code is made.
 MAIN_BASE_LIBS := $(foreach l,$(filter-out zip qrencode,$(patsubst -l%,%,$(filter -l%,$(BASE_LIBS)))),$(call static_if,$(l)))
@@ -46,19 +68,23 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
 	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' \
-	$(WARN) $(CFLAGS) $(ZIP_CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
+	$(WARN) $(CFLAGS) $(TP_CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
 # everything (the unit tests, the ASan build and fuzzing link the PDF
 # backend in, and the tests read archives back with libzip); the release
 # program links MAIN_LIBS, the module PDF_LIBS
 ZIP_LIBS   := $(if $(LIBZIP_A),$(LIBZIP_A) -lz,$(shell pkg-config --libs libzip 2>/dev/null))
-LDLIBS  = $(filter-out -lzip,$(PKG_LIBS)) $(ZIP_LIBS) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
+LDLIBS  = $(filter-out -lzip -lharfbuzz -lharfbuzz-subset -lz,$(PKG_LIBS)) $(ZIP_LIBS) $(HB_LIBS) \
+	$(HARU_LIBS) -lz -lhyphen -lunibreak -lpthread -lm -ldl
 # --as-needed: no libpthread.so.0 (glibc has its functions in libc now),
 # one file fewer to open and map at every start
 MAIN_LIBS = -Wl,--as-needed -Wl,--start-group $(LIBZIP_A) $(MAIN_BASE_LIBS) -Wl,--end-group -lpthread -lm -ldl
-# libdeflate (small, PIC in Debian's archive) is linked into the module:
-# one file fewer to map and relocate at a PDF's start
-# fontconfig is not: src/back/pdf/fc.h loads it when a question needs it
-PDF_LIBS  = -Wl,--as-needed $(filter-out -ldeflate -lfontconfig -lqrencode,$(PKG_LIBS)) $(call static_if,deflate) -lhpdf -lhyphen -lunibreak -lpthread -lm -ldl
+# Into the module go HarfBuzz and libharu (built from source, above), and
+# FriBidi, libdeflate and zlib from Debian's static archives (PIC): a file
+# fewer each to map and relocate at a PDF's start.  fontconfig is not
+# linked: src/back/pdf/fc.h loads it when a question needs it.
+PDF_LIBS  = -Wl,--as-needed $(filter-out -ldeflate -lfontconfig -lqrencode -lharfbuzz -lharfbuzz-subset -lfribidi -lz,$(PKG_LIBS)) \
+	$(HB_LIBS) $(HARU_LIBS) $(call static_if,fribidi) $(call static_if,deflate) $(call static_if,z) \
+	-lhyphen -lunibreak -lpthread -lm -ldl
 
 SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c
@@ -100,7 +126,7 @@ build/rel/libmain.a: $(MAIN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(PDF_MODULE): $(PDF_OBJS) build/rel/libmain.a src/back/pdf/module.map
+$(PDF_MODULE): $(PDF_OBJS) build/rel/libmain.a src/back/pdf/module.map $(HB_A) $(HARU_A)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) -shared -Wl,-z,relro,-z,now \
 	  -Wl,--version-script=src/back/pdf/module.map -Wl,--no-undefined \
 	  -o $@ $(PDF_OBJS) build/rel/libmain.a $(PDF_LIBS)
@@ -108,13 +134,24 @@ $(PDF_MODULE): $(PDF_OBJS) build/rel/libmain.a src/back/pdf/module.map
 build/mentorconv-asan: build/asan/main.o $(ASAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -o $@ $^ $(LDLIBS)
 
-# libzip from Debian's source (scripts/libzip.sh), with the program's
-# compiler and hardening flags; what includes <zip.h> waits for its headers.
+# The libraries from Debian's source (scripts/third_party.sh), with the
+# program's compilers and hardening flags; what includes their headers
+# waits for them.
+TP_BUILD = CC='$(CC)' CXX='$(CXX)' CFLAGS='$(CFLAGS) $(HARDEN_CFLAGS)' bash scripts/third_party.sh build
 ifneq ($(LIBZIP_A),)
-$(LIBZIP_A): $(LIBZIP_TAR) scripts/libzip.sh
-	CC='$(CC)' CFLAGS='$(CFLAGS) $(HARDEN_CFLAGS)' bash scripts/libzip.sh build $(LIBZIP_TAR) $(LIBZIP_DIR)
+$(LIBZIP_A): $(LIBZIP_TAR) scripts/third_party.sh
+	$(TP_BUILD) libzip $(LIBZIP_TAR) $(LIBZIP_DIR)
 build/rel/util/zip.o build/asan/util/zip.o: | $(LIBZIP_A)
 endif
+ifneq ($(HB_A),)
+$(HB_A): $(HB_TAR) scripts/third_party.sh
+	$(TP_BUILD) harfbuzz $(HB_TAR) $(HB_DIR)
+endif
+ifneq ($(HARU_A),)
+$(HARU_A): $(HARU_TAR) scripts/third_party.sh
+	$(TP_BUILD) libharu $(HARU_TAR) $(HARU_DIR)
+endif
+$(PDF_OBJS) $(filter build/asan/back/pdf/%,$(ASAN_OBJS)): | $(HB_A) $(HARU_A)
 
 build/rel/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -163,19 +200,19 @@ build/gen/default_theme_yaml.c: styles/default.yaml tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh mc_default_theme_yaml $< > $@
 
-# keeps the libzip source scripts/deps.sh fetched (build/third_party/*.tar.xz)
+# keeps the sources scripts/deps.sh fetched (build/third_party/*.tar.xz)
 clean:
-	rm -rf mentorconv $(PDF_MODULE) demo-out build/third_party/libzip
+	rm -rf mentorconv $(PDF_MODULE) demo-out $(addprefix build/third_party/,libzip harfbuzz libharu)
 	find build -mindepth 1 -maxdepth 1 ! -name third_party -exec rm -rf {} + 2>/dev/null || true
 
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
 # Unit test programs: tests/unit_NAME.c linked with everything but main.c.
-build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS) build/rel/gen/default_theme_yaml.o | $(LIBZIP_A)
+build/rel/tests/unit_%: tests/unit_%.c $(REL_OBJS) build/rel/gen/default_theme_yaml.o | $(THIRD_PARTY_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
-build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS) build/asan/gen/default_theme_yaml.o | $(LIBZIP_A)
+build/asan/tests/unit_%: tests/unit_%.c $(ASAN_OBJS) build/asan/gen/default_theme_yaml.o | $(THIRD_PARTY_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -O1 -Isrc -o $@ $^ $(LDLIBS)
 
@@ -319,15 +356,15 @@ FUZZ_BACKS   := pdf epub docx
 FUZZ_TARGETS ?= front $(FUZZ_BACKS)
 FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
-	$(FUZZ_FLAGS) $(ZIP_CFLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen
+	$(FUZZ_FLAGS) $(TP_CFLAGS) $(PKG_CFLAGS) -Isrc -Ibuild/gen
 XML_CFLAGS   := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
-build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c | $(LIBZIP_A)
+build/fuzz/fuzz_front: tests/fuzz_front.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c | $(THIRD_PARTY_A)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(patsubst %,build/fuzz/fuzz_%,$(FUZZ_BACKS)): build/fuzz/fuzz_%: tests/fuzz_back.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c | $(LIBZIP_A)
+$(patsubst %,build/fuzz/fuzz_%,$(FUZZ_BACKS)): build/fuzz/fuzz_%: tests/fuzz_back.c $(FUZZ_SRCS) build/gen/default_theme.c build/gen/predeflate.c | $(THIRD_PARTY_A)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(XML_CFLAGS) -DFUZZ_FORMAT='"$*"' -o $@ $^ $(LDLIBS) $(XML_LIBS)
 

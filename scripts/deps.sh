@@ -49,9 +49,10 @@ set -euo pipefail
 # Noto for the scripts it lacks (Noto core: Arabic, Hebrew, Devanagari,
 # Thai...; Noto CJK: Chinese, Japanese, Korean) and Symbola for emoji in
 # one colour (the colour emoji font cannot be printed in a PDF).  cmake,
-# curl and xz-utils fetch and build libzip from Debian's source with
-# deflate only (scripts/libzip.sh: the program links it, so an EPUB or DOCX
-# run does not load Debian's libzip.so and libcrypto behind it).
+# curl and xz-utils fetch and build libzip, HarfBuzz and libharu from
+# Debian's source of the same releases (scripts/third_party.sh: linked in,
+# so that a run does not load libcrypto, FreeType, GLib and the rest
+# behind Debian's shared builds of them).
 RUNTIME_PACKAGES="build-essential pkg-config cmake curl ca-certificates xz-utils libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libharfbuzz-dev libfribidi-dev libhyphen-dev hyphen-en-us hyphen-en-gb hyphen-es hyphen-de hyphen-fr
@@ -111,11 +112,11 @@ install_ace() {
 	fi
 }
 
-# fetch_libzip: Debian's libzip source into build/third_party (nothing
-# when it is there).  Without it the build uses the system's libzip.so:
-# a note, not a failure.
-fetch_libzip() {
-	bash "$ROOT/scripts/libzip.sh" fetch "$ROOT/build/third_party" || true
+# fetch_third_party: Debian's source of libzip, HarfBuzz and libharu into
+# build/third_party (nothing for one that is there).  Without one the
+# build uses the system's shared library: a note, not a failure.
+fetch_third_party() {
+	bash "$ROOT/scripts/third_party.sh" fetch "$ROOT/build/third_party" || true
 }
 
 set_name="build and test"
@@ -163,7 +164,7 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "deps.sh: all $set_name packages are installed"
-	fetch_libzip
+	fetch_third_party
 	if [ $ace = yes ]; then
 		# a failed install fails deps.sh; no npm is only a note
 		install_ace || ! command -v npm >/dev/null 2>&1
@@ -187,7 +188,7 @@ echo "deps.sh: installing ${missing[*]}"
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
 	apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
-fetch_libzip
+fetch_third_party
 if [ $ace = yes ]; then
 	install_ace || ! command -v npm >/dev/null 2>&1
 fi

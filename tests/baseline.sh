@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # baseline.sh REV - build commit REV's mentorconv in build/baseline/REV
-# (git archive, once; with the sources scripts/deps.sh fetched, libzip's,
+# (git archive, once; with the library sources scripts/deps.sh fetched,
 # so that it is built as the working tree is) and print that folder.
 # `make compare BASE=` (tests/compare.sh) and `make bench BASELINE=`
 # (tests/bench.sh) use it.  Run from the repo root.

@@ -328,7 +328,7 @@ elif command -v strace >/dev/null 2>&1; then
 fi
 
 # EPUB, DOCX and JSON load no library at run time: libzip is linked in
-# (built from Debian's source with deflate only, scripts/libzip.sh), so
+# (built from Debian's source with deflate only, scripts/third_party.sh), so
 # neither Debian's libzip.so nor libcrypto and libbz2 behind it are
 # opened, nor anything of the PDF module's (fontconfig, HarfBuzz...); and
 # libqrencode only when a page has a video to draw a QR code for
@@ -366,6 +366,37 @@ else
 	grep -hoE '"[^"]*(libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf)[^"]*"' "$T"/so.plain.* "$T"/so.video.* 2>/dev/null | sort -u >"$T/so.bad"
 	[ -s "$T/so.bad" ] && why+="opened: $(tr '\n' ' ' <"$T/so.bad")"$'\n'
 	t "EPUB, DOCX, JSON open no shared library (libzip linked in; no libcrypto, libbz2, PDF module); libqrencode only for a QR code" "$why"
+fi
+
+# A PDF opens its module and, behind it, only libunibreak and libm: HarfBuzz
+# (with hb-subset) and libharu are linked into the module, built from
+# Debian's source without FreeType, GLib, Graphite2 or libpng
+# (scripts/third_party.sh), and FriBidi, zlib and libdeflate from static
+# archives.  The second run is the one measured: the first may build the
+# font cache, which asks fontconfig.  A module linked with the system's
+# HarfBuzz or libharu (no source fetched) is skipped, and said.
+MOD=$(dirname "$BIN")/mentorconv-pdf.so
+if [ "$SAN" = 1 ]; then
+	skip "safety: libraries opened by a PDF (the sanitizer build links the PDF backend in)"
+elif ! command -v strace >/dev/null 2>&1 || ! command -v readelf >/dev/null 2>&1; then
+	skip "safety: libraries opened by a PDF (no strace or readelf)"
+elif [ ! -f "$MOD" ]; then
+	skip "safety: libraries opened by a PDF: no $MOD beside the program"
+elif readelf -dW "$MOD" | grep -qE 'NEEDED.*(libharfbuzz|libhpdf)'; then
+	skip "safety: libraries opened by a PDF: this module links the system's HarfBuzz or libharu (scripts/deps.sh did not fetch their source)"
+else
+	"$BIN" "$T/plain.md" -o "$T/so.warm.pdf" >/dev/null 2>&1 </dev/null || true
+	why=""
+	strace -f -qq -o "$T/so.pdf" -e trace=open,openat "$BIN" "$T/plain.md" -t pdf -o "$T/so.pdf.out" \
+		>/dev/null 2>&1 </dev/null || why="exit $?; "
+	[ -s "$T/so.pdf.out" ] || why+="no output; "
+	# every shared library opened but libc, the program's own (the module
+	# is loaded at start when the output is a PDF)
+	got=$(grep -oE '"[^"]*\.so(\.[0-9.]+)?"' "$T/so.pdf" | tr -d '"' | grep -v '/libc\.so\.6$' |
+		sed 's|.*/||' | sort -u | tr '\n' ' ')
+	[ "$got" = "libm.so.6 libunibreak.so.1 mentorconv-pdf.so " ] ||
+		why+="a PDF of a page without a video opens: $got(expected the module, libm and libunibreak)"
+	t "PDF opens its module, libm and libunibreak only (HarfBuzz, libharu linked in: no FreeType, GLib, Graphite2, libpng)" "$why"
 fi
 
 after=$(tree_sums "$site")

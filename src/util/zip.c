@@ -1,8 +1,8 @@
 /* zip.c - in-memory ZIP writing, and reading, with libzip; see zip.h.
  *
  * libzip is linked into the program when the build has its own (the
- * Makefile's MC_ZIP_STATIC: scripts/libzip.sh builds Debian's source with
- * deflate only).  Otherwise the system's libzip.so (and libcrypto and
+ * Makefile's MC_ZIP_STATIC: scripts/third_party.sh builds Debian's source
+ * with deflate only).  Otherwise the system's libzip.so (and libcrypto and
  * libbz2 behind it) is loaded when the first archive is written or read
  * (dl.h), not at every start: a JSON or PDF run, or --version, never maps
  * it.  The Makefile passes its soname.  This is the only file that sees
