@@ -217,6 +217,19 @@ static void zip_tests(void)
 	              memcmp(p + 38, "application/epub+zip", 20) == 0,
 	      "zip: mimetype first, stored, no extra field, readable at 38");
 
+	/* the archive goes after what the buffer holds (libzip writes it
+	 * there itself) */
+	mc_buf pre = MC_BUF_INIT;
+	mc_buf_puts(&pre, "before");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	CHECK(make(&pre) == 0 && pre.len == 6 + a.len &&
+	              memcmp(pre.data, "before", 6) == 0 &&
+	              memcmp(pre.data + 6, a.data, a.len) == 0 &&
+	              pre.data[pre.len] == '\0',
+	      "zip: an archive is appended to the buffer, the same bytes");
+	mc_buf_free(&pre);
+
 	zip_error_t ze;
 	zip_error_init(&ze);
 	zip_source_t *src = zip_source_buffer_create(a.data, a.len, 0, &ze);
