@@ -337,13 +337,14 @@ int mc_zip_deflate(const void *data, size_t len, mc_buf *out, char *err,
 	return 0;
 }
 
-/* The memo's entry of the len bytes at data with CRC-32 crc, or NULL. */
-static const mc_zip_memo *memo_of(const void *data, size_t len, uint32_t crc)
+/* The memo's entry of the len bytes at data, or NULL: the same length
+ * and bytes (a memcmp is a fraction of a CRC-32's time, and the memo has
+ * its CRC-32). */
+static const mc_zip_memo *memo_of(const void *data, size_t len)
 {
 	for (size_t i = 0; i < mc_zip_nmemos; i++) {
 		const mc_zip_memo *m = &mc_zip_memos[i];
-		if (m->len == len && m->crc == crc &&
-		    memcmp(m->data, data, len) == 0)
+		if (m->len == len && memcmp(m->data, data, len) == 0)
 			return m;
 	}
 	return NULL;
@@ -582,13 +583,15 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 		 * before: a size-0 source may take another path there) */
 		bool here = e->compress && e->len > 0 && e->len <= UINT_MAX;
 		if (here) {
-			/* zlib's CRC-32, not libdeflate's: that one first asks
-			 * the CPU what it has (cpuid: 25 us in a VM), which
+			/* a memo'd part's CRC-32 is in the memo; another's is
+			 * zlib's, not libdeflate's: that one first asks the
+			 * CPU what it has (cpuid: 25 us in a VM), which
 			 * libdeflate's deflate alone never does */
-			uint32_t crc =
-				(uint32_t)crc32(0L, e->data, (uInt)e->len);
 			const mc_zip_memo *m =
-				z->no_memo ? NULL : memo_of(e->data, e->len, crc);
+				z->no_memo ? NULL : memo_of(e->data, e->len);
+			uint32_t crc = m ? m->crc
+			                 : (uint32_t)crc32(0L, e->data,
+			                                   (uInt)e->len);
 			s = deflate_entry(Z, za, &c, m, crc, e, err, errsz);
 			if (!s)
 				goto done;
