@@ -15,8 +15,10 @@
  *     (pdf_objstm_extra: the structure elements, tags.c, and the
  *     bookmarks, outline.c), numbered from
  *     libharu's /Size up, then the object streams, each compressed when
- *     full and held until the stream objects are all written, then
- *     appended;
+ *     full: those filled among the stream objects held until these are
+ *     all written, then appended, and the later ones (the caller's
+ *     objects, most of a long document's) appended as they fill, so
+ *     that they are never in memory twice;
  *   - the /Type /XRef stream (the last number; /W as narrow as the
  *     numbers allow, rows filtered with the PNG Up predictor, as qpdf
  *     writes them) with /Root and /Info.
@@ -41,8 +43,9 @@
  * object, f3 its generation), 1 (at offset f2) or 2 (in object stream
  * f2, at index f3). */
 typedef struct xrow {
+	uint64_t f2;
+	uint32_t f3; /* a generation (16 bits) or an index (< PDF_OBJSTM_MAX) */
 	uint8_t type;
-	size_t f2, f3;
 } xrow;
 
 /* The object streams. */
@@ -51,7 +54,10 @@ typedef struct packer {
 	size_t n;         /* objects in it */
 	size_t size;      /* libharu's /Size: the first one's number */
 	mc_buf tail;      /* the ones made, compressed, one after another */
-	size_t *off;      /* each one's offset in tail */
+	mc_buf *out;      /* where they go once the stream objects are
+	                     written (NULL: to tail till then) */
+	size_t from;      /* out->len when the document began */
+	size_t *off;      /* each one's offset: in tail, or from `from` */
 	size_t noff, capoff;
 	mc_buf z;         /* scratch: one compressed */
 } packer;
@@ -68,7 +74,8 @@ static bool is_ws(char c)
 	       c == '\0';
 }
 
-/* The object stream being filled compressed onto the tail.  0 or -1. */
+/* The object stream being filled compressed onto the tail, or the
+ * output once it takes them.  0 or -1. */
 static int flush(packer *pk, pdf_flate *z)
 {
 	if (!pk->n)
@@ -85,13 +92,14 @@ static int flush(packer *pk, pdf_flate *z)
 		pk->off = mc_xreallocarray(pk->off, pk->capoff,
 		                           sizeof *pk->off);
 	}
-	pk->off[pk->noff] = pk->tail.len;
-	mc_buf_printf(&pk->tail,
+	mc_buf *to = pk->out ? pk->out : &pk->tail;
+	pk->off[pk->noff] = pk->out ? to->len - pk->from : to->len;
+	mc_buf_printf(to,
 	              "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu "
 	              "/Filter /FlateDecode /Length %zu >>\nstream\n",
 	              pk->size + pk->noff, pk->n, first, pk->z.len);
-	mc_buf_put(&pk->tail, pk->z.data, pk->z.len);
-	mc_buf_puts(&pk->tail, "\nendstream\nendobj\n");
+	mc_buf_put(to, pk->z.data, pk->z.len);
+	mc_buf_puts(to, "\nendstream\nendobj\n");
 	pk->noff++;
 	pk->n = 0;
 	mc_buf_clear(&pk->idx);
@@ -109,10 +117,13 @@ static int width(size_t v)
 }
 
 /* The cross-reference stream, object xnum at offset xpos, of rows
- * x[0, n) (n = xnum + 1, its own last), then `startxref`. */
-static int put_xref(mc_buf *out, xrow *x, size_t n, size_t xpos,
+ * *x[0, n) (n = xnum + 1, its own last), then `startxref`.  The rows are
+ * freed (*x NULL) once encoded: a long document's are megabytes, and
+ * the output is at its largest now. */
+static int put_xref(mc_buf *out, xrow **xp, size_t n, size_t xpos,
                     uint32_t root, uint32_t info, pdf_flate *z)
 {
+	xrow *x = *xp;
 	size_t max2 = xpos > n ? xpos : n, max3 = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (x[i].type == 0 && x[i].f2 > max2)
@@ -138,6 +149,8 @@ static int put_xref(mc_buf *out, xrow *x, size_t n, size_t xpos,
 			prev[b] = row[b];
 		}
 	}
+	free(x);
+	*xp = NULL;
 	int rc = pdf_flate_put(z, PDF_FLATE_LEVEL, xs.data, xs.len, &body);
 	if (rc == 0) {
 		mc_buf_printf(out,
@@ -175,7 +188,7 @@ static int pack(packer *pk, size_t num, const mc_buf *val, xrow *x,
 		a++;
 	while (b > a && is_ws(val->data[b - 1]))
 		b--;
-	x[num] = (xrow){2, pk->size + pk->noff, pk->n};
+	x[num] = (xrow){.type = 2, .f2 = pk->size + pk->noff, .f3 = pk->n};
 	mc_buf_printf(&pk->idx, "%zu %zu ", num, pk->body.len);
 	mc_buf_put(&pk->body, val->data + a, b - a);
 	mc_buf_putc(&pk->body, '\n');
@@ -215,7 +228,7 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
 		if (!e)
 			goto out;
 		if (e->entry_typ != HPDF_IN_USE_ENTRY || !e->obj) {
-			x[i] = (xrow){0, e->byte_offset, e->gen_no};
+			x[i] = (xrow){.type = 0, .f2 = e->byte_offset, .f3 = e->gen_no};
 			continue;
 		}
 		HPDF_Obj_Header *h = e->obj;
@@ -224,7 +237,7 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
 		                      : NULL;
 		if (d && d->stream) {
 			/* as libharu's save writes it */
-			x[i] = (xrow){1, out->len - from, 0};
+			x[i] = (xrow){.type = 1, .f2 = out->len - from, .f3 = 0};
 			mc_buf_printf(out, "%zu %u obj\n", i, (unsigned)e->gen_no);
 			if (HPDF_Obj_WriteValue(e->obj, w, NULL) != HPDF_OK)
 				goto out;
@@ -239,6 +252,15 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
 		    pack(&pk, i, &val, x, z))
 			goto out;
 	}
+	/* the object streams filled so far, after the stream objects; the
+	 * rest go straight after them */
+	size_t base = out->len - from;
+	for (size_t s = 0; s < pk.noff; s++)
+		pk.off[s] += base;
+	mc_buf_put(out, pk.tail.data, pk.tail.len);
+	mc_buf_free(&pk.tail);
+	pk.out = out;
+	pk.from = from;
 	for (size_t j = 0, num = size; j < nextras; j++)
 		for (size_t k = 0; k < extra[j].n; k++, num++) {
 			mc_buf_clear(&val);
@@ -248,16 +270,13 @@ int pdf_objstm_save(HPDF_Doc pdf, mc_buf *out, pdf_flate *z,
 		}
 	if (flush(&pk, z))
 		goto out;
-	/* the object streams, after the stream objects */
-	size_t base = out->len - from, n = all + pk.noff + 1;
+	size_t n = all + pk.noff + 1;
 	x = mc_xreallocarray(x, n, sizeof *x);
 	for (size_t s = 0; s < pk.noff; s++)
-		x[all + s] = (xrow){1, base + pk.off[s], 0};
-	mc_buf_put(out, pk.tail.data, pk.tail.len);
-	mc_buf_free(&pk.tail);
+		x[all + s] = (xrow){.type = 1, .f2 = pk.off[s], .f3 = 0};
 	size_t xpos = out->len - from;
-	x[n - 1] = (xrow){1, xpos, 0};
-	rc = put_xref(out, x, n, xpos, num_of(pdf->catalog), num_of(pdf->info),
+	x[n - 1] = (xrow){.type = 1, .f2 = xpos, .f3 = 0};
+	rc = put_xref(out, &x, n, xpos, num_of(pdf->catalog), num_of(pdf->info),
 	              z);
 out:
 	if (w)
