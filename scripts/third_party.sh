@@ -136,8 +136,8 @@ build_harfbuzz() {
 }
 
 # Every source file of libhpdf, with the configuration Debian's build
-# finds (hpdf_config.h) less libpng: LIBHPDF_HAVE_NOPNGLIB leaves libharu's PNG
-# loading out, which mentorconv never calls.
+# finds (hpdf_config.h) less libpng: LIBHPDF_HAVE_NOPNGLIB leaves out
+# libharu's PNG loading, which mentorconv never calls.
 build_libharu() {
 	local src=$1 out=$2 f
 	mkdir -p "$out/lib" "$out/include" o

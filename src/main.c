@@ -512,9 +512,9 @@ int main(int argc, char **argv)
 #ifdef M_TRIM_THRESHOLD
 	/* and glibc gives the top of the heap back to the system when 128 KiB
 	 * or more of it is free: the ZIP compressor's tables (about 200 KiB)
-	 * freed at an archive's end were given back, and the next blocks made
-	 * the kernel map and zero those pages again (a DOCX of the corpus:
-	 * 1.4% of its time in trimming alone).  4 MiB: a process keeps at most
+	 * freed at an archive's end were given back (the sbrk: 0.9% of a
+	 * corpus DOCX's time), and in a batch the next document's blocks
+	 * were faulted in and zeroed again.  4 MiB: a process keeps at most
 	 * that much free at the top, a batch's next document reuses it, and
 	 * peak memory is what it was. */
 	(void)mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);

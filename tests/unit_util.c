@@ -13,6 +13,7 @@
 #include <math.h>
 #include <zlib.h>
 
+#include "util/bytes.h"
 #include "util/confine.h"
 #include "util/fmath.h"
 #include "util/hashset.h"
@@ -500,7 +501,19 @@ static void utf8_tests(void)
 	mc_xml_escape(&b, "x\xEF]\xF4\x8F\xBF\xB1<", 8, false);
 	CHECK(strcmp(b.data, "x\xEF\xBF\xBD]\xF4\x8F\xBF\xB1&lt;") == 0,
 	      "xml: an invalid byte is written as U+FFFD");
+	mc_buf_cut(&b, 1);
+	CHECK(b.len == 1 && strcmp(b.data, "x") == 0,
+	      "buf: cut back to its first bytes, still NUL-terminated");
 	mc_buf_free(&b);
+	mc_buf_cut(&b, 0); /* an empty buffer, with no data */
+	CHECK(b.len == 0 && !b.data, "buf: an empty buffer cut to nothing");
+	unsigned char w[4];
+	mc_put_be32(w, 0x01020304u);
+	CHECK(mc_be32(w) == 0x01020304u && w[0] == 1,
+	      "bytes: a big-endian 32-bit number written reads back");
+	mc_put_le16(w, 0xBEEFu);
+	CHECK(mc_le16(w) == 0xBEEFu && w[0] == 0xEF,
+	      "bytes: a little-endian 16-bit number written reads back");
 }
 
 static void image_tests(void)

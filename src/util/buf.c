@@ -70,9 +70,14 @@ void mc_buf_printf(mc_buf *b, const char *fmt, ...)
 
 void mc_buf_clear(mc_buf *b)
 {
-	b->len = 0;
+	mc_buf_cut(b, 0);
+}
+
+void mc_buf_cut(mc_buf *b, size_t len)
+{
+	b->len = len;
 	if (b->data)
-		b->data[0] = '\0';
+		b->data[len] = '\0';
 }
 
 void mc_buf_free(mc_buf *b)

@@ -52,6 +52,9 @@ void mc_buf_printf(mc_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap);
 void mc_buf_clear(mc_buf *b);
+/* Back to its first len bytes (len <= b->len): what was written after
+ * them undone. */
+void mc_buf_cut(mc_buf *b, size_t len);
 void mc_buf_free(mc_buf *b);
 /* Hand the data to the caller (who frees it) and reset the buffer. */
 char *mc_buf_detach(mc_buf *b, size_t *len);

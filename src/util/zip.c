@@ -401,12 +401,6 @@ static int fail(const libzip_api *Z, char *err, size_t errsz, const char *what,
 	return -1;
 }
 
-static void put16(unsigned char *p, unsigned v)
-{
-	p[0] = (unsigned char)(v & 0xFF);
-	p[1] = (unsigned char)(v >> 8);
-}
-
 /* Every entry's MS-DOS time and date, in its local header and in the
  * central directory, set to dtime and ddate in the archive a (len
  * bytes).  libzip keeps what zip_file_set_dostime is given as a time_t
@@ -442,10 +436,10 @@ static int redate(unsigned char *a, size_t len, unsigned dtime, unsigned ddate)
 		if (local > cd || cd - local < 30 ||
 		    memcmp(a + local, "PK\3\4", 4) != 0)
 			return -1;
-		put16(c + 12, dtime);
-		put16(c + 14, ddate);
-		put16(a + local + 10, dtime);
-		put16(a + local + 12, ddate);
+		mc_put_le16(c + 12, dtime);
+		mc_put_le16(c + 14, ddate);
+		mc_put_le16(a + local + 10, dtime);
+		mc_put_le16(a + local + 12, ddate);
 		at += 46 + (size_t)mc_le16(c + 28) + mc_le16(c + 30) +
 		      mc_le16(c + 32);
 	}
@@ -480,24 +474,26 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len,
 	case ZIP_SOURCE_BEGIN_WRITE:
 	case ZIP_SOURCE_ROLLBACK_WRITE:
 	case ZIP_SOURCE_REMOVE:
-		k->out->len = k->base;
-		k->out->data[k->out->len] = '\0';
+		mc_buf_cut(k->out, k->base);
 		k->pos = 0;
 		return 0;
 	case ZIP_SOURCE_WRITE: {
+		if (!len)
+			return 0;
 		size_t at = k->base + k->pos;
 		if (len > (size_t)-1 - at - 1 || len > ZIP_INT64_MAX) {
 			Z->zip_error_set(&k->err, ZIP_ER_MEMORY, 0);
 			return -1;
 		}
-		if (at + len > k->out->len)
-			mc_buf_grow(k->out, at + (size_t)len - k->out->len);
-		memcpy(k->out->data + at, data, (size_t)len);
-		k->pos += (size_t)len;
-		if (at + len > k->out->len) {
-			k->out->len = at + (size_t)len;
-			k->out->data[k->out->len] = '\0';
+		size_t end = at + (size_t)len;
+		if (end > k->out->len) {
+			mc_buf_grow(k->out, end - k->out->len);
+			memcpy(k->out->data + at, data, (size_t)len);
+			mc_buf_cut(k->out, end);
+		} else { /* over a header written before */
+			memcpy(k->out->data + at, data, (size_t)len);
 		}
+		k->pos += (size_t)len;
 		return (zip_int64_t)len;
 	}
 	case ZIP_SOURCE_TELL_WRITE:
@@ -564,7 +560,6 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	zip_t *za = NULL;
 	sink k = {.Z = Z, .out = out, .base = out->len};
 	Z->zip_error_init(&k.err);
-	mc_buf_grow(out, 0); /* data[len] is there to write a NUL into */
 	zip_source_t *src = Z->zip_source_function_create(sink_cb, &k, &ze);
 	if (!src) {
 		fail(Z, err, errsz, "cannot create zip buffer", &ze);
@@ -638,8 +633,6 @@ int mc_zip_finish(mc_zip *z, time_t mtime, mc_buf *out, char *err,
 	size_t size = out->len - k.base;
 	if (redate((unsigned char *)out->data + k.base, size, dtime, ddate) !=
 	    0) {
-		out->len = k.base;
-		out->data[out->len] = '\0';
 		snprintf(err, errsz, "cannot date zip entries: the archive "
 		                     "libzip wrote has an unexpected layout");
 		goto done;
@@ -651,10 +644,8 @@ done:
 		Z->zip_discard(za);
 	if (src)
 		Z->zip_source_free(src);
-	if (rc != 0) { /* nothing of a failed archive stays in out */
-		out->len = k.base;
-		out->data[out->len] = '\0';
-	}
+	if (rc != 0) /* nothing of a failed archive stays in out */
+		mc_buf_cut(out, k.base);
 	Z->zip_error_fini(&k.err);
 	Z->zip_error_fini(&ze);
 	mc_zip_free(z);

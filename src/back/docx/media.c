@@ -5,6 +5,7 @@
  * relationship rows for media and external hyperlinks, which share one
  * id sequence. */
 #include "docx.h"
+#include "../../util/bytes.h"
 #include "../../util/grow.h"
 #include "../../util/qrcode.h"
 
@@ -77,26 +78,17 @@ dx_media *dx_image(dx *d, const char *path, mc_image_why *why)
 
 /* ---- QR code ---- */
 
-/* v as PNG's 4-byte big-endian number at p */
-static void be32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
 /* A PNG chunk: length, type, data, CRC-32 of type and data. */
 static void png_chunk(mc_buf *out, const char *type, const void *data,
                       size_t n)
 {
 	unsigned char b[4];
-	be32(b, (uint32_t)n);
+	mc_put_be32(b, (uint32_t)n);
 	mc_buf_put(out, b, 4);
 	size_t at = out->len;
 	mc_buf_put(out, type, 4);
 	mc_buf_put(out, data, n);
-	be32(b, (uint32_t)crc32(0L, (const Bytef *)out->data + at,
+	mc_put_be32(b, (uint32_t)crc32(0L, (const Bytef *)out->data + at,
 	                        (uInt)(n + 4)));
 	mc_buf_put(out, b, 4);
 }
@@ -163,8 +155,8 @@ static int qr_png(const QRcode *qr, int scale, mc_buf *out, char *why,
 		[8] = 1, /* bit depth; then greyscale, deflate, adaptive
 		            filters, no interlace: 0 */
 	};
-	be32(ihdr, side);     /* width */
-	be32(ihdr + 4, side); /* height */
+	mc_put_be32(ihdr, side);     /* width */
+	mc_put_be32(ihdr + 4, side); /* height */
 	mc_buf_put(out, sig, sizeof sig);
 	png_chunk(out, "IHDR", ihdr, sizeof ihdr);
 	png_chunk(out, "IDAT", z, (size_t)(cap - zs.avail_out));

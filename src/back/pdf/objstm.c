@@ -283,10 +283,8 @@ out:
 		HPDF_Stream_Free(w);
 	if (vw)
 		HPDF_Stream_Free(vw);
-	if (rc && out->data) {
-		out->len = from;
-		out->data[from] = '\0';
-	}
+	if (rc)
+		mc_buf_cut(out, from);
 	free(x);
 	free(pk.off);
 	mc_buf_free(&pk.idx);
