@@ -30,7 +30,7 @@ static_if = $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(
 # a tarball that library is the system's: src/util/zip.c loads libzip.so
 # when an archive is made or read, and the module links libharfbuzz.so or
 # libhpdf.so.  libzip is in neither case in MAIN_BASE_LIBS.
-tp_tar = $(firstword $(wildcard build/third_party/$(1)_*.orig.tar.xz))
+tp_tar = $(firstword $(wildcard build/third_party/$(1)_*.orig.tar.*))
 LIBZIP_TAR := $(call tp_tar,libzip)
 ifneq ($(LIBZIP_TAR),)
 LIBZIP_DIR := build/third_party/libzip
@@ -86,7 +86,7 @@ PDF_LIBS  = -Wl,--as-needed $(filter-out -ldeflate -lfontconfig -lqrencode -lhar
 	$(HB_LIBS) $(HARU_LIBS) $(call static_if,fribidi) $(call static_if,deflate) $(call static_if,z) \
 	-lhyphen -lunibreak -lpthread -lm -ldl
 
-SRCS    := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c)))
+SRCS    := $(sort $(filter-out src/main.c src/light/%,$(wildcard src/*/*.c src/*/*/*.c)))
 GEN_SRC := build/gen/default_theme.c
 
 REL_OBJS  := $(patsubst src/%.c,build/rel/%.o,$(SRCS)) build/rel/gen/default_theme.o \
@@ -113,11 +113,93 @@ HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
 .PHONY: all clean check check-run demo demo-run install bench compare deps deps-runtime dist golden FORCE
 all: mentorconv
 
+# ---- the light program ----
+# glibc's start costs 0.5 ms of CPU on a virtual machine (asking the CPU
+# for its caches: cpuid, which traps to the hypervisor), whatever the
+# program; musl's costs 0.04 ms.  A corpus DOCX took 1.7 ms, a third of
+# it glibc's start.  So where musl-gcc, the sources of scripts/
+# third_party.sh and Debian's static archives are there, `mentorconv` is
+# the light program: DOCX, EPUB and JSON, static (a PIE: no loader, no
+# libraries), built with musl, with mimalloc as its allocator (musl's
+# own maps and unmaps every block of 128 KiB or more) and its own
+# memcpy (src/light/mem.c).  It links Debian's static archives of
+# cmark-gfm, gumbo, libyaml, libdeflate and zlib (compiled against glibc:
+# src/light/compat.c has the checked calls they make), and libzip and
+# qrencode built from source with musl-gcc.  A run that needs a module
+# (a PDF, `collect`) it hands to the full program, mentorconv-full, which
+# is the glibc program of before (src/cli/handover.c).  Without musl-gcc
+# or any of those, `mentorconv` is the full program itself.
+MUSL_CC  := $(shell command -v musl-gcc 2>/dev/null)
+QR_TAR   := $(call tp_tar,qrencode)
+MI_TAR   := $(call tp_tar,mimalloc)
+LIGHT_ARCHIVES := $(foreach l,cmark-gfm-extensions cmark-gfm gumbo yaml deflate z,$(shell $(CC) -print-file-name=lib$(l).a))
+LIGHT := $(if $(and $(MUSL_CC),$(LIBZIP_TAR),$(QR_TAR),$(MI_TAR)),$(if $(filter-out /%,$(LIGHT_ARCHIVES)),,1))
+FULL := $(if $(LIGHT),mentorconv-full,mentorconv)
+
 # The program without the PDF backend, which it loads from $(PDF_MODULE)
 # beside it (or installed in $(PREFIX)/lib/mentorconv) on the first PDF:
 # a DOCX or EPUB run does not load HarfBuzz, fontconfig, libharu & co.
-mentorconv: build/rel/main.o $(MAIN_OBJS) | $(PDF_MODULE)
+$(FULL): build/rel/main.o $(MAIN_OBJS) | $(PDF_MODULE)
 	$(CC) $(ALL_CFLAGS) $(HARDEN_CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(MAIN_LIBS)
+
+ifneq ($(LIGHT),)
+MUSL_LIB  := $(dir $(shell sed -n 's/.*-specs "\([^"]*\)".*/\1/p' $(MUSL_CC)))
+LIGHT_TP  := build/third_party/musl
+LIGHT_INC := build/light/include
+LIGHT_ZIP_A := $(LIGHT_TP)/libzip/lib/libzip.a
+LIGHT_QR_A  := $(LIGHT_TP)/qrencode/lib/libqrencode.a
+LIGHT_MI_O  := $(LIGHT_TP)/mimalloc/lib/mimalloc.o
+LIGHT_OBJS := $(patsubst build/rel/%,build/light/%,$(MAIN_OBJS)) build/light/main.o \
+	build/light/light/compat.o build/light/light/mem.o
+# The headers of the libraries it links, and only those: musl's own stand
+# in for glibc's (a folder of links to the system's, which musl-gcc's
+# -nostdinc leaves out).
+LIGHT_HEADERS := yaml.h zlib.h zconf.h libdeflate.h gumbo.h tag_enum.h expat.h \
+	expat_external.h cmark-gfm.h cmark-gfm-core-extensions.h cmark-gfm-extension_api.h \
+	cmark-gfm_export.h cmark-gfm_version.h cmark-gfm-extensions_export.h qpdf
+LIGHT_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
+	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' -DMC_LIGHT -DMC_ZIP_STATIC \
+	-DMC_QRENCODE_STATIC $(WARN) $(CFLAGS) -isystem $(LIGHT_TP)/libzip/include \
+	-isystem $(LIGHT_TP)/qrencode/include -isystem $(LIGHT_INC) -Ibuild/gen \
+	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
+LIGHT_TP_BUILD = CC='$(MUSL_CC)' CFLAGS='$(CFLAGS) -fstack-protector-strong -fPIE' \
+	bash scripts/third_party.sh build
+
+mentorconv: $(LIGHT_OBJS) $(LIGHT_MI_O) $(LIGHT_ZIP_A) $(LIGHT_QR_A) | mentorconv-full
+	$(CC) -static-pie -nostdlib -nostartfiles -Wl,-z,relro,-z,now -o $@ \
+	  $(MUSL_LIB)rcrt1.o $(MUSL_LIB)crti.o $(shell $(CC) -print-file-name=crtbeginS.o) \
+	  $(LIGHT_OBJS) $(LIGHT_MI_O) $(LIGHT_ZIP_A) $(LIGHT_QR_A) $(LIGHT_ARCHIVES) \
+	  -L$(MUSL_LIB) -lc $(shell $(CC) -print-libgcc-file-name) \
+	  $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)crtn.o
+
+$(LIGHT_INC)/.stamp: Makefile
+	@rm -rf $(LIGHT_INC) && mkdir -p $(LIGHT_INC)
+	@for h in $(LIGHT_HEADERS); do \
+	  for d in /usr/include /usr/include/$$($(CC) -dumpmachine); do \
+	    [ -e "$$d/$$h" ] && { ln -s "$$d/$$h" $(LIGHT_INC)/$$h; break; }; \
+	  done; \
+	done
+	@touch $@
+$(LIGHT_ZIP_A): $(LIBZIP_TAR) scripts/third_party.sh | $(LIGHT_INC)/.stamp
+	ZLIB_A='$(lastword $(LIGHT_ARCHIVES))' ZLIB_INC='$(LIGHT_INC)' \
+	  $(LIGHT_TP_BUILD) libzip $(LIBZIP_TAR) $(LIGHT_TP)/libzip
+$(LIGHT_QR_A): $(QR_TAR) scripts/third_party.sh
+	$(LIGHT_TP_BUILD) qrencode $(QR_TAR) $(LIGHT_TP)/qrencode
+$(LIGHT_MI_O): $(MI_TAR) scripts/third_party.sh
+	$(LIGHT_TP_BUILD) mimalloc $(MI_TAR) $(LIGHT_TP)/mimalloc
+$(LIGHT_OBJS): build/flags | $(LIGHT_INC)/.stamp $(LIGHT_ZIP_A) $(LIGHT_QR_A)
+build/light/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(LIGHT_CFLAGS) -MMD -MP -c -o $@ $<
+build/light/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(LIGHT_CFLAGS) -c -o $@ $<
+# memcpy itself: no call to memcpy may come out of it
+build/light/light/mem.o: src/light/mem.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(LIGHT_CFLAGS) -fno-builtin -fno-tree-loop-distribute-patterns -c -o $@ $<
+endif
 
 # The helpers the backend calls (util, model, theme) are taken from an
 # archive of the program's objects: the module holds its own copies and
@@ -202,7 +284,7 @@ build/gen/default_theme_yaml.c: styles/default.yaml tools/embed.sh
 
 # keeps the sources scripts/deps.sh fetched (build/third_party/*.tar.xz)
 clean:
-	rm -rf mentorconv $(PDF_MODULE) demo-out $(addprefix build/third_party/,libzip harfbuzz libharu)
+	rm -rf mentorconv mentorconv-full $(PDF_MODULE) demo-out $(addprefix build/third_party/,libzip harfbuzz libharu musl)
 	find build -mindepth 1 -maxdepth 1 ! -name third_party -exec rm -rf {} + 2>/dev/null || true
 
 -include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
@@ -304,6 +386,7 @@ install: mentorconv
 	install -d '$(DESTDIR)$(PREFIX)/lib/mentorconv'
 	install -m 755 mentorconv '$(DESTDIR)$(PREFIX)/bin/mentorconv'
 	install -m 644 $(PDF_MODULE) '$(DESTDIR)$(PREFIX)/lib/mentorconv/$(PDF_MODULE)'
+	$(if $(LIGHT),install -m 755 mentorconv-full '$(DESTDIR)$(PREFIX)/lib/mentorconv/mentorconv-full')
 	install -m 644 doc/mentorconv.1 '$(DESTDIR)$(PREFIX)/share/man/man1/mentorconv.1'
 	$(if $(wildcard styles/*.yaml),install -m 644 $(wildcard styles/*.yaml) \
 	  '$(DESTDIR)$(PREFIX)/share/mentorconv/styles/')

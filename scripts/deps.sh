@@ -52,8 +52,10 @@ set -euo pipefail
 # curl and xz-utils fetch and build libzip, HarfBuzz and libharu from
 # Debian's source of the same releases (scripts/third_party.sh: linked in,
 # so that a run does not load libcrypto, FreeType, GLib and the rest
-# behind Debian's shared builds of them).
-RUNTIME_PACKAGES="build-essential pkg-config cmake curl ca-certificates xz-utils libcmark-gfm-dev libcmark-gfm-extensions-dev
+# behind Debian's shared builds of them).  musl-tools: the static program
+# that makes DOCX, EPUB and JSON is built with musl (the Makefile says
+# why), bzip2 unpacks qrencode's source for it.
+RUNTIME_PACKAGES="build-essential pkg-config cmake curl ca-certificates xz-utils bzip2 musl-tools libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgumbo-dev libyaml-dev libzip-dev libhpdf-dev libfontconfig-dev
 libharfbuzz-dev libfribidi-dev libhyphen-dev hyphen-en-us hyphen-en-gb hyphen-es hyphen-de hyphen-fr
 hyphen-pt-pt hyphen-pt-br hyphen-it hyphen-nl
@@ -112,7 +114,8 @@ install_ace() {
 	fi
 }
 
-# fetch_third_party: Debian's source of libzip, HarfBuzz and libharu into
+# fetch_third_party: Debian's source of libzip, HarfBuzz, libharu,
+# qrencode and mimalloc into
 # build/third_party (nothing for one that is there).  Without one the
 # build uses the system's shared library: a note, not a failure.
 fetch_third_party() {

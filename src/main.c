@@ -524,8 +524,14 @@ int main(int argc, char **argv)
 	r.umask = umask(022);
 	umask(r.umask);
 	/* `mentorconv collect FILE...`: filled worksheets back to a table */
-	if (argc > 1 && !strcmp(argv[1], "collect"))
+	if (argc > 1 && !strcmp(argv[1], "collect")) {
+#ifdef MC_LIGHT
+		/* reading PDFs and DOCX back loads libqpdf and expat */
+		return mc_handover(argv, "collect");
+#else
 		return mc_collect_main(argc - 1, argv + 1, r.umask);
+#endif
+	}
 	int status = parse_args(argc, argv, &r, &c);
 	if (status >= 0)
 		return status;
@@ -555,6 +561,16 @@ int main(int argc, char **argv)
 	}
 	if (nformats == 0)
 		return usage_error("no format in '%s'", c.format);
+#ifdef MC_LIGHT
+	/* the command line is good; nothing is read or written yet */
+	for (size_t i = 0; i < nformats; i++)
+		if (formats[i]->module) {
+			char what[40];
+			snprintf(what, sizeof what, "the %s format",
+			         formats[i]->name);
+			return mc_handover(argv, what);
+		}
+#endif
 	/* like pandoc: no PDF, EPUB or DOCX bytes onto a terminal */
 	if (!r.outdir && !r.output && formats[0]->binary &&
 	    isatty(STDOUT_FILENO)) {

@@ -372,7 +372,7 @@ else
 	for f in "${vg[@]}"; do
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-			"$BIN" -q "$f" -o "$T/vg.docx" >/dev/null 2>"$T/vg.err" </dev/null
+			"$VG_BIN" -q "$f" -o "$T/vg.docx" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			pass "docx: valgrind ${f#"$SHARED"/}"

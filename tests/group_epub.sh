@@ -934,7 +934,7 @@ else
 	for f in "${vg[@]}"; do
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-			"$BIN" "$f" -o "$T/vg.epub" >/dev/null 2>"$T/vg.err" </dev/null
+			"$VG_BIN" "$f" -o "$T/vg.epub" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		[ $rc -ne 0 ] && why+="$f: exit $rc"$'\n'"$(grep -m 8 -E '==[0-9]+== ' "$T/vg.err")"$'\n'
 	done

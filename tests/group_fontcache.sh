@@ -109,6 +109,15 @@ damage() {
 	else printf '\x5a\x5a' | dd of="$2" bs=1 seek=$(($3 / 2)) conv=notrunc 2>/dev/null; fi
 }
 
+# copy_the_program DIR: BIN as DIR/mentorconv, with its PDF module and,
+# beside the light program, the full program it hands PDFs to
+copy_the_program() {
+	cp "$BIN" "$1/mentorconv"
+	[ "$LIGHT" = 1 ] && cp "$FULL" "$1/"
+	[ -f "$(dirname "$BIN")/mentorconv-pdf.so" ] && cp "$(dirname "$BIN")/mentorconv-pdf.so" "$1/"
+	return 0
+}
+
 # copy_runs DIR TRACE: a copy of the program (and its PDF module) in
 # DIR/prog, run by TRACE (a function: NAME BINARY) twice (prog1, prog2),
 # once more after its file ($self) is touched (prog3), then the first
@@ -116,10 +125,11 @@ damage() {
 copy_runs() {
 	local pg=$1/prog tr=$2 mod
 	mkdir -p "$pg"
-	cp "$BIN" "$pg/mentorconv"
+	copy_the_program "$pg"
 	mod=$(dirname "$BIN")/mentorconv-pdf.so
 	self=$pg/mentorconv
-	if [ -f "$mod" ]; then cp "$mod" "$pg/" && self=$pg/mentorconv-pdf.so; fi
+	[ "$LIGHT" = 1 ] && self=$pg/mentorconv-full
+	if [ -f "$mod" ]; then self=$pg/mentorconv-pdf.so; fi
 	$tr prog1 "$pg/mentorconv"
 	$tr prog2 "$pg/mentorconv"
 	touch -d '2001-01-01' "$self"
@@ -165,8 +175,7 @@ fi
 if command -v strace >/dev/null 2>&1 && [ "$SAN" != 1 ]; then
 	TP=$T/twoprog
 	mkdir -p "$TP/prog"
-	cp "$BIN" "$TP/prog/mentorconv"
-	[ -f "$(dirname "$BIN")/mentorconv-pdf.so" ] && cp "$(dirname "$BIN")/mentorconv-pdf.so" "$TP/prog/"
+	copy_the_program "$TP/prog"
 	rm -rf "$X"
 	conv a1 "$SEED" "$TP/a1.pdf"
 	"$TP/prog/mentorconv" "$SEED" -o "$TP/b1.pdf" </dev/null >/dev/null 2>&1

@@ -193,7 +193,7 @@ else
 			t0=$(date +%s%N)
 			timeout -k 5 300 valgrind -q --leak-check=full \
 				--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-				"$BIN" "$small/modules/h/_posts/2000-01-01-$name.md" -t "$fmt" -o "$T/vg.$fmt" \
+				"$VG_BIN" "$small/modules/h/_posts/2000-01-01-$name.md" -t "$fmt" -o "$T/vg.$fmt" \
 				>/dev/null 2>"$T/vg.err" </dev/null
 			rc=$?
 			secs=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')

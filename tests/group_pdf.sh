@@ -439,7 +439,7 @@ if [ "$SANITIZED" != 1 ] && [ -f "$SEED" ]; then
 	if command -v valgrind >/dev/null 2>&1; then
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-			"$BIN" -q "$SEED" -o "$T/vg.pdf" >/dev/null 2>"$T/vg.err" </dev/null
+			"$VG_BIN" -q "$SEED" -o "$T/vg.pdf" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		[ $rc -eq 0 ] && pass "valgrind: the seed's PDF (no errors, no leaks)" ||
 			fail "valgrind: the seed's PDF (exit $rc)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"
@@ -740,7 +740,7 @@ sectest "constructed worksheets" worksheets "Module Alpha – Worksheets" "$CS/m
 if [ "$SANITIZED" != 1 ] && command -v valgrind >/dev/null 2>&1; then
 	timeout $((TMO * 5)) valgrind -q --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-		"$BIN" -q "$CS" -o "$T/vg-course.pdf" >/dev/null 2>"$T/vg.err" </dev/null
+		"$VG_BIN" -q "$CS" -o "$T/vg-course.pdf" >/dev/null 2>"$T/vg.err" </dev/null
 	rc=$?
 	[ $rc -eq 0 ] && pass "valgrind: the constructed course's PDF (no errors, no leaks)" ||
 		fail "valgrind: the constructed course's PDF (exit $rc)" "$(grep -m 12 -E '==[0-9]+== ' "$T/vg.err")"

@@ -18,6 +18,9 @@ formats_of() {
 	"$1" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}'
 }
 
+# LIGHT, FULL and VG_BIN: the light program and valgrind's program
+. "$(dirname "${BASH_SOURCE[0]}")/lib_light.sh"
+
 # tree_sums DIR: a sha256 line per file under DIR, in a fixed order (to
 # show that a run left its inputs untouched)
 tree_sums() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }

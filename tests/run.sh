@@ -33,6 +33,8 @@ if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
 fi
 
 SHARED=../shared
+# LIGHT, FULL and VG_BIN (the light program: valgrind runs the full one)
+. tests/lib_light.sh
 SEED=$SHARED/seed/what-is-mentoring.md
 DEMO=examples/demo-site/modules/demo/_posts/2000-01-01-welcome.md
 TMO=${MC_TEST_TIMEOUT:-60} # seconds for one conversion
@@ -330,6 +332,7 @@ elif ! command -v valgrind >/dev/null 2>&1; then
 	skip "valgrind (not installed)"
 else
 	echo "# valgrind"
+	[ "$LIGHT" = 1 ] && echo "# valgrind runs the full program, $(basename "$VG_BIN") (tests/lib_light.sh)"
 	vg=("$DEMO")
 	[ -f "$SEED" ] && vg+=("$SEED")
 	if [ -d "$SHARED/corpus" ]; then # the three largest corpus files
@@ -340,7 +343,7 @@ else
 		name="valgrind ${f#"$SHARED"/}"
 		timeout $((TMO * 5)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-			"$BIN" "$f" -t json -o "$T/vg.json" >/dev/null 2>"$T/vg.err" </dev/null
+			"$VG_BIN" "$f" -t json -o "$T/vg.json" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			pass "$name"
@@ -363,7 +366,7 @@ else
 		fmts=$("$BIN" --help | awk '/^Formats:/{f=1;next} f && /^  [a-z]/ && !/not available/ {print $1}' | paste -sd, -)
 		timeout $((TMO * 20)) valgrind -q --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-			"$BIN" -q -j 1 -d "$T/vgall" -t "$fmts" "${all[@]}" >/dev/null 2>"$T/vg.err" </dev/null
+			"$VG_BIN" -q -j 1 -d "$T/vgall" -t "$fmts" "${all[@]}" >/dev/null 2>"$T/vg.err" </dev/null
 		rc=$?
 		n=$(find "$T/vgall" -type f 2>/dev/null | wc -l)
 		name="valgrind: $ncorpus corpus pages and the seed, $((${#all[@]} - ncorpus)) fixtures, to $fmts in one run ($n files)"

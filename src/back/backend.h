@@ -68,6 +68,10 @@ typedef struct mc_backend {
 	void (*cache_free)(void *cache);
 	bool binary;         /* bytes, not text: never written to a terminal
 	                        (standard output on a tty is refused) */
+	bool module;         /* its code is a module loaded on first use
+	                        (pdfmod.h): the light program, which cannot
+	                        load one, hands the run to the full program
+	                        (src/cli/handover.c) */
 } mc_backend;
 
 /* The formats' entry points, declared here once: the table in

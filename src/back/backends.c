@@ -14,12 +14,12 @@ const mc_backend mc_backends[] = {
 	 mc_render_json, NULL, NULL, NULL, false},
 	/* loaded on first use (pdfmod.h) */
 	{"pdf", "pdf", "print-ready PDF handout (libharu)", mc_pdfmod_render,
-	 pdf_options, mc_pdfmod_cache_new, mc_pdfmod_cache_free, true},
+	 pdf_options, mc_pdfmod_cache_new, mc_pdfmod_cache_free, true, true},
 	{"epub", "epub", "EPUB 3 book", mc_render_epub, NULL, NULL, NULL,
 	 true},
 	{"docx", "docx", "fillable worksheet DOCX", mc_render_docx,
 	 docx_options, NULL, NULL, true},
-	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, false},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, false},
 };
 
 const mc_backend *mc_backend_by_name(const char *name)

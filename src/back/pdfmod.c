@@ -2,6 +2,7 @@
  * pdfmod.c - loading the PDF backend on first use; see pdfmod.h.
  */
 #include "pdfmod.h"
+#include "../util/dl.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -61,16 +62,9 @@ static void load(void)
 		return;
 	}
 	char exe[PATH_MAX + sizeof MODULE_NAME + 1];
-	ssize_t n = readlink("/proc/self/exe", exe, PATH_MAX);
-	if (n > 0 && n < PATH_MAX) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			strcpy(slash + 1, MODULE_NAME);
-			if (access(exe, F_OK) == 0 && try_file(exe, &m) == 0)
-				goto done;
-		}
-	}
+	if (mc_beside_self(MODULE_NAME, exe, sizeof exe) == 0 &&
+	    access(exe, F_OK) == 0 && try_file(exe, &m) == 0)
+		goto done;
 	if (try_file(MC_PDF_MODULE_DIR "/" MODULE_NAME, &m) == 0)
 		goto done;
 	state = -1;

@@ -32,6 +32,9 @@
 #include "../util/utf8.h"
 #include "cli.h"
 
+/* a worker thread's stack (see mc_run_batch) */
+#define WORKER_STACK ((size_t)8 << 20)
+
 typedef struct job_out {
 	char *path;      /* NULL: standard output */
 	int status;      /* 0 written, 1 failed, -1 not attempted */
@@ -954,11 +957,22 @@ int mc_run_batch(const mc_run *r)
 		 * now on (tmpreg.c); if it cannot start, one thread works */
 		if (nthreads > 1 && mc_tmpreg_threads(r->tmps) != 0)
 			nthreads = 1;
+		/* the main thread's stack for every worker: glibc gives a
+		 * thread RLIMIT_STACK (8 MiB here), musl 128 KiB, too little
+		 * for the parsers' and the model's recursion on deep nesting
+		 * (reserved address space: only the pages used are touched) */
+		pthread_attr_t attr;
+		bool attr_ok = pthread_attr_init(&attr) == 0;
+		if (attr_ok)
+			(void)pthread_attr_setstacksize(&attr, WORKER_STACK);
 		for (int t = 1; t < nthreads; t++) {
-			if (pthread_create(&tids[t], NULL, worker, &s) != 0)
+			if (pthread_create(&tids[t], attr_ok ? &attr : NULL, worker,
+			                   &s) != 0)
 				break; /* fewer threads: the work still gets done */
 			started = t;
 		}
+		if (attr_ok)
+			pthread_attr_destroy(&attr);
 		worker(&s);
 		for (int t = 1; t <= started; t++)
 			pthread_join(tids[t], NULL);

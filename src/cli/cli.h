@@ -51,6 +51,14 @@ int mc_tmpreg_mkstemp(mc_tmpreg *r, char *templ);
 /* The file at path is renamed or removed: forget it. */
 void mc_tmpreg_done(mc_tmpreg *r, const char *path);
 
+/* ---- handover.c ---- */
+
+/* The light program (built with MC_LIGHT: static, without the modules)
+ * runs the full program in its place, with the same argv, for `what` ("a
+ * PDF", "collect"); returns only on failure: 1, after a message on
+ * stderr. */
+int mc_handover(char **argv, const char *what);
+
 /* ---- output.c ---- */
 
 /* The one rule for an output that would overwrite a file it is made

@@ -4,9 +4,11 @@
 #include "dl.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void load(mc_dl_lib *L)
 {
@@ -58,4 +60,18 @@ const void *mc_dl_get(mc_dl_lib *lib, char *err, size_t errsz)
 		return lib->table;
 	snprintf(err, errsz, "%s", lib->why);
 	return NULL;
+}
+
+int mc_beside_self(const char *name, char *path, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	int len = snprintf(path, size, "%.*s/%s", (int)(slash - exe), exe, name);
+	return len > 0 && (size_t)len < size ? 0 : -1;
 }

@@ -68,4 +68,9 @@ typedef struct mc_dl_lib {
  * not be loaded or lacks a function, and the package that has it. */
 const void *mc_dl_get(mc_dl_lib *lib, char *err, size_t errsz);
 
+/* The path of the file `name` in this program's own folder (where
+ * `make` leaves the PDF module and the full program), into path[size]:
+ * 0, or -1 when /proc/self/exe cannot be read or the path is too long. */
+int mc_beside_self(const char *name, char *path, size_t size);
+
 #endif

@@ -15,13 +15,32 @@
 #define QRENCODE_FUNCS(X) \
 	X(QRcode_encodeString) \
 	X(QRcode_free)
+#ifdef MC_QRENCODE_STATIC
+/* linked into the program (the musl build: no dlopen there) */
+MC_DL_TYPE(qrencode_api, QRENCODE_FUNCS)
+#define QRENCODE_ADDR_(f) .f = f,
+static const qrencode_api QRENCODE = {QRENCODE_FUNCS(QRENCODE_ADDR_)};
+
+static const qrencode_api *qrencode_table(char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	return &QRENCODE;
+}
+#else
 MC_DL_TABLE(qrencode_api, QRENCODE_FUNCS)
 MC_DL_LIB(qrencode_lib, qrencode_api, QRENCODE, "libqrencode4",
           MC_QRENCODE_SONAME, "libqrencode.so");
 
+static const qrencode_api *qrencode_table(char *err, size_t errsz)
+{
+	return mc_dl_get(&qrencode_lib, err, errsz);
+}
+#endif
+
 QRcode *mc_qr_encode(const char *text, char *err, size_t errsz)
 {
-	const qrencode_api *Q = mc_dl_get(&qrencode_lib, err, errsz);
+	const qrencode_api *Q = qrencode_table(err, errsz);
 	if (!Q)
 		return NULL;
 	errno = 0;
@@ -39,7 +58,7 @@ void mc_qr_free(QRcode *q)
 		return;
 	/* a code exists only once the library is loaded */
 	char err[8];
-	const qrencode_api *Q = mc_dl_get(&qrencode_lib, err, sizeof err);
+	const qrencode_api *Q = qrencode_table(err, sizeof err);
 	if (Q)
 		Q->QRcode_free(q);
 }
