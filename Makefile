@@ -195,6 +195,12 @@ build/light/%.o: src/%.c
 build/light/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(LIGHT_CFLAGS) -c -o $@ $<
+# its memcpy and memmove checked as linked there (tests/light_mem.c), a
+# unit test of the release build's
+LIGHT_UNITS := build/rel/tests/unit_light_mem
+build/rel/tests/unit_light_mem: tests/light_mem.c tests/unit.h build/light/light/mem.o
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(LIGHT_CFLAGS) -Itests -static -o $@ tests/light_mem.c build/light/light/mem.o
 # memcpy itself: no call to memcpy may come out of it
 build/light/light/mem.o: src/light/mem.c
 	@mkdir -p $(dir $@)
@@ -344,7 +350,7 @@ check: build/deps.stamp
 	@$(MAKE) --no-print-directory check-run
 
 # The whole suite twice: the release build, then the ASan+UBSan build.
-check-run: mentorconv build/mentorconv-asan $(REL_UNITS) $(ASAN_UNITS)
+check-run: mentorconv build/mentorconv-asan $(REL_UNITS) $(ASAN_UNITS) $(LIGHT_UNITS)
 	@rm -f build/results.rel build/results.asan; rc=0; \
 	echo "== tests: release build"; \
 	MC_RESULTS=build/results.rel bash tests/run.sh ./mentorconv build/rel/tests || rc=1; \
