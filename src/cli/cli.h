@@ -54,9 +54,9 @@ void mc_tmpreg_done(mc_tmpreg *r, const char *path);
 /* ---- handover.c ---- */
 
 /* The light program (built with MC_LIGHT: static, without the modules)
- * runs the full program in its place, with the same argv, for `what` ("a
- * PDF", "collect"); returns only on failure: 1, after a message on
- * stderr. */
+ * runs the full program in its place, with the same argv, for `what`
+ * ("the pdf format", "collect": named in the message should it fail);
+ * returns only on failure: 1, after a message on stderr. */
 int mc_handover(char **argv, const char *what);
 
 /* ---- output.c ---- */
