@@ -488,6 +488,40 @@ static const mc_backend *pick_backend(const mc_run *r, const char *format,
 	return b;
 }
 
+/* The run's formats into formats[0..*n) (at most 16): -t's list, or
+ * the output's extension.  -1, or the exit status of a usage error
+ * (said on stderr). */
+static int pick_formats(mc_run *r, const cli_only *c,
+                        const mc_backend *formats[16], size_t *n)
+{
+	int status = -1;
+	size_t nformats = 0;
+	char list[256];
+	snprintf(list, sizeof list, "%s", c->format ? c->format : "");
+	char *save = NULL;
+	for (char *name = c->format ? strtok_r(list, ",", &save) : NULL;
+	     c->format ? name != NULL : nformats == 0;
+	     name = c->format ? strtok_r(NULL, ",", &save) : NULL) {
+		const mc_backend *be = pick_backend(r, name, &status);
+		if (!be)
+			return status;
+		bool dup = false;
+		for (size_t i = 0; i < nformats; i++)
+			dup = dup || formats[i] == be;
+		if (dup)
+			continue;
+		if (nformats == 16)
+			return usage_error("too many formats");
+		formats[nformats++] = be;
+		if (!c->format)
+			break;
+	}
+	if (nformats == 0)
+		return usage_error("no format in '%s'", c->format);
+	*n = nformats;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	mc_run r;
@@ -532,45 +566,42 @@ int main(int argc, char **argv)
 		return mc_collect_main(argc - 1, argv + 1, r.umask);
 #endif
 	}
+#ifdef MC_LIGHT
+	/* getopt_long reorders argv: the full program is given the command
+	 * line as it was typed (a copy of the pointers, made before) */
+	char **typed = malloc(((size_t)argc + 1) * sizeof *typed);
+	if (!typed) {
+		fprintf(stderr, "mentorconv: out of memory\n");
+		return 1;
+	}
+	memcpy(typed, argv, ((size_t)argc + 1) * sizeof *typed);
+#endif
 	int status = parse_args(argc, argv, &r, &c);
-	if (status >= 0)
+	if (status >= 0) {
+#ifdef MC_LIGHT
+		free(typed);
+#endif
 		return status;
+	}
 
 	/* the formats: -t's list, or the output's extension */
 	const mc_backend *formats[16];
 	size_t nformats = 0;
-	char list[256];
-	snprintf(list, sizeof list, "%s", c.format ? c.format : "");
-	char *save = NULL;
-	for (char *name = c.format ? strtok_r(list, ",", &save) : NULL;
-	     c.format ? name != NULL : nformats == 0;
-	     name = c.format ? strtok_r(NULL, ",", &save) : NULL) {
-		const mc_backend *be = pick_backend(&r, name, &status);
-		if (!be)
-			return status;
-		bool dup = false;
-		for (size_t i = 0; i < nformats; i++)
-			dup = dup || formats[i] == be;
-		if (dup)
-			continue;
-		if (nformats == sizeof formats / sizeof *formats)
-			return usage_error("too many formats");
-		formats[nformats++] = be;
-		if (!c.format)
-			break;
-	}
-	if (nformats == 0)
-		return usage_error("no format in '%s'", c.format);
+	status = pick_formats(&r, &c, formats, &nformats);
 #ifdef MC_LIGHT
-	/* the command line is good; nothing is read or written yet */
-	for (size_t i = 0; i < nformats; i++)
+	/* the command line is good; nothing is read or written yet: a run
+	 * with a format that is a module is the full program's */
+	for (size_t i = 0; status < 0 && i < nformats; i++)
 		if (formats[i]->module) {
 			char what[40];
 			snprintf(what, sizeof what, "the %s format",
 			         formats[i]->name);
-			return mc_handover(argv, what);
+			status = mc_handover(typed, what);
 		}
+	free(typed);
 #endif
+	if (status >= 0)
+		return status;
 	/* like pandoc: no PDF, EPUB or DOCX bytes onto a terminal */
 	if (!r.outdir && !r.output && formats[0]->binary &&
 	    isatty(STDOUT_FILENO)) {

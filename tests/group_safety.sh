@@ -117,6 +117,11 @@ else
 		[ -z "$why" ] && [ "$want" = 2 ] &&
 			[ "$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 2p | grep -oE '"[^"]*"' | head -n 1 | tr -d '"')" != "$FULL" ] &&
 			why="the second execve is not of $FULL: $(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 2p)"
+		# with the arguments as typed (getopt_long reorders argv)
+		[ -z "$why" ] && [ "$want" = 2 ] &&
+			[ "$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 1p | grep -oE '\[[^]]*\]' | head -n 1)" != \
+				"$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 2p | grep -oE '\[[^]]*\]' | head -n 1)" ] &&
+			why="the full program is given other arguments: $(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | head -n 2)"
 		[ -z "$why" ] && grep -qE '\b(v?fork)\(' "$T/st.$fmt.log" && why="forked: $(grep -E 'fork\(' "$T/st.$fmt.log" | head -n 2)"
 		t "$fmt: nothing executed ($what, no fork)" "$why"
 		# every write-open, creation, rename, removal: inside $od only
