@@ -33,6 +33,20 @@
 	typedef struct name {                                       \
 		LIST(MC_DL_FIELD_)                                  \
 	} name;
+/* A library linked into the program instead: the type, a table filled
+ * with the functions' addresses at compile time, and `const NAME
+ * *get(char *err, size_t errsz)` returning it, in the place of a
+ * function that would return mc_dl_get's */
+#define MC_DL_ADDR_(f) .f = f,
+#define MC_DL_LINKED(name, LIST, get)                               \
+	MC_DL_TYPE(name, LIST)                                      \
+	static const name name##_linked = {LIST(MC_DL_ADDR_)};      \
+	static const name *get(char *err, size_t errsz)             \
+	{                                                           \
+		(void)err;                                          \
+		(void)errsz;                                        \
+		return &name##_linked;                              \
+	}
 /* the type, and NAME_syms[], the names mc_dl_get looks up */
 #define MC_DL_TABLE(name, LIST)                                     \
 	MC_DL_TYPE(name, LIST)                                      \

@@ -17,16 +17,7 @@
 	X(QRcode_free)
 #ifdef MC_QRENCODE_STATIC
 /* linked into the program (the musl build: no dlopen there) */
-MC_DL_TYPE(qrencode_api, QRENCODE_FUNCS)
-#define QRENCODE_ADDR_(f) .f = f,
-static const qrencode_api QRENCODE = {QRENCODE_FUNCS(QRENCODE_ADDR_)};
-
-static const qrencode_api *qrencode_table(char *err, size_t errsz)
-{
-	(void)err;
-	(void)errsz;
-	return &QRENCODE;
-}
+MC_DL_LINKED(qrencode_api, QRENCODE_FUNCS, qrencode_table)
 #else
 MC_DL_TABLE(qrencode_api, QRENCODE_FUNCS)
 MC_DL_LIB(qrencode_lib, qrencode_api, QRENCODE, "libqrencode4",

@@ -89,16 +89,7 @@
 	X(zip_source_seek_compute_offset) \
 	X(zip_strerror)
 #ifdef MC_ZIP_STATIC
-MC_DL_TYPE(libzip_api, LIBZIP_FUNCS)
-#define LIBZIP_ADDR_(f) .f = f,
-static const libzip_api LIBZIP = {LIBZIP_FUNCS(LIBZIP_ADDR_)};
-
-static const libzip_api *libzip_table(char *err, size_t errsz)
-{
-	(void)err;
-	(void)errsz;
-	return &LIBZIP;
-}
+MC_DL_LINKED(libzip_api, LIBZIP_FUNCS, libzip_table)
 #else
 MC_DL_TABLE(libzip_api, LIBZIP_FUNCS)
 MC_DL_LIB(libzip_lib, libzip_api, LIBZIP, "libzip4", MC_ZIP_SONAME,
