@@ -65,10 +65,11 @@ DL_CFLAGS := $(foreach l,libqpdf:qpdf:QPDF expat:expat:EXPAT libzip:zip:ZIP font
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+# the language, the program's settings and warnings: every build of it
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
-	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' \
-	$(WARN) $(CFLAGS) $(TP_CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
+	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' $(WARN) $(CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) $(TP_CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) -Ibuild/gen
 # everything (the unit tests, the ASan build and fuzzing link the PDF
 # backend in, and the tests read archives back with libzip); the release
 # program links MAIN_LIBS, the module PDF_LIBS
@@ -149,21 +150,21 @@ LIGHT_INC := build/light/include
 LIGHT_ZIP_A := $(LIGHT_TP)/libzip/lib/libzip.a
 LIGHT_QR_A  := $(LIGHT_TP)/qrencode/lib/libqrencode.a
 LIGHT_MI_O  := $(LIGHT_TP)/mimalloc/lib/mimalloc.o
-LIGHT_OBJS := $(patsubst build/rel/%,build/light/%,$(MAIN_OBJS)) build/light/main.o \
-	build/light/light/compat.o build/light/light/mem.o
+# the program's objects but collect's (answers*.c: handed over)
+LIGHT_OBJS := $(patsubst build/rel/%,build/light/%,$(filter-out build/rel/cli/answers%,$(MAIN_OBJS))) \
+	build/light/main.o build/light/light/compat.o build/light/light/mem.o
 # The headers of the libraries it links, and only those: musl's own stand
 # in for glibc's (a folder of links to the system's, which musl-gcc's
 # -nostdinc leaves out).
-LIGHT_HEADERS := yaml.h zlib.h zconf.h libdeflate.h gumbo.h tag_enum.h expat.h \
-	expat_external.h cmark-gfm.h cmark-gfm-core-extensions.h cmark-gfm-extension_api.h \
-	cmark-gfm_export.h cmark-gfm_version.h cmark-gfm-extensions_export.h qpdf
-LIGHT_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DMC_VERSION='"$(VERSION)"' -DMC_STYLEDIR='"$(PREFIX)/share/mentorconv/styles"' \
-	-DMC_PDF_MODULE_DIR='"$(PREFIX)/lib/mentorconv"' -DMC_LIGHT -DMC_ZIP_STATIC \
-	-DMC_QRENCODE_STATIC $(WARN) $(CFLAGS) -isystem $(LIGHT_TP)/libzip/include \
-	-isystem $(LIGHT_TP)/qrencode/include -isystem $(LIGHT_INC) -Ibuild/gen \
-	-fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
-LIGHT_TP_BUILD = CC='$(MUSL_CC)' CFLAGS='$(CFLAGS) -fstack-protector-strong -fPIE' \
+LIGHT_HEADERS := yaml.h zlib.h zconf.h libdeflate.h gumbo.h tag_enum.h \
+	cmark-gfm.h cmark-gfm-core-extensions.h cmark-gfm-extension_api.h \
+	cmark-gfm_export.h cmark-gfm_version.h cmark-gfm-extensions_export.h
+# hardened as the release build is, but for _FORTIFY_SOURCE (musl has none)
+LIGHT_HARDEN := -fstack-protector-strong -fPIE $(call CC_HAS,-fcf-protection)
+LIGHT_CFLAGS = $(BASE_CFLAGS) -DMC_LIGHT -DMC_ZIP_STATIC -DMC_QRENCODE_STATIC \
+	-isystem $(LIGHT_TP)/libzip/include -isystem $(LIGHT_TP)/qrencode/include \
+	-isystem $(LIGHT_INC) -Ibuild/gen $(LIGHT_HARDEN)
+LIGHT_TP_BUILD = CC='$(MUSL_CC)' CFLAGS='$(CFLAGS) $(LIGHT_HARDEN)' \
 	bash scripts/third_party.sh build
 
 mentorconv: $(LIGHT_OBJS) $(LIGHT_MI_O) $(LIGHT_ZIP_A) $(LIGHT_QR_A) | mentorconv-full

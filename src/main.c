@@ -491,7 +491,7 @@ static const mc_backend *pick_backend(const mc_run *r, const char *format,
 /* The run's formats into formats[0..*n) (at most 16): -t's list, or
  * the output's extension.  -1, or the exit status of a usage error
  * (said on stderr). */
-static int pick_formats(mc_run *r, const cli_only *c,
+static int pick_formats(const mc_run *r, const cli_only *c,
                         const mc_backend *formats[16], size_t *n)
 {
 	int status = -1;

@@ -105,23 +105,25 @@ else
 		# a Unix socket would be fontconfig or a logger: none is expected either
 		[ -z "$why" ] && why=$(grep -E '\b(socket|connect)\(' "$T/st.$fmt.log" | head -n 3)
 		t "$fmt: no socket is opened (strace -e trace=%network)" "$why"
-		n=$(grep -cE '\bexecve(at)?\(' "$T/st.$fmt.log")
+		execs=$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log")
+		n=$(printf '%s\n' "$execs" | grep -c .)
 		# the light program hands a PDF to the full program, in place
-		# (src/cli/handover.c): that one execve more, of that program
+		# (src/cli/handover.c): that one execve more, of that program,
+		# with the arguments as typed (getopt_long reorders argv)
 		want=1 what="one execve"
 		if [ "$LIGHT" = 1 ] && [ "$fmt" = pdf ]; then
 			want=2 what="the program, then the full program in its place"
 		fi
 		why=""
 		[ "$n" -ne "$want" ] && why="$n execve calls: $(grep -E '\bexecve(at)?\(|v?fork\(' "$T/st.$fmt.log" | head -n 4)"
-		[ -z "$why" ] && [ "$want" = 2 ] &&
-			[ "$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 2p | grep -oE '"[^"]*"' | head -n 1 | tr -d '"')" != "$FULL" ] &&
-			why="the second execve is not of $FULL: $(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 2p)"
-		# with the arguments as typed (getopt_long reorders argv)
-		[ -z "$why" ] && [ "$want" = 2 ] &&
-			[ "$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 1p | grep -oE '\[[^]]*\]' | head -n 1)" != \
-				"$(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | sed -n 2p | grep -oE '\[[^]]*\]' | head -n 1)" ] &&
-			why="the full program is given other arguments: $(grep -E '\bexecve(at)?\(' "$T/st.$fmt.log" | head -n 2)"
+		if [ -z "$why" ] && [ "$want" = 2 ]; then
+			first=$(printf '%s\n' "$execs" | sed -n 1p) second=$(printf '%s\n' "$execs" | sed -n 2p)
+			[ "$(printf '%s\n' "$second" | grep -oE '"[^"]*"' | head -n 1 | tr -d '"')" != "$FULL" ] &&
+				why="the second execve is not of $FULL: $second"
+			[ "$(printf '%s\n' "$first" | grep -oE '\[[^]]*\]' | head -n 1)" != \
+				"$(printf '%s\n' "$second" | grep -oE '\[[^]]*\]' | head -n 1)" ] &&
+				why+="the full program is given other arguments: $execs"
+		fi
 		[ -z "$why" ] && grep -qE '\b(v?fork)\(' "$T/st.$fmt.log" && why="forked: $(grep -E 'fork\(' "$T/st.$fmt.log" | head -n 2)"
 		t "$fmt: nothing executed ($what, no fork)" "$why"
 		# every write-open, creation, rename, removal: inside $od only
@@ -373,16 +375,14 @@ else
 	o=$(opened "$T/in.md" epub video.epub)
 	[ -n "$o" ] && why+="EPUB of a page with a video opens: $o"$'\n'
 	o=$(opened "$T/in.md" docx video.docx)
-	if [ "$LIGHT" = 1 ]; then
-		# the light program has libqrencode linked in, and loads nothing
-		[ -n "$o" ] && why+="DOCX of a page with a video opens: $o"$'\n'
-		o=""
-	else
+	# the full program loads libqrencode for the QR code; the light
+	# program has it linked in, and loads nothing
+	if [ "$LIGHT" != 1 ]; then
 		printf '%s\n' "$o" | grep -q 'libqrencode' ||
 			why+="DOCX of a page with a video does not load libqrencode: $o"$'\n'
+		o=$(printf '%s\n' "$o" | tr ' ' '\n' | grep -v 'libqrencode\|libpthread\|^$')
 	fi
-	rest=$(printf '%s\n' "$o" | tr ' ' '\n' | grep -v 'libqrencode\|libpthread\|^$')
-	[ -n "$rest" ] && why+="DOCX of a page with a video opens: $rest"$'\n'
+	[ -n "$o" ] && why+="DOCX of a page with a video opens: $o"$'\n'
 	grep -hoE '"[^"]*(libzip|libcrypto|libbz2|libfontconfig|mentorconv-pdf)[^"]*"' "$T"/so.plain.* "$T"/so.video.* 2>/dev/null | sort -u >"$T/so.bad"
 	[ -s "$T/so.bad" ] && why+="opened: $(tr '\n' ' ' <"$T/so.bad")"$'\n'
 	if [ "$LIGHT" = 1 ]; then
@@ -454,45 +454,46 @@ if [ "$SAN" = 1 ]; then
 elif ! command -v readelf >/dev/null 2>&1; then
 	skip "safety: hardening (no readelf)"
 else
-	why=""
-	readelf -h "$BIN" | grep -q 'Type:.*DYN' || why="not a position-independent executable (Type is not DYN)"
-	t "build: PIE (ELF type DYN)" "$why"
-	why=""
-	readelf -lW "$BIN" | grep -q GNU_RELRO || why="no GNU_RELRO segment"
-	t "build: RELRO segment" "$why"
-	why=""
-	readelf -dW "$BIN" | grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' || why="no BIND_NOW (lazy binding: partial RELRO only)"
-	t "build: BIND_NOW (full RELRO)" "$why"
-	why=""
-	readelf -sW --dyn-syms "$BIN" | grep -q '__stack_chk_fail' || why="no __stack_chk_fail: no stack protector"
-	t "build: stack protector" "$why"
+	# both programs when the light one hands PDFs to the full one
+	progs=("$BIN")
+	[ "$LIGHT" = 1 ] && progs+=("$FULL")
+	for P in "${progs[@]}"; do
+		on=""
+		[ "$P" = "$BIN" ] || on="$(basename "$P"): "
+		why=""
+		readelf -h "$P" | grep -q 'Type:.*DYN' || why="not a position-independent executable (Type is not DYN)"
+		t "build: ${on}PIE (ELF type DYN)" "$why"
+		why=""
+		readelf -lW "$P" | grep -q GNU_RELRO || why="no GNU_RELRO segment"
+		t "build: ${on}RELRO segment" "$why"
+		why=""
+		readelf -dW "$P" | grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' || why="no BIND_NOW (lazy binding: partial RELRO only)"
+		t "build: ${on}BIND_NOW (full RELRO)" "$why"
+		why=""
+		readelf -sW --dyn-syms "$P" | grep -q '__stack_chk_fail' || why="no __stack_chk_fail: no stack protector"
+		t "build: ${on}stack protector" "$why"
+		if readelf -n "$P" 2>/dev/null | grep -q 'x86 feature: IBT'; then
+			pass "build: ${on}CET (IBT, SHSTK) marked"
+		elif [ "$(uname -m)" = x86_64 ]; then
+			skip "safety: build: ${on}CET not marked (a library linked in lacks it, musl's libc among them, or the compiler has no -fcf-protection)"
+		fi
+	done
 	# musl has no _FORTIFY_SOURCE: the light program's calls are not
 	# fortified (its overflows are sought by the ASan+UBSan run of this
-	# suite and the fuzzers); the full program's are, and it is checked
+	# suite and the fuzzers); the glibc program's are, and it is checked
+	FORT=${progs[-1]}
 	why=""
-	FORT=$BIN
-	[ "$LIGHT" = 1 ] && FORT=$FULL
 	readelf -sW --dyn-syms "$FORT" | grep -qE '__[a-z]+_chk@' || why="no __*_chk calls: not built with _FORTIFY_SOURCE"
 	t "build: _FORTIFY_SOURCE ($(basename "$FORT"))" "$why"
 	if [ "$LIGHT" = 1 ]; then
 		why=""
 		readelf -lW "$BIN" | grep -q INTERP && why="the light program has a program interpreter: "$(readelf -lW "$BIN" | grep -A1 INTERP | tail -n 1)
 		readelf -dW "$BIN" | grep -q NEEDED && why+="the light program needs shared libraries: "$(readelf -dW "$BIN" | grep NEEDED | tr '\n' ' ')
-		t "build: the light program is static (no loader, no shared library) and hands PDFs to a hardened full program" "$why"
-		why=""
-		readelf -h "$FULL" | grep -q 'Type:.*DYN' || why="the full program is not a PIE; "
-		readelf -dW "$FULL" | grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' || why+="the full program has no BIND_NOW; "
-		readelf -sW --dyn-syms "$FULL" | grep -q '__stack_chk_fail' || why+="the full program has no stack protector"
-		t "build: the full program: PIE, BIND_NOW, stack protector" "$why"
-	fi
-	if readelf -n "$BIN" 2>/dev/null | grep -q 'x86 feature: IBT'; then
-		pass "build: CET (IBT, SHSTK) marked"
-	elif [ "$(uname -m)" = x86_64 ]; then
-		skip "safety: build: CET not marked (a library linked in lacks it, or the compiler has no -fcf-protection)"
+		t "build: the light program is static (no loader, no shared library)" "$why"
 	fi
 	if command -v hardening-check >/dev/null 2>&1; then
-		hardening-check "$BIN" >"$T/hc" 2>&1
-		t "build: hardening-check" "$(grep -E ': no' "$T/hc")"
+		hardening-check "$FORT" >"$T/hc" 2>&1
+		t "build: hardening-check ($(basename "$FORT"))" "$(grep -E ': no' "$T/hc")"
 	fi
 fi
 exit 0

@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef MC_PDF_MODULE_DIR
-#define MC_PDF_MODULE_DIR "/usr/local/lib/mentorconv"
-#endif
 #define MODULE_NAME "mentorconv-pdf.so"
 
 /* Defined when src/back/pdf/ is linked into the program; else NULL. */

@@ -25,9 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef MC_PDF_MODULE_DIR
-#define MC_PDF_MODULE_DIR "/usr/local/lib/mentorconv"
-#endif
 #define FULL_NAME "mentorconv-full"
 
 int mc_handover(char **argv, const char *what)

@@ -27,8 +27,6 @@ int __snprintf_chk(char *s, size_t n, int flag, size_t slen,
 int __vsnprintf_chk(char *s, size_t n, int flag, size_t slen,
                     const char *fmt, va_list ap);
 void *__memset_chk(void *d, int c, size_t n, size_t dlen);
-void *__memcpy_chk(void *d, const void *s, size_t n, size_t dlen);
-void *__memmove_chk(void *d, const void *s, size_t n, size_t dlen);
 
 static _Noreturn void chk_fail(void)
 {
@@ -93,18 +91,4 @@ void *__memset_chk(void *d, int c, size_t n, size_t dlen)
 	if (n > dlen)
 		chk_fail();
 	return memset(d, c, n);
-}
-
-void *__memcpy_chk(void *d, const void *s, size_t n, size_t dlen)
-{
-	if (n > dlen)
-		chk_fail();
-	return memcpy(d, s, n);
-}
-
-void *__memmove_chk(void *d, const void *s, size_t n, size_t dlen)
-{
-	if (n > dlen)
-		chk_fail();
-	return memmove(d, s, n);
 }

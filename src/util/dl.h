@@ -82,6 +82,12 @@ typedef struct mc_dl_lib {
  * not be loaded or lacks a function, and the package that has it. */
 const void *mc_dl_get(mc_dl_lib *lib, char *err, size_t errsz);
 
+/* Where `make install` puts the PDF module and the full program (the
+ * Makefile gives $(PREFIX)/lib/mentorconv). */
+#ifndef MC_PDF_MODULE_DIR
+#define MC_PDF_MODULE_DIR "/usr/local/lib/mentorconv"
+#endif
+
 /* The path of the file `name` in this program's own folder (where
  * `make` leaves the PDF module and the full program), into path[size]:
  * 0, or -1 when /proc/self/exe cannot be read or the path is too long. */
